@@ -1,0 +1,49 @@
+// Adam and SGD for gradient *ascent* (DESIGN.md §2: we maximise E[r] or the ELBO).
+import type { OptimizerConfig } from './types.ts';
+
+/** One parameter tensor with its gradient (batch mean) and Adam moments. */
+export class ParameterTensor {
+  readonly value: Float32Array;
+  readonly grad: Float64Array;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  constructor(readonly size: number) {
+    this.value = new Float32Array(size);
+    this.grad = new Float64Array(size);
+    this.m = new Float32Array(size);
+    this.v = new Float32Array(size);
+  }
+}
+
+/**
+ * Applies one ascent step to every tensor and returns, per tensor, the sum of squared
+ * gradient entries (needed by the variance metric, DESIGN.md §4, so it costs no extra pass).
+ * `t` is the 1-based update count used for Adam's bias correction.
+ */
+export function ascentStep(tensors: readonly ParameterTensor[], opt: OptimizerConfig, t: number, sumSquares: Float64Array): void {
+  const { lr, beta1, beta2, eps } = opt;
+  const c1 = 1 / (1 - Math.pow(beta1, t));
+  const c2 = 1 / (1 - Math.pow(beta2, t));
+  for (let k = 0; k < tensors.length; k++) {
+    const { value, grad, m, v, size } = tensors[k];
+    let ss = 0;
+    if (opt.optimizer === 'sgd') {
+      for (let i = 0; i < size; i++) {
+        const g = grad[i];
+        ss += g * g;
+        value[i] += lr * g;
+      }
+    } else {
+      for (let i = 0; i < size; i++) {
+        const g = grad[i];
+        ss += g * g;
+        const mi = beta1 * m[i] + (1 - beta1) * g;
+        const vi = beta2 * v[i] + (1 - beta2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        value[i] += (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
+      }
+    }
+    sumSquares[k] = ss;
+  }
+}

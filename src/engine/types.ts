@@ -1,0 +1,158 @@
+// The engine interface: one contract, two back ends (CPU in src/engine/cpu, WebGPU in
+// src/engine/gpu). UI, CLI and tests are clients. Nothing here imports Node, React or the DOM.
+
+import type { Dataset } from '../data/dataset.ts';
+
+export const BANDIT_ESTIMATORS = ['hnca', 'hnca-baseline', 'reinforce', 'reinforce-baseline'] as const;
+export type BanditEstimator = (typeof BANDIT_ESTIMATORS)[number];
+
+export const VAE_ESTIMATORS = [
+  'fhnca',
+  'fhnca-baseline',
+  'reinforce',
+  'reinforce-baseline',
+  'reinforce-loo',
+  'disarm',
+] as const;
+export type VaeEstimator = (typeof VAE_ESTIMATORS)[number];
+
+export type Optimizer = 'adam' | 'sgd';
+/** Values a hidden Bernoulli unit passes on: centered ±1 (default, DESIGN.md §2) or 0/1. */
+export type HiddenValues = 'pm1' | '01';
+
+export interface OptimizerConfig {
+  optimizer: Optimizer;
+  /** learning rate (Adam: paper 1e-4) */
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+/** Contextual-bandit MNIST (DESIGN.md §2). Runs = estimators × seeds, all on the same minibatches per seed. */
+export interface BanditConfig extends OptimizerConfig {
+  task: 'bandit';
+  hidden: number;
+  width: number;
+  hiddenValues: HiddenValues;
+  estimators: BanditEstimator[];
+  seeds: number[];
+  batch: number;
+  /** number of actions = classes in the dataset (10 for MNIST) */
+}
+
+/** Discrete hierarchical VAE (DESIGN.md §3). */
+export interface VaeConfig extends OptimizerConfig {
+  task: 'vae';
+  layers: number;
+  width: number;
+  estimators: VaeEstimator[];
+  seeds: number[];
+  batch: number;
+  /** samples of the importance-weighted test bound */
+  testK: number;
+}
+
+export type EngineConfig = BanditConfig | VaeConfig;
+
+export const PAPER_OPTIMIZER: OptimizerConfig = { optimizer: 'adam', lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+
+export interface RunSpec {
+  /** index of the run in every per-run array */
+  index: number;
+  estimator: BanditEstimator | VaeEstimator;
+  seed: number;
+}
+
+/** Every run of one engine is expanded in this order: for each seed, for each estimator. */
+export function expandRuns(config: EngineConfig): RunSpec[] {
+  const runs: RunSpec[] = [];
+  for (const seed of config.seeds) {
+    for (const estimator of config.estimators) runs.push({ index: runs.length, estimator, seed });
+  }
+  return runs;
+}
+
+export interface EngineInfo {
+  backend: 'cpu' | 'webgpu';
+  /** human description: "CPU engine (2 worker threads)" or the GPU adapter's name */
+  description: string;
+}
+
+/**
+ * Cumulative training counters of one run since creation (never reset, so a client can
+ * difference two reads to get any window: an epoch, or the last second).
+ */
+export interface RunCounters {
+  updates: number;
+  examples: number;
+  /** bandit: sum of rewards; vae: sum of single-sample ELBOs */
+  scoreSum: number;
+  /** sum over updates of the mean per-parameter gradient variance (DESIGN.md §4) */
+  gradVarianceSum: number;
+  /** per layer: sum over updates of that layer's mean per-parameter variance */
+  layerGradVarianceSum: number[];
+  /** false once a non-finite value appeared; the run stops updating (others go on) */
+  finite: boolean;
+  /** what went non-finite, when finite is false */
+  failure?: string;
+}
+
+export interface EvaluationResult {
+  /** bandit: test accuracy (mean reward with a stochastic forward pass); vae: multi-sample bound */
+  testScore: number;
+  /** VAE: the K of the importance-weighted bound */
+  k?: number;
+  /** bandit: predicted action per test example (for confusion matrices) when requested */
+  actions?: Uint8Array;
+}
+
+/** One example's internals, for inspection (playground and classroom). */
+export interface ExampleTrace {
+  /** per hidden layer: firing probabilities */
+  probabilities: Float32Array[];
+  /** per hidden layer: sampled values (0/1) */
+  samples: Uint8Array[];
+  /** per hidden layer: HNCA credit rho(1) − rho(0) */
+  credit: Float32Array[];
+  /** output distribution over actions (bandit) */
+  actionProbabilities: Float32Array;
+}
+
+export interface TrainingEngine {
+  readonly info: EngineInfo;
+  readonly config: EngineConfig;
+  readonly runs: readonly RunSpec[];
+  readonly updatesPerEpoch: number;
+  /** total updates done (the same for every live run) */
+  readonly updatesDone: number;
+  /** advance every live run by n updates on the shared minibatch stream */
+  step(n: number): Promise<void>;
+  /** evaluate every run on the test set (bandit: accuracy; vae: K-sample bound) */
+  evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]>;
+  /** the cumulative counters of every run */
+  readCounters(): Promise<RunCounters[]>;
+  /** change optimizer hyper-parameters (lr) or the batch size mid-run */
+  setHyperparameters(change: { lr?: number; batch?: number }): void;
+  /** one example's internals for run `run` (pixels: 0/1 values of one image) */
+  inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace>;
+  /** a copy of a weight matrix: layer 0 = first hidden layer, last = output (rows = units) */
+  readWeights(run: number, layer: number): Promise<{ rows: number; cols: number; data: Float32Array }>;
+  dispose(): void;
+}
+
+export interface EngineFactoryInput {
+  config: EngineConfig;
+  data: Dataset;
+}
+
+/** Errors an engine raises with a cause a user can act on. */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'unavailable' | 'limits' | 'device-lost' | 'config' | 'internal',
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
