@@ -1,7 +1,11 @@
 // The CPU back end: one in-process engine for the runs it is given.
 // (Node worker threads that split runs across cores live at the edge: src/node/.)
 import { EngineError, type EngineFactoryInput, type TrainingEngine } from '../types.ts';
+import { CpuBanditEngine } from './cpuBanditEngine.ts';
 
-export function createCpuEngine(input: EngineFactoryInput): TrainingEngine {
-  throw new EngineError(`CPU engine for task ${input.config.task} is not written yet`, 'unavailable');
+/** `only`: the run indices this engine trains (default all); worker threads split runs with it. */
+export function createCpuEngine(input: EngineFactoryInput, only?: readonly number[]): TrainingEngine {
+  const { config, data } = input;
+  if (config.task === 'bandit') return new CpuBanditEngine(config, data, only);
+  throw new EngineError(`CPU engine for task ${config.task} is not available yet`, 'unavailable');
 }

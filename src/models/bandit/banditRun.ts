@@ -1,0 +1,156 @@
+// One training run of the contextual bandit: parameters, optimizer state, baseline and
+// counters; one update = forward, credit, signals, gradients, ascent step, metrics.
+import type { SparseBinaryRows } from '../../data/minibatch.ts';
+import { ascentStep } from '../../engine/optimizer.ts';
+import type { BanditEstimator, OptimizerConfig, RunCounters } from '../../engine/types.ts';
+import { forwardBatch, type UniformSource } from './forward.ts';
+import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from './gradients.ts';
+import { bernoulliChildrenCredit, FlipTables, softmaxChildCredit } from './messages.ts';
+import { BanditParameters } from './parameters.ts';
+import { BanditScratch } from './scratch.ts';
+
+/** Rewards of one batch: r = [a = label], or a fixed table r(b, a) (tiny tasks, classroom). */
+export interface RewardSource {
+  labels: ArrayLike<number>;
+  /** batch × actions rewards; when present it replaces the label comparison */
+  table?: Float64Array;
+}
+
+export function estimatorParts(estimator: BanditEstimator): { hnca: boolean; baseline: boolean } {
+  return { hnca: estimator.startsWith('hnca'), baseline: estimator.endsWith('-baseline') };
+}
+
+export class BanditRun {
+  readonly hnca: boolean;
+  readonly useBaseline: boolean;
+  /** moving-average reward baseline bbar (DESIGN.md §2) */
+  baseline = 0;
+  /** Adam's step counter */
+  optimizerSteps = 0;
+  scratch: BanditScratch;
+  readonly counters: RunCounters;
+  private readonly tables: FlipTables[] = [];
+  private readonly childT: Float64Array;
+  private readonly childSign: Int32Array;
+  private readonly expScratch: Float64Array;
+  private readonly secondMoments: Float64Array;
+  private readonly sumSquares: Float64Array;
+
+  constructor(
+    readonly params: BanditParameters,
+    readonly estimator: BanditEstimator,
+    capacity: number,
+  ) {
+    const parts = estimatorParts(estimator);
+    this.hnca = parts.hnca;
+    this.useBaseline = parts.baseline;
+    this.scratch = new BanditScratch(params.shape, capacity);
+    const { sizes } = params.shape;
+    // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)
+    for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(params.weights[k].size));
+    const widest = Math.max(...sizes);
+    this.childT = new Float64Array(widest);
+    this.childSign = new Int32Array(widest);
+    this.expScratch = new Float64Array(sizes[sizes.length - 1]);
+    this.secondMoments = new Float64Array(params.layerCount);
+    this.sumSquares = new Float64Array(params.tensors.length);
+    this.counters = {
+      updates: 0,
+      examples: 0,
+      scoreSum: 0,
+      gradVarianceSum: 0,
+      layerGradVarianceSum: new Array<number>(params.layerCount).fill(0),
+      finite: true,
+    };
+  }
+
+  ensureCapacity(batch: number): void {
+    if (batch > this.scratch.capacity) this.scratch = new BanditScratch(this.params.shape, batch);
+  }
+
+  /** Forward pass only (evaluation, inspection): fills the scratch for input.count examples. */
+  estimateForward(input: SparseBinaryRows, source: UniformSource): void {
+    this.ensureCapacity(input.count);
+    forwardBatch(this.params, input, source, this.scratch);
+  }
+
+  /**
+   * Forward pass, rewards, learning signals and batch-mean gradients into params' grad
+   * buffers (no parameter change). `baseline` overrides the run's moving average (tests).
+   */
+  estimateGradients(input: SparseBinaryRows, source: UniformSource, rewards: RewardSource, baseline = this.baseline): void {
+    const { params } = this;
+    const s = this.scratch;
+    const { sizes } = params.shape;
+    const batch = input.count;
+    const actions = sizes[sizes.length - 1];
+    const hiddenLayers = sizes.length - 2;
+    forwardBatch(params, input, source, s);
+    for (let b = 0; b < batch; b++) {
+      const a = s.action[b];
+      const r = rewards.table ? rewards.table[b * actions + a] : a === rewards.labels[b] ? 1 : 0;
+      s.reward[b] = r;
+      s.learningSignal[b] = this.useBaseline ? r - baseline : r;
+    }
+    outputSignals(s, batch, actions);
+    if (this.hnca) this.computeCredit(batch);
+    for (let l = 0; l < hiddenLayers; l++) {
+      if (this.hnca) hncaSignals(s, l, sizes[l + 1], batch);
+      else reinforceSignals(s, l, sizes[l + 1], batch);
+    }
+    accumulateGradients(params, s, input, this.secondMoments);
+  }
+
+  /** rho(1) − rho(0) of every hidden unit from its children's counterfactual messages. */
+  computeCredit(batch: number): void {
+    const { params } = this;
+    const s = this.scratch;
+    const { sizes, hiddenValues } = params.shape;
+    const magnitude = hiddenValues === 'pm1' ? 2 : 1;
+    const hiddenLayers = sizes.length - 2;
+    for (let l = 0; l < hiddenLayers; l++) {
+      const childWeights = params.weights[l + 1].value;
+      const tables = this.tables[l];
+      tables.fill(childWeights, magnitude);
+      if (l === hiddenLayers - 1) {
+        softmaxChildCredit(s.prob[l], s.sample[l], sizes[l + 1], s.outLogit, s.action, sizes[l + 2], childWeights, magnitude, tables, batch, s.credit[l], this.expScratch);
+      } else {
+        bernoulliChildrenCredit(s.prob[l], s.sample[l], sizes[l + 1], s.logit[l + 1], s.sample[l + 1], sizes[l + 2], tables, batch, s.credit[l], s.logQActual, this.childT, this.childSign);
+      }
+    }
+  }
+
+  /** One full update: gradients, ascent step, baseline, counters; stops the run on non-finite values. */
+  update(input: SparseBinaryRows, source: UniformSource, rewards: RewardSource, opt: OptimizerConfig): void {
+    if (!this.counters.finite) return;
+    const batch = input.count;
+    this.ensureCapacity(batch);
+    this.estimateGradients(input, source, rewards);
+    this.optimizerSteps += 1;
+    ascentStep(this.params.tensors, opt, this.optimizerSteps, this.sumSquares);
+    let rewardSum = 0;
+    for (let b = 0; b < batch; b++) rewardSum += this.scratch.reward[b];
+    if (this.useBaseline) this.baseline = 0.99 * this.baseline + 0.01 * (rewardSum / batch);
+    this.recordMetrics(batch, rewardSum);
+  }
+
+  /** DESIGN.md §4: per layer Σ Var_b = (1/B)Σ_b(Σ s²)(Σ x² + 1) − Σ gbar², as a mean per parameter. */
+  private recordMetrics(batch: number, rewardSum: number): void {
+    const c = this.counters;
+    const { params } = this;
+    let total = 0;
+    for (let k = 0; k < params.layerCount; k++) {
+      const varianceSum = this.secondMoments[k] - this.sumSquares[2 * k] - this.sumSquares[2 * k + 1];
+      total += varianceSum;
+      c.layerGradVarianceSum[k] += varianceSum / params.layerParameterCount(k);
+    }
+    c.gradVarianceSum += total / params.parameterCount;
+    c.updates += 1;
+    c.examples += batch;
+    c.scoreSum += rewardSum;
+    if (!Number.isFinite(total)) {
+      c.finite = false;
+      c.failure = `non-finite gradient at update ${c.updates}`;
+    }
+  }
+}

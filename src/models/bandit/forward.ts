@@ -1,0 +1,166 @@
+// Stochastic forward pass of the bandit network over a batch (DESIGN.md §2).
+import type { SparseBinaryRows } from '../../data/minibatch.ts';
+import { streamKey, uniform } from '../../rng/counterRng.ts';
+import type { BanditParameters } from './parameters.ts';
+import type { BanditScratch } from './scratch.ts';
+
+export const PROB_MIN = 1e-5;
+export const PROB_MAX = 1 - 1e-5;
+
+/** p = clip(sigmoid(u), 1e-5, 1 − 1e-5) */
+export function clippedSigmoid(u: number): number {
+  const p = 1 / (1 + Math.exp(-u));
+  return p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
+}
+
+/**
+ * Where a forward pass gets its uniforms: the counter-based RNG in training, or chosen
+ * values in the exact-expectation tests (u = 0 forces φ = 1; u → 1 forces φ = 0).
+ */
+export interface UniformSource {
+  /** uniform for unit `unit` of example `example` in hidden layer `layer` */
+  hidden(layer: number, example: number, unit: number, width: number): number;
+  /** uniform for the action of example `example`, whose action probabilities are probs[base..] */
+  action(example: number, probs: Float64Array, base: number): number;
+}
+
+/** The RNG streams of one forward pass: one key per hidden layer, one for the action. */
+export class ForwardKeys implements UniformSource {
+  readonly hiddenKeys: number[] = [];
+  readonly actionKey: number;
+  /**
+   * `exampleOffset`: index of example 0 in the stream (evaluation uses the test image's
+   * index, so a chunked pass draws the same numbers as a whole one).
+   */
+  constructor(seed: number, step: number, hiddenStreamBase: number, actionStream: number, layers: number, readonly exampleOffset = 0) {
+    for (let l = 0; l < layers; l++) this.hiddenKeys.push(streamKey(seed, step, hiddenStreamBase + l));
+    this.actionKey = streamKey(seed, step, actionStream);
+  }
+  hidden(layer: number, example: number, unit: number, width: number): number {
+    return uniform(this.hiddenKeys[layer], (this.exampleOffset + example) * width + unit);
+  }
+  action(example: number): number {
+    return uniform(this.actionKey, this.exampleOffset + example);
+  }
+}
+
+export function forwardKeys(seed: number, step: number, hiddenStreamBase: number, actionStream: number, layers: number, exampleOffset = 0): ForwardKeys {
+  return new ForwardKeys(seed, step, hiddenStreamBase, actionStream, layers, exampleOffset);
+}
+
+/** Logits of layer 0 from sparse binary pixels: u = b + Σ_{on pixels j} W[j,:]. */
+function sparseInputLogits(w: Float32Array, bias: Float32Array, input: SparseBinaryRows, width: number, out: Float64Array): void {
+  const { onStart, onIndex } = input;
+  for (let b = 0; b < input.count; b++) {
+    const base = b * width;
+    for (let i = 0; i < width; i++) out[base + i] = bias[i];
+    for (let k = onStart[b]; k < onStart[b + 1]; k++) {
+      const row = onIndex[k] * width;
+      for (let i = 0; i < width; i++) out[base + i] += w[row + i];
+    }
+  }
+}
+
+/**
+ * Logits from the previous hidden layer's samples. With ±1 values
+ * u = b − Σ_j W[j,:] + 2·Σ_{fired j} W[j,:], so only fired units' rows are added (the column
+ * sums are computed once per call, independent of the batch); with 0/1 values u = b + Σ_{fired} W[j,:].
+ */
+export function hiddenInputLogits(
+  w: Float32Array,
+  bias: Float32Array,
+  sample: Uint8Array,
+  inWidth: number,
+  width: number,
+  centered: boolean,
+  batch: number,
+  out: Float64Array,
+  base: Float64Array,
+): void {
+  for (let i = 0; i < width; i++) base[i] = bias[i];
+  if (centered) {
+    for (let j = 0; j < inWidth; j++) {
+      const row = j * width;
+      for (let i = 0; i < width; i++) base[i] -= w[row + i];
+    }
+  }
+  const scale = centered ? 2 : 1;
+  for (let b = 0; b < batch; b++) {
+    const o = b * width;
+    for (let i = 0; i < width; i++) out[o + i] = 0;
+    const sBase = b * inWidth;
+    for (let j = 0; j < inWidth; j++) {
+      if (sample[sBase + j] !== 1) continue;
+      const row = j * width;
+      for (let i = 0; i < width; i++) out[o + i] += w[row + i];
+    }
+    for (let i = 0; i < width; i++) out[o + i] = base[i] + scale * out[o + i];
+  }
+}
+
+/** Clipped probabilities and Bernoulli samples φ = [u < p] of one layer. */
+function sampleLayer(logit: Float64Array, prob: Float64Array, sample: Uint8Array, batch: number, width: number, layer: number, source: UniformSource): void {
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < width; i++) {
+      const e = b * width + i;
+      const p = clippedSigmoid(logit[e]);
+      prob[e] = p;
+      // compare against the float32 probability, as the WGSL kernel does
+      sample[e] = source.hidden(layer, b, i, width) < Math.fround(p) ? 1 : 0;
+    }
+  }
+}
+
+/**
+ * Runs the network on `input` (batch = input.count): fills every hidden layer's logits,
+ * probabilities and samples, the output logits and softmax, and samples the actions.
+ */
+export function forwardBatch(params: BanditParameters, input: SparseBinaryRows, source: UniformSource, s: BanditScratch): void {
+  const { sizes, hiddenValues } = params.shape;
+  const centered = hiddenValues === 'pm1';
+  const batch = input.count;
+  const hiddenLayers = sizes.length - 2;
+  for (let l = 0; l < hiddenLayers; l++) {
+    const width = sizes[l + 1];
+    const w = params.weights[l].value;
+    const bias = params.biases[l].value;
+    if (l === 0) sparseInputLogits(w, bias, input, width, s.logit[0]);
+    else hiddenInputLogits(w, bias, s.sample[l - 1], sizes[l], width, centered, batch, s.logit[l], s.baseLogit);
+    sampleLayer(s.logit[l], s.prob[l], s.sample[l], batch, width, l, source);
+  }
+  const actions = sizes[sizes.length - 1];
+  hiddenInputLogits(
+    params.weights[hiddenLayers].value,
+    params.biases[hiddenLayers].value,
+    s.sample[hiddenLayers - 1],
+    sizes[hiddenLayers],
+    actions,
+    centered,
+    batch,
+    s.outLogit,
+    s.baseLogit,
+  );
+  for (let b = 0; b < batch; b++) {
+    const base = b * actions;
+    let max = -Infinity;
+    for (let k = 0; k < actions; k++) max = Math.max(max, s.outLogit[base + k]);
+    let sum = 0;
+    for (let k = 0; k < actions; k++) {
+      const e = Math.exp(s.outLogit[base + k] - max);
+      s.outProb[base + k] = e;
+      sum += e;
+    }
+    for (let k = 0; k < actions; k++) s.outProb[base + k] /= sum;
+    const u = source.action(b, s.outProb, base);
+    let cumulative = 0;
+    let a = actions - 1;
+    for (let k = 0; k < actions; k++) {
+      cumulative += s.outProb[base + k];
+      if (u < cumulative) {
+        a = k;
+        break;
+      }
+    }
+    s.action[b] = a;
+  }
+}

@@ -1,0 +1,141 @@
+// Per-example learning signals and batch-mean gradient estimates (DESIGN.md §2), plus the
+// first half of the variance metric (DESIGN.md §4): Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1) / B.
+// The second half, Σ gbar², comes from the optimizer's pass over the gradients.
+import type { SparseBinaryRows } from '../../data/minibatch.ts';
+import type { BanditParameters } from './parameters.ts';
+import type { BanditScratch } from './scratch.ts';
+
+/**
+ * Accumulates g_W[j,i] = (1/B) Σ_b x_bj s_bi and g_b[i] = (1/B) Σ_b s_bi for a layer whose
+ * inputs are the sparse binary pixels. Returns Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1) / B.
+ */
+export function sparseInputGradient(
+  gradW: Float64Array,
+  gradB: Float64Array,
+  signal: Float64Array,
+  width: number,
+  input: SparseBinaryRows,
+): number {
+  const batch = input.count;
+  const inv = 1 / batch;
+  gradW.fill(0);
+  gradB.fill(0);
+  let second = 0;
+  const { onStart, onIndex } = input;
+  for (let b = 0; b < batch; b++) {
+    const base = b * width;
+    let ss = 0;
+    for (let i = 0; i < width; i++) {
+      const s = signal[base + i];
+      ss += s * s;
+      gradB[i] += s * inv;
+    }
+    second += ss * (onStart[b + 1] - onStart[b] + 1);
+    for (let k = onStart[b]; k < onStart[b + 1]; k++) {
+      const row = onIndex[k] * width;
+      for (let i = 0; i < width; i++) gradW[row + i] += signal[base + i] * inv;
+    }
+  }
+  return second * inv;
+}
+
+/**
+ * The same for a layer whose inputs are hidden samples. With ±1 values
+ * g_W[j,:] = (2·Σ_{b: φ_bj = 1} s_b − Σ_b s_b)/B = 2·acc_j − g_b, so only fired inputs are
+ * accumulated; with 0/1 values g_W[j,:] = acc_j.
+ */
+export function hiddenInputGradient(
+  gradW: Float64Array,
+  gradB: Float64Array,
+  signal: Float64Array,
+  width: number,
+  sample: Uint8Array,
+  inWidth: number,
+  centered: boolean,
+  batch: number,
+): number {
+  const inv = 1 / batch;
+  gradW.fill(0);
+  gradB.fill(0);
+  let second = 0;
+  for (let b = 0; b < batch; b++) {
+    const base = b * width;
+    let ss = 0;
+    for (let i = 0; i < width; i++) {
+      const s = signal[base + i];
+      ss += s * s;
+      gradB[i] += s * inv;
+    }
+    const sBase = b * inWidth;
+    let fired = 0;
+    for (let j = 0; j < inWidth; j++) {
+      if (sample[sBase + j] !== 1) continue;
+      fired += 1;
+      const row = j * width;
+      for (let i = 0; i < width; i++) gradW[row + i] += signal[base + i] * inv;
+    }
+    second += ss * ((centered ? inWidth : fired) + 1);
+  }
+  if (centered) {
+    for (let j = 0; j < inWidth; j++) {
+      const row = j * width;
+      for (let i = 0; i < width; i++) gradW[row + i] = 2 * gradW[row + i] - gradB[i];
+    }
+  }
+  return second * inv;
+}
+
+/** Output-layer signals s_bk = R_b (e_a − π)_k (the score function of the softmax). */
+export function outputSignals(s: BanditScratch, batch: number, actions: number): void {
+  for (let b = 0; b < batch; b++) {
+    const base = b * actions;
+    const r = s.learningSignal[b];
+    const a = s.action[b];
+    for (let k = 0; k < actions; k++) s.outSignal[base + k] = r * ((k === a ? 1 : 0) - s.outProb[base + k]);
+  }
+}
+
+/** REINFORCE: S_i = R (φ_i − p_i). */
+export function reinforceSignals(s: BanditScratch, layer: number, width: number, batch: number): void {
+  const prob = s.prob[layer];
+  const sample = s.sample[layer];
+  const signal = s.signal[layer];
+  for (let b = 0; b < batch; b++) {
+    const r = s.learningSignal[b];
+    const base = b * width;
+    for (let i = 0; i < width; i++) signal[base + i] = r * (sample[base + i] - prob[base + i]);
+  }
+}
+
+/** HNCA: S_i = R p_i (1 − p_i)(rho_i(1) − rho_i(0)), with the credit already in s.credit. */
+export function hncaSignals(s: BanditScratch, layer: number, width: number, batch: number): void {
+  const prob = s.prob[layer];
+  const credit = s.credit[layer];
+  const signal = s.signal[layer];
+  for (let b = 0; b < batch; b++) {
+    const r = s.learningSignal[b];
+    const base = b * width;
+    for (let i = 0; i < width; i++) {
+      const p = prob[base + i];
+      signal[base + i] = r * p * (1 - p) * credit[base + i];
+    }
+  }
+}
+
+/** Writes every layer's batch-mean gradient into params and, into `second`, per layer Σ_b(Σ s²)(Σ x² + 1)/B. */
+export function accumulateGradients(params: BanditParameters, s: BanditScratch, input: SparseBinaryRows, second: Float64Array): void {
+  const { sizes, hiddenValues } = params.shape;
+  const centered = hiddenValues === 'pm1';
+  const batch = input.count;
+  const layers = params.layerCount;
+  for (let k = 0; k < layers; k++) {
+    const width = sizes[k + 1];
+    const signal = k === layers - 1 ? s.outSignal : s.signal[k];
+    const gw = params.weights[k].grad;
+    const gb = params.biases[k].grad;
+    second[k] =
+      k === 0
+        ? sparseInputGradient(gw, gb, signal, width, input)
+        : hiddenInputGradient(gw, gb, signal, width, s.sample[k - 1], sizes[k], centered, batch);
+  }
+}

@@ -1,0 +1,46 @@
+// Per-run working memory of one bandit update, sized for a maximum batch.
+import type { BanditShape } from './parameters.ts';
+
+export class BanditScratch {
+  /** per hidden layer, batch × width: logits, clipped probabilities, samples (0/1), signals S */
+  readonly logit: Float64Array[] = [];
+  readonly prob: Float64Array[] = [];
+  readonly sample: Uint8Array[] = [];
+  readonly signal: Float64Array[] = [];
+  /** per hidden layer, batch × width: HNCA credit rho(1) − rho(0) */
+  readonly credit: Float64Array[] = [];
+  /** output: batch × actions logits and probabilities; per example action, reward, learning signal */
+  readonly outLogit: Float64Array;
+  readonly outProb: Float64Array;
+  readonly outSignal: Float64Array;
+  readonly action: Int32Array;
+  readonly reward: Float64Array;
+  readonly learningSignal: Float64Array;
+  /** per example, the children's log-probability with nothing flipped */
+  readonly logQActual: Float64Array;
+  /** the batch-independent part of a layer's logits (bias − column sums for ±1 inputs) */
+  readonly baseLogit: Float64Array;
+  constructor(
+    readonly shape: BanditShape,
+    readonly capacity: number,
+  ) {
+    const { sizes } = shape;
+    for (let l = 1; l + 1 < sizes.length; l++) {
+      const n = capacity * sizes[l];
+      this.logit.push(new Float64Array(n));
+      this.prob.push(new Float64Array(n));
+      this.sample.push(new Uint8Array(n));
+      this.signal.push(new Float64Array(n));
+      this.credit.push(new Float64Array(n));
+    }
+    const a = sizes[sizes.length - 1];
+    this.outLogit = new Float64Array(capacity * a);
+    this.outProb = new Float64Array(capacity * a);
+    this.outSignal = new Float64Array(capacity * a);
+    this.action = new Int32Array(capacity);
+    this.reward = new Float64Array(capacity);
+    this.learningSignal = new Float64Array(capacity);
+    this.logQActual = new Float64Array(capacity);
+    this.baseLogit = new Float64Array(Math.max(...sizes));
+  }
+}
