@@ -1,0 +1,84 @@
+// The counterfactual messages (DESIGN.md §2) against brute-force recomputation of the
+// children's probabilities with one parent forced, on networks big enough to hit the clip.
+import { describe, expect, it } from 'vitest';
+import { BanditRun } from '../src/models/bandit/banditRun.ts';
+import { clippedSigmoid, forwardKeys } from '../src/models/bandit/forward.ts';
+import { allocSparseRows } from '../src/data/minibatch.ts';
+import { Stream } from '../src/rng/streams.ts';
+import type { HiddenValues } from '../src/engine/types.ts';
+import { tinyParameters, tinyShape } from './helpers/tinyBandit.ts';
+
+/** log Σ_c log P(child c's sample | parents) with the given parent values, recomputed from scratch. */
+function childrenLogProbability(w: Float32Array, bias: Float32Array, parentValues: number[], childWidth: number, childSample: Uint8Array, base: number): number {
+  let total = 0;
+  for (let c = 0; c < childWidth; c++) {
+    let u = bias[c];
+    parentValues.forEach((v, j) => (u += v * w[j * childWidth + c]));
+    const p = clippedSigmoid(u);
+    total += Math.log(childSample[base + c] ? p : 1 - p);
+  }
+  return total;
+}
+
+function softmaxLogProbability(v: Float32Array, bias: Float32Array, parentValues: number[], actions: number, action: number): number {
+  const z: number[] = [];
+  for (let k = 0; k < actions; k++) {
+    let s = bias[k];
+    parentValues.forEach((x, j) => (s += x * v[j * actions + k]));
+    z.push(s);
+  }
+  const max = Math.max(...z);
+  return z[action] - max - Math.log(z.reduce((acc, zk) => acc + Math.exp(zk - max), 0));
+}
+
+describe.each<[HiddenValues, number]>([
+  ['pm1', 1],
+  ['01', 1],
+  ['pm1', 6],
+  ['01', 8],
+])('messages, %s values, weight scale %d', (values, scale) => {
+  it('rho(1) − rho(0) equals (Q1 − Q0)/(p Q1 + (1 − p) Q0) recomputed by brute force', () => {
+    const widths = [7, 6, 5];
+    const actions = 4;
+    const inputs = 12;
+    const shape = tinyShape(widths, inputs, actions, values);
+    const params = tinyParameters(shape, 3, scale);
+    const batch = 6;
+    const rows = allocSparseRows(batch, inputs);
+    let k = 0;
+    for (let b = 0; b < batch; b++) {
+      rows.onStart[b] = k;
+      for (let j = 0; j < inputs; j++) if ((j * 7 + b * 3) % 5 < 2) rows.onIndex[k++] = j;
+    }
+    rows.onStart[batch] = k;
+    rows.count = batch;
+    const run = new BanditRun(params, 'hnca', batch);
+    run.estimateGradients(rows, forwardKeys(1, 2, Stream.hiddenBase, Stream.action, widths.length), { labels: [0, 1, 2, 3, 0, 1] });
+    const s = run.scratch;
+    const value = (phi: number) => (values === 'pm1' ? 2 * phi - 1 : phi);
+    let clipped = 0;
+    for (let l = 0; l < widths.length; l++) {
+      const width = widths[l];
+      for (let b = 0; b < batch; b++) {
+        const parents = Array.from(s.sample[l].subarray(b * width, (b + 1) * width), value);
+        for (let j = 0; j < width; j++) {
+          const logQ = [0, 1].map((forced) => {
+            const forcedValues = parents.slice();
+            forcedValues[j] = value(forced);
+            const w = params.weights[l + 1].value;
+            const bias = params.biases[l + 1].value;
+            if (l === widths.length - 1) return softmaxLogProbability(w, bias, forcedValues, actions, s.action[b]);
+            return childrenLogProbability(w, bias, forcedValues, widths[l + 1], s.sample[l + 1], b * widths[l + 1]);
+          });
+          const p = s.prob[l][b * width + j];
+          if (p === 1e-5 || p === 1 - 1e-5) clipped++;
+          const q0 = Math.exp(logQ[0]);
+          const q1 = Math.exp(logQ[1]);
+          const expected = (q1 - q0) / (p * q1 + (1 - p) * q0);
+          expect(s.credit[l][b * width + j]).toBeCloseTo(expected, 9);
+        }
+      }
+    }
+    if (scale > 4) expect(clipped).toBeGreaterThan(0);
+  });
+});

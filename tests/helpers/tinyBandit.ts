@@ -1,0 +1,185 @@
+// Tiny bandit networks and exact enumeration (DESIGN.md §5): E[r] as a finite sum, its
+// finite-difference gradient, and the exact expectation and variance of an estimator
+// computed by forcing every hidden configuration and action through the engine's own code.
+import { allocSparseRows, type SparseBinaryRows } from '../../src/data/minibatch.ts';
+import { BanditRun } from '../../src/models/bandit/banditRun.ts';
+import { clippedSigmoid, type UniformSource } from '../../src/models/bandit/forward.ts';
+import { BanditParameters, type BanditShape } from '../../src/models/bandit/parameters.ts';
+import type { BanditEstimator, HiddenValues } from '../../src/engine/types.ts';
+import { hash32 } from '../../src/rng/counterRng.ts';
+
+export interface TinyProblem {
+  shape: BanditShape;
+  /** 0/1 input */
+  x: number[];
+  /** reward of each action */
+  rewards: number[];
+}
+
+/** Deterministic pseudo-random weights of the given scale (biases too, so all gradients are nonzero). */
+export function tinyParameters(shape: BanditShape, seed: number, scale = 1): BanditParameters {
+  const params = new BanditParameters(shape);
+  let counter = 0;
+  for (const t of params.tensors) {
+    for (let e = 0; e < t.size; e++) t.value[e] = ((hash32(seed * 7919 + counter++) / 2 ** 32) * 2 - 1) * scale;
+  }
+  return params;
+}
+
+export function sparseRow(x: number[]): SparseBinaryRows {
+  const rows = allocSparseRows(1, x.length);
+  let k = 0;
+  x.forEach((v, j) => {
+    if (v) rows.onIndex[k++] = j;
+  });
+  rows.onStart[0] = 0;
+  rows.onStart[1] = k;
+  rows.count = 1;
+  return rows;
+}
+
+/** Flat float64 copy of all parameters, in params.tensors order. */
+export function flatten(params: BanditParameters): Float64Array {
+  const out = new Float64Array(params.tensors.reduce((n, t) => n + t.size, 0));
+  let o = 0;
+  for (const t of params.tensors) for (let e = 0; e < t.size; e++) out[o++] = t.value[e];
+  return out;
+}
+
+function flatGrad(params: BanditParameters): Float64Array {
+  const out = new Float64Array(params.tensors.reduce((n, t) => n + t.size, 0));
+  let o = 0;
+  for (const t of params.tensors) for (let e = 0; e < t.size; e++) out[o++] = t.grad[e];
+  return out;
+}
+
+/** E[r] by enumerating every hidden configuration (float64, independent of the engine). */
+export function exactExpectedReward(shape: BanditShape, flat: Float64Array, problem: TinyProblem): number {
+  const { sizes, hiddenValues } = shape;
+  const value = (phi: number) => (hiddenValues === 'pm1' ? 2 * phi - 1 : phi);
+  // offsets of W_k and b_k in the flat vector
+  const offsets: { w: number; b: number }[] = [];
+  let o = 0;
+  for (let k = 0; k + 1 < sizes.length; k++) {
+    offsets.push({ w: o, b: o + sizes[k] * sizes[k + 1] });
+    o += sizes[k] * sizes[k + 1] + sizes[k + 1];
+  }
+  const logits = (k: number, input: number[]): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < sizes[k + 1]; i++) {
+      let u = flat[offsets[k].b + i];
+      for (let j = 0; j < sizes[k]; j++) u += input[j] * flat[offsets[k].w + j * sizes[k + 1] + i];
+      out.push(u);
+    }
+    return out;
+  };
+  const recurse = (k: number, input: number[]): number => {
+    const u = logits(k, input);
+    if (k === sizes.length - 2) {
+      const max = Math.max(...u);
+      const e = u.map((z) => Math.exp(z - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.reduce((acc, ek, a) => acc + (ek / sum) * problem.rewards[a], 0);
+    }
+    const width = sizes[k + 1];
+    const p = u.map(clippedSigmoid);
+    let total = 0;
+    for (let config = 0; config < 1 << width; config++) {
+      let prob = 1;
+      const values: number[] = [];
+      for (let i = 0; i < width; i++) {
+        const phi = (config >> i) & 1;
+        prob *= phi ? p[i] : 1 - p[i];
+        values.push(value(phi));
+      }
+      total += prob * recurse(k + 1, values);
+    }
+    return total;
+  };
+  return recurse(0, problem.x);
+}
+
+/** Central finite differences of exactExpectedReward (float64). */
+export function finiteDifferenceGradient(shape: BanditShape, params: BanditParameters, problem: TinyProblem, h = 1e-6): Float64Array {
+  const flat = flatten(params);
+  const grad = new Float64Array(flat.length);
+  for (let e = 0; e < flat.length; e++) {
+    const keep = flat[e];
+    flat[e] = keep + h;
+    const up = exactExpectedReward(shape, flat, problem);
+    flat[e] = keep - h;
+    const down = exactExpectedReward(shape, flat, problem);
+    flat[e] = keep;
+    grad[e] = (up - down) / (2 * h);
+  }
+  return grad;
+}
+
+/** A source that forces hidden samples to a configuration and the action to `action`. */
+class ForcedSource implements UniformSource {
+  constructor(
+    private readonly bits: number[][],
+    private readonly forcedAction: number,
+  ) {}
+  hidden(layer: number, _example: number, unit: number): number {
+    // u = 0 is below every clipped p; u = 1 − 2^-24 is above every clipped p
+    return this.bits[layer][unit] ? 0 : 1 - 2 ** -24;
+  }
+  action(_example: number, probs: Float64Array, base: number): number {
+    let below = 0;
+    for (let k = 0; k < this.forcedAction; k++) below += probs[base + k];
+    return below + probs[base + this.forcedAction] / 2;
+  }
+}
+
+export interface EstimatorMoments {
+  mean: Float64Array;
+  variance: Float64Array;
+}
+
+/**
+ * Exact mean and variance of an estimator's per-example gradient: every hidden configuration
+ * and action is forced through the engine's BanditRun, weighted by its probability.
+ */
+export function exactEstimatorMoments(params: BanditParameters, estimator: BanditEstimator, problem: TinyProblem, baseline: number): EstimatorMoments {
+  const { sizes } = params.shape;
+  const hiddenWidths = sizes.slice(1, -1);
+  const totalBits = hiddenWidths.reduce((a, b) => a + b, 0);
+  const actions = sizes[sizes.length - 1];
+  const run = new BanditRun(params, estimator, 1);
+  const input = sparseRow(problem.x);
+  const table = Float64Array.from(problem.rewards);
+  const n = params.tensors.reduce((acc, t) => acc + t.size, 0);
+  const mean = new Float64Array(n);
+  const second = new Float64Array(n);
+  let totalProbability = 0;
+  for (let config = 0; config < 1 << totalBits; config++) {
+    const bits: number[][] = [];
+    let offset = 0;
+    for (const w of hiddenWidths) {
+      bits.push(Array.from({ length: w }, (_, i) => (config >> (offset + i)) & 1));
+      offset += w;
+    }
+    for (let a = 0; a < actions; a++) {
+      run.estimateGradients(input, new ForcedSource(bits, a), { labels: [0], table }, baseline);
+      const s = run.scratch;
+      let prob = s.outProb[a];
+      hiddenWidths.forEach((w, l) => {
+        for (let i = 0; i < w; i++) prob *= bits[l][i] ? s.prob[l][i] : 1 - s.prob[l][i];
+      });
+      totalProbability += prob;
+      const g = flatGrad(params);
+      for (let e = 0; e < n; e++) {
+        mean[e] += prob * g[e];
+        second[e] += prob * g[e] * g[e];
+      }
+    }
+  }
+  if (Math.abs(totalProbability - 1) > 1e-9) throw new Error(`enumeration probabilities sum to ${totalProbability}`);
+  const variance = mean.map((m, e) => second[e] - m * m);
+  return { mean, variance };
+}
+
+export function tinyShape(hiddenWidths: number[], inputs: number, actions: number, hiddenValues: HiddenValues): BanditShape {
+  return { sizes: [inputs, ...hiddenWidths, actions], hiddenValues };
+}
