@@ -1,0 +1,54 @@
+// Help texts: every flag with its default.
+import type { FlagSpec } from './flags.ts';
+import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from './options.ts';
+
+export function flagTable(specs: readonly FlagSpec[]): string {
+  const heads = specs.map((s) => `  --${s.name} ${s.value}`);
+  const pad = Math.min(40, Math.max(...heads.map((h) => h.length)) + 2);
+  return specs
+    .map((s, i) => {
+      const head = heads[i];
+      const text = `${s.help}${s.repeatable ? ' (repeatable)' : ''} (default: ${s.defaultText})`;
+      return head.length + 1 > pad ? `${head}\n${' '.repeat(pad)}${text}` : `${head.padEnd(pad)}${text}`;
+    })
+    .join('\n');
+}
+
+export const MAIN_HELP = `hnca — Hindsight Network Credit Assignment experiments from the command line
+
+Usage:
+  hnca train [flags]              train one configuration (several estimators × seeds)
+  hnca reproduce fig1 [flags]     the paper's Figure 1 grid (contextual bandit MNIST)
+  hnca reproduce fig3 [flags]     the paper's Figure 3 grid (discrete hierarchical VAE)
+  hnca --help | hnca train --help | hnca reproduce fig1 --help | hnca reproduce fig3 --help
+
+Examples:
+  hnca train --task bandit --hidden 1 --estimator hnca --estimator reinforce --epochs 3
+  hnca train --task vae --layers 2 --estimator fhnca-baseline --estimator reinforce --epochs 2
+  hnca reproduce fig1 --hidden 1,2,3 --seeds 5 --epochs 100 --out fig1
+
+Flags of hnca train:
+${flagTable(TRAIN_FLAGS)}
+
+Exit codes: 0 done, 1 failed while running (data, engine), 2 bad command line.
+`;
+
+export const TRAIN_HELP = `Usage: hnca train [flags]
+
+Trains every estimator × seed on the same minibatches from the same initial weights
+(per seed), prints a line per run and epoch, and writes the results JSON at the end.
+
+${flagTable(TRAIN_FLAGS)}
+`;
+
+export const REPRODUCE_HELP = `Usage: hnca reproduce fig1|fig3 [flags]
+
+Runs the paper's grid and writes into --out: results.json, results.csv, SVG charts
+(mean and 95% band over seeds) and results.md (final values beside the paper's).
+
+Flags of hnca reproduce fig1:
+${flagTable(REPRODUCE_FIG1_FLAGS)}
+
+Flags of hnca reproduce fig3:
+${flagTable(REPRODUCE_FIG3_FLAGS)}
+`;

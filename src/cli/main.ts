@@ -1,0 +1,59 @@
+// The `hnca` command (bin/hnca.mjs calls main). Exit codes: 0 done, 1 failed while running, 2 bad command line.
+import { IdxError } from '../data/idx.ts';
+import { EngineError } from '../engine/types.ts';
+import { UsageError } from './flags.ts';
+import { MAIN_HELP, REPRODUCE_HELP } from './help.ts';
+import { reproduceMain } from './reproduce.ts';
+import type { Io } from './session.ts';
+import { trainMain } from './trainCommand.ts';
+
+export function processIo(): Io {
+  // a closed pipe (`hnca … | head`) must not crash a training run: drop further output
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  return {
+    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
+    stderr: (text) => void process.stderr.write(text),
+  };
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(MAIN_HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'train') return trainMain(rest, io);
+  if (command === 'reproduce') {
+    const [figure, ...flags] = rest;
+    if (figure === '--help' || figure === '-h' || (figure === undefined && flags.length === 0)) {
+      io.stdout.write(REPRODUCE_HELP);
+      return figure === undefined ? 2 : 0;
+    }
+    if (figure !== 'fig1' && figure !== 'fig3') throw new UsageError(`hnca reproduce: unknown figure '${figure}'; accepted: fig1, fig3`);
+    return reproduceMain(figure, flags, io);
+  }
+  throw new UsageError(`unknown command '${command}'; accepted: train, reproduce, --help`);
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`hnca: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof EngineError && (error.kind === 'config' || error.kind === 'unavailable')) {
+      io.stderr(`hnca: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof IdxError) {
+      io.stderr(`hnca: bad MNIST data: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(`hnca: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

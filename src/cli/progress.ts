@@ -1,0 +1,65 @@
+// Progress display: a redrawn bar (epoch, updates/s, ETA) on a terminal, plain lines otherwise.
+import { describeRecord, type EpochRecord } from '../engine/records.ts';
+import type { TrainingProgress } from '../engine/trainer.ts';
+import type { RunSpec } from '../engine/types.ts';
+
+export interface Sink {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${ss}s` : `${m}m${ss}s`;
+}
+
+export function progressBar(p: TrainingProgress, width = 24): string {
+  const fraction = p.updatesTotal > 0 ? p.updatesDone / p.updatesTotal : 0;
+  const filled = Math.round(fraction * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] epoch ${p.epoch}/${p.epochs}  ${p.updatesPerSecond.toFixed(1)} updates/s  ETA ${formatDuration(p.etaSeconds)}`;
+}
+
+export interface Reporter {
+  onProgress(p: TrainingProgress): void;
+  onEpoch(epoch: number, records: EpochRecord[]): void;
+  /** erases the bar */
+  finish(): void;
+}
+
+/** `label` prefixes every line (e.g. "hidden 2"); runs name the lines of each epoch. */
+export function createReporter(sink: Sink, runs: readonly RunSpec[], epochs: number, label = ''): Reporter {
+  let barShown = false;
+  let lastDraw = 0;
+  let last: TrainingProgress | undefined;
+  const prefix = label ? `${label}  ` : '';
+  const clear = (): void => {
+    if (barShown) sink.write('\r\x1b[2K');
+    barShown = false;
+  };
+  return {
+    onProgress(p) {
+      last = p;
+      if (!sink.isTTY) return;
+      const t = Date.now();
+      if (t - lastDraw < 100 && p.updatesDone < p.updatesTotal) return;
+      lastDraw = t;
+      sink.write(`\r\x1b[2K${prefix}${progressBar(p)}`);
+      barShown = true;
+    },
+    onEpoch(epoch, records) {
+      clear();
+      const rate = last ? `  (${last.updatesPerSecond.toFixed(1)} updates/s, ETA ${formatDuration(last.etaSeconds)})` : '';
+      sink.write(`${prefix}epoch ${epoch}/${epochs}  ${records[0]?.seconds.toFixed(1) ?? '?'} s${rate}\n`);
+      records.forEach((record, i) => {
+        sink.write(`${prefix}  ${runs[i].estimator} seed ${runs[i].seed}: ${describeRecord(record)}\n`);
+      });
+    },
+    finish() {
+      clear();
+    },
+  };
+}

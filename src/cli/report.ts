@@ -1,0 +1,175 @@
+// Reports of a reproduce grid: CSV, SVG charts (mean and 95% band over seeds) and a markdown
+// table of final values beside the paper's.
+import { isBanditRecord, type EpochRecord, type RunResult } from '../engine/records.ts';
+import { FIG1_NOTE, FIG3_REFERENCE, fig1Reference, type ValueWithCi } from '../reference/paperNumbers.ts';
+import { meanCi, type MeanCi } from './stats.ts';
+import { lineChart, OKABE_ITO, type ChartSeries } from './svgChart.ts';
+
+export interface GridCell {
+  /** hidden layers (fig1) or stochastic layers (fig3) */
+  depth: number;
+  runs: RunResult[];
+}
+
+export type Figure = 'fig1' | 'fig3';
+
+const STYLE: Record<string, { label: string; color: string; dash?: string }> = {
+  hnca: { label: 'HNCA', color: OKABE_ITO.blue },
+  'hnca-baseline': { label: 'HNCA + baseline', color: OKABE_ITO.green, dash: '7 4' },
+  reinforce: { label: 'REINFORCE', color: OKABE_ITO.vermillion },
+  'reinforce-baseline': { label: 'REINFORCE + baseline', color: OKABE_ITO.orange, dash: '7 4' },
+  fhnca: { label: 'f-HNCA', color: OKABE_ITO.blue },
+  'fhnca-baseline': { label: 'f-HNCA + baseline', color: OKABE_ITO.green, dash: '7 4' },
+  'reinforce-loo': { label: 'REINFORCE LOO', color: OKABE_ITO.purple, dash: '2 3' },
+  disarm: { label: 'DisARM', color: OKABE_ITO.skyBlue, dash: '10 3 2 3' },
+};
+
+export function estimatorLabel(estimator: string): string {
+  return STYLE[estimator]?.label ?? estimator;
+}
+
+type Metric = 'trainAccuracy' | 'testAccuracy' | 'trainElbo' | 'testBound' | 'logMeanGradVariance';
+
+function metricOf(record: EpochRecord, metric: Metric): number | null {
+  if (isBanditRecord(record)) {
+    if (metric === 'trainAccuracy') return record.trainAccuracy;
+    if (metric === 'testAccuracy') return record.testAccuracy;
+  } else {
+    if (metric === 'trainElbo') return record.trainElbo;
+    if (metric === 'testBound') return record.testBound;
+  }
+  return metric === 'logMeanGradVariance' ? record.logMeanGradVariance : null;
+}
+
+/** Estimators of a cell in first-seen order. */
+function estimatorsOf(cell: GridCell): string[] {
+  return [...new Set(cell.runs.map((r) => r.estimator))];
+}
+
+/** Per epoch, the mean and 95% interval of a metric over the seeds of one estimator. */
+export function aggregate(cell: GridCell, estimator: string, metric: Metric): { epoch: number; stat: MeanCi }[] {
+  const runs = cell.runs.filter((r) => r.estimator === estimator);
+  const epochs = Math.max(0, ...runs.map((r) => r.epochs.length));
+  return Array.from({ length: epochs }, (_, e) => ({
+    epoch: e + 1,
+    stat: meanCi(runs.map((r) => (r.epochs[e] ? metricOf(r.epochs[e], metric) : null))),
+  }));
+}
+
+function final(cell: GridCell, estimator: string, metric: Metric): MeanCi {
+  const runs = cell.runs.filter((r) => r.estimator === estimator);
+  return meanCi(runs.map((r) => (r.epochs.length ? metricOf(r.epochs[r.epochs.length - 1], metric) : null)));
+}
+
+const csvCell = (v: number | string | null): string => (v === null ? '' : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : String(v)) : v);
+
+export function gridCsv(figure: Figure, cells: readonly GridCell[]): string {
+  const depthName = figure === 'fig1' ? 'hidden' : 'layers';
+  const scoreCols = figure === 'fig1' ? ['trainAccuracy', 'testAccuracy'] : ['trainElbo', 'testBound', 'k'];
+  const header = [depthName, 'estimator', 'seed', 'epoch', ...scoreCols, 'meanGradVariance', 'logMeanGradVariance', 'layerGradVariance', 'updates', 'seconds', 'finite'];
+  const lines = [header.join(',')];
+  for (const cell of cells) {
+    for (const run of cell.runs) {
+      for (const r of run.epochs) {
+        const scores = isBanditRecord(r) ? [r.trainAccuracy, r.testAccuracy] : [r.trainElbo, r.testBound, r.k];
+        const row = [cell.depth, run.estimator, run.seed, r.epoch, ...scores, r.meanGradVariance, r.logMeanGradVariance, r.layerGradVariance.join(';'), r.updates, r.seconds, String(r.finite)];
+        lines.push(row.map(csvCell).join(','));
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function series(cell: GridCell, metric: Metric): ChartSeries[] {
+  return estimatorsOf(cell).map((estimator) => {
+    const style = STYLE[estimator] ?? { label: estimator, color: OKABE_ITO.black };
+    return {
+      name: style.label,
+      color: style.color,
+      dash: style.dash,
+      points: aggregate(cell, estimator, metric).map(({ epoch, stat }) => ({
+        x: epoch,
+        y: stat.mean,
+        lo: stat.n > 1 ? stat.mean - stat.ci95 : undefined,
+        hi: stat.n > 1 ? stat.mean + stat.ci95 : undefined,
+      })),
+    };
+  });
+}
+
+/** SVG charts by file name: per depth, score and log gradient variance against epochs. */
+export function gridCharts(figure: Figure, cells: readonly GridCell[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const cell of cells) {
+    const seeds = new Set(cell.runs.map((r) => r.seed)).size;
+    const where = figure === 'fig1' ? `${cell.depth} hidden layer${cell.depth > 1 ? 's' : ''}` : `${cell.depth} stochastic layer${cell.depth > 1 ? 's' : ''}`;
+    const sub = `${where}, ${seeds} seed${seeds > 1 ? 's' : ''}`;
+    const charts: [string, Metric, string, string][] =
+      figure === 'fig1'
+        ? [
+            ['train-accuracy', 'trainAccuracy', 'Train accuracy (online)', 'accuracy (fraction rewarded)'],
+            ['test-accuracy', 'testAccuracy', 'Test accuracy', 'accuracy (fraction rewarded)'],
+            ['log-grad-variance', 'logMeanGradVariance', 'Log mean gradient variance', 'ln(mean per-parameter variance)'],
+          ]
+        : [
+            ['train-elbo', 'trainElbo', 'Train ELBO (online)', 'ELBO (nats per image)'],
+            ['log-grad-variance', 'logMeanGradVariance', 'Log mean encoder-gradient variance', 'ln(mean per-parameter variance)'],
+          ];
+    for (const [name, metric, title, yLabel] of charts) {
+      files[`${figure}-L${cell.depth}-${name}.svg`] = lineChart({
+        title: `${title}: ${sub}`,
+        xLabel: 'epoch',
+        yLabel,
+        series: series(cell, metric),
+      });
+    }
+  }
+  return files;
+}
+
+const fmt = (s: MeanCi, digits: number): string =>
+  !Number.isFinite(s.mean) ? '—' : s.n > 1 ? `${s.mean.toFixed(digits)} ± ${s.ci95.toFixed(digits)}` : s.mean.toFixed(digits);
+const fmtRef = (v: ValueWithCi | undefined, digits: number): string => (v ? `${v.mean.toFixed(digits)} ± ${v.ci95.toFixed(digits)}` : '—');
+
+export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs: number, notes: readonly string[]): string {
+  const out: string[] = [];
+  if (figure === 'fig1') {
+    out.push(`# Figure 1 reproduction: contextual bandit MNIST (${epochs} epochs)`, '');
+    out.push('Final values: mean over seeds ± 95% CI (Student t). Paper: 100 epochs, 5 seeds.', '');
+    out.push('| hidden layers | estimator | seeds | train accuracy | test accuracy | paper accuracy | log mean grad variance | paper log variance |');
+    out.push('|---|---|---|---|---|---|---|---|');
+    for (const cell of cells) {
+      for (const e of estimatorsOf(cell)) {
+        const ref = fig1Reference(cell.depth, e);
+        const train = final(cell, e, 'trainAccuracy');
+        out.push(
+          `| ${cell.depth} | ${estimatorLabel(e)} | ${train.n} | ${fmt(train, 4)} | ${fmt(final(cell, e, 'testAccuracy'), 4)} | ${fmtRef(ref?.finalAccuracy, 4)} | ${fmt(final(cell, e, 'logMeanGradVariance'), 2)} | ${fmtRef(ref?.finalLogMeanGradVariance, 2)} |`,
+        );
+      }
+    }
+    out.push('', FIG1_NOTE);
+  } else {
+    out.push(`# Figure 3 reproduction: discrete hierarchical VAE (${epochs} epochs)`, '');
+    out.push(`Final values: mean over seeds ± 95% CI (Student t). Paper: ${FIG3_REFERENCE.epochs} epochs.`, '');
+    out.push('| layers | estimator | seeds | train ELBO | test bound (K) | log mean encoder-grad variance |');
+    out.push('|---|---|---|---|---|---|');
+    for (const cell of cells) {
+      for (const e of estimatorsOf(cell)) {
+        const elbo = final(cell, e, 'trainElbo');
+        const lastK = cell.runs.find((r) => r.estimator === e)?.epochs.at(-1);
+        const k = lastK && !isBanditRecord(lastK) ? ` (K=${lastK.k})` : '';
+        out.push(
+          `| ${cell.depth} | ${estimatorLabel(e)} | ${elbo.n} | ${fmt(elbo, 2)} | ${fmt(final(cell, e, 'testBound'), 2)}${k} | ${fmt(final(cell, e, 'logMeanGradVariance'), 2)} |`,
+        );
+      }
+    }
+    out.push('', "The paper's text gives no labelled final numbers for Figure 3, only this ordering:", '');
+    for (const line of FIG3_REFERENCE.ordering) out.push(`- ${line}`);
+    out.push(
+      `- Printed final training ELBOs (labels not recoverable): ${FIG3_REFERENCE.printedFinalTrainElbos.join(', ')}.`,
+      `- Printed log mean encoder-gradient variances lie between ${FIG3_REFERENCE.logMeanGradVarianceRange[0]} and +${FIG3_REFERENCE.logMeanGradVarianceRange[1]}; REINFORCE highest.`,
+    );
+  }
+  if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,49 @@
+// `hnca reproduce fig1|fig3`: the paper's grid (depth × estimators × seeds), then JSON, CSV,
+// SVG charts and a markdown table, all written into --out at the end.
+import { parseFlags } from './flags.ts';
+import { REPRODUCE_HELP } from './help.ts';
+import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
+import { checkOutDir, machineInfo, toJson, writeFilesAtomic } from './output.ts';
+import { gridCharts, gridCsv, gridMarkdown, type Figure, type GridCell } from './report.ts';
+import { loadData, recordedConfig, runSession, type Io, type SessionResult } from './session.ts';
+import { RESULTS_VERSION } from './trainCommand.ts';
+
+export async function reproduceMain(figure: Figure, argv: readonly string[], io: Io): Promise<number> {
+  const flags = parseFlags(argv, figure === 'fig1' ? REPRODUCE_FIG1_FLAGS : REPRODUCE_FIG3_FLAGS, `hnca reproduce ${figure}`);
+  if (flags.help) {
+    io.stdout.write(REPRODUCE_HELP);
+    return 0;
+  }
+  const command = reproduceCommand(figure, flags);
+  checkOutDir(command.outDir);
+  const { data, info } = loadData(command.session);
+  const createdAt = new Date().toISOString();
+  const depthName = figure === 'fig1' ? 'hidden' : 'layers';
+  const cells: (GridCell & { config: Record<string, unknown>; engine: SessionResult['engine']; seconds: number })[] = [];
+  for (const config of command.configs) {
+    const depth = config.task === 'bandit' ? config.hidden : config.layers;
+    const result = await runSession(config, command.session, data, io, `${depthName} ${depth}`);
+    cells.push({ depth, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs });
+  }
+  const notes: string[] = [];
+  if (data.train.count < 60000 || data.test.count < 10000) notes.push(`Subset: ${data.train.count} training and ${data.test.count} test images.`);
+  notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
+  const document = {
+    tool: 'hnca',
+    resultsVersion: RESULTS_VERSION,
+    command: ['hnca', 'reproduce', figure, ...argv].join(' '),
+    figure,
+    createdAt,
+    machine: machineInfo(),
+    dataset: info,
+    grid: cells.map((c) => ({ [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: c.runs })),
+  };
+  const files = writeFilesAtomic(command.outDir, {
+    'results.json': toJson(document),
+    'results.csv': gridCsv(figure, cells),
+    'results.md': gridMarkdown(figure, cells, command.session.epochs, notes),
+    ...gridCharts(figure, cells),
+  });
+  io.stdout.write(`wrote ${files.length} files into ${command.outDir}: ${files.map((f) => f.split('/').pop()).join(', ')}\n`);
+  return 0;
+}

@@ -1,0 +1,85 @@
+// One training session for the CLI: data → engine → trainer with progress → plain results.
+import { existsSync, statSync } from 'node:fs';
+import type { Dataset } from '../data/dataset.ts';
+import type { RunResult } from '../engine/records.ts';
+import { train } from '../engine/trainer.ts';
+import type { EngineConfig, EngineInfo } from '../engine/types.ts';
+import { defaultMnistDir, loadMnist } from '../node/mnist.ts';
+import { UsageError } from './flags.ts';
+import { openEngine } from './openEngine.ts';
+import type { SessionOptions } from './options.ts';
+import { createReporter, type Sink } from './progress.ts';
+
+export interface Io {
+  stdout: Sink;
+  stderr: (text: string) => void;
+}
+
+export interface DatasetInfo {
+  source: string;
+  train: number;
+  test: number;
+  rows: number;
+  cols: number;
+}
+
+export function loadData(session: SessionOptions): { data: Dataset; info: DatasetInfo } {
+  if (session.data !== undefined && (!existsSync(session.data) || !statSync(session.data).isDirectory())) {
+    throw new UsageError(`--data: ${session.data} is not a folder (it must hold the four MNIST IDX files)`);
+  }
+  const data = loadMnist({ dir: session.data, trainLimit: session.trainLimit, testLimit: session.testLimit });
+  return {
+    data,
+    info: { source: session.data ?? defaultMnistDir(), train: data.train.count, test: data.test.count, rows: data.rows, cols: data.cols },
+  };
+}
+
+/** The config as recorded in the output: engine config plus the session's settings. */
+export function recordedConfig(config: EngineConfig, session: SessionOptions): Record<string, unknown> {
+  return {
+    ...config,
+    epochs: session.epochs,
+    evaluateEvery: session.evaluateEvery,
+    engine: session.engine,
+    threads: session.threads,
+    trainLimit: session.trainLimit ?? null,
+    testLimit: session.testLimit ?? null,
+    data: session.data ?? null,
+  };
+}
+
+export interface SessionResult {
+  engine: EngineInfo & { selection: string };
+  runs: RunResult[];
+  seconds: number;
+  updatesPerEpoch: number;
+}
+
+export async function runSession(
+  config: EngineConfig,
+  session: SessionOptions,
+  data: Dataset,
+  io: Io,
+  label = '',
+): Promise<SessionResult> {
+  const { engine, why } = await openEngine(session.engine, { config, data }, session.threads);
+  try {
+    io.stdout.write(`${label ? `${label}  ` : ''}${why}\n`);
+    const reporter = createReporter(io.stdout, engine.runs, session.epochs, label);
+    const result = await train(engine, {
+      epochs: session.epochs,
+      evaluateEvery: session.evaluateEvery,
+      onProgress: (p) => reporter.onProgress(p),
+      onEpoch: (epoch, records) => reporter.onEpoch(epoch, records),
+    });
+    reporter.finish();
+    return {
+      engine: { ...engine.info, selection: why },
+      runs: result.runs,
+      seconds: result.seconds,
+      updatesPerEpoch: engine.updatesPerEpoch,
+    };
+  } finally {
+    engine.dispose();
+  }
+}

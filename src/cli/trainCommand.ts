@@ -1,0 +1,37 @@
+// `hnca train`: one configuration, every estimator × seed, results JSON at the end.
+import { parseFlags } from './flags.ts';
+import { TRAIN_HELP } from './help.ts';
+import { TRAIN_FLAGS, trainCommand } from './options.ts';
+import { checkOutFile, machineInfo, toJson, writeAtomic } from './output.ts';
+import { loadData, recordedConfig, runSession, type Io } from './session.ts';
+
+export const RESULTS_VERSION = 1;
+
+export async function trainMain(argv: readonly string[], io: Io): Promise<number> {
+  const flags = parseFlags(argv, TRAIN_FLAGS, 'hnca train');
+  if (flags.help) {
+    io.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  const command = trainCommand(flags);
+  checkOutFile(command.out);
+  const { data, info } = loadData(command.session);
+  const createdAt = new Date().toISOString();
+  const result = await runSession(command.config, command.session, data, io);
+  const document = {
+    tool: 'hnca',
+    resultsVersion: RESULTS_VERSION,
+    command: ['hnca', 'train', ...argv].join(' '),
+    createdAt,
+    config: recordedConfig(command.config, command.session),
+    engine: result.engine,
+    machine: machineInfo(),
+    dataset: info,
+    updatesPerEpoch: result.updatesPerEpoch,
+    seconds: result.seconds,
+    runs: result.runs,
+  };
+  writeAtomic(command.out, toJson(document));
+  io.stdout.write(`wrote ${command.out} (${result.runs.length} runs, ${result.seconds.toFixed(1)} s)\n`);
+  return 0;
+}

@@ -1,0 +1,102 @@
+// The training driver: epochs of step → evaluate → read counters → records.
+// Pure (no Node, no DOM): the CLI and the browser worker call it with their own callbacks.
+import { epochRecord, zeroCounters, type EpochRecord, type RunResult } from './records.ts';
+import type { EvaluationResult, RunCounters, TrainingEngine } from './types.ts';
+
+export interface TrainingProgress {
+  /** 1-based epoch in progress */
+  epoch: number;
+  epochs: number;
+  /** updates done in this training session (all epochs) */
+  updatesDone: number;
+  updatesTotal: number;
+  /** training throughput over the session so far (evaluation excluded) */
+  updatesPerSecond: number;
+  /** estimated seconds left, evaluation time included; NaN before the first chunk */
+  etaSeconds: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  /** evaluate at epochs that are multiples of this, and at the last epoch (default 1: every epoch) */
+  evaluateEvery?: number;
+  /** updates per engine.step call between progress reports (default 25) */
+  chunk?: number;
+  /** millisecond clock (default performance.now) */
+  now?: () => number;
+  onProgress?: (progress: TrainingProgress) => void;
+  /** called after each epoch with one record per run, in engine.runs order */
+  onEpoch?: (epoch: number, records: EpochRecord[]) => void;
+  /** checked between chunks: return true to stop (the partial result is returned) */
+  shouldStop?: () => boolean;
+}
+
+export interface TrainResult {
+  runs: RunResult[];
+  /** epochs completed */
+  epochs: number;
+  stopped: boolean;
+  seconds: number;
+}
+
+function layerCount(engine: TrainingEngine): number {
+  return engine.config.task === 'bandit' ? engine.config.hidden + 1 : engine.config.layers;
+}
+
+export async function train(engine: TrainingEngine, options: TrainOptions): Promise<TrainResult> {
+  const now = options.now ?? (() => performance.now());
+  const every = Math.max(1, Math.floor(options.evaluateEvery ?? 1));
+  const chunk = Math.max(1, Math.floor(options.chunk ?? 25));
+  const perEpoch = engine.updatesPerEpoch;
+  const updatesTotal = perEpoch * options.epochs;
+  const runs: RunResult[] = engine.runs.map((r) => ({ estimator: r.estimator, seed: r.seed, epochs: [] }));
+  let before: RunCounters[] = engine.updatesDone === 0 ? runs.map(() => zeroCounters(layerCount(engine))) : await engine.readCounters();
+  const start = now();
+  let stepMs = 0;
+  let done = 0;
+  let epochsDone = 0;
+  let stopped = false;
+
+  const report = (epoch: number): void => {
+    if (!options.onProgress) return;
+    const elapsed = now() - start;
+    options.onProgress({
+      epoch,
+      epochs: options.epochs,
+      updatesDone: done,
+      updatesTotal,
+      updatesPerSecond: stepMs > 0 ? (done * 1000) / stepMs : 0,
+      etaSeconds: done > 0 ? ((elapsed / done) * (updatesTotal - done)) / 1000 : Number.NaN,
+    });
+  };
+
+  for (let epoch = 1; epoch <= options.epochs && !stopped; epoch++) {
+    const epochStart = now();
+    report(epoch);
+    let left = perEpoch;
+    while (left > 0) {
+      if (options.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      const n = Math.min(chunk, left);
+      const t0 = now();
+      await engine.step(n);
+      stepMs += now() - t0;
+      left -= n;
+      done += n;
+      report(epoch);
+    }
+    if (stopped) break;
+    const evaluate = epoch % every === 0 || epoch === options.epochs;
+    const evaluations: (EvaluationResult | undefined)[] = evaluate ? await engine.evaluate() : runs.map(() => undefined);
+    const after = await engine.readCounters();
+    const seconds = (now() - epochStart) / 1000;
+    const records = after.map((a, i) => epochRecord(engine.config, epoch, before[i], a, evaluations[i], seconds));
+    records.forEach((record, i) => runs[i].epochs.push(record));
+    before = after;
+    epochsDone = epoch;
+    options.onEpoch?.(epoch, records);
+  }
+  return { runs, epochs: epochsDone, stopped, seconds: (now() - start) / 1000 };
+}
