@@ -1,8 +1,10 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { mnistAssetPlugin } from './vite/mnistAssetPlugin.ts';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), mnistAssetPlugin()],
   worker: { format: 'es' },
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],

@@ -1,0 +1,28 @@
+// One colour per estimator, used by every chart and legend: the Okabe–Ito colour-blind-safe palette.
+import type { BanditEstimator } from '../../engine/types.ts';
+
+export const ESTIMATOR_COLORS: Record<BanditEstimator, string> = {
+  hnca: '#0072B2', // blue
+  'hnca-baseline': '#009E73', // bluish green
+  reinforce: '#D55E00', // vermillion
+  'reinforce-baseline': '#E69F00', // orange
+};
+
+/** Sequential colour for a probability in [0, 1] (dark blue → yellow, readable by colour-blind viewers). */
+export function probabilityColor(p: number): string {
+  const t = Math.min(1, Math.max(0, Number.isFinite(p) ? p : 0));
+  // interpolate between #1b2a4a (dark navy) and #f0e442 (Okabe–Ito yellow)
+  const r = Math.round(27 + (240 - 27) * t);
+  const g = Math.round(42 + (228 - 42) * t);
+  const b = Math.round(74 + (66 - 74) * t);
+  return `rgb(${r},${g},${b})`;
+}
+
+/** Diverging colour for a signed value scaled by `scale`: orange (negative) ↔ white ↔ blue (positive). */
+export function divergingColor(value: number, scale: number): string {
+  const t = scale > 0 && Number.isFinite(value) ? Math.max(-1, Math.min(1, value / scale)) : 0;
+  const [r, g, b] = t >= 0 ? [0, 114, 178] : [213, 94, 0];
+  const a = Math.abs(t);
+  const mix = (c: number): number => Math.round(255 + (c - 255) * a);
+  return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
+}

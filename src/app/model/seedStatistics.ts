@@ -1,0 +1,26 @@
+// Mean and 95% confidence band over seeds (Student's t, since there are at most a few seeds).
+
+/** Two-sided 97.5% quantiles of Student's t for 1..10 degrees of freedom. */
+const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+
+export interface MeanBand {
+  mean: number;
+  /** 95% confidence interval of the mean; equal to the mean with one finite value */
+  low: number;
+  high: number;
+  /** how many finite values went in */
+  n: number;
+}
+
+/** Mean and 95% band of the finite values; null when there are none. */
+export function meanBand(values: readonly number[]): MeanBand | null {
+  const finite = values.filter((v) => Number.isFinite(v));
+  const n = finite.length;
+  if (n === 0) return null;
+  const mean = finite.reduce((s, v) => s + v, 0) / n;
+  if (n === 1) return { mean, low: mean, high: mean, n };
+  const variance = finite.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+  const t = T_975[Math.min(n - 1, T_975.length) - 1] ?? 1.96;
+  const half = t * Math.sqrt(variance / n);
+  return { mean, low: mean - half, high: mean + half, n };
+}

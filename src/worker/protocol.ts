@@ -1,0 +1,141 @@
+// The typed message protocol between the page and the training worker.
+// Page → worker: WorkerRequest. Worker → page: WorkerMessage. Everything is structured-cloneable.
+import type { EngineInfo, RunSpec } from '../engine/types.ts';
+import type { PlaygroundConfig } from '../app/model/config.ts';
+
+/** One run's metrics over one window of updates (the window ends at MetricPoint.update). */
+export interface RunPoint {
+  /** mean reward over the window's updates (online train accuracy) */
+  train: number;
+  /** test accuracy when the test set was evaluated at this point, else null */
+  test: number | null;
+  /** natural log of the window's mean per-parameter gradient variance (DESIGN.md §4) */
+  logVar: number;
+  /** per layer (hidden layers, then the output): natural log of the mean gradient variance */
+  layerLogVar: number[];
+}
+
+export interface MetricPoint {
+  /** cumulative updates at the end of the window */
+  update: number;
+  /** fractional epoch: training examples seen / training-set size */
+  epoch: number;
+  /** in engine.runs order; NaN entries once a run stopped */
+  runs: RunPoint[];
+}
+
+export interface RunFailure {
+  run: number;
+  failure: string;
+  update: number;
+  epoch: number;
+}
+
+export interface TrainingStatus {
+  playing: boolean;
+  /** updates done (every live run) */
+  updates: number;
+  epoch: number;
+  epochs: number;
+  /** training throughput over the last seconds */
+  updatesPerSecond: number;
+  /** seconds spent training (paused time excluded) */
+  elapsedSeconds: number;
+  /** NaN when unknown */
+  etaSeconds: number;
+  finished: boolean;
+}
+
+export interface EngineReady {
+  type: 'engine';
+  info: EngineInfo;
+  /** why the CPU engine is used, when it is; null for WebGPU */
+  fallbackReason: string | null;
+  runs: RunSpec[];
+  updatesPerEpoch: number;
+  trainCount: number;
+  testCount: number;
+  classes: number;
+  rows: number;
+  cols: number;
+  /** layers with gradient-variance values: hidden layers then the output */
+  layers: number;
+}
+
+export interface LoadingProgress {
+  type: 'loading';
+  what: string;
+  loaded: number;
+  /** 0 when unknown */
+  total: number;
+}
+
+export interface MetricsSnapshot {
+  type: 'snapshot';
+  /** points recorded since the previous snapshot */
+  points: MetricPoint[];
+  status: TrainingStatus;
+  /** failures that appeared since the previous snapshot */
+  failures: RunFailure[];
+}
+
+export interface RunInspection {
+  run: number;
+  probabilities: Float32Array[];
+  credit: Float32Array[];
+  samples: Uint8Array[];
+  actionProbabilities: Float32Array;
+}
+
+export interface InspectionResult {
+  type: 'inspection';
+  requestId: number;
+  /** intensities 0..255 (test digit) or 0/255 (drawn) of the inspected input, rows × cols */
+  image: Uint8Array;
+  /** the 0/1 input given to the network */
+  input: Uint8Array;
+  label: number | null;
+  testIndex: number | null;
+  /** one per run of the first seed (each estimator) */
+  runs: RunInspection[];
+  /** first hidden layer weights of a few units of each inspected run: units × (rows·cols) */
+  firstLayerWeights: { run: number; units: number; cols: number; data: Float32Array }[];
+}
+
+export interface EvaluationDetails {
+  type: 'evaluation';
+  requestId: number;
+  update: number;
+  labels: Uint8Array;
+  /** the first `shownImages` test images (rows·cols bytes each) for the digit grid */
+  images: Uint8Array;
+  shownImages: number;
+  /** per run: accuracy and the action chosen for each evaluated test image */
+  runs: { run: number; testScore: number; actions: Uint8Array }[];
+}
+
+export interface WorkerErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+export type WorkerMessage =
+  | EngineReady
+  | LoadingProgress
+  | MetricsSnapshot
+  | InspectionResult
+  | EvaluationDetails
+  | WorkerErrorMessage;
+
+export type WorkerRequest =
+  /** (re)build the engine for a configuration: a reset (same seed or a new one) is a configure */
+  | { type: 'configure'; config: PlaygroundConfig }
+  | { type: 'play' }
+  | { type: 'pause' }
+  /** train exactly `updates` updates, then pause */
+  | { type: 'step'; updates: number }
+  | { type: 'hyperparameters'; lr?: number; batch?: number }
+  | { type: 'speed'; updatesPerSecond: number }
+  | { type: 'inspect'; requestId: number; testIndex: number }
+  | { type: 'inspectDrawn'; requestId: number; pixels: Uint8Array }
+  | { type: 'evaluate'; requestId: number };
