@@ -1,0 +1,45 @@
+// Metrics as CSV (one row per point and run) and JSON (configuration, engine, runs, points).
+import type { RunSpec } from '../../engine/types.ts';
+import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
+import type { PlaygroundConfig } from './config.ts';
+
+const finiteOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
+
+export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number): string {
+  const layerColumns = Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 'log_var_output' : `log_var_layer${l + 1}`));
+  const header = ['update', 'epoch', 'estimator', 'seed', 'train_accuracy', 'test_accuracy', 'log_mean_grad_variance', ...layerColumns];
+  const lines = [header.join(',')];
+  const cell = (v: number | null): string => {
+    const f = finiteOrNull(v);
+    return f === null ? '' : String(f);
+  };
+  for (const point of points) {
+    for (const run of runs) {
+      const p = point.runs[run.index];
+      if (!p) continue;
+      const layerCells = Array.from({ length: layers }, (_, l) => cell(p.layerLogVar[l] ?? null));
+      lines.push([point.update, point.epoch.toFixed(6), run.estimator, run.seed, cell(p.train), cell(p.test), cell(p.logVar), ...layerCells].join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function metricsJson(
+  config: PlaygroundConfig,
+  engine: string,
+  points: readonly MetricPoint[],
+  runs: readonly RunSpec[],
+  failures: readonly RunFailure[],
+): string {
+  const clean = points.map((p) => ({
+    update: p.update,
+    epoch: p.epoch,
+    runs: p.runs.map((r) => ({
+      train: finiteOrNull(r.train),
+      test: finiteOrNull(r.test),
+      logVar: finiteOrNull(r.logVar),
+      layerLogVar: r.layerLogVar.map((v) => finiteOrNull(v)),
+    })),
+  }));
+  return JSON.stringify({ config, engine, runs, failures, points: clean }, null, 1);
+}
