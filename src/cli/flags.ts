@@ -49,7 +49,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
     let value: string;
     if (eq >= 0) value = arg.slice(eq + 1);
     else {
-      if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value: ${spec.value}`);
+      if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError(`--${name} needs a value: ${spec.value}`);
       value = argv[++i];
     }
     const list = values.get(name);

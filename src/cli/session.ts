@@ -13,6 +13,8 @@ import { createReporter, type Sink } from './progress.ts';
 export interface Io {
   stdout: Sink;
   stderr: (text: string) => void;
+  /** engine selection (tests inject a fake engine here) */
+  openEngine?: typeof openEngine;
 }
 
 export interface DatasetInfo {
@@ -62,7 +64,7 @@ export async function runSession(
   io: Io,
   label = '',
 ): Promise<SessionResult> {
-  const { engine, why } = await openEngine(session.engine, { config, data }, session.threads);
+  const { engine, why } = await (io.openEngine ?? openEngine)(session.engine, { config, data }, session.threads);
   try {
     io.stdout.write(`${label ? `${label}  ` : ''}${why}\n`);
     const reporter = createReporter(io.stdout, engine.runs, session.epochs, label);

@@ -1,0 +1,261 @@
+// The hnca command in-process, with a fake engine: parsing, validation, output files, progress.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import type { OpenedEngine } from '../src/cli/openEngine.ts';
+import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
+import type { Io } from '../src/cli/session.ts';
+import type { EngineFactoryInput } from '../src/engine/types.ts';
+import { FakeEngine } from './helpers/fakeEngine.ts';
+import { writeTinyMnist } from './helpers/tinyMnist.ts';
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const data = writeTinyMnist(path.join(tmp, 'mnist'));
+
+interface Captured {
+  io: Io;
+  out: () => string;
+  err: () => string;
+  engines: FakeEngine[];
+}
+
+function capture(options: { tty?: boolean; failAt?: number } = {}): Captured {
+  let out = '';
+  let err = '';
+  const engines: FakeEngine[] = [];
+  const io: Io = {
+    stdout: { write: (t) => void (out += t), isTTY: options.tty ?? false },
+    stderr: (t) => void (err += t),
+    openEngine: async (_choice, input: EngineFactoryInput): Promise<OpenedEngine> => {
+      const engine = new FakeEngine(input);
+      engine.failAt = options.failAt;
+      engines.push(engine);
+      return { engine, why: 'fake engine (test)' };
+    },
+  };
+  return { io, out: () => out, err: () => err, engines };
+}
+
+describe('help', () => {
+  it('hnca --help and hnca train --help list every flag with its default', async () => {
+    for (const argv of [['--help'], ['train', '--help']]) {
+      const c = capture();
+      expect(await main(argv, c.io)).toBe(0);
+      for (const flag of TRAIN_FLAGS) {
+        const line = c.out().split('\n').findIndex((l) => l.startsWith(`  --${flag.name} `));
+        expect(line, `--${flag.name} in ${argv.join(' ')}`).toBeGreaterThanOrEqual(0);
+      }
+      expect(c.out().match(/\(default: /g)?.length).toBe(TRAIN_FLAGS.length);
+    }
+  });
+
+  it('hnca reproduce --help lists the flags of both figures', async () => {
+    const c = capture();
+    expect(await main(['reproduce', 'fig1', '--help'], c.io)).toBe(0);
+    for (const flag of [...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS]) expect(c.out()).toContain(`--${flag.name} `);
+    expect(c.out().match(/\(default: /g)?.length).toBe(REPRODUCE_FIG1_FLAGS.length + REPRODUCE_FIG3_FLAGS.length);
+  });
+
+  it('no command prints the help and exits 2', async () => {
+    const c = capture();
+    expect(await main([], c.io)).toBe(2);
+    expect(c.out()).toContain('Usage:');
+  });
+});
+
+describe('validation: one line naming the flag, exit 2, no output file', () => {
+  const out = path.join(tmp, 'never.json');
+  const cases: [string[], RegExp][] = [
+    [['train', '--width', '-5'], /^hnca: --width must be an integer from 1 to 4096 \(got '-5'\)$/],
+    [['train', '--width', '2.5'], /--width must be an integer/],
+    [['train', '--lr', '0'], /^hnca: --lr must be a number > 0/],
+    [['train', '--lr', 'fast'], /--lr must be a number > 0.*'fast'/],
+    [['train', '--estimator', 'foo'], /--estimator: unknown value 'foo' for --task bandit; accepted: hnca, hnca-baseline, reinforce, reinforce-baseline, all/],
+    [['train', '--task', 'vae', '--estimator', 'hnca'], /--estimator: unknown value 'hnca' for --task vae; accepted: fhnca, fhnca-baseline, reinforce, reinforce-baseline, reinforce-loo, disarm/],
+    [['train', '--task', 'gan'], /--task must be one of bandit, vae/],
+    [['train', '--bogus', '1'], /unknown flag --bogus for hnca train; accepted: --task, .*--out, --help/],
+    [['train', '--engine', 'tpu'], /--engine must be one of cpu, webgpu, auto \(got 'tpu'\)/],
+    [['train', '--optimizer', 'rmsprop'], /--optimizer must be one of adam, sgd/],
+    [['train', '--hidden-values', '2'], /--hidden-values must be one of pm1, 01/],
+    [['train', '--epochs', '0'], /--epochs must be an integer from 1/],
+    [['train', '--batch', '0'], /--batch must be an integer/],
+    [['train', '--seeds', '-1'], /--seeds must be an integer/],
+    [['train', '--threads', 'many'], /--threads must be an integer/],
+    [['train', '--test-limit', '0'], /--test-limit must be an integer ≥ 1/],
+    [['train', '--train-limit', '10'], /--train-limit must be at least the batch size 50/],
+    [['train', '--task', 'vae', '--hidden', '2'], /--hidden applies to --task bandit; the vae takes --layers N/],
+    [['train', '--layers', '2'], /--layers applies to --task vae/],
+    [['train', '--test-k', '10'], /--test-k applies to --task vae only/],
+    [['train', '--task', 'vae', '--layers', '9'], /--layers must be an integer from 1 to 5/],
+    [['train', '--task', 'vae', '--test-k', '0'], /--test-k must be an integer/],
+    [['train', '--epochs'], /--epochs needs a value/],
+    [['train', '--seed', '1', '--seed', '2'], /--seed given twice/],
+    [['train', 'extra'], /unexpected argument 'extra'/],
+    [['train', '--data', path.join(tmp, 'no-such-folder')], /--data: .*no-such-folder is not a folder/],
+    [['reproduce', 'fig2'], /unknown figure 'fig2'; accepted: fig1, fig3/],
+    [['reproduce', 'fig1', '--hidden', '1,x'], /--hidden must be an integer from 1 to 16 \(got 'x'\)/],
+    [['reproduce', 'fig1', '--layers', '2'], /unknown flag --layers for hnca reproduce fig1/],
+    [['reproduce', 'fig3', '--estimator', 'hnca'], /--estimator: unknown value 'hnca'; accepted: fhnca/],
+    [['frobnicate'], /unknown command 'frobnicate'; accepted: train, reproduce, --help/],
+  ];
+  for (const [argv, message] of cases) {
+    it(argv.join(' '), async () => {
+      const c = capture();
+      const args = argv[0] === 'train' ? [...argv, '--out', out] : argv;
+      expect(await main(args, c.io)).toBe(2);
+      expect(c.err().trimEnd()).toMatch(message);
+      expect(c.err().trimEnd().split('\n')).toHaveLength(1);
+      expect(c.engines).toHaveLength(0);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('--out in a missing folder fails before training', async () => {
+    const c = capture();
+    expect(await main(['train', '--data', data, '--out', path.join(tmp, 'missing', 'r.json')], c.io)).toBe(2);
+    expect(c.err()).toMatch(/--out: folder .*missing does not exist/);
+    expect(c.engines).toHaveLength(0);
+  });
+
+  it('bad MNIST data names the file, exit 1', async () => {
+    const c = capture();
+    expect(await main(['train', '--data', path.join(tmp), '--out', out], c.io)).toBe(1);
+    expect(c.err()).toMatch(/^hnca: bad MNIST data: .*train-images-idx3-ubyte: file not found/);
+  });
+});
+
+describe('train output', () => {
+  it('writes the full JSON atomically at the end, with a log line per epoch when not a TTY', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'train-'));
+    const file = path.join(dir, 'r.json');
+    const c = capture();
+    const argv = ['train', '--data', data, '--hidden', '2', '--width', '7', '--estimator', 'hnca', '--estimator', 'reinforce-baseline', '--seeds', '2', '--seed', '4', '--epochs', '3', '--batch', '20', '--lr', '3e-3', '--optimizer', 'sgd', '--hidden-values', '01', '--train-limit', '100', '--out', file];
+    expect(await main(argv, c.io)).toBe(0);
+    expect(readdirSync(dir)).toEqual(['r.json']);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.config).toMatchObject({
+      task: 'bandit',
+      hidden: 2,
+      width: 7,
+      hiddenValues: '01',
+      estimators: ['hnca', 'reinforce-baseline'],
+      seeds: [4, 5],
+      batch: 20,
+      lr: 3e-3,
+      optimizer: 'sgd',
+      epochs: 3,
+      trainLimit: 100,
+      testLimit: null,
+      engine: 'cpu',
+    });
+    expect(doc.engine).toMatchObject({ backend: 'cpu', description: 'fake engine for tests', selection: 'fake engine (test)' });
+    expect(doc.machine.cpus).toBeGreaterThan(0);
+    expect(doc.machine.node).toBe(process.version);
+    expect(typeof doc.machine.os).toBe('string');
+    expect(doc.dataset).toMatchObject({ train: 100, test: 40, rows: 28, cols: 28 });
+    expect(doc.runs.map((r: { estimator: string; seed: number }) => `${r.estimator}/${r.seed}`)).toEqual([
+      'hnca/4',
+      'reinforce-baseline/4',
+      'hnca/5',
+      'reinforce-baseline/5',
+    ]);
+    const e = doc.runs[1].epochs[2];
+    expect(Object.keys(e).sort()).toEqual(
+      ['epoch', 'finite', 'layerGradVariance', 'logMeanGradVariance', 'meanGradVariance', 'seconds', 'testAccuracy', 'trainAccuracy', 'updates'].sort(),
+    );
+    expect(e).toMatchObject({ epoch: 3, updates: 15, testAccuracy: 0.53, layerGradVariance: [1, 2, 3] });
+    expect(e.trainAccuracy).toBeCloseTo(0.2, 12);
+    expect(e.logMeanGradVariance).toBeCloseTo(Math.log(0.01), 12);
+    expect(c.engines[0].disposed).toBe(true);
+    expect(c.out()).toMatch(/^epoch 3\/3 {2}[\d.]+ s/m);
+    expect(c.out()).toMatch(/ {2}reinforce-baseline seed 5: train acc 0\.4000 {2}test acc 0\.5300 {2}log var -9\.21/);
+    expect(c.out()).not.toContain('\r');
+  });
+
+  it('draws a progress bar with epoch, updates/s and ETA on a TTY', async () => {
+    const file = path.join(tmp, 'tty.json');
+    const c = capture({ tty: true });
+    expect(await main(['train', '--data', data, '--epochs', '2', '--batch', '10', '--out', file], c.io)).toBe(0);
+    expect(c.out()).toMatch(/\r\x1b\[2K\[[#.]{24}\] epoch 1\/2 {2}[\d.]+ updates\/s {2}ETA (\d+m\d\ds|--:--)/);
+  });
+
+  it('VAE runs record trainElbo, testBound and K', async () => {
+    const file = path.join(tmp, 'vae.json');
+    const c = capture();
+    const argv = ['train', '--task', 'vae', '--data', data, '--layers', '3', '--estimator', 'all', '--epochs', '2', '--test-k', '25', '--out', file];
+    expect(await main(argv, c.io)).toBe(0);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.config).toMatchObject({ task: 'vae', layers: 3, testK: 25, evaluateEvery: 2 });
+    expect(doc.runs).toHaveLength(6);
+    const [first, second] = doc.runs[0].epochs;
+    expect(first.testBound).toBeNull();
+    expect(second).toMatchObject({ testBound: 0.51, k: 25, layerGradVariance: [1, 2, 3] });
+    expect(second.trainElbo).toBeCloseTo(0.1, 12);
+    expect(second).not.toHaveProperty('trainAccuracy');
+  });
+
+  it('a run that fails midway exits 1 and leaves no output file', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'fail-'));
+    const c = capture({ failAt: 5 });
+    expect(await main(['train', '--data', data, '--epochs', '2', '--out', path.join(dir, 'r.json')], c.io)).toBe(1);
+    expect(c.err()).toContain('fake engine failure');
+    expect(readdirSync(dir)).toEqual([]);
+    expect(c.engines[0].disposed).toBe(true);
+  });
+});
+
+describe('reproduce', () => {
+  it('fig1 writes JSON, CSV, SVG charts and a markdown table beside the paper', async () => {
+    const dir = path.join(tmp, 'fig1');
+    const c = capture();
+    expect(await main(['reproduce', 'fig1', '--data', data, '--hidden', '1,3', '--seeds', '3', '--epochs', '2', '--out', dir], c.io)).toBe(0);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(
+      [
+        'results.json',
+        'results.csv',
+        'results.md',
+        ...[1, 3].flatMap((l) => ['train-accuracy', 'test-accuracy', 'log-grad-variance'].map((m) => `fig1-L${l}-${m}.svg`)),
+      ].sort(),
+    );
+    const doc = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+    expect(doc.grid.map((g: { hidden: number; runs: unknown[] }) => [g.hidden, g.runs.length])).toEqual([
+      [1, 12],
+      [3, 12],
+    ]);
+    const csv = readFileSync(path.join(dir, 'results.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('hidden,estimator,seed,epoch,trainAccuracy,testAccuracy,meanGradVariance,logMeanGradVariance,layerGradVariance,updates,seconds,finite');
+    expect(csv).toHaveLength(1 + 2 * 12 * 2);
+    const md = readFileSync(path.join(dir, 'results.md'), 'utf8');
+    expect(md).toContain('| 1 | HNCA | 3 | 0.5000 ± 0.9937 | 0.5200 ± 0.0000 | 0.9469 ± 0.0008 |');
+    expect(md).toContain('| 3 | REINFORCE | 3 |');
+    expect(md).toContain('-4.98 ± 0.02');
+    const svg = readFileSync(path.join(dir, 'fig1-L3-log-grad-variance.svg'), 'utf8');
+    for (const label of ['HNCA', 'HNCA + baseline', 'REINFORCE', 'REINFORCE + baseline', 'epoch', 'ln(mean per-parameter variance)']) {
+      expect(svg).toContain(`>${label}</text>`);
+    }
+    expect(c.out()).toContain('hidden 3  fake engine (test)');
+  });
+
+  it('fig3 writes ELBO and variance charts and the paper ordering', async () => {
+    const dir = path.join(tmp, 'fig3');
+    const c = capture();
+    const argv = ['reproduce', 'fig3', '--data', data, '--layers', '2', '--seeds', '1', '--epochs', '2', '--estimator', 'fhnca,disarm', '--out', dir];
+    expect(await main(argv, c.io)).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['fig3-L2-log-grad-variance.svg', 'fig3-L2-train-elbo.svg', 'results.csv', 'results.json', 'results.md']);
+    const md = readFileSync(path.join(dir, 'results.md'), 'utf8');
+    expect(md).toContain('| 2 | DisARM | 1 | 0.20 | 0.51 (K=100) |');
+    expect(md).toContain('f-HNCA with baseline is best');
+  });
+
+  it('--out that is a file is refused before training', async () => {
+    const c = capture();
+    const file = path.join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    expect(await main(['reproduce', 'fig1', '--data', data, '--out', file], c.io)).toBe(2);
+    expect(c.err()).toMatch(/--out: .*a-file is a file; give a folder/);
+  });
+});

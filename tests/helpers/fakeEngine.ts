@@ -1,0 +1,75 @@
+// A deterministic TrainingEngine for testing the trainer and the CLI without a real back end.
+// Run i scores (0.1·(i+1)) per example, adds variance 10^-(i+1) per update, evaluates to 0.5 + 0.01·evaluation.
+import {
+  expandRuns,
+  type EngineConfig,
+  type EngineFactoryInput,
+  type EvaluationResult,
+  type ExampleTrace,
+  type RunCounters,
+  type RunSpec,
+  type TrainingEngine,
+} from '../../src/engine/types.ts';
+
+export class FakeEngine implements TrainingEngine {
+  readonly info = { backend: 'cpu' as const, description: 'fake engine for tests' };
+  readonly config: EngineConfig;
+  readonly runs: RunSpec[];
+  readonly updatesPerEpoch: number;
+  updatesDone = 0;
+  evaluations = 0;
+  disposed = false;
+  stepCalls: number[] = [];
+  /** when set, step throws once updatesDone reaches it */
+  failAt?: number;
+
+  constructor(input: EngineFactoryInput) {
+    this.config = input.config;
+    this.runs = expandRuns(input.config);
+    this.updatesPerEpoch = Math.floor(input.data.train.count / input.config.batch);
+  }
+
+  private layers(): number {
+    return this.config.task === 'bandit' ? this.config.hidden + 1 : this.config.layers;
+  }
+
+  async step(n: number): Promise<void> {
+    if (this.failAt !== undefined && this.updatesDone + n > this.failAt) throw new Error('fake engine failure');
+    this.stepCalls.push(n);
+    this.updatesDone += n;
+  }
+
+  async evaluate(): Promise<EvaluationResult[]> {
+    this.evaluations += 1;
+    return this.runs.map(() => ({
+      testScore: 0.5 + 0.01 * this.evaluations,
+      ...(this.config.task === 'vae' ? { k: this.config.testK } : {}),
+    }));
+  }
+
+  async readCounters(): Promise<RunCounters[]> {
+    const u = this.updatesDone;
+    return this.runs.map((_, i) => ({
+      updates: u,
+      examples: u * this.config.batch,
+      scoreSum: u * this.config.batch * 0.1 * (i + 1),
+      gradVarianceSum: u * 10 ** -(i + 1),
+      layerGradVarianceSum: Array.from({ length: this.layers() }, (_, l) => u * (l + 1)),
+      finite: true,
+    }));
+  }
+
+  setHyperparameters(): void {}
+
+  async inspect(): Promise<ExampleTrace> {
+    throw new Error('not used');
+  }
+
+  async readWeights(): Promise<{ rows: number; cols: number; data: Float32Array }> {
+    throw new Error('not used');
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}
