@@ -1,0 +1,178 @@
+// The CPU engine for the discrete hierarchical VAE (DESIGN.md §3): every run in this thread;
+// runs of one seed share minibatches, initial weights and random numbers (paired comparison).
+import type { Dataset } from '../../data/dataset.ts';
+import { allocSparseRows, binarizeRows, MinibatchStream, testBinarizeKey, trainBinarizeKey, type SparseBinaryRows } from '../../data/minibatch.ts';
+import { EvalDraws, MAX_VAE_LAYERS, RngDraws } from '../../models/vae/draws.ts';
+import { VaeRun } from '../../models/vae/vaeRun.ts';
+import {
+  EngineError,
+  expandRuns,
+  VAE_ESTIMATORS,
+  type EngineInfo,
+  type EvaluationResult,
+  type ExampleTrace,
+  type RunCounters,
+  type RunSpec,
+  type TrainingEngine,
+  type VaeConfig,
+  type VaeEstimator,
+} from '../types.ts';
+
+const EVAL_CHUNK = 500;
+
+interface SeedGroup {
+  seed: number;
+  stream: MinibatchStream;
+  rows: SparseBinaryRows;
+  draws: RngDraws;
+  runs: VaeRun[];
+}
+
+function positiveInteger(name: string, value: number, max: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new EngineError(`${name} must be an integer in 1..${max}, got ${value}`, 'config');
+  }
+}
+
+export function validateVaeConfig(config: VaeConfig, data: Dataset): void {
+  positiveInteger('layers', config.layers, MAX_VAE_LAYERS);
+  positiveInteger('width', config.width, 4096);
+  positiveInteger('batch', config.batch, data.train.count);
+  positiveInteger('testK', config.testK, 1 << 20);
+  if (!(config.lr > 0) || !Number.isFinite(config.lr)) throw new EngineError(`lr must be a positive number, got ${config.lr}`, 'config');
+  if (config.estimators.length === 0) throw new EngineError('at least one estimator is needed', 'config');
+  for (const e of config.estimators) {
+    if (!(VAE_ESTIMATORS as readonly string[]).includes(e)) {
+      throw new EngineError(`unknown VAE estimator "${e}" (accepted: ${VAE_ESTIMATORS.join(', ')})`, 'config');
+    }
+  }
+  if (config.seeds.length === 0) throw new EngineError('at least one seed is needed', 'config');
+  for (const s of config.seeds) {
+    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new EngineError(`seed must be an integer in 0..4294967295, got ${s}`, 'config');
+  }
+}
+
+export class CpuVaeEngine implements TrainingEngine {
+  readonly info: EngineInfo = { backend: 'cpu', description: 'CPU engine (TypeScript, this thread)' };
+  readonly runs: RunSpec[];
+  readonly config: VaeConfig;
+  updatesDone = 0;
+  private evaluations = 0;
+  private readonly groups: SeedGroup[] = [];
+  private readonly runObjects: VaeRun[] = [];
+
+  /** `only` restricts the engine to some of the config's runs (worker threads split them). */
+  constructor(
+    config: VaeConfig,
+    private readonly data: Dataset,
+    only?: readonly number[],
+  ) {
+    validateVaeConfig(config, data);
+    this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
+    const all = expandRuns(config);
+    this.runs = only ? all.filter((r) => only.includes(r.index)) : all;
+    const shape = { pixels: data.pixels, layers: config.layers, width: config.width };
+    for (const spec of this.runs) {
+      let group = this.groups.find((g) => g.seed === spec.seed);
+      if (!group) {
+        group = {
+          seed: spec.seed,
+          stream: new MinibatchStream(spec.seed, data.train.count),
+          rows: allocSparseRows(config.batch, data.pixels),
+          draws: new RngDraws(config.width),
+          runs: [],
+        };
+        this.groups.push(group);
+      }
+      const run = new VaeRun(shape, spec.seed, spec.estimator as VaeEstimator);
+      group.runs.push(run);
+      this.runObjects.push(run);
+    }
+  }
+
+  get updatesPerEpoch(): number {
+    return Math.floor(this.data.train.count / this.config.batch);
+  }
+
+  async step(n: number): Promise<void> {
+    const { config, data } = this;
+    for (let u = 0; u < n; u++) {
+      const t = this.updatesDone;
+      for (const g of this.groups) {
+        if (g.runs.every((r) => !r.counters.finite)) continue;
+        if (g.rows.onStart.length < config.batch + 1) g.rows = allocSparseRows(config.batch, data.pixels);
+        const { indices, epoch } = g.stream.next(config.batch);
+        binarizeRows(data.train, data.pixels, indices, trainBinarizeKey(g.seed, epoch), g.rows);
+        g.draws.setStep(g.seed, t, config.layers);
+        for (const run of g.runs) run.update(g.rows, g.draws, config);
+      }
+      this.updatesDone += 1;
+    }
+  }
+
+  /** The K-sample bound (K = config.testK) averaged over the binarized test set. */
+  async evaluate(): Promise<EvaluationResult[]> {
+    const { data, config } = this;
+    const e = this.evaluations++;
+    const test = data.test;
+    const sums = this.runObjects.map(() => 0);
+    const rows = allocSparseRows(EVAL_CHUNK, data.pixels);
+    const indices = new Uint32Array(EVAL_CHUNK);
+    for (const g of this.groups) {
+      const key = testBinarizeKey(g.seed, e);
+      const draws = new EvalDraws(g.seed, config.width, config.layers);
+      for (let start = 0; start < test.count; start += EVAL_CHUNK) {
+        const count = Math.min(EVAL_CHUNK, test.count - start);
+        for (let b = 0; b < count; b++) indices[b] = start + b;
+        binarizeRows(test, data.pixels, indices.subarray(0, count), key, rows);
+        for (const run of g.runs) sums[this.runObjects.indexOf(run)] += run.boundSum(rows, start, draws, e, config.testK);
+      }
+    }
+    return sums.map((s) => ({ testScore: s / test.count, k: config.testK }));
+  }
+
+  async readCounters(): Promise<RunCounters[]> {
+    return this.runObjects.map((r) => ({ ...r.counters, layerGradVarianceSum: [...r.counters.layerGradVarianceSum] }));
+  }
+
+  setHyperparameters(change: { lr?: number; batch?: number }): void {
+    if (change.lr !== undefined) {
+      if (!(change.lr > 0) || !Number.isFinite(change.lr)) throw new EngineError(`learning rate must be a positive number, got ${change.lr}`, 'config');
+      this.config.lr = change.lr;
+    }
+    if (change.batch !== undefined) {
+      positiveInteger('batch size', change.batch, this.data.train.count);
+      this.config.batch = change.batch;
+    }
+  }
+
+  async inspect(): Promise<ExampleTrace> {
+    throw new EngineError('inspect() shows the bandit network; the VAE engine does not trace examples yet', 'config');
+  }
+
+  /**
+   * Weight matrix `layer`, stored input-major (rows = inputs, cols = units) like the bandit's:
+   * 0..L-1 the encoder q_1..q_L, L..2L-1 the decoder p_0..p_{L-1}.
+   */
+  async readWeights(run: number, layer: number): Promise<{ rows: number; cols: number; data: Float32Array }> {
+    const r = this.runAt(run);
+    const L = this.config.layers;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= 2 * L) throw new EngineError(`layer must be in 0..${2 * L - 1}, got ${layer}`, 'config');
+    const { sizes } = r.params;
+    if (layer < L) return { rows: sizes[layer], cols: sizes[layer + 1], data: r.tensors[2 * layer].value.slice() };
+    const m = layer - L;
+    return { rows: sizes[m + 1], cols: sizes[m], data: r.tensors[2 * L + 2 * m].value.slice() };
+  }
+
+  /** The run object of run index `run` (tests inspect it directly). */
+  runAt(run: number): VaeRun {
+    const position = this.runs.findIndex((r) => r.index === run);
+    if (position < 0) throw new EngineError(`no run ${run} in this engine`, 'config');
+    return this.runObjects[position];
+  }
+
+  dispose(): void {
+    this.groups.length = 0;
+    this.runObjects.length = 0;
+  }
+}

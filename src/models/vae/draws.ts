@@ -1,0 +1,76 @@
+// Where the VAE's random choices come from. The per-example estimate is a pure function of
+// parameters, input and these draws, so tests can inject every choice (exact enumeration)
+// while the engine draws from the counter-based RNG.
+//
+// Stream offsets from Stream.vaeBase (step = update number, index = example·width + unit):
+//   vaeBase + l             main forward pass, layer l = 1..L (DisARM: φ = [1-u < p], φ~ = [u < p])
+//   vaeBase + 8·f + l       partial pass started at layer f (LOO: l = f is the second sample)
+//   vaeBase + 64 + l        test bound, layer l (step = evaluation·2^20 + k for sample k)
+//   vaeBase + 120           weight init (step = tensor number, index = element)
+import { streamKey, uniform } from '../../rng/counterRng.ts';
+import { Stream } from '../../rng/streams.ts';
+
+export const VAE_INIT_STREAM = Stream.vaeBase + 120;
+export const MAX_VAE_LAYERS = 5;
+
+export interface VaeDraws {
+  /**
+   * out[i] = 1 with probability p[i], i < n. `pass` 0 = main forward pass, f > 0 = the
+   * partial pass started at layer f (LOO's second sample when layer = f).
+   */
+  bernoulli(pass: number, layer: number, p: Float64Array, n: number, out: Uint8Array): void;
+  /** DisARM's main sample and antithetic partner from one uniform u per unit: out = [1-u < p], anti = [u < p]. */
+  antithetic(layer: number, p: Float64Array, n: number, out: Uint8Array, anti: Uint8Array): void;
+}
+
+/** Training draws of one (seed, update), example `b` selected with setExample. */
+export class RngDraws implements VaeDraws {
+  private readonly keys: Uint32Array;
+  private base = 0;
+  constructor(private readonly width: number) {
+    this.keys = new Uint32Array(8 * (MAX_VAE_LAYERS + 1));
+  }
+  setStep(seed: number, step: number, layers: number): void {
+    for (let f = 0; f <= layers; f++) {
+      for (let l = Math.max(f, 1); l <= layers; l++) this.keys[8 * f + l] = streamKey(seed, step, Stream.vaeBase + 8 * f + l);
+    }
+  }
+  setExample(b: number): void {
+    this.base = b * this.width;
+  }
+  bernoulli(pass: number, layer: number, p: Float64Array, n: number, out: Uint8Array): void {
+    const key = this.keys[8 * pass + layer];
+    for (let i = 0; i < n; i++) out[i] = uniform(key, this.base + i) < p[i] ? 1 : 0;
+  }
+  antithetic(layer: number, p: Float64Array, n: number, out: Uint8Array, anti: Uint8Array): void {
+    const key = this.keys[layer];
+    for (let i = 0; i < n; i++) {
+      const u = uniform(key, this.base + i);
+      out[i] = 1 - u < p[i] ? 1 : 0;
+      anti[i] = u < p[i] ? 1 : 0;
+    }
+  }
+}
+
+/** Draws of the importance-weighted test bound: sample k of example b in evaluation e. */
+export class EvalDraws implements VaeDraws {
+  private readonly keys = new Uint32Array(MAX_VAE_LAYERS + 1);
+  private base = 0;
+  constructor(
+    private readonly seed: number,
+    private readonly width: number,
+    private readonly layers: number,
+  ) {}
+  setSample(evaluation: number, k: number, b: number): void {
+    const step = ((evaluation << 20) + k) >>> 0;
+    for (let l = 1; l <= this.layers; l++) this.keys[l] = streamKey(this.seed, step, Stream.vaeBase + 64 + l);
+    this.base = b * this.width;
+  }
+  bernoulli(_pass: number, layer: number, p: Float64Array, n: number, out: Uint8Array): void {
+    const key = this.keys[layer];
+    for (let i = 0; i < n; i++) out[i] = uniform(key, this.base + i) < p[i] ? 1 : 0;
+  }
+  antithetic(): void {
+    throw new Error('the test bound draws no antithetic pairs');
+  }
+}

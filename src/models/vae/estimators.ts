@@ -1,0 +1,186 @@
+// One example's gradient estimate for each encoder estimator (DESIGN.md §3), as a pure
+// function of the parameters, the input, the draws and the per-layer baselines.
+// Output: gradients of the per-example estimate with respect to every logit; the parameter
+// gradients are these times the layer's 0/1 input (added by the caller).
+import type { VaeEstimator } from '../../engine/types.ts';
+import { encoderChildDeltas, ExpTables, flipLogProbDelta } from './counterfactual.ts';
+import type { VaeDraws } from './draws.ts';
+import { forwardPass, partialPass, PassState } from './forward.ts';
+import { logSigmoid, rhoPair } from './math.ts';
+import type { VaeParams } from './params.ts';
+
+/** Per-update exp(±W) tables f-HNCA reads: enc[l] for q_{l+1} (l = 1..L-1), dec[m] for p_m. */
+export class VaeTables {
+  readonly enc: ExpTables[] = [];
+  readonly dec: ExpTables[] = [];
+  constructor(readonly sizes: readonly number[]) {
+    const L = sizes.length - 1;
+    for (let l = 0; l < L; l++) this.enc.push(new ExpTables(l === 0 ? 0 : sizes[l], l === 0 ? 0 : sizes[l + 1]));
+    for (let m = 0; m < L; m++) this.dec.push(new ExpTables(sizes[m + 1], sizes[m]));
+  }
+  update(params: VaeParams): void {
+    const L = this.sizes.length - 1;
+    for (let l = 1; l < L; l++) this.enc[l].update(params.encW[l]);
+    for (let m = 0; m < L; m++) this.dec[m].update(params.decW[m]);
+  }
+}
+
+export function usesTables(estimator: VaeEstimator): boolean {
+  return estimator === 'fhnca' || estimator === 'fhnca-baseline';
+}
+
+/** Scratch and results of one example. Layer-indexed arrays use l = 0..L. */
+export class ExampleWork {
+  readonly main: PassState;
+  /** second sample / partial-pass values (LOO, DisARM) */
+  readonly alt: PassState;
+  /** DisARM's antithetic layer values φ~_l */
+  readonly anti: PassState;
+  /** d estimate / d u_l for encoder layer l = 1..L (= p(1-p) S_i, DESIGN.md §3) */
+  readonly encGrad: Float64Array[];
+  /** d f / d v_m = φ_m - σ(v_m) for decoder m = 0..L (m = L: prior) */
+  readonly decGrad: Float64Array[];
+  /** per layer: the value whose batch mean updates b_l (fhnca-baseline, reinforce-baseline) */
+  readonly baselineTarget: Float64Array;
+  elbo = 0;
+  /** f-HNCA scratch: decoder-below, child log-prob and child entropy flip deltas */
+  readonly dn: Float64Array[];
+  readonly dlq: Float64Array[];
+  readonly dent: Float64Array[];
+  private readonly rho = new Float64Array(2);
+  private readonly upDec: Float64Array;
+  private readonly upEnt: Float64Array;
+  constructor(readonly sizes: readonly number[]) {
+    const f = (): Float64Array[] => sizes.map((s) => new Float64Array(s));
+    this.main = new PassState(sizes);
+    this.alt = new PassState(sizes);
+    this.anti = new PassState(sizes);
+    this.encGrad = f();
+    this.decGrad = f();
+    this.dn = f();
+    this.dlq = f();
+    this.dent = f();
+    this.baselineTarget = new Float64Array(sizes.length);
+    this.upDec = new Float64Array(sizes.length + 1);
+    this.upEnt = new Float64Array(sizes.length + 2);
+  }
+
+  /** F_l: every component φ_l can influence except its own entropy (DESIGN.md §3, REINFORCE). */
+  downstream(l: number): number {
+    return this.upDec[l - 1] + this.upEnt[l + 1];
+  }
+  /** R_l: decoder terms above l+1, the prior, entropies of layers l+2..L (f-HNCA term 5). */
+  furtherUp(l: number): number {
+    return this.upDec[l + 1] + this.upEnt[l + 2];
+  }
+
+  /**
+   * Runs the forward pass with `draws` and fills encGrad, decGrad, elbo and baselineTarget.
+   * `tables` must be current for params when the estimator is f-HNCA; `baselines[l]` is b_l.
+   */
+  estimate(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, tables: VaeTables | null, baselines: Float64Array): void {
+    const L = params.shape.layers;
+    const { main, sizes, upDec, upEnt } = this;
+    this.elbo = forwardPass(params, draws, main, estimator === 'disarm' ? this.anti : undefined);
+    for (let m = 0; m <= L; m++) {
+      const g = this.decGrad[m];
+      const phi = main.phi[m];
+      const dp = main.dp[m];
+      for (let i = 0; i < sizes[m]; i++) g[i] = phi[i] - dp[i];
+    }
+    upDec.fill(0);
+    upEnt.fill(0);
+    for (let m = L; m >= 0; m--) upDec[m] = upDec[m + 1] + main.dec[m];
+    for (let l = L; l >= 1; l--) upEnt[l] = upEnt[l + 1] + main.ent[l];
+    for (let l = 1; l <= L; l++) {
+      switch (estimator) {
+        case 'fhnca':
+        case 'fhnca-baseline':
+          if (!tables) throw new Error('f-HNCA needs the per-update exp tables');
+          this.fhnca(params, tables, l, estimator === 'fhnca-baseline' ? baselines[l] : 0);
+          break;
+        case 'reinforce':
+        case 'reinforce-baseline':
+          this.reinforce(l, estimator === 'reinforce-baseline' ? baselines[l] : 0);
+          break;
+        case 'reinforce-loo':
+          draws.bernoulli(l, l, main.p[l], sizes[l], this.alt.phi[l]);
+          this.alt.index(l);
+          this.pairSignal(l, partialPass(params, draws, l, main, this.alt), false);
+          break;
+        case 'disarm':
+          this.alt.copyLayer(this.anti, l);
+          this.pairSignal(l, partialPass(params, draws, l, main, this.alt), true);
+          break;
+      }
+    }
+  }
+
+  /** f-HNCA terms 1–5 of DESIGN.md §3 for every unit of layer l. */
+  private fhnca(params: VaeParams, tables: VaeTables, l: number, b: number): void {
+    const L = params.shape.layers;
+    const { main, sizes, rho } = this;
+    const n = sizes[l];
+    const dn = this.dn[l];
+    const dlq = this.dlq[l];
+    const dent = this.dent[l];
+    flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.zero[l - 1], sizes[l - 1], dn);
+    const top = l === L;
+    if (!top) {
+      encoderChildDeltas(params.encW[l], tables.enc[l], main.phi[l], n, main.u[l + 1], main.ut[l + 1], main.p[l + 1], main.q[l + 1], main.phi[l + 1], main.zero[l + 1], sizes[l + 1], dlq, dent);
+    }
+    const mediated = this.furtherUp(l) - b;
+    const decAbove = main.dec[l];
+    this.baselineTarget[l] = this.furtherUp(l) + decAbove;
+    const { phi, p, q, ut } = { phi: main.phi[l], p: main.p[l], q: main.q[l], ut: main.ut[l] };
+    const v = main.v[l];
+    const g = this.encGrad[l];
+    for (let i = 0; i < n; i++) {
+      const delta = phi[i] === 1 ? -1 : 1; // 1 - 2φ
+      let rho1 = 1;
+      let rho0 = 1;
+      let term4 = 0;
+      if (!top) {
+        rhoPair(p[i], q[i], -delta * dlq[i], rho); // D = log Q_0 - log Q_1
+        rho1 = rho[0];
+        rho0 = rho[1];
+        term4 = delta * dent[i]; // E_i(1) - E_i(0)
+      }
+      const lp = logSigmoid(v[i]); // log P_i of the decoder term above
+      const lq = lp - v[i]; // log(1 - P_i)
+      const own = phi[i] === 1 ? lp : lq;
+      const term2 = delta * dn[i]; // Dn_i(1) - Dn_i(0)
+      const term3 = rho1 * lp - rho0 * lq + (rho1 - rho0) * (decAbove - own);
+      const s = -ut[i] + term2 + term3 + term4 + (rho1 - rho0) * mediated; // -ut = log(1-p) - log p
+      g[i] = p[i] * q[i] * s;
+    }
+  }
+
+  /** REINFORCE (± baseline): p(1-p) S = p(1-p)(log(1-p) - log p) + (φ - p)(F_l - b_l). */
+  private reinforce(l: number, b: number): void {
+    const { main, sizes } = this;
+    const F = this.downstream(l);
+    this.baselineTarget[l] = F;
+    const signal = F - b;
+    const { phi, p, q, ut } = { phi: main.phi[l], p: main.p[l], q: main.q[l], ut: main.ut[l] };
+    const g = this.encGrad[l];
+    for (let i = 0; i < sizes[l]; i++) g[i] = -p[i] * q[i] * ut[i] + (phi[i] - p[i]) * signal;
+  }
+
+  /**
+   * LOO (disarm = false): p(1-p)·½[(F-F')score(φ) + (F'-F)score(φ')] = ½(F-F')(φ - φ').
+   * DisARM (disarm = true): p(1-p)·½(F-F~)(φ-φ~)/min(p,1-p) = ½(F-F~)(φ-φ~)·max(p,1-p).
+   */
+  private pairSignal(l: number, other: number, disarm: boolean): void {
+    const { main, alt, sizes } = this;
+    const half = 0.5 * (this.downstream(l) - other);
+    this.baselineTarget[l] = 0;
+    const { phi, p, q, ut } = { phi: main.phi[l], p: main.p[l], q: main.q[l], ut: main.ut[l] };
+    const phi2 = alt.phi[l];
+    const g = this.encGrad[l];
+    for (let i = 0; i < sizes[l]; i++) {
+      const pair = half * (phi[i] - phi2[i]);
+      g[i] = -p[i] * q[i] * ut[i] + (disarm ? pair * (p[i] > q[i] ? p[i] : q[i]) : pair);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+// One example's stochastic forward pass through encoder and decoder (DESIGN.md §3):
+// layer values, logits, probabilities and every function component of the ELBO.
+import type { VaeDraws } from './draws.ts';
+import { clampLogit, logSigmoid } from './math.ts';
+import type { ParamArray, VaeParams } from './params.ts';
+
+/** Values and per-layer quantities of one pass; index l = 0..L (layer 0 = the pixels). */
+export class PassState {
+  /** 0/1 values φ_l (φ_0 = x) */
+  readonly phi: Uint8Array[];
+  /** indices of the units that are 1, and how many */
+  readonly on: Int32Array[];
+  readonly onCount: number[];
+  /** zero[l][i] = 1 - φ_l[i] (as float, for the message kernels) */
+  readonly zero: Float64Array[];
+  /** encoder layer l = 1..L: raw logit u, clamped logit ut, p = σ(ut), q = σ(-ut) */
+  readonly u: Float64Array[];
+  readonly ut: Float64Array[];
+  readonly p: Float64Array[];
+  readonly q: Float64Array[];
+  /** Ent[l] = H(q_l(.|φ_{l-1})), l = 1..L */
+  readonly ent: Float64Array;
+  /** decoder m = 0..L (m = L: prior): logit v, P = σ(v), Q = σ(-v) of p_m(φ_m | φ_{m+1}) */
+  readonly v: Float64Array[];
+  readonly dp: Float64Array[];
+  readonly dq: Float64Array[];
+  /** Dec[m] = log p_m(φ_m | φ_{m+1}) (Dec[L]: log prior) */
+  readonly dec: Float64Array;
+  constructor(readonly sizes: readonly number[]) {
+    const n = sizes.length;
+    const f = (): Float64Array[] => sizes.map((s) => new Float64Array(s));
+    this.phi = sizes.map((s) => new Uint8Array(s));
+    this.on = sizes.map((s) => new Int32Array(s));
+    this.onCount = sizes.map(() => 0);
+    this.zero = f();
+    this.u = f();
+    this.ut = f();
+    this.p = f();
+    this.q = f();
+    this.v = f();
+    this.dp = f();
+    this.dq = f();
+    this.ent = new Float64Array(n);
+    this.dec = new Float64Array(n);
+  }
+
+  /** Sets φ_0 from the on-pixel indices. */
+  setInput(onIndex: ArrayLike<number>, start: number, end: number): void {
+    const phi = this.phi[0];
+    phi.fill(0);
+    for (let k = start; k < end; k++) phi[onIndex[k]] = 1;
+    this.index(0);
+  }
+
+  /** Rebuilds the on-list and zero mask of layer l from φ_l. */
+  index(l: number): void {
+    const phi = this.phi[l];
+    const on = this.on[l];
+    const zero = this.zero[l];
+    let n = 0;
+    for (let i = 0; i < phi.length; i++) {
+      if (phi[i] === 1) {
+        on[n++] = i;
+        zero[i] = 0;
+      } else zero[i] = 1;
+    }
+    this.onCount[l] = n;
+  }
+
+  /** Copies layer l's values (and index) from another pass. */
+  copyLayer(from: PassState, l: number): void {
+    this.phi[l].set(from.phi[l]);
+    this.on[l].set(from.on[l]);
+    this.zero[l].set(from.zero[l]);
+    this.onCount[l] = from.onCount[l];
+  }
+}
+
+/** out = b + Σ_{j on} W[j, :] (0/1 inputs: rows are added, no multiplies). */
+function affine(w: ParamArray, b: ParamArray, on: Int32Array, onCount: number, nOut: number, out: Float64Array): void {
+  for (let i = 0; i < nOut; i++) out[i] = b[i];
+  for (let k = 0; k < onCount; k++) {
+    const r = on[k] * nOut;
+    for (let i = 0; i < nOut; i++) out[i] += w[r + i];
+  }
+}
+
+/** Encoder layer l's logits and probabilities from φ_{l-1} of `s`; sets and returns Ent[l]. */
+export function encoderLayer(params: VaeParams, l: number, s: PassState, input: PassState = s): number {
+  const n = params.sizes[l];
+  const u = s.u[l];
+  const ut = s.ut[l];
+  const p = s.p[l];
+  const q = s.q[l];
+  affine(params.encW[l - 1], params.encB[l - 1], input.on[l - 1], input.onCount[l - 1], n, u);
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    const z = clampLogit(u[i]);
+    ut[i] = z;
+    const lp = logSigmoid(z);
+    const lq = lp - z; // log σ(-z) = log σ(z) - z
+    const pi = Math.exp(lp);
+    const qi = Math.exp(lq);
+    p[i] = pi;
+    q[i] = qi;
+    h -= pi * lp + qi * lq;
+  }
+  s.ent[l] = h;
+  return h;
+}
+
+/** Decoder term m: log p_m(target φ_m | input φ_{m+1}) (the prior when m = L); sets Dec[m]. */
+export function decoderLayer(params: VaeParams, m: number, s: PassState, target: PassState = s): number {
+  const n = params.sizes[m];
+  const v = s.v[m];
+  if (m === params.shape.layers) {
+    const b = params.decB[m];
+    for (let i = 0; i < n; i++) v[i] = b[i];
+  } else {
+    affine(params.decW[m], params.decB[m], s.on[m + 1], s.onCount[m + 1], n, v);
+  }
+  const t = target.phi[m];
+  const dp = s.dp[m];
+  const dq = s.dq[m];
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const z = v[i];
+    const lp = logSigmoid(z);
+    const lq = lp - z;
+    dp[i] = Math.exp(lp);
+    dq[i] = Math.exp(lq);
+    sum += t[i] === 1 ? lp : lq;
+  }
+  s.dec[m] = sum;
+  return sum;
+}
+
+/** Samples encoder layer l of pass `pass` into s (after encoderLayer). */
+export function sampleLayer(params: VaeParams, draws: VaeDraws, pass: number, l: number, s: PassState): void {
+  draws.bernoulli(pass, l, s.p[l], params.sizes[l], s.phi[l]);
+  s.index(l);
+}
+
+/** The full main pass: encoder layers (sampled), then every decoder term. Returns the single-sample ELBO. */
+export function forwardPass(params: VaeParams, draws: VaeDraws, s: PassState, antithetic?: PassState): number {
+  const L = params.shape.layers;
+  let elbo = 0;
+  for (let l = 1; l <= L; l++) {
+    elbo += encoderLayer(params, l, s);
+    if (antithetic) {
+      draws.antithetic(l, s.p[l], params.sizes[l], s.phi[l], antithetic.phi[l]);
+      s.index(l);
+      antithetic.index(l);
+    } else sampleLayer(params, draws, 0, l, s);
+  }
+  for (let m = 0; m <= L; m++) elbo += decoderLayer(params, m, s);
+  return elbo;
+}
+
+/**
+ * Partial forward pass from layer f (DESIGN.md §3, LOO and DisARM): `alt` holds φ'_f; samples
+ * φ'_{f+1..L} afresh (pass f) and returns F'_f = log p_{f-1}(φ_{f-1} | φ'_f) + Σ_{m>=f} Dec'_m +
+ * Σ_{l>f} Ent'_l, where φ_{f-1} is the main pass's layer.
+ */
+export function partialPass(params: VaeParams, draws: VaeDraws, f: number, main: PassState, alt: PassState): number {
+  const L = params.shape.layers;
+  let total = decoderLayer(params, f - 1, alt, main);
+  for (let l = f + 1; l <= L; l++) {
+    total += encoderLayer(params, l, alt);
+    sampleLayer(params, draws, f, l, alt);
+  }
+  for (let m = f; m <= L; m++) total += decoderLayer(params, m, alt);
+  return total;
+}
+
+/** log q(φ_l | φ_{l-1}) of the sampled layer l (clipped probabilities). */
+export function encoderLogProb(params: VaeParams, l: number, s: PassState): number {
+  const n = params.sizes[l];
+  const phi = s.phi[l];
+  const p = s.p[l];
+  const q = s.q[l];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.log(phi[i] === 1 ? p[i] : q[i]);
+  return sum;
+}
+

@@ -1,0 +1,120 @@
+// One training run of the VAE: parameters, Adam state, baselines, counters, and the update
+// that averages per-example estimates over a minibatch (DESIGN.md §3, §4).
+import type { SparseBinaryRows } from '../../data/minibatch.ts';
+import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
+import type { OptimizerConfig, RunCounters, VaeEstimator } from '../../engine/types.ts';
+import { importanceBound } from './bound.ts';
+import type { EvalDraws, RngDraws } from './draws.ts';
+import { ExampleWork, usesTables, VaeTables } from './estimators.ts';
+import { addExampleGradients } from './gradients.ts';
+import { createVaeTensors, type VaeParams, type VaeShape } from './params.ts';
+
+export function hasBaseline(e: VaeEstimator): boolean {
+  return e === 'fhnca-baseline' || e === 'reinforce-baseline';
+}
+
+export class VaeRun {
+  readonly tensors: ParameterTensor[];
+  readonly params: VaeParams;
+  readonly work: ExampleWork;
+  readonly tables: VaeTables | null;
+  /** b_l, l = 1..L (index 0 unused) */
+  readonly baselines: Float64Array;
+  readonly counters: RunCounters;
+  private readonly sumSquares: Float64Array;
+  private readonly accW: Float64Array;
+  private readonly accB: Float64Array;
+  private readonly targets: Float64Array;
+  private boundScratch = new Float64Array(0);
+
+  constructor(
+    readonly shape: VaeShape,
+    seed: number,
+    readonly estimator: VaeEstimator,
+  ) {
+    const { tensors, params } = createVaeTensors(shape, seed);
+    this.tensors = tensors;
+    this.params = params;
+    this.work = new ExampleWork(params.sizes);
+    this.tables = usesTables(estimator) ? new VaeTables(params.sizes) : null;
+    const L = shape.layers;
+    this.baselines = new Float64Array(L + 1);
+    this.accW = new Float64Array(L + 1);
+    this.accB = new Float64Array(L + 1);
+    this.targets = new Float64Array(L + 1);
+    this.sumSquares = new Float64Array(tensors.length);
+    this.counters = { updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(L).fill(0), finite: true };
+  }
+
+  /** One update on the minibatch `rows` with the draws of this (seed, update). */
+  update(rows: SparseBinaryRows, draws: RngDraws, opt: OptimizerConfig): void {
+    if (!this.counters.finite) return;
+    const { params, work, tensors, accW, accB, targets } = this;
+    const L = params.shape.layers;
+    const sizes = params.sizes;
+    const B = rows.count;
+    this.tables?.update(params);
+    for (const t of tensors) t.grad.fill(0);
+    accW.fill(0);
+    accB.fill(0);
+    targets.fill(0);
+    const grads = tensors.map((t) => t.grad);
+    let elboSum = 0;
+    for (let b = 0; b < B; b++) {
+      draws.setExample(b);
+      work.main.setInput(rows.onIndex, rows.onStart[b], rows.onStart[b + 1]);
+      work.estimate(params, this.estimator, draws, this.tables, this.baselines);
+      elboSum += work.elbo;
+      addExampleGradients(params, work, grads);
+      for (let l = 1; l <= L; l++) {
+        const g = work.encGrad[l];
+        let ss = 0;
+        for (let i = 0; i < sizes[l]; i++) ss += g[i] * g[i];
+        accW[l] += ss * work.main.onCount[l - 1]; // Σ_j x_j² = number of inputs that are 1
+        accB[l] += ss;
+        targets[l] += work.baselineTarget[l];
+      }
+    }
+    let check = elboSum;
+    for (let l = 1; l <= L; l++) check += accB[l];
+    if (!Number.isFinite(check)) {
+      this.counters.finite = false;
+      this.counters.failure = `non-finite ${Number.isFinite(elboSum) ? 'encoder gradient' : 'ELBO'} at update ${this.counters.updates + 1}`;
+      return;
+    }
+    const inv = 1 / B;
+    for (const t of tensors) for (let k = 0; k < t.size; k++) t.grad[k] *= inv;
+    ascentStep(tensors, opt, this.counters.updates + 1, this.sumSquares);
+    // DESIGN.md §4: Σ_ij Var_b = (1/B) Σ_b (Σ_i s²)(Σ_j x²) − Σ_ij gbar², encoder only
+    let total = 0;
+    let count = 0;
+    for (let l = 1; l <= L; l++) {
+      const vW = Math.max(0, accW[l] * inv - this.sumSquares[2 * (l - 1)]);
+      const vB = Math.max(0, accB[l] * inv - this.sumSquares[2 * (l - 1) + 1]);
+      const n = sizes[l - 1] * sizes[l] + sizes[l];
+      this.counters.layerGradVarianceSum[l - 1] += (vW + vB) / n;
+      total += vW + vB;
+      count += n;
+    }
+    this.counters.gradVarianceSum += total / count;
+    this.counters.scoreSum += elboSum;
+    this.counters.updates += 1;
+    this.counters.examples += B;
+    if (hasBaseline(this.estimator)) {
+      for (let l = 1; l <= L; l++) this.baselines[l] = 0.99 * this.baselines[l] + 0.01 * targets[l] * inv;
+    }
+  }
+
+  /** Sum of the K-sample bounds of the examples in rows (example b is test image first + b). */
+  boundSum(rows: SparseBinaryRows, first: number, draws: EvalDraws, evaluation: number, k: number): number {
+    if (this.boundScratch.length < k) this.boundScratch = new Float64Array(k);
+    const s = this.work.main;
+    let sum = 0;
+    for (let b = 0; b < rows.count; b++) {
+      s.setInput(rows.onIndex, rows.onStart[b], rows.onStart[b + 1]);
+      const image = first + b;
+      sum += importanceBound(this.params, s, draws, k, (i) => draws.setSample(evaluation, i, image), this.boundScratch);
+    }
+    return sum;
+  }
+}
