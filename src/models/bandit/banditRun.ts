@@ -5,7 +5,7 @@ import { ascentStep } from '../../engine/optimizer.ts';
 import type { BanditEstimator, OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { forwardBatch, type UniformSource } from './forward.ts';
 import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from './gradients.ts';
-import { bernoulliChildrenCredit, FlipTables, softmaxChildCredit } from './messages.ts';
+import { bernoulliChildrenCredit, ChildScratch, FlipTables, softmaxChildCredit } from './messages.ts';
 import { BanditParameters } from './parameters.ts';
 import { BanditScratch } from './scratch.ts';
 
@@ -30,8 +30,7 @@ export class BanditRun {
   scratch: BanditScratch;
   readonly counters: RunCounters;
   private readonly tables: FlipTables[] = [];
-  private readonly childT: Float64Array;
-  private readonly childSign: Int32Array;
+  private readonly childScratch: ChildScratch;
   private readonly expScratch: Float64Array;
   private readonly secondMoments: Float64Array;
   private readonly sumSquares: Float64Array;
@@ -47,10 +46,9 @@ export class BanditRun {
     this.scratch = new BanditScratch(params.shape, capacity);
     const { sizes } = params.shape;
     // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)
-    for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(params.weights[k].size));
+    for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(params.weights[k].size, sizes[k + 1]));
     const widest = Math.max(...sizes);
-    this.childT = new Float64Array(widest);
-    this.childSign = new Int32Array(widest);
+    this.childScratch = new ChildScratch(widest);
     this.expScratch = new Float64Array(sizes[sizes.length - 1]);
     this.secondMoments = new Float64Array(params.layerCount);
     this.sumSquares = new Float64Array(params.tensors.length);
@@ -115,7 +113,7 @@ export class BanditRun {
       if (l === hiddenLayers - 1) {
         softmaxChildCredit(s.prob[l], s.sample[l], sizes[l + 1], s.outLogit, s.action, sizes[l + 2], childWeights, magnitude, tables, batch, s.credit[l], this.expScratch);
       } else {
-        bernoulliChildrenCredit(s.prob[l], s.sample[l], sizes[l + 1], s.logit[l + 1], s.sample[l + 1], sizes[l + 2], tables, batch, s.credit[l], s.logQActual, this.childT, this.childSign);
+        bernoulliChildrenCredit(s.prob[l], s.sample[l], sizes[l + 1], s.logit[l + 1], s.sample[l + 1], sizes[l + 2], tables, batch, s.credit[l], s.logQActual, this.childScratch);
       }
     }
   }

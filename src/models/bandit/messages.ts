@@ -10,23 +10,34 @@ import { PROB_MAX, PROB_MIN } from './forward.ts';
 const FACTOR_MIN = 1 / PROB_MAX;
 const FACTOR_MAX = 1 / PROB_MIN;
 const T_MAX = 1e30;
-const PRODUCT_RESCALE = 1e280;
+const PRODUCT_RESCALE = 1e100;
 
 /**
  * exp(+m·W) and exp(−m·W) of a weight matrix, m = |Δ| (2 for ±1 values, 1 for 0/1),
- * interleaved: entry 2e is exp(+m·W[e]), entry 2e+1 is exp(−m·W[e]).
+ * interleaved: entry 2e is exp(+m·W[e]), entry 2e+1 is exp(−m·W[e]). Also, per column c
+ * (child), the largest shift m·|W[j,c]| a flip can cause, to know when clipping cannot occur.
  */
 export class FlipTables {
   readonly table: Float64Array;
-  constructor(size: number) {
+  readonly maxShift: Float64Array;
+  constructor(
+    size: number,
+    readonly columns: number,
+  ) {
     this.table = new Float64Array(2 * size);
+    this.maxShift = new Float64Array(columns);
   }
   fill(w: Float32Array, magnitude: number): void {
     const t = this.table;
+    const cols = this.columns;
+    this.maxShift.fill(0);
     for (let e = 0; e < w.length; e++) {
       const x = Math.exp(magnitude * w[e]);
       t[2 * e] = x;
       t[2 * e + 1] = 1 / x;
+      const c = e % cols;
+      const shift = magnitude * Math.abs(w[e]);
+      if (shift > this.maxShift[c]) this.maxShift[c] = shift;
     }
   }
 }
@@ -41,10 +52,31 @@ export function rhoDifference(p: number, d: number): number {
   return (e - 1) / (p * e + (1 - p));
 }
 
+/** |logit| beyond which clip(sigmoid) differs from sigmoid: log((1 − 1e-5)/1e-5). */
+const CLIP_LOGIT = Math.log(PROB_MAX / PROB_MIN);
+/** the product's size is checked every this many children (each factor ≤ 1e5) */
+const BLOCK = 32;
+
+/** Per-example working arrays of bernoulliChildrenCredit, sized for the widest layer. */
+export class ChildScratch {
+  /** t_c = exp(−s_c u_c) */
+  readonly t: Float64Array;
+  /** table offsets 2c + slot for a parent with φ_j = 0 (offset0) and φ_j = 1 (offset1) */
+  readonly offset0: Int32Array;
+  readonly offset1: Int32Array;
+  constructor(width: number) {
+    this.t = new Float64Array(width);
+    this.offset0 = new Int32Array(width);
+    this.offset1 = new Int32Array(width);
+  }
+}
+
 /**
  * Credit rho(1) − rho(0) of every unit of a hidden layer whose children are the next
- * Bernoulli layer (logits childLogit, samples childSample). Writes batch × width values.
- * Also returns in logQActual[b] the children's actual log-probability.
+ * Bernoulli layer (logits childLogit, samples childSample). Writes batch × width values,
+ * and each example's actual children log-probability into logQActual.
+ * A child's sampled-value probability is clip(sigmoid(s·u)) = 1/f, f = 1 + exp(−s·u) clamped;
+ * flipping parent j multiplies exp(−s_c u_c) by exp(−s_c Δ_j W[j,c]) (a table entry).
  */
 export function bernoulliChildrenCredit(
   prob: Float64Array,
@@ -57,21 +89,25 @@ export function bernoulliChildrenCredit(
   batch: number,
   credit: Float64Array,
   logQActual: Float64Array,
-  childT: Float64Array,
-  childSign: Int32Array,
+  scratch: ChildScratch,
 ): void {
-  const table = tables.table;
+  const { table, maxShift } = tables;
+  const { t: childT, offset0, offset1 } = scratch;
   for (let b = 0; b < batch; b++) {
     const cBase = b * childWidth;
-    // t_c = exp(−s_c u_c), s_c = ±1 the child's sampled sign; actual factor f_c = 1 + t_c.
     let logActual = 0;
+    // clipping can only matter if some child's logit can leave ±CLIP_LOGIT under a flip
+    let mayClip = false;
     for (let c = 0; c < childWidth; c++) {
       const positive = childSample[cBase + c] === 1;
       const u = childLogit[cBase + c];
+      if (Math.abs(u) + maxShift[c] >= CLIP_LOGIT) mayClip = true;
       let t = Math.exp(positive ? -u : u);
       if (t > T_MAX) t = T_MAX;
       childT[c] = t;
-      childSign[c] = positive ? 1 : 0;
+      // exponent −s_c·Δ_j·W: slot 1 (−|Δ|W) when s_c = +1 and φ_j = 0, or s_c = −1 and φ_j = 1
+      offset0[c] = 2 * c + (positive ? 1 : 0);
+      offset1[c] = 2 * c + (positive ? 0 : 1);
       let f = 1 + t;
       f = f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
       logActual -= Math.log(f);
@@ -79,22 +115,42 @@ export function bernoulliChildrenCredit(
     logQActual[b] = logActual;
     const pBase = b * width;
     for (let j = 0; j < width; j++) {
-      const fired = sample[pBase + j] === 1 ? 1 : 0;
-      // Flipped factor: 1 + t_c·exp(−s_c·Δ_j·W[j,c]). Δ_j < 0 iff φ_j = 1, so the exponent
-      // is −|Δ|W (table slot 1) when s_c = +1 and φ_j = 0, or s_c = −1 and φ_j = 1; else +|Δ|W.
+      const fired = sample[pBase + j] === 1;
+      const offset = fired ? offset1 : offset0;
       const row = 2 * j * childWidth;
+      let logFlipped = 0;
       let product = 1;
-      let logAcc = 0;
-      for (let c = 0; c < childWidth; c++) {
-        let f = 1 + childT[c] * table[row + 2 * c + (childSign[c] ^ fired)];
-        f = f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
-        product *= f;
+      for (let start = 0; start < childWidth; start += BLOCK) {
+        const end = Math.min(start + BLOCK, childWidth);
+        if (mayClip) {
+          for (let c = start; c < end; c++) {
+            let f = 1 + childT[c] * table[row + offset[c]];
+            f = f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
+            product *= f;
+          }
+        } else {
+          // four independent partial products: the multiply chain, not memory, limits this loop
+          let p0 = 1;
+          let p1 = 1;
+          let p2 = 1;
+          let p3 = 1;
+          let c = start;
+          for (; c + 3 < end; c += 4) {
+            p0 *= 1 + childT[c] * table[row + offset[c]];
+            p1 *= 1 + childT[c + 1] * table[row + offset[c + 1]];
+            p2 *= 1 + childT[c + 2] * table[row + offset[c + 2]];
+            p3 *= 1 + childT[c + 3] * table[row + offset[c + 3]];
+          }
+          for (; c < end; c++) p0 *= 1 + childT[c] * table[row + offset[c]];
+          product *= p0 * p1 * (p2 * p3);
+        }
+        // a block multiplies by at most 1e160, so folding above 1e100 never overflows
         if (product > PRODUCT_RESCALE) {
-          logAcc += Math.log(product);
+          logFlipped -= Math.log(product);
           product = 1;
         }
       }
-      const logFlipped = -(logAcc + Math.log(product));
+      logFlipped -= Math.log(product);
       // D = log Q0 − log Q1
       const d = fired ? logFlipped - logActual : logActual - logFlipped;
       credit[pBase + j] = rhoDifference(prob[pBase + j], d);

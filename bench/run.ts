@@ -1,0 +1,16 @@
+// `npm run bench`: throughput of every engine and model, printed as one table.
+import { loadMnist } from '../src/node/mnist.ts';
+import { benchCpuBandit, type BenchRow } from './cpuBandit.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const data = loadMnist();
+const rows: BenchRow[] = [];
+console.log(`hnca bench — ${new Date().toISOString()} — node ${process.version}, ${seconds} s per row`);
+rows.push(...(await benchCpuBandit(data, seconds)));
+
+const header = ['section', 'configuration', 'engine', 'updates/s', 'ms/update', 'note'];
+const body = rows.map((r) => [r.section, r.configuration, r.engine, r.updatesPerSecond.toFixed(1), r.msPerUpdate.toFixed(2), r.note ?? '']);
+const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
+const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ');
+console.log(line(header));
+for (const row of body) console.log(line(row));

@@ -1,0 +1,42 @@
+// A worker thread that owns some runs of a CPU engine and answers the threaded engine's requests.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createCpuEngine } from '../engine/cpu/index.ts';
+import { EngineError } from '../engine/types.ts';
+import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './cpuEngineWorkerProtocol.ts';
+
+const init = workerData as WorkerInit;
+const engine = createCpuEngine({ config: init.config, data: init.data }, init.only);
+const port = parentPort;
+if (!port) throw new Error('cpuEngineWorker must run in a worker thread');
+
+async function handle(request: WorkerRequest): Promise<WorkerResult> {
+  switch (request.kind) {
+    case 'step':
+      await engine.step(request.n);
+      return { kind: 'step' };
+    case 'evaluate':
+      return { kind: 'evaluate', results: await engine.evaluate({ collectActions: request.collectActions }) };
+    case 'readCounters':
+      return { kind: 'readCounters', counters: await engine.readCounters() };
+    case 'setHyperparameters':
+      engine.setHyperparameters({ lr: request.lr, batch: request.batch });
+      return { kind: 'setHyperparameters' };
+    case 'inspect':
+      return { kind: 'inspect', trace: await engine.inspect(request.run, request.pixels, request.seed) };
+    case 'readWeights':
+      return { kind: 'readWeights', weights: await engine.readWeights(request.run, request.layer) };
+  }
+}
+
+port.on('message', (request: WorkerRequest) => {
+  handle(request).then(
+    (result) => port.postMessage({ id: request.id, ok: true, result } satisfies WorkerResponse),
+    (error: unknown) =>
+      port.postMessage({
+        id: request.id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+        errorKind: error instanceof EngineError ? error.kind : 'internal',
+      } satisfies WorkerResponse),
+  );
+});
