@@ -1,0 +1,72 @@
+// The real `hnca` command as a child process (bin/hnca.mjs → tsx → main) with the real CPU engine
+// on a small MNIST subset.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-e2e-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function hnca(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'hnca.mjs'), ...args], { cwd: tmp, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tiny = ['--train-limit', '500', '--test-limit', '200', '--width', '20'];
+
+describe('hnca (child process, real CPU engine)', () => {
+  it('trains HNCA and REINFORCE for an epoch and writes the results JSON', () => {
+    const out = path.join(tmp, 'r.json');
+    const r = hnca(['train', '--task', 'bandit', '--hidden', '1', '--estimator', 'hnca', '--estimator', 'reinforce', '--epochs', '1', '--engine', 'cpu', ...tiny, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^CPU engine/);
+    expect(r.stdout).toMatch(/^epoch 1\/1 /m);
+    expect(r.stdout).toMatch(/^ {2}hnca seed 0: train acc 0\.\d{4} {2}test acc 0\.\d{4} {2}log var -\d+\.\d\d$/m);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.config).toMatchObject({ task: 'bandit', hidden: 1, width: 20, estimators: ['hnca', 'reinforce'], seeds: [0], trainLimit: 500, testLimit: 200 });
+    expect(doc.engine.backend).toBe('cpu');
+    expect(doc.dataset).toMatchObject({ train: 500, test: 200 });
+    expect(doc.runs).toHaveLength(2);
+    const [hncaEpoch, reinforceEpoch] = doc.runs.map((run: { epochs: Record<string, unknown>[] }) => run.epochs[0]);
+    for (const e of [hncaEpoch, reinforceEpoch]) {
+      expect(e).toMatchObject({ epoch: 1, updates: 10, finite: true });
+      expect(e.trainAccuracy).toBeGreaterThanOrEqual(0);
+      expect(e.trainAccuracy).toBeLessThanOrEqual(1);
+      expect(e.testAccuracy).toBeGreaterThanOrEqual(0);
+      expect(e.testAccuracy).toBeLessThanOrEqual(1);
+      expect(e.layerGradVariance).toHaveLength(2);
+      expect(Number.isFinite(e.logMeanGradVariance)).toBe(true);
+      expect(e.seconds).toBeGreaterThan(0);
+    }
+    // HNCA's estimates have much lower variance from the first updates on (paper Figure 1)
+    expect(hncaEpoch.logMeanGradVariance).toBeLessThan(reinforceEpoch.logMeanGradVariance - 1);
+  });
+
+  it('refuses a bad flag with one line and exit code 2, writing nothing', () => {
+    const out = path.join(tmp, 'bad.json');
+    const r = hnca(['train', '--estimator', 'hnca', '--lr', '-1', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("hnca: --lr must be a number > 0, e.g. 1e-4 (got '-1')\n");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reproduce fig1 on a tiny grid writes every report', () => {
+    const dir = path.join(tmp, 'fig1');
+    const r = hnca(['reproduce', 'fig1', '--hidden', '1,2', '--seeds', '2', '--epochs', '2', ...tiny, '--out', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readdirSync(dir)).toHaveLength(3 + 2 * 3);
+    const doc = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+    expect(doc.grid).toHaveLength(2);
+    expect(doc.grid[1].runs).toHaveLength(8);
+    expect(doc.grid[1].runs[7].epochs[1].layerGradVariance).toHaveLength(3);
+    const svg = readFileSync(path.join(dir, 'fig1-L2-test-accuracy.svg'), 'utf8');
+    expect(svg.match(/<polygon /g)?.length).toBe(4);
+    expect(readFileSync(path.join(dir, 'results.md'), 'utf8')).toContain('| 2 | HNCA + baseline | 2 |');
+  });
+});
