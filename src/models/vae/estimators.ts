@@ -9,6 +9,17 @@ import { forwardPass, partialPass, PassState } from './forward.ts';
 import { logSigmoid, rhoPair } from './math.ts';
 import type { VaeParams } from './params.ts';
 
+/**
+ * f-HNCA term 3 (DESIGN.md §3) for unit i of layer l: the decoder term above,
+ * log p_l(φ_l | φ_{l+1}), whose logit v_i for unit i does not depend on φ_l:
+ * ρ1 log P_i - ρ0 log(1-P_i) + (ρ1 - ρ0) Σ_{k≠i} log p(φ_{l,k} | .).
+ */
+export function decoderAboveTerm(v: number, phi: number, decAbove: number, rho1: number, rho0: number): number {
+  const lp = logSigmoid(v);
+  const lq = lp - v;
+  return rho1 * lp - rho0 * lq + (rho1 - rho0) * (decAbove - (phi === 1 ? lp : lq));
+}
+
 /** Per-update exp(±W) tables f-HNCA reads: enc[l] for q_{l+1} (l = 1..L-1), dec[m] for p_m. */
 export class VaeTables {
   readonly enc: ExpTables[] = [];
@@ -146,11 +157,8 @@ export class ExampleWork {
         rho0 = rho[1];
         term4 = delta * dent[i]; // E_i(1) - E_i(0)
       }
-      const lp = logSigmoid(v[i]); // log P_i of the decoder term above
-      const lq = lp - v[i]; // log(1 - P_i)
-      const own = phi[i] === 1 ? lp : lq;
       const term2 = delta * dn[i]; // Dn_i(1) - Dn_i(0)
-      const term3 = rho1 * lp - rho0 * lq + (rho1 - rho0) * (decAbove - own);
+      const term3 = decoderAboveTerm(v[i], phi[i], decAbove, rho1, rho0);
       const s = -ut[i] + term2 + term3 + term4 + (rho1 - rho0) * mediated; // -ut = log(1-p) - log p
       g[i] = p[i] * q[i] * s;
     }
