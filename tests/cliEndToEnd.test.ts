@@ -18,9 +18,9 @@ function hnca(args: string[]): { status: number | null; stdout: string; stderr: 
 const tiny = ['--train-limit', '500', '--test-limit', '200', '--width', '20'];
 
 describe('hnca (child process, real CPU engine)', () => {
-  it('trains HNCA and REINFORCE for an epoch and writes the results JSON', () => {
-    const out = path.join(tmp, 'r.json');
-    const r = hnca(['train', '--task', 'bandit', '--hidden', '1', '--estimator', 'hnca', '--estimator', 'reinforce', '--epochs', '1', '--engine', 'cpu', ...tiny, '--out', out]);
+  it('trains HNCA and REINFORCE for an epoch and writes the results JSON (default: results/train.json)', () => {
+    const out = path.join(tmp, 'results', 'train.json');
+    const r = hnca(['train', '--task', 'bandit', '--hidden', '1', '--estimator', 'hnca', '--estimator', 'reinforce', '--epochs', '1', '--engine', 'cpu', ...tiny]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^CPU engine/);

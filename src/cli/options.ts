@@ -43,7 +43,9 @@ export const DEFAULTS = {
   testK: 100,
   seeds: 1,
   reproduceSeeds: 5,
-  out: 'results.json',
+  /** default outputs go under results/ (git-ignored), made on demand */
+  out: 'results/train.json',
+  outDir: (figure: string): string => `results/${figure}`,
 };
 
 const f = (name: string, value: string, defaultText: string, help: string, repeatable = false): FlagSpec => ({
@@ -94,7 +96,7 @@ export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
   f('seeds', 'N', String(DEFAULTS.reproduceSeeds), 'seeds per cell'),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values hidden units pass on (±1 or 0/1)'),
   ...COMMON,
-  f('out', 'DIR', 'fig1', 'output folder (JSON, CSV, SVG charts, markdown table)'),
+  f('out', 'DIR', DEFAULTS.outDir('fig1'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
 export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
@@ -104,7 +106,7 @@ export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
   f('seeds', 'N', String(DEFAULTS.reproduceSeeds), 'seeds per cell'),
   f('test-k', 'K', String(DEFAULTS.testK), 'samples of the importance-weighted test bound'),
   ...COMMON,
-  f('out', 'DIR', 'fig3', 'output folder (JSON, CSV, SVG charts, markdown table)'),
+  f('out', 'DIR', DEFAULTS.outDir('fig3'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
 /** What one training session needs besides the engine config. */
@@ -122,6 +124,8 @@ export interface TrainCommand {
   config: EngineConfig;
   session: SessionOptions;
   out: string;
+  /** true when --out was not given (its folder is then made if missing) */
+  defaultOut: boolean;
 }
 
 function forbid(flags: ParsedFlags, name: string, why: string): void {
@@ -202,7 +206,8 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
     config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
   }
   const session = sessionOf(flags, task, config.batch, config.estimators.length * config.seeds.length);
-  return { config, session, out: readString(flags, 'out') ?? DEFAULTS.out };
+  const out = readString(flags, 'out');
+  return { config, session, out: out ?? DEFAULTS.out, defaultOut: out === undefined };
 }
 
 export interface ReproduceCommand {
@@ -211,6 +216,8 @@ export interface ReproduceCommand {
   configs: EngineConfig[];
   session: SessionOptions;
   outDir: string;
+  /** true when --out was not given (its parent folder is then made if missing) */
+  defaultOut: boolean;
 }
 
 export function reproduceCommand(figure: 'fig1' | 'fig3', flags: ParsedFlags): ReproduceCommand {
@@ -225,5 +232,6 @@ export function reproduceCommand(figure: 'fig1' | 'fig3', flags: ParsedFlags): R
   }
   const first = configs[0];
   const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length);
-  return { figure, configs, session, outDir: readString(flags, 'out') ?? figure };
+  const out = readString(flags, 'out');
+  return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
 }

@@ -1,5 +1,7 @@
 // `hnca reproduce fig1|fig3`: the paper's grid (depth × estimators × seeds), then JSON, CSV,
 // SVG charts and a markdown table, all written into --out at the end.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
@@ -15,6 +17,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     return 0;
   }
   const command = reproduceCommand(figure, flags);
+  if (command.defaultOut) mkdirSync(path.dirname(command.outDir), { recursive: true });
   checkOutDir(command.outDir);
   const { data, info } = loadData(command.session);
   const createdAt = new Date().toISOString();

@@ -1,4 +1,6 @@
 // `hnca train`: one configuration, every estimator × seed, results JSON at the end.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { parseFlags } from './flags.ts';
 import { TRAIN_HELP } from './help.ts';
 import { TRAIN_FLAGS, trainCommand } from './options.ts';
@@ -14,6 +16,7 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
     return 0;
   }
   const command = trainCommand(flags);
+  if (command.defaultOut) mkdirSync(path.dirname(command.out), { recursive: true });
   checkOutFile(command.out);
   const { data, info } = loadData(command.session);
   const createdAt = new Date().toISOString();
