@@ -180,6 +180,7 @@ describe('train output', () => {
     const c = capture({ tty: true });
     expect(await main(['train', '--data', data, '--epochs', '2', '--batch', '10', '--out', file], c.io)).toBe(0);
     expect(c.out()).toMatch(/\r\x1b\[2K\[[#.]{24}\] epoch 1\/2 {2}[\d.]+ updates\/s {2}ETA (\d+m\d\ds|--:--)/);
+    expect(c.out()).toContain('\r\x1b[2Kepoch 2/2: evaluating on the test set…');
   });
 
   it('VAE runs record trainElbo, testBound and K', async () => {

@@ -25,6 +25,7 @@ export function progressBar(p: TrainingProgress, width = 24): string {
 
 export interface Reporter {
   onProgress(p: TrainingProgress): void;
+  onEvaluate(epoch: number): void;
   onEpoch(epoch: number, records: EpochRecord[]): void;
   /** erases the bar */
   finish(): void;
@@ -48,6 +49,11 @@ export function createReporter(sink: Sink, runs: readonly RunSpec[], epochs: num
       if (t - lastDraw < 100 && p.updatesDone < p.updatesTotal) return;
       lastDraw = t;
       sink.write(`\r\x1b[2K${prefix}${progressBar(p)}`);
+      barShown = true;
+    },
+    onEvaluate(epoch) {
+      if (!sink.isTTY) return;
+      sink.write(`\r\x1b[2K${prefix}epoch ${epoch}/${epochs}: evaluating on the test set…`);
       barShown = true;
     },
     onEpoch(epoch, records) {

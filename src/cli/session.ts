@@ -72,6 +72,7 @@ export async function runSession(
       epochs: session.epochs,
       evaluateEvery: session.evaluateEvery,
       onProgress: (p) => reporter.onProgress(p),
+      onEvaluate: (epoch) => reporter.onEvaluate(epoch),
       onEpoch: (epoch, records) => reporter.onEpoch(epoch, records),
     });
     reporter.finish();

@@ -25,6 +25,8 @@ export interface TrainOptions {
   /** millisecond clock (default performance.now) */
   now?: () => number;
   onProgress?: (progress: TrainingProgress) => void;
+  /** called before each test-set evaluation (it can take a while: the VAE bound draws K samples) */
+  onEvaluate?: (epoch: number) => void;
   /** called after each epoch with one record per run, in engine.runs order */
   onEpoch?: (epoch: number, records: EpochRecord[]) => void;
   /** checked between chunks: return true to stop (the partial result is returned) */
@@ -89,6 +91,7 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
     }
     if (stopped) break;
     const evaluate = epoch % every === 0 || epoch === options.epochs;
+    if (evaluate) options.onEvaluate?.(epoch);
     const evaluations: (EvaluationResult | undefined)[] = evaluate ? await engine.evaluate() : runs.map(() => undefined);
     const after = await engine.readCounters();
     const seconds = (now() - epochStart) / 1000;
