@@ -1,0 +1,90 @@
+// Shared declarations of the bandit kernels (prepended to each kernel with rng.wgsl).
+// Buffer layouts (src/engine/gpu/banditBuffers.ts allocates them):
+//   activations   [(run * capacity + example) * width + unit]
+//   input pixels  [(group * capacity + example) * pixels + pixel], 0/1 as f32; a group is the
+//                 set of runs with one seed (they share minibatches and binarization)
+//   parameters    [run * paramsPerRun + offset]: per weight matrix k, W_k input-major
+//                 (W[j * out + i]) followed directly by its bias b_k (out values), so
+//                 [W_k; b_k] is one (in + 1) × out matrix whose last row meets an input of 1.
+
+/** Per-update (or per-evaluation-chunk) values, one 256-byte slot each, dynamic offset. */
+struct StepParams {
+  batch: u32,
+  /** RNG step of the sampling streams: update number t, or evaluation number e */
+  keyStep: u32,
+  hiddenStream: u32,
+  actionStream: u32,
+  /** stream index of example 0 (evaluation: the chunk's first test image) */
+  exampleOffset: u32,
+  /** 1: images are permutation[group][cursor + b]; 0: image exampleOffset + b */
+  gather: u32,
+  cursor: u32,
+  /** images per group in the permutation buffer */
+  permStride: u32,
+  /** binarization key: streamKey(seed, binarizeStep, binarizeStream) */
+  binarizeStep: u32,
+  binarizeStream: u32,
+  optimizer: u32,
+  /** global update number (failure reports) */
+  update: u32,
+  lr: f32,
+  beta1: f32,
+  beta2: f32,
+  eps: f32,
+  /** Adam bias corrections 1/(1-beta1^t), 1/(1-beta2^t), computed in float64 on the CPU */
+  c1: f32,
+  c2: f32,
+}
+
+/** Static per-layer values of one weight matrix k (inputs → units). */
+struct LayerParams {
+  layer: u32,
+  inWidth: u32,
+  outWidth: u32,
+  /** offset of W_k in a run's parameter block; b_k starts at paramOffset + inWidth * outWidth */
+  paramOffset: u32,
+  paramsPerRun: u32,
+  capacity: u32,
+  /** 1: the input is the group's pixel buffer (0/1); 0: the previous layer's samples of the run */
+  inputIsPixels: u32,
+  /** 1: hidden samples pass on 2φ-1; 0: φ */
+  centered: u32,
+  /** 2 for ±1 values, 1 for 0/1: the size of a parent's flip */
+  flipMagnitude: f32,
+  runs: u32,
+  layers: u32,
+  metricStride: u32,
+}
+
+/** Per-run state; training kernels read it, baseline_and_counters writes it. */
+struct RunState {
+  seed: u32,
+  group: u32,
+  hnca: u32,
+  useBaseline: u32,
+  /** 1 while every value stayed finite */
+  finite: u32,
+  /** update number (1-based, per run) at which the run went non-finite */
+  failedUpdate: u32,
+  baseline: f32,
+  pad: u32,
+}
+
+const PROB_MIN: f32 = 1e-5;
+const PROB_MAX: f32 = 0.99999;
+
+fn clippedSigmoid(u: f32) -> f32 {
+  return clamp(1.0 / (1.0 + exp(-u)), PROB_MIN, PROB_MAX);
+}
+
+/** An input value of example row `row` (already offset) as the layer sees it. */
+fn inputValue(raw: f32, inputIsPixels: u32, centered: u32) -> f32 {
+  if (inputIsPixels == 0u && centered == 1u) {
+    return 2.0 * raw - 1.0;
+  }
+  return raw;
+}
+
+fn isFiniteF32(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}

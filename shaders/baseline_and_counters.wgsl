@@ -1,0 +1,58 @@
+// End of an update, one workgroup per run: the batch's reward sum, the variance metric
+// (per layer: variance sum / the layer's parameter count; overall: Σ layers / all parameters),
+// the metric window, the finiteness check, and bbar <- 0.99 bbar + 0.01 mean(r).
+// Metric window layout, per run (stride layer.metricStride floats):
+//   [0] updates, [1] examples, [2] reward sum, [3] Σ mean variance, [4 + k] Σ layer k's mean variance
+
+const THREADS: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> layer: LayerParams;
+@group(0) @binding(1) var<uniform> step: StepParams;
+@group(0) @binding(2) var<storage, read_write> runs: array<RunState>;
+@group(0) @binding(3) var<storage, read> rewards: array<vec2f>;
+@group(0) @binding(4) var<storage, read> variance: array<f32>;
+/** parameters of each layer, then the total */
+@group(0) @binding(5) var<storage, read> layerSizes: array<f32>;
+@group(0) @binding(6) var<storage, read_write> metrics: array<f32>;
+
+var<workgroup> partial: array<f32, THREADS>;
+
+@compute @workgroup_size(THREADS)
+fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let r = wid.x;
+  let t = lid.x;
+  var sum = 0.0;
+  for (var b = t; b < step.batch; b += THREADS) {
+    sum += rewards[r * layer.capacity + b].x;
+  }
+  partial[t] = sum;
+  workgroupBarrier();
+  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
+    if (t < stride) {
+      partial[t] += partial[t + stride];
+    }
+    workgroupBarrier();
+  }
+  if (t != 0u || runs[r].finite == 0u) {
+    return;
+  }
+  let rewardSum = partial[0];
+  let m = r * layer.metricStride;
+  var total = 0.0;
+  for (var k = 0u; k < layer.layers; k++) {
+    let v = variance[r * layer.layers + k];
+    total += v;
+    metrics[m + 4u + k] += v / layerSizes[k];
+  }
+  metrics[m + 3u] += total / layerSizes[layer.layers];
+  metrics[m] += 1.0;
+  metrics[m + 1u] += f32(step.batch);
+  metrics[m + 2u] += rewardSum;
+  if (!isFiniteF32(total)) {
+    runs[r].finite = 0u;
+    runs[r].failedUpdate = step.update + 1u;
+  }
+  if (runs[r].useBaseline == 1u) {
+    runs[r].baseline = 0.99 * runs[r].baseline + 0.01 * (rewardSum / f32(step.batch));
+  }
+}

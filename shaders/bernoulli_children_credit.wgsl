@@ -1,0 +1,88 @@
+// HNCA credit of a hidden layer whose children are the next Bernoulli layer (DESIGN.md §2).
+// For parent j of example b, flipping j shifts child c's logit by Δ_j W[j, c] (Δ_j = -m when
+// φ_j = 1, +m when 0; m = layer.flipMagnitude), so
+//   log Q_flipped - log Q_actual = Σ_c [childSurprise(-s_c u_c) - childSurprise(-s_c u'_c)]
+// with s_c = 2φ_c - 1; D = log Q0 - log Q1 is that difference when φ_j = 1, its negative when 0.
+// A product-of-children reduction tiled like a matrix product: examples × parents, over children.
+// layer = the child weight matrix (inWidth = parents, outWidth = children).
+// Grid: x = parents / TILE, y = examples / TILE, z = run.
+
+override TILE: u32 = 16u;
+
+@group(0) @binding(0) var<uniform> layer: LayerParams;
+@group(0) @binding(1) var<uniform> step: StepParams;
+@group(0) @binding(2) var<storage, read> runs: array<RunState>;
+@group(0) @binding(3) var<storage, read> params: array<f32>;
+@group(0) @binding(4) var<storage, read> parentProbs: array<f32>;
+@group(0) @binding(5) var<storage, read> parentSamples: array<f32>;
+@group(0) @binding(6) var<storage, read> childLogits: array<f32>;
+@group(0) @binding(7) var<storage, read> childSamples: array<f32>;
+@group(0) @binding(8) var<storage, read_write> credit: array<f32>;
+
+/** x_c = -s_c u_c, the child's surprise at x_c, and s_c, for examples × children of a tile */
+var<workgroup> xTile: array<f32, TILE * TILE>;
+var<workgroup> surpriseTile: array<f32, TILE * TILE>;
+var<workgroup> signTile: array<f32, TILE * TILE>;
+/** W[j, c] for parents × children of a tile */
+var<workgroup> wTile: array<f32, TILE * TILE>;
+
+@compute @workgroup_size(TILE, TILE)
+fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let r = wid.z;
+  let j = wid.x * TILE + lid.x;
+  let b = wid.y * TILE + lid.y;
+  let parents = layer.inWidth;
+  let children = layer.outWidth;
+  let paramBase = r * layer.paramsPerRun + layer.paramOffset;
+  let inRange = j < parents && b < step.batch;
+  var fired = false;
+  if (inRange) {
+    fired = parentSamples[(r * layer.capacity + b) * parents + j] == 1.0;
+  }
+  var delta = layer.flipMagnitude;
+  if (fired) {
+    delta = -layer.flipMagnitude;
+  }
+  var dlog = 0.0;
+  let tiles = (children + TILE - 1u) / TILE;
+  for (var t = 0u; t < tiles; t++) {
+    // example wid.y*TILE + lid.y, child t*TILE + lid.x
+    let cb = wid.y * TILE + lid.y;
+    let cc = t * TILE + lid.x;
+    var x = 0.0;
+    var sc = 0.0;
+    var surprise = 0.0;
+    if (cb < step.batch && cc < children) {
+      let at = (r * layer.capacity + cb) * children + cc;
+      sc = 2.0 * childSamples[at] - 1.0;
+      x = -sc * childLogits[at];
+      surprise = childSurprise(x);
+    }
+    xTile[lid.y * TILE + lid.x] = x;
+    signTile[lid.y * TILE + lid.x] = sc;
+    surpriseTile[lid.y * TILE + lid.x] = surprise;
+    // parent wid.x*TILE + lid.y, child t*TILE + lid.x
+    let wj = wid.x * TILE + lid.y;
+    var w = 0.0;
+    if (wj < parents && cc < children) {
+      w = params[paramBase + wj * children + cc];
+    }
+    wTile[lid.y * TILE + lid.x] = w;
+    workgroupBarrier();
+    let count = min(TILE, children - t * TILE);
+    for (var k = 0u; k < count; k++) {
+      let s = signTile[lid.y * TILE + k];
+      let flipped = xTile[lid.y * TILE + k] - s * delta * wTile[lid.x * TILE + k];
+      dlog += surpriseTile[lid.y * TILE + k] - childSurprise(flipped);
+    }
+    workgroupBarrier();
+  }
+  if (inRange) {
+    let at = (r * layer.capacity + b) * parents + j;
+    var d = -dlog;
+    if (fired) {
+      d = dlog;
+    }
+    credit[at] = rhoDifference(parentProbs[at], d);
+  }
+}

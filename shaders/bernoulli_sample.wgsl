@@ -1,0 +1,30 @@
+// Bernoulli units: p = clip(sigmoid(u), 1e-5, 1 - 1e-5), φ = [uniform < p] with the uniform of
+// streamKey(seed, keyStep, hiddenStream + layer) at index (exampleOffset + b) * width + i.
+// Grid: x = (examples × units) / 64, z = run.
+
+@group(0) @binding(0) var<uniform> layer: LayerParams;
+@group(0) @binding(1) var<uniform> step: StepParams;
+@group(0) @binding(2) var<storage, read> runs: array<RunState>;
+@group(0) @binding(3) var<storage, read> logits: array<f32>;
+@group(0) @binding(4) var<storage, read_write> probs: array<f32>;
+/** 0/1 as f32 */
+@group(0) @binding(5) var<storage, read_write> samples: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let r = id.z;
+  let width = layer.outWidth;
+  let e = id.x;
+  if (e >= step.batch * width) {
+    return;
+  }
+  let at = r * layer.capacity * width + e;
+  let p = clippedSigmoid(logits[at]);
+  probs[at] = p;
+  let key = streamKey(runs[r].seed, step.keyStep, step.hiddenStream + layer.layer);
+  var phi = 0.0;
+  if (uniform01(key, step.exampleOffset * width + e) < p) {
+    phi = 1.0;
+  }
+  samples[at] = phi;
+}

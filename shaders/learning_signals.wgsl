@@ -1,0 +1,31 @@
+// Per-example signals S of a hidden layer (DESIGN.md §2):
+//   HNCA:      S = R p (1 - p) (rho(1) - rho(0))
+//   REINFORCE: S = R (φ - p)
+// Grid: x = (examples × units) / 64, z = run.
+
+@group(0) @binding(0) var<uniform> layer: LayerParams;
+@group(0) @binding(1) var<uniform> step: StepParams;
+@group(0) @binding(2) var<storage, read> runs: array<RunState>;
+@group(0) @binding(3) var<storage, read> rewards: array<vec2f>;
+@group(0) @binding(4) var<storage, read> probs: array<f32>;
+@group(0) @binding(5) var<storage, read> samples: array<f32>;
+@group(0) @binding(6) var<storage, read> credit: array<f32>;
+@group(0) @binding(7) var<storage, read_write> signals: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let r = id.z;
+  let width = layer.outWidth;
+  if (id.x >= step.batch * width) {
+    return;
+  }
+  let b = id.x / width;
+  let at = r * layer.capacity * width + id.x;
+  let signal = rewards[r * layer.capacity + b].y;
+  let p = probs[at];
+  if (runs[r].hnca == 1u) {
+    signals[at] = signal * p * (1.0 - p) * credit[at];
+  } else {
+    signals[at] = signal * (samples[at] - p);
+  }
+}

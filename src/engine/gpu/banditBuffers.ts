@@ -1,0 +1,253 @@
+// Buffers and bind groups of the WebGPU bandit engine. Layouts (see shaders/bandit_common.wgsl):
+//   params, grads, moment1, moment2: runs × paramsPerRun f32; per run [W_0, b_0, W_1, b_1, …],
+//     W_k input-major (W[j*out + i]), b_k right after W_k
+//   per hidden layer l: logits, probs, samples (0/1), credit, signals: runs × capacity × width
+//   output: logits, probs, signals: runs × capacity × actions; actions (u32) and rewards
+//     (vec2: r, R) runs × capacity
+//   pixels (0/1 f32): groups × capacity × pixels; batchLabels (u32): groups × capacity
+//   permutation (u32): groups × trainCount, the current epoch's order of each seed group
+//   variance: runs × layers; metrics: runs × (4 + layers) (window sums, see baseline_and_counters.wgsl)
+import type { Dataset, ImageSet } from '../../data/dataset.ts';
+import type { GpuResources } from './gpuResources.ts';
+import { bindKernel, type KernelSet } from './kernels.ts';
+
+export interface BanditDims {
+  runs: number;
+  groups: number;
+  /** [pixels, hidden…, actions] */
+  sizes: number[];
+  capacity: number;
+  paramsPerRun: number;
+  /** offset of W_k in a run's block */
+  offsets: number[];
+  metricStride: number;
+}
+
+export function banditDims(runs: number, groups: number, sizes: number[], capacity: number): BanditDims {
+  const offsets: number[] = [];
+  let p = 0;
+  for (let k = 0; k + 1 < sizes.length; k++) {
+    offsets.push(p);
+    p += (sizes[k] + 1) * sizes[k + 1];
+  }
+  return { runs, groups, sizes, capacity, paramsPerRun: p, offsets, metricStride: 4 + sizes.length - 1 };
+}
+
+/** Buffers that live as long as the engine. */
+export interface StaticBuffers {
+  trainImages: GPUBuffer;
+  trainLabels: GPUBuffer;
+  testImages: GPUBuffer;
+  testLabels: GPUBuffer;
+  permutation: GPUBuffer;
+  groupSeeds: GPUBuffer;
+  runs: GPUBuffer;
+  params: GPUBuffer;
+  grads: GPUBuffer;
+  moment1: GPUBuffer;
+  moment2: GPUBuffer;
+  layerSizes: GPUBuffer;
+  variance: GPUBuffer;
+  metrics: GPUBuffer;
+  evalActions: GPUBuffer;
+}
+
+/** Buffers sized by the batch capacity (recreated when the batch grows past it). */
+export interface ActivationBuffers {
+  pixels: GPUBuffer;
+  batchLabels: GPUBuffer;
+  logits: GPUBuffer[];
+  probs: GPUBuffer[];
+  samples: GPUBuffer[];
+  credit: GPUBuffer[];
+  signals: GPUBuffer[];
+  outLogits: GPUBuffer;
+  outProbs: GPUBuffer;
+  outSignals: GPUBuffer;
+  actions: GPUBuffer;
+  rewards: GPUBuffer;
+}
+
+function packImages(set: ImageSet): Uint8Array {
+  return set.images;
+}
+
+export function createStaticBuffers(res: GpuResources, dims: BanditDims, data: Dataset, runStates: ArrayBuffer, groupSeeds: Uint32Array, initialParams: Float32Array): StaticBuffers {
+  const { runs, groups, paramsPerRun, sizes } = dims;
+  const layers = sizes.length - 1;
+  const layerSizes = new Float32Array(layers + 1);
+  for (let k = 0; k < layers; k++) layerSizes[k] = (sizes[k] + 1) * sizes[k + 1];
+  layerSizes[layers] = paramsPerRun;
+  return {
+    trainImages: res.storage('train images (u8 intensities, 4 per u32)', packImages(data.train)),
+    trainLabels: res.storage('train labels (u32)', Uint32Array.from(data.train.labels)),
+    testImages: res.storage('test images (u8 intensities, 4 per u32)', packImages(data.test)),
+    testLabels: res.storage('test labels (u32)', Uint32Array.from(data.test.labels)),
+    permutation: res.storage('epoch permutations (groups × train images)', groups * data.train.count * 4),
+    groupSeeds: res.storage('group seeds', groupSeeds),
+    runs: res.storage('run states', new Uint8Array(runStates)),
+    params: res.storage('parameters (runs × params)', initialParams),
+    grads: res.storage('gradients (runs × params)', runs * paramsPerRun * 4),
+    moment1: res.storage('Adam first moments', runs * paramsPerRun * 4),
+    moment2: res.storage('Adam second moments', runs * paramsPerRun * 4),
+    layerSizes: res.storage('parameters per layer, then total', layerSizes),
+    variance: res.storage('per-layer gradient variance sums (runs × layers)', runs * layers * 4),
+    metrics: res.storage('metric window (runs × stride)', runs * dims.metricStride * 4),
+    evalActions: res.storage('evaluation actions (runs × test images)', runs * data.test.count * 4),
+  };
+}
+
+export function createActivationBuffers(res: GpuResources, dims: BanditDims): ActivationBuffers {
+  const { runs, groups, capacity, sizes } = dims;
+  const hidden = sizes.slice(1, -1);
+  const actions = sizes[sizes.length - 1];
+  const perLayer = (name: string) => hidden.map((w, l) => res.storage(`hidden ${l + 1} ${name} (runs × capacity × ${w})`, runs * capacity * w * 4));
+  return {
+    pixels: res.storage('minibatch pixels 0/1 (groups × capacity × pixels)', groups * capacity * sizes[0] * 4),
+    batchLabels: res.storage('minibatch labels (groups × capacity)', groups * capacity * 4),
+    logits: perLayer('logits'),
+    probs: perLayer('probabilities'),
+    samples: perLayer('samples'),
+    credit: perLayer('credit'),
+    signals: perLayer('signals'),
+    outLogits: res.storage('output logits', runs * capacity * actions * 4),
+    outProbs: res.storage('output probabilities', runs * capacity * actions * 4),
+    outSignals: res.storage('output signals', runs * capacity * actions * 4),
+    actions: res.storage('actions (u32)', runs * capacity * 4),
+    rewards: res.storage('rewards (r, R)', runs * capacity * 8),
+  };
+}
+
+export function releaseActivationBuffers(res: GpuResources, a: ActivationBuffers): void {
+  for (const b of [a.pixels, a.batchLabels, ...a.logits, ...a.probs, ...a.samples, ...a.credit, ...a.signals, a.outLogits, a.outProbs, a.outSignals, a.actions, a.rewards]) res.release(b);
+}
+
+/** Every bind group of one update, per layer where it differs. */
+export interface BanditBindGroups {
+  binarizeTrain: GPUBindGroup;
+  binarizeTest: GPUBindGroup;
+  /** per weight matrix k (the last is the output layer) */
+  affine: GPUBindGroup[];
+  /** per hidden layer */
+  sample: GPUBindGroup[];
+  softmax: GPUBindGroup;
+  /** per hidden layer: its children's credit kernel */
+  credit: GPUBindGroup[];
+  signals: GPUBindGroup[];
+  /** per weight matrix k */
+  gradient: GPUBindGroup[];
+  variance: GPUBindGroup[];
+  adam: GPUBindGroup;
+  counters: GPUBindGroup;
+}
+
+export function createBindGroups(
+  device: GPUDevice,
+  kernels: KernelSet,
+  dims: BanditDims,
+  s: StaticBuffers,
+  a: ActivationBuffers,
+  layerUniforms: GPUBuffer[],
+  stepUniform: { buffer: GPUBuffer; size: number },
+): BanditBindGroups {
+  const layers = dims.sizes.length - 1;
+  const hidden = layers - 1;
+  const step = stepUniform;
+  const inputOf = (k: number) => (k === 0 ? a.pixels : a.samples[k - 1]);
+  const signalOf = (k: number) => (k === hidden ? a.outSignals : a.signals[k]);
+  const logitsOf = (k: number) => (k === hidden ? a.outLogits : a.logits[k]);
+  const binarize = (images: GPUBuffer, labels: GPUBuffer, name: string) =>
+    bindKernel(device, kernels.binarize_minibatch, `binarize ${name}`, {
+      layer: layerUniforms[0],
+      step,
+      images,
+      labels,
+      permutation: s.permutation,
+      groupSeeds: s.groupSeeds,
+      pixelsOut: a.pixels,
+      batchLabels: a.batchLabels,
+    });
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  return {
+    binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
+    binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
+    affine: range(layers).map((k) =>
+      bindKernel(device, kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
+    ),
+    sample: range(hidden).map((l) =>
+      bindKernel(device, kernels.bernoulli_sample, `sample ${l}`, { layer: layerUniforms[l], step, runs: s.runs, logits: a.logits[l], probs: a.probs[l], samples: a.samples[l] }),
+    ),
+    softmax: bindKernel(device, kernels.softmax_action_reward, 'softmax', {
+      layer: layerUniforms[hidden],
+      step,
+      runs: s.runs,
+      logits: a.outLogits,
+      batchLabels: a.batchLabels,
+      probs: a.outProbs,
+      signals: a.outSignals,
+      actions: a.actions,
+      rewards: a.rewards,
+    }),
+    credit: range(hidden).map((l) =>
+      l === hidden - 1
+        ? bindKernel(device, kernels.softmax_child_credit, `credit ${l}`, {
+            layer: layerUniforms[l + 1],
+            step,
+            runs: s.runs,
+            params: s.params,
+            parentProbs: a.probs[l],
+            parentSamples: a.samples[l],
+            outProbs: a.outProbs,
+            actions: a.actions,
+            credit: a.credit[l],
+          })
+        : bindKernel(device, kernels.bernoulli_children_credit, `credit ${l}`, {
+            layer: layerUniforms[l + 1],
+            step,
+            runs: s.runs,
+            params: s.params,
+            parentProbs: a.probs[l],
+            parentSamples: a.samples[l],
+            childLogits: a.logits[l + 1],
+            childSamples: a.samples[l + 1],
+            credit: a.credit[l],
+          }),
+    ),
+    signals: range(hidden).map((l) =>
+      bindKernel(device, kernels.learning_signals, `signals ${l}`, {
+        layer: layerUniforms[l],
+        step,
+        runs: s.runs,
+        rewards: a.rewards,
+        probs: a.probs[l],
+        samples: a.samples[l],
+        credit: a.credit[l],
+        signals: a.signals[l],
+      }),
+    ),
+    gradient: range(layers).map((k) =>
+      bindKernel(device, kernels.weight_gradient, `gradient ${k}`, { layer: layerUniforms[k], step, runs: s.runs, inputs: inputOf(k), signals: signalOf(k), grads: s.grads }),
+    ),
+    variance: range(layers).map((k) =>
+      bindKernel(device, kernels.gradient_variance, `variance ${k}`, {
+        layer: layerUniforms[k],
+        step,
+        runs: s.runs,
+        inputs: inputOf(k),
+        signals: signalOf(k),
+        grads: s.grads,
+        variance: s.variance,
+      }),
+    ),
+    adam: bindKernel(device, kernels.adam_ascent, 'adam', { layer: layerUniforms[0], step, runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 }),
+    counters: bindKernel(device, kernels.baseline_and_counters, 'counters', {
+      layer: layerUniforms[0],
+      step,
+      runs: s.runs,
+      rewards: a.rewards,
+      variance: s.variance,
+      layerSizes: s.layerSizes,
+      metrics: s.metrics,
+    }),
+  };
+}

@@ -1,0 +1,520 @@
+// The WebGPU engine of the contextual bandit (DESIGN.md §2): every run advances in the same
+// dispatches (the run is the z dimension of every grid); one update is ~7 + 5·layers
+// dispatches in one compute pass, with no readback. Runs of one seed share minibatches.
+import { makeStructuredView, type StructuredView } from './webgpuUtils.ts';
+import type { Dataset } from '../../data/dataset.ts';
+import { MinibatchStream } from '../../data/minibatch.ts';
+import { banditShape, initBanditParameters, BanditParameters } from '../../models/bandit/parameters.ts';
+import { Stream } from '../../rng/streams.ts';
+import { validateBanditConfig } from '../cpu/validate.ts';
+import {
+  EngineError,
+  expandRuns,
+  type BanditConfig,
+  type BanditEstimator,
+  type EngineInfo,
+  type EvaluationResult,
+  type ExampleTrace,
+  type RunCounters,
+  type RunSpec,
+  type TrainingEngine,
+} from '../types.ts';
+import {
+  banditDims,
+  createActivationBuffers,
+  createBindGroups,
+  createStaticBuffers,
+  releaseActivationBuffers,
+  type ActivationBuffers,
+  type BanditBindGroups,
+  type BanditDims,
+  type StaticBuffers,
+} from './banditBuffers.ts';
+import { requireLimit } from './gpuDevice.ts';
+import { GpuResources } from './gpuResources.ts';
+import { createKernels, type KernelSet } from './kernels.ts';
+import { MetricsReader, type MetricsWindow } from './metricsReader.ts';
+import { normalizeSources } from './shaderModules.ts';
+import { traceFromParameters } from './inspect.ts';
+
+/** uniform slots (one per update or evaluation chunk) per submission */
+const STEP_SLOTS = 128;
+const SLOT_BYTES = 256;
+/** examples per evaluation chunk (the activation capacity is at least this) */
+const EVAL_CHUNK = 256;
+/** flush the metric window every this many updates (f32 sums stay exact enough) */
+const FLUSH_EVERY = 50;
+
+interface StepValues {
+  batch: number;
+  keyStep: number;
+  hiddenStream: number;
+  actionStream: number;
+  exampleOffset: number;
+  gather: number;
+  cursor: number;
+  permStride: number;
+  binarizeStep: number;
+  binarizeStream: number;
+  optimizer: number;
+  update: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  c1: number;
+  c2: number;
+}
+
+export interface GpuEngineOptions {
+  /** flush the metric window every this many updates (default 50) */
+  flushEvery?: number;
+  /** validation error scopes around every submission (default true) */
+  errorScopes?: boolean;
+}
+
+export class GpuBanditEngine implements TrainingEngine {
+  readonly info: EngineInfo;
+  readonly config: BanditConfig;
+  readonly runs: RunSpec[];
+  updatesDone = 0;
+  private evaluations = 0;
+  private readonly res: GpuResources;
+  private readonly kernels: KernelSet;
+  private readonly dims: BanditDims;
+  private readonly tile: number;
+  private readonly streams: MinibatchStream[];
+  private readonly groupOfRun: number[];
+  private readonly statics: StaticBuffers;
+  private activations: ActivationBuffers;
+  private groups: BanditBindGroups;
+  private readonly layerUniforms: GPUBuffer[];
+  private readonly stepUniform: GPUBuffer;
+  private readonly stepView: StructuredView;
+  private readonly slotData: ArrayBuffer;
+  private readonly layerView: StructuredView;
+  private readonly runStateSize: number;
+  private readonly metrics: MetricsReader;
+  private readonly totals: RunCounters[];
+  private readonly flushEvery: number;
+  private readonly errorScopes: boolean;
+  private sinceFlush = 0;
+  private previousChunk: Promise<unknown> = Promise.resolve();
+  private broken: EngineError | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly device: GPUDevice,
+    description: string,
+    config: BanditConfig,
+    private readonly data: Dataset,
+    shaders: Record<string, string>,
+    private readonly ownsDevice: boolean,
+    options: GpuEngineOptions = {},
+  ) {
+    validateBanditConfig(config, data);
+    this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
+    this.info = { backend: 'webgpu', description };
+    this.runs = expandRuns(config);
+    this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
+    this.errorScopes = options.errorScopes ?? true;
+    device.lost.then((info) => {
+      if (!this.disposed) this.broken = new EngineError(`WebGPU device lost (${info.reason}): ${info.message || 'no message'}; recreate the engine or use the CPU engine`, 'device-lost');
+    });
+    device.addEventListener('uncapturederror', (event) => {
+      const message = (event as GPUUncapturedErrorEvent).error.message;
+      this.broken ??= new EngineError(`WebGPU error: ${message}`, 'internal');
+    });
+
+    const seeds = [...new Set(this.runs.map((r) => r.seed))];
+    this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
+    this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
+    const shape = banditShape(data.pixels, config.hidden, config.width, data.classes, config.hiddenValues);
+    this.dims = banditDims(this.runs.length, seeds.length, shape.sizes, Math.max(config.batch, EVAL_CHUNK));
+    this.tile = device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8;
+    requireLimit(device, 'maxComputeWorkgroupStorageSize', 4 * this.tile * this.tile * 4, 'the tiled kernels');
+    requireLimit(device, 'maxStorageBuffersPerShaderStage', 7, 'the bandit kernels');
+    requireLimit(device, 'maxComputeWorkgroupsPerDimension', this.runs.length, `${this.runs.length} runs`);
+    if (data.classes > 64) throw new EngineError(`WebGPU engine: at most 64 actions, the dataset has ${data.classes} classes`, 'config');
+
+    this.res = new GpuResources(device);
+    try {
+      this.kernels = createKernels(device, normalizeSources(shaders), this.tile);
+      const stepKernel = this.kernels.adam_ascent;
+      this.stepView = makeStructuredView(stepKernel.defs.uniforms.step);
+      if (this.stepView.arrayBuffer.byteLength > SLOT_BYTES) throw new EngineError('WebGPU engine: StepParams exceeds a 256-byte slot', 'internal');
+      requireLimit(device, 'minUniformBufferOffsetAlignment', 1, 'uniform slots');
+      if (device.limits.minUniformBufferOffsetAlignment > SLOT_BYTES) {
+        throw new EngineError(`WebGPU engine: minUniformBufferOffsetAlignment ${device.limits.minUniformBufferOffsetAlignment} exceeds the ${SLOT_BYTES}-byte step slots`, 'limits');
+      }
+      this.slotData = new ArrayBuffer(STEP_SLOTS * SLOT_BYTES);
+      this.stepUniform = this.res.buffer('step uniform slots', STEP_SLOTS * SLOT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      this.layerView = makeStructuredView(stepKernel.defs.uniforms.layer);
+      this.layerUniforms = shape.sizes.slice(0, -1).map((_, k) => this.res.buffer(`layer ${k} uniform`, this.layerView.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST));
+      this.writeLayerUniforms();
+
+      const runStateDef = stepKernel.defs.structs.RunState;
+      this.runStateSize = runStateDef.size;
+      const runStates = new ArrayBuffer(this.runStateSize * this.runs.length);
+      this.runs.forEach((run, r) => {
+        const estimator = run.estimator as BanditEstimator;
+        makeStructuredView(runStateDef, runStates, r * this.runStateSize).set({
+          seed: run.seed,
+          group: this.groupOfRun[r],
+          hnca: estimator.startsWith('hnca') ? 1 : 0,
+          useBaseline: estimator.endsWith('-baseline') ? 1 : 0,
+          finite: 1,
+          failedUpdate: 0,
+          baseline: 0,
+        });
+      });
+      const params = new Float32Array(this.runs.length * this.dims.paramsPerRun);
+      this.runs.forEach((run, r) => this.packParameters(initBanditParameters(shape, run.seed), params, r));
+      this.statics = createStaticBuffers(this.res, this.dims, data, runStates, Uint32Array.from(seeds), params);
+      this.streams.forEach((s, g) => this.res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
+      this.activations = createActivationBuffers(this.res, this.dims);
+      this.groups = this.makeBindGroups();
+      const layers = shape.sizes.length - 1;
+      this.totals = this.runs.map(() => ({ updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(layers).fill(0), finite: true }));
+      this.metrics = new MetricsReader(
+        (label, bytes) => this.res.buffer(label, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+        this.runs.length * this.dims.metricStride * 4,
+        this.runs.length * this.runStateSize,
+        (w) => this.accumulate(w),
+      );
+    } catch (error) {
+      this.res.dispose();
+      throw error;
+    }
+  }
+
+  get updatesPerEpoch(): number {
+    return Math.floor(this.data.train.count / this.config.batch);
+  }
+
+  /** Copies one run's parameters (CPU layout: separate W and b tensors) into the flat layout. */
+  private packParameters(p: BanditParameters, out: Float32Array, r: number): void {
+    const base = r * this.dims.paramsPerRun;
+    for (let k = 0; k < p.layerCount; k++) {
+      const at = base + this.dims.offsets[k];
+      out.set(p.weights[k].value, at);
+      out.set(p.biases[k].value, at + p.weights[k].size);
+    }
+  }
+
+  private writeLayerUniforms(): void {
+    const { sizes, capacity, paramsPerRun, offsets, metricStride } = this.dims;
+    const centered = this.config.hiddenValues === 'pm1';
+    for (let k = 0; k + 1 < sizes.length; k++) {
+      this.layerView.set({
+        layer: k,
+        inWidth: sizes[k],
+        outWidth: sizes[k + 1],
+        paramOffset: offsets[k],
+        paramsPerRun,
+        capacity,
+        inputIsPixels: k === 0 ? 1 : 0,
+        centered: centered ? 1 : 0,
+        flipMagnitude: centered ? 2 : 1,
+        runs: this.runs.length,
+        layers: sizes.length - 1,
+        metricStride,
+      });
+      this.device.queue.writeBuffer(this.layerUniforms[k], 0, this.layerView.arrayBuffer);
+    }
+  }
+
+  private makeBindGroups(): BanditBindGroups {
+    return createBindGroups(this.device, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, {
+      buffer: this.stepUniform,
+      size: this.stepView.arrayBuffer.byteLength,
+    });
+  }
+
+  private check(): void {
+    if (this.disposed) throw new EngineError('WebGPU engine: used after dispose()', 'internal');
+    const failure = this.broken ?? (this.metrics.error ? new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal') : null);
+    if (failure) throw failure;
+  }
+
+  private writeSlots(values: StepValues[]): void {
+    values.forEach((v, i) => {
+      this.stepView.set(v);
+      new Uint8Array(this.slotData, i * SLOT_BYTES, this.stepView.arrayBuffer.byteLength).set(new Uint8Array(this.stepView.arrayBuffer));
+    });
+    this.device.queue.writeBuffer(this.stepUniform, 0, this.slotData, 0, values.length * SLOT_BYTES);
+  }
+
+  /** Submits with error scopes; a validation or memory error breaks the engine (reported at the next call). */
+  private submit(encoder: GPUCommandEncoder): void {
+    if (this.errorScopes) {
+      this.device.pushErrorScope('validation');
+      this.device.pushErrorScope('out-of-memory');
+    }
+    this.device.queue.submit([encoder.finish()]);
+    if (this.errorScopes) {
+      for (const kind of ['out-of-memory', 'validation']) {
+        this.device.popErrorScope().then((error) => {
+          if (error) this.broken ??= new EngineError(`WebGPU ${kind} error: ${error.message}`, kind === 'validation' ? 'internal' : 'limits');
+        }, () => undefined);
+      }
+    }
+  }
+
+  private dispatch(pass: GPUComputePassEncoder, kernel: keyof KernelSet, group: GPUBindGroup, slot: number, x: number, y: number, z: number): void {
+    pass.setPipeline(this.kernels[kernel].pipeline);
+    pass.setBindGroup(0, group, [slot * SLOT_BYTES]);
+    pass.dispatchWorkgroups(Math.max(1, x), Math.max(1, y), Math.max(1, z));
+  }
+
+  /** The stochastic forward pass of `batch` examples (training or evaluation). */
+  private encodeForward(pass: GPUComputePassEncoder, slot: number, batch: number, binarize: GPUBindGroup): void {
+    const { sizes, groups, runs } = this.dims;
+    const T = this.tile;
+    const hidden = sizes.length - 2;
+    const g = this.groups;
+    this.dispatch(pass, 'binarize_minibatch', binarize, slot, Math.ceil(sizes[0] / 64), batch, groups);
+    for (let l = 0; l <= hidden; l++) {
+      this.dispatch(pass, 'affine_logits', g.affine[l], slot, Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs);
+      if (l < hidden) this.dispatch(pass, 'bernoulli_sample', g.sample[l], slot, Math.ceil((batch * sizes[l + 1]) / 64), 1, runs);
+    }
+    this.dispatch(pass, 'softmax_action_reward', g.softmax, slot, Math.ceil(batch / 64), 1, runs);
+  }
+
+  /** Credit, signals, gradients, variance, ascent step and counters of one update. */
+  private encodeBackward(pass: GPUComputePassEncoder, slot: number, batch: number): void {
+    const { sizes, runs, paramsPerRun } = this.dims;
+    const T = this.tile;
+    const hidden = sizes.length - 2;
+    const g = this.groups;
+    const anyHnca = this.runs.some((r) => r.estimator.startsWith('hnca'));
+    for (let l = 0; l < hidden; l++) {
+      if (anyHnca) {
+        if (l === hidden - 1) this.dispatch(pass, 'softmax_child_credit', g.credit[l], slot, Math.ceil((batch * sizes[l + 1]) / 64), 1, runs);
+        else this.dispatch(pass, 'bernoulli_children_credit', g.credit[l], slot, Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs);
+      }
+      this.dispatch(pass, 'learning_signals', g.signals[l], slot, Math.ceil((batch * sizes[l + 1]) / 64), 1, runs);
+    }
+    for (let k = 0; k <= hidden; k++) {
+      this.dispatch(pass, 'weight_gradient', g.gradient[k], slot, Math.ceil(sizes[k + 1] / T), Math.ceil((sizes[k] + 1) / T), runs);
+      this.dispatch(pass, 'gradient_variance', g.variance[k], slot, 1, 1, runs);
+    }
+    const groupsNeeded = Math.ceil((runs * paramsPerRun) / 64);
+    const maxX = this.device.limits.maxComputeWorkgroupsPerDimension;
+    const x = Math.min(groupsNeeded, maxX);
+    this.dispatch(pass, 'adam_ascent', g.adam, slot, x, Math.ceil(groupsNeeded / x), 1);
+    this.dispatch(pass, 'baseline_and_counters', g.counters, slot, runs, 1, 1);
+  }
+
+  private trainingValues(t: number, cursor: number, epoch: number): StepValues {
+    const c = this.config;
+    const steps = t + 1;
+    return {
+      batch: c.batch,
+      keyStep: t,
+      hiddenStream: Stream.hiddenBase,
+      actionStream: Stream.action,
+      exampleOffset: 0,
+      gather: 1,
+      cursor,
+      permStride: this.data.train.count,
+      binarizeStep: epoch,
+      binarizeStream: Stream.binarizeTrain,
+      optimizer: c.optimizer === 'sgd' ? 1 : 0,
+      update: t,
+      lr: c.lr,
+      beta1: c.beta1,
+      beta2: c.beta2,
+      eps: c.eps,
+      c1: 1 / (1 - Math.pow(c.beta1, steps)),
+      c2: 1 / (1 - Math.pow(c.beta2, steps)),
+    };
+  }
+
+  async step(n: number): Promise<void> {
+    this.check();
+    await this.previousChunk;
+    this.check();
+    let left = n;
+    while (left > 0) {
+      const values: StepValues[] = [];
+      const batch = this.config.batch;
+      while (values.length < STEP_SLOTS && left > 0) {
+        const lead = this.streams[0];
+        const newEpoch = lead.cursor + batch > lead.count;
+        if (newEpoch && values.length > 0) break; // upload the next permutation between submissions
+        let epoch = 0;
+        let cursor = 0;
+        for (const [g, stream] of this.streams.entries()) {
+          const next = stream.next(batch);
+          epoch = next.epoch;
+          cursor = stream.cursor - batch;
+          if (newEpoch) this.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
+        }
+        values.push(this.trainingValues(this.updatesDone + values.length, cursor, epoch));
+        left -= 1;
+      }
+      this.writeSlots(values);
+      const encoder = this.device.createCommandEncoder({ label: `updates ${this.updatesDone}..${this.updatesDone + values.length - 1}` });
+      const pass = encoder.beginComputePass({ label: 'bandit updates' });
+      values.forEach((_, slot) => {
+        this.encodeForward(pass, slot, batch, this.groups.binarizeTrain);
+        this.encodeBackward(pass, slot, batch);
+      });
+      pass.end();
+      this.updatesDone += values.length;
+      this.sinceFlush += values.length;
+      const flushed = this.sinceFlush >= this.flushEvery && this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs);
+      if (flushed) this.sinceFlush = 0;
+      this.submit(encoder);
+      if (flushed) this.metrics.pump();
+    }
+    this.previousChunk = this.device.queue.onSubmittedWorkDone();
+  }
+
+  private accumulate(w: MetricsWindow): void {
+    const stride = this.dims.metricStride;
+    const layers = this.dims.sizes.length - 1;
+    this.totals.forEach((c, r) => {
+      const m = w.metrics.subarray(r * stride, (r + 1) * stride);
+      c.updates += m[0];
+      c.examples += m[1];
+      c.scoreSum += m[2];
+      c.gradVarianceSum += m[3];
+      for (let k = 0; k < layers; k++) c.layerGradVarianceSum[k] += m[4 + k];
+      const state = makeStructuredView(this.kernels.adam_ascent.defs.structs.RunState, w.runStates, r * this.runStateSize).views as Record<string, Uint32Array>;
+      if (state.finite[0] === 0 && c.finite) {
+        c.finite = false;
+        c.failure = `non-finite gradient at update ${state.failedUpdate[0]}`;
+      }
+    });
+  }
+
+  async readCounters(): Promise<RunCounters[]> {
+    this.check();
+    await this.metrics.drain();
+    const encoder = this.device.createCommandEncoder({ label: 'metrics flush' });
+    if (!this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs)) throw new EngineError('WebGPU engine: metric staging busy after drain', 'internal');
+    this.sinceFlush = 0;
+    this.submit(encoder);
+    this.metrics.pump();
+    await this.metrics.drain();
+    this.check();
+    return this.totals.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] }));
+  }
+
+  async evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]> {
+    this.check();
+    const e = this.evaluations++;
+    const test = this.data.test;
+    const chunk = Math.min(EVAL_CHUNK, this.dims.capacity);
+    const starts: number[] = [];
+    for (let s = 0; s < test.count; s += chunk) starts.push(s);
+    for (let first = 0; first < starts.length; first += STEP_SLOTS) {
+      const part = starts.slice(first, first + STEP_SLOTS);
+      const values = part.map((start) => ({
+        ...this.trainingValues(this.updatesDone, 0, 0),
+        batch: Math.min(chunk, test.count - start),
+        keyStep: e,
+        hiddenStream: Stream.evalHiddenBase,
+        actionStream: Stream.evalAction,
+        exampleOffset: start,
+        gather: 0,
+        binarizeStep: e,
+        binarizeStream: Stream.binarizeTest,
+      }));
+      this.writeSlots(values);
+      const encoder = this.device.createCommandEncoder({ label: `evaluation ${e}` });
+      values.forEach((v, slot) => {
+        const pass = encoder.beginComputePass({ label: `evaluation ${e} chunk ${v.exampleOffset}` });
+        this.encodeForward(pass, slot, v.batch, this.groups.binarizeTest);
+        pass.end();
+        for (let r = 0; r < this.runs.length; r++) {
+          encoder.copyBufferToBuffer(this.activations.actions, r * this.dims.capacity * 4, this.statics.evalActions, (r * test.count + v.exampleOffset) * 4, v.batch * 4);
+        }
+      });
+      this.submit(encoder);
+    }
+    const actions = new Uint32Array(await this.res.read(this.statics.evalActions, 0, this.runs.length * test.count * 4, 'evaluation actions'));
+    this.check();
+    return this.runs.map((_, r) => {
+      const mine = actions.subarray(r * test.count, (r + 1) * test.count);
+      let correct = 0;
+      for (let n = 0; n < test.count; n++) if (mine[n] === test.labels[n]) correct++;
+      return { testScore: correct / test.count, actions: options?.collectActions ? Uint8Array.from(mine) : undefined };
+    });
+  }
+
+  setHyperparameters(change: { lr?: number; batch?: number }): void {
+    this.check();
+    if (change.lr !== undefined) {
+      if (!(change.lr > 0) || !Number.isFinite(change.lr)) throw new EngineError(`learning rate must be a positive number, got ${change.lr}`, 'config');
+      this.config.lr = change.lr;
+    }
+    if (change.batch !== undefined) {
+      if (!Number.isInteger(change.batch) || change.batch < 1 || change.batch > this.data.train.count) {
+        throw new EngineError(`batch size must be an integer in 1..${this.data.train.count}, got ${change.batch}`, 'config');
+      }
+      this.config.batch = change.batch;
+      if (change.batch > this.dims.capacity) {
+        releaseActivationBuffers(this.res, this.activations);
+        this.dims.capacity = change.batch;
+        this.writeLayerUniforms();
+        this.activations = createActivationBuffers(this.res, this.dims);
+        this.groups = this.makeBindGroups();
+      }
+    }
+  }
+
+  /** Parameters of run `run` in the CPU engine's form (a copy). */
+  async readParameters(run: number): Promise<BanditParameters> {
+    this.check();
+    const r = this.runIndex(run);
+    const flat = new Float32Array(await this.res.read(this.statics.params, r * this.dims.paramsPerRun * 4, this.dims.paramsPerRun * 4, `parameters of run ${run}`));
+    const shape = banditShape(this.data.pixels, this.config.hidden, this.config.width, this.data.classes, this.config.hiddenValues);
+    const p = new BanditParameters(shape);
+    for (let k = 0; k < p.layerCount; k++) {
+      const at = this.dims.offsets[k];
+      p.weights[k].value.set(flat.subarray(at, at + p.weights[k].size));
+      p.biases[k].value.set(flat.subarray(at + p.weights[k].size, at + p.weights[k].size + p.biases[k].size));
+    }
+    return p;
+  }
+
+  async inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace> {
+    const params = await this.readParameters(run);
+    return traceFromParameters(params, this.runs[this.runIndex(run)].estimator as BanditEstimator, pixels, seed);
+  }
+
+  async readWeights(run: number, layer: number): Promise<{ rows: number; cols: number; data: Float32Array }> {
+    const { sizes } = this.dims;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= sizes.length - 1) throw new EngineError(`layer must be in 0..${sizes.length - 2}, got ${layer}`, 'config');
+    const params = await this.readParameters(run);
+    return { rows: sizes[layer], cols: sizes[layer + 1], data: params.weights[layer].value.slice() };
+  }
+
+  private runIndex(run: number): number {
+    const r = this.runs.findIndex((s) => s.index === run);
+    if (r < 0) throw new EngineError(`no run ${run} in this engine`, 'config');
+    return r;
+  }
+
+  /** Test access: a copy of any engine buffer (activations of the last forward pass, grads, …). */
+  async debugRead(name: keyof StaticBuffers | keyof ActivationBuffers, layer = 0): Promise<ArrayBuffer> {
+    this.check();
+    const source = (name in this.statics ? this.statics[name as keyof StaticBuffers] : this.activations[name as keyof ActivationBuffers]) as GPUBuffer | GPUBuffer[];
+    const buffer = Array.isArray(source) ? source[layer] : source;
+    return this.res.read(buffer, 0, buffer.size, `debug ${name}`);
+  }
+
+  get capacity(): number {
+    return this.dims.capacity;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.res.dispose();
+    if (this.ownsDevice) this.device.destroy();
+  }
+}

@@ -1,0 +1,53 @@
+// Composes the WGSL sources: each kernel file is prefixed with the shared declarations it uses
+// (string concatenation; the sources are injected, see shaderSources.browser.ts and
+// src/node/shaderSources.ts).
+import { EngineError } from '../types.ts';
+
+export const KERNEL_NAMES = [
+  'binarize_minibatch',
+  'affine_logits',
+  'bernoulli_sample',
+  'softmax_action_reward',
+  'bernoulli_children_credit',
+  'softmax_child_credit',
+  'learning_signals',
+  'weight_gradient',
+  'gradient_variance',
+  'adam_ascent',
+  'baseline_and_counters',
+] as const;
+export type KernelName = (typeof KERNEL_NAMES)[number];
+
+const COMMON = ['rng.wgsl', 'bandit_common.wgsl'];
+const CREDIT = [...COMMON, 'precise_math.wgsl', 'credit_common.wgsl'];
+
+const INCLUDES: Record<KernelName, string[]> = {
+  binarize_minibatch: COMMON,
+  affine_logits: COMMON,
+  bernoulli_sample: COMMON,
+  softmax_action_reward: COMMON,
+  bernoulli_children_credit: CREDIT,
+  softmax_child_credit: CREDIT,
+  learning_signals: COMMON,
+  weight_gradient: COMMON,
+  gradient_variance: COMMON,
+  adam_ascent: COMMON,
+  baseline_and_counters: COMMON,
+};
+
+/** Accepts keys "name.wgsl" or paths ending in it ("../../../shaders/name.wgsl"). */
+export function normalizeSources(shaders: Record<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, text] of Object.entries(shaders)) out.set(key.slice(key.lastIndexOf('/') + 1), text);
+  return out;
+}
+
+function source(files: Map<string, string>, name: string): string {
+  const text = files.get(name);
+  if (text === undefined) throw new EngineError(`WebGPU engine: shader source ${name} was not supplied (have: ${[...files.keys()].join(', ') || 'none'})`, 'internal');
+  return text;
+}
+
+export function composeKernel(files: Map<string, string>, kernel: KernelName): string {
+  return [...INCLUDES[kernel], `${kernel}.wgsl`].map((f) => `// ---- ${f}\n${source(files, f)}`).join('\n');
+}

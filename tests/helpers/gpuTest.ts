@@ -1,0 +1,71 @@
+// WebGPU in the tests: Dawn (the `webgpu` package) on whatever adapter the machine has
+// (SwiftShader on machines without a GPU). No adapter is a test FAILURE with the reason.
+import type { Dataset, ImageSet } from '../../src/data/dataset.ts';
+import { GpuBanditEngine } from '../../src/engine/gpu/gpuBanditEngine.ts';
+import { createGpuBanditEngine } from '../../src/engine/gpu/index.ts';
+import type { BanditConfig } from '../../src/engine/types.ts';
+import { loadShaderSources } from '../../src/node/shaderSources.ts';
+import { nodeGpu, prepareVulkanEnvironment } from '../../src/node/webgpuNode.ts';
+import { hash32 } from '../../src/rng/counterRng.ts';
+
+let devicePromise: Promise<GPUDevice> | undefined;
+
+/** One device per test file; throws (fails the test) with the reason when there is no adapter. */
+export function testDevice(): Promise<GPUDevice> {
+  devicePromise ??= (async () => {
+    const notes = prepareVulkanEnvironment();
+    const gpu = await nodeGpu();
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) {
+      throw new Error(
+        `no WebGPU adapter from Dawn (requestAdapter() returned null; VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'}; ${notes.join(', ') || 'no environment changes'}). ` +
+          'Install Chromium (its SwiftShader ICD /usr/lib/chromium/vk_swiftshader_icd.json) or run on a machine with a GPU.',
+      );
+    }
+    const limits: Record<string, number> = {};
+    for (const name of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage'] as const) limits[name] = adapter.limits[name];
+    return adapter.requestDevice({ label: 'test device', requiredLimits: limits });
+  })();
+  return devicePromise;
+}
+
+export const SHADERS = loadShaderSources();
+
+/** Deterministic pseudo-random images (intensities with many zeros, like MNIST) and labels. */
+export function randomImageSet(count: number, pixels: number, classes: number, salt: number): ImageSet {
+  const images = new Uint8Array(count * pixels);
+  for (let e = 0; e < images.length; e++) {
+    const h = hash32(e * 2654435761 + salt);
+    images[e] = h % 3 === 0 ? 0 : h % 5 === 0 ? 255 : (h >>> 8) & 255;
+  }
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) labels[n] = hash32(n + salt * 7) % classes;
+  return { count, images, labels };
+}
+
+export function randomDataset(pixels: number, classes: number, train: number, test: number): Dataset {
+  return { rows: 1, cols: pixels, pixels, classes, train: randomImageSet(train, pixels, classes, 1), test: randomImageSet(test, pixels, classes, 2) };
+}
+
+export function smallConfig(change: Partial<BanditConfig> = {}): BanditConfig {
+  return {
+    task: 'bandit',
+    hidden: 2,
+    width: 12,
+    hiddenValues: 'pm1',
+    estimators: ['hnca', 'reinforce'],
+    seeds: [3],
+    batch: 8,
+    optimizer: 'adam',
+    lr: 1e-2,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    ...change,
+  };
+}
+
+export async function gpuEngine(config: BanditConfig, data: Dataset): Promise<GpuBanditEngine> {
+  const device = await testDevice();
+  return createGpuBanditEngine({ config, data }, { device, shaders: SHADERS });
+}
