@@ -12,7 +12,7 @@ export interface OpenedEngine {
 }
 
 type ThreadedFactory = (input: EngineFactoryInput, threads: number) => Promise<TrainingEngine>;
-type WebGpuFactory = (input: EngineFactoryInput, gpu?: GPU) => Promise<TrainingEngine> | TrainingEngine;
+type WebGpuFactory = (input: EngineFactoryInput, options: { gpu: GPU; shaders: Record<string, string> }) => Promise<TrainingEngine>;
 
 /** Loads an optional module's export (a path relative to this file, or a package name); undefined (with the reason) when the module is absent or lacks it. */
 async function optionalExport(relative: string, name: string): Promise<{ fn?: (...args: never[]) => unknown; reason: string }> {
@@ -34,6 +34,10 @@ async function optionalExport(relative: string, name: string): Promise<{ fn?: (.
 export const ENGINE_MODULES = {
   threaded: '../node/threadedCpuEngine.ts',
   webgpu: '../engine/gpu/index.ts',
+  /** Dawn's GPU object in Node: nodeGpu() */
+  webgpuNode: '../node/webgpuNode.ts',
+  /** the WGSL sources read from shaders/: loadShaderSources() */
+  shaderSources: '../node/shaderSources.ts',
 };
 
 async function openCpu(input: EngineFactoryInput, threads: number, runs: number): Promise<OpenedEngine> {
@@ -50,25 +54,16 @@ async function openCpu(input: EngineFactoryInput, threads: number, runs: number)
   return { engine: createCpuEngine(input), why: `CPU engine, one thread (${why})` };
 }
 
-/** Dawn's GPU object in Node (the `webgpu` package), or undefined with the reason. */
-async function nodeGpu(): Promise<{ gpu?: GPU; reason: string }> {
-  if (typeof navigator !== 'undefined' && 'gpu' in navigator && navigator.gpu) return { gpu: navigator.gpu, reason: '' };
-  const { fn: create, reason } = await optionalExport('webgpu', 'create');
-  if (!create) return { reason: `the webgpu package is not usable: ${reason}` };
-  try {
-    return { gpu: (create as (flags: string[]) => GPU)([]), reason: '' };
-  } catch (error) {
-    return { reason: `Dawn did not start: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
 async function openWebGpu(input: EngineFactoryInput): Promise<{ engine?: TrainingEngine; reason: string }> {
-  const { fn, reason } = await optionalExport(ENGINE_MODULES.webgpu, 'createWebGpuEngine');
-  if (!fn) return { reason: `WebGPU engine not available yet (${reason})` };
-  const { gpu, reason: gpuReason } = await nodeGpu();
-  if (!gpu) return { reason: gpuReason };
+  const factory = await optionalExport(ENGINE_MODULES.webgpu, 'createWebGpuEngine');
+  if (!factory.fn) return { reason: `WebGPU engine not available yet (${factory.reason})` };
+  const gpuModule = await optionalExport(ENGINE_MODULES.webgpuNode, 'nodeGpu');
+  const shaderModule = await optionalExport(ENGINE_MODULES.shaderSources, 'loadShaderSources');
+  if (!gpuModule.fn || !shaderModule.fn) return { reason: `WebGPU engine not available yet (${gpuModule.reason || shaderModule.reason})` };
   try {
-    const engine = await (fn as WebGpuFactory)(input, gpu);
+    const gpu = await (gpuModule.fn as () => Promise<GPU>)();
+    const shaders = (shaderModule.fn as () => Record<string, string>)();
+    const engine = await (factory.fn as WebGpuFactory)(input, { gpu, shaders });
     return { engine, reason: '' };
   } catch (error) {
     if (error instanceof EngineError && (error.kind === 'unavailable' || error.kind === 'limits')) return { reason: error.message };
@@ -76,15 +71,33 @@ async function openWebGpu(input: EngineFactoryInput): Promise<{ engine?: Trainin
   }
 }
 
+/** A software adapter (SwiftShader: Vulkan on the CPU) is slower than the CPU engine. */
+export function isSoftwareAdapter(description: string): boolean {
+  return /swiftshader|llvmpipe|lavapipe|software/i.test(description);
+}
+
 export async function openEngine(choice: EngineChoice, input: EngineFactoryInput, threads: number): Promise<OpenedEngine> {
   const runs = input.config.estimators.length * input.config.seeds.length;
   if (choice === 'cpu') return openCpu(input, threads, runs);
-  const gpu = await openWebGpu(input);
-  if (gpu.engine) {
-    const why = choice === 'auto' ? 'auto: a WebGPU adapter is available' : '--engine webgpu';
-    return { engine: gpu.engine, why: `WebGPU engine: ${gpu.engine.info.description} (${why})` };
+  let gpu: { engine?: TrainingEngine; reason: string };
+  try {
+    gpu = await openWebGpu(input);
+  } catch (error) {
+    if (choice === 'webgpu') throw error;
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    gpu = { reason: `the WebGPU engine failed to start (${message})` };
   }
+  if (gpu.engine && choice === 'webgpu') return { engine: gpu.engine, why: `WebGPU engine: ${gpu.engine.info.description} (--engine webgpu)` };
   if (choice === 'webgpu') throw new EngineError(gpu.reason, 'unavailable');
+  let reason = gpu.reason;
+  if (gpu.engine) {
+    const description = gpu.engine.info.description;
+    if (!isSoftwareAdapter(description)) {
+      return { engine: gpu.engine, why: `WebGPU engine: ${description} (auto: a hardware WebGPU adapter is available)` };
+    }
+    gpu.engine.dispose();
+    reason = `the only WebGPU adapter is a software one (${description}), slower than the CPU engine; --engine webgpu forces it`;
+  }
   const cpu = await openCpu(input, threads, runs);
-  return { engine: cpu.engine, why: `${cpu.why}; auto chose the CPU because ${gpu.reason}` };
+  return { engine: cpu.engine, why: `${cpu.why}; auto chose the CPU because ${reason}` };
 }
