@@ -1,0 +1,92 @@
+// The title, formula (TeX) and worked instance (TeX, with this update's numbers) of each step.
+import type { UpdateTrace } from '../../../models/bandit/explain.ts';
+import { layerInput } from '../../../models/bandit/explain.ts';
+import { texNumber as t } from './format.ts';
+import { nodeName } from './names.ts';
+import { biasIndex, weightIndex } from './presets.ts';
+import type { Step } from './steps.ts';
+
+export interface StepText {
+  title: string;
+  formula: string;
+  instance: string;
+}
+
+const name = (sizes: readonly number[], col: number, i: number): string => nodeName(sizes, col, i).replace(/^([xha])(.*)$/, '$1_{$2}');
+
+export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: readonly number[], step: Step): StepText {
+  const last = sizes.length - 1;
+  switch (step.kind) {
+    case 'start':
+      return {
+        title: 'The input',
+        formula: 'x \\in \\{0,1\\}^{' + sizes[0] + '}',
+        instance: `x = (${trace.x.join(', ')})`,
+      };
+    case 'forward': {
+      const { layer: l, unit: i } = step;
+      const u = trace.units[l][i];
+      const terms = Array.from({ length: sizes[l] }, (_, j) => `${t(weights[weightIndex(sizes, l, j, i)], 2)}\\cdot${t(layerInput(trace, l, j), 0)}`);
+      return {
+        title: `Forward: unit ${nodeName(sizes, l + 1, i)}`,
+        formula: 'u_i = b_i + \\sum_j W_{ji}\\,x_j,\\quad p_i = \\mathrm{clip}(\\sigma(u_i)),\\quad \\phi_i \\sim \\mathrm{Bernoulli}(p_i)',
+        instance: `u = ${t(weights[biasIndex(sizes, l, i)], 2)} + ${terms.join(' + ')} = ${t(u.logit)},\\; p = ${t(u.prob)},\\; \\phi = ${u.sample}`,
+      };
+    }
+    case 'output':
+      return {
+        title: 'Output: logits and softmax',
+        formula: 'z_k = c_k + \\sum_j V_{jk}\\,h_j,\\qquad \\pi_k = \\frac{e^{z_k}}{\\sum_m e^{z_m}}',
+        instance: `\\pi = (${trace.output.probs.map((p) => t(p)).join(',\\ ')})`,
+      };
+    case 'action': {
+      const { output } = trace;
+      return {
+        title: 'Action and reward',
+        formula: 'a \\sim \\pi,\\qquad r = r(a),\\qquad R = r - b',
+        instance: `a = ${name(sizes, last, output.action)},\\; r = ${t(output.reward)},\\; R = ${t(output.learningSignal)}`,
+      };
+    }
+    case 'messages': {
+      const { layer: l, unit: j } = step;
+      const u = trace.units[l][j];
+      const child = u.children[0];
+      const parent = name(sizes, l + 1, j);
+      if (child.kind === 'softmax') {
+        const rows = child.edges.map((e) => `z'_{${e.action + 1}} = ${t(e.logit)} + ${t(e.weight, 2)}\\cdot${t(u.delta, 0)} = ${t(e.flippedLogit)}`);
+        return {
+          title: `Messages to ${nodeName(sizes, l + 1, j)} from the softmax`,
+          formula: `z' = z + V_{${parent}\\,\\cdot}\\,\\Delta,\\qquad \\pi'(a) = \\mathrm{softmax}(z')_a`,
+          instance: `${rows.join(',\\; ')};\\; \\pi(a) = ${t(child.probActual)} \\to \\pi'(a) = ${t(child.probFlipped)}`,
+        };
+      }
+      const rows = u.children.flatMap((c) =>
+        c.kind === 'bernoulli' ? [`u'_{${name(sizes, l + 2, c.child)}} = ${t(c.logit)} + ${t(c.weight, 2)}\\cdot${t(u.delta, 0)} = ${t(c.flippedLogit)}`] : [],
+      );
+      return {
+        title: `Messages to ${nodeName(sizes, l + 1, j)} from its children`,
+        formula: `u_c' = u_c + W_{${parent}\\,c}\\,\\Delta,\\qquad \\pi_c' = \\sigma(u_c')^{\\phi_c}\\,(1-\\sigma(u_c'))^{1-\\phi_c}`,
+        instance: rows.join(',\\; '),
+      };
+    }
+    case 'credit': {
+      const { layer: l, unit: j } = step;
+      const u = trace.units[l][j];
+      return {
+        title: `Credit of ${nodeName(sizes, l + 1, j)}`,
+        formula:
+          'Q(v) = \\prod_c \\pi_c(\\phi_c \\mid h = v),\\quad \\rho(v) = \\frac{Q(v)}{p\\,Q(1) + (1-p)\\,Q(0)},\\quad S = R\\,p(1-p)\\,(\\rho(1)-\\rho(0))',
+        instance: `Q(1) = ${t(u.q1)},\\; Q(0) = ${t(u.q0)},\\; \\rho(1) - \\rho(0) = ${t(u.rho1)} - ${t(u.rho0)} = ${t(u.credit)},\\; S = ${t(u.hncaSignal)}\\;(\\text{REINFORCE } ${t(u.reinforceSignal)})`,
+      };
+    }
+    case 'gradients': {
+      const k = step.k;
+      const what = k === last - 1 ? 'output layer (same for both: the softmax has no children)' : `layer ${k + 1}`;
+      return {
+        title: `Gradient estimates: ${what}`,
+        formula: 'g_{W_{ji}} = S_i\\,x_j,\\qquad g_{b_i} = S_i',
+        instance: k === last - 1 ? 'S_k = R\\,([k = a] - \\pi_k)' : 'S^{\\text{HNCA}}_i = R\\,p_i(1-p_i)(\\rho_i(1)-\\rho_i(0)),\\quad S^{\\text{RF}}_i = R(\\phi_i - p_i)',
+      };
+    }
+  }
+}
