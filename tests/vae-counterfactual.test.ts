@@ -58,7 +58,7 @@ describe.each([1, 2, 3])('counterfactuals, seed %i', (seed) => {
       t.update(params.decW[l - 1]);
       if (chunk > 0) t.chunk = chunk;
       const out = new Float64Array(params.sizes[l]);
-      flipLogProbDelta(params.decW[l - 1], t, s.phi[l], params.sizes[l], s.dp[l - 1], s.dq[l - 1], s.zero[l - 1], params.sizes[l - 1], out);
+      flipLogProbDelta(params.decW[l - 1], t, s.phi[l], params.sizes[l], s.dp[l - 1], s.dq[l - 1], s.on[l - 1], s.onCount[l - 1], params.sizes[l - 1], out);
       for (let i = 0; i < params.sizes[l]; i++) {
         const brute = (v: number): number => decoderLayer(params, l - 1, forced(params, s, l, i, v));
         const delta = s.phi[l][i] === 1 ? -1 : 1;

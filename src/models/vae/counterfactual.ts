@@ -14,6 +14,8 @@ export class ExpTables {
   readonly neg: Float64Array;
   /** per child: the largest |w| over its parents (clipped children use it to find the exact path) */
   readonly colMaxAbs: Float64Array;
+  /** per parent: Σ_c w_jc */
+  readonly rowSum: Float64Array;
   chunk = 64;
   constructor(
     readonly rows: number,
@@ -22,14 +24,17 @@ export class ExpTables {
     this.pos = new Float64Array(rows * cols);
     this.neg = new Float64Array(rows * cols);
     this.colMaxAbs = new Float64Array(cols);
+    this.rowSum = new Float64Array(rows);
   }
   update(w: ParamArray): void {
-    const { rows, cols, pos, neg, colMaxAbs } = this;
+    const { rows, cols, pos, neg, colMaxAbs, rowSum } = this;
     colMaxAbs.fill(0);
     let maxAbs = 0;
     for (let j = 0, k = 0; j < rows; j++) {
+      let sum = 0;
       for (let c = 0; c < cols; c++, k++) {
         const x = w[k];
+        sum += x;
         const e = Math.exp(x);
         pos[k] = e;
         neg[k] = 1 / e;
@@ -37,6 +42,7 @@ export class ExpTables {
         if (a > colMaxAbs[c]) colMaxAbs[c] = a;
         if (a > maxAbs) maxAbs = a;
       }
+      rowSum[j] = sum;
     }
     // |log factor| <= maxAbs, so a chunk's product lies within exp(±600)
     this.chunk = maxAbs > 0 ? Math.max(1, Math.min(64, Math.floor(600 / maxAbs))) : 64;
@@ -46,7 +52,8 @@ export class ExpTables {
 /**
  * Unclipped Bernoulli children (decoder layers): out[j] = log p(children | parent j flipped)
  * - log p(children | actual), for every parent j < nParents.
- * p, q: σ(±v) of the children's actual logits; zero[c] = 1 where child c's value is 0.
+ * p, q: σ(±v) of the children's actual logits; the children that are 1: on[0..onCount).
+ * Σ_{c = 0} w_jc = rowSum_j - Σ_{c on} w_jc (few pixels are on).
  */
 export function flipLogProbDelta(
   w: ParamArray,
@@ -55,27 +62,27 @@ export function flipLogProbDelta(
   nParents: number,
   p: Float64Array,
   q: Float64Array,
-  zero: Float64Array,
+  on: Int32Array,
+  onCount: number,
   nChildren: number,
   out: Float64Array,
 ): void {
   const K = t.chunk;
   for (let j = 0; j < nParents; j++) {
     const r = j * nChildren;
-    const on = parents[j] === 1;
-    const e = on ? t.pos : t.neg; // e^{-Δw}
+    const parentOn = parents[j] === 1;
+    const e = parentOn ? t.pos : t.neg; // e^{-Δw}
     let logSum = 0;
-    let lin = 0;
     for (let c0 = 0; c0 < nChildren; c0 += K) {
       const end = c0 + K < nChildren ? c0 + K : nChildren;
       let prod = 1;
-      for (let c = c0; c < end; c++) {
-        prod *= p[c] + q[c] * e[r + c];
-        lin += w[r + c] * zero[c];
-      }
+      for (let c = c0; c < end; c++) prod *= p[c] + q[c] * e[r + c];
       logSum += Math.log(prod);
     }
-    out[j] = -logSum - (on ? -lin : lin);
+    let onSum = 0;
+    for (let k = 0; k < onCount; k++) onSum += w[r + on[k]];
+    const lin = t.rowSum[j] - onSum;
+    out[j] = -logSum - (parentOn ? -lin : lin);
   }
 }
 

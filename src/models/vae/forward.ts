@@ -1,7 +1,7 @@
 // One example's stochastic forward pass through encoder and decoder (DESIGN.md §3):
 // layer values, logits, probabilities and every function component of the ELBO.
 import type { VaeDraws } from './draws.ts';
-import { clampLogit, logSigmoid } from './math.ts';
+import { clampLogit } from './math.ts';
 import type { ParamArray, VaeParams } from './params.ts';
 
 /** Values and per-layer quantities of one pass; index l = 0..L (layer 0 = the pixels). */
@@ -76,6 +76,20 @@ export class PassState {
   }
 }
 
+/** p[i] = σ(z), q[i] = σ(-z); returns log σ(z). Two transcendental calls. */
+function bernoulliParts(z: number, p: Float64Array, q: Float64Array, i: number): number {
+  const e = Math.exp(z < 0 ? z : -z);
+  const r = 1 / (1 + e);
+  if (z >= 0) {
+    p[i] = r;
+    q[i] = e * r;
+    return -Math.log1p(e);
+  }
+  p[i] = e * r;
+  q[i] = r;
+  return z - Math.log1p(e);
+}
+
 /** out = b + Σ_{j on} W[j, :] (0/1 inputs: rows are added, no multiplies). */
 function affine(w: ParamArray, b: ParamArray, on: Int32Array, onCount: number, nOut: number, out: Float64Array): void {
   for (let i = 0; i < nOut; i++) out[i] = b[i];
@@ -97,13 +111,8 @@ export function encoderLayer(params: VaeParams, l: number, s: PassState, input: 
   for (let i = 0; i < n; i++) {
     const z = clampLogit(u[i]);
     ut[i] = z;
-    const lp = logSigmoid(z);
-    const lq = lp - z; // log σ(-z) = log σ(z) - z
-    const pi = Math.exp(lp);
-    const qi = Math.exp(lq);
-    p[i] = pi;
-    q[i] = qi;
-    h -= pi * lp + qi * lq;
+    const lp = bernoulliParts(z, p, q, i);
+    h -= p[i] * lp + q[i] * (lp - z); // log σ(-z) = log σ(z) - z
   }
   s.ent[l] = h;
   return h;
@@ -124,12 +133,8 @@ export function decoderLayer(params: VaeParams, m: number, s: PassState, target:
   const dq = s.dq[m];
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const z = v[i];
-    const lp = logSigmoid(z);
-    const lq = lp - z;
-    dp[i] = Math.exp(lp);
-    dq[i] = Math.exp(lq);
-    sum += t[i] === 1 ? lp : lq;
+    const lp = bernoulliParts(v[i], dp, dq, i);
+    sum += t[i] === 1 ? lp : lp - v[i];
   }
   s.dec[m] = sum;
   return sum;
