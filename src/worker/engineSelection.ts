@@ -25,6 +25,7 @@ function messageOf(error: unknown): string {
 }
 
 function pickShaders(module: Record<string, unknown>): unknown {
+  if ('shaderSources' in module) return module.shaderSources;
   if ('shaders' in module) return module.shaders;
   if ('SHADERS' in module) return module.SHADERS;
   if ('default' in module) return module.default;

@@ -167,6 +167,7 @@ export class TrainingSession {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    let mark = this.now();
     try {
       while (this.wantsToRun()) {
         while (this.busy) await this.sleep(5);
@@ -180,7 +181,6 @@ export class TrainingSession {
           this.busy = false;
         }
         const ms = this.now() - t0;
-        this.trainingMs += ms;
         this.msPerUpdate = 0.7 * this.msPerUpdate + 0.3 * (ms / n);
         this.examplesDone += n * batch;
         if (!this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - n);
@@ -191,6 +191,10 @@ export class TrainingSession {
           if (wait > 0) await this.sleep(wait);
           else await this.yieldToEvents();
         } else await this.yieldToEvents();
+        // elapsed = wall-clock time while training (a GPU step may return before its work is done)
+        const t1 = this.now();
+        this.trainingMs += t1 - mark;
+        mark = t1;
       }
     } catch (error) {
       this.playing = false;

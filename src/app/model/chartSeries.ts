@@ -11,6 +11,8 @@ export interface MetricSeries {
   value: (run: RunPoint) => number | null;
   /** true for sparse metrics (test accuracy): rows are chosen among points that have a value */
   sparse?: boolean;
+  /** clamp the band to this range (accuracy: [0, 1]) */
+  bounds?: [number, number];
 }
 
 export type ChartRow = { update: number; epoch: number } & Record<string, number | [number, number] | null>;
@@ -58,15 +60,16 @@ export function buildChartRows(
         const present = values.filter((v): v is number => v !== null);
         const stats = present.length > 0 ? meanBand(present) : null;
         row[seriesKey(estimator, s.name)] = stats ? stats.mean : null;
-        row[bandKey(estimator, s.name)] = stats && stats.n > 1 ? [stats.low, stats.high] : null;
+        const [lo, hi] = s.bounds ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+        row[bandKey(estimator, s.name)] = stats && stats.n > 1 ? [Math.max(lo, stats.low), Math.min(hi, stats.high)] : null;
       }
     }
     return row;
   });
 }
 
-export const TRAIN_ACCURACY: MetricSeries = { name: 'train', value: (r) => r.train };
-export const TEST_ACCURACY: MetricSeries = { name: 'test', value: (r) => r.test, sparse: true };
+export const TRAIN_ACCURACY: MetricSeries = { name: 'train', value: (r) => r.train, bounds: [0, 1] };
+export const TEST_ACCURACY: MetricSeries = { name: 'test', value: (r) => r.test, sparse: true, bounds: [0, 1] };
 export const LOG_VARIANCE: MetricSeries = { name: 'logVar', value: (r) => r.logVar };
 
 export function layerVarianceSeries(layer: number): MetricSeries {

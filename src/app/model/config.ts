@@ -110,3 +110,13 @@ export const TASK_LABELS: Record<TaskName, string> = {
 export function normalizeEstimators(list: readonly BanditEstimator[]): BanditEstimator[] {
   return BANDIT_ESTIMATORS.filter((e) => list.includes(e));
 }
+
+/** Display name of an estimator id ("hnca-baseline" → "HNCA + baseline"). */
+export function estimatorLabel(estimator: string): string {
+  return (ESTIMATOR_LABELS as Record<string, string>)[estimator] ?? estimator;
+}
+
+/** The bandit estimators among a list of run specs, in canonical order. */
+export function banditEstimatorsOf(runs: readonly { estimator: string }[]): BanditEstimator[] {
+  return BANDIT_ESTIMATORS.filter((e) => runs.some((r) => r.estimator === e));
+}

@@ -1,7 +1,7 @@
 // The page side of the worker: sends commands, and turns the worker's messages into store updates.
 // Components call these commands (through the controller context), never the worker directly.
 import { createContext, useContext } from 'react';
-import { SPEED_LEVELS, type PlaygroundConfig } from '../model/config.ts';
+import { SPEED_LEVELS, defaultConfig, type PlaygroundConfig } from '../model/config.ts';
 import { serializeUrlConfig } from '../model/urlConfig.ts';
 import type { WorkerMessage, WorkerRequest } from '../../worker/protocol.ts';
 import type { PlaygroundStore } from './playgroundStore.ts';
@@ -83,7 +83,12 @@ export function createPlaygroundController(store: PlaygroundStore, worker: Worke
     resetNewSeed: () => configure({ ...store.getState().config, firstSeed: 1 + Math.floor(Math.random() * 1_000_000) }),
     change: (change) => {
       const current = store.getState().config;
-      const next = { ...current, ...change };
+      // a new task starts from that task's defaults (its widths and learning rates differ), keeping the comparison
+      const base =
+        change.task !== undefined && change.task !== current.task
+          ? { ...defaultConfig(change.task), estimators: current.estimators, seeds: current.seeds, firstSeed: current.firstSeed, speed: current.speed, engine: current.engine, hide: current.hide }
+          : current;
+      const next = { ...base, ...change };
       const live = (Object.keys(change) as (keyof PlaygroundConfig)[]).every((k) => LIVE_FIELDS.has(k));
       if (!live) {
         configure(next);

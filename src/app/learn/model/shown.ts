@@ -3,6 +3,7 @@
 import type { UpdateTrace } from '../../../models/bandit/explain.ts';
 import { formatNumber } from './format.ts';
 import { nodeName, paramInfos } from './names.ts';
+import { weightIndex } from './presets.ts';
 import type { Revealed, Step } from './steps.ts';
 import { unitKey } from './steps.ts';
 
@@ -53,31 +54,67 @@ export function actionNumbers(trace: UpdateTrace, sizes: readonly number[]): Sho
   ];
 }
 
-export function messageNumbers(trace: UpdateTrace, sizes: readonly number[], l: number, j: number): Shown[] {
+export interface MessageRow {
+  /** the child (a Bernoulli unit, or an action of the softmax child) */
+  child: string;
+  /** u (or z), w, u + w·Δ, and for Bernoulli children π and π′ of the sampled value */
+  cells: Shown[];
+}
+
+/** Per edge of a messages step: the child's logit, the weight, the flipped logit and (Bernoulli) the two probabilities. */
+export function messageRows(trace: UpdateTrace, sizes: readonly number[], l: number, j: number): MessageRow[] {
   const u = trace.units[l][j];
   const parent = nodeName(sizes, l + 1, j);
-  const out: Shown[] = [shown(`delta/${l}/${j}`, 'Δ', u.delta, `Flipping ${parent} from h = ${u.value} to its other value changes what it passes on by Δ = ${u.delta}.`, true)];
-  for (const c of u.children) {
-    if (c.kind === 'bernoulli') {
-      const child = nodeName(sizes, l + 2, c.child);
-      out.push(
-        shown(`flip/${l}/${j}/${c.child}`, `u′ ${child}`, c.flippedLogit, `The logit ${child} would have had if ${parent} were flipped: u + w·Δ.`),
-        shown(`probActual/${l}/${j}/${c.child}`, `π ${child}`, c.probActual, `The probability of ${child}'s sampled value φ = ${c.childSample}, as it actually happened.`),
-        shown(`probFlipped/${l}/${j}/${c.child}`, `π′ ${child}`, c.probFlipped, `The probability of ${child}'s sampled value φ = ${c.childSample} had ${parent} been flipped.`),
-      );
-    } else {
-      const a = nodeName(sizes, sizes.length - 1, c.action);
-      for (const e of c.edges) {
-        const k = nodeName(sizes, sizes.length - 1, e.action);
-        out.push(shown(`flipz/${l}/${j}/${e.action}`, `z′ ${k}`, e.flippedLogit, `The output logit of ${k} had ${parent} been flipped: z + v·Δ.`));
-      }
-      out.push(
-        shown(`piActual/${l}/${j}`, `π(${a})`, c.probActual, `The probability of the action actually taken, ${a}.`),
-        shown(`piFlipped/${l}/${j}`, `π′(${a})`, c.probFlipped, `The probability of the action ${a} had ${parent} been flipped.`),
-      );
+  const col = l + 2;
+  return u.children.flatMap((c): MessageRow[] => {
+    if (c.kind === 'softmax') {
+      return c.edges.map((e) => {
+        const k = nodeName(sizes, col, e.action);
+        return {
+          child: k,
+          cells: [
+            shown(`z/${e.action}`, 'z', e.logit, `The actual output logit of ${k}.`),
+            shown(`w/${weightIndex(sizes, l + 1, j, e.action)}`, 'w', e.weight, `The weight from ${parent} to ${k}.`),
+            shown(`flipz/${l}/${j}/${e.action}`, 'z + w·Δ', e.flippedLogit, `The output logit of ${k} had ${parent} been flipped: z + w·Δ.`),
+          ],
+        };
+      });
     }
-  }
-  return out;
+    const child = nodeName(sizes, col, c.child);
+    return [
+      {
+        child,
+        cells: [
+          shown(`logit/${l + 1}/${c.child}`, 'u', c.logit, `The actual logit of ${child}.`),
+          shown(`w/${weightIndex(sizes, l + 1, j, c.child)}`, 'w', c.weight, `The weight from ${parent} to ${child}.`),
+          shown(`flip/${l}/${j}/${c.child}`, 'u + w·Δ', c.flippedLogit, `The logit ${child} would have had if ${parent} were flipped: u + w·Δ.`),
+          shown(`probActual/${l}/${j}/${c.child}`, 'π(φ)', c.probActual, `The probability of ${child}'s sampled value φ = ${c.childSample}, as it actually happened.`),
+          shown(`probFlipped/${l}/${j}/${c.child}`, 'π′(φ)', c.probFlipped, `The probability of ${child}'s sampled value φ = ${c.childSample} had ${parent} been flipped.`),
+        ],
+      },
+    ];
+  });
+}
+
+/** The softmax child's probability of the taken action, actual and with the parent flipped (last hidden layer only). */
+export function softmaxMessage(trace: UpdateTrace, sizes: readonly number[], l: number, j: number): Shown[] {
+  const c = trace.units[l][j].children[0];
+  if (c.kind !== 'softmax') return [];
+  const a = nodeName(sizes, sizes.length - 1, c.action);
+  const parent = nodeName(sizes, l + 1, j);
+  return [
+    shown(`piActual/${l}/${j}`, `π(${a})`, c.probActual, `The probability of the action actually taken, ${a}.`),
+    shown(`piFlipped/${l}/${j}`, `π′(${a})`, c.probFlipped, `The probability of the action ${a} had ${parent} been flipped.`),
+  ];
+}
+
+export function deltaNumber(trace: UpdateTrace, sizes: readonly number[], l: number, j: number): Shown {
+  const u = trace.units[l][j];
+  return shown(`delta/${l}/${j}`, 'Δ', u.delta, `Flipping ${nodeName(sizes, l + 1, j)} from h = ${u.value} to its other value changes what it passes on by Δ = ${u.delta}.`, true);
+}
+
+export function messageNumbers(trace: UpdateTrace, sizes: readonly number[], l: number, j: number): Shown[] {
+  return [deltaNumber(trace, sizes, l, j), ...messageRows(trace, sizes, l, j).flatMap((r) => r.cells), ...softmaxMessage(trace, sizes, l, j)];
 }
 
 export function creditNumbers(trace: UpdateTrace, sizes: readonly number[], l: number, j: number): Shown[] {
@@ -94,13 +131,24 @@ export function creditNumbers(trace: UpdateTrace, sizes: readonly number[], l: n
   ];
 }
 
-export function gradientNumbers(trace: UpdateTrace, sizes: readonly number[], k: number): Shown[] {
+export interface GradientRow {
+  label: string;
+  hnca: Shown;
+  reinforce: Shown;
+}
+
+export function gradientRows(trace: UpdateTrace, sizes: readonly number[], k: number): GradientRow[] {
   return paramInfos(sizes)
     .filter((p) => p.k === k)
-    .flatMap((p) => [
-      shown(`gH/${p.index}`, `HNCA ${p.label}`, trace.hncaGradient[p.index], `HNCA's estimate of ∂E[r]/∂(${p.label}) from this one sample: S·${p.kind === 'bias' ? '1' : 'x'}.`),
-      shown(`gR/${p.index}`, `REINFORCE ${p.label}`, trace.reinforceGradient[p.index], `REINFORCE's estimate of ∂E[r]/∂(${p.label}) from this one sample.`),
-    ]);
+    .map((p) => ({
+      label: p.label,
+      hnca: shown(`gH/${p.index}`, 'HNCA', trace.hncaGradient[p.index], `HNCA's estimate of ∂E[r]/∂(${p.label}) from this one sample: S·${p.kind === 'bias' ? '1' : 'x'}.`),
+      reinforce: shown(`gR/${p.index}`, 'REINFORCE', trace.reinforceGradient[p.index], `REINFORCE's estimate of ∂E[r]/∂(${p.label}) from this one sample: S·${p.kind === 'bias' ? '1' : 'x'}.`),
+    }));
+}
+
+export function gradientNumbers(trace: UpdateTrace, sizes: readonly number[], k: number): Shown[] {
+  return gradientRows(trace, sizes, k).flatMap((r) => [r.hnca, r.reinforce]);
 }
 
 /** The numbers of the current step's detail panel. */

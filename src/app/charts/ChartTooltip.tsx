@@ -1,0 +1,51 @@
+// Hover details of a chart row: update, epoch, and every series' value (mean over seeds, with the band).
+import type { BanditEstimator } from '../../engine/types.ts';
+import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
+import { estimatorLabel } from '../model/config.ts';
+import { formatNumber } from '../model/format.ts';
+import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import type { ChartLineStyle } from './MetricChart.tsx';
+
+interface TooltipPayloadItem {
+  payload?: ChartRow;
+}
+
+export function ChartTooltip({
+  active,
+  payload,
+  estimators,
+  lines,
+  digits,
+}: {
+  active?: boolean;
+  payload?: readonly TooltipPayloadItem[];
+  estimators: BanditEstimator[];
+  lines: ChartLineStyle[];
+  digits: number;
+}) {
+  const row = payload?.[0]?.payload;
+  if (!active || !row) return null;
+  return (
+    <div className="chart-tooltip">
+      <div>
+        update <b>{row.update}</b>, epoch <b>{row.epoch.toFixed(3)}</b>
+      </div>
+      {estimators.map((e) => (
+        <div key={e} style={{ color: ESTIMATOR_COLORS[e] }}>
+          {estimatorLabel(e)}:{' '}
+          {lines.map((l) => {
+            const value = row[seriesKey(e, l.name)];
+            const band = row[bandKey(e, l.name)];
+            if (typeof value !== 'number') return null;
+            return (
+              <span key={l.name}>
+                {l.label} {formatNumber(value, digits)}
+                {Array.isArray(band) ? ` [${formatNumber(band[0], digits)}, ${formatNumber(band[1], digits)}]` : ''}{' '}
+              </span>
+            );
+          })}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+// The latest values per estimator (mean over seeds) as a table: readable on a projector,
+// and what the browser tests read.
+import { memo, useMemo } from 'react';
+import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import { estimatorLabel } from '../model/config.ts';
+import { formatNumber } from '../model/format.ts';
+import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { latestValues } from '../model/latestValues.ts';
+import type { MetricPoint } from '../../worker/protocol.ts';
+
+function LatestValuesView({ points, runs, estimators }: { points: MetricPoint[]; runs: readonly RunSpec[]; estimators: BanditEstimator[] }) {
+  const rows = useMemo(() => latestValues(points, runs, estimators), [points, runs, estimators]);
+  return (
+    <table className="latest" data-testid="latest-values">
+      <thead>
+        <tr>
+          <th>estimator</th>
+          <th title="Mean reward over the last window of updates">train accuracy</th>
+          <th title="Mean reward on the test images at the last evaluation">test accuracy</th>
+          <th title="Natural log of the mean per-parameter gradient variance, last window">ln grad variance</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.estimator}>
+            <td style={{ color: ESTIMATOR_COLORS[r.estimator] }}>{estimatorLabel(r.estimator)}</td>
+            <td data-testid={`latest-train-${r.estimator}`}>{formatNumber(r.train, 3)}</td>
+            <td data-testid={`latest-test-${r.estimator}`}>{formatNumber(r.test, 3)}</td>
+            <td data-testid={`latest-logvar-${r.estimator}`}>{formatNumber(r.logVar, 2)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export const LatestValues = memo(LatestValuesView);

@@ -1,0 +1,4 @@
+// Placeholder until written.
+export function EvaluationPanel() {
+  return null;
+}

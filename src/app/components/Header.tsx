@@ -1,0 +1,31 @@
+// Title and the engine in use, with the reason when it is the CPU fallback.
+import { useShallow } from 'zustand/react/shallow';
+import { usePlayground } from '../store/playgroundStore.ts';
+
+export function Header() {
+  const { engine, loading, error } = usePlayground(useShallow((s) => ({ engine: s.engine, loading: s.loading, error: s.error })));
+  let text: string;
+  if (engine) {
+    text = engine.info.backend === 'webgpu' ? `WebGPU engine — ${engine.info.description}` : `CPU engine — WebGPU unavailable: ${engine.fallbackReason ?? 'unknown reason'}`;
+  } else if (loading) {
+    const percent = loading.total > 0 ? ` ${Math.round((100 * loading.loaded) / loading.total)}%` : ` ${(loading.loaded / 1e6).toFixed(1)} MB`;
+    text = `Loading ${loading.what}…${percent}`;
+  } else text = 'Starting the engine…';
+  return (
+    <header className="header">
+      <div>
+        <h1>HNCA Playground</h1>
+        <p className="subtitle">Hindsight Network Credit Assignment vs REINFORCE on networks of stochastic binary units</p>
+      </div>
+      <div className="engine-status" data-testid="engine-status" data-backend={engine?.info.backend ?? 'none'} title="Where the training runs: a Web Worker using WebGPU, or the TypeScript CPU engine">
+        {text}
+        {loading && loading.total > 0 && <progress max={loading.total} value={loading.loaded} data-testid="loading-progress" />}
+      </div>
+      {error && (
+        <div className="error" role="alert" data-testid="error">
+          {error}
+        </div>
+      )}
+    </header>
+  );
+}

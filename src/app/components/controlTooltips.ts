@@ -1,0 +1,27 @@
+// What each control does, with the formula where one applies (DESIGN.md §2, §4).
+import type { BanditEstimator } from '../../engine/types.ts';
+
+export const TOOLTIPS = {
+  task:
+    'MNIST contextual bandit: the network sees a binarized digit, samples one of 10 actions a ~ softmax(V h + c) and gets reward r = 1 if a equals the label, else 0; it never sees the label. Tiny patterns: 4×4 images of 4 classes that learn in seconds. Changing it resets.',
+  hidden: 'Hidden layers of Bernoulli units (1–5). Unit: p = clip(σ(W h_prev + b), 1e-5, 1−1e-5), φ ~ Bernoulli(p). Changing it resets.',
+  width: 'Units per hidden layer (paper: 200). Changing it resets.',
+  batch: 'Examples per update B; the update is the batch mean of per-example estimates (paper: 50). Applies mid-run, without a reset.',
+  lr: 'Learning rate α of gradient ascent on E[r] (Adam: θ ← θ + α m̂/(√v̂ + ε); paper 1e-4). Applies mid-run, without a reset.',
+  optimizer: 'Adam (β1 = 0.9, β2 = 0.999, ε = 1e-8) or plain SGD (θ ← θ + α ĝ). Changing it resets.',
+  values: 'What a hidden unit passes on: centered h = 2φ − 1 (±1, the paper found it much better) or φ itself (0/1). Changing it resets.',
+  estimators:
+    'Gradient estimators trained side by side on the same minibatches from the same initial weights (per seed). All use the score function for the output layer: g_V = R (e_a − π) h_Lᵀ.',
+  seeds: 'Independent runs per estimator (1–5), seeds k … k+n−1. Charts show the mean over seeds and a 95% confidence band (Student t). Changing it resets.',
+  epochs: 'Training stops after this many passes over the training set (one epoch = training images / batch updates).',
+  test: 'Test images used for the live test-accuracy curve (the first N of the test set). Test accuracy = mean reward of a stochastic forward pass. Changing it resets.',
+  speed: 'Cap on updates per second, to watch single updates in class; "max" trains as fast as the engine goes. Applies mid-run.',
+  engine: 'auto: the WebGPU engine when the browser has an adapter, else the CPU engine (TypeScript, in the worker). CPU: force the CPU engine. Changing it resets.',
+} as const;
+
+export const ESTIMATOR_TOOLTIPS: Record<BanditEstimator, string> = {
+  hnca: 'HNCA: unit i gets S_i = R p_i(1−p_i)(ρ_i(1) − ρ_i(0)), with ρ(1) − ρ(0) = (Q_1 − Q_0)/Q̄, Q_v = product of the children’s probabilities of their sampled values with unit i forced to v, Q̄ = p Q_1 + (1−p) Q_0. R = r.',
+  'hnca-baseline': 'HNCA with a baseline: as HNCA with R = r − b̄, b̄ ← 0.99 b̄ + 0.01 mean_batch(r) after each update.',
+  reinforce: 'REINFORCE: unit i gets S_i = R (φ_i − p_i), R = r. Unbiased, but every unit is credited with the whole reward.',
+  'reinforce-baseline': 'REINFORCE with a baseline: S_i = (r − b̄)(φ_i − p_i), b̄ ← 0.99 b̄ + 0.01 mean_batch(r).',
+};

@@ -1,0 +1,109 @@
+// Browser-test harness: builds the playground once, serves it with `vite preview` on a free
+// port, and launches Debian's Chromium through playwright-core with a fresh profile.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan'];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServedPlayground {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Production build into a temporary folder, served by vite preview. */
+export async function servePlayground(): Promise<ServedPlayground> {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'hnca-playground-'));
+  await build({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4000 } });
+  const port = await freePort();
+  const server: PreviewServer = await preview({ root: ROOT, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      await server.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  /** console errors and uncaught page errors seen so far, all pages */
+  errors: string[];
+  newPage: () => Promise<Page>;
+  close: () => Promise<void>;
+}
+
+export async function launchChromium(options: { webgpu: boolean }): Promise<LaunchedBrowser> {
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'hnca-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [...BASE_ARGS, ...(options.webgpu ? WEBGPU_ARGS : [])],
+    viewport: { width: 1280, height: 800 },
+  });
+  const errors: string[] = [];
+  const watch = (page: Page): void => {
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return {
+    context,
+    errors,
+    newPage: () => context.newPage(),
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the worker reports an engine (the header names it). */
+export async function waitForEngine(page: Page, timeoutMs = 60_000): Promise<string> {
+  await page.waitForSelector('[data-testid="engine-status"]:not([data-backend="none"])', { timeout: timeoutMs });
+  return (await page.textContent('[data-testid="engine-status"]')) ?? '';
+}
+
+export async function readNumber(page: Page, testId: string): Promise<number> {
+  const text = (await page.textContent(`[data-testid="${testId}"]`)) ?? '';
+  return Number(text);
+}
+
+/** Polls `read` until `accept` holds or the time runs out; returns the last value read. */
+export async function pollUntil<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const start = Date.now();
+  let value = await read();
+  while (!accept(value) && Date.now() - start < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await read();
+  }
+  return value;
+}
