@@ -46,6 +46,24 @@ describe('hnca (child process, real CPU engine)', () => {
     expect(hncaEpoch.logMeanGradVariance).toBeLessThan(reinforceEpoch.logMeanGradVariance - 1);
   });
 
+  it('trains a tiny two-layer VAE and records ELBO, bound and K', () => {
+    const out = path.join(tmp, 'vae.json');
+    const r = hnca(['train', '--task', 'vae', '--layers', '2', '--estimator', 'fhnca-baseline,disarm', '--epochs', '2', '--width', '10', '--train-limit', '200', '--test-limit', '20', '--test-k', '5', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}disarm seed 0: train ELBO -\d+\.\d\d {2}test bound \(K=5\) -\d+\.\d\d {2}log var -?\d+\.\d\d$/m);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.config).toMatchObject({ task: 'vae', layers: 2, width: 10, testK: 5, estimators: ['fhnca-baseline', 'disarm'] });
+    for (const run of doc.runs) {
+      const [first, last] = run.epochs;
+      expect(first.testBound).toBeNull();
+      expect(last).toMatchObject({ epoch: 2, k: 5, updates: 8, finite: true });
+      expect(last.trainElbo).toBeLessThan(0);
+      expect(last.testBound).toBeLessThan(0);
+      expect(last.layerGradVariance).toHaveLength(2);
+    }
+  });
+
   it('refuses a bad flag with one line and exit code 2, writing nothing', () => {
     const out = path.join(tmp, 'bad.json');
     const r = hnca(['train', '--estimator', 'hnca', '--lr', '-1', '--out', out]);
@@ -57,7 +75,7 @@ describe('hnca (child process, real CPU engine)', () => {
 
   it('reproduce fig1 on a tiny grid writes every report', () => {
     const dir = path.join(tmp, 'fig1');
-    const r = hnca(['reproduce', 'fig1', '--hidden', '1,2', '--seeds', '2', '--epochs', '2', ...tiny, '--out', dir]);
+    const r = hnca(['reproduce', 'fig1', '--hidden', '1,2', '--seeds', '2', '--epochs', '2', '--train-limit', '100', '--test-limit', '50', '--width', '8', '--out', dir]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readdirSync(dir)).toHaveLength(3 + 2 * 3);
