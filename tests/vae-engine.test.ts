@@ -45,11 +45,24 @@ describe('CpuVaeEngine', () => {
     expect(engine).toBeInstanceOf(CpuVaeEngine);
     expect(engine.runs.length).toBe(12);
     expect(engine.updatesPerEpoch).toBe(10);
-    await expect(engine.inspect(0, new Uint8Array(6), 1)).rejects.toBeInstanceOf(EngineError);
+    await expect(engine.inspect(0, new Uint8Array(5), 1)).rejects.toBeInstanceOf(EngineError);
     for (const bad of [{ layers: 0 }, { layers: 6 }, { width: 0 }, { testK: 0 }, { estimators: [] }, { lr: -1 }]) {
       expect(() => new CpuVaeEngine(config(bad), data)).toThrow(EngineError);
     }
     expect(() => new CpuVaeEngine({ ...config({}), estimators: ['hnca' as 'fhnca'] }, data)).toThrow(/unknown VAE estimator/);
+  });
+
+  it('inspect(): probabilities, samples, HNCA credit per layer (0 at the top), pixel probabilities', async () => {
+    const engine = new CpuVaeEngine(config({ layers: 3, estimators: ['reinforce'], seeds: [4] }), data);
+    const pixels = Uint8Array.from([1, 0, 1, 1, 0, 0]);
+    const trace = await engine.inspect(0, pixels, 9);
+    expect(trace).toEqual(await engine.inspect(0, pixels, 9));
+    expect(trace.probabilities.map((p) => p.length)).toEqual([3, 3, 3]);
+    expect(trace.samples.map((p) => p.length)).toEqual([3, 3, 3]);
+    expect(Array.from(trace.credit[2])).toEqual([0, 0, 0]);
+    expect(trace.credit[0].some((c) => c !== 0)).toBe(true);
+    expect(trace.actionProbabilities.length).toBe(6);
+    for (const p of trace.probabilities.flatMap((a) => Array.from(a))) expect(p > 0 && p < 1).toBe(true);
   });
 
   it('runs of a seed start from the same weights; training is deterministic and finite', async () => {

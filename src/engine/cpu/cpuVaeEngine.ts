@@ -3,6 +3,7 @@
 import type { Dataset } from '../../data/dataset.ts';
 import { allocSparseRows, binarizeRows, MinibatchStream, testBinarizeKey, trainBinarizeKey, type SparseBinaryRows } from '../../data/minibatch.ts';
 import { EvalDraws, MAX_VAE_LAYERS, RngDraws } from '../../models/vae/draws.ts';
+import { traceVaeExample } from '../../models/vae/trace.ts';
 import { VaeRun } from '../../models/vae/vaeRun.ts';
 import {
   EngineError,
@@ -146,8 +147,10 @@ export class CpuVaeEngine implements TrainingEngine {
     }
   }
 
-  async inspect(): Promise<ExampleTrace> {
-    throw new EngineError('inspect() shows the bandit network; the VAE engine does not trace examples yet', 'config');
+  /** Encoder probabilities, samples and HNCA credit per layer; actionProbabilities holds the decoder's pixel probabilities. */
+  async inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace> {
+    if (pixels.length !== this.data.pixels) throw new EngineError(`inspect needs ${this.data.pixels} pixels, got ${pixels.length}`, 'config');
+    return traceVaeExample(this.runAt(run).params, pixels, seed);
   }
 
   /**
