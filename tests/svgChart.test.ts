@@ -20,6 +20,7 @@ describe('niceTicks', () => {
     expect(niceTicks(0.08, 0.17)).toEqual([0.08, 0.1, 0.12, 0.14, 0.16, 0.18]);
     expect(niceTicks(1, 100)).toEqual([0, 20, 40, 60, 80, 100]);
     expect(niceTicks(-13.1, -5.2)).toEqual([-14, -12, -10, -8, -6, -4]);
+    expect(niceTicks(1, 3, 5, 1)).toEqual([1, 2, 3]);
     const flat = niceTicks(3, 3);
     expect(flat[0]).toBeLessThan(3);
     expect(flat[flat.length - 1]).toBeGreaterThan(3);
@@ -53,6 +54,8 @@ describe('lineChart', () => {
     expect(svg.match(/<polyline /g)).toHaveLength(1); // HNCA line; REINFORCE is two isolated points
     expect(svg.match(/<circle /g)).toHaveLength(2);
     expect(svg).not.toMatch(/NaN|Infinity|undefined/);
+    expect(svg).toContain('>2</text>'); // integer epochs: integer ticks only
+    expect(svg).not.toContain('>1.5</text>');
   });
 
   it('escapes XML specials', () => {

@@ -41,13 +41,13 @@ export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** "Nice" tick values (1, 2, 5 × 10^k steps) covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, target = 5): number[] {
+/** "Nice" tick values (1, 2, 5 × 10^k steps, at least minStep apart) covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, target = 5, minStep = 0): number[] {
   if (!(hi > lo)) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    return niceTicks(lo - pad, hi + pad, target);
+    return niceTicks(lo - pad, hi + pad, target, minStep);
   }
-  const raw = (hi - lo) / target;
+  const raw = Math.max(minStep, (hi - lo) / target);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
@@ -83,7 +83,9 @@ export function lineChart(spec: ChartSpec): string {
       if (finite(p.hi)) ys.push(p.hi);
     }
   }
-  const xTicks = xs.length ? niceTicks(Math.min(...xs), Math.max(...xs)) : [0, 1];
+  // integer x values (epochs) get integer ticks
+  const xStep = xs.length && xs.every(Number.isInteger) ? 1 : 0;
+  const xTicks = xs.length ? niceTicks(Math.min(...xs), Math.max(...xs), 5, xStep) : [0, 1];
   const yTicks = ys.length ? niceTicks(Math.min(...ys), Math.max(...ys)) : [0, 1];
   const [x0, x1] = [xTicks[0], xTicks[xTicks.length - 1]];
   const [y0, y1] = [yTicks[0], yTicks[yTicks.length - 1]];
