@@ -3,7 +3,11 @@
 // finite-difference gradient of the exact ELBO.
 import { describe, expect, it } from 'vitest';
 import { VAE_ESTIMATORS } from '../src/engine/types.ts';
-import { elboGradientFD, exactEstimatorMoments, tinyModel } from './vaeTiny.ts';
+import { ExampleWork } from '../src/models/vae/estimators.ts';
+import { forwardPass } from '../src/models/vae/forward.ts';
+import { addExampleGradients } from '../src/models/vae/gradients.ts';
+import { paramArrays } from '../src/models/vae/params.ts';
+import { ChoiceDraws, elboGradientFD, enumerate, exactEstimatorMoments, setInput, tinyModel } from './vaeTiny.ts';
 
 const X = [1, 0, 1, 1];
 
@@ -21,6 +25,48 @@ describe.each([1, 2, 3])('tiny VAE, %i layer(s), exact expectations', (layers) =
     const { mean } = exactEstimatorMoments(params, X, estimator, baselines);
     for (let t = 0; t < fd.length; t++) {
       for (let k = 0; k < fd[t].length; k++) expect(Math.abs(mean[t][k] - fd[t][k]), `tensor ${t} entry ${k}`).toBeLessThan(1e-9);
+    }
+  });
+
+  it('decoder and prior gradients are exact for every sample φ', () => {
+    const work = new ExampleWork(params.sizes);
+    const arrays = paramArrays(params);
+    const samples: number[][] = [];
+    enumerate(
+      (d) => {
+        setInput(work.main, X);
+        forwardPass(params, d, work.main);
+        samples.push([...d.taken]);
+      },
+      () => {},
+    );
+    expect(samples.length).toBe(4 ** layers);
+    const replay = new ChoiceDraws();
+    const f = (choices: number[]): number => {
+      replay.reset(choices);
+      setInput(work.main, X);
+      return forwardPass(params, replay, work.main);
+    };
+    for (const choices of samples) {
+      replay.reset(choices);
+      setInput(work.main, X);
+      work.estimate(params, 'reinforce', replay, null, new Float64Array(layers + 1));
+      const g = arrays.map((a) => new Float64Array(a.length));
+      addExampleGradients(params, work, g);
+      for (let t = 2 * layers; t < arrays.length; t++) {
+        const a = arrays[t];
+        for (let k = 0; k < a.length; k++) {
+          const v = a[k];
+          const h = 1e-4;
+          const at = (x: number): number => {
+            a[k] = x;
+            return f(choices);
+          };
+          const fd = (8 * (at(v + h) - at(v - h)) - (at(v + 2 * h) - at(v - 2 * h))) / (12 * h);
+          a[k] = v;
+          expect(Math.abs(g[t][k] - fd), `tensor ${t} entry ${k}`).toBeLessThan(1e-9);
+        }
+      }
     }
   });
 
