@@ -6,6 +6,8 @@ import { mnistAssetPlugin } from './vite/mnistAssetPlugin.ts';
 export default defineConfig({
   plugins: [react(), mnistAssetPlugin()],
   worker: { format: 'es' },
+  // two pages: the playground (index.html) and the classroom view (learn.html)
+  build: { rolldownOptions: { input: { main: 'index.html', learn: 'learn.html' } } },
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 120_000,

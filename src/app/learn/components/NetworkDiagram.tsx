@@ -1,0 +1,116 @@
+// The tiny network as SVG: boxes per unit with the values revealed so far, edges drawn by
+// weight (blue +, orange −, dashed 0), the current step highlighted and messages animated
+// from children to the parent being credited. Click an edge to edit its weight.
+import { divergingColor } from '../../model/palette.ts';
+import { diagramLayout, edgeEnds, edgeWidth, type NodeBox } from '../model/layout.ts';
+import { edgeId, paramInfos } from '../model/names.ts';
+import { nodeNumbers, messageRows, softmaxMessage } from '../model/shown.ts';
+import { revealedAt, unitKey, type Step } from '../model/steps.ts';
+import { formatNumber } from '../model/format.ts';
+import type { LessonData } from './hooks.ts';
+import { useLearn } from './context.ts';
+import { SvgNum } from './Num.tsx';
+
+function highlighted(step: Step, col: number, i: number): boolean {
+  switch (step.kind) {
+    case 'forward':
+    case 'messages':
+    case 'credit':
+      return col === step.layer + 1 && i === step.unit;
+    case 'output':
+    case 'action':
+      return false;
+    case 'start':
+      return col === 0;
+    case 'gradients':
+      return false;
+  }
+}
+
+export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepIndex: number }) {
+  const { sizes, trace, steps } = data;
+  const weights = useLearn((s) => s.lesson.weights);
+  const selected = useLearn((s) => s.selectedParam);
+  const select = useLearn((s) => s.selectParam);
+  const explain = useLearn((s) => s.explain);
+  const layout = diagramLayout(sizes);
+  const step = steps[stepIndex];
+  const r = revealedAt(steps, stepIndex);
+  const last = sizes.length - 1;
+  const params = paramInfos(sizes).filter((p) => p.kind === 'weight');
+  const node = (col: number, i: number): NodeBox => layout.nodes[col][i];
+  const messageStep = step.kind === 'messages' ? step : null;
+  const edgeActive = (k: number, j: number): boolean =>
+    (messageStep !== null && k === messageStep.layer + 1 && j === messageStep.unit) || (step.kind === 'gradients' && step.k === k);
+  return (
+    <svg className="network" viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-label="the tiny network">
+      {params.map((p) => {
+        const ends = edgeEnds(node(p.k, p.j), node(p.k + 1, p.i));
+        const w = weights[p.index];
+        const active = edgeActive(p.k, p.j);
+        return (
+          <line
+            key={edgeId(p.k, p.j, p.i)}
+            {...ends}
+            className={`edge ${active ? 'active' : ''} ${selected === p.index ? 'selected' : ''}`}
+            stroke={w === 0 ? '#9aa3ad' : divergingColor(w, 1.5)}
+            strokeWidth={edgeWidth(w)}
+            strokeDasharray={w === 0 ? '4 4' : undefined}
+            data-edge={edgeId(p.k, p.j, p.i)}
+            onClick={() => select(p.index)}
+            onMouseEnter={() => explain(`Weight ${p.label} = ${formatNumber(w)} (click to edit it).`)}
+            onMouseLeave={() => explain('')}
+          />
+        );
+      })}
+      {messageStep &&
+        messageRows(trace, sizes, messageStep.layer, messageStep.unit).map((row, c) => {
+          const to = node(messageStep.layer + 1, messageStep.unit);
+          const from = node(messageStep.layer + 2, c);
+          const { x1, y1, x2, y2 } = edgeEnds(to, from);
+          const flipped = row.cells[2];
+          const mx = x1 + (x2 - x1) * 0.62;
+          const my = y1 + (y2 - y1) * 0.62;
+          return (
+            <g key={`msg-${c}`} className="message">
+              <circle r={6} className="message-dot">
+                <animateMotion dur="1.4s" repeatCount="indefinite" path={`M ${x2} ${y2} L ${x1} ${y1}`} />
+              </circle>
+              <rect x={mx - 52} y={my - 12} width={104} height={20} rx={4} className="edge-label-bg" />
+              <SvgNum n={flipped} x={mx} y={my + 3} label={row.cells[0].key.startsWith('z') ? 'z′' : 'u′'} className="edge-label" />
+            </g>
+          );
+        })}
+      {layout.nodes.flat().map((b) => {
+        const numbers = nodeNumbers(trace, sizes, r, b.col, b.i);
+        const hidden = b.col > 0 && b.col < last;
+        const fired = hidden && r.forward.has(unitKey(b.col - 1, b.i)) && trace.units[b.col - 1][b.i].sample === 1;
+        const chosen = b.col === last && r.action && trace.output.action === b.i;
+        const lines = b.col === 0 ? [] : numbers;
+        return (
+          <g key={b.id} data-node={b.name} className={`node ${highlighted(step, b.col, b.i) ? 'current' : ''} ${fired ? 'fired' : ''} ${chosen ? 'chosen' : ''}`}>
+            <rect x={b.x - b.w / 2} y={b.y - b.h / 2} width={b.w} height={b.h} rx={8} />
+            {b.col === 0 ? (
+              <SvgNum n={numbers[0]} x={b.x} y={b.y + 5} label={`${b.name} =`} className="node-title" />
+            ) : (
+              <text x={b.x} y={b.y - b.h / 2 + 16} className="node-title">
+                {b.name}
+                {chosen ? ' ← action' : ''}
+              </text>
+            )}
+            {lines.map((n, k) => (
+              <SvgNum key={n.key} n={n} x={b.x} y={b.y - b.h / 2 + 33 + 15 * k} label={n.key.startsWith('credit') ? 'credit' : n.label} />
+            ))}
+          </g>
+        );
+      })}
+      {messageStep && messageStep.layer === last - 2 && (
+        <g className="softmax-note">
+          {softmaxMessage(trace, sizes, messageStep.layer, messageStep.unit).map((n, k) => (
+            <SvgNum key={n.key} n={n} x={node(last, 0).x} y={layout.height - 22 + 15 * k - 15} />
+          ))}
+        </g>
+      )}
+    </svg>
+  );
+}

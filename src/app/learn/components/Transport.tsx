@@ -1,0 +1,37 @@
+// Step buttons (also ← / → keys): back, next, first, last, and where we are.
+import { useEffect } from 'react';
+import { useLearn } from './context.ts';
+
+export function Transport({ count }: { count: number }) {
+  const step = useLearn((s) => s.lesson.step);
+  const setStep = useLearn((s) => s.setStep);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+      if (e.key === 'ArrowRight') setStep(step + 1);
+      if (e.key === 'ArrowLeft') setStep(step - 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [step, setStep]);
+  return (
+    <div className="transport">
+      <button onClick={() => setStep(0)} disabled={step === 0} title="Back to the input">
+        ⏮ Start
+      </button>
+      <button onClick={() => setStep(step - 1)} disabled={step === 0} data-testid="back" title="Previous step (←)">
+        ◀ Back
+      </button>
+      <button className="primary" onClick={() => setStep(step + 1)} disabled={step >= count - 1} data-testid="next" title="Next step (→)">
+        Next ▶
+      </button>
+      <button onClick={() => setStep(count - 1)} disabled={step >= count - 1} title="Jump to the gradients">
+        End ⏭
+      </button>
+      <input type="range" min={0} max={count - 1} value={step} onChange={(e) => setStep(Number(e.target.value))} aria-label="step" />
+      <span className="step-count" data-testid="step-count">
+        step {step + 1} / {count}
+      </span>
+    </div>
+  );
+}

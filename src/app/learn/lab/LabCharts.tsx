@@ -1,0 +1,80 @@
+// The lab's charts (recharts): histograms of one parameter's estimates with the exact value
+// marked, running means converging to it, and the per-parameter variance ratio (Theorem 1).
+import { Bar, BarChart, CartesianGrid, ComposedChart, Label, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Histograms, MeanRow, RatioRow } from '../model/labSeries.ts';
+import { formatNumber } from '../model/format.ts';
+
+const tick = (v: number): string => formatNumber(v, 2);
+
+export function HistogramChart({ title, color, h, bins, exact }: { title: string; color: string; h: Histograms; bins: Histograms['bins'][number]; exact: number }) {
+  return (
+    <figure className="chart small">
+      <figcaption style={{ color }}>{title}</figcaption>
+      <ComposedChart width={300} height={170} data={bins} margin={{ top: 8, right: 12, bottom: 28, left: 8 }} barCategoryGap={0}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="x" type="number" domain={h.domain} tickFormatter={tick} tickCount={5}>
+          <Label value="estimate" position="insideBottom" offset={-16} />
+        </XAxis>
+        <YAxis width={44} allowDecimals={false}>
+          <Label value="count" angle={-90} position="insideLeft" offset={4} />
+        </YAxis>
+        <Bar dataKey="count" fill={color} isAnimationActive={false} barSize={Math.max(2, 240 / bins.length - 1)} />
+        <ReferenceLine x={exact} stroke="#111" strokeWidth={2} label={{ value: 'exact', position: 'top', fontSize: 11 }} />
+      </ComposedChart>
+    </figure>
+  );
+}
+
+export function RunningMeansChart({ rows, names, colors, exact }: { rows: MeanRow[]; names: string[]; colors: string[]; exact: number }) {
+  return (
+    <figure className="chart">
+      <figcaption>Running means of the estimates (exact gradient dashed)</figcaption>
+      <LineChart width={620} height={260} data={rows} margin={{ top: 8, right: 20, bottom: 28, left: 16 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="k" type="number" domain={[1, 'dataMax']}>
+          <Label value="samples K" position="insideBottom" offset={-16} />
+        </XAxis>
+        <YAxis tickFormatter={tick} width={60} domain={['auto', 'auto']}>
+          <Label value="mean estimate" angle={-90} position="insideLeft" offset={-4} />
+        </YAxis>
+        <Tooltip formatter={(v) => (typeof v === 'number' ? formatNumber(v, 4) : String(v))} labelFormatter={(k) => `after ${String(k)} samples`} />
+        <Legend verticalAlign="top" height={24} />
+        {names.map((n, r) => (
+          <Line key={n} dataKey={n} stroke={colors[r]} dot={false} isAnimationActive={false} strokeWidth={2} />
+        ))}
+        <ReferenceLine y={exact} stroke="#111" strokeDasharray="6 4" strokeWidth={2} />
+      </LineChart>
+    </figure>
+  );
+}
+
+export function VarianceRatioChart({ rows, selected, onSelect }: { rows: RatioRow[]; selected: number; onSelect: (e: number) => void }) {
+  return (
+    <figure className="chart wide">
+      <figcaption>Theorem 1: Var(HNCA) / Var(REINFORCE) per parameter (≤ 1; missing bars: both variances are 0)</figcaption>
+      <BarChart
+        width={1220}
+        height={250}
+        data={rows}
+        margin={{ top: 8, right: 20, bottom: 60, left: 16 }}
+        onClick={(state) => {
+          const index = Number(state.activeTooltipIndex);
+          if (Number.isInteger(index) && rows[index]) onSelect(rows[index].index);
+        }}
+      >
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="label" interval={0} angle={-55} textAnchor="end" height={60} fontSize={11} />
+        <YAxis domain={[0, 1.2]} ticks={[0, 0.25, 0.5, 0.75, 1]} width={48}>
+          <Label value="variance ratio" angle={-90} position="insideLeft" offset={-2} />
+        </YAxis>
+        <Tooltip formatter={(v) => (typeof v === 'number' ? formatNumber(v, 3) : '—')} />
+        <Legend verticalAlign="top" height={24} />
+        <ReferenceLine y={1} stroke="#111" strokeDasharray="6 4" />
+        <ReferenceLine x={rows.find((r) => r.index === selected)?.label} stroke="#888" strokeWidth={8} strokeOpacity={0.25} />
+        <Bar dataKey="exact" name="exact, no baseline" fill="#0072B2" isAnimationActive={false} />
+        <Bar dataKey="exactBaseline" name="exact, with baseline" fill="#009E73" isAnimationActive={false} />
+        <Bar dataKey="sampled" name="sampled, no baseline" fill="#CC79A7" isAnimationActive={false} />
+      </BarChart>
+    </figure>
+  );
+}
