@@ -17,19 +17,23 @@ export async function benchVae(data: Dataset, seconds: number, estimators: reado
   const rows: BenchRow[] = [];
   for (const estimator of estimators) {
     let oneLayerMs = 0;
+    let previousMs = 0;
     for (const layers of depths) {
       const engine = createCpuEngine({ config: vaeConfig(layers, estimator), data });
       const ups = await timeUpdates(engine, 3, seconds, 2);
       engine.dispose();
       const ms = 1000 / ups;
-      if (layers === 1) oneLayerMs = ms;
+      if (layers === depths[0]) oneLayerMs = ms;
+      // linear cost: constant increments per added layer; quadratic: growing increments
+      const increment = layers === depths[0] ? '' : `, +${(ms - previousMs).toFixed(1)} ms for layer ${layers}`;
+      previousMs = ms;
       rows.push({
         section: 'cpu-vae',
         configuration: `${layers} layer${layers > 1 ? 's' : ''}, ${estimator}, width 200, batch 50`,
         engine: 'CPU, 1 thread',
         updatesPerSecond: ups,
         msPerUpdate: ms,
-        note: oneLayerMs > 0 ? `cost ${(ms / oneLayerMs).toFixed(2)}× the 1-layer cost` : undefined,
+        note: `cost ${(ms / oneLayerMs).toFixed(2)}× the ${depths[0]}-layer cost${increment}`,
       });
     }
   }
@@ -38,7 +42,9 @@ export async function benchVae(data: Dataset, seconds: number, estimators: reado
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 3);
-  for (const r of await benchVae(loadMnist(), seconds)) {
+  const maxDepth = Number(process.argv[3] ?? 3);
+  const depths = Array.from({ length: maxDepth }, (_, i) => i + 1);
+  for (const r of await benchVae(loadMnist(), seconds, VAE_ESTIMATORS, depths)) {
     console.log(`${r.configuration.padEnd(44)} ${r.updatesPerSecond.toFixed(1).padStart(7)} updates/s  ${r.msPerUpdate.toFixed(1).padStart(7)} ms/update  ${r.note ?? ''}`);
   }
 }
