@@ -101,8 +101,9 @@ describe('train', () => {
     expect(last.updatesDone).toBe(60);
     expect(last.updatesTotal).toBe(60);
     expect(last.etaSeconds).toBe(0);
-    // each step call spans one 10 ms tick of the fake clock: 8 updates / 0.01 s
-    expect(progress[1].updatesPerSecond).toBeCloseTo(800, 6);
+    // wall clock since the start (each now() call ticks 10 ms): start 10, epoch start 20,
+    // first report 30, second report 40 after 8 updates → 8 updates in 30 ms
+    expect(progress[1].updatesPerSecond).toBeCloseTo(8000 / 30, 6);
   });
 
   it('evaluates every N epochs and at the last one', async () => {

@@ -10,7 +10,10 @@ export interface TrainingProgress {
   /** updates done in this training session (all epochs) */
   updatesDone: number;
   updatesTotal: number;
-  /** training throughput over the session so far (evaluation excluded) */
+  /**
+   * updates per second of wall-clock time since the session started, evaluation included
+   * (a WebGPU step() returns before the GPU finishes, so only wall-clock time is honest)
+   */
   updatesPerSecond: number;
   /** estimated seconds left, evaluation time included; NaN before the first chunk */
   etaSeconds: number;
@@ -54,7 +57,6 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
   const runs: RunResult[] = engine.runs.map((r) => ({ estimator: r.estimator, seed: r.seed, epochs: [] }));
   let before: RunCounters[] = engine.updatesDone === 0 ? runs.map(() => zeroCounters(layerCount(engine))) : await engine.readCounters();
   const start = now();
-  let stepMs = 0;
   let done = 0;
   let epochsDone = 0;
   let stopped = false;
@@ -67,7 +69,7 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
       epochs: options.epochs,
       updatesDone: done,
       updatesTotal,
-      updatesPerSecond: stepMs > 0 ? (done * 1000) / stepMs : 0,
+      updatesPerSecond: elapsed > 0 ? (done * 1000) / elapsed : 0,
       etaSeconds: done > 0 ? ((elapsed / done) * (updatesTotal - done)) / 1000 : Number.NaN,
     });
   };
@@ -82,9 +84,7 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
         break;
       }
       const n = Math.min(chunk, left);
-      const t0 = now();
       await engine.step(n);
-      stepMs += now() - t0;
       left -= n;
       done += n;
       report(epoch);
