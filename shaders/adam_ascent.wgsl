@@ -25,8 +25,8 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
     params[e] = params[e] + step.lr * g;
     return;
   }
-  let m = step.beta1 * moment1[e] + (1.0 - step.beta1) * g;
-  let v = step.beta2 * moment2[e] + (1.0 - step.beta2) * g * g;
+  let m = step.beta1 * moment1[e] + step.oneMinusBeta1 * g;
+  let v = step.beta2 * moment2[e] + step.oneMinusBeta2 * g * g;
   moment1[e] = m;
   moment2[e] = v;
   params[e] = params[e] + (step.lr * (m * step.c1)) / (sqrt(v * step.c2) + step.eps);

@@ -34,6 +34,9 @@ struct StepParams {
   /** Adam bias corrections 1/(1-beta1^t), 1/(1-beta2^t), computed in float64 on the CPU */
   c1: f32,
   c2: f32,
+  /** 1 - beta1 and 1 - beta2 rounded from float64 (1 - 0.999 in float32 is off by 1.3e-5) */
+  oneMinusBeta1: f32,
+  oneMinusBeta2: f32,
 }
 
 /** Static per-layer values of one weight matrix k (inputs → units). */

@@ -2,6 +2,7 @@
 // For parent j of example b, flipping j shifts child c's logit by Δ_j W[j, c] (Δ_j = -m when
 // φ_j = 1, +m when 0; m = layer.flipMagnitude), so
 //   log Q_flipped - log Q_actual = Σ_c [childSurprise(-s_c u_c) - childSurprise(-s_c u'_c)]
+// (each term by surpriseChange, accurate when the shift is small relative to the logit)
 // with s_c = 2φ_c - 1; D = log Q0 - log Q1 is that difference when φ_j = 1, its negative when 0.
 // A product-of-children reduction tiled like a matrix product: examples × parents, over children.
 // layer = the child weight matrix (inWidth = parents, outWidth = children).
@@ -71,9 +72,9 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     workgroupBarrier();
     let count = min(TILE, children - t * TILE);
     for (var k = 0u; k < count; k++) {
-      let s = signTile[lid.y * TILE + k];
-      let flipped = xTile[lid.y * TILE + k] - s * delta * wTile[lid.x * TILE + k];
-      dlog += surpriseTile[lid.y * TILE + k] - childSurprise(flipped);
+      // x' = x + d with d = -s Δ W[j, c] (exact in float32: s = ±1, Δ = ±1 or ±2)
+      let d = -signTile[lid.y * TILE + k] * delta * wTile[lid.x * TILE + k];
+      dlog -= surpriseChange(xTile[lid.y * TILE + k], d, surpriseTile[lid.y * TILE + k]);
     }
     workgroupBarrier();
   }

@@ -13,3 +13,23 @@ fn childSurprise(x: f32) -> f32 {
   // bounds: -log(1 - 1e-5) and -log(1e-5), the clip of every Bernoulli probability
   return clamp(softplus(x), 1.0000050000287e-5, 11.512925464970229);
 }
+
+/** |x| beyond which childSurprise clamps (within 1e-5 of both clip points). */
+const CLIP_X: f32 = 11.5129;
+
+/**
+ * childSurprise(x + d) - childSurprise(x) without forming x + d where it matters: with
+ * σ = sigmoid, softplus(x + d) - softplus(x) = log1p(σ(x) expm1(d)) = d + log1p(σ(-x) expm1(-d)),
+ * taking the form whose σ is at most 1/2 (so the log1p argument stays above -1/2).
+ * `surprise` is childSurprise(x), already computed.
+ */
+fn surpriseChange(x: f32, d: f32, surprise: f32) -> f32 {
+  let shifted = x + d;
+  if (abs(x) >= CLIP_X || abs(shifted) >= CLIP_X) {
+    return childSurprise(shifted) - surprise;
+  }
+  if (x > 0.0) {
+    return d + log1pPrecise(expm1Precise(-d) / (1.0 + exp(x)));
+  }
+  return log1pPrecise(expm1Precise(d) / (1.0 + exp(-x)));
+}

@@ -64,6 +64,8 @@ interface StepValues {
   eps: number;
   c1: number;
   c2: number;
+  oneMinusBeta1: number;
+  oneMinusBeta2: number;
 }
 
 export interface GpuEngineOptions {
@@ -328,6 +330,8 @@ export class GpuBanditEngine implements TrainingEngine {
       eps: c.eps,
       c1: 1 / (1 - Math.pow(c.beta1, steps)),
       c2: 1 / (1 - Math.pow(c.beta2, steps)),
+      oneMinusBeta1: 1 - c.beta1,
+      oneMinusBeta2: 1 - c.beta2,
     };
   }
 
