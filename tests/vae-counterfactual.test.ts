@@ -84,7 +84,7 @@ describe.each([1, 2, 3])('counterfactuals, seed %i', (seed) => {
       if (chunk > 0) t.chunk = chunk;
       const dlq = new Float64Array(n);
       const dent = new Float64Array(n);
-      encoderChildDeltas(params.encW[l], t, s.phi[l], n, s.u[l + 1], s.ut[l + 1], s.p[l + 1], s.q[l + 1], s.phi[l + 1], s.zero[l + 1], params.sizes[l + 1], dlq, dent);
+      encoderChildDeltas(params.encW[l], t, s.phi[l], n, s.u[l + 1], s.ut[l + 1], s.p[l + 1], s.q[l + 1], s.phi[l + 1], s.on[l + 1], s.onCount[l + 1], params.sizes[l + 1], dlq, dent);
       const actualLogQ = encoderLogProb(params, l + 1, s);
       const actualH = s.ent[l + 1];
       const rho = new Float64Array(2);

@@ -90,8 +90,10 @@ export function flipLogProbDelta(
  * Clipped encoder children (the next encoder layer, DESIGN.md §3 terms 4 and rho):
  * outLogQ[j] = log Q(parent j flipped) - log Q(actual) and
  * outEnt[j]  = H(children | parent j flipped) - H(children | actual).
- * u: children's raw logits, ut: clamped logits, p, q: σ(±ut). A child whose logit could
- * reach the clip under some flip (|u| + max|w| > LOGIT_CLIP) is redone exactly.
+ * u: children's raw logits, ut: clamped logits, p, q: σ(±ut); children that are 1: on[0..onCount).
+ * With f = p + q·e^{-Δw}: q + p·e^{Δw} = e^{Δw}·f and σ(ut+Δw) = p/f, so one product serves
+ * both sums. A child whose logit could reach the clip under some flip
+ * (|u| + max|w| > LOGIT_CLIP) is redone exactly.
  */
 export function encoderChildDeltas(
   w: ParamArray,
@@ -103,7 +105,8 @@ export function encoderChildDeltas(
   p: Float64Array,
   q: Float64Array,
   children: Uint8Array,
-  zero: Float64Array,
+  on: Int32Array,
+  onCount: number,
   nChildren: number,
   outLogQ: Float64Array,
   outEnt: Float64Array,
@@ -113,33 +116,26 @@ export function encoderChildDeltas(
   for (let c = 0; c < nChildren; c++) basePU += ut[c] * p[c];
   for (let j = 0; j < nParents; j++) {
     const r = j * nChildren;
-    const on = parents[j] === 1;
-    const delta = on ? -1 : 1;
-    const eR = on ? t.pos : t.neg; // e^{-Δw}
-    const eH = on ? t.neg : t.pos; // e^{+Δw}
+    const delta = parents[j] === 1 ? -1 : 1;
+    const e = delta > 0 ? t.neg : t.pos; // e^{-Δw}
     let logR = 0;
-    let logH = 0;
-    let lin = 0;
     let sH = 0;
     for (let c0 = 0; c0 < nChildren; c0 += K) {
       const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prodR = 1;
-      let prodH = 1;
+      let prod = 1;
       for (let c = c0; c < end; c++) {
         const k = r + c;
-        const wk = w[k];
-        prodR *= p[c] + q[c] * eR[k];
-        lin += wk * zero[c];
-        const pe = p[c] * eH[k];
-        const f = q[c] + pe;
-        prodH *= f;
-        sH += ((ut[c] + delta * wk) * pe) / f;
+        const f = p[c] + q[c] * e[k];
+        prod *= f;
+        sH += ((ut[c] + delta * w[k]) * p[c]) / f;
       }
-      logR += Math.log(prodR);
-      logH += Math.log(prodH);
+      logR += Math.log(prod);
     }
-    outLogQ[j] = -logR - delta * lin;
-    outEnt[j] = logH - sH + basePU;
+    let onSum = 0;
+    for (let k = 0; k < onCount; k++) onSum += w[r + on[k]];
+    const rowSum = t.rowSum[j];
+    outLogQ[j] = -logR - delta * (rowSum - onSum); // Σ over children that are 0
+    outEnt[j] = logR + delta * rowSum - sH + basePU;
   }
   for (let c = 0; c < nChildren; c++) {
     if ((u[c] < 0 ? -u[c] : u[c]) + t.colMaxAbs[c] <= LOGIT_CLIP) continue;
@@ -151,11 +147,9 @@ export function encoderChildDeltas(
       const delta = parents[j] === 1 ? -1 : 1;
       const dw = delta * w[k];
       // what the fast loop added for this edge
-      const eR = delta > 0 ? t.neg[k] : t.pos[k];
-      const eH = delta > 0 ? t.pos[k] : t.neg[k];
-      const fastR = -Math.log(p[c] + q[c] * eR) - dw * zero[c];
-      const f = q[c] + p[c] * eH;
-      const fastH = Math.log(f) - ((ut[c] + dw) * p[c] * eH) / f + ut[c] * p[c];
+      const f = p[c] + q[c] * (delta > 0 ? t.neg[k] : t.pos[k]);
+      const fastR = -Math.log(f) - (s < 0 ? dw : 0);
+      const fastH = Math.log(f) + dw - ((ut[c] + dw) * p[c]) / f + ut[c] * p[c];
       const uc = clampLogit(u[c] + dw);
       outLogQ[j] += logSigmoid(s * uc) - actualLog - fastR;
       outEnt[j] += bernoulliEntropy(uc) - actualH - fastH;

@@ -11,8 +11,6 @@ export class PassState {
   /** indices of the units that are 1, and how many */
   readonly on: Int32Array[];
   readonly onCount: number[];
-  /** zero[l][i] = 1 - φ_l[i] (as float, for the message kernels) */
-  readonly zero: Float64Array[];
   /** encoder layer l = 1..L: raw logit u, clamped logit ut, p = σ(ut), q = σ(-ut) */
   readonly u: Float64Array[];
   readonly ut: Float64Array[];
@@ -32,7 +30,6 @@ export class PassState {
     this.phi = sizes.map((s) => new Uint8Array(s));
     this.on = sizes.map((s) => new Int32Array(s));
     this.onCount = sizes.map(() => 0);
-    this.zero = f();
     this.u = f();
     this.ut = f();
     this.p = f();
@@ -52,17 +49,13 @@ export class PassState {
     this.index(0);
   }
 
-  /** Rebuilds the on-list and zero mask of layer l from φ_l. */
+  /** Rebuilds the on-list of layer l from φ_l. */
   index(l: number): void {
     const phi = this.phi[l];
     const on = this.on[l];
-    const zero = this.zero[l];
     let n = 0;
     for (let i = 0; i < phi.length; i++) {
-      if (phi[i] === 1) {
-        on[n++] = i;
-        zero[i] = 0;
-      } else zero[i] = 1;
+      if (phi[i] === 1) on[n++] = i;
     }
     this.onCount[l] = n;
   }
@@ -71,7 +64,6 @@ export class PassState {
   copyLayer(from: PassState, l: number): void {
     this.phi[l].set(from.phi[l]);
     this.on[l].set(from.on[l]);
-    this.zero[l].set(from.zero[l]);
     this.onCount[l] = from.onCount[l];
   }
 }

@@ -32,7 +32,7 @@ export function traceVaeExample(params: VaeParams, pixels: Uint8Array, seed: num
     if (l < L) {
       const dlq = new Float64Array(n);
       const dent = new Float64Array(n);
-      encoderChildDeltas(params.encW[l], tables.enc[l], s.phi[l], n, s.u[l + 1], s.ut[l + 1], s.p[l + 1], s.q[l + 1], s.phi[l + 1], s.zero[l + 1], sizes[l + 1], dlq, dent);
+      encoderChildDeltas(params.encW[l], tables.enc[l], s.phi[l], n, s.u[l + 1], s.ut[l + 1], s.p[l + 1], s.q[l + 1], s.phi[l + 1], s.on[l + 1], s.onCount[l + 1], sizes[l + 1], dlq, dent);
       for (let i = 0; i < n; i++) {
         rhoPair(s.p[l][i], s.q[l][i], (s.phi[l][i] === 1 ? 1 : -1) * dlq[i], rho); // D = log Q_0 - log Q_1
         credit[i] = rho[0] - rho[1];
