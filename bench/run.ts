@@ -14,3 +14,10 @@ const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[
 const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ');
 console.log(line(header));
 for (const row of body) console.log(line(row));
+
+// Issue 6: our engines vs TensorFlow.js and the cost structure; writes bench/RESULTS.md and bench/results.json.
+if (process.env.BENCH_PEER !== '0') {
+  const { runPeerBench } = await import('./peerBench.ts');
+  const here = (name: string) => new URL(name, import.meta.url).pathname;
+  await runPeerBench(data, { seconds, engineTable: [header, ...body], threaded: true, markdownPath: here('RESULTS.md'), jsonPath: here('results.json') });
+}

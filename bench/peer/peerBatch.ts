@@ -1,6 +1,7 @@
 // Feeding the peer what our engines see: the same minibatch stream, binarization and
 // counter-based uniforms (so the peer draws the same samples), and a driver that advances
 // several independent runs one after another, as a TensorFlow.js user would.
+import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { allocSparseRows, binarizeRows, MinibatchStream, trainBinarizeKey, type SparseBinaryRows } from '../../src/data/minibatch.ts';
 import { forwardKeys } from '../../src/models/bandit/forward.ts';
@@ -95,10 +96,17 @@ export class PeerRuns {
     }
   }
 
-  /** Waits until every queued update has run (reads each run's reward counter). */
+  /**
+   * Waits until every update queued so far has run (reads each run's reward counter). The
+   * counters are cloned first: the next update may replace them while the read is pending.
+   */
   async sync(): Promise<number> {
+    const snapshots = this.runs.map((r) => tf.clone(r.peer.rewardSum));
     let total = 0;
-    for (const r of this.runs) total += (await r.peer.rewardSum.data())[0];
+    for (const s of snapshots) {
+      total += (await s.data())[0];
+      s.dispose();
+    }
     return total;
   }
 

@@ -93,11 +93,11 @@ export class TfjsBanditPeer {
     for (let l = 0; l < this.hiddenLayers; l++) {
       const u = tf.add(tf.matMul(x[l], this.weights[l]), this.biases[l]) as tf.Tensor2D;
       const p = tf.clipByValue(tf.sigmoid(u), PROB_MIN, PROB_MAX);
-      const phi = tf.cast(tf.less(tf.tensor2d(b.hiddenUniforms[l], [B, sizes[l + 1]]), p), 'float32');
+      const phi: tf.Tensor2D = tf.cast(tf.less(tf.tensor2d(b.hiddenUniforms[l], [B, sizes[l + 1]]), p), 'float32');
       logits.push(u);
       probs.push(p);
       samples.push(phi);
-      x.push(this.centered ? tf.sub(tf.mul(phi, 2), 1) : phi);
+      x.push(this.centered ? tf.sub<tf.Tensor2D>(tf.mul(phi, 2), 1) : phi);
     }
     const L = this.hiddenLayers;
     const outLogits = tf.add(tf.matMul(x[L], this.weights[L]), this.biases[L]) as tf.Tensor2D;
