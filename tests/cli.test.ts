@@ -196,6 +196,8 @@ describe('train output', () => {
     expect(second).toMatchObject({ testBound: 0.51, k: 25, layerGradVariance: [1, 2, 3] });
     expect(second.trainElbo).toBeCloseTo(0.1, 12);
     expect(second).not.toHaveProperty('trainAccuracy');
+    expect(c.out()).toContain('epoch 2/2: evaluating on the test set (K=25 importance-weighted bound)…\n');
+    expect(c.out()).not.toContain('epoch 1/2: evaluating');
   });
 
   it('a run that fails midway exits 1 and leaves no output file', async () => {

@@ -31,8 +31,12 @@ export interface Reporter {
   finish(): void;
 }
 
-/** `label` prefixes every line (e.g. "hidden 2"); runs name the lines of each epoch. */
-export function createReporter(sink: Sink, runs: readonly RunSpec[], epochs: number, label = ''): Reporter {
+/**
+ * `label` prefixes every line (e.g. "hidden 2"); runs name the lines of each epoch.
+ * `evaluationNote` (e.g. "K=100 bound"): also announce evaluations with a plain line when
+ * not on a terminal (the VAE bound can take minutes).
+ */
+export function createReporter(sink: Sink, runs: readonly RunSpec[], epochs: number, label = '', evaluationNote = ''): Reporter {
   let barShown = false;
   let lastDraw = 0;
   let last: TrainingProgress | undefined;
@@ -52,8 +56,12 @@ export function createReporter(sink: Sink, runs: readonly RunSpec[], epochs: num
       barShown = true;
     },
     onEvaluate(epoch) {
-      if (!sink.isTTY) return;
-      sink.write(`\r\x1b[2K${prefix}epoch ${epoch}/${epochs}: evaluating on the test set…`);
+      const note = evaluationNote ? ` (${evaluationNote})` : '';
+      if (!sink.isTTY) {
+        if (evaluationNote) sink.write(`${prefix}epoch ${epoch}/${epochs}: evaluating on the test set${note}…\n`);
+        return;
+      }
+      sink.write(`\r\x1b[2K${prefix}epoch ${epoch}/${epochs}: evaluating on the test set${note}…`);
       barShown = true;
     },
     onEpoch(epoch, records) {

@@ -67,7 +67,8 @@ export async function runSession(
   const { engine, why } = await (io.openEngine ?? openEngine)(session.engine, { config, data }, session.threads);
   try {
     io.stdout.write(`${label ? `${label}  ` : ''}${why}\n`);
-    const reporter = createReporter(io.stdout, engine.runs, session.epochs, label);
+    const note = config.task === 'vae' ? `K=${config.testK} importance-weighted bound` : '';
+    const reporter = createReporter(io.stdout, engine.runs, session.epochs, label, note);
     const result = await train(engine, {
       epochs: session.epochs,
       evaluateEvery: session.evaluateEvery,
