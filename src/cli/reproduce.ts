@@ -31,6 +31,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   const notes: string[] = [];
   if (data.train.count < 60000 || data.test.count < 10000) notes.push(`Subset: ${data.train.count} training and ${data.test.count} test images.`);
   notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
+  notes.push(`Wall-clock time: ${cells.map((c) => `${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}.`);
   const document = {
     tool: 'hnca',
     resultsVersion: RESULTS_VERSION,
