@@ -18,10 +18,6 @@ export const Stream = {
   inspectHiddenBase: 96,
   /** hidden layer l sampling during training: hiddenBase + l (step = update, index = example·width + unit) */
   hiddenBase: 16,
-  /** inspection of one example (playground, classroom): action stream (step = 0) */
-  inspectAction: 7,
-  /** inspection: hidden layer l samples with inspectHiddenBase + l */
-  inspectHiddenBase: 96,
   /** hidden layer l sampling during evaluation: evalHiddenBase + l */
   evalHiddenBase: 64,
   /** VAE streams start here; the VAE model documents its own offsets */
