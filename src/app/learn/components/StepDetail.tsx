@@ -1,6 +1,6 @@
 // The current step's numbers as tables (per child for messages, HNCA beside REINFORCE for
 // gradients); every number explains itself on hover.
-import { creditNumbers, deltaNumber, gradientRows, messageRows, softmaxMessage, stepNumbers } from '../model/shown.ts';
+import { creditNumbers, deltaNumber, gradientMatrix, messageRows, softmaxMessage, stepNumbers } from '../model/shown.ts';
 import type { Step } from '../model/steps.ts';
 import type { LessonData } from './hooks.ts';
 import { Num } from './Num.tsx';
@@ -54,26 +54,30 @@ export function StepDetail({ data, step }: { data: LessonData; step: Step }) {
     );
   }
   if (step.kind === 'gradients') {
+    const m = gradientMatrix(trace, sizes, step.k);
     return (
       <div className="panel detail">
+        <p className="legend">
+          Each cell: <span className="hnca">HNCA</span> / <span className="reinforce">REINFORCE</span> estimate of ∂E[r]/∂w for the weight from the row to the column.
+        </p>
         <table className="numbers gradients">
           <thead>
             <tr>
-              <th>parameter</th>
-              <th className="hnca">HNCA</th>
-              <th className="reinforce">REINFORCE</th>
+              <th>from \ to</th>
+              {m.units.map((u) => (
+                <th key={u}>{u}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {gradientRows(trace, sizes, step.k).map((r) => (
-              <tr key={r.label}>
-                <th>{r.label}</th>
-                <td>
-                  <Num n={r.hnca} />
-                </td>
-                <td>
-                  <Num n={r.reinforce} />
-                </td>
+            {m.rows.map((r) => (
+              <tr key={r.source}>
+                <th>{r.source}</th>
+                {r.cells.map((c) => (
+                  <td key={c.label}>
+                    <Num n={c.hnca} className="hnca" /> / <Num n={c.reinforce} className="reinforce" />
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>

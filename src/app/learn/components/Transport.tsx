@@ -17,7 +17,7 @@ export function Transport({ count }: { count: number }) {
   return (
     <div className="transport">
       <button onClick={() => setStep(0)} disabled={step === 0} title="Back to the input">
-        ⏮ Start
+        « Start
       </button>
       <button onClick={() => setStep(step - 1)} disabled={step === 0} data-testid="back" title="Previous step (←)">
         ◀ Back
@@ -26,7 +26,7 @@ export function Transport({ count }: { count: number }) {
         Next ▶
       </button>
       <button onClick={() => setStep(count - 1)} disabled={step >= count - 1} title="Jump to the gradients">
-        End ⏭
+        End »
       </button>
       <input type="range" min={0} max={count - 1} value={step} onChange={(e) => setStep(Number(e.target.value))} aria-label="step" />
       <span className="step-count" data-testid="step-count">

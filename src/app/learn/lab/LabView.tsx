@@ -92,7 +92,7 @@ export function LabView({ data }: { data: LessonData }) {
             </thead>
             <tbody>
               {charts.rows.map((row, r) => (
-                <tr key={row.estimator} data-estimator={LAB_ESTIMATORS[r]} data-mean={row.mean} data-se={row.standardError}>
+                <tr key={row.estimator} data-estimator={LAB_ESTIMATORS[r]} data-mean={String(row.mean)} data-se={String(row.standardError)}>
                   <th style={{ color: colors[r] }}>{row.estimator}</th>
                   <td>{formatNumber(row.mean, 4)}</td>
                   <td>{formatNumber(row.standardError, 4)}</td>

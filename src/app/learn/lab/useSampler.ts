@@ -23,13 +23,19 @@ export function useSampler(params: BanditParameters, problem: TinyProblem, k: nu
   useEffect(() => {
     if (!running) return;
     let timer = 0;
+    let drawn = 0;
     const tick = (): void => {
-      // at most ~8 ms of sampling per tick, whatever the speed
+      // at most ~10 ms of sampling per tick, whatever the speed
       const start = performance.now();
       let left = perTickRef.current;
-      while (left > 0 && performance.now() - start < 8) left -= sampler.draw(Math.min(left, 25)) || left;
-      setVersion((v) => v + 1);
-      if (sampler.count < sampler.capacity) timer = window.setTimeout(tick, 16);
+      while (left > 0 && performance.now() - start < 10) left -= sampler.draw(Math.min(left, 25)) || left;
+      const done = sampler.count >= sampler.capacity;
+      // charts redraw on a timer (every 250 ms and at the end), so drawing never sets the sampling speed
+      if (done || performance.now() - drawn > 250) {
+        drawn = performance.now();
+        setVersion((v) => v + 1);
+      }
+      if (!done) timer = window.setTimeout(tick, 16);
     };
     timer = window.setTimeout(tick, 0);
     return () => window.clearTimeout(timer);

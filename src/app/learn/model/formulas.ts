@@ -30,7 +30,7 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
       return {
         title: `Forward: unit ${nodeName(sizes, l + 1, i)}`,
         formula: 'u_i = b_i + \\sum_j W_{ji}\\,x_j,\\quad p_i = \\mathrm{clip}(\\sigma(u_i)),\\quad \\phi_i \\sim \\mathrm{Bernoulli}(p_i)',
-        instance: `u = ${t(weights[biasIndex(sizes, l, i)], 2)} + ${terms.join(' + ')} = ${t(u.logit)},\\; p = ${t(u.prob)},\\; \\phi = ${u.sample}`,
+        instance: `\\begin{gathered}u = ${t(weights[biasIndex(sizes, l, i)], 2)} + ${terms.join(' + ')} = ${t(u.logit)} \\\\ p = \\mathrm{clip}(\\sigma(${t(u.logit)})) = ${t(u.prob)},\\quad \\phi = ${u.sample}\\end{gathered}`,
       };
     }
     case 'output':
@@ -57,7 +57,7 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
         return {
           title: `Messages to ${nodeName(sizes, l + 1, j)} from the softmax`,
           formula: `z' = z + V_{${parent}\\,\\cdot}\\,\\Delta,\\qquad \\pi'(a) = \\mathrm{softmax}(z')_a`,
-          instance: `${rows.join(',\\; ')};\\; \\pi(a) = ${t(child.probActual)} \\to \\pi'(a) = ${t(child.probFlipped)}`,
+          instance: `\\begin{gathered}${rows.join(' \\\\ ')} \\\\ \\pi(a) = ${t(child.probActual)} \\;\\to\\; \\pi'(a) = ${t(child.probFlipped)}\\end{gathered}`,
         };
       }
       const rows = u.children.flatMap((c) =>
@@ -66,7 +66,7 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
       return {
         title: `Messages to ${nodeName(sizes, l + 1, j)} from its children`,
         formula: `u_c' = u_c + W_{${parent}\\,c}\\,\\Delta,\\qquad \\pi_c' = \\sigma(u_c')^{\\phi_c}\\,(1-\\sigma(u_c'))^{1-\\phi_c}`,
-        instance: rows.join(',\\; '),
+        instance: `\\begin{gathered}${rows.join(' \\\\ ')}\\end{gathered}`,
       };
     }
     case 'credit': {
@@ -75,8 +75,8 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
       return {
         title: `Credit of ${nodeName(sizes, l + 1, j)}`,
         formula:
-          'Q(v) = \\prod_c \\pi_c(\\phi_c \\mid h = v),\\quad \\rho(v) = \\frac{Q(v)}{p\\,Q(1) + (1-p)\\,Q(0)},\\quad S = R\\,p(1-p)\\,(\\rho(1)-\\rho(0))',
-        instance: `Q(1) = ${t(u.q1)},\\; Q(0) = ${t(u.q0)},\\; \\rho(1) - \\rho(0) = ${t(u.rho1)} - ${t(u.rho0)} = ${t(u.credit)},\\; S = ${t(u.hncaSignal)}\\;(\\text{REINFORCE } ${t(u.reinforceSignal)})`,
+          '\\begin{gathered}Q(v) = \\prod_c \\pi_c(\\phi_c \\mid h = v),\\qquad \\rho(v) = \\frac{Q(v)}{p\\,Q(1) + (1-p)\\,Q(0)} \\\\ S^{\\text{HNCA}} = R\\,p(1-p)\\,(\\rho(1)-\\rho(0)),\\qquad S^{\\text{RF}} = R\\,(\\phi - p)\\end{gathered}',
+        instance: `\\begin{gathered}Q(1) = ${t(u.q1)},\\; Q(0) = ${t(u.q0)},\\; \\rho(1) - \\rho(0) = ${t(u.rho1)} - ${t(u.rho0)} = ${t(u.credit)} \\\\ S^{\\text{HNCA}} = ${t(u.hncaSignal)},\\qquad S^{\\text{RF}} = ${t(u.reinforceSignal)}\\end{gathered}`,
       };
     }
     case 'gradients': {

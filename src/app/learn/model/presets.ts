@@ -54,7 +54,7 @@ function defaultPreset(): Preset {
     sizes: SMALL,
     hiddenValues: 'pm1',
     x: [1, 0, 1, 1],
-    rewards: [1, 0, 0.5],
+    rewards: [1, -0.5, 0.5],
     weights: hashedWeights(SMALL, 3, 1.5),
   };
 }
@@ -82,7 +82,7 @@ function deciderPreset(): Preset {
     id: 'decider',
     title: 'A unit that decides the action',
     point: 'Unit h2.1 alone moves the action probabilities: it gets large credit, its neighbours almost none.',
-    rewards: [1, 0, 0],
+    rewards: [1, -0.5, -0.5],
     weights,
   };
 }
@@ -111,7 +111,7 @@ function chainPreset(values: HiddenValues): Preset {
     sizes: CHAIN,
     hiddenValues: values,
     x: [1, 0, 1, 1],
-    rewards: [1, 0],
+    rewards: [1, -1],
     weights: chainWeights(values),
   };
 }

@@ -133,6 +133,9 @@ export function creditNumbers(trace: UpdateTrace, sizes: readonly number[], l: n
 
 export interface GradientRow {
   label: string;
+  /** source (−1: bias) and unit */
+  j: number;
+  i: number;
   hnca: Shown;
   reinforce: Shown;
 }
@@ -142,9 +145,28 @@ export function gradientRows(trace: UpdateTrace, sizes: readonly number[], k: nu
     .filter((p) => p.k === k)
     .map((p) => ({
       label: p.label,
+      j: p.j,
+      i: p.i,
       hnca: shown(`gH/${p.index}`, 'HNCA', trace.hncaGradient[p.index], `HNCA's estimate of ∂E[r]/∂(${p.label}) from this one sample: S·${p.kind === 'bias' ? '1' : 'x'}.`),
       reinforce: shown(`gR/${p.index}`, 'REINFORCE', trace.reinforceGradient[p.index], `REINFORCE's estimate of ∂E[r]/∂(${p.label}) from this one sample: S·${p.kind === 'bias' ? '1' : 'x'}.`),
     }));
+}
+
+export interface GradientMatrix {
+  /** column heads: the units of layer k + 1 */
+  units: string[];
+  /** one row per source (inputs or units of layer k), then the biases */
+  rows: { source: string; cells: GradientRow[] }[];
+}
+
+/** The gradient rows of weight layer k arranged as a source × unit matrix. */
+export function gradientMatrix(trace: UpdateTrace, sizes: readonly number[], k: number): GradientMatrix {
+  const rows = gradientRows(trace, sizes, k);
+  const sources = [...Array.from({ length: sizes[k] }, (_, j) => ({ j, source: nodeName(sizes, k, j) })), { j: -1, source: 'bias' }];
+  return {
+    units: Array.from({ length: sizes[k + 1] }, (_, i) => nodeName(sizes, k + 1, i)),
+    rows: sources.map(({ j, source }) => ({ source, cells: rows.filter((r) => r.j === j).sort((a, b) => a.i - b.i) })),
+  };
 }
 
 export function gradientNumbers(trace: UpdateTrace, sizes: readonly number[], k: number): Shown[] {

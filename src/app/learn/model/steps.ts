@@ -75,7 +75,8 @@ export const PSEUDO_CODE: readonly string[] = [
   '    u_c′ ← u_c + W[i,c]·Δ_i   (Δ_i flips h_i)',
   '    Q(v) ← Π_c π_c(φ_c | h_i = v)   for v = 1, 0',
   '    ρ(v) ← Q(v) / (p_i Q(1) + (1 − p_i) Q(0))',
-  '    HNCA: S_i ← R p_i(1 − p_i)(ρ(1) − ρ(0)) ;  REINFORCE: S_i ← R(φ_i − p_i)',
+  '    HNCA:      S_i ← R p_i (1 − p_i)(ρ(1) − ρ(0))',
+  '    REINFORCE: S_i ← R (φ_i − p_i)',
   'for each weight: g_W[j,i] ← S_i x_j ;  g_b[i] ← S_i',
 ];
 
@@ -92,8 +93,8 @@ export function stepLines(step: Step): number[] {
     case 'messages':
       return [4, 5, 6];
     case 'credit':
-      return [7, 8];
+      return [7, 8, 9];
     case 'gradients':
-      return [9];
+      return [10];
   }
 }
