@@ -68,6 +68,7 @@ function engineState(preset: (typeof PRESET_IDS)[number], seed: number) {
       case 'credit': return s.credit[a][b];
       case 'hncaS': return s.signal[a][b];
       case 'reinforceS': return reinforce.s.signal[a][b];
+      case 'w': return params.tensors.flatMap((t) => Array.from(t.value))[a];
       case 'gH': return hnca.grad[a];
       case 'gR': return reinforce.grad[a];
     }
@@ -138,5 +139,25 @@ describe('lesson URL', () => {
     const { state, notices } = parseLesson('?preset=nope&step=999&seed=-3&w=1,2&x=1,1&values=x', count);
     expect(state).toEqual(presetLesson('default'));
     expect(notices.length).toBe(6);
+  });
+});
+
+describe('lab series', () => {
+  it('histograms share one domain containing the mark and count every sample', async () => {
+    const { histograms, runningMeans, varianceRatio, zScore } = await import('../src/app/learn/model/labSeries.ts');
+    const h = histograms([Float64Array.from([0, 1, 2, 3]), Float64Array.from([1, 1, 1])], 5, 10);
+    expect(h.domain).toEqual([0, 5]);
+    expect(h.bins[0].reduce((a, b) => a + b.count, 0)).toBe(4);
+    expect(h.bins[1].find((b) => b.count === 3)?.x).toBeCloseTo(1.25, 12);
+    const constant = histograms([new Float64Array(5)], 0);
+    expect(constant.domain[1]).toBeGreaterThan(constant.domain[0]);
+    const rows = runningMeans({ a: Float64Array.from([1, 3, 5, 7]) }, 2);
+    expect(rows).toEqual([{ k: 2, a: 2 }, { k: 4, a: 4 }]);
+    expect(varianceRatio(1, 4)).toBe(0.25);
+    expect(varianceRatio(0, 0)).toBeNull();
+    expect(zScore(1.3, 1, 0.1)).toBeCloseTo(3, 12);
+    expect(zScore(0, 0, 0)).toBe(0);
+    expect(zScore(3e-17, 1e-17, 1e-18)).toBe(0);
+    expect(varianceRatio(1e-9, 1)).toBe(1e-4);
   });
 });

@@ -6,6 +6,7 @@ import { explainUpdate, lessonSource } from '../../src/models/bandit/explain.ts'
 import { exactGradient } from '../../src/models/bandit/exactLab.ts';
 import { lessonNetwork, presetLesson } from '../../src/app/learn/model/lesson.ts';
 import { buildSteps, revealedAt } from '../../src/app/learn/model/steps.ts';
+import { getPreset, PRESET_IDS } from '../../src/app/learn/model/presets.ts';
 import { nodeNumbers, stepNumbers } from '../../src/app/learn/model/shown.ts';
 import { shot, startHarness, type Harness } from './harness.ts';
 
@@ -96,6 +97,17 @@ describe('Learn view in Chromium', () => {
     expect(h.errors).toEqual([]);
   });
 
+  it('every preset renders its lesson (messages to h1.1, then the lab)', async () => {
+    for (const preset of PRESET_IDS) {
+      const sizes = getPreset(preset).sizes;
+      const step = buildSteps(sizes).findIndex((s) => s.kind === 'messages' && s.layer === 0 && s.unit === 0);
+      await h.page.goto(`${h.baseUrl}/learn.html?preset=${preset}&step=${step}&seed=1`);
+      await expectStep(step, preset, 1);
+      await shot(h.page, `preset-${preset}`);
+    }
+    expect(h.errors).toEqual([]);
+  });
+
   it('the lab: K = 2000 running means of every estimator come within 3 standard errors of the exact gradient', async () => {
     const param = 14; // bias of h1.3
     const { problem, params } = lessonNetwork(presetLesson('default'));
@@ -110,10 +122,10 @@ describe('Learn view in Chromium', () => {
       expect(Math.abs(row.mean - exact), String(row.est)).toBeLessThanOrEqual(3 * row.se);
     }
     expect(await h.page.$$eval('.recharts-wrapper', (els) => els.length)).toBe(6);
-    await shot(h.page, 'lab-default');
+    await shot(h.page, 'lab-default', true);
     await h.page.goto(`${h.baseUrl}/learn.html?preset=zero-weights&view=lab&k=500&speed=500&param=1`);
     await h.page.waitForSelector('[data-testid="lab-count"][data-done="true"]', { timeout: 60_000 });
-    await shot(h.page, 'lab-zero-weights');
+    await shot(h.page, 'lab-zero-weights', true);
     expect(h.errors).toEqual([]);
   });
 });

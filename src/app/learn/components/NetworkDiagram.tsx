@@ -64,21 +64,12 @@ export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepInde
         );
       })}
       {messageStep &&
-        messageRows(trace, sizes, messageStep.layer, messageStep.unit).map((row, c) => {
-          const to = node(messageStep.layer + 1, messageStep.unit);
-          const from = node(messageStep.layer + 2, c);
-          const { x1, y1, x2, y2 } = edgeEnds(to, from);
-          const flipped = row.cells[2];
-          const mx = x1 + (x2 - x1) * 0.62;
-          const my = y1 + (y2 - y1) * 0.62;
+        messageRows(trace, sizes, messageStep.layer, messageStep.unit).map((_row, c) => {
+          const { x1, y1, x2, y2 } = edgeEnds(node(messageStep.layer + 1, messageStep.unit), node(messageStep.layer + 2, c));
           return (
-            <g key={`msg-${c}`} className="message">
-              <circle r={6} className="message-dot">
-                <animateMotion dur="1.4s" repeatCount="indefinite" path={`M ${x2} ${y2} L ${x1} ${y1}`} />
-              </circle>
-              <rect x={mx - 52} y={my - 12} width={104} height={20} rx={4} className="edge-label-bg" />
-              <SvgNum n={flipped} x={mx} y={my + 3} label={row.cells[0].key.startsWith('z') ? 'z′' : 'u′'} className="edge-label" />
-            </g>
+            <circle key={`msg-${c}`} r={6} className="message-dot">
+              <animateMotion dur="1.4s" repeatCount="indefinite" path={`M ${x2} ${y2} L ${x1} ${y1}`} />
+            </circle>
           );
         })}
       {layout.nodes.flat().map((b) => {
@@ -87,6 +78,9 @@ export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepInde
         const fired = hidden && r.forward.has(unitKey(b.col - 1, b.i)) && trace.units[b.col - 1][b.i].sample === 1;
         const chosen = b.col === last && r.action && trace.output.action === b.i;
         const lines = b.col === 0 ? [] : numbers;
+        // during a messages step, each child shows its logit had the parent been flipped
+        const flipped = messageStep && b.col === messageStep.layer + 2 ? messageRows(trace, sizes, messageStep.layer, messageStep.unit)[b.i].cells[2] : null;
+        const flipY = b.y - b.h / 2 + 33 + 15 * lines.length;
         return (
           <g key={b.id} data-node={b.name} className={`node ${highlighted(step, b.col, b.i) ? 'current' : ''} ${fired ? 'fired' : ''} ${chosen ? 'chosen' : ''}`}>
             <rect x={b.x - b.w / 2} y={b.y - b.h / 2} width={b.w} height={b.h} rx={8} />
@@ -101,6 +95,12 @@ export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepInde
             {lines.map((n, k) => (
               <SvgNum key={n.key} n={n} x={b.x} y={b.y - b.h / 2 + 33 + 15 * k} label={n.key.startsWith('credit') ? 'credit' : n.label} />
             ))}
+            {flipped && (
+              <g className="flip-line">
+                <rect x={b.x - b.w / 2 + 4} y={flipY - 12} width={b.w - 8} height={16} rx={3} />
+                <SvgNum n={flipped} x={b.x} y={flipY} label={flipped.key.startsWith('flipz') ? 'if flipped: z′' : 'if flipped: u′'} />
+              </g>
+            )}
           </g>
         );
       })}

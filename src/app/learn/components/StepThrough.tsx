@@ -14,7 +14,7 @@ export function StepThrough({ data }: { data: LessonData }) {
   const step = data.steps[Math.min(stepIndex, data.steps.length - 1)];
   const text = stepText(data.trace, data.sizes, weights, step);
   return (
-    <div className="step-layout" data-step={stepIndex} data-step-kind={step.kind}>
+    <div className={`step-layout ${data.sizes.length > 4 ? 'wide' : ''}`} data-step={stepIndex} data-step-kind={step.kind}>
       <div className="left">
         <Transport count={data.steps.length} />
         <div className="panel diagram">

@@ -1,7 +1,7 @@
 // The lab's charts (recharts): histograms of one parameter's estimates with the exact value
 // marked, running means converging to it, and the per-parameter variance ratio (Theorem 1).
-import { Bar, BarChart, CartesianGrid, ComposedChart, Label, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Histograms, MeanRow, RatioRow } from '../model/labSeries.ts';
+import { Bar, BarChart, CartesianGrid, ComposedChart, Label, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { RATIO_FLOOR, type Histograms, type MeanRow, type RatioRow } from '../model/labSeries.ts';
 import { formatNumber } from '../model/format.ts';
 
 const tick = (v: number): string => formatNumber(v, 2);
@@ -10,13 +10,13 @@ export function HistogramChart({ title, color, h, bins, exact }: { title: string
   return (
     <figure className="chart small">
       <figcaption style={{ color }}>{title}</figcaption>
-      <ComposedChart width={300} height={170} data={bins} margin={{ top: 8, right: 12, bottom: 28, left: 8 }} barCategoryGap={0}>
+      <ComposedChart width={300} height={175} data={bins} margin={{ top: 18, right: 14, bottom: 28, left: 6 }} barCategoryGap={0}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="x" type="number" domain={h.domain} tickFormatter={tick} tickCount={5}>
+        <XAxis dataKey="x" type="number" domain={h.domain} tickFormatter={tick} ticks={[0, 1, 2, 3, 4].map((q) => h.domain[0] + ((h.domain[1] - h.domain[0]) * q) / 4)}>
           <Label value="estimate" position="insideBottom" offset={-16} />
         </XAxis>
-        <YAxis width={44} allowDecimals={false}>
-          <Label value="count" angle={-90} position="insideLeft" offset={4} />
+        <YAxis width={60} allowDecimals={false}>
+          <Label value="count" angle={-90} position="insideLeft" offset={2} />
         </YAxis>
         <Bar dataKey="count" fill={color} isAnimationActive={false} barSize={Math.max(2, 240 / bins.length - 1)} />
         <ReferenceLine x={exact} stroke="#111" strokeWidth={2} label={{ value: 'exact', position: 'top', fontSize: 11 }} />
@@ -29,13 +29,14 @@ export function RunningMeansChart({ rows, names, colors, exact }: { rows: MeanRo
   return (
     <figure className="chart">
       <figcaption>Running means of the estimates (exact gradient dashed)</figcaption>
-      <LineChart width={620} height={260} data={rows} margin={{ top: 8, right: 20, bottom: 28, left: 16 }}>
+      <ResponsiveContainer width="100%" height={260}>
+      <LineChart data={rows} margin={{ top: 8, right: 20, bottom: 28, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="k" type="number" domain={[1, 'dataMax']}>
           <Label value="samples K" position="insideBottom" offset={-16} />
         </XAxis>
-        <YAxis tickFormatter={tick} width={60} domain={['auto', 'auto']}>
-          <Label value="mean estimate" angle={-90} position="insideLeft" offset={-4} />
+        <YAxis tickFormatter={tick} width={70} domain={['auto', 'auto']}>
+          <Label value="mean estimate" angle={-90} position="insideLeft" offset={0} />
         </YAxis>
         <Tooltip formatter={(v) => (typeof v === 'number' ? formatNumber(v, 4) : String(v))} labelFormatter={(k) => `after ${String(k)} samples`} />
         <Legend verticalAlign="top" height={24} />
@@ -44,6 +45,7 @@ export function RunningMeansChart({ rows, names, colors, exact }: { rows: MeanRo
         ))}
         <ReferenceLine y={exact} stroke="#111" strokeDasharray="6 4" strokeWidth={2} />
       </LineChart>
+      </ResponsiveContainer>
     </figure>
   );
 }
@@ -51,12 +53,11 @@ export function RunningMeansChart({ rows, names, colors, exact }: { rows: MeanRo
 export function VarianceRatioChart({ rows, selected, onSelect }: { rows: RatioRow[]; selected: number; onSelect: (e: number) => void }) {
   return (
     <figure className="chart wide">
-      <figcaption>Theorem 1: Var(HNCA) / Var(REINFORCE) per parameter (≤ 1; missing bars: both variances are 0)</figcaption>
+      <figcaption>Theorem 1: Var(HNCA) / Var(REINFORCE) per parameter, log scale (≤ 1; = 1 for the output layer; bars at 10⁻⁴: ratio ≤ 10⁻⁴; no bar: the input is 0, both are always 0). Click a bar to choose that parameter.</figcaption>
+      <ResponsiveContainer width="100%" height={260}>
       <BarChart
-        width={1220}
-        height={250}
         data={rows}
-        margin={{ top: 8, right: 20, bottom: 60, left: 16 }}
+        margin={{ top: 8, right: 20, bottom: 8, left: 16 }}
         onClick={(state) => {
           const index = Number(state.activeTooltipIndex);
           if (Number.isInteger(index) && rows[index]) onSelect(rows[index].index);
@@ -64,8 +65,8 @@ export function VarianceRatioChart({ rows, selected, onSelect }: { rows: RatioRo
       >
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="label" interval={0} angle={-55} textAnchor="end" height={60} fontSize={11} />
-        <YAxis domain={[0, 1.2]} ticks={[0, 0.25, 0.5, 0.75, 1]} width={48}>
-          <Label value="variance ratio" angle={-90} position="insideLeft" offset={-2} />
+        <YAxis scale="log" domain={[RATIO_FLOOR, 2]} allowDataOverflow ticks={[1e-4, 1e-3, 1e-2, 0.1, 1]} tickFormatter={(v: number) => String(v)} width={60}>
+          <Label value="variance ratio" angle={-90} position="insideLeft" offset={0} style={{ textAnchor: 'middle' }} />
         </YAxis>
         <Tooltip formatter={(v) => (typeof v === 'number' ? formatNumber(v, 3) : '—')} />
         <Legend verticalAlign="top" height={24} />
@@ -75,6 +76,7 @@ export function VarianceRatioChart({ rows, selected, onSelect }: { rows: RatioRo
         <Bar dataKey="exactBaseline" name="exact, with baseline" fill="#009E73" isAnimationActive={false} />
         <Bar dataKey="sampled" name="sampled, no baseline" fill="#CC79A7" isAnimationActive={false} />
       </BarChart>
+      </ResponsiveContainer>
     </figure>
   );
 }

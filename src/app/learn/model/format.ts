@@ -12,7 +12,7 @@ export function formatNumber(v: number, digits = 3): string {
 }
 
 /** A signed number for inside a TeX formula (parenthesized when negative). */
-export function texNumber(v: number, digits = 3): string {
+export function texNumber(v: number, digits = 3, parenthesize = true): string {
   const text = formatNumber(v, digits).replace('−', '-').replace(/e([+-]?)(\d+)/, (_m, s: string, d: string) => `\\times 10^{${s === '-' ? '-' : ''}${d}}`);
-  return v < 0 ? `(${text})` : text;
+  return v < 0 && parenthesize ? `(${text})` : text;
 }

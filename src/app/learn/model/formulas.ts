@@ -2,6 +2,9 @@
 import type { UpdateTrace } from '../../../models/bandit/explain.ts';
 import { layerInput } from '../../../models/bandit/explain.ts';
 import { texNumber as t } from './format.ts';
+
+/** a standalone value (no parentheses) */
+const v = (x: number): string => t(x, 3, false);
 import { nodeName } from './names.ts';
 import { biasIndex, weightIndex } from './presets.ts';
 import type { Step } from './steps.ts';
@@ -30,21 +33,21 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
       return {
         title: `Forward: unit ${nodeName(sizes, l + 1, i)}`,
         formula: 'u_i = b_i + \\sum_j W_{ji}\\,x_j,\\quad p_i = \\mathrm{clip}(\\sigma(u_i)),\\quad \\phi_i \\sim \\mathrm{Bernoulli}(p_i)',
-        instance: `\\begin{gathered}u = ${t(weights[biasIndex(sizes, l, i)], 2)} + ${terms.join(' + ')} = ${t(u.logit)} \\\\ p = \\mathrm{clip}(\\sigma(${t(u.logit)})) = ${t(u.prob)},\\quad \\phi = ${u.sample}\\end{gathered}`,
+        instance: `\\begin{gathered}u = ${t(weights[biasIndex(sizes, l, i)], 2, false)} + ${terms.join(' + ')} = ${v(u.logit)} \\\\ p = \\mathrm{clip}(\\sigma(${t(u.logit)})) = ${v(u.prob)},\\quad \\phi = ${u.sample}\\end{gathered}`,
       };
     }
     case 'output':
       return {
         title: 'Output: logits and softmax',
         formula: 'z_k = c_k + \\sum_j V_{jk}\\,h_j,\\qquad \\pi_k = \\frac{e^{z_k}}{\\sum_m e^{z_m}}',
-        instance: `\\pi = (${trace.output.probs.map((p) => t(p)).join(',\\ ')})`,
+        instance: `\\pi = (${trace.output.probs.map((p) => v(p)).join(',\\ ')})`,
       };
     case 'action': {
       const { output } = trace;
       return {
         title: 'Action and reward',
         formula: 'a \\sim \\pi,\\qquad r = r(a),\\qquad R = r - b',
-        instance: `a = ${name(sizes, last, output.action)},\\; r = ${t(output.reward)},\\; R = ${t(output.learningSignal)}`,
+        instance: `a = ${name(sizes, last, output.action)},\\; r = ${v(output.reward)},\\; R = ${v(output.learningSignal)}`,
       };
     }
     case 'messages': {
@@ -53,15 +56,15 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
       const child = u.children[0];
       const parent = name(sizes, l + 1, j);
       if (child.kind === 'softmax') {
-        const rows = child.edges.map((e) => `z'_{${e.action + 1}} = ${t(e.logit)} + ${t(e.weight, 2)}\\cdot${t(u.delta, 0)} = ${t(e.flippedLogit)}`);
+        const rows = child.edges.map((e) => `z'_{${e.action + 1}} = ${v(e.logit)} + ${t(e.weight, 2)}\\cdot${t(u.delta, 0)} = ${v(e.flippedLogit)}`);
         return {
           title: `Messages to ${nodeName(sizes, l + 1, j)} from the softmax`,
           formula: `z' = z + V_{${parent}\\,\\cdot}\\,\\Delta,\\qquad \\pi'(a) = \\mathrm{softmax}(z')_a`,
-          instance: `\\begin{gathered}${rows.join(' \\\\ ')} \\\\ \\pi(a) = ${t(child.probActual)} \\;\\to\\; \\pi'(a) = ${t(child.probFlipped)}\\end{gathered}`,
+          instance: `\\begin{gathered}${rows.join(' \\\\ ')} \\\\ \\pi(a) = ${v(child.probActual)} \\;\\to\\; \\pi'(a) = ${v(child.probFlipped)}\\end{gathered}`,
         };
       }
       const rows = u.children.flatMap((c) =>
-        c.kind === 'bernoulli' ? [`u'_{${name(sizes, l + 2, c.child)}} = ${t(c.logit)} + ${t(c.weight, 2)}\\cdot${t(u.delta, 0)} = ${t(c.flippedLogit)}`] : [],
+        c.kind === 'bernoulli' ? [`u'_{${name(sizes, l + 2, c.child)}} = ${v(c.logit)} + ${t(c.weight, 2)}\\cdot${t(u.delta, 0)} = ${v(c.flippedLogit)}`] : [],
       );
       return {
         title: `Messages to ${nodeName(sizes, l + 1, j)} from its children`,
@@ -76,7 +79,7 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
         title: `Credit of ${nodeName(sizes, l + 1, j)}`,
         formula:
           '\\begin{gathered}Q(v) = \\prod_c \\pi_c(\\phi_c \\mid h = v),\\qquad \\rho(v) = \\frac{Q(v)}{p\\,Q(1) + (1-p)\\,Q(0)} \\\\ S^{\\text{HNCA}} = R\\,p(1-p)\\,(\\rho(1)-\\rho(0)),\\qquad S^{\\text{RF}} = R\\,(\\phi - p)\\end{gathered}',
-        instance: `\\begin{gathered}Q(1) = ${t(u.q1)},\\; Q(0) = ${t(u.q0)},\\; \\rho(1) - \\rho(0) = ${t(u.rho1)} - ${t(u.rho0)} = ${t(u.credit)} \\\\ S^{\\text{HNCA}} = ${t(u.hncaSignal)},\\qquad S^{\\text{RF}} = ${t(u.reinforceSignal)}\\end{gathered}`,
+        instance: `\\begin{gathered}Q(1) = ${v(u.q1)},\\; Q(0) = ${v(u.q0)},\\; \\rho(1) - \\rho(0) = ${v(u.rho1)} - ${t(u.rho0)} = ${v(u.credit)} \\\\ S^{\\text{HNCA}} = ${v(u.hncaSignal)},\\qquad S^{\\text{RF}} = ${v(u.reinforceSignal)}\\end{gathered}`,
       };
     }
     case 'gradients': {

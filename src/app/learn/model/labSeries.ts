@@ -57,13 +57,18 @@ export function runningMeans(series: Readonly<Record<string, Float64Array>>, poi
 
 /** Var(HNCA)/Var(REINFORCE), or null when REINFORCE's variance is (numerically) zero. */
 export function varianceRatio(hnca: number, reinforce: number): number | null {
-  return reinforce > 1e-14 && Number.isFinite(hnca) ? hnca / reinforce : null;
+  return reinforce > 1e-14 && Number.isFinite(hnca) ? Math.max(RATIO_FLOOR, hnca / reinforce) : null;
 }
 
-/** |mean − exact| in standard errors (0 when both are exact). */
+/** Ratios are shown on a log axis from here: smaller ones (HNCA's variance ≈ 0) are drawn at the floor. */
+export const RATIO_FLOOR = 1e-4;
+
+/** |mean − exact| in standard errors (0 when both are exact up to rounding noise). */
 export function zScore(mean: number, exact: number, standardError: number): number {
   const d = Math.abs(mean - exact);
-  return standardError > 0 ? d / standardError : d < 1e-12 ? 0 : Number.POSITIVE_INFINITY;
+  // below 1e-12 both are float64 rounding noise (e.g. HNCA on a unit that cannot matter)
+  if (standardError < 1e-12) return d < 1e-12 ? 0 : Number.POSITIVE_INFINITY;
+  return d / standardError;
 }
 
 /** What the lab's table shows for one estimator and the chosen parameter. */

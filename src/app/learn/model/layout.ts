@@ -19,16 +19,21 @@ export interface DiagramLayout {
   nodes: NodeBox[][];
 }
 
-const SPACING = 190;
-const HEIGHT = 470;
+const HEIGHT = 500;
 const MARGIN = 70;
+
+/** Columns closer together for deep networks, so the diagram keeps a readable scale. */
+export function columnSpacing(columns: number): number {
+  return columns > 4 ? 150 : 190;
+}
 
 export function diagramLayout(sizes: readonly number[]): DiagramLayout {
   const last = sizes.length - 1;
+  const SPACING = columnSpacing(sizes.length);
   const nodes = sizes.map((n, col) =>
     Array.from({ length: n }, (_, i): NodeBox => {
       const w = col === 0 ? 76 : col === last ? 112 : 124;
-      const h = col === 0 ? 34 : col === last ? 64 : 86;
+      const h = col === 0 ? 34 : col === last ? 80 : 100;
       return { id: nodeId(col, i), col, i, name: nodeName(sizes, col, i), x: MARGIN + col * SPACING, y: 30 + ((i + 0.5) * (HEIGHT - 40)) / n, w, h };
     }),
   );
