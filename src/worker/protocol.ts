@@ -22,6 +22,8 @@ export interface MetricPoint {
   epoch: number;
   /** in engine.runs order; NaN entries once a run stopped */
   runs: RunPoint[];
+  /** whether the test set was evaluated at this point (runs[i].test is set) */
+  tested: boolean;
 }
 
 export interface RunFailure {

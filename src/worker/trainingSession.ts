@@ -245,6 +245,6 @@ export class TrainingSession {
       };
     });
     this.lastCounters = counters;
-    this.newPoints.push({ update, epoch, runs });
+    this.newPoints.push({ update, epoch, runs, tested: evaluate });
   }
 }

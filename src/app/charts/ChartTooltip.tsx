@@ -6,25 +6,7 @@ import { formatNumber } from '../model/format.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import type { ChartLineStyle } from './MetricChart.tsx';
 
-interface TooltipPayloadItem {
-  payload?: ChartRow;
-}
-
-export function ChartTooltip({
-  active,
-  payload,
-  estimators,
-  lines,
-  digits,
-}: {
-  active?: boolean;
-  payload?: readonly TooltipPayloadItem[];
-  estimators: BanditEstimator[];
-  lines: ChartLineStyle[];
-  digits: number;
-}) {
-  const row = payload?.[0]?.payload;
-  if (!active || !row) return null;
+export function ChartTooltip({ row, estimators, lines, digits }: { row: ChartRow; estimators: BanditEstimator[]; lines: ChartLineStyle[]; digits: number }) {
   return (
     <div className="chart-tooltip">
       <div>

@@ -1,11 +1,13 @@
-// One line chart of per-estimator means with 95% bands over seeds, against fractional epochs.
-// Static (no animation), drawn from pre-downsampled rows; colours from the shared palette.
-import { memo } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+// One live line chart: per-estimator means with 95% bands over seeds against fractional epochs.
+// Plain SVG paths computed by model/chartGeometry.ts: a redraw costs a few milliseconds, so the
+// charts never block the page while training (recharts 3 took 60–800 ms per redraw here).
+import { memo, useMemo, useState, type MouseEvent } from 'react';
 import type { BanditEstimator } from '../../engine/types.ts';
 import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
+import { bandPath, linePath, linearScale, nearestIndex, niceTicks, paddedExtent } from '../model/chartGeometry.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { ChartTooltip } from './ChartTooltip.tsx';
+import { useElementWidth } from './useElementWidth.ts';
 
 export interface ChartLineStyle {
   /** series name (see chartSeries.ts) */
@@ -32,48 +34,134 @@ export interface MetricChartProps {
   estimators: BanditEstimator[];
   lines: ChartLineStyle[];
   yLabel: string;
-  yDomain?: [number | 'auto' | 'dataMin', number | 'auto' | 'dataMax'];
+  /** fixed y range (accuracy: [0, 1]); else the data's extent */
+  yDomain?: [number, number];
   digits: number;
   horizontalMarkers?: HorizontalMarker[];
   verticalMarkers?: VerticalMarker[];
   height?: number;
+  /** draw the 95% bands (more than one seed) */
+  bands: boolean;
+}
+
+const MARGIN = { top: 10, right: 16, bottom: 42, left: 62 };
+const FONT = { fontFamily: 'system-ui, sans-serif', fontSize: 12 };
+const NO_MARKERS: never[] = [];
+
+function yExtent(props: Pick<MetricChartProps, 'yDomain' | 'horizontalMarkers' | 'rows' | 'estimators' | 'lines' | 'bands'>): [number, number] {
+  if (props.yDomain) return props.yDomain;
+  const values: number[] = props.horizontalMarkers?.map((m) => m.y) ?? [];
+  for (const row of props.rows) {
+    for (const e of props.estimators) {
+      for (const l of props.lines) {
+        const v = row[seriesKey(e, l.name)];
+        if (typeof v === 'number') values.push(v);
+        const b = row[bandKey(e, l.name)];
+        if (props.bands && Array.isArray(b)) values.push(b[0], b[1]);
+      }
+    }
+  }
+  return paddedExtent(values) ?? [0, 1];
+}
+
+function formatTick(v: number, span: number): string {
+  return span < 2 ? v.toFixed(2) : span < 20 ? v.toFixed(1) : v.toFixed(0);
 }
 
 function MetricChartView(props: MetricChartProps) {
-  const { id, title, rows, estimators, lines, yLabel, yDomain, digits, horizontalMarkers = [], verticalMarkers = [], height = 260 } = props;
+  const { id, title, rows, estimators, lines, yLabel, digits, height = 260, bands } = props;
+  const fixedY = props.yDomain;
+  const horizontalMarkers = props.horizontalMarkers ?? NO_MARKERS;
+  const verticalMarkers = props.verticalMarkers ?? NO_MARKERS;
+  const [ref, width] = useElementWidth<HTMLElement>();
+  const [hover, setHover] = useState<number | null>(null);
+  const innerW = Math.max(10, width - MARGIN.left - MARGIN.right);
+  const innerH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
+
+  const geometry = useMemo(() => {
+    const xs = rows.map((r) => r.epoch);
+    const xMax = Math.max(xs.length > 0 ? xs[xs.length - 1] : 0, ...verticalMarkers.map((m) => m.x), 1e-3);
+    const yDomain = yExtent({ yDomain: fixedY, horizontalMarkers, rows, estimators, lines, bands });
+    const x = linearScale([0, xMax], [MARGIN.left, MARGIN.left + innerW]);
+    const y = linearScale(yDomain, [MARGIN.top + innerH, MARGIN.top]);
+    const series = estimators.flatMap((e) =>
+      lines.map((l) => ({
+        key: `${e}-${l.name}`,
+        color: ESTIMATOR_COLORS[e],
+        dash: l.dash,
+        line: linePath(xs, rows.map((r) => { const v = r[seriesKey(e, l.name)]; return typeof v === 'number' ? v : null; }), x, y),
+        band: bands ? bandPath(xs, rows.map((r) => { const b = r[bandKey(e, l.name)]; return Array.isArray(b) ? b : null; }), x, y) : '',
+      })),
+    );
+    return { xs, x, y, xTicks: niceTicks(0, xMax, 6), yTicks: niceTicks(yDomain[0], yDomain[1], 5), xMax, yDomain, series };
+  }, [rows, estimators, lines, bands, innerW, innerH, horizontalMarkers, verticalMarkers, fixedY]);
+
+  const { xs, x, y, xTicks, yTicks, xMax, yDomain, series } = geometry;
+  const clampY = (v: number): boolean => v >= Math.min(...yDomain) && v <= Math.max(...yDomain);
+  const onMove = (event: MouseEvent<SVGRectElement>): void => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const epoch = ((event.clientX - box.left) / box.width) * xMax;
+    const i = nearestIndex(xs, epoch);
+    setHover(i >= 0 ? i : null);
+  };
+  const hoverRow = hover !== null ? rows[hover] : undefined;
+
   return (
-    <figure className="chart" data-chart={id} data-testid={`chart-${id}`} data-rows={rows.length}>
+    <figure ref={ref} className="chart" data-chart={id} data-testid={`chart-${id}`} data-rows={rows.length}>
       <figcaption>{title}</figcaption>
-      <ResponsiveContainer width="100%" height={height}>
-        <ComposedChart data={rows} margin={{ top: 8, right: 24, bottom: 28, left: 16 }}>
-          <CartesianGrid stroke="#e3e3e3" />
-          <XAxis
-            dataKey="epoch"
-            type="number"
-            domain={[0, 'dataMax']}
-            tickFormatter={(v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0))}
-            label={{ value: 'epoch (passes over the training set, fractional)', position: 'insideBottom', offset: -16 }}
-          />
-          <YAxis domain={yDomain ?? ['auto', 'auto']} allowDataOverflow={yDomain !== undefined} tickFormatter={(v: number) => v.toFixed(digits > 2 ? 2 : digits)} label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 0, style: { textAnchor: 'middle' } }} width={64} />
-          <Tooltip content={<ChartTooltip estimators={estimators} lines={lines} digits={digits} />} isAnimationActive={false} />
-          {estimators.flatMap((e) =>
-            lines.map((l) => (
-              <Area key={`${e}-${l.name}-band`} dataKey={bandKey(e, l.name)} stroke="none" fill={ESTIMATOR_COLORS[e]} fillOpacity={0.15} isAnimationActive={false} connectNulls activeDot={false} legendType="none" />
-            )),
-          )}
-          {estimators.flatMap((e) =>
-            lines.map((l) => (
-              <Line key={`${e}-${l.name}`} dataKey={seriesKey(e, l.name)} stroke={ESTIMATOR_COLORS[e]} strokeWidth={2} strokeDasharray={l.dash} dot={false} isAnimationActive={false} connectNulls />
-            )),
-          )}
-          {horizontalMarkers.map((m) => (
-            <ReferenceLine key={m.label} y={m.y} stroke={m.color} strokeDasharray="2 4" strokeWidth={2} ifOverflow="extendDomain" label={{ value: m.label, position: 'insideTopRight', fill: m.color, fontSize: 11 }} />
-          ))}
-          {verticalMarkers.map((m) => (
-            <ReferenceLine key={m.label} x={m.x} stroke="#c00" strokeWidth={2} label={{ value: m.label, position: 'insideTopLeft', fill: '#c00', fontSize: 11 }} />
-          ))}
-        </ComposedChart>
-      </ResponsiveContainer>
+      <svg xmlns="http://www.w3.org/2000/svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title} style={FONT}>
+        <rect x={0} y={0} width={width} height={height} fill="#ffffff" />
+        {yTicks.map((t) => (
+          <g key={`y${t}`}>
+            <line x1={MARGIN.left} x2={MARGIN.left + innerW} y1={y(t)} y2={y(t)} stroke="#e3e3e3" />
+            <text x={MARGIN.left - 6} y={y(t) + 4} textAnchor="end" fill="#444">
+              {formatTick(t, yDomain[1] - yDomain[0])}
+            </text>
+          </g>
+        ))}
+        {xTicks.map((t) => (
+          <g key={`x${t}`}>
+            <line x1={x(t)} x2={x(t)} y1={MARGIN.top} y2={MARGIN.top + innerH} stroke="#eeeeee" />
+            <text x={x(t)} y={MARGIN.top + innerH + 16} textAnchor="middle" fill="#444">
+              {formatTick(t, xMax)}
+            </text>
+          </g>
+        ))}
+        <rect x={MARGIN.left} y={MARGIN.top} width={innerW} height={innerH} fill="none" stroke="#888" />
+        <text x={MARGIN.left + innerW / 2} y={height - 6} textAnchor="middle" fill="#222">
+          epoch (passes over the training set, fractional)
+        </text>
+        <text transform={`translate(14 ${MARGIN.top + innerH / 2}) rotate(-90)`} textAnchor="middle" fill="#222">
+          {yLabel}
+        </text>
+        {series.map((s) => s.band && <path key={`${s.key}-band`} d={s.band} fill={s.color} fillOpacity={0.15} stroke="none" />)}
+        {series.map((s) => (
+          <path key={s.key} d={s.line} fill="none" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} strokeLinejoin="round" />
+        ))}
+        {horizontalMarkers.filter((m) => clampY(m.y)).map((m) => (
+          <g key={m.label}>
+            <line x1={MARGIN.left} x2={MARGIN.left + innerW} y1={y(m.y)} y2={y(m.y)} stroke={m.color} strokeDasharray="2 4" strokeWidth={2} />
+            <text x={MARGIN.left + innerW - 4} y={y(m.y) - 4} textAnchor="end" fill={m.color} fontSize={11}>
+              {m.label}
+            </text>
+          </g>
+        ))}
+        {verticalMarkers.map((m) => (
+          <g key={m.label} data-testid="failure-marker">
+            <line x1={x(m.x)} x2={x(m.x)} y1={MARGIN.top} y2={MARGIN.top + innerH} stroke="#c00" strokeWidth={2} />
+            <text x={x(m.x) + 4} y={MARGIN.top + 12} fill="#c00" fontSize={11}>
+              {m.label}
+            </text>
+          </g>
+        ))}
+        {hoverRow && <line x1={x(hoverRow.epoch)} x2={x(hoverRow.epoch)} y1={MARGIN.top} y2={MARGIN.top + innerH} stroke="#333" strokeDasharray="3 3" />}
+        <rect x={MARGIN.left} y={MARGIN.top} width={innerW} height={innerH} fill="transparent" onMouseMove={onMove} onMouseLeave={() => setHover(null)} />
+      </svg>
+      {hoverRow && (
+        <div className="chart-tooltip-anchor" style={{ left: Math.min(x(hoverRow.epoch) + 12, Math.max(0, width - 260)), top: MARGIN.top + 20 }}>
+          <ChartTooltip row={hoverRow} estimators={estimators} lines={lines} digits={digits} />
+        </div>
+      )}
     </figure>
   );
 }

@@ -9,7 +9,7 @@ export interface MetricSeries {
   /** name used in data keys: `${estimator}__${name}` and `${estimator}__${name}__band` */
   name: string;
   value: (run: RunPoint) => number | null;
-  /** true for sparse metrics (test accuracy): rows are chosen among points that have a value */
+  /** true for sparse metrics (test accuracy): rows are chosen among the points where the test set was evaluated */
   sparse?: boolean;
   /** clamp the band to this range (accuracy: [0, 1]) */
   bounds?: [number, number];
@@ -36,9 +36,10 @@ function selectRows(points: readonly MetricPoint[], series: readonly MetricSerie
   const chosen = new Set<number>();
   const dense = series.some((s) => !s.sparse);
   if (dense) for (const i of downsampleIndices(points.length, maxRows)) chosen.add(i);
-  for (const s of series.filter((m) => m.sparse)) {
-    const withValue = points.flatMap((p, i) => (p.runs.some((r) => s.value(r) !== null) ? [i] : []));
-    for (const k of downsampleIndices(withValue.length, maxRows)) chosen.add(withValue[k]);
+  if (series.some((s) => s.sparse)) {
+    const tested: number[] = [];
+    for (let i = 0; i < points.length; i++) if (points[i].tested) tested.push(i);
+    for (const k of downsampleIndices(tested.length, maxRows)) chosen.add(tested[k]);
   }
   return [...chosen].sort((a, b) => a - b);
 }
@@ -51,18 +52,29 @@ export function buildChartRows(
   maxRows = 200,
 ): ChartRow[] {
   const groups = runsByEstimator(runs, estimators);
+  const columns = [...groups].flatMap(([estimator, indices]) =>
+    series.map((s) => ({
+      indices,
+      value: s.value,
+      mean: seriesKey(estimator, s.name),
+      band: bandKey(estimator, s.name),
+      bounds: s.bounds ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
+    })),
+  );
+  const values: number[] = [];
   return selectRows(points, series, maxRows).map((i) => {
     const point = points[i];
     const row: ChartRow = { update: point.update, epoch: point.epoch };
-    for (const [estimator, indices] of groups) {
-      for (const s of series) {
-        const values = indices.map((r) => point.runs[r]).filter((r) => r !== undefined).map((r) => s.value(r));
-        const present = values.filter((v): v is number => v !== null);
-        const stats = present.length > 0 ? meanBand(present) : null;
-        row[seriesKey(estimator, s.name)] = stats ? stats.mean : null;
-        const [lo, hi] = s.bounds ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-        row[bandKey(estimator, s.name)] = stats && stats.n > 1 ? [Math.max(lo, stats.low), Math.min(hi, stats.high)] : null;
+    for (const column of columns) {
+      values.length = 0;
+      for (const r of column.indices) {
+        const run = point.runs[r];
+        const v = run === undefined ? null : column.value(run);
+        if (v !== null) values.push(v);
       }
+      const stats = values.length > 0 ? meanBand(values) : null;
+      row[column.mean] = stats ? stats.mean : null;
+      row[column.band] = stats && stats.n > 1 ? [Math.max(column.bounds[0], stats.low), Math.min(column.bounds[1], stats.high)] : null;
     }
     return row;
   });

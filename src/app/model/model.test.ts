@@ -47,6 +47,7 @@ describe('buildChartRows', () => {
   const point = (update: number, test: boolean): MetricPoint => ({
     update,
     epoch: update / 100,
+    tested: test,
     runs: runs.map((r) => ({ train: r.index * 0.1 + update / 1000, test: test ? 0.5 + r.seed * 0.1 : null, logVar: -r.index, layerLogVar: [-1, -2] })),
   });
   it('gives mean and band per estimator, and keeps every test point', () => {
@@ -109,7 +110,7 @@ describe('formatting and export', () => {
   });
   it('writes one CSV row per point and run, blank for non-finite values', () => {
     const csv = metricsCsv(
-      [{ update: 10, epoch: 0.5, runs: [{ train: 0.5, test: null, logVar: Number.NaN, layerLogVar: [-3, -4] }] }],
+      [{ update: 10, epoch: 0.5, tested: false, runs: [{ train: 0.5, test: null, logVar: Number.NaN, layerLogVar: [-3, -4] }] }],
       [{ index: 0, estimator: 'hnca', seed: 1 }],
       2,
     );

@@ -1,26 +1,36 @@
-// Charts read the metric points through this hook: they redraw on a fixed timer, never per
-// snapshot, so drawing never sets the training speed.
-import { useContext, useEffect, useState } from 'react';
+// Charts read the metric points through this hook: each chart redraws on its own fixed timer
+// (staggered by `phase`, so no two charts redraw in the same task), never per snapshot, and
+// as a transition (React may split the work), so drawing never sets the training speed.
+import { startTransition, useContext, useEffect, useState } from 'react';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 import { PlaygroundStoreContext } from './playgroundStore.ts';
 
-export const CHART_REDRAW_MS = 1000;
+export const CHART_REDRAW_MS = 1500;
 
 export interface ThrottledMetrics {
   points: MetricPoint[];
   failures: RunFailure[];
 }
 
-export function useThrottledMetrics(intervalMs = CHART_REDRAW_MS): ThrottledMetrics {
+/** `phase` in [0, 1): the fraction of the period this subscriber's timer is offset by. */
+export function useThrottledMetrics(phase = 0, intervalMs = CHART_REDRAW_MS): ThrottledMetrics {
   const store = useContext(PlaygroundStoreContext);
   if (!store) throw new Error('useThrottledMetrics outside PlaygroundStoreContext');
   const [metrics, setMetrics] = useState<ThrottledMetrics>(() => ({ points: store.getState().points, failures: store.getState().failures }));
   useEffect(() => {
-    const timer = setInterval(() => {
+    const update = (): void => {
       const { points, failures } = store.getState();
-      setMetrics((current) => (current.points === points && current.failures === failures ? current : { points, failures }));
-    }, intervalMs);
-    return () => clearInterval(timer);
-  }, [store, intervalMs]);
+      startTransition(() => setMetrics((current) => (current.points === points && current.failures === failures ? current : { points, failures })));
+    };
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const start = setTimeout(() => {
+      update();
+      timer = setInterval(update, intervalMs);
+    }, phase * intervalMs);
+    return () => {
+      clearTimeout(start);
+      if (timer !== undefined) clearInterval(timer);
+    };
+  }, [store, intervalMs, phase]);
   return metrics;
 }

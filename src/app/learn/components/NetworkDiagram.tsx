@@ -40,14 +40,18 @@ export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepInde
   const params = paramInfos(sizes).filter((p) => p.kind === 'weight');
   const node = (col: number, i: number): NodeBox => layout.nodes[col][i];
   const messageStep = step.kind === 'messages' ? step : null;
-  const edgeActive = (k: number, j: number): boolean =>
-    (messageStep !== null && k === messageStep.layer + 1 && j === messageStep.unit) || (step.kind === 'gradients' && step.k === k);
+  // the edges a step reads: a unit's inputs (forward), its outgoing edges (messages), a whole layer (gradients)
+  const edgeActive = (k: number, j: number, i: number): boolean =>
+    (step.kind === 'forward' && k === step.layer && i === step.unit) ||
+    (step.kind === 'output' && k === last - 1) ||
+    (messageStep !== null && k === messageStep.layer + 1 && j === messageStep.unit) ||
+    (step.kind === 'gradients' && step.k === k);
   return (
     <svg className="network" viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-label="the tiny network">
       {params.map((p) => {
         const ends = edgeEnds(node(p.k, p.j), node(p.k + 1, p.i));
         const w = weights[p.index];
-        const active = edgeActive(p.k, p.j);
+        const active = edgeActive(p.k, p.j, p.i);
         return (
           <line
             key={edgeId(p.k, p.j, p.i)}

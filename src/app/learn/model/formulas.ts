@@ -33,7 +33,7 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
       return {
         title: `Forward: unit ${nodeName(sizes, l + 1, i)}`,
         formula: 'u_i = b_i + \\sum_j W_{ji}\\,x_j,\\quad p_i = \\mathrm{clip}(\\sigma(u_i)),\\quad \\phi_i \\sim \\mathrm{Bernoulli}(p_i)',
-        instance: `\\begin{gathered}u = ${t(weights[biasIndex(sizes, l, i)], 2, false)} + ${terms.join(' + ')} = ${v(u.logit)} \\\\ p = \\mathrm{clip}(\\sigma(${t(u.logit)})) = ${v(u.prob)},\\quad \\phi = ${u.sample}\\end{gathered}`,
+        instance: `\\begin{gathered}u = ${t(weights[biasIndex(sizes, l, i)], 2, false)} + ${terms.join(' + ')} = ${v(u.logit)} \\\\ p = \\mathrm{clip}(\\sigma(${v(u.logit)})) = ${v(u.prob)},\\quad \\phi = ${u.sample}\\end{gathered}`,
       };
     }
     case 'output':

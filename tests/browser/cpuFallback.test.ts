@@ -1,0 +1,45 @@
+// Without WebGPU (Chromium launched without --enable-unsafe-webgpu) or with engine=cpu in the
+// URL, the CPU engine takes over and the header says why.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pollUntil, readNumber, screenshot, servePlayground, waitForEngine, type LaunchedBrowser, type ServedPlayground } from './harness.ts';
+
+let served: ServedPlayground;
+let browser: LaunchedBrowser;
+
+beforeAll(async () => {
+  served = await servePlayground();
+  browser = await launchChromium({ webgpu: false });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+async function open(query: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${served.url}${query}`);
+  return page;
+}
+
+describe('CPU engine fallback', () => {
+  it('takes over when WebGPU is unavailable, says why, and trains', async () => {
+    const page = await open('?task=patterns');
+    const header = await waitForEngine(page);
+    expect(header).toMatch(/^CPU engine — WebGPU unavailable: .*(navigator\.gpu is missing|no WebGPU adapter|requestAdapter)/);
+    await page.click('[data-testid="play"]');
+    const accuracy = await pollUntil(() => readNumber(page, 'latest-test-hnca'), (a) => a > 0.5, 60_000);
+    expect(accuracy).toBeGreaterThan(0.5);
+    await screenshot(page, '05-cpu-fallback');
+    expect(browser.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('engine=cpu in the URL forces the CPU engine', async () => {
+    const page = await open('?task=patterns&engine=cpu');
+    const header = await waitForEngine(page);
+    expect(header).toBe('CPU engine — WebGPU unavailable: CPU engine requested (engine=cpu in the URL)');
+    await page.close();
+  });
+});
