@@ -165,7 +165,7 @@ describe.each(['pm1', '01'] as const)('WGSL backward kernels vs the CPU engine (
     for (let k = 0; k < 3; k++) {
       const inputs = k === 0 ? pack(pixels, PIXELS) : pack(runs.map((run) => run.scratch.sample[k - 1]), SIZES[k]);
       const signals = k === 2 ? pack(runs.map((run) => run.scratch.outSignal), ACTIONS) : pack(runs.map((run) => run.scratch.signal[k]), SIZES[k + 1]);
-      for (const tile of [16, 8]) {
+      for (const tile of [16, 8, 4]) {
         const out = await runKernel({
           kernel: 'weight_gradient',
           tile,

@@ -50,7 +50,7 @@ describe('WGSL kernels vs the CPU engine', () => {
     const runs = SEEDS.map((s) => randomRun(s, values, 'hnca'));
     const rnd = new TestRandom(3);
     const pixelsPerGroup = SEEDS.map(() => Float32Array.from({ length: B * PIXELS }, () => rnd.bit(0.3)));
-    for (const tile of [16, 8]) {
+    for (const tile of [16, 8, 4]) {
       for (let k = 0; k < 3; k++) {
         const inW = SIZES[k];
         const outW = SIZES[k + 1];

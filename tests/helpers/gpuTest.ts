@@ -65,7 +65,7 @@ export function smallConfig(change: Partial<BanditConfig> = {}): BanditConfig {
   };
 }
 
-export async function gpuEngine(config: BanditConfig, data: Dataset): Promise<GpuBanditEngine> {
+export async function gpuEngine(config: BanditConfig, data: Dataset, tile?: number): Promise<GpuBanditEngine> {
   const device = await testDevice();
-  return createGpuBanditEngine({ config, data }, { device, shaders: SHADERS });
+  return createGpuBanditEngine({ config, data }, { device, shaders: SHADERS, tile });
 }

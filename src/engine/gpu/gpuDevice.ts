@@ -6,6 +6,8 @@ import { EngineError } from '../types.ts';
 export interface AcquiredDevice {
   device: GPUDevice;
   description: string;
+  /** a CPU implementation (SwiftShader, lavapipe, WARP): shared-memory tiling only costs there */
+  cpuAdapter: boolean;
   /** true when this module created the device (and so destroys it) */
   owned: boolean;
 }
@@ -19,13 +21,20 @@ export function describeAdapter(info: GPUAdapterInfo | undefined): string {
   return name || detail || 'WebGPU adapter (unnamed)';
 }
 
+/** Whether the adapter is a CPU implementation of WebGPU (a fallback adapter). */
+export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
+  if (!info) return false;
+  const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return fallback || /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+}
+
 /** Limits beyond the defaults that large configurations use: ask for what the adapter has. */
 const RAISED_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupsPerDimension'] as const;
 
 export async function acquireDevice(options: { device?: GPUDevice; gpu?: GPU }): Promise<AcquiredDevice> {
   if (options.device) {
     const info = (options.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    return { device: options.device, description: describeAdapter(info), owned: false };
+    return { device: options.device, description: describeAdapter(info), cpuAdapter: isCpuAdapter(info), owned: false };
   }
   const gpu = options.gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
   if (!gpu) throw new EngineError('WebGPU engine: no WebGPU adapter: this environment has no navigator.gpu and no GPU object was given', 'unavailable');
@@ -49,7 +58,7 @@ export async function acquireDevice(options: { device?: GPUDevice; gpu?: GPU }):
   } catch (error) {
     throw new EngineError(`WebGPU engine: requestDevice failed (${error instanceof Error ? error.message : String(error)})`, 'unavailable');
   }
-  return { device, description: describeAdapter(adapter.info), owned: true };
+  return { device, description: describeAdapter(adapter.info), cpuAdapter: isCpuAdapter(adapter.info), owned: true };
 }
 
 /** Throws EngineError('limits') naming the limit when `needed` exceeds it. */

@@ -30,7 +30,7 @@ export async function createGpuBanditEngine(input: EngineFactoryInput, options: 
   }
   const acquired = await acquireDevice(options);
   try {
-    return new GpuBanditEngine(acquired.device, acquired.description, config, data, options.shaders, acquired.owned, options);
+    return new GpuBanditEngine(acquired.device, acquired.description, config, data, options.shaders, acquired.owned, { cpuAdapter: acquired.cpuAdapter, ...options });
   } catch (error) {
     if (acquired.owned) acquired.device.destroy();
     throw error;
