@@ -96,7 +96,7 @@ describe.each(PRESET_IDS.flatMap((preset) => [1, 4].map((seed) => ({ preset, see
         const expected = engine.value(n.key);
         expect(Math.abs(n.value - expected), n.key).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
         expect(n.integer).toBe(['x', 'sample', 'action', 'delta'].includes(n.key.split('/')[0]));
-        expect(n.text).toBe(n.integer ? String(n.value) : formatNumber(n.value));
+        expect(n.text).toBe(n.integer ? String(n.value).replace('-', '−') : formatNumber(n.value));
         expect(n.explain.length).toBeGreaterThan(20);
         checked++;
       }

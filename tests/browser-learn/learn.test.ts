@@ -76,6 +76,14 @@ describe('Learn view in Chromium', () => {
       if (step + 1 < count) await h.page.click('[data-testid="next"]');
     }
     expect(await h.page.isDisabled('[data-testid="next"]')).toBe(true);
+    // an edited weight goes into the URL, so the edited lesson is a link too
+    await h.page.selectOption('select[aria-label="weight"]', { label: 'h1.2→h2.3' });
+    await h.page.fill('input[aria-label="weight value"]', '-2.5');
+    await h.page.waitForFunction(() => new URL(window.location.href).searchParams.has('w'));
+    const edited = h.page.url();
+    await h.page.goto(edited);
+    await h.page.selectOption('select[aria-label="weight"]', { label: 'h1.2→h2.3' });
+    expect(await h.page.inputValue('input[aria-label="weight value"]')).toBe('-2.5');
     expect(h.errors).toEqual([]);
   });
 

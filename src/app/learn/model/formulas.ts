@@ -84,7 +84,7 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
     }
     case 'gradients': {
       const k = step.k;
-      const what = k === last - 1 ? 'output layer (same for both: the softmax has no children)' : `layer ${k + 1}`;
+      const what = k === last - 1 ? 'output layer (HNCA = REINFORCE here)' : `layer ${k + 1}`;
       return {
         title: `Gradient estimates: ${what}`,
         formula: 'g_{W_{ji}} = S_i\\,x_j,\\qquad g_{b_i} = S_i',

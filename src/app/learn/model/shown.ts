@@ -19,7 +19,7 @@ export interface Shown {
 }
 
 function shown(key: string, label: string, value: number, explain: string, integer = false): Shown {
-  return { key, label, value, text: integer ? String(value) : formatNumber(value), integer, explain };
+  return { key, label, value, text: integer ? String(value).replace('-', '−') : formatNumber(value), integer, explain };
 }
 
 export function inputNumbers(trace: UpdateTrace, sizes: readonly number[]): Shown[] {
