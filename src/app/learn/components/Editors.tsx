@@ -23,7 +23,12 @@ function NumberInput({ value, onChange, label, step = 0.1 }: { value: number; on
 export function Editors({ data }: { data: LessonData }) {
   const lesson = useLearn((s) => s.lesson);
   const selected = useLearn((s) => s.selectedParam);
-  const { setSeed, setHiddenValues, setInput, setReward, setWeight, selectParam } = useLearn((s) => s);
+  const setSeed = useLearn((s) => s.setSeed);
+  const setHiddenValues = useLearn((s) => s.setHiddenValues);
+  const setInput = useLearn((s) => s.setInput);
+  const setReward = useLearn((s) => s.setReward);
+  const setWeight = useLearn((s) => s.setWeight);
+  const selectParam = useLearn((s) => s.selectParam);
   const { sizes } = data;
   const infos = paramInfos(sizes);
   const info = infos[Math.min(selected, infos.length - 1)];

@@ -10,7 +10,9 @@ export function LearnApp() {
   const view = useLearn((s) => s.lesson.view);
   const notices = useLearn((s) => s.notices);
   const explanation = useLearn((s) => s.explanation);
-  const { setPreset, setView, dismissNotices } = useLearn((s) => s);
+  const setPreset = useLearn((s) => s.setPreset);
+  const setView = useLearn((s) => s.setView);
+  const dismissNotices = useLearn((s) => s.dismissNotices);
   const data = useLessonData();
   return (
     <div className="learn">

@@ -84,7 +84,7 @@ export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepInde
         const lines = b.col === 0 ? [] : numbers;
         // during a messages step, each child shows its logit had the parent been flipped
         const flipped = messageStep && b.col === messageStep.layer + 2 ? messageRows(trace, sizes, messageStep.layer, messageStep.unit)[b.i].cells[2] : null;
-        const flipY = b.y - b.h / 2 + 33 + 15 * lines.length;
+        const flipY = b.y - b.h / 2 + 35 + 15 * lines.length;
         return (
           <g key={b.id} data-node={b.name} className={`node ${highlighted(step, b.col, b.i) ? 'current' : ''} ${fired ? 'fired' : ''} ${chosen ? 'chosen' : ''}`}>
             <rect x={b.x - b.w / 2} y={b.y - b.h / 2} width={b.w} height={b.h} rx={8} />
@@ -102,7 +102,7 @@ export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepInde
             {flipped && (
               <g className="flip-line">
                 <rect x={b.x - b.w / 2 + 4} y={flipY - 12} width={b.w - 8} height={16} rx={3} />
-                <SvgNum n={flipped} x={b.x} y={flipY} label={flipped.key.startsWith('flipz') ? 'if flipped: z′' : 'if flipped: u′'} />
+                <SvgNum n={flipped} x={b.x} y={flipY} label={flipped.key.startsWith('flipz') ? 'flipped: z′' : 'flipped: u′'} />
               </g>
             )}
           </g>

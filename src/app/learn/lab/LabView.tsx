@@ -17,7 +17,8 @@ const NAMES: Record<string, string> = { hnca: 'HNCA', 'hnca-baseline': 'HNCA + b
 export function LabView({ data }: { data: LessonData }) {
   const { params, problem, sizes } = data;
   const lesson = useLearn((s) => s.lesson);
-  const { setLab, selectParam } = useLearn((s) => s);
+  const setLab = useLearn((s) => s.setLab);
+  const selectParam = useLearn((s) => s.selectParam);
   const { labK, labSpeed, baseline, seed } = lesson;
   const infos = paramInfos(sizes);
   const e = Math.min(lesson.labParam, infos.length - 1);

@@ -33,7 +33,7 @@ export function diagramLayout(sizes: readonly number[]): DiagramLayout {
   const nodes = sizes.map((n, col) =>
     Array.from({ length: n }, (_, i): NodeBox => {
       const w = col === 0 ? 76 : col === last ? 112 : 124;
-      const h = col === 0 ? 34 : col === last ? 80 : 100;
+      const h = col === 0 ? 34 : col === last ? 82 : 104;
       return { id: nodeId(col, i), col, i, name: nodeName(sizes, col, i), x: MARGIN + col * SPACING, y: 30 + ((i + 0.5) * (HEIGHT - 40)) / n, w, h };
     }),
   );
