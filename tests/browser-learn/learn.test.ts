@@ -118,6 +118,7 @@ describe('Learn view in Chromium', () => {
 
   it('the lab: K = 2000 running means of every estimator come within 3 standard errors of the exact gradient', async () => {
     const param = 14; // bias of h1.3
+    await h.page.setViewportSize({ width: 1280, height: 1100 }); // the whole lab in one screenshot
     const { problem, params } = lessonNetwork(presetLesson('default'));
     const exact = exactGradient(params, problem).gradient[param];
     await h.page.goto(`${h.baseUrl}/learn.html?preset=default&view=lab&k=2000&speed=500&param=${param}`);
@@ -130,10 +131,11 @@ describe('Learn view in Chromium', () => {
       expect(Math.abs(row.mean - exact), String(row.est)).toBeLessThanOrEqual(3 * row.se);
     }
     expect(await h.page.$$eval('.recharts-wrapper', (els) => els.length)).toBe(6);
-    await shot(h.page, 'lab-default', true);
+    await shot(h.page, 'lab-default');
     await h.page.goto(`${h.baseUrl}/learn.html?preset=zero-weights&view=lab&k=500&speed=500&param=1`);
     await h.page.waitForSelector('[data-testid="lab-count"][data-done="true"]', { timeout: 60_000 });
-    await shot(h.page, 'lab-zero-weights', true);
+    await shot(h.page, 'lab-zero-weights');
+    await h.page.setViewportSize({ width: 1280, height: 800 });
     expect(h.errors).toEqual([]);
   });
 });

@@ -65,7 +65,7 @@ export function VarianceRatioChart({ rows, selected, onSelect }: { rows: RatioRo
       >
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="label" interval={0} angle={-55} textAnchor="end" height={60} fontSize={11} />
-        <YAxis scale="log" domain={[RATIO_FLOOR, 2]} allowDataOverflow ticks={[1e-4, 1e-3, 1e-2, 0.1, 1]} tickFormatter={(v: number) => String(v)} width={60}>
+        <YAxis scale="log" domain={[RATIO_FLOOR / 2, 2]} allowDataOverflow ticks={[1e-4, 1e-3, 1e-2, 0.1, 1]} tickFormatter={(v: number) => String(v)} width={60}>
           <Label value="variance ratio" angle={-90} position="insideLeft" offset={0} style={{ textAnchor: 'middle' }} />
         </YAxis>
         <Tooltip formatter={(v) => (typeof v === 'number' ? formatNumber(v, 3) : '—')} />
