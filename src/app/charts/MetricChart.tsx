@@ -1,4 +1,5 @@
-// One live line chart: per-estimator means with 95% bands over seeds against fractional epochs.
+// One live line chart: per-estimator means with 95% bands over seeds against fractional epochs
+// (the y range follows the means; bands are clipped to the plot).
 // Plain SVG paths computed by model/chartGeometry.ts: a redraw costs a few milliseconds, so the
 // charts never block the page while training (recharts 3 took 60–800 ms per redraw here).
 import { memo, useMemo, useState, type MouseEvent } from 'react';
@@ -56,8 +57,6 @@ function yExtent(props: Pick<MetricChartProps, 'yDomain' | 'horizontalMarkers' |
       for (const l of props.lines) {
         const v = row[seriesKey(e, l.name)];
         if (typeof v === 'number') values.push(v);
-        const b = row[bandKey(e, l.name)];
-        if (props.bands && Array.isArray(b)) values.push(b[0], b[1]);
       }
     }
   }
@@ -134,10 +133,15 @@ function MetricChartView(props: MetricChartProps) {
         <text transform={`translate(14 ${MARGIN.top + innerH / 2}) rotate(-90)`} textAnchor="middle" fill="#222">
           {yLabel}
         </text>
-        {series.map((s) => s.band && <path key={`${s.key}-band`} d={s.band} fill={s.color} fillOpacity={0.15} stroke="none" />)}
+        <clipPath id={`plot-${id}`}>
+          <rect x={MARGIN.left} y={MARGIN.top} width={innerW} height={innerH} />
+        </clipPath>
+        <g clipPath={`url(#plot-${id})`}>
+          {series.map((s) => s.band && <path key={`${s.key}-band`} d={s.band} fill={s.color} fillOpacity={0.15} stroke="none" />)}
         {series.map((s) => (
           <path key={s.key} d={s.line} fill="none" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} strokeLinejoin="round" />
         ))}
+        </g>
         {horizontalMarkers.filter((m) => clampY(m.y)).map((m) => (
           <g key={m.label}>
             <line x1={MARGIN.left} x2={MARGIN.left + innerW} y1={y(m.y)} y2={y(m.y)} stroke={m.color} strokeDasharray="2 4" strokeWidth={2} />

@@ -1,4 +1,61 @@
-// Placeholder until written.
+// Export the metrics (CSV, JSON) and the charts (SVG, PNG).
+import { useContext } from 'react';
+import { metricsCsv, metricsJson } from '../model/metricsExport.ts';
+import { PlaygroundStoreContext } from '../store/playgroundStore.ts';
+import { downloadBlob, svgToPngBlob } from './download.ts';
+
+const CHARTS = [
+  { id: 'accuracy', name: 'accuracy' },
+  { id: 'variance', name: 'gradient-variance' },
+  { id: 'layer-variance', name: 'layer-variance' },
+] as const;
+
+function chartSvg(id: string): SVGSVGElement | null {
+  return document.querySelector<SVGSVGElement>(`[data-chart="${id}"] svg`);
+}
+
 export function ExportPanel() {
-  return null;
+  const store = useContext(PlaygroundStoreContext);
+  if (!store) return null;
+  const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
+  const exportCsv = (): void => {
+    const { points, engine } = store.getState();
+    if (!engine) return;
+    downloadBlob(new Blob([metricsCsv(points, engine.runs, engine.layers)], { type: 'text/csv' }), `hnca-metrics-${stamp()}.csv`);
+  };
+  const exportJson = (): void => {
+    const { points, engine, config, failures } = store.getState();
+    if (!engine) return;
+    downloadBlob(new Blob([metricsJson(config, engine.info.description, points, engine.runs, failures)], { type: 'application/json' }), `hnca-metrics-${stamp()}.json`);
+  };
+  const exportSvg = (id: string, name: string): void => {
+    const svg = chartSvg(id);
+    if (svg) downloadBlob(new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }), `hnca-${name}-${stamp()}.svg`);
+  };
+  const exportPng = async (id: string, name: string): Promise<void> => {
+    const svg = chartSvg(id);
+    if (svg) downloadBlob(await svgToPngBlob(svg, 2), `hnca-${name}-${stamp()}.png`);
+  };
+  return (
+    <div className="panel export" data-testid="export">
+      <h2>Export</h2>
+      <button type="button" data-testid="export-csv" onClick={exportCsv} title="One row per recorded point and run: update, epoch, estimator, seed, accuracies, log variances">
+        Metrics CSV
+      </button>
+      <button type="button" data-testid="export-json" onClick={exportJson} title="Configuration, engine, runs, failures and every recorded point">
+        Metrics JSON
+      </button>
+      {CHARTS.map((c) => (
+        <span key={c.id} className="export-chart">
+          {c.name}:{' '}
+          <button type="button" data-testid={`export-svg-${c.id}`} onClick={() => exportSvg(c.id, c.name)}>
+            SVG
+          </button>
+          <button type="button" data-testid={`export-png-${c.id}`} onClick={() => void exportPng(c.id, c.name)}>
+            PNG
+          </button>
+        </span>
+      ))}
+    </div>
+  );
 }

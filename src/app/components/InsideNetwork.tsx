@@ -1,4 +1,85 @@
-// Placeholder until written.
+// "Inside the network": for a chosen test digit, each layer's units coloured by firing
+// probability and by HNCA credit rho(1) − rho(0), hover details, first-layer weights as
+// images, and each estimator's action probabilities (engine.inspect and readWeights).
+import { useContext, useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { BanditEstimator } from '../../engine/types.ts';
+import { estimatorLabel } from '../model/config.ts';
+import { formatNumber } from '../model/format.ts';
+import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { PlaygroundStoreContext, usePlayground } from '../store/playgroundStore.ts';
+import { useController } from '../store/workerClient.ts';
+import { ActionBars } from './ActionBars.tsx';
+import { DigitImage } from './DigitImage.tsx';
+import { LayerGrids, type UnitHover } from './LayerGrids.tsx';
+import { WeightImages } from './WeightImages.tsx';
+
 export function InsideNetwork() {
-  return null;
+  const controller = useController();
+  const store = useContext(PlaygroundStoreContext);
+  const { engine, inspection, testIndex } = usePlayground(useShallow((s) => ({ engine: s.engine, inspection: s.inspection, testIndex: s.testIndex })));
+  const [hover, setHover] = useState<UnitHover | null>(null);
+  useEffect(() => {
+    if (engine) controller.inspectTest(store?.getState().testIndex ?? 0);
+  }, [engine, controller, store]);
+  if (!engine) return null;
+  const choose = (index: number): void => controller.inspectTest(((index % engine.testCount) + engine.testCount) % engine.testCount);
+  const lastPoint = store?.getState().points.at(-1);
+  const hoverRun = hover ? engine.runs[hover.run] : undefined;
+  return (
+    <div className="panel inside" data-testid="inside-network">
+      <h2>Inside the network</h2>
+      <div className="inside-controls">
+        <label title="Index of the test image to run through the networks (deterministic input: pixel on when intensity ≥ 128)">
+          Test image{' '}
+          <input type="number" data-testid="inspect-index" min={0} max={engine.testCount - 1} value={testIndex} onChange={(e) => choose(Math.floor(Number(e.target.value)) || 0)} />
+        </label>
+        <button type="button" onClick={() => choose(testIndex - 1)}>
+          ◀
+        </button>
+        <button type="button" onClick={() => choose(testIndex + 1)}>
+          ▶
+        </button>
+        <button type="button" onClick={() => choose(Math.floor(Math.random() * engine.testCount))}>
+          Random
+        </button>
+        <button type="button" data-testid="inspect-refresh" title="Run the current networks on this image again (the weights change while training)" onClick={() => choose(testIndex)}>
+          Refresh
+        </button>
+      </div>
+      {inspection && (
+        <div className="inside-body">
+          <div className="inside-input">
+            <DigitImage image={inspection.image} rows={engine.rows} cols={engine.cols} size={112} label={`test image ${inspection.testIndex}`} />
+            <div>label {inspection.label}</div>
+          </div>
+          {inspection.runs.map((run) => {
+            const estimator = engine.runs[run.run].estimator as BanditEstimator;
+            return (
+              <div key={run.run} className="inside-run" style={{ borderColor: ESTIMATOR_COLORS[estimator] }}>
+                <ActionBars estimator={estimator} probabilities={run.actionProbabilities} label={inspection.label} />
+                <LayerGrids run={run} onHover={setHover} />
+              </div>
+            );
+          })}
+          <div className="unit-details" data-testid="unit-details">
+            {hover && hoverRun ? (
+              <>
+                <b style={{ color: ESTIMATOR_COLORS[hoverRun.estimator as BanditEstimator] }}>{estimatorLabel(hoverRun.estimator)}</b>, hidden layer {hover.layer + 1}, unit {hover.unit}
+                <br />
+                firing probability p = {formatNumber(hover.probability, 4)}, sampled φ = {hover.sample}
+                <br />
+                HNCA credit ρ(1) − ρ(0) = {formatNumber(hover.credit, 4)}
+                <br />
+                layer gradient variance (ln, last window) = {formatNumber(lastPoint?.runs[hover.run]?.layerLogVar[hover.layer] ?? null, 2)}
+              </>
+            ) : (
+              'Hover a unit: its firing probability, sampled value, HNCA credit and its layer’s gradient variance.'
+            )}
+          </div>
+        </div>
+      )}
+      {inspection && <WeightImages inspection={inspection} runs={engine.runs} rows={engine.rows} cols={engine.cols} />}
+    </div>
+  );
 }
