@@ -4,11 +4,13 @@
 //   log Q_flipped - log Q_actual = Σ_c [childSurprise(-s_c u_c) - childSurprise(-s_c u'_c)]
 // (each term by surpriseChange, accurate when the shift is small relative to the logit)
 // with s_c = 2φ_c - 1; D = log Q0 - log Q1 is that difference when φ_j = 1, its negative when 0.
-// A product-of-children reduction tiled like a matrix product: examples × parents, over children.
+// A product-of-children reduction tiled like a matrix product: a workgroup covers TILE examples ×
+// TILE parents and stages DEPTH children per barrier.
 // layer = the child weight matrix (inWidth = parents, outWidth = children).
 // Grid: x = parents / TILE, y = examples / TILE, z = run.
 
 override TILE: u32 = 16u;
+override DEPTH: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
 @group(0) @binding(1) var<uniform> step: StepParams;
@@ -20,12 +22,11 @@ override TILE: u32 = 16u;
 @group(0) @binding(7) var<storage, read> childSamples: array<f32>;
 @group(0) @binding(8) var<storage, read_write> credit: array<f32>;
 
-/** x_c = -s_c u_c, the child's surprise at x_c, and s_c, for examples × children of a tile */
-var<workgroup> xTile: array<f32, TILE * TILE>;
-var<workgroup> surpriseTile: array<f32, TILE * TILE>;
-var<workgroup> signTile: array<f32, TILE * TILE>;
-/** W[j, c] for parents × children of a tile */
-var<workgroup> wTile: array<f32, TILE * TILE>;
+/** [e * DEPTH + k], example wid.y*TILE + e, child t*DEPTH + k: x = -s u, and s · childSurprise(x) */
+var<workgroup> xTile: array<f32, TILE * DEPTH>;
+var<workgroup> signedSurpriseTile: array<f32, TILE * DEPTH>;
+/** [p * DEPTH + k]: W[wid.x*TILE + p, t*DEPTH + k] */
+var<workgroup> wTile: array<f32, TILE * DEPTH>;
 
 @compute @workgroup_size(TILE, TILE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
@@ -44,37 +45,37 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   if (fired) {
     delta = -layer.flipMagnitude;
   }
+  let flat = lid.y * TILE + lid.x;
   var dlog = 0.0;
-  let tiles = (children + TILE - 1u) / TILE;
-  for (var t = 0u; t < tiles; t++) {
-    // example wid.y*TILE + lid.y, child t*TILE + lid.x
-    let cb = wid.y * TILE + lid.y;
-    let cc = t * TILE + lid.x;
-    var x = 0.0;
-    var sc = 0.0;
-    var surprise = 0.0;
-    if (cb < step.batch && cc < children) {
-      let at = (r * layer.capacity + cb) * children + cc;
-      sc = 2.0 * childSamples[at] - 1.0;
-      x = -sc * childLogits[at];
-      surprise = childSurprise(x);
+  let stages = (children + DEPTH - 1u) / DEPTH;
+  for (var t = 0u; t < stages; t++) {
+    for (var q = flat; q < TILE * DEPTH; q += TILE * TILE) {
+      let cb = wid.y * TILE + q / DEPTH;
+      let cc = t * DEPTH + q % DEPTH;
+      var x = 0.0;
+      var signed = 0.0;
+      if (cb < step.batch && cc < children) {
+        let at = (r * layer.capacity + cb) * children + cc;
+        let sc = 2.0 * childSamples[at] - 1.0;
+        x = -sc * childLogits[at];
+        signed = sc * childSurprise(x);
+      }
+      xTile[q] = x;
+      signedSurpriseTile[q] = signed;
+      let wj = wid.x * TILE + q / DEPTH;
+      var w = 0.0;
+      if (wj < parents && cc < children) {
+        w = params[paramBase + wj * children + cc];
+      }
+      wTile[q] = w;
     }
-    xTile[lid.y * TILE + lid.x] = x;
-    signTile[lid.y * TILE + lid.x] = sc;
-    surpriseTile[lid.y * TILE + lid.x] = surprise;
-    // parent wid.x*TILE + lid.y, child t*TILE + lid.x
-    let wj = wid.x * TILE + lid.y;
-    var w = 0.0;
-    if (wj < parents && cc < children) {
-      w = params[paramBase + wj * children + cc];
-    }
-    wTile[lid.y * TILE + lid.x] = w;
     workgroupBarrier();
-    let count = min(TILE, children - t * TILE);
+    let count = min(DEPTH, children - t * DEPTH);
     for (var k = 0u; k < count; k++) {
+      let signed = signedSurpriseTile[lid.y * DEPTH + k];
       // x' = x + d with d = -s Δ W[j, c] (exact in float32: s = ±1, Δ = ±1 or ±2)
-      let d = -signTile[lid.y * TILE + k] * delta * wTile[lid.x * TILE + k];
-      dlog -= surpriseChange(xTile[lid.y * TILE + k], d, surpriseTile[lid.y * TILE + k]);
+      let d = -sign(signed) * delta * wTile[lid.x * DEPTH + k];
+      dlog -= surpriseChange(xTile[lid.y * DEPTH + k], d, abs(signed));
     }
     workgroupBarrier();
   }

@@ -1,8 +1,10 @@
 // Batch-mean gradient of one layer: g[j, i] = (1/B) Σ_b x[b, j] S[b, i] for j < in, and the
 // bias row j = in with x = 1 (it lands on b_k, which follows W_k in the parameter layout).
-// A matrix product Xᵀ S tiled TILE × TILE. Grid: x = units / TILE, y = (in + 1) / TILE, z = run.
+// A matrix product Xᵀ S tiled: a workgroup computes TILE inputs × TILE units, staging DEPTH
+// examples per barrier. Grid: x = units / TILE, y = (in + 1) / TILE, z = run.
 
 override TILE: u32 = 16u;
+override DEPTH: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
 @group(0) @binding(1) var<uniform> step: StepParams;
@@ -11,9 +13,9 @@ override TILE: u32 = 16u;
 @group(0) @binding(4) var<storage, read> signals: array<f32>;
 @group(0) @binding(5) var<storage, read_write> grads: array<f32>;
 
-/** x[b, j] and S[b, i] for a tile of examples */
-var<workgroup> xTile: array<f32, TILE * TILE>;
-var<workgroup> sTile: array<f32, TILE * TILE>;
+/** xTile[k * TILE + v]: example t*DEPTH + k, input wid.y*TILE + v; sTile likewise for units */
+var<workgroup> xTile: array<f32, DEPTH * TILE>;
+var<workgroup> sTile: array<f32, DEPTH * TILE>;
 
 @compute @workgroup_size(TILE, TILE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
@@ -26,29 +28,35 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   if (layer.inputIsPixels == 1u) {
     row = runs[r].group;
   }
+  let flat = lid.y * TILE + lid.x;
   var acc = 0.0;
-  let tiles = (step.batch + TILE - 1u) / TILE;
-  for (var t = 0u; t < tiles; t++) {
-    let tb = t * TILE + lid.y;
-    // xTile[y = example][x = input wid.y*TILE + x]
-    let xj = wid.y * TILE + lid.x;
-    var xv = 0.0;
-    if (tb < step.batch) {
-      if (xj < inW) {
-        xv = inputValue(inputs[(row * layer.capacity + tb) * inW + xj], layer.inputIsPixels, layer.centered);
-      } else if (xj == inW) {
-        xv = 1.0;
+  let stages = (step.batch + DEPTH - 1u) / DEPTH;
+  for (var t = 0u; t < stages; t++) {
+    for (var q = flat; q < DEPTH * TILE; q += TILE * TILE) {
+      let tb = t * DEPTH + q / TILE;
+      let xj = wid.y * TILE + q % TILE;
+      var xv = 0.0;
+      if (tb < step.batch) {
+        if (xj < inW) {
+          xv = inputValue(inputs[(row * layer.capacity + tb) * inW + xj], layer.inputIsPixels, layer.centered);
+        } else if (xj == inW) {
+          xv = 1.0;
+        }
       }
+      xTile[q] = xv;
+      let si = wid.x * TILE + q % TILE;
+      var sv = 0.0;
+      if (tb < step.batch && si < outW) {
+        sv = signals[(r * layer.capacity + tb) * outW + si];
+      }
+      sTile[q] = sv;
     }
-    xTile[lid.y * TILE + lid.x] = xv;
-    var sv = 0.0;
-    if (tb < step.batch && i < outW) {
-      sv = signals[(r * layer.capacity + tb) * outW + i];
-    }
-    sTile[lid.y * TILE + lid.x] = sv;
     workgroupBarrier();
-    for (var k = 0u; k < TILE; k++) {
-      acc += xTile[k * TILE + lid.y] * sTile[k * TILE + lid.x];
+    for (var k = 0u; k < DEPTH; k++) {
+      let xv = xTile[k * TILE + lid.y];
+      if (xv != 0.0) {
+        acc += xv * sTile[k * TILE + lid.x];
+      }
     }
     workgroupBarrier();
   }

@@ -6,7 +6,7 @@ import { ascentStep, ParameterTensor } from '../src/engine/optimizer.ts';
 import { accumulateGradients, hncaSignals, reinforceSignals } from '../src/models/bandit/gradients.ts';
 import { runKernel, maxRelativeError } from './helpers/kernelHarness.ts';
 import { TestRandom } from './helpers/random.ts';
-import { ACTIONS, B, CAP, CHILDREN, expectPaddingPoisoned, f32, flatParams, layerParams, pack, PER_RUN, PIXELS, R, randomRun, runStates, SEEDS, SIZES, unpack, WIDTH } from './helpers/kernelFixtures.ts';
+import { TILINGS, ACTIONS, B, CAP, CHILDREN, expectPaddingPoisoned, f32, flatParams, layerParams, pack, PER_RUN, PIXELS, R, randomRun, runStates, SEEDS, SIZES, unpack, WIDTH } from './helpers/kernelFixtures.ts';
 
 /** −log of a child's clipped probability of its sampled value, from x = −s·u (float64) */
 function surprise(x: number): number {
@@ -25,8 +25,12 @@ describe.each(['pm1', '01'] as const)('WGSL backward kernels vs the CPU engine (
 
   it('bernoulli_children_credit and softmax_child_credit: rho(1) − rho(0) (log domain, clipping included)', async () => {
     for (const run of runs) run.computeCredit(B);
+    const magnitude = centered ? 2 : 1;
     const s = runs.map((run) => run.scratch);
+    for (const [tile, depth] of TILINGS) {
     const bern = await runKernel({
+      tile,
+      depth,
       kernel: 'bernoulli_children_credit',
       layer: layerParams(1, centered),
       step: { batch: B },
@@ -39,36 +43,13 @@ describe.each(['pm1', '01'] as const)('WGSL backward kernels vs the CPU engine (
         childSamples: pack(s.map((x) => x.sample[1]), CHILDREN),
       },
       outputs: { credit: R * CAP * WIDTH },
-      grid: [1, 1, R],
-    });
-    // the softmax child: π from the same logits (the kernel takes π, the CPU takes z)
-    const outProbs = s.map((x) => {
-      const pi = new Float32Array(B * ACTIONS);
-      for (let b = 0; b < B; b++) {
-        const z = Array.from(x.outLogit.subarray(b * ACTIONS, (b + 1) * ACTIONS));
-        const m = Math.max(...z);
-        const sum = z.reduce((a, v) => a + Math.exp(v - m), 0);
-        z.forEach((v, k) => (pi[b * ACTIONS + k] = Math.exp(v - m) / sum));
-      }
-      return pi;
-    });
-    const actions = new Uint32Array(R * CAP);
-    s.forEach((x, r) => actions.set(x.action.subarray(0, B), r * CAP));
-    const soft = await runKernel({
-      kernel: 'softmax_child_credit',
-      layer: layerParams(2, centered),
-      step: { batch: B },
-      runs: runStates,
-      inputs: { params: flatParams(runs, 'value'), parentProbs: pack(s.map((x) => x.prob[1]), CHILDREN), parentSamples: pack(s.map((x) => x.sample[1]), CHILDREN), outProbs: pack(outProbs, ACTIONS), actions },
-      outputs: { credit: R * CAP * CHILDREN },
-      grid: [Math.ceil((B * CHILDREN) / 64), 1, R],
+      grid: [Math.ceil(WIDTH / tile), Math.ceil(B / tile), R],
     });
     // Bernoulli children: D = log Q0 − log Q1 is a sum over children of per-child changes that
     // can cancel, so float32 can only promise an error relative to Σ_c |change_c|: compare D
     // (recovered from the credit) against that scale, and the credit itself where D is not small.
     let worstD = 0;
     let worstBern = 0;
-    const magnitude = centered ? 2 : 1;
     s.forEach((x, r) => {
       const got = unpack(f32(bern.credit), r, WIDTH);
       const w = runs[r].params.weights[1].value;
@@ -94,6 +75,32 @@ describe.each(['pm1', '01'] as const)('WGSL backward kernels vs the CPU engine (
         }
       }
     });
+      expect(worstD).toBeLessThan(1e-5);
+      expect(worstBern).toBeLessThan(1e-5);
+      expectPaddingPoisoned(f32(bern.credit), WIDTH);
+    }
+    // the softmax child: π from the same logits (the kernel takes π, the CPU takes z)
+    const outProbs = s.map((x) => {
+      const pi = new Float32Array(B * ACTIONS);
+      for (let b = 0; b < B; b++) {
+        const z = Array.from(x.outLogit.subarray(b * ACTIONS, (b + 1) * ACTIONS));
+        const m = Math.max(...z);
+        const sum = z.reduce((a, v) => a + Math.exp(v - m), 0);
+        z.forEach((v, k) => (pi[b * ACTIONS + k] = Math.exp(v - m) / sum));
+      }
+      return pi;
+    });
+    const actions = new Uint32Array(R * CAP);
+    s.forEach((x, r) => actions.set(x.action.subarray(0, B), r * CAP));
+    const soft = await runKernel({
+      kernel: 'softmax_child_credit',
+      layer: layerParams(2, centered),
+      step: { batch: B },
+      runs: runStates,
+      inputs: { params: flatParams(runs, 'value'), parentProbs: pack(s.map((x) => x.prob[1]), CHILDREN), parentSamples: pack(s.map((x) => x.sample[1]), CHILDREN), outProbs: pack(outProbs, ACTIONS), actions },
+      outputs: { credit: R * CAP * CHILDREN },
+      grid: [Math.ceil((B * CHILDREN) / 64), 1, R],
+    });
     // softmax child: D = ±(x_a − log Σ_k π_k e^{x_k}), x = ΔV[j,:]; the same criterion, scale |x_a| + |log Σ|
     let worstSoft = 0;
     s.forEach((x, r) => {
@@ -114,10 +121,7 @@ describe.each(['pm1', '01'] as const)('WGSL backward kernels vs the CPU engine (
         }
       }
     });
-    expect(worstD).toBeLessThan(1e-5);
-    expect(worstBern).toBeLessThan(1e-5);
     expect(worstSoft).toBeLessThan(1e-5);
-    expectPaddingPoisoned(f32(bern.credit), WIDTH);
     expectPaddingPoisoned(f32(soft.credit), CHILDREN);
   });
 
@@ -165,10 +169,11 @@ describe.each(['pm1', '01'] as const)('WGSL backward kernels vs the CPU engine (
     for (let k = 0; k < 3; k++) {
       const inputs = k === 0 ? pack(pixels, PIXELS) : pack(runs.map((run) => run.scratch.sample[k - 1]), SIZES[k]);
       const signals = k === 2 ? pack(runs.map((run) => run.scratch.outSignal), ACTIONS) : pack(runs.map((run) => run.scratch.signal[k]), SIZES[k + 1]);
-      for (const tile of [16, 8, 4]) {
+      for (const [tile, depth] of TILINGS) {
         const out = await runKernel({
           kernel: 'weight_gradient',
           tile,
+          depth,
           layer: layerParams(k, centered),
           step: { batch: B },
           runs: runStates,

@@ -8,7 +8,7 @@ import { Stream } from '../src/rng/streams.ts';
 import { runKernel, maxRelativeError } from './helpers/kernelHarness.ts';
 import { randomImageSet } from './helpers/gpuTest.ts';
 import { TestRandom } from './helpers/random.ts';
-import { ACTIONS, B, CAP, expectPaddingPoisoned, f32, flatParams, layerParams, pack, PIXELS, R, randomRun, runStates, SEEDS, SIZES, u32, unpack, WIDTH } from './helpers/kernelFixtures.ts';
+import { TILINGS, ACTIONS, B, CAP, expectPaddingPoisoned, f32, flatParams, layerParams, pack, PIXELS, R, randomRun, runStates, SEEDS, SIZES, u32, unpack, WIDTH } from './helpers/kernelFixtures.ts';
 
 
 describe('WGSL kernels vs the CPU engine', () => {
@@ -50,7 +50,7 @@ describe('WGSL kernels vs the CPU engine', () => {
     const runs = SEEDS.map((s) => randomRun(s, values, 'hnca'));
     const rnd = new TestRandom(3);
     const pixelsPerGroup = SEEDS.map(() => Float32Array.from({ length: B * PIXELS }, () => rnd.bit(0.3)));
-    for (const tile of [16, 8, 4]) {
+    for (const [tile, depth] of TILINGS) {
       for (let k = 0; k < 3; k++) {
         const inW = SIZES[k];
         const outW = SIZES[k + 1];
@@ -58,6 +58,7 @@ describe('WGSL kernels vs the CPU engine', () => {
         const out = await runKernel({
           kernel: 'affine_logits',
           tile,
+          depth,
           layer: layerParams(k, values === 'pm1'),
           step: { batch: B },
           runs: runStates,

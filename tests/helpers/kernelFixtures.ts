@@ -98,3 +98,10 @@ export function flatParams(runs: BanditRun[], part: 'value' | 'grad'): Float32Ar
 
 export const f32 = (b: ArrayBuffer) => new Float32Array(b);
 export const u32 = (b: ArrayBuffer) => new Uint32Array(b);
+
+/** [TILE, DEPTH] pairs of the tiled kernels: one stage, and several stages of the reduced dimension */
+export const TILINGS: [number, number][] = [
+  [16, 64],
+  [8, 16],
+  [4, 8],
+];

@@ -19,6 +19,8 @@ export interface KernelRun {
   outputs: Record<string, number>;
   grid: [number, number, number];
   tile?: number;
+  /** DEPTH of the tiled kernels (elements staged per barrier) */
+  depth?: number;
 }
 
 const POISON = 0x7fc00000;
@@ -26,7 +28,7 @@ const POISON = 0x7fc00000;
 export async function runKernel(spec: KernelRun): Promise<Record<string, ArrayBuffer>> {
   const device = await testDevice();
   device.pushErrorScope('validation');
-  const kernel = createKernel(device, normalizeSources(SHADERS), spec.kernel, spec.tile ?? 16);
+  const kernel = createKernel(device, normalizeSources(SHADERS), spec.kernel, spec.tile ?? 16, spec.depth ?? 64);
   const buffers: GPUBuffer[] = [];
   const make = (label: string, data: ArrayBufferView, usage: number): GPUBuffer => {
     const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);

@@ -37,6 +37,8 @@ import { MetricsReader, type MetricsWindow } from './metricsReader.ts';
 import { normalizeSources } from './shaderModules.ts';
 import { traceFromParameters } from './inspect.ts';
 
+/** elements of the reduced dimension staged per workgroup barrier in the tiled kernels */
+const TILE_DEPTH = 64;
 /** uniform slots (one per update or evaluation chunk) per submission */
 const STEP_SLOTS = 128;
 const SLOT_BYTES = 256;
@@ -109,7 +111,6 @@ export class GpuBanditEngine implements TrainingEngine {
   private readonly flushEvery: number;
   private readonly errorScopes: boolean;
   private sinceFlush = 0;
-  private previousChunk: Promise<unknown> = Promise.resolve();
   private broken: EngineError | null = null;
   private disposed = false;
 
@@ -143,14 +144,15 @@ export class GpuBanditEngine implements TrainingEngine {
     this.dims = banditDims(this.runs.length, seeds.length, shape.sizes, Math.max(config.batch, EVAL_CHUNK));
     this.tile = options.tile ?? (options.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
     requireLimit(device, 'maxComputeInvocationsPerWorkgroup', this.tile * this.tile, `tiles of ${this.tile} × ${this.tile}`);
-    requireLimit(device, 'maxComputeWorkgroupStorageSize', 4 * this.tile * this.tile * 4, 'the tiled kernels');
+    // the credit kernel stages three TILE × DEPTH float arrays, the others two
+    requireLimit(device, 'maxComputeWorkgroupStorageSize', 3 * this.tile * TILE_DEPTH * 4, `tiles of ${this.tile} × ${TILE_DEPTH}`);
     requireLimit(device, 'maxStorageBuffersPerShaderStage', 7, 'the bandit kernels');
     requireLimit(device, 'maxComputeWorkgroupsPerDimension', this.runs.length, `${this.runs.length} runs`);
     if (data.classes > 64) throw new EngineError(`WebGPU engine: at most 64 actions, the dataset has ${data.classes} classes`, 'config');
 
     this.res = new GpuResources(device);
     try {
-      this.kernels = createKernels(device, normalizeSources(shaders), this.tile);
+      this.kernels = createKernels(device, normalizeSources(shaders), this.tile, TILE_DEPTH);
       const stepKernel = this.kernels.adam_ascent;
       this.stepView = makeStructuredView(stepKernel.defs.uniforms.step);
       if (this.stepView.arrayBuffer.byteLength > SLOT_BYTES) throw new EngineError('WebGPU engine: StepParams exceeds a 256-byte slot', 'internal');
@@ -344,9 +346,13 @@ export class GpuBanditEngine implements TrainingEngine {
     };
   }
 
+  /**
+   * Encodes and submits n updates (in submissions of up to STEP_SLOTS, split at epoch
+   * boundaries) and resolves when the GPU has done them, so callers' timings are honest.
+   * Nothing is read back here: metrics are copied every `flushEvery` updates and mapped
+   * asynchronously (MetricsReader).
+   */
   async step(n: number): Promise<void> {
-    this.check();
-    await this.previousChunk;
     this.check();
     let left = n;
     while (left > 0) {
@@ -382,7 +388,8 @@ export class GpuBanditEngine implements TrainingEngine {
       this.submit(encoder);
       if (flushed) this.metrics.pump();
     }
-    this.previousChunk = this.device.queue.onSubmittedWorkDone();
+    await this.device.queue.onSubmittedWorkDone();
+    this.check();
   }
 
   private accumulate(w: MetricsWindow): void {

@@ -19,12 +19,16 @@ export type KernelSet = Record<KernelName, Kernel>;
 /** Kernels tiled TILE × TILE (the others use fixed 1-D workgroups). */
 const TILED: ReadonlySet<KernelName> = new Set(['affine_logits', 'bernoulli_children_credit', 'weight_gradient']);
 
-export function createKernel(device: GPUDevice, files: Map<string, string>, name: KernelName, tile: number): Kernel {
+/**
+ * `tile`: edge of the TILE × TILE workgroups of the tiled kernels; `depth`: elements of the
+ * reduced dimension staged per barrier (TILE × DEPTH floats per operand in workgroup memory).
+ */
+export function createKernel(device: GPUDevice, files: Map<string, string>, name: KernelName, tile: number, depth = 64): Kernel {
   const code = composeKernel(files, name);
   const module = device.createShaderModule({ label: `${name}.wgsl`, code });
   const defs = makeShaderDataDefinitions(code);
   const compute: GPUProgrammableStage = { module, entryPoint: 'main' };
-  if (TILED.has(name)) compute.constants = { TILE: tile };
+  if (TILED.has(name)) compute.constants = { TILE: tile, DEPTH: depth };
   const [descriptor] = makeBindGroupLayoutDescriptors(defs, { compute });
   // only the resources the entry point uses appear in the layout (and need a buffer)
   const used = new Set(descriptor.entries.map((e) => e.binding));
@@ -42,9 +46,9 @@ export function createKernel(device: GPUDevice, files: Map<string, string>, name
   return { name, pipeline, layout, defs, bindings };
 }
 
-export function createKernels(device: GPUDevice, files: Map<string, string>, tile: number): KernelSet {
+export function createKernels(device: GPUDevice, files: Map<string, string>, tile: number, depth = 64): KernelSet {
   const out = {} as Record<KernelName, Kernel>;
-  for (const name of KERNEL_NAMES) out[name] = createKernel(device, files, name, tile);
+  for (const name of KERNEL_NAMES) out[name] = createKernel(device, files, name, tile, depth);
   return out;
 }
 
