@@ -1,12 +1,13 @@
 // The lab's charts (recharts): histograms of one parameter's estimates with the exact value
 // marked, running means converging to it, and the per-parameter variance ratio (Theorem 1).
 import { Bar, BarChart, CartesianGrid, ComposedChart, Label, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo } from 'react';
 import { RATIO_FLOOR, type Histograms, type MeanRow, type RatioRow } from '../model/labSeries.ts';
 import { formatNumber } from '../model/format.ts';
 
 const tick = (v: number): string => formatNumber(v, 2);
 
-export function HistogramChart({ title, color, h, bins, exact }: { title: string; color: string; h: Histograms; bins: Histograms['bins'][number]; exact: number }) {
+export const HistogramChart = memo(function HistogramChart({ title, color, h, bins, exact }: { title: string; color: string; h: Histograms; bins: Histograms['bins'][number]; exact: number }) {
   return (
     <figure className="chart small">
       <figcaption style={{ color }}>{title}</figcaption>
@@ -23,9 +24,9 @@ export function HistogramChart({ title, color, h, bins, exact }: { title: string
       </ComposedChart>
     </figure>
   );
-}
+});
 
-export function RunningMeansChart({ rows, names, colors, exact }: { rows: MeanRow[]; names: string[]; colors: string[]; exact: number }) {
+export const RunningMeansChart = memo(function RunningMeansChart({ rows, names, colors, exact }: { rows: MeanRow[]; names: string[]; colors: string[]; exact: number }) {
   return (
     <figure className="chart">
       <figcaption>Running means of the estimates (exact gradient dashed)</figcaption>
@@ -48,9 +49,9 @@ export function RunningMeansChart({ rows, names, colors, exact }: { rows: MeanRo
       </ResponsiveContainer>
     </figure>
   );
-}
+});
 
-export function VarianceRatioChart({ rows, selected, onSelect }: { rows: RatioRow[]; selected: number; onSelect: (e: number) => void }) {
+export const VarianceRatioChart = memo(function VarianceRatioChart({ rows, selected, onSelect }: { rows: RatioRow[]; selected: number; onSelect: (e: number) => void }) {
   return (
     <figure className="chart wide">
       <figcaption>Theorem 1: Var(HNCA) / Var(REINFORCE) per parameter, log scale (≤ 1; = 1 for the output layer; bars at 10⁻⁴: ratio ≤ 10⁻⁴; no bar: the input is 0, both are always 0). Click a bar to choose that parameter.</figcaption>
@@ -79,4 +80,4 @@ export function VarianceRatioChart({ rows, selected, onSelect }: { rows: RatioRo
       </ResponsiveContainer>
     </figure>
   );
-}
+});

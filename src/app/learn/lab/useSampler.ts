@@ -30,8 +30,8 @@ export function useSampler(params: BanditParameters, problem: TinyProblem, k: nu
       let left = perTickRef.current;
       while (left > 0 && performance.now() - start < 10) left -= sampler.draw(Math.min(left, 25)) || left;
       const done = sampler.count >= sampler.capacity;
-      // charts redraw on a timer (every 250 ms and at the end), so drawing never sets the sampling speed
-      if (done || performance.now() - drawn > 250) {
+      // charts redraw on a timer (every 400 ms and at the end), so drawing never sets the sampling speed
+      if (done || performance.now() - drawn > 400) {
         drawn = performance.now();
         setVersion((v) => v + 1);
       }
