@@ -1,7 +1,7 @@
 // WebGPU in the tests: Dawn (the `webgpu` package) on whatever adapter the machine has
 // (SwiftShader on machines without a GPU). No adapter is a test FAILURE with the reason.
 import type { Dataset, ImageSet } from '../../src/data/dataset.ts';
-import { GpuBanditEngine } from '../../src/engine/gpu/gpuBanditEngine.ts';
+import { GpuBanditEngine, type GpuEngineOptions } from '../../src/engine/gpu/gpuBanditEngine.ts';
 import { createGpuBanditEngine } from '../../src/engine/gpu/index.ts';
 import type { BanditConfig } from '../../src/engine/types.ts';
 import { loadShaderSources } from '../../src/node/shaderSources.ts';
@@ -65,7 +65,16 @@ export function smallConfig(change: Partial<BanditConfig> = {}): BanditConfig {
   };
 }
 
-export async function gpuEngine(config: BanditConfig, data: Dataset, tile?: number): Promise<GpuBanditEngine> {
+export async function gpuEngine(config: BanditConfig, data: Dataset, tile?: number, options: GpuEngineOptions = {}): Promise<GpuBanditEngine> {
   const device = await testDevice();
-  return createGpuBanditEngine({ config, data }, { device, shaders: SHADERS, tile });
+  return createGpuBanditEngine({ config, data }, { device, shaders: SHADERS, tile, ...options });
+}
+
+/** A device of its own (default limits unless raised), for tests that destroy it or test limits. */
+export async function freshDevice(requiredLimits: Record<string, number> = {}): Promise<GPUDevice> {
+  await testDevice();
+  const gpu = await nodeGpu();
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error('no WebGPU adapter (see testDevice)');
+  return adapter.requestDevice({ label: 'fresh test device', requiredLimits });
 }

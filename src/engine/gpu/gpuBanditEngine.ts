@@ -149,6 +149,7 @@ export class GpuBanditEngine implements TrainingEngine {
     requireLimit(device, 'maxStorageBuffersPerShaderStage', 7, 'the bandit kernels');
     requireLimit(device, 'maxComputeWorkgroupsPerDimension', this.runs.length, `${this.runs.length} runs`);
     if (data.classes > 64) throw new EngineError(`WebGPU engine: at most 64 actions, the dataset has ${data.classes} classes`, 'config');
+    this.checkBufferSizes(data);
 
     this.res = new GpuResources(device);
     try {
@@ -198,6 +199,24 @@ export class GpuBanditEngine implements TrainingEngine {
     } catch (error) {
       this.res.dispose();
       throw error;
+    }
+  }
+
+  /** The largest buffers against the device limits, before anything is allocated. */
+  private checkBufferSizes(data: Dataset): void {
+    const { runs, groups, sizes, capacity, paramsPerRun } = this.dims;
+    const widest = Math.max(...sizes.slice(1));
+    const largest: [string, number][] = [
+      [`parameters of ${runs} runs`, runs * paramsPerRun * 4],
+      ['minibatch pixels', groups * capacity * sizes[0] * 4],
+      [`the widest layer's activations of ${runs} runs`, runs * capacity * widest * 4],
+      ['the training images', data.train.images.byteLength],
+      ['the epoch permutations', groups * data.train.count * 4],
+      ['the evaluation actions', runs * data.test.count * 4],
+    ];
+    for (const [what, bytes] of largest) {
+      requireLimit(this.device, 'maxBufferSize', bytes, what);
+      requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
     }
   }
 
