@@ -142,6 +142,16 @@ describe('lesson URL', () => {
   });
 });
 
+describe('dragging a weight', () => {
+  it('moves 0.02 per pixel (up = larger) in 0.01 steps, within the limit', async () => {
+    const { draggedWeight } = await import('../src/app/learn/model/lesson.ts');
+    expect(draggedWeight(0.5, -50)).toBe(1.5);
+    expect(draggedWeight(0.5, 10)).toBe(0.3);
+    expect(draggedWeight(5.9, -100)).toBe(6);
+    expect(draggedWeight(-5.9, 100)).toBe(-6);
+  });
+});
+
 describe('lab series', () => {
   it('histograms share one domain containing the mark and count every sample', async () => {
     const { histograms, runningMeans, varianceRatio, zScore } = await import('../src/app/learn/model/labSeries.ts');

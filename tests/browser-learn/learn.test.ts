@@ -84,6 +84,18 @@ describe('Learn view in Chromium', () => {
     await h.page.goto(edited);
     await h.page.selectOption('select[aria-label="weight"]', { label: 'h1.2→h2.3' });
     expect(await h.page.inputValue('input[aria-label="weight value"]')).toBe('-2.5');
+    // dragging an edge up by 50 px raises its weight by 1 (x4→h1.3: drawn last in its layer, so on top)
+    const box = await h.page.locator('[data-edge="0/3/2"]').boundingBox();
+    if (!box) throw new Error('edge x4→h1.3 not drawn');
+    const before = presetLesson('default').weights[11];
+    await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await h.page.mouse.down();
+    await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 25, { steps: 3 });
+    await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 50, { steps: 3 });
+    await h.page.mouse.up();
+    expect(await h.page.inputValue('select[aria-label="weight"]')).toBe('11');
+    expect(Number(await h.page.inputValue('input[aria-label="weight value"]'))).toBeCloseTo(before + 1, 5);
+    await shot(h.page, 'weight-dragged');
     expect(h.errors).toEqual([]);
   });
 

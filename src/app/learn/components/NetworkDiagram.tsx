@@ -1,15 +1,14 @@
 // The tiny network as SVG: boxes per unit with the values revealed so far, edges drawn by
 // weight (blue +, orange −, dashed 0), the current step highlighted and messages animated
-// from children to the parent being credited. Click an edge to edit its weight.
-import { divergingColor } from '../../model/palette.ts';
-import { diagramLayout, edgeEnds, edgeWidth, type NodeBox } from '../model/layout.ts';
+// from children to the parent being credited. Click an edge to edit its weight, or drag it.
+import { diagramLayout, edgeEnds, type NodeBox } from '../model/layout.ts';
 import { edgeId, paramInfos } from '../model/names.ts';
 import { nodeNumbers, messageRows, softmaxMessage } from '../model/shown.ts';
 import { revealedAt, unitKey, type Step } from '../model/steps.ts';
-import { formatNumber } from '../model/format.ts';
 import type { LessonData } from './hooks.ts';
 import { useLearn } from './context.ts';
 import { SvgNum } from './Num.tsx';
+import { EdgeLine } from './EdgeLine.tsx';
 
 function highlighted(step: Step, col: number, i: number): boolean {
   switch (step.kind) {
@@ -31,8 +30,6 @@ export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepInde
   const { sizes, trace, steps } = data;
   const weights = useLearn((s) => s.lesson.weights);
   const selected = useLearn((s) => s.selectedParam);
-  const select = useLearn((s) => s.selectParam);
-  const explain = useLearn((s) => s.explain);
   const layout = diagramLayout(sizes);
   const step = steps[stepIndex];
   const r = revealedAt(steps, stepIndex);
@@ -52,20 +49,7 @@ export function NetworkDiagram({ data, stepIndex }: { data: LessonData; stepInde
         const ends = edgeEnds(node(p.k, p.j), node(p.k + 1, p.i));
         const w = weights[p.index];
         const active = edgeActive(p.k, p.j, p.i);
-        return (
-          <line
-            key={edgeId(p.k, p.j, p.i)}
-            {...ends}
-            className={`edge ${active ? 'active' : ''} ${selected === p.index ? 'selected' : ''}`}
-            stroke={w === 0 ? '#9aa3ad' : divergingColor(w, 1.5)}
-            strokeWidth={edgeWidth(w)}
-            strokeDasharray={w === 0 ? '4 4' : undefined}
-            data-edge={edgeId(p.k, p.j, p.i)}
-            onClick={() => select(p.index)}
-            onMouseEnter={() => explain(`Weight ${p.label} = ${formatNumber(w)} (click to edit it).`)}
-            onMouseLeave={() => explain('')}
-          />
-        );
+        return <EdgeLine key={edgeId(p.k, p.j, p.i)} id={edgeId(p.k, p.j, p.i)} p={p} ends={ends} w={w} active={active} selected={selected === p.index} />;
       })}
       {messageStep &&
         messageRows(trace, sizes, messageStep.layer, messageStep.unit).map((_row, c) => {

@@ -98,11 +98,11 @@ export function LabView({ data }: { data: LessonData }) {
               {charts.rows.map((row, r) => (
                 <tr key={row.estimator} data-estimator={LAB_ESTIMATORS[r]} data-mean={String(row.mean)} data-se={String(row.standardError)}>
                   <th style={{ color: colors[r] }}>{row.estimator}</th>
-                  <td>{formatNumber(row.mean, 4)}</td>
-                  <td>{formatNumber(row.standardError, 4)}</td>
-                  <td>{formatNumber(row.z, 2)}</td>
-                  <td>{formatNumber(row.sampleVariance, 4)}</td>
-                  <td>{formatNumber(row.exactVariance, 4)}</td>
+                  <td title={`The mean of ${sampler.count} ${row.estimator} estimates of ∂E[r]/∂(${infos[e].label}); it converges to the exact value.`}>{formatNumber(row.mean, 4)}</td>
+                  <td title="The standard error of that mean: the sample standard deviation divided by √K.">{formatNumber(row.standardError, 4)}</td>
+                  <td title="How far the mean is from the exact gradient, in standard errors: below 3 is what an unbiased estimator gives almost always.">{formatNumber(row.z, 2)}</td>
+                  <td title={`The sample variance of the ${row.estimator} estimates.`}>{formatNumber(row.sampleVariance, 4)}</td>
+                  <td title="The exact variance, from every hidden configuration and action forced through the engine.">{formatNumber(row.exactVariance, 4)}</td>
                 </tr>
               ))}
             </tbody>

@@ -148,3 +148,9 @@ export function lessonNetwork(state: LessonState): { problem: TinyProblem; param
   assignValues(params, state.weights);
   return { problem, params };
 }
+
+/** Weight after dragging its edge `dy` screen pixels (up = larger): 0.02 per pixel, 0.01 steps, within ±WEIGHT_LIMIT. */
+export function draggedWeight(start: number, dy: number): number {
+  const w = Math.round((start - dy * 0.02) * 100) / 100;
+  return Math.max(-WEIGHT_LIMIT, Math.min(WEIGHT_LIMIT, w));
+}
