@@ -1,6 +1,6 @@
 // Side-by-side timing of our engines and the tfjs peer on the same configurations. The
-// machines are shared and noisy, so each engine is timed in alternating rounds and the best
-// round counts (the least disturbed measurement of each).
+// machines are shared and noisy, so the engines are timed in alternating rounds and the
+// median step time counts (robust to the other processes' bursts).
 import type { Dataset } from '../../src/data/dataset.ts';
 import { PAPER_OPTIMIZER, type BanditConfig, type BanditEstimator, type TrainingEngine } from '../../src/engine/types.ts';
 import { updateFlops } from './flops.ts';
@@ -70,17 +70,27 @@ export function peerStepper(config: BanditConfig, data: Dataset): Stepper {
   };
 }
 
-/** ms per step: steps until `budgetMs` has passed (at least one). */
-async function timeSteps(s: Stepper, budgetMs: number): Promise<number> {
+/** Durations (ms) of the steps taken until `budgetMs` has passed (at least one). */
+async function timeSteps(s: Stepper, budgetMs: number): Promise<number[]> {
   await s.finish();
   const start = performance.now();
-  let n = 0;
+  const out: number[] = [];
+  let last = start;
   do {
     await s.step();
-    n += 1;
-  } while (performance.now() - start < budgetMs);
+    const t = performance.now();
+    out.push(t - last);
+    last = t;
+  } while (last - start < budgetMs);
   await s.finish();
-  return (performance.now() - start) / n;
+  out[out.length - 1] += performance.now() - last;
+  return out;
+}
+
+export function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 export interface CompareOptions {
@@ -97,7 +107,7 @@ export interface CompareOptions {
 /** Times every contender on every configuration; our rows get the ratio against the peer. */
 export async function compare(contenders: Contender[], opts: CompareOptions): Promise<ComparisonRow[]> {
   const rows: ComparisonRow[] = [];
-  const rounds = opts.rounds ?? 2;
+  const rounds = opts.rounds ?? 3;
   for (const hidden of opts.hiddens) {
     for (const estimator of opts.estimators) {
       for (const runs of opts.runs) {
@@ -105,7 +115,7 @@ export async function compare(contenders: Contender[], opts: CompareOptions): Pr
         const live = [];
         for (const c of contenders) {
           const made = await c.create(config);
-          if (made) live.push({ c, s: made, best: Infinity });
+          if (made) live.push({ c, s: made, times: [] as number[], best: 0 });
         }
         for (const l of live) {
           // warm-up: allocation, pipeline compilation, first touch
@@ -113,9 +123,12 @@ export async function compare(contenders: Contender[], opts: CompareOptions): Pr
           await l.s.finish();
         }
         for (let r = 0; r < rounds; r++) {
-          for (const l of live) l.best = Math.min(l.best, await timeSteps(l.s, (opts.seconds * 1000) / rounds));
+          for (const l of live) l.times.push(...(await timeSteps(l.s, (opts.seconds * 1000) / rounds)));
         }
-        for (const l of live) l.s.dispose();
+        for (const l of live) {
+          l.s.dispose();
+          l.best = median(l.times);
+        }
         const sizes = [784, ...Array.from({ length: hidden }, () => 200), 10];
         const flops = updateFlops(sizes, 50, estimator.startsWith('hnca')).total;
         const peerMs = live.find((l) => l.c.isPeer)?.best;

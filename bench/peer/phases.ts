@@ -1,6 +1,7 @@
 // Where an update's time goes: forward, HNCA messages, gradients (signals and products), Adam,
 // timed phase by phase for our CPU engine's BanditRun and for the tfjs peer (wasm backend:
 // its kernels run synchronously, so wall-clock time between calls is the work of a phase).
+// Both forward phases include drawing the hidden uniforms; neither includes binarization.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { allocSparseRows, binarizeRows, MinibatchStream, trainBinarizeKey } from '../../src/data/minibatch.ts';
@@ -11,9 +12,11 @@ import { forwardBatch, forwardKeys } from '../../src/models/bandit/forward.ts';
 import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from '../../src/models/bandit/gradients.ts';
 import { banditShape, initBanditParameters } from '../../src/models/bandit/parameters.ts';
 import { Stream } from '../../src/rng/streams.ts';
+import { median } from './compare.ts';
 import { peerBatch, peerInit } from './peerBatch.ts';
-import { TfjsBanditPeer, type PeerBatch } from './tfjsBandit.ts';
+import { TfjsBanditPeer } from './tfjsBandit.ts';
 
+/** Median ms per update of each phase (robust to the other processes on a shared machine). */
 export interface PhaseTimes {
   forward: number;
   messages: number;
@@ -23,17 +26,32 @@ export interface PhaseTimes {
   updates: number;
 }
 
+class PhaseSamples {
+  readonly forward: number[] = [];
+  readonly messages: number[] = [];
+  readonly gradients: number[] = [];
+  readonly adam: number[] = [];
+  add(t0: number, t1: number, t2: number, t3: number, t4: number): void {
+    this.forward.push(t1 - t0);
+    this.messages.push(t2 - t1);
+    this.gradients.push(t3 - t2);
+    this.adam.push(t4 - t3);
+  }
+  medians(): PhaseTimes {
+    return { forward: median(this.forward), messages: median(this.messages), gradients: median(this.gradients), adam: median(this.adam), updates: this.forward.length };
+  }
+}
+
 const now = () => performance.now();
 
-function batches(data: Dataset, sizes: number[], count: number): { rows: ReturnType<typeof allocSparseRows>; labels: Uint8Array; peer: PeerBatch; step: number }[] {
+function batches(data: Dataset, sizes: number[], count: number): { rows: ReturnType<typeof allocSparseRows>; labels: Uint8Array; step: number }[] {
   const stream = new MinibatchStream(0, data.train.count);
   return Array.from({ length: count }, (_, step) => {
     const rows = allocSparseRows(50, data.pixels);
     const { indices, epoch } = stream.next(50);
     binarizeRows(data.train, data.pixels, indices, trainBinarizeKey(0, epoch), rows);
     const labels = Uint8Array.from(indices, (i) => data.train.labels[i]);
-    const keys = forwardKeys(0, step, Stream.hiddenBase, Stream.action, sizes.length - 2);
-    return { rows, labels, peer: peerBatch(rows, labels, keys, sizes), step };
+    return { rows, labels, step };
   });
 }
 
@@ -47,7 +65,7 @@ export function ourPhases(data: Dataset, hidden: number, estimator: BanditEstima
   const second = new Float64Array(params.layerCount);
   const sumSquares = new Float64Array(params.tensors.length);
   const pool = batches(data, sizes, 16);
-  const t: PhaseTimes = { forward: 0, messages: 0, gradients: 0, adam: 0, updates: 0 };
+  const t = new PhaseSamples();
   const start = now();
   for (let i = 0; now() - start < seconds * 1000 || i < 4; i++) {
     const { rows, labels, step } = pool[i % pool.length];
@@ -67,14 +85,9 @@ export function ourPhases(data: Dataset, hidden: number, estimator: BanditEstima
     const t3 = now();
     ascentStep(params.tensors, PAPER_OPTIMIZER, i + 1, sumSquares);
     const t4 = now();
-    if (i < 2) continue; // warm-up
-    t.forward += t1 - t0;
-    t.messages += t2 - t1;
-    t.gradients += t3 - t2;
-    t.adam += t4 - t3;
-    t.updates += 1;
+    if (i >= 2) t.add(t0, t1, t2, t3, t4); // after warm-up
   }
-  return t;
+  return t.medians();
 }
 
 /** The same phases of the tfjs peer on the active backend (wasm: synchronous kernels). */
@@ -84,11 +97,13 @@ export function peerPhases(data: Dataset, hidden: number, estimator: BanditEstim
   const optimizer = tf.train.adam(PAPER_OPTIMIZER.lr, PAPER_OPTIMIZER.beta1, PAPER_OPTIMIZER.beta2, PAPER_OPTIMIZER.eps);
   const vars = peer.weights.flatMap((w, k) => [w, peer.biases[k]]);
   const pool = batches(data, sizes, 16);
-  const t: PhaseTimes = { forward: 0, messages: 0, gradients: 0, adam: 0, updates: 0 };
+  const t = new PhaseSamples();
   const start = now();
   for (let i = 0; now() - start < seconds * 1000 || i < 4; i++) {
-    const batch = pool[i % pool.length].peer;
+    const { rows, labels, step } = pool[i % pool.length];
     const t0 = now();
+    // drawing the uniforms counts as forward work, as it does in our sampleLayer
+    const batch = peerBatch(rows, labels, forwardKeys(0, step, Stream.hiddenBase, Stream.action, hidden), sizes);
     const f = tf.tidy(() => peer.forward(batch));
     f.reward.dataSync();
     const t1 = now();
@@ -102,14 +117,9 @@ export function peerPhases(data: Dataset, hidden: number, estimator: BanditEstim
     vars[0].dataSync();
     const t4 = now();
     tf.dispose([f, credit ?? [], grads]);
-    if (i < 2) continue;
-    t.forward += t1 - t0;
-    t.messages += t2 - t1;
-    t.gradients += t3 - t2;
-    t.adam += t4 - t3;
-    t.updates += 1;
+    if (i >= 2) t.add(t0, t1, t2, t3, t4);
   }
   optimizer.dispose();
   peer.dispose();
-  return t;
+  return t.medians();
 }

@@ -50,9 +50,8 @@ export function phaseTable(rows: PhaseRow[]): string[][] {
   const header = ['engine', 'hidden', 'estimator', 'forward ms', 'messages ms', 'gradients ms', 'Adam ms', 'total ms', 'backward ÷ forward'];
   const body = rows.map((r) => {
     const t = r.times;
-    const n = Math.max(1, t.updates);
-    const total = (t.forward + t.messages + t.gradients + t.adam) / n;
-    return [r.engine, String(r.hidden), r.estimator, f(t.forward / n), f(t.messages / n), f(t.gradients / n), f(t.adam / n), f(total), f((t.messages + t.gradients) / t.forward)];
+    const total = t.forward + t.messages + t.gradients + t.adam;
+    return [r.engine, String(r.hidden), r.estimator, f(t.forward), f(t.messages), f(t.gradients), f(t.adam), f(total), f((t.messages + t.gradients) / t.forward)];
   });
   return [header, ...body];
 }
@@ -78,7 +77,7 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
     `- date: ${report.date}`,
     `- machine: ${report.machine}; node ${report.node}; load average at start ${report.load}`,
     `- WebGPU adapter: ${report.adapter}`,
-    `- ${report.secondsPerRow} s per engine per configuration, best of alternating rounds`,
+    `- ${report.secondsPerRow} s per engine per configuration in 3 alternating rounds; the median step time counts`,
     '',
     '## Our engines vs TensorFlow.js (same update, same batch, same samples)',
     '',
@@ -88,7 +87,7 @@ export function writeReport(report: BenchReport, markdownPath: string, jsonPath:
     '',
     markdownTable(comparisonTable(report.comparison)),
     '',
-    '## Cost structure: where an update goes (ms per update, 1 run, batch 50, width 200)',
+    '## Cost structure: where an update goes (median ms per update, 1 run, batch 50, width 200)',
     '',
     'backward ÷ forward = (messages + gradients) ÷ forward.',
     '',
