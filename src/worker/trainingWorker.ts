@@ -13,7 +13,7 @@ import { TrainingSession } from './trainingSession.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const SNAPSHOT_MS = 250;
+const SNAPSHOT_MS = 300;
 const SHOWN_TEST_IMAGES = 60;
 const INSPECT_SEED = 12345;
 const WEIGHT_UNITS = 8;

@@ -31,7 +31,7 @@ describe('CPU engine fallback', () => {
     await page.click('[data-testid="play"]');
     const accuracy = await pollUntil(() => readNumber(page, 'latest-test-hnca'), (a) => a > 0.5, 60_000);
     expect(accuracy).toBeGreaterThan(0.5);
-    await screenshot(page, '05-cpu-fallback');
+    await screenshot(page, '06-cpu-fallback');
     expect(browser.errors).toEqual([]);
     await page.close();
   });

@@ -1,6 +1,6 @@
 // The playground in Debian's Chromium (WebGPU on SwiftShader): loading, engine header,
 // training, transport controls, URL state, long tasks. Screenshots go to test-artifacts/.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,10 @@ describe('playground in Chromium with WebGPU enabled', () => {
     if (gpuEngineInTree) expect(header).toMatch(/WebGPU engine — .*SwiftShader/i);
     else expect(header).toMatch(/CPU engine — WebGPU unavailable: the WebGPU engine is not part of this build/);
     await page.waitForSelector('[data-testid="chart-accuracy"]');
+    await page.fill('[data-testid="step-n-count"]', '3');
+    await page.click('[data-testid="step-n"]');
+    expect(await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 3, 60_000)).toBe(3);
+    await page.waitForSelector('[data-testid="actions-hnca"]', { timeout: 30_000 });
     await screenshot(page, '01-mnist-loaded');
     expect(browser.errors).toEqual([]);
     await page.close();
@@ -50,6 +54,53 @@ describe('playground in Chromium with WebGPU enabled', () => {
     expect(accuracies[1]).toBeGreaterThan(0.5);
     await page.waitForTimeout(1500); // one more chart redraw
     await screenshot(page, '02-patterns-trained');
+    expect(browser.errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('inside the network, evaluation, drawing and export', () => {
+  it('shows unit grids with hover details, evaluates, answers a drawing and exports', async () => {
+    const page = await open(`${PATTERNS}&hidden=2`);
+    await waitForEngine(page);
+    await page.fill('[data-testid="step-n-count"]', '250');
+    await page.click('[data-testid="step-n"]');
+    await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 250, 60_000);
+    await page.click('[data-testid="inspect-refresh"]');
+    await page.waitForSelector('[data-testid="actions-reinforce"]');
+    expect(await page.$$('[data-testid="probability-grid"]')).toHaveLength(4); // 2 layers × 2 estimators
+    const grid = await page.$('[data-testid="probability-grid"]');
+    await grid?.scrollIntoViewIfNeeded();
+    const box = await grid?.boundingBox();
+    if (!box) throw new Error('no probability grid');
+    await page.mouse.move(box.x + 3, box.y + 3);
+    expect(await page.textContent('[data-testid="unit-details"]')).toMatch(/hidden layer 1, unit 0.*firing probability p = 0\.\d{4}.*HNCA credit ρ\(1\) − ρ\(0\) = -?\d/s);
+
+    await page.click('[data-testid="evaluate"]');
+    await page.waitForSelector('[data-testid="confusion-matrix"]');
+    expect(Number(await page.textContent('[data-testid="eval-accuracy-hnca"]'))).toBeGreaterThan(0.5);
+    expect(await page.$$('[data-testid="confusion-matrix"] tbody tr')).toHaveLength(4);
+    expect(await page.$$('[data-testid="digit-verdicts"] .verdict')).toHaveLength(60);
+
+    const canvas = await page.$('[data-testid="draw-canvas"]');
+    await canvas?.scrollIntoViewIfNeeded();
+    const area = await canvas?.boundingBox();
+    if (!area) throw new Error('no drawing canvas');
+    await page.mouse.move(area.x + 20, area.y + area.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width - 20, area.y + area.height / 2, { steps: 8 });
+    await page.mouse.up();
+    expect(await (await page.waitForSelector('[data-testid="draw-digit"] [data-testid="answer-hnca"]')).textContent()).toMatch(/^[0-3]$/);
+    await screenshot(page, '05-inside-evaluation-drawing');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
+    const csvText = readFileSync((await csv.path()) ?? '', 'utf8');
+    expect(csvText.split('\n')[0]).toBe('update,epoch,estimator,seed,train_accuracy,test_accuracy,log_mean_grad_variance,log_var_layer1,log_var_layer2,log_var_output');
+    expect(csvText.split('\n').length).toBeGreaterThan(10);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-svg-accuracy"]')]);
+    expect(readFileSync((await svg.path()) ?? '', 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-variance"]')]);
+    expect(readFileSync((await png.path()) ?? '').subarray(1, 4).toString()).toBe('PNG');
     expect(browser.errors).toEqual([]);
     await page.close();
   });
@@ -103,13 +154,15 @@ describe('transport controls', () => {
       await page.fill('[data-testid="step-n-count"]', '24');
       await page.click('[data-testid="step-n"]');
       await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 24, 20_000);
-      return pollUntil(async () => (await page.textContent('[data-testid="latest-train-hnca"]')) ?? '', (t) => t !== '—', 5_000);
+      // the table shows the point recorded at update 24 (patterns: a point every 6 updates)
+      await page.waitForSelector('[data-testid="latest-values"][data-update="24"]', { timeout: 10_000 });
+      return (await page.textContent('[data-testid="latest-train-hnca"]')) ?? '';
     };
     const first = await trainAfter24();
     await page.click('[data-testid="reset-same"]');
     await waitForEngine(page);
     await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 0, 10_000);
-    await pollUntil(async () => (await page.textContent('[data-testid="latest-train-hnca"]')) ?? '', (t) => t === '—', 5_000);
+    await page.waitForSelector('[data-testid="latest-values"][data-update="0"]', { timeout: 10_000 });
     const second = await trainAfter24();
     expect(first).not.toBe('—');
     expect(second).toBe(first);
@@ -169,7 +222,10 @@ describe('configuration in the URL', () => {
 });
 
 describe('main thread while training', () => {
-  it('has no long tasks (over 50 ms) while four runs train and the charts redraw', async () => {
+  // The CPU engine: on this machine WebGPU is SwiftShader, whose GPU process takes every core and
+  // starves the page; with the CPU engine the worker takes one core, as a real GPU would take none.
+  // retried: a load spike from other processes stretches even the browser's own layerize/paint/GC past 50 ms
+  it('has no long tasks (over 50 ms) while eight runs train and the charts redraw', { retry: 2 }, async () => {
     const page = await browser.newPage();
     await page.addInitScript(() => {
       const w = window as unknown as { longTasks: { start: number; duration: number }[] };
@@ -178,7 +234,7 @@ describe('main thread while training', () => {
         for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
-    await page.goto(`${served.url}${PATTERNS}&seeds=2&est=hnca,hnca-baseline,reinforce,reinforce-baseline&engine=cpu&epochs=200`);
+    await page.goto(`${served.url}${PATTERNS}&seeds=2&est=hnca,hnca-baseline,reinforce,reinforce-baseline&engine=cpu&epochs=200&speed=3`);
     await waitForEngine(page);
     await page.waitForTimeout(1500);
     const start = await page.evaluate(() => performance.now());

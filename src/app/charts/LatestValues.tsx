@@ -11,7 +11,7 @@ import type { MetricPoint } from '../../worker/protocol.ts';
 function LatestValuesView({ points, runs, estimators }: { points: MetricPoint[]; runs: readonly RunSpec[]; estimators: BanditEstimator[] }) {
   const rows = useMemo(() => latestValues(points, runs, estimators), [points, runs, estimators]);
   return (
-    <table className="latest" data-testid="latest-values">
+    <table className="latest" data-testid="latest-values" data-update={points.at(-1)?.update ?? 0}>
       <thead>
         <tr>
           <th>estimator</th>

@@ -8,7 +8,7 @@ import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { failureMarkers, type ChartContext } from './ChartsPanel.tsx';
 import { MetricChart, type ChartLineStyle, type HorizontalMarker } from './MetricChart.tsx';
 
-const MAX_ROWS = 200;
+const MAX_ROWS = 150;
 const ACCURACY_LINES: ChartLineStyle[] = [
   { name: 'train', label: 'train (online)' },
   { name: 'test', label: 'test', dash: '6 4' },
