@@ -35,40 +35,15 @@ import { GpuResources } from './gpuResources.ts';
 import { createKernels, type KernelSet } from './kernels.ts';
 import { MetricsReader, type MetricsWindow } from './metricsReader.ts';
 import { normalizeSources } from './shaderModules.ts';
+import { SLOT_BYTES, STEP_SLOTS, trainingStepValues, UpdateEncoder, type StepValues } from './updateEncoding.ts';
 import { traceFromParameters } from './inspect.ts';
 
 /** elements of the reduced dimension staged per workgroup barrier in the tiled kernels */
 const TILE_DEPTH = 64;
-/** uniform slots (one per update or evaluation chunk) per submission */
-const STEP_SLOTS = 128;
-const SLOT_BYTES = 256;
 /** examples per evaluation chunk (the activation capacity is at least this) */
 const EVAL_CHUNK = 256;
 /** flush the metric window every this many updates (f32 sums stay exact enough) */
 const FLUSH_EVERY = 50;
-
-interface StepValues {
-  batch: number;
-  keyStep: number;
-  hiddenStream: number;
-  actionStream: number;
-  exampleOffset: number;
-  gather: number;
-  cursor: number;
-  permStride: number;
-  binarizeStep: number;
-  binarizeStream: number;
-  optimizer: number;
-  update: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  c1: number;
-  c2: number;
-  oneMinusBeta1: number;
-  oneMinusBeta2: number;
-}
 
 export interface GpuEngineOptions {
   /** flush the metric window every this many updates (default 50) */
@@ -93,6 +68,7 @@ export class GpuBanditEngine implements TrainingEngine {
   private evaluations = 0;
   private readonly res: GpuResources;
   private readonly kernels: KernelSet;
+  private readonly encoder: UpdateEncoder;
   private readonly dims: BanditDims;
   private readonly tile: number;
   private readonly streams: MinibatchStream[];
@@ -154,6 +130,7 @@ export class GpuBanditEngine implements TrainingEngine {
     this.res = new GpuResources(device);
     try {
       this.kernels = createKernels(device, normalizeSources(shaders), this.tile, TILE_DEPTH);
+      this.encoder = new UpdateEncoder(device, this.kernels, this.dims, this.tile, this.runs.some((r) => r.estimator.startsWith('hnca')));
       const stepKernel = this.kernels.adam_ascent;
       this.stepView = makeStructuredView(stepKernel.defs.uniforms.step);
       if (this.stepView.arrayBuffer.byteLength > SLOT_BYTES) throw new EngineError('WebGPU engine: StepParams exceeds a 256-byte slot', 'internal');
@@ -257,10 +234,10 @@ export class GpuBanditEngine implements TrainingEngine {
   }
 
   private makeBindGroups(): BanditBindGroups {
-    return createBindGroups(this.device, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, {
+    return (this.encoder.bindGroups = createBindGroups(this.device, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, {
       buffer: this.stepUniform,
       size: this.stepView.arrayBuffer.byteLength,
-    });
+    }));
   }
 
   private check(): void {
@@ -293,78 +270,6 @@ export class GpuBanditEngine implements TrainingEngine {
     }
   }
 
-  private dispatch(pass: GPUComputePassEncoder, kernel: keyof KernelSet, group: GPUBindGroup, slot: number, x: number, y: number, z: number): void {
-    pass.setPipeline(this.kernels[kernel].pipeline);
-    pass.setBindGroup(0, group, [slot * SLOT_BYTES]);
-    pass.dispatchWorkgroups(Math.max(1, x), Math.max(1, y), Math.max(1, z));
-  }
-
-  /** The stochastic forward pass of `batch` examples (training or evaluation). */
-  private encodeForward(pass: GPUComputePassEncoder, slot: number, batch: number, binarize: GPUBindGroup): void {
-    const { sizes, groups, runs } = this.dims;
-    const T = this.tile;
-    const hidden = sizes.length - 2;
-    const g = this.groups;
-    this.dispatch(pass, 'binarize_minibatch', binarize, slot, Math.ceil(sizes[0] / 64), batch, groups);
-    for (let l = 0; l <= hidden; l++) {
-      this.dispatch(pass, 'affine_logits', g.affine[l], slot, Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs);
-      if (l < hidden) this.dispatch(pass, 'bernoulli_sample', g.sample[l], slot, Math.ceil((batch * sizes[l + 1]) / 64), 1, runs);
-    }
-    this.dispatch(pass, 'softmax_action_reward', g.softmax, slot, Math.ceil(batch / 64), 1, runs);
-  }
-
-  /** Credit, signals, gradients, variance, ascent step and counters of one update. */
-  private encodeBackward(pass: GPUComputePassEncoder, slot: number, batch: number): void {
-    const { sizes, runs, paramsPerRun } = this.dims;
-    const T = this.tile;
-    const hidden = sizes.length - 2;
-    const g = this.groups;
-    const anyHnca = this.runs.some((r) => r.estimator.startsWith('hnca'));
-    for (let l = 0; l < hidden; l++) {
-      if (anyHnca) {
-        if (l === hidden - 1) this.dispatch(pass, 'softmax_child_credit', g.credit[l], slot, Math.ceil((batch * sizes[l + 1]) / 64), 1, runs);
-        else this.dispatch(pass, 'bernoulli_children_credit', g.credit[l], slot, Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs);
-      }
-      this.dispatch(pass, 'learning_signals', g.signals[l], slot, Math.ceil((batch * sizes[l + 1]) / 64), 1, runs);
-    }
-    for (let k = 0; k <= hidden; k++) {
-      this.dispatch(pass, 'weight_gradient', g.gradient[k], slot, Math.ceil(sizes[k + 1] / T), Math.ceil((sizes[k] + 1) / T), runs);
-      this.dispatch(pass, 'gradient_variance', g.variance[k], slot, 1, 1, runs);
-    }
-    const groupsNeeded = Math.ceil((runs * paramsPerRun) / 64);
-    const maxX = this.device.limits.maxComputeWorkgroupsPerDimension;
-    const x = Math.min(groupsNeeded, maxX);
-    this.dispatch(pass, 'adam_ascent', g.adam, slot, x, Math.ceil(groupsNeeded / x), 1);
-    this.dispatch(pass, 'baseline_and_counters', g.counters, slot, runs, 1, 1);
-  }
-
-  private trainingValues(t: number, cursor: number, epoch: number): StepValues {
-    const c = this.config;
-    const steps = t + 1;
-    return {
-      batch: c.batch,
-      keyStep: t,
-      hiddenStream: Stream.hiddenBase,
-      actionStream: Stream.action,
-      exampleOffset: 0,
-      gather: 1,
-      cursor,
-      permStride: this.data.train.count,
-      binarizeStep: epoch,
-      binarizeStream: Stream.binarizeTrain,
-      optimizer: c.optimizer === 'sgd' ? 1 : 0,
-      update: t,
-      lr: c.lr,
-      beta1: c.beta1,
-      beta2: c.beta2,
-      eps: c.eps,
-      c1: 1 / (1 - Math.pow(c.beta1, steps)),
-      c2: 1 / (1 - Math.pow(c.beta2, steps)),
-      oneMinusBeta1: 1 - c.beta1,
-      oneMinusBeta2: 1 - c.beta2,
-    };
-  }
-
   /**
    * Encodes and submits n updates (in submissions of up to STEP_SLOTS, split at epoch
    * boundaries) and resolves when the GPU has done them, so callers' timings are honest.
@@ -389,15 +294,15 @@ export class GpuBanditEngine implements TrainingEngine {
           cursor = stream.cursor - batch;
           if (newEpoch) this.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
         }
-        values.push(this.trainingValues(this.updatesDone + values.length, cursor, epoch));
+        values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count));
         left -= 1;
       }
       this.writeSlots(values);
       const encoder = this.device.createCommandEncoder({ label: `updates ${this.updatesDone}..${this.updatesDone + values.length - 1}` });
       const pass = encoder.beginComputePass({ label: 'bandit updates' });
       values.forEach((_, slot) => {
-        this.encodeForward(pass, slot, batch, this.groups.binarizeTrain);
-        this.encodeBackward(pass, slot, batch);
+        this.encoder.forward(pass, slot, batch, this.groups.binarizeTrain);
+        this.encoder.backward(pass, slot, batch);
       });
       pass.end();
       this.updatesDone += values.length;
@@ -452,7 +357,7 @@ export class GpuBanditEngine implements TrainingEngine {
     for (let first = 0; first < starts.length; first += STEP_SLOTS) {
       const part = starts.slice(first, first + STEP_SLOTS);
       const values = part.map((start) => ({
-        ...this.trainingValues(this.updatesDone, 0, 0),
+        ...trainingStepValues(this.config, this.updatesDone, 0, 0, test.count),
         batch: Math.min(chunk, test.count - start),
         keyStep: e,
         hiddenStream: Stream.evalHiddenBase,
@@ -466,7 +371,7 @@ export class GpuBanditEngine implements TrainingEngine {
       const encoder = this.device.createCommandEncoder({ label: `evaluation ${e}` });
       values.forEach((v, slot) => {
         const pass = encoder.beginComputePass({ label: `evaluation ${e} chunk ${v.exampleOffset}` });
-        this.encodeForward(pass, slot, v.batch, this.groups.binarizeTest);
+        this.encoder.forward(pass, slot, v.batch, this.groups.binarizeTest);
         pass.end();
         for (let r = 0; r < this.runs.length; r++) {
           encoder.copyBufferToBuffer(this.activations.actions, r * this.dims.capacity * 4, this.statics.evalActions, (r * test.count + v.exampleOffset) * 4, v.batch * 4);
