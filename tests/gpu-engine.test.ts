@@ -100,3 +100,14 @@ describe('WebGPU engine contract', () => {
     cpu.dispose();
   });
 });
+
+describe('WebGPU engine setup errors', () => {
+  it('a shader that does not compile fails the factory with EngineError, not the first update', async () => {
+    const broken = { ...SHADERS, 'learning_signals.wgsl': SHADERS['learning_signals.wgsl'].replace('signal * p * (1.0 - p)', 'signal * p * (1.0 - undefinedName)') };
+    const device = await freshDevice();
+    const error = await createGpuBanditEngine({ config: smallConfig(), data }, { device, shaders: broken }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).message).toMatch(/undefinedName/);
+    device.destroy();
+  });
+});

@@ -89,6 +89,8 @@ export class GpuBanditEngine implements TrainingEngine {
   private sinceFlush = 0;
   private broken: EngineError | null = null;
   private disposed = false;
+  /** the error scopes around the setup (see ready()) */
+  private readonly setupErrors: Promise<(GPUError | null)[]>;
 
   constructor(
     readonly device: GPUDevice,
@@ -128,6 +130,10 @@ export class GpuBanditEngine implements TrainingEngine {
     this.checkBufferSizes(data);
 
     this.res = new GpuResources(device);
+    // shader compilation, pipelines, buffers and bind groups: errors are collected here and
+    // reported by ready() (the factory awaits it), not left to surface at the first update
+    device.pushErrorScope('validation');
+    device.pushErrorScope('out-of-memory');
     try {
       this.kernels = createKernels(device, normalizeSources(shaders), this.tile, TILE_DEPTH);
       this.encoder = new UpdateEncoder(device, this.kernels, this.dims, this.tile, this.runs.some((r) => r.estimator.startsWith('hnca')));
@@ -173,7 +179,10 @@ export class GpuBanditEngine implements TrainingEngine {
         this.runs.length * this.runStateSize,
         (w) => this.accumulate(w),
       );
+      this.setupErrors = Promise.all([device.popErrorScope(), device.popErrorScope()]);
     } catch (error) {
+      void device.popErrorScope();
+      void device.popErrorScope();
       this.res.dispose();
       throw error;
     }
@@ -195,6 +204,18 @@ export class GpuBanditEngine implements TrainingEngine {
       requireLimit(this.device, 'maxBufferSize', bytes, what);
       requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
     }
+  }
+
+
+  /** Resolves once the setup is validated; throws EngineError with the first GPU error otherwise. */
+  async ready(): Promise<void> {
+    const errors = await this.setupErrors;
+    const error = errors.find((e) => e !== null);
+    if (error) {
+      const kind = error instanceof GPUOutOfMemoryError ? 'limits' : 'internal';
+      throw new EngineError(`WebGPU engine setup failed: ${error.message}`, kind);
+    }
+    this.check();
   }
 
   get updatesPerEpoch(): number {

@@ -29,10 +29,14 @@ export async function createGpuBanditEngine(input: EngineFactoryInput, options: 
     throw new EngineError('WebGPU engine: no shader sources given (pass { shaders } from shaderSources.browser.ts or src/node/shaderSources.ts)', 'config');
   }
   const acquired = await acquireDevice(options);
+  let engine: GpuBanditEngine | undefined;
   try {
-    return new GpuBanditEngine(acquired.device, acquired.description, config, data, options.shaders, acquired.owned, { cpuAdapter: acquired.cpuAdapter, ...options });
+    engine = new GpuBanditEngine(acquired.device, acquired.description, config, data, options.shaders, acquired.owned, { cpuAdapter: acquired.cpuAdapter, ...options });
+    await engine.ready();
+    return engine;
   } catch (error) {
-    if (acquired.owned) acquired.device.destroy();
+    if (engine) engine.dispose();
+    else if (acquired.owned) acquired.device.destroy();
     throw error;
   }
 }
