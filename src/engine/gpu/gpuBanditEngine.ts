@@ -89,6 +89,11 @@ export class GpuBanditEngine implements TrainingEngine {
   private sinceFlush = 0;
   private broken: EngineError | null = null;
   private disposed = false;
+  /** GPU errors outside the error scopes break the engine (reported at the next call) */
+  private readonly onUncapturedError = (event: Event): void => {
+    if (this.disposed) return;
+    this.broken ??= new EngineError(`WebGPU error: ${(event as GPUUncapturedErrorEvent).error.message}`, 'internal');
+  };
   /** the error scopes around the setup (see ready()) */
   private readonly setupErrors: Promise<(GPUError | null)[]>;
 
@@ -110,10 +115,7 @@ export class GpuBanditEngine implements TrainingEngine {
     device.lost.then((info) => {
       if (!this.disposed) this.broken = new EngineError(`WebGPU device lost (${info.reason}): ${info.message || 'no message'}; recreate the engine or use the CPU engine`, 'device-lost');
     });
-    device.addEventListener('uncapturederror', (event) => {
-      const message = (event as GPUUncapturedErrorEvent).error.message;
-      this.broken ??= new EngineError(`WebGPU error: ${message}`, 'internal');
-    });
+    device.addEventListener('uncapturederror', this.onUncapturedError);
 
     const seeds = [...new Set(this.runs.map((r) => r.seed))];
     this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
@@ -140,7 +142,6 @@ export class GpuBanditEngine implements TrainingEngine {
       const stepKernel = this.kernels.adam_ascent;
       this.stepView = makeStructuredView(stepKernel.defs.uniforms.step);
       if (this.stepView.arrayBuffer.byteLength > SLOT_BYTES) throw new EngineError('WebGPU engine: StepParams exceeds a 256-byte slot', 'internal');
-      requireLimit(device, 'minUniformBufferOffsetAlignment', 1, 'uniform slots');
       if (device.limits.minUniformBufferOffsetAlignment > SLOT_BYTES) {
         throw new EngineError(`WebGPU engine: minUniformBufferOffsetAlignment ${device.limits.minUniformBufferOffsetAlignment} exceeds the ${SLOT_BYTES}-byte step slots`, 'limits');
       }
@@ -183,6 +184,7 @@ export class GpuBanditEngine implements TrainingEngine {
     } catch (error) {
       void device.popErrorScope();
       void device.popErrorScope();
+      device.removeEventListener('uncapturederror', this.onUncapturedError);
       this.res.dispose();
       throw error;
     }
@@ -205,7 +207,6 @@ export class GpuBanditEngine implements TrainingEngine {
       requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
     }
   }
-
 
   /** Resolves once the setup is validated; throws EngineError with the first GPU error otherwise. */
   async ready(): Promise<void> {
@@ -479,6 +480,7 @@ export class GpuBanditEngine implements TrainingEngine {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.device.removeEventListener('uncapturederror', this.onUncapturedError);
     this.res.dispose();
     if (this.ownsDevice) this.device.destroy();
   }
