@@ -6,6 +6,9 @@ import { mnistAssetPlugin } from './vite/mnistAssetPlugin.ts';
 export default defineConfig({
   plugins: [react(), mnistAssetPlugin()],
   worker: { format: 'es' },
+  // the worker imports webgpu-utils only when it builds the WebGPU engine: pre-bundle it so the
+  // dev server does not discover it late and reload the page
+  optimizeDeps: { include: ['webgpu-utils'] },
   // two pages: the playground (index.html) and the classroom view (learn.html)
   build: { rolldownOptions: { input: { main: 'index.html', learn: 'learn.html' } } },
   test: {

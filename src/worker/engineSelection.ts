@@ -2,6 +2,7 @@
 // the engine is part of the build, else the CPU engine, with the reason in words.
 import { createCpuEngine } from '../engine/cpu/index.ts';
 import type { EngineFactoryInput, TrainingEngine } from '../engine/types.ts';
+import type { EngineChoice } from '../app/model/config.ts';
 
 interface WebGpuEngineModule {
   createWebGpuEngine: (
@@ -33,33 +34,45 @@ function pickShaders(module: Record<string, unknown>): unknown {
   return values.length === 1 ? values[0] : module;
 }
 
-async function tryWebGpu(input: EngineFactoryInput): Promise<TrainingEngine | string> {
+/** A CPU implementation of WebGPU (SwiftShader, llvmpipe, WARP): slower than the CPU engine. */
+function softwareAdapterName(adapter: GPUAdapter): string | null {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0).join(' ');
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/i.test(name) ? name || 'fallback adapter' : null;
+}
+
+async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Promise<TrainingEngine | string> {
   const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-  if (!gpu) return 'this browser exposes no WebGPU (navigator.gpu is missing)';
+  if (!gpu) return 'WebGPU unavailable: this browser exposes no WebGPU (navigator.gpu is missing)';
   const engineLoader = Object.values(gpuEngineModules)[0];
   const shaderLoader = Object.values(gpuShaderModules)[0];
-  if (!engineLoader || !shaderLoader) return 'the WebGPU engine is not part of this build';
+  if (!engineLoader || !shaderLoader) return 'WebGPU unavailable: the WebGPU engine is not part of this build';
   let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter();
   } catch (error) {
-    return `requestAdapter() failed: ${messageOf(error)}`;
+    return `WebGPU unavailable: requestAdapter() failed: ${messageOf(error)}`;
   }
-  if (adapter === null) return 'no WebGPU adapter (requestAdapter() returned null)';
+  if (adapter === null) return 'WebGPU unavailable: no WebGPU adapter (requestAdapter() returned null)';
+  const software = softwareAdapterName(adapter);
+  if (software !== null && !allowSoftware) {
+    return `the WebGPU adapter (${software}) is a software renderer, slower than the CPU engine (engine=webgpu uses it anyway)`;
+  }
   try {
     const engineModule = (await engineLoader()) as Partial<WebGpuEngineModule>;
     const shaderModule = (await shaderLoader()) as Record<string, unknown>;
-    if (typeof engineModule.createWebGpuEngine !== 'function') return 'the WebGPU engine module has no createWebGpuEngine';
+    if (typeof engineModule.createWebGpuEngine !== 'function') return 'WebGPU unavailable: the WebGPU engine module has no createWebGpuEngine';
     return await engineModule.createWebGpuEngine(input, { gpu, shaders: pickShaders(shaderModule) });
   } catch (error) {
-    return `the WebGPU engine failed to start: ${messageOf(error)}`;
+    return `WebGPU unavailable: the WebGPU engine failed to start: ${messageOf(error)}`;
   }
 }
 
-export async function selectEngine(input: EngineFactoryInput, forceCpu: boolean): Promise<SelectedEngine> {
-  let reason = 'CPU engine requested (engine=cpu in the URL)';
-  if (!forceCpu) {
-    const result = await tryWebGpu(input);
+/** auto: WebGPU on a hardware adapter, else CPU; webgpu: WebGPU on any adapter; cpu: CPU. */
+export async function selectEngine(input: EngineFactoryInput, choice: EngineChoice): Promise<SelectedEngine> {
+  let reason = 'requested by engine=cpu in the URL';
+  if (choice !== 'cpu') {
+    const result = await tryWebGpu(input, choice === 'webgpu');
     if (typeof result !== 'string') return { engine: result, fallbackReason: null };
     reason = result;
   }

@@ -39,7 +39,7 @@ describe('CPU engine fallback', () => {
   it('engine=cpu in the URL forces the CPU engine', async () => {
     const page = await open('?task=patterns&engine=cpu');
     const header = await waitForEngine(page);
-    expect(header).toBe('CPU engine — WebGPU unavailable: CPU engine requested (engine=cpu in the URL)');
+    expect(header).toBe('CPU engine — requested by engine=cpu in the URL');
     await page.close();
   });
 });

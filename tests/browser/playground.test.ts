@@ -29,11 +29,19 @@ async function open(query: string): Promise<Page> {
 }
 
 describe('playground in Chromium with WebGPU enabled', () => {
-  it('loads MNIST without console errors and names the engine in the header', async () => {
-    const page = await open('');
+  it('by default runs the CPU engine on a software adapter and names the adapter', async () => {
+    const page = await open(PATTERNS);
+    const header = await waitForEngine(page);
+    if (gpuEngineInTree) expect(header).toMatch(/^CPU engine — the WebGPU adapter \(.*swiftshader.*\) is a software renderer, slower than the CPU engine/i);
+    else expect(header).toBe('CPU engine — WebGPU unavailable: the WebGPU engine is not part of this build');
+    await page.close();
+  });
+
+  it('loads MNIST with the WebGPU engine without console errors and names the adapter', async () => {
+    const page = await open('?engine=webgpu');
     const header = await waitForEngine(page, 90_000);
-    if (gpuEngineInTree) expect(header).toMatch(/WebGPU engine — .*SwiftShader/i);
-    else expect(header).toMatch(/CPU engine — WebGPU unavailable: the WebGPU engine is not part of this build/);
+    if (gpuEngineInTree) expect(header).toMatch(/^WebGPU engine — .*swiftshader/i);
+    else expect(header).toMatch(/^CPU engine — WebGPU unavailable: the WebGPU engine is not part of this build/);
     await page.waitForSelector('[data-testid="chart-accuracy"]');
     await page.fill('[data-testid="step-n-count"]', '3');
     await page.click('[data-testid="step-n"]');
@@ -44,8 +52,8 @@ describe('playground in Chromium with WebGPU enabled', () => {
     await page.close();
   });
 
-  it('trains the patterns task above chance', async () => {
-    const page = await open(`${PATTERNS}&seeds=2`);
+  it('trains the patterns task above chance with the WebGPU engine', async () => {
+    const page = await open(`${PATTERNS}&seeds=2&engine=webgpu`);
     await waitForEngine(page);
     await page.click('[data-testid="play"]');
     const read = async (): Promise<number[]> => [await readNumber(page, 'latest-test-hnca'), await readNumber(page, 'latest-test-reinforce')];
@@ -148,7 +156,7 @@ describe('transport controls', () => {
   });
 
   it('reset with the same seed reproduces the run exactly', async () => {
-    const page = await open(`${PATTERNS}&seed=5`);
+    const page = await open(`${PATTERNS}&seed=5&engine=webgpu`);
     await waitForEngine(page);
     const trainAfter24 = async (): Promise<string> => {
       await page.fill('[data-testid="step-n-count"]', '24');

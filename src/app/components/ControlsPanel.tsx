@@ -118,8 +118,9 @@ export function ControlsPanel() {
       {shown('engine') && (
         <Labelled label="Engine" tooltip={TOOLTIPS.engine}>
           {(id) => (
-            <select id={id} data-testid="control-engine" value={config.engine} onChange={(e) => controller.change({ engine: e.target.value === 'cpu' ? 'cpu' : 'auto' })}>
-              <option value="auto">auto (WebGPU if available)</option>
+            <select id={id} data-testid="control-engine" value={config.engine} onChange={(e) => controller.change({ engine: e.target.value === 'cpu' ? 'cpu' : e.target.value === 'webgpu' ? 'webgpu' : 'auto' })}>
+              <option value="auto">auto</option>
+              <option value="webgpu">WebGPU</option>
               <option value="cpu">CPU</option>
             </select>
           )}

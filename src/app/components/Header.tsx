@@ -6,7 +6,7 @@ export function Header() {
   const { engine, loading, error } = usePlayground(useShallow((s) => ({ engine: s.engine, loading: s.loading, error: s.error })));
   let text: string;
   if (engine) {
-    text = engine.info.backend === 'webgpu' ? `WebGPU engine — ${engine.info.description}` : `CPU engine — WebGPU unavailable: ${engine.fallbackReason ?? 'unknown reason'}`;
+    text = engine.info.backend === 'webgpu' ? `WebGPU engine — ${engine.info.description}` : `CPU engine — ${engine.fallbackReason ?? 'reason unknown'}`;
   } else if (loading) {
     const percent = loading.total > 0 ? ` ${Math.round((100 * loading.loaded) / loading.total)}%` : ` ${(loading.loaded / 1e6).toFixed(1)} MB`;
     text = `Loading ${loading.what}…${percent}`;

@@ -16,7 +16,8 @@ export const TOOLTIPS = {
   epochs: 'Training stops after this many passes over the training set (one epoch = training images / batch updates).',
   test: 'Test images used for the live test-accuracy curve (the first N of the test set). Test accuracy = mean reward of a stochastic forward pass. Changing it resets.',
   speed: 'Cap on updates per second, to watch single updates in class; "max" trains as fast as the engine goes. Applies mid-run.',
-  engine: 'auto: the WebGPU engine when the browser has an adapter, else the CPU engine (TypeScript, in the worker). CPU: force the CPU engine. Changing it resets.',
+  engine:
+    'auto: the WebGPU engine on a hardware GPU adapter, else the CPU engine (TypeScript, in the worker; faster than a software WebGPU adapter such as SwiftShader). WebGPU: use any WebGPU adapter. CPU: the CPU engine. Changing it resets.',
 } as const;
 
 export const ESTIMATOR_TOOLTIPS: Record<BanditEstimator, string> = {

@@ -5,7 +5,7 @@ import { BANDIT_ESTIMATORS, type BanditEstimator, type HiddenValues, type Optimi
 export const TASKS = ['mnist', 'patterns'] as const;
 export type TaskName = (typeof TASKS)[number];
 
-export const ENGINE_CHOICES = ['auto', 'cpu'] as const;
+export const ENGINE_CHOICES = ['auto', 'webgpu', 'cpu'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 /** Names of the controls a classroom link may hide (URL `hide=`). */

@@ -107,7 +107,7 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
   const engine = params.get('engine');
   if (engine !== null) {
     const parsed = parseChoice(engine, ENGINE_CHOICES);
-    if (parsed === null) ignore('engine', engine, 'auto or cpu', config.engine);
+    if (parsed === null) ignore('engine', engine, 'auto, webgpu or cpu', config.engine);
     else config.engine = parsed;
   }
   const hide = params.get('hide');
