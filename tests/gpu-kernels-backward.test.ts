@@ -248,3 +248,64 @@ describe.each(['pm1', '01'] as const)('WGSL backward kernels vs the CPU engine (
     }
   });
 });
+
+describe('baseline_and_counters kernel', () => {
+  it('adds the reward sum, the §4 variance means and the counts to the window, updates bbar, flags non-finite runs', async () => {
+    const rnd = new TestRandom(12);
+    const layers = 3;
+    const layerSizes = Float32Array.from([(PIXELS + 1) * WIDTH, (WIDTH + 1) * CHILDREN, (CHILDREN + 1) * ACTIONS, PER_RUN]);
+    const rewards = new Float32Array(R * CAP * 2);
+    for (let r = 0; r < R; r++) for (let b = 0; b < B; b++) rewards[2 * (r * CAP + b)] = rnd.bit();
+    const variance = Float32Array.from({ length: R * layers }, () => rnd.range(0.1, 5));
+    const metrics = Float32Array.from({ length: R * 7 }, () => rnd.range(0, 10));
+    // three runs: a finite baseline run, a finite plain run whose variance is NaN (it fails now), a failed run
+    const states = [
+      { ...runStates[1], baseline: 0.25 },
+      { ...runStates[0], finite: 1 },
+      { ...runStates[0], finite: 0, failedUpdate: 3 },
+    ];
+    const runs3 = states.length;
+    const rewards3 = new Float32Array(runs3 * CAP * 2);
+    rewards3.set(rewards);
+    const variance3 = new Float32Array(runs3 * layers);
+    variance3.set(variance);
+    variance3[layers + 1] = Number.NaN;
+    const metrics3 = new Float32Array(runs3 * 7);
+    metrics3.set(metrics);
+    const out = await runKernel({
+      kernel: 'baseline_and_counters',
+      layer: { ...layerParams(0), runs: runs3 },
+      step: { batch: B, update: 41 },
+      runs: states,
+      inputs: { rewards: rewards3, variance: variance3, layerSizes, metrics: metrics3 },
+      outputs: { metrics: runs3 * 7, runs: runs3 * 8 },
+      grid: [runs3, 1, 1],
+    });
+    const m = f32(out.metrics);
+    const words = new Uint32Array(out.runs);
+    const floats = f32(out.runs);
+    // run 0: everything added, baseline moved
+    const rewardSum = Array.from({ length: B }, (_, b) => rewards3[2 * b]).reduce((a, v) => a + v, 0);
+    const expected = Array.from(metrics3.subarray(0, 7));
+    expected[0] += 1;
+    expected[1] += B;
+    expected[2] += rewardSum;
+    let total = 0;
+    for (let k = 0; k < layers; k++) {
+      total += variance3[k];
+      expected[4 + k] += variance3[k] / layerSizes[k];
+    }
+    expected[3] += total / layerSizes[layers];
+    expect(maxRelativeError(m.subarray(0, 7), expected).worst).toBeLessThan(1e-6);
+    expect(Math.abs(floats[6] - (0.99 * 0.25 + 0.01 * (rewardSum / B)))).toBeLessThan(1e-7);
+    expect(words[4]).toBe(1);
+    // run 1: non-finite variance: flagged at update 42 (1-based), no baseline (plain run)
+    expect(words[8 + 4]).toBe(0);
+    expect(words[8 + 5]).toBe(42);
+    expect(floats[8 + 6]).toBe(0);
+    // run 2: already failed: nothing changes
+    expect(Array.from(m.subarray(14, 21))).toEqual(Array.from(metrics3.subarray(14, 21)));
+    expect(words[16 + 5]).toBe(3);
+  });
+});
+
