@@ -2,6 +2,7 @@
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
 import type { BanditParameters } from './parameters.ts';
+import { sumSelectedRows } from './rowSums.ts';
 import type { BanditScratch } from './scratch.ts';
 
 export const PROB_MIN = 1e-5;
@@ -49,15 +50,12 @@ export function forwardKeys(seed: number, step: number, hiddenStreamBase: number
 }
 
 /** Logits of layer 0 from sparse binary pixels: u = b + Σ_{on pixels j} W[j,:]. */
-function sparseInputLogits(w: Float32Array, bias: Float32Array, input: SparseBinaryRows, width: number, out: Float64Array): void {
+function sparseInputLogits(w: Float32Array, bias: Float32Array, input: SparseBinaryRows, width: number, out: Float64Array, selected: Int32Array): void {
   const { onStart, onIndex } = input;
   for (let b = 0; b < input.count; b++) {
-    const base = b * width;
-    for (let i = 0; i < width; i++) out[base + i] = bias[i];
-    for (let k = onStart[b]; k < onStart[b + 1]; k++) {
-      const row = onIndex[k] * width;
-      for (let i = 0; i < width; i++) out[base + i] += w[row + i];
-    }
+    let n = 0;
+    for (let k = onStart[b]; k < onStart[b + 1]; k++) selected[n++] = onIndex[k] * width;
+    sumSelectedRows(w, selected, 0, n, width, out, b * width, 1, bias);
   }
 }
 
@@ -76,6 +74,7 @@ export function hiddenInputLogits(
   batch: number,
   out: Float64Array,
   base: Float64Array,
+  selected: Int32Array,
 ): void {
   for (let i = 0; i < width; i++) base[i] = bias[i];
   if (centered) {
@@ -86,15 +85,10 @@ export function hiddenInputLogits(
   }
   const scale = centered ? 2 : 1;
   for (let b = 0; b < batch; b++) {
-    const o = b * width;
-    for (let i = 0; i < width; i++) out[o + i] = 0;
     const sBase = b * inWidth;
-    for (let j = 0; j < inWidth; j++) {
-      if (sample[sBase + j] !== 1) continue;
-      const row = j * width;
-      for (let i = 0; i < width; i++) out[o + i] += w[row + i];
-    }
-    for (let i = 0; i < width; i++) out[o + i] = base[i] + scale * out[o + i];
+    let n = 0;
+    for (let j = 0; j < inWidth; j++) if (sample[sBase + j] === 1) selected[n++] = j * width;
+    sumSelectedRows(w, selected, 0, n, width, out, b * width, scale, base);
   }
 }
 
@@ -124,8 +118,8 @@ export function forwardBatch(params: BanditParameters, input: SparseBinaryRows, 
     const width = sizes[l + 1];
     const w = params.weights[l].value;
     const bias = params.biases[l].value;
-    if (l === 0) sparseInputLogits(w, bias, input, width, s.logit[0]);
-    else hiddenInputLogits(w, bias, s.sample[l - 1], sizes[l], width, centered, batch, s.logit[l], s.baseLogit);
+    if (l === 0) sparseInputLogits(w, bias, input, width, s.logit[0], s.selected);
+    else hiddenInputLogits(w, bias, s.sample[l - 1], sizes[l], width, centered, batch, s.logit[l], s.baseLogit, s.selected);
     sampleLayer(s.logit[l], s.prob[l], s.sample[l], batch, width, l, source);
   }
   const actions = sizes[sizes.length - 1];
@@ -139,6 +133,7 @@ export function forwardBatch(params: BanditParameters, input: SparseBinaryRows, 
     batch,
     s.outLogit,
     s.baseLogit,
+    s.selected,
   );
   for (let b = 0; b < batch; b++) {
     const base = b * actions;

@@ -3,25 +3,13 @@
 // The second half, Σ gbar², comes from the optimizer's pass over the gradients.
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import type { BanditParameters } from './parameters.ts';
+import { sumSelectedRows } from './rowSums.ts';
 import type { BanditScratch } from './scratch.ts';
 
-/**
- * Accumulates g_W[j,i] = (1/B) Σ_b x_bj s_bi and g_b[i] = (1/B) Σ_b s_bi for a layer whose
- * inputs are the sparse binary pixels. Returns Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1) / B.
- */
-export function sparseInputGradient(
-  gradW: Float64Array,
-  gradB: Float64Array,
-  signal: Float64Array,
-  width: number,
-  input: SparseBinaryRows,
-): number {
-  const batch = input.count;
+/** g_b[i] = (1/B) Σ_b s_bi; returns per example Σ_i s_bi² into `squares`. */
+function biasGradient(gradB: Float64Array, signal: Float64Array, width: number, batch: number, squares: Float64Array): void {
   const inv = 1 / batch;
-  gradW.fill(0);
   gradB.fill(0);
-  let second = 0;
-  const { onStart, onIndex } = input;
   for (let b = 0; b < batch; b++) {
     const base = b * width;
     let ss = 0;
@@ -30,19 +18,48 @@ export function sparseInputGradient(
       ss += s * s;
       gradB[i] += s * inv;
     }
-    second += ss * (onStart[b + 1] - onStart[b] + 1);
-    for (let k = onStart[b]; k < onStart[b + 1]; k++) {
-      const row = onIndex[k] * width;
-      for (let i = 0; i < width; i++) gradW[row + i] += signal[base + i] * inv;
-    }
+    squares[b] = ss;
   }
-  return second * inv;
+}
+
+/**
+ * g_W[j,i] = (1/B) Σ_b x_bj s_bi and g_b[i] = (1/B) Σ_b s_bi for a layer whose inputs are the
+ * sparse binary pixels: row j of g_W sums the signals of the examples where pixel j is on.
+ * Returns Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1) / B.
+ */
+export function sparseInputGradient(
+  gradW: Float64Array,
+  gradB: Float64Array,
+  signal: Float64Array,
+  width: number,
+  input: SparseBinaryRows,
+  s: BanditScratch,
+): number {
+  const batch = input.count;
+  const inputs = input.width;
+  const { onStart, onIndex } = input;
+  const squares = s.rowSquares;
+  biasGradient(gradB, signal, width, batch, squares);
+  let second = 0;
+  for (let b = 0; b < batch; b++) second += squares[b] * (onStart[b + 1] - onStart[b] + 1);
+  // CSR of pixel → examples: count, prefix sums, fill
+  const start = s.pixelStart;
+  start.fill(0);
+  for (let k = 0; k < onStart[batch]; k++) start[onIndex[k] + 2]++;
+  for (let j = 0; j < inputs; j++) start[j + 2] += start[j + 1];
+  const list = s.pixelExamples;
+  for (let b = 0; b < batch; b++) {
+    for (let k = onStart[b]; k < onStart[b + 1]; k++) list[start[onIndex[k] + 1]++] = b * width;
+  }
+  // now start[j] .. start[j+1] delimit pixel j's examples
+  for (let j = 0; j < inputs; j++) sumSelectedRows(signal, list, start[j], start[j + 1] - start[j], width, gradW, j * width, 1 / batch, null);
+  return second / batch;
 }
 
 /**
  * The same for a layer whose inputs are hidden samples. With ±1 values
  * g_W[j,:] = (2·Σ_{b: φ_bj = 1} s_b − Σ_b s_b)/B = 2·acc_j − g_b, so only fired inputs are
- * accumulated; with 0/1 values g_W[j,:] = acc_j.
+ * summed; with 0/1 values g_W[j,:] = acc_j.
  */
 export function hiddenInputGradient(
   gradW: Float64Array,
@@ -53,34 +70,24 @@ export function hiddenInputGradient(
   inWidth: number,
   centered: boolean,
   batch: number,
+  s: BanditScratch,
 ): number {
   const inv = 1 / batch;
-  gradW.fill(0);
-  gradB.fill(0);
+  const squares = s.rowSquares;
+  biasGradient(gradB, signal, width, batch, squares);
   let second = 0;
   for (let b = 0; b < batch; b++) {
-    const base = b * width;
-    let ss = 0;
-    for (let i = 0; i < width; i++) {
-      const s = signal[base + i];
-      ss += s * s;
-      gradB[i] += s * inv;
-    }
-    const sBase = b * inWidth;
     let fired = 0;
-    for (let j = 0; j < inWidth; j++) {
-      if (sample[sBase + j] !== 1) continue;
-      fired += 1;
-      const row = j * width;
-      for (let i = 0; i < width; i++) gradW[row + i] += signal[base + i] * inv;
-    }
-    second += ss * ((centered ? inWidth : fired) + 1);
+    if (!centered) for (let j = 0; j < inWidth; j++) fired += sample[b * inWidth + j];
+    second += squares[b] * ((centered ? inWidth : fired) + 1);
   }
-  if (centered) {
-    for (let j = 0; j < inWidth; j++) {
-      const row = j * width;
-      for (let i = 0; i < width; i++) gradW[row + i] = 2 * gradW[row + i] - gradB[i];
-    }
+  const negBias = s.negBiasGrad;
+  for (let i = 0; i < width; i++) negBias[i] = -gradB[i];
+  const selected = s.selected;
+  for (let j = 0; j < inWidth; j++) {
+    let n = 0;
+    for (let b = 0; b < batch; b++) if (sample[b * inWidth + j] === 1) selected[n++] = b * width;
+    sumSelectedRows(signal, selected, 0, n, width, gradW, j * width, centered ? 2 * inv : inv, centered ? negBias : null);
   }
   return second * inv;
 }
@@ -135,7 +142,7 @@ export function accumulateGradients(params: BanditParameters, s: BanditScratch, 
     const gb = params.biases[k].grad;
     second[k] =
       k === 0
-        ? sparseInputGradient(gw, gb, signal, width, input)
-        : hiddenInputGradient(gw, gb, signal, width, s.sample[k - 1], sizes[k], centered, batch);
+        ? sparseInputGradient(gw, gb, signal, width, input, s)
+        : hiddenInputGradient(gw, gb, signal, width, s.sample[k - 1], sizes[k], centered, batch, s);
   }
 }

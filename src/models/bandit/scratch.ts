@@ -20,6 +20,15 @@ export class BanditScratch {
   readonly logQActual: Float64Array;
   /** the batch-independent part of a layer's logits (bias − column sums for ±1 inputs) */
   readonly baseLogit: Float64Array;
+  /** row offsets selected for sumSelectedRows (fired units, on pixels, examples) */
+  readonly selected: Int32Array;
+  /** per pixel, the examples of the batch where it is on (CSR: pixelStart, pixelExamples) */
+  readonly pixelStart: Int32Array;
+  readonly pixelExamples: Int32Array;
+  /** −g_b of the layer being differentiated (the ±1 identity of hiddenInputGradient) */
+  readonly negBiasGrad: Float64Array;
+  /** per example Σ_i s_bi² of the layer being differentiated */
+  readonly rowSquares: Float64Array;
   constructor(
     readonly shape: BanditShape,
     readonly capacity: number,
@@ -41,6 +50,12 @@ export class BanditScratch {
     this.reward = new Float64Array(capacity);
     this.learningSignal = new Float64Array(capacity);
     this.logQActual = new Float64Array(capacity);
-    this.baseLogit = new Float64Array(Math.max(...sizes));
+    const widest = Math.max(...sizes);
+    this.baseLogit = new Float64Array(widest);
+    this.selected = new Int32Array(Math.max(widest, capacity));
+    this.pixelStart = new Int32Array(sizes[0] + 2);
+    this.pixelExamples = new Int32Array(capacity * sizes[0]);
+    this.negBiasGrad = new Float64Array(widest);
+    this.rowSquares = new Float64Array(capacity);
   }
 }
