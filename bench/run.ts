@@ -1,12 +1,15 @@
 // `npm run bench`: throughput of every engine and model, printed as one table.
 import { loadMnist } from '../src/node/mnist.ts';
 import { benchCpuBandit, type BenchRow } from './cpuBandit.ts';
+import { benchVae } from './vae.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const data = loadMnist();
 const rows: BenchRow[] = [];
 console.log(`hnca bench — ${new Date().toISOString()} — node ${process.version}, ${seconds} s per row`);
 rows.push(...(await benchCpuBandit(data, seconds)));
+// Issue 5: VAE estimators by depth (HNCA linear in depth; LOO and DisARM add partial passes)
+if (process.env.BENCH_VAE !== '0') rows.push(...(await benchVae(data, Math.max(1, seconds / 2))));
 
 const header = ['section', 'configuration', 'engine', 'updates/s', 'ms/update', 'note'];
 const body = rows.map((r) => [r.section, r.configuration, r.engine, r.updatesPerSecond.toFixed(1), r.msPerUpdate.toFixed(2), r.note ?? '']);
