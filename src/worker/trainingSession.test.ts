@@ -66,3 +66,29 @@ describe('TrainingSession', () => {
     session.dispose();
   });
 });
+
+describe('TrainingSession with a run that goes non-finite', () => {
+  it('reports the failure once, with NaN values for that run, while the others go on', async () => {
+    const data = createPatternsDataset();
+    const engine = createCpuEngine({ config: banditConfigOf(defaultConfig('patterns')), data });
+    const readCounters = engine.readCounters.bind(engine);
+    // run 1 "produces NaN" from update 50 on
+    engine.readCounters = async () => {
+      const counters = await readCounters();
+      if (engine.updatesDone >= 50) counters[1] = { ...counters[1], finite: false, failure: 'NaN in the output logits' };
+      return counters;
+    };
+    const session = new TrainingSession(engine, { trainCount: data.train.count, epochs: 5, recordEvery: 25 });
+    let idle = 0;
+    session.onIdle = () => idle++;
+    session.stepUpdates(100);
+    await until(() => idle === 1);
+    const { points, failures } = session.takeSnapshot();
+    expect(failures).toEqual([{ run: 1, failure: 'NaN in the output logits', update: 50, epoch: (50 * 16) / 2000 }]);
+    expect(Number.isNaN(points[1].runs[1].train)).toBe(true);
+    expect(Number.isFinite(points[1].runs[0].train)).toBe(true);
+    expect(Number.isNaN(points[3].runs[1].logVar)).toBe(true);
+    expect(session.takeSnapshot().failures).toEqual([]);
+    session.dispose();
+  });
+});

@@ -63,8 +63,10 @@ function yExtent(props: Pick<MetricChartProps, 'yDomain' | 'horizontalMarkers' |
   return paddedExtent(values) ?? [0, 1];
 }
 
-function formatTick(v: number, span: number): string {
-  return span < 2 ? v.toFixed(2) : span < 20 ? v.toFixed(1) : v.toFixed(0);
+/** Enough decimals to tell neighbouring ticks apart. */
+function formatTick(v: number, ticks: readonly number[]): string {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : Math.abs(v) || 1;
+  return v.toFixed(Math.min(6, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))));
 }
 
 function MetricChartView(props: MetricChartProps) {
@@ -114,7 +116,7 @@ function MetricChartView(props: MetricChartProps) {
           <g key={`y${t}`}>
             <line x1={MARGIN.left} x2={MARGIN.left + innerW} y1={y(t)} y2={y(t)} stroke="#e3e3e3" />
             <text x={MARGIN.left - 6} y={y(t) + 4} textAnchor="end" fill="#444">
-              {formatTick(t, yDomain[1] - yDomain[0])}
+              {formatTick(t, yTicks)}
             </text>
           </g>
         ))}
@@ -122,7 +124,7 @@ function MetricChartView(props: MetricChartProps) {
           <g key={`x${t}`}>
             <line x1={x(t)} x2={x(t)} y1={MARGIN.top} y2={MARGIN.top + innerH} stroke="#eeeeee" />
             <text x={x(t)} y={MARGIN.top + innerH + 16} textAnchor="middle" fill="#444">
-              {formatTick(t, xMax)}
+              {formatTick(t, xTicks)}
             </text>
           </g>
         ))}
