@@ -1,5 +1,20 @@
-// A grid of coloured cells on a canvas (unit grids, digits, weight images), with hover reporting.
-import { useEffect, useRef } from 'react';
+// A grid of coloured cells (unit grids, digits, weight images), with hover reporting. Drawn on
+// a detached canvas and shown as an <img>: a live <canvas> is a compositor layer of its own,
+// and dozens of them made every frame's commit block the page while training.
+import { useMemo } from 'react';
+
+function renderCells(cols: number, rows: number, count: number, cell: number, color: (index: number) => string): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = cols * cell;
+  canvas.height = rows * cell;
+  const context = canvas.getContext('2d');
+  if (!context) return '';
+  for (let i = 0; i < count; i++) {
+    context.fillStyle = color(i);
+    context.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell, cell);
+  }
+  return canvas.toDataURL('image/png');
+}
 
 export function CellCanvas({
   cols,
@@ -21,17 +36,7 @@ export function CellCanvas({
   label: string;
   testId?: string;
 }) {
-  const ref = useRef<HTMLCanvasElement | null>(null);
-  useEffect(() => {
-    const canvas = ref.current;
-    const context = canvas?.getContext('2d');
-    if (!canvas || !context) return;
-    context.clearRect(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < count; i++) {
-      context.fillStyle = color(i);
-      context.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell, cell);
-    }
-  }, [cols, count, cell, color]);
+  const source = useMemo(() => renderCells(cols, rows, count, cell, color), [cols, rows, count, cell, color]);
   const hover = (x: number, y: number): void => {
     if (!onHover) return;
     const c = Math.floor(x / cell);
@@ -40,14 +45,14 @@ export function CellCanvas({
     onHover(c >= 0 && c < cols && r >= 0 && r < rows && i < count ? i : null);
   };
   return (
-    <canvas
-      ref={ref}
+    <img
+      src={source}
       width={cols * cell}
       height={rows * cell}
       className="cells"
-      role="img"
-      aria-label={label}
+      alt={label}
       data-testid={testId}
+      draggable={false}
       onMouseMove={(e) => {
         const box = e.currentTarget.getBoundingClientRect();
         hover(e.clientX - box.left, e.clientY - box.top);

@@ -22,12 +22,18 @@ export function useThrottledMetrics(phase = 0, intervalMs = CHART_REDRAW_MS): Th
       const { points, failures } = store.getState();
       startTransition(() => setMetrics((current) => (current.points === points && current.failures === failures ? current : { points, failures })));
     };
+    // also redraw at once when training stops or the metrics are cleared (a reset), so the
+    // charts agree with each other whenever nothing is moving
+    const unsubscribe = store.subscribe((state, previous) => {
+      if ((previous.status.playing && !state.status.playing) || (state.points.length === 0 && previous.points.length > 0)) update();
+    });
     let timer: ReturnType<typeof setInterval> | undefined;
     const start = setTimeout(() => {
       update();
       timer = setInterval(update, intervalMs);
     }, phase * intervalMs);
     return () => {
+      unsubscribe();
       clearTimeout(start);
       if (timer !== undefined) clearInterval(timer);
     };
