@@ -167,6 +167,7 @@ export class TrainingSession {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    this.throughput.length = 0; // updates/s counts time while training only
     let mark = this.now();
     try {
       while (this.wantsToRun()) {

@@ -4,7 +4,7 @@
 import { limitSet, type Dataset } from '../data/dataset.ts';
 import { MNIST_ASSET_PATH, loadMnistAsset } from '../data/mnistAsset.ts';
 import type { TrainingEngine } from '../engine/types.ts';
-import type { PlaygroundConfig } from '../app/model/config.ts';
+import { SPEED_LEVELS, type PlaygroundConfig } from '../app/model/config.ts';
 import { banditConfigOf } from './banditConfig.ts';
 import { selectEngine } from './engineSelection.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
@@ -53,7 +53,7 @@ async function configure(config: PlaygroundConfig): Promise<void> {
   }
   dataset = data;
   const created = new TrainingSession(engine, { trainCount: data.train.count, epochs: config.epochs });
-  created.setSpeed(Number.POSITIVE_INFINITY);
+  created.setSpeed(SPEED_LEVELS[config.speed] ?? Number.POSITIVE_INFINITY);
   created.onIdle = () => post(created.takeSnapshot());
   created.onError = (message) => post({ type: 'error', message: `training stopped: ${message}` });
   session = created;

@@ -120,7 +120,10 @@ describe('transport controls', () => {
     await waitForEngine(page);
     const updates = (): Promise<number> => readNumber(page, 'status-updates');
     await page.click('[data-testid="play"]');
-    expect(await pollUntil(updates, (u) => u >= 20, 30_000)).toBeGreaterThanOrEqual(20);
+    expect(await pollUntil(updates, (u) => u >= 60, 30_000)).toBeGreaterThanOrEqual(60);
+    const speed = await readNumber(page, 'status-speed');
+    expect(speed).toBeGreaterThan(20); // the speed cap from the URL holds (50 updates/s), and training moves
+    expect(speed).toBeLessThanOrEqual(55);
     await page.click('[data-testid="pause"]');
     await page.waitForSelector('[data-testid="play"]');
     await page.waitForTimeout(600);

@@ -69,8 +69,7 @@ export function createPlaygroundController(store: PlaygroundStore, worker: Worke
     state.clearInspections();
     state.setEngine(null);
     writeUrl(config);
-    send({ type: 'configure', config });
-    send({ type: 'speed', updatesPerSecond: SPEED_LEVELS[config.speed] ?? Number.POSITIVE_INFINITY });
+    send({ type: 'configure', config }); // the worker applies config.speed to the new session
   };
 
   configure(store.getState().config);
