@@ -1,6 +1,7 @@
-// The paper's end-of-training values (Figure 1; a typed copy of ../shared/reference-numbers.md)
-// and when a playground configuration matches the paper's setting closely enough to show them.
+// The paper's end-of-training values (Figure 1, from src/reference/paperNumbers.ts) and when a
+// playground configuration matches the paper's setting closely enough to show them as markers.
 import type { BanditEstimator } from '../../engine/types.ts';
+import { FIG1_REFERENCE } from '../../reference/paperNumbers.ts';
 import type { PlaygroundConfig } from './config.ts';
 
 export interface PaperValue {
@@ -14,20 +15,14 @@ export interface PaperValue {
 
 export const PAPER_EPOCHS = 100;
 
-export const PAPER_FIGURE_1: readonly PaperValue[] = [
-  { hidden: 1, estimator: 'hnca', accuracy: 0.9469, accuracyCi: 0.0008, logVariance: -13.07, logVarianceCi: 0.02 },
-  { hidden: 1, estimator: 'hnca-baseline', accuracy: 0.9364, accuracyCi: 0.0005, logVariance: -12.17, logVarianceCi: 0.01 },
-  { hidden: 1, estimator: 'reinforce-baseline', accuracy: 0.8594, accuracyCi: 0.0009, logVariance: -7.85, logVarianceCi: 0.01 },
-  { hidden: 1, estimator: 'reinforce', accuracy: 0.8322, accuracyCi: 0.0009, logVariance: -6.02, logVarianceCi: 0.01 },
-  { hidden: 2, estimator: 'hnca-baseline', accuracy: 0.8985, accuracyCi: 0.0002, logVariance: -10.133, logVarianceCi: 0.007 },
-  { hidden: 2, estimator: 'hnca', accuracy: 0.8769, accuracyCi: 0.0007, logVariance: -8.09, logVarianceCi: 0.01 },
-  { hidden: 2, estimator: 'reinforce-baseline', accuracy: 0.8322, accuracyCi: 0.0002, logVariance: -6.894, logVarianceCi: 0.006 },
-  { hidden: 2, estimator: 'reinforce', accuracy: 0.791, accuracyCi: 0.001, logVariance: -5.182, logVarianceCi: 0.009 },
-  { hidden: 3, estimator: 'hnca-baseline', accuracy: 0.882, accuracyCi: 0.001, logVariance: -9.537, logVarianceCi: 0.009 },
-  { hidden: 3, estimator: 'hnca', accuracy: 0.84, accuracyCi: 0.02, logVariance: -7.59, logVarianceCi: 0.01 },
-  { hidden: 3, estimator: 'reinforce-baseline', accuracy: 0.779, accuracyCi: 0.006, logVariance: -6.39, logVarianceCi: 0.01 },
-  { hidden: 3, estimator: 'reinforce', accuracy: 0.72, accuracyCi: 0.01, logVariance: -4.98, logVarianceCi: 0.02 },
-];
+export const PAPER_FIGURE_1: readonly PaperValue[] = FIG1_REFERENCE.map((r) => ({
+  hidden: r.hidden,
+  estimator: r.estimator,
+  accuracy: r.finalAccuracy.mean,
+  accuracyCi: r.finalAccuracy.ci95,
+  logVariance: r.finalLogMeanGradVariance.mean,
+  logVarianceCi: r.finalLogMeanGradVariance.ci95,
+}));
 
 /** The paper's values for this configuration's estimators, or [] when the setting differs from the paper's. */
 export function paperValuesFor(config: PlaygroundConfig): PaperValue[] {
