@@ -20,7 +20,8 @@ const data: Dataset = {
 };
 const config: BanditConfig = { task: 'bandit', hidden: 1, width: 3, hiddenValues: 'pm1', estimators: ['hnca', 'reinforce'], seeds: [0], batch: 5, ...PAPER_OPTIMIZER };
 const input: EngineFactoryInput = { config, data };
-const FAKE = '../../tests/fixtures/fakeGpuModule.ts';
+const FAKE = { name: 'tests/fixtures/fakeGpuModule.ts', load: () => import('./fixtures/fakeGpuModule.ts') };
+const missing = (name: string) => ({ name, load: () => Promise.reject(new Error(`Cannot find module '${name}'`)) });
 
 function useFakeGpu(adapter: string): void {
   (globalThis as { __fakeAdapter?: string }).__fakeAdapter = adapter;
@@ -37,19 +38,21 @@ describe('openEngine', () => {
   });
 
   it('cpu with threads falls back to one thread when the threaded module is missing', async () => {
-    ENGINE_MODULES.threaded = '../node/noSuchThreadedEngine.ts';
+    ENGINE_MODULES.threaded = missing('src/node/noSuchThreadedEngine.ts');
     const { engine, why } = await openEngine('cpu', input, 4);
-    expect(why).toBe('CPU engine, one thread (worker threads unavailable: src/node/noSuchThreadedEngine.ts is not there yet)');
+    expect(why).toBe(
+      "CPU engine, one thread (worker threads unavailable: src/node/noSuchThreadedEngine.ts could not be loaded (Cannot find module 'src/node/noSuchThreadedEngine.ts'))",
+    );
     engine.dispose();
   });
 
   it('webgpu without its module is an "unavailable" EngineError; auto then takes the CPU and says why', async () => {
-    ENGINE_MODULES.webgpu = '../engine/gpu/noSuchModule.ts';
+    ENGINE_MODULES.webgpu = missing('src/engine/gpu/noSuchModule.ts');
     await expect(openEngine('webgpu', input, 1)).rejects.toThrow(EngineError);
-    await expect(openEngine('webgpu', input, 1)).rejects.toThrow(/^WebGPU engine not available yet \(src\/engine\/gpu\/noSuchModule\.ts is not there yet\)$/);
+    await expect(openEngine('webgpu', input, 1)).rejects.toThrow(/^WebGPU engine not available \(src\/engine\/gpu\/noSuchModule\.ts could not be loaded/);
     const { engine, why } = await openEngine('auto', input, 1);
     expect(engine.info.backend).toBe('cpu');
-    expect(why).toBe('CPU engine, one thread (--threads 1); auto chose the CPU because WebGPU engine not available yet (src/engine/gpu/noSuchModule.ts is not there yet)');
+    expect(why).toMatch(/^CPU engine, one thread \(--threads 1\); auto chose the CPU because WebGPU engine not available \(src\/engine\/gpu\/noSuchModule\.ts could not be loaded/);
     engine.dispose();
   });
 

@@ -18,6 +18,12 @@ npx esbuild bench/gpu/gpuBench.ts --bundle --platform=node --format=esm --target
   --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);" \
   --outfile="$out/bench.mjs"
 
+echo "bundling the hnca command (bench/gpu/hncaEntry.ts)"
+npx esbuild bench/gpu/hncaEntry.ts --bundle --platform=node --format=esm --target=node20 \
+  --external:webgpu --legal-comments=none --log-level=warning \
+  --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);" \
+  --outfile="$out/hnca.mjs"
+
 echo "copying dawn.node, wasm, shaders, MNIST"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$out/node_modules/webgpu/"
 dawn="$out/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
@@ -38,7 +44,7 @@ fi
 echo "fetching Debian's libvulkan1 (used only if the GPU machine has no Vulkan loader)"
 if ls "$out"/deb/libvulkan1_*.deb >/dev/null 2>&1 || (cd "$out/deb" && apt-get download libvulkan1 >/dev/null 2>&1); then ls "$out/deb"; else echo "  apt-get download libvulkan1 failed: the GPU machine must have its own Vulkan loader"; fi
 
-cp bench/gpu/run-on-gpu.sh "$out/"
+cp bench/gpu/run-on-gpu.sh bench/gpu/reproduce-fig1-on-gpu.sh "$out/"
 du -sh "$out"
 du -ah "$out" | sort -h | tail -8
 echo "copy $out to the GPU machine and run: bash gpu-bundle/run-on-gpu.sh"

@@ -34,6 +34,9 @@ else
     echo "Vulkan loader: NONE found and none carried; the WebGPU rows will say why they are missing"
   fi
 fi
+# NVIDIA's Vulkan driver manifest where the container keeps it outside the standard paths
+nv_icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+if [ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" ] && [ -f "$nv_icd" ]; then export VK_DRIVER_FILES="$nv_icd"; echo "Vulkan driver: $nv_icd"; fi
 if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true; fi
 
 export BENCH_SECONDS="${BENCH_SECONDS:-2}"  # about 4–6 minutes in all; BENCH_CPU=0 runs the WebGPU rows only

@@ -1,6 +1,6 @@
 // Engine selection for the CLI: --engine cpu|webgpu|auto → a TrainingEngine and the reason for it.
-// Optional back ends (worker threads, WebGPU) are imported dynamically: when their module is
-// missing or cannot start, cpu falls back to one thread and auto to the CPU, saying why.
+// Back ends (worker threads, WebGPU) are imported when chosen: when one cannot load or start,
+// cpu falls back to one thread and auto to the CPU, saying why.
 import { createCpuEngine } from '../engine/cpu/index.ts';
 import { EngineError, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 import type { EngineChoice } from './options.ts';
@@ -14,30 +14,37 @@ export interface OpenedEngine {
 type ThreadedFactory = (input: EngineFactoryInput, threads: number) => Promise<TrainingEngine>;
 type WebGpuFactory = (input: EngineFactoryInput, options: { gpu: GPU; shaders: Record<string, string> }) => Promise<TrainingEngine>;
 
-/** Loads an optional module's export (a path relative to this file, or a package name); undefined (with the reason) when the module is absent or lacks it. */
-async function optionalExport(relative: string, name: string): Promise<{ fn?: (...args: never[]) => unknown; reason: string }> {
+/** A back-end module the CLI loads on demand: its name (for messages) and a loader. */
+export interface EngineModule {
+  name: string;
+  load: () => Promise<unknown>;
+}
+
+/** An optional module's export, or undefined with the reason (module absent, failed to load, or lacking it). */
+async function optionalExport(module: EngineModule, exportName: string): Promise<{ fn?: (...args: never[]) => unknown; reason: string }> {
   let mod: unknown;
   try {
-    mod = await import(relative.startsWith('.') ? new URL(relative, import.meta.url).href : relative);
+    mod = await module.load();
   } catch (error) {
-    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    const missing = code === 'ERR_MODULE_NOT_FOUND' && message.includes(relative.replace(/^(\.\.\/)+/, ''));
-    return { reason: missing ? `${relative.replace(/^(\.\.\/)+/, 'src/')} is not there yet` : `${relative} could not be loaded (${message})` };
+    return { reason: `${module.name} could not be loaded (${message})` };
   }
-  const value = typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>)[name] : undefined;
-  if (typeof value !== 'function') return { reason: `${relative} does not export ${name}` };
+  const value = typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>)[exportName] : undefined;
+  if (typeof value !== 'function') return { reason: `${module.name} does not export ${exportName}` };
   return { fn: value as (...args: never[]) => unknown, reason: '' };
 }
 
-/** Module paths, overridable by tests. */
-export const ENGINE_MODULES = {
-  threaded: '../node/threadedCpuEngine.ts',
-  webgpu: '../engine/gpu/index.ts',
+/**
+ * The back ends, loaded only when chosen (Dawn is not started for --engine cpu). Literal
+ * import paths, so a bundler (the GPU-machine bundle) includes them; tests replace entries.
+ */
+export const ENGINE_MODULES: Record<'threaded' | 'webgpu' | 'webgpuNode' | 'shaderSources', EngineModule> = {
+  threaded: { name: 'src/node/threadedCpuEngine.ts', load: () => import('../node/threadedCpuEngine.ts') },
+  webgpu: { name: 'src/engine/gpu/index.ts', load: () => import('../engine/gpu/index.ts') },
   /** Dawn's GPU object in Node: nodeGpu() */
-  webgpuNode: '../node/webgpuNode.ts',
+  webgpuNode: { name: 'src/node/webgpuNode.ts', load: () => import('../node/webgpuNode.ts') },
   /** the WGSL sources read from shaders/: loadShaderSources() */
-  shaderSources: '../node/shaderSources.ts',
+  shaderSources: { name: 'src/node/shaderSources.ts', load: () => import('../node/shaderSources.ts') },
 };
 
 async function openCpu(input: EngineFactoryInput, threads: number, runs: number): Promise<OpenedEngine> {
@@ -56,10 +63,10 @@ async function openCpu(input: EngineFactoryInput, threads: number, runs: number)
 
 async function openWebGpu(input: EngineFactoryInput): Promise<{ engine?: TrainingEngine; reason: string }> {
   const factory = await optionalExport(ENGINE_MODULES.webgpu, 'createWebGpuEngine');
-  if (!factory.fn) return { reason: `WebGPU engine not available yet (${factory.reason})` };
+  if (!factory.fn) return { reason: `WebGPU engine not available (${factory.reason})` };
   const gpuModule = await optionalExport(ENGINE_MODULES.webgpuNode, 'nodeGpu');
   const shaderModule = await optionalExport(ENGINE_MODULES.shaderSources, 'loadShaderSources');
-  if (!gpuModule.fn || !shaderModule.fn) return { reason: `WebGPU engine not available yet (${gpuModule.reason || shaderModule.reason})` };
+  if (!gpuModule.fn || !shaderModule.fn) return { reason: `WebGPU engine not available (${gpuModule.reason || shaderModule.reason})` };
   try {
     const gpu = await (gpuModule.fn as () => Promise<GPU>)();
     const shaders = (shaderModule.fn as () => Record<string, string>)();

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 export const SHADER_DIR = fileURLToPath(new URL('../../shaders/', import.meta.url));
 
-export function loadShaderSources(dir = SHADER_DIR): Record<string, string> {
+/** $HNCA_SHADER_DIR overrides the folder (the GPU-machine bundle carries shaders/ beside itself). */
+export function loadShaderSources(dir = process.env.HNCA_SHADER_DIR ?? SHADER_DIR): Record<string, string> {
+  if (!dir.endsWith('/')) dir += '/';
   const out: Record<string, string> = {};
   for (const name of readdirSync(dir)) if (name.endsWith('.wgsl')) out[name] = readFileSync(dir + name, 'utf8');
   return out;
