@@ -34,6 +34,7 @@ describe('playground in Chromium with WebGPU enabled', () => {
     const header = await waitForEngine(page);
     if (gpuEngineInTree) expect(header).toMatch(/^CPU engine — the WebGPU adapter \(.*swiftshader.*\) is a software renderer, slower than the CPU engine/i);
     else expect(header).toBe('CPU engine — WebGPU unavailable: the WebGPU engine is not part of this build');
+    expect(await page.getAttribute('[data-testid="learn-link"]', 'href')).toBe('./learn.html');
     await page.close();
   });
 

@@ -15,7 +15,12 @@ export function Header() {
     <header className="header">
       <div>
         <h1>HNCA Playground</h1>
-        <p className="subtitle">Hindsight Network Credit Assignment vs REINFORCE on networks of stochastic binary units</p>
+        <p className="subtitle">
+          Hindsight Network Credit Assignment vs REINFORCE on networks of stochastic binary units ·{' '}
+          <a href="./learn.html" data-testid="learn-link" title="Classroom: step through one HNCA update on a tiny network, and check unbiasedness against the exact gradient">
+            Learn: one HNCA update, step by step
+          </a>
+        </p>
       </div>
       <div className="engine-status" data-testid="engine-status" data-backend={engine?.info.backend ?? 'none'} title="Where the training runs: a Web Worker using WebGPU, or the TypeScript CPU engine">
         {text}
