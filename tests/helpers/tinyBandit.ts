@@ -1,7 +1,7 @@
 // Tiny bandit networks and exact enumeration (DESIGN.md §5): E[r] as a finite sum, its
 // finite-difference gradient, and the exact expectation and variance of an estimator
 // computed by forcing every hidden configuration and action through the engine's own code.
-import { allocSparseRows, type SparseBinaryRows } from '../../src/data/minibatch.ts';
+import { flattenGradients, flattenValues, sparseRow } from '../../src/models/bandit/tinyNetwork.ts';
 import { BanditRun } from '../../src/models/bandit/banditRun.ts';
 import { clippedSigmoid, type UniformSource } from '../../src/models/bandit/forward.ts';
 import { BanditParameters, type BanditShape } from '../../src/models/bandit/parameters.ts';
@@ -26,32 +26,11 @@ export function tinyParameters(shape: BanditShape, seed: number, scale = 1): Ban
   return params;
 }
 
-export function sparseRow(x: number[]): SparseBinaryRows {
-  const rows = allocSparseRows(1, x.length);
-  let k = 0;
-  x.forEach((v, j) => {
-    if (v) rows.onIndex[k++] = j;
-  });
-  rows.onStart[0] = 0;
-  rows.onStart[1] = k;
-  rows.count = 1;
-  return rows;
-}
+export { sparseRow };
 
 /** Flat float64 copy of all parameters, in params.tensors order. */
-export function flatten(params: BanditParameters): Float64Array {
-  const out = new Float64Array(params.tensors.reduce((n, t) => n + t.size, 0));
-  let o = 0;
-  for (const t of params.tensors) for (let e = 0; e < t.size; e++) out[o++] = t.value[e];
-  return out;
-}
-
-function flatGrad(params: BanditParameters): Float64Array {
-  const out = new Float64Array(params.tensors.reduce((n, t) => n + t.size, 0));
-  let o = 0;
-  for (const t of params.tensors) for (let e = 0; e < t.size; e++) out[o++] = t.grad[e];
-  return out;
-}
+export const flatten = flattenValues;
+const flatGrad = (params: BanditParameters) => flattenGradients(params);
 
 /** E[r] by enumerating every hidden configuration (float64, independent of the engine). */
 export function exactExpectedReward(shape: BanditShape, flat: Float64Array, problem: TinyProblem): number {

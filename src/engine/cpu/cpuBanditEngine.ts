@@ -18,7 +18,7 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../types.ts';
-import { validateBanditConfig } from './validate.ts';
+import { validateBanditConfig, validateHyperparameterChange } from '../validate.ts';
 
 const EVAL_CHUNK = 500;
 
@@ -131,14 +131,9 @@ export class CpuBanditEngine implements TrainingEngine {
   }
 
   setHyperparameters(change: { lr?: number; batch?: number }): void {
-    if (change.lr !== undefined) {
-      if (!(change.lr > 0) || !Number.isFinite(change.lr)) throw new EngineError(`learning rate must be a positive number, got ${change.lr}`, 'config');
-      this.config.lr = change.lr;
-    }
+    validateHyperparameterChange(change, this.data.train.count);
+    if (change.lr !== undefined) this.config.lr = change.lr;
     if (change.batch !== undefined) {
-      if (!Number.isInteger(change.batch) || change.batch < 1 || change.batch > this.data.train.count) {
-        throw new EngineError(`batch size must be an integer in 1..${this.data.train.count}, got ${change.batch}`, 'config');
-      }
       this.config.batch = change.batch;
       for (const r of this.runObjects) r.ensureCapacity(change.batch);
     }

@@ -2,7 +2,8 @@
 // runs of one seed share minibatches, initial weights and random numbers (paired comparison).
 import type { Dataset } from '../../data/dataset.ts';
 import { allocSparseRows, binarizeRows, MinibatchStream, testBinarizeKey, trainBinarizeKey, type SparseBinaryRows } from '../../data/minibatch.ts';
-import { EvalDraws, MAX_VAE_LAYERS, RngDraws } from '../../models/vae/draws.ts';
+import { EvalDraws, RngDraws } from '../../models/vae/draws.ts';
+import { validateHyperparameterChange, validateVaeConfig } from '../validate.ts';
 import { traceVaeExample } from '../../models/vae/trace.ts';
 import { VaeRun } from '../../models/vae/vaeRun.ts';
 import {
@@ -27,30 +28,6 @@ interface SeedGroup {
   rows: SparseBinaryRows;
   draws: RngDraws;
   runs: VaeRun[];
-}
-
-function positiveInteger(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new EngineError(`${name} must be an integer in 1..${max}, got ${value}`, 'config');
-  }
-}
-
-export function validateVaeConfig(config: VaeConfig, data: Dataset): void {
-  positiveInteger('layers', config.layers, MAX_VAE_LAYERS);
-  positiveInteger('width', config.width, 4096);
-  positiveInteger('batch', config.batch, data.train.count);
-  positiveInteger('testK', config.testK, 1 << 20);
-  if (!(config.lr > 0) || !Number.isFinite(config.lr)) throw new EngineError(`lr must be a positive number, got ${config.lr}`, 'config');
-  if (config.estimators.length === 0) throw new EngineError('at least one estimator is needed', 'config');
-  for (const e of config.estimators) {
-    if (!(VAE_ESTIMATORS as readonly string[]).includes(e)) {
-      throw new EngineError(`unknown VAE estimator "${e}" (accepted: ${VAE_ESTIMATORS.join(', ')})`, 'config');
-    }
-  }
-  if (config.seeds.length === 0) throw new EngineError('at least one seed is needed', 'config');
-  for (const s of config.seeds) {
-    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new EngineError(`seed must be an integer in 0..4294967295, got ${s}`, 'config');
-  }
 }
 
 export class CpuVaeEngine implements TrainingEngine {
@@ -137,14 +114,9 @@ export class CpuVaeEngine implements TrainingEngine {
   }
 
   setHyperparameters(change: { lr?: number; batch?: number }): void {
-    if (change.lr !== undefined) {
-      if (!(change.lr > 0) || !Number.isFinite(change.lr)) throw new EngineError(`learning rate must be a positive number, got ${change.lr}`, 'config');
-      this.config.lr = change.lr;
-    }
-    if (change.batch !== undefined) {
-      positiveInteger('batch size', change.batch, this.data.train.count);
-      this.config.batch = change.batch;
-    }
+    validateHyperparameterChange(change, this.data.train.count);
+    if (change.lr !== undefined) this.config.lr = change.lr;
+    if (change.batch !== undefined) this.config.batch = change.batch;
   }
 
   /** Encoder probabilities, samples and HNCA credit per layer; actionProbabilities holds the decoder's pixel probabilities. */

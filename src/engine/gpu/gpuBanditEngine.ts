@@ -6,7 +6,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { MinibatchStream } from '../../data/minibatch.ts';
 import { banditShape, initBanditParameters, BanditParameters } from '../../models/bandit/parameters.ts';
 import { Stream } from '../../rng/streams.ts';
-import { validateBanditConfig } from '../cpu/validate.ts';
+import { validateBanditConfig, validateHyperparameterChange } from '../validate.ts';
 import {
   EngineError,
   expandRuns,
@@ -413,14 +413,9 @@ export class GpuBanditEngine implements TrainingEngine {
 
   setHyperparameters(change: { lr?: number; batch?: number }): void {
     this.check();
-    if (change.lr !== undefined) {
-      if (!(change.lr > 0) || !Number.isFinite(change.lr)) throw new EngineError(`learning rate must be a positive number, got ${change.lr}`, 'config');
-      this.config.lr = change.lr;
-    }
+    validateHyperparameterChange(change, this.data.train.count);
+    if (change.lr !== undefined) this.config.lr = change.lr;
     if (change.batch !== undefined) {
-      if (!Number.isInteger(change.batch) || change.batch < 1 || change.batch > this.data.train.count) {
-        throw new EngineError(`batch size must be an integer in 1..${this.data.train.count}, got ${change.batch}`, 'config');
-      }
       this.config.batch = change.batch;
       if (change.batch > this.dims.capacity) {
         releaseActivationBuffers(this.res, this.activations);

@@ -1,0 +1,49 @@
+// Configuration checks shared by every back end and task: a clear error naming the field.
+import type { Dataset } from '../data/dataset.ts';
+import { MAX_VAE_LAYERS } from '../models/vae/draws.ts';
+import { BANDIT_ESTIMATORS, EngineError, VAE_ESTIMATORS, type BanditConfig, type VaeConfig } from './types.ts';
+
+function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new EngineError(`${name} must be an integer in 1..${max}, got ${value}`, 'config');
+  }
+}
+
+function positiveLearningRate(lr: number): void {
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new EngineError(`learning rate must be a positive number, got ${lr}`, 'config');
+}
+
+/** Width, batch, lr, estimators (from `accepted`) and seeds: what every task has. */
+function validateCommon(config: BanditConfig | VaeConfig, data: Dataset, accepted: readonly string[], kind: string): void {
+  positiveInteger('width', config.width, 4096);
+  positiveInteger('batch', config.batch, data.train.count);
+  positiveLearningRate(config.lr);
+  if (config.estimators.length === 0) throw new EngineError('at least one estimator is needed', 'config');
+  for (const e of config.estimators) {
+    if (!accepted.includes(e)) throw new EngineError(`unknown ${kind}estimator "${e}" (accepted: ${accepted.join(', ')})`, 'config');
+  }
+  if (config.seeds.length === 0) throw new EngineError('at least one seed is needed', 'config');
+  for (const s of config.seeds) {
+    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new EngineError(`seed must be an integer in 0..4294967295, got ${s}`, 'config');
+  }
+}
+
+export function validateBanditConfig(config: BanditConfig, data: Dataset): void {
+  positiveInteger('hidden', config.hidden, 16);
+  validateCommon(config, data, BANDIT_ESTIMATORS, '');
+  if (config.hiddenValues !== 'pm1' && config.hiddenValues !== '01') {
+    throw new EngineError(`hiddenValues must be pm1 or 01, got ${String(config.hiddenValues)}`, 'config');
+  }
+}
+
+export function validateVaeConfig(config: VaeConfig, data: Dataset): void {
+  positiveInteger('layers', config.layers, MAX_VAE_LAYERS);
+  positiveInteger('testK', config.testK, 1 << 20);
+  validateCommon(config, data, VAE_ESTIMATORS, 'VAE ');
+}
+
+/** The mid-run changes setHyperparameters accepts (every engine checks them the same way). */
+export function validateHyperparameterChange(change: { lr?: number; batch?: number }, trainCount: number): void {
+  if (change.lr !== undefined) positiveLearningRate(change.lr);
+  if (change.batch !== undefined) positiveInteger('batch size', change.batch, trainCount);
+}
