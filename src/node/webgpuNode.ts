@@ -2,12 +2,14 @@
 // back end runs on SwiftShader from the Chromium package: VK_ICD_FILENAMES must name its ICD,
 // and when the system has no Vulkan loader, Chromium's libvulkan.so.1 is loaded first (with
 // RTLD_NODELETE, so it stays and Dawn's dlopen("libvulkan.so.1") finds it).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { EngineError } from '../engine/types.ts';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const CHROMIUM_VULKAN_LOADER = '/usr/lib/chromium/libvulkan.so.1';
 const SYSTEM_VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+/** Where Vulkan drivers of a real GPU register (loader search paths, and NVIDIA's container path). */
+const HARDWARE_ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', '/usr/local/nvidia/share/vulkan/icd.d'];
 const RTLD_NOW = 2;
 const RTLD_GLOBAL = 256;
 const RTLD_NODELETE = 4096;
@@ -16,7 +18,10 @@ const RTLD_NODELETE = 4096;
 export function prepareVulkanEnvironment(): string[] {
   const notes: string[] = [];
   if (process.platform !== 'linux') return notes;
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
+  // SwiftShader only when no hardware Vulkan driver is registered: never hide a real GPU
+  // (Mesa's lavapipe is software too, and too old for Dawn in Debian 12, so it does not count)
+  const hardwareDriver = HARDWARE_ICD_DIRS.some((dir) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json') && !/lvp|swiftshader/i.test(f)));
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && !hardwareDriver && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     notes.push(`VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`);
   }
