@@ -24,3 +24,12 @@ if (process.env.BENCH_PEER !== '0') {
   const here = (name: string) => new URL(name, import.meta.url).pathname;
   await runPeerBench(data, { seconds, engineTable: [header, ...body], threaded: true, markdownPath: here('RESULTS.md'), jsonPath: here('results.json') });
 }
+
+// The browser variant (headless Chromium, the playground's page code; about 2.5 minutes): BENCH_BROWSER=1
+// appends its "Browser" section to the RESULTS.md just written (or writes RESULTS-browser.md when BENCH_PEER=0).
+if (process.env.BENCH_BROWSER === '1') {
+  const { browserPlanFromEnv, runBrowserBench } = await import('./browser/browserBench.ts');
+  const here = (name: string) => new URL(name, import.meta.url).pathname;
+  const target = process.env.BENCH_PEER !== '0' ? { appendTo: here('RESULTS.md') } : { markdownPath: here('RESULTS-browser.md') };
+  await runBrowserBench({ plan: browserPlanFromEnv(process.env), jsonPath: here('browser/results.json'), ...target });
+}
