@@ -1,4 +1,4 @@
-// Chart rows for recharts from the metric points: per estimator, the mean over seeds and a
+// Chart rows (for the live SVG charts and the exports) from the metric points: per estimator, the mean over seeds and a
 // 95% band, downsampled to a bounded number of rows so drawing cost does not grow with time.
 import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
 import type { MetricPoint, RunPoint } from '../../worker/protocol.ts';
