@@ -1,27 +1,11 @@
 // Without WebGPU (Chromium launched without --enable-unsafe-webgpu) or with engine=cpu in the
 // URL, the CPU engine takes over and the header says why.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pollUntil, readNumber, screenshot, servePlayground, waitForEngine, type LaunchedBrowser, type ServedPlayground } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { playgroundSession, pollUntil, readNumber, screenshot, waitForEngine } from './harness.ts';
 
-let served: ServedPlayground;
-let browser: LaunchedBrowser;
-
-beforeAll(async () => {
-  served = await servePlayground();
-  browser = await launchChromium({ webgpu: false });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
-
-async function open(query: string): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(`${served.url}${query}`);
-  return page;
-}
+const session = playgroundSession({ webgpu: false });
+const open = (query: string): Promise<Page> => session.open(query);
 
 describe('CPU engine fallback', () => {
   it('takes over when WebGPU is unavailable, says why, and trains', async () => {
@@ -32,7 +16,7 @@ describe('CPU engine fallback', () => {
     const accuracy = await pollUntil(() => readNumber(page, 'latest-test-hnca'), (a) => a > 0.5, 60_000);
     expect(accuracy).toBeGreaterThan(0.5);
     await screenshot(page, '06-cpu-fallback');
-    expect(browser.errors).toEqual([]);
+    expect(session.errors).toEqual([]);
     await page.close();
   });
 

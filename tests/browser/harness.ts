@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -106,4 +107,50 @@ export async function pollUntil<T>(read: () => Promise<T>, accept: (value: T) =>
     value = await read();
   }
   return value;
+}
+
+/** One test file's playground server and Chromium (started in beforeAll, closed in afterAll). */
+export interface PlaygroundSession {
+  /** a new page at the playground's URL plus `query` */
+  open(query: string): Promise<Page>;
+  /** a new blank page */
+  newPage(): Promise<Page>;
+  /** the served URL (no trailing slash) */
+  readonly url: string;
+  /** console errors and page errors seen so far */
+  readonly errors: string[];
+}
+
+export function playgroundSession(options: { webgpu: boolean }): PlaygroundSession {
+  let served: ServedPlayground | undefined;
+  let browser: LaunchedBrowser | undefined;
+  beforeAll(async () => {
+    served = await servePlayground();
+    browser = await launchChromium(options);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+  const started = (): { served: ServedPlayground; browser: LaunchedBrowser } => {
+    if (!served || !browser) throw new Error('the playground session is used outside its tests');
+    return { served, browser };
+  };
+  return {
+    async open(query: string): Promise<Page> {
+      const s = started();
+      const page = await s.browser.newPage();
+      await page.goto(`${s.served.url}${query}`);
+      return page;
+    },
+    newPage(): Promise<Page> {
+      return started().browser.newPage();
+    },
+    get url() {
+      return started().served.url;
+    },
+    get errors() {
+      return started().browser.errors;
+    },
+  };
 }

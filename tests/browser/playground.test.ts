@@ -1,39 +1,20 @@
 // The playground in Debian's Chromium (WebGPU on SwiftShader): loading, engine header,
 // training, transport controls, URL state, long tasks. Screenshots go to test-artifacts/.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, launchChromium, pollUntil, readNumber, screenshot, servePlayground, waitForEngine, type LaunchedBrowser, type ServedPlayground } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { playgroundSession, pollUntil, readNumber, screenshot, waitForEngine } from './harness.ts';
 
-const gpuEngineInTree = existsSync(path.join(ROOT, 'src/engine/gpu/index.ts'));
 const PATTERNS = '?task=patterns';
 
-let served: ServedPlayground;
-let browser: LaunchedBrowser;
-
-beforeAll(async () => {
-  served = await servePlayground();
-  browser = await launchChromium({ webgpu: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
-
-async function open(query: string): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(`${served.url}${query}`);
-  return page;
-}
+const session = playgroundSession({ webgpu: true });
+const open = (query: string): Promise<Page> => session.open(query);
 
 describe('playground in Chromium with WebGPU enabled', () => {
   it('by default runs the CPU engine on a software adapter and names the adapter', async () => {
     const page = await open(PATTERNS);
     const header = await waitForEngine(page);
-    if (gpuEngineInTree) expect(header).toMatch(/^CPU engine — the WebGPU adapter \(.*swiftshader.*\) is a software renderer, slower than the CPU engine/i);
-    else expect(header).toBe('CPU engine — WebGPU unavailable: the WebGPU engine is not part of this build');
+    expect(header).toMatch(/^CPU engine — the WebGPU adapter \(.*swiftshader.*\) is a software renderer, slower than the CPU engine/i);
     expect(await page.getAttribute('[data-testid="learn-link"]', 'href')).toBe('./learn.html');
     await page.close();
   });
@@ -41,15 +22,14 @@ describe('playground in Chromium with WebGPU enabled', () => {
   it('loads MNIST with the WebGPU engine without console errors and names the adapter', async () => {
     const page = await open('?engine=webgpu');
     const header = await waitForEngine(page, 90_000);
-    if (gpuEngineInTree) expect(header).toMatch(/^WebGPU engine — .*swiftshader/i);
-    else expect(header).toMatch(/^CPU engine — WebGPU unavailable: the WebGPU engine is not part of this build/);
+    expect(header).toMatch(/^WebGPU engine — .*swiftshader/i);
     await page.waitForSelector('[data-testid="chart-accuracy"]');
     await page.fill('[data-testid="step-n-count"]', '3');
     await page.click('[data-testid="step-n"]');
     expect(await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 3, 60_000)).toBe(3);
     await page.waitForSelector('[data-testid="actions-hnca"]', { timeout: 30_000 });
     await screenshot(page, '01-mnist-loaded');
-    expect(browser.errors).toEqual([]);
+    expect(session.errors).toEqual([]);
     await page.close();
   });
 
@@ -63,7 +43,7 @@ describe('playground in Chromium with WebGPU enabled', () => {
     expect(accuracies[1]).toBeGreaterThan(0.5);
     await page.waitForTimeout(1500); // one more chart redraw
     await screenshot(page, '02-patterns-trained');
-    expect(browser.errors).toEqual([]);
+    expect(session.errors).toEqual([]);
     await page.close();
   });
 });
@@ -110,7 +90,7 @@ describe('inside the network, evaluation, drawing and export', () => {
     expect(readFileSync((await svg.path()) ?? '', 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-variance"]')]);
     expect(readFileSync((await png.path()) ?? '').subarray(1, 4).toString()).toBe('PNG');
-    expect(browser.errors).toEqual([]);
+    expect(session.errors).toEqual([]);
     await page.close();
   });
 });
@@ -155,7 +135,7 @@ describe('transport controls', () => {
     const seedLine = await pollUntil(async () => (await page.textContent('.seed-line')) ?? '', (t) => !t.includes('Seeds 1'), 10_000);
     expect(seedLine).toMatch(/Seeds \d+/);
     expect(new URL(page.url()).searchParams.get('seed')).toBe(seedLine.replace(/\D+/, ''));
-    expect(browser.errors).toEqual([]);
+    expect(session.errors).toEqual([]);
     await page.close();
   });
 
@@ -199,7 +179,7 @@ describe('configuration in the URL', () => {
     await page.press('[data-testid="control-lr"]', 'Enter');
     await pollUntil(async () => new URL(page.url()).searchParams.get('lr'), (v) => v === '0.005', 5_000);
     const shared = page.url();
-    const again = await browser.newPage();
+    const again = await session.newPage();
     await again.goto(shared);
     await waitForEngine(again);
     expect(await again.inputValue('[data-testid="control-lr"]')).toBe('0.005');
@@ -237,7 +217,7 @@ describe('main thread while training', () => {
   // retried: a load spike from other processes on this 2-core machine stretches even the browser's own
   // compositing and GC past 50 ms
   it.each(['cpu', 'webgpu'])('has no long tasks (over 50 ms) while eight runs train on the %s engine and the charts redraw', { retry: 2 }, async (engine) => {
-    const page = await browser.newPage();
+    const page = await session.newPage();
     await page.addInitScript(() => {
       const w = window as unknown as { longTasks: { start: number; duration: number }[] };
       w.longTasks = [];
@@ -245,7 +225,7 @@ describe('main thread while training', () => {
         for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
-    await page.goto(`${served.url}${PATTERNS}&seeds=2&est=hnca,hnca-baseline,reinforce,reinforce-baseline&engine=${engine}&epochs=200`);
+    await page.goto(`${session.url}${PATTERNS}&seeds=2&est=hnca,hnca-baseline,reinforce,reinforce-baseline&engine=${engine}&epochs=200`);
     await waitForEngine(page);
     await page.waitForTimeout(1500);
     const start = await page.evaluate(() => performance.now());
