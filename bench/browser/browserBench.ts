@@ -3,10 +3,10 @@
 // Chromium (WebGPU enabled: SwiftShader without a GPU) through playwright-core, waits for the
 // results the page exposes (window.__benchResults), prints one table and writes markdown/JSON.
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumArgs, freePort } from '../../src/node/headlessChromium.ts';
 import { build, preview } from 'vite';
 import { mnistAssetPlugin } from '../../vite/mnistAssetPlugin.ts';
 import { updateFlops } from '../peer/flops.ts';
@@ -14,17 +14,7 @@ import { DEFAULT_PLAN, planFromQuery, type BrowserBenchPlan, type BrowserBenchRe
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PAGE = 'bench/browser/bench.html';
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM_ARGS = chromiumArgs({ webgpu: true });
 
 export interface BrowserBenchOptions {
   plan?: Partial<BrowserBenchPlan>;
@@ -48,18 +38,6 @@ export interface BrowserBenchReport {
   rows: BrowserBenchRow[];
   wallSeconds: number;
   error?: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function query(plan: BrowserBenchPlan): string {
@@ -139,7 +117,7 @@ export function browserMarkdown(report: BrowserBenchReport, level: '#' | '##'): 
 }
 
 async function launch(userDataDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
 export async function runBrowserBench(options: BrowserBenchOptions = {}): Promise<BrowserBenchReport> {

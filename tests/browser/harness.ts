@@ -1,30 +1,15 @@
 // Browser-test harness: builds the playground once, serves it with `vite preview` on a free
 // port, and launches Debian's Chromium through playwright-core with a fresh profile.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
+import { CHROMIUM_PATH, chromiumArgs, freePort } from '../../src/node/headlessChromium.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-
-const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ServedPlayground {
   url: string;
@@ -57,9 +42,9 @@ export interface LaunchedBrowser {
 export async function launchChromium(options: { webgpu: boolean }): Promise<LaunchedBrowser> {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'hnca-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...BASE_ARGS, ...(options.webgpu ? WEBGPU_ARGS : [])],
+    args: chromiumArgs(options),
     viewport: { width: 1280, height: 800 },
   });
   const errors: string[] = [];

@@ -1,0 +1,26 @@
+// Debian's Chromium for the browser tests and the browser benchmark (DESIGN.md §6): where it
+// is, the flags it needs here (no sandbox as root, no background network on a closed machine,
+// WebGPU on SwiftShader when asked), and a free local port for the page server.
+import { createServer } from 'node:net';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan'];
+
+export function chromiumArgs(options: { webgpu: boolean }): string[] {
+  return [...BASE_ARGS, ...(options.webgpu ? WEBGPU_ARGS : [])];
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
