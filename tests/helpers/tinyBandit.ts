@@ -1,20 +1,14 @@
 // Tiny bandit networks and exact enumeration (DESIGN.md §5): E[r] as a finite sum, its
 // finite-difference gradient, and the exact expectation and variance of an estimator
 // computed by forcing every hidden configuration and action through the engine's own code.
-import { flattenGradients, flattenValues, sparseRow } from '../../src/models/bandit/tinyNetwork.ts';
-import { BanditRun } from '../../src/models/bandit/banditRun.ts';
-import { clippedSigmoid, type UniformSource } from '../../src/models/bandit/forward.ts';
+import { flattenValues, sparseRow, type TinyProblem } from '../../src/models/bandit/tinyNetwork.ts';
+import { exactMoments, type EstimatorMoments } from '../../src/models/bandit/exactLab.ts';
+import { clippedSigmoid } from '../../src/models/bandit/forward.ts';
 import { BanditParameters, type BanditShape } from '../../src/models/bandit/parameters.ts';
 import type { BanditEstimator, HiddenValues } from '../../src/engine/types.ts';
 import { hash32 } from '../../src/rng/counterRng.ts';
 
-export interface TinyProblem {
-  shape: BanditShape;
-  /** 0/1 input */
-  x: number[];
-  /** reward of each action */
-  rewards: number[];
-}
+export type { TinyProblem };
 
 /** Deterministic pseudo-random weights of the given scale (biases too, so all gradients are nonzero). */
 export function tinyParameters(shape: BanditShape, seed: number, scale = 1): BanditParameters {
@@ -30,7 +24,7 @@ export { sparseRow };
 
 /** Flat float64 copy of all parameters, in params.tensors order. */
 export const flatten = flattenValues;
-const flatGrad = (params: BanditParameters) => flattenGradients(params);
+export type { EstimatorMoments };
 
 /** E[r] by enumerating every hidden configuration (float64, independent of the engine). */
 export function exactExpectedReward(shape: BanditShape, flat: Float64Array, problem: TinyProblem): number {
@@ -94,69 +88,12 @@ export function finiteDifferenceGradient(shape: BanditShape, params: BanditParam
   return grad;
 }
 
-/** A source that forces hidden samples to a configuration and the action to `action`. */
-class ForcedSource implements UniformSource {
-  constructor(
-    private readonly bits: number[][],
-    private readonly forcedAction: number,
-  ) {}
-  hidden(layer: number, _example: number, unit: number): number {
-    // u = 0 is below every clipped p; u = 1 − 2^-24 is above every clipped p
-    return this.bits[layer][unit] ? 0 : 1 - 2 ** -24;
-  }
-  action(_example: number, probs: Float64Array, base: number): number {
-    let below = 0;
-    for (let k = 0; k < this.forcedAction; k++) below += probs[base + k];
-    return below + probs[base + this.forcedAction] / 2;
-  }
-}
-
-export interface EstimatorMoments {
-  mean: Float64Array;
-  variance: Float64Array;
-}
-
 /**
  * Exact mean and variance of an estimator's per-example gradient: every hidden configuration
- * and action is forced through the engine's BanditRun, weighted by its probability.
+ * and action forced through the engine's BanditRun (the classroom's exactMoments).
  */
 export function exactEstimatorMoments(params: BanditParameters, estimator: BanditEstimator, problem: TinyProblem, baseline: number): EstimatorMoments {
-  const { sizes } = params.shape;
-  const hiddenWidths = sizes.slice(1, -1);
-  const totalBits = hiddenWidths.reduce((a, b) => a + b, 0);
-  const actions = sizes[sizes.length - 1];
-  const run = new BanditRun(params, estimator, 1);
-  const input = sparseRow(problem.x);
-  const table = Float64Array.from(problem.rewards);
-  const n = params.tensors.reduce((acc, t) => acc + t.size, 0);
-  const mean = new Float64Array(n);
-  const second = new Float64Array(n);
-  let totalProbability = 0;
-  for (let config = 0; config < 1 << totalBits; config++) {
-    const bits: number[][] = [];
-    let offset = 0;
-    for (const w of hiddenWidths) {
-      bits.push(Array.from({ length: w }, (_, i) => (config >> (offset + i)) & 1));
-      offset += w;
-    }
-    for (let a = 0; a < actions; a++) {
-      run.estimateGradients(input, new ForcedSource(bits, a), { labels: [0], table }, baseline);
-      const s = run.scratch;
-      let prob = s.outProb[a];
-      hiddenWidths.forEach((w, l) => {
-        for (let i = 0; i < w; i++) prob *= bits[l][i] ? s.prob[l][i] : 1 - s.prob[l][i];
-      });
-      totalProbability += prob;
-      const g = flatGrad(params);
-      for (let e = 0; e < n; e++) {
-        mean[e] += prob * g[e];
-        second[e] += prob * g[e] * g[e];
-      }
-    }
-  }
-  if (Math.abs(totalProbability - 1) > 1e-9) throw new Error(`enumeration probabilities sum to ${totalProbability}`);
-  const variance = mean.map((m, e) => second[e] - m * m);
-  return { mean, variance };
+  return exactMoments(params, problem, estimator, baseline);
 }
 
 export function tinyShape(hiddenWidths: number[], inputs: number, actions: number, hiddenValues: HiddenValues): BanditShape {

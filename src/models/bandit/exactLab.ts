@@ -95,12 +95,14 @@ export function exactMoments(params: BanditParameters, problem: TinyProblem, est
   const mean = new Float64Array(n);
   const second = new Float64Array(n);
   const g = new Float64Array(n);
+  let totalProbability = 0;
   for (const bits of hiddenConfigurations(sizes.slice(1, -1))) {
     for (let a = 0; a < actions; a++) {
       run.estimateGradients(input, new ForcedSource(bits, a), rewards, baseline);
       const s = run.scratch;
       let prob = s.outProb[a];
       bits.forEach((layer, l) => layer.forEach((phi, i) => (prob *= phi ? s.prob[l][i] : 1 - s.prob[l][i])));
+      totalProbability += prob;
       flattenGradients(params, g);
       for (let e = 0; e < n; e++) {
         mean[e] += prob * g[e];
@@ -108,6 +110,7 @@ export function exactMoments(params: BanditParameters, problem: TinyProblem, est
       }
     }
   }
+  if (Math.abs(totalProbability - 1) > 1e-9) throw new Error(`enumerated probabilities sum to ${totalProbability}, not 1`);
   return { mean, variance: mean.map((m, e) => Math.max(0, second[e] - m * m)) };
 }
 
