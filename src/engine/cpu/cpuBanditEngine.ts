@@ -3,7 +3,7 @@
 import type { Dataset } from '../../data/dataset.ts';
 import { allocSparseRows, binarizeRows, testBinarizeKey } from '../../data/minibatch.ts';
 import { BanditRun } from '../../models/bandit/banditRun.ts';
-import { forwardKeys } from '../../models/bandit/forward.ts';
+import { forwardKeys, type ForwardKeys } from '../../models/bandit/forward.ts';
 import { traceExample } from '../../models/bandit/trace.ts';
 import { banditShape, initBanditParameters } from '../../models/bandit/parameters.ts';
 import { Stream } from '../../rng/streams.ts';
@@ -15,6 +15,8 @@ const EVAL_CHUNK = 500;
 
 interface BanditGroup extends SeedGroup<BanditRun> {
   labels: Uint8Array;
+  /** the training RNG streams of this seed, moved to each update's step */
+  keys: ForwardKeys;
 }
 
 export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, BanditGroup> implements TrainingEngine {
@@ -23,7 +25,7 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
     super(config, data, only);
     const shape = banditShape(data.pixels, config.hidden, config.width, data.classes, config.hiddenValues);
     this.addRuns(
-      (base) => ({ ...base, labels: new Uint8Array(config.batch) }),
+      (base) => ({ ...base, labels: new Uint8Array(config.batch), keys: forwardKeys(base.seed, 0, Stream.hiddenBase, Stream.action, config.hidden) }),
       (spec) => new BanditRun(initBanditParameters(shape, spec.seed), spec.estimator as BanditEstimator, config.batch),
     );
   }
@@ -31,7 +33,7 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
   protected updateGroup(g: BanditGroup, indices: Uint32Array, t: number): void {
     if (g.labels.length < indices.length) g.labels = new Uint8Array(indices.length);
     for (let b = 0; b < indices.length; b++) g.labels[b] = this.data.train.labels[indices[b]];
-    const keys = forwardKeys(g.seed, t, Stream.hiddenBase, Stream.action, this.config.hidden);
+    const keys = g.keys.setStep(t);
     for (const run of g.runs) run.update(g.rows, keys, { labels: g.labels }, this.config);
   }
 

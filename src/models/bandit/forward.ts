@@ -28,14 +28,27 @@ export interface UniformSource {
 /** The RNG streams of one forward pass: one key per hidden layer, one for the action. */
 export class ForwardKeys implements UniformSource {
   readonly hiddenKeys: number[] = [];
-  readonly actionKey: number;
+  actionKey = 0;
   /**
    * `exampleOffset`: index of example 0 in the stream (evaluation uses the test image's
    * index, so a chunked pass draws the same numbers as a whole one).
    */
-  constructor(seed: number, step: number, hiddenStreamBase: number, actionStream: number, layers: number, readonly exampleOffset = 0) {
-    for (let l = 0; l < layers; l++) this.hiddenKeys.push(streamKey(seed, step, hiddenStreamBase + l));
-    this.actionKey = streamKey(seed, step, actionStream);
+  constructor(
+    readonly seed: number,
+    step: number,
+    readonly hiddenStreamBase: number,
+    readonly actionStream: number,
+    layers: number,
+    readonly exampleOffset = 0,
+  ) {
+    this.hiddenKeys.length = layers;
+    this.setStep(step);
+  }
+  /** Moves to another step of the same streams (training reuses one object per seed). */
+  setStep(step: number): this {
+    for (let l = 0; l < this.hiddenKeys.length; l++) this.hiddenKeys[l] = streamKey(this.seed, step, this.hiddenStreamBase + l);
+    this.actionKey = streamKey(this.seed, step, this.actionStream);
+    return this;
   }
   hidden(layer: number, example: number, unit: number, width: number): number {
     return uniform(this.hiddenKeys[layer], (this.exampleOffset + example) * width + unit);
