@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IdxError, parseIdxImages, parseIdxLabels } from '../src/data/idx.ts';
 import { defaultMnistDir, loadMnist, MNIST_FILES } from '../src/node/mnist.ts';
@@ -94,6 +95,38 @@ describe('loadMnist from a folder', () => {
     const dir = writeFolder('missing');
     rmSync(path.join(dir, MNIST_FILES.testImages));
     expect(() => loadMnist({ dir })).toThrow(/t10k-images-idx3-ubyte: file not found/);
+    // the message lists the four names a folder must hold
+    expect(() => loadMnist({ dir })).toThrow(
+      /train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte \(raw, or gzip-compressed with \.gz added\)/,
+    );
+  });
+
+  it('reads gzip-compressed files, under the .gz names (as downloaded) or under the IDX names', () => {
+    const plain = loadMnist({ dir: writeFolder('plain') });
+    const gzNames = writeFolder('gz-names');
+    const gzBytes = writeFolder('gz-bytes');
+    for (const name of Object.values(MNIST_FILES)) {
+      const bytes = readFileSync(path.join(gzNames, name));
+      rmSync(path.join(gzNames, name));
+      writeFileSync(path.join(gzNames, `${name}.gz`), gzipSync(bytes));
+      writeFileSync(path.join(gzBytes, name), gzipSync(bytes));
+    }
+    for (const dir of [gzNames, gzBytes]) {
+      const data = loadMnist({ dir });
+      expect(Array.from(data.train.images)).toEqual(Array.from(plain.train.images));
+      expect(Array.from(data.test.labels)).toEqual(Array.from(plain.test.labels));
+    }
+  });
+
+  it('names corrupt gzip data, a folder in place of a file, and gzip bytes given to the pure parser', () => {
+    const corrupt = writeFolder('gz-corrupt', { trainLabels: gzipSync(labelsFile([1, 2, 3])).subarray(0, 12) });
+    expect(() => loadMnist({ dir: corrupt })).toThrow(/train-labels-idx1-ubyte: is gzip-compressed but does not decompress/);
+    const folder = writeFolder('dir-as-file');
+    rmSync(path.join(folder, MNIST_FILES.testLabels));
+    mkdirSync(path.join(folder, MNIST_FILES.testLabels));
+    expect(() => loadMnist({ dir: folder })).toThrow(/t10k-labels-idx1-ubyte: is a folder, not a file/);
+    // the browser edge has no zlib: the parser says gzip, not "bad magic number 529205248"
+    expect(() => parseIdxImages('x-idx3-ubyte', gzipSync(imagesFile(1, 2, 2)))).toThrow(/x-idx3-ubyte: is gzip-compressed \(starts with 1f 8b\)/);
   });
 
   it('rejects a copy of the real training images with one flipped byte by its hash', () => {

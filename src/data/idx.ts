@@ -36,7 +36,15 @@ function checkLength(file: string, bytes: Uint8Array, expected: number, what: st
   }
 }
 
+/** True when the bytes start with the gzip signature 1f 8b (RFC 1952). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 function checkMagic(file: string, bytes: Uint8Array, headerBytes: number, expected: number, kind: string): void {
+  if (isGzip(bytes)) {
+    throw new IdxError(file, `is gzip-compressed (starts with 1f 8b), not a raw IDX ${kind} file: decompress it with gunzip`);
+  }
   if (bytes.length < headerBytes) {
     throw new IdxError(file, `truncated: ${bytes.length} bytes, shorter than the ${headerBytes}-byte IDX ${kind} header`);
   }

