@@ -3,6 +3,7 @@ import { IdxError } from '../data/idx.ts';
 import { EngineError } from '../engine/types.ts';
 import { UsageError } from './flags.ts';
 import { MAIN_HELP, REPRODUCE_HELP } from './help.ts';
+import { canRedraw } from './progress.ts';
 import { reproduceMain } from './reproduce.ts';
 import type { Io } from './session.ts';
 import { trainMain } from './trainCommand.ts';
@@ -13,7 +14,7 @@ export function processIo(): Io {
     if (error.code !== 'EPIPE') throw error;
   });
   return {
-    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
+    stdout: { write: (text) => void process.stdout.write(text), isTTY: canRedraw(process.stdout.isTTY, process.env) },
     stderr: (text) => void process.stderr.write(text),
   };
 }

@@ -5,7 +5,20 @@ import type { RunSpec } from '../engine/types.ts';
 
 export interface Sink {
   write(text: string): void;
+  /** true when the bar may be redrawn in place with `\r` and ANSI erase sequences */
   isTTY: boolean;
+}
+
+/**
+ * Whether progress may be redrawn in place on this output: a terminal, unless `TERM=dumb`
+ * (no cursor control) or `NO_COLOR` is set to a non-empty value (the user asked for plain
+ * output). Otherwise the CLI writes plain lines.
+ */
+export function canRedraw(isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean {
+  if (isTTY !== true) return false;
+  if (env.TERM === 'dumb') return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return true;
 }
 
 export function formatDuration(seconds: number): string {
