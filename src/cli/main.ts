@@ -3,6 +3,7 @@ import { IdxError } from '../data/idx.ts';
 import { EngineError } from '../engine/types.ts';
 import { UsageError } from './flags.ts';
 import { MAIN_HELP, REPRODUCE_HELP } from './help.ts';
+import { fileSystemMessage, isFileSystemError, OutputError } from './output.ts';
 import { canRedraw } from './progress.ts';
 import { reproduceMain } from './reproduce.ts';
 import type { Io } from './session.ts';
@@ -49,6 +50,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (error instanceof EngineError && (error.kind === 'config' || error.kind === 'unavailable')) {
       io.stderr(`hnca: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof OutputError) {
+      io.stderr(`hnca: ${error.message}\n`);
+      return 1;
+    }
+    if (isFileSystemError(error)) {
+      io.stderr(`hnca: ${fileSystemMessage(error, 'use')}\n`);
+      return 1;
     }
     if (error instanceof IdxError) {
       io.stderr(`hnca: bad MNIST data: ${error.message}\n`);

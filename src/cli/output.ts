@@ -1,6 +1,6 @@
 // Output files (written atomically: a temp file beside the target, then rename) and the
 // machine description recorded with every result.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from './flags.ts';
@@ -38,21 +38,104 @@ export function writeAtomic(file: string, text: string): void {
   }
 }
 
-/** Fails early (before any training) when --out FILE cannot be written. */
+const ERRNO_TEXT: Record<string, string> = {
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENOENT: 'no such file or folder',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EEXIST: 'already exists',
+  EMFILE: 'too many open files',
+};
+
+/** A Node file-system error (it has an errno `code`). */
+export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code ?? '');
+}
+
+/** One line for a file-system error: "cannot write /x/y.json: read-only file system (EROFS)". */
+export function fileSystemMessage(error: NodeJS.ErrnoException & { code: string }, action: string, target?: string): string {
+  const where = target ?? error.path ?? '?';
+  return `cannot ${action} ${where}: ${ERRNO_TEXT[error.code] ?? error.message.split('\n')[0]} (${error.code})`;
+}
+
+/**
+ * Proves `dir` writable by creating and removing a probe file in it (access(2) is not enough:
+ * root passes permission checks, and only a real write meets EROFS or ENOSPC).
+ * @throws UsageError with the one-line reason (the flag name first).
+ */
+function probeWritable(dir: string, flag: string): void {
+  const probe = path.join(dir, `.hnca-write-probe.${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (error) {
+    if (isFileSystemError(error)) throw new UsageError(`${flag}: ${fileSystemMessage(error, 'write in', dir)}`);
+    throw error;
+  }
+}
+
+/** Fails early (before any training) when --out FILE cannot be written: missing folder, a folder as the file, or a folder that refuses writes. */
 export function checkOutFile(file: string): void {
   const dir = path.dirname(path.resolve(file));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--out: folder ${dir} does not exist`);
   if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--out: ${file} is a folder; give a file name`);
+  probeWritable(dir, '--out');
 }
 
-/** Fails early when --out DIR is a file or its parent is missing; the folder itself is made at the end. */
+/** Fails early when --out DIR is a file, its parent is missing, or either refuses writes; the folder itself is made at the end. */
 export function checkOutDir(dir: string): void {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new UsageError(`--out: ${dir} is a file; give a folder`);
+    probeWritable(dir, '--out');
     return;
   }
   const parent = path.dirname(path.resolve(dir));
-  if (!existsSync(parent)) throw new UsageError(`--out: folder ${parent} does not exist`);
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--out: folder ${parent} does not exist`);
+  try {
+    mkdirSync(dir);
+    rmdirSync(dir);
+  } catch (error) {
+    if (isFileSystemError(error)) throw new UsageError(`--out: ${fileSystemMessage(error, 'make the folder', dir)}`);
+    throw error;
+  }
+}
+
+/** The results could not be written where asked; `savedTo` says where they were kept instead. */
+export class OutputError extends Error {
+  constructor(
+    message: string,
+    readonly savedTo: string | undefined,
+  ) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+/**
+ * Writes the results (`files`: name → text) with `write`; when that fails with a file-system
+ * error (the folder became read-only or full during a long run), keeps them in a fresh folder
+ * under the system's temporary directory so that nothing is lost.
+ * @throws OutputError naming the failure and where the results were kept.
+ */
+export function writeResultsOrKeep<T>(files: Record<string, string>, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    const reason = fileSystemMessage(error, 'write');
+    let savedTo: string | undefined;
+    try {
+      savedTo = mkdtempSync(path.join(os.tmpdir(), 'hnca-results-'));
+      for (const [name, text] of Object.entries(files)) writeFileSync(path.join(savedTo, name), text);
+    } catch {
+      savedTo = undefined;
+    }
+    throw new OutputError(savedTo ? `${reason}; the results are kept in ${savedTo}` : `${reason}; the results could not be kept anywhere`, savedTo);
+  }
 }
 
 /** Writes several files into `dir` (made if needed), each atomically. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
-import { checkOutDir, machineInfo, toJson, writeFilesAtomic } from './output.ts';
+import { checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
 import { gridCharts, gridCsv, gridMarkdown, type Figure, type GridCell } from './report.ts';
 import { loadData, recordedConfig, runSession, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
@@ -42,12 +42,13 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     dataset: info,
     grid: cells.map((c) => ({ [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: c.runs })),
   };
-  const files = writeFilesAtomic(command.outDir, {
+  const outputs: Record<string, string> = {
     'results.json': toJson(document),
     'results.csv': gridCsv(figure, cells),
     'results.md': gridMarkdown(figure, cells, command.session.epochs, notes),
     ...gridCharts(figure, cells),
-  });
+  };
+  const files = writeResultsOrKeep(outputs, () => writeFilesAtomic(command.outDir, outputs));
   io.stdout.write(`wrote ${files.length} files into ${command.outDir}: ${files.map((f) => f.split('/').pop()).join(', ')}\n`);
   return 0;
 }

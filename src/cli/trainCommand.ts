@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseFlags } from './flags.ts';
 import { TRAIN_HELP } from './help.ts';
 import { TRAIN_FLAGS, trainCommand } from './options.ts';
-import { checkOutFile, machineInfo, toJson, writeAtomic } from './output.ts';
+import { checkOutFile, machineInfo, toJson, writeAtomic, writeResultsOrKeep } from './output.ts';
 import { loadData, recordedConfig, runSession, type Io } from './session.ts';
 
 export const RESULTS_VERSION = 1;
@@ -34,7 +34,8 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
     seconds: result.seconds,
     runs: result.runs,
   };
-  writeAtomic(command.out, toJson(document));
+  const text = toJson(document);
+  writeResultsOrKeep({ [path.basename(command.out)]: text }, () => writeAtomic(command.out, text));
   io.stdout.write(`wrote ${command.out} (${result.runs.length} runs, ${result.seconds.toFixed(1)} s)\n`);
   return 0;
 }
