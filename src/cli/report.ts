@@ -46,19 +46,43 @@ function estimatorsOf(cell: GridCell): string[] {
   return [...new Set(cell.runs.map((r) => r.estimator))];
 }
 
-/** Per epoch, the mean and 95% interval of a metric over the seeds of one estimator. */
+/** A run stopped (a non-finite value appeared): its last record says finite false. */
+export function runStopped(run: RunResult): boolean {
+  return run.epochs.at(-1)?.finite === false;
+}
+
+/**
+ * "stopped k/N (first reason)" for the runs of one estimator in a cell, or '' when every run
+ * finished. Stopped runs are left out of every mean and interval, so this must be shown beside them.
+ */
+export function stoppedSummary(runs: readonly RunResult[]): string {
+  const stopped = runs.filter(runStopped);
+  if (stopped.length === 0) return '';
+  const reason = stopped[0].epochs.at(-1)?.failure ?? 'non-finite value';
+  return `stopped ${stopped.length}/${runs.length} (${reason})`;
+}
+
+/**
+ * Per epoch, the mean and 95% interval of a metric over the seeds of one estimator; a record
+ * made after its run stopped (finite false) is left out.
+ */
 export function aggregate(cell: GridCell, estimator: string, metric: Metric): { epoch: number; stat: MeanCi }[] {
   const runs = cell.runs.filter((r) => r.estimator === estimator);
   const epochs = Math.max(0, ...runs.map((r) => r.epochs.length));
   return Array.from({ length: epochs }, (_, e) => ({
     epoch: e + 1,
-    stat: meanCi(runs.map((r) => (r.epochs[e] ? metricOf(r.epochs[e], metric) : null))),
+    stat: meanCi(runs.map((r) => (r.epochs[e]?.finite ? metricOf(r.epochs[e], metric) : null))),
   }));
 }
 
+/** Final values over the runs that finished (stopped runs are counted by stoppedSummary). */
 function final(cell: GridCell, estimator: string, metric: Metric): MeanCi {
-  const runs = cell.runs.filter((r) => r.estimator === estimator);
+  const runs = cell.runs.filter((r) => r.estimator === estimator && !runStopped(r));
   return meanCi(runs.map((r) => (r.epochs.length ? metricOf(r.epochs[r.epochs.length - 1], metric) : null)));
+}
+
+function stoppedCell(cell: GridCell, estimator: string): string {
+  return stoppedSummary(cell.runs.filter((r) => r.estimator === estimator)) || '—';
 }
 
 const csvCell = (v: number | string | null): string => (v === null ? '' : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : String(v)) : v);
@@ -103,7 +127,8 @@ export function gridCharts(figure: Figure, cells: readonly GridCell[]): Record<s
   for (const cell of cells) {
     const seeds = new Set(cell.runs.map((r) => r.seed)).size;
     const where = figure === 'fig1' ? `${cell.depth} hidden layer${cell.depth > 1 ? 's' : ''}` : `${cell.depth} stochastic layer${cell.depth > 1 ? 's' : ''}`;
-    const sub = `${where}, ${seeds} seed${seeds > 1 ? 's' : ''}`;
+    const stopped = cell.runs.filter(runStopped).length;
+    const sub = `${where}, ${seeds} seed${seeds > 1 ? 's' : ''}${stopped > 0 ? `; ${stopped}/${cell.runs.length} runs stopped (left out after they stopped)` : ''}`;
     const charts: [string, Metric, string, string][] =
       figure === 'fig1'
         ? [
@@ -135,31 +160,31 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
   const out: string[] = [];
   if (figure === 'fig1') {
     out.push(`# Figure 1 reproduction: contextual bandit MNIST (${epochs} epochs)`, '');
-    out.push('Final values: mean over seeds ± 95% CI (Student t). Paper: 100 epochs, 5 seeds.', '');
-    out.push('| hidden layers | estimator | seeds | train accuracy | test accuracy | paper accuracy | log mean grad variance | paper log variance |');
-    out.push('|---|---|---|---|---|---|---|---|');
+    out.push('Final values: mean over the seeds that finished ± 95% CI (Student t); runs that stopped on a non-finite value are left out and counted under "stopped". Paper: 100 epochs, 5 seeds.', '');
+    out.push('| hidden layers | estimator | seeds | train accuracy | test accuracy | paper accuracy | log mean grad variance | paper log variance | stopped |');
+    out.push('|---|---|---|---|---|---|---|---|---|');
     for (const cell of cells) {
       for (const e of estimatorsOf(cell)) {
         const ref = fig1Reference(cell.depth, e);
         const train = final(cell, e, 'trainAccuracy');
         out.push(
-          `| ${cell.depth} | ${estimatorLabel(e)} | ${train.n} | ${fmt(train, 4)} | ${fmt(final(cell, e, 'testAccuracy'), 4)} | ${fmtRef(ref?.finalAccuracy, 4)} | ${fmt(final(cell, e, 'logMeanGradVariance'), 2)} | ${fmtRef(ref?.finalLogMeanGradVariance, 2)} |`,
+          `| ${cell.depth} | ${estimatorLabel(e)} | ${train.n} | ${fmt(train, 4)} | ${fmt(final(cell, e, 'testAccuracy'), 4)} | ${fmtRef(ref?.finalAccuracy, 4)} | ${fmt(final(cell, e, 'logMeanGradVariance'), 2)} | ${fmtRef(ref?.finalLogMeanGradVariance, 2)} | ${stoppedCell(cell, e)} |`,
         );
       }
     }
     out.push('', FIG1_NOTE);
   } else {
     out.push(`# Figure 3 reproduction: discrete hierarchical VAE (${epochs} epochs)`, '');
-    out.push(`Final values: mean over seeds ± 95% CI (Student t). Paper: ${FIG3_REFERENCE.epochs} epochs.`, '');
-    out.push('| layers | estimator | seeds | train ELBO | test bound (K) | log mean encoder-grad variance |');
-    out.push('|---|---|---|---|---|---|');
+    out.push(`Final values: mean over the seeds that finished ± 95% CI (Student t); runs that stopped on a non-finite value are left out and counted under "stopped". Paper: ${FIG3_REFERENCE.epochs} epochs.`, '');
+    out.push('| layers | estimator | seeds | train ELBO | test bound (K) | log mean encoder-grad variance | stopped |');
+    out.push('|---|---|---|---|---|---|---|');
     for (const cell of cells) {
       for (const e of estimatorsOf(cell)) {
         const elbo = final(cell, e, 'trainElbo');
         const lastK = cell.runs.find((r) => r.estimator === e)?.epochs.at(-1);
         const k = lastK && !isBanditRecord(lastK) ? ` (K=${lastK.k})` : '';
         out.push(
-          `| ${cell.depth} | ${estimatorLabel(e)} | ${elbo.n} | ${fmt(elbo, 2)} | ${fmt(final(cell, e, 'testBound'), 2)}${k} | ${fmt(final(cell, e, 'logMeanGradVariance'), 2)} |`,
+          `| ${cell.depth} | ${estimatorLabel(e)} | ${elbo.n} | ${fmt(elbo, 2)} | ${fmt(final(cell, e, 'testBound'), 2)}${k} | ${fmt(final(cell, e, 'logMeanGradVariance'), 2)} | ${stoppedCell(cell, e)} |`,
         );
       }
     }

@@ -6,7 +6,7 @@ import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
 import { checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
-import { gridCharts, gridCsv, gridMarkdown, type Figure, type GridCell } from './report.ts';
+import { estimatorLabel, gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { loadData, recordedConfig, runSession, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
 
@@ -49,6 +49,12 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     ...gridCharts(figure, cells),
   };
   const files = writeResultsOrKeep(outputs, () => writeFilesAtomic(command.outDir, outputs));
+  for (const cell of cells) {
+    for (const estimator of new Set(cell.runs.map((r) => r.estimator))) {
+      const summary = stoppedSummary(cell.runs.filter((r) => r.estimator === estimator));
+      if (summary) io.stdout.write(`${depthName} ${cell.depth} ${estimatorLabel(estimator)}: ${summary}; left out of the means\n`);
+    }
+  }
   io.stdout.write(`wrote ${files.length} files into ${command.outDir}: ${files.map((f) => f.split('/').pop()).join(', ')}\n`);
   return 0;
 }
