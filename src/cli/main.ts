@@ -4,6 +4,7 @@ import { EngineError } from '../engine/types.ts';
 import { UsageError } from './flags.ts';
 import { MAIN_HELP, REPRODUCE_HELP } from './help.ts';
 import { fileSystemMessage, isFileSystemError, OutputError } from './output.ts';
+import { installInterruptHandlers } from './interrupt.ts';
 import { canRedraw } from './progress.ts';
 import { reproduceMain } from './reproduce.ts';
 import type { Io } from './session.ts';
@@ -17,6 +18,7 @@ export function processIo(): Io {
   return {
     stdout: { write: (text) => void process.stdout.write(text), isTTY: canRedraw(process.stdout.isTTY, process.env) },
     stderr: (text) => void process.stderr.write(text),
+    interrupt: installInterruptHandlers((text) => void process.stderr.write(text)),
   };
 }
 

@@ -1,6 +1,6 @@
 // Output files (written atomically: a temp file beside the target, then rename) and the
 // machine description recorded with every result.
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from './flags.ts';
@@ -149,6 +149,20 @@ export function writeFilesAtomic(dir: string, files: Record<string, string>): st
 }
 
 /** JSON with non-finite numbers written as strings ("NaN", "-Infinity") rather than null. */
-export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
+export function toJson(value: unknown, indent = 2): string {
+  return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), indent)}\n`;
+}
+
+/** The JSON Lines file that receives each epoch's records as they finish, beside `--out FILE`. */
+export function epochLogPath(out: string): string {
+  return `${out.replace(/\.json$/i, '')}.epochs.jsonl`;
+}
+
+/**
+ * Appends one JSON line per run for a finished epoch (`{ cell?, run, estimator, seed, ...record }`),
+ * so that even a killed process keeps every finished epoch. `cell` names a reproduce grid cell.
+ */
+export function appendEpochLines(file: string, records: readonly object[], runs: readonly { index: number; estimator: string; seed: number }[], cell?: Record<string, number>): void {
+  const lines = records.map((record, i) => toJson({ ...(cell ?? {}), run: runs[i].index, estimator: runs[i].estimator, seed: runs[i].seed, ...record }, 0).trimEnd());
+  appendFileSync(file, `${lines.join('\n')}\n`);
 }

@@ -1,11 +1,12 @@
 // `hnca reproduce fig1|fig3`: the paper's grid (depth × estimators × seeds), then JSON, CSV,
 // SVG charts and a markdown table, all written into --out at the end.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
-import { checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
+import { interruptExitCode } from './interrupt.ts';
+import { appendEpochLines, checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
 import { estimatorLabel, gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { loadData, recordedConfig, runSession, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
@@ -23,14 +24,24 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   const createdAt = new Date().toISOString();
   const depthName = figure === 'fig1' ? 'hidden' : 'layers';
   const cells: (GridCell & { config: Record<string, unknown>; engine: SessionResult['engine']; seconds: number })[] = [];
+  mkdirSync(command.outDir, { recursive: true });
+  const epochLog = path.join(command.outDir, 'epochs.jsonl');
+  writeFileSync(epochLog, '');
+  io.stdout.write(`epoch records are appended to ${epochLog} as they finish\n`);
+  let interrupted: SessionResult['interrupted'];
   for (const config of command.configs) {
     const depth = config.task === 'bandit' ? config.hidden : config.layers;
-    const result = await runSession(config, command.session, data, io, `${depthName} ${depth}`);
+    const result = await runSession(config, command.session, data, io, `${depthName} ${depth}`, (_epoch, records, runs) =>
+      appendEpochLines(epochLog, records, runs, { [depthName]: depth }),
+    );
     cells.push({ depth, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs });
+    interrupted = result.interrupted;
+    if (interrupted) break;
   }
   const notes: string[] = [];
   if (data.train.count < 60000 || data.test.count < 10000) notes.push(`Subset: ${data.train.count} training and ${data.test.count} test images.`);
   notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
+  if (interrupted) notes.push(`Interrupted by ${interrupted}: the last cell holds only its finished epochs, and the cells after it did not run.`);
   notes.push(`Wall-clock time: ${cells.map((c) => `${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}.`);
   const document = {
     tool: 'hnca',
@@ -40,6 +51,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     createdAt,
     machine: machineInfo(),
     dataset: info,
+    ...(interrupted ? { interrupted: true, signal: interrupted } : {}),
     grid: cells.map((c) => ({ [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: c.runs })),
   };
   const outputs: Record<string, string> = {
@@ -56,5 +68,9 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     }
   }
   io.stdout.write(`wrote ${files.length} files into ${command.outDir}: ${files.map((f) => f.split('/').pop()).join(', ')}\n`);
+  if (interrupted) {
+    io.stdout.write(`interrupted (${interrupted}): the results hold the finished epochs (marked "interrupted": true)\n`);
+    return interruptExitCode(interrupted);
+  }
   return 0;
 }

@@ -1,13 +1,14 @@
 // One training session for the CLI: data → engine → trainer with progress → plain results.
 import { existsSync, statSync } from 'node:fs';
 import type { Dataset } from '../data/dataset.ts';
-import type { RunResult } from '../engine/records.ts';
+import type { EpochRecord, RunResult } from '../engine/records.ts';
 import { train } from '../engine/trainer.ts';
-import type { EngineConfig, EngineInfo } from '../engine/types.ts';
+import type { EngineConfig, EngineInfo, RunSpec } from '../engine/types.ts';
 import { defaultMnistDir, loadMnist } from '../node/mnist.ts';
 import { UsageError } from './flags.ts';
 import { openEngine } from './openEngine.ts';
 import type { SessionOptions } from './options.ts';
+import type { InterruptState, StopSignal } from './interrupt.ts';
 import { createReporter, type Sink } from './progress.ts';
 
 export interface Io {
@@ -15,6 +16,8 @@ export interface Io {
   stderr: (text: string) => void;
   /** engine selection (tests inject a fake engine here) */
   openEngine?: typeof openEngine;
+  /** SIGINT / SIGTERM state (the real process installs handlers; absent in tests: never stops) */
+  interrupt?: InterruptState;
 }
 
 export interface DatasetInfo {
@@ -55,6 +58,8 @@ export interface SessionResult {
   runs: RunResult[];
   seconds: number;
   updatesPerEpoch: number;
+  /** the signal that stopped training early (the runs hold the finished epochs), if any */
+  interrupted?: StopSignal;
 }
 
 export async function runSession(
@@ -63,6 +68,7 @@ export async function runSession(
   data: Dataset,
   io: Io,
   label = '',
+  onEpoch?: (epoch: number, records: EpochRecord[], runs: readonly RunSpec[]) => void,
 ): Promise<SessionResult> {
   const { engine, why } = await (io.openEngine ?? openEngine)(session.engine, { config, data }, session.threads);
   try {
@@ -74,7 +80,12 @@ export async function runSession(
       evaluateEvery: session.evaluateEvery,
       onProgress: (p) => reporter.onProgress(p),
       onEvaluate: (epoch) => reporter.onEvaluate(epoch),
-      onEpoch: (epoch, records) => reporter.onEpoch(epoch, records),
+      onEpoch: (epoch, records) => {
+        reporter.onEpoch(epoch, records);
+        onEpoch?.(epoch, records, engine.runs);
+      },
+      shouldStop: () => io.interrupt?.requested() !== undefined,
+      yieldBetweenChunks: () => new Promise((resolve) => setImmediate(resolve)),
     });
     reporter.finish();
     return {
@@ -82,6 +93,7 @@ export async function runSession(
       runs: result.runs,
       seconds: result.seconds,
       updatesPerEpoch: engine.updatesPerEpoch,
+      ...(result.stopped ? { interrupted: io.interrupt?.requested() } : {}),
     };
   } finally {
     engine.dispose();

@@ -34,6 +34,12 @@ export interface TrainOptions {
   onEpoch?: (epoch: number, records: EpochRecord[]) => void;
   /** checked between chunks: return true to stop (the partial result is returned) */
   shouldStop?: () => boolean;
+  /**
+   * awaited after every chunk, before shouldStop is checked: lets the host's event loop run
+   * (a CPU engine's step can finish without ever yielding, so signal handlers and messages
+   * would otherwise wait for the end of training); the CLI passes a setImmediate promise
+   */
+  yieldBetweenChunks?: () => Promise<void>;
 }
 
 export interface TrainResult {
@@ -85,6 +91,7 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
       }
       const n = Math.min(chunk, left);
       await engine.step(n);
+      await options.yieldBetweenChunks?.();
       left -= n;
       done += n;
       report(epoch);
