@@ -134,7 +134,7 @@ describe('train output', () => {
     const c = capture();
     const argv = ['train', '--data', data, '--hidden', '2', '--width', '7', '--estimator', 'hnca', '--estimator', 'reinforce-baseline', '--seeds', '2', '--seed', '4', '--epochs', '3', '--batch', '20', '--lr', '3e-3', '--optimizer', 'sgd', '--hidden-values', '01', '--train-limit', '100', '--out', file];
     expect(await main(argv, c.io)).toBe(0);
-    expect(readdirSync(dir)).toEqual(['r.json']);
+    expect(readdirSync(dir).sort()).toEqual(['r.epochs.jsonl', 'r.json']);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.config).toMatchObject({
       task: 'bandit',
@@ -200,12 +200,15 @@ describe('train output', () => {
     expect(c.out()).not.toContain('epoch 1/2: evaluating');
   });
 
-  it('a run that fails midway exits 1 and leaves no output file', async () => {
+  it('a run that fails midway exits 1 and leaves no results file (the epoch log holds the finished epochs)', async () => {
     const dir = mkdtempSync(path.join(tmp, 'fail-'));
     const c = capture({ failAt: 5 });
     expect(await main(['train', '--data', data, '--epochs', '2', '--out', path.join(dir, 'r.json')], c.io)).toBe(1);
     expect(c.err()).toContain('fake engine failure');
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['r.epochs.jsonl']);
+    for (const line of readFileSync(path.join(dir, 'r.epochs.jsonl'), 'utf8').trim().split('\n').filter(Boolean)) {
+      expect(JSON.parse(line)).toMatchObject({ epoch: 1, finite: true });
+    }
     expect(c.engines[0].disposed).toBe(true);
   });
 });
@@ -218,6 +221,7 @@ describe('reproduce', () => {
     const files = readdirSync(dir).sort();
     expect(files).toEqual(
       [
+        'epochs.jsonl',
         'results.json',
         'results.csv',
         'results.md',
@@ -248,7 +252,7 @@ describe('reproduce', () => {
     const c = capture();
     const argv = ['reproduce', 'fig3', '--data', data, '--layers', '2', '--seeds', '1', '--epochs', '2', '--estimator', 'fhnca,disarm', '--out', dir];
     expect(await main(argv, c.io)).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['fig3-L2-log-grad-variance.svg', 'fig3-L2-train-elbo.svg', 'results.csv', 'results.json', 'results.md']);
+    expect(readdirSync(dir).sort()).toEqual(['epochs.jsonl', 'fig3-L2-log-grad-variance.svg', 'fig3-L2-train-elbo.svg', 'results.csv', 'results.json', 'results.md']);
     const md = readFileSync(path.join(dir, 'results.md'), 'utf8');
     expect(md).toContain('| 2 | DisARM | 1 | 0.20 | 0.51 (K=100) |');
     expect(md).toContain('f-HNCA with baseline is best');

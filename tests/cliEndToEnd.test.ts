@@ -23,7 +23,7 @@ describe('hnca (child process, real CPU engine)', () => {
     const r = hnca(['train', '--task', 'bandit', '--hidden', '1', '--estimator', 'hnca', '--estimator', 'reinforce', '--epochs', '1', '--engine', 'cpu', ...tiny]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^CPU engine/);
+    expect(r.stdout).toMatch(/^CPU engine/m);
     expect(r.stdout).toMatch(/^epoch 1\/1 /m);
     expect(r.stdout).toMatch(/^ {2}hnca seed 0: train acc 0\.\d{4} {2}test acc 0\.\d{4} {2}log var -\d+\.\d\d$/m);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -78,7 +78,7 @@ describe('hnca (child process, real CPU engine)', () => {
     const r = hnca(['reproduce', 'fig1', '--hidden', '1,2', '--seeds', '2', '--epochs', '2', '--train-limit', '100', '--test-limit', '50', '--width', '8', '--out', dir]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(readdirSync(dir)).toHaveLength(3 + 2 * 3);
+    expect(readdirSync(dir)).toHaveLength(4 + 2 * 3); // results .json .csv .md, epochs.jsonl, 3 charts per depth
     const doc = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
     expect(doc.grid).toHaveLength(2);
     expect(doc.grid[1].runs).toHaveLength(8);
