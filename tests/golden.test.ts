@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { GOLDEN_CASES, goldenPart } from './golden/cases.ts';
+import { skipWithoutNodeWebgpu } from './helpers/nodeWebgpuMissing.ts';
 
 /** 0 until a commit deliberately changes low bits; that commit says why. */
 const GOLDEN_RELATIVE_TOLERANCE = 0;
@@ -47,6 +48,7 @@ describe('golden results of hnca train (recorded before the engine restructuring
 
   for (const c of GOLDEN_CASES) {
     it(`${c.name} matches tests/golden/fixtures/${c.name}.json`, { timeout: 120_000 }, async () => {
+      if (c.gpu) skipWithoutNodeWebgpu();
       const out = path.join(tmp, `${c.name}.json`);
       const errors: string[] = [];
       const io = { stdout: { write: () => undefined, isTTY: false }, stderr: (t: string) => void errors.push(t) };
