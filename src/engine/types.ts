@@ -2,19 +2,10 @@
 // src/engine/gpu). UI, CLI and tests are clients. Nothing here imports Node, React or the DOM.
 
 import type { Dataset } from '../data/dataset.ts';
+import type { BanditEstimator, EstimatorId, VaeEstimator } from './estimators.ts';
 
-export const BANDIT_ESTIMATORS = ['hnca', 'hnca-baseline', 'reinforce', 'reinforce-baseline'] as const;
-export type BanditEstimator = (typeof BANDIT_ESTIMATORS)[number];
-
-export const VAE_ESTIMATORS = [
-  'fhnca',
-  'fhnca-baseline',
-  'reinforce',
-  'reinforce-baseline',
-  'reinforce-loo',
-  'disarm',
-] as const;
-export type VaeEstimator = (typeof VAE_ESTIMATORS)[number];
+// The estimators live in their registry (./estimators.ts); re-exported for existing importers.
+export { BANDIT_ESTIMATORS, VAE_ESTIMATORS, type BanditEstimator, type EstimatorId, type VaeEstimator } from './estimators.ts';
 
 export type Optimizer = 'adam' | 'sgd';
 /** Values a hidden Bernoulli unit passes on: centered ±1 (default, DESIGN.md §2) or 0/1. */
@@ -60,7 +51,7 @@ export const PAPER_OPTIMIZER: OptimizerConfig = { optimizer: 'adam', lr: 1e-4, b
 export interface RunSpec {
   /** index of the run in every per-run array */
   index: number;
-  estimator: BanditEstimator | VaeEstimator;
+  estimator: EstimatorId;
   seed: number;
 }
 

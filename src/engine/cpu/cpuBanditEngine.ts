@@ -7,7 +7,8 @@ import { forwardKeys, type ForwardKeys } from '../../models/bandit/forward.ts';
 import { traceExample } from '../../models/bandit/trace.ts';
 import { banditShape, initBanditParameters } from '../../models/bandit/parameters.ts';
 import { Stream } from '../../rng/streams.ts';
-import { EngineError, type BanditConfig, type BanditEstimator, type EvaluationResult, type ExampleTrace, type TrainingEngine } from '../types.ts';
+import { banditEstimator } from '../estimators.ts';
+import { EngineError, type BanditConfig, type EvaluationResult, type ExampleTrace, type TrainingEngine } from '../types.ts';
 import { validateBanditConfig } from '../validate.ts';
 import { CpuEngineBase, type SeedGroup } from './cpuEngineBase.ts';
 
@@ -26,7 +27,7 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
     const shape = banditShape(data.pixels, config.hidden, config.width, data.classes, config.hiddenValues);
     this.addRuns(
       (base) => ({ ...base, labels: new Uint8Array(config.batch), keys: forwardKeys(base.seed, 0, Stream.hiddenBase, Stream.action, config.hidden) }),
-      (spec) => new BanditRun(initBanditParameters(shape, spec.seed), spec.estimator as BanditEstimator, config.batch),
+      (spec) => new BanditRun(initBanditParameters(shape, spec.seed), banditEstimator(spec.estimator).id, config.batch),
     );
   }
 

@@ -7,7 +7,8 @@ import { validateVaeConfig } from '../validate.ts';
 import { CpuEngineBase, type SeedGroup } from './cpuEngineBase.ts';
 import { traceVaeExample } from '../../models/vae/trace.ts';
 import { VaeRun } from '../../models/vae/vaeRun.ts';
-import { EngineError, type EvaluationResult, type ExampleTrace, type TrainingEngine, type VaeConfig, type VaeEstimator } from '../types.ts';
+import { vaeEstimator } from '../estimators.ts';
+import { EngineError, type EvaluationResult, type ExampleTrace, type TrainingEngine, type VaeConfig } from '../types.ts';
 
 const EVAL_CHUNK = 500;
 
@@ -22,7 +23,7 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
     const shape = { pixels: data.pixels, layers: config.layers, width: config.width };
     this.addRuns(
       (base) => ({ ...base, draws: new RngDraws(config.width) }),
-      (spec) => new VaeRun(shape, spec.seed, spec.estimator as VaeEstimator),
+      (spec) => new VaeRun(shape, spec.seed, vaeEstimator(spec.estimator).id),
     );
   }
 

@@ -7,11 +7,11 @@ import { MinibatchStream } from '../../data/minibatch.ts';
 import { banditShape, initBanditParameters, BanditParameters } from '../../models/bandit/parameters.ts';
 import { Stream } from '../../rng/streams.ts';
 import { validateBanditConfig, validateHyperparameterChange } from '../validate.ts';
+import { banditEstimator } from '../estimators.ts';
 import {
   EngineError,
   expandRuns,
   type BanditConfig,
-  type BanditEstimator,
   type EngineInfo,
   type EvaluationResult,
   type ExampleTrace,
@@ -138,7 +138,7 @@ export class GpuBanditEngine implements TrainingEngine {
     device.pushErrorScope('out-of-memory');
     try {
       this.kernels = createKernels(device, normalizeSources(shaders), this.tile, TILE_DEPTH);
-      this.encoder = new UpdateEncoder(device, this.kernels, this.dims, this.tile, this.runs.some((r) => r.estimator.startsWith('hnca')));
+      this.encoder = new UpdateEncoder(device, this.kernels, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'));
       const stepKernel = this.kernels.adam_ascent;
       this.stepView = makeStructuredView(stepKernel.defs.uniforms.step);
       if (this.stepView.arrayBuffer.byteLength > SLOT_BYTES) throw new EngineError('WebGPU engine: StepParams exceeds a 256-byte slot', 'internal');
@@ -155,12 +155,12 @@ export class GpuBanditEngine implements TrainingEngine {
       this.runStateSize = runStateDef.size;
       const runStates = new ArrayBuffer(this.runStateSize * this.runs.length);
       this.runs.forEach((run, r) => {
-        const estimator = run.estimator as BanditEstimator;
+        const estimator = banditEstimator(run.estimator);
         makeStructuredView(runStateDef, runStates, r * this.runStateSize).set({
           seed: run.seed,
           group: this.groupOfRun[r],
-          hnca: estimator.startsWith('hnca') ? 1 : 0,
-          useBaseline: estimator.endsWith('-baseline') ? 1 : 0,
+          hnca: estimator.signal === 'hnca' ? 1 : 0,
+          useBaseline: estimator.baseline ? 1 : 0,
           finite: 1,
           failedUpdate: 0,
           baseline: 0,
@@ -444,7 +444,7 @@ export class GpuBanditEngine implements TrainingEngine {
 
   async inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace> {
     const params = await this.readParameters(run);
-    return traceFromParameters(params, this.runs[this.runIndex(run)].estimator as BanditEstimator, pixels, seed);
+    return traceFromParameters(params, banditEstimator(this.runs[this.runIndex(run)].estimator).id, pixels, seed);
   }
 
   async readWeights(run: number, layer: number): Promise<{ rows: number; cols: number; data: Float32Array }> {

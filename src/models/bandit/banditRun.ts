@@ -2,7 +2,8 @@
 // counters; one update = forward, credit, signals, gradients, ascent step, metrics.
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep } from '../../engine/optimizer.ts';
-import type { BanditEstimator, OptimizerConfig, RunCounters } from '../../engine/types.ts';
+import { banditEstimator, type BanditEstimator, type BanditSignal } from '../../engine/estimators.ts';
+import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { forwardBatch, type UniformSource } from './forward.ts';
 import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from './gradients.ts';
 import { bernoulliChildrenCredit, ChildScratch, FlipTables, softmaxChildCredit } from './messages.ts';
@@ -16,12 +17,20 @@ export interface RewardSource {
   table?: Float64Array;
 }
 
-export function estimatorParts(estimator: BanditEstimator): { hnca: boolean; baseline: boolean } {
-  return { hnca: estimator.startsWith('hnca'), baseline: estimator.endsWith('-baseline') };
+/** Whether a learning signal needs the children's HNCA credit (DESIGN.md §2); exhaustive over BanditSignal. */
+function needsCredit(signal: BanditSignal): boolean {
+  switch (signal) {
+    case 'hnca':
+      return true;
+    case 'score-function':
+      return false;
+  }
 }
 
 export class BanditRun {
+  /** the estimator's learning signal is HNCA's credit (else REINFORCE's score function) */
   readonly hnca: boolean;
+  /** the learning signal subtracts the moving-average baseline */
   readonly useBaseline: boolean;
   /** moving-average reward baseline bbar (DESIGN.md §2) */
   baseline = 0;
@@ -40,9 +49,9 @@ export class BanditRun {
     readonly estimator: BanditEstimator,
     capacity: number,
   ) {
-    const parts = estimatorParts(estimator);
-    this.hnca = parts.hnca;
-    this.useBaseline = parts.baseline;
+    const { signal, baseline } = banditEstimator(estimator);
+    this.hnca = needsCredit(signal);
+    this.useBaseline = baseline;
     this.scratch = new BanditScratch(params.shape, capacity);
     const { sizes } = params.shape;
     // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)

@@ -2,7 +2,7 @@
 // hidden configuration and action, the exact mean and variance of each estimator (every
 // configuration forced through BanditRun), and K sampled estimates of each estimator drawn
 // through the engine with the counter-based RNG.
-import type { BanditEstimator } from '../../engine/types.ts';
+import { BANDIT_ESTIMATORS, type BanditEstimator } from '../../engine/estimators.ts';
 import { Stream } from '../../rng/streams.ts';
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { BanditRun, type RewardSource } from './banditRun.ts';
@@ -10,7 +10,7 @@ import { clippedSigmoid, forwardKeys, PROB_MAX, PROB_MIN } from './forward.ts';
 import type { BanditParameters } from './parameters.ts';
 import { flattenGradients, flattenValues, ForcedSource, hiddenConfigurations, parameterCount, sparseRow, type TinyProblem } from './tinyNetwork.ts';
 
-export const LAB_ESTIMATORS: readonly BanditEstimator[] = ['hnca', 'hnca-baseline', 'reinforce', 'reinforce-baseline'];
+export const LAB_ESTIMATORS: readonly BanditEstimator[] = BANDIT_ESTIMATORS;
 
 /** Offsets of W_k and b_k in the flat parameter vector. */
 function tensorOffsets(sizes: readonly number[]): { w: number; b: number }[] {

@@ -2,7 +2,7 @@
 // function of the parameters, the input, the draws and the per-layer baselines.
 // Output: gradients of the per-example estimate with respect to every logit; the parameter
 // gradients are these times the layer's 0/1 input (added by the caller).
-import type { VaeEstimator } from '../../engine/types.ts';
+import { vaeEstimator, type VaeEstimator } from '../../engine/estimators.ts';
 import { encoderChildDeltas, ExpTables, flipLogProbDelta } from './counterfactual.ts';
 import type { VaeDraws } from './draws.ts';
 import { forwardPass, partialPass, PassState } from './forward.ts';
@@ -36,8 +36,9 @@ export class VaeTables {
   }
 }
 
+/** True when the estimator's signal is f-HNCA, which reads the per-update VaeTables. */
 export function usesTables(estimator: VaeEstimator): boolean {
-  return estimator === 'fhnca' || estimator === 'fhnca-baseline';
+  return vaeEstimator(estimator).signal === 'fhnca';
 }
 
 /** Scratch and results of one example. Layer-indexed arrays use l = 0..L. */
@@ -92,7 +93,8 @@ export class ExampleWork {
   estimate(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, tables: VaeTables | null, baselines: Float64Array): void {
     const L = params.shape.layers;
     const { main, sizes, upDec, upEnt } = this;
-    this.elbo = forwardPass(params, draws, main, estimator === 'disarm' ? this.anti : undefined);
+    const { signal, baseline, extraSample } = vaeEstimator(estimator);
+    this.elbo = forwardPass(params, draws, main, extraSample === 'antithetic' ? this.anti : undefined);
     for (let m = 0; m <= L; m++) {
       const g = this.decGrad[m];
       const phi = main.phi[m];
@@ -104,17 +106,15 @@ export class ExampleWork {
     for (let m = L; m >= 0; m--) upDec[m] = upDec[m + 1] + main.dec[m];
     for (let l = L; l >= 1; l--) upEnt[l] = upEnt[l + 1] + main.ent[l];
     for (let l = 1; l <= L; l++) {
-      switch (estimator) {
+      switch (signal) {
         case 'fhnca':
-        case 'fhnca-baseline':
           if (!tables) throw new Error('f-HNCA needs the per-update exp tables');
-          this.fhnca(params, tables, l, estimator === 'fhnca-baseline' ? baselines[l] : 0);
+          this.fhnca(params, tables, l, baseline ? baselines[l] : 0);
           break;
-        case 'reinforce':
-        case 'reinforce-baseline':
-          this.reinforce(l, estimator === 'reinforce-baseline' ? baselines[l] : 0);
+        case 'score-function':
+          this.reinforce(l, baseline ? baselines[l] : 0);
           break;
-        case 'reinforce-loo':
+        case 'leave-one-out':
           draws.bernoulli(l, l, main.p[l], sizes[l], this.alt.phi[l]);
           this.alt.index(l);
           this.pairSignal(l, partialPass(params, draws, l, main, this.alt), false);
@@ -123,6 +123,10 @@ export class ExampleWork {
           this.alt.copyLayer(this.anti, l);
           this.pairSignal(l, partialPass(params, draws, l, main, this.alt), true);
           break;
+        default: {
+          const unhandled: never = signal; // a new VaeSignal must be implemented here
+          throw new Error(`VAE learning signal '${String(unhandled)}' has no implementation`);
+        }
       }
     }
   }

@@ -2,16 +2,13 @@
 // that averages per-example estimates over a minibatch (DESIGN.md §3, §4).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
-import type { OptimizerConfig, RunCounters, VaeEstimator } from '../../engine/types.ts';
+import { vaeEstimator, type VaeEstimator } from '../../engine/estimators.ts';
+import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { importanceBound } from './bound.ts';
 import type { EvalDraws, RngDraws } from './draws.ts';
 import { ExampleWork, usesTables, VaeTables } from './estimators.ts';
 import { addExampleGradients } from './gradients.ts';
 import { createVaeTensors, type VaeParams, type VaeShape } from './params.ts';
-
-export function hasBaseline(e: VaeEstimator): boolean {
-  return e === 'fhnca-baseline' || e === 'reinforce-baseline';
-}
 
 export class VaeRun {
   readonly tensors: ParameterTensor[];
@@ -100,7 +97,7 @@ export class VaeRun {
     this.counters.scoreSum += elboSum;
     this.counters.updates += 1;
     this.counters.examples += B;
-    if (hasBaseline(this.estimator)) {
+    if (vaeEstimator(this.estimator).baseline) {
       for (let l = 1; l <= L; l++) this.baselines[l] = 0.99 * this.baselines[l] + 0.01 * targets[l] * inv;
     }
   }
