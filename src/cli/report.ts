@@ -1,5 +1,6 @@
 // Reports of a reproduce grid: CSV, SVG charts (mean and 95% band over seeds) and a markdown
 // table of final values beside the paper's.
+import { estimatorLabel, isEstimatorId, type EstimatorId } from '../engine/estimators.ts';
 import { isBanditRecord, type EpochRecord, type RunResult } from '../engine/records.ts';
 import { FIG1_NOTE, FIG3_REFERENCE, fig1Reference, type ValueWithCi } from '../reference/paperNumbers.ts';
 import { meanCi, type MeanCi } from './stats.ts';
@@ -13,20 +14,17 @@ export interface GridCell {
 
 export type Figure = 'fig1' | 'fig3';
 
-const STYLE: Record<string, { label: string; color: string; dash?: string }> = {
-  hnca: { label: 'HNCA', color: OKABE_ITO.blue },
-  'hnca-baseline': { label: 'HNCA + baseline', color: OKABE_ITO.green, dash: '7 4' },
-  reinforce: { label: 'REINFORCE', color: OKABE_ITO.vermillion },
-  'reinforce-baseline': { label: 'REINFORCE + baseline', color: OKABE_ITO.orange, dash: '7 4' },
-  fhnca: { label: 'f-HNCA', color: OKABE_ITO.blue },
-  'fhnca-baseline': { label: 'f-HNCA + baseline', color: OKABE_ITO.green, dash: '7 4' },
-  'reinforce-loo': { label: 'REINFORCE LOO', color: OKABE_ITO.purple, dash: '2 3' },
-  disarm: { label: 'DisARM', color: OKABE_ITO.skyBlue, dash: '10 3 2 3' },
+/** Line style of each estimator in the SVG charts (labels come from the estimator registry). */
+const STYLE: Record<EstimatorId, { color: string; dash?: string }> = {
+  hnca: { color: OKABE_ITO.blue },
+  'hnca-baseline': { color: OKABE_ITO.green, dash: '7 4' },
+  reinforce: { color: OKABE_ITO.vermillion },
+  'reinforce-baseline': { color: OKABE_ITO.orange, dash: '7 4' },
+  fhnca: { color: OKABE_ITO.blue },
+  'fhnca-baseline': { color: OKABE_ITO.green, dash: '7 4' },
+  'reinforce-loo': { color: OKABE_ITO.purple, dash: '2 3' },
+  disarm: { color: OKABE_ITO.skyBlue, dash: '10 3 2 3' },
 };
-
-export function estimatorLabel(estimator: string): string {
-  return STYLE[estimator]?.label ?? estimator;
-}
 
 type Metric = 'trainAccuracy' | 'testAccuracy' | 'trainElbo' | 'testBound' | 'logMeanGradVariance';
 
@@ -106,9 +104,9 @@ export function gridCsv(figure: Figure, cells: readonly GridCell[]): string {
 
 function series(cell: GridCell, metric: Metric): ChartSeries[] {
   return estimatorsOf(cell).map((estimator) => {
-    const style = STYLE[estimator] ?? { label: estimator, color: OKABE_ITO.black };
+    const style = isEstimatorId(estimator) ? STYLE[estimator] : { color: OKABE_ITO.black };
     return {
-      name: style.label,
+      name: estimatorLabel(estimator),
       color: style.color,
       dash: style.dash,
       points: aggregate(cell, estimator, metric).map(({ epoch, stat }) => ({

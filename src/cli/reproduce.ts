@@ -2,12 +2,13 @@
 // SVG charts and a markdown table, all written into --out at the end.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { estimatorLabel } from '../engine/estimators.ts';
 import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
 import { appendEpochLines, checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
-import { estimatorLabel, gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
+import { gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { loadData, recordedConfig, runSession, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
 

@@ -1,6 +1,6 @@
 // The configuration controls, one panel. lr, batch and speed apply mid-run; the rest reset the runs.
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../../engine/types.ts';
-import { ESTIMATOR_LABELS, RANGES, SPEED_LEVELS, TASK_LABELS, TASKS, normalizeEstimators, type ControlName } from '../model/config.ts';
+import { estimatorLabel, RANGES, SPEED_LEVELS, TASK_LABELS, TASKS, normalizeEstimators, type ControlName } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';
@@ -85,7 +85,7 @@ export function ControlsPanel() {
             <label key={e} className="checkbox" title={ESTIMATOR_TOOLTIPS[e]}>
               <input type="checkbox" data-testid={`control-estimator-${e}`} checked={config.estimators.includes(e)} onChange={(ev) => toggleEstimator(e, ev.target.checked)} />
               <span className="swatch" style={{ background: ESTIMATOR_COLORS[e] }} />
-              {ESTIMATOR_LABELS[e]}
+              {estimatorLabel(e)}
               <span className="tooltip" role="tooltip">
                 {ESTIMATOR_TOOLTIPS[e]}
               </span>

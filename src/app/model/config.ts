@@ -94,13 +94,6 @@ export function seedList(config: Pick<PlaygroundConfig, 'seeds' | 'firstSeed'>):
   return Array.from({ length: config.seeds }, (_, i) => config.firstSeed + i);
 }
 
-export const ESTIMATOR_LABELS: Record<BanditEstimator, string> = {
-  hnca: 'HNCA',
-  'hnca-baseline': 'HNCA + baseline',
-  reinforce: 'REINFORCE',
-  'reinforce-baseline': 'REINFORCE + baseline',
-};
-
 export const TASK_LABELS: Record<TaskName, string> = {
   mnist: 'MNIST contextual bandit',
   patterns: 'Tiny patterns (4×4, 4 classes)',
@@ -111,10 +104,8 @@ export function normalizeEstimators(list: readonly BanditEstimator[]): BanditEst
   return BANDIT_ESTIMATORS.filter((e) => list.includes(e));
 }
 
-/** Display name of an estimator id ("hnca-baseline" → "HNCA + baseline"). */
-export function estimatorLabel(estimator: string): string {
-  return (ESTIMATOR_LABELS as Record<string, string>)[estimator] ?? estimator;
-}
+/** Display name of an estimator id ("hnca-baseline" → "HNCA + baseline"), from the estimator registry. */
+export { estimatorLabel } from '../../engine/estimators.ts';
 
 /** The bandit estimators among a list of run specs, in canonical order. */
 export function banditEstimatorsOf(runs: readonly { estimator: string }[]): BanditEstimator[] {

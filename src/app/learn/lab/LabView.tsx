@@ -1,6 +1,7 @@
 // The exact-gradient lab: the exact gradient of E[r] by enumeration, K samples of each
 // estimator drawn in chunks, and for a chosen parameter the estimates against the exact value.
 import { useMemo } from 'react';
+import { estimatorLabel } from '../../../engine/estimators.ts';
 import { exactGradient, exactMoments, LAB_ESTIMATORS } from '../../../models/bandit/exactLab.ts';
 import { ESTIMATOR_COLORS } from '../../model/palette.ts';
 import { formatNumber } from '../model/format.ts';
@@ -11,8 +12,6 @@ import type { LessonData } from '../components/hooks.ts';
 import { useLearn } from '../components/context.ts';
 import { HistogramChart, RunningMeansChart, VarianceRatioChart } from './LabCharts.tsx';
 import { useSampler } from './useSampler.ts';
-
-const NAMES: Record<string, string> = { hnca: 'HNCA', 'hnca-baseline': 'HNCA + baseline', reinforce: 'REINFORCE', 'reinforce-baseline': 'REINFORCE + baseline' };
 
 export function LabView({ data }: { data: LessonData }) {
   const { params, problem, sizes } = data;
@@ -25,7 +24,7 @@ export function LabView({ data }: { data: LessonData }) {
   const exact = useMemo(() => exactGradient(params, problem), [params, problem]);
   const moments = useMemo(() => LAB_ESTIMATORS.map((est) => exactMoments(params, problem, est, baseline).variance), [params, problem, baseline]);
   const { sampler, version, running, setRunning, restart } = useSampler(params, problem, labK, seed, baseline, labSpeed);
-  const names = LAB_ESTIMATORS.map((est) => NAMES[est]);
+  const names = LAB_ESTIMATORS.map(estimatorLabel);
   const colors = LAB_ESTIMATORS.map((est) => ESTIMATOR_COLORS[est]);
   const charts = useMemo(() => {
     const values = LAB_ESTIMATORS.map((_, r) => sampler.values(r, e));
