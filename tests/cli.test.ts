@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseFlags, type FlagSpec } from '../src/cli/flags.ts';
 import { main } from '../src/cli/main.ts';
 import type { OpenedEngine } from '../src/cli/openEngine.ts';
 import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
@@ -100,6 +101,11 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['reproduce', 'fig1', '--layers', '2'], /unknown flag --layers for hnca reproduce fig1/],
     [['reproduce', 'fig3', '--estimator', 'hnca'], /--estimator: unknown value 'hnca'; accepted: fhnca/],
     [['frobnicate'], /unknown command 'frobnicate'; accepted: train, reproduce, --help/],
+    [['train', '-x'], /^hnca: unknown flag -x for hnca train; accepted: --task, /],
+    [['train', '--help=yes'], /^hnca: --help takes no value \(got 'yes'\)$/],
+    [['train', '--epochs', '--seeds', '2'], /^hnca: --epochs needs a value: N$/],
+    [['train', '--task=gan'], /^hnca: --task must be one of bandit, vae \(got 'gan'\)$/],
+    [['train', '--seeds=2', '--seeds', '3'], /^hnca: --seeds given twice; give it once \(N\)$/],
   ];
   for (const [argv, message] of cases) {
     it(argv.join(' '), async () => {
@@ -264,5 +270,29 @@ describe('reproduce', () => {
     writeFileSync(file, 'x');
     expect(await main(['reproduce', 'fig1', '--data', data, '--out', file], c.io)).toBe(2);
     expect(c.err()).toMatch(/--out: .*a-file is a file; give a folder/);
+  });
+});
+
+describe('parseFlags (node:util parseArgs underneath)', () => {
+  const specs: FlagSpec[] = [
+    { name: 'width', value: 'N', defaultText: '200', help: 'units' },
+    { name: 'estimator', value: 'E', defaultText: 'hnca', help: 'estimator', repeatable: true },
+  ];
+  it('takes --name value and --name=value, keeps repeated values in order, and values starting with one dash', () => {
+    const flags = parseFlags(['--estimator=hnca,reinforce', '--width', '-5', 'extra', '--estimator', 'disarm'], specs, 'test');
+    expect(flags.values).toEqual(
+      new Map([
+        ['width', ['-5']],
+        ['estimator', ['hnca,reinforce', 'disarm']],
+      ]),
+    );
+    expect(flags.positionals).toEqual(['extra']);
+    expect(flags.help).toBe(false);
+  });
+  it('-h anywhere asks for help; after -- everything is positional', () => {
+    const flags = parseFlags(['--width=', '-h', '--', '--estimator'], specs, 'test');
+    expect(flags.help).toBe(true);
+    expect(flags.values.get('width')).toEqual(['']);
+    expect(flags.positionals).toEqual(['--estimator']);
   });
 });

@@ -2,6 +2,7 @@
 import type { FlagSpec } from './flags.ts';
 import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from './options.ts';
 
+/** The help table of a command: one line per flag with its value placeholder, help and default. */
 export function flagTable(specs: readonly FlagSpec[]): string {
   const heads = specs.map((s) => `  --${s.name} ${s.value}`);
   const pad = Math.min(40, Math.max(...heads.map((h) => h.length)) + 2);
