@@ -60,6 +60,20 @@ describe('help', () => {
     expect(c.out().match(/\(default: /g)?.length).toBe(REPRODUCE_FIG1_FLAGS.length + REPRODUCE_FIG3_FLAGS.length);
   });
 
+  it('hnca --version and -V print the package version and exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V']) {
+      const c = capture();
+      expect(await main([flag], c.io)).toBe(0);
+      expect(c.out()).toBe(`${version}\n`);
+      expect(c.err()).toBe('');
+    }
+    const help = capture();
+    await main(['--help'], help.io);
+    expect(help.out()).toContain('hnca --version | hnca -V');
+  });
+
   it('no command prints the help and exits 2', async () => {
     const c = capture();
     expect(await main([], c.io)).toBe(2);
@@ -100,7 +114,8 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['reproduce', 'fig1', '--hidden', '1,x'], /--hidden must be an integer from 1 to 16 \(got 'x'\)/],
     [['reproduce', 'fig1', '--layers', '2'], /unknown flag --layers for hnca reproduce fig1/],
     [['reproduce', 'fig3', '--estimator', 'hnca'], /--estimator: unknown value 'hnca'; accepted: fhnca/],
-    [['frobnicate'], /unknown command 'frobnicate'; accepted: train, reproduce, --help/],
+    [['frobnicate'], /unknown command 'frobnicate'; accepted: train, reproduce, --help, --version$/],
+    [['--version', 'train'], /^hnca: --version takes no arguments \(got 'train'\)$/],
     [['train', '-x'], /^hnca: unknown flag -x for hnca train; accepted: --task, /],
     [['train', '--help=yes'], /^hnca: --help takes no value \(got 'yes'\)$/],
     [['train', '--epochs', '--seeds', '2'], /^hnca: --epochs needs a value: N$/],

@@ -64,6 +64,14 @@ describe('hnca (child process, real CPU engine)', () => {
     }
   });
 
+  it('npx hnca --version prints the version of package.json and exits 0', () => {
+    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const r = hnca(['--version']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${version}\n`);
+  });
+
   it('refuses a bad flag with one line and exit code 2, writing nothing', () => {
     const out = path.join(tmp, 'bad.json');
     const r = hnca(['train', '--estimator', 'hnca', '--lr', '-1', '--out', out]);

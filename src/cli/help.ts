@@ -22,6 +22,7 @@ Usage:
   hnca reproduce fig1 [flags]     the paper's Figure 1 grid (contextual bandit MNIST)
   hnca reproduce fig3 [flags]     the paper's Figure 3 grid (discrete hierarchical VAE)
   hnca --help | hnca train --help | hnca reproduce fig1 --help | hnca reproduce fig3 --help
+  hnca --version | hnca -V         print the version
 
 Examples:
   hnca train --task bandit --hidden 1 --estimator hnca --estimator reinforce --epochs 3

@@ -1,4 +1,5 @@
 // The `hnca` command (bin/hnca.mjs calls main). Exit codes: 0 done, 1 failed while running, 2 bad command line.
+import { readFileSync } from 'node:fs';
 import { IdxError } from '../data/idx.ts';
 import { EngineError } from '../engine/types.ts';
 import { UsageError } from './flags.ts';
@@ -22,11 +23,27 @@ export function processIo(): Io {
   };
 }
 
+/**
+ * The version of the hnca-playground package (package.json at the repository root).
+ * @throws Error when package.json has no string "version".
+ */
+export function packageVersion(): string {
+  const document: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const version = document !== null && typeof document === 'object' && 'version' in document ? document.version : undefined;
+  if (typeof version !== 'string') throw new Error('package.json has no "version" string');
+  return version;
+}
+
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(MAIN_HELP);
     return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-V') {
+    if (rest.length > 0) throw new UsageError(`${command} takes no arguments (got '${rest[0]}')`);
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
   }
   if (command === 'train') return trainMain(rest, io);
   if (command === 'reproduce') {
@@ -38,7 +55,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     if (figure !== 'fig1' && figure !== 'fig3') throw new UsageError(`hnca reproduce: unknown figure '${figure}'; accepted: fig1, fig3`);
     return reproduceMain(figure, flags, io);
   }
-  throw new UsageError(`unknown command '${command}'; accepted: train, reproduce, --help`);
+  throw new UsageError(`unknown command '${command}'; accepted: train, reproduce, --help, --version`);
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
