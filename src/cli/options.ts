@@ -1,9 +1,8 @@
 // The flags of `hnca train` and `hnca reproduce`, their defaults, and their validation into a config.
 import { availableParallelism } from 'node:os';
+import { BANDIT_ESTIMATORS, VAE_ESTIMATORS } from '../engine/estimators.ts';
 import {
-  BANDIT_ESTIMATORS,
   PAPER_OPTIMIZER,
-  VAE_ESTIMATORS,
   type BanditConfig,
   type EngineConfig,
   type HiddenValues,
@@ -91,7 +90,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
 
 export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
   f('hidden', 'LIST', '1,2,3', 'hidden-layer counts of the grid'),
-  f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, 'all four', 'restrict the grid to these estimators', true),
+  f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, `all ${BANDIT_ESTIMATORS.length}`, 'restrict the grid to these estimators', true),
   f('epochs', 'N', String(DEFAULTS.banditEpochs), 'training epochs'),
   f('seeds', 'N', String(DEFAULTS.reproduceSeeds), 'seeds per cell'),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values hidden units pass on (±1 or 0/1)'),
@@ -101,7 +100,7 @@ export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
 
 export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
   f('layers', 'LIST', '1,2,3', 'stochastic-layer counts of the grid'),
-  f('estimator', `${VAE_ESTIMATORS.join('|')} or all`, 'all six', 'restrict the grid to these estimators', true),
+  f('estimator', `${VAE_ESTIMATORS.join('|')} or all`, `all ${VAE_ESTIMATORS.length}`, 'restrict the grid to these estimators', true),
   f('epochs', 'N', String(DEFAULTS.vaeEpochs), 'training epochs'),
   f('seeds', 'N', String(DEFAULTS.reproduceSeeds), 'seeds per cell'),
   f('test-k', 'K', String(DEFAULTS.testK), 'samples of the importance-weighted test bound'),
