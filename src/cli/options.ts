@@ -2,9 +2,12 @@
 import { availableParallelism } from 'node:os';
 import {
   BANDIT_ESTIMATORS,
+  ENGINE_CHOICES,
+  ENGINE_TASKS,
   PAPER_OPTIMIZER,
   VAE_ESTIMATORS,
   type BanditConfig,
+  type EngineChoice,
   type EngineConfig,
   type HiddenValues,
   type Optimizer,
@@ -24,9 +27,6 @@ import {
   type ParsedFlags,
 } from './flags.ts';
 
-export const ENGINE_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
-export type EngineChoice = (typeof ENGINE_CHOICES)[number];
-export const TASKS = ['bandit', 'vae'] as const;
 export const OPTIMIZERS: readonly Optimizer[] = ['adam', 'sgd'];
 export const HIDDEN_VALUES: readonly HiddenValues[] = ['pm1', '01'];
 
@@ -71,7 +71,7 @@ const COMMON: FlagSpec[] = [
 ];
 
 export const TRAIN_FLAGS: FlagSpec[] = [
-  f('task', TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST or discrete VAE'),
+  f('task', ENGINE_TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST or discrete VAE'),
   f('hidden', 'N', String(DEFAULTS.hidden), 'bandit: hidden layers (1..16)'),
   f('layers', 'N', String(DEFAULTS.layers), 'vae: stochastic layers (1..5)'),
   f(
@@ -192,7 +192,7 @@ export function vaeConfig(flags: ParsedFlags, layers: number, estimators: VaeCon
 
 export function trainCommand(flags: ParsedFlags): TrainCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca train`);
-  const task = readChoice(flags, 'task', TASKS, 'bandit');
+  const task = readChoice(flags, 'task', ENGINE_TASKS, 'bandit');
   let config: EngineConfig;
   if (task === 'bandit') {
     forbid(flags, 'layers', 'applies to --task vae; the bandit takes --hidden N');

@@ -16,6 +16,17 @@ export const VAE_ESTIMATORS = [
 ] as const;
 export type VaeEstimator = (typeof VAE_ESTIMATORS)[number];
 
+/** The experiments an engine runs: contextual-bandit MNIST (DESIGN.md §2) or the discrete VAE (§3). */
+export const ENGINE_TASKS = ['bandit', 'vae'] as const;
+export type EngineTask = (typeof ENGINE_TASKS)[number];
+
+/**
+ * Which back end a front end asks for: the CPU engine, the WebGPU engine, or `auto` (WebGPU on
+ * a hardware adapter, else the CPU). The CLI (`--engine`) and the playground (`engine=`) share it.
+ */
+export const ENGINE_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
 export type Optimizer = 'adam' | 'sgd';
 /** Values a hidden Bernoulli unit passes on: centered ±1 (default, DESIGN.md §2) or 0/1. */
 export type HiddenValues = 'pm1' | '01';

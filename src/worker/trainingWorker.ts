@@ -4,8 +4,7 @@
 import { limitSet, type Dataset } from '../data/dataset.ts';
 import { MNIST_ASSET_PATH, loadMnistAsset } from '../data/mnistAsset.ts';
 import type { TrainingEngine } from '../engine/types.ts';
-import { SPEED_LEVELS, type PlaygroundConfig } from '../app/model/config.ts';
-import { banditConfigOf } from './banditConfig.ts';
+import { SPEED_LEVELS, banditConfigOf, type PlaygroundConfig } from '../playground/config.ts';
 import { selectEngine } from './engineSelection.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
 import type { EvaluationDetails, InspectionResult, WorkerMessage, WorkerRequest } from './protocol.ts';

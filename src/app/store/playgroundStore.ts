@@ -2,7 +2,7 @@
 // composed of typed slices. Components read it with usePlayground(selector).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { PlaygroundConfig } from '../model/config.ts';
+import type { PlaygroundConfig } from '../../playground/config.ts';
 import { createConfigSlice, type ConfigSlice } from './configSlice.ts';
 import { createInspectionSlice, type InspectionSlice } from './inspectionSlice.ts';
 import { createMetricsSlice, type MetricsSlice } from './metricsSlice.ts';
