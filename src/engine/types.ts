@@ -52,9 +52,16 @@ export interface BanditConfig extends OptimizerConfig {
   /** number of actions = classes in the dataset (10 for MNIST) */
 }
 
+/**
+ * The most stochastic layers a VAE may have: the VAE's random streams (src/models/vae/draws.ts)
+ * give each partial pass 8 stream offsets, and its key tables hold this many layers.
+ */
+export const MAX_VAE_LAYERS = 5;
+
 /** Discrete hierarchical VAE (DESIGN.md §3). */
 export interface VaeConfig extends OptimizerConfig {
   task: 'vae';
+  /** stochastic layers, 1..MAX_VAE_LAYERS */
   layers: number;
   width: number;
   estimators: VaeEstimator[];
