@@ -137,6 +137,19 @@ export interface ExampleTrace {
   actionProbabilities: Float32Array;
 }
 
+/**
+ * A copy of one weight matrix, unit-major: shape [rows, cols] = [units, inputs], the weight
+ * from input j to unit u at `data[u * cols + j]` (row u is unit u's incoming weights).
+ */
+export interface WeightMatrix {
+  /** units of the layer the matrix feeds */
+  rows: number;
+  /** inputs of that layer (units of the layer below, or pixels) */
+  cols: number;
+  /** rows × cols entries, `data[unit * cols + input]` */
+  data: Float32Array;
+}
+
 export interface TrainingEngine {
   readonly info: EngineInfo;
   readonly config: EngineConfig;
@@ -154,8 +167,12 @@ export interface TrainingEngine {
   setHyperparameters(change: { lr?: number; batch?: number }): void;
   /** one example's internals for run `run` (pixels: 0/1 values of one image) */
   inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace>;
-  /** a copy of a weight matrix: layer 0 = first hidden layer, last = output (rows = units) */
-  readWeights(run: number, layer: number): Promise<{ rows: number; cols: number; data: Float32Array }>;
+  /**
+   * A copy of weight matrix `layer` of run `run`, unit-major (see WeightMatrix). Bandit: layer 0
+   * = first hidden layer, last = output. VAE: 0..L-1 the encoder q_1..q_L, L..2L-1 the decoder
+   * p_0..p_{L-1}. Throws EngineError('config') for a layer or run out of range.
+   */
+  readWeights(run: number, layer: number): Promise<WeightMatrix>;
   dispose(): void;
 }
 
