@@ -2,6 +2,7 @@
 // that averages per-example estimates over a minibatch (DESIGN.md §3, §4).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
+import { zeroCounters } from '../../engine/records.ts';
 import type { OptimizerConfig, RunCounters, VaeEstimator } from '../../engine/types.ts';
 import { importanceBound } from './bound.ts';
 import type { EvalDraws, RngDraws } from './draws.ts';
@@ -43,7 +44,7 @@ export class VaeRun {
     this.accB = new Float64Array(L + 1);
     this.targets = new Float64Array(L + 1);
     this.sumSquares = new Float64Array(tensors.length);
-    this.counters = { updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(L).fill(0), finite: true };
+    this.counters = zeroCounters(L);
   }
 
   /** One update on the minibatch `rows` with the draws of this (seed, update). */
