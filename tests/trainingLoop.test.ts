@@ -1,19 +1,11 @@
 // TrainingLoop: the loop both the CLI (train) and the playground's worker (TrainingSession) drive.
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../src/data/dataset.ts';
 import { isBanditRecord } from '../src/engine/records.ts';
 import { TrainingLoop } from '../src/engine/trainingLoop.ts';
 import { PAPER_OPTIMIZER, type BanditConfig } from '../src/engine/types.ts';
-import { FakeEngine } from './helpers/fakeEngine.ts';
+import { FAKE_DATA, FakeEngine } from './helpers/fakeEngine.ts';
 
-const data: Dataset = {
-  rows: 1,
-  cols: 1,
-  pixels: 1,
-  classes: 10,
-  train: { count: 1000, images: new Uint8Array(1000), labels: new Uint8Array(1000) },
-  test: { count: 10, images: new Uint8Array(10), labels: new Uint8Array(10) },
-};
+const data = FAKE_DATA;
 
 const config = (): BanditConfig => ({ task: 'bandit', hidden: 1, width: 3, hiddenValues: 'pm1', estimators: ['hnca', 'reinforce'], seeds: [0], batch: 50, ...PAPER_OPTIMIZER });
 

@@ -1,5 +1,6 @@
 // The playground's zustand store: a vanilla store (the worker client feeds it outside React),
-// composed of typed slices. Components read it with usePlayground(selector).
+// composed of typed slices. Components read it with usePlayground(selector). Each slice is a
+// StateCreator of its own slice (it sets only its own fields), so no slice imports this file.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { PlaygroundConfig } from '../../playground/config.ts';
