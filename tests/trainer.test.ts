@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../src/data/dataset.ts';
 import { describeRecord, epochRecord, isBanditRecord, zeroCounters, type VaeEpochRecord } from '../src/engine/records.ts';
 import { train, type TrainingProgress } from '../src/engine/trainer.ts';
 import type { BanditConfig, VaeConfig } from '../src/engine/types.ts';
 import { PAPER_OPTIMIZER } from '../src/engine/types.ts';
-import { FakeEngine } from './helpers/fakeEngine.ts';
+import { FAKE_DATA, FakeEngine } from './helpers/fakeEngine.ts';
 
-const data: Dataset = {
-  rows: 1,
-  cols: 1,
-  pixels: 1,
-  classes: 10,
-  train: { count: 1000, images: new Uint8Array(1000), labels: new Uint8Array(1000) },
-  test: { count: 10, images: new Uint8Array(10), labels: new Uint8Array(10) },
-};
+const data = FAKE_DATA;
 
 const bandit: BanditConfig = {
   task: 'bandit',

@@ -72,7 +72,7 @@ describe('CpuVaeEngine', () => {
     for (const r of a.runs) expect(w[r.index].data).toEqual(w[r.seed === 1 ? 0 : 6].data);
     expect(w[0].data).not.toEqual(w[6].data);
     const dec = await a.readWeights(0, 2);
-    expect([dec.rows, dec.cols]).toEqual([3, 6]);
+    expect([dec.rows, dec.cols]).toEqual([6, 3]); // decoder p_0: 6 pixel units, 3 inputs from layer 1
     await a.step(25);
     await b.step(25);
     const ca = await a.readCounters();

@@ -2,8 +2,7 @@
 // Back ends (worker threads, WebGPU) are imported when chosen: when one cannot load or start,
 // cpu falls back to one thread and auto to the CPU, saying why.
 import { createCpuEngine } from '../engine/cpu/index.ts';
-import { EngineError, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
-import type { EngineChoice } from './options.ts';
+import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
 export interface OpenedEngine {
   engine: TrainingEngine;

@@ -2,8 +2,11 @@
 import { availableParallelism } from 'node:os';
 import { BANDIT_ESTIMATORS, VAE_ESTIMATORS } from '../engine/estimators.ts';
 import {
+  ENGINE_CHOICES,
+  ENGINE_TASKS,
   PAPER_OPTIMIZER,
   type BanditConfig,
+  type EngineChoice,
   type EngineConfig,
   type HiddenValues,
   type Optimizer,
@@ -23,9 +26,6 @@ import {
   type ParsedFlags,
 } from './flags.ts';
 
-export const ENGINE_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
-export type EngineChoice = (typeof ENGINE_CHOICES)[number];
-export const TASKS = ['bandit', 'vae'] as const;
 export const OPTIMIZERS: readonly Optimizer[] = ['adam', 'sgd'];
 export const HIDDEN_VALUES: readonly HiddenValues[] = ['pm1', '01'];
 
@@ -70,7 +70,7 @@ const COMMON: FlagSpec[] = [
 ];
 
 export const TRAIN_FLAGS: FlagSpec[] = [
-  f('task', TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST or discrete VAE'),
+  f('task', ENGINE_TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST or discrete VAE'),
   f('hidden', 'N', String(DEFAULTS.hidden), 'bandit: hidden layers (1..16)'),
   f('layers', 'N', String(DEFAULTS.layers), 'vae: stochastic layers (1..5)'),
   f(
@@ -191,7 +191,7 @@ export function vaeConfig(flags: ParsedFlags, layers: number, estimators: VaeCon
 
 export function trainCommand(flags: ParsedFlags): TrainCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca train`);
-  const task = readChoice(flags, 'task', TASKS, 'bandit');
+  const task = readChoice(flags, 'task', ENGINE_TASKS, 'bandit');
   let config: EngineConfig;
   if (task === 'bandit') {
     forbid(flags, 'layers', 'applies to --task vae; the bandit takes --hidden N');

@@ -44,7 +44,7 @@ export interface RunResult {
   epochs: EpochRecord[];
 }
 
-/** Zero counters, the "before" of the first epoch. */
+/** Zero counters of a run with `layers` gradient-variance layers: a new run's counters, and the "before" of the first window. */
 export function zeroCounters(layers: number): RunCounters {
   return {
     updates: 0,

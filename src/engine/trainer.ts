@@ -1,7 +1,8 @@
-// The training driver: epochs of step → evaluate → read counters → records.
-// Pure (no Node, no DOM): the CLI and the browser worker call it with their own callbacks.
-import { epochRecord, zeroCounters, type EpochRecord, type RunResult } from './records.ts';
-import type { EvaluationResult, RunCounters, TrainingEngine } from './types.ts';
+// Training by epochs for the CLI and the tests: epochs of step → evaluate → records, with
+// progress. Pure (no Node, no DOM); the loop itself is TrainingLoop (trainingLoop.ts).
+import type { EpochRecord, RunResult } from './records.ts';
+import { TrainingLoop } from './trainingLoop.ts';
+import type { TrainingEngine } from './types.ts';
 
 export interface TrainingProgress {
   /** 1-based epoch in progress */
@@ -50,10 +51,12 @@ export interface TrainResult {
   seconds: number;
 }
 
-function layerCount(engine: TrainingEngine): number {
-  return engine.config.task === 'bandit' ? engine.config.hidden + 1 : engine.config.layers;
-}
-
+/**
+ * Trains `options.epochs` epochs of engine.updatesPerEpoch updates each (in engine.step calls
+ * of `chunk` updates), evaluating at every `evaluateEvery`-th epoch and the last; one record
+ * per run and epoch. A thin driver of TrainingLoop (trainingLoop.ts), which the playground's
+ * worker drives too. Rejects with whatever the engine throws.
+ */
 export async function train(engine: TrainingEngine, options: TrainOptions): Promise<TrainResult> {
   const now = options.now ?? (() => performance.now());
   const every = Math.max(1, Math.floor(options.evaluateEvery ?? 1));
@@ -61,8 +64,9 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
   const perEpoch = engine.updatesPerEpoch;
   const updatesTotal = perEpoch * options.epochs;
   const runs: RunResult[] = engine.runs.map((r) => ({ estimator: r.estimator, seed: r.seed, epochs: [] }));
-  let before: RunCounters[] = engine.updatesDone === 0 ? runs.map(() => zeroCounters(layerCount(engine))) : await engine.readCounters();
   const start = now();
+  // an epoch is perEpoch updates: the loop's length in examples is exactly that many updates
+  const loop = new TrainingLoop(engine, { trainCount: perEpoch * engine.config.batch, epochs: options.epochs, now });
   let done = 0;
   let epochsDone = 0;
   let stopped = false;
@@ -81,7 +85,6 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
   };
 
   for (let epoch = 1; epoch <= options.epochs && !stopped; epoch++) {
-    const epochStart = now();
     report(epoch);
     let left = perEpoch;
     while (left > 0) {
@@ -89,9 +92,9 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
         stopped = true;
         break;
       }
-      const n = Math.min(chunk, left);
-      await engine.step(n);
+      const n = await loop.step(Math.min(chunk, left));
       await options.yieldBetweenChunks?.();
+      if (n === 0) break; // the loop's length is reached (cannot happen while the batch is fixed)
       left -= n;
       done += n;
       report(epoch);
@@ -99,12 +102,8 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
     if (stopped) break;
     const evaluate = epoch % every === 0 || epoch === options.epochs;
     if (evaluate) options.onEvaluate?.(epoch);
-    const evaluations: (EvaluationResult | undefined)[] = evaluate ? await engine.evaluate() : runs.map(() => undefined);
-    const after = await engine.readCounters();
-    const seconds = (now() - epochStart) / 1000;
-    const records = after.map((a, i) => epochRecord(engine.config, epoch, before[i], a, evaluations[i], seconds));
+    const { records } = await loop.closeWindow(epoch, evaluate);
     records.forEach((record, i) => runs[i].epochs.push(record));
-    before = after;
     epochsDone = epoch;
     options.onEpoch?.(epoch, records);
   }

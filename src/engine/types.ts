@@ -7,6 +7,17 @@ import type { BanditEstimator, EstimatorId, VaeEstimator } from './estimators.ts
 // The estimators live in their registry (./estimators.ts); re-exported for existing importers.
 export { BANDIT_ESTIMATORS, VAE_ESTIMATORS, type BanditEstimator, type EstimatorId, type VaeEstimator } from './estimators.ts';
 
+/** The experiments an engine runs: contextual-bandit MNIST (DESIGN.md §2) or the discrete VAE (§3). */
+export const ENGINE_TASKS = ['bandit', 'vae'] as const;
+export type EngineTask = (typeof ENGINE_TASKS)[number];
+
+/**
+ * Which back end a front end asks for: the CPU engine, the WebGPU engine, or `auto` (WebGPU on
+ * a hardware adapter, else the CPU). The CLI (`--engine`) and the playground (`engine=`) share it.
+ */
+export const ENGINE_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
 export type Optimizer = 'adam' | 'sgd';
 /** Values a hidden Bernoulli unit passes on: centered ±1 (default, DESIGN.md §2) or 0/1. */
 export type HiddenValues = 'pm1' | '01';
@@ -32,9 +43,16 @@ export interface BanditConfig extends OptimizerConfig {
   /** number of actions = classes in the dataset (10 for MNIST) */
 }
 
+/**
+ * The most stochastic layers a VAE may have: the VAE's random streams (src/models/vae/draws.ts)
+ * give each partial pass 8 stream offsets, and its key tables hold this many layers.
+ */
+export const MAX_VAE_LAYERS = 5;
+
 /** Discrete hierarchical VAE (DESIGN.md §3). */
 export interface VaeConfig extends OptimizerConfig {
   task: 'vae';
+  /** stochastic layers, 1..MAX_VAE_LAYERS */
   layers: number;
   width: number;
   estimators: VaeEstimator[];
@@ -110,6 +128,19 @@ export interface ExampleTrace {
   actionProbabilities: Float32Array;
 }
 
+/**
+ * A copy of one weight matrix, unit-major: shape [rows, cols] = [units, inputs], the weight
+ * from input j to unit u at `data[u * cols + j]` (row u is unit u's incoming weights).
+ */
+export interface WeightMatrix {
+  /** units of the layer the matrix feeds */
+  rows: number;
+  /** inputs of that layer (units of the layer below, or pixels) */
+  cols: number;
+  /** rows × cols entries, `data[unit * cols + input]` */
+  data: Float32Array;
+}
+
 export interface TrainingEngine {
   readonly info: EngineInfo;
   readonly config: EngineConfig;
@@ -127,8 +158,12 @@ export interface TrainingEngine {
   setHyperparameters(change: { lr?: number; batch?: number }): void;
   /** one example's internals for run `run` (pixels: 0/1 values of one image) */
   inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace>;
-  /** a copy of a weight matrix: layer 0 = first hidden layer, last = output (rows = units) */
-  readWeights(run: number, layer: number): Promise<{ rows: number; cols: number; data: Float32Array }>;
+  /**
+   * A copy of weight matrix `layer` of run `run`, unit-major (see WeightMatrix). Bandit: layer 0
+   * = first hidden layer, last = output. VAE: 0..L-1 the encoder q_1..q_L, L..2L-1 the decoder
+   * p_0..p_{L-1}. Throws EngineError('config') for a layer or run out of range.
+   */
+  readWeights(run: number, layer: number): Promise<WeightMatrix>;
   dispose(): void;
 }
 

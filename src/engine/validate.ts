@@ -1,7 +1,6 @@
 // Configuration checks shared by every back end and task: a clear error naming the field.
 import type { Dataset } from '../data/dataset.ts';
-import { MAX_VAE_LAYERS } from '../models/vae/draws.ts';
-import { BANDIT_ESTIMATORS, EngineError, VAE_ESTIMATORS, type BanditConfig, type VaeConfig } from './types.ts';
+import { BANDIT_ESTIMATORS, EngineError, MAX_VAE_LAYERS, VAE_ESTIMATORS, type BanditConfig, type VaeConfig } from './types.ts';
 
 function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(value) || value < 1 || value > max) {

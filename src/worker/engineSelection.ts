@@ -1,8 +1,7 @@
 // Picks the engine inside the worker: the WebGPU engine when the browser has an adapter and
 // the engine is part of the build, else the CPU engine, with the reason in words.
 import { createCpuEngine } from '../engine/cpu/index.ts';
-import type { EngineFactoryInput, TrainingEngine } from '../engine/types.ts';
-import type { EngineChoice } from '../app/model/config.ts';
+import type { EngineChoice, EngineFactoryInput, TrainingEngine } from '../engine/types.ts';
 
 interface WebGpuEngineModule {
   createWebGpuEngine: (

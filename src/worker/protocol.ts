@@ -1,7 +1,7 @@
 // The typed message protocol between the page and the training worker.
 // Page → worker: WorkerRequest. Worker → page: WorkerMessage. Everything is structured-cloneable.
 import type { EngineInfo, RunSpec } from '../engine/types.ts';
-import type { PlaygroundConfig } from '../app/model/config.ts';
+import type { PlaygroundConfig } from '../playground/config.ts';
 
 /** One run's metrics over one window of updates (the window ends at MetricPoint.update). */
 export interface RunPoint {

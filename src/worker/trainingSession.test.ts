@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuEngine } from '../engine/cpu/index.ts';
-import { defaultConfig } from '../app/model/config.ts';
+import { banditConfigOf, defaultConfig } from '../playground/config.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
 import { TrainingSession } from './trainingSession.ts';
-import { banditConfigOf } from './banditConfig.ts';
 
 async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();

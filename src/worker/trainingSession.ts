@@ -1,8 +1,10 @@
-// One configuration's training loop inside the worker: play / pause / step N, a speed cap,
-// windows of updates turned into metric points (src/engine/records.ts), periodic test
-// evaluation, non-finite runs reported. No DOM: the Node tests drive it with the CPU engine.
-import { epochRecord, isBanditRecord, zeroCounters } from '../engine/records.ts';
-import type { RunCounters, TrainingEngine } from '../engine/types.ts';
+// One configuration's training inside the worker: play / pause / step N and a speed cap around
+// the engine's TrainingLoop (src/engine/trainingLoop.ts, the loop the CLI drives too), whose
+// windows become metric points with periodic test evaluation and non-finite runs reported.
+// No DOM: the Node tests drive it with the CPU engine.
+import { isBanditRecord } from '../engine/records.ts';
+import { TrainingLoop, type TrainingWindow } from '../engine/trainingLoop.ts';
+import type { TrainingEngine } from '../engine/types.ts';
 import type { MetricPoint, MetricsSnapshot, RunFailure, RunPoint, TrainingStatus } from './protocol.ts';
 
 export interface SessionOptions {
@@ -28,14 +30,12 @@ export class TrainingSession {
   private updatesPerSecondCap = Number.POSITIVE_INFINITY;
   private pumping = false;
   private disposed = false;
-  private examplesDone = 0;
   private trainingMs = 0;
   private msPerUpdate = 5;
-  private lastCounters: RunCounters[];
   private pointsSinceEvaluation = 0;
   private newPoints: MetricPoint[] = [];
   private newFailures: RunFailure[] = [];
-  private readonly failed = new Set<number>();
+  private readonly loop: TrainingLoop;
   private readonly throughput: { t: number; updates: number }[] = [];
   private readonly recordEvery: number;
   private readonly evaluateEveryPoints: number;
@@ -51,21 +51,17 @@ export class TrainingSession {
     readonly engine: TrainingEngine,
     private readonly options: SessionOptions,
   ) {
-    const layers = engine.config.task === 'bandit' ? engine.config.hidden + 1 : engine.config.layers;
-    this.lastCounters = engine.runs.map(() => zeroCounters(layers));
     this.recordEvery = Math.max(1, Math.floor(options.recordEvery ?? Math.round(engine.updatesPerEpoch / 20)));
     this.evaluateEveryPoints = Math.max(1, Math.floor(options.evaluateEveryPoints ?? 5));
     this.now = options.now ?? (() => performance.now());
     this.yieldToEvents = options.yieldToEvents ?? (() => defaultSleep(0));
     this.sleep = options.sleep ?? defaultSleep;
+    this.loop = new TrainingLoop(engine, { trainCount: options.trainCount, epochs: options.epochs, now: this.now });
   }
 
-  get epochsTotalExamples(): number {
-    return this.options.epochs * this.options.trainCount;
-  }
-
+  /** Whether the epoch budget is reached or every run has stopped. */
   get finished(): boolean {
-    return this.examplesDone >= this.epochsTotalExamples || this.failed.size === this.engine.runs.length;
+    return this.loop.finished;
   }
 
   play(): void {
@@ -122,12 +118,11 @@ export class TrainingSession {
       const b = recent[recent.length - 1];
       ups = b.t > a.t ? ((b.updates - a.updates) * 1000) / (b.t - a.t) : 0;
     }
-    const batch = this.currentBatch();
-    const remainingUpdates = Math.max(0, (this.epochsTotalExamples - this.examplesDone) / batch);
+    const remainingUpdates = this.loop.examplesLeft / this.currentBatch();
     return {
       playing: this.playing || this.pendingSteps > 0,
       updates: this.engine.updatesDone,
-      epoch: this.examplesDone / this.options.trainCount,
+      epoch: this.loop.epoch,
       epochs: this.options.epochs,
       updatesPerSecond: ups,
       elapsedSeconds: this.trainingMs / 1000,
@@ -158,8 +153,7 @@ export class TrainingSession {
     const untilPoint = this.recordEvery - (this.engine.updatesDone % this.recordEvery);
     n = Math.min(n, untilPoint);
     if (!this.playing) n = Math.min(n, this.pendingSteps);
-    const remainingExamples = this.epochsTotalExamples - this.examplesDone;
-    n = Math.min(n, Math.max(1, Math.ceil(remainingExamples / this.currentBatch())));
+    n = Math.min(n, Math.max(1, this.loop.updatesLeft));
     if (Number.isFinite(this.updatesPerSecondCap)) n = Math.min(n, Math.max(1, Math.floor(this.updatesPerSecondCap / 10)));
     return Math.max(1, n);
   }
@@ -173,17 +167,15 @@ export class TrainingSession {
       while (this.wantsToRun()) {
         while (this.busy) await this.sleep(5);
         this.busy = true;
-        const n = this.chunkSize();
-        const batch = this.currentBatch();
         const t0 = this.now();
+        let n: number;
         try {
-          await this.engine.step(n);
+          n = await this.loop.step(this.chunkSize());
         } finally {
           this.busy = false;
         }
         const ms = this.now() - t0;
-        this.msPerUpdate = 0.7 * this.msPerUpdate + 0.3 * (ms / n);
-        this.examplesDone += n * batch;
+        this.msPerUpdate = 0.7 * this.msPerUpdate + 0.3 * (ms / Math.max(1, n));
         if (!this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - n);
         this.noteThroughput();
         if (this.engine.updatesDone % this.recordEvery === 0 || this.finished) await this.recordPoint();
@@ -218,34 +210,27 @@ export class TrainingSession {
     this.pointsSinceEvaluation += 1;
     const evaluate = this.pointsSinceEvaluation >= this.evaluateEveryPoints || this.finished;
     this.busy = true;
-    let counters: RunCounters[];
-    let tests: (number | null)[];
+    let window: TrainingWindow;
     try {
-      const evaluations = evaluate ? await this.engine.evaluate() : undefined;
-      tests = this.engine.runs.map((_, i) => (evaluations ? evaluations[i].testScore : null));
-      counters = await this.engine.readCounters();
+      window = await this.loop.closeWindow(0, evaluate);
     } finally {
       this.busy = false;
     }
     if (evaluate) this.pointsSinceEvaluation = 0;
-    const epoch = this.examplesDone / this.options.trainCount;
+    const epoch = this.loop.epoch;
     const update = this.engine.updatesDone;
-    const runs: RunPoint[] = counters.map((after, i) => {
-      const record = epochRecord(this.engine.config, 0, this.lastCounters[i], after, undefined, 0);
-      const alive = after.finite;
-      if (!alive && !this.failed.has(i)) {
-        this.failed.add(i);
-        this.newFailures.push({ run: i, failure: after.failure ?? 'a non-finite value appeared', update, epoch });
-      }
+    for (const { run, failure } of window.failures) this.newFailures.push({ run, failure, update, epoch });
+    const runs: RunPoint[] = window.records.map((record) => {
+      const alive = record.finite;
       const train = isBanditRecord(record) ? record.trainAccuracy : record.trainElbo;
+      const test = isBanditRecord(record) ? record.testAccuracy : record.testBound;
       return {
         train: alive ? train : Number.NaN,
-        test: alive ? tests[i] : null,
+        test: alive ? test : null,
         logVar: alive ? record.logMeanGradVariance : Number.NaN,
         layerLogVar: record.layerGradVariance.map((v) => (alive ? Math.log(v) : Number.NaN)),
       };
     });
-    this.lastCounters = counters;
     this.newPoints.push({ update, epoch, runs, tested: evaluate });
   }
 }

@@ -4,8 +4,7 @@
 import { limitSet, type Dataset } from '../data/dataset.ts';
 import { MNIST_ASSET_PATH, loadMnistAsset } from '../data/mnistAsset.ts';
 import type { TrainingEngine } from '../engine/types.ts';
-import { SPEED_LEVELS, type PlaygroundConfig } from '../app/model/config.ts';
-import { banditConfigOf } from './banditConfig.ts';
+import { SPEED_LEVELS, banditConfigOf, type PlaygroundConfig } from '../playground/config.ts';
 import { selectEngine } from './engineSelection.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
 import type { EvaluationDetails, InspectionResult, WorkerMessage, WorkerRequest } from './protocol.ts';
@@ -73,18 +72,6 @@ async function configure(config: PlaygroundConfig): Promise<void> {
   post(created.takeSnapshot());
 }
 
-/**
- * The first layer's weights with one row per unit. types.ts documents rows = units, but the
- * engines store the matrix input-major (rows = inputs, cols = units): accept both.
- */
-export function unitMajor(weights: { rows: number; cols: number; data: Float32Array }, inputs: number): { rows: number; cols: number; data: Float32Array } {
-  if (weights.rows !== inputs) return weights;
-  const { rows, cols, data } = weights;
-  const out = new Float32Array(rows * cols);
-  for (let j = 0; j < rows; j++) for (let u = 0; u < cols; u++) out[u * rows + j] = data[j * cols + u];
-  return { rows: cols, cols: rows, data: out };
-}
-
 function inspectedRuns(engine: TrainingEngine): number[] {
   const firstSeed = engine.runs[0]?.seed;
   return engine.runs.filter((r) => r.seed === firstSeed).map((r) => r.index);
@@ -100,7 +87,7 @@ async function inspect(requestId: number, image: Uint8Array, input: Uint8Array, 
     for (const run of inspectedRuns(engine)) {
       const trace = await engine.inspect(run, input, INSPECT_SEED);
       runs.push({ run, probabilities: trace.probabilities, credit: trace.credit, samples: trace.samples, actionProbabilities: trace.actionProbabilities });
-      const weights = unitMajor(await engine.readWeights(run, 0), input.length);
+      const weights = await engine.readWeights(run, 0); // unit-major: row u = unit u's weights over the pixels
       const units = Math.min(WEIGHT_UNITS, weights.rows);
       firstLayerWeights.push({ run, units, cols: weights.cols, data: weights.data.slice(0, units * weights.cols) });
     }

@@ -2,7 +2,7 @@
 // configuration and one visible notice per value it could not use; never an exception.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RANGES } from '../../src/app/model/config.ts';
+import { RANGES } from '../../src/playground/config.ts';
 import { parseUrlConfig, serializeUrlConfig } from '../../src/app/model/urlConfig.ts';
 import { fuzzRuns } from './runs.ts';
 

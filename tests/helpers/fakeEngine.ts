@@ -10,6 +10,17 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../../src/engine/types.ts';
+import type { Dataset } from '../../src/data/dataset.ts';
+
+/** A dataset of the right counts for a FakeEngine (1000 training and 10 test examples of one pixel, 10 classes). */
+export const FAKE_DATA: Dataset = {
+  rows: 1,
+  cols: 1,
+  pixels: 1,
+  classes: 10,
+  train: { count: 1000, images: new Uint8Array(1000), labels: new Uint8Array(1000) },
+  test: { count: 10, images: new Uint8Array(10), labels: new Uint8Array(10) },
+};
 
 export class FakeEngine implements TrainingEngine {
   readonly info = { backend: 'cpu' as const, description: 'fake engine for tests' };

@@ -1,10 +1,10 @@
 // Hover details of a chart row: update, epoch, and every series' value (mean over seeds, with the band).
 import type { BanditEstimator } from '../../engine/types.ts';
+import type { ChartLineStyle } from '../model/chartMarks.ts';
 import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
-import type { ChartLineStyle } from './MetricChart.tsx';
 
 export function ChartTooltip({ row, estimators, lines, digits }: { row: ChartRow; estimators: BanditEstimator[]; lines: ChartLineStyle[]; digits: number }) {
   return (

@@ -2,32 +2,17 @@
 // staggered timer from downsampled rows; the paper's final values are markers when the setting matches.
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
-import { banditEstimatorsOf, estimatorLabel } from '../model/config.ts';
+import type { RunSpec } from '../../engine/types.ts';
+import type { ChartContext } from '../model/chartMarks.ts';
+import { banditEstimatorsOf } from '../model/config.ts';
 import { paperValuesFor } from '../model/paperReference.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { AccuracyChart, LayerVarianceChart, VarianceChart } from './TrainingCharts.tsx';
 import { ChartLegend } from './ChartLegend.tsx';
 import { LatestValues } from './LatestValues.tsx';
-import type { VerticalMarker } from './MetricChart.tsx';
-import type { RunFailure } from '../../worker/protocol.ts';
-
-export interface ChartContext {
-  runs: readonly RunSpec[];
-  estimators: BanditEstimator[];
-  layers: number;
-  bands: boolean;
-}
 
 const NO_RUNS: readonly RunSpec[] = [];
-
-export function failureMarkers(failures: readonly RunFailure[], runs: readonly RunSpec[]): VerticalMarker[] {
-  return failures.map((f) => {
-    const run = runs[f.run];
-    return { x: f.epoch, label: `${run ? `${estimatorLabel(run.estimator)} seed ${run.seed}` : `run ${f.run}`} stopped: ${f.failure}` };
-  });
-}
 
 function LatestValuesLive({ context }: { context: ChartContext }) {
   const { points } = useThrottledMetrics(0.5, 1000);

@@ -4,29 +4,12 @@
 // charts never block the page while training (recharts 3 took 50–160 ms of synchronous React work per redraw even at load < 1, measured in Chromium).
 import { memo, useMemo, useState, type MouseEvent } from 'react';
 import type { BanditEstimator } from '../../engine/types.ts';
+import type { ChartLineStyle, HorizontalMarker, VerticalMarker } from '../model/chartMarks.ts';
 import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
 import { bandPath, linePath, linearScale, nearestIndex, niceTicks, paddedExtent } from '../model/chartGeometry.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { ChartTooltip } from './ChartTooltip.tsx';
 import { useElementWidth } from './useElementWidth.ts';
-
-export interface ChartLineStyle {
-  /** series name (see chartSeries.ts) */
-  name: string;
-  label: string;
-  dash?: string;
-}
-
-export interface HorizontalMarker {
-  y: number;
-  color: string;
-  label: string;
-}
-
-export interface VerticalMarker {
-  x: number;
-  label: string;
-}
 
 export interface MetricChartProps {
   id: string;

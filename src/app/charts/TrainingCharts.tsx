@@ -1,12 +1,12 @@
 // The three training charts, each reading the metrics on its own timer phase.
 import { useMemo, useState } from 'react';
+import { failureMarkers, type ChartContext, type ChartLineStyle, type HorizontalMarker } from '../model/chartMarks.ts';
 import { LOG_VARIANCE, TEST_ACCURACY, TRAIN_ACCURACY, buildChartRows, layerVarianceSeries } from '../model/chartSeries.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { PAPER_EPOCHS, type PaperValue } from '../model/paperReference.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
-import { failureMarkers, type ChartContext } from './ChartsPanel.tsx';
-import { MetricChart, type ChartLineStyle, type HorizontalMarker } from './MetricChart.tsx';
+import { MetricChart } from './MetricChart.tsx';
 
 const MAX_ROWS = 150;
 const ACCURACY_LINES: ChartLineStyle[] = [

@@ -1,6 +1,7 @@
 // The configuration controls, one panel. lr, batch and speed apply mid-run; the rest reset the runs.
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../../engine/types.ts';
-import { estimatorLabel, RANGES, SPEED_LEVELS, TASK_LABELS, TASKS, normalizeEstimators, type ControlName } from '../model/config.ts';
+import { RANGES, SPEED_LEVELS, TASKS, normalizeEstimators, type ControlName } from '../../playground/config.ts';
+import { estimatorLabel, TASK_LABELS } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';

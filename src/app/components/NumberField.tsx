@@ -1,6 +1,6 @@
 // A number input that commits on Enter or blur, within a range; invalid text reverts.
 import { useEffect, useState } from 'react';
-import type { Range } from '../model/config.ts';
+import type { Range } from '../../playground/config.ts';
 
 export function NumberField({
   id,

@@ -1,7 +1,7 @@
 // Metrics as CSV (one row per point and run) and JSON (configuration, engine, runs, points).
 import type { RunSpec } from '../../engine/types.ts';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
-import type { PlaygroundConfig } from './config.ts';
+import type { PlaygroundConfig } from '../../playground/config.ts';
 
 const finiteOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../engine/types.ts';
 import type { MetricPoint } from '../../worker/protocol.ts';
 import { bandKey, buildChartRows, seriesKey, TEST_ACCURACY, TRAIN_ACCURACY } from './chartSeries.ts';
-import { defaultConfig } from './config.ts';
+import { defaultConfig } from '../../playground/config.ts';
 import { downsample, downsampleIndices } from './downsample.ts';
 import { rasterizeDrawing } from './drawnDigit.ts';
 import { summarizeActions } from './evaluationSummary.ts';

@@ -2,7 +2,7 @@
 // playground configuration matches the paper's setting closely enough to show them as markers.
 import type { BanditEstimator } from '../../engine/types.ts';
 import { FIG1_REFERENCE } from '../../reference/paperNumbers.ts';
-import type { PlaygroundConfig } from './config.ts';
+import type { PlaygroundConfig } from '../../playground/config.ts';
 
 export interface PaperValue {
   hidden: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from './config.ts';
+import { defaultConfig } from '../../playground/config.ts';
 import { PRESETS } from './presets.ts';
 import { parseUrlConfig, serializeUrlConfig } from './urlConfig.ts';
 

@@ -1,9 +1,8 @@
 // The configuration in the URL query: shareable links and classroom presets.
 // Malformed or out-of-range values fall back to the task's defaults with a notice.
-import { BANDIT_ESTIMATORS, type BanditEstimator } from '../../engine/types.ts';
+import { BANDIT_ESTIMATORS, ENGINE_CHOICES, type BanditEstimator } from '../../engine/types.ts';
 import {
   CONTROL_NAMES,
-  ENGINE_CHOICES,
   RANGES,
   TASKS,
   defaultConfig,
@@ -12,7 +11,7 @@ import {
   type PlaygroundConfig,
   type Range,
   type TaskName,
-} from './config.ts';
+} from '../../playground/config.ts';
 
 export interface ParsedUrlConfig {
   config: PlaygroundConfig;

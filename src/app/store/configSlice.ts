@@ -1,7 +1,6 @@
 // The configuration the controls edit, and the notices about ignored URL parameters.
 import type { StateCreator } from 'zustand/vanilla';
-import type { PlaygroundConfig } from '../model/config.ts';
-import type { PlaygroundState } from './playgroundStore.ts';
+import type { PlaygroundConfig } from '../../playground/config.ts';
 
 export interface ConfigSlice {
   config: PlaygroundConfig;
@@ -11,7 +10,7 @@ export interface ConfigSlice {
 }
 
 export const createConfigSlice =
-  (initial: PlaygroundConfig, notices: string[]): StateCreator<PlaygroundState, [], [], ConfigSlice> =>
+  (initial: PlaygroundConfig, notices: string[]): StateCreator<ConfigSlice> =>
   (set) => ({
     config: initial,
     notices,

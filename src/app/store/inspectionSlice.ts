@@ -1,7 +1,6 @@
 // Results of "inside the network" and of the detailed evaluation.
 import type { StateCreator } from 'zustand/vanilla';
 import type { EvaluationDetails, InspectionResult } from '../../worker/protocol.ts';
-import type { PlaygroundState } from './playgroundStore.ts';
 
 export interface InspectionSlice {
   testIndex: number;
@@ -14,7 +13,7 @@ export interface InspectionSlice {
   clearInspections: () => void;
 }
 
-export const createInspectionSlice: StateCreator<PlaygroundState, [], [], InspectionSlice> = (set) => ({
+export const createInspectionSlice: StateCreator<InspectionSlice> = (set) => ({
   testIndex: 0,
   inspection: null,
   drawnInspection: null,

@@ -1,7 +1,6 @@
 // The metric points streamed by the worker, and the runs that stopped on a non-finite value.
 import type { StateCreator } from 'zustand/vanilla';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
-import type { PlaygroundState } from './playgroundStore.ts';
 
 export interface MetricsSlice {
   points: MetricPoint[];
@@ -10,7 +9,7 @@ export interface MetricsSlice {
   clearMetrics: () => void;
 }
 
-export const createMetricsSlice: StateCreator<PlaygroundState, [], [], MetricsSlice> = (set) => ({
+export const createMetricsSlice: StateCreator<MetricsSlice> = (set) => ({
   points: [],
   failures: [],
   appendMetrics: (points, failures) => {

@@ -1,8 +1,9 @@
 // The playground's zustand store: a vanilla store (the worker client feeds it outside React),
-// composed of typed slices. Components read it with usePlayground(selector).
+// composed of typed slices. Components read it with usePlayground(selector). Each slice is a
+// StateCreator of its own slice (it sets only its own fields), so no slice imports this file.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { PlaygroundConfig } from '../model/config.ts';
+import type { PlaygroundConfig } from '../../playground/config.ts';
 import { createConfigSlice, type ConfigSlice } from './configSlice.ts';
 import { createInspectionSlice, type InspectionSlice } from './inspectionSlice.ts';
 import { createMetricsSlice, type MetricsSlice } from './metricsSlice.ts';

@@ -1,7 +1,6 @@
 // What the worker says about the engine and the training: engine in use, loading, status, errors.
 import type { StateCreator } from 'zustand/vanilla';
 import type { EngineReady, LoadingProgress, TrainingStatus } from '../../worker/protocol.ts';
-import type { PlaygroundState } from './playgroundStore.ts';
 
 export const IDLE_STATUS: TrainingStatus = {
   playing: false,
@@ -25,7 +24,7 @@ export interface SessionSlice {
   setError: (error: string | null) => void;
 }
 
-export const createSessionSlice: StateCreator<PlaygroundState, [], [], SessionSlice> = (set) => ({
+export const createSessionSlice: StateCreator<SessionSlice> = (set) => ({
   engine: null,
   loading: null,
   status: IDLE_STATUS,

@@ -1,7 +1,7 @@
 // The page side of the worker: sends commands, and turns the worker's messages into store updates.
 // Components call these commands (through the controller context), never the worker directly.
 import { createContext, useContext } from 'react';
-import { SPEED_LEVELS, defaultConfig, type PlaygroundConfig } from '../model/config.ts';
+import { SPEED_LEVELS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
 import { serializeUrlConfig } from '../model/urlConfig.ts';
 import type { WorkerMessage, WorkerRequest } from '../../worker/protocol.ts';
 import type { PlaygroundStore } from './playgroundStore.ts';

@@ -8,7 +8,8 @@ import { traceExample } from '../../models/bandit/trace.ts';
 import { banditShape, initBanditParameters } from '../../models/bandit/parameters.ts';
 import { Stream } from '../../rng/streams.ts';
 import { banditEstimator } from '../estimators.ts';
-import { EngineError, type BanditConfig, type EvaluationResult, type ExampleTrace, type TrainingEngine } from '../types.ts';
+import { EngineError, type BanditConfig, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
+import { unitMajor } from '../weights.ts';
 import { validateBanditConfig } from '../validate.ts';
 import { CpuEngineBase, type SeedGroup } from './cpuEngineBase.ts';
 
@@ -79,13 +80,12 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
     return traceExample(this.runAt(run), pixels, seed);
   }
 
-  async readWeights(run: number, layer: number): Promise<{ rows: number; cols: number; data: Float32Array }> {
+  async readWeights(run: number, layer: number): Promise<WeightMatrix> {
     const params = this.runAt(run).params;
     if (!Number.isInteger(layer) || layer < 0 || layer >= params.layerCount) {
       throw new EngineError(`layer must be in 0..${params.layerCount - 1}, got ${layer}`, 'config');
     }
     const { sizes } = params.shape;
-    // stored input-major; rows = inputs, cols = units
-    return { rows: sizes[layer], cols: sizes[layer + 1], data: params.weights[layer].value.slice() };
+    return unitMajor(params.weights[layer].value, sizes[layer], sizes[layer + 1]);
   }
 }

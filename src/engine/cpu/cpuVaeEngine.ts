@@ -8,7 +8,8 @@ import { CpuEngineBase, type SeedGroup } from './cpuEngineBase.ts';
 import { traceVaeExample } from '../../models/vae/trace.ts';
 import { VaeRun } from '../../models/vae/vaeRun.ts';
 import { vaeEstimator } from '../estimators.ts';
-import { EngineError, type EvaluationResult, type ExampleTrace, type TrainingEngine, type VaeConfig } from '../types.ts';
+import { EngineError, type EvaluationResult, type ExampleTrace, type TrainingEngine, type VaeConfig, type WeightMatrix } from '../types.ts';
+import { unitMajor } from '../weights.ts';
 
 const EVAL_CHUNK = 500;
 
@@ -59,17 +60,15 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
     return traceVaeExample(this.runAt(run).params, pixels, seed);
   }
 
-  /**
-   * Weight matrix `layer`, stored input-major (rows = inputs, cols = units) like the bandit's:
-   * 0..L-1 the encoder q_1..q_L, L..2L-1 the decoder p_0..p_{L-1}.
-   */
-  async readWeights(run: number, layer: number): Promise<{ rows: number; cols: number; data: Float32Array }> {
+  /** Weight matrix `layer`, unit-major: 0..L-1 the encoder q_1..q_L, L..2L-1 the decoder p_0..p_{L-1}. */
+  async readWeights(run: number, layer: number): Promise<WeightMatrix> {
     const r = this.runAt(run);
     const L = this.config.layers;
     if (!Number.isInteger(layer) || layer < 0 || layer >= 2 * L) throw new EngineError(`layer must be in 0..${2 * L - 1}, got ${layer}`, 'config');
     const { sizes } = r.params;
-    if (layer < L) return { rows: sizes[layer], cols: sizes[layer + 1], data: r.tensors[2 * layer].value.slice() };
+    // stored input-major, like the bandit's
+    if (layer < L) return unitMajor(r.tensors[2 * layer].value, sizes[layer], sizes[layer + 1]);
     const m = layer - L;
-    return { rows: sizes[m + 1], cols: sizes[m], data: r.tensors[2 * L + 2 * m].value.slice() };
+    return unitMajor(r.tensors[2 * L + 2 * m].value, sizes[m + 1], sizes[m]);
   }
 }

@@ -19,6 +19,7 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../types.ts';
+import { unitMajor } from '../weights.ts';
 import {
   banditDims,
   createActivationBuffers,
@@ -451,7 +452,7 @@ export class GpuBanditEngine implements TrainingEngine {
     const { sizes } = this.dims;
     if (!Number.isInteger(layer) || layer < 0 || layer >= sizes.length - 1) throw new EngineError(`layer must be in 0..${sizes.length - 2}, got ${layer}`, 'config');
     const params = await this.readParameters(run);
-    return { rows: sizes[layer], cols: sizes[layer + 1], data: params.weights[layer].value.slice() };
+    return unitMajor(params.weights[layer].value, sizes[layer], sizes[layer + 1]);
   }
 
   private runIndex(run: number): number {

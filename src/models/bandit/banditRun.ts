@@ -3,6 +3,7 @@
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep } from '../../engine/optimizer.ts';
 import { banditEstimator, type BanditEstimator, type BanditSignal } from '../../engine/estimators.ts';
+import { zeroCounters } from '../../engine/records.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { forwardBatch, type UniformSource } from './forward.ts';
 import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from './gradients.ts';
@@ -61,14 +62,7 @@ export class BanditRun {
     this.expScratch = new Float64Array(sizes[sizes.length - 1]);
     this.secondMoments = new Float64Array(params.layerCount);
     this.sumSquares = new Float64Array(params.tensors.length);
-    this.counters = {
-      updates: 0,
-      examples: 0,
-      scoreSum: 0,
-      gradVarianceSum: 0,
-      layerGradVarianceSum: new Array<number>(params.layerCount).fill(0),
-      finite: true,
-    };
+    this.counters = zeroCounters(params.layerCount);
   }
 
   ensureCapacity(batch: number): void {

@@ -7,11 +7,11 @@
 //   vaeBase + 8·f + l       partial pass started at layer f (LOO: l = f is the second sample)
 //   vaeBase + 64 + l        test bound, layer l (step = evaluation·2^20 + k for sample k)
 //   vaeBase + 120           weight init (step = tensor number, index = element)
+import { MAX_VAE_LAYERS } from '../../engine/types.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
 import { Stream } from '../../rng/streams.ts';
 
 export const VAE_INIT_STREAM = Stream.vaeBase + 120;
-export const MAX_VAE_LAYERS = 5;
 
 export interface VaeDraws {
   /**

@@ -3,6 +3,7 @@
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
 import { vaeEstimator, type VaeEstimator } from '../../engine/estimators.ts';
+import { zeroCounters } from '../../engine/records.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { importanceBound } from './bound.ts';
 import type { EvalDraws, RngDraws } from './draws.ts';
@@ -40,7 +41,7 @@ export class VaeRun {
     this.accB = new Float64Array(L + 1);
     this.targets = new Float64Array(L + 1);
     this.sumSquares = new Float64Array(tensors.length);
-    this.counters = { updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(L).fill(0), finite: true };
+    this.counters = zeroCounters(L);
   }
 
   /** One update on the minibatch `rows` with the draws of this (seed, update). */

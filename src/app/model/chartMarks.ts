@@ -1,0 +1,44 @@
+// What a chart draws besides its rows: line styles, horizontal markers (the paper's values)
+// and vertical markers (where a run stopped). Plain data shared by the chart components, so
+// that none of them imports another for a type.
+import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import type { RunFailure } from '../../worker/protocol.ts';
+import { estimatorLabel } from './config.ts';
+
+/** How one metric is drawn for every estimator. */
+export interface ChartLineStyle {
+  /** series name (see chartSeries.ts) */
+  name: string;
+  label: string;
+  /** SVG stroke-dasharray, e.g. "6 4"; solid when absent */
+  dash?: string;
+}
+
+/** A horizontal line at value `y` (e.g. the paper's final accuracy of one estimator). */
+export interface HorizontalMarker {
+  y: number;
+  color: string;
+  label: string;
+}
+
+/** A vertical line at fractional epoch `x` (e.g. where a run stopped). */
+export interface VerticalMarker {
+  x: number;
+  label: string;
+}
+
+/** What every training chart shows: the runs, the estimators among them, the layer count, whether to draw seed bands. */
+export interface ChartContext {
+  runs: readonly RunSpec[];
+  estimators: BanditEstimator[];
+  layers: number;
+  bands: boolean;
+}
+
+/** One vertical marker per failed run, at the epoch it stopped, labelled with the run and the failure. */
+export function failureMarkers(failures: readonly RunFailure[], runs: readonly RunSpec[]): VerticalMarker[] {
+  return failures.map((f) => {
+    const run = runs[f.run];
+    return { x: f.epoch, label: `${run ? `${estimatorLabel(run.estimator)} seed ${run.seed}` : `run ${f.run}`} stopped: ${f.failure}` };
+  });
+}

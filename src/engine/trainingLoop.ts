@@ -1,0 +1,122 @@
+// The one training loop of every front end: steps an engine, counts the examples it has seen
+// (so the batch may change mid-run), and turns windows of updates into records (src/engine/
+// records.ts) with an optional test evaluation, reporting each run that goes non-finite once.
+// The CLI's train() (trainer.ts) drives it epoch by epoch; the playground's worker
+// (src/worker/trainingSession.ts) drives it with play / pause / step N and a speed cap.
+// Resumable: it holds no control flow of its own, only what has been done.
+// Pure (no Node, no DOM).
+import { epochRecord, zeroCounters, type EpochRecord } from './records.ts';
+import type { EvaluationResult, RunCounters, TrainingEngine } from './types.ts';
+
+/** The length of a training run and the clock its windows are timed with. */
+export interface TrainingLoopOptions {
+  /** training examples in one epoch (the dataset's train count, or updatesPerEpoch · batch) */
+  trainCount: number;
+  /** the run's length in epochs: the loop is finished after epochs · trainCount examples */
+  epochs: number;
+  /** millisecond clock (default performance.now) */
+  now?: () => number;
+}
+
+/** What closing a window yields. */
+export interface TrainingWindow {
+  /** one record per run, in engine.runs order, over the updates since the previous window */
+  records: EpochRecord[];
+  /** runs that went non-finite in this window, each reported once in the loop's life */
+  failures: { run: number; failure: string }[];
+}
+
+/** The number of layers with gradient-variance counters (bandit: hidden layers and the output; VAE: encoder layers). */
+export function counterLayers(engine: Pick<TrainingEngine, 'config'>): number {
+  return engine.config.task === 'bandit' ? engine.config.hidden + 1 : engine.config.layers;
+}
+
+/**
+ * A training run of one engine, advanced by its owner: `step(n)` trains, `closeWindow()` reads
+ * the counters and evaluates. The engine may have trained before (its counters are then read
+ * as the baseline before the first step).
+ */
+export class TrainingLoop {
+  private examples = 0;
+  private lastCounters: RunCounters[] | null;
+  private windowStart: number;
+  private readonly failed = new Set<number>();
+  private readonly now: () => number;
+
+  constructor(
+    readonly engine: TrainingEngine,
+    private readonly options: TrainingLoopOptions,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    this.lastCounters = engine.updatesDone === 0 ? engine.runs.map(() => zeroCounters(counterLayers(engine))) : null;
+    this.windowStart = this.now();
+  }
+
+  /** Training examples seen by every live run since the loop started. */
+  get examplesDone(): number {
+    return this.examples;
+  }
+
+  /** Fractional epochs done: examplesDone / trainCount. */
+  get epoch(): number {
+    return this.examples / this.options.trainCount;
+  }
+
+  /** Examples left until the run's length (0 once reached). */
+  get examplesLeft(): number {
+    return Math.max(0, this.options.epochs * this.options.trainCount - this.examples);
+  }
+
+  /** Updates left at the current batch size (the last one may overrun the length by less than a batch). */
+  get updatesLeft(): number {
+    return Math.ceil(this.examplesLeft / this.engine.config.batch);
+  }
+
+  /** Whether the run's length is reached or every run has gone non-finite. */
+  get finished(): boolean {
+    return this.examplesLeft === 0 || this.failed.size === this.engine.runs.length;
+  }
+
+  /** Runs reported non-finite so far. */
+  get failedRuns(): number {
+    return this.failed.size;
+  }
+
+  /** Trains min(n, updatesLeft) updates at the current batch size; returns how many it trained. */
+  async step(n: number): Promise<number> {
+    await this.baseline();
+    const updates = Math.min(Math.max(0, Math.floor(n)), this.updatesLeft);
+    if (updates === 0) return 0;
+    const batch = this.engine.config.batch;
+    await this.engine.step(updates);
+    this.examples += updates * batch;
+    return updates;
+  }
+
+  /**
+   * Ends the current window: evaluates on the test set when asked (before reading the counters),
+   * and returns one record per run labelled `epoch`, timed from the previous window's end.
+   */
+  async closeWindow(epoch: number, evaluate: boolean): Promise<TrainingWindow> {
+    const before = await this.baseline();
+    const evaluations: (EvaluationResult | undefined)[] = evaluate ? await this.engine.evaluate() : this.engine.runs.map(() => undefined);
+    const after = await this.engine.readCounters();
+    const end = this.now();
+    const seconds = (end - this.windowStart) / 1000;
+    this.windowStart = end;
+    this.lastCounters = after;
+    const records = after.map((a, i) => epochRecord(this.engine.config, epoch, before[i], a, evaluations[i], seconds));
+    const failures: TrainingWindow['failures'] = [];
+    after.forEach((a, run) => {
+      if (a.finite || this.failed.has(run)) return;
+      this.failed.add(run);
+      failures.push({ run, failure: a.failure ?? 'a non-finite value appeared' });
+    });
+    return { records, failures };
+  }
+
+  private async baseline(): Promise<RunCounters[]> {
+    this.lastCounters ??= await this.engine.readCounters();
+    return this.lastCounters;
+  }
+}
