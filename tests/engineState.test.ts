@@ -22,6 +22,7 @@ function sample(): EngineState {
         seed: 3,
         counters: { updates: 57, examples: 228, scoreSum: 31, gradVarianceSum: Number.NaN, layerGradVarianceSum: [0.1, Number.NEGATIVE_INFINITY], finite: false, failure: 'non-finite gradient' },
         baselines: [0.123456789012345],
+        optimizerSteps: 57,
         tensors: [
           { name: 'W0', shape: [3, 2], value: f32, m: new Float32Array(6).fill(0.5), v: new Float32Array(6) },
           { name: 'c', shape: [2], value: new Float64Array([Math.PI, -Number.MIN_VALUE]), m: new Float64Array(2), v: new Float64Array([1, 2]) },

@@ -96,6 +96,19 @@ export class MinibatchStream {
     return { indices, epoch: this.epoch };
   }
 
+  /**
+   * Puts the stream at `cursor` within epoch `epoch` (a resumed run continues the same order).
+   * @throws Error when the cursor lies beyond the images
+   */
+  restore(epoch: number, cursor: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(cursor) || cursor < 0 || cursor > this.count) {
+      throw new Error(`minibatch stream position epoch ${epoch}, cursor ${cursor} is outside 0..${this.count}`);
+    }
+    this.epoch = epoch;
+    this.cursor = cursor;
+    this.perm = epochPermutation(this.seed, epoch, this.count);
+  }
+
   /** The current epoch's permutation (the WebGPU engine uploads it). */
   get permutation(): Uint32Array {
     return this.perm;

@@ -7,7 +7,7 @@
 //     updatesDone, evaluations,
 //     streams: [{ seed, epoch, cursor }]  (the minibatch stream of each seed: epoch and position),
 //     runs: [{ index, estimator, seed, counters (RunCounters), baselines: number[],
-//              tensors: [{ name, shape, value, m, v }] }] }
+//              optimizerSteps, tensors: [{ name, shape, value, m, v }] }] }
 // Tensors are listed in the optimizer's order (bandit: W_0, b_0, …, the output last; VAE:
 // encoder W_l, b_l, then decoder D_m, c_m, then the prior's logits c_L); weight matrices are
 // input-major ([inputs, units]: element j·units + i is input j → unit i), as the engines keep
@@ -41,8 +41,10 @@ export interface RunState {
   seed: number;
   /** cumulative counters (RunCounters), so per-epoch records continue seamlessly */
   counters: RunCounters;
-  /** running-mean baselines (bandit: one scalar; VAE: one per layer); [] when none */
+  /** running-mean baselines (bandit: one scalar; VAE: one per layer and the top) */
   baselines: number[];
+  /** optimizer steps taken (Adam's bias-correction counter t of the last step) */
+  optimizerSteps: number;
   tensors: TensorState[];
 }
 
@@ -141,6 +143,7 @@ export function encodeEngineState(state: EngineState): string {
         layerGradVarianceSum: run.counters.layerGradVarianceSum.map(scalarOut),
       },
       baselines: run.baselines.map(scalarOut),
+      optimizerSteps: run.optimizerSteps,
       tensors: run.tensors.map((t) => ({ name: t.name, shape: t.shape, value: encodeArray(t.value), m: encodeArray(t.m), v: encodeArray(t.v) })),
     })),
   };
@@ -197,7 +200,7 @@ export function decodeEngineState(text: string, source: string): EngineState {
     runs: runs.map((r: unknown, i) => {
       const where = `runs[${i}]`;
       if (!isRecord(r) || !isRecord(r.counters) || !Array.isArray(r.tensors) || !Array.isArray(r.baselines)) {
-        throw new EngineStateError(source, `${where}: expected { index, estimator, seed, counters, baselines, tensors }`);
+        throw new EngineStateError(source, `${where}: expected { index, estimator, seed, counters, baselines, optimizerSteps, tensors }`);
       }
       const c = r.counters;
       if (!Array.isArray(c.layerGradVarianceSum) || typeof c.finite !== 'boolean') throw new EngineStateError(source, `${where}.counters: incomplete`);
@@ -217,6 +220,7 @@ export function decodeEngineState(text: string, source: string): EngineState {
         seed: integer(r.seed, `${where}.seed`, source),
         counters,
         baselines: r.baselines.map((v: unknown, b) => scalarIn(v, `${where}.baselines[${b}]`, source)),
+        optimizerSteps: integer(r.optimizerSteps, `${where}.optimizerSteps`, source),
         tensors: r.tensors.map((t: unknown, k) => {
           const at = `${where}.tensors[${k}]`;
           if (!isRecord(t) || typeof t.name !== 'string' || !Array.isArray(t.shape)) throw new EngineStateError(source, `${at}: expected { name, shape, value, m, v }`);

@@ -11,7 +11,8 @@ import { banditEstimator } from '../estimators.ts';
 import { EngineError, type BanditConfig, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
 import { unitMajor } from '../weights.ts';
 import { validateBanditConfig } from '../validate.ts';
-import { CpuEngineBase, type SeedGroup } from './cpuEngineBase.ts';
+import type { ParameterTensor } from '../optimizer.ts';
+import { CpuEngineBase, type RunScalars, type SeedGroup, type TensorLayout } from './cpuEngineBase.ts';
 
 const EVAL_CHUNK = 500;
 
@@ -37,6 +38,27 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
     for (let b = 0; b < indices.length; b++) g.labels[b] = this.data.train.labels[indices[b]];
     const keys = g.keys.setStep(t);
     for (const run of g.runs) run.update(g.rows, keys, { labels: g.labels }, this.config);
+  }
+
+  protected tensorLayout(): TensorLayout[] {
+    const { sizes } = banditShape(this.data.pixels, this.config.hidden, this.config.width, this.data.classes, this.config.hiddenValues);
+    return sizes.slice(1).flatMap((units, k) => [
+      { name: `W${k}`, shape: [sizes[k], units] },
+      { name: `b${k}`, shape: [units] },
+    ]);
+  }
+
+  protected tensorsOf(run: BanditRun): readonly ParameterTensor[] {
+    return run.params.tensors;
+  }
+
+  protected scalarsOf(run: BanditRun): RunScalars {
+    return { baselines: [run.baseline], optimizerSteps: run.optimizerSteps };
+  }
+
+  protected restoreScalars(run: BanditRun, scalars: RunScalars): void {
+    run.baseline = scalars.baselines[0] ?? 0;
+    run.optimizerSteps = scalars.optimizerSteps;
   }
 
   protected override batchChanged(batch: number): void {

@@ -3,6 +3,8 @@
 // shared minibatch stream, counters, mid-run hyper-parameters and run lookup.
 import type { Dataset } from '../../data/dataset.ts';
 import { allocSparseRows, binarizeRows, MinibatchStream, trainBinarizeKey, type SparseBinaryRows } from '../../data/minibatch.ts';
+import type { ParameterTensor } from '../optimizer.ts';
+import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, EngineStateError, type EngineState, type RunState } from '../state.ts';
 import { validateHyperparameterChange } from '../validate.ts';
 import { EngineError, expandRuns, type EngineConfig, type EngineInfo, type RunCounters, type RunSpec } from '../types.ts';
 
@@ -12,6 +14,19 @@ export interface SeedGroup<R> {
   /** the current minibatch, binarized (sparse rows) */
   rows: SparseBinaryRows;
   runs: R[];
+}
+
+/** Name and shape of each tensor of a run, in the optimizer's order (src/engine/state.ts). */
+export interface TensorLayout {
+  name: string;
+  /** [inputs, units] for input-major weights, [units] for biases */
+  shape: number[];
+}
+
+/** What a run keeps besides its tensors and counters (saved in checkpoints). */
+export interface RunScalars {
+  baselines: number[];
+  optimizerSteps: number;
 }
 
 export abstract class CpuEngineBase<C extends EngineConfig, R extends { readonly counters: RunCounters }, G extends SeedGroup<R>> {
@@ -86,6 +101,97 @@ export abstract class CpuEngineBase<C extends EngineConfig, R extends { readonly
       this.config.batch = change.batch;
       this.batchChanged(change.batch);
     }
+  }
+
+  /** Names and shapes of a run's tensors in the optimizer's order (every run has the same). */
+  protected abstract tensorLayout(): TensorLayout[];
+  /** A run's parameter tensors (values and Adam moments) in the optimizer's order. */
+  protected abstract tensorsOf(run: R): readonly ParameterTensor[];
+  /** A run's baselines and optimizer step count. */
+  protected abstract scalarsOf(run: R): RunScalars;
+  /** Restores what scalarsOf returned. */
+  protected abstract restoreScalars(run: R, scalars: RunScalars): void;
+
+  /**
+   * The whole training state of this engine's runs (src/engine/state.ts): parameters, Adam
+   * moments, baselines, counters, the RNG counters (updates, evaluations) and each seed's
+   * position in the data order. Copies: later training does not change the result.
+   */
+  async exportState(): Promise<EngineState> {
+    const layout = this.tensorLayout();
+    return {
+      format: ENGINE_STATE_FORMAT,
+      version: ENGINE_STATE_VERSION,
+      config: { ...this.config, estimators: [...this.config.estimators], seeds: [...this.config.seeds] } as C,
+      dataset: this.datasetSizes(),
+      updatesDone: this.updatesDone,
+      evaluations: this.evaluations,
+      streams: this.groups.map((g) => ({ seed: g.seed, epoch: g.stream.epoch, cursor: g.stream.cursor })),
+      runs: this.runs.map((spec, i): RunState => {
+        const run = this.runObjects[i];
+        return {
+          index: spec.index,
+          estimator: spec.estimator,
+          seed: spec.seed,
+          counters: { ...run.counters, layerGradVarianceSum: [...run.counters.layerGradVarianceSum] },
+          ...this.scalarsOf(run),
+          tensors: this.tensorsOf(run).map((t, k) => ({ name: layout[k].name, shape: [...layout[k].shape], value: t.value.slice(), m: t.m.slice(), v: t.v.slice() })),
+        };
+      }),
+    };
+  }
+
+  /**
+   * Restores a state exported by an engine of the same model, runs and data (any back end);
+   * the saved learning rate and batch size apply. `source` names the checkpoint in errors.
+   * @throws EngineStateError naming the first thing that does not fit (nothing is changed then)
+   */
+  async importState(state: EngineState, source: string): Promise<void> {
+    checkStateFits(state, this.config, this.datasetSizes(), this.runs, source);
+    const layout = this.tensorLayout();
+    const restored = this.runs.map((spec) => {
+      const saved = state.runs.find((r) => r.index === spec.index) as RunState;
+      if (saved.tensors.length !== layout.length) throw new EngineStateError(source, `run ${spec.index} holds ${saved.tensors.length} tensors, this model has ${layout.length}`);
+      saved.tensors.forEach((t, k) => {
+        if (t.name !== layout[k].name || t.shape.join('×') !== layout[k].shape.join('×')) {
+          throw new EngineStateError(source, `run ${spec.index} tensor ${k} is ${t.name} [${t.shape.join(', ')}], this model has ${layout[k].name} [${layout[k].shape.join(', ')}]`);
+        }
+      });
+      return saved;
+    });
+    const streams = this.groups.map((g) => {
+      const saved = state.streams.find((s) => s.seed === g.seed);
+      if (!saved) throw new EngineStateError(source, `holds no minibatch position for seed ${g.seed}`);
+      if (saved.cursor > this.data.train.count) throw new EngineStateError(source, `seed ${g.seed}'s position ${saved.cursor} is beyond the ${this.data.train.count} training images`);
+      return saved;
+    });
+    // everything checked: apply
+    this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
+    this.groups.forEach((g, i) => g.stream.restore(streams[i].epoch, streams[i].cursor));
+    restored.forEach((saved, i) => {
+      const run = this.runObjects[i];
+      this.tensorsOf(run).forEach((t, k) => {
+        t.value.set(saved.tensors[k].value);
+        t.m.set(saved.tensors[k].m);
+        t.v.set(saved.tensors[k].v);
+      });
+      this.restoreScalars(run, { baselines: saved.baselines, optimizerSteps: saved.optimizerSteps });
+      const counters = run.counters;
+      counters.updates = saved.counters.updates;
+      counters.examples = saved.counters.examples;
+      counters.scoreSum = saved.counters.scoreSum;
+      counters.gradVarianceSum = saved.counters.gradVarianceSum;
+      counters.layerGradVarianceSum = [...saved.counters.layerGradVarianceSum];
+      counters.finite = saved.counters.finite;
+      if (saved.counters.failure !== undefined) counters.failure = saved.counters.failure;
+      else delete counters.failure;
+    });
+    this.updatesDone = state.updatesDone;
+    this.evaluations = state.evaluations;
+  }
+
+  private datasetSizes(): EngineState['dataset'] {
+    return { train: this.data.train.count, test: this.data.test.count, pixels: this.data.pixels, classes: this.data.classes };
   }
 
   /** Hook: the batch size changed (runs may need bigger working memory). */

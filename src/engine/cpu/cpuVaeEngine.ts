@@ -4,7 +4,8 @@ import type { Dataset } from '../../data/dataset.ts';
 import { allocSparseRows, binarizeRows, testBinarizeKey } from '../../data/minibatch.ts';
 import { EvalDraws, RngDraws } from '../../models/vae/draws.ts';
 import { validateVaeConfig } from '../validate.ts';
-import { CpuEngineBase, type SeedGroup } from './cpuEngineBase.ts';
+import type { ParameterTensor } from '../optimizer.ts';
+import { CpuEngineBase, type RunScalars, type SeedGroup, type TensorLayout } from './cpuEngineBase.ts';
 import { traceVaeExample } from '../../models/vae/trace.ts';
 import { VaeRun } from '../../models/vae/vaeRun.ts';
 import { vaeEstimator } from '../estimators.ts';
@@ -31,6 +32,30 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
   protected updateGroup(g: VaeGroup, _indices: Uint32Array, t: number): void {
     g.draws.setStep(g.seed, t, this.config.layers);
     for (const run of g.runs) run.update(g.rows, g.draws, this.config);
+  }
+
+  protected tensorLayout(): TensorLayout[] {
+    const L = this.config.layers;
+    const sizes = [this.data.pixels, ...Array.from({ length: L }, () => this.config.width)];
+    const layout: TensorLayout[] = [];
+    for (let l = 1; l <= L; l++) layout.push({ name: `encoder.W${l}`, shape: [sizes[l - 1], sizes[l]] }, { name: `encoder.b${l}`, shape: [sizes[l]] });
+    for (let m = 0; m < L; m++) layout.push({ name: `decoder.D${m}`, shape: [sizes[m + 1], sizes[m]] }, { name: `decoder.c${m}`, shape: [sizes[m]] });
+    layout.push({ name: `prior.c${L}`, shape: [sizes[L]] });
+    return layout;
+  }
+
+  protected tensorsOf(run: VaeRun): readonly ParameterTensor[] {
+    return run.tensors;
+  }
+
+  /** Adam's step count is the run's update count (VaeRun steps with counters.updates + 1). */
+  protected scalarsOf(run: VaeRun): RunScalars {
+    return { baselines: Array.from(run.baselines), optimizerSteps: run.counters.updates };
+  }
+
+  protected restoreScalars(run: VaeRun, scalars: RunScalars): void {
+    run.baselines.fill(0);
+    run.baselines.set(scalars.baselines.slice(0, run.baselines.length));
   }
 
   /** The K-sample bound (K = config.testK) averaged over the binarized test set. */
