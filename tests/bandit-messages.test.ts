@@ -2,7 +2,8 @@
 // children's probabilities with one parent forced, on networks big enough to hit the clip.
 import { describe, expect, it } from 'vitest';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
-import { clippedSigmoid, forwardKeys } from '../src/models/bandit/forward.ts';
+import { forwardKeys } from '../src/models/bandit/forward.ts';
+import { clippedSigmoid } from '../src/models/units/bernoulli.ts';
 import { allocSparseRows } from '../src/data/minibatch.ts';
 import { Stream } from '../src/rng/streams.ts';
 import type { HiddenValues } from '../src/engine/types.ts';

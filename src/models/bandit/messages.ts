@@ -4,7 +4,8 @@
 // Per update we tabulate exp(±|Δ|·W) once (independent of the batch), so a flipped child
 // probability costs one multiply-add per (example, parent, child) edge and one log per
 // (example, parent): no transcendental call per edge.
-import { PROB_MAX, PROB_MIN } from './forward.ts';
+import { LOGIT_CLIP, PROB_MAX, PROB_MIN, rhoDifference } from '../units/bernoulli.ts';
+import type { FlipTables } from '../units/flipTables.ts';
 
 /** A child's sampled-value probability is clip(sigmoid(s·u)) = 1/f with f clamped to these bounds. */
 const FACTOR_MIN = 1 / PROB_MAX;
@@ -12,48 +13,6 @@ const FACTOR_MAX = 1 / PROB_MIN;
 const T_MAX = 1e30;
 const PRODUCT_RESCALE = 1e100;
 
-/**
- * exp(+m·W) and exp(−m·W) of a weight matrix, m = |Δ| (2 for ±1 values, 1 for 0/1),
- * interleaved: entry 2e is exp(+m·W[e]), entry 2e+1 is exp(−m·W[e]). Also, per column c
- * (child), the largest shift m·|W[j,c]| a flip can cause, to know when clipping cannot occur.
- */
-export class FlipTables {
-  readonly table: Float64Array;
-  readonly maxShift: Float64Array;
-  constructor(
-    size: number,
-    readonly columns: number,
-  ) {
-    this.table = new Float64Array(2 * size);
-    this.maxShift = new Float64Array(columns);
-  }
-  fill(w: Float32Array, magnitude: number): void {
-    const t = this.table;
-    const cols = this.columns;
-    this.maxShift.fill(0);
-    for (let e = 0; e < w.length; e++) {
-      const x = Math.exp(magnitude * w[e]);
-      t[2 * e] = x;
-      t[2 * e + 1] = 1 / x;
-      const c = e % cols;
-      const shift = magnitude * Math.abs(w[e]);
-      if (shift > this.maxShift[c]) this.maxShift[c] = shift;
-    }
-  }
-}
-
-/** rho(1) − rho(0) = (Q1 − Q0)/(p Q1 + (1−p) Q0) from D = log Q0 − log Q1, without overflow. */
-export function rhoDifference(p: number, d: number): number {
-  if (d <= 0) {
-    const e = Math.exp(d);
-    return (1 - e) / (p + (1 - p) * e);
-  }
-  const e = Math.exp(-d);
-  return (e - 1) / (p * e + (1 - p));
-}
-
-/** |logit| beyond which clip(sigmoid) differs from sigmoid: log((1 − 1e-5)/1e-5). */
-const CLIP_LOGIT = Math.log(PROB_MAX / PROB_MIN);
 /** the product's size is checked every this many children (each factor ≤ 1e5) */
 const BLOCK = 32;
 
@@ -96,12 +55,12 @@ export function bernoulliChildrenCredit(
   for (let b = 0; b < batch; b++) {
     const cBase = b * childWidth;
     let logActual = 0;
-    // clipping can only matter if some child's logit can leave ±CLIP_LOGIT under a flip
+    // clipping can only matter if some child's logit can leave ±LOGIT_CLIP under a flip
     let mayClip = false;
     for (let c = 0; c < childWidth; c++) {
       const positive = childSample[cBase + c] === 1;
       const u = childLogit[cBase + c];
-      if (Math.abs(u) + maxShift[c] >= CLIP_LOGIT) mayClip = true;
+      if (Math.abs(u) + maxShift[c] >= LOGIT_CLIP) mayClip = true;
       let t = Math.exp(positive ? -u : u);
       if (t > T_MAX) t = T_MAX;
       childT[c] = t;
