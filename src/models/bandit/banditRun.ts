@@ -62,7 +62,7 @@ export class BanditRun {
     for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1]));
     const widest = Math.max(...sizes);
     this.childScratch = new ChildScratch(widest);
-    this.expScratch = new Float64Array(sizes[sizes.length - 1]);
+    this.expScratch = new Float64Array(2 * sizes[sizes.length - 1]);
     this.secondMoments = new Float64Array(params.layerCount);
     this.sumSquares = new Float64Array(params.tensors.length);
     this.counters = zeroCounters(params.layerCount);

@@ -16,6 +16,9 @@ export class FlipTables {
   readonly rowSum: Float64Array;
   /** max_c maxShift[c] */
   largestShift = 0;
+  /** the W and m of the last fill (the log-domain paths read the weights themselves) */
+  weights: Float32Array | Float64Array = new Float32Array(0);
+  magnitude = 1;
   constructor(
     readonly rows: number,
     readonly cols: number,
@@ -27,6 +30,8 @@ export class FlipTables {
   /** Refills every table from W (float32 or float64, [rows, cols] input-major) and magnitude m. */
   fill(w: Float32Array | Float64Array, magnitude: number): void {
     const { table, maxShift, rowSum, rows, cols } = this;
+    this.weights = w;
+    this.magnitude = magnitude;
     maxShift.fill(0);
     let largest = 0;
     for (let j = 0, e = 0; j < rows; j++) {
