@@ -10,10 +10,18 @@ import type { FlipTables } from '../units/flipTables.ts';
 import type { ParamArray } from './params.ts';
 
 /**
- * Children per product in the fast loops: every factor lies within exp(±largestShift), so a
+ * Largest |w| for the table loops: exp(±w) and each factor stay within e^±600 (finite, not 0).
+ * Beyond it every edge is computed in the log domain (a logSigmoid per edge): any finite
+ * weights give finite messages (DESIGN.md §2, issue 10).
+ */
+const FAST_SHIFT = 600;
+
+/**
+ * Children per product in the fast loops (0: the log-domain path): every factor lies within exp(±largestShift), so a
  * product of this many stays within exp(±600).
  */
 export function productChunk(t: FlipTables): number {
+  if (t.largestShift > FAST_SHIFT) return 0;
   const maxAbs = t.largestShift;
   return maxAbs > 0 ? Math.max(1, Math.min(64, Math.floor(600 / maxAbs))) : 64;
 }
@@ -22,7 +30,9 @@ export function productChunk(t: FlipTables): number {
  * Unclipped Bernoulli children (decoder layers): out[j] = log p(children | parent j flipped)
  * - log p(children | actual), for every parent j < nParents.
  * p, q: σ(±v) of the children's actual logits; the children that are 1: on[0..onCount).
- * Σ_{c = 0} w_jc = rowSum_j - Σ_{c on} w_jc (few pixels are on).
+ * Σ_{c = 0} w_jc = rowSum_j - Σ_{c on} w_jc (few pixels are on). v, children: the children's
+ * logits and 0/1 values, read when the weights are beyond the tables' range (log-domain path);
+ * throws without them then.
  */
 export function flipLogProbDelta(
   w: ParamArray,
@@ -36,7 +46,23 @@ export function flipLogProbDelta(
   nChildren: number,
   out: Float64Array,
   K = productChunk(t),
+  v?: Float64Array,
+  children?: Uint8Array,
 ): void {
+  if (K === 0) {
+    if (!v || !children) throw new Error('flipLogProbDelta: weights beyond the table range need the children logits and values');
+    for (let j = 0; j < nParents; j++) {
+      const r = j * nChildren;
+      const delta = parents[j] === 1 ? -1 : 1;
+      let sum = 0;
+      for (let c = 0; c < nChildren; c++) {
+        const s = children[c] === 1 ? 1 : -1;
+        sum += logSigmoid(s * (v[c] + delta * w[r + c])) - logSigmoid(s * v[c]);
+      }
+      out[j] = sum;
+    }
+    return;
+  }
   for (let j = 0; j < nParents; j++) {
     const r = j * nChildren;
     const parentOn = parents[j] === 1;
@@ -63,7 +89,8 @@ export function flipLogProbDelta(
  * u: children's raw logits, ut: clamped logits, p, q: σ(±ut); children that are 1: on[0..onCount).
  * With f = p + q·e^{-Δw}: q + p·e^{Δw} = e^{Δw}·f and σ(ut+Δw) = p/f, so one product serves
  * both sums. A child whose logit could reach the clip under some flip
- * (|u| + max|w| > LOGIT_CLIP) is redone exactly.
+ * (|u| + max|w| > LOGIT_CLIP) is redone exactly; weights beyond the tables' range (K = 0) take
+ * that exact per-edge path for every child.
  */
 export function encoderChildDeltas(
   w: ParamArray,
@@ -82,9 +109,13 @@ export function encoderChildDeltas(
   outEnt: Float64Array,
   K = productChunk(t),
 ): void {
+  if (K === 0) {
+    outLogQ.fill(0, 0, nParents);
+    outEnt.fill(0, 0, nParents);
+  }
   let basePU = 0;
   for (let c = 0; c < nChildren; c++) basePU += ut[c] * p[c];
-  for (let j = 0; j < nParents; j++) {
+  for (let j = 0; j < nParents && K > 0; j++) {
     const r = j * nChildren;
     const delta = parents[j] === 1 ? -1 : 1;
     const e = t.table;
@@ -109,7 +140,7 @@ export function encoderChildDeltas(
     outEnt[j] = logR + delta * rowSum - sH + basePU;
   }
   for (let c = 0; c < nChildren; c++) {
-    if ((u[c] < 0 ? -u[c] : u[c]) + t.maxShift[c] <= LOGIT_CLIP) continue;
+    if (K > 0 && (u[c] < 0 ? -u[c] : u[c]) + t.maxShift[c] <= LOGIT_CLIP) continue;
     const s = children[c] === 1 ? 1 : -1;
     const actualLog = logSigmoid(s * ut[c]);
     const actualH = bernoulliEntropy(ut[c]);
@@ -117,11 +148,17 @@ export function encoderChildDeltas(
       const k = j * nChildren + c;
       const delta = parents[j] === 1 ? -1 : 1;
       const dw = delta * w[k];
+      const uc = clampLogit(u[c] + dw);
+      if (K === 0) {
+        // log-domain path: every edge exactly
+        outLogQ[j] += logSigmoid(s * uc) - actualLog;
+        outEnt[j] += bernoulliEntropy(uc) - actualH;
+        continue;
+      }
       // what the fast loop added for this edge
       const f = p[c] + q[c] * t.table[2 * k + (delta > 0 ? 1 : 0)];
       const fastR = -Math.log(f) - (s < 0 ? dw : 0);
       const fastH = Math.log(f) + dw - ((ut[c] + dw) * p[c]) / f + ut[c] * p[c];
-      const uc = clampLogit(u[c] + dw);
       outLogQ[j] += logSigmoid(s * uc) - actualLog - fastR;
       outEnt[j] += bernoulliEntropy(uc) - actualH - fastH;
     }

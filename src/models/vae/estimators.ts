@@ -140,7 +140,7 @@ export class ExampleWork {
     const dn = this.dn[l];
     const dlq = this.dlq[l];
     const dent = this.dent[l];
-    flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], dn);
+    flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], dn, undefined, main.v[l - 1], main.phi[l - 1]);
     const top = l === L;
     if (!top) {
       encoderChildDeltas(params.encW[l], tables.enc[l], main.phi[l], n, main.u[l + 1], main.ut[l + 1], main.p[l + 1], main.q[l + 1], main.phi[l + 1], main.on[l + 1], main.onCount[l + 1], sizes[l + 1], dlq, dent);
