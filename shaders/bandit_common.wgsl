@@ -73,13 +73,6 @@ struct RunState {
   pad: u32,
 }
 
-const PROB_MIN: f32 = 1e-5;
-const PROB_MAX: f32 = 0.99999;
-
-fn clippedSigmoid(u: f32) -> f32 {
-  return clamp(1.0 / (1.0 + exp(-u)), PROB_MIN, PROB_MAX);
-}
-
 /** An input value of example row `row` (already offset) as the layer sees it. */
 fn inputValue(raw: f32, inputIsPixels: u32, centered: u32) -> f32 {
   if (inputIsPixels == 0u && centered == 1u) {

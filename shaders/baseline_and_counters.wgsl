@@ -53,6 +53,6 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     runs[r].failedUpdate = step.update + 1u;
   }
   if (runs[r].useBaseline == 1u) {
-    runs[r].baseline = 0.99 * runs[r].baseline + 0.01 * (rewardSum / f32(step.batch));
+    runs[r].baseline = runningMeanBaseline(runs[r].baseline, rewardSum / f32(step.batch));
   }
 }

@@ -22,9 +22,5 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let p = clippedSigmoid(logits[at]);
   probs[at] = p;
   let key = streamKey(runs[r].seed, step.keyStep, step.hiddenStream + layer.layer);
-  var phi = 0.0;
-  if (uniform01(key, step.exampleOffset * width + e) < p) {
-    phi = 1.0;
-  }
-  samples[at] = phi;
+  samples[at] = sampleBernoulli(p, uniform01(key, step.exampleOffset * width + e));
 }

@@ -24,8 +24,8 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let signal = rewards[r * layer.capacity + b].y;
   let p = probs[at];
   if (runs[r].hnca == 1u) {
-    signals[at] = signal * p * (1.0 - p) * credit[at];
+    signals[at] = hncaSignal(signal, p, credit[at]);
   } else {
-    signals[at] = signal * (samples[at] - p);
+    signals[at] = reinforceSignal(signal, samples[at], p);
   }
 }

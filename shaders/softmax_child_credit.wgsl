@@ -1,7 +1,10 @@
 // HNCA credit of the last hidden layer, whose only child is the softmax output (DESIGN.md §2).
 // Flipping parent j shifts the output logits by x_k = Δ_j V[j, k], so
 //   log π'(a) - log π(a) = x_a - log Σ_k π_k e^{x_k} = x_a - log1p(Σ_k π_k expm1(x_k)),
-// accurate when the shift is small. layer = the output matrix (inWidth = parents, outWidth = actions).
+// accurate when the shift is small (|x_k| <= PRECISE_SHIFT and the log1p argument >= -1/2: no
+// overflow, no cancellation, an underflowed π_k is negligible). Otherwise, in the log domain
+// from the logits z: x_a - (logsumexp(z + x) - logsumexp(z)), each logsumexp shifted by its max,
+// finite for any finite weights. layer = the output matrix (inWidth = parents, outWidth = actions).
 // Grid: x = (examples × parents) / 64, z = run.
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
@@ -13,6 +16,9 @@
 @group(0) @binding(6) var<storage, read> outProbs: array<f32>;
 @group(0) @binding(7) var<storage, read> actions: array<u32>;
 @group(0) @binding(8) var<storage, read_write> credit: array<f32>;
+@group(0) @binding(9) var<storage, read> outLogits: array<f32>;
+
+const PRECISE_SHIFT: f32 = 20.0;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
@@ -33,11 +39,35 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let a = actions[r * layer.capacity + b];
   let row = r * layer.paramsPerRun + layer.paramOffset + j * n;
   let probBase = (r * layer.capacity + b) * n;
-  var mixed = 0.0;
+  var largest = 0.0;
   for (var k = 0u; k < n; k++) {
-    mixed += outProbs[probBase + k] * expm1Precise(delta * params[row + k]);
+    largest = max(largest, abs(delta * params[row + k]));
   }
-  let dlog = delta * params[row + a] - log1pPrecise(mixed);
+  var mixed = -1.0;
+  if (largest <= PRECISE_SHIFT) {
+    mixed = 0.0;
+    for (var k = 0u; k < n; k++) {
+      mixed += outProbs[probBase + k] * expm1Precise(delta * params[row + k]);
+    }
+  }
+  var dlog: f32;
+  if (mixed >= -0.5) {
+    dlog = delta * params[row + a] - log1pPrecise(mixed);
+  } else {
+    var zMax = outLogits[probBase];
+    var shiftedMax = outLogits[probBase] + delta * params[row];
+    for (var k = 1u; k < n; k++) {
+      zMax = max(zMax, outLogits[probBase + k]);
+      shiftedMax = max(shiftedMax, outLogits[probBase + k] + delta * params[row + k]);
+    }
+    var sum = 0.0;
+    var shiftedSum = 0.0;
+    for (var k = 0u; k < n; k++) {
+      sum += exp(outLogits[probBase + k] - zMax);
+      shiftedSum += exp(outLogits[probBase + k] + delta * params[row + k] - shiftedMax);
+    }
+    dlog = delta * params[row + a] - ((shiftedMax - zMax) + (log(shiftedSum) - log(sum)));
+  }
   var d = -dlog;
   if (fired) {
     d = dlog;

@@ -2,7 +2,9 @@
 // children's probabilities with one parent forced, on networks big enough to hit the clip.
 import { describe, expect, it } from 'vitest';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
-import { clippedSigmoid, forwardKeys } from '../src/models/bandit/forward.ts';
+import { forwardKeys } from '../src/models/bandit/forward.ts';
+import { clippedSigmoid } from '../src/models/units/bernoulli.ts';
+import { logSumExp } from '../src/models/units/softmax.ts';
 import { allocSparseRows } from '../src/data/minibatch.ts';
 import { Stream } from '../src/rng/streams.ts';
 import type { HiddenValues } from '../src/engine/types.ts';
@@ -36,8 +38,13 @@ describe.each<[HiddenValues, number]>([
   ['01', 1],
   ['pm1', 6],
   ['01', 8],
+  // weights beyond exp's range (m·|W| > 709): the log-domain paths (issue 10's overflow)
+  ['pm1', 400],
+  ['01', 400],
+  ['pm1', 3000],
+  ['01', 3000],
 ])('messages, %s values, weight scale %d', (values, scale) => {
-  it('rho(1) − rho(0) equals (Q1 − Q0)/(p Q1 + (1 − p) Q0) recomputed by brute force', () => {
+  it('rho(1) − rho(0) equals (Q1 − Q0)/(p Q1 + (1 − p) Q0) recomputed by brute force in float64', () => {
     const widths = [7, 6, 5];
     const actions = 4;
     const inputs = 12;
@@ -72,13 +79,16 @@ describe.each<[HiddenValues, number]>([
           });
           const p = s.prob[l][b * width + j];
           if (p === 1e-5 || p === 1 - 1e-5) clipped++;
-          const q0 = Math.exp(logQ[0]);
-          const q1 = Math.exp(logQ[1]);
-          const expected = (q1 - q0) / (p * q1 + (1 - p) * q0);
-          expect(s.credit[l][b * width + j]).toBeCloseTo(expected, 9);
+          // (Q1 − Q0)/Q̄ with Q̄ = p Q1 + (1 − p) Q0 taken as a logsumexp (Q0, Q1 underflow at large scales)
+          const logQBar = logSumExp([Math.log(p) + logQ[1], Math.log(1 - p) + logQ[0]]);
+          const expected = Math.exp(logQ[1] - logQBar) - Math.exp(logQ[0] - logQBar);
+          const got = s.credit[l][b * width + j];
+          expect(Number.isFinite(got)).toBe(true);
+          expect(Math.abs(got - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
         }
       }
     }
     if (scale > 4) expect(clipped).toBeGreaterThan(0);
+    for (const t of params.tensors) expect(t.grad.every(Number.isFinite)).toBe(true);
   });
 });

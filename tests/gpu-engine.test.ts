@@ -103,7 +103,7 @@ describe('WebGPU engine contract', () => {
 
 describe('WebGPU engine setup errors', () => {
   it('a shader that does not compile fails the factory with EngineError, not the first update', async () => {
-    const broken = { ...SHADERS, 'learning_signals.wgsl': SHADERS['learning_signals.wgsl'].replace('signal * p * (1.0 - p)', 'signal * p * (1.0 - undefinedName)') };
+    const broken = { ...SHADERS, 'learning_signals.wgsl': SHADERS['learning_signals.wgsl'].replace('reinforceSignal(signal, samples[at], p)', 'reinforceSignal(signal, samples[at], undefinedName)') };
     const device = await freshDevice();
     const error = await createGpuBanditEngine({ config: smallConfig(), data }, { device, shaders: broken }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);

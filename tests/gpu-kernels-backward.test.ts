@@ -97,7 +97,7 @@ describe.each(['pm1', '01'] as const)('WGSL backward kernels vs the CPU engine (
       layer: layerParams(2, centered),
       step: { batch: B },
       runs: runStates,
-      inputs: { params: flatParams(runs, 'value'), parentProbs: pack(s.map((x) => x.prob[1]), CHILDREN), parentSamples: pack(s.map((x) => x.sample[1]), CHILDREN), outProbs: pack(outProbs, ACTIONS), actions },
+      inputs: { params: flatParams(runs, 'value'), parentProbs: pack(s.map((x) => x.prob[1]), CHILDREN), parentSamples: pack(s.map((x) => x.sample[1]), CHILDREN), outProbs: pack(outProbs, ACTIONS), outLogits: pack(s.map((x) => Float32Array.from(x.outLogit)), ACTIONS), actions },
       outputs: { credit: R * CAP * CHILDREN },
       grid: [Math.ceil((B * CHILDREN) / 64), 1, R],
     });

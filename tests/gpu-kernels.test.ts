@@ -2,7 +2,7 @@
 // outputs are poisoned (NaN) first and every element is checked, padding included.
 import { describe, expect, it } from 'vitest';
 import { allocSparseRows, binarizeRows, epochPermutation, trainBinarizeKey } from '../src/data/minibatch.ts';
-import { clippedSigmoid } from '../src/models/bandit/forward.ts';
+import { clippedSigmoid } from '../src/models/units/bernoulli.ts';
 import { streamKey, uniform } from '../src/rng/counterRng.ts';
 import { Stream } from '../src/rng/streams.ts';
 import { runKernel, maxRelativeError } from './helpers/kernelHarness.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainUpdate, lessonSource } from '../src/models/bandit/explain.ts';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
-import { clippedSigmoid } from '../src/models/bandit/forward.ts';
+import { clippedSigmoid } from '../src/models/units/bernoulli.ts';
 import { sparseRow } from '../src/models/bandit/tinyNetwork.ts';
 import { lessonNetwork, parseLesson, presetLesson, serializeLesson } from '../src/app/learn/model/lesson.ts';
 import { PRESET_IDS, weightIndex } from '../src/app/learn/model/presets.ts';

@@ -5,7 +5,7 @@
 // It takes the binarized batch and the uniforms from outside, so on the same inputs it draws
 // exactly the samples our engines draw (tests/peer-fairness.test.ts checks the gradients).
 import * as tf from '@tensorflow/tfjs-core';
-import { PROB_MAX, PROB_MIN } from '../../src/models/bandit/forward.ts';
+import { PROB_MAX, PROB_MIN } from '../../src/models/units/bernoulli.ts';
 import type { BanditEstimator, HiddenValues, OptimizerConfig } from '../../src/engine/types.ts';
 
 /** One minibatch with every random number of the update already drawn. */

@@ -3,7 +3,7 @@
 // computed by forcing every hidden configuration and action through the engine's own code.
 import { flattenValues, sparseRow, type TinyProblem } from '../../src/models/bandit/tinyNetwork.ts';
 import { exactMoments, type EstimatorMoments } from '../../src/models/bandit/exactLab.ts';
-import { clippedSigmoid } from '../../src/models/bandit/forward.ts';
+import { clippedSigmoid } from '../../src/models/units/bernoulli.ts';
 import { BanditParameters, type BanditShape } from '../../src/models/bandit/parameters.ts';
 import type { BanditEstimator, HiddenValues } from '../../src/engine/types.ts';
 import { hash32 } from '../../src/rng/counterRng.ts';

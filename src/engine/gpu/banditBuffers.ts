@@ -198,6 +198,7 @@ export function createBindGroups(
             parentProbs: a.probs[l],
             parentSamples: a.samples[l],
             outProbs: a.outProbs,
+            outLogits: a.outLogits,
             actions: a.actions,
             credit: a.credit[l],
           })

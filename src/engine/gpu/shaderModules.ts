@@ -19,20 +19,21 @@ export const KERNEL_NAMES = [
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
 const COMMON = ['rng.wgsl', 'bandit_common.wgsl'];
-const CREDIT = [...COMMON, 'precise_math.wgsl', 'credit_common.wgsl'];
+/** Bernoulli unit math (src/models/units/bernoulli.ts's twin) and the log1p/expm1 it needs */
+const UNITS = [...COMMON, 'precise_math.wgsl', 'bernoulli_units.wgsl'];
 
 const INCLUDES: Record<KernelName, string[]> = {
   binarize_minibatch: COMMON,
   affine_logits: COMMON,
-  bernoulli_sample: COMMON,
+  bernoulli_sample: UNITS,
   softmax_action_reward: COMMON,
-  bernoulli_children_credit: CREDIT,
-  softmax_child_credit: CREDIT,
-  learning_signals: COMMON,
+  bernoulli_children_credit: UNITS,
+  softmax_child_credit: UNITS,
+  learning_signals: UNITS,
   weight_gradient: COMMON,
   gradient_variance: COMMON,
   adam_ascent: COMMON,
-  baseline_and_counters: COMMON,
+  baseline_and_counters: [...COMMON, 'baseline.wgsl'],
 };
 
 /** Accepts keys "name.wgsl" or paths ending in it ("../../../shaders/name.wgsl"). */

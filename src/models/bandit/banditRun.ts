@@ -7,7 +7,10 @@ import { zeroCounters } from '../../engine/records.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { forwardBatch, type UniformSource } from './forward.ts';
 import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from './gradients.ts';
-import { bernoulliChildrenCredit, ChildScratch, FlipTables, softmaxChildCredit } from './messages.ts';
+import { runningMeanBaseline } from '../units/baseline.ts';
+import { BernoulliUnits } from '../units/bernoulli.ts';
+import { FlipTables } from '../units/flipTables.ts';
+import { bernoulliChildrenCredit, ChildScratch, softmaxChildCredit } from './messages.ts';
 import { BanditParameters } from './parameters.ts';
 import { BanditScratch } from './scratch.ts';
 
@@ -56,10 +59,10 @@ export class BanditRun {
     this.scratch = new BanditScratch(params.shape, capacity);
     const { sizes } = params.shape;
     // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)
-    for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(params.weights[k].size, sizes[k + 1]));
+    for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1]));
     const widest = Math.max(...sizes);
     this.childScratch = new ChildScratch(widest);
-    this.expScratch = new Float64Array(sizes[sizes.length - 1]);
+    this.expScratch = new Float64Array(2 * sizes[sizes.length - 1]);
     this.secondMoments = new Float64Array(params.layerCount);
     this.sumSquares = new Float64Array(params.tensors.length);
     this.counters = zeroCounters(params.layerCount);
@@ -107,7 +110,7 @@ export class BanditRun {
     const { params } = this;
     const s = this.scratch;
     const { sizes, hiddenValues } = params.shape;
-    const magnitude = hiddenValues === 'pm1' ? 2 : 1;
+    const magnitude = new BernoulliUnits(hiddenValues).flipMagnitude;
     const hiddenLayers = sizes.length - 2;
     for (let l = 0; l < hiddenLayers; l++) {
       const childWeights = params.weights[l + 1].value;
@@ -131,7 +134,7 @@ export class BanditRun {
     ascentStep(this.params.tensors, opt, this.optimizerSteps, this.sumSquares);
     let rewardSum = 0;
     for (let b = 0; b < batch; b++) rewardSum += this.scratch.reward[b];
-    if (this.useBaseline) this.baseline = 0.99 * this.baseline + 0.01 * (rewardSum / batch);
+    if (this.useBaseline) this.baseline = runningMeanBaseline(this.baseline, rewardSum / batch);
     this.recordMetrics(batch, rewardSum);
   }
 

@@ -6,7 +6,9 @@ import { BANDIT_ESTIMATORS, type BanditEstimator } from '../../engine/estimators
 import { Stream } from '../../rng/streams.ts';
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { BanditRun, type RewardSource } from './banditRun.ts';
-import { clippedSigmoid, forwardKeys, PROB_MAX, PROB_MIN } from './forward.ts';
+import { clippedSigmoid, PROB_MAX, PROB_MIN } from '../units/bernoulli.ts';
+import { softmaxInto } from '../units/softmax.ts';
+import { forwardKeys } from './forward.ts';
 import type { BanditParameters } from './parameters.ts';
 import { flattenGradients, flattenValues, ForcedSource, hiddenConfigurations, parameterCount, sparseRow, type TinyProblem } from './tinyNetwork.ts';
 
@@ -57,15 +59,13 @@ export function exactGradient(params: BanditParameters, problem: TinyProblem): {
       inputs.push(bits[k].map(value));
     }
     const z = logits(layers - 1, inputs[layers - 1]);
-    const max = Math.max(...z);
-    const e = z.map((v) => Math.exp(v - max));
-    const sum = e.reduce((a, b) => a + b, 0);
-    const pi = e.map((v) => v / sum);
+    const pi = new Float64Array(z.length);
+    softmaxInto(z, 0, z.length, pi);
     pi.forEach((pa, a) => {
       const weight = prob * pa * problem.rewards[a];
       expectedReward += weight;
       if (weight === 0) return;
-      const allScores = [...scores, pi.map((pk, k) => (k === a ? 1 : 0) - pk)];
+      const allScores = [...scores, Array.from(pi, (pk, k) => (k === a ? 1 : 0) - pk)];
       for (let k = 0; k < layers; k++) {
         const width = sizes[k + 1];
         for (let i = 0; i < width; i++) {

@@ -3,7 +3,9 @@
 // only the per-edge counterfactual terms (which the engine folds into products) are expanded
 // here, from the same parameters — tests check that their products give the engine's credit.
 import { BanditRun } from './banditRun.ts';
-import { clippedSigmoid, forwardKeys, type UniformSource } from './forward.ts';
+import { clippedSigmoid } from '../units/bernoulli.ts';
+import { logSumExp } from '../units/softmax.ts';
+import { forwardKeys, type UniformSource } from './forward.ts';
 import type { BanditParameters } from './parameters.ts';
 import { Stream } from '../../rng/streams.ts';
 import { flattenGradients, sparseRow, type TinyProblem } from './tinyNetwork.ts';
@@ -98,11 +100,6 @@ export function lessonSource(seed: number, hiddenLayers: number): UniformSource 
 
 function sampledProb(p: number, sample: number): number {
   return sample === 1 ? p : 1 - p;
-}
-
-function logSumExp(z: readonly number[]): number {
-  const max = Math.max(...z);
-  return max + Math.log(z.reduce((acc, v) => acc + Math.exp(v - max), 0));
 }
 
 /** Runs one update of `params` on problem.x with both estimators and returns every intermediate. */

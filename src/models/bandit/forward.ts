@@ -1,18 +1,11 @@
 // Stochastic forward pass of the bandit network over a batch (DESIGN.md §2).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
+import { clippedSigmoid, sampleBernoulli } from '../units/bernoulli.ts';
+import { softmaxInto } from '../units/softmax.ts';
 import type { BanditParameters } from './parameters.ts';
 import { sumSelectedRows } from './rowSums.ts';
 import type { BanditScratch } from './scratch.ts';
-
-export const PROB_MIN = 1e-5;
-export const PROB_MAX = 1 - 1e-5;
-
-/** p = clip(sigmoid(u), 1e-5, 1 − 1e-5) */
-export function clippedSigmoid(u: number): number {
-  const p = 1 / (1 + Math.exp(-u));
-  return p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
-}
 
 /**
  * Where a forward pass gets its uniforms: the counter-based RNG in training, or chosen
@@ -113,7 +106,7 @@ function sampleLayer(logit: Float64Array, prob: Float64Array, sample: Uint8Array
       const p = clippedSigmoid(logit[e]);
       prob[e] = p;
       // compare against the float32 probability, as the WGSL kernel does
-      sample[e] = source.hidden(layer, b, i, width) < Math.fround(p) ? 1 : 0;
+      sample[e] = sampleBernoulli(Math.fround(p), source.hidden(layer, b, i, width));
     }
   }
 }
@@ -150,15 +143,7 @@ export function forwardBatch(params: BanditParameters, input: SparseBinaryRows, 
   );
   for (let b = 0; b < batch; b++) {
     const base = b * actions;
-    let max = -Infinity;
-    for (let k = 0; k < actions; k++) max = Math.max(max, s.outLogit[base + k]);
-    let sum = 0;
-    for (let k = 0; k < actions; k++) {
-      const e = Math.exp(s.outLogit[base + k] - max);
-      s.outProb[base + k] = e;
-      sum += e;
-    }
-    for (let k = 0; k < actions; k++) s.outProb[base + k] /= sum;
+    softmaxInto(s.outLogit, base, actions, s.outProb);
     const u = source.action(b, s.outProb, base);
     let cumulative = 0;
     let a = actions - 1;

@@ -2,6 +2,7 @@
 // first half of the variance metric (DESIGN.md §4): Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1) / B.
 // The second half, Σ gbar², comes from the optimizer's pass over the gradients.
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
+import { hncaSignal, reinforceSignal } from '../units/bernoulli.ts';
 import type { BanditParameters } from './parameters.ts';
 import { sumSelectedRows } from './rowSums.ts';
 import type { BanditScratch } from './scratch.ts';
@@ -110,7 +111,7 @@ export function reinforceSignals(s: BanditScratch, layer: number, width: number,
   for (let b = 0; b < batch; b++) {
     const r = s.learningSignal[b];
     const base = b * width;
-    for (let i = 0; i < width; i++) signal[base + i] = r * (sample[base + i] - prob[base + i]);
+    for (let i = 0; i < width; i++) signal[base + i] = reinforceSignal(r, sample[base + i], prob[base + i]);
   }
 }
 
@@ -122,10 +123,7 @@ export function hncaSignals(s: BanditScratch, layer: number, width: number, batc
   for (let b = 0; b < batch; b++) {
     const r = s.learningSignal[b];
     const base = b * width;
-    for (let i = 0; i < width; i++) {
-      const p = prob[base + i];
-      signal[base + i] = r * p * (1 - p) * credit[base + i];
-    }
+    for (let i = 0; i < width; i++) signal[base + i] = hncaSignal(r, prob[base + i], credit[base + i]);
   }
 }
 

@@ -4,56 +4,21 @@
 // Per update we tabulate exp(±|Δ|·W) once (independent of the batch), so a flipped child
 // probability costs one multiply-add per (example, parent, child) edge and one log per
 // (example, parent): no transcendental call per edge.
-import { PROB_MAX, PROB_MIN } from './forward.ts';
+import { childSurprise, LOGIT_CLIP, PROB_MAX, PROB_MIN, rhoDifference, surpriseChange } from '../units/bernoulli.ts';
+import { logSumExp } from '../units/softmax.ts';
+import type { FlipTables } from '../units/flipTables.ts';
 
 /** A child's sampled-value probability is clip(sigmoid(s·u)) = 1/f with f clamped to these bounds. */
 const FACTOR_MIN = 1 / PROB_MAX;
 const FACTOR_MAX = 1 / PROB_MIN;
-const T_MAX = 1e30;
 const PRODUCT_RESCALE = 1e100;
-
 /**
- * exp(+m·W) and exp(−m·W) of a weight matrix, m = |Δ| (2 for ±1 values, 1 for 0/1),
- * interleaved: entry 2e is exp(+m·W[e]), entry 2e+1 is exp(−m·W[e]). Also, per column c
- * (child), the largest shift m·|W[j,c]| a flip can cause, to know when clipping cannot occur.
+ * The fast paths multiply exp(±x) factors: they are exact (no overflow, no underflow to 0, no
+ * 0·∞) while every exponent stays within ±FAST_EXPONENT (e^600 ≈ 1e260); beyond it an example
+ * takes the log-domain path (DESIGN.md §2: every message in the log domain).
  */
-export class FlipTables {
-  readonly table: Float64Array;
-  readonly maxShift: Float64Array;
-  constructor(
-    size: number,
-    readonly columns: number,
-  ) {
-    this.table = new Float64Array(2 * size);
-    this.maxShift = new Float64Array(columns);
-  }
-  fill(w: Float32Array, magnitude: number): void {
-    const t = this.table;
-    const cols = this.columns;
-    this.maxShift.fill(0);
-    for (let e = 0; e < w.length; e++) {
-      const x = Math.exp(magnitude * w[e]);
-      t[2 * e] = x;
-      t[2 * e + 1] = 1 / x;
-      const c = e % cols;
-      const shift = magnitude * Math.abs(w[e]);
-      if (shift > this.maxShift[c]) this.maxShift[c] = shift;
-    }
-  }
-}
+const FAST_EXPONENT = 600;
 
-/** rho(1) − rho(0) = (Q1 − Q0)/(p Q1 + (1−p) Q0) from D = log Q0 − log Q1, without overflow. */
-export function rhoDifference(p: number, d: number): number {
-  if (d <= 0) {
-    const e = Math.exp(d);
-    return (1 - e) / (p + (1 - p) * e);
-  }
-  const e = Math.exp(-d);
-  return (e - 1) / (p * e + (1 - p));
-}
-
-/** |logit| beyond which clip(sigmoid) differs from sigmoid: log((1 − 1e-5)/1e-5). */
-const CLIP_LOGIT = Math.log(PROB_MAX / PROB_MIN);
 /** the product's size is checked every this many children (each factor ≤ 1e5) */
 const BLOCK = 32;
 
@@ -64,8 +29,13 @@ export class ChildScratch {
   /** table offsets 2c + slot for a parent with φ_j = 0 (offset0) and φ_j = 1 (offset1) */
   readonly offset0: Int32Array;
   readonly offset1: Int32Array;
+  /** log-domain path: x_c = −s_c u_c and childSurprise(x_c) */
+  readonly x: Float64Array;
+  readonly surprise: Float64Array;
   constructor(width: number) {
     this.t = new Float64Array(width);
+    this.x = new Float64Array(width);
+    this.surprise = new Float64Array(width);
     this.offset0 = new Int32Array(width);
     this.offset1 = new Int32Array(width);
   }
@@ -96,14 +66,17 @@ export function bernoulliChildrenCredit(
   for (let b = 0; b < batch; b++) {
     const cBase = b * childWidth;
     let logActual = 0;
-    // clipping can only matter if some child's logit can leave ±CLIP_LOGIT under a flip
+    // clipping can only matter if some child's logit can leave ±LOGIT_CLIP under a flip;
+    // the table products are exact only while |u| + max shift stays below FAST_EXPONENT
     let mayClip = false;
+    let fast = true;
     for (let c = 0; c < childWidth; c++) {
       const positive = childSample[cBase + c] === 1;
       const u = childLogit[cBase + c];
-      if (Math.abs(u) + maxShift[c] >= CLIP_LOGIT) mayClip = true;
-      let t = Math.exp(positive ? -u : u);
-      if (t > T_MAX) t = T_MAX;
+      const reach = Math.abs(u) + maxShift[c];
+      if (reach >= LOGIT_CLIP) mayClip = true;
+      if (reach > FAST_EXPONENT) fast = false;
+      const t = Math.exp(positive ? -u : u);
       childT[c] = t;
       // exponent −s_c·Δ_j·W: slot 1 (−|Δ|W) when s_c = +1 and φ_j = 0, or s_c = −1 and φ_j = 1
       offset0[c] = 2 * c + (positive ? 1 : 0);
@@ -114,6 +87,10 @@ export function bernoulliChildrenCredit(
     }
     logQActual[b] = logActual;
     const pBase = b * width;
+    if (!fast) {
+      logDomainChildrenCredit(prob, sample, width, childLogit, childSample, childWidth, tables, b, credit, scratch);
+      continue;
+    }
     for (let j = 0; j < width; j++) {
       const fired = sample[pBase + j] === 1;
       const offset = fired ? offset1 : offset0;
@@ -159,9 +136,52 @@ export function bernoulliChildrenCredit(
 }
 
 /**
+ * The log-domain path of bernoulliChildrenCredit for example b: per edge, the change of the
+ * child's clipped surprise under the flip (surpriseChange, a transcendental per edge), so any
+ * finite weights and logits give finite credit. Used when the table products could overflow.
+ */
+function logDomainChildrenCredit(
+  prob: Float64Array,
+  sample: Uint8Array,
+  width: number,
+  childLogit: Float64Array,
+  childSample: Uint8Array,
+  childWidth: number,
+  tables: FlipTables,
+  b: number,
+  credit: Float64Array,
+  scratch: ChildScratch,
+): void {
+  const { x, surprise } = scratch;
+  const w = tables.weights;
+  const m = tables.magnitude;
+  const cBase = b * childWidth;
+  for (let c = 0; c < childWidth; c++) {
+    // x = −s·u, s = 2φ_c − 1
+    x[c] = childSample[cBase + c] === 1 ? -childLogit[cBase + c] : childLogit[cBase + c];
+    surprise[c] = childSurprise(x[c]);
+  }
+  const pBase = b * width;
+  for (let j = 0; j < width; j++) {
+    const fired = sample[pBase + j] === 1;
+    // the flip moves child c's logit by Δ_j W[j,c], Δ_j = ∓m, so x moves by d = −s_c Δ_j W[j,c]
+    const delta = fired ? -m : m;
+    const row = j * childWidth;
+    let change = 0;
+    for (let c = 0; c < childWidth; c++) {
+      const d = (childSample[cBase + c] === 1 ? -delta : delta) * w[row + c];
+      change += surpriseChange(x[c], d, surprise[c]);
+    }
+    // log Q_flipped − log Q_actual = −change; D = log Q0 − log Q1
+    credit[pBase + j] = rhoDifference(prob[pBase + j], fired ? -change : change);
+  }
+}
+
+/**
  * Credit of the last hidden layer, whose only child is the softmax output: flipping parent j
  * gives log π'(a) = z_a + V[j,a]Δ_j − logsumexp(z + V[j,:]Δ_j), with exp(z_k − max z)
- * computed once per example and exp(±|Δ|V) from the tables.
+ * computed once per example and exp(±|Δ|V) from the tables while those are exact, otherwise
+ * by a shifted logsumexp per (example, parent). expScratch: 2 × actions entries.
  */
 export function softmaxChildCredit(
   prob: Float64Array,
@@ -178,10 +198,31 @@ export function softmaxChildCredit(
   expScratch: Float64Array,
 ): void {
   const table = tables.table;
+  const shifted = expScratch.subarray(actions, 2 * actions);
   for (let b = 0; b < batch; b++) {
     const zBase = b * actions;
     let max = -Infinity;
-    for (let k = 0; k < actions; k++) max = Math.max(max, outLogit[zBase + k]);
+    let min = Infinity;
+    for (let k = 0; k < actions; k++) {
+      max = Math.max(max, outLogit[zBase + k]);
+      min = Math.min(min, outLogit[zBase + k]);
+    }
+    const pBase = b * width;
+    // exp(z_k − max z)·exp(±|Δ|V) is exact while both exponents stay within ±FAST_EXPONENT
+    if (max - min > FAST_EXPONENT || tables.largestShift > FAST_EXPONENT) {
+      // log domain: log π'(a) − log π(a) = Δ V[j,a] − (logsumexp(z + ΔV[j,:]) − logsumexp(z))
+      const lse = logSumExp(outLogit, zBase, actions);
+      const a = action[b];
+      for (let j = 0; j < width; j++) {
+        const fired = sample[pBase + j] === 1;
+        const delta = fired ? -magnitude : magnitude;
+        const row = j * actions;
+        for (let k = 0; k < actions; k++) shifted[k] = outLogit[zBase + k] + delta * v[row + k];
+        const dlog = delta * v[row + a] - (logSumExp(shifted, 0, actions) - lse);
+        credit[pBase + j] = rhoDifference(prob[pBase + j], fired ? dlog : -dlog);
+      }
+      continue;
+    }
     let sum = 0;
     for (let k = 0; k < actions; k++) {
       const e = Math.exp(outLogit[zBase + k] - max);
@@ -191,7 +232,6 @@ export function softmaxChildCredit(
     const a = action[b];
     const za = outLogit[zBase + a] - max;
     const logActual = za - Math.log(sum);
-    const pBase = b * width;
     for (let j = 0; j < width; j++) {
       const fired = sample[pBase + j] === 1;
       const delta = fired ? -magnitude : magnitude;

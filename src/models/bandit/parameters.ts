@@ -2,9 +2,10 @@
 // Layer k maps sizes[k] inputs to sizes[k+1] outputs; its weights are stored input-major,
 // W[j·out + i] for input j and unit i, so a binary or ±1 input adds whole rows.
 import { ParameterTensor } from '../../engine/optimizer.ts';
-import { streamKey, uniform } from '../../rng/counterRng.ts';
+import { streamKey } from '../../rng/counterRng.ts';
 import { Stream } from '../../rng/streams.ts';
 import type { HiddenValues } from '../../engine/types.ts';
+import { glorotUniform } from '../units/init.ts';
 
 export interface BanditShape {
   /** [inputs, hidden_1, …, hidden_L, actions] */
@@ -50,10 +51,7 @@ export function initBanditParameters(shape: BanditShape, seed: number): BanditPa
   const params = new BanditParameters(shape);
   const { sizes } = shape;
   for (let k = 0; k < params.layerCount; k++) {
-    const limit = Math.sqrt(6 / (sizes[k] + sizes[k + 1]));
-    const key = streamKey(seed, k, Stream.init);
-    const w = params.weights[k].value;
-    for (let e = 0; e < w.length; e++) w[e] = (2 * uniform(key, e) - 1) * limit;
+    glorotUniform(params.weights[k].value, sizes[k], sizes[k + 1], streamKey(seed, k, Stream.init));
   }
   return params;
 }

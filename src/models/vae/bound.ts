@@ -3,6 +3,7 @@
 import type { VaeDraws } from './draws.ts';
 import { decoderLayer, encoderLayer, encoderLogProb, PassState, sampleLayer } from './forward.ts';
 import type { VaeParams } from './params.ts';
+import { logSumExp } from '../units/softmax.ts';
 
 /**
  * log p(x, φ) - log q(φ | x) for one sample φ ~ q(.|x) (x already set in s).
@@ -23,15 +24,9 @@ export function logImportanceWeight(params: VaeParams, s: PassState, draws: VaeD
 /** The K-sample bound of the example in s; `select(k)` points the draws at sample k first. */
 export function importanceBound(params: VaeParams, s: PassState, draws: VaeDraws, k: number, select: (k: number) => void, scratch: Float64Array): number {
   encoderLayer(params, 1, s);
-  let max = -Infinity;
   for (let i = 0; i < k; i++) {
     select(i);
-    const lw = logImportanceWeight(params, s, draws, true);
-    scratch[i] = lw;
-    if (lw > max) max = lw;
+    scratch[i] = logImportanceWeight(params, s, draws, true);
   }
-  if (max === -Infinity) return -Infinity;
-  let sum = 0;
-  for (let i = 0; i < k; i++) sum += Math.exp(scratch[i] - max);
-  return max + Math.log(sum / k);
+  return logSumExp(scratch, 0, k, k);
 }

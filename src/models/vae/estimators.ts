@@ -3,10 +3,11 @@
 // Output: gradients of the per-example estimate with respect to every logit; the parameter
 // gradients are these times the layer's 0/1 input (added by the caller).
 import { vaeEstimator, type VaeEstimator } from '../../engine/estimators.ts';
-import { encoderChildDeltas, ExpTables, flipLogProbDelta } from './counterfactual.ts';
+import { logSigmoid, rhoPair } from '../units/bernoulli.ts';
+import { FlipTables } from '../units/flipTables.ts';
+import { encoderChildDeltas, flipLogProbDelta } from './counterfactual.ts';
 import type { VaeDraws } from './draws.ts';
 import { forwardPass, partialPass, PassState } from './forward.ts';
-import { logSigmoid, rhoPair } from './math.ts';
 import type { VaeParams } from './params.ts';
 
 /**
@@ -22,17 +23,17 @@ export function decoderAboveTerm(v: number, phi: number, decAbove: number, rho1:
 
 /** Per-update exp(±W) tables f-HNCA reads: enc[l] for q_{l+1} (l = 1..L-1), dec[m] for p_m. */
 export class VaeTables {
-  readonly enc: ExpTables[] = [];
-  readonly dec: ExpTables[] = [];
+  readonly enc: FlipTables[] = [];
+  readonly dec: FlipTables[] = [];
   constructor(readonly sizes: readonly number[]) {
     const L = sizes.length - 1;
-    for (let l = 0; l < L; l++) this.enc.push(new ExpTables(l === 0 ? 0 : sizes[l], l === 0 ? 0 : sizes[l + 1]));
-    for (let m = 0; m < L; m++) this.dec.push(new ExpTables(sizes[m + 1], sizes[m]));
+    for (let l = 0; l < L; l++) this.enc.push(new FlipTables(l === 0 ? 0 : sizes[l], l === 0 ? 0 : sizes[l + 1]));
+    for (let m = 0; m < L; m++) this.dec.push(new FlipTables(sizes[m + 1], sizes[m]));
   }
   update(params: VaeParams): void {
     const L = this.sizes.length - 1;
-    for (let l = 1; l < L; l++) this.enc[l].update(params.encW[l]);
-    for (let m = 0; m < L; m++) this.dec[m].update(params.decW[m]);
+    for (let l = 1; l < L; l++) this.enc[l].fill(params.encW[l], 1);
+    for (let m = 0; m < L; m++) this.dec[m].fill(params.decW[m], 1);
   }
 }
 
@@ -139,7 +140,7 @@ export class ExampleWork {
     const dn = this.dn[l];
     const dlq = this.dlq[l];
     const dent = this.dent[l];
-    flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], dn);
+    flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], dn, undefined, main.v[l - 1], main.phi[l - 1]);
     const top = l === L;
     if (!top) {
       encoderChildDeltas(params.encW[l], tables.enc[l], main.phi[l], n, main.u[l + 1], main.ut[l + 1], main.p[l + 1], main.q[l + 1], main.phi[l + 1], main.on[l + 1], main.onCount[l + 1], sizes[l + 1], dlq, dent);

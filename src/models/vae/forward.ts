@@ -1,7 +1,7 @@
 // One example's stochastic forward pass through encoder and decoder (DESIGN.md §3):
 // layer values, logits, probabilities and every function component of the ELBO.
 import type { VaeDraws } from './draws.ts';
-import { clampLogit } from './math.ts';
+import { clampLogit } from '../units/bernoulli.ts';
 import type { ParamArray, VaeParams } from './params.ts';
 
 /** Values and per-layer quantities of one pass; index l = 0..L (layer 0 = the pixels). */

@@ -1,7 +1,8 @@
 // VAE shapes and parameters (DESIGN.md §3). Every weight matrix is stored input-major,
 // W[j * outSize + i] (input j, unit i), so a 0/1 input adds whole contiguous rows.
 import { ParameterTensor } from '../../engine/optimizer.ts';
-import { streamKey, uniform } from '../../rng/counterRng.ts';
+import { streamKey } from '../../rng/counterRng.ts';
+import { glorotUniform } from '../units/init.ts';
 import { VAE_INIT_STREAM } from './draws.ts';
 
 export type ParamArray = Float32Array | Float64Array;
@@ -74,9 +75,7 @@ export function initArrays(shape: VaeShape, seed: number, arrays: ParamArray[]):
       a.fill(0);
       continue;
     }
-    const limit = Math.sqrt(6 / (fi + fo));
-    const key = streamKey(seed, t, VAE_INIT_STREAM);
-    for (let k = 0; k < a.length; k++) a[k] = (2 * uniform(key, k) - 1) * limit;
+    glorotUniform(a, fi, fo, streamKey(seed, t, VAE_INIT_STREAM));
   }
 }
 

@@ -2,11 +2,11 @@
 // samples per layer, the HNCA credit rho(1) - rho(0) of every unit (0 for the top layer,
 // which has no encoder children), and the decoder's pixel probabilities P(x_d = 1 | φ_1).
 import type { ExampleTrace } from '../../engine/types.ts';
+import { rhoPair } from '../units/bernoulli.ts';
 import { encoderChildDeltas } from './counterfactual.ts';
 import { RngDraws } from './draws.ts';
 import { VaeTables } from './estimators.ts';
 import { forwardPass, PassState } from './forward.ts';
-import { rhoPair } from './math.ts';
 import type { VaeParams } from './params.ts';
 
 /** The draws use step 0xffffffff of the training streams with `seed` (never a training update in practice). */

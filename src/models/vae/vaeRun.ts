@@ -5,6 +5,7 @@ import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
 import { vaeEstimator, type VaeEstimator } from '../../engine/estimators.ts';
 import { zeroCounters } from '../../engine/records.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
+import { runningMeanBaseline } from '../units/baseline.ts';
 import { importanceBound } from './bound.ts';
 import type { EvalDraws, RngDraws } from './draws.ts';
 import { ExampleWork, usesTables, VaeTables } from './estimators.ts';
@@ -99,7 +100,7 @@ export class VaeRun {
     this.counters.updates += 1;
     this.counters.examples += B;
     if (vaeEstimator(this.estimator).baseline) {
-      for (let l = 1; l <= L; l++) this.baselines[l] = 0.99 * this.baselines[l] + 0.01 * targets[l] * inv;
+      for (let l = 1; l <= L; l++) this.baselines[l] = runningMeanBaseline(this.baselines[l], targets[l] * inv);
     }
   }
 

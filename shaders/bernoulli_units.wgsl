@@ -1,5 +1,37 @@
-// rho(1) - rho(0) = (Q1 - Q0) / (p Q1 + (1 - p) Q0) from D = log Q0 - log Q1 (DESIGN.md §2),
-// in the form that cannot overflow for the sign of D (src/models/bandit/messages.ts rhoDifference).
+// Bernoulli stochastic units (DESIGN.md §2, §3): the WGSL twin of src/models/units/bernoulli.ts,
+// function for function under the same names (tests/units-wgsl.test.ts compares each pair).
+// Needs precise_math.wgsl. Every log is natural (nats).
+
+const PROB_MIN: f32 = 1e-5;
+const PROB_MAX: f32 = 0.99999;
+
+/** p = clip(sigmoid(u), 1e-5, 1 - 1e-5) of a logit u (DESIGN.md §2). */
+fn clippedSigmoid(u: f32) -> f32 {
+  return clamp(1.0 / (1.0 + exp(-u)), PROB_MIN, PROB_MAX);
+}
+
+/** φ = [draw < p] as 0.0 / 1.0, draw a uniform in [0, 1). */
+fn sampleBernoulli(p: f32, draw: f32) -> f32 {
+  if (draw < p) {
+    return 1.0;
+  }
+  return 0.0;
+}
+
+/** HNCA signal per logit: S = R p (1 - p)(rho(1) - rho(0)). */
+fn hncaSignal(learningSignal: f32, p: f32, credit: f32) -> f32 {
+  return learningSignal * p * (1.0 - p) * credit;
+}
+
+/** REINFORCE signal per logit: S = R (φ - p). */
+fn reinforceSignal(learningSignal: f32, phi: f32, p: f32) -> f32 {
+  return learningSignal * (phi - p);
+}
+
+/**
+ * rho(1) - rho(0) = (Q1 - Q0) / (p Q1 + (1 - p) Q0) from D = log Q0 - log Q1 (DESIGN.md §2),
+ * in the form that cannot overflow for the sign of D.
+ */
 fn rhoDifference(p: f32, d: f32) -> f32 {
   if (d <= 0.0) {
     return -expm1Precise(d) / (p + (1.0 - p) * exp(d));
