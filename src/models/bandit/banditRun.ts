@@ -119,7 +119,13 @@ export class BanditRun {
       if (l === hiddenLayers - 1) {
         softmaxChildCredit(s.prob[l], s.sample[l], sizes[l + 1], s.outLogit, s.action, sizes[l + 2], childWeights, magnitude, tables, batch, s.credit[l], this.expScratch);
       } else {
-        bernoulliChildrenCredit(s.prob[l], s.sample[l], sizes[l + 1], s.logit[l + 1], s.sample[l + 1], sizes[l + 2], tables, batch, s.credit[l], s.logQActual, this.childScratch);
+        bernoulliChildrenCredit(
+          { prob: s.prob[l], sample: s.sample[l], width: sizes[l + 1], childLogit: s.logit[l + 1], childSample: s.sample[l + 1], childWidth: sizes[l + 2], tables },
+          batch,
+          s.credit[l],
+          s.logQActual,
+          this.childScratch,
+        );
       }
     }
   }

@@ -41,6 +41,22 @@ export class ChildScratch {
   }
 }
 
+/** A Bernoulli layer and its Bernoulli children (the next layer) in one update. */
+export interface BernoulliFamily {
+  /** [batch, width] the layer's firing probabilities */
+  prob: Float64Array;
+  /** [batch, width] its sampled values (0/1) */
+  sample: Uint8Array;
+  width: number;
+  /** [batch, childWidth] the children's logits */
+  childLogit: Float64Array;
+  /** [batch, childWidth] the children's samples (0/1) */
+  childSample: Uint8Array;
+  childWidth: number;
+  /** this update's exp(±m·W) tables of the weights from the layer to its children */
+  tables: FlipTables;
+}
+
 /**
  * Credit rho(1) − rho(0) of every unit of a hidden layer whose children are the next
  * Bernoulli layer (logits childLogit, samples childSample). Writes batch × width values,
@@ -48,19 +64,8 @@ export class ChildScratch {
  * A child's sampled-value probability is clip(sigmoid(s·u)) = 1/f, f = 1 + exp(−s·u) clamped;
  * flipping parent j multiplies exp(−s_c u_c) by exp(−s_c Δ_j W[j,c]) (a table entry).
  */
-export function bernoulliChildrenCredit(
-  prob: Float64Array,
-  sample: Uint8Array,
-  width: number,
-  childLogit: Float64Array,
-  childSample: Uint8Array,
-  childWidth: number,
-  tables: FlipTables,
-  batch: number,
-  credit: Float64Array,
-  logQActual: Float64Array,
-  scratch: ChildScratch,
-): void {
+export function bernoulliChildrenCredit(family: BernoulliFamily, batch: number, credit: Float64Array, logQActual: Float64Array, scratch: ChildScratch): void {
+  const { prob, sample, width, childLogit, childSample, childWidth, tables } = family;
   const { table, maxShift } = tables;
   const { t: childT, offset0, offset1 } = scratch;
   for (let b = 0; b < batch; b++) {
@@ -88,7 +93,7 @@ export function bernoulliChildrenCredit(
     logQActual[b] = logActual;
     const pBase = b * width;
     if (!fast) {
-      logDomainChildrenCredit(prob, sample, width, childLogit, childSample, childWidth, tables, b, credit, scratch);
+      logDomainChildrenCredit(family, b, credit, scratch);
       continue;
     }
     for (let j = 0; j < width; j++) {
@@ -140,18 +145,8 @@ export function bernoulliChildrenCredit(
  * child's clipped surprise under the flip (surpriseChange, a transcendental per edge), so any
  * finite weights and logits give finite credit. Used when the table products could overflow.
  */
-function logDomainChildrenCredit(
-  prob: Float64Array,
-  sample: Uint8Array,
-  width: number,
-  childLogit: Float64Array,
-  childSample: Uint8Array,
-  childWidth: number,
-  tables: FlipTables,
-  b: number,
-  credit: Float64Array,
-  scratch: ChildScratch,
-): void {
+function logDomainChildrenCredit(family: BernoulliFamily, b: number, credit: Float64Array, scratch: ChildScratch): void {
+  const { prob, sample, width, childLogit, childSample, childWidth, tables } = family;
   const { x, surprise } = scratch;
   const w = tables.weights;
   const m = tables.magnitude;
