@@ -91,7 +91,7 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '--estimator', 'foo'], /--estimator: unknown value 'foo' for --task bandit; accepted: hnca, hnca-baseline, reinforce, reinforce-baseline, all/],
     [['train', '--task', 'vae', '--estimator', 'hnca'], /--estimator: unknown value 'hnca' for --task vae; accepted: fhnca, fhnca-baseline, reinforce, reinforce-baseline, reinforce-loo, disarm/],
     [['train', '--task', 'gan'], /--task must be one of bandit, vae/],
-    [['train', '--bogus', '1'], /unknown flag --bogus for hnca train; accepted: --task, .*--out, --help/],
+    [['train', '--bogus', '1'], /unknown flag --bogus for hnca train; accepted: --task, .*--out, --resume, --help/],
     [['train', '--engine', 'tpu'], /--engine must be one of cpu, webgpu, auto \(got 'tpu'\)/],
     [['train', '--optimizer', 'rmsprop'], /--optimizer must be one of adam, sgd/],
     [['train', '--hidden-values', '2'], /--hidden-values must be one of pm1, 01/],

@@ -85,7 +85,8 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'bandit: values hidden units pass on (±1 or 0/1)'),
   f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
   ...COMMON,
-  f('out', 'FILE', DEFAULTS.out, 'results JSON (written at the end, atomically)'),
+  f('out', 'FILE', DEFAULTS.out, 'results JSON (written at the end, atomically; NAME.epochs.jsonl and NAME.checkpoint.json beside it as epochs finish)'),
+  f('resume', 'FILE', 'none', 'continue the run saved in this checkpoint (NAME.checkpoint.json); only --engine, --threads, --epochs and --out may come with it'),
 ];
 
 export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [

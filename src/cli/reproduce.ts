@@ -32,9 +32,10 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   let interrupted: SessionResult['interrupted'];
   for (const config of command.configs) {
     const depth = config.task === 'bandit' ? config.hidden : config.layers;
-    const result = await runSession(config, command.session, data, io, `${depthName} ${depth}`, (_epoch, records, runs) =>
-      appendEpochLines(epochLog, records, runs, { [depthName]: depth }),
-    );
+    const result = await runSession(config, command.session, data, io, {
+      label: `${depthName} ${depth}`,
+      onEpoch: (_epoch, records, engine) => appendEpochLines(epochLog, records, engine.runs, { [depthName]: depth }),
+    });
     cells.push({ depth, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs });
     interrupted = result.interrupted;
     if (interrupted) break;

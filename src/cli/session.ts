@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Dataset } from '../data/dataset.ts';
 import type { EpochRecord, RunResult } from '../engine/records.ts';
 import { train } from '../engine/trainer.ts';
-import type { EngineConfig, EngineInfo, RunSpec } from '../engine/types.ts';
+import type { EngineConfig, EngineInfo, TrainingEngine } from '../engine/types.ts';
 import { defaultMnistDir, loadMnist } from '../node/mnist.ts';
 import { UsageError } from './flags.ts';
 import { openEngine } from './openEngine.ts';
@@ -62,17 +62,29 @@ export interface SessionResult {
   interrupted?: StopSignal;
 }
 
-export async function runSession(
-  config: EngineConfig,
-  session: SessionOptions,
-  data: Dataset,
-  io: Io,
-  label = '',
-  onEpoch?: (epoch: number, records: EpochRecord[], runs: readonly RunSpec[]) => void,
-): Promise<SessionResult> {
+/** What a session does besides training: a label for its lines, per-epoch work, a resume. */
+export interface SessionHooks {
+  /** prefixes every progress line (e.g. "hidden 2") */
+  label?: string;
+  /** after each epoch (awaited: the epoch log and the checkpoint are written here) */
+  onEpoch?: (epoch: number, records: EpochRecord[], engine: TrainingEngine) => void | Promise<void>;
+  /** before training, with the opened engine (a resume imports its state here) */
+  prepare?: (engine: TrainingEngine) => Promise<void>;
+  /** the finished epochs of a resumed run (see train()'s resume option) */
+  resume?: { epochsDone: number; runs: readonly RunResult[] };
+}
+
+/**
+ * Opens the engine, trains `session.epochs` epochs with progress on io.stdout (stopping early on
+ * SIGINT/SIGTERM), and disposes of the engine.
+ * @throws whatever the engine or a hook throws (EngineError, EngineStateError, file errors)
+ */
+export async function runSession(config: EngineConfig, session: SessionOptions, data: Dataset, io: Io, hooks: SessionHooks = {}): Promise<SessionResult> {
+  const label = hooks.label ?? '';
   const { engine, why } = await (io.openEngine ?? openEngine)(session.engine, { config, data }, session.threads);
   try {
     io.stdout.write(`${label ? `${label}  ` : ''}${why}\n`);
+    await hooks.prepare?.(engine);
     const note = config.task === 'vae' ? `K=${config.testK} importance-weighted bound` : '';
     const reporter = createReporter(io.stdout, engine.runs, session.epochs, label, note);
     const result = await train(engine, {
@@ -80,12 +92,13 @@ export async function runSession(
       evaluateEvery: session.evaluateEvery,
       onProgress: (p) => reporter.onProgress(p),
       onEvaluate: (epoch) => reporter.onEvaluate(epoch),
-      onEpoch: (epoch, records) => {
+      onEpoch: async (epoch, records) => {
         reporter.onEpoch(epoch, records);
-        onEpoch?.(epoch, records, engine.runs);
+        await hooks.onEpoch?.(epoch, records, engine);
       },
       shouldStop: () => io.interrupt?.requested() !== undefined,
       yieldBetweenChunks: () => new Promise((resolve) => setImmediate(resolve)),
+      ...(hooks.resume ? { resume: hooks.resume } : {}),
     });
     reporter.finish();
     return {

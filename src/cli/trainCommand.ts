@@ -1,7 +1,10 @@
 // `hnca train`: one configuration, every estimator × seed, results JSON at the end.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseFlags } from './flags.ts';
+import type { RunResult } from '../engine/records.ts';
+import { isCheckpointable } from '../engine/state.ts';
+import { checkpointPath, encodeCheckpoint, readCheckpoint, type TrainCheckpoint } from './checkpoint.ts';
+import { parseFlags, readString, UsageError, type ParsedFlags } from './flags.ts';
 import { TRAIN_HELP } from './help.ts';
 import { TRAIN_FLAGS, trainCommand } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
@@ -10,21 +13,78 @@ import { loadData, recordedConfig, runSession, type Io } from './session.ts';
 
 export const RESULTS_VERSION = 1;
 
+/** Flags that may be given with --resume (the others come from the checkpoint). */
+const RESUME_OVERRIDES = ['engine', 'threads', 'epochs', 'out'];
+
+/**
+ * The flags of this invocation: as given, or with --resume FILE those saved in the checkpoint,
+ * overridden by --engine, --threads, --epochs and --out.
+ * @throws UsageError when other flags come with --resume
+ */
+function flagsOf(given: ParsedFlags, argv: readonly string[]): { flags: ParsedFlags; runArgv: string[]; checkpoint?: TrainCheckpoint; checkpointFile?: string } {
+  const resume = readString(given, 'resume');
+  if (resume === undefined) return { flags: given, runArgv: [...argv] };
+  const extra = [...given.values.keys()].filter((name) => name !== 'resume' && !RESUME_OVERRIDES.includes(name));
+  if (extra.length > 0) {
+    throw new UsageError(`--resume takes the run's settings from the checkpoint; only ${RESUME_OVERRIDES.map((n) => `--${n}`).join(', ')} may come with it (got --${extra[0]})`);
+  }
+  const checkpoint = readCheckpoint(resume);
+  const saved = parseFlags(checkpoint.argv, TRAIN_FLAGS, `hnca train (saved in ${resume})`);
+  for (const name of RESUME_OVERRIDES) {
+    const value = given.values.get(name);
+    if (value !== undefined) saved.values.set(name, value);
+  }
+  const runArgv = [...saved.values.entries()].flatMap(([name, values]) => values.flatMap((v) => [`--${name}`, v]));
+  return { flags: saved, runArgv, checkpoint, checkpointFile: resume };
+}
+
 export async function trainMain(argv: readonly string[], io: Io): Promise<number> {
-  const flags = parseFlags(argv, TRAIN_FLAGS, 'hnca train');
-  if (flags.help) {
+  const given = parseFlags(argv, TRAIN_FLAGS, 'hnca train');
+  if (given.help) {
     io.stdout.write(TRAIN_HELP);
     return 0;
   }
+  const { flags, runArgv, checkpoint, checkpointFile } = flagsOf(given, argv);
   const command = trainCommand(flags);
+  if (checkpoint && command.session.epochs <= checkpoint.epochsDone) {
+    throw new UsageError(`--resume: the checkpoint has all ${checkpoint.epochsDone} epochs already; give --epochs N > ${checkpoint.epochsDone} to train longer`);
+  }
   if (command.defaultOut) mkdirSync(path.dirname(command.out), { recursive: true });
   checkOutFile(command.out);
   const { data, info } = loadData(command.session);
   const createdAt = new Date().toISOString();
   const epochLog = epochLogPath(command.out);
-  writeFileSync(epochLog, '');
+  if (!checkpoint || !existsSync(epochLog)) writeFileSync(epochLog, '');
   io.stdout.write(`epoch records are appended to ${epochLog} as they finish\n`);
-  const result = await runSession(command.config, command.session, data, io, '', (_epoch, records, runs) => appendEpochLines(epochLog, records, runs));
+  const checkpointFileOut = checkpointPath(command.out);
+  let checkpointNote = '';
+  // the records written into each checkpoint: the resumed ones, then one per finished epoch
+  let runsSoFar: RunResult[] = [];
+  const started = performance.now();
+  const result = await runSession(command.config, command.session, data, io, {
+    prepare: async (engine) => {
+      runsSoFar = engine.runs.map((r, i) => ({ estimator: r.estimator, seed: r.seed, epochs: [...(checkpoint?.runs[i]?.epochs ?? [])] }));
+      if (!isCheckpointable(engine)) {
+        if (checkpoint) throw new UsageError(`--resume: the ${engine.info.description} cannot import a checkpoint; use --engine cpu`);
+        checkpointNote = ` (no checkpoints: the ${engine.info.description} cannot export its state)`;
+        return;
+      }
+      if (checkpoint && checkpointFile) {
+        await engine.importState(checkpoint.state, checkpointFile);
+        io.stdout.write(`resumed from ${checkpointFile} after epoch ${checkpoint.epochsDone}\n`);
+      }
+      io.stdout.write(`a checkpoint is written after every epoch to ${checkpointFileOut} (continue with: hnca train --resume ${checkpointFileOut})\n`);
+    },
+    onEpoch: async (epoch, records, engine) => {
+      appendEpochLines(epochLog, records, engine.runs);
+      if (!isCheckpointable(engine)) return;
+      const state = await engine.exportState();
+      runsSoFar.forEach((run, i) => run.epochs.push(records[i]));
+      writeAtomic(checkpointFileOut, encodeCheckpoint({ argv: runArgv, epochsDone: epoch, seconds: (checkpoint?.seconds ?? 0) + (performance.now() - started) / 1000, runs: runsSoFar, state }));
+    },
+    ...(checkpoint ? { resume: { epochsDone: checkpoint.epochsDone, runs: checkpoint.runs } } : {}),
+  });
+  const seconds = (checkpoint?.seconds ?? 0) + result.seconds;
   const document = {
     tool: 'hnca',
     resultsVersion: RESULTS_VERSION,
@@ -35,7 +95,8 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
     machine: machineInfo(),
     dataset: info,
     updatesPerEpoch: result.updatesPerEpoch,
-    seconds: result.seconds,
+    seconds,
+    ...(checkpoint ? { resumedFrom: { checkpoint: checkpointFile, epochsDone: checkpoint.epochsDone } } : {}),
     ...(result.interrupted ? { interrupted: true, signal: result.interrupted } : {}),
     runs: result.runs,
   };
@@ -43,9 +104,9 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
   writeResultsOrKeep({ [path.basename(command.out)]: text }, () => writeAtomic(command.out, text));
   if (result.interrupted) {
     const epochs = result.runs[0]?.epochs.length ?? 0;
-    io.stdout.write(`interrupted (${result.interrupted}) after ${epochs} finished epoch${epochs === 1 ? '' : 's'}; wrote ${command.out} (marked "interrupted": true)\n`);
+    io.stdout.write(`interrupted (${result.interrupted}) after ${epochs} finished epoch${epochs === 1 ? '' : 's'}; wrote ${command.out} (marked "interrupted": true)${epochs > 0 && !checkpointNote ? `; continue with: hnca train --resume ${checkpointFileOut}` : checkpointNote}\n`);
     return interruptExitCode(result.interrupted);
   }
-  io.stdout.write(`wrote ${command.out} (${result.runs.length} runs, ${result.seconds.toFixed(1)} s)\n`);
+  io.stdout.write(`wrote ${command.out} (${result.runs.length} runs, ${seconds.toFixed(1)} s)${checkpointNote}\n`);
   return 0;
 }

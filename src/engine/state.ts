@@ -14,7 +14,7 @@
 // them. `m` and `v` are Adam's moments (zeros under SGD). Arrays are { dtype: "f32" | "f64",
 // base64 } of their little-endian bytes, so every bit (NaN payloads aside, -0, subnormals)
 // survives; non-finite scalars are written as the strings "NaN", "Infinity", "-Infinity".
-import { EngineError, type EngineConfig, type RunCounters } from './types.ts';
+import { EngineError, type EngineConfig, type RunCounters, type TrainingEngine } from './types.ts';
 
 export const ENGINE_STATE_FORMAT = 'hnca-engine-state';
 export const ENGINE_STATE_VERSION = 1;
@@ -122,9 +122,9 @@ function scalarIn(value: unknown, where: string, source: string): number {
   throw new EngineStateError(source, `${where}: expected a number, got ${JSON.stringify(value)}`);
 }
 
-/** The state as the JSON text of format version 1. */
-export function encodeEngineState(state: EngineState): string {
-  const document = {
+/** The state as a plain JSON value of format version 1 (embeddable in a larger document). */
+export function engineStateToJson(state: EngineState): Record<string, unknown> {
+  return {
     format: ENGINE_STATE_FORMAT,
     version: ENGINE_STATE_VERSION,
     config: state.config,
@@ -147,7 +147,11 @@ export function encodeEngineState(state: EngineState): string {
       tensors: run.tensors.map((t) => ({ name: t.name, shape: t.shape, value: encodeArray(t.value), m: encodeArray(t.m), v: encodeArray(t.v) })),
     })),
   };
-  return `${JSON.stringify(document)}\n`;
+}
+
+/** The state as the JSON text of format version 1. */
+export function encodeEngineState(state: EngineState): string {
+  return `${JSON.stringify(engineStateToJson(state))}\n`;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -169,6 +173,15 @@ export function decodeEngineState(text: string, source: string): EngineState {
   } catch (error) {
     throw new EngineStateError(source, `not a checkpoint (not JSON: ${(error as Error).message})`);
   }
+  return engineStateFromJson(document, source);
+}
+
+/**
+ * The same as decodeEngineState for an already parsed JSON value (a checkpoint embedded in a
+ * larger document).
+ * @throws EngineStateError naming the source and the first problem
+ */
+export function engineStateFromJson(document: unknown, source: string): EngineState {
   if (!isRecord(document) || document.format !== ENGINE_STATE_FORMAT) throw new EngineStateError(source, `not a checkpoint (no "format": "${ENGINE_STATE_FORMAT}")`);
   if (document.version !== ENGINE_STATE_VERSION) {
     throw new EngineStateError(source, `checkpoint format version ${JSON.stringify(document.version)}; this program reads version ${ENGINE_STATE_VERSION}`);
@@ -270,4 +283,22 @@ export function checkStateFits(
       throw new EngineStateError(source, `run ${run.index} was ${saved.estimator} seed ${saved.seed}, this run has ${run.estimator} seed ${run.seed}`);
     }
   }
+}
+
+/** An engine whose whole training state can be exported and imported (checkpoints, resume). */
+export interface CheckpointableEngine extends TrainingEngine {
+  /** A copy of the whole training state (format version 1). */
+  exportState(): Promise<EngineState>;
+  /**
+   * Restores a state exported by an engine of the same model, runs and data (any back end);
+   * the saved learning rate and batch size apply.
+   * @throws EngineStateError naming `source` and the first thing that does not fit
+   */
+  importState(state: EngineState, source: string): Promise<void>;
+}
+
+/** Whether `engine` can export and import its state. */
+export function isCheckpointable(engine: TrainingEngine): engine is CheckpointableEngine {
+  const candidate = engine as Partial<CheckpointableEngine>;
+  return typeof candidate.exportState === 'function' && typeof candidate.importState === 'function';
 }

@@ -31,8 +31,13 @@ export interface TrainOptions {
   onProgress?: (progress: TrainingProgress) => void;
   /** called before each test-set evaluation (it can take a while: the VAE bound draws K samples) */
   onEvaluate?: (epoch: number) => void;
-  /** called after each epoch with one record per run, in engine.runs order */
-  onEpoch?: (epoch: number, records: EpochRecord[]) => void;
+  /** called after each epoch with one record per run, in engine.runs order; awaited (the CLI writes a checkpoint there) */
+  onEpoch?: (epoch: number, records: EpochRecord[]) => void | Promise<void>;
+  /**
+   * continue a run restored from a checkpoint: `epochsDone` epochs are finished (the engine holds
+   * their state) and `runs` their records, which the result starts with
+   */
+  resume?: { epochsDone: number; runs: readonly RunResult[] };
   /** checked between chunks: return true to stop (the partial result is returned) */
   shouldStop?: () => boolean;
   /**
@@ -62,13 +67,14 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
   const every = Math.max(1, Math.floor(options.evaluateEvery ?? 1));
   const chunk = Math.max(1, Math.floor(options.chunk ?? 25));
   const perEpoch = engine.updatesPerEpoch;
-  const updatesTotal = perEpoch * options.epochs;
-  const runs: RunResult[] = engine.runs.map((r) => ({ estimator: r.estimator, seed: r.seed, epochs: [] }));
+  const first = (options.resume?.epochsDone ?? 0) + 1;
+  const updatesTotal = perEpoch * (options.epochs - first + 1);
+  const runs: RunResult[] = engine.runs.map((r, i) => ({ estimator: r.estimator, seed: r.seed, epochs: [...(options.resume?.runs[i]?.epochs ?? [])] }));
   const start = now();
   // an epoch is perEpoch updates: the loop's length in examples is exactly that many updates
   const loop = new TrainingLoop(engine, { trainCount: perEpoch * engine.config.batch, epochs: options.epochs, now });
   let done = 0;
-  let epochsDone = 0;
+  let epochsDone = first - 1;
   let stopped = false;
 
   const report = (epoch: number): void => {
@@ -84,7 +90,7 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
     });
   };
 
-  for (let epoch = 1; epoch <= options.epochs && !stopped; epoch++) {
+  for (let epoch = first; epoch <= options.epochs && !stopped; epoch++) {
     report(epoch);
     let left = perEpoch;
     while (left > 0) {
@@ -105,7 +111,7 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
     const { records } = await loop.closeWindow(epoch, evaluate);
     records.forEach((record, i) => runs[i].epochs.push(record));
     epochsDone = epoch;
-    options.onEpoch?.(epoch, records);
+    await options.onEpoch?.(epoch, records);
   }
   return { runs, epochs: epochsDone, stopped, seconds: (now() - start) / 1000 };
 }

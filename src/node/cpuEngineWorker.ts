@@ -1,6 +1,7 @@
 // A worker thread that owns some runs of a CPU engine and answers the threaded engine's requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCpuEngine } from '../engine/cpu/index.ts';
+import { isCheckpointable } from '../engine/state.ts';
 import { EngineError } from '../engine/types.ts';
 import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './cpuEngineWorkerProtocol.ts';
 
@@ -25,6 +26,13 @@ async function handle(request: WorkerRequest): Promise<WorkerResult> {
       return { kind: 'inspect', trace: await engine.inspect(request.run, request.pixels, request.seed) };
     case 'readWeights':
       return { kind: 'readWeights', weights: await engine.readWeights(request.run, request.layer) };
+    case 'exportState':
+      if (!isCheckpointable(engine)) throw new EngineError('this CPU engine cannot export its state', 'internal');
+      return { kind: 'exportState', state: await engine.exportState() };
+    case 'importState':
+      if (!isCheckpointable(engine)) throw new EngineError('this CPU engine cannot import a state', 'internal');
+      await engine.importState(request.state, request.source);
+      return { kind: 'importState' };
   }
 }
 

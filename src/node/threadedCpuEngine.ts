@@ -17,6 +17,7 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../engine/types.ts';
+import { checkStateFits, type CheckpointableEngine, type EngineState } from '../engine/state.ts';
 import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './cpuEngineWorkerProtocol.ts';
 
 type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -63,7 +64,7 @@ class WorkerHandle {
   }
 }
 
-class ThreadedCpuEngine implements TrainingEngine {
+class ThreadedCpuEngine implements CheckpointableEngine {
   readonly info: EngineInfo;
   readonly runs: RunSpec[];
   updatesDone = 0;
@@ -72,6 +73,7 @@ class ThreadedCpuEngine implements TrainingEngine {
     private readonly handles: WorkerHandle[],
     private readonly owned: number[][],
     readonly updatesPerEpoch: number,
+    private readonly datasetSizes: EngineState['dataset'],
   ) {
     this.runs = expandRuns(config);
     this.info = { backend: 'cpu', description: `CPU engine (${handles.length} worker threads)` };
@@ -126,6 +128,22 @@ class ThreadedCpuEngine implements TrainingEngine {
     return result.weights;
   }
 
+  /** Every thread's runs in one state (run-index order); the streams of a seed agree across threads. */
+  async exportState(): Promise<EngineState> {
+    const parts = (await this.all({ kind: 'exportState' })).map((p) => p.state);
+    const first = parts[0];
+    const streams = parts.flatMap((p) => p.streams).filter((s, i, all) => all.findIndex((o) => o.seed === s.seed) === i);
+    const runs = parts.flatMap((p) => p.runs).sort((a, b) => a.index - b.index);
+    return { ...first, config: this.config, streams, runs };
+  }
+
+  /** Checks the state against every run here first, so a state that does not fit changes no thread. */
+  async importState(state: EngineState, source: string): Promise<void> {
+    checkStateFits(state, this.config, this.datasetSizes, this.runs, source);
+    await this.all({ kind: 'importState', state, source });
+    this.updatesDone = state.updatesDone;
+  }
+
   dispose(): void {
     for (const h of this.handles) void h.worker.terminate();
   }
@@ -135,7 +153,7 @@ class ThreadedCpuEngine implements TrainingEngine {
  * The CPU engine on `threads` worker threads (at most one per run; default: the machine's
  * cores). The configuration is validated in this thread first, so errors arrive here.
  */
-export async function createThreadedCpuEngine(input: EngineFactoryInput, threads = availableParallelism()): Promise<TrainingEngine> {
+export async function createThreadedCpuEngine(input: EngineFactoryInput, threads = availableParallelism()): Promise<CheckpointableEngine> {
   const probe = createCpuEngine(input, []);
   const updatesPerEpoch = probe.updatesPerEpoch;
   probe.dispose();
@@ -149,7 +167,8 @@ export async function createThreadedCpuEngine(input: EngineFactoryInput, threads
     const workerData: WorkerInit & { __entry: string } = { config: input.config, data, only, __entry: entry };
     return new WorkerHandle(new Worker(new URL('./tsWorkerBootstrap.mjs', import.meta.url), { workerData }));
   });
-  const engine = new ThreadedCpuEngine(input.config, handles, owned, updatesPerEpoch);
+  const sizes = { train: input.data.train.count, test: input.data.test.count, pixels: input.data.pixels, classes: input.data.classes };
+  const engine = new ThreadedCpuEngine(input.config, handles, owned, updatesPerEpoch, sizes);
   // surface a worker that fails to start now, not at the first step
   await engine.readCounters();
   return engine;
