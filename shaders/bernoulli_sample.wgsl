@@ -1,6 +1,6 @@
 // Bernoulli units: p = clip(sigmoid(u), 1e-5, 1 - 1e-5), φ = [uniform < p] with the uniform of
 // streamKey(seed, keyStep, hiddenStream + layer) at index (exampleOffset + b) * width + i.
-// Grid: x = (examples × units) / 64, z = run.
+// Grid: x × y = (examples × units) / 64 (folded into y past the workgroup limit), z = run.
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
 @group(0) @binding(1) var<uniform> step: StepParams;
@@ -11,10 +11,11 @@
 @group(0) @binding(5) var<storage, read_write> samples: array<f32>;
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3u) {
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
   let width = layer.outWidth;
-  let e = id.x;
+  // flat index: a grid over the per-dimension workgroup limit folds into y (runtime/limits.ts foldedGrid)
+  let e = id.y * groups.x * 64u + id.x;
   if (e >= step.batch * width) {
     return;
   }

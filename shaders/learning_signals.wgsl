@@ -1,7 +1,7 @@
 // Per-example signals S of a hidden layer (DESIGN.md §2):
 //   HNCA:      S = R p (1 - p) (rho(1) - rho(0))
 //   REINFORCE: S = R (φ - p)
-// Grid: x = (examples × units) / 64, z = run.
+// Grid: x × y = (examples × units) / 64 (folded into y past the workgroup limit), z = run.
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
 @group(0) @binding(1) var<uniform> step: StepParams;
@@ -13,14 +13,16 @@
 @group(0) @binding(7) var<storage, read_write> signals: array<f32>;
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3u) {
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
+  // flat index: a grid over the per-dimension workgroup limit folds into y (runtime/limits.ts foldedGrid)
+  let flat = id.y * groups.x * 64u + id.x;
   let width = layer.outWidth;
-  if (id.x >= step.batch * width) {
+  if (flat >= step.batch * width) {
     return;
   }
-  let b = id.x / width;
-  let at = r * layer.capacity * width + id.x;
+  let b = flat / width;
+  let at = r * layer.capacity * width + flat;
   let signal = rewards[r * layer.capacity + b].y;
   let p = probs[at];
   if (runs[r].hnca == 1u) {

@@ -5,7 +5,7 @@
 // overflow, no cancellation, an underflowed π_k is negligible). Otherwise, in the log domain
 // from the logits z: x_a - (logsumexp(z + x) - logsumexp(z)), each logsumexp shifted by its max,
 // finite for any finite weights. layer = the output matrix (inWidth = parents, outWidth = actions).
-// Grid: x = (examples × parents) / 64, z = run.
+// Grid: x × y = (examples × parents) / 64 (folded into y past the workgroup limit), z = run.
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
 @group(0) @binding(1) var<uniform> step: StepParams;
@@ -21,15 +21,17 @@
 const PRECISE_SHIFT: f32 = 20.0;
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3u) {
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
+  // flat index: a grid over the per-dimension workgroup limit folds into y (runtime/limits.ts foldedGrid)
+  let flat = id.y * groups.x * 64u + id.x;
   let parents = layer.inWidth;
   let n = layer.outWidth;
-  if (id.x >= step.batch * parents) {
+  if (flat >= step.batch * parents) {
     return;
   }
-  let b = id.x / parents;
-  let j = id.x % parents;
+  let b = flat / parents;
+  let j = flat % parents;
   let at = (r * layer.capacity + b) * parents + j;
   let fired = parentSamples[at] == 1.0;
   var delta = layer.flipMagnitude;

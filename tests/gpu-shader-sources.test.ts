@@ -2,8 +2,9 @@
 // (browser, worker, Vitest) and fs (Node CLI), and every kernel composes from them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shaderSources } from '../src/engine/gpu/shaderSources.browser.ts';
-import { composeKernel, KERNEL_NAMES, normalizeSources } from '../src/engine/gpu/shaderModules.ts';
-import { makeShaderDataDefinitions } from '../src/engine/gpu/webgpuUtils.ts';
+import { INCLUDES, KERNEL_NAMES } from '../src/engine/gpu/bandit/kernels.ts';
+import { composeShader, normalizeSources } from '../src/engine/gpu/runtime/shaderModules.ts';
+import { makeShaderDataDefinitions } from '../src/engine/gpu/runtime/webgpuUtils.ts';
 import { loadShaderSources } from '../src/node/shaderSources.ts';
 import { nodeGpu } from '../src/node/webgpuNode.ts';
 
@@ -23,7 +24,7 @@ describe('shader sources', () => {
     const files = normalizeSources(shaderSources);
     let stepSize = -1;
     for (const name of KERNEL_NAMES) {
-      const defs = makeShaderDataDefinitions(composeKernel(files, name));
+      const defs = makeShaderDataDefinitions(composeShader(files, INCLUDES[name], `${name}.wgsl`));
       expect(defs.uniforms.step, name).toBeDefined();
       expect(defs.uniforms.layer, name).toBeDefined();
       if (stepSize < 0) stepSize = defs.uniforms.step.size;

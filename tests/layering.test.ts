@@ -28,8 +28,8 @@ const LAYERS: Record<string, LayerRule> = {
   playground: { folder: 'src/playground', mayImport: ['engine'], packages: [] },
   // the playground's training worker: no React, no Node
   worker: { folder: 'src/worker', mayImport: ['playground', 'engine', 'engine/cpu', 'engine/gpu', 'data', 'rng'], packages: [] },
-  // Node-only adapters: files, threads, Dawn's WebGPU, headless Chromium
-  node: { folder: 'src/node', mayImport: ['engine', 'engine/cpu', 'data'], packages: ['node:*', 'tsx', 'webgpu'] },
+  // Node-only adapters: files, threads, Dawn's WebGPU (with the runtime's software-adapter check), headless Chromium
+  node: { folder: 'src/node', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'data'], packages: ['node:*', 'tsx', 'webgpu'] },
   // front ends
   cli: { folder: 'src/cli', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'node', 'data', 'reference'], packages: ['node:*'] },
   // the playground and the classroom (which runs the bandit's math on a tiny network itself)

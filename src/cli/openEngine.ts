@@ -2,6 +2,7 @@
 // Back ends (worker threads, WebGPU) are imported when chosen: when one cannot load or start,
 // cpu falls back to one thread and auto to the CPU, saying why.
 import { createCpuEngine } from '../engine/cpu/index.ts';
+import { isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
 import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
 export interface OpenedEngine {
@@ -77,10 +78,8 @@ async function openWebGpu(input: EngineFactoryInput): Promise<{ engine?: Trainin
   }
 }
 
-/** A software adapter (SwiftShader: Vulkan on the CPU) is slower than the CPU engine. */
-export function isSoftwareAdapter(description: string): boolean {
-  return /swiftshader|llvmpipe|lavapipe|software/i.test(description);
-}
+/** A software adapter (SwiftShader: Vulkan on the CPU) is slower than the CPU engine: the runtime's one check. */
+export { isSoftwareAdapter };
 
 export async function openEngine(choice: EngineChoice, input: EngineFactoryInput, threads: number): Promise<OpenedEngine> {
   const runs = input.config.estimators.length * input.config.seeds.length;

@@ -4,6 +4,7 @@
 // a `MachineView` (so the tests simulate machines); `machineView()` is the real machine.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
 
 /** The parts of a machine the set-up looks at. */
 export interface MachineView {
@@ -66,7 +67,7 @@ export function nodeVulkan(m: MachineView, browser: string | undefined): NodeVul
   if (m.platform !== 'linux') return { kind: 'hardware', dir: `(${m.platform}: the system's own WebGPU back end)` };
   for (const variable of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES']) if (m.env[variable]) return { kind: 'preset', variable };
   // Mesa's lavapipe is software too, and too old for Dawn in Debian 12, so it does not count
-  const dir = HARDWARE_ICD_DIRS.find((d) => m.list(d).some((f) => f.endsWith('.json') && !/lvp|swiftshader/i.test(f)));
+  const dir = HARDWARE_ICD_DIRS.find((d) => m.list(d).some((f) => f.endsWith('.json') && !isSoftwareAdapter(f)));
   if (dir) return { kind: 'hardware', dir };
   const icd = browser === undefined ? undefined : swiftShaderIcdFor(m, browser);
   return icd ? { kind: 'swiftshader', icd } : { kind: 'none' };

@@ -1,6 +1,7 @@
 // Picks the engine inside the worker: the WebGPU engine when the browser has an adapter and
 // the engine is part of the build, else the CPU engine, with the reason in words.
 import { createCpuEngine } from '../engine/cpu/index.ts';
+import { describeAdapter, isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
 import type { EngineChoice, EngineFactoryInput, TrainingEngine } from '../engine/types.ts';
 
 interface WebGpuEngineModule {
@@ -33,13 +34,6 @@ function pickShaders(module: Record<string, unknown>): unknown {
   return values.length === 1 ? values[0] : module;
 }
 
-/** A CPU implementation of WebGPU (SwiftShader, llvmpipe, WARP): slower than the CPU engine. */
-function softwareAdapterName(adapter: GPUAdapter): string | null {
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0).join(' ');
-  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|microsoft basic render|warp/i.test(name) ? name || 'fallback adapter' : null;
-}
-
 async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Promise<TrainingEngine | string> {
   const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
   if (!gpu) return 'WebGPU unavailable: this browser exposes no WebGPU (navigator.gpu is missing)';
@@ -53,9 +47,9 @@ async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Pro
     return `WebGPU unavailable: requestAdapter() failed: ${messageOf(error)}`;
   }
   if (adapter === null) return 'WebGPU unavailable: no WebGPU adapter (requestAdapter() returned null)';
-  const software = softwareAdapterName(adapter);
-  if (software !== null && !allowSoftware) {
-    return `the WebGPU adapter (${software}) is a software renderer, slower than the CPU engine (engine=webgpu uses it anyway)`;
+  // a CPU implementation of WebGPU (SwiftShader, llvmpipe, WARP) is slower than the CPU engine
+  if (isSoftwareAdapter(adapter.info) && !allowSoftware) {
+    return `the WebGPU adapter (${describeAdapter(adapter.info)}) is a software renderer, slower than the CPU engine (engine=webgpu uses it anyway)`;
   }
   try {
     const engineModule = (await engineLoader()) as Partial<WebGpuEngineModule>;

@@ -2,8 +2,8 @@
 // (SwiftShader on machines without a GPU). No adapter is a test FAILURE with the reason, except
 // where `npm test`'s set-up already found there is no driver: then a visible skip (a failure under CI).
 import type { Dataset, ImageSet } from '../../src/data/dataset.ts';
-import { GpuBanditEngine, type GpuEngineOptions } from '../../src/engine/gpu/gpuBanditEngine.ts';
-import { createGpuBanditEngine } from '../../src/engine/gpu/index.ts';
+import type { GpuBanditEngine, GpuBanditOptions } from '../../src/engine/gpu/bandit/engine.ts';
+import { createGpuBanditEngine, type WebGpuEngineOptions } from '../../src/engine/gpu/index.ts';
 import type { BanditConfig } from '../../src/engine/types.ts';
 import { loadShaderSources } from '../../src/node/shaderSources.ts';
 import { nodeGpu, prepareVulkanEnvironment } from '../../src/node/webgpuNode.ts';
@@ -68,7 +68,7 @@ export function smallConfig(change: Partial<BanditConfig> = {}): BanditConfig {
   };
 }
 
-export async function gpuEngine(config: BanditConfig, data: Dataset, tile?: number, options: GpuEngineOptions = {}): Promise<GpuBanditEngine> {
+export async function gpuEngine(config: BanditConfig, data: Dataset, tile?: number, options: GpuBanditOptions & Omit<WebGpuEngineOptions, 'shaders'> = {}): Promise<GpuBanditEngine> {
   const device = await testDevice();
   return createGpuBanditEngine({ config, data }, { device, shaders: SHADERS, tile, ...options });
 }

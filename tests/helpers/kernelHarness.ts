@@ -1,9 +1,10 @@
 // Runs one WGSL kernel of shaders/ on given inputs (per-kernel tests): buffers are created
 // from typed arrays, outputs are poisoned (NaN bits) first, the uniforms are written through
 // webgpu-utils views, and chosen buffers are read back.
-import { createKernel, bindKernel, uniformView } from '../../src/engine/gpu/kernels.ts';
-import { normalizeSources, type KernelName } from '../../src/engine/gpu/shaderModules.ts';
-import { makeStructuredView } from '../../src/engine/gpu/webgpuUtils.ts';
+import { kernelSpec, type KernelName } from '../../src/engine/gpu/bandit/kernels.ts';
+import { bindKernel, createKernel, uniformView } from '../../src/engine/gpu/runtime/pipelines.ts';
+import { normalizeSources } from '../../src/engine/gpu/runtime/shaderModules.ts';
+import { makeStructuredView } from '../../src/engine/gpu/runtime/webgpuUtils.ts';
 import { SHADERS, testDevice } from './gpuTest.ts';
 
 export type Data = Float32Array | Uint32Array;
@@ -28,7 +29,7 @@ const POISON = 0x7fc00000;
 export async function runKernel(spec: KernelRun): Promise<Record<string, ArrayBuffer>> {
   const device = await testDevice();
   device.pushErrorScope('validation');
-  const kernel = createKernel(device, normalizeSources(SHADERS), spec.kernel, spec.tile ?? 16, spec.depth ?? 64);
+  const kernel = createKernel(device, normalizeSources(SHADERS), kernelSpec(spec.kernel, spec.tile ?? 16, spec.depth ?? 64));
   const buffers: GPUBuffer[] = [];
   const make = (label: string, data: ArrayBufferView, usage: number): GPUBuffer => {
     const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);

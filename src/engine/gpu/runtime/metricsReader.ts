@@ -4,13 +4,18 @@
 // buffer is being mapped waits its turn. A window is never dropped: when both staging buffers
 // hold unread windows, the flush is skipped and the GPU window keeps accumulating.
 
+/** One window of a program's metric sums, read back. */
 export interface MetricsWindow {
-  /** the window's sums, runs × stride floats */
+  /** the window's sums, f32 (a program's layout, e.g. the bandit's [runs, 4 + layers]) */
   metrics: Float32Array;
-  /** the run states at the end of the window (raw bytes) */
+  /** the program's state buffer at the end of the window (raw bytes, e.g. [runs] RunState) */
   runStates: ArrayBuffer;
 }
 
+/**
+ * Reads a program's metric window back without stalling its updates (DESIGN.md §4 metrics
+ * flow back as plain records). Errors of mapAsync are kept in `error` and thrown by drain().
+ */
 export class MetricsReader {
   private readonly staging: GPUBuffer[];
   /** staging buffers holding a copied, unread window, in copy order */
@@ -18,6 +23,11 @@ export class MetricsReader {
   private inFlight: Promise<void> | null = null;
   private failure: unknown = null;
 
+  /**
+   * @param makeStaging allocates a MAP_READ | COPY_DST buffer (through the runtime's GpuResources)
+   * @param metricsBytes bytes of the metric window; runStateBytes: bytes of the state buffer
+   * @param onWindow receives each window once, in copy order
+   */
   constructor(
     makeStaging: (label: string, bytes: number) => GPUBuffer,
     private readonly metricsBytes: number,

@@ -1,12 +1,18 @@
 // Owner of every GPU buffer of an engine: each is labelled, size-checked against the device
-// limits, and destroyed by dispose() (or earlier by release()).
-import { requireLimit } from './gpuDevice.ts';
+// limits, and destroyed by dispose() (or earlier by release()). One owner per buffer: a
+// program allocates through its runtime's GpuResources and never destroys a buffer itself.
+import { requireLimit } from './limits.ts';
 
+/** The buffers of one runtime (DESIGN.md §1: the back end owns its GPU memory). */
 export class GpuResources {
   private readonly buffers = new Set<GPUBuffer>();
   constructor(readonly device: GPUDevice) {}
 
-  /** A buffer of at least `bytes` (rounded up to 16) with the given usage. */
+  /**
+   * A buffer of at least `bytes` (rounded up to 16) with the given usage, owned here.
+   * @throws EngineError('limits') when the size exceeds maxBufferSize (or, for storage,
+   * maxStorageBufferBindingSize), naming the buffer
+   */
   buffer(label: string, bytes: number, usage: GPUBufferUsageFlags): GPUBuffer {
     const size = Math.max(16, Math.ceil(bytes / 16) * 16);
     requireLimit(this.device, 'maxBufferSize', size, `buffer "${label}" (${size} bytes)`);
@@ -24,11 +30,13 @@ export class GpuResources {
     return buffer;
   }
 
+  /** Queues a write of `data` at byte `offset` (padded to a multiple of 4 bytes). */
   write(buffer: GPUBuffer, data: ArrayBufferView, offset = 0): void {
     const padded = data.byteLength % 4 === 0 ? data : padTo4(data);
     this.device.queue.writeBuffer(buffer, offset, padded.buffer, padded.byteOffset, padded.byteLength);
   }
 
+  /** Destroys one buffer of this owner now (a buffer of another owner is left alone). */
   release(buffer: GPUBuffer): void {
     if (this.buffers.delete(buffer)) buffer.destroy();
   }
@@ -49,6 +57,7 @@ export class GpuResources {
     }
   }
 
+  /** Destroys every buffer still owned. */
   dispose(): void {
     for (const b of this.buffers) b.destroy();
     this.buffers.clear();

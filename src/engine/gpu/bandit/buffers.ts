@@ -1,4 +1,4 @@
-// Buffers and bind groups of the WebGPU bandit engine. Layouts (see shaders/bandit_common.wgsl):
+// Buffers and bind groups of the WebGPU bandit program (DESIGN.md §2). Layouts (see shaders/bandit_common.wgsl):
 //   params, grads, moment1, moment2: runs × paramsPerRun f32; per run [W_0, b_0, W_1, b_1, …],
 //     W_k input-major (W[j*out + i]), b_k right after W_k
 //   per hidden layer l: logits, probs, samples (0/1), credit, signals: runs × capacity × width
@@ -7,10 +7,12 @@
 //   pixels (0/1 f32): groups × capacity × pixels; batchLabels (u32): groups × capacity
 //   permutation (u32): groups × trainCount, the current epoch's order of each seed group
 //   variance: runs × layers; metrics: runs × (4 + layers) (window sums, see baseline_and_counters.wgsl)
-import type { Dataset, ImageSet } from '../../data/dataset.ts';
-import type { GpuResources } from './gpuResources.ts';
-import { bindKernel, type KernelSet } from './kernels.ts';
+import type { Dataset, ImageSet } from '../../../data/dataset.ts';
+import type { GpuResources } from '../runtime/resources.ts';
+import type { GpuRuntime } from '../runtime/runtime.ts';
+import type { KernelSet } from './kernels.ts';
 
+/** Sizes of the bandit program's buffers (all counts, no bytes). */
 export interface BanditDims {
   runs: number;
   groups: number;
@@ -23,6 +25,7 @@ export interface BanditDims {
   metricStride: number;
 }
 
+/** The dims of `runs` runs in `groups` seed groups, layer sizes `sizes`, `capacity` examples per batch. */
 export function banditDims(runs: number, groups: number, sizes: number[], capacity: number): BanditDims {
   const offsets: number[] = [];
   let p = 0;
@@ -72,6 +75,7 @@ function packImages(set: ImageSet): Uint8Array {
   return set.images;
 }
 
+/** The buffers that live as long as the engine, filled with the data, run states and initial parameters. */
 export function createStaticBuffers(res: GpuResources, dims: BanditDims, data: Dataset, runStates: ArrayBuffer, groupSeeds: Uint32Array, initialParams: Float32Array): StaticBuffers {
   const { runs, groups, paramsPerRun, sizes } = dims;
   const layers = sizes.length - 1;
@@ -97,6 +101,7 @@ export function createStaticBuffers(res: GpuResources, dims: BanditDims, data: D
   };
 }
 
+/** The buffers sized by dims.capacity (uninitialised; every kernel writes before it reads). */
 export function createActivationBuffers(res: GpuResources, dims: BanditDims): ActivationBuffers {
   const { runs, groups, capacity, sizes } = dims;
   const hidden = sizes.slice(1, -1);
@@ -118,6 +123,7 @@ export function createActivationBuffers(res: GpuResources, dims: BanditDims): Ac
   };
 }
 
+/** Destroys the activation buffers (before a larger capacity replaces them). */
 export function releaseActivationBuffers(res: GpuResources, a: ActivationBuffers): void {
   for (const b of [a.pixels, a.batchLabels, ...a.logits, ...a.probs, ...a.samples, ...a.credit, ...a.signals, a.outLogits, a.outProbs, a.outSignals, a.actions, a.rewards]) res.release(b);
 }
@@ -141,8 +147,9 @@ export interface BanditBindGroups {
   counters: GPUBindGroup;
 }
 
+/** Every bind group of one update over the given buffers (the step uniform at a dynamic offset). */
 export function createBindGroups(
-  device: GPUDevice,
+  runtime: GpuRuntime,
   kernels: KernelSet,
   dims: BanditDims,
   s: StaticBuffers,
@@ -157,7 +164,7 @@ export function createBindGroups(
   const signalOf = (k: number) => (k === hidden ? a.outSignals : a.signals[k]);
   const logitsOf = (k: number) => (k === hidden ? a.outLogits : a.logits[k]);
   const binarize = (images: GPUBuffer, labels: GPUBuffer, name: string) =>
-    bindKernel(device, kernels.binarize_minibatch, `binarize ${name}`, {
+    runtime.bind(kernels.binarize_minibatch, `binarize ${name}`, {
       layer: layerUniforms[0],
       step,
       images,
@@ -172,12 +179,12 @@ export function createBindGroups(
     binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
     binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
     affine: range(layers).map((k) =>
-      bindKernel(device, kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
+      runtime.bind(kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
     ),
     sample: range(hidden).map((l) =>
-      bindKernel(device, kernels.bernoulli_sample, `sample ${l}`, { layer: layerUniforms[l], step, runs: s.runs, logits: a.logits[l], probs: a.probs[l], samples: a.samples[l] }),
+      runtime.bind(kernels.bernoulli_sample, `sample ${l}`, { layer: layerUniforms[l], step, runs: s.runs, logits: a.logits[l], probs: a.probs[l], samples: a.samples[l] }),
     ),
-    softmax: bindKernel(device, kernels.softmax_action_reward, 'softmax', {
+    softmax: runtime.bind(kernels.softmax_action_reward, 'softmax', {
       layer: layerUniforms[hidden],
       step,
       runs: s.runs,
@@ -190,7 +197,7 @@ export function createBindGroups(
     }),
     credit: range(hidden).map((l) =>
       l === hidden - 1
-        ? bindKernel(device, kernels.softmax_child_credit, `credit ${l}`, {
+        ? runtime.bind(kernels.softmax_child_credit, `credit ${l}`, {
             layer: layerUniforms[l + 1],
             step,
             runs: s.runs,
@@ -202,7 +209,7 @@ export function createBindGroups(
             actions: a.actions,
             credit: a.credit[l],
           })
-        : bindKernel(device, kernels.bernoulli_children_credit, `credit ${l}`, {
+        : runtime.bind(kernels.bernoulli_children_credit, `credit ${l}`, {
             layer: layerUniforms[l + 1],
             step,
             runs: s.runs,
@@ -215,7 +222,7 @@ export function createBindGroups(
           }),
     ),
     signals: range(hidden).map((l) =>
-      bindKernel(device, kernels.learning_signals, `signals ${l}`, {
+      runtime.bind(kernels.learning_signals, `signals ${l}`, {
         layer: layerUniforms[l],
         step,
         runs: s.runs,
@@ -227,10 +234,10 @@ export function createBindGroups(
       }),
     ),
     gradient: range(layers).map((k) =>
-      bindKernel(device, kernels.weight_gradient, `gradient ${k}`, { layer: layerUniforms[k], step, runs: s.runs, inputs: inputOf(k), signals: signalOf(k), grads: s.grads }),
+      runtime.bind(kernels.weight_gradient, `gradient ${k}`, { layer: layerUniforms[k], step, runs: s.runs, inputs: inputOf(k), signals: signalOf(k), grads: s.grads }),
     ),
     variance: range(layers).map((k) =>
-      bindKernel(device, kernels.gradient_variance, `variance ${k}`, {
+      runtime.bind(kernels.gradient_variance, `variance ${k}`, {
         layer: layerUniforms[k],
         step,
         runs: s.runs,
@@ -240,8 +247,8 @@ export function createBindGroups(
         variance: s.variance,
       }),
     ),
-    adam: bindKernel(device, kernels.adam_ascent, 'adam', { layer: layerUniforms[0], step, runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 }),
-    counters: bindKernel(device, kernels.baseline_and_counters, 'counters', {
+    adam: runtime.bind(kernels.adam_ascent, 'adam', { layer: layerUniforms[0], step, runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 }),
+    counters: runtime.bind(kernels.baseline_and_counters, 'counters', {
       layer: layerUniforms[0],
       step,
       runs: s.runs,

@@ -1,13 +1,13 @@
-// The WebGPU engine of the contextual bandit (DESIGN.md §2): every run advances in the same
+// The bandit program on the WebGPU runtime (DESIGN.md §2): every run advances in the same
 // dispatches (the run is the z dimension of every grid); one update is ~7 + 5·layers
 // dispatches in one compute pass, with no readback. Runs of one seed share minibatches.
-import { makeStructuredView, type StructuredView } from './webgpuUtils.ts';
-import type { Dataset } from '../../data/dataset.ts';
-import { MinibatchStream } from '../../data/minibatch.ts';
-import { banditShape, initBanditParameters, BanditParameters } from '../../models/bandit/parameters.ts';
-import { Stream } from '../../rng/streams.ts';
-import { validateBanditConfig, validateHyperparameterChange } from '../validate.ts';
-import { banditEstimator } from '../estimators.ts';
+// Device, errors, buffers, pipelines and submissions belong to the runtime (../runtime/).
+import type { Dataset } from '../../../data/dataset.ts';
+import { MinibatchStream } from '../../../data/minibatch.ts';
+import { banditShape, initBanditParameters, BanditParameters } from '../../../models/bandit/parameters.ts';
+import { Stream } from '../../../rng/streams.ts';
+import { validateBanditConfig, validateHyperparameterChange } from '../../validate.ts';
+import { banditEstimator } from '../../estimators.ts';
 import {
   EngineError,
   expandRuns,
@@ -18,8 +18,15 @@ import {
   type RunCounters,
   type RunSpec,
   type TrainingEngine,
-} from '../types.ts';
-import { unitMajor } from '../weights.ts';
+} from '../../types.ts';
+import { unitMajor } from '../../weights.ts';
+import type { GpuProgram, GpuProgramOptions } from '../program.ts';
+import { requireLimit } from '../runtime/limits.ts';
+import { MetricsReader, type MetricsWindow } from '../runtime/metricsReader.ts';
+import { uniformView } from '../runtime/pipelines.ts';
+import type { GpuRuntime } from '../runtime/runtime.ts';
+import { UniformSlots } from '../runtime/uniformSlots.ts';
+import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
 import {
   banditDims,
   createActivationBuffers,
@@ -30,14 +37,10 @@ import {
   type BanditBindGroups,
   type BanditDims,
   type StaticBuffers,
-} from './banditBuffers.ts';
-import { requireLimit } from './gpuDevice.ts';
-import { GpuResources } from './gpuResources.ts';
-import { createKernels, type KernelSet } from './kernels.ts';
-import { MetricsReader, type MetricsWindow } from './metricsReader.ts';
-import { normalizeSources } from './shaderModules.ts';
-import { SLOT_BYTES, STEP_SLOTS, trainingStepValues, UpdateEncoder, type StepValues } from './updateEncoding.ts';
+} from './buffers.ts';
 import { traceFromParameters } from './inspect.ts';
+import { createKernels, type KernelSet } from './kernels.ts';
+import { limitSink, passSink, STEP_SLOTS, trainingStepValues, UpdateEncoder, type StepValues } from './updateEncoding.ts';
 
 /** elements of the reduced dimension staged per workgroup barrier in the tiled kernels */
 const TILE_DEPTH = 64;
@@ -46,28 +49,25 @@ const EVAL_CHUNK = 256;
 /** flush the metric window every this many updates (f32 sums stay exact enough) */
 const FLUSH_EVERY = 50;
 
-export interface GpuEngineOptions {
-  /** flush the metric window every this many updates (default 50) */
-  flushEvery?: number;
-  /** validation error scopes around every submission (default true) */
-  errorScopes?: boolean;
-  /**
-   * Tile edge of the tiled kernels. Default: 16 (256 invocations) on GPUs, 8 where the device
-   * allows fewer than 256 invocations, and 4 on CPU adapters, where workgroup barriers are
-   * expensive (SwiftShader: tile 16 measured 3-10× slower than tile 4 on these kernels).
-   */
-  tile?: number;
-  /** the adapter is a CPU implementation (chooses the default tile) */
-  cpuAdapter?: boolean;
-}
+/**
+ * The bandit program reads both tuning options: `flushEvery` (default 50) and `tile`. The tile
+ * edge of the tiled kernels defaults to 16 (256 invocations) on GPUs, 8 where the device allows
+ * fewer than 256 invocations, and 4 on CPU adapters, where workgroup barriers are expensive
+ * (SwiftShader: tile 16 measured 3-10× slower than tile 4 on these kernels).
+ */
+export type GpuBanditOptions = GpuProgramOptions;
 
+/**
+ * The contextual bandit's TrainingEngine on WebGPU (DESIGN.md §2): runs × seeds in the same
+ * dispatches; parameters per run [W_0, b_0, W_1, b_1, …] (buffers.ts).
+ */
 export class GpuBanditEngine implements TrainingEngine {
   readonly info: EngineInfo;
   readonly config: BanditConfig;
   readonly runs: RunSpec[];
+  readonly device: GPUDevice;
   updatesDone = 0;
   private evaluations = 0;
-  private readonly res: GpuResources;
   private readonly kernels: KernelSet;
   private readonly encoder: UpdateEncoder;
   private readonly dims: BanditDims;
@@ -78,78 +78,56 @@ export class GpuBanditEngine implements TrainingEngine {
   private activations: ActivationBuffers;
   private groups: BanditBindGroups;
   private readonly layerUniforms: GPUBuffer[];
-  private readonly stepUniform: GPUBuffer;
-  private readonly stepView: StructuredView;
-  private readonly slotData: ArrayBuffer;
+  private readonly steps: UniformSlots<StepValues>;
   private readonly layerView: StructuredView;
   private readonly runStateSize: number;
   private readonly metrics: MetricsReader;
   private readonly totals: RunCounters[];
   private readonly flushEvery: number;
-  private readonly errorScopes: boolean;
   private sinceFlush = 0;
-  private broken: EngineError | null = null;
-  private disposed = false;
-  /** GPU errors outside the error scopes break the engine (reported at the next call) */
-  private readonly onUncapturedError = (event: Event): void => {
-    if (this.disposed) return;
-    this.broken ??= new EngineError(`WebGPU error: ${(event as GPUUncapturedErrorEvent).error.message}`, 'internal');
-  };
-  /** the error scopes around the setup (see ready()) */
-  private readonly setupErrors: Promise<(GPUError | null)[]>;
 
+  /**
+   * Plans (and checks against the device limits) before allocating, then builds everything
+   * inside runtime.setup(); the factory awaits runtime.ready().
+   * @throws EngineError('config') for an invalid configuration, EngineError('limits') for one
+   * too large for the device (a buffer, a kernel's workgroup, a dispatch grid)
+   */
   constructor(
-    readonly device: GPUDevice,
-    description: string,
+    private readonly rt: GpuRuntime,
     config: BanditConfig,
     private readonly data: Dataset,
-    shaders: Record<string, string>,
-    private readonly ownsDevice: boolean,
-    options: GpuEngineOptions = {},
+    options: GpuBanditOptions = {},
   ) {
     validateBanditConfig(config, data);
+    const device = rt.device;
+    this.device = device;
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
-    this.info = { backend: 'webgpu', description };
+    this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
     this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
-    this.errorScopes = options.errorScopes ?? true;
-    device.lost.then((info) => {
-      if (!this.disposed) this.broken = new EngineError(`WebGPU device lost (${info.reason}): ${info.message || 'no message'}; recreate the engine or use the CPU engine`, 'device-lost');
-    });
-    device.addEventListener('uncapturederror', this.onUncapturedError);
 
     const seeds = [...new Set(this.runs.map((r) => r.seed))];
     this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
     this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
     const shape = banditShape(data.pixels, config.hidden, config.width, data.classes, config.hiddenValues);
     this.dims = banditDims(this.runs.length, seeds.length, shape.sizes, Math.max(config.batch, EVAL_CHUNK));
-    this.tile = options.tile ?? (options.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
-    requireLimit(device, 'maxComputeInvocationsPerWorkgroup', this.tile * this.tile, `tiles of ${this.tile} × ${this.tile}`);
-    // the credit kernel stages three TILE × DEPTH float arrays, the others two
-    requireLimit(device, 'maxComputeWorkgroupStorageSize', 3 * this.tile * TILE_DEPTH * 4, `tiles of ${this.tile} × ${TILE_DEPTH}`);
-    requireLimit(device, 'maxStorageBuffersPerShaderStage', 7, 'the bandit kernels');
+    this.tile = options.tile ?? (rt.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
     requireLimit(device, 'maxComputeWorkgroupsPerDimension', this.runs.length, `${this.runs.length} runs`);
     if (data.classes > 64) throw new EngineError(`WebGPU engine: at most 64 actions, the dataset has ${data.classes} classes`, 'config');
     this.checkBufferSizes(data);
+    this.encoder = new UpdateEncoder(device, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'));
+    this.checkGrids(this.dims.capacity);
 
-    this.res = new GpuResources(device);
-    // shader compilation, pipelines, buffers and bind groups: errors are collected here and
-    // reported by ready() (the factory awaits it), not left to surface at the first update
-    device.pushErrorScope('validation');
-    device.pushErrorScope('out-of-memory');
+    const res = rt.res;
+    // shader compilation, pipelines, buffers and bind groups: errors are collected by the
+    // runtime and reported by ready() (the factory awaits it), not at the first update
+    rt.beginSetup();
     try {
-      this.kernels = createKernels(device, normalizeSources(shaders), this.tile, TILE_DEPTH);
-      this.encoder = new UpdateEncoder(device, this.kernels, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'));
+      this.kernels = createKernels(rt, this.tile, TILE_DEPTH);
       const stepKernel = this.kernels.adam_ascent;
-      this.stepView = makeStructuredView(stepKernel.defs.uniforms.step);
-      if (this.stepView.arrayBuffer.byteLength > SLOT_BYTES) throw new EngineError('WebGPU engine: StepParams exceeds a 256-byte slot', 'internal');
-      if (device.limits.minUniformBufferOffsetAlignment > SLOT_BYTES) {
-        throw new EngineError(`WebGPU engine: minUniformBufferOffsetAlignment ${device.limits.minUniformBufferOffsetAlignment} exceeds the ${SLOT_BYTES}-byte step slots`, 'limits');
-      }
-      this.slotData = new ArrayBuffer(STEP_SLOTS * SLOT_BYTES);
-      this.stepUniform = this.res.buffer('step uniform slots', STEP_SLOTS * SLOT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-      this.layerView = makeStructuredView(stepKernel.defs.uniforms.layer);
-      this.layerUniforms = shape.sizes.slice(0, -1).map((_, k) => this.res.buffer(`layer ${k} uniform`, this.layerView.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST));
+      this.steps = new UniformSlots(res, 'step uniform slots', uniformView(stepKernel, 'step'), STEP_SLOTS);
+      this.layerView = uniformView(stepKernel, 'layer');
+      this.layerUniforms = shape.sizes.slice(0, -1).map((_, k) => res.buffer(`layer ${k} uniform`, this.layerView.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST));
       this.writeLayerUniforms();
 
       const runStateDef = stepKernel.defs.structs.RunState;
@@ -169,26 +147,34 @@ export class GpuBanditEngine implements TrainingEngine {
       });
       const params = new Float32Array(this.runs.length * this.dims.paramsPerRun);
       this.runs.forEach((run, r) => this.packParameters(initBanditParameters(shape, run.seed), params, r));
-      this.statics = createStaticBuffers(this.res, this.dims, data, runStates, Uint32Array.from(seeds), params);
-      this.streams.forEach((s, g) => this.res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
-      this.activations = createActivationBuffers(this.res, this.dims);
+      this.statics = createStaticBuffers(this.rt.res, this.dims, data, runStates, Uint32Array.from(seeds), params);
+      this.streams.forEach((s, g) => this.rt.res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
+      this.activations = createActivationBuffers(this.rt.res, this.dims);
       this.groups = this.makeBindGroups();
       const layers = shape.sizes.length - 1;
       this.totals = this.runs.map(() => ({ updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(layers).fill(0), finite: true }));
       this.metrics = new MetricsReader(
-        (label, bytes) => this.res.buffer(label, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+        (label, bytes) => this.rt.res.buffer(label, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
         this.runs.length * this.dims.metricStride * 4,
         this.runs.length * this.runStateSize,
         (w) => this.accumulate(w),
       );
-      this.setupErrors = Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      rt.endSetup(true);
     } catch (error) {
-      void device.popErrorScope();
-      void device.popErrorScope();
-      device.removeEventListener('uncapturederror', this.onUncapturedError);
-      this.res.dispose();
+      rt.endSetup(false);
       throw error;
     }
+  }
+
+  /**
+   * Every dispatch grid of an update and an evaluation chunk of up to `batch` examples against
+   * the device (grids grow with the batch, so the capacity covers every smaller batch).
+   * @throws EngineError('limits') naming the kernel, the grid dimension and the value
+   */
+  private checkGrids(batch: number): void {
+    const sink = limitSink(this.rt, `a batch of ${batch}`);
+    this.encoder.forward(sink, 0, batch, undefined);
+    this.encoder.backward(sink, 0, batch);
   }
 
   /** The largest buffers against the device limits, before anything is allocated. */
@@ -207,17 +193,6 @@ export class GpuBanditEngine implements TrainingEngine {
       requireLimit(this.device, 'maxBufferSize', bytes, what);
       requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
     }
-  }
-
-  /** Resolves once the setup is validated; throws EngineError with the first GPU error otherwise. */
-  async ready(): Promise<void> {
-    const errors = await this.setupErrors;
-    const error = errors.find((e) => e !== null);
-    if (error) {
-      const kind = error instanceof GPUOutOfMemoryError ? 'limits' : 'internal';
-      throw new EngineError(`WebGPU engine setup failed: ${error.message}`, kind);
-    }
-    this.check();
   }
 
   get updatesPerEpoch(): number {
@@ -257,40 +232,15 @@ export class GpuBanditEngine implements TrainingEngine {
   }
 
   private makeBindGroups(): BanditBindGroups {
-    return (this.encoder.bindGroups = createBindGroups(this.device, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, {
-      buffer: this.stepUniform,
-      size: this.stepView.arrayBuffer.byteLength,
-    }));
+    const groups = createBindGroups(this.rt, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, this.steps.binding);
+    this.encoder.bindGroups = groups;
+    return groups;
   }
 
+  /** @throws the runtime's error (runtime.ts check) or a failed metric readback as EngineError('internal') */
   private check(): void {
-    if (this.disposed) throw new EngineError('WebGPU engine: used after dispose()', 'internal');
-    const failure = this.broken ?? (this.metrics.error ? new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal') : null);
-    if (failure) throw failure;
-  }
-
-  private writeSlots(values: StepValues[]): void {
-    values.forEach((v, i) => {
-      this.stepView.set(v);
-      new Uint8Array(this.slotData, i * SLOT_BYTES, this.stepView.arrayBuffer.byteLength).set(new Uint8Array(this.stepView.arrayBuffer));
-    });
-    this.device.queue.writeBuffer(this.stepUniform, 0, this.slotData, 0, values.length * SLOT_BYTES);
-  }
-
-  /** Submits with error scopes; a validation or memory error breaks the engine (reported at the next call). */
-  private submit(encoder: GPUCommandEncoder): void {
-    if (this.errorScopes) {
-      this.device.pushErrorScope('validation');
-      this.device.pushErrorScope('out-of-memory');
-    }
-    this.device.queue.submit([encoder.finish()]);
-    if (this.errorScopes) {
-      for (const kind of ['out-of-memory', 'validation']) {
-        this.device.popErrorScope().then((error) => {
-          if (error) this.broken ??= new EngineError(`WebGPU ${kind} error: ${error.message}`, kind === 'validation' ? 'internal' : 'limits');
-        }, () => undefined);
-      }
-    }
+    this.rt.check();
+    if (this.metrics.error) throw new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal');
   }
 
   /**
@@ -315,27 +265,28 @@ export class GpuBanditEngine implements TrainingEngine {
           const next = stream.next(batch);
           epoch = next.epoch;
           cursor = stream.cursor - batch;
-          if (newEpoch) this.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
+          if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
         }
         values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count));
         left -= 1;
       }
-      this.writeSlots(values);
+      this.steps.write(values);
       const encoder = this.device.createCommandEncoder({ label: `updates ${this.updatesDone}..${this.updatesDone + values.length - 1}` });
       const pass = encoder.beginComputePass({ label: 'bandit updates' });
+      const sink = passSink(pass, this.kernels, this.steps);
       values.forEach((_, slot) => {
-        this.encoder.forward(pass, slot, batch, this.groups.binarizeTrain);
-        this.encoder.backward(pass, slot, batch);
+        this.encoder.forward(sink, slot, batch, this.groups.binarizeTrain);
+        this.encoder.backward(sink, slot, batch);
       });
       pass.end();
       this.updatesDone += values.length;
       this.sinceFlush += values.length;
       const flushed = this.sinceFlush >= this.flushEvery && this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs);
       if (flushed) this.sinceFlush = 0;
-      this.submit(encoder);
+      this.rt.submit(encoder);
       if (flushed) this.metrics.pump();
     }
-    await this.device.queue.onSubmittedWorkDone();
+    await this.rt.idle();
     this.check();
   }
 
@@ -363,7 +314,7 @@ export class GpuBanditEngine implements TrainingEngine {
     const encoder = this.device.createCommandEncoder({ label: 'metrics flush' });
     if (!this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs)) throw new EngineError('WebGPU engine: metric staging busy after drain', 'internal');
     this.sinceFlush = 0;
-    this.submit(encoder);
+    this.rt.submit(encoder);
     this.metrics.pump();
     await this.metrics.drain();
     this.check();
@@ -390,19 +341,19 @@ export class GpuBanditEngine implements TrainingEngine {
         binarizeStep: e,
         binarizeStream: Stream.binarizeTest,
       }));
-      this.writeSlots(values);
+      this.steps.write(values);
       const encoder = this.device.createCommandEncoder({ label: `evaluation ${e}` });
       values.forEach((v, slot) => {
         const pass = encoder.beginComputePass({ label: `evaluation ${e} chunk ${v.exampleOffset}` });
-        this.encoder.forward(pass, slot, v.batch, this.groups.binarizeTest);
+        this.encoder.forward(passSink(pass, this.kernels, this.steps), slot, v.batch, this.groups.binarizeTest);
         pass.end();
         for (let r = 0; r < this.runs.length; r++) {
           encoder.copyBufferToBuffer(this.activations.actions, r * this.dims.capacity * 4, this.statics.evalActions, (r * test.count + v.exampleOffset) * 4, v.batch * 4);
         }
       });
-      this.submit(encoder);
+      this.rt.submit(encoder);
     }
-    const actions = new Uint32Array(await this.res.read(this.statics.evalActions, 0, this.runs.length * test.count * 4, 'evaluation actions'));
+    const actions = new Uint32Array(await this.rt.res.read(this.statics.evalActions, 0, this.runs.length * test.count * 4, 'evaluation actions'));
     this.check();
     return this.runs.map((_, r) => {
       const mine = actions.subarray(r * test.count, (r + 1) * test.count);
@@ -412,17 +363,20 @@ export class GpuBanditEngine implements TrainingEngine {
     });
   }
 
+  /** @throws EngineError('config') for invalid values, EngineError('limits') for a batch whose grids exceed the device */
   setHyperparameters(change: { lr?: number; batch?: number }): void {
     this.check();
     validateHyperparameterChange(change, this.data.train.count);
+    // a batch past the capacity is refused before anything changes when a grid exceeds a limit
+    if (change.batch !== undefined && change.batch > this.dims.capacity) this.checkGrids(change.batch);
     if (change.lr !== undefined) this.config.lr = change.lr;
     if (change.batch !== undefined) {
       this.config.batch = change.batch;
       if (change.batch > this.dims.capacity) {
-        releaseActivationBuffers(this.res, this.activations);
+        releaseActivationBuffers(this.rt.res, this.activations);
         this.dims.capacity = change.batch;
         this.writeLayerUniforms();
-        this.activations = createActivationBuffers(this.res, this.dims);
+        this.activations = createActivationBuffers(this.rt.res, this.dims);
         this.groups = this.makeBindGroups();
       }
     }
@@ -432,7 +386,7 @@ export class GpuBanditEngine implements TrainingEngine {
   async readParameters(run: number): Promise<BanditParameters> {
     this.check();
     const r = this.runIndex(run);
-    const flat = new Float32Array(await this.res.read(this.statics.params, r * this.dims.paramsPerRun * 4, this.dims.paramsPerRun * 4, `parameters of run ${run}`));
+    const flat = new Float32Array(await this.rt.res.read(this.statics.params, r * this.dims.paramsPerRun * 4, this.dims.paramsPerRun * 4, `parameters of run ${run}`));
     const shape = banditShape(this.data.pixels, this.config.hidden, this.config.width, this.data.classes, this.config.hiddenValues);
     const p = new BanditParameters(shape);
     for (let k = 0; k < p.layerCount; k++) {
@@ -466,18 +420,24 @@ export class GpuBanditEngine implements TrainingEngine {
     this.check();
     const source = (name in this.statics ? this.statics[name as keyof StaticBuffers] : this.activations[name as keyof ActivationBuffers]) as GPUBuffer | GPUBuffer[];
     const buffer = Array.isArray(source) ? source[layer] : source;
-    return this.res.read(buffer, 0, buffer.size, `debug ${name}`);
+    return this.rt.res.read(buffer, 0, buffer.size, `debug ${name}`);
   }
 
   get capacity(): number {
     return this.dims.capacity;
   }
 
+  /** Releases the runtime: every buffer, and the device when the runtime created it. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.device.removeEventListener('uncapturederror', this.onUncapturedError);
-    this.res.dispose();
-    if (this.ownsDevice) this.device.destroy();
+    this.rt.dispose();
   }
 }
+
+/** The bandit as a GPU program (registered in ../programs.ts). */
+export const banditProgram: GpuProgram<GpuBanditEngine> = {
+  task: 'bandit',
+  create(runtime, input, options) {
+    if (input.config.task !== 'bandit') throw new EngineError(`WebGPU bandit program: task ${input.config.task} is not the bandit`, 'config');
+    return new GpuBanditEngine(runtime, input.config, input.data, options);
+  },
+};

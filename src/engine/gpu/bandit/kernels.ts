@@ -1,0 +1,74 @@
+// The bandit program's kernels (DESIGN.md §2): one WGSL file each, with the shared snippets it
+// includes. The `step` uniform of every kernel is bound with a dynamic offset (one slot of the
+// runtime's UniformSlots per update or evaluation chunk).
+import type { GpuRuntime } from '../runtime/runtime.ts';
+import type { Kernel, KernelSpec } from '../runtime/pipelines.ts';
+
+export const KERNEL_NAMES = [
+  'binarize_minibatch',
+  'affine_logits',
+  'bernoulli_sample',
+  'softmax_action_reward',
+  'bernoulli_children_credit',
+  'softmax_child_credit',
+  'learning_signals',
+  'weight_gradient',
+  'gradient_variance',
+  'adam_ascent',
+  'baseline_and_counters',
+] as const;
+export type KernelName = (typeof KERNEL_NAMES)[number];
+
+const COMMON = ['rng.wgsl', 'bandit_common.wgsl'];
+/** Bernoulli unit math (src/models/units/bernoulli.ts's twin) and the log1p/expm1 it needs */
+const UNITS = [...COMMON, 'precise_math.wgsl', 'bernoulli_units.wgsl'];
+
+/** The snippets each kernel file is composed after (in this order). */
+export const INCLUDES: Record<KernelName, string[]> = {
+  binarize_minibatch: COMMON,
+  affine_logits: COMMON,
+  bernoulli_sample: UNITS,
+  softmax_action_reward: COMMON,
+  bernoulli_children_credit: UNITS,
+  softmax_child_credit: UNITS,
+  learning_signals: UNITS,
+  weight_gradient: COMMON,
+  gradient_variance: COMMON,
+  adam_ascent: COMMON,
+  baseline_and_counters: [...COMMON, 'baseline.wgsl'],
+};
+
+/** TILE × TILE kernels, with the TILE × DEPTH f32 arrays each stages in workgroup memory. */
+const TILED: Partial<Record<KernelName, number>> = { affine_logits: 2, bernoulli_children_credit: 3, weight_gradient: 2 };
+/** Invocations per workgroup of the 1-D kernels (their @workgroup_size). */
+const THREADS: Partial<Record<KernelName, number>> = { gradient_variance: 256 };
+
+/** The compiled kernels of one bandit engine, by name. */
+export type KernelSet = Record<KernelName, Kernel>;
+
+/**
+ * The declaration of kernel `name`. `tile`: edge of the TILE × TILE workgroups of the tiled
+ * kernels; `depth`: elements of the reduced dimension staged per barrier (TILE × DEPTH floats
+ * per operand in workgroup memory).
+ */
+export function kernelSpec(name: KernelName, tile: number, depth = 64): KernelSpec {
+  const arrays = TILED[name];
+  return {
+    name,
+    includes: INCLUDES[name],
+    dynamicUniforms: ['step'],
+    ...(arrays !== undefined
+      ? { constants: { TILE: tile, DEPTH: depth }, workgroup: { size: [tile, tile, 1] as const, storageBytes: arrays * tile * depth * 4 } }
+      : { workgroup: { size: [THREADS[name] ?? 64, 1, 1] as const } }),
+  };
+}
+
+/**
+ * Every bandit kernel, compiled (or taken from the runtime's cache).
+ * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
+ */
+export function createKernels(runtime: GpuRuntime, tile: number, depth = 64): KernelSet {
+  const out = {} as Record<KernelName, Kernel>;
+  for (const name of KERNEL_NAMES) out[name] = runtime.kernel(kernelSpec(name, tile, depth));
+  return out;
+}

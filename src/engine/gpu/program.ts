@@ -1,0 +1,27 @@
+// A GPU program: one model on the WebGPU runtime (issue 10, item 3). It declares its kernels
+// (with their WGSL includes), allocates its buffers through the runtime, encodes one update,
+// evaluates and inspects. The registry (programs.ts) maps a task to its program.
+import type { EngineConfig, EngineFactoryInput, TrainingEngine } from '../types.ts';
+import type { GpuRuntime } from './runtime/runtime.ts';
+
+/** Tuning a program may honour (each says which it reads). */
+export interface GpuProgramOptions {
+  /** read the metric window back every this many updates */
+  flushEvery?: number;
+  /** tile edge of tiled kernels */
+  tile?: number;
+}
+
+/** A model on the WebGPU runtime. */
+export interface GpuProgram<E extends TrainingEngine = TrainingEngine> {
+  /** the task it trains */
+  readonly task: EngineConfig['task'];
+  /**
+   * The engine of `input` on `runtime`. Its GPU set-up runs inside runtime.setup(); the factory
+   * awaits runtime.ready() before handing the engine out. The engine's dispose() disposes the
+   * runtime.
+   * @throws EngineError('config') for a configuration the program cannot train,
+   * EngineError('limits') for one too large for the device (before allocating)
+   */
+  create(runtime: GpuRuntime, input: EngineFactoryInput, options: GpuProgramOptions): E;
+}
