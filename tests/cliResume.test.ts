@@ -45,6 +45,18 @@ describe('hnca train --resume', () => {
     });
   }
 
+  it('WebGPU engine (SwiftShader): 1 epoch, then --resume to 2, equals 2 epochs at once', { timeout: 180_000 }, async () => {
+    const gpu = ['train', '--estimator', 'hnca,reinforce', '--train-limit', '120', '--test-limit', '20', '--width', '8', '--batch', '20', '--lr', '0.01', '--engine', 'webgpu'];
+    const whole = path.join(tmp, 'gwhole.json');
+    const part = path.join(tmp, 'gpart.json');
+    expect((await hnca([...gpu, '--epochs', '2', '--out', whole])).status).toBe(0);
+    expect((await hnca([...gpu, '--epochs', '1', '--out', part])).status).toBe(0);
+    const resumed = await hnca(['train', '--resume', path.join(tmp, 'gpart.checkpoint.json'), '--epochs', '2']);
+    expect(resumed.err).toBe('');
+    expect(resumed.out).toMatch(/^WebGPU engine/m);
+    expect(runsOf(part)).toEqual(runsOf(whole));
+  });
+
   it('VAE with every estimator: the same', { timeout: 120_000 }, async () => {
     const vae = ['train', '--task', 'vae', '--layers', '2', '--estimator', 'all', '--train-limit', '200', '--test-limit', '20', '--width', '6', '--test-k', '3', '--eval-every', '1', '--engine', 'cpu', '--threads', '1'];
     const whole = path.join(tmp, 'vwhole.json');

@@ -19,6 +19,7 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../../types.ts';
+import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, EngineStateError, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
 import { requireLimit } from '../runtime/limits.ts';
@@ -61,7 +62,7 @@ export type GpuBanditOptions = GpuProgramOptions;
  * The contextual bandit's TrainingEngine on WebGPU (DESIGN.md §2): runs × seeds in the same
  * dispatches; parameters per run [W_0, b_0, W_1, b_1, …] (buffers.ts).
  */
-export class GpuBanditEngine implements TrainingEngine {
+export class GpuBanditEngine implements CheckpointableEngine {
   readonly info: EngineInfo;
   readonly config: BanditConfig;
   readonly runs: RunSpec[];
@@ -407,6 +408,137 @@ export class GpuBanditEngine implements TrainingEngine {
     if (!Number.isInteger(layer) || layer < 0 || layer >= sizes.length - 1) throw new EngineError(`layer must be in 0..${sizes.length - 2}, got ${layer}`, 'config');
     const params = await this.readParameters(run);
     return unitMajor(params.weights[layer].value, sizes[layer], sizes[layer + 1]);
+  }
+
+  /** Names and shapes of a run's tensors, as the CPU engine's (src/engine/state.ts). */
+  private tensorLayout(): { name: string; shape: number[] }[] {
+    const { sizes } = this.dims;
+    return sizes.slice(1).flatMap((units, k) => [
+      { name: `W${k}`, shape: [sizes[k], units] },
+      { name: `b${k}`, shape: [units] },
+    ]);
+  }
+
+  private runStateView(buffer: ArrayBuffer, r: number): Record<string, Uint32Array | Float32Array> {
+    return makeStructuredView(this.kernels.adam_ascent.defs.structs.RunState, buffer, r * this.runStateSize).views as Record<string, Uint32Array | Float32Array>;
+  }
+
+  /**
+   * The whole training state (src/engine/state.ts), the same format as the CPU engine's: the
+   * counters are brought up to date first (a metric flush), then parameters, Adam moments and
+   * run states are read back once. Adam's step count is the engine's update count.
+   */
+  async exportState(): Promise<EngineState> {
+    const counters = await this.readCounters();
+    const bytes = this.runs.length * this.dims.paramsPerRun * 4;
+    const [params, m, v, runStates] = await Promise.all([
+      this.rt.res.read(this.statics.params, 0, bytes, 'parameters (state export)'),
+      this.rt.res.read(this.statics.moment1, 0, bytes, 'Adam first moments (state export)'),
+      this.rt.res.read(this.statics.moment2, 0, bytes, 'Adam second moments (state export)'),
+      this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state export)'),
+    ]);
+    this.check();
+    const layout = this.tensorLayout();
+    const per = this.dims.paramsPerRun;
+    const slice = (buffer: ArrayBuffer, r: number, at: number, size: number): Float32Array => new Float32Array(buffer, (r * per + at) * 4, size).slice();
+    return {
+      format: ENGINE_STATE_FORMAT,
+      version: ENGINE_STATE_VERSION,
+      config: { ...this.config, estimators: [...this.config.estimators], seeds: [...this.config.seeds] },
+      dataset: this.datasetSizes(),
+      updatesDone: this.updatesDone,
+      evaluations: this.evaluations,
+      streams: this.streams.map((s) => ({ seed: s.seed, epoch: s.epoch, cursor: s.cursor })),
+      runs: this.runs.map((spec, r): RunState => {
+        let at = 0;
+        const tensors = layout.map((t) => {
+          const size = t.shape.reduce((a, b) => a * b, 1);
+          const tensor = { name: t.name, shape: [...t.shape], value: slice(params, r, at, size), m: slice(m, r, at, size), v: slice(v, r, at, size) };
+          at += size;
+          return tensor;
+        });
+        return {
+          index: spec.index,
+          estimator: spec.estimator,
+          seed: spec.seed,
+          counters: counters[r],
+          baselines: [this.runStateView(runStates, r).baseline[0]],
+          optimizerSteps: this.updatesDone,
+          tensors,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Restores a state exported by any back end for the same model, runs and data; the saved
+   * learning rate and batch size apply. A CPU engine's f64 baselines become f32 here.
+   * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
+   */
+  async importState(state: EngineState, source: string): Promise<void> {
+    checkStateFits(state, this.config, this.datasetSizes(), this.runs, source);
+    const layout = this.tensorLayout();
+    const per = this.dims.paramsPerRun;
+    const params = new Float32Array(this.runs.length * per);
+    const m = new Float32Array(this.runs.length * per);
+    const v = new Float32Array(this.runs.length * per);
+    const saved = this.runs.map((spec) => state.runs.find((x) => x.index === spec.index) as RunState);
+    saved.forEach((run, r) => {
+      if (run.tensors.length !== layout.length) throw new EngineStateError(source, `run ${run.index} holds ${run.tensors.length} tensors, this model has ${layout.length}`);
+      let at = r * per;
+      run.tensors.forEach((t, k) => {
+        if (t.name !== layout[k].name || t.shape.join('×') !== layout[k].shape.join('×')) {
+          throw new EngineStateError(source, `run ${run.index} tensor ${k} is ${t.name} [${t.shape.join(', ')}], this model has ${layout[k].name} [${layout[k].shape.join(', ')}]`);
+        }
+        params.set(t.value, at);
+        m.set(t.m, at);
+        v.set(t.v, at);
+        at += t.value.length;
+      });
+    });
+    const streams = this.streams.map((stream) => {
+      const position = state.streams.find((x) => x.seed === stream.seed);
+      if (!position) throw new EngineStateError(source, `holds no minibatch position for seed ${stream.seed}`);
+      if (position.cursor > this.data.train.count) throw new EngineStateError(source, `seed ${stream.seed}'s position ${position.cursor} is beyond the ${this.data.train.count} training images`);
+      return position;
+    });
+    // everything checked: empty the metric window, then apply
+    await this.readCounters();
+    this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
+    const runStates = await this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state import)');
+    saved.forEach((run, r) => {
+      const view = this.runStateView(runStates, r);
+      view.baseline[0] = run.baselines[0] ?? 0;
+      view.finite[0] = run.counters.finite ? 1 : 0;
+      const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
+      view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
+      const total = this.totals[r];
+      total.updates = run.counters.updates;
+      total.examples = run.counters.examples;
+      total.scoreSum = run.counters.scoreSum;
+      total.gradVarianceSum = run.counters.gradVarianceSum;
+      total.layerGradVarianceSum = [...run.counters.layerGradVarianceSum];
+      total.finite = run.counters.finite;
+      if (run.counters.failure !== undefined) total.failure = run.counters.failure;
+      else delete total.failure;
+    });
+    const res = this.rt.res;
+    res.write(this.statics.params, params);
+    res.write(this.statics.moment1, m);
+    res.write(this.statics.moment2, v);
+    res.write(this.statics.runs, new Uint8Array(runStates));
+    this.streams.forEach((stream, g) => {
+      stream.restore(streams[g].epoch, streams[g].cursor);
+      res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
+    });
+    this.updatesDone = state.updatesDone;
+    this.evaluations = state.evaluations;
+    await this.rt.idle();
+    this.check();
+  }
+
+  private datasetSizes(): EngineState['dataset'] {
+    return { train: this.data.train.count, test: this.data.test.count, pixels: this.data.pixels, classes: this.data.classes };
   }
 
   private runIndex(run: number): number {
