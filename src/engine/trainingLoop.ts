@@ -16,6 +16,18 @@ export interface TrainingLoopOptions {
   epochs: number;
   /** millisecond clock (default performance.now) */
   now?: () => number;
+  /** continue a loop whose progress was saved (the engine holds the matching imported state) */
+  from?: LoopProgress;
+}
+
+/** What a loop has done, beyond the engine's own state: enough to continue it exactly. */
+export interface LoopProgress {
+  /** training examples seen */
+  examples: number;
+  /** runs already reported non-finite */
+  failed: number[];
+  /** the counters at the start of the current window (one per run) */
+  windowCounters: RunCounters[];
 }
 
 /** What closing a window yields. */
@@ -49,7 +61,18 @@ export class TrainingLoop {
   ) {
     this.now = options.now ?? (() => performance.now());
     this.lastCounters = engine.updatesDone === 0 ? engine.runs.map(() => zeroCounters(counterLayers(engine))) : null;
+    if (options.from) {
+      this.examples = options.from.examples;
+      this.lastCounters = options.from.windowCounters.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] }));
+      for (const run of options.from.failed) this.failed.add(run);
+    }
     this.windowStart = this.now();
+  }
+
+  /** A copy of the loop's progress (reads the counters once if no window has started yet). */
+  async progress(): Promise<LoopProgress> {
+    const counters = await this.baseline();
+    return { examples: this.examples, failed: [...this.failed], windowCounters: counters.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] })) };
   }
 
   /** Training examples seen by every live run since the loop started. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuEngine } from '../engine/cpu/index.ts';
 import { banditConfigOf, defaultConfig } from '../playground/config.ts';
+import { engineStateToJson } from '../engine/state.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
+import { decodeSavedTraining } from './savedTraining.ts';
 import { TrainingSession } from './trainingSession.ts';
 
 async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -89,5 +91,71 @@ describe('TrainingSession with a run that goes non-finite', () => {
     expect(Number.isNaN(points[3].runs[1].logVar)).toBe(true);
     expect(session.takeSnapshot().failures).toEqual([]);
     session.dispose();
+  });
+});
+
+describe('TrainingSession checkpoints (save model / load model)', () => {
+  const nonFinite = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
+
+  it('a session restored from a checkpoint taken mid-window continues with exactly the same points', async () => {
+    const data = createPatternsDataset();
+    const config = banditConfigOf({ ...defaultConfig('patterns'), seeds: 2 });
+    const options = { trainCount: data.train.count, epochs: 5, recordEvery: 25, evaluateEveryPoints: 2 };
+    const original = new TrainingSession(createCpuEngine({ config, data }), options);
+    let idle = 0;
+    original.onIdle = () => idle++;
+    original.stepUpdates(60); // not a multiple of recordEvery: the window in progress is saved too
+    await until(() => idle === 1);
+    const { checkpoint, snapshot } = await original.checkpoint();
+    expect(snapshot.points.map((p) => p.update)).toEqual([25, 50]);
+    expect(checkpoint.state.updatesDone).toBe(60);
+    // through JSON, as in a model file
+    const text = JSON.stringify({ engine: engineStateToJson(checkpoint.state), progress: checkpoint.progress }, nonFinite);
+    original.stepUpdates(90);
+    await until(() => idle === 2);
+    const expected = original.takeSnapshot();
+    original.dispose();
+
+    const saved = decodeSavedTraining(JSON.parse(text), 'test file');
+    const engine = createCpuEngine({ config, data });
+    await engine.importState(saved.state, 'test file');
+    const restored = new TrainingSession(engine, { ...options, from: saved.progress });
+    expect(restored.status().updates).toBe(60);
+    expect(restored.status().epoch).toBe((60 * 16) / data.train.count);
+    let restoredIdle = 0;
+    restored.onIdle = () => restoredIdle++;
+    restored.stepUpdates(90);
+    await until(() => restoredIdle === 1);
+    const got = restored.takeSnapshot();
+    expect(got.points.map((p) => p.update)).toEqual([75, 100, 125, 150]);
+    expect(got.points.filter((p) => p.tested).map((p) => p.update)).toEqual(expected.points.filter((p) => p.tested).map((p) => p.update));
+    expect(got.points).toEqual(expected.points);
+    expect(got.status.epoch).toBe(expected.status.epoch);
+    restored.dispose();
+  });
+
+  it('keeps an in-memory checkpoint when the loop stops, not after every update', async () => {
+    const data = createPatternsDataset();
+    const engine = createCpuEngine({ config: banditConfigOf(defaultConfig('patterns')), data });
+    let exports = 0;
+    const exportState = engine.exportState.bind(engine);
+    engine.exportState = () => {
+      exports++;
+      return exportState();
+    };
+    const session = new TrainingSession(engine, { trainCount: data.train.count, epochs: 5, recordEvery: 25, checkpointEveryMs: 60_000 });
+    let idle = 0;
+    session.onIdle = () => idle++;
+    expect(session.lastCheckpoint).toBeNull();
+    session.stepUpdates(200);
+    await until(() => idle === 1);
+    expect(exports).toBe(2); // the first chunk (none before) and the stop
+    expect(session.lastCheckpoint?.state.updatesDone).toBe(200);
+    session.dispose();
+  });
+
+  it('refuses a damaged training state in one line', () => {
+    expect(() => decodeSavedTraining({ engine: {}, progress: {} }, 'upload.json')).toThrow(/^upload\.json: not a checkpoint/);
+    expect(() => decodeSavedTraining(null, 'upload.json')).toThrow('upload.json: no training state (expected { engine, progress })');
   });
 });

@@ -3,9 +3,11 @@
 // windows become metric points with periodic test evaluation and non-finite runs reported.
 // No DOM: the Node tests drive it with the CPU engine.
 import { isBanditRecord } from '../engine/records.ts';
+import { isCheckpointable, type CheckpointableEngine } from '../engine/state.ts';
 import { TrainingLoop, type TrainingWindow } from '../engine/trainingLoop.ts';
-import type { TrainingEngine } from '../engine/types.ts';
+import { EngineError, type TrainingEngine } from '../engine/types.ts';
 import type { MetricPoint, MetricsSnapshot, RunFailure, RunPoint, TrainingStatus } from './protocol.ts';
+import type { SessionCheckpoint, SessionProgress } from './savedTraining.ts';
 
 export interface SessionOptions {
   trainCount: number;
@@ -20,7 +22,17 @@ export interface SessionOptions {
   /** yields to the event loop between chunks (so pause messages get through) */
   yieldToEvents?: () => Promise<void>;
   sleep?: (ms: number) => Promise<void>;
+  /** continue a saved session (the engine holds the matching imported state) */
+  from?: SessionProgress;
+  /**
+   * keep an in-memory checkpoint (engine state and progress) at most this often while training,
+   * and whenever the loop stops (default 3000 ms; Infinity: never). Only for checkpointable
+   * engines; a readback, so never per update.
+   */
+  checkpointEveryMs?: number;
 }
+
+const DEFAULT_CHECKPOINT_MS = 3000;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,6 +58,11 @@ export class TrainingSession {
   onIdle: () => void = () => {};
   /** called with an error message when the engine throws */
   onError: (message: string) => void = () => {};
+  /** called instead of onError when the engine's device is lost (EngineError 'device-lost') */
+  onDeviceLost: (message: string) => void = () => {};
+  /** the last in-memory checkpoint (see SessionOptions.checkpointEveryMs), null before the first */
+  lastCheckpoint: SessionCheckpoint | null = null;
+  private lastCheckpointAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly engine: TrainingEngine,
@@ -56,7 +73,27 @@ export class TrainingSession {
     this.now = options.now ?? (() => performance.now());
     this.yieldToEvents = options.yieldToEvents ?? (() => defaultSleep(0));
     this.sleep = options.sleep ?? defaultSleep;
-    this.loop = new TrainingLoop(engine, { trainCount: options.trainCount, epochs: options.epochs, now: this.now });
+    this.loop = new TrainingLoop(engine, { trainCount: options.trainCount, epochs: options.epochs, now: this.now, ...(options.from ? { from: options.from } : {}) });
+    if (options.from) {
+      this.pointsSinceEvaluation = options.from.pointsSinceEvaluation;
+      this.trainingMs = options.from.trainingMs;
+    }
+  }
+
+  /** Whether the engine can export its state (save model, recovery after a lost device). */
+  get checkpointable(): boolean {
+    return isCheckpointable(this.engine);
+  }
+
+  /**
+   * The engine's whole state and the session's progress, taken between chunks, with the points
+   * and failures recorded up to that moment (so a saved file's charts end where its state is).
+   * @throws EngineError('config') when the engine cannot export its state
+   */
+  async checkpoint(): Promise<{ checkpoint: SessionCheckpoint; snapshot: MetricsSnapshot }> {
+    const engine = this.engine;
+    if (!isCheckpointable(engine)) throw new EngineError(`the ${engine.info.description} cannot export its state`, 'config');
+    return this.whenIdleChunk(async () => ({ checkpoint: await this.capture(engine), snapshot: this.takeSnapshot() }));
   }
 
   /** Whether the epoch budget is reached or every run has stopped. */
@@ -87,6 +124,11 @@ export class TrainingSession {
 
   setHyperparameters(change: { lr?: number; batch?: number }): void {
     this.engine.setHyperparameters(change);
+  }
+
+  /** Whether dispose() was called. */
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   /** Stops the loop and disposes the engine once no step is in flight. */
@@ -179,6 +221,7 @@ export class TrainingSession {
         if (!this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - n);
         this.noteThroughput();
         if (this.engine.updatesDone % this.recordEvery === 0 || this.finished) await this.recordPoint();
+        if (this.now() - this.lastCheckpointAt >= (this.options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS)) await this.keepCheckpoint();
         if (Number.isFinite(this.updatesPerSecondCap)) {
           const wait = (n * 1000) / this.updatesPerSecondCap - ms;
           if (wait > 0) await this.sleep(wait);
@@ -189,15 +232,40 @@ export class TrainingSession {
         this.trainingMs += t1 - mark;
         mark = t1;
       }
+      if (!this.disposed && this.lastCheckpointAt < this.now()) await this.keepCheckpoint(); // the state at the pause
     } catch (error) {
       this.playing = false;
       this.pendingSteps = 0;
-      this.onError(error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof EngineError && error.kind === 'device-lost') this.onDeviceLost(message);
+      else this.onError(message);
     } finally {
       this.pumping = false;
       if (this.disposed) this.engine.dispose();
       else this.onIdle();
     }
+  }
+
+  /** Takes an in-memory checkpoint when the engine is checkpointable and the option allows. */
+  private async keepCheckpoint(): Promise<void> {
+    const engine = this.engine;
+    if (!isCheckpointable(engine) || !Number.isFinite(this.options.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS)) return;
+    this.busy = true;
+    try {
+      await this.capture(engine);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Exports the engine's state with the session's progress and keeps it as lastCheckpoint. */
+  private async capture(engine: CheckpointableEngine): Promise<SessionCheckpoint> {
+    const state = await engine.exportState();
+    const loop = await this.loop.progress();
+    const checkpoint: SessionCheckpoint = { state, progress: { ...loop, pointsSinceEvaluation: this.pointsSinceEvaluation, trainingMs: this.trainingMs } };
+    this.lastCheckpoint = checkpoint;
+    this.lastCheckpointAt = this.now();
+    return checkpoint;
   }
 
   private noteThroughput(): void {
