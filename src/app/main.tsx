@@ -2,15 +2,32 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.tsx';
-import { parseUrlConfig } from './model/urlConfig.ts';
+import { TEST_HOOKS_PARAM, parseUrlConfig } from './model/urlConfig.ts';
+import { TEST_HOOKS_WORKER_NAME, type TestHookAction } from '../worker/protocol.ts';
 import { createPlaygroundStore, PlaygroundStoreContext } from './store/playgroundStore.ts';
 import { ControllerContext, createPlaygroundController } from './store/workerClient.ts';
 import './playground.css';
 
 const { config, notices } = parseUrlConfig(window.location.search);
 const store = createPlaygroundStore(config, notices);
-const worker = new Worker(new URL('../worker/trainingWorker.ts', import.meta.url), { type: 'module', name: 'hnca-training' });
-const controller = createPlaygroundController(store, worker);
+// ?test-hooks=1: the browser tests may lose the worker's WebGPU device or crash the worker
+const testHooks = new URLSearchParams(window.location.search).get(TEST_HOOKS_PARAM) === '1';
+// (literal options in each branch: Vite bundles a worker only from a static `new Worker(new URL(…), {…})`;
+// the test-hooks name is TEST_HOOKS_WORKER_NAME, checked below)
+const createWorker = (): Worker =>
+  testHooks
+    ? new Worker(new URL('../worker/trainingWorker.ts', import.meta.url), { type: 'module', name: 'hnca-training test-hooks' })
+    : new Worker(new URL('../worker/trainingWorker.ts', import.meta.url), { type: 'module', name: 'hnca-training' });
+if (testHooks && TEST_HOOKS_WORKER_NAME !== 'hnca-training test-hooks') throw new Error('main.tsx: the test-hooks worker name differs from TEST_HOOKS_WORKER_NAME');
+const controller = createPlaygroundController(store, createWorker);
+
+declare global {
+  interface Window {
+    /** set with ?test-hooks=1 only */
+    hncaTestHook?: (action: TestHookAction) => void;
+  }
+}
+if (testHooks) window.hncaTestHook = (action) => controller.testHook(action);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -2,6 +2,7 @@
 // Page → worker: WorkerRequest. Worker → page: WorkerMessage. Everything is structured-cloneable.
 import type { EngineInfo, RunSpec } from '../engine/types.ts';
 import type { PlaygroundConfig } from '../playground/config.ts';
+import type { SavedTraining } from './savedTraining.ts';
 
 /** One run's metrics over one window of updates (the window ends at MetricPoint.update). */
 export interface RunPoint {
@@ -121,13 +122,46 @@ export interface WorkerErrorMessage {
   message: string;
 }
 
+/** The answer to exportModel: the engine state and session progress, as JSON values. */
+export interface SavedModel {
+  type: 'model';
+  requestId: number;
+  saved: SavedTraining;
+}
+
+/** The answer to importModel: loaded (an 'engine' message came before it) or refused (nothing changed). */
+export interface ModelImport {
+  type: 'modelImport';
+  requestId: number;
+  /** null when loaded; else one line saying why the file was refused */
+  error: string | null;
+}
+
+/** The WebGPU device was lost: training continues on the CPU engine (an 'engine' message follows). */
+export interface EngineRecovered {
+  type: 'recovered';
+  /** one line for the header */
+  notice: string;
+  /** the update the CPU engine continues from; points after it are trained again (0: restarted) */
+  fromUpdate: number;
+}
+
 export type WorkerMessage =
   | EngineReady
   | LoadingProgress
   | MetricsSnapshot
   | InspectionResult
   | EvaluationDetails
-  | WorkerErrorMessage;
+  | WorkerErrorMessage
+  | SavedModel
+  | ModelImport
+  | EngineRecovered;
+
+/** Test-only actions, accepted only by a worker started with TEST_HOOKS_WORKER_NAME (page URL ?test-hooks=1). */
+export type TestHookAction = 'destroyDevice' | 'crash';
+
+/** The worker name that enables the test hooks. */
+export const TEST_HOOKS_WORKER_NAME = 'hnca-training test-hooks';
 
 export type WorkerRequest =
   /** (re)build the engine for a configuration: a reset (same seed or a new one) is a configure */
@@ -140,4 +174,10 @@ export type WorkerRequest =
   | { type: 'speed'; updatesPerSecond: number }
   | { type: 'inspect'; requestId: number; testIndex: number }
   | { type: 'inspectDrawn'; requestId: number; pixels: Uint8Array }
-  | { type: 'evaluate'; requestId: number };
+  | { type: 'evaluate'; requestId: number }
+  /** the engine state and progress for a model file */
+  | { type: 'exportModel'; requestId: number }
+  /** continue from a model file's training state with its configuration (nothing changes if it does not fit) */
+  | { type: 'importModel'; requestId: number; config: PlaygroundConfig; saved: unknown; source: string }
+  /** tests only (see TEST_HOOKS_WORKER_NAME) */
+  | { type: 'testHook'; action: TestHookAction };

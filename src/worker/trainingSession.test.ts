@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuEngine } from '../engine/cpu/index.ts';
 import { banditConfigOf, defaultConfig } from '../playground/config.ts';
-import { engineStateToJson } from '../engine/state.ts';
+import { engineStateToJson, isCheckpointable, type CheckpointableEngine } from '../engine/state.ts';
+import type { EngineFactoryInput } from '../engine/types.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
 import { decodeSavedTraining } from './savedTraining.ts';
 import { TrainingSession } from './trainingSession.ts';
@@ -94,6 +95,12 @@ describe('TrainingSession with a run that goes non-finite', () => {
   });
 });
 
+function checkpointableCpuEngine(input: EngineFactoryInput): CheckpointableEngine {
+  const engine = createCpuEngine(input);
+  if (!isCheckpointable(engine)) throw new Error('the CPU engine is not checkpointable');
+  return engine;
+}
+
 describe('TrainingSession checkpoints (save model / load model)', () => {
   const nonFinite = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value);
 
@@ -117,7 +124,7 @@ describe('TrainingSession checkpoints (save model / load model)', () => {
     original.dispose();
 
     const saved = decodeSavedTraining(JSON.parse(text), 'test file');
-    const engine = createCpuEngine({ config, data });
+    const engine = checkpointableCpuEngine({ config, data });
     await engine.importState(saved.state, 'test file');
     const restored = new TrainingSession(engine, { ...options, from: saved.progress });
     expect(restored.status().updates).toBe(60);
@@ -136,7 +143,7 @@ describe('TrainingSession checkpoints (save model / load model)', () => {
 
   it('keeps an in-memory checkpoint when the loop stops, not after every update', async () => {
     const data = createPatternsDataset();
-    const engine = createCpuEngine({ config: banditConfigOf(defaultConfig('patterns')), data });
+    const engine = checkpointableCpuEngine({ config: banditConfigOf(defaultConfig('patterns')), data });
     let exports = 0;
     const exportState = engine.exportState.bind(engine);
     engine.exportState = () => {

@@ -5,18 +5,22 @@ import { EvaluationPanel } from './EvaluationPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { Header } from './Header.tsx';
 import { InsideNetwork } from './InsideNetwork.tsx';
+import { ModelPanel } from './ModelPanel.tsx';
 import { Notices } from './Notices.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { TransportBar } from './TransportBar.tsx';
+import { WorkerDead } from './WorkerDead.tsx';
 
 export function App() {
   return (
     <div className="playground">
       <Header />
+      <WorkerDead />
       <Notices />
       <main className="layout">
         <aside className="controls-column">
           <TransportBar />
+          <ModelPanel />
           <ControlsPanel />
         </aside>
         <section className="results-column">

@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { usePlayground } from '../store/playgroundStore.ts';
 
 export function Header() {
-  const { engine, loading, error } = usePlayground(useShallow((s) => ({ engine: s.engine, loading: s.loading, error: s.error })));
+  const { engine, loading, error, notice } = usePlayground(useShallow((s) => ({ engine: s.engine, loading: s.loading, error: s.error, notice: s.engineNotice })));
   let text: string;
   if (engine) {
     text = engine.info.backend === 'webgpu' ? `WebGPU engine — ${engine.info.description}` : `CPU engine — ${engine.fallbackReason ?? 'reason unknown'}`;
@@ -25,6 +25,11 @@ export function Header() {
       <div className="engine-status" data-testid="engine-status" data-backend={engine?.info.backend ?? 'none'} title="Where the training runs: a Web Worker using WebGPU, or the TypeScript CPU engine">
         {text}
         {loading && loading.total > 0 && <progress max={loading.total} value={loading.loaded} data-testid="loading-progress" />}
+        {notice && (
+          <div className="engine-notice" role="status" data-testid="engine-notice">
+            {notice}
+          </div>
+        )}
       </div>
       {error && (
         <div className="error" role="alert" data-testid="error">

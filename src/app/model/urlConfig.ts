@@ -34,7 +34,10 @@ const NUMERIC_PARAMS: Record<NumericKey, string> = {
   speed: 'speed',
 };
 
-const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', 'values', 'est', 'engine', 'hide']);
+/** Page switches that are not part of the configuration (read by main.tsx). */
+export const TEST_HOOKS_PARAM = 'test-hooks';
+
+const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', 'values', 'est', 'engine', 'hide', TEST_HOOKS_PARAM]);
 
 function parseNumber(text: string, range: Range): number | null {
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim())) return null;

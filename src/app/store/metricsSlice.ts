@@ -7,6 +7,10 @@ export interface MetricsSlice {
   failures: RunFailure[];
   appendMetrics: (points: MetricPoint[], failures: RunFailure[]) => void;
   clearMetrics: () => void;
+  /** replaces the metrics (a loaded model file's) */
+  setMetrics: (points: MetricPoint[], failures: RunFailure[]) => void;
+  /** drops the points and failures after `update` (they will be trained again from there) */
+  truncateMetrics: (update: number) => void;
 }
 
 export const createMetricsSlice: StateCreator<MetricsSlice> = (set) => ({
@@ -20,4 +24,7 @@ export const createMetricsSlice: StateCreator<MetricsSlice> = (set) => ({
     }));
   },
   clearMetrics: () => set({ points: [], failures: [] }),
+  setMetrics: (points, failures) => set({ points, failures }),
+  truncateMetrics: (update) =>
+    set((state) => ({ points: state.points.filter((p) => p.update <= update), failures: state.failures.filter((f) => f.update <= update) })),
 });

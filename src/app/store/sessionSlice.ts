@@ -13,15 +13,29 @@ export const IDLE_STATUS: TrainingStatus = {
   finished: false,
 };
 
+/** A one-line outcome of "Save model" / "Load model". */
+export interface ModelMessage {
+  kind: 'info' | 'error';
+  text: string;
+}
+
 export interface SessionSlice {
   engine: EngineReady | null;
   loading: LoadingProgress | null;
   status: TrainingStatus;
   error: string | null;
+  /** what happened to the engine (the WebGPU device was lost and the CPU engine took over), for the header */
+  engineNotice: string | null;
+  /** set when the training worker died: one line saying so (the page offers a restart) */
+  workerDead: string | null;
+  modelMessage: ModelMessage | null;
   setEngine: (engine: EngineReady | null) => void;
   setLoading: (loading: LoadingProgress | null) => void;
   setStatus: (status: TrainingStatus) => void;
   setError: (error: string | null) => void;
+  setEngineNotice: (notice: string | null) => void;
+  setWorkerDead: (message: string | null) => void;
+  setModelMessage: (message: ModelMessage | null) => void;
 }
 
 export const createSessionSlice: StateCreator<SessionSlice> = (set) => ({
@@ -29,8 +43,14 @@ export const createSessionSlice: StateCreator<SessionSlice> = (set) => ({
   loading: null,
   status: IDLE_STATUS,
   error: null,
+  engineNotice: null,
+  workerDead: null,
+  modelMessage: null,
   setEngine: (engine) => set({ engine, loading: null }),
   setLoading: (loading) => set({ loading }),
   setStatus: (status) => set({ status }),
   setError: (error) => set({ error }),
+  setEngineNotice: (engineNotice) => set({ engineNotice }),
+  setWorkerDead: (workerDead) => set({ workerDead }),
+  setModelMessage: (modelMessage) => set({ modelMessage }),
 });

@@ -3,7 +3,8 @@
 import { createContext, useContext } from 'react';
 import { SPEED_LEVELS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
 import { serializeUrlConfig } from '../model/urlConfig.ts';
-import type { WorkerMessage, WorkerRequest } from '../../worker/protocol.ts';
+import { decodeModelFile, encodeModelFile } from '../model/modelFile.ts';
+import type { TestHookAction, WorkerMessage, WorkerRequest } from '../../worker/protocol.ts';
 import type { PlaygroundStore } from './playgroundStore.ts';
 
 /** Fields that the engine can change mid-run; every other change rebuilds the engine. */
@@ -22,12 +23,31 @@ export interface PlaygroundController {
   inspectTest(index: number): void;
   inspectDrawn(pixels: Uint8Array): void;
   evaluate(): void;
+  /** the model file's text (configuration, charts' points, engine state); rejects with a one-line reason */
+  saveModel(): Promise<string>;
+  /** continue from a model file (its configuration applies); a refused file changes nothing and is named in modelMessage */
+  loadModel(text: string, source: string): Promise<void>;
+  /** after the worker died: a new worker with the same configuration (training starts again) */
+  restartWorker(): void;
+  /** tests only: effective in a worker started with test hooks (page URL ?test-hooks=1) */
+  testHook(action: TestHookAction): void;
   dispose(): void;
 }
 
-export function createPlaygroundController(store: PlaygroundStore, worker: Worker): PlaygroundController {
+interface Pending {
+  resolve: (value: string) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The page side of the worker. `createWorker` makes the training worker (again after it died).
+ */
+export function createPlaygroundController(store: PlaygroundStore, createWorker: () => Worker): PlaygroundController {
   let nextRequest = 1;
+  let worker = createWorker();
   const send = (request: WorkerRequest): void => worker.postMessage(request);
+  /** save and load requests waiting for the worker's answer */
+  const pending = new Map<number, Pending>();
 
   const receive = (message: WorkerMessage): void => {
     const state = store.getState();
@@ -35,6 +55,23 @@ export function createPlaygroundController(store: PlaygroundStore, worker: Worke
       case 'engine':
         state.setEngine(message);
         state.setError(null);
+        return;
+      case 'recovered':
+        if (message.fromUpdate > 0) state.truncateMetrics(message.fromUpdate);
+        else state.clearMetrics();
+        state.clearInspections();
+        state.setEngineNotice(message.notice);
+        return;
+      case 'model': {
+        const { points, failures, config, status } = state;
+        pending.get(message.requestId)?.resolve(encodeModelFile({ config, points, failures, status, saved: message.saved }));
+        pending.delete(message.requestId);
+        return;
+      }
+      case 'modelImport':
+        if (message.error === null) pending.get(message.requestId)?.resolve('');
+        else pending.get(message.requestId)?.reject(new Error(message.error));
+        pending.delete(message.requestId);
         return;
       case 'loading':
         state.setLoading(message);
@@ -50,12 +87,30 @@ export function createPlaygroundController(store: PlaygroundStore, worker: Worke
         state.setEvaluation(message);
         return;
       case 'error':
-        state.setError(message.message);
+        if (message.message.startsWith('Save model:') && pending.size > 0) {
+          for (const p of pending.values()) p.reject(new Error(message.message));
+          pending.clear();
+        } else state.setError(message.message);
         return;
     }
   };
-  worker.onmessage = (event: MessageEvent<WorkerMessage>) => receive(event.data);
-  worker.onerror = (event) => store.getState().setError(`worker error: ${event.message}`);
+  /** the worker died (an uncaught error in it): say so once, stop it, and fail what waits on it */
+  const died = (event: ErrorEvent): void => {
+    event.preventDefault();
+    const state = store.getState();
+    if (state.workerDead !== null) return;
+    worker.terminate();
+    const detail = event.message ? event.message.replace(/^Uncaught /, '') : 'no message';
+    state.setWorkerDead(`The training worker stopped (${detail}); the charts keep what it reported.`);
+    state.setStatus({ ...state.status, playing: false });
+    for (const p of pending.values()) p.reject(new Error('the training worker stopped'));
+    pending.clear();
+  };
+  const attach = (): void => {
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => receive(event.data);
+    worker.onerror = died;
+  };
+  attach();
 
   const writeUrl = (config: PlaygroundConfig): void => {
     const query = serializeUrlConfig(config);
@@ -68,6 +123,8 @@ export function createPlaygroundController(store: PlaygroundStore, worker: Worke
     state.clearMetrics();
     state.clearInspections();
     state.setEngine(null);
+    state.setEngineNotice(null);
+    state.setModelMessage(null);
     writeUrl(config);
     send({ type: 'configure', config }); // the worker applies config.speed to the new session
   };
@@ -109,6 +166,41 @@ export function createPlaygroundController(store: PlaygroundStore, worker: Worke
     },
     inspectDrawn: (pixels) => send({ type: 'inspectDrawn', requestId: nextRequest++, pixels }),
     evaluate: () => send({ type: 'evaluate', requestId: nextRequest++ }),
+    saveModel: () =>
+      new Promise<string>((resolve, reject) => {
+        const requestId = nextRequest++;
+        pending.set(requestId, { resolve, reject });
+        send({ type: 'exportModel', requestId });
+      }),
+    loadModel: async (text, source) => {
+      const state = store.getState();
+      try {
+        const file = decodeModelFile(text, source);
+        const requestId = nextRequest++;
+        await new Promise<string>((resolve, reject) => {
+          pending.set(requestId, { resolve, reject });
+          send({ type: 'importModel', requestId, config: file.config, saved: file.training, source });
+        });
+        state.setConfig(file.config);
+        state.setMetrics(file.points, file.failures);
+        state.clearInspections();
+        state.setEngineNotice(null);
+        state.setError(null);
+        writeUrl(file.config);
+        const last = file.points.at(-1);
+        store.getState().setModelMessage({ kind: 'info', text: `Loaded ${source}${last ? ` (update ${last.update})` : ''}; training continues from it.` });
+      } catch (error) {
+        store.getState().setModelMessage({ kind: 'error', text: `Load model: ${error instanceof Error ? error.message : String(error)}; nothing was changed.` });
+      }
+    },
+    restartWorker: () => {
+      worker.terminate();
+      worker = createWorker();
+      attach();
+      store.getState().setWorkerDead(null);
+      configure(store.getState().config);
+    },
+    testHook: (action) => send({ type: 'testHook', action }),
     dispose: () => worker.terminate(),
   };
 }
