@@ -18,6 +18,8 @@ export interface ModelFile {
   /** the metric points and stopped runs up to the saved state */
   points: MetricPoint[];
   failures: RunFailure[];
+  /** the update the training state is at */
+  update: number;
   /** the engine state and session progress, checked by the worker (src/worker/savedTraining.ts) */
   training: unknown;
 }
@@ -102,5 +104,7 @@ export function decodeModelFile(text: string, source: string): ModelFile {
     throw new ModelFileError(source, 'failures: expected the list of stopped runs');
   }
   if (!isRecord(document.training)) throw new ModelFileError(source, 'training: missing (the engine state)');
-  return { config, points: points as MetricPoint[], failures: failures as RunFailure[], training: document.training };
+  const update = document.update;
+  if (typeof update !== 'number' || !Number.isInteger(update) || update < 0) throw new ModelFileError(source, `update: expected an integer ≥ 0, got ${JSON.stringify(update)}`);
+  return { config, points: points as MetricPoint[], failures: failures as RunFailure[], update, training: document.training };
 }

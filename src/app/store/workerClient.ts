@@ -173,25 +173,28 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
         send({ type: 'exportModel', requestId });
       }),
     loadModel: async (text, source) => {
-      const state = store.getState();
+      let file: ReturnType<typeof decodeModelFile>;
       try {
-        const file = decodeModelFile(text, source);
+        file = decodeModelFile(text, source);
         const requestId = nextRequest++;
+        const loaded = file;
         await new Promise<string>((resolve, reject) => {
           pending.set(requestId, { resolve, reject });
-          send({ type: 'importModel', requestId, config: file.config, saved: file.training, source });
+          send({ type: 'importModel', requestId, config: loaded.config, saved: loaded.training, source });
         });
-        state.setConfig(file.config);
-        state.setMetrics(file.points, file.failures);
-        state.clearInspections();
-        state.setEngineNotice(null);
-        state.setError(null);
-        writeUrl(file.config);
-        const last = file.points.at(-1);
-        store.getState().setModelMessage({ kind: 'info', text: `Loaded ${source}${last ? ` (update ${last.update})` : ''}; training continues from it.` });
       } catch (error) {
         store.getState().setModelMessage({ kind: 'error', text: `Load model: ${error instanceof Error ? error.message : String(error)}; nothing was changed.` });
+        return;
       }
+      // the worker runs the loaded model now: the page follows
+      const state = store.getState();
+      state.setConfig(file.config);
+      state.setMetrics(file.points, file.failures);
+      state.clearInspections();
+      state.setEngineNotice(null);
+      state.setError(null);
+      state.setModelMessage({ kind: 'info', text: `Loaded ${source} (update ${file.update}); training continues from it.` });
+      writeUrl(file.config);
     },
     restartWorker: () => {
       worker.terminate();
