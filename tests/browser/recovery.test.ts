@@ -68,6 +68,7 @@ describe('save model / load model', () => {
     expect(await readNumber(page, 'status-updates')).toBe(64);
     expect(page.url()).toContain('seeds=2');
     expect(page.url()).not.toContain('hidden=2');
+    await page.waitForTimeout(1600); // one chart redraw
     await screenshot(page, '20-model-loaded');
     await stepTo(page, 132);
     expect(await exportedPoints(page)).toEqual(uninterrupted);

@@ -1,15 +1,27 @@
 // One legend for every chart: a colour per estimator, line styles, bands, markers.
-import type { BanditEstimator } from '../../engine/types.ts';
+import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import type { RunFailure } from '../../worker/protocol.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { stoppedSummary } from '../model/seedStatistics.ts';
 
-export function ChartLegend({ estimators, seeds, paper }: { estimators: BanditEstimator[]; seeds: number; paper: boolean }) {
+/** Colours, line styles, and which runs stopped (left out of the means and bands). */
+export function ChartLegend({ estimators, seeds, paper, runs, failures }: { estimators: BanditEstimator[]; seeds: number; paper: boolean; runs: readonly RunSpec[]; failures: readonly RunFailure[] }) {
   return (
     <div className="legend" data-testid="legend">
       {estimators.map((e) => (
         <span key={e} className="legend-item">
           <span className="swatch" style={{ background: ESTIMATOR_COLORS[e] }} />
           {estimatorLabel(e)}
+          {(() => {
+            const stopped = stoppedSummary(failures, runs.filter((r) => r.estimator === e).map((r) => r.index));
+            return stopped ? (
+              <span className="failure" data-testid={`legend-stopped-${e}`} title="Runs that stopped on a non-finite value are left out of the mean and band from then on">
+                {' '}
+                — {stopped}, left out of the mean
+              </span>
+            ) : null;
+          })()}
         </span>
       ))}
       <span className="legend-note">

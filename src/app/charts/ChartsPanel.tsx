@@ -15,19 +15,19 @@ import { LatestValues } from './LatestValues.tsx';
 const NO_RUNS: readonly RunSpec[] = [];
 
 function LatestValuesLive({ context }: { context: ChartContext }) {
-  const { points } = useThrottledMetrics(0.5, 1000);
-  return <LatestValues points={points} runs={context.runs} estimators={context.estimators} />;
+  const { points, failures } = useThrottledMetrics(0.5, 1000);
+  return <LatestValues points={points} failures={failures} runs={context.runs} estimators={context.estimators} />;
 }
 
 export function ChartsPanel() {
-  const { runs, layers, config } = usePlayground(useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config })));
+  const { runs, layers, config, failures } = usePlayground(useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config, failures: s.failures })));
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
   const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1 }), [runs, estimators, layers, seeds]);
   const paper = useMemo(() => paperValuesFor(config), [config]);
   return (
     <div className="panel charts" data-testid="charts">
-      <ChartLegend estimators={estimators} seeds={seeds} paper={paper.length > 0} />
+      <ChartLegend estimators={estimators} seeds={seeds} paper={paper.length > 0} runs={runs} failures={failures} />
       <div className="chart-grid">
         <AccuracyChart context={context} paper={paper} />
         <VarianceChart context={context} paper={paper} />

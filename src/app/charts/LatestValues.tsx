@@ -6,10 +6,12 @@ import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { latestValues } from '../model/latestValues.ts';
-import type { MetricPoint } from '../../worker/protocol.ts';
+import { stoppedSummary } from '../model/seedStatistics.ts';
+import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 
-function LatestValuesView({ points, runs, estimators }: { points: MetricPoint[]; runs: readonly RunSpec[]; estimators: BanditEstimator[] }) {
+function LatestValuesView({ points, failures, runs, estimators }: { points: MetricPoint[]; failures: RunFailure[]; runs: readonly RunSpec[]; estimators: BanditEstimator[] }) {
   const rows = useMemo(() => latestValues(points, runs, estimators), [points, runs, estimators]);
+  const seedsOf = (estimator: BanditEstimator): number[] => runs.filter((r) => r.estimator === estimator).map((r) => r.index);
   return (
     <table className="latest" data-testid="latest-values" data-update={points.at(-1)?.update ?? 0}>
       <thead>
@@ -18,6 +20,7 @@ function LatestValuesView({ points, runs, estimators }: { points: MetricPoint[];
           <th title="Mean reward over the last window of updates">train accuracy</th>
           <th title="Mean reward on the test images at the last evaluation">test accuracy</th>
           <th title="Natural log of the mean per-parameter gradient variance, last window">ln grad variance</th>
+          <th title="Runs (seeds) in the means: a run that stopped on a non-finite value is left out of every mean and band">runs</th>
         </tr>
       </thead>
       <tbody>
@@ -27,6 +30,9 @@ function LatestValuesView({ points, runs, estimators }: { points: MetricPoint[];
             <td data-testid={`latest-train-${r.estimator}`}>{formatNumber(r.train, 3)}</td>
             <td data-testid={`latest-test-${r.estimator}`}>{formatNumber(r.test, 3)}</td>
             <td data-testid={`latest-logvar-${r.estimator}`}>{formatNumber(r.logVar, 2)}</td>
+            <td data-testid={`latest-runs-${r.estimator}`} className={stoppedSummary(failures, seedsOf(r.estimator)) ? 'failure' : undefined}>
+              {stoppedSummary(failures, seedsOf(r.estimator)) || `all ${seedsOf(r.estimator).length}`}
+            </td>
           </tr>
         ))}
       </tbody>

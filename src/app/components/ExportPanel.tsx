@@ -19,9 +19,9 @@ export function ExportPanel() {
   if (!store) return null;
   const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
   const exportCsv = (): void => {
-    const { points, engine } = store.getState();
+    const { points, engine, failures } = store.getState();
     if (!engine) return;
-    downloadBlob(new Blob([metricsCsv(points, engine.runs, engine.layers)], { type: 'text/csv' }), `hnca-metrics-${stamp()}.csv`);
+    downloadBlob(new Blob([metricsCsv(points, engine.runs, engine.layers, failures)], { type: 'text/csv' }), `hnca-metrics-${stamp()}.csv`);
   };
   const exportJson = (): void => {
     const { points, engine, config, failures } = store.getState();

@@ -6,7 +6,7 @@ import { useController } from '../store/workerClient.ts';
 
 export function TransportBar() {
   const controller = useController();
-  const { playing, finished, ready } = usePlayground(useShallow((s) => ({ playing: s.status.playing, finished: s.status.finished, ready: s.engine !== null })));
+  const { playing, finished, ready } = usePlayground(useShallow((s) => ({ playing: s.status.playing, finished: s.status.finished, ready: s.engine !== null && s.workerDead === null })));
   const [n, setN] = useState(10);
   return (
     <div className="panel transport" data-testid="transport">

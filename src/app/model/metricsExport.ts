@@ -2,12 +2,18 @@
 import type { RunSpec } from '../../engine/types.ts';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 import type { PlaygroundConfig } from '../../playground/config.ts';
+import { stoppedSummary } from './seedStatistics.ts';
 
 const finiteOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
 
-export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number): string {
+/**
+ * One row per point and run; `stopped` is 1 from the point where the run stopped on a
+ * non-finite value (its cells are empty from then on), else 0.
+ */
+export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number, failures: readonly RunFailure[]): string {
   const layerColumns = Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 'log_var_output' : `log_var_layer${l + 1}`));
-  const header = ['update', 'epoch', 'estimator', 'seed', 'train_accuracy', 'test_accuracy', 'log_mean_grad_variance', ...layerColumns];
+  const header = ['update', 'epoch', 'estimator', 'seed', 'train_accuracy', 'test_accuracy', 'log_mean_grad_variance', ...layerColumns, 'stopped'];
+  const stoppedAt = new Map(failures.map((f) => [f.run, f.update]));
   const lines = [header.join(',')];
   const cell = (v: number | null): string => {
     const f = finiteOrNull(v);
@@ -18,12 +24,14 @@ export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpe
       const p = point.runs[run.index];
       if (!p) continue;
       const layerCells = Array.from({ length: layers }, (_, l) => cell(p.layerLogVar[l] ?? null));
-      lines.push([point.update, point.epoch.toFixed(6), run.estimator, run.seed, cell(p.train), cell(p.test), cell(p.logVar), ...layerCells].join(','));
+      const stopped = (stoppedAt.get(run.index) ?? Number.POSITIVE_INFINITY) <= point.update ? 1 : 0;
+      lines.push([point.update, point.epoch.toFixed(6), run.estimator, run.seed, cell(p.train), cell(p.test), cell(p.logVar), ...layerCells, stopped].join(','));
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
+/** Configuration, engine, runs, stopped runs (listed and summarized per estimator) and every point (non-finite values as null). */
 export function metricsJson(
   config: PlaygroundConfig,
   engine: string,
@@ -41,5 +49,10 @@ export function metricsJson(
       layerLogVar: r.layerLogVar.map((v) => finiteOrNull(v)),
     })),
   }));
-  return JSON.stringify({ config, engine, runs, failures, points: clean }, null, 1);
+  // per estimator: "stopped k/N (first reason)" when runs stopped (left out of any mean), else "none"
+  const stopped: Record<string, string> = {};
+  for (const estimator of new Set(runs.map((r) => r.estimator))) {
+    stopped[estimator] = stoppedSummary(failures, runs.filter((r) => r.estimator === estimator).map((r) => r.index)) || 'none';
+  }
+  return JSON.stringify({ config, engine, runs, failures, stopped, points: clean }, null, 1);
 }

@@ -7,9 +7,9 @@ import { downsample, downsampleIndices } from './downsample.ts';
 import { rasterizeDrawing } from './drawnDigit.ts';
 import { summarizeActions } from './evaluationSummary.ts';
 import { formatDuration } from './format.ts';
-import { metricsCsv } from './metricsExport.ts';
+import { metricsCsv, metricsJson } from './metricsExport.ts';
 import { paperValuesFor } from './paperReference.ts';
-import { meanBand } from './seedStatistics.ts';
+import { meanBand, stoppedSummary } from './seedStatistics.ts';
 
 describe('meanBand', () => {
   it('is the mean with a t-based 95% band', () => {
@@ -113,7 +113,46 @@ describe('formatting and export', () => {
       [{ update: 10, epoch: 0.5, tested: false, runs: [{ train: 0.5, test: null, logVar: Number.NaN, layerLogVar: [-3, -4] }] }],
       [{ index: 0, estimator: 'hnca', seed: 1 }],
       2,
+      [],
     );
-    expect(csv).toBe('update,epoch,estimator,seed,train_accuracy,test_accuracy,log_mean_grad_variance,log_var_layer1,log_var_output\n10,0.500000,hnca,1,0.5,,,-3,-4\n');
+    expect(csv).toBe('update,epoch,estimator,seed,train_accuracy,test_accuracy,log_mean_grad_variance,log_var_layer1,log_var_output,stopped\n10,0.500000,hnca,1,0.5,,,-3,-4,0\n');
+  });
+});
+
+describe('stopped runs in means, bands and exports', () => {
+  const runs: RunSpec[] = [
+    { index: 0, estimator: 'hnca', seed: 1 },
+    { index: 1, estimator: 'hnca', seed: 2 },
+    { index: 2, estimator: 'reinforce', seed: 1 },
+    { index: 3, estimator: 'reinforce', seed: 2 },
+  ];
+  const run = (train: number): MetricPoint['runs'][number] => ({ train, test: null, logVar: train, layerLogVar: [train] });
+  const points: MetricPoint[] = [
+    { update: 10, epoch: 0.1, tested: false, runs: [run(0.4), run(0.6), run(0.3), run(0.5)] },
+    { update: 20, epoch: 0.2, tested: false, runs: [run(0.5), run(Number.NaN), run(0.4), run(0.6)] },
+  ];
+  const failures = [{ run: 1, failure: 'NaN in the output logits', update: 20, epoch: 0.2 }];
+
+  it('says "stopped k/N (first reason)" per estimator, and nothing when none stopped', () => {
+    expect(stoppedSummary(failures, [0, 1])).toBe('stopped 1/2 (NaN in the output logits)');
+    expect(stoppedSummary(failures, [2, 3])).toBe('');
+    expect(stoppedSummary([...failures, { run: 0, failure: 'Infinity in a weight', update: 30, epoch: 0.3 }], [0, 1])).toBe('stopped 2/2 (NaN in the output logits)');
+  });
+
+  it('the mean after a run stopped is over the live runs only, with no band from one run', () => {
+    const rows = buildChartRows(points, runs, ['hnca', 'reinforce'], [TRAIN_ACCURACY]);
+    expect(rows[1][seriesKey('hnca', 'train')]).toBe(0.5);
+    expect(rows[1][bandKey('hnca', 'train')]).toBeNull();
+    expect(rows[1][seriesKey('reinforce', 'train')]).toBe(0.5);
+  });
+
+  it('exports mark the stopped rows and summarize per estimator', () => {
+    const csv = metricsCsv(points, runs, 1, failures).trim().split('\n');
+    expect(csv[0].endsWith(',stopped')).toBe(true);
+    expect(csv.filter((line) => line.startsWith('20,')).map((line) => line.split(',').at(-1))).toEqual(['0', '1', '0', '0']);
+    expect(csv.filter((line) => line.startsWith('10,')).map((line) => line.split(',').at(-1))).toEqual(['0', '0', '0', '0']);
+    const json = JSON.parse(metricsJson(defaultConfig('patterns'), 'CPU', points, runs, failures)) as { stopped: Record<string, string>; points: { runs: { train: number | null }[] }[] };
+    expect(json.stopped).toEqual({ hnca: 'stopped 1/2 (NaN in the output logits)', reinforce: 'none' });
+    expect(json.points[1].runs[1].train).toBeNull();
   });
 });

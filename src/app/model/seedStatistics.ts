@@ -24,3 +24,21 @@ export function meanBand(values: readonly number[]): MeanBand | null {
   const half = t * Math.sqrt(variance / n);
   return { mean, low: mean - half, high: mean + half, n };
 }
+
+/** A run that stopped on a non-finite value (the worker's RunFailure, or any record with these fields). */
+export interface StoppedRun {
+  run: number;
+  failure: string;
+}
+
+/**
+ * "stopped k/N (first reason)" for the runs `runIndices` of one estimator, or '' when none
+ * stopped: every mean and band over those runs leaves the stopped ones out and says so with
+ * this line (the same wording as the CLI's report, src/cli/report.ts stoppedSummary).
+ */
+export function stoppedSummary(failures: readonly StoppedRun[], runIndices: readonly number[]): string {
+  const stopped = failures.filter((f) => runIndices.includes(f.run));
+  const count = new Set(stopped.map((f) => f.run)).size;
+  if (count === 0) return '';
+  return `stopped ${count}/${runIndices.length} (${stopped[0].failure})`;
+}
