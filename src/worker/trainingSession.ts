@@ -63,6 +63,7 @@ export class TrainingSession {
   /** the last in-memory checkpoint (see SessionOptions.checkpointEveryMs), null before the first */
   lastCheckpoint: SessionCheckpoint | null = null;
   private lastCheckpointAt = Number.NEGATIVE_INFINITY;
+  private stoppedByErrorFlag = false;
 
   constructor(
     readonly engine: TrainingEngine,
@@ -124,6 +125,11 @@ export class TrainingSession {
 
   setHyperparameters(change: { lr?: number; batch?: number }): void {
     this.engine.setHyperparameters(change);
+  }
+
+  /** Whether training was going on when the engine threw (it stopped the loop). */
+  get stoppedByError(): boolean {
+    return this.stoppedByErrorFlag;
   }
 
   /** Whether dispose() was called. */
@@ -234,6 +240,7 @@ export class TrainingSession {
       }
       if (!this.disposed && this.lastCheckpointAt < this.now()) await this.keepCheckpoint(); // the state at the pause
     } catch (error) {
+      this.stoppedByErrorFlag = this.playing || this.pendingSteps > 0;
       this.playing = false;
       this.pendingSteps = 0;
       const message = error instanceof Error ? error.message : String(error);

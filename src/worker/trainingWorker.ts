@@ -75,7 +75,8 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
   created.onError = (message) => post({ type: 'error', message: `training stopped: ${message}` });
   created.onDeviceLost = (message) => void recoverOnCpu(created, message, true);
   session = created;
-  deviceOf(engine)?.lost.then((info) => recoverOnCpu(created, `${info.reason}: ${info.message || 'no message'}`, created.status().playing));
+  // the loss may reach a step first as another error (a failed readback): training was on then too
+  deviceOf(engine)?.lost.then((info) => recoverOnCpu(created, `${info.reason}: ${info.message || 'no message'}`, created.status().playing || created.stoppedByError));
   post({
     type: 'engine',
     info: engine.info,
