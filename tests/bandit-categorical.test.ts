@@ -112,7 +112,7 @@ describe.each(cases)('categorical N = $categories, units $widths, $actions actio
   it.each(BANDIT_ESTIMATORS)('%s: exact expectation equals the finite-difference gradient', (estimator) => {
     // a constant nonzero baseline for the -baseline variants: it must not bias the estimate
     const { mean } = exactEstimatorMoments(params, estimator, problem, 0.4);
-    for (let e = 0; e < exact.length; e++) expect(Math.abs(mean[e] - exact[e])).toBeLessThan(1e-7);
+    for (let e = 0; e < exact.length; e++) expect(Math.abs(mean[e] - exact[e])).toBeLessThan(1e-9);
   });
 
   it('Theorem 1: HNCA variance ≤ REINFORCE variance for every parameter (exact), with and without a baseline', () => {
