@@ -1,5 +1,6 @@
 // `npm run bench`: throughput of every engine and model, printed as one table.
 import { loadMnist } from '../src/node/mnist.ts';
+import { benchCategoricalBandit } from './categoricalBandit.ts';
 import { benchCpuBandit, type BenchRow } from './cpuBandit.ts';
 import { benchVae } from './vae.ts';
 
@@ -9,6 +10,8 @@ const rows: BenchRow[] = [];
 console.log(`hnca bench — ${new Date().toISOString()} — node ${process.version}, ${seconds} s per row`);
 rows.push(...(await benchCpuBandit(data, seconds)));
 // Issue 5: VAE estimators by depth (HNCA linear in depth; LOO and DisARM add partial passes)
+// Issue 14: categorical units' backward pass against the forward pass, N = 2, 4, 8 (DESIGN.md §7.1)
+if (process.env.BENCH_CATEGORICAL !== '0') rows.push(...benchCategoricalBandit(data, Math.max(1, seconds / 2)));
 if (process.env.BENCH_VAE !== '0') rows.push(...(await benchVae(data, Math.max(1, seconds / 2))));
 
 const header = ['section', 'configuration', 'engine', 'updates/s', 'ms/update', 'note'];

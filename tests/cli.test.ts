@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseFlags, type FlagSpec } from '../src/cli/flags.ts';
 import { main } from '../src/cli/main.ts';
 import type { OpenedEngine } from '../src/cli/openEngine.ts';
-import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
+import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
 import type { Io } from '../src/cli/session.ts';
 import type { EngineFactoryInput } from '../src/engine/types.ts';
 import { FakeEngine } from './helpers/fakeEngine.ts';
@@ -53,11 +53,11 @@ describe('help', () => {
     }
   });
 
-  it('hnca reproduce --help lists the flags of both figures', async () => {
+  it('hnca reproduce --help lists the flags of every grid', async () => {
     const c = capture();
     expect(await main(['reproduce', 'fig1', '--help'], c.io)).toBe(0);
-    for (const flag of [...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS]) expect(c.out()).toContain(`--${flag.name} `);
-    expect(c.out().match(/\(default: /g)?.length).toBe(REPRODUCE_FIG1_FLAGS.length + REPRODUCE_FIG3_FLAGS.length);
+    for (const flag of [...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS, ...REPRODUCE_CATEGORICAL_FLAGS]) expect(c.out()).toContain(`--${flag.name} `);
+    expect(c.out().match(/\(default: /g)?.length).toBe(REPRODUCE_FIG1_FLAGS.length + REPRODUCE_FIG3_FLAGS.length + REPRODUCE_CATEGORICAL_FLAGS.length);
   });
 
   it('hnca --version and -V print the package version and exit 0', async () => {
@@ -110,7 +110,16 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '--seed', '1', '--seed', '2'], /--seed given twice/],
     [['train', 'extra'], /unexpected argument 'extra'/],
     [['train', '--data', path.join(tmp, 'no-such-folder')], /--data: .*no-such-folder is not a folder/],
-    [['reproduce', 'fig2'], /unknown figure 'fig2'; accepted: fig1, fig3/],
+    [['reproduce', 'fig2'], /unknown figure 'fig2'; accepted: fig1, fig3, categorical$/],
+    [['train', '--task', 'vae', '--units', 'categorical'], /^hnca: --units applies to --task bandit only \(VAE units are Bernoulli\)$/],
+    [['train', '--task', 'vae', '--categories', '3'], /^hnca: --categories applies to --task bandit only/],
+    [['train', '--units', 'softmax'], /^hnca: --units must be one of bernoulli, categorical \(got 'softmax'\)$/],
+    [['train', '--units', 'categorical', '--categories', '11'], /^hnca: --categories must be an integer from 2 to 10/],
+    [['train', '--units', 'categorical', '--categories', '1'], /^hnca: --categories must be an integer from 2 to 10/],
+    [['train', '--categories', '3'], /^hnca: --categories needs --units categorical/],
+    [['train', '--units', 'categorical', '--hidden-values', '01'], /^hnca: --hidden-values applies to Bernoulli units; categorical units pass on one-hot vectors$/],
+    [['reproduce', 'categorical', '--categories', '2,11'], /^hnca: --categories must be an integer from 2 to 10/],
+    [['reproduce', 'categorical', '--units', 'bernoulli'], /unknown flag --units for hnca reproduce categorical/],
     [['reproduce', 'fig1', '--hidden', '1,x'], /--hidden must be an integer from 1 to 16 \(got 'x'\)/],
     [['reproduce', 'fig1', '--layers', '2'], /unknown flag --layers for hnca reproduce fig1/],
     [['reproduce', 'fig3', '--estimator', 'hnca'], /--estimator: unknown value 'hnca'; accepted: fhnca/],

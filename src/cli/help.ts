@@ -1,6 +1,6 @@
 // Help texts: every flag with its default.
 import type { FlagSpec } from './flags.ts';
-import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from './options.ts';
+import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from './options.ts';
 
 /** The help table of a command: one line per flag with its value placeholder, help and default. */
 export function flagTable(specs: readonly FlagSpec[]): string {
@@ -21,13 +21,15 @@ Usage:
   hnca train [flags]              train one configuration (several estimators × seeds)
   hnca reproduce fig1 [flags]     the paper's Figure 1 grid (contextual bandit MNIST)
   hnca reproduce fig3 [flags]     the paper's Figure 3 grid (discrete hierarchical VAE)
-  hnca --help | hnca train --help | hnca reproduce fig1 --help | hnca reproduce fig3 --help
+  hnca reproduce categorical [flags]  categorical hidden units: N × depth, HNCA against REINFORCE
+  hnca --help | hnca train --help | hnca reproduce fig1|fig3|categorical --help
   hnca --version | hnca -V         print the version
 
 Examples:
   hnca train --task bandit --hidden 1 --estimator hnca --estimator reinforce --epochs 3
   hnca train --task vae --layers 2 --estimator fhnca-baseline --estimator reinforce --epochs 2
   hnca reproduce fig1 --hidden 1,2,3 --seeds 5 --epochs 100 --out fig1
+  hnca train --units categorical --categories 4 --hidden 2 --estimator hnca,reinforce --epochs 1
 
 Flags of hnca train:
 ${flagTable(TRAIN_FLAGS)}
@@ -43,7 +45,7 @@ Trains every estimator × seed on the same minibatches from the same initial wei
 ${flagTable(TRAIN_FLAGS)}
 `;
 
-export const REPRODUCE_HELP = `Usage: hnca reproduce fig1|fig3 [flags]
+export const REPRODUCE_HELP = `Usage: hnca reproduce fig1|fig3|categorical [flags]
 
 Runs the paper's grid and writes into --out: results.json, results.csv, SVG charts
 (mean and 95% band over seeds) and results.md (final values beside the paper's).
@@ -53,4 +55,7 @@ ${flagTable(REPRODUCE_FIG1_FLAGS)}
 
 Flags of hnca reproduce fig3:
 ${flagTable(REPRODUCE_FIG3_FLAGS)}
+
+Flags of hnca reproduce categorical (categorical hidden units, DESIGN.md §7.1; CPU engine):
+${flagTable(REPRODUCE_CATEGORICAL_FLAGS)}
 `;

@@ -52,7 +52,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(REPRODUCE_HELP);
       return figure === undefined ? 2 : 0;
     }
-    if (figure !== 'fig1' && figure !== 'fig3') throw new UsageError(`hnca reproduce: unknown figure '${figure}'; accepted: fig1, fig3`);
+    if (figure !== 'fig1' && figure !== 'fig3' && figure !== 'categorical') throw new UsageError(`hnca reproduce: unknown figure '${figure}'; accepted: fig1, fig3, categorical`);
     return reproduceMain(figure, flags, io);
   }
   throw new UsageError(`unknown command '${command}'; accepted: train, reproduce, --help, --version`);

@@ -4,12 +4,16 @@ import { BANDIT_ESTIMATORS, VAE_ESTIMATORS } from '../engine/estimators.ts';
 import {
   ENGINE_CHOICES,
   ENGINE_TASKS,
+  MAX_CATEGORIES,
+  MIN_CATEGORIES,
   PAPER_OPTIMIZER,
+  UNIT_KINDS,
   type BanditConfig,
   type EngineChoice,
   type EngineConfig,
   type HiddenValues,
   type Optimizer,
+  type UnitKind,
   type VaeConfig,
 } from '../engine/types.ts';
 import {
@@ -42,6 +46,10 @@ export const DEFAULTS = {
   testK: 100,
   seeds: 1,
   reproduceSeeds: 5,
+  /** N of categorical units when --units categorical comes without --categories */
+  categories: 4,
+  /** `reproduce categorical` (DESIGN.md §7.1): a small grid, short enough to run on a laptop */
+  categoricalGrid: { categories: [2, 4, 8], hidden: [1, 2], estimators: ['hnca', 'reinforce'] as const, epochs: 5, seeds: 3, width: 50 },
   /** default outputs go under results/ (git-ignored), made on demand */
   out: 'results/train.json',
   outDir: (figure: string): string => `results/${figure}`,
@@ -55,8 +63,9 @@ const f = (name: string, value: string, defaultText: string, help: string, repea
   repeatable,
 });
 
+const WIDTH = f('width', 'N', String(DEFAULTS.width), 'units per stochastic layer');
 const COMMON: FlagSpec[] = [
-  f('width', 'N', String(DEFAULTS.width), 'units per stochastic layer'),
+  WIDTH,
   f('batch', 'N', String(DEFAULTS.batch), 'examples per update'),
   f('lr', 'X', String(PAPER_OPTIMIZER.lr), 'learning rate (> 0)'),
   f('optimizer', OPTIMIZERS.join('|'), PAPER_OPTIMIZER.optimizer, 'Adam (beta1 0.9, beta2 0.999, eps 1e-8) or plain SGD'),
@@ -82,7 +91,9 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   ),
   f('epochs', 'N', `${DEFAULTS.banditEpochs} (bandit), ${DEFAULTS.vaeEpochs} (vae)`, 'training epochs'),
   f('seeds', 'N', String(DEFAULTS.seeds), 'seeds per estimator'),
-  f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'bandit: values hidden units pass on (±1 or 0/1)'),
+  f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'bandit: values Bernoulli hidden units pass on (±1 or 0/1)'),
+  f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on one-hot vectors, DESIGN.md §7.1; CPU engine)'),
+  f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${MIN_CATEGORIES}..${MAX_CATEGORIES})`),
   f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
   ...COMMON,
   f('out', 'FILE', DEFAULTS.out, 'results JSON (written at the end, atomically; NAME.epochs.jsonl and NAME.checkpoint.json beside it as epochs finish)'),
@@ -97,6 +108,18 @@ export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values hidden units pass on (±1 or 0/1)'),
   ...COMMON,
   f('out', 'DIR', DEFAULTS.outDir('fig1'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
+];
+
+const CATEGORICAL_GRID = DEFAULTS.categoricalGrid;
+export const REPRODUCE_CATEGORICAL_FLAGS: FlagSpec[] = [
+  f('categories', 'LIST', CATEGORICAL_GRID.categories.join(','), `values N of the categorical units (${MIN_CATEGORIES}..${MAX_CATEGORIES}) of the grid`),
+  f('hidden', 'LIST', CATEGORICAL_GRID.hidden.join(','), 'hidden-layer counts of the grid'),
+  f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, CATEGORICAL_GRID.estimators.join(' + '), 'restrict the grid to these estimators', true),
+  f('epochs', 'N', String(CATEGORICAL_GRID.epochs), 'training epochs'),
+  f('seeds', 'N', String(CATEGORICAL_GRID.seeds), 'seeds per cell'),
+  { ...WIDTH, defaultText: String(CATEGORICAL_GRID.width), help: 'categorical units per hidden layer' },
+  ...COMMON.filter((spec) => spec !== WIDTH),
+  f('out', 'DIR', DEFAULTS.outDir('categorical'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
 export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
@@ -139,8 +162,8 @@ function seedsOf(flags: ParsedFlags, fallbackCount: number): number[] {
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
-function sessionOf(flags: ParsedFlags, task: EngineConfig['task'], batch: number, runs: number): SessionOptions {
-  const epochs = readInt(flags, 'epochs', task === 'bandit' ? DEFAULTS.banditEpochs : DEFAULTS.vaeEpochs, 1, 100000);
+function sessionOf(flags: ParsedFlags, task: EngineConfig['task'], batch: number, runs: number, defaultEpochs?: number): SessionOptions {
+  const epochs = readInt(flags, 'epochs', defaultEpochs ?? (task === 'bandit' ? DEFAULTS.banditEpochs : DEFAULTS.vaeEpochs), 1, 100000);
   const trainLimit = readOptionalInt(flags, 'train-limit', 1);
   if (trainLimit !== undefined && trainLimit < batch) {
     throw new UsageError(`--train-limit must be at least the batch size ${batch} (got '${trainLimit}')`);
@@ -164,12 +187,40 @@ function optimizerOf(flags: ParsedFlags): Pick<BanditConfig, 'optimizer' | 'lr' 
   };
 }
 
-export function banditConfig(flags: ParsedFlags, hidden: number, estimators: BanditConfig['estimators'], seedCount: number): BanditConfig {
+/**
+ * The hidden units of `hnca train --task bandit`: --units bernoulli|categorical and
+ * --categories N (DESIGN.md §7.1).
+ * @throws UsageError for --categories without --units categorical, --hidden-values with
+ * categorical units (they pass on one-hot vectors), or N outside MIN_CATEGORIES..MAX_CATEGORIES
+ */
+function unitsOf(flags: ParsedFlags): { units: UnitKind; categories?: number } {
+  const units = readChoice(flags, 'units', UNIT_KINDS, 'bernoulli');
+  if (units === 'bernoulli') {
+    forbid(flags, 'categories', 'needs --units categorical (Bernoulli units have 2 values)');
+    return { units };
+  }
+  forbid(flags, 'hidden-values', 'applies to Bernoulli units; categorical units pass on one-hot vectors');
+  return { units, categories: readInt(flags, 'categories', DEFAULTS.categories, MIN_CATEGORIES, MAX_CATEGORIES) };
+}
+
+/**
+ * A bandit config from the flags; `units` overrides --units/--categories (reproduce grids).
+ * @throws UsageError for a flag out of range
+ */
+export function banditConfig(
+  flags: ParsedFlags,
+  hidden: number,
+  estimators: BanditConfig['estimators'],
+  seedCount: number,
+  units: { units: UnitKind; categories?: number } = unitsOf(flags),
+  defaultWidth: number = DEFAULTS.width,
+): BanditConfig {
   return {
     task: 'bandit',
     hidden,
-    width: readInt(flags, 'width', DEFAULTS.width, 1, 4096),
+    width: readInt(flags, 'width', defaultWidth, 1, 4096),
     hiddenValues: readChoice(flags, 'hidden-values', HIDDEN_VALUES, 'pm1'),
+    ...units,
     estimators,
     seeds: seedsOf(flags, seedCount),
     batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
@@ -202,6 +253,8 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
   } else {
     forbid(flags, 'hidden', 'applies to --task bandit; the vae takes --layers N');
     forbid(flags, 'hidden-values', 'applies to --task bandit only (VAE units are 0/1)');
+    forbid(flags, 'units', 'applies to --task bandit only (VAE units are Bernoulli)');
+    forbid(flags, 'categories', 'applies to --task bandit only (VAE units are Bernoulli)');
     const estimators = readChoiceList(flags, 'estimator', VAE_ESTIMATORS, DEFAULTS.vaeEstimators, ' for --task vae');
     config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
   }
@@ -211,7 +264,7 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
 }
 
 export interface ReproduceCommand {
-  figure: 'fig1' | 'fig3';
+  figure: 'fig1' | 'fig3' | 'categorical';
   /** one config per depth of the grid */
   configs: EngineConfig[];
   session: SessionOptions;
@@ -220,9 +273,26 @@ export interface ReproduceCommand {
   defaultOut: boolean;
 }
 
-export function reproduceCommand(figure: 'fig1' | 'fig3', flags: ParsedFlags): ReproduceCommand {
+/**
+ * The configs of a reproduce grid: per depth (fig1, fig3), or per N × depth for the categorical
+ * grid (DESIGN.md §7.1), N outer.
+ * @throws UsageError for a flag out of range
+ */
+export function reproduceCommand(figure: 'fig1' | 'fig3' | 'categorical', flags: ParsedFlags): ReproduceCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca reproduce ${figure}`);
   let configs: EngineConfig[];
+  if (figure === 'categorical') {
+    const grid = DEFAULTS.categoricalGrid;
+    const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, grid.estimators, '');
+    const hidden = readIntList(flags, 'hidden', grid.hidden, 1, 16);
+    configs = readIntList(flags, 'categories', grid.categories, MIN_CATEGORIES, MAX_CATEGORIES).flatMap((n) =>
+      hidden.map((h) => banditConfig(flags, h, estimators, grid.seeds, { units: 'categorical', categories: n }, grid.width)),
+    );
+    const first = configs[0];
+    const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length, grid.epochs);
+    const out = readString(flags, 'out');
+    return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
+  }
   if (figure === 'fig1') {
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
     configs = readIntList(flags, 'hidden', [1, 2, 3], 1, 16).map((h) => banditConfig(flags, h, estimators, DEFAULTS.reproduceSeeds));

@@ -7,12 +7,15 @@ import { meanCi, type MeanCi } from './stats.ts';
 import { lineChart, OKABE_ITO, type ChartSeries } from './svgChart.ts';
 
 export interface GridCell {
-  /** hidden layers (fig1) or stochastic layers (fig3) */
+  /** hidden layers (fig1, categorical) or stochastic layers (fig3) */
   depth: number;
+  /** the categorical grid (DESIGN.md §7.1): N, the values of each hidden unit */
+  categories?: number;
   runs: RunResult[];
 }
 
-export type Figure = 'fig1' | 'fig3';
+/** The paper's Figure 1 (bandit) and 3 (VAE) grids, and the categorical-unit grid of DESIGN.md §7.1 (N × depth). */
+export type Figure = 'fig1' | 'fig3' | 'categorical';
 
 /** Line style of each estimator in the SVG charts (labels come from the estimator registry). */
 const STYLE: Record<EstimatorId, { color: string; dash?: string }> = {
@@ -85,16 +88,18 @@ function stoppedCell(cell: GridCell, estimator: string): string {
 
 const csvCell = (v: number | string | null): string => (v === null ? '' : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : String(v)) : v);
 
+/** One line per run and epoch; the categorical grid adds a first column `categories` (N). */
 export function gridCsv(figure: Figure, cells: readonly GridCell[]): string {
-  const depthName = figure === 'fig1' ? 'hidden' : 'layers';
-  const scoreCols = figure === 'fig1' ? ['trainAccuracy', 'testAccuracy'] : ['trainElbo', 'testBound', 'k'];
-  const header = [depthName, 'estimator', 'seed', 'epoch', ...scoreCols, 'meanGradVariance', 'logMeanGradVariance', 'layerGradVariance', 'updates', 'seconds', 'finite'];
+  const depthName = figure === 'fig3' ? 'layers' : 'hidden';
+  const scoreCols = figure === 'fig3' ? ['trainElbo', 'testBound', 'k'] : ['trainAccuracy', 'testAccuracy'];
+  const nCol = figure === 'categorical' ? ['categories'] : [];
+  const header = [...nCol, depthName, 'estimator', 'seed', 'epoch', ...scoreCols, 'meanGradVariance', 'logMeanGradVariance', 'layerGradVariance', 'updates', 'seconds', 'finite'];
   const lines = [header.join(',')];
   for (const cell of cells) {
     for (const run of cell.runs) {
       for (const r of run.epochs) {
         const scores = isBanditRecord(r) ? [r.trainAccuracy, r.testAccuracy] : [r.trainElbo, r.testBound, r.k];
-        const row = [cell.depth, run.estimator, run.seed, r.epoch, ...scores, r.meanGradVariance, r.logMeanGradVariance, r.layerGradVariance.join(';'), r.updates, r.seconds, String(r.finite)];
+        const row = [...(figure === 'categorical' ? [cell.categories ?? null] : []), cell.depth, run.estimator, run.seed, r.epoch, ...scores, r.meanGradVariance, r.logMeanGradVariance, r.layerGradVariance.join(';'), r.updates, r.seconds, String(r.finite)];
         lines.push(row.map(csvCell).join(','));
       }
     }
@@ -119,16 +124,20 @@ function series(cell: GridCell, metric: Metric): ChartSeries[] {
   });
 }
 
-/** SVG charts by file name: per depth, score and log gradient variance against epochs. */
+/**
+ * SVG charts by file name: per depth (and per N in the categorical grid), score and log
+ * gradient variance against epochs.
+ */
 export function gridCharts(figure: Figure, cells: readonly GridCell[]): Record<string, string> {
   const files: Record<string, string> = {};
   for (const cell of cells) {
     const seeds = new Set(cell.runs.map((r) => r.seed)).size;
-    const where = figure === 'fig1' ? `${cell.depth} hidden layer${cell.depth > 1 ? 's' : ''}` : `${cell.depth} stochastic layer${cell.depth > 1 ? 's' : ''}`;
+    const layers = `${cell.depth} ${figure === 'fig3' ? 'stochastic' : 'hidden'} layer${cell.depth > 1 ? 's' : ''}`;
+    const where = figure === 'categorical' ? `N = ${cell.categories ?? '?'} categorical units, ${layers}` : layers;
     const stopped = cell.runs.filter(runStopped).length;
     const sub = `${where}, ${seeds} seed${seeds > 1 ? 's' : ''}${stopped > 0 ? `; ${stopped}/${cell.runs.length} runs stopped (left out after they stopped)` : ''}`;
     const charts: [string, Metric, string, string][] =
-      figure === 'fig1'
+      figure !== 'fig3'
         ? [
             ['train-accuracy', 'trainAccuracy', 'Train accuracy (online)', 'accuracy (fraction rewarded)'],
             ['test-accuracy', 'testAccuracy', 'Test accuracy', 'accuracy (fraction rewarded)'],
@@ -139,7 +148,8 @@ export function gridCharts(figure: Figure, cells: readonly GridCell[]): Record<s
             ['log-grad-variance', 'logMeanGradVariance', 'Log mean encoder-gradient variance', 'ln(mean per-parameter variance)'],
           ];
     for (const [name, metric, title, yLabel] of charts) {
-      files[`${figure}-L${cell.depth}-${name}.svg`] = lineChart({
+      const prefix = figure === 'categorical' ? `${figure}-N${cell.categories ?? '?'}-L${cell.depth}` : `${figure}-L${cell.depth}`;
+      files[`${prefix}-${name}.svg`] = lineChart({
         title: `${title}: ${sub}`,
         xLabel: 'epoch',
         yLabel,
@@ -154,9 +164,36 @@ const fmt = (s: MeanCi, digits: number): string =>
   !Number.isFinite(s.mean) ? '—' : s.n > 1 ? `${s.mean.toFixed(digits)} ± ${s.ci95.toFixed(digits)}` : s.mean.toFixed(digits);
 const fmtRef = (v: ValueWithCi | undefined, digits: number): string => (v ? `${v.mean.toFixed(digits)} ± ${v.ci95.toFixed(digits)}` : '—');
 
+/** The markdown table of final values (fig1: beside the paper's; categorical: HNCA's lead over REINFORCE per cell). */
 export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs: number, notes: readonly string[]): string {
   const out: string[] = [];
-  if (figure === 'fig1') {
+  if (figure === 'categorical') {
+    out.push(`# Categorical hidden units: HNCA against REINFORCE as N grows (${epochs} epochs)`, '');
+    out.push(
+      'Hidden layers of N-way softmax units passing on one-hot vectors (DESIGN.md §7.1, the paper\'s appendix D, which the paper never ran). Final values: mean over the seeds that finished ± 95% CI (Student t); stopped runs are left out and counted under "stopped". Gradient variance: DESIGN.md §4 over all parameters.',
+      '',
+    );
+    out.push('| N | hidden layers | estimator | seeds | train accuracy | test accuracy | log mean grad variance | stopped |');
+    out.push('|---|---|---|---|---|---|---|---|');
+    for (const cell of cells) {
+      for (const e of estimatorsOf(cell)) {
+        const train = final(cell, e, 'trainAccuracy');
+        out.push(
+          `| ${cell.categories ?? '?'} | ${cell.depth} | ${estimatorLabel(e)} | ${train.n} | ${fmt(train, 4)} | ${fmt(final(cell, e, 'testAccuracy'), 4)} | ${fmt(final(cell, e, 'logMeanGradVariance'), 2)} | ${stoppedCell(cell, e)} |`,
+        );
+      }
+    }
+    const leads = cells.flatMap((cell) => {
+      const names = estimatorsOf(cell);
+      if (!names.includes('hnca') || !names.includes('reinforce')) return [];
+      const lead = final(cell, 'hnca', 'testAccuracy').mean - final(cell, 'reinforce', 'testAccuracy').mean;
+      const variance = final(cell, 'reinforce', 'logMeanGradVariance').mean - final(cell, 'hnca', 'logMeanGradVariance').mean;
+      return [`| ${cell.categories ?? '?'} | ${cell.depth} | ${Number.isFinite(lead) ? lead.toFixed(4) : '—'} | ${Number.isFinite(variance) ? variance.toFixed(2) : '—'} |`];
+    });
+    if (leads.length) {
+      out.push('', 'HNCA against REINFORCE (means over seeds):', '', '| N | hidden layers | test accuracy: HNCA − REINFORCE | log variance: REINFORCE − HNCA (nats) |', '|---|---|---|---|', ...leads);
+    }
+  } else if (figure === 'fig1') {
     out.push(`# Figure 1 reproduction: contextual bandit MNIST (${epochs} epochs)`, '');
     out.push('Final values: mean over the seeds that finished ± 95% CI (Student t); runs that stopped on a non-finite value are left out and counted under "stopped". Paper: 100 epochs, 5 seeds.', '');
     out.push('| hidden layers | estimator | seeds | train accuracy | test accuracy | paper accuracy | log mean grad variance | paper log variance | stopped |');

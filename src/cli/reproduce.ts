@@ -1,11 +1,12 @@
-// `hnca reproduce fig1|fig3`: the paper's grid (depth × estimators × seeds), then JSON, CSV,
-// SVG charts and a markdown table, all written into --out at the end.
+// `hnca reproduce fig1|fig3|categorical`: the paper's grid (depth × estimators × seeds), or the
+// categorical-unit grid (N × depth × estimators × seeds, DESIGN.md §7.1), then JSON, CSV, SVG
+// charts and a markdown table, all written into --out at the end.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { estimatorLabel } from '../engine/estimators.ts';
 import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
-import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
+import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
 import { appendEpochLines, checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
 import { gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
@@ -13,7 +14,8 @@ import { loadData, recordedConfig, runSession, type Io, type SessionResult } fro
 import { RESULTS_VERSION } from './trainCommand.ts';
 
 export async function reproduceMain(figure: Figure, argv: readonly string[], io: Io): Promise<number> {
-  const flags = parseFlags(argv, figure === 'fig1' ? REPRODUCE_FIG1_FLAGS : REPRODUCE_FIG3_FLAGS, `hnca reproduce ${figure}`);
+  const specs = figure === 'fig1' ? REPRODUCE_FIG1_FLAGS : figure === 'fig3' ? REPRODUCE_FIG3_FLAGS : REPRODUCE_CATEGORICAL_FLAGS;
+  const flags = parseFlags(argv, specs, `hnca reproduce ${figure}`);
   if (flags.help) {
     io.stdout.write(REPRODUCE_HELP);
     return 0;
@@ -23,7 +25,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   checkOutDir(command.outDir);
   const { data, info } = loadData(command.session);
   const createdAt = new Date().toISOString();
-  const depthName = figure === 'fig1' ? 'hidden' : 'layers';
+  const depthName = figure === 'fig3' ? 'layers' : 'hidden';
   const cells: (GridCell & { config: Record<string, unknown>; engine: SessionResult['engine']; seconds: number })[] = [];
   mkdirSync(command.outDir, { recursive: true });
   const epochLog = path.join(command.outDir, 'epochs.jsonl');
@@ -32,11 +34,13 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   let interrupted: SessionResult['interrupted'];
   for (const config of command.configs) {
     const depth = config.task === 'bandit' ? config.hidden : config.layers;
+    const categories = config.task === 'bandit' && config.units === 'categorical' ? config.categories : undefined;
+    const where: Record<string, number> = categories === undefined ? {} : { categories };
     const result = await runSession(config, command.session, data, io, {
-      label: `${depthName} ${depth}`,
-      onEpoch: (_epoch, records, engine) => appendEpochLines(epochLog, records, engine.runs, { [depthName]: depth }),
+      label: `${categories === undefined ? '' : `N ${categories} `}${depthName} ${depth}`,
+      onEpoch: (_epoch, records, engine) => appendEpochLines(epochLog, records, engine.runs, { ...where, [depthName]: depth }),
     });
-    cells.push({ depth, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs });
+    cells.push({ depth, ...where, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs });
     interrupted = result.interrupted;
     if (interrupted) break;
   }
@@ -44,7 +48,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   if (data.train.count < 60000 || data.test.count < 10000) notes.push(`Subset: ${data.train.count} training and ${data.test.count} test images.`);
   notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
   if (interrupted) notes.push(`Interrupted by ${interrupted}: the last cell holds only its finished epochs, and the cells after it did not run.`);
-  notes.push(`Wall-clock time: ${cells.map((c) => `${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}.`);
+  notes.push(`Wall-clock time: ${cells.map((c) => `${c.categories === undefined ? '' : `N ${c.categories} `}${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}.`);
   const document = {
     tool: 'hnca',
     resultsVersion: RESULTS_VERSION,
@@ -54,7 +58,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     machine: machineInfo(),
     dataset: info,
     ...(interrupted ? { interrupted: true, signal: interrupted } : {}),
-    grid: cells.map((c) => ({ [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: c.runs })),
+    grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: c.runs })),
   };
   const outputs: Record<string, string> = {
     'results.json': toJson(document),
@@ -66,7 +70,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   for (const cell of cells) {
     for (const estimator of new Set(cell.runs.map((r) => r.estimator))) {
       const summary = stoppedSummary(cell.runs.filter((r) => r.estimator === estimator));
-      if (summary) io.stdout.write(`${depthName} ${cell.depth} ${estimatorLabel(estimator)}: ${summary}; left out of the means\n`);
+      if (summary) io.stdout.write(`${cell.categories === undefined ? '' : `N ${cell.categories} `}${depthName} ${cell.depth} ${estimatorLabel(estimator)}: ${summary}; left out of the means\n`);
     }
   }
   io.stdout.write(`wrote ${files.length} files into ${command.outDir}: ${files.map((f) => f.split('/').pop()).join(', ')}\n`);

@@ -253,7 +253,7 @@ export function engineStateFromJson(document: unknown, source: string): EngineSt
 
 /**
  * Checks that a checkpoint fits the engine about to import it: the same model (task, depth,
- * width, hidden values, batch-independent shapes), the same runs (estimator and seed per index)
+ * width, hidden values, hidden unit kind and N, batch-independent shapes), the same runs (estimator and seed per index)
  * and the same data sizes. Learning rate and batch size may differ: they are hyper-parameters a
  * run may change (the playground changes them mid-run); the caller applies the saved ones.
  * @throws EngineStateError naming the first difference.
@@ -273,6 +273,9 @@ export function checkStateFits(
       throw new EngineStateError(source, `was saved with ${key} ${JSON.stringify(a[key])}, this run has ${JSON.stringify(b[key])}`);
     }
   }
+  // the hidden unit kind (DESIGN.md §7.1): absent in configs saved before it existed = 'bernoulli'
+  const unitsOf = (c: Record<string, unknown>): string => (c.task === 'bandit' ? `${String(c.units ?? 'bernoulli')}${c.units === 'categorical' ? ` N=${String(c.categories)}` : ''}` : '');
+  if (unitsOf(a) !== unitsOf(b)) throw new EngineStateError(source, `was saved with units ${unitsOf(a)}, this run has ${unitsOf(b)}`);
   for (const key of ['train', 'test', 'pixels', 'classes'] as const) {
     if (state.dataset[key] !== dataset[key]) throw new EngineStateError(source, `was saved with ${state.dataset[key]} ${key === 'pixels' || key === 'classes' ? key : `${key} images`}, this run has ${dataset[key]}`);
   }

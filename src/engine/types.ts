@@ -22,6 +22,16 @@ export type Optimizer = 'adam' | 'sgd';
 /** Values a hidden Bernoulli unit passes on: centered ±1 (default, DESIGN.md §2) or 0/1. */
 export type HiddenValues = 'pm1' | '01';
 
+/**
+ * The kind of every hidden unit of a bandit network: Bernoulli (DESIGN.md §2, the default) or
+ * categorical with N values passing on one-hot vectors (§7.1, the paper's appendix D).
+ */
+export const UNIT_KINDS = ['bernoulli', 'categorical'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+/** The fewest and most values N of a categorical unit (DESIGN.md §7.1: N = 2..10). */
+export const MIN_CATEGORIES = 2;
+export const MAX_CATEGORIES = 10;
+
 export interface OptimizerConfig {
   optimizer: Optimizer;
   /** learning rate (Adam: paper 1e-4) */
@@ -36,7 +46,12 @@ export interface BanditConfig extends OptimizerConfig {
   task: 'bandit';
   hidden: number;
   width: number;
+  /** values of Bernoulli hidden units (ignored by categorical units, which pass on one-hot vectors) */
   hiddenValues: HiddenValues;
+  /** kind of every hidden unit; absent = 'bernoulli' (every config before DESIGN.md §7.1) */
+  units?: UnitKind;
+  /** values N of each categorical unit, MIN_CATEGORIES..MAX_CATEGORIES; required with units 'categorical' */
+  categories?: number;
   estimators: BanditEstimator[];
   seeds: number[];
   batch: number;
@@ -118,11 +133,14 @@ export interface EvaluationResult {
 
 /** One example's internals, for inspection (playground and classroom). */
 export interface ExampleTrace {
-  /** per hidden layer: firing probabilities */
+  /**
+   * per hidden layer: firing probabilities [units]; categorical units (DESIGN.md §7.1): the
+   * probabilities pi_i(v) of every value, [units · N]
+   */
   probabilities: Float32Array[];
-  /** per hidden layer: sampled values (0/1) */
+  /** per hidden layer: sampled values (0/1) [units]; categorical units: the one-hot outputs [units · N] */
   samples: Uint8Array[];
-  /** per hidden layer: HNCA credit rho(1) − rho(0) */
+  /** per hidden layer: HNCA credit rho(1) − rho(0) [units]; categorical units: the hindsight posterior pi_i(v) rho_i(v) per value [units · N] (DESIGN.md §7.1) */
   credit: Float32Array[];
   /** output distribution over actions (bandit) */
   actionProbabilities: Float32Array;

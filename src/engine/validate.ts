@@ -1,6 +1,6 @@
 // Configuration checks shared by every back end and task: a clear error naming the field.
 import type { Dataset } from '../data/dataset.ts';
-import { BANDIT_ESTIMATORS, EngineError, MAX_VAE_LAYERS, VAE_ESTIMATORS, type BanditConfig, type VaeConfig } from './types.ts';
+import { BANDIT_ESTIMATORS, EngineError, MAX_CATEGORIES, MAX_VAE_LAYERS, MIN_CATEGORIES, UNIT_KINDS, VAE_ESTIMATORS, type BanditConfig, type VaeConfig } from './types.ts';
 
 function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(value) || value < 1 || value > max) {
@@ -27,11 +27,27 @@ function validateCommon(config: BanditConfig | VaeConfig, data: Dataset, accepte
   }
 }
 
+/**
+ * Checks a bandit configuration (DESIGN.md §2; categorical units §7.1).
+ * @throws EngineError('config') naming the first field out of range: hidden, width, batch, lr,
+ * estimators, seeds, hiddenValues, units (bernoulli | categorical), categories (an integer in
+ * MIN_CATEGORIES..MAX_CATEGORIES with categorical units; absent or 2 with Bernoulli units).
+ */
 export function validateBanditConfig(config: BanditConfig, data: Dataset): void {
   positiveInteger('hidden', config.hidden, 16);
   validateCommon(config, data, BANDIT_ESTIMATORS, '');
   if (config.hiddenValues !== 'pm1' && config.hiddenValues !== '01') {
     throw new EngineError(`hiddenValues must be pm1 or 01, got ${String(config.hiddenValues)}`, 'config');
+  }
+  const units = config.units ?? 'bernoulli';
+  if (!UNIT_KINDS.includes(units)) throw new EngineError(`units must be ${UNIT_KINDS.join(' or ')}, got ${String(units)}`, 'config');
+  if (units === 'categorical') {
+    const n = config.categories;
+    if (n === undefined || !Number.isInteger(n) || n < MIN_CATEGORIES || n > MAX_CATEGORIES) {
+      throw new EngineError(`categories must be an integer in ${MIN_CATEGORIES}..${MAX_CATEGORIES} for categorical units, got ${String(n)}`, 'config');
+    }
+  } else if (config.categories !== undefined && config.categories !== 2) {
+    throw new EngineError(`categories ${config.categories} needs units categorical (Bernoulli units have 2 values)`, 'config');
   }
 }
 

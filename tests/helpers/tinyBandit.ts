@@ -26,7 +26,7 @@ export { sparseRow };
 export const flatten = flattenValues;
 export type { EstimatorMoments };
 
-/** E[r] by enumerating every hidden configuration (float64, independent of the engine). */
+/** E[r] by enumerating every hidden configuration, Bernoulli or categorical units (float64, independent of the engine). */
 export function exactExpectedReward(shape: BanditShape, flat: Float64Array, problem: TinyProblem): number {
   const { sizes, hiddenValues } = shape;
   const value = (phi: number) => (hiddenValues === 'pm1' ? 2 * phi - 1 : phi);
@@ -55,6 +55,7 @@ export function exactExpectedReward(shape: BanditShape, flat: Float64Array, prob
       return e.reduce((acc, ek, a) => acc + (ek / sum) * problem.rewards[a], 0);
     }
     const width = sizes[k + 1];
+    if (shape.units === 'categorical') return categoricalLayer(k, u, shape.categories ?? 0, recurse);
     const p = u.map(clippedSigmoid);
     let total = 0;
     for (let config = 0; config < 1 << width; config++) {
@@ -70,6 +71,32 @@ export function exactExpectedReward(shape: BanditShape, flat: Float64Array, prob
     return total;
   };
   return recurse(0, problem.x);
+}
+
+/**
+ * Σ over the configurations of a layer of categorical units (DESIGN.md §7.1) with logits u
+ * [units · N]: Π_i softmax(u_i)[v_i] times `next` of the one-hot outputs [units · N].
+ */
+function categoricalLayer(k: number, u: number[], n: number, next: (k: number, input: number[]) => number): number {
+  const units = u.length / n;
+  const pi = u.map((_, e) => {
+    const at = e - (e % n);
+    const row = u.slice(at, at + n);
+    const max = Math.max(...row);
+    return Math.exp(u[e] - max) / row.reduce((acc, z) => acc + Math.exp(z - max), 0);
+  });
+  let total = 0;
+  for (let config = 0; config < n ** units; config++) {
+    let prob = 1;
+    const oneHot = new Array<number>(u.length).fill(0);
+    for (let i = 0; i < units; i++) {
+      const v = Math.floor(config / n ** i) % n;
+      prob *= pi[i * n + v];
+      oneHot[i * n + v] = 1;
+    }
+    total += prob * next(k + 1, oneHot);
+  }
+  return total;
 }
 
 /** Central finite differences of exactExpectedReward (float64). */
@@ -96,6 +123,8 @@ export function exactEstimatorMoments(params: BanditParameters, estimator: Bandi
   return exactMoments(params, problem, estimator, baseline);
 }
 
-export function tinyShape(hiddenWidths: number[], inputs: number, actions: number, hiddenValues: HiddenValues): BanditShape {
+/** A tiny network's shape; with `categories` N its hidden units are categorical (DESIGN.md §7.1), hiddenWidths in units. */
+export function tinyShape(hiddenWidths: number[], inputs: number, actions: number, hiddenValues: HiddenValues, categories?: number): BanditShape {
+  if (categories !== undefined) return { sizes: [inputs, ...hiddenWidths.map((w) => w * categories), actions], hiddenValues, units: 'categorical', categories };
   return { sizes: [inputs, ...hiddenWidths, actions], hiddenValues };
 }

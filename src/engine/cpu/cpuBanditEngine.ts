@@ -26,7 +26,7 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
   constructor(config: BanditConfig, data: Dataset, only?: readonly number[]) {
     validateBanditConfig(config, data);
     super(config, data, only);
-    const shape = banditShape(data.pixels, config.hidden, config.width, data.classes, config.hiddenValues);
+    const shape = banditShape(data.pixels, config.hidden, config.width, data.classes, config.hiddenValues, config.units, config.categories);
     this.addRuns(
       (base) => ({ ...base, labels: new Uint8Array(config.batch), keys: forwardKeys(base.seed, 0, Stream.hiddenBase, Stream.action, config.hidden) }),
       (spec) => new BanditRun(initBanditParameters(shape, spec.seed), banditEstimator(spec.estimator).id, config.batch),
@@ -41,7 +41,7 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
   }
 
   protected tensorLayout(): TensorLayout[] {
-    const { sizes } = banditShape(this.data.pixels, this.config.hidden, this.config.width, this.data.classes, this.config.hiddenValues);
+    const { sizes } = banditShape(this.data.pixels, this.config.hidden, this.config.width, this.data.classes, this.config.hiddenValues, this.config.units, this.config.categories);
     return sizes.slice(1).flatMap((units, k) => [
       { name: `W${k}`, shape: [sizes[k], units] },
       { name: `b${k}`, shape: [units] },

@@ -11,7 +11,8 @@ import { runningMeanBaseline } from '../units/baseline.ts';
 import { BernoulliUnits } from '../units/bernoulli.ts';
 import { FlipTables } from '../units/flipTables.ts';
 import { bernoulliChildrenCredit, ChildScratch, softmaxChildCredit } from './messages.ts';
-import { BanditParameters } from './parameters.ts';
+import { categoricalCredit, categoricalForwardBatch, categoricalSignals } from './categoricalLayers.ts';
+import { BanditParameters, categoriesOf } from './parameters.ts';
 import { BanditScratch } from './scratch.ts';
 
 /** Rewards of one batch: r = [a = label], or a fixed table r(b, a) (tiny tasks, classroom). */
@@ -36,6 +37,8 @@ export class BanditRun {
   readonly hnca: boolean;
   /** the learning signal subtracts the moving-average baseline */
   readonly useBaseline: boolean;
+  /** N of the categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units */
+  readonly categories: number;
   /** moving-average reward baseline bbar (DESIGN.md §2) */
   baseline = 0;
   /** Adam's step counter */
@@ -45,6 +48,8 @@ export class BanditRun {
   private readonly tables: FlipTables[] = [];
   private readonly childScratch: ChildScratch;
   private readonly expScratch: Float64Array;
+  /** categorical units: per child unit, the actual logsumexp of its logits */
+  private readonly childLse: Float64Array;
   private readonly secondMoments: Float64Array;
   private readonly sumSquares: Float64Array;
 
@@ -56,13 +61,16 @@ export class BanditRun {
     const { signal, baseline } = banditEstimator(estimator);
     this.hnca = needsCredit(signal);
     this.useBaseline = baseline;
+    this.categories = categoriesOf(params.shape);
     this.scratch = new BanditScratch(params.shape, capacity);
     const { sizes } = params.shape;
     // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)
-    for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1]));
+    // (categorical units, DESIGN.md §7.1, use log-domain messages without tables)
+    if (!this.categories) for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1]));
     const widest = Math.max(...sizes);
     this.childScratch = new ChildScratch(widest);
     this.expScratch = new Float64Array(2 * sizes[sizes.length - 1]);
+    this.childLse = new Float64Array(this.categories ? widest : 0);
     this.secondMoments = new Float64Array(params.layerCount);
     this.sumSquares = new Float64Array(params.tensors.length);
     this.counters = zeroCounters(params.layerCount);
@@ -75,7 +83,13 @@ export class BanditRun {
   /** Forward pass only (evaluation, inspection): fills the scratch for input.count examples. */
   estimateForward(input: SparseBinaryRows, source: UniformSource): void {
     this.ensureCapacity(input.count);
-    forwardBatch(this.params, input, source, this.scratch);
+    this.forward(input, source);
+  }
+
+  /** The forward pass of the network's kind of hidden units. */
+  private forward(input: SparseBinaryRows, source: UniformSource): void {
+    if (this.categories) categoricalForwardBatch(this.params, input, source, this.scratch);
+    else forwardBatch(this.params, input, source, this.scratch);
   }
 
   /**
@@ -89,7 +103,7 @@ export class BanditRun {
     const batch = input.count;
     const actions = sizes[sizes.length - 1];
     const hiddenLayers = sizes.length - 2;
-    forwardBatch(params, input, source, s);
+    this.forward(input, source);
     for (let b = 0; b < batch; b++) {
       const a = s.action[b];
       const r = rewards.table ? rewards.table[b * actions + a] : a === rewards.labels[b] ? 1 : 0;
@@ -98,17 +112,27 @@ export class BanditRun {
     }
     outputSignals(s, batch, actions);
     if (this.hnca) this.computeCredit(batch);
-    for (let l = 0; l < hiddenLayers; l++) {
-      if (this.hnca) hncaSignals(s, l, sizes[l + 1], batch);
-      else reinforceSignals(s, l, sizes[l + 1], batch);
+    if (this.categories) categoricalSignals(params, s, batch, this.hnca);
+    else {
+      for (let l = 0; l < hiddenLayers; l++) {
+        if (this.hnca) hncaSignals(s, l, sizes[l + 1], batch);
+        else reinforceSignals(s, l, sizes[l + 1], batch);
+      }
     }
     accumulateGradients(params, s, input, this.secondMoments);
   }
 
-  /** rho(1) − rho(0) of every hidden unit from its children's counterfactual messages. */
+  /**
+   * rho(1) − rho(0) of every hidden unit from its children's counterfactual messages; for
+   * categorical units (DESIGN.md §7.1) the hindsight posterior pi(v) rho(v) of every value.
+   */
   computeCredit(batch: number): void {
     const { params } = this;
     const s = this.scratch;
+    if (this.categories) {
+      categoricalCredit(params, s, batch, this.childLse);
+      return;
+    }
     const { sizes, hiddenValues } = params.shape;
     const magnitude = new BernoulliUnits(hiddenValues).flipMagnitude;
     const hiddenLayers = sizes.length - 2;

@@ -9,7 +9,7 @@ import { BanditRun, type RewardSource } from './banditRun.ts';
 import { clippedSigmoid, PROB_MAX, PROB_MIN } from '../units/bernoulli.ts';
 import { softmaxInto } from '../units/softmax.ts';
 import { forwardKeys } from './forward.ts';
-import type { BanditParameters } from './parameters.ts';
+import { categoriesOf, type BanditParameters } from './parameters.ts';
 import { flattenGradients, flattenValues, ForcedSource, hiddenConfigurations, parameterCount, sparseRow, type TinyProblem } from './tinyNetwork.ts';
 
 export const LAB_ESTIMATORS: readonly BanditEstimator[] = BANDIT_ESTIMATORS;
@@ -29,8 +29,10 @@ function tensorOffsets(sizes: readonly number[]): { w: number; b: number }[] {
  * E[r] and its exact gradient: Σ over hidden configurations h and actions a of
  * P(h, a) r(a) ∇log P(h, a), where ∂log P/∂u_i = φ_i − p_i for a Bernoulli unit (0 where
  * p is clipped) and ∂log π(a)/∂z_k = [k = a] − π_k.
+ * @throws Error for a network of categorical units (DESIGN.md §7.1)
  */
 export function exactGradient(params: BanditParameters, problem: TinyProblem): { expectedReward: number; gradient: Float64Array } {
+  if (categoriesOf(params.shape)) throw new Error('exactGradient enumerates Bernoulli units only (categorical networks: tests/helpers/tinyBandit.ts)');
   const { sizes, hiddenValues } = params.shape;
   const flat = flattenValues(params);
   const offsets = tensorOffsets(sizes);
@@ -84,7 +86,11 @@ export interface EstimatorMoments {
   variance: Float64Array;
 }
 
-/** Exact mean and variance of an estimator: every hidden configuration and action forced through BanditRun. */
+/**
+ * Exact mean and variance of an estimator: every hidden configuration (Bernoulli or categorical
+ * units, DESIGN.md §7.1) and action forced through BanditRun.
+ * @throws Error when a forced sample was not drawn or the enumerated probabilities do not sum to 1
+ */
 export function exactMoments(params: BanditParameters, problem: TinyProblem, estimator: BanditEstimator, baseline: number): EstimatorMoments {
   const { sizes } = params.shape;
   const actions = sizes[sizes.length - 1];
@@ -96,12 +102,23 @@ export function exactMoments(params: BanditParameters, problem: TinyProblem, est
   const second = new Float64Array(n);
   const g = new Float64Array(n);
   let totalProbability = 0;
-  for (const bits of hiddenConfigurations(sizes.slice(1, -1))) {
+  const categories = categoriesOf(params.shape);
+  const units = categories ? sizes.slice(1, -1).map((width) => width / categories) : sizes.slice(1, -1);
+  for (const bits of hiddenConfigurations(units, categories || 2)) {
     for (let a = 0; a < actions; a++) {
       run.estimateGradients(input, new ForcedSource(bits, a), rewards, baseline);
       const s = run.scratch;
+      if (s.action[0] !== a) throw new Error(`forced action ${a} was sampled as ${s.action[0]}`);
       let prob = s.outProb[a];
-      bits.forEach((layer, l) => layer.forEach((phi, i) => (prob *= phi ? s.prob[l][i] : 1 - s.prob[l][i])));
+      if (categories) {
+        // categorical units (DESIGN.md §7.1): pi_i(v) of the forced value
+        bits.forEach((layer, l) =>
+          layer.forEach((v, i) => {
+            if (s.value[l][i] !== v) throw new Error(`forced value ${v} of unit ${i} in layer ${l} was sampled as ${s.value[l][i]}`);
+            prob *= s.prob[l][i * categories + v];
+          }),
+        );
+      } else bits.forEach((layer, l) => layer.forEach((phi, i) => (prob *= phi ? s.prob[l][i] : 1 - s.prob[l][i])));
       totalProbability += prob;
       flattenGradients(params, g);
       for (let e = 0; e < n; e++) {

@@ -12,8 +12,11 @@ import type { BanditScratch } from './scratch.ts';
  * values in the exact-expectation tests (u = 0 forces φ = 1; u → 1 forces φ = 0).
  */
 export interface UniformSource {
-  /** uniform for unit `unit` of example `example` in hidden layer `layer` */
-  hidden(layer: number, example: number, unit: number, width: number): number;
+  /**
+   * uniform for unit `unit` of example `example` in hidden layer `layer` of `width` units; a
+   * categorical unit (DESIGN.md §7.1) also passes its probabilities probs[base..base + count)
+   */
+  hidden(layer: number, example: number, unit: number, width: number, probs?: Float64Array, base?: number, count?: number): number;
   /** uniform for the action of example `example`, whose action probabilities are probs[base..] */
   action(example: number, probs: Float64Array, base: number): number;
 }
@@ -55,8 +58,8 @@ export function forwardKeys(seed: number, step: number, hiddenStreamBase: number
   return new ForwardKeys(seed, step, hiddenStreamBase, actionStream, layers, exampleOffset);
 }
 
-/** Logits of layer 0 from sparse binary pixels: u = b + Σ_{on pixels j} W[j,:]. */
-function sparseInputLogits(w: Float32Array, bias: Float32Array, input: SparseBinaryRows, width: number, out: Float64Array, selected: Int32Array): void {
+/** Logits of layer 0 from sparse binary pixels: u = b + Σ_{on pixels j} W[j,:] ([batch, width] into out). */
+export function sparseInputLogits(w: Float32Array, bias: Float32Array, input: SparseBinaryRows, width: number, out: Float64Array, selected: Int32Array): void {
   const { onStart, onIndex } = input;
   for (let b = 0; b < input.count; b++) {
     let n = 0;
@@ -141,6 +144,11 @@ export function forwardBatch(params: BanditParameters, input: SparseBinaryRows, 
     s.baseLogit,
     s.selected,
   );
+  sampleActions(s, batch, actions, source);
+}
+
+/** The output softmax pi = softmax(z) of s.outLogit [batch, actions] into s.outProb and the actions a ~ pi into s.action. */
+export function sampleActions(s: BanditScratch, batch: number, actions: number, source: UniformSource): void {
   for (let b = 0; b < batch; b++) {
     const base = b * actions;
     softmaxInto(s.outLogit, base, actions, s.outProb);

@@ -127,10 +127,14 @@ export function hncaSignals(s: BanditScratch, layer: number, width: number, batc
   }
 }
 
-/** Writes every layer's batch-mean gradient into params and, into `second`, per layer Σ_b(Σ s²)(Σ x² + 1)/B. */
+/**
+ * Writes every layer's batch-mean gradient into params and, into `second`, per layer Σ_b(Σ s²)(Σ x² + 1)/B.
+ * Categorical hidden layers: signals [batch, U·N] per logit, inputs the one-hot outputs (DESIGN.md §7.1).
+ */
 export function accumulateGradients(params: BanditParameters, s: BanditScratch, input: SparseBinaryRows, second: Float64Array): void {
-  const { sizes, hiddenValues } = params.shape;
-  const centered = hiddenValues === 'pm1';
+  const { sizes, hiddenValues, units } = params.shape;
+  // categorical layers (DESIGN.md §7.1) pass on one-hot 0/1 outputs, whatever hiddenValues says
+  const centered = hiddenValues === 'pm1' && units !== 'categorical';
   const batch = input.count;
   const layers = params.layerCount;
   for (let k = 0; k < layers; k++) {

@@ -4,17 +4,45 @@
 import { ParameterTensor } from '../../engine/optimizer.ts';
 import { streamKey } from '../../rng/counterRng.ts';
 import { Stream } from '../../rng/streams.ts';
-import type { HiddenValues } from '../../engine/types.ts';
+import type { HiddenValues, UnitKind } from '../../engine/types.ts';
 import { glorotUniform } from '../units/init.ts';
 
+/**
+ * The shape of a bandit network. Layer k's weights are [sizes[k], sizes[k+1]] (input-major).
+ * With categorical hidden units (DESIGN.md §7.1) a hidden layer of U units has U·N logits and
+ * passes on U·N one-hot entries, so its entry in `sizes` is U·N: sizes are the widths of the
+ * layers' logits and outputs, in units only for Bernoulli layers.
+ */
 export interface BanditShape {
-  /** [inputs, hidden_1, …, hidden_L, actions] */
+  /** [inputs, width_1, …, width_L, actions]: logits per layer (units × N for categorical layers) */
   sizes: number[];
   hiddenValues: HiddenValues;
+  /** kind of every hidden unit; absent = 'bernoulli' */
+  units?: UnitKind;
+  /** N, the values of each categorical unit (absent for Bernoulli units) */
+  categories?: number;
 }
 
-export function banditShape(inputs: number, hidden: number, width: number, actions: number, hiddenValues: HiddenValues): BanditShape {
-  return { sizes: [inputs, ...Array.from({ length: hidden }, () => width), actions], hiddenValues };
+/**
+ * The shape of L = `hidden` layers of `width` units each: Bernoulli units by default, or
+ * categorical units with `categories` values each (sizes then hold width · categories).
+ */
+export function banditShape(
+  inputs: number,
+  hidden: number,
+  width: number,
+  actions: number,
+  hiddenValues: HiddenValues,
+  units: UnitKind = 'bernoulli',
+  categories = 2,
+): BanditShape {
+  if (units === 'bernoulli') return { sizes: [inputs, ...Array.from({ length: hidden }, () => width), actions], hiddenValues };
+  return { sizes: [inputs, ...Array.from({ length: hidden }, () => width * categories), actions], hiddenValues, units, categories };
+}
+
+/** N of a network's categorical hidden units (DESIGN.md §7.1), or 0 when its hidden units are Bernoulli. */
+export function categoriesOf(shape: BanditShape): number {
+  return shape.units === 'categorical' ? (shape.categories ?? 0) : 0;
 }
 
 export class BanditParameters {

@@ -1,5 +1,5 @@
 // Per-run working memory of one bandit update, sized for a maximum batch.
-import type { BanditShape } from './parameters.ts';
+import { categoriesOf, type BanditShape } from './parameters.ts';
 
 export class BanditScratch {
   /** per hidden layer, batch × width: logits, clipped probabilities, samples (0/1), signals S */
@@ -7,8 +7,21 @@ export class BanditScratch {
   readonly prob: Float64Array[] = [];
   readonly sample: Uint8Array[] = [];
   readonly signal: Float64Array[] = [];
-  /** per hidden layer, batch × width: HNCA credit rho(1) − rho(0) */
+  /**
+   * per hidden layer, batch × width: HNCA credit rho(1) − rho(0); categorical layers
+   * (DESIGN.md §7.1): the hindsight posterior pi_i(v) rho_i(v) per value, [batch, units · N]
+   */
   readonly credit: Float64Array[] = [];
+  /**
+   * categorical layers only, per hidden layer [batch, units]: the sampled value index φ_i
+   * (sample[] then holds the one-hot outputs [batch, units · N]); empty for Bernoulli layers
+   */
+  readonly value: Uint8Array[] = [];
+  /** categorical layers only: log Q_i(v) of the unit being credited [N] (nats) and scratch for log pi [N] */
+  readonly logQ: Float64Array;
+  readonly logPi: Float64Array;
+  /** categorical layers only: a child's shifted logits under a counterfactual [max(N, actions)] */
+  readonly shiftedLogits: Float64Array;
   /** output: batch × actions logits and probabilities; per example action, reward, learning signal */
   readonly outLogit: Float64Array;
   readonly outProb: Float64Array;
@@ -34,6 +47,7 @@ export class BanditScratch {
     readonly capacity: number,
   ) {
     const { sizes } = shape;
+    const categories = categoriesOf(shape);
     for (let l = 1; l + 1 < sizes.length; l++) {
       const n = capacity * sizes[l];
       this.logit.push(new Float64Array(n));
@@ -41,8 +55,12 @@ export class BanditScratch {
       this.sample.push(new Uint8Array(n));
       this.signal.push(new Float64Array(n));
       this.credit.push(new Float64Array(n));
+      this.value.push(new Uint8Array(categories ? n / categories : 0));
     }
     const a = sizes[sizes.length - 1];
+    this.logQ = new Float64Array(categories);
+    this.logPi = new Float64Array(categories);
+    this.shiftedLogits = new Float64Array(categories ? Math.max(categories, a) : 0);
     this.outLogit = new Float64Array(capacity * a);
     this.outProb = new Float64Array(capacity * a);
     this.outSignal = new Float64Array(capacity * a);

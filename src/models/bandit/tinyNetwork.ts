@@ -51,31 +51,45 @@ export function assignValues(params: BanditParameters, flat: ArrayLike<number>):
   for (const t of params.tensors) for (let e = 0; e < t.size; e++) t.value[e] = flat[o++];
 }
 
-/** A uniform source that forces every hidden sample (bits[layer][unit]) and the action. */
+/**
+ * A uniform source that forces every hidden sample (bits[layer][unit]: φ ∈ {0, 1} of a
+ * Bernoulli unit, or the value index of a categorical unit, DESIGN.md §7.1) and the action.
+ */
 export class ForcedSource implements UniformSource {
   constructor(
     private readonly bits: readonly (readonly number[])[],
     private readonly forcedAction: number,
   ) {}
-  hidden(layer: number, _example: number, unit: number): number {
+  hidden(layer: number, _example: number, unit: number, _width: number, probs?: Float64Array, base = 0, count = 0): number {
+    const value = this.bits[layer][unit];
+    // a categorical unit: the middle of its value's interval of the inverse CDF
+    if (probs && count > 0) return middleOf(probs, base, value);
     // u = 0 is below every clipped p (so φ = 1); u = 1 − 2^-24 is above every clipped p
-    return this.bits[layer][unit] ? 0 : 1 - 2 ** -24;
+    return value ? 0 : 1 - 2 ** -24;
   }
   action(_example: number, probs: Float64Array, base: number): number {
-    let below = 0;
-    for (let k = 0; k < this.forcedAction; k++) below += probs[base + k];
-    return below + probs[base + this.forcedAction] / 2;
+    return middleOf(probs, base, this.forcedAction);
   }
 }
 
-/** Every assignment of the hidden units: bits[layer][unit] for config 0 … 2^(Σ widths) − 1. */
-export function* hiddenConfigurations(hiddenWidths: readonly number[]): Generator<number[][]> {
-  const total = hiddenWidths.reduce((a, b) => a + b, 0);
-  for (let config = 0; config < 2 ** total; config++) {
+/** The middle of value v's interval [Σ_{k<v} p_k, Σ_{k≤v} p_k) of probs[base..] (inverse-CDF sampling). */
+function middleOf(probs: Float64Array, base: number, v: number): number {
+  let below = 0;
+  for (let k = 0; k < v; k++) below += probs[base + k];
+  return below + probs[base + v] / 2;
+}
+
+/**
+ * Every assignment of the hidden units: bits[layer][unit] ∈ 0..valueCount−1 for config
+ * 0 … valueCount^(Σ units) − 1 (valueCount 2: Bernoulli units; N: categorical units).
+ */
+export function* hiddenConfigurations(hiddenUnits: readonly number[], valueCount = 2): Generator<number[][]> {
+  const total = hiddenUnits.reduce((a, b) => a + b, 0);
+  for (let config = 0; config < valueCount ** total; config++) {
     const bits: number[][] = [];
     let offset = 0;
-    for (const w of hiddenWidths) {
-      bits.push(Array.from({ length: w }, (_, i) => Math.floor(config / 2 ** (offset + i)) % 2));
+    for (const w of hiddenUnits) {
+      bits.push(Array.from({ length: w }, (_, i) => Math.floor(config / valueCount ** (offset + i)) % valueCount));
       offset += w;
     }
     yield bits;

@@ -90,7 +90,8 @@ export class GpuBanditEngine implements CheckpointableEngine {
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
    * inside runtime.setup(); the factory awaits runtime.ready().
-   * @throws EngineError('config') for an invalid configuration, EngineError('limits') for one
+   * @throws EngineError('config') for an invalid configuration, EngineError('unavailable') for
+   * categorical hidden units (DESIGN.md §7.1, CPU engine only), EngineError('limits') for one
    * too large for the device (a buffer, a kernel's workgroup, a dispatch grid)
    */
   constructor(
@@ -100,6 +101,9 @@ export class GpuBanditEngine implements CheckpointableEngine {
     options: GpuBanditOptions = {},
   ) {
     validateBanditConfig(config, data);
+    if ((config.units ?? 'bernoulli') !== 'bernoulli') {
+      throw new EngineError('WebGPU engine: categorical hidden units run on the CPU engine only (use --engine cpu)', 'unavailable');
+    }
     const device = rt.device;
     this.device = device;
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };

@@ -1,0 +1,258 @@
+// DESIGN.md §7.1 (the paper's appendix D): categorical hidden units on the CPU engine. Every
+// estimator is unbiased (exact enumeration against finite differences of E[r], and sampling
+// through the real RNG path), HNCA's per-parameter variance is never above REINFORCE's
+// (exact), N = 2 categorical units give the Bernoulli estimator's expected gradient under the
+// map between the two parameterisations, and any finite weights give finite credit.
+import { describe, expect, it } from 'vitest';
+import { BanditRun } from '../src/models/bandit/banditRun.ts';
+import { forwardKeys } from '../src/models/bandit/forward.ts';
+import { BanditParameters, type BanditShape } from '../src/models/bandit/parameters.ts';
+import { assignValues, flattenValues } from '../src/models/bandit/tinyNetwork.ts';
+import { CategoricalUnits, hindsightPosterior } from '../src/models/units/categorical.ts';
+import { hncaSignal, rhoDifference } from '../src/models/units/bernoulli.ts';
+import { Stream } from '../src/rng/streams.ts';
+import { BANDIT_ESTIMATORS, type BanditEstimator } from '../src/engine/types.ts';
+import { exactEstimatorMoments, exactExpectedReward, finiteDifferenceGradient, sparseRow, tinyParameters, tinyShape, type TinyProblem } from './helpers/tinyBandit.ts';
+
+const cases: { categories: number; widths: number[]; actions: number }[] = [
+  { categories: 2, widths: [2], actions: 3 },
+  { categories: 3, widths: [2], actions: 2 },
+  { categories: 2, widths: [2, 2], actions: 3 },
+  { categories: 3, widths: [2, 2], actions: 3 },
+];
+
+function problemFor(categories: number, widths: number[], actions: number): TinyProblem {
+  return {
+    shape: tinyShape(widths, 3, actions, 'pm1', categories),
+    x: [1, 0, 1],
+    rewards: actions === 3 ? [1, 0.2, -0.5] : [0.3, 1],
+  };
+}
+
+describe('CategoricalUnits: the unit contract (DESIGN.md §7.1)', () => {
+  const units = new CategoricalUnits(3);
+  const logits = [0.3, -1.2, 2];
+  const lse = Math.log(logits.reduce((a, z) => a + Math.exp(z), 0));
+  const pi = logits.map((z) => Math.exp(z - lse));
+
+  it('samples by inverse CDF and reports log pi(v)', () => {
+    expect(units.sample(logits, 0, pi[0] - 1e-9)).toBe(0);
+    expect(units.sample(logits, 0, pi[0] + 1e-9)).toBe(1);
+    expect(units.sample(logits, 0, pi[0] + pi[1] + 1e-9)).toBe(2);
+    for (let v = 0; v < 3; v++) expect(units.logProb(logits, 0, v)).toBeCloseTo(Math.log(pi[v]), 12);
+  });
+
+  it('outputChange is the one-hot difference e_v − e_φ', () => {
+    const out = new Float64Array(3);
+    units.outputChange(2, 0, out, 0);
+    expect(Array.from(out)).toEqual([1, 0, -1]);
+    units.outputChange(1, 1, out, 0);
+    expect(Array.from(out)).toEqual([0, 0, 0]);
+  });
+
+  it('HNCA signals are R pi_k (rho(k) − 1); REINFORCE R (1[φ = k] − pi_k)', () => {
+    const logQ = [-0.7, -2.5, -0.1];
+    const q = logQ.map(Math.exp);
+    const mean = q.reduce((acc, qv, v) => acc + pi[v] * qv, 0);
+    const out = new Float64Array(3);
+    units.hncaSignals(0.8, logits, 0, logQ, out, 0);
+    for (let k = 0; k < 3; k++) expect(out[k]).toBeCloseTo(0.8 * pi[k] * (q[k] / mean - 1), 12);
+    units.reinforceSignals(0.8, logits, 0, 1, out, 0);
+    for (let k = 0; k < 3; k++) expect(out[k]).toBeCloseTo(0.8 * ((k === 1 ? 1 : 0) - pi[k]), 12);
+  });
+
+  it('N = 2 reduces to the Bernoulli signal: pi_1 (rho(1) − 1) = p(1 − p)(rho(1) − rho(0))', () => {
+    const two = new CategoricalUnits(2);
+    const out = new Float64Array(2);
+    for (const [z0, z1, logQ0, logQ1] of [
+      [0.2, -0.4, -1.3, -0.2],
+      [-3, 2, -0.01, -5],
+      [1, 1, -2, -2],
+    ]) {
+      two.hncaSignals(1.7, [z0, z1], 0, [logQ0, logQ1], out, 0);
+      const p = 1 / (1 + Math.exp(z0 - z1));
+      const bernoulli = hncaSignal(1.7, p, rhoDifference(p, logQ0 - logQ1));
+      expect(out[1]).toBeCloseTo(bernoulli, 12);
+      expect(out[0]).toBeCloseTo(-bernoulli, 12);
+    }
+  });
+
+  it('the hindsight posterior stays finite and normalised for extreme logits and log Q', () => {
+    const post = new Float64Array(3);
+    const logPi = new Float64Array(3);
+    for (const [z, logQ] of [
+      [[1e30, -1e30, 0], [-1e30, 0, 1e30]],
+      [[-800, 0, 800], [0, -1e6, -1e6]],
+      [[0, 0, 0], [-1e300, -1e300, 0]],
+    ]) {
+      hindsightPosterior(z, 0, 3, logQ, logPi, post, 0);
+      expect(post.every((p) => Number.isFinite(p) && p >= 0 && p <= 1)).toBe(true);
+      expect(post.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('refuses N < 2', () => {
+    expect(() => new CategoricalUnits(1)).toThrow(RangeError);
+  });
+});
+
+describe.each(cases)('categorical N = $categories, units $widths, $actions actions', ({ categories, widths, actions }) => {
+  const problem = problemFor(categories, widths, actions);
+  const params = tinyParameters(problem.shape, 23 + categories + widths.length, 1.5);
+  const exact = finiteDifferenceGradient(problem.shape, params, problem);
+
+  it('the exact gradient is not trivially zero in any layer', () => {
+    let o = 0;
+    for (const t of params.tensors) {
+      expect(Math.max(...Array.from(exact.subarray(o, o + t.size), Math.abs))).toBeGreaterThan(1e-4);
+      o += t.size;
+    }
+  });
+
+  it.each(BANDIT_ESTIMATORS)('%s: exact expectation equals the finite-difference gradient', (estimator) => {
+    // a constant nonzero baseline for the -baseline variants: it must not bias the estimate
+    const { mean } = exactEstimatorMoments(params, estimator, problem, 0.4);
+    for (let e = 0; e < exact.length; e++) expect(Math.abs(mean[e] - exact[e])).toBeLessThan(1e-9);
+  });
+
+  it('Theorem 1: HNCA variance ≤ REINFORCE variance for every parameter (exact), with and without a baseline', () => {
+    for (const [hncaId, reinforceId] of [
+      ['hnca', 'reinforce'],
+      ['hnca-baseline', 'reinforce-baseline'],
+    ] as const) {
+      const hnca = exactEstimatorMoments(params, hncaId, problem, 0.4).variance;
+      const reinforce = exactEstimatorMoments(params, reinforceId, problem, 0.4).variance;
+      let strictlyLower = 0;
+      for (let e = 0; e < hnca.length; e++) {
+        expect(hnca[e]).toBeLessThanOrEqual(reinforce[e] + 1e-12);
+        if (hnca[e] < reinforce[e] - 1e-9) strictlyLower++;
+      }
+      expect(strictlyLower).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(['hnca-baseline', 'reinforce'] as const)('%s: sample mean through the RNG is within 4.5 standard errors', (estimator) => {
+    const run = new BanditRun(params, estimator, 1);
+    const input = sparseRow(problem.x);
+    const table = Float64Array.from(problem.rewards);
+    const n = exact.length;
+    const sum = new Float64Array(n);
+    const sumSq = new Float64Array(n);
+    const samples = 10000;
+    for (let t = 0; t < samples; t++) {
+      run.estimateGradients(input, forwardKeys(5, t, Stream.hiddenBase, Stream.action, widths.length), { labels: [0], table }, 0.4);
+      let o = 0;
+      for (const tensor of params.tensors) {
+        for (let e = 0; e < tensor.size; e++, o++) {
+          sum[o] += tensor.grad[e];
+          sumSq[o] += tensor.grad[e] ** 2;
+        }
+      }
+    }
+    for (let e = 0; e < n; e++) {
+      const mean = sum[e] / samples;
+      const se = Math.sqrt(Math.max(sumSq[e] / samples - mean * mean, 0) / samples);
+      expect(Math.abs(mean - exact[e])).toBeLessThanOrEqual(4.5 * se + 1e-9);
+    }
+  });
+});
+
+/**
+ * The map from N = 2 categorical parameters to Bernoulli (0/1 values) parameters of the same
+ * distribution: a Bernoulli logit is z_1 − z_0 of its categorical twin, and a one-hot input
+ * (i, φ) is the 0/1 input φ plus the constant row (i, 0). theta_B = M theta_C, linear.
+ */
+function categoricalToBernoulli(c: BanditShape, flatC: Float64Array, b: BanditShape): Float64Array {
+  const cParams = new BanditParameters(c);
+  assignValues(cParams, flatC);
+  const bParams = new BanditParameters(b);
+  const L = c.sizes.length - 1;
+  for (let k = 0; k < L; k++) {
+    const wc = cParams.weights[k].value;
+    const bc = cParams.biases[k].value;
+    const wb = bParams.weights[k].value;
+    const bb = bParams.biases[k].value;
+    const inC = c.sizes[k];
+    const outC = c.sizes[k + 1];
+    const outB = b.sizes[k + 1];
+    const hiddenOut = k < L - 1;
+    // D[r, o]: the Bernoulli-logit view of output o of input row r (z_1 − z_0, or z_a for the output)
+    const d = (r: number, o: number): number => (hiddenOut ? wc[r * outC + 2 * o + 1] - wc[r * outC + 2 * o] : wc[r * outC + o]);
+    const dBias = (o: number): number => (hiddenOut ? bc[2 * o + 1] - bc[2 * o] : bc[o]);
+    for (let o = 0; o < outB; o++) {
+      if (k === 0) {
+        for (let j = 0; j < inC; j++) wb[j * outB + o] = d(j, o);
+        bb[o] = dBias(o);
+      } else {
+        let bias = dBias(o);
+        for (let i = 0; i < inC / 2; i++) {
+          wb[i * outB + o] = d(2 * i + 1, o) - d(2 * i, o);
+          bias += d(2 * i, o);
+        }
+        bb[o] = bias;
+      }
+    }
+  }
+  return flattenValues(bParams);
+}
+
+describe.each([
+  { widths: [2], actions: 3 },
+  { widths: [2, 2], actions: 2 },
+])('N = 2 categorical units against Bernoulli units (units $widths)', ({ widths, actions }) => {
+  const cShape = tinyShape(widths, 3, actions, 'pm1', 2);
+  const bShape = tinyShape(widths, 3, actions, '01');
+  const cParams = tinyParameters(cShape, 41 + widths.length, 1.2);
+  // dyadic values: the map's sums and differences are exact in float32
+  assignValues(cParams, flattenValues(cParams).map((v) => Math.round(v * 64) / 64));
+  const flatC = flattenValues(cParams);
+  const bParams = new BanditParameters(bShape);
+  assignValues(bParams, categoricalToBernoulli(cShape, flatC, bShape));
+  // M column by column (the map is linear): M[:, e] = map(unit vector e)
+  const columns = Array.from(flatC, (_, e) => {
+    const unit = new Float64Array(flatC.length);
+    unit[e] = 1;
+    return categoricalToBernoulli(cShape, unit, bShape);
+  });
+  const rewards = actions === 3 ? [1, 0.2, -0.5] : [0.3, 1];
+
+  it('the mapped network has the same E[r]', () => {
+    const cReward = exactExpectedReward(cShape, flatC, { shape: cShape, x: [1, 0, 1], rewards });
+    const bReward = exactExpectedReward(bShape, flattenValues(bParams), { shape: bShape, x: [1, 0, 1], rewards });
+    expect(cReward).toBeCloseTo(bReward, 12);
+  });
+
+  it.each(BANDIT_ESTIMATORS)('%s: E[g_categorical] = Mᵀ E[g_Bernoulli] (exact)', (estimator: BanditEstimator) => {
+    const cMean = exactEstimatorMoments(cParams, estimator, { shape: cShape, x: [1, 0, 1], rewards }, 0.4).mean;
+    const bMean = exactEstimatorMoments(bParams, estimator, { shape: bShape, x: [1, 0, 1], rewards }, 0.4).mean;
+    let largest = 0;
+    for (let e = 0; e < flatC.length; e++) {
+      const mapped = columns[e].reduce((acc, m, f) => acc + m * bMean[f], 0);
+      expect(Math.abs(cMean[e] - mapped)).toBeLessThan(1e-12);
+      largest = Math.max(largest, Math.abs(cMean[e]));
+    }
+    expect(largest).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('finite credit for huge weights (log domain, DESIGN.md §7.1)', () => {
+  it.each([1e3, 1e8, 1e30])('weights of scale %s: every credit, signal and gradient is finite', (scale) => {
+    const shape = tinyShape([3, 3], 3, 3, 'pm1', 4);
+    const params = tinyParameters(shape, 7, scale);
+    const run = new BanditRun(params, 'hnca', 8);
+    const input = sparseRow([1, 1, 0]);
+    for (let t = 0; t < 20; t++) {
+      run.estimateGradients(input, forwardKeys(3, t, Stream.hiddenBase, Stream.action, 2), { labels: [0], table: Float64Array.from([1, 0, 0.5]) }, 0);
+      const s = run.scratch;
+      for (let l = 0; l < 2; l++) {
+        for (let i = 0; i < 3; i++) {
+          const post = s.credit[l].subarray(i * 4, i * 4 + 4);
+          expect(post.every((p) => Number.isFinite(p) && p >= 0 && p <= 1)).toBe(true);
+          expect(post.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+        }
+        expect(s.signal[l].subarray(0, 12).every(Number.isFinite)).toBe(true);
+      }
+      for (const tensor of params.tensors) expect(tensor.grad.every(Number.isFinite)).toBe(true);
+    }
+  });
+});
