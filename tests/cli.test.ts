@@ -123,6 +123,11 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['reproduce', 'fig1', '--hidden', '1,x'], /--hidden must be an integer from 1 to 16 \(got 'x'\)/],
     [['reproduce', 'fig1', '--layers', '2'], /unknown flag --layers for hnca reproduce fig1/],
     [['reproduce', 'fig3', '--estimator', 'hnca'], /--estimator: unknown value 'hnca'; accepted: fhnca/],
+    [['train', '--ablation', 'all-children'], /^hnca: --ablation applies to --task vae only/],
+    [['train', '--task', 'vae', '--estimator', 'reinforce,fhnca', '--ablation', 'full-reward'], /^hnca: --ablation varies fhnca-baseline \(f-HNCA \+ baseline\) only; add --estimator fhnca-baseline \(got reinforce, fhnca\)$/],
+    [['train', '--task', 'vae', '--ablation', 'some'], /^hnca: --ablation: unknown value 'some'; accepted: none, all-children, full-reward, all-children\+full-reward, all$/],
+    [['reproduce', 'fig1', '--ablation', 'none'], /^hnca: unknown flag --ablation for hnca reproduce fig1/],
+    [['reproduce', 'fig3', '--estimator', 'disarm', '--ablation', 'all'], /--ablation varies fhnca-baseline .* \(got disarm\)$/],
     [['frobnicate'], /unknown command 'frobnicate'; accepted: train, reproduce, --help, --version$/],
     [['--version', 'train'], /^hnca: --version takes no arguments \(got 'train'\)$/],
     [['train', '-x'], /^hnca: unknown flag -x for hnca train; accepted: --task, /],
@@ -230,6 +235,23 @@ describe('train output', () => {
     expect(c.out()).not.toContain('epoch 1/2: evaluating');
   });
 
+  it('--ablation turns the fhnca-baseline run into one run per variant, each recorded with its switches', async () => {
+    const file = path.join(tmp, 'ablation.json');
+    const c = capture();
+    const argv = ['train', '--task', 'vae', '--data', data, '--layers', '2', '--estimator', 'reinforce,fhnca-baseline', '--ablation', 'none,all-children+full-reward', '--ablation', 'full-reward', '--epochs', '1', '--out', file];
+    expect(await main(argv, c.io)).toBe(0);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    const ids = ['reinforce', 'fhnca-baseline', 'fhnca-baseline-all-children-full-reward', 'fhnca-baseline-full-reward'];
+    expect(doc.config.estimators).toEqual(ids);
+    expect(doc.runs.map((r: { estimator: string }) => r.estimator)).toEqual(ids);
+    expect(doc.runs[0]).not.toHaveProperty('ablations');
+    expect(doc.runs[1]).not.toHaveProperty('ablations');
+    expect(Object.keys(doc.runs[2]).slice(0, 3)).toEqual(['estimator', 'ablations', 'seed']);
+    expect(doc.runs[2].ablations).toEqual(['all-children', 'full-reward']);
+    expect(doc.runs[3].ablations).toEqual(['full-reward']);
+    expect(c.engines[0].runs.map((r) => r.estimator)).toEqual(ids);
+  });
+
   it('a run that fails midway exits 1 and leaves no results file (the epoch log holds the finished epochs)', async () => {
     const dir = mkdtempSync(path.join(tmp, 'fail-'));
     const c = capture({ failAt: 5 });
@@ -286,6 +308,24 @@ describe('reproduce', () => {
     const md = readFileSync(path.join(dir, 'results.md'), 'utf8');
     expect(md).toContain('| 2 | DisARM | 1 | 0.20 | 0.51 (K=100) |');
     expect(md).toContain('f-HNCA with baseline is best');
+  });
+
+  it('fig3 --ablation all: plain f-HNCA + baseline and every ablation in each cell, labelled in the table and charts', async () => {
+    const dir = path.join(tmp, 'fig3-ablation');
+    const c = capture();
+    const argv = ['reproduce', 'fig3', '--data', data, '--layers', '1,2', '--seeds', '2', '--epochs', '1', '--estimator', 'fhnca-baseline', '--ablation', 'all', '--out', dir];
+    expect(await main(argv, c.io)).toBe(0);
+    const doc = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+    expect(doc.grid.map((g: { layers: number; runs: unknown[] }) => [g.layers, g.runs.length])).toEqual([
+      [1, 8],
+      [2, 8],
+    ]);
+    expect(doc.grid[1].runs[1]).toMatchObject({ estimator: 'fhnca-baseline-all-children', ablations: ['all-children'], seed: 0 });
+    const md = readFileSync(path.join(dir, 'results.md'), 'utf8');
+    for (const label of ['f-HNCA + baseline', 'f-HNCA + baseline (all children)', 'f-HNCA + baseline (full reward)', 'f-HNCA + baseline (all children, full reward)']) {
+      expect(md).toContain(`| 2 | ${label} | 2 |`);
+      expect(readFileSync(path.join(dir, 'fig3-L2-log-grad-variance.svg'), 'utf8')).toContain(`>${label}</text>`);
+    }
   });
 
   it('--out that is a file is refused before training', async () => {

@@ -135,6 +135,22 @@ describe('CpuVaeEngine', () => {
     expect(total).toBeGreaterThan(0);
   });
 
+  it('appendix-K ablations (DESIGN.md §7.3) run beside plain f-HNCA + baseline: the same first samples, other gradients', async () => {
+    const estimators: VaeConfig['estimators'] = ['fhnca-baseline', 'fhnca-baseline-all-children', 'fhnca-baseline-full-reward', 'fhnca-baseline-all-children-full-reward'];
+    const engine = new CpuVaeEngine(config({ estimators, seeds: [3] }), data);
+    expect(engine.runs.map((r) => r.estimator)).toEqual(estimators);
+    await engine.step(1);
+    const first = await engine.readCounters();
+    // one update from the same weights with the same random numbers: the same samples, so the same ELBO
+    for (const c of first) expect(c.scoreSum).toBe(first[0].scoreSum);
+    // but another encoder gradient: its variance differs from plain's in every ablation
+    for (const c of first.slice(1)) expect(Math.abs(c.gradVarianceSum - first[0].gradVarianceSum)).toBeGreaterThan(1e-6 * first[0].gradVarianceSum);
+    await engine.step(20);
+    const weights = await Promise.all(estimators.map((_, run) => engine.readWeights(run, 0)));
+    for (const w of weights.slice(1)) expect(w.data).not.toEqual(weights[0].data);
+    for (const c of await engine.readCounters()) expect(c.finite).toBe(true);
+  });
+
   it('evaluate(): the K-sample bound approaches the exact mean log p(x) from below', async () => {
     const engine = new CpuVaeEngine(config({ estimators: ['fhnca'], seeds: [3], testK: 3000 }), data);
     await engine.step(5);

@@ -1,7 +1,9 @@
 // DESIGN.md §5: on a tiny VAE the exact expectation of every estimator (enumerating every
 // random choice, DisARM's antithetic cells and LOO's second samples included) equals the
-// finite-difference gradient of the exact ELBO.
+// finite-difference gradient of the exact ELBO; the appendix-K ablations of f-HNCA + baseline
+// (DESIGN.md §7.3) included.
 import { describe, expect, it } from 'vitest';
+import { VAE_ABLATED_ESTIMATORS } from '../src/engine/estimators.ts';
 import { VAE_ESTIMATORS } from '../src/engine/types.ts';
 import { ExampleWork } from '../src/models/vae/estimators.ts';
 import { forwardPass } from '../src/models/vae/forward.ts';
@@ -21,7 +23,7 @@ describe.each([1, 2, 3])('tiny VAE, %i layer(s), exact expectations', (layers) =
     for (const g of fd) expect(Math.max(...g.map(Math.abs))).toBeGreaterThan(1e-3);
   });
 
-  it.each([...VAE_ESTIMATORS])('%s: E[estimate] equals the ELBO gradient to 1e-9', (estimator) => {
+  it.each([...VAE_ESTIMATORS, ...VAE_ABLATED_ESTIMATORS])('%s: E[estimate] equals the ELBO gradient to 1e-9', (estimator) => {
     const { mean } = exactEstimatorMoments(params, X, estimator, baselines);
     for (let t = 0; t < fd.length; t++) {
       for (let k = 0; k < fd[t].length; k++) expect(Math.abs(mean[t][k] - fd[t][k]), `tensor ${t} entry ${k}`).toBeLessThan(1e-9);

@@ -1,7 +1,8 @@
 // DESIGN.md §5: the same estimators through the real counter-based RNG path: the mean of many
 // per-example estimates is within 4 standard errors of the exact expectation (itself checked
-// against the finite-difference gradient in vae-enumeration.test.ts).
+// against the finite-difference gradient in vae-enumeration.test.ts), appendix-K ablations included.
 import { describe, expect, it } from 'vitest';
+import { VAE_ABLATED_ESTIMATORS } from '../src/engine/estimators.ts';
 import { VAE_ESTIMATORS } from '../src/engine/types.ts';
 import { RngDraws } from '../src/models/vae/draws.ts';
 import { ExampleWork, VaeTables } from '../src/models/vae/estimators.ts';
@@ -17,7 +18,7 @@ describe.each([1, 2, 3])('tiny VAE, %i layer(s), sampled through the RNG', (laye
   const params = tinyModel(shape, 101 + layers);
   const baselines = new Float64Array(layers + 1).fill(-2.5);
 
-  it.each([...VAE_ESTIMATORS])('%s: sample mean within 4 standard errors of the exact gradient', (estimator) => {
+  it.each([...VAE_ESTIMATORS, ...VAE_ABLATED_ESTIMATORS])('%s: sample mean within 4 standard errors of the exact gradient', (estimator) => {
     const exact = exactEstimatorMoments(params, X, estimator, baselines).mean;
     const fd = elboGradientFD(params, X);
     const work = new ExampleWork(params.sizes);

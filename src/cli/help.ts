@@ -50,6 +50,12 @@ export const REPRODUCE_HELP = `Usage: hnca reproduce fig1|fig3|categorical [flag
 Runs the paper's grid and writes into --out: results.json, results.csv, SVG charts
 (mean and 95% band over seeds) and results.md (final values beside the paper's).
 
+Appendix K (the ablations of f-HNCA + baseline, DESIGN.md §7.3):
+  hnca reproduce fig3 --estimator fhnca-baseline --ablation none,all-children,full-reward
+trains plain f-HNCA + baseline and each ablation side by side in every cell, on the same
+seeds, minibatches and random numbers; tables and charts label them e.g.
+"f-HNCA + baseline (all children)", and results.json lists each run's "ablations".
+
 Flags of hnca reproduce fig1:
 ${flagTable(REPRODUCE_FIG1_FLAGS)}
 

@@ -1,6 +1,6 @@
 // The flags of `hnca train` and `hnca reproduce`, their defaults, and their validation into a config.
 import { availableParallelism } from 'node:os';
-import { BANDIT_ESTIMATORS, VAE_ESTIMATORS } from '../engine/estimators.ts';
+import { ABLATION_BASE, ablatedEstimator, BANDIT_ESTIMATORS, VAE_ESTIMATORS, type VaeAblation, type VaeEstimator } from '../engine/estimators.ts';
 import {
   ENGINE_CHOICES,
   ENGINE_TASKS,
@@ -64,6 +64,26 @@ const f = (name: string, value: string, defaultText: string, help: string, repea
 });
 
 const WIDTH = f('width', 'N', String(DEFAULTS.width), 'units per stochastic layer');
+/**
+ * The values of --ablation: each a set of the appendix-K switches of f-HNCA + baseline
+ * (DESIGN.md §7.3) that one run of it takes; `none` is plain f-HNCA + baseline.
+ */
+export const ABLATION_VARIANTS: readonly { readonly name: string; readonly ablations: readonly VaeAblation[] }[] = [
+  { name: 'none', ablations: [] },
+  { name: 'all-children', ablations: ['all-children'] },
+  { name: 'full-reward', ablations: ['full-reward'] },
+  { name: 'all-children+full-reward', ablations: ['all-children', 'full-reward'] },
+];
+
+const ablationFlag = (): FlagSpec =>
+  f(
+    'ablation',
+    `${ABLATION_VARIANTS.map((v) => v.name).join('|')} or all`,
+    'none',
+    'vae: appendix-K ablations (DESIGN.md §7.3): the fhnca-baseline runs become one run per listed variant, side by side on the same seeds and draws (none = plain; a+b = both switches), e.g. none,all-children,full-reward',
+    true,
+  );
+
 const COMMON: FlagSpec[] = [
   WIDTH,
   f('batch', 'N', String(DEFAULTS.batch), 'examples per update'),
@@ -95,6 +115,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on one-hot vectors, DESIGN.md §7.1; CPU engine)'),
   f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${MIN_CATEGORIES}..${MAX_CATEGORIES})`),
   f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
+  ablationFlag(),
   ...COMMON,
   f('out', 'FILE', DEFAULTS.out, 'results JSON (written at the end, atomically; NAME.epochs.jsonl and NAME.checkpoint.json beside it as epochs finish)'),
   f('resume', 'FILE', 'none', 'continue the run saved in this checkpoint (NAME.checkpoint.json); only --engine, --threads, --epochs and --out may come with it'),
@@ -128,6 +149,7 @@ export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
   f('epochs', 'N', String(DEFAULTS.vaeEpochs), 'training epochs'),
   f('seeds', 'N', String(DEFAULTS.reproduceSeeds), 'seeds per cell'),
   f('test-k', 'K', String(DEFAULTS.testK), 'samples of the importance-weighted test bound'),
+  ablationFlag(),
   ...COMMON,
   f('out', 'DIR', DEFAULTS.outDir('fig3'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
@@ -241,6 +263,22 @@ export function vaeConfig(flags: ParsedFlags, layers: number, estimators: VaeCon
   };
 }
 
+/**
+ * The VAE estimators with --ablation applied: fhnca-baseline replaced, in place, by one id per
+ * listed variant (DESIGN.md §7.3); unchanged without the flag.
+ * @throws UsageError for an unknown variant, or when fhnca-baseline is not among `estimators`.
+ */
+export function withAblations(flags: ParsedFlags, estimators: readonly VaeEstimator[]): VaeEstimator[] {
+  if (!has(flags, 'ablation')) return [...estimators];
+  const names = ABLATION_VARIANTS.map((v) => v.name);
+  const chosen = readChoiceList(flags, 'ablation', names, [], '');
+  if (!estimators.includes(ABLATION_BASE)) {
+    throw new UsageError(`--ablation varies ${ABLATION_BASE} (f-HNCA + baseline) only; add --estimator ${ABLATION_BASE} (got ${estimators.join(', ')})`);
+  }
+  const ids = chosen.map((name) => ablatedEstimator(ABLATION_VARIANTS.find((v) => v.name === name)?.ablations ?? []));
+  return estimators.flatMap((e) => (e === ABLATION_BASE ? ids : [e]));
+}
+
 export function trainCommand(flags: ParsedFlags): TrainCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca train`);
   const task = readChoice(flags, 'task', ENGINE_TASKS, 'bandit');
@@ -248,6 +286,7 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
   if (task === 'bandit') {
     forbid(flags, 'layers', 'applies to --task vae; the bandit takes --hidden N');
     forbid(flags, 'test-k', 'applies to --task vae only');
+    forbid(flags, 'ablation', 'applies to --task vae only (appendix-K ablations of f-HNCA + baseline)');
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, DEFAULTS.banditEstimators, ' for --task bandit');
     config = banditConfig(flags, readInt(flags, 'hidden', DEFAULTS.hidden, 1, 16), estimators, DEFAULTS.seeds);
   } else {
@@ -255,7 +294,7 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
     forbid(flags, 'hidden-values', 'applies to --task bandit only (VAE units are 0/1)');
     forbid(flags, 'units', 'applies to --task bandit only (VAE units are Bernoulli)');
     forbid(flags, 'categories', 'applies to --task bandit only (VAE units are Bernoulli)');
-    const estimators = readChoiceList(flags, 'estimator', VAE_ESTIMATORS, DEFAULTS.vaeEstimators, ' for --task vae');
+    const estimators = withAblations(flags, readChoiceList(flags, 'estimator', VAE_ESTIMATORS, DEFAULTS.vaeEstimators, ' for --task vae'));
     config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
   }
   const session = sessionOf(flags, task, config.batch, config.estimators.length * config.seeds.length);
@@ -297,7 +336,7 @@ export function reproduceCommand(figure: 'fig1' | 'fig3' | 'categorical', flags:
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
     configs = readIntList(flags, 'hidden', [1, 2, 3], 1, 16).map((h) => banditConfig(flags, h, estimators, DEFAULTS.reproduceSeeds));
   } else {
-    const estimators = readChoiceList(flags, 'estimator', VAE_ESTIMATORS, VAE_ESTIMATORS, '');
+    const estimators = withAblations(flags, readChoiceList(flags, 'estimator', VAE_ESTIMATORS, VAE_ESTIMATORS, ''));
     configs = readIntList(flags, 'layers', [1, 2, 3], 1, 5).map((l) => vaeConfig(flags, l, estimators, DEFAULTS.reproduceSeeds));
   }
   const first = configs[0];

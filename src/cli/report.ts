@@ -25,6 +25,10 @@ const STYLE: Record<EstimatorId, { color: string; dash?: string }> = {
   'reinforce-baseline': { color: OKABE_ITO.orange, dash: '7 4' },
   fhnca: { color: OKABE_ITO.blue },
   'fhnca-baseline': { color: OKABE_ITO.green, dash: '7 4' },
+  // the appendix-K ablations (DESIGN.md §7.3): black, one dash pattern each
+  'fhnca-baseline-all-children': { color: OKABE_ITO.black, dash: '7 4' },
+  'fhnca-baseline-full-reward': { color: OKABE_ITO.black, dash: '2 3' },
+  'fhnca-baseline-all-children-full-reward': { color: OKABE_ITO.black, dash: '10 3 2 3' },
   'reinforce-loo': { color: OKABE_ITO.purple, dash: '2 3' },
   disarm: { color: OKABE_ITO.skyBlue, dash: '10 3 2 3' },
 };

@@ -10,7 +10,7 @@ import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS
 import { interruptExitCode } from './interrupt.ts';
 import { appendEpochLines, checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
 import { gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
-import { loadData, recordedConfig, runSession, type Io, type SessionResult } from './session.ts';
+import { loadData, recordedConfig, recordedRuns, runSession, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
 
 export async function reproduceMain(figure: Figure, argv: readonly string[], io: Io): Promise<number> {
@@ -58,7 +58,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     machine: machineInfo(),
     dataset: info,
     ...(interrupted ? { interrupted: true, signal: interrupted } : {}),
-    grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: c.runs })),
+    grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: recordedRuns(c.runs) })),
   };
   const outputs: Record<string, string> = {
     'results.json': toJson(document),

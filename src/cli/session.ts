@@ -1,6 +1,7 @@
 // One training session for the CLI: data → engine → trainer with progress → plain results.
 import { existsSync, statSync } from 'node:fs';
 import type { Dataset } from '../data/dataset.ts';
+import { findEstimator, type VaeAblation } from '../engine/estimators.ts';
 import type { EpochRecord, RunResult } from '../engine/records.ts';
 import { train } from '../engine/trainer.ts';
 import type { EngineConfig, EngineInfo, TrainingEngine } from '../engine/types.ts';
@@ -51,6 +52,23 @@ export function recordedConfig(config: EngineConfig, session: SessionOptions): R
     testLimit: session.testLimit ?? null,
     data: session.data ?? null,
   };
+}
+
+/** A run as recorded in the results JSON: an appendix-K ablation's run also lists its switches. */
+export type RecordedRun = RunResult & { ablations?: readonly VaeAblation[] };
+
+/**
+ * The runs as recorded in the results JSON: the run of an appendix-K ablation of f-HNCA +
+ * baseline (DESIGN.md §7.3) gains `ablations` (e.g. ["all-children"]) after its estimator id;
+ * every other run is recorded as it is.
+ */
+export function recordedRuns(runs: readonly RunResult[]): RecordedRun[] {
+  return runs.map((run) => {
+    const ablations = findEstimator(run.estimator)?.ablations ?? [];
+    if (ablations.length === 0) return run;
+    const { estimator, ...rest } = run;
+    return { estimator, ablations: [...ablations], ...rest };
+  });
 }
 
 export interface SessionResult {

@@ -9,7 +9,7 @@ import { TRAIN_HELP } from './help.ts';
 import { TRAIN_FLAGS, trainCommand } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
 import { appendEpochLines, checkOutFile, epochLogPath, machineInfo, toJson, writeAtomic, writeResultsOrKeep } from './output.ts';
-import { loadData, recordedConfig, runSession, type Io } from './session.ts';
+import { loadData, recordedConfig, recordedRuns, runSession, type Io } from './session.ts';
 
 export const RESULTS_VERSION = 1;
 
@@ -98,7 +98,7 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
     seconds,
     ...(checkpoint ? { resumedFrom: { checkpoint: checkpointFile, epochsDone: checkpoint.epochsDone } } : {}),
     ...(result.interrupted ? { interrupted: true, signal: result.interrupted } : {}),
-    runs: result.runs,
+    runs: recordedRuns(result.runs),
   };
   const text = toJson(document);
   writeResultsOrKeep({ [path.basename(command.out)]: text }, () => writeAtomic(command.out, text));

@@ -37,6 +37,20 @@ export type VaeSignal = 'fhnca' | 'score-function' | 'leave-one-out' | 'disarm';
 export type ExtraSample = 'none' | 'second-sample' | 'antithetic';
 
 /**
+ * The switches of appendix K (DESIGN.md §7.3) that f-HNCA + baseline can take; both keep it
+ * unbiased (tests/vae-ablations.test.ts proves it by exact enumeration at depth 1–3):
+ * - `all-children`: the components §3 counts "direct only" for unit i of layer l (term 2, the
+ *   decoder term below, log p_{l-1}(φ_{l-1}|φ_l); term 4, the next encoder layer's entropy
+ *   H(q_{l+1}(.|φ_l)), both in nats) are weighted like mediated ones, ρ1·X(1) − ρ0·X(0) instead of
+ *   X(1) − X(0), and the layer's baseline b_l then also averages them;
+ * - `full-reward`: layer l's mediated learning signal (and its baseline) also holds the
+ *   components upstream of it, computed from φ_0..φ_{l-1} alone: the entropies H(q_1..q_l) and
+ *   the decoder terms log p_m(φ_m|φ_{m+1}) for m ≤ l−2.
+ */
+export const VAE_ABLATIONS = ['all-children', 'full-reward'] as const;
+export type VaeAblation = (typeof VAE_ABLATIONS)[number];
+
+/**
  * One gradient estimator. `signal` names its learning signal for each task it serves; a task
  * absent from `signal` is not served (the bandit has no f-HNCA, the VAE no plain HNCA).
  * Variants of one signal (e.g. the appendix-K ablations of f-HNCA + baseline, DESIGN.md §7.3)
@@ -52,6 +66,11 @@ export interface EstimatorValue {
    */
   readonly baseline: boolean;
   readonly extraSample: ExtraSample;
+  /**
+   * appendix-K switches of the VAE's f-HNCA signal (DESIGN.md §7.3), in VAE_ABLATIONS order;
+   * absent (= none) on every estimator of the paper's main experiments
+   */
+  readonly ablations?: readonly VaeAblation[];
   /** display name, e.g. 'HNCA + baseline' (charts, tables, legends) */
   readonly label: string;
   /** one sentence for help texts and tooltips */
@@ -91,6 +110,33 @@ const ESTIMATOR_LIST = [
     extraSample: 'none',
     label: 'f-HNCA + baseline',
     description: 'f-HNCA with a per-layer moving-average baseline of the mediated components.',
+  },
+  {
+    id: 'fhnca-baseline-all-children',
+    signal: { vae: 'fhnca' },
+    baseline: true,
+    extraSample: 'none',
+    ablations: ['all-children'],
+    label: 'f-HNCA + baseline (all children)',
+    description: 'Ablation of f-HNCA + baseline (appendix K): the direct-only components weighted by the children’s ρ as well.',
+  },
+  {
+    id: 'fhnca-baseline-full-reward',
+    signal: { vae: 'fhnca' },
+    baseline: true,
+    extraSample: 'none',
+    ablations: ['full-reward'],
+    label: 'f-HNCA + baseline (full reward)',
+    description: 'Ablation of f-HNCA + baseline (appendix K): each layer’s learning signal also holds the components upstream of it.',
+  },
+  {
+    id: 'fhnca-baseline-all-children-full-reward',
+    signal: { vae: 'fhnca' },
+    baseline: true,
+    extraSample: 'none',
+    ablations: ['all-children', 'full-reward'],
+    label: 'f-HNCA + baseline (all children, full reward)',
+    description: 'Both ablations of f-HNCA + baseline (appendix K): all children and full reward together.',
   },
   {
     id: 'reinforce',
@@ -147,8 +193,26 @@ function serves<T extends EstimatorTask>(task: T) {
 
 /** Ids of the bandit's estimators, in display order: hnca, hnca-baseline, reinforce, reinforce-baseline. */
 export const BANDIT_ESTIMATORS: readonly BanditEstimator[] = ESTIMATOR_LIST.filter(serves('bandit')).map((e) => e.id);
-/** Ids of the VAE's estimators, in display order: fhnca, fhnca-baseline, reinforce, reinforce-baseline, reinforce-loo, disarm. */
-export const VAE_ESTIMATORS: readonly VaeEstimator[] = ESTIMATOR_LIST.filter(serves('vae')).map((e) => e.id);
+function ablationsOf(e: EstimatorValue): readonly VaeAblation[] {
+  return e.ablations ?? [];
+}
+
+/**
+ * Ids of the VAE's estimators of the paper's main experiment (Figure 3), in display order:
+ * fhnca, fhnca-baseline, reinforce, reinforce-baseline, reinforce-loo, disarm. The appendix-K
+ * ablations are left out (see VAE_ABLATED_ESTIMATORS): `all` and the default grids mean these six.
+ */
+export const VAE_ESTIMATORS: readonly VaeEstimator[] = ESTIMATOR_LIST.filter(serves('vae'))
+  .filter((e) => ablationsOf(e).length === 0)
+  .map((e) => e.id);
+
+/** The estimator the appendix-K ablations modify (DESIGN.md §7.3). */
+export const ABLATION_BASE = 'fhnca-baseline' satisfies VaeEstimator;
+
+/** Ids of the appendix-K ablations of f-HNCA + baseline (DESIGN.md §7.3), in display order. */
+export const VAE_ABLATED_ESTIMATORS: readonly VaeEstimator[] = ESTIMATOR_LIST.filter(serves('vae'))
+  .filter((e) => ablationsOf(e).length > 0)
+  .map((e) => e.id);
 
 /** An estimator as one task sees it: its signal for that task resolved. */
 export interface TaskEstimator<Id extends EstimatorId, Signal extends string> {
@@ -156,6 +220,8 @@ export interface TaskEstimator<Id extends EstimatorId, Signal extends string> {
   readonly signal: Signal;
   readonly baseline: boolean;
   readonly extraSample: ExtraSample;
+  /** appendix-K switches (DESIGN.md §7.3), in VAE_ABLATIONS order; [] for every estimator but the ablations */
+  readonly ablations: readonly VaeAblation[];
   readonly label: string;
   readonly description: string;
 }
@@ -164,9 +230,11 @@ export type VaeEstimatorValue = TaskEstimator<VaeEstimator, VaeSignal>;
 
 const BY_ID = new Map<string, Listed>(ESTIMATOR_LIST.map((e) => [e.id, e]));
 const BANDIT_BY_ID = new Map<string, BanditEstimatorValue>(
-  ESTIMATOR_LIST.filter(serves('bandit')).map((e) => [e.id, { ...e, signal: e.signal.bandit }]),
+  ESTIMATOR_LIST.filter(serves('bandit')).map((e) => [e.id, { ...e, signal: e.signal.bandit, ablations: ablationsOf(e) }]),
 );
-const VAE_BY_ID = new Map<string, VaeEstimatorValue>(ESTIMATOR_LIST.filter(serves('vae')).map((e) => [e.id, { ...e, signal: e.signal.vae }]));
+const VAE_BY_ID = new Map<string, VaeEstimatorValue>(
+  ESTIMATOR_LIST.filter(serves('vae')).map((e) => [e.id, { ...e, signal: e.signal.vae, ablations: ablationsOf(e) }]),
+);
 
 /** The estimator with this id, or undefined for an unknown string (e.g. from an old results file). */
 export function findEstimator(id: string): EstimatorValue | undefined {
@@ -201,6 +269,19 @@ export function vaeEstimator(id: EstimatorId): VaeEstimatorValue {
   const value = VAE_BY_ID.get(id);
   if (value === undefined) throw new Error(`estimator '${id}' does not serve the VAE; accepted: ${VAE_ESTIMATORS.join(', ')}`);
   return value;
+}
+
+/**
+ * The id of f-HNCA + baseline with exactly these appendix-K switches (DESIGN.md §7.3), in any
+ * order, duplicates ignored: [] → 'fhnca-baseline', ['full-reward'] → 'fhnca-baseline-full-reward'.
+ */
+export function ablatedEstimator(ablations: readonly VaeAblation[]): VaeEstimator {
+  const wanted = VAE_ABLATIONS.filter((a) => ablations.includes(a));
+  for (const e of VAE_BY_ID.values()) {
+    if (e.signal === 'fhnca' && e.baseline && e.ablations.length === wanted.length && wanted.every((a) => e.ablations.includes(a))) return e.id;
+  }
+  // unreachable while ESTIMATOR_LIST holds every subset of VAE_ABLATIONS (tests/vae-ablations.test.ts)
+  throw new Error(`no estimator for the ablations ${wanted.join(', ')}`);
 }
 
 /** Display name of an estimator id ('hnca-baseline' → 'HNCA + baseline'); an unknown id is returned as it is. */

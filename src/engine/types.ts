@@ -70,6 +70,10 @@ export interface VaeConfig extends OptimizerConfig {
   /** stochastic layers, 1..MAX_VAE_LAYERS */
   layers: number;
   width: number;
+  /**
+   * the runs' estimators: the paper's six (VAE_ESTIMATORS) and the appendix-K ablations of
+   * f-HNCA + baseline (VAE_ABLATED_ESTIMATORS, DESIGN.md §7.3), which are ids of their own
+   */
   estimators: VaeEstimator[];
   seeds: number[];
   batch: number;

@@ -1,5 +1,6 @@
 // Configuration checks shared by every back end and task: a clear error naming the field.
 import type { Dataset } from '../data/dataset.ts';
+import { VAE_ABLATED_ESTIMATORS } from './estimators.ts';
 import { BANDIT_ESTIMATORS, EngineError, MAX_CATEGORIES, MAX_VAE_LAYERS, MIN_CATEGORIES, UNIT_KINDS, VAE_ESTIMATORS, type BanditConfig, type VaeConfig } from './types.ts';
 
 function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
@@ -54,7 +55,7 @@ export function validateBanditConfig(config: BanditConfig, data: Dataset): void 
 export function validateVaeConfig(config: VaeConfig, data: Dataset): void {
   positiveInteger('layers', config.layers, MAX_VAE_LAYERS);
   positiveInteger('testK', config.testK, 1 << 20);
-  validateCommon(config, data, VAE_ESTIMATORS, 'VAE ');
+  validateCommon(config, data, [...VAE_ESTIMATORS, ...VAE_ABLATED_ESTIMATORS], 'VAE ');
 }
 
 /** The mid-run changes setHyperparameters accepts (every engine checks them the same way). */

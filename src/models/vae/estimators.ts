@@ -86,6 +86,18 @@ export class ExampleWork {
   furtherUp(l: number): number {
     return this.upDec[l + 1] + this.upEnt[l + 2];
   }
+  /**
+   * The components upstream of layer l (nats), computed from φ_0..φ_{l-1} alone, which the
+   * full-reward ablation adds to layer l's learning signal (DESIGN.md §7.3):
+   * Σ_{k=1..l} H(q_k(.|φ_{k-1})) + Σ_{m=0..l-2} log p_m(φ_m | φ_{m+1}).
+   */
+  upstream(l: number): number {
+    const { main } = this;
+    let sum = 0;
+    for (let k = 1; k <= l; k++) sum += main.ent[k];
+    for (let m = 0; m <= l - 2; m++) sum += main.dec[m];
+    return sum;
+  }
 
   /**
    * Runs the forward pass with `draws` and fills encGrad, decGrad, elbo and baselineTarget.
@@ -94,7 +106,7 @@ export class ExampleWork {
   estimate(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, tables: VaeTables | null, baselines: Float64Array): void {
     const L = params.shape.layers;
     const { main, sizes, upDec, upEnt } = this;
-    const { signal, baseline, extraSample } = vaeEstimator(estimator);
+    const { signal, baseline, extraSample, ablations } = vaeEstimator(estimator);
     this.elbo = forwardPass(params, draws, main, extraSample === 'antithetic' ? this.anti : undefined);
     for (let m = 0; m <= L; m++) {
       const g = this.decGrad[m];
@@ -110,7 +122,7 @@ export class ExampleWork {
       switch (signal) {
         case 'fhnca':
           if (!tables) throw new Error('f-HNCA needs the per-update exp tables');
-          this.fhnca(params, tables, l, baseline ? baselines[l] : 0);
+          this.fhnca(params, tables, l, baseline ? baselines[l] : 0, ablations.includes('all-children'), ablations.includes('full-reward'));
           break;
         case 'score-function':
           this.reinforce(l, baseline ? baselines[l] : 0);
@@ -132,8 +144,13 @@ export class ExampleWork {
     }
   }
 
-  /** f-HNCA terms 1–5 of DESIGN.md §3 for every unit of layer l. */
-  private fhnca(params: VaeParams, tables: VaeTables, l: number, b: number): void {
+  /**
+   * f-HNCA terms 1–5 of DESIGN.md §3 for every unit of layer l, with the appendix-K switches of
+   * §7.3. allChildren: terms 2 and 4 become ρ1·X(1) − ρ0·X(0) = (ρ1 − ρ0)·X + (φ = 1 ? −ρ0 : ρ1)·ΔX
+   * (X the actual value, ΔX its flip delta), so X joins the mediated sum (and the baseline target);
+   * fullReward: upstream(l) joins the mediated sum and the baseline target. Both off: §3 exactly.
+   */
+  private fhnca(params: VaeParams, tables: VaeTables, l: number, b: number, allChildren: boolean, fullReward: boolean): void {
     const L = params.shape.layers;
     const { main, sizes, rho } = this;
     const n = sizes[l];
@@ -145,9 +162,12 @@ export class ExampleWork {
     if (!top) {
       encoderChildDeltas(params.encW[l], tables.enc[l], main.phi[l], n, main.u[l + 1], main.ut[l + 1], main.p[l + 1], main.q[l + 1], main.phi[l + 1], main.on[l + 1], main.onCount[l + 1], sizes[l + 1], dlq, dent);
     }
-    const mediated = this.furtherUp(l) - b;
+    let extra = 0; // components the ablations weight by ρ1 − ρ0 besides R_l
+    if (allChildren) extra += main.dec[l - 1] + (top ? 0 : main.ent[l + 1]);
+    if (fullReward) extra += this.upstream(l);
+    const mediated = this.furtherUp(l) + extra - b;
     const decAbove = main.dec[l];
-    this.baselineTarget[l] = this.furtherUp(l) + decAbove;
+    this.baselineTarget[l] = this.furtherUp(l) + extra + decAbove;
     const { phi, p, q, ut } = { phi: main.phi[l], p: main.p[l], q: main.q[l], ut: main.ut[l] };
     const v = main.v[l];
     const g = this.encGrad[l];
@@ -160,9 +180,9 @@ export class ExampleWork {
         rhoPair(p[i], q[i], -delta * dlq[i], rho); // D = log Q_0 - log Q_1
         rho1 = rho[0];
         rho0 = rho[1];
-        term4 = delta * dent[i]; // E_i(1) - E_i(0)
+        term4 = allChildren ? (delta < 0 ? -rho0 : rho1) * dent[i] : delta * dent[i]; // E_i(1) - E_i(0)
       }
-      const term2 = delta * dn[i]; // Dn_i(1) - Dn_i(0)
+      const term2 = allChildren ? (delta < 0 ? -rho0 : rho1) * dn[i] : delta * dn[i]; // Dn_i(1) - Dn_i(0)
       const term3 = decoderAboveTerm(v[i], phi[i], decAbove, rho1, rho0);
       const s = -ut[i] + term2 + term3 + term4 + (rho1 - rho0) * mediated; // -ut = log(1-p) - log p
       g[i] = p[i] * q[i] * s;
