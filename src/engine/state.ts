@@ -305,3 +305,15 @@ export function isCheckpointable(engine: TrainingEngine): engine is Checkpointab
   const candidate = engine as Partial<CheckpointableEngine>;
   return typeof candidate.exportState === 'function' && typeof candidate.importState === 'function';
 }
+
+/** Overwrites `target` (an engine's live counters of one run) with saved counters, in place. */
+export function restoreCounters(target: RunCounters, saved: RunCounters): void {
+  target.updates = saved.updates;
+  target.examples = saved.examples;
+  target.scoreSum = saved.scoreSum;
+  target.gradVarianceSum = saved.gradVarianceSum;
+  target.layerGradVarianceSum = [...saved.layerGradVarianceSum];
+  target.finite = saved.finite;
+  if (saved.failure !== undefined) target.failure = saved.failure;
+  else delete target.failure;
+}

@@ -4,7 +4,7 @@
 import type { Dataset } from '../../data/dataset.ts';
 import { allocSparseRows, binarizeRows, MinibatchStream, trainBinarizeKey, type SparseBinaryRows } from '../../data/minibatch.ts';
 import type { ParameterTensor } from '../optimizer.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, EngineStateError, type EngineState, type RunState } from '../state.ts';
+import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, EngineStateError, restoreCounters, type EngineState, type RunState } from '../state.ts';
 import { validateHyperparameterChange } from '../validate.ts';
 import { EngineError, expandRuns, type EngineConfig, type EngineInfo, type RunCounters, type RunSpec } from '../types.ts';
 
@@ -176,15 +176,7 @@ export abstract class CpuEngineBase<C extends EngineConfig, R extends { readonly
         t.v.set(saved.tensors[k].v);
       });
       this.restoreScalars(run, { baselines: saved.baselines, optimizerSteps: saved.optimizerSteps });
-      const counters = run.counters;
-      counters.updates = saved.counters.updates;
-      counters.examples = saved.counters.examples;
-      counters.scoreSum = saved.counters.scoreSum;
-      counters.gradVarianceSum = saved.counters.gradVarianceSum;
-      counters.layerGradVarianceSum = [...saved.counters.layerGradVarianceSum];
-      counters.finite = saved.counters.finite;
-      if (saved.counters.failure !== undefined) counters.failure = saved.counters.failure;
-      else delete counters.failure;
+      restoreCounters(run.counters, saved.counters);
     });
     this.updatesDone = state.updatesDone;
     this.evaluations = state.evaluations;

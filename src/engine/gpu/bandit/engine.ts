@@ -19,7 +19,7 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../../types.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, EngineStateError, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, EngineStateError, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
 import { requireLimit } from '../runtime/limits.ts';
@@ -516,15 +516,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
       view.finite[0] = run.counters.finite ? 1 : 0;
       const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
       view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
-      const total = this.totals[r];
-      total.updates = run.counters.updates;
-      total.examples = run.counters.examples;
-      total.scoreSum = run.counters.scoreSum;
-      total.gradVarianceSum = run.counters.gradVarianceSum;
-      total.layerGradVarianceSum = [...run.counters.layerGradVarianceSum];
-      total.finite = run.counters.finite;
-      if (run.counters.failure !== undefined) total.failure = run.counters.failure;
-      else delete total.failure;
+      restoreCounters(this.totals[r], run.counters);
     });
     const res = this.rt.res;
     res.write(this.statics.params, params);
