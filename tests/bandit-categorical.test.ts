@@ -12,7 +12,7 @@ import { CategoricalUnits, hindsightPosterior } from '../src/models/units/catego
 import { hncaSignal, rhoDifference } from '../src/models/units/bernoulli.ts';
 import { Stream } from '../src/rng/streams.ts';
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../src/engine/types.ts';
-import { exactEstimatorMoments, exactExpectedReward, finiteDifferenceGradient, sparseRow, tinyParameters, tinyShape, type TinyProblem } from './helpers/tinyBandit.ts';
+import { exactEstimatorMoments, sampledEstimatorMeans, exactExpectedReward, finiteDifferenceGradient, sparseRow, tinyParameters, tinyShape, type TinyProblem } from './helpers/tinyBandit.ts';
 
 const cases: { categories: number; widths: number[]; actions: number }[] = [
   { categories: 2, widths: [2], actions: 3 },
@@ -132,28 +132,8 @@ describe.each(cases)('categorical N = $categories, units $widths, $actions actio
   });
 
   it.each(['hnca-baseline', 'reinforce'] as const)('%s: sample mean through the RNG is within 4.5 standard errors', (estimator) => {
-    const run = new BanditRun(params, estimator, 1);
-    const input = sparseRow(problem.x);
-    const table = Float64Array.from(problem.rewards);
-    const n = exact.length;
-    const sum = new Float64Array(n);
-    const sumSq = new Float64Array(n);
-    const samples = 10000;
-    for (let t = 0; t < samples; t++) {
-      run.estimateGradients(input, forwardKeys(5, t, Stream.hiddenBase, Stream.action, widths.length), { labels: [0], table }, 0.4);
-      let o = 0;
-      for (const tensor of params.tensors) {
-        for (let e = 0; e < tensor.size; e++, o++) {
-          sum[o] += tensor.grad[e];
-          sumSq[o] += tensor.grad[e] ** 2;
-        }
-      }
-    }
-    for (let e = 0; e < n; e++) {
-      const mean = sum[e] / samples;
-      const se = Math.sqrt(Math.max(sumSq[e] / samples - mean * mean, 0) / samples);
-      expect(Math.abs(mean - exact[e])).toBeLessThanOrEqual(4.5 * se + 1e-9);
-    }
+    const { mean, se } = sampledEstimatorMeans(params, estimator, problem, widths.length, 10000);
+    for (let e = 0; e < exact.length; e++) expect(Math.abs(mean[e] - exact[e])).toBeLessThanOrEqual(4.5 * se[e] + 1e-9);
   });
 });
 

@@ -2,11 +2,8 @@
 // networks (deterministic) and by sampling through the real RNG path; Theorem 1 (HNCA's
 // per-parameter variance ≤ REINFORCE's) checked exactly.
 import { describe, expect, it } from 'vitest';
-import { BanditRun } from '../src/models/bandit/banditRun.ts';
-import { forwardKeys } from '../src/models/bandit/forward.ts';
-import { Stream } from '../src/rng/streams.ts';
 import { BANDIT_ESTIMATORS, type HiddenValues } from '../src/engine/types.ts';
-import { exactEstimatorMoments, finiteDifferenceGradient, sparseRow, tinyParameters, tinyShape, type TinyProblem } from './helpers/tinyBandit.ts';
+import { exactEstimatorMoments, sampledEstimatorMeans, finiteDifferenceGradient, tinyParameters, tinyShape, type TinyProblem } from './helpers/tinyBandit.ts';
 
 const depths: { widths: number[]; actions: number }[] = [
   { widths: [3], actions: 3 },
@@ -53,29 +50,8 @@ describe.each(depths)('depth $widths.length (widths $widths)', ({ widths, action
     });
 
     it.each(BANDIT_ESTIMATORS)('%s: sample mean through the RNG is within 4.5 standard errors', (estimator) => {
-      const run = new BanditRun(params, estimator, 1);
-      const input = sparseRow(problem.x);
-      const table = Float64Array.from(problem.rewards);
-      const n = exact.length;
-      const sum = new Float64Array(n);
-      const sumSq = new Float64Array(n);
-      const samples = 20000;
-      for (let t = 0; t < samples; t++) {
-        const keys = forwardKeys(5, t, Stream.hiddenBase, Stream.action, widths.length);
-        run.estimateGradients(input, keys, { labels: [0], table }, 0.4);
-        let o = 0;
-        for (const tensor of params.tensors) {
-          for (let e = 0; e < tensor.size; e++, o++) {
-            sum[o] += tensor.grad[e];
-            sumSq[o] += tensor.grad[e] ** 2;
-          }
-        }
-      }
-      for (let e = 0; e < n; e++) {
-        const mean = sum[e] / samples;
-        const se = Math.sqrt(Math.max(sumSq[e] / samples - mean * mean, 0) / samples);
-        expect(Math.abs(mean - exact[e])).toBeLessThanOrEqual(4.5 * se + 1e-9);
-      }
+      const { mean, se } = sampledEstimatorMeans(params, estimator, problem, widths.length, 20000);
+      for (let e = 0; e < exact.length; e++) expect(Math.abs(mean[e] - exact[e])).toBeLessThanOrEqual(4.5 * se[e] + 1e-9);
     });
   });
 });

@@ -7,6 +7,9 @@ import { clippedSigmoid } from '../../src/models/units/bernoulli.ts';
 import { BanditParameters, type BanditShape } from '../../src/models/bandit/parameters.ts';
 import type { BanditEstimator, HiddenValues } from '../../src/engine/types.ts';
 import { hash32 } from '../../src/rng/counterRng.ts';
+import { Stream } from '../../src/rng/streams.ts';
+import { BanditRun } from '../../src/models/bandit/banditRun.ts';
+import { forwardKeys } from '../../src/models/bandit/forward.ts';
 
 export type { TinyProblem };
 
@@ -127,4 +130,31 @@ export function exactEstimatorMoments(params: BanditParameters, estimator: Bandi
 export function tinyShape(hiddenWidths: number[], inputs: number, actions: number, hiddenValues: HiddenValues, categories?: number): BanditShape {
   if (categories !== undefined) return { sizes: [inputs, ...hiddenWidths.map((w) => w * categories), actions], hiddenValues, units: 'categorical', categories };
   return { sizes: [inputs, ...hiddenWidths, actions], hiddenValues };
+}
+
+/**
+ * Mean and standard error, per parameter, of `samples` single-example estimates drawn through
+ * the real RNG (seed 5, step t, the tiny problem's example 0 with its reward table and baseline
+ * 0.4): the sampling half of the unbiasedness proof (DESIGN.md §5).
+ */
+export function sampledEstimatorMeans(params: BanditParameters, estimator: BanditEstimator, problem: TinyProblem, hiddenLayers: number, samples: number): { mean: Float64Array; se: Float64Array } {
+  const run = new BanditRun(params, estimator, 1);
+  const input = sparseRow(problem.x);
+  const table = Float64Array.from(problem.rewards);
+  const n = params.tensors.reduce((a, t) => a + t.size, 0);
+  const sum = new Float64Array(n);
+  const sumSq = new Float64Array(n);
+  for (let t = 0; t < samples; t++) {
+    run.estimateGradients(input, forwardKeys(5, t, Stream.hiddenBase, Stream.action, hiddenLayers), { labels: [0], table }, 0.4);
+    let o = 0;
+    for (const tensor of params.tensors) {
+      for (let e = 0; e < tensor.size; e++, o++) {
+        sum[o] += tensor.grad[e];
+        sumSq[o] += tensor.grad[e] ** 2;
+      }
+    }
+  }
+  const mean = sum.map((s) => s / samples);
+  const se = mean.map((m, e) => Math.sqrt(Math.max(sumSq[e] / samples - m * m, 0) / samples));
+  return { mean, se };
 }
