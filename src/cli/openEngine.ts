@@ -2,7 +2,7 @@
 // Back ends (worker threads, WebGPU) are imported when chosen: when one cannot load or start,
 // cpu falls back to one thread and auto to the CPU, saying why.
 import { createCpuEngine } from '../engine/cpu/index.ts';
-import { isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
+import { acquireDevice, isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
 import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
 export interface OpenedEngine {
@@ -12,7 +12,14 @@ export interface OpenedEngine {
 }
 
 type ThreadedFactory = (input: EngineFactoryInput, threads: number) => Promise<TrainingEngine>;
-type WebGpuFactory = (input: EngineFactoryInput, options: { gpu: GPU; shaders: Record<string, string> }) => Promise<TrainingEngine>;
+type WebGpuFactory = (input: EngineFactoryInput, options: { gpu: GPU; device?: GPUDevice; shaders: Record<string, string> }) => Promise<TrainingEngine>;
+
+/** A WebGPU device several engines share (reproduce fig1 --concurrent yes); its opener destroys it. */
+export interface SharedGpu {
+  device: GPUDevice;
+  /** the adapter in one line */
+  description: string;
+}
 
 /** A back-end module the CLI loads on demand: its name (for messages) and a loader. */
 export interface EngineModule {
@@ -61,7 +68,7 @@ async function openCpu(input: EngineFactoryInput, threads: number, runs: number)
   return { engine: createCpuEngine(input), why: `CPU engine, one thread (${why})` };
 }
 
-async function openWebGpu(input: EngineFactoryInput): Promise<{ engine?: TrainingEngine; reason: string }> {
+async function openWebGpu(input: EngineFactoryInput, shared?: SharedGpu): Promise<{ engine?: TrainingEngine; reason: string }> {
   const factory = await optionalExport(ENGINE_MODULES.webgpu, 'createWebGpuEngine');
   if (!factory.fn) return { reason: `WebGPU engine not available (${factory.reason})` };
   const gpuModule = await optionalExport(ENGINE_MODULES.webgpuNode, 'nodeGpu');
@@ -70,7 +77,7 @@ async function openWebGpu(input: EngineFactoryInput): Promise<{ engine?: Trainin
   try {
     const gpu = await (gpuModule.fn as () => Promise<GPU>)();
     const shaders = (shaderModule.fn as () => Record<string, string>)();
-    const engine = await (factory.fn as WebGpuFactory)(input, { gpu, shaders });
+    const engine = await (factory.fn as WebGpuFactory)(input, { gpu, shaders, ...(shared ? { device: shared.device } : {}) });
     return { engine, reason: '' };
   } catch (error) {
     if (error instanceof EngineError && (error.kind === 'unavailable' || error.kind === 'limits')) return { reason: error.message };
@@ -81,18 +88,37 @@ async function openWebGpu(input: EngineFactoryInput): Promise<{ engine?: Trainin
 /** A software adapter (SwiftShader: Vulkan on the CPU) is slower than the CPU engine: the runtime's one check. */
 export { isSoftwareAdapter };
 
-export async function openEngine(choice: EngineChoice, input: EngineFactoryInput, threads: number): Promise<OpenedEngine> {
+/**
+ * One WebGPU device (Dawn's adapter, raised limits) for several engines: each engine made with
+ * it does not destroy it; the caller does, once every engine is disposed.
+ * @throws EngineError('unavailable') when Dawn or an adapter is missing, saying why
+ */
+export async function openSharedGpu(): Promise<SharedGpu> {
+  const gpuModule = await optionalExport(ENGINE_MODULES.webgpuNode, 'nodeGpu');
+  if (!gpuModule.fn) throw new EngineError(`WebGPU engine not available (${gpuModule.reason})`, 'unavailable');
+  const gpu = await (gpuModule.fn as () => Promise<GPU>)();
+  const { device, description } = await acquireDevice({ gpu });
+  return { device, description };
+}
+
+/**
+ * An engine for `input` on the chosen back end and the reason for it in one line; `shared` puts
+ * a WebGPU engine on that device (not owned by the engine).
+ * @throws EngineError('unavailable') for --engine webgpu without a usable adapter; what the
+ * engine's factory throws otherwise
+ */
+export async function openEngine(choice: EngineChoice, input: EngineFactoryInput, threads: number, shared?: SharedGpu): Promise<OpenedEngine> {
   const runs = input.config.estimators.length * input.config.seeds.length;
   if (choice === 'cpu') return openCpu(input, threads, runs);
   let gpu: { engine?: TrainingEngine; reason: string };
   try {
-    gpu = await openWebGpu(input);
+    gpu = await openWebGpu(input, shared);
   } catch (error) {
     if (choice === 'webgpu') throw error;
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     gpu = { reason: `the WebGPU engine failed to start (${message})` };
   }
-  if (gpu.engine && choice === 'webgpu') return { engine: gpu.engine, why: `WebGPU engine: ${gpu.engine.info.description} (--engine webgpu)` };
+  if (gpu.engine && choice === 'webgpu') return { engine: gpu.engine, why: `WebGPU engine: ${gpu.engine.info.description} (--engine webgpu${shared ? ', one device shared by the depths of the grid' : ''})` };
   if (choice === 'webgpu') throw new EngineError(gpu.reason, 'unavailable');
   let reason = gpu.reason;
   if (gpu.engine) {

@@ -127,6 +127,7 @@ export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
   f('epochs', 'N', String(DEFAULTS.banditEpochs), 'training epochs'),
   f('seeds', 'N', String(DEFAULTS.reproduceSeeds), 'seeds per cell'),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values hidden units pass on (±1 or 0/1)'),
+  f('concurrent', 'yes|no', 'no', 'train every depth of the grid at the same time on one shared WebGPU device (needs --engine webgpu; results identical to one depth after another)'),
   ...COMMON,
   f('out', 'DIR', DEFAULTS.outDir('fig1'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
@@ -310,6 +311,8 @@ export interface ReproduceCommand {
   outDir: string;
   /** true when --out was not given (its parent folder is then made if missing) */
   defaultOut: boolean;
+  /** fig1 --concurrent yes: every depth at once on one shared WebGPU device */
+  concurrent?: boolean;
 }
 
 /**
@@ -332,15 +335,18 @@ export function reproduceCommand(figure: 'fig1' | 'fig3' | 'categorical', flags:
     const out = readString(flags, 'out');
     return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
   }
+  let concurrent = false;
   if (figure === 'fig1') {
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
     configs = readIntList(flags, 'hidden', [1, 2, 3], 1, 16).map((h) => banditConfig(flags, h, estimators, DEFAULTS.reproduceSeeds));
+    concurrent = readChoice(flags, 'concurrent', ['yes', 'no'] as const, 'no') === 'yes';
   } else {
     const estimators = withAblations(flags, readChoiceList(flags, 'estimator', VAE_ESTIMATORS, VAE_ESTIMATORS, ''));
     configs = readIntList(flags, 'layers', [1, 2, 3], 1, 5).map((l) => vaeConfig(flags, l, estimators, DEFAULTS.reproduceSeeds));
   }
   const first = configs[0];
   const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length);
+  if (concurrent && session.engine !== 'webgpu') throw new UsageError(`--concurrent yes trains the depths on one shared WebGPU device: it needs --engine webgpu (got --engine ${session.engine})`);
   const out = readString(flags, 'out');
-  return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
+  return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined, ...(concurrent ? { concurrent } : {}) };
 }

@@ -10,6 +10,7 @@ import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS
 import { interruptExitCode } from './interrupt.ts';
 import { appendEpochLines, checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
 import { gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
+import { openEngine, openSharedGpu } from './openEngine.ts';
 import { loadData, recordedConfig, recordedRuns, runSession, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
 
@@ -32,23 +33,47 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   writeFileSync(epochLog, '');
   io.stdout.write(`epoch records are appended to ${epochLog} as they finish\n`);
   let interrupted: SessionResult['interrupted'];
-  for (const config of command.configs) {
+  const runCell = async (config: (typeof command.configs)[number], cellIo: Io): Promise<(typeof cells)[number]> => {
     const depth = config.task === 'bandit' ? config.hidden : config.layers;
     const categories = config.task === 'bandit' && config.units === 'categorical' ? config.categories : undefined;
     const where: Record<string, number> = categories === undefined ? {} : { categories };
-    const result = await runSession(config, command.session, data, io, {
+    const result = await runSession(config, command.session, data, cellIo, {
       label: `${categories === undefined ? '' : `N ${categories} `}${depthName} ${depth}`,
       onEpoch: (_epoch, records, engine) => appendEpochLines(epochLog, records, engine.runs, { ...where, [depthName]: depth }),
     });
-    cells.push({ depth, ...where, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs });
-    interrupted = result.interrupted;
-    if (interrupted) break;
+    interrupted ??= result.interrupted;
+    return { depth, ...where, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs };
+  };
+  const started = performance.now();
+  if (command.concurrent) {
+    // every depth at once on one device (its queue interleaves their submissions); each engine
+    // draws from its own counter-based streams, so the results are those of one depth after another
+    const shared = await openSharedGpu();
+    const open = io.openEngine ?? openEngine;
+    const sharedIo: Io = { ...io, openEngine: (choice, input, threads) => open(choice, input, threads, shared) };
+    io.stdout.write(`training ${command.configs.length} depths at once on one WebGPU device: ${shared.description}\n`);
+    try {
+      // every session settles before the device goes: one that fails does not pull it from under the others
+      const settled = await Promise.allSettled(command.configs.map((config) => runCell(config, sharedIo)));
+      for (const s of settled) if (s.status === 'rejected') throw s.reason;
+      cells.push(...settled.map((s) => (s as PromiseFulfilledResult<(typeof cells)[number]>).value));
+    } finally {
+      shared.device.destroy();
+    }
+  } else {
+    for (const config of command.configs) {
+      cells.push(await runCell(config, io));
+      if (interrupted) break;
+    }
   }
+  const gridSeconds = (performance.now() - started) / 1000;
   const notes: string[] = [];
   if (data.train.count < 60000 || data.test.count < 10000) notes.push(`Subset: ${data.train.count} training and ${data.test.count} test images.`);
   notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
   if (interrupted) notes.push(`Interrupted by ${interrupted}: the last cell holds only its finished epochs, and the cells after it did not run.`);
-  notes.push(`Wall-clock time: ${cells.map((c) => `${c.categories === undefined ? '' : `N ${c.categories} `}${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}.`);
+  notes.push(
+    `Wall-clock time: ${cells.map((c) => `${c.categories === undefined ? '' : `N ${c.categories} `}${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}${command.concurrent ? ` (all depths at once on one device: ${gridSeconds.toFixed(1)} s for the grid)` : ''}.`,
+  );
   const document = {
     tool: 'hnca',
     resultsVersion: RESULTS_VERSION,
@@ -58,6 +83,8 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     machine: machineInfo(),
     dataset: info,
     ...(interrupted ? { interrupted: true, signal: interrupted } : {}),
+    ...(command.concurrent ? { concurrent: true } : {}),
+    gridSeconds,
     grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: recordedRuns(c.runs) })),
   };
   const outputs: Record<string, string> = {
@@ -73,6 +100,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
       if (summary) io.stdout.write(`${cell.categories === undefined ? '' : `N ${cell.categories} `}${depthName} ${cell.depth} ${estimatorLabel(estimator)}: ${summary}; left out of the means\n`);
     }
   }
+  io.stdout.write(`grid wall-clock time: ${gridSeconds.toFixed(1)} s${command.concurrent ? ' (all depths at once on one device)' : ''}\n`);
   io.stdout.write(`wrote ${files.length} files into ${command.outDir}: ${files.map((f) => f.split('/').pop()).join(', ')}\n`);
   if (interrupted) {
     io.stdout.write(`interrupted (${interrupted}): the results hold the finished epochs (marked "interrupted": true)\n`);
