@@ -3,33 +3,9 @@
 // the same counters (ELBO sums, encoder-gradient variances overall and per layer) and the same
 // parameters within float32 rounding after 10 updates, and the same samples.
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../src/data/dataset.ts';
 import { CpuVaeEngine } from '../src/engine/cpu/cpuVaeEngine.ts';
-import { createWebGpuEngine } from '../src/engine/gpu/index.ts';
-import type { GpuVaeEngine } from '../src/engine/gpu/vae/engine.ts';
-import { PAPER_OPTIMIZER, VAE_ESTIMATORS, type VaeConfig } from '../src/engine/types.ts';
 import { paramArrays } from '../src/models/vae/params.ts';
-import { hash32 } from '../src/rng/counterRng.ts';
-import { SHADERS, testDevice } from './helpers/gpuTest.ts';
-
-/** Intensities 0, 30, 128, 255 at random: some pixels always on, some never, some random. */
-function syntheticData(pixels: number, trainCount: number, testCount: number): Dataset {
-  const image = (count: number, salt: number) => {
-    const images = new Uint8Array(count * pixels);
-    for (let k = 0; k < images.length; k++) images[k] = [0, 255, 128, 30][hash32(k * 7 + salt) & 3];
-    return { count, images, labels: new Uint8Array(count) };
-  };
-  return { rows: 1, cols: pixels, pixels, classes: 10, train: image(trainCount, 99), test: image(testCount, 5) };
-}
-
-export function tinyVaeConfig(change: Partial<VaeConfig>): VaeConfig {
-  return { task: 'vae', layers: 2, width: 3, estimators: [...VAE_ESTIMATORS], seeds: [1, 2], batch: 5, testK: 4, ...PAPER_OPTIMIZER, ...change };
-}
-
-export async function gpuVaeEngine(config: VaeConfig, data: Dataset): Promise<GpuVaeEngine> {
-  const device = await testDevice();
-  return (await createWebGpuEngine({ config, data }, { device, shaders: SHADERS })) as GpuVaeEngine;
-}
+import { gpuVaeEngine, syntheticVaeData as syntheticData, tinyVaeConfig } from './helpers/gpuVae.ts';
 
 const UPDATES = 10;
 
@@ -65,5 +41,5 @@ describe.each([1, 2, 3])('WebGPU VAE = CPU VAE at depth %i', (layers) => {
     } finally {
       gpu.dispose();
     }
-  });
+  }, 300_000);
 });
