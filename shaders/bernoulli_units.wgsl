@@ -82,7 +82,8 @@ fn logSigmoid(z: f32) -> f32 {
 /** Entropy (nats) of Bernoulli(sigmoid(z)). */
 fn bernoulliEntropy(z: f32) -> f32 {
   let p = 1.0 / (1.0 + exp(-z));
-  return -(p * logSigmoid(z) + (1.0 - p) * logSigmoid(-z));
+  let q = 1.0 / (1.0 + exp(z));
+  return -(p * logSigmoid(z) + q * logSigmoid(-z));
 }
 
 /**
