@@ -65,3 +65,38 @@ fn surpriseChange(x: f32, d: f32, surprise: f32) -> f32 {
   }
   return log1pPrecise(expm1Precise(d) / (1.0 + exp(-x)));
 }
+
+/** |u| beyond which clip(sigmoid(u)) differs from sigmoid(u): log((1 - 1e-5)/1e-5). */
+const LOGIT_CLIP: f32 = 11.512915464920228;
+
+/** clamp(u, ±LOGIT_CLIP): sigmoid of it equals clippedSigmoid(u) up to rounding (DESIGN.md §3 encoder). */
+fn clampLogit(u: f32) -> f32 {
+  return clamp(u, -LOGIT_CLIP, LOGIT_CLIP);
+}
+
+/** log sigmoid(z) in nats (= -softplus(-z)), finite for any finite z. */
+fn logSigmoid(z: f32) -> f32 {
+  return -softplus(-z);
+}
+
+/** Entropy (nats) of Bernoulli(sigmoid(z)). */
+fn bernoulliEntropy(z: f32) -> f32 {
+  let p = 1.0 / (1.0 + exp(-z));
+  let q = 1.0 / (1.0 + exp(z));
+  return -(p * logSigmoid(z) + q * logSigmoid(-z));
+}
+
+/**
+ * (rho(1), rho(0)) of a unit with p = P(φ = 1), q = 1 - p, from D = log Q0 - log Q1
+ * (DESIGN.md §2, §3), in the form that does not overflow for the sign of D.
+ */
+fn rhoPair(p: f32, q: f32, d: f32) -> vec2f {
+  if (d > 0.0) {
+    let e = exp(-d);
+    let den = p * e + q;
+    return vec2f(e / den, 1.0 / den);
+  }
+  let e = exp(d);
+  let den = p + q * e;
+  return vec2f(1.0 / den, e / den);
+}

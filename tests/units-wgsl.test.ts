@@ -3,7 +3,7 @@
 // extremes included: the two engines compute the same function (DESIGN.md §5 parity).
 import { describe, expect, it } from 'vitest';
 import { runningMeanBaseline } from '../src/models/units/baseline.ts';
-import { childSurprise, clippedSigmoid, hncaSignal, reinforceSignal, rhoDifference, sampleBernoulli, softplus, surpriseChange, PROB_MAX, PROB_MIN } from '../src/models/units/bernoulli.ts';
+import { bernoulliEntropy, childSurprise, clampLogit, clippedSigmoid, hncaSignal, logSigmoid, rhoPair, reinforceSignal, rhoDifference, sampleBernoulli, softplus, surpriseChange, PROB_MAX, PROB_MIN } from '../src/models/units/bernoulli.ts';
 import { hash32 } from '../src/rng/counterRng.ts';
 import { evaluateWgsl } from './helpers/wgslFunction.ts';
 
@@ -90,6 +90,21 @@ describe('WGSL unit math equals its TypeScript twin', () => {
     expectClose('hncaSignal', await evaluateWgsl(UNITS, 'hncaSignal(a, b, c)', [r, p, credit]), (i) => hncaSignal(r[i], p[i], credit[i]), 1e-30, 1e-6, [r, p, credit]);
     const phi = p.map((_, i) => i % 2);
     expectClose('reinforceSignal', await evaluateWgsl(UNITS, 'reinforceSignal(a, b, c)', [r, phi, p]), (i) => reinforceSignal(r[i], phi[i], p[i]), 1e-30, 1e-6, [r, phi, p]);
+  });
+
+  it('clampLogit, logSigmoid, bernoulliEntropy, rhoPair (the VAE kernels)', async () => {
+    const z = values(14, -4, 2.5).map((v) => Math.max(-80, Math.min(80, v)));
+    expectClose('clampLogit', await evaluateWgsl(UNITS, 'clampLogit(a)', [z]), (i) => clampLogit(z[i]), 0, 1e-7, [z]);
+    expectClose('logSigmoid', await evaluateWgsl(UNITS, 'logSigmoid(a)', [z]), (i) => logSigmoid(z[i]), 1e-7, 2e-6, [z]);
+    expectClose('bernoulliEntropy', await evaluateWgsl(UNITS, 'bernoulliEntropy(a)', [z]), (i) => bernoulliEntropy(z[i]), 1e-7, 1e-5, [z]);
+    const p = probabilities(15);
+    const q = p.map((v) => 1 - v);
+    const d = values(16, -6, 2).map((v) => Math.max(-60, Math.min(60, v)));
+    const pair = new Float64Array(2);
+    for (const [k, name] of [[0, 'rho1'], [1, 'rho0']] as const) {
+      const wgsl = await evaluateWgsl(UNITS, `rhoPair(a, b, c)[${k}]`, [p, q, d]);
+      expectClose(`rhoPair ${name}`, wgsl, (i) => (rhoPair(p[i], q[i], d[i], pair), pair[k]), 1e-6, 1e-5, [p, q, d]);
+    }
   });
 
   it('runningMeanBaseline', async () => {

@@ -3,8 +3,10 @@
 import type { EngineConfig } from '../types.ts';
 import { banditProgram } from './bandit/engine.ts';
 import type { GpuProgram } from './program.ts';
+import { vaeProgram } from './vae/engine.ts';
 
 /** The program of each task that has one; a task without one is refused (EngineError 'unavailable'). */
 export const GPU_PROGRAMS: Partial<Record<EngineConfig['task'], GpuProgram>> = {
   bandit: banditProgram,
+  vae: vaeProgram,
 };

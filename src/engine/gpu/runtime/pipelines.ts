@@ -105,8 +105,12 @@ export function createKernel(device: GPUDevice, files: ReadonlyMap<string, strin
   return kernel;
 }
 
-/** A buffer to bind: the whole buffer, or its first `size` bytes (a uniform slot). */
-export type BindingResource = GPUBuffer | { buffer: GPUBuffer; size: number };
+/**
+ * A buffer to bind: the whole buffer, or `size` bytes of it from byte `offset` (default 0; a
+ * uniform slot, or one layer's region of a storage buffer, offset a multiple of the device's
+ * minStorageBufferOffsetAlignment).
+ */
+export type BindingResource = GPUBuffer | { buffer: GPUBuffer; size: number; offset?: number };
 
 /**
  * A bind group of `kernel` from named buffers (the WGSL variable names). Every binding the
@@ -118,7 +122,7 @@ export function bindKernel(device: GPUDevice, kernel: Kernel, label: string, res
   for (const [name, binding] of kernel.bindings) {
     const resource = resources[name];
     if (!resource) throw new EngineError(`WebGPU engine: ${label}: no buffer for ${kernel.name}.${name}`, 'internal');
-    entries.push({ binding, resource: 'buffer' in resource ? { buffer: resource.buffer, size: resource.size } : { buffer: resource } });
+    entries.push({ binding, resource: 'buffer' in resource ? { buffer: resource.buffer, size: resource.size, offset: resource.offset ?? 0 } : { buffer: resource } });
   }
   return device.createBindGroup({ label, layout: kernel.layout, entries });
 }

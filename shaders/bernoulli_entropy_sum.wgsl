@@ -1,0 +1,24 @@
+// Ent_l = Σ_i H(q_l(φ_{l,i} | φ_{l-1})) (nats) of every example (DESIGN.md §3): the entropy of an
+// encoder layer's clipped Bernoulli units, from their logits u (σ(clamp(u))), into slot
+// vl.termSlot of pass vl.passIndex. Grid: x = examples / 64, z = run.
+
+@group(0) @binding(0) var<uniform> vl: VaeLayer;
+@group(0) @binding(1) var<uniform> step: StepParams;
+/** the layer's region: [(run * capacity + example) * width + unit] */
+@group(0) @binding(2) var<storage, read> logits: array<f32>;
+@group(0) @binding(3) var<storage, read_write> terms: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let r = id.z;
+  let b = id.x;
+  if (b >= step.batch) {
+    return;
+  }
+  let base = (r * vl.capacity + b) * vl.width;
+  var h = 0.0;
+  for (var i = 0u; i < vl.width; i++) {
+    h += bernoulliEntropy(clampLogit(logits[base + i]));
+  }
+  terms[termIndex(vl, vl.passIndex, r, b, vl.termSlot)] = h;
+}

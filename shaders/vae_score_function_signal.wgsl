@@ -1,0 +1,48 @@
+// REINFORCE's (± baseline) per-logit gradient of encoder layer l (DESIGN.md §3), for the runs
+// whose estimator is the score function; the twin of ExampleWork.reinforce:
+//   g_i = -p q ut_i + (φ_i - p)(F_l - b_l),  F_l = Σ_{m >= l-1} Dec_m + Σ_{k >= l+1} Ent_k,
+// and, from unit 0, the baseline target F_l. Grid: x × y = (examples × units) / 64, z = run.
+
+@group(0) @binding(0) var<uniform> vl: VaeLayer;
+@group(0) @binding(1) var<uniform> step: StepParams;
+@group(0) @binding(2) var<storage, read> vaeRuns: array<VaeRunState>;
+/** layer l's logits and samples regions */
+@group(0) @binding(3) var<storage, read> logits: array<f32>;
+@group(0) @binding(4) var<storage, read> samples: array<f32>;
+@group(0) @binding(5) var<storage, read> terms: array<f32>;
+@group(0) @binding(6) var<storage, read_write> signals: array<f32>;
+@group(0) @binding(7) var<storage, read_write> targets: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let r = id.z;
+  let n = vl.width;
+  let e = id.y * groups.x * 64u + id.x;
+  let run = vaeRuns[r];
+  if (e >= step.batch * n || run.signal != SIGNAL_SCORE_FUNCTION) {
+    return;
+  }
+  let b = e / n;
+  let i = e % n;
+  let l = vl.l;
+  let L = vl.layers;
+  var downstream = 0.0;
+  for (var m = l - 1u; m <= L; m++) {
+    downstream += terms[termIndex(vl, 0u, r, b, L + 1u + m)];
+  }
+  for (var k = l + 1u; k <= L; k++) {
+    downstream += terms[termIndex(vl, 0u, r, b, k)];
+  }
+  var baseline = 0.0;
+  if (run.useBaseline == 1u) {
+    baseline = run.baselines[l];
+  }
+  if (i == 0u) {
+    targets[(r * vl.capacity + b) * (L + 1u) + l] = downstream;
+  }
+  let at = (r * vl.capacity + b) * n + i;
+  let ut = clampLogit(logits[at]);
+  let p = 1.0 / (1.0 + exp(-ut));
+  let q = 1.0 / (1.0 + exp(ut));
+  signals[at] = -p * q * ut + (samples[at] - p) * (downstream - baseline);
+}
