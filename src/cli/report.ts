@@ -286,11 +286,11 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
     }
     out.push('', "The paper's text gives no labelled final numbers for Figure 3, only this ordering:", '');
     for (const line of FIG3_REFERENCE.ordering) out.push(`- ${line}`);
-    out.push('', ...fig3OrderingLines(cells));
     out.push(
       `- Printed final training ELBOs (labels not recoverable): ${FIG3_REFERENCE.printedFinalTrainElbos.map((v) => (Number.isInteger(v * 10) ? v.toFixed(1) : String(v))).join(', ')}.`,
       `- Printed log mean encoder-gradient variances lie between ${FIG3_REFERENCE.logMeanGradVarianceRange[0]} and +${FIG3_REFERENCE.logMeanGradVarianceRange[1]}; REINFORCE highest.`,
     );
+    out.push('', ...fig3OrderingLines(cells));
   }
   if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;
