@@ -26,7 +26,7 @@ export interface ImportanceBoundOptions {
   K: number;
   /** the run's seed (binarization and sampling streams; the CPU engine's seed group) */
   seed: number;
-  /** evaluation number e (binarization step e, sample k at step (e << 20) + k); default 0 */
+  /** evaluation number e (binarization step e, sample k at step (e << 20) + k, 32 bits as on the CPU); default 0 */
   evaluation?: number;
   /** called after each chunk with the (image, sample) pairs done and images × K; monotone, ends at total */
   onProgress?: (done: number, total: number) => void;
@@ -102,7 +102,7 @@ function validate(params: VaeParams, images: ImageSet, options: ImportanceBoundO
   if (rowThreads !== undefined && !(Number.isInteger(rowThreads) && rowThreads >= 1 && rowThreads <= MAX_ROW_THREADS && (rowThreads & (rowThreads - 1)) === 0)) {
     throw new EngineError(`importance-weighted bound: rowThreads must be a power of two in 1..${MAX_ROW_THREADS}, got ${rowThreads}`, 'config');
   }
-  if (!Number.isInteger(evaluation) || evaluation < 0 || evaluation >= 1 << 12) throw new EngineError(`importance-weighted bound: evaluation must be an integer in 0..4095, got ${evaluation}`, 'config');
+  if (!Number.isInteger(evaluation) || evaluation < 0 || evaluation > 0xffffffff) throw new EngineError(`importance-weighted bound: evaluation must be an integer in 0..4294967295, got ${evaluation}`, 'config');
   const pixels = params.sizes[0];
   if (!Number.isInteger(images.count) || images.count < 1) throw new EngineError(`importance-weighted bound: needs at least one test image, got ${images.count}`, 'config');
   if (images.images.length < images.count * pixels) throw new EngineError(`importance-weighted bound: ${images.count} images of ${pixels} pixels need ${images.count * pixels} intensities, got ${images.images.length}`, 'config');
