@@ -53,3 +53,44 @@ describe('stopped runs in the reproduce report', () => {
     expect(gridMarkdown('fig1', [cell], 1, []).split('\n').find((l) => l.startsWith('| 1 | HNCA'))).toMatch(/\| — \|$/);
   });
 });
+
+describe("Figure 3's orderings against the paper's sentences", () => {
+  const vaeRun = (estimator: RunResult['estimator'], seed: number, elbo: number): RunResult => ({
+    estimator,
+    seed,
+    epochs: [{ epoch: 1, meanGradVariance: 1, logMeanGradVariance: 0, layerGradVariance: [1], updates: 10, seconds: 1, finite: true, trainElbo: elbo, testBound: elbo + 1, k: 100 }],
+  });
+  /** two seeds per estimator, ELBO ± 0.01 (95% CI ± 0.13) */
+  const cell = (depth: number, elbos: Partial<Record<RunResult['estimator'], number>>): GridCell => ({
+    depth,
+    runs: Object.entries(elbos).flatMap(([e, v]) => [vaeRun(e as RunResult['estimator'], 0, (v ?? 0) - 0.01), vaeRun(e as RunResult['estimator'], 1, (v ?? 0) + 0.01)]),
+  });
+  const verdict = (md: string, depth: number, text: string): string | undefined =>
+    md
+      .split('\n')
+      .find((l) => l.startsWith(`| ${depth} | ${text}`))
+      ?.split('|')[3]
+      ?.trim();
+
+  it('says which sentences hold, which do not, which are within noise, and which were not run', () => {
+    const md = gridMarkdown(
+      'fig3',
+      [
+        cell(1, { fhnca: -100, 'fhnca-baseline': -100.05, reinforce: -130, disarm: -105 }),
+        cell(2, { fhnca: -110, 'fhnca-baseline': -104, reinforce: -134, 'reinforce-baseline': -108, 'reinforce-loo': -109.99, disarm: -112 }),
+      ],
+      20,
+      [],
+    );
+    expect(md).toContain('- 1 layer: f-HNCA (-100.00) > f-HNCA + baseline (-100.05) > DisARM (-105.00) > REINFORCE (-130.00)');
+    expect(verdict(md, 1, 'f-HNCA is best of all methods')).toBe('yes');
+    expect(verdict(md, 2, 'f-HNCA + baseline is best')).toBe('yes');
+    expect(verdict(md, 2, 'plain f-HNCA falls below DisARM')).toBe('no');
+    expect(verdict(md, 2, 'plain f-HNCA falls below REINFORCE LOO')).toBe('yes (within the 95% CIs)');
+    expect(verdict(md, 2, 'plain f-HNCA falls below REINFORCE + baseline')).toBe('yes');
+    expect(verdict(md, 2, 'plain REINFORCE is the worst')).toBe('yes');
+    const partial = gridMarkdown('fig3', [cell(3, { fhnca: -110, reinforce: -120 })], 20, []);
+    expect(verdict(partial, 3, 'plain f-HNCA falls below DisARM')).toBe('not run');
+    expect(verdict(partial, 3, 'plain REINFORCE is the worst')).toBe('yes');
+  });
+});

@@ -168,6 +168,63 @@ const fmt = (s: MeanCi, digits: number): string =>
   !Number.isFinite(s.mean) ? '—' : s.n > 1 ? `${s.mean.toFixed(digits)} ± ${s.ci95.toFixed(digits)}` : s.mean.toFixed(digits);
 const fmtRef = (v: ValueWithCi | undefined, digits: number): string => (v ? `${v.mean.toFixed(digits)} ± ${v.ci95.toFixed(digits)}` : '—');
 
+/** One sentence of the paper's Figure 3 ordering as a comparison of final train ELBOs: `better` above each of `worse`. */
+interface OrderingClaim {
+  /** depths the sentence speaks of */
+  depths: (depth: number) => boolean;
+  text: string;
+  better: EstimatorId;
+  /** 'all': every other estimator of the cell (except `except`) */
+  worse: EstimatorId[] | 'all';
+  except?: EstimatorId[];
+  /** `better` is expected *below* each of `worse` ("the worst") */
+  lowest?: boolean;
+}
+
+/** The paper's Figure 3 sentences (reference-numbers.md, FIG3_REFERENCE.ordering) as checkable claims. */
+const FIG3_CLAIMS: OrderingClaim[] = [
+  { depths: (d) => d === 1, text: 'f-HNCA is best of all methods (f-HNCA + baseline, the same estimator at depth 1, excepted)', better: 'fhnca', worse: 'all', except: ['fhnca-baseline'] },
+  { depths: (d) => d >= 2, text: 'f-HNCA + baseline is best', better: 'fhnca-baseline', worse: 'all' },
+  { depths: (d) => d >= 2, text: 'plain f-HNCA falls below DisARM', better: 'disarm', worse: ['fhnca'] },
+  { depths: (d) => d >= 2, text: 'plain f-HNCA falls below REINFORCE LOO', better: 'reinforce-loo', worse: ['fhnca'] },
+  { depths: (d) => d >= 2, text: 'plain f-HNCA falls below REINFORCE + baseline', better: 'reinforce-baseline', worse: ['fhnca'] },
+  { depths: (d) => d >= 2, text: 'plain REINFORCE is the worst', better: 'reinforce', worse: 'all', lowest: true },
+];
+
+/**
+ * The measured ordering of each Figure 3 cell by final train ELBO (mean over the seeds that
+ * finished) and, per sentence of the paper's ordering, whether it holds here: "yes", "no", or
+ * "not run" when an estimator it names is missing; "(within the 95% CIs)" where the intervals of
+ * two estimators compared overlap (too few seeds or epochs to tell), "(one seed: no interval)"
+ * where one has a single finished seed.
+ */
+export function fig3OrderingLines(cells: readonly GridCell[]): string[] {
+  const out = ['Orderings against the paper (final train ELBO, mean over seeds; higher is better):', ''];
+  const rows: string[] = [];
+  for (const cell of cells) {
+    const names = estimatorsOf(cell).filter((e): e is EstimatorId => isEstimatorId(e));
+    const stats = new Map(names.map((e) => [e, final(cell, e, 'trainElbo')] as const));
+    const ranked = names.filter((e) => Number.isFinite(stats.get(e)?.mean ?? NaN)).sort((a, b) => (stats.get(b)?.mean ?? 0) - (stats.get(a)?.mean ?? 0));
+    out.push(`- ${cell.depth} layer${cell.depth > 1 ? 's' : ''}: ${ranked.map((e) => `${estimatorLabel(e)} (${(stats.get(e)?.mean ?? NaN).toFixed(2)})`).join(' > ') || 'no finished runs'}`);
+    for (const claim of FIG3_CLAIMS.filter((c) => c.depths(cell.depth))) {
+      const others = claim.worse === 'all' ? ranked.filter((e) => e !== claim.better && !(claim.except ?? []).includes(e)) : claim.worse;
+      const a = stats.get(claim.better);
+      let verdict: string;
+      if (!a || !Number.isFinite(a.mean) || others.length === 0 || others.some((e) => !Number.isFinite(stats.get(e)?.mean ?? NaN))) verdict = 'not run';
+      else {
+        const holds = others.every((e) => (claim.lowest ? a.mean < (stats.get(e)?.mean ?? NaN) : a.mean > (stats.get(e)?.mean ?? NaN)));
+        const compared = others.map((e) => stats.get(e)).filter((b): b is MeanCi => b !== undefined);
+        const single = a.n < 2 || compared.some((b) => b.n < 2);
+        const overlap = compared.some((b) => Math.abs(a.mean - b.mean) <= a.ci95 + b.ci95);
+        verdict = `${holds ? 'yes' : 'no'}${single ? ' (one seed: no interval)' : overlap ? ' (within the 95% CIs)' : ''}`;
+      }
+      rows.push(`| ${cell.depth} | ${claim.text} | ${verdict} |`);
+    }
+  }
+  out.push('', '| layers | the paper says | holds here |', '|---|---|---|', ...rows);
+  return out;
+}
+
 /** The markdown table of final values (fig1: beside the paper's; categorical: HNCA's lead over REINFORCE per cell). */
 export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs: number, notes: readonly string[]): string {
   const out: string[] = [];
@@ -233,6 +290,7 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
       `- Printed final training ELBOs (labels not recoverable): ${FIG3_REFERENCE.printedFinalTrainElbos.map((v) => (Number.isInteger(v * 10) ? v.toFixed(1) : String(v))).join(', ')}.`,
       `- Printed log mean encoder-gradient variances lie between ${FIG3_REFERENCE.logMeanGradVarianceRange[0]} and +${FIG3_REFERENCE.logMeanGradVarianceRange[1]}; REINFORCE highest.`,
     );
+    out.push('', ...fig3OrderingLines(cells));
   }
   if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;
