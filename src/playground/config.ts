@@ -26,6 +26,14 @@ export const CONTROL_NAMES = [
 ] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 
+/** Test images of the tiny patterns task (src/worker/patternsDataset.ts generates this many). */
+export const PATTERNS_TEST_IMAGES = 400;
+
+/** Test images a task has (MNIST: 10 000; patterns: PATTERNS_TEST_IMAGES): the most `testImages` can use. */
+export function testSetSize(task: TaskName): number {
+  return task === 'patterns' ? PATTERNS_TEST_IMAGES : 10_000;
+}
+
 /** Speed levels: the cap on updates per second (Infinity = as fast as the engine goes). */
 export const SPEED_LEVELS: readonly number[] = [2, 10, 50, 250, Number.POSITIVE_INFINITY];
 
@@ -89,7 +97,7 @@ const COMMON = {
 /** Per-task defaults. MNIST: the paper's setting (DESIGN.md §2), one seed. */
 export function defaultConfig(task: TaskName): PlaygroundConfig {
   if (task === 'patterns') {
-    return { ...COMMON, estimators: [...COMMON.estimators], hide: [], task, hidden: 1, width: 16, batch: 16, lr: 0.01, epochs: 20, testImages: 400 };
+    return { ...COMMON, estimators: [...COMMON.estimators], hide: [], task, hidden: 1, width: 16, batch: 16, lr: 0.01, epochs: 20, testImages: PATTERNS_TEST_IMAGES };
   }
   return { ...COMMON, estimators: [...COMMON.estimators], hide: [], task, hidden: 1, width: 200, batch: 50, lr: 1e-4, epochs: 100, testImages: 2000 };
 }

@@ -1,17 +1,17 @@
 // The latest values per estimator (mean over seeds) as a table: readable on a projector,
 // and what the browser tests read.
 import { memo, useMemo } from 'react';
-import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import type { EstimatorId, RunSpec } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
-import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { estimatorColor } from '../model/palette.ts';
 import { latestValues } from '../model/latestValues.ts';
 import { stoppedSummary } from '../model/seedStatistics.ts';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 
-function LatestValuesView({ points, failures, runs, estimators }: { points: MetricPoint[]; failures: RunFailure[]; runs: readonly RunSpec[]; estimators: BanditEstimator[] }) {
+function LatestValuesView({ points, failures, runs, estimators }: { points: MetricPoint[]; failures: RunFailure[]; runs: readonly RunSpec[]; estimators: EstimatorId[] }) {
   const rows = useMemo(() => latestValues(points, runs, estimators), [points, runs, estimators]);
-  const seedsOf = (estimator: BanditEstimator): number[] => runs.filter((r) => r.estimator === estimator).map((r) => r.index);
+  const seedsOf = (estimator: EstimatorId): number[] => runs.filter((r) => r.estimator === estimator).map((r) => r.index);
   return (
     <table className="latest" data-testid="latest-values" data-update={points.at(-1)?.update ?? 0}>
       <thead>
@@ -26,7 +26,7 @@ function LatestValuesView({ points, failures, runs, estimators }: { points: Metr
       <tbody>
         {rows.map((r) => (
           <tr key={r.estimator}>
-            <td style={{ color: ESTIMATOR_COLORS[r.estimator] }}>{estimatorLabel(r.estimator)}</td>
+            <td style={{ color: estimatorColor(r.estimator) }}>{estimatorLabel(r.estimator)}</td>
             <td data-testid={`latest-train-${r.estimator}`}>{formatNumber(r.train, 3)}</td>
             <td data-testid={`latest-test-${r.estimator}`}>{formatNumber(r.test, 3)}</td>
             <td data-testid={`latest-logvar-${r.estimator}`}>{formatNumber(r.logVar, 2)}</td>

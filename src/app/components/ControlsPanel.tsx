@@ -1,6 +1,6 @@
 // The configuration controls, one panel. lr, batch and speed apply mid-run; the rest reset the runs.
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../../engine/types.ts';
-import { RANGES, SPEED_LEVELS, TASKS, normalizeEstimators, type ControlName } from '../../playground/config.ts';
+import { RANGES, SPEED_LEVELS, TASKS, normalizeEstimators, testSetSize, type ControlName } from '../../playground/config.ts';
 import { estimatorLabel, TASK_LABELS } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -106,7 +106,10 @@ export function ControlsPanel() {
       )}
       {shown('test') && (
         <Labelled label="Test images" tooltip={TOOLTIPS.test}>
-          {(id) => <NumberField id={id} testId="control-test" value={config.testImages} range={RANGES.testImages} onCommit={(testImages) => controller.change({ testImages })} />}
+          {(id) => <NumberField id={id} testId="control-test" value={config.testImages}
+              range={{ ...RANGES.testImages, max: Math.min(RANGES.testImages.max, testSetSize(config.task)) }}
+              maxReason={`the ${TASK_LABELS[config.task]} task has ${testSetSize(config.task)} test images`}
+              onCommit={(testImages) => controller.change({ testImages })} />}
         </Labelled>
       )}
       {shown('speed') && (

@@ -7,18 +7,26 @@ import { stoppedSummary } from './seedStatistics.ts';
 const finiteOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
 
 /**
+ * A JSON value of a metric: the number; ±∞ as the string "-Infinity" / "Infinity" (JSON has no
+ * infinities; −∞ is the log of a gradient variance of exactly 0, a value, not a missing one);
+ * null for NaN (a stopped run) and for no value.
+ */
+function jsonMetric(v: number | null): number | string | null {
+  if (v === null || Number.isNaN(v)) return null;
+  return Number.isFinite(v) ? v : String(v);
+}
+
+/**
  * One row per point and run; `stopped` is 1 from the point where the run stopped on a
- * non-finite value (its cells are empty from then on), else 0.
+ * non-finite value (its cells are empty from then on), else 0. An infinite value is written as
+ * the CLI writes it (-Infinity: the log of a gradient variance of exactly 0); empty means none.
  */
 export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number, failures: readonly RunFailure[]): string {
   const layerColumns = Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 'log_var_output' : `log_var_layer${l + 1}`));
   const header = ['update', 'epoch', 'estimator', 'seed', 'train_accuracy', 'test_accuracy', 'log_mean_grad_variance', ...layerColumns, 'stopped'];
   const stoppedAt = new Map(failures.map((f) => [f.run, f.update]));
   const lines = [header.join(',')];
-  const cell = (v: number | null): string => {
-    const f = finiteOrNull(v);
-    return f === null ? '' : String(f);
-  };
+  const cell = (v: number | null): string => (v === null || Number.isNaN(v) ? '' : String(v));
   for (const point of points) {
     for (const run of runs) {
       const p = point.runs[run.index];
@@ -31,7 +39,7 @@ export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpe
   return `${lines.join('\n')}\n`;
 }
 
-/** Configuration, engine, runs, stopped runs (listed and summarized per estimator) and every point (non-finite values as null). */
+/** Configuration, engine, runs, stopped runs (listed and summarized per estimator) and every point (NaN as null, ±∞ as "-Infinity"/"Infinity"). */
 export function metricsJson(
   config: PlaygroundConfig,
   engine: string,
@@ -45,8 +53,8 @@ export function metricsJson(
     runs: p.runs.map((r) => ({
       train: finiteOrNull(r.train),
       test: finiteOrNull(r.test),
-      logVar: finiteOrNull(r.logVar),
-      layerLogVar: r.layerLogVar.map((v) => finiteOrNull(v)),
+      logVar: jsonMetric(r.logVar),
+      layerLogVar: r.layerLogVar.map((v) => jsonMetric(v)),
     })),
   }));
   // per estimator: "stopped k/N (first reason)" when runs stopped (left out of any mean), else "none"

@@ -1,5 +1,5 @@
 // One colour per estimator, used by every chart and legend: the Okabe–Ito colour-blind-safe palette.
-import type { BanditEstimator } from '../../engine/types.ts';
+import type { BanditEstimator, EstimatorId } from '../../engine/types.ts';
 
 export const ESTIMATOR_COLORS: Record<BanditEstimator, string> = {
   hnca: '#0072B2', // blue
@@ -7,6 +7,12 @@ export const ESTIMATOR_COLORS: Record<BanditEstimator, string> = {
   reinforce: '#D55E00', // vermillion
   'reinforce-baseline': '#E69F00', // orange
 };
+
+/** The colour of any estimator id: the bandit palette above, grey for an id without a colour of its own. */
+export function estimatorColor(estimator: EstimatorId): string {
+  const colors: Readonly<Partial<Record<EstimatorId, string>>> = ESTIMATOR_COLORS;
+  return colors[estimator] ?? '#555555';
+}
 
 /** Sequential colour for a probability in [0, 1] (dark blue → yellow, readable by colour-blind viewers). */
 export function probabilityColor(p: number): string {
