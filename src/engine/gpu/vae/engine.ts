@@ -23,7 +23,7 @@ import { uniformView, type BindingResource } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
 import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
-import { evaluateBound } from './evaluate.ts';
+import { evaluateBoundOnGpu } from './evaluate.ts';
 import { createVaeKernels, type VaeKernelName, type VaeKernelSet } from './kernels.ts';
 import { region, vaeLayout, type Region, type VaeLayout } from './layout.ts';
 
@@ -643,12 +643,15 @@ export class GpuVaeEngine implements CheckpointableEngine {
 
   /**
    * The K-sample importance-weighted bound (K = config.testK) of every run averaged over the
-   * binarized test set (evaluate.ts evaluateBound: the parameters are read back once).
+   * binarized test set, on this device (evaluate.ts evaluateBoundOnGpu: the parameters are read
+   * back once, then ../vaeBound computes the bound in chunks, reporting progress after each).
    */
   async evaluate(options?: { collectActions?: boolean; onProgress?: (done: number, total: number) => void }): Promise<EvaluationResult[]> {
     const params = await this.readAllParameters();
     const e = this.evaluations++;
-    return evaluateBound({ config: this.config, data: this.data, runs: this.runs, params, evaluation: e, onProgress: options?.onProgress });
+    const results = await evaluateBoundOnGpu(this.rt, { config: this.config, data: this.data, runs: this.runs, params, evaluation: e, onProgress: options?.onProgress });
+    this.check();
+    return results;
   }
 
   /**

@@ -1,15 +1,11 @@
-// The VAE's test bound for the WebGPU program: for now the parameters are read back once and
-// the K-sample importance-weighted bound is computed by the CPU engine's code on the same
-// samples (src/models/vae/bound.ts through VaeRun.boundSum), so both engines report the same
-// bound. One function, so that the GPU bound can replace it.
+// The VAE's test bound for the WebGPU program: the parameters are read back once and the K-sample
+// importance-weighted bound runs on the program's device (../vaeBound/bound.ts) with the same
+// samples as the CPU engine's evaluate() (tests/gpu-vae-parity.test.ts compares the two).
 import type { Dataset } from '../../../data/dataset.ts';
-import { allocSparseRows, binarizeRows, testBinarizeKey } from '../../../data/minibatch.ts';
-import { EvalDraws } from '../../../models/vae/draws.ts';
-import { VaeRun } from '../../../models/vae/vaeRun.ts';
-import { vaeEstimator } from '../../estimators.ts';
+import { paramsFromArrays, tensorSizes } from '../../../models/vae/params.ts';
 import type { EvaluationResult, RunSpec, VaeConfig } from '../../types.ts';
-
-const EVAL_CHUNK = 500;
+import type { GpuRuntime } from '../runtime/runtime.ts';
+import { importanceWeightedBoundGpu } from '../vaeBound/bound.ts';
 
 /** What the bound needs: the configuration, the data, the runs and their parameters. */
 export interface BoundInput {
@@ -25,41 +21,35 @@ export interface BoundInput {
 }
 
 /**
- * Per run, the K-sample importance-weighted bound (nats, K = config.testK, DESIGN.md §3)
- * averaged over the binarized test set: the CPU engine's evaluate() on these parameters.
- * @throws Error when a run's parameters do not have the model's size
+ * Per run, the K-sample importance-weighted bound (nats per image, K = config.testK, DESIGN.md §3)
+ * over the binarized test set, computed on `runtime`'s device run after run
+ * (importanceWeightedBoundGpu: the same samples as evaluateBound, float32). Progress counts
+ * (run, image) pairs like evaluateBound's.
+ * @throws EngineError('config' | 'limits') from the bound for parameters or a test set it cannot take
  */
-export function evaluateBound(input: BoundInput): EvaluationResult[] {
+export async function evaluateBoundOnGpu(runtime: GpuRuntime, input: BoundInput): Promise<EvaluationResult[]> {
   const { config, data, runs, params, evaluation } = input;
   const shape = { pixels: data.pixels, layers: config.layers, width: config.width };
-  const models = runs.map((spec, r) => {
-    const run = new VaeRun(shape, spec.seed, vaeEstimator(spec.estimator).id);
+  const sizes = tensorSizes(shape);
+  const images = data.test.count;
+  const total = runs.length * images;
+  const results: EvaluationResult[] = [];
+  for (let r = 0; r < runs.length; r++) {
+    const flat = params[r];
+    const arrays: Float32Array[] = [];
     let at = 0;
-    for (const t of run.tensors) {
-      t.value.set(params[r].subarray(at, at + t.size));
-      at += t.size;
+    for (const n of sizes) {
+      arrays.push(flat.subarray(at, at + n));
+      at += n;
     }
-    if (at !== params[r].length) throw new Error(`evaluateBound: run ${spec.index} has ${params[r].length} parameters, the model ${at}`);
-    return run;
-  });
-  const test = data.test;
-  const sums = runs.map(() => 0);
-  const rows = allocSparseRows(EVAL_CHUNK, data.pixels);
-  const indices = new Uint32Array(EVAL_CHUNK);
-  const total = runs.length * test.count;
-  let done = 0;
-  for (const seed of [...new Set(runs.map((r) => r.seed))]) {
-    const mine = runs.map((r, i) => (r.seed === seed ? i : -1)).filter((i) => i >= 0);
-    const key = testBinarizeKey(seed, evaluation);
-    const draws = new EvalDraws(seed, config.width, config.layers);
-    for (let start = 0; start < test.count; start += EVAL_CHUNK) {
-      const count = Math.min(EVAL_CHUNK, test.count - start);
-      for (let b = 0; b < count; b++) indices[b] = start + b;
-      binarizeRows(test, data.pixels, indices.subarray(0, count), key, rows);
-      for (const i of mine) sums[i] += models[i].boundSum(rows, start, draws, evaluation, config.testK);
-      done += count * mine.length;
-      input.onProgress?.(done, total);
-    }
+    if (at !== flat.length) throw new Error(`evaluateBoundOnGpu: run ${runs[r].index} has ${flat.length} parameters, the model ${at}`);
+    const bound = await importanceWeightedBoundGpu(runtime, paramsFromArrays(shape, arrays), data.test, {
+      K: config.testK,
+      seed: runs[r].seed,
+      evaluation,
+      onProgress: input.onProgress && ((done, all) => input.onProgress?.(r * images + Math.floor((done / all) * images), total)),
+    });
+    results.push({ testScore: bound.mean, k: config.testK });
   }
-  return sums.map((s) => ({ testScore: s / test.count, k: config.testK }));
+  return results;
 }
