@@ -1,12 +1,12 @@
 // Hover details of a chart row: update, epoch, and every series' value (mean over seeds, with the band).
-import type { BanditEstimator } from '../../engine/types.ts';
+import type { EstimatorId } from '../../engine/types.ts';
 import type { ChartLineStyle } from '../model/chartMarks.ts';
 import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 
-export function ChartTooltip({ row, estimators, lines, digits }: { row: ChartRow; estimators: BanditEstimator[]; lines: ChartLineStyle[]; digits: number }) {
+export function ChartTooltip({ row, estimators, lines, digits }: { row: ChartRow; estimators: EstimatorId[]; lines: ChartLineStyle[]; digits: number }) {
   return (
     <div className="chart-tooltip">
       <div>

@@ -3,7 +3,7 @@
 // Plain SVG paths computed by model/chartGeometry.ts: a redraw costs a few milliseconds, so the
 // charts never block the page while training (recharts 3 took 50–160 ms of synchronous React work per redraw even at load < 1, measured in Chromium).
 import { memo, useMemo, useState, type MouseEvent } from 'react';
-import type { BanditEstimator } from '../../engine/types.ts';
+import type { EstimatorId } from '../../engine/types.ts';
 import type { ChartLineStyle, HorizontalMarker, VerticalMarker } from '../model/chartMarks.ts';
 import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
 import { bandPath, linePath, linearScale, nearestIndex, niceTicks, paddedExtent } from '../model/chartGeometry.ts';
@@ -15,7 +15,7 @@ export interface MetricChartProps {
   id: string;
   title: string;
   rows: ChartRow[];
-  estimators: BanditEstimator[];
+  estimators: EstimatorId[];
   lines: ChartLineStyle[];
   yLabel: string;
   /** fixed y range (accuracy: [0, 1]); else the data's extent */

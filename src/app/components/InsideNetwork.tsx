@@ -20,9 +20,9 @@ export function InsideNetwork() {
   const { engine, inspection, testIndex } = usePlayground(useShallow((s) => ({ engine: s.engine, inspection: s.inspection, testIndex: s.testIndex })));
   const [hover, setHover] = useState<UnitHover | null>(null);
   useEffect(() => {
-    if (engine) controller.inspectTest(store?.getState().testIndex ?? 0);
+    if (engine && engine.task === 'bandit') controller.inspectTest(store?.getState().testIndex ?? 0);
   }, [engine, controller, store]);
-  if (!engine) return null;
+  if (!engine || engine.task !== 'bandit') return null; // the VAE's views: VaeViews.tsx
   const choose = (index: number): void => controller.inspectTest(((index % engine.testCount) + engine.testCount) % engine.testCount);
   const lastPoint = store?.getState().points.at(-1);
   const hoverRun = hover ? engine.runs[hover.run] : undefined;

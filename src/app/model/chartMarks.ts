@@ -1,7 +1,7 @@
 // What a chart draws besides its rows: line styles, horizontal markers (the paper's values)
 // and vertical markers (where a run stopped). Plain data shared by the chart components, so
 // that none of them imports another for a type.
-import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import type { EstimatorId, RunSpec } from '../../engine/types.ts';
 import type { RunFailure } from '../../worker/protocol.ts';
 import { estimatorLabel } from './config.ts';
 
@@ -30,7 +30,7 @@ export interface VerticalMarker {
 /** What every training chart shows: the runs, the estimators among them, the layer count, whether to draw seed bands. */
 export interface ChartContext {
   runs: readonly RunSpec[];
-  estimators: BanditEstimator[];
+  estimators: EstimatorId[];
   layers: number;
   bands: boolean;
 }

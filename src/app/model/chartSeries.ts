@@ -1,6 +1,6 @@
 // Chart rows (for the live SVG charts and the exports) from the metric points: per estimator, the mean over seeds and a
 // 95% band, downsampled to a bounded number of rows so drawing cost does not grow with time.
-import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import type { EstimatorId, RunSpec } from '../../engine/types.ts';
 import type { MetricPoint, RunPoint } from '../../worker/protocol.ts';
 import { downsampleIndices } from './downsample.ts';
 import { meanBand } from './seedStatistics.ts';
@@ -17,17 +17,17 @@ export interface MetricSeries {
 
 export type ChartRow = { update: number; epoch: number } & Record<string, number | [number, number] | null>;
 
-export function seriesKey(estimator: BanditEstimator, name: string): string {
+export function seriesKey(estimator: EstimatorId, name: string): string {
   return `${estimator}__${name}`;
 }
 
-export function bandKey(estimator: BanditEstimator, name: string): string {
+export function bandKey(estimator: EstimatorId, name: string): string {
   return `${estimator}__${name}__band`;
 }
 
 /** Run indices per estimator (the seeds of that estimator). */
-export function runsByEstimator(runs: readonly RunSpec[], estimators: readonly BanditEstimator[]): Map<BanditEstimator, number[]> {
-  const map = new Map<BanditEstimator, number[]>();
+export function runsByEstimator(runs: readonly RunSpec[], estimators: readonly EstimatorId[]): Map<EstimatorId, number[]> {
+  const map = new Map<EstimatorId, number[]>();
   for (const estimator of estimators) map.set(estimator, runs.filter((r) => r.estimator === estimator).map((r) => r.index));
   return map;
 }
@@ -47,7 +47,7 @@ function selectRows(points: readonly MetricPoint[], series: readonly MetricSerie
 export function buildChartRows(
   points: readonly MetricPoint[],
   runs: readonly RunSpec[],
-  estimators: readonly BanditEstimator[],
+  estimators: readonly EstimatorId[],
   series: readonly MetricSeries[],
   maxRows = 200,
 ): ChartRow[] {
@@ -87,3 +87,8 @@ export const LOG_VARIANCE: MetricSeries = { name: 'logVar', value: (r) => r.logV
 export function layerVarianceSeries(layer: number): MetricSeries {
   return { name: `layer${layer}`, value: (r) => r.layerLogVar[layer] ?? null };
 }
+
+/** VAE: the single-sample train ELBO of each window (nats per image), no bounds. */
+export const TRAIN_ELBO: MetricSeries = { name: 'train', value: (r) => r.train };
+/** VAE: the K-sample test bound where the test set was evaluated (nats per image). */
+export const TEST_BOUND: MetricSeries = { name: 'test', value: (r) => r.test, sparse: true };

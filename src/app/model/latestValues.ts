@@ -1,10 +1,10 @@
 // The latest train accuracy, test accuracy and log variance per estimator (mean over its live seeds).
-import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import type { EstimatorId, RunSpec } from '../../engine/types.ts';
 import type { MetricPoint, RunPoint } from '../../worker/protocol.ts';
 import { meanBand } from './seedStatistics.ts';
 
 export interface LatestRow {
-  estimator: BanditEstimator;
+  estimator: EstimatorId;
   train: number | null;
   test: number | null;
   logVar: number | null;
@@ -18,7 +18,7 @@ function lastValue(points: readonly MetricPoint[], runIndices: number[], value: 
   return null;
 }
 
-export function latestValues(points: readonly MetricPoint[], runs: readonly RunSpec[], estimators: readonly BanditEstimator[]): LatestRow[] {
+export function latestValues(points: readonly MetricPoint[], runs: readonly RunSpec[], estimators: readonly EstimatorId[]): LatestRow[] {
   return estimators.map((estimator) => {
     const indices = runs.filter((r) => r.estimator === estimator).map((r) => r.index);
     return {

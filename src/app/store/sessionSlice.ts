@@ -1,6 +1,6 @@
 // What the worker says about the engine and the training: engine in use, loading, status, errors.
 import type { StateCreator } from 'zustand/vanilla';
-import type { EngineReady, LoadingProgress, TrainingStatus } from '../../worker/protocol.ts';
+import type { EngineReady, EvaluationProgress, LoadingProgress, TrainingStatus } from '../../worker/protocol.ts';
 
 export const IDLE_STATUS: TrainingStatus = {
   playing: false,
@@ -29,6 +29,9 @@ export interface SessionSlice {
   /** set when the training worker died: one line saying so (the page offers a restart) */
   workerDead: string | null;
   modelMessage: ModelMessage | null;
+  /** the test evaluation in progress (the VAE's K-sample bound), null when none runs */
+  evaluating: EvaluationProgress | null;
+  setEvaluating: (progress: EvaluationProgress | null) => void;
   setEngine: (engine: EngineReady | null) => void;
   setLoading: (loading: LoadingProgress | null) => void;
   setStatus: (status: TrainingStatus) => void;
@@ -46,7 +49,9 @@ export const createSessionSlice: StateCreator<SessionSlice> = (set) => ({
   engineNotice: null,
   workerDead: null,
   modelMessage: null,
-  setEngine: (engine) => set({ engine, loading: null }),
+  evaluating: null,
+  setEvaluating: (evaluating) => set({ evaluating: evaluating && evaluating.done < evaluating.total ? evaluating : null }),
+  setEngine: (engine) => set({ engine, loading: null, evaluating: null }),
   setLoading: (loading) => set({ loading }),
   setStatus: (status) => set({ status }),
   setError: (error) => set({ error }),
