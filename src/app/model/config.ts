@@ -7,7 +7,7 @@ import type { TaskName } from '../../playground/config.ts';
 export const TASK_LABELS: Record<TaskName, string> = {
   mnist: 'MNIST contextual bandit',
   patterns: 'Tiny patterns (4×4, 4 classes)',
-  vae: 'Discrete VAE (MNIST)',
+  vae: 'Discrete VAE',
 };
 
 /** Display name of an estimator id ("hnca-baseline" → "HNCA + baseline"), from the estimator registry. */

@@ -77,7 +77,7 @@ describe('URL configuration', () => {
     const vae = parseUrlConfig('?task=vae&hidden=2&values=01&est=hnca,reinforce&layers=4&k=0');
     expect(vae.config).toEqual(defaultConfig('vae'));
     expect(vae.notices).toHaveLength(5);
-    expect(vae.notices[0]).toBe('Ignored hidden="2": not a setting of the Discrete VAE (MNIST) task; its depth is layers=2.');
+    expect(vae.notices[0]).toBe('Ignored hidden="2": not a setting of the Discrete VAE task; its depth is layers=2.');
     expect(vae.notices[1]).toMatch(/^Ignored values="01": not a setting of the Discrete VAE .*0\/1/);
     expect(vae.notices.join(' ')).toContain('Ignored layers="4": expected an integer from 1 to 3; using 2.');
     expect(vae.notices.join(' ')).toContain('Ignored k="0": expected an integer from 1 to 5000; using 10.');
