@@ -4,6 +4,9 @@ import react from '@vitejs/plugin-react';
 import { mnistAssetPlugin } from './vite/mnistAssetPlugin.ts';
 
 export default defineConfig({
+  // relative URLs in the built site (scripts, the worker, MNIST): dist/ works wherever it is
+  // served from, a domain's root or a sub-path such as a project page at /hnca/
+  base: './',
   plugins: [react(), mnistAssetPlugin()],
   worker: { format: 'es' },
   // the worker imports webgpu-utils only when it builds the WebGPU engine: pre-bundle it so the

@@ -48,4 +48,33 @@ describe('compact MNIST asset', () => {
       globalThis.fetch = realFetch;
     }
   });
+
+  it('names the file and says in plain words what went wrong: failed, cut short, damaged', async () => {
+    const file = new Uint8Array([...encodeMnistAssetHeader(header), ...gzipSync(body)]);
+    const realFetch = globalThis.fetch;
+    const load = async (answer: () => Promise<Response>): Promise<string> => {
+      globalThis.fetch = answer;
+      try {
+        await loadMnistAsset('http://test/mnist/mnist-v1.bin');
+        return 'loaded';
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      } finally {
+        globalThis.fetch = realFetch;
+      }
+    };
+    expect(await load(async () => new Response('nope', { status: 404, statusText: 'Not Found' }))).toMatch(/^mnist-v1\.bin could not be downloaded from http:\/\/test\/mnist\/mnist-v1\.bin: the server answered HTTP 404 Not Found/);
+    expect(await load(() => Promise.reject(new TypeError('Failed to fetch')))).toMatch(/^mnist-v1\.bin could not be downloaded .*the network request failed \(Failed to fetch\)/);
+    // the server announced the whole file but sent part of it
+    expect(await load(async () => new Response(file.subarray(0, 30), { headers: { 'content-length': String(file.length) } }))).toMatch(
+      /^mnist-v1\.bin (was cut short: 30 of \d+ bytes arrived|: the download broke off)/,
+    );
+    // no length announced: the truncated gzip stream does not decompress
+    expect(await load(async () => new Response(file.subarray(0, 30)))).toMatch(/^mnist-v1\.bin is damaged: its compressed data could not be decompressed/);
+    const corrupt = file.slice();
+    corrupt[0] = 0;
+    expect(await load(async () => new Response(corrupt))).toMatch(/^mnist-v1\.bin is damaged or not the playground's MNIST file: bad magic/);
+    const wrongLength = new Uint8Array([...encodeMnistAssetHeader(header), ...gzipSync(body.subarray(1))]);
+    expect(await load(async () => new Response(wrongLength))).toMatch(/^mnist-v1\.bin is damaged: body has 24 bytes, expected 25/);
+  });
 });

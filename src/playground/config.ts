@@ -53,6 +53,14 @@ export const CONTROL_NAMES = [
 ] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 
+/** Test images of the tiny patterns task (src/worker/patternsDataset.ts generates this many). */
+export const PATTERNS_TEST_IMAGES = 400;
+
+/** Test images a task has (MNIST: 10 000; patterns: PATTERNS_TEST_IMAGES): the most `testImages` can use. */
+export function testSetSize(task: TaskName): number {
+  return task === 'patterns' ? PATTERNS_TEST_IMAGES : 10_000;
+}
+
 /** Speed levels: the cap on updates per second (Infinity = as fast as the engine goes). */
 export const SPEED_LEVELS: readonly number[] = [2, 10, 50, 250, Number.POSITIVE_INFINITY];
 
@@ -135,7 +143,7 @@ const COMMON = {
 export function defaultConfig(task: TaskName): PlaygroundConfig {
   const lists = { estimators: [...COMMON.estimators], vaeEstimators: [...COMMON.vaeEstimators], hide: [] };
   if (task === 'patterns') {
-    return { ...COMMON, ...lists, task, hidden: 1, width: 16, batch: 16, lr: 0.01, epochs: 20, testImages: 400 };
+    return { ...COMMON, ...lists, task, hidden: 1, width: 16, batch: 16, lr: 0.01, epochs: 20, testImages: PATTERNS_TEST_IMAGES };
   }
   if (task === 'vae') {
     return { ...COMMON, ...lists, task, hidden: 1, width: 200, batch: 50, lr: 1e-3, epochs: 100, testImages: 200 };

@@ -3,6 +3,7 @@
 // ordinary Dataset, so both engines run it unchanged, and it learns in seconds.
 import type { Dataset, ImageSet } from '../data/dataset.ts';
 import { streamKey, uniform } from '../rng/counterRng.ts';
+import { PATTERNS_TEST_IMAGES } from '../playground/config.ts';
 
 export const PATTERN_SIZE = 4;
 const PIXELS = PATTERN_SIZE * PATTERN_SIZE;
@@ -33,7 +34,7 @@ function generateSet(count: number, seed: number): ImageSet {
   return { count, images, labels };
 }
 
-export function createPatternsDataset(trainCount = 2000, testCount = 400): Dataset {
+export function createPatternsDataset(trainCount = 2000, testCount = PATTERNS_TEST_IMAGES): Dataset {
   return {
     rows: PATTERN_SIZE,
     cols: PATTERN_SIZE,

@@ -141,6 +141,8 @@ export interface InspectionResult {
   input: Uint8Array;
   label: number | null;
   testIndex: number | null;
+  /** the networks' update count when they were inspected (the view's stamp) */
+  update: number;
   /** one per run of the first seed (each estimator) */
   runs: RunInspection[];
   /** first hidden layer weights of a few units of each inspected run: units × (rows·cols) */
@@ -157,6 +159,15 @@ export interface EvaluationDetails {
   shownImages: number;
   /** per run: accuracy and the action chosen for each evaluated test image */
   runs: { run: number; testScore: number; actions: Uint8Array }[];
+}
+
+/** The training data could not be loaded: nothing runs until the page asks again (a configure). */
+export interface LoadFailed {
+  type: 'loadFailed';
+  /** what was being loaded ("MNIST") */
+  what: string;
+  /** one plain-words line naming the file and what went wrong */
+  message: string;
 }
 
 export interface WorkerErrorMessage {
@@ -195,6 +206,7 @@ export type WorkerMessage =
   | InspectionResult
   | EvaluationDetails
   | WorkerErrorMessage
+  | LoadFailed
   | SavedModel
   | ModelImport
   | EngineRecovered
@@ -209,7 +221,12 @@ export const TEST_HOOKS_WORKER_NAME = 'hnca-training test-hooks';
 
 export type WorkerRequest =
   /** (re)build the engine for a configuration: a reset (same seed or a new one) is a configure */
-  | { type: 'configure'; config: PlaygroundConfig }
+  | {
+      type: 'configure';
+      config: PlaygroundConfig;
+      /** absolute URL of the site's folder (the page's base), against which the data files are fetched: the site works from any sub-path */
+      assetBase: string;
+    }
   | { type: 'play' }
   | { type: 'pause' }
   /** train exactly `updates` updates, then pause */

@@ -29,6 +29,8 @@ const MAX_VAE_VIEW_DIGITS = 16;
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 let mnist: Promise<Dataset> | null = null;
+/** the site's folder (from the page's configure request): data files are fetched relative to it */
+let assetBase: string | null = null;
 let session: TrainingSession | null = null;
 let dataset: Dataset | null = null;
 /** the configuration of the current session */
@@ -48,7 +50,8 @@ function post(message: WorkerMessage, transfer: Transferable[] = []): void {
 function loadDataset(config: PlaygroundConfig): Promise<Dataset> {
   if (config.task === 'patterns') return Promise.resolve(createPatternsDataset());
   if (!mnist) {
-    const url = new URL(`${import.meta.env.BASE_URL}${MNIST_ASSET_PATH}`, self.location.origin).href;
+    // relative to the page's folder, not the server's root: the built site works from any sub-path
+    const url = new URL(MNIST_ASSET_PATH, assetBase ?? new URL(import.meta.env.BASE_URL, self.location.origin).href).href;
     mnist = loadMnistAsset(url, (loaded, total) => post({ type: 'loading', what: 'MNIST', loaded, total }));
     mnist.catch(() => {
       mnist = null;
@@ -119,7 +122,14 @@ async function configure(config: PlaygroundConfig): Promise<void> {
   const id = ++configuration;
   session?.dispose();
   session = null;
-  const data = await datasetOf(config);
+  let data: Dataset;
+  try {
+    data = await datasetOf(config);
+  } catch (error) {
+    // the page shows this line with a retry (a configure again), instead of the loading progress
+    if (id === configuration) post({ type: 'loadFailed', what: config.task === 'patterns' ? 'the patterns' : 'MNIST', message: messageOf(error) });
+    return;
+  }
   if (id !== configuration) return;
   const { engine, fallbackReason } = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
   if (id !== configuration) {
@@ -247,7 +257,7 @@ async function inspect(requestId: number, image: Uint8Array, input: Uint8Array, 
       const units = Math.min(WEIGHT_UNITS, weights.rows);
       firstLayerWeights.push({ run, units, cols: weights.cols, data: weights.data.slice(0, units * weights.cols) });
     }
-    return { type: 'inspection', requestId, image, input, label, testIndex, runs, firstLayerWeights };
+    return { type: 'inspection', requestId, image, input, label, testIndex, update: engine.updatesDone, runs, firstLayerWeights };
   });
   post(result);
 }
@@ -342,6 +352,7 @@ async function evaluateDetails(requestId: number): Promise<void> {
 async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
     case 'configure':
+      assetBase = request.assetBase;
       return configure(request.config);
     case 'play':
       session?.play();

@@ -1,6 +1,7 @@
 // Browser-test harness: builds the playground once, serves it with `vite preview` on a free
 // port, and launches Debian's Chromium through playwright-core with a fresh profile.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -13,7 +14,35 @@ export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 export interface ServedPlayground {
   url: string;
+  /** the production build's folder (dist/) */
+  outDir: string;
   close: () => Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json' };
+
+/**
+ * A plain static server (node:http) of the folder `root` under the URL path `prefix` (e.g.
+ * "/hnca/", as a project page is served): anything outside the prefix is a 404, so a built
+ * site that asks for a root-relative URL fails here. Every requested path is recorded.
+ */
+export async function serveFolderAt(root: string, prefix: string): Promise<{ url: string; requested: string[]; close: () => Promise<void> }> {
+  const requested: string[] = [];
+  const server = createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    requested.push(pathname);
+    const inside = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : null;
+    const file = inside === null ? null : path.join(root, inside === '' || inside.endsWith('/') ? `${inside}index.html` : inside);
+    if (file === null || !file.startsWith(root) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
+    createReadStream(file).pipe(response);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}${prefix}`, requested, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** Production build into a temporary folder, served by vite preview. */
@@ -24,6 +53,7 @@ export async function servePlayground(): Promise<ServedPlayground> {
   const server: PreviewServer = await preview({ root: ROOT, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
   return {
     url: `http://127.0.0.1:${port}/`,
+    outDir,
     close: async () => {
       await server.close();
       rmSync(outDir, { recursive: true, force: true });
@@ -104,6 +134,8 @@ export interface PlaygroundSession {
   readonly url: string;
   /** console errors and page errors seen so far */
   readonly errors: string[];
+  /** the production build's folder */
+  readonly outDir: string;
 }
 
 export function playgroundSession(options: { webgpu: boolean }): PlaygroundSession {
@@ -136,6 +168,9 @@ export function playgroundSession(options: { webgpu: boolean }): PlaygroundSessi
     },
     get errors() {
       return started().browser.errors;
+    },
+    get outDir() {
+      return started().served.outDir;
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { EstimatorId, RunSpec } from '../../engine/types.ts';
 import type { RunFailure } from '../../worker/protocol.ts';
 import { estimatorLabel } from '../model/config.ts';
-import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { estimatorColor } from '../model/palette.ts';
 import { stoppedSummary } from '../model/seedStatistics.ts';
 
 /** Colours, line styles, and which runs stopped (left out of the means and bands). */
@@ -14,7 +14,7 @@ export function ChartLegend({
   failures,
   lineNote = 'solid: online train · dashed: test',
 }: {
-  estimators: EstimatorId[];
+  estimators: readonly EstimatorId[];
   seeds: number;
   paper: boolean;
   runs: readonly RunSpec[];
@@ -26,7 +26,7 @@ export function ChartLegend({
     <div className="legend" data-testid="legend">
       {estimators.map((e) => (
         <span key={e} className="legend-item">
-          <span className="swatch" style={{ background: ESTIMATOR_COLORS[e] }} />
+          <span className="swatch" style={{ background: estimatorColor(e) }} />
           {estimatorLabel(e)}
           {(() => {
             const stopped = stoppedSummary(failures, runs.filter((r) => r.estimator === e).map((r) => r.index));
@@ -41,7 +41,7 @@ export function ChartLegend({
       ))}
       <span className="legend-note">
         {lineNote} · {seeds > 1 ? `line: mean of ${seeds} seeds, band: 95% confidence interval` : 'one seed (choose more seeds for a 95% band)'}
-        {paper ? ' · dotted horizontal lines: the paper’s values after 100 epochs' : ''}
+        {paper ? ' · horizontal lines: the paper’s values after 100 epochs (variance: as printed, dotted, and on our scale, dashed)' : ''}
       </span>
     </div>
   );

@@ -4,16 +4,28 @@ import type { ChartLineStyle } from '../model/chartMarks.ts';
 import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
-import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { estimatorColor } from '../model/palette.ts';
 
-export function ChartTooltip({ row, estimators, lines, digits }: { row: ChartRow; estimators: EstimatorId[]; lines: ChartLineStyle[]; digits: number }) {
+export function ChartTooltip({
+  row,
+  estimators,
+  lines,
+  digits,
+  colors,
+}: {
+  row: ChartRow;
+  estimators: readonly EstimatorId[];
+  lines: ChartLineStyle[];
+  digits: number;
+  colors?: Readonly<Partial<Record<EstimatorId, string>>>;
+}) {
   return (
-    <div className="chart-tooltip">
+    <div className="chart-tooltip" data-testid="chart-tooltip">
       <div>
         update <b>{row.update}</b>, epoch <b>{row.epoch.toFixed(3)}</b>
       </div>
       {estimators.map((e) => (
-        <div key={e} style={{ color: ESTIMATOR_COLORS[e] }}>
+        <div key={e} style={{ color: colors?.[e] ?? estimatorColor(e) }}>
           {estimatorLabel(e)}:{' '}
           {lines.map((l) => {
             const value = row[seriesKey(e, l.name)];

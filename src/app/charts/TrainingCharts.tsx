@@ -1,68 +1,96 @@
-// The three training charts, each reading the metrics on its own timer phase.
+// The three training charts, each reading the metrics on its own timer phase and sizing its rows
+// to its plot's width in pixels.
 import { useMemo, useState } from 'react';
 import { failureMarkers, type ChartContext, type ChartLineStyle, type HorizontalMarker } from '../model/chartMarks.ts';
-import { LOG_VARIANCE, TEST_ACCURACY, TRAIN_ACCURACY, buildChartRows, layerVarianceSeries } from '../model/chartSeries.ts';
+import { LOG_VARIANCE, TEST_ACCURACY, TRAIN_ACCURACY, buildChartRows, layerVarianceSeries, type MetricSeries } from '../model/chartSeries.ts';
 import { estimatorLabel } from '../model/config.ts';
-import { ESTIMATOR_COLORS } from '../model/palette.ts';
-import { PAPER_EPOCHS, type PaperValue } from '../model/paperReference.ts';
+import { formatNumber } from '../model/format.ts';
+import { estimatorColor } from '../model/palette.ts';
+import { PAPER_EPOCHS, PAPER_VARIANCE_NOTE, paperVarianceMarkers, type PaperValue } from '../model/paperReference.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
-import { MetricChart } from './MetricChart.tsx';
+import { MetricChart, plotWidth } from './MetricChart.tsx';
+import { useRedrawTiming } from './redrawTiming.ts';
+import { useElementWidth } from './useElementWidth.ts';
 
-const MAX_ROWS = 150;
 const ACCURACY_LINES: ChartLineStyle[] = [
   { name: 'train', label: 'train (online)' },
   { name: 'test', label: 'test', dash: '6 4' },
 ];
+const ACCURACY_SERIES = [TRAIN_ACCURACY, TEST_ACCURACY];
 const VARIANCE_LINES: ChartLineStyle[] = [{ name: 'logVar', label: 'log var' }];
+const VARIANCE_SERIES = [LOG_VARIANCE];
+
+/** The throttled metrics as chart rows sized to the measured plot width, and the width (the VAE's charts use it too). */
+export function useChartRows(id: string, phase: number, context: ChartContext, series: readonly MetricSeries[]) {
+  const { points, failures } = useThrottledMetrics(phase);
+  useRedrawTiming(id, points);
+  const [ref, width] = useElementWidth<HTMLDivElement>();
+  const { runs, estimators } = context;
+  const maxRows = plotWidth(width);
+  const rows = useMemo(() => buildChartRows(points, runs, estimators, series, maxRows), [points, runs, estimators, series, maxRows]);
+  const stops = useMemo(() => failureMarkers(failures, runs), [failures, runs]);
+  return { ref, width, rows, stops };
+}
 
 export function AccuracyChart({ context, paper }: { context: ChartContext; paper: PaperValue[] }) {
-  const { points, failures } = useThrottledMetrics(0);
-  const { runs, estimators, bands } = context;
-  const rows = useMemo(() => buildChartRows(points, runs, estimators, [TRAIN_ACCURACY, TEST_ACCURACY], MAX_ROWS), [points, runs, estimators]);
+  const { ref, width, rows, stops } = useChartRows('accuracy', 0, context, ACCURACY_SERIES);
   const markers = useMemo<HorizontalMarker[]>(
-    () => paper.map((v) => ({ y: v.accuracy, color: ESTIMATOR_COLORS[v.estimator], label: `paper ${estimatorLabel(v.estimator)}, ${PAPER_EPOCHS} ep: ${v.accuracy}` })),
+    () => paper.map((v) => ({ y: v.accuracy, color: estimatorColor(v.estimator), label: `paper ${estimatorLabel(v.estimator)}, ${PAPER_EPOCHS} ep: ${v.accuracy}` })),
     [paper],
   );
-  const stops = useMemo(() => failureMarkers(failures, runs), [failures, runs]);
   return (
-    <MetricChart
-      id="accuracy"
-      title="Accuracy (mean reward): online train (solid) and test (dashed)"
-      rows={rows}
-      estimators={estimators}
-      lines={ACCURACY_LINES}
-      yLabel="accuracy (fraction correct)"
-      yDomain={[0, 1]}
-      digits={3}
-      horizontalMarkers={markers}
-      verticalMarkers={stops}
-      bands={bands}
-    />
+    <div ref={ref} className="chart-slot">
+      <MetricChart
+        id="accuracy"
+        title="Accuracy (mean reward): online train (solid) and test (dashed)"
+        rows={rows}
+        estimators={context.estimators}
+        lines={ACCURACY_LINES}
+        yLabel="accuracy (fraction correct)"
+        yDomain={[0, 1]}
+        digits={3}
+        horizontalMarkers={markers}
+        verticalMarkers={stops}
+        bands={context.bands}
+        width={width}
+      />
+    </div>
   );
 }
 
 export function VarianceChart({ context, paper }: { context: ChartContext; paper: PaperValue[] }) {
-  const { points, failures } = useThrottledMetrics(1 / 3);
-  const { runs, estimators, bands } = context;
-  const rows = useMemo(() => buildChartRows(points, runs, estimators, [LOG_VARIANCE], MAX_ROWS), [points, runs, estimators]);
+  const { ref, width, rows, stops } = useChartRows('variance', 1 / 3, context, VARIANCE_SERIES);
+  // each paper value twice: as printed (dotted) and on our metric's scale, printed + ln 6 (dashed)
   const markers = useMemo<HorizontalMarker[]>(
-    () => paper.map((v) => ({ y: v.logVariance, color: ESTIMATOR_COLORS[v.estimator], label: `paper ${estimatorLabel(v.estimator)}: ${v.logVariance}` })),
+    () =>
+      paper.flatMap((v) => {
+        const { printed, ourScale } = paperVarianceMarkers(v);
+        const name = estimatorLabel(v.estimator);
+        const color = estimatorColor(v.estimator);
+        return [
+          { y: printed, color, label: `paper ${name}: ${formatNumber(printed, 2)} (printed)`, dash: '2 4' },
+          { y: ourScale, color, label: `paper ${name}: ${formatNumber(ourScale, 2)} (printed + ln 6, our scale)`, dash: '8 4' },
+        ];
+      }),
     [paper],
   );
-  const stops = useMemo(() => failureMarkers(failures, runs), [failures, runs]);
   return (
-    <MetricChart
-      id="variance"
-      title="Gradient variance: natural log of the mean per-parameter variance over a batch"
-      rows={rows}
-      estimators={estimators}
-      lines={VARIANCE_LINES}
-      yLabel="ln(mean gradient variance)"
-      digits={2}
-      horizontalMarkers={markers}
-      verticalMarkers={stops}
-      bands={bands}
-    />
+    <div ref={ref} className="chart-slot">
+      <MetricChart
+        id="variance"
+        title="Gradient variance: natural log of the mean per-parameter variance over a batch"
+        rows={rows}
+        estimators={context.estimators}
+        lines={VARIANCE_LINES}
+        yLabel="ln(mean gradient variance)"
+        digits={2}
+        horizontalMarkers={markers}
+        verticalMarkers={stops}
+        bands={context.bands}
+        width={width}
+        note={paper.length > 0 ? PAPER_VARIANCE_NOTE : undefined}
+      />
+    </div>
   );
 }
 
@@ -71,13 +99,12 @@ function layerName(layer: number, layers: number): string {
 }
 
 export function LayerVarianceChart({ context }: { context: ChartContext }) {
-  const { points } = useThrottledMetrics(2 / 3);
-  const { runs, estimators, layers, bands } = context;
+  const { layers } = context;
   const [layer, setLayer] = useState(0);
   const shown = Math.min(layer, Math.max(0, layers - 1));
-  const series = useMemo(() => layerVarianceSeries(shown), [shown]);
-  const lines = useMemo<ChartLineStyle[]>(() => [{ name: series.name, label: 'log var' }], [series]);
-  const rows = useMemo(() => buildChartRows(points, runs, estimators, [series], MAX_ROWS), [points, runs, estimators, series]);
+  const series = useMemo(() => [layerVarianceSeries(shown)], [shown]);
+  const lines = useMemo<ChartLineStyle[]>(() => [{ name: series[0].name, label: 'log var' }], [series]);
+  const { ref, width, rows, stops } = useChartRows('layer-variance', 2 / 3, context, series);
   return (
     <>
       <div className="layer-picker">
@@ -88,17 +115,21 @@ export function LayerVarianceChart({ context }: { context: ChartContext }) {
           </button>
         ))}
       </div>
-      <MetricChart
-        id="layer-variance"
-        title={`Gradient variance of the ${layers > 0 ? layerName(shown, layers) : 'layer'} (ln of the mean per-parameter variance)`}
-        rows={rows}
-        estimators={estimators}
-        lines={lines}
-        yLabel="ln(mean gradient variance)"
-        digits={2}
-        height={200}
-        bands={bands}
-      />
+      <div ref={ref} className="chart-slot">
+        <MetricChart
+          id="layer-variance"
+          title={`Gradient variance of the ${layers > 0 ? layerName(shown, layers) : 'layer'} (ln of the mean per-parameter variance)`}
+          rows={rows}
+          estimators={context.estimators}
+          lines={lines}
+          yLabel="ln(mean gradient variance)"
+          digits={2}
+          height={200}
+          verticalMarkers={stops}
+          bands={context.bands}
+          width={width}
+        />
+      </div>
     </>
   );
 }

@@ -6,68 +6,71 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { FIG3_REFERENCE } from '../../reference/paperNumbers.ts';
 import type { RunSpec } from '../../engine/types.ts';
-import { failureMarkers, type ChartContext, type ChartLineStyle } from '../model/chartMarks.ts';
-import { LOG_VARIANCE, TEST_BOUND, TRAIN_ELBO, buildChartRows, layerVarianceSeries } from '../model/chartSeries.ts';
+import type { ChartContext, ChartLineStyle } from '../model/chartMarks.ts';
+import { LOG_VARIANCE, TEST_BOUND, TRAIN_ELBO, layerVarianceSeries } from '../model/chartSeries.ts';
 import { estimatorsOfRuns } from '../model/config.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { ChartLegend } from './ChartLegend.tsx';
 import { LatestValues } from './LatestValues.tsx';
 import { MetricChart } from './MetricChart.tsx';
+import { useChartRows } from './TrainingCharts.tsx';
 
-const MAX_ROWS = 150;
 const NO_RUNS: readonly RunSpec[] = [];
 const VARIANCE_LINES: ChartLineStyle[] = [{ name: 'logVar', label: 'ln var' }];
+const ELBO_SERIES = [TRAIN_ELBO, TEST_BOUND];
+const VARIANCE_SERIES = [LOG_VARIANCE];
 
 function ElboChart({ context, k }: { context: ChartContext; k: number }) {
-  const { points, failures } = useThrottledMetrics(0);
-  const { runs, estimators, bands } = context;
-  const rows = useMemo(() => buildChartRows(points, runs, estimators, [TRAIN_ELBO, TEST_BOUND], MAX_ROWS), [points, runs, estimators]);
+  const { ref, width, rows, stops } = useChartRows('elbo', 0, context, ELBO_SERIES);
+  const { estimators, bands } = context;
   const lines = useMemo<ChartLineStyle[]>(() => [{ name: 'train', label: 'train ELBO' }, { name: 'test', label: `test bound K=${k}`, dash: '6 4' }], [k]);
-  const stops = useMemo(() => failureMarkers(failures, runs), [failures, runs]);
   return (
-    <MetricChart
-      id="elbo"
-      title={`ELBO: single-sample train ELBO (solid) and ${k}-sample test bound (dashed)`}
-      rows={rows}
-      estimators={estimators}
-      lines={lines}
-      yLabel="ELBO (nats per image)"
-      digits={2}
-      verticalMarkers={stops}
-      bands={bands}
-    />
+    <div ref={ref} className="chart-slot">
+      <MetricChart
+        width={width}
+        id="elbo"
+        title={`ELBO: single-sample train ELBO (solid) and ${k}-sample test bound (dashed)`}
+        rows={rows}
+        estimators={estimators}
+        lines={lines}
+        yLabel="ELBO (nats per image)"
+        digits={2}
+        verticalMarkers={stops}
+        bands={bands}
+      />
+    </div>
   );
 }
 
 function EncoderVarianceChart({ context }: { context: ChartContext }) {
-  const { points, failures } = useThrottledMetrics(1 / 3);
-  const { runs, estimators, bands } = context;
-  const rows = useMemo(() => buildChartRows(points, runs, estimators, [LOG_VARIANCE], MAX_ROWS), [points, runs, estimators]);
-  const stops = useMemo(() => failureMarkers(failures, runs), [failures, runs]);
+  const { ref, width, rows, stops } = useChartRows('variance', 1 / 3, context, VARIANCE_SERIES);
+  const { estimators, bands } = context;
   return (
-    <MetricChart
-      id="variance"
-      title="Encoder-gradient variance: natural log of the mean per-parameter variance over a batch"
-      rows={rows}
-      estimators={estimators}
-      lines={VARIANCE_LINES}
-      yLabel="ln(mean encoder-gradient variance)"
-      digits={2}
-      verticalMarkers={stops}
-      bands={bands}
-    />
+    <div ref={ref} className="chart-slot">
+      <MetricChart
+        width={width}
+        id="variance"
+        title="Encoder-gradient variance: natural log of the mean per-parameter variance over a batch"
+        rows={rows}
+        estimators={estimators}
+        lines={VARIANCE_LINES}
+        yLabel="ln(mean encoder-gradient variance)"
+        digits={2}
+        verticalMarkers={stops}
+        bands={bands}
+      />
+    </div>
   );
 }
 
 function EncoderLayerVarianceChart({ context }: { context: ChartContext }) {
-  const { points } = useThrottledMetrics(2 / 3);
-  const { runs, estimators, layers, bands } = context;
+  const { estimators, layers, bands } = context;
   const [layer, setLayer] = useState(0);
   const shown = Math.min(layer, Math.max(0, layers - 1));
-  const series = useMemo(() => layerVarianceSeries(shown), [shown]);
-  const lines = useMemo<ChartLineStyle[]>(() => [{ name: series.name, label: 'ln var' }], [series]);
-  const rows = useMemo(() => buildChartRows(points, runs, estimators, [series], MAX_ROWS), [points, runs, estimators, series]);
+  const series = useMemo(() => [layerVarianceSeries(shown)], [shown]);
+  const lines = useMemo<ChartLineStyle[]>(() => [{ name: series[0].name, label: 'ln var' }], [series]);
+  const { ref, width, rows, stops } = useChartRows('layer-variance', 2 / 3, context, series);
   return (
     <>
       <div className="layer-picker">
@@ -78,17 +81,21 @@ function EncoderLayerVarianceChart({ context }: { context: ChartContext }) {
           </button>
         ))}
       </div>
-      <MetricChart
-        id="layer-variance"
-        title={`Gradient variance of encoder layer ${shown + 1} (q_${shown + 1}; ln of the mean per-parameter variance)`}
-        rows={rows}
-        estimators={estimators}
-        lines={lines}
-        yLabel="ln(mean gradient variance)"
-        digits={2}
-        height={200}
-        bands={bands}
-      />
+      <div ref={ref} className="chart-slot">
+        <MetricChart
+          width={width}
+          verticalMarkers={stops}
+          id="layer-variance"
+          title={`Gradient variance of encoder layer ${shown + 1} (q_${shown + 1}; ln of the mean per-parameter variance)`}
+          rows={rows}
+          estimators={estimators}
+          lines={lines}
+          yLabel="ln(mean gradient variance)"
+          digits={2}
+          height={200}
+          bands={bands}
+        />
+      </div>
     </>
   );
 }

@@ -1,7 +1,7 @@
 // The configuration controls, one panel. lr, batch and speed apply mid-run; the rest reset the runs.
 import { ABLATION_BASE, VAE_ABLATED_ESTIMATORS, VAE_ESTIMATORS, vaeEstimator } from '../../engine/estimators.ts';
 import { BANDIT_ESTIMATORS, type BanditEstimator, type EstimatorId, type VaeEstimator } from '../../engine/types.ts';
-import { RANGES, SPEED_LEVELS, TASKS, isVaeTask, normalizeEstimators, normalizeVaeEstimators, type ControlName, type TaskName } from '../../playground/config.ts';
+import { RANGES, SPEED_LEVELS, TASKS, isVaeTask, normalizeEstimators, normalizeVaeEstimators, testSetSize, type ControlName, type TaskName } from '../../playground/config.ts';
 import { estimatorLabel, TASK_LABELS } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -159,7 +159,10 @@ export function ControlsPanel() {
       )}
       {shown('test') && (
         <Labelled label="Test images" tooltip={TOOLTIPS.test}>
-          {(id) => <NumberField id={id} testId="control-test" value={config.testImages} range={RANGES.testImages} onCommit={(testImages) => controller.change({ testImages })} />}
+          {(id) => <NumberField id={id} testId="control-test" value={config.testImages}
+              range={{ ...RANGES.testImages, max: Math.min(RANGES.testImages.max, testSetSize(config.task)) }}
+              maxReason={`the ${TASK_LABELS[config.task]} task has ${testSetSize(config.task)} test images`}
+              onCommit={(testImages) => controller.change({ testImages })} />}
         </Labelled>
       )}
       {shown('speed') && (

@@ -3,7 +3,7 @@ import { useContext } from 'react';
 import { metricsCsv, metricsJson } from '../model/metricsExport.ts';
 import type { EngineTask } from '../../engine/types.ts';
 import { PlaygroundStoreContext, usePlayground } from '../store/playgroundStore.ts';
-import { downloadBlob, svgToPngBlob } from './download.ts';
+import { downloadBlob, standaloneSvg, svgToPngBlob } from './download.ts';
 
 /** The charts of each task that export as SVG and PNG. */
 const CHARTS: readonly { id: string; name: string; tasks: readonly EngineTask[] }[] = [
@@ -13,8 +13,11 @@ const CHARTS: readonly { id: string; name: string; tasks: readonly EngineTask[] 
   { id: 'layer-variance', name: 'layer-variance', tasks: ['bandit', 'vae'] },
 ];
 
-function chartSvg(id: string): SVGSVGElement | null {
-  return document.querySelector<SVGSVGElement>(`[data-chart="${id}"] svg`);
+/** The chart's drawing (recharts' surface) and its title. */
+function chartSvg(id: string): { svg: SVGSVGElement; title: string } | null {
+  const figure = document.querySelector(`[data-chart="${id}"]`);
+  const svg = figure?.querySelector<SVGSVGElement>('svg.recharts-surface');
+  return figure && svg ? { svg, title: figure.querySelector('figcaption')?.textContent ?? id } : null;
 }
 
 export function ExportPanel() {
@@ -33,12 +36,12 @@ export function ExportPanel() {
     downloadBlob(new Blob([metricsJson(config, engine.info.description, points, engine.runs, failures)], { type: 'application/json' }), `hnca-metrics-${stamp()}.json`);
   };
   const exportSvg = (id: string, name: string): void => {
-    const svg = chartSvg(id);
-    if (svg) downloadBlob(new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }), `hnca-${name}-${stamp()}.svg`);
+    const chart = chartSvg(id);
+    if (chart) downloadBlob(new Blob([standaloneSvg(chart.svg, chart.title)], { type: 'image/svg+xml' }), `hnca-${name}-${stamp()}.svg`);
   };
   const exportPng = async (id: string, name: string): Promise<void> => {
-    const svg = chartSvg(id);
-    if (svg) downloadBlob(await svgToPngBlob(svg, 2), `hnca-${name}-${stamp()}.png`);
+    const chart = chartSvg(id);
+    if (chart) downloadBlob(await svgToPngBlob(chart.svg, standaloneSvg(chart.svg, chart.title), 2), `hnca-${name}-${stamp()}.png`);
   };
   return (
     <div className="panel export" data-testid="export">

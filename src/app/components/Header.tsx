@@ -1,16 +1,22 @@
 // Title and the engine in use, with the reason when it is the CPU fallback.
 import { useShallow } from 'zustand/react/shallow';
 import { usePlayground } from '../store/playgroundStore.ts';
+import { useController } from '../store/workerClient.ts';
 
 export function Header() {
-  const { engine, loading, error, notice } = usePlayground(useShallow((s) => ({ engine: s.engine, loading: s.loading, error: s.error, notice: s.engineNotice })));
+  const controller = useController();
+  const { engine, loading, error, notice, loadFailure } = usePlayground(
+    useShallow((s) => ({ engine: s.engine, loading: s.loading, error: s.error, notice: s.engineNotice, loadFailure: s.loadFailure })),
+  );
   let text: string;
   if (engine) {
     text = engine.info.backend === 'webgpu' ? `WebGPU engine — ${engine.info.description}` : `CPU engine — ${engine.fallbackReason ?? 'reason unknown'}`;
   } else if (loading) {
     const percent = loading.total > 0 ? ` ${Math.round((100 * loading.loaded) / loading.total)}%` : ` ${(loading.loaded / 1e6).toFixed(1)} MB`;
     text = `Loading ${loading.what}…${percent}`;
-  } else text = 'Starting the engine…';
+  } else if (loadFailure) text = `Not started: ${loadFailure.what} could not be loaded`;
+  else if (error) text = 'Not started: the engine could not be built (see the message below)';
+  else text = 'Starting the engine…';
   return (
     <header className="header">
       <div>
@@ -31,6 +37,14 @@ export function Header() {
           </div>
         )}
       </div>
+      {loadFailure && (
+        <div className="error" role="alert" data-testid="load-failure">
+          {loadFailure.message}{' '}
+          <button type="button" data-testid="retry-load" onClick={() => controller.resetSameSeed()}>
+            Retry
+          </button>
+        </div>
+      )}
       {error && (
         <div className="error" role="alert" data-testid="error">
           {error}

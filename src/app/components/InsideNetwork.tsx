@@ -1,7 +1,9 @@
 // "Inside the network": for a chosen test digit, each layer's units coloured by firing
 // probability and by HNCA credit rho(1) − rho(0), hover details, first-layer weights as
 // images, and each estimator's action probabilities (engine.inspect and readWeights).
-import { useContext, useEffect, useState } from 'react';
+// Refreshed on its own every few seconds while training (one request at a time, answered by the
+// worker between training chunks) and once when training stops; stamped with its update.
+import { useContext, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BanditEstimator } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
@@ -14,15 +16,42 @@ import { DigitImage } from './DigitImage.tsx';
 import { LayerGrids, type UnitHover } from './LayerGrids.tsx';
 import { WeightImages } from './WeightImages.tsx';
 
+/** How often the view refreshes itself while training. */
+export const INSIDE_REFRESH_MS = 3000;
+
 export function InsideNetwork() {
   const controller = useController();
   const store = useContext(PlaygroundStoreContext);
-  const { engine, inspection, testIndex } = usePlayground(useShallow((s) => ({ engine: s.engine, inspection: s.inspection, testIndex: s.testIndex })));
+  const { engine, inspection, testIndex, playing } = usePlayground(
+    useShallow((s) => ({ engine: s.engine, inspection: s.inspection, testIndex: s.testIndex, playing: s.status.playing })),
+  );
   const [hover, setHover] = useState<UnitHover | null>(null);
   useEffect(() => {
     if (engine && engine.task === 'bandit') controller.inspectTest(store?.getState().testIndex ?? 0);
   }, [engine, controller, store]);
-  if (!engine || engine.task !== 'bandit') return null; // the VAE's views: VaeViews.tsx
+  // live: a refresh every INSIDE_REFRESH_MS while training, never a second one before the first is answered
+  const waitingSince = useRef<number | null>(null);
+  useEffect(() => {
+    waitingSince.current = null;
+  }, [inspection]);
+  useEffect(() => {
+    if (!engine || engine.task !== 'bandit' || !store) return; // the VAE's views: VaeViews.tsx
+    const refresh = (): void => {
+      // a request not answered within 15 s (a reset dropped it) no longer holds the next one back
+      const now = performance.now();
+      if (waitingSince.current !== null && now - waitingSince.current < 15_000) return;
+      waitingSince.current = now;
+      controller.inspectTest(store.getState().testIndex);
+    };
+    if (!playing) {
+      // training stopped: show the networks as they are now
+      if (store.getState().status.updates > 0) refresh();
+      return;
+    }
+    const timer = setInterval(refresh, INSIDE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [playing, engine, controller, store]);
+  if (!engine || engine.task !== 'bandit') return null;
   const choose = (index: number): void => controller.inspectTest(((index % engine.testCount) + engine.testCount) % engine.testCount);
   const lastPoint = store?.getState().points.at(-1);
   const hoverRun = hover ? engine.runs[hover.run] : undefined;
@@ -47,6 +76,12 @@ export function InsideNetwork() {
           Refresh
         </button>
       </div>
+      {inspection && (
+        <p className="inside-stamp" data-testid="inspect-stamp" data-update={inspection.update}>
+          The networks after update {inspection.update}
+          {playing ? ` · refreshed every ${INSIDE_REFRESH_MS / 1000} s while training` : ''}
+        </p>
+      )}
       {inspection && (
         <div className="inside-body">
           <div className="inside-input">

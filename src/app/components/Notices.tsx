@@ -7,7 +7,7 @@ export function Notices() {
   if (notices.length === 0) return null;
   return (
     <div className="notice" role="status" data-testid="url-notice">
-      <strong>Some link parameters were not used; the defaults apply instead.</strong>
+      <strong>Some link parameters were not used as given; each line says what applies instead.</strong>
       <ul>
         {notices.map((n) => (
           <li key={n}>{n}</li>

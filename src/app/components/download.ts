@@ -11,10 +11,30 @@ export function downloadBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export async function svgToPngBlob(svg: SVGSVGElement, scale: number): Promise<Blob> {
+/**
+ * A chart's SVG as a standalone file: the namespace, the page's font and a white background
+ * written into a copy (a chart drawn by recharts takes them from the page's CSS), and its title.
+ */
+export function standaloneSvg(svg: SVGSVGElement, title: string): string {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('font-family', 'system-ui, sans-serif');
+  copy.setAttribute('font-size', '12');
+  const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  background.setAttribute('width', '100%');
+  background.setAttribute('height', '100%');
+  background.setAttribute('fill', '#ffffff');
+  const titleElement = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+  titleElement.textContent = title;
+  copy.insertBefore(background, copy.firstChild);
+  copy.insertBefore(titleElement, copy.firstChild);
+  return new XMLSerializer().serializeToString(copy);
+}
+
+/** An SVG (standaloneSvg's text) rendered to a PNG `scale` times its size. */
+export async function svgToPngBlob(svg: SVGSVGElement, source: string, scale: number): Promise<Blob> {
   const width = svg.width.baseVal.value;
   const height = svg.height.baseVal.value;
-  const source = new XMLSerializer().serializeToString(svg);
   const image = new Image();
   const url = URL.createObjectURL(new Blob([source], { type: 'image/svg+xml' }));
   try {

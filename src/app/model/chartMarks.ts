@@ -19,6 +19,8 @@ export interface HorizontalMarker {
   y: number;
   color: string;
   label: string;
+  /** SVG stroke-dasharray; dotted ("2 4") when absent */
+  dash?: string;
 }
 
 /** A vertical line at fractional epoch `x` (e.g. where a run stopped). */
@@ -41,4 +43,22 @@ export function failureMarkers(failures: readonly RunFailure[], runs: readonly R
     const run = runs[f.run];
     return { x: f.epoch, label: `${run ? `${estimatorLabel(run.estimator)} seed ${run.seed}` : `run ${f.run}`} stopped: ${f.failure}` };
   });
+}
+
+/**
+ * The extent of some values, padded by 5% on each side (a flat series gets ±0.5); non-finite
+ * values are skipped (−∞ is drawn at the bottom edge instead); null when none is finite.
+ */
+export function paddedExtent(values: Iterable<number>): [number, number] | null {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min > max) return null;
+  if (min === max) return [min - 0.5, max + 0.5];
+  const pad = (max - min) * 0.05;
+  return [min - pad, max + pad];
 }

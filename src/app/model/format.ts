@@ -11,9 +11,13 @@ export function formatDuration(seconds: number): string {
   return `${rest}s`;
 }
 
+/**
+ * A value with `digits` decimals; '—' means no value yet (null), '−∞' / '+∞' an infinite value
+ * (−∞: the log of a gradient variance of exactly 0), 'NaN' a stopped run's value.
+ */
 export function formatNumber(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined) return '—';
   if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '−Inf';
+  if (!Number.isFinite(value)) return value > 0 ? '+∞' : '−∞';
   return value.toFixed(digits);
 }

@@ -7,8 +7,20 @@ import { stoppedSummary } from './seedStatistics.ts';
 const finiteOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
 
 /**
- * One row per point and run (columns named for `task`: the bandit's accuracies, the VAE's ELBO and bound); `stopped` is 1 from the point where the run stopped on a
- * non-finite value (its cells are empty from then on), else 0.
+ * A JSON value of a metric: the number; ±∞ as the string "-Infinity" / "Infinity" (JSON has no
+ * infinities; −∞ is the log of a gradient variance of exactly 0, a value, not a missing one);
+ * null for NaN (a stopped run) and for no value.
+ */
+function jsonMetric(v: number | null): number | string | null {
+  if (v === null || Number.isNaN(v)) return null;
+  return Number.isFinite(v) ? v : String(v);
+}
+
+/**
+ * One row per point and run (columns named for `task`: the bandit's accuracies, the VAE's ELBO
+ * and bound); `stopped` is 1 from the point where the run stopped on a
+ * non-finite value (its cells are empty from then on), else 0. An infinite value is written as
+ * the CLI writes it (-Infinity: the log of a gradient variance of exactly 0); empty means none.
  */
 export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number, failures: readonly RunFailure[], task: EngineTask = 'bandit'): string {
   // VAE (DESIGN.md §3, §4): ELBO and K-sample bound in nats per image, variances of the encoder layers
@@ -17,10 +29,7 @@ export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpe
   const header = ['update', 'epoch', 'estimator', 'seed', ...metrics, ...layerColumns, 'stopped'];
   const stoppedAt = new Map(failures.map((f) => [f.run, f.update]));
   const lines = [header.join(',')];
-  const cell = (v: number | null): string => {
-    const f = finiteOrNull(v);
-    return f === null ? '' : String(f);
-  };
+  const cell = (v: number | null): string => (v === null || Number.isNaN(v) ? '' : String(v));
   for (const point of points) {
     for (const run of runs) {
       const p = point.runs[run.index];
@@ -33,7 +42,7 @@ export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpe
   return `${lines.join('\n')}\n`;
 }
 
-/** Configuration, engine, runs, stopped runs (listed and summarized per estimator) and every point (non-finite values as null). */
+/** Configuration, engine, runs, stopped runs (listed and summarized per estimator) and every point (NaN as null, ±∞ as "-Infinity"/"Infinity"). */
 export function metricsJson(
   config: PlaygroundConfig,
   engine: string,
@@ -47,8 +56,8 @@ export function metricsJson(
     runs: p.runs.map((r) => ({
       train: finiteOrNull(r.train),
       test: finiteOrNull(r.test),
-      logVar: finiteOrNull(r.logVar),
-      layerLogVar: r.layerLogVar.map((v) => finiteOrNull(v)),
+      logVar: jsonMetric(r.logVar),
+      layerLogVar: r.layerLogVar.map((v) => jsonMetric(v)),
     })),
   }));
   // per estimator: "stopped k/N (first reason)" when runs stopped (left out of any mean), else "none"

@@ -3,7 +3,11 @@ import type { RunSpec } from '../../engine/types.ts';
 import type { MetricPoint } from '../../worker/protocol.ts';
 import { bandKey, buildChartRows, seriesKey, TEST_ACCURACY, TRAIN_ACCURACY } from './chartSeries.ts';
 import { defaultConfig } from '../../playground/config.ts';
-import { downsample, downsampleIndices } from './downsample.ts';
+import { downsample, downsampleIndices, minMaxBucketIndices } from './downsample.ts';
+import { paddedExtent } from './chartMarks.ts';
+import { formatNumber } from './format.ts';
+import { latestValues } from './latestValues.ts';
+import { PAPER_VARIANCE_OFFSET, paperVarianceMarkers } from './paperReference.ts';
 import { rasterizeDrawing } from './drawnDigit.ts';
 import { summarizeActions } from './evaluationSummary.ts';
 import { formatDuration } from './format.ts';
@@ -19,9 +23,57 @@ describe('meanBand', () => {
     expect(band?.high).toBeCloseTo(2 + 4.303 / Math.sqrt(3), 6);
     expect(band?.low).toBeCloseTo(2 - 4.303 / Math.sqrt(3), 6);
   });
-  it('ignores non-finite values and returns null for none', () => {
+  it('ignores NaN (stopped runs) and returns null for none', () => {
     expect(meanBand([Number.NaN, 4])).toEqual({ mean: 4, low: 4, high: 4, n: 1 });
     expect(meanBand([Number.NaN])).toBeNull();
+  });
+  it('keeps −∞ (ln of a variance of exactly 0) as a value: the mean is −∞, not missing', () => {
+    expect(meanBand([Number.NEGATIVE_INFINITY, -3])).toEqual({ mean: Number.NEGATIVE_INFINITY, low: Number.NEGATIVE_INFINITY, high: Number.NEGATIVE_INFINITY, n: 2 });
+    expect(meanBand([Number.NEGATIVE_INFINITY, Number.NaN])?.mean).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('a gradient variance of exactly 0 (ln = −∞) is shown as −∞, not as "no value"', () => {
+  const runs: RunSpec[] = [
+    { index: 0, estimator: 'hnca', seed: 1 },
+    { index: 1, estimator: 'hnca', seed: 2 },
+  ];
+  const points: MetricPoint[] = [1, 2].map((update) => ({
+    update,
+    epoch: update / 10,
+    tested: false,
+    runs: [
+      { train: 0.5, test: null, logVar: Number.NEGATIVE_INFINITY, layerLogVar: [Number.NEGATIVE_INFINITY, -2] },
+      { train: 0.5, test: null, logVar: Number.NEGATIVE_INFINITY, layerLogVar: [Number.NEGATIVE_INFINITY, -2] },
+    ],
+  }));
+  it('in the table', () => {
+    const [row] = latestValues(points, runs, ['hnca']);
+    expect(row.logVar).toBe(Number.NEGATIVE_INFINITY);
+    expect(formatNumber(row.logVar, 2)).toBe('−∞');
+    expect(formatNumber(null, 2)).toBe('—');
+  });
+  it('in the chart rows (no band around −∞)', () => {
+    const rows = buildChartRows(points, runs, ['hnca'], [{ name: 'logVar', value: (r) => r.logVar }]);
+    expect(rows[0][seriesKey('hnca', 'logVar')]).toBe(Number.NEGATIVE_INFINITY);
+    expect(rows[0][bandKey('hnca', 'logVar')]).toBeNull();
+    expect(paddedExtent([Number.NEGATIVE_INFINITY, -2, -4])).toEqual([-4.1, -1.9]);
+  });
+  it('in the CSV and JSON exports', () => {
+    const csv = metricsCsv(points, runs, 2, []).trim().split('\n');
+    expect(csv[1]).toBe('1,0.100000,hnca,1,0.5,,-Infinity,-Infinity,-2,0');
+    const json = JSON.parse(metricsJson(defaultConfig('patterns'), 'CPU', points, runs, [])) as { points: { runs: { logVar: unknown; layerLogVar: unknown[] }[] }[] };
+    expect(json.points[0].runs[0].logVar).toBe('-Infinity');
+    expect(json.points[0].runs[0].layerLogVar).toEqual(['-Infinity', -2]);
+  });
+});
+
+describe('the paper’s variance markers', () => {
+  it('are the printed value and the same on our scale, printed + ln 6 (DESIGN.md §4)', () => {
+    expect(PAPER_VARIANCE_OFFSET).toBeCloseTo(1.792, 3);
+    const { printed, ourScale } = paperVarianceMarkers({ logVariance: -10.94 });
+    expect(printed).toBe(-10.94);
+    expect(ourScale).toBeCloseTo(-10.94 + Math.log(6), 12);
   });
 });
 
@@ -34,6 +86,29 @@ describe('downsample', () => {
     expect(idx[idx.length - 1]).toBe(999);
     expect(downsample(['a', 'b', 'c', 'd', 'e'], 3)).toEqual(['a', 'c', 'e']);
     expect(downsampleIndices(0, 5)).toEqual([]);
+  });
+  it('min/max buckets keep every spike and dip that striding drops, and bound the row count', () => {
+    const values = Array.from({ length: 10_000 }, (_, i) => Math.sin(i / 500));
+    values[1234] = 50; // a one-point spike
+    values[7777] = -50; // a one-point dip
+    const other = Array.from({ length: 10_000 }, (_, i) => (i === 4321 ? Number.NEGATIVE_INFINITY : i % 7 === 0 ? null : 0));
+    const idx = minMaxBucketIndices(10_000, 600, [(i) => values[i], (i) => other[i]]);
+    expect(idx.length).toBeLessThanOrEqual(602);
+    expect(idx.length).toBeGreaterThan(100);
+    expect(idx).toContain(1234);
+    expect(idx).toContain(7777);
+    expect(idx).toContain(4321); // −∞ is the smallest value of its bucket
+    expect(idx[0]).toBe(0);
+    expect(idx.at(-1)).toBe(9999);
+    expect([...idx].sort((a, b) => a - b)).toEqual(idx);
+    expect(new Set(idx).size).toBe(idx.length);
+    // striding to the same count misses both
+    const strided = downsampleIndices(10_000, idx.length);
+    expect(strided.includes(1234) && strided.includes(7777)).toBe(false);
+    expect(minMaxBucketIndices(5, 600, [(i) => i])).toEqual([0, 1, 2, 3, 4]);
+    expect(minMaxBucketIndices(0, 600, [])).toEqual([]);
+    // a series with no values at all still gets one row per bucket (the x axis has no holes)
+    expect(minMaxBucketIndices(1000, 20, [() => null]).length).toBe(11);
   });
 });
 
@@ -53,12 +128,16 @@ describe('buildChartRows', () => {
   it('gives mean and band per estimator, and keeps every test point', () => {
     const points = Array.from({ length: 500 }, (_, i) => point(i + 1, (i + 1) % 5 === 0));
     const rows = buildChartRows(points, runs, ['hnca', 'reinforce'], [TRAIN_ACCURACY, TEST_ACCURACY], 50);
-    expect(rows.length).toBeLessThanOrEqual(100);
+    expect(rows.length).toBeLessThanOrEqual(104); // about maxRows for the dense series and as many for the sparse
+    expect(rows.map((r) => r.update)).toEqual([...rows.map((r) => r.update)].sort((a, b) => a - b));
     const first = rows[0];
     expect(first[seriesKey('hnca', 'train')]).toBeCloseTo((0 + 0.2) / 2 + 0.001, 9);
     expect(first[bandKey('hnca', 'train')]).not.toBeNull();
+    expect(rows.at(-1)?.update).toBe(500);
     const testRows = rows.filter((r) => r[seriesKey('hnca', 'test')] !== null);
-    expect(testRows.length).toBe(50);
+    expect(testRows.length).toBeGreaterThan(5); // chosen among the tested points only
+    expect(testRows.every((r) => r.update % 5 === 0)).toBe(true);
+    expect(testRows.at(-1)?.update).toBe(500);
     expect(testRows[0][seriesKey('reinforce', 'test')]).toBeCloseTo(0.65, 9);
   });
 });

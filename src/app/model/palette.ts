@@ -17,6 +17,12 @@ export const ESTIMATOR_COLORS: Record<EstimatorId, string> = {
   disarm: '#56B4E9', // sky blue
 };
 
+/** The colour of any estimator id: the bandit palette above, grey for an id without a colour of its own. */
+export function estimatorColor(estimator: EstimatorId): string {
+  const colors: Readonly<Partial<Record<EstimatorId, string>>> = ESTIMATOR_COLORS;
+  return colors[estimator] ?? '#555555';
+}
+
 /** Sequential colour for a probability in [0, 1] (dark blue → yellow, readable by colour-blind viewers). */
 export function probabilityColor(p: number): string {
   const t = Math.min(1, Math.max(0, Number.isFinite(p) ? p : 0));

@@ -15,6 +15,22 @@ export interface PaperValue {
 
 export const PAPER_EPOCHS = 100;
 
+/**
+ * ln 6 = 1.792 nats: the paper's printed Figure 1 variances lie this far below the metric its own
+ * public code computes (and ours, DESIGN.md §4), in all 12 cells. A printed value plus this is
+ * the same value on our metric's scale.
+ */
+export const PAPER_VARIANCE_OFFSET = Math.log(6);
+
+/** One line saying why the paper's variance markers come in pairs (shown under the chart). */
+export const PAPER_VARIANCE_NOTE =
+  'The paper’s printed Figure 1 variances are 6× lower than the metric its own public code computes (ours, DESIGN.md §4): each is shown as printed (dotted) and + ln 6 = 1.79 on this chart’s scale (dashed).';
+
+/** A paper value's two variance markers: as printed, and on our metric's scale (printed + ln 6). */
+export function paperVarianceMarkers(value: Pick<PaperValue, 'logVariance'>): { printed: number; ourScale: number } {
+  return { printed: value.logVariance, ourScale: value.logVariance + PAPER_VARIANCE_OFFSET };
+}
+
 export const PAPER_FIGURE_1: readonly PaperValue[] = FIG1_REFERENCE.map((r) => ({
   hidden: r.hidden,
   estimator: r.estimator,

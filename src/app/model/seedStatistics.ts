@@ -12,13 +12,17 @@ export interface MeanBand {
   n: number;
 }
 
-/** Mean and 95% band of the finite values; null when there are none. */
+/**
+ * Mean and 95% band of the values that are not NaN (NaN: a run that stopped); null when there
+ * are none. An infinite value is a value (−∞ is the log of a gradient variance of exactly 0):
+ * the mean is then infinite too and the band collapses onto it.
+ */
 export function meanBand(values: readonly number[]): MeanBand | null {
-  const finite = values.filter((v) => Number.isFinite(v));
+  const finite = values.filter((v) => !Number.isNaN(v));
   const n = finite.length;
   if (n === 0) return null;
   const mean = finite.reduce((s, v) => s + v, 0) / n;
-  if (n === 1) return { mean, low: mean, high: mean, n };
+  if (n === 1 || !Number.isFinite(mean)) return { mean, low: mean, high: mean, n };
   const variance = finite.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
   const t = T_975[Math.min(n - 1, T_975.length) - 1] ?? 1.96;
   const half = t * Math.sqrt(variance / n);

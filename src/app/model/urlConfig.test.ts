@@ -37,6 +37,14 @@ describe('URL configuration', () => {
     expect(parsed.notices.join(' ')).toContain('unknown parameter "zzz"');
   });
 
+  it('a test-set size the task does not have says what is used (patterns: 400 images)', () => {
+    const parsed = parseUrlConfig('?task=patterns&test=10000');
+    expect(parsed.config.testImages).toBe(400);
+    expect(parsed.notices).toEqual(['Ignored test="10000": the patterns task has 400 test images; using all 400.']);
+    expect(parseUrlConfig('?task=mnist&test=10000').notices).toEqual([]);
+    expect(parseUrlConfig('?task=patterns&test=300').config.testImages).toBe(300);
+  });
+
   it('an unknown task falls back to MNIST', () => {
     const parsed = parseUrlConfig('?task=cifar');
     expect(parsed.config.task).toBe('mnist');

@@ -1,5 +1,6 @@
 // The configuration in the URL query: shareable links and classroom presets.
-// Malformed or out-of-range values fall back to the task's defaults with a notice.
+// Malformed or out-of-range values fall back to the task's defaults with a notice; a value the
+// task cannot use as given (more test images than it has, a setting of the other task) says what is used instead.
 import { BANDIT_ESTIMATORS, ENGINE_CHOICES, type BanditEstimator, type VaeEstimator } from '../../engine/types.ts';
 import {
   CONTROL_NAMES,
@@ -14,6 +15,7 @@ import {
   type PlaygroundConfig,
   type Range,
   type TaskName,
+  testSetSize,
 } from '../../playground/config.ts';
 import { TASK_LABELS } from './config.ts';
 
@@ -106,6 +108,13 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
     const value = parseNumber(text, RANGES[key]);
     if (value === null) ignore(name, text, describeRange(RANGES[key]), String(config[key]));
     else config[key] = value;
+  }
+
+  // a value in range that the task cannot use as given: say what is used instead
+  const testText = params.get(NUMERIC_PARAMS.testImages);
+  if (testText !== null && config.testImages > testSetSize(task)) {
+    notices.push(`Ignored ${NUMERIC_PARAMS.testImages}=${JSON.stringify(testText)}: the ${task} task has ${testSetSize(task)} test images; using all ${testSetSize(task)}.`);
+    config.testImages = testSetSize(task);
   }
 
   const opt = params.get('opt');

@@ -32,6 +32,9 @@ export interface SessionSlice {
   /** the test evaluation in progress (the VAE's K-sample bound), null when none runs */
   evaluating: EvaluationProgress | null;
   setEvaluating: (progress: EvaluationProgress | null) => void;
+  /** the training data could not be loaded: what, and one line naming the file and what went wrong (the header offers a retry) */
+  loadFailure: { what: string; message: string } | null;
+  setLoadFailure: (failure: { what: string; message: string } | null) => void;
   setEngine: (engine: EngineReady | null) => void;
   setLoading: (loading: LoadingProgress | null) => void;
   setStatus: (status: TrainingStatus) => void;
@@ -39,6 +42,10 @@ export interface SessionSlice {
   setEngineNotice: (notice: string | null) => void;
   setWorkerDead: (message: string | null) => void;
   setModelMessage: (message: ModelMessage | null) => void;
+}
+
+function sameStatus(a: TrainingStatus, b: TrainingStatus): boolean {
+  return (Object.keys(a) as (keyof TrainingStatus)[]).every((k) => Object.is(a[k], b[k]));
 }
 
 export const createSessionSlice: StateCreator<SessionSlice> = (set) => ({
@@ -51,9 +58,12 @@ export const createSessionSlice: StateCreator<SessionSlice> = (set) => ({
   modelMessage: null,
   evaluating: null,
   setEvaluating: (evaluating) => set({ evaluating: evaluating && evaluating.done < evaluating.total ? evaluating : null }),
+  loadFailure: null,
+  setLoadFailure: (loadFailure) => set({ loadFailure, loading: null }),
   setEngine: (engine) => set({ engine, loading: null, evaluating: null }),
-  setLoading: (loading) => set({ loading }),
-  setStatus: (status) => set({ status }),
+  setLoading: (loading) => set({ loading, loadFailure: null }),
+  // the worker repeats an unchanged status while paused: no re-render for it
+  setStatus: (status) => set((state) => (sameStatus(state.status, status) ? state : { status })),
   setError: (error) => set({ error }),
   setEngineNotice: (engineNotice) => set({ engineNotice }),
   setWorkerDead: (workerDead) => set({ workerDead }),

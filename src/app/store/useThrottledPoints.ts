@@ -1,11 +1,14 @@
 // Charts read the metric points through this hook: each chart redraws on its own fixed timer
-// (staggered by `phase`, so no two charts redraw in the same task), never per snapshot, and
-// as a transition (React may split the work), so drawing never sets the training speed.
-import { startTransition, useContext, useEffect, useState } from 'react';
+// (staggered by `phase`, so no two charts redraw in the same task), never per snapshot, so
+// drawing never sets the training speed. Not a transition: the worker's status arrives several
+// times a second as an urgent update, and a transition interrupted by each would restart
+// without end on a slow machine (the charts then stayed behind, even after Pause).
+import { useContext, useEffect, useState } from 'react';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 import { PlaygroundStoreContext } from './playgroundStore.ts';
 
-export const CHART_REDRAW_MS = 1500;
+/** at most about one chart redraw a second while training (at once on pause and on reset) */
+export const CHART_REDRAW_MS = 1000;
 
 export interface ThrottledMetrics {
   points: MetricPoint[];
@@ -20,7 +23,7 @@ export function useThrottledMetrics(phase = 0, intervalMs = CHART_REDRAW_MS): Th
   useEffect(() => {
     const update = (): void => {
       const { points, failures } = store.getState();
-      startTransition(() => setMetrics((current) => (current.points === points && current.failures === failures ? current : { points, failures })));
+      setMetrics((current) => (current.points === points && current.failures === failures ? current : { points, failures }));
     };
     // also redraw at once when training stops or the metrics are cleared (a reset), so the
     // charts agree with each other whenever nothing is moving

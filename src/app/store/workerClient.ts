@@ -78,6 +78,9 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
       case 'loading':
         state.setLoading(message);
         return;
+      case 'loadFailed':
+        state.setLoadFailure({ what: message.what, message: message.message });
+        return;
       case 'snapshot':
         state.appendMetrics(message.points, message.failures);
         state.setStatus(message.status);
@@ -133,8 +136,12 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
     state.setEngine(null);
     state.setEngineNotice(null);
     state.setModelMessage(null);
+    state.setLoadFailure(null);
+    state.setError(null);
     writeUrl(config);
-    send({ type: 'configure', config }); // the worker applies config.speed to the new session
+    // the data files lie beside the page (relative to its folder), wherever the site is served from
+    const assetBase = new URL(import.meta.env.BASE_URL, document.baseURI).href;
+    send({ type: 'configure', config, assetBase }); // the worker applies config.speed to the new session
   };
 
   configure(store.getState().config);

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { RANGES } from '../../playground/config.ts';
+import { checkNumberInput } from './numberInput.ts';
+
+describe('a typed number out of range says why it was changed', () => {
+  it('brings lr 5 and lr 1e-7 to the nearest bound, saying so', () => {
+    expect(checkNumberInput('5', RANGES.lr, 0.01)).toEqual({ value: 1, message: '5 is more than the largest allowed, 1: set to 1.' });
+    expect(checkNumberInput('1e-7', RANGES.lr, 0.01)).toEqual({ value: 1e-6, message: '1e-7 is less than the smallest allowed, 0.000001: set to 0.000001.' });
+  });
+  it('keeps the value for text that is no number, and rounds for whole-number fields', () => {
+    expect(checkNumberInput('abc', RANGES.lr, 0.01)).toEqual({ value: 0.01, message: '“abc” is not a number: kept 0.01.' });
+    expect(checkNumberInput('', RANGES.width, 16).value).toBe(16);
+    expect(checkNumberInput('2.6', RANGES.hidden, 1)).toEqual({ value: 3, message: '2.6 is not a whole number: set to 3.' });
+  });
+  it('says nothing for a value in range, and names the reason for a maximum', () => {
+    expect(checkNumberInput(' 0.005 ', RANGES.lr, 0.01)).toEqual({ value: 0.005, message: null });
+    expect(checkNumberInput('10000', { ...RANGES.testImages, max: 400 }, 400, 'the patterns task has 400 test images').message).toBe(
+      '10000 is more than the largest allowed, 400 (the patterns task has 400 test images): set to 400.',
+    );
+  });
+});

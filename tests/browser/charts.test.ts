@@ -1,0 +1,170 @@
+// The playground's live views and honest numbers in Chromium (issue 13): the charts are drawn by
+// recharts (labelled axes with units, readable ticks, the paper's markers as printed and on our
+// scale), the inside view refreshes itself while training, typed and linked values that cannot
+// be used say what is used, MNIST failures name the file and offer a retry, and the built site
+// works from a sub-path. Screenshots go to test-artifacts/.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { playgroundSession, pollUntil, readNumber, screenshot, serveFolderAt, waitForEngine } from './harness.ts';
+
+const session = playgroundSession({ webgpu: true });
+const open = (query: string): Promise<Page> => session.open(query);
+const MNIST_FILE = '**/mnist/mnist-v1.bin';
+
+/** The text of every tick of a chart's axes. */
+async function tickTexts(page: Page, chart: string): Promise<string[]> {
+  return page.$$eval(`[data-chart="${chart}"] .recharts-cartesian-axis-tick-value`, (els) => els.map((e) => e.textContent ?? ''));
+}
+
+describe('live charts on recharts', () => {
+  it('draws the bandit charts with recharts: labelled axes, readable ticks, the paper’s markers printed and + ln 6', async () => {
+    const page = await open('?seeds=2'); // MNIST, 1 hidden layer: the paper's setting, so its markers show
+    await waitForEngine(page, 90_000);
+    await page.fill('[data-testid="step-n-count"]', '130'); // a metric point every 60 updates (1/20 epoch)
+    await page.click('[data-testid="step-n"]');
+    await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 130, 90_000);
+    await page.waitForFunction(() => Number(document.querySelector('[data-chart="variance"]')?.getAttribute('data-rows')) > 1, undefined, { timeout: 10_000 });
+    for (const chart of ['accuracy', 'variance', 'layer-variance']) {
+      expect(await page.$$(`[data-chart="${chart}"] svg.recharts-surface`)).toHaveLength(1);
+      const ticks = await tickTexts(page, chart);
+      expect(ticks.length).toBeGreaterThanOrEqual(6);
+      for (const t of ticks) expect(t).toMatch(/^[−-]?\d+(\.\d{1,3})?$/); // round, short tick values
+    }
+    // two estimators × (train, test) lines and their bands on the accuracy chart, one line each on the variance chart
+    expect(await page.$$('[data-chart="accuracy"] .recharts-line')).toHaveLength(4);
+    expect(await page.$$('[data-chart="accuracy"] .recharts-area')).toHaveLength(4);
+    expect(await page.$$('[data-chart="variance"] .recharts-line')).toHaveLength(2);
+    const accuracyText = (await page.textContent('[data-chart="accuracy"]')) ?? '';
+    expect(accuracyText).toContain('epoch (passes over the training set, fractional)');
+    expect(accuracyText).toContain('accuracy (fraction correct)');
+    expect(accuracyText).toMatch(/paper HNCA, 100 ep: 0\.\d+/);
+    const varianceText = (await page.textContent('[data-chart="variance"]')) ?? '';
+    expect(varianceText).toContain('ln(mean gradient variance)');
+    const printed = /paper HNCA: (−?-?\d+\.\d\d) \(printed\)/.exec(varianceText);
+    const ours = /paper HNCA: (−?-?\d+\.\d\d) \(printed \+ ln 6, our scale\)/.exec(varianceText);
+    expect(printed).not.toBeNull();
+    expect(ours).not.toBeNull();
+    const num = (s: string): number => Number(s.replace('−', '-'));
+    expect(num(ours?.[1] ?? '') - num(printed?.[1] ?? '')).toBeCloseTo(Math.log(6), 1);
+    expect(await page.textContent('[data-testid="chart-note-variance"]')).toContain('6× lower');
+    // hover: the tooltip names the update and every estimator's value
+    const plot = await page.$('[data-chart="variance"] .recharts-surface');
+    const box = await plot?.boundingBox();
+    if (!box) throw new Error('no variance chart');
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+    const tooltip = (await (await page.waitForSelector('[data-chart="variance"] [data-testid="chart-tooltip"]', { timeout: 5_000 })).textContent()) ?? '';
+    expect(tooltip).toMatch(/update \d+, epoch \d\.\d{3}.*HNCA: log var −?-?\d+\.\d\d \[/s);
+    await screenshot(page, 'charts-01-mnist-paper-markers');
+    // the SVG export is a standalone file with the font and the title written in
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-svg-variance"]')]);
+    const svgText = readFileSync((await svg.path()) ?? '', 'utf8');
+    expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svgText).toContain('font-family="system-ui, sans-serif"');
+    expect(svgText).toContain('<title>Gradient variance');
+    expect(session.errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('inside the network, live', () => {
+  it('refreshes on its own while training, stamped with its update, and once more on pause', async () => {
+    const page = await open('?task=patterns&speed=3'); // at most 250 updates/s
+    await waitForEngine(page);
+    const stamp = async (): Promise<number> => Number((await page.getAttribute('[data-testid="inspect-stamp"]', 'data-update')) ?? -1);
+    expect(await pollUntil(stamp, (u) => u === 0, 10_000)).toBe(0);
+    await page.click('[data-testid="play"]');
+    const first = await pollUntil(stamp, (u) => u > 0, 20_000);
+    expect(first).toBeGreaterThan(0);
+    const second = await pollUntil(stamp, (u) => u > first, 20_000);
+    expect(second).toBeGreaterThan(first); // no Refresh pressed
+    expect(await page.textContent('[data-testid="inspect-stamp"]')).toContain(`after update ${second}`);
+    await screenshot(page, 'charts-02-patterns-training');
+    await page.click('[data-testid="pause"]');
+    await page.waitForSelector('[data-testid="play"]');
+    await page.waitForTimeout(600);
+    const paused = await readNumber(page, 'status-updates');
+    expect(await pollUntil(stamp, (u) => u === paused, 10_000)).toBe(paused);
+    await screenshot(page, 'charts-03-patterns-paused');
+    expect(session.errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('values that cannot be used say what is used', () => {
+  it('a typed learning rate out of range is set to the bound, with one line saying why', async () => {
+    const page = await open('?task=patterns');
+    await waitForEngine(page);
+    await page.fill('[data-testid="control-lr"]', '5');
+    await page.press('[data-testid="control-lr"]', 'Enter');
+    expect(await page.textContent('[data-testid="control-lr-message"]')).toBe('5 is more than the largest allowed, 1: set to 1.');
+    expect(await page.inputValue('[data-testid="control-lr"]')).toBe('1');
+    await pollUntil(async () => new URL(page.url()).searchParams.get('lr'), (v) => v === '1', 5_000);
+    await page.fill('[data-testid="control-lr"]', '1e-7');
+    await page.press('[data-testid="control-lr"]', 'Enter');
+    expect(await page.textContent('[data-testid="control-lr-message"]')).toBe('1e-7 is less than the smallest allowed, 0.000001: set to 0.000001.');
+    expect(Number(await page.inputValue('[data-testid="control-lr"]'))).toBe(1e-6);
+    await page.close();
+  });
+
+  it('a link asking for more test images than the task has says what is used', async () => {
+    const page = await open('?task=patterns&test=10000');
+    await waitForEngine(page);
+    expect(await page.textContent('[data-testid="url-notice"]')).toContain('Ignored test="10000": the patterns task has 400 test images; using all 400.');
+    expect(await page.inputValue('[data-testid="control-test"]')).toBe('400');
+    await page.close();
+  });
+});
+
+describe('MNIST loading that explains itself', () => {
+  const header = (page: Page): Promise<string> => page.textContent('[data-testid="engine-status"]').then((t) => t ?? '');
+  it.each([
+    ['fails', 'could not be downloaded', 'HTTP 503'],
+    ['is truncated', 'is damaged', 'could not be decompressed'],
+    ['is corrupt', 'is damaged or not the playground', 'bad magic'],
+  ])('names the file when the download %s, never stays on the progress, and retries', async (kind, what, detail) => {
+    const page = await session.newPage();
+    const real = readFileSync(path.join(session.outDir, 'mnist/mnist-v1.bin'));
+    await page.route(MNIST_FILE, (route) => {
+      if (kind === 'fails') return route.fulfill({ status: 503, body: 'busy' });
+      if (kind === 'is truncated') return route.fulfill({ status: 200, body: real.subarray(0, Math.floor(real.length / 3)) });
+      const corrupt = Buffer.from(real);
+      corrupt.fill(0, 0, 8);
+      return route.fulfill({ status: 200, body: corrupt });
+    });
+    await page.goto(`${session.url}?engine=cpu`);
+    const failure = (await (await page.waitForSelector('[data-testid="load-failure"]', { timeout: 60_000 })).textContent()) ?? '';
+    expect(failure).toContain('mnist-v1.bin');
+    expect(failure).toContain(what);
+    expect(failure).toContain(detail);
+    expect(await header(page)).toMatch(/^Not started: MNIST could not be loaded/);
+    expect(await header(page)).not.toMatch(/Loading MNIST|Starting the engine/);
+    if (kind === 'is truncated') await screenshot(page, 'charts-04-mnist-truncated');
+    await page.unroute(MNIST_FILE);
+    await page.click('[data-testid="retry-load"]');
+    expect(await waitForEngine(page, 90_000)).toMatch(/^CPU engine/);
+    expect(await page.$('[data-testid="load-failure"]')).toBeNull();
+    await page.close();
+  });
+});
+
+describe('a site that works where it is put', () => {
+  it('the built site trains when served from a sub-path (/hnca/), MNIST included', async () => {
+    const site = await serveFolderAt(session.outDir, '/hnca/');
+    try {
+      const page = await session.newPage();
+      await page.goto(`${site.url}?engine=cpu`);
+      expect(await waitForEngine(page, 90_000)).toMatch(/^CPU engine/);
+      await page.fill('[data-testid="step-n-count"]', '3');
+      await page.click('[data-testid="step-n"]');
+      expect(await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 3, 60_000)).toBe(3);
+      expect(await page.getAttribute('[data-testid="learn-link"]', 'href')).toBe('./learn.html');
+      expect(site.requested.filter((p) => !p.startsWith('/hnca/') && p !== '/favicon.ico')).toEqual([]);
+      expect(site.requested).toContain('/hnca/mnist/mnist-v1.bin');
+      await page.close();
+    } finally {
+      await site.close();
+    }
+  });
+});
