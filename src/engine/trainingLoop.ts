@@ -6,7 +6,7 @@
 // Resumable: it holds no control flow of its own, only what has been done.
 // Pure (no Node, no DOM).
 import { epochRecord, zeroCounters, type EpochRecord } from './records.ts';
-import type { EvaluationResult, RunCounters, TrainingEngine } from './types.ts';
+import type { EvaluateOptions, EvaluationResult, RunCounters, TrainingEngine } from './types.ts';
 
 /** The length of a training run and the clock its windows are timed with. */
 export interface TrainingLoopOptions {
@@ -117,12 +117,13 @@ export class TrainingLoop {
   }
 
   /**
-   * Ends the current window: evaluates on the test set when asked (before reading the counters),
-   * and returns one record per run labelled `epoch`, timed from the previous window's end.
+   * Ends the current window: evaluates on the test set when asked (before reading the counters;
+   * `onProgress` is passed to the engine's evaluate), and returns one record per run labelled
+   * `epoch`, timed from the previous window's end.
    */
-  async closeWindow(epoch: number, evaluate: boolean): Promise<TrainingWindow> {
+  async closeWindow(epoch: number, evaluate: boolean, onProgress?: EvaluateOptions['onProgress']): Promise<TrainingWindow> {
     const before = await this.baseline();
-    const evaluations: (EvaluationResult | undefined)[] = evaluate ? await this.engine.evaluate() : this.engine.runs.map(() => undefined);
+    const evaluations: (EvaluationResult | undefined)[] = evaluate ? await this.engine.evaluate(onProgress ? { onProgress } : undefined) : this.engine.runs.map(() => undefined);
     const after = await this.engine.readCounters();
     const end = this.now();
     const seconds = (end - this.windowStart) / 1000;

@@ -126,6 +126,14 @@ export interface RunCounters {
   failure?: string;
 }
 
+/** Options of TrainingEngine.evaluate. */
+export interface EvaluateOptions {
+  /** bandit: return the action chosen for every test example */
+  collectActions?: boolean;
+  /** progress of a long evaluation: `done` of `total` units (e.g. test images × runs), 0 < done ≤ total */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
 export interface EvaluationResult {
   /** bandit: test accuracy (mean reward with a stochastic forward pass); vae: multi-sample bound */
   testScore: number;
@@ -163,6 +171,37 @@ export interface WeightMatrix {
   data: Float32Array;
 }
 
+/** One digit through a discrete VAE (DESIGN.md §3): its code and the decoder's pixel probabilities. */
+export interface VaeDigit {
+  /** per stochastic layer l = 1..L (index l − 1): the sampled 0/1 code φ_l, [width] */
+  code: Uint8Array[];
+  /** P(x_d = 1 | φ_1) of every pixel d (decoder p_0), [pixels] */
+  pixelProbabilities: Float32Array;
+}
+
+/** What the playground shows of one VAE run as it learns (src/models/vae/views.ts). */
+export interface VaeViews {
+  /** one per input image: φ ~ q(.|x), then p_0's pixel probabilities given φ_1 */
+  reconstructions: VaeDigit[];
+  /** digits sampled from the generative model: prior, decoder layers, then p_0's pixel probabilities */
+  samples: VaeDigit[];
+}
+
+/** A VAE engine that computes the playground's views of a run in one call. */
+export interface VaeViewEngine extends TrainingEngine {
+  /**
+   * Reconstructions of `images` (0/1 pixels each, [pixels]) and `samples` digits from the prior
+   * of run `run`, drawn with `seed` (the same seed and weights give the same views).
+   * @throws EngineError('config') for a run out of range or an image of the wrong size
+   */
+  viewVae(run: number, images: readonly Uint8Array[], samples: number, seed: number): Promise<VaeViews>;
+}
+
+/** Whether `engine` computes the VAE views itself (else a client reconstructs through inspect()). */
+export function hasVaeViews(engine: TrainingEngine): engine is VaeViewEngine {
+  return engine.config.task === 'vae' && typeof (engine as Partial<VaeViewEngine>).viewVae === 'function';
+}
+
 export interface TrainingEngine {
   readonly info: EngineInfo;
   readonly config: EngineConfig;
@@ -172,8 +211,13 @@ export interface TrainingEngine {
   readonly updatesDone: number;
   /** advance every live run by n updates on the shared minibatch stream */
   step(n: number): Promise<void>;
-  /** evaluate every run on the test set (bandit: accuracy; vae: K-sample bound) */
-  evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]>;
+  /**
+   * evaluate every run on the test set (bandit: accuracy; vae: K-sample bound). An engine may
+   * call `onProgress` as it goes (work done of total, in units it chooses) and then awaits
+   * what it returns (a client may yield to its event loop there); engines that do not call it
+   * are just as valid.
+   */
+  evaluate(options?: EvaluateOptions): Promise<EvaluationResult[]>;
   /** the cumulative counters of every run */
   readCounters(): Promise<RunCounters[]>;
   /** change optimizer hyper-parameters (lr) or the batch size mid-run */

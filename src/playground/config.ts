@@ -2,11 +2,36 @@
 // worker builds its engine from. Pure data, defaults and the mapping to the engine's config;
 // shared by the React app (src/app) and the worker (src/worker), so neither imports the other
 // for it. URL parsing lives in src/app/model/urlConfig.ts; labels in src/app/model/config.ts.
-import { BANDIT_ESTIMATORS, type BanditConfig, type BanditEstimator, type EngineChoice, type HiddenValues, type Optimizer } from '../engine/types.ts';
+import { ESTIMATORS, isEstimatorFor } from '../engine/estimators.ts';
+import {
+  BANDIT_ESTIMATORS,
+  type BanditConfig,
+  type BanditEstimator,
+  type EngineChoice,
+  type EngineConfig,
+  type HiddenValues,
+  type Optimizer,
+  type VaeConfig,
+  type VaeEstimator,
+} from '../engine/types.ts';
 
-/** The playground's datasets: MNIST (DESIGN.md §2) or the tiny 4×4 patterns (src/worker/patternsDataset.ts). */
-export const TASKS = ['mnist', 'patterns'] as const;
+/**
+ * The playground's tasks: the contextual bandit on MNIST (DESIGN.md §2) or on the tiny 4×4
+ * patterns (src/worker/patternsDataset.ts), and the discrete VAE on MNIST (DESIGN.md §3).
+ */
+export const TASKS = ['mnist', 'patterns', 'vae'] as const;
 export type TaskName = (typeof TASKS)[number];
+
+/** Whether a task is the discrete VAE (else a contextual bandit). */
+export function isVaeTask(task: TaskName): task is 'vae' {
+  return task === 'vae';
+}
+
+/**
+ * Every VAE estimator the playground offers, in the registry's display order: the paper's six
+ * (VAE_ESTIMATORS) with the appendix-K ablations of f-HNCA + baseline (DESIGN.md §7.3) after it.
+ */
+export const PLAYGROUND_VAE_ESTIMATORS: readonly VaeEstimator[] = ESTIMATORS.map((e) => e.id).filter((id): id is VaeEstimator => isEstimatorFor('vae', id));
 
 /** Names of the controls a classroom link may hide (URL `hide=`). */
 export const CONTROL_NAMES = [
@@ -17,6 +42,8 @@ export const CONTROL_NAMES = [
   'lr',
   'optimizer',
   'values',
+  'layers',
+  'k',
   'estimators',
   'seeds',
   'epochs',
@@ -40,21 +67,29 @@ export const SPEED_LEVELS: readonly number[] = [2, 10, 50, 250, Number.POSITIVE_
 /** One playground configuration (a reset applies it; lr, batch and speed also apply mid-run). */
 export interface PlaygroundConfig {
   task: TaskName;
-  /** hidden layers of Bernoulli units, 1..5 */
+  /** bandit: hidden layers of Bernoulli units, 1..5 */
   hidden: number;
-  /** units per hidden layer */
+  /** units per hidden layer (bandit) or per stochastic layer (VAE) */
   width: number;
   /** examples per update */
   batch: number;
   lr: number;
   optimizer: Optimizer;
+  /** bandit: values of the hidden units */
   hiddenValues: HiddenValues;
+  /** bandit: the estimators trained side by side */
   estimators: BanditEstimator[];
+  /** VAE: stochastic layers of Bernoulli units, 1..3 (the paper's depths) */
+  layers: number;
+  /** VAE: the estimators trained side by side (the paper's six and the appendix-K ablations) */
+  vaeEstimators: VaeEstimator[];
+  /** VAE: samples K of the importance-weighted test bound (DESIGN.md §3) */
+  testK: number;
   /** number of seeds, 1..5: the runs use seeds firstSeed .. firstSeed + seeds - 1 */
   seeds: number;
   firstSeed: number;
   epochs: number;
-  /** test images used by the live test-accuracy curve (the first N of the test set) */
+  /** test images used by the live test curve (bandit: accuracy; VAE: K-sample bound), the first N of the test set */
   testImages: number;
   /** index into SPEED_LEVELS */
   speed: number;
@@ -80,6 +115,8 @@ export const RANGES = {
   firstSeed: { min: 0, max: 2 ** 31 - 1, integer: true },
   epochs: { min: 1, max: 1000, integer: true },
   testImages: { min: 10, max: 10000, integer: true },
+  layers: { min: 1, max: 3, integer: true },
+  testK: { min: 1, max: 5000, integer: true },
   speed: { min: 0, max: SPEED_LEVELS.length - 1, integer: true },
 } as const satisfies Record<string, Range>;
 
@@ -87,6 +124,9 @@ const COMMON = {
   optimizer: 'adam',
   hiddenValues: 'pm1',
   estimators: ['hnca', 'reinforce'] as BanditEstimator[],
+  layers: 2,
+  vaeEstimators: ['fhnca-baseline', 'reinforce'] as VaeEstimator[],
+  testK: 10,
   seeds: 1,
   firstSeed: 1,
   speed: SPEED_LEVELS.length - 1,
@@ -94,12 +134,21 @@ const COMMON = {
   hide: [] as ControlName[],
 } as const;
 
-/** Per-task defaults. MNIST: the paper's setting (DESIGN.md §2), one seed. */
+/**
+ * Per-task defaults. MNIST: the paper's setting (DESIGN.md §2), one seed. VAE: the paper's
+ * width and batch (DESIGN.md §3) at 2 layers, f-HNCA + baseline against REINFORCE, but Adam
+ * lr 1e-3 (paper 1e-4) so that the curves separate within a minute on the CPU engine, and a
+ * test bound of K = 10 samples on 200 test images so that one evaluation takes seconds.
+ */
 export function defaultConfig(task: TaskName): PlaygroundConfig {
+  const lists = { estimators: [...COMMON.estimators], vaeEstimators: [...COMMON.vaeEstimators], hide: [] };
   if (task === 'patterns') {
-    return { ...COMMON, estimators: [...COMMON.estimators], hide: [], task, hidden: 1, width: 16, batch: 16, lr: 0.01, epochs: 20, testImages: PATTERNS_TEST_IMAGES };
+    return { ...COMMON, ...lists, task, hidden: 1, width: 16, batch: 16, lr: 0.01, epochs: 20, testImages: PATTERNS_TEST_IMAGES };
   }
-  return { ...COMMON, estimators: [...COMMON.estimators], hide: [], task, hidden: 1, width: 200, batch: 50, lr: 1e-4, epochs: 100, testImages: 2000 };
+  if (task === 'vae') {
+    return { ...COMMON, ...lists, task, hidden: 1, width: 200, batch: 50, lr: 1e-3, epochs: 100, testImages: 200 };
+  }
+  return { ...COMMON, ...lists, task, hidden: 1, width: 200, batch: 50, lr: 1e-4, epochs: 100, testImages: 2000 };
 }
 
 /** The seeds of a configuration's runs: firstSeed, firstSeed + 1, … (`seeds` of them). */
@@ -112,7 +161,17 @@ export function normalizeEstimators(list: readonly BanditEstimator[]): BanditEst
   return BANDIT_ESTIMATORS.filter((e) => list.includes(e));
 }
 
-/** The engine configuration of a playground configuration (Adam's betas and eps as in DESIGN.md §2). */
+/** Keeps the registry's order of the VAE estimators and drops duplicates. */
+export function normalizeVaeEstimators(list: readonly VaeEstimator[]): VaeEstimator[] {
+  return PLAYGROUND_VAE_ESTIMATORS.filter((e) => list.includes(e));
+}
+
+/** The estimators a configuration trains: the bandit's or the VAE's list, by task. */
+export function estimatorsOf(config: PlaygroundConfig): (BanditEstimator | VaeEstimator)[] {
+  return isVaeTask(config.task) ? config.vaeEstimators : config.estimators;
+}
+
+/** The engine configuration of a bandit playground configuration (Adam's betas and eps as in DESIGN.md §2). */
 export function banditConfigOf(config: PlaygroundConfig): BanditConfig {
   return {
     task: 'bandit',
@@ -128,4 +187,35 @@ export function banditConfigOf(config: PlaygroundConfig): BanditConfig {
     beta2: 0.999,
     eps: 1e-8,
   };
+}
+
+/** The engine configuration of a VAE playground configuration (DESIGN.md §3; Adam's betas and eps as in §2). */
+export function vaeConfigOf(config: PlaygroundConfig): VaeConfig {
+  return {
+    task: 'vae',
+    layers: config.layers,
+    width: config.width,
+    estimators: config.vaeEstimators,
+    seeds: seedList(config),
+    batch: config.batch,
+    testK: config.testK,
+    optimizer: config.optimizer,
+    lr: config.lr,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+  };
+}
+
+/** The engine configuration of any playground configuration: the VAE's for task 'vae', else the bandit's. */
+export function engineConfigOf(config: PlaygroundConfig): EngineConfig {
+  return isVaeTask(config.task) ? vaeConfigOf(config) : banditConfigOf(config);
+}
+
+/**
+ * The layers with gradient-variance values in the metric points of a configuration: bandit,
+ * the hidden layers then the output; VAE, the encoder layers q_1..q_L (DESIGN.md §4).
+ */
+export function varianceLayersOf(config: PlaygroundConfig): number {
+  return isVaeTask(config.task) ? config.layers : config.hidden + 1;
 }

@@ -2,7 +2,7 @@
 // the engine is part of the build, else the CPU engine, with the reason in words.
 import { createCpuEngine } from '../engine/cpu/index.ts';
 import { describeAdapter, isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
-import type { EngineChoice, EngineFactoryInput, TrainingEngine } from '../engine/types.ts';
+import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
 interface WebGpuEngineModule {
   createWebGpuEngine: (
@@ -57,6 +57,8 @@ async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Pro
     if (typeof engineModule.createWebGpuEngine !== 'function') return 'WebGPU unavailable: the WebGPU engine module has no createWebGpuEngine';
     return await engineModule.createWebGpuEngine(input, { gpu, shaders: pickShaders(shaderModule) });
   } catch (error) {
+    // a task (or setting) without a WebGPU program yet, e.g. the VAE before its program lands
+    if (error instanceof EngineError && error.kind === 'unavailable') return `the WebGPU engine does not run this configuration (${messageOf(error)}), so the CPU engine does`;
     return `WebGPU unavailable: the WebGPU engine failed to start: ${messageOf(error)}`;
   }
 }

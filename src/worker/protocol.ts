@@ -1,18 +1,18 @@
 // The typed message protocol between the page and the training worker.
 // Page → worker: WorkerRequest. Worker → page: WorkerMessage. Everything is structured-cloneable.
-import type { EngineInfo, RunSpec } from '../engine/types.ts';
+import type { EngineInfo, EngineTask, RunSpec, VaeDigit } from '../engine/types.ts';
 import type { PlaygroundConfig } from '../playground/config.ts';
 import type { SavedTraining } from './savedTraining.ts';
 
 /** One run's metrics over one window of updates (the window ends at MetricPoint.update). */
 export interface RunPoint {
-  /** mean reward over the window's updates (online train accuracy) */
+  /** bandit: mean reward over the window's updates (online train accuracy); VAE: mean single-sample ELBO (nats per image) */
   train: number;
-  /** test accuracy when the test set was evaluated at this point, else null */
+  /** when the test set was evaluated at this point (else null): bandit, test accuracy; VAE, the K-sample bound (nats per image) */
   test: number | null;
   /** natural log of the window's mean per-parameter gradient variance (DESIGN.md §4) */
   logVar: number;
-  /** per layer (hidden layers, then the output): natural log of the mean gradient variance */
+  /** per layer (bandit: hidden layers, then the output; VAE: encoder layers q_1..q_L): natural log of the mean gradient variance */
   layerLogVar: number[];
 }
 
@@ -51,6 +51,8 @@ export interface TrainingStatus {
 
 export interface EngineReady {
   type: 'engine';
+  /** the engine's task: the contextual bandit (MNIST or patterns) or the discrete VAE */
+  task: EngineTask;
   info: EngineInfo;
   /** why the CPU engine is used, when it is; null for WebGPU */
   fallbackReason: string | null;
@@ -61,8 +63,48 @@ export interface EngineReady {
   classes: number;
   rows: number;
   cols: number;
-  /** layers with gradient-variance values: hidden layers then the output */
+  /** layers with gradient-variance values: bandit, hidden layers then the output; VAE, the encoder layers */
   layers: number;
+  /** VAE: K of the test bound; bandit: null */
+  testK: number | null;
+}
+
+/** Progress of a test evaluation in the training loop (the VAE's K-sample bound takes seconds). */
+export interface EvaluationProgress {
+  type: 'evaluating';
+  /** work done of total (test images × runs); done = total when it finished */
+  done: number;
+  total: number;
+}
+
+/** One VAE run's views (runs of the first seed: one per estimator). */
+export interface RunVaeViews {
+  run: number;
+  /** one per requested test digit: sampled code and the decoder's pixel probabilities */
+  reconstructions: VaeDigit[];
+  /** digits sampled from the prior; null when the engine does not compute them */
+  samples: VaeDigit[] | null;
+  /** the chosen digit: firing probabilities of each encoder layer's units, [width] per layer */
+  probabilities: Float32Array[];
+  /** the chosen digit: sampled values of each encoder layer, [width] per layer */
+  code: Uint8Array[];
+}
+
+/** The answer to 'viewVae': what the VAE runs make of fixed test digits and of their prior, at one update. */
+export interface VaeViewsResult {
+  type: 'vaeViews';
+  requestId: number;
+  /** the update the views show (every live run's) */
+  update: number;
+  /** test-set indices of the reconstructed digits */
+  testIndices: number[];
+  /** their intensities 0..255, rows·cols bytes each, concatenated */
+  images: Uint8Array;
+  /** test index of the digit whose layers are shown */
+  chosen: number;
+  runs: RunVaeViews[];
+  /** why the prior samples are missing, when they are */
+  samplesNote: string | null;
 }
 
 export interface LoadingProgress {
@@ -167,7 +209,9 @@ export type WorkerMessage =
   | LoadFailed
   | SavedModel
   | ModelImport
-  | EngineRecovered;
+  | EngineRecovered
+  | EvaluationProgress
+  | VaeViewsResult;
 
 /** Test-only actions, accepted only by a worker started with TEST_HOOKS_WORKER_NAME (page URL ?test-hooks=1). */
 export type TestHookAction = 'destroyDevice' | 'crash';
@@ -192,6 +236,8 @@ export type WorkerRequest =
   | { type: 'inspect'; requestId: number; testIndex: number }
   | { type: 'inspectDrawn'; requestId: number; pixels: Uint8Array }
   | { type: 'evaluate'; requestId: number }
+  /** VAE: reconstructions of test digits `testIndices`, `samples` prior samples, and the layers for test digit `chosen` */
+  | { type: 'viewVae'; requestId: number; testIndices: number[]; samples: number; chosen: number }
   /** the engine state and progress for a model file */
   | { type: 'exportModel'; requestId: number }
   /** continue from a model file's training state with its configuration (nothing changes if it does not fit) */

@@ -30,6 +30,11 @@ export interface SessionOptions {
    * engines; a readback, so never per update.
    */
   checkpointEveryMs?: number;
+  /**
+   * progress of a test evaluation (see TrainingEngine.evaluate's onProgress): `done` of `total`;
+   * awaited, so the caller may yield to its event loop there (pause messages get through)
+   */
+  onEvaluationProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 const DEFAULT_CHECKPOINT_MS = 3000;
@@ -287,7 +292,7 @@ export class TrainingSession {
     this.busy = true;
     let window: TrainingWindow;
     try {
-      window = await this.loop.closeWindow(0, evaluate);
+      window = await this.loop.closeWindow(0, evaluate, this.options.onEvaluationProgress);
     } finally {
       this.busy = false;
     }

@@ -5,11 +5,11 @@ import { limitSet, type Dataset } from '../data/dataset.ts';
 import { MNIST_ASSET_PATH, loadMnistAsset } from '../data/mnistAsset.ts';
 import { createCpuEngine } from '../engine/cpu/index.ts';
 import { engineStateToJson, isCheckpointable } from '../engine/state.ts';
-import type { TrainingEngine } from '../engine/types.ts';
-import { SPEED_LEVELS, banditConfigOf, type PlaygroundConfig } from '../playground/config.ts';
+import { hasVaeViews, type TrainingEngine } from '../engine/types.ts';
+import { SPEED_LEVELS, engineConfigOf, isVaeTask, varianceLayersOf, type PlaygroundConfig } from '../playground/config.ts';
 import { selectEngine } from './engineSelection.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
-import { TEST_HOOKS_WORKER_NAME, type EvaluationDetails, type InspectionResult, type TestHookAction, type WorkerMessage, type WorkerRequest } from './protocol.ts';
+import { TEST_HOOKS_WORKER_NAME, type EvaluationDetails, type InspectionResult, type RunVaeViews, type TestHookAction, type VaeViewsResult, type WorkerMessage, type WorkerRequest } from './protocol.ts';
 import { decodeSavedTraining, type SessionCheckpoint, type SessionProgress } from './savedTraining.ts';
 import { TrainingSession } from './trainingSession.ts';
 
@@ -19,6 +19,14 @@ const SNAPSHOT_MS = 300;
 const SHOWN_TEST_IMAGES = 60;
 const INSPECT_SEED = 12345;
 const WEIGHT_UNITS = 8;
+/** VAE: metric points per epoch and points between test evaluations (the CPU engine does ~10 updates/s: a point every few seconds, the bound every 300 updates) */
+const VAE_POINTS_PER_EPOCH = 60;
+const VAE_EVALUATE_EVERY_POINTS = 15;
+/** VAE views: the most digits reconstructed and sampled per run in one request */
+const MAX_VAE_VIEW_DIGITS = 16;
+
+/** Lets the event loop run (messages such as pause get through during a long evaluation). */
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 let mnist: Promise<Dataset> | null = null;
 /** the site's folder (from the page's configure request): data files are fetched relative to it */
@@ -72,7 +80,17 @@ function deviceOf(engine: TrainingEngine): GPUDevice | null {
 function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine, fallbackReason: string | null, from: SessionProgress | null, imported: number | null): TrainingSession {
   dataset = data;
   sessionConfig = config;
-  const created = new TrainingSession(engine, { trainCount: data.train.count, epochs: config.epochs, ...(from ? { from } : {}) });
+  const vae = isVaeTask(config.task);
+  const created = new TrainingSession(engine, {
+    trainCount: data.train.count,
+    epochs: config.epochs,
+    ...(from ? { from } : {}),
+    ...(vae ? { recordEvery: Math.max(1, Math.round(engine.updatesPerEpoch / VAE_POINTS_PER_EPOCH)), evaluateEveryPoints: VAE_EVALUATE_EVERY_POINTS } : {}),
+    onEvaluationProgress: async (done, total) => {
+      post({ type: 'evaluating', done, total });
+      await yieldToEvents();
+    },
+  });
   created.setSpeed(SPEED_LEVELS[config.speed] ?? Number.POSITIVE_INFINITY);
   created.onIdle = () => post(created.takeSnapshot());
   created.onError = (message) => post({ type: 'error', message: `training stopped: ${message}` });
@@ -82,6 +100,7 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
   deviceOf(engine)?.lost.then((info) => recoverOnCpu(created, `${info.reason}: ${info.message || 'no message'}`, created.status().playing || created.stoppedByError));
   post({
     type: 'engine',
+    task: engine.config.task,
     info: engine.info,
     fallbackReason,
     runs: [...engine.runs],
@@ -91,7 +110,8 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
     classes: data.classes,
     rows: data.rows,
     cols: data.cols,
-    layers: config.hidden + 1,
+    layers: varianceLayersOf(config),
+    testK: engine.config.task === 'vae' ? engine.config.testK : null,
   });
   if (imported !== null) post({ type: 'modelImport', requestId: imported, error: null });
   post(created.takeSnapshot());
@@ -111,7 +131,7 @@ async function configure(config: PlaygroundConfig): Promise<void> {
     return;
   }
   if (id !== configuration) return;
-  const { engine, fallbackReason } = await selectEngine({ config: banditConfigOf(config), data }, config.engine);
+  const { engine, fallbackReason } = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
   if (id !== configuration) {
     engine.dispose();
     return;
@@ -133,7 +153,7 @@ async function recoverOnCpu(lost: TrainingSession, cause: string, resume: boolea
   lost.dispose();
   session = null;
   const id = ++configuration;
-  const input = { config: banditConfigOf(config), data };
+  const input = { config: engineConfigOf(config), data };
   let engine = createCpuEngine(input);
   let from: SessionProgress | null = null;
   let restoreError = '';
@@ -187,7 +207,7 @@ async function importModel(requestId: number, config: PlaygroundConfig, saved: u
   }
   const id = ++configuration;
   const data = await datasetOf(config);
-  const { engine, fallbackReason } = await selectEngine({ config: banditConfigOf(config), data }, config.engine);
+  const { engine, fallbackReason } = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
   try {
     if (!isCheckpointable(engine)) throw new Error(`the ${engine.info.description} cannot import a saved state`);
     await engine.importState(checkpoint.state, source);
@@ -251,6 +271,64 @@ function inspectTest(requestId: number, testIndex: number): Promise<void> {
   return inspect(requestId, image, input, test.labels[index], index);
 }
 
+/** The 0/1 input of test image `index` (pixel on when its intensity is at least 128) and its intensities. */
+function testImage(data: Dataset, index: number): { image: Uint8Array; input: Uint8Array } {
+  const { pixels, test } = data;
+  const image = test.images.slice(index * pixels, (index + 1) * pixels);
+  return { image, input: image.map((v) => (v >= 128 ? 1 : 0)) };
+}
+
+/**
+ * The VAE views of the runs of the first seed: reconstructions of the test digits
+ * `testIndices`, `samples` digits from the prior (engines with viewVae; the others say so),
+ * and each encoder layer of test digit `chosen`, stamped with the update they show.
+ */
+async function viewVae(requestId: number, testIndices: number[], samples: number, chosen: number): Promise<void> {
+  const current = session;
+  const data = dataset;
+  if (!current || !data || current.engine.config.task !== 'vae') return;
+  const clamp = (i: number): number => Math.max(0, Math.min(data.test.count - 1, Math.floor(i) || 0));
+  const indices = testIndices.slice(0, MAX_VAE_VIEW_DIGITS).map(clamp);
+  const count = Math.max(0, Math.min(MAX_VAE_VIEW_DIGITS, Math.floor(samples) || 0));
+  const digits = indices.map((i) => testImage(data, i));
+  const chosenDigit = testImage(data, clamp(chosen));
+  const result = await current.whenIdleChunk(async (): Promise<VaeViewsResult> => {
+    const engine = current.engine;
+    const runs: RunVaeViews[] = [];
+    for (const run of inspectedRuns(engine)) {
+      const layers = await engine.inspect(run, chosenDigit.input, INSPECT_SEED);
+      let reconstructions: RunVaeViews['reconstructions'];
+      let sampled: RunVaeViews['samples'] = null;
+      if (hasVaeViews(engine)) {
+        const views = await engine.viewVae(run, digits.map((d) => d.input), count, INSPECT_SEED);
+        reconstructions = views.reconstructions;
+        sampled = views.samples;
+      } else {
+        // every engine inspects: its trace holds the code (samples) and p_0's pixel probabilities (actionProbabilities)
+        reconstructions = [];
+        for (const d of digits) {
+          const trace = await engine.inspect(run, d.input, INSPECT_SEED);
+          reconstructions.push({ code: trace.samples, pixelProbabilities: trace.actionProbabilities });
+        }
+      }
+      runs.push({ run, reconstructions, samples: sampled, probabilities: layers.probabilities, code: layers.samples });
+    }
+    const images = new Uint8Array(digits.length * data.pixels);
+    digits.forEach((d, k) => images.set(d.image, k * data.pixels));
+    return {
+      type: 'vaeViews',
+      requestId,
+      update: engine.updatesDone,
+      testIndices: indices,
+      images,
+      chosen: clamp(chosen),
+      runs,
+      samplesNote: hasVaeViews(engine) ? null : `the ${engine.info.description} does not sample from the prior`,
+    };
+  });
+  post(result);
+}
+
 async function evaluateDetails(requestId: number): Promise<void> {
   const current = session;
   const data = dataset;
@@ -298,6 +376,8 @@ async function handle(request: WorkerRequest): Promise<void> {
       return inspect(request.requestId, request.pixels.map((v) => (v > 0 ? 255 : 0)), request.pixels, null, null);
     case 'evaluate':
       return evaluateDetails(request.requestId);
+    case 'viewVae':
+      return viewVae(request.requestId, request.testIndices, request.samples, request.chosen);
     case 'exportModel':
       return exportModel(request.requestId);
     case 'importModel':

@@ -6,7 +6,22 @@ import { estimatorColor } from '../model/palette.ts';
 import { stoppedSummary } from '../model/seedStatistics.ts';
 
 /** Colours, line styles, and which runs stopped (left out of the means and bands). */
-export function ChartLegend({ estimators, seeds, paper, runs, failures }: { estimators: readonly EstimatorId[]; seeds: number; paper: boolean; runs: readonly RunSpec[]; failures: readonly RunFailure[] }) {
+export function ChartLegend({
+  estimators,
+  seeds,
+  paper,
+  runs,
+  failures,
+  lineNote = 'solid: online train · dashed: test',
+}: {
+  estimators: readonly EstimatorId[];
+  seeds: number;
+  paper: boolean;
+  runs: readonly RunSpec[];
+  failures: readonly RunFailure[];
+  /** what the line styles mean */
+  lineNote?: string;
+}) {
   return (
     <div className="legend" data-testid="legend">
       {estimators.map((e) => (
@@ -25,7 +40,7 @@ export function ChartLegend({ estimators, seeds, paper, runs, failures }: { esti
         </span>
       ))}
       <span className="legend-note">
-        solid: online train · dashed: test · {seeds > 1 ? `line: mean of ${seeds} seeds, band: 95% confidence interval` : 'one seed (choose more seeds for a 95% band)'}
+        {lineNote} · {seeds > 1 ? `line: mean of ${seeds} seeds, band: 95% confidence interval` : 'one seed (choose more seeds for a 95% band)'}
         {paper ? ' · horizontal lines: the paper’s values after 100 epochs (variance: as printed, dotted, and on our scale, dashed)' : ''}
       </span>
     </div>

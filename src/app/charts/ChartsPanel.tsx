@@ -11,6 +11,8 @@ import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { AccuracyChart, LayerVarianceChart, VarianceChart } from './TrainingCharts.tsx';
 import { ChartLegend } from './ChartLegend.tsx';
 import { LatestValues } from './LatestValues.tsx';
+import { VaeChartsPanel } from './VaeCharts.tsx';
+import { isVaeTask } from '../../playground/config.ts';
 
 const NO_RUNS: readonly RunSpec[] = [];
 
@@ -19,7 +21,13 @@ function LatestValuesLive({ context }: { context: ChartContext }) {
   return <LatestValues points={points} failures={failures} runs={context.runs} estimators={context.estimators} />;
 }
 
+/** The live charts of the current task: the bandit's, or the VAE's (VaeCharts.tsx). */
 export function ChartsPanel() {
+  const vae = usePlayground((s) => (s.engine?.task ?? (isVaeTask(s.config.task) ? 'vae' : 'bandit')) === 'vae');
+  return vae ? <VaeChartsPanel /> : <BanditChartsPanel />;
+}
+
+function BanditChartsPanel() {
   const { runs, layers, config, failures } = usePlayground(useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config, failures: s.failures })));
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);

@@ -9,7 +9,7 @@ import { latestValues } from '../model/latestValues.ts';
 import { stoppedSummary } from '../model/seedStatistics.ts';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 
-function LatestValuesView({ points, failures, runs, estimators }: { points: MetricPoint[]; failures: RunFailure[]; runs: readonly RunSpec[]; estimators: EstimatorId[] }) {
+function LatestValuesView({ points, failures, runs, estimators, vaeK }: { points: MetricPoint[]; failures: RunFailure[]; runs: readonly RunSpec[]; estimators: EstimatorId[]; /** the VAE's K (its columns are the ELBO and the test bound); absent for the bandit */ vaeK?: number }) {
   const rows = useMemo(() => latestValues(points, runs, estimators), [points, runs, estimators]);
   const seedsOf = (estimator: EstimatorId): number[] => runs.filter((r) => r.estimator === estimator).map((r) => r.index);
   return (
@@ -17,9 +17,19 @@ function LatestValuesView({ points, failures, runs, estimators }: { points: Metr
       <thead>
         <tr>
           <th>estimator</th>
-          <th title="Mean reward over the last window of updates">train accuracy</th>
-          <th title="Mean reward on the test images at the last evaluation">test accuracy</th>
-          <th title="Natural log of the mean per-parameter gradient variance, last window">ln grad variance</th>
+          {vaeK === undefined ? (
+            <>
+              <th title="Mean reward over the last window of updates">train accuracy</th>
+              <th title="Mean reward on the test images at the last evaluation">test accuracy</th>
+              <th title="Natural log of the mean per-parameter gradient variance, last window">ln grad variance</th>
+            </>
+          ) : (
+            <>
+              <th title="Mean single-sample ELBO over the last window of updates, nats per image">train ELBO (nats)</th>
+              <th title={`The ${vaeK}-sample importance-weighted bound on the test images at the last evaluation, nats per image`}>test bound K={vaeK} (nats)</th>
+              <th title="Natural log of the mean per-parameter encoder-gradient variance, last window">ln encoder-grad variance</th>
+            </>
+          )}
           <th title="Runs (seeds) in the means: a run that stopped on a non-finite value is left out of every mean and band">runs</th>
         </tr>
       </thead>
@@ -27,8 +37,8 @@ function LatestValuesView({ points, failures, runs, estimators }: { points: Metr
         {rows.map((r) => (
           <tr key={r.estimator}>
             <td style={{ color: estimatorColor(r.estimator) }}>{estimatorLabel(r.estimator)}</td>
-            <td data-testid={`latest-train-${r.estimator}`}>{formatNumber(r.train, 3)}</td>
-            <td data-testid={`latest-test-${r.estimator}`}>{formatNumber(r.test, 3)}</td>
+            <td data-testid={`latest-train-${r.estimator}`}>{formatNumber(r.train, vaeK === undefined ? 3 : 2)}</td>
+            <td data-testid={`latest-test-${r.estimator}`}>{formatNumber(r.test, vaeK === undefined ? 3 : 2)}</td>
             <td data-testid={`latest-logvar-${r.estimator}`}>{formatNumber(r.logVar, 2)}</td>
             <td data-testid={`latest-runs-${r.estimator}`} className={stoppedSummary(failures, seedsOf(r.estimator)) ? 'failure' : undefined}>
               {stoppedSummary(failures, seedsOf(r.estimator)) || `all ${seedsOf(r.estimator).length}`}

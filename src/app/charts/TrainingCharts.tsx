@@ -20,8 +20,8 @@ const ACCURACY_SERIES = [TRAIN_ACCURACY, TEST_ACCURACY];
 const VARIANCE_LINES: ChartLineStyle[] = [{ name: 'logVar', label: 'log var' }];
 const VARIANCE_SERIES = [LOG_VARIANCE];
 
-/** The throttled metrics as chart rows sized to the measured plot width, and the width. */
-function useChartRows(id: string, phase: number, context: ChartContext, series: readonly MetricSeries[]) {
+/** The throttled metrics as chart rows sized to the measured plot width, and the width (the VAE's charts use it too). */
+export function useChartRows(id: string, phase: number, context: ChartContext, series: readonly MetricSeries[]) {
   const { points, failures } = useThrottledMetrics(phase);
   useRedrawTiming(id, points);
   const [ref, width] = useElementWidth<HTMLDivElement>();

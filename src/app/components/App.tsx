@@ -9,6 +9,7 @@ import { ModelPanel } from './ModelPanel.tsx';
 import { Notices } from './Notices.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { TransportBar } from './TransportBar.tsx';
+import { VaeViews } from './VaeViews.tsx';
 import { WorkerDead } from './WorkerDead.tsx';
 
 export function App() {
@@ -27,6 +28,7 @@ export function App() {
           <StatusBar />
           <ChartsPanel />
           <InsideNetwork />
+          <VaeViews />
           <EvaluationPanel />
           <ExportPanel />
         </section>

@@ -1,6 +1,7 @@
 // The configuration controls, one panel. lr, batch and speed apply mid-run; the rest reset the runs.
-import { BANDIT_ESTIMATORS, type BanditEstimator } from '../../engine/types.ts';
-import { RANGES, SPEED_LEVELS, TASKS, normalizeEstimators, testSetSize, type ControlName } from '../../playground/config.ts';
+import { ABLATION_BASE, VAE_ABLATED_ESTIMATORS, VAE_ESTIMATORS, vaeEstimator } from '../../engine/estimators.ts';
+import { BANDIT_ESTIMATORS, type BanditEstimator, type EstimatorId, type VaeEstimator } from '../../engine/types.ts';
+import { RANGES, SPEED_LEVELS, TASKS, isVaeTask, normalizeEstimators, normalizeVaeEstimators, testSetSize, type ControlName, type TaskName } from '../../playground/config.ts';
 import { estimatorLabel, TASK_LABELS } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -8,7 +9,26 @@ import { useController } from '../store/workerClient.ts';
 import { NumberField } from './NumberField.tsx';
 import { PresetLinks } from './PresetLinks.tsx';
 import { Labelled } from './Tooltip.tsx';
-import { TOOLTIPS, ESTIMATOR_TOOLTIPS } from './controlTooltips.ts';
+import { TOOLTIPS, ESTIMATOR_TOOLTIPS, vaeEstimatorTooltip } from './controlTooltips.ts';
+
+/** "all children", "full reward", "all children + full reward": an ablation's switches in words (DESIGN.md §7.3). */
+function ablationLabel(estimator: VaeEstimator): string {
+  return vaeEstimator(estimator).ablations.map((a) => a.replace('-', ' ')).join(' + ');
+}
+
+/** One estimator's checkbox with its colour swatch and tooltip. */
+function EstimatorBox({ id, label, tooltip, checked, onChange }: { id: EstimatorId; label: string; tooltip: string; checked: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <label className="checkbox" title={tooltip}>
+      <input type="checkbox" data-testid={`control-estimator-${id}`} checked={checked} onChange={(ev) => onChange(ev.target.checked)} />
+      <span className="swatch" style={{ background: ESTIMATOR_COLORS[id] }} />
+      {label}
+      <span className="tooltip" role="tooltip">
+        {tooltip}
+      </span>
+    </label>
+  );
+}
 
 function speedLabel(level: number): string {
   const cap = SPEED_LEVELS[level];
@@ -19,9 +39,14 @@ export function ControlsPanel() {
   const config = usePlayground((s) => s.config);
   const controller = useController();
   const shown = (name: ControlName): boolean => !config.hide.includes(name);
+  const vae = isVaeTask(config.task);
   const toggleEstimator = (estimator: BanditEstimator, on: boolean): void => {
     const next = on ? [...config.estimators, estimator] : config.estimators.filter((e) => e !== estimator);
     if (next.length > 0) controller.change({ estimators: normalizeEstimators(next) });
+  };
+  const toggleVaeEstimator = (estimator: VaeEstimator, on: boolean): void => {
+    const next = on ? [...config.vaeEstimators, estimator] : config.vaeEstimators.filter((e) => e !== estimator);
+    if (next.length > 0) controller.change({ vaeEstimators: normalizeVaeEstimators(next) });
   };
   return (
     <div className="panel controls" data-testid="controls">
@@ -29,7 +54,7 @@ export function ControlsPanel() {
       {shown('task') && (
         <Labelled label="Task" tooltip={TOOLTIPS.task}>
           {(id) => (
-            <select id={id} data-testid="control-task" value={config.task} onChange={(e) => controller.change({ task: e.target.value === 'patterns' ? 'patterns' : 'mnist' })}>
+            <select id={id} data-testid="control-task" value={config.task} onChange={(e) => controller.change({ task: TASKS.find((t): t is TaskName => t === e.target.value) ?? 'mnist' })}>
               {TASKS.map((t) => (
                 <option key={t} value={t}>
                   {TASK_LABELS[t]}
@@ -39,7 +64,12 @@ export function ControlsPanel() {
           )}
         </Labelled>
       )}
-      {shown('hidden') && (
+      {vae && shown('layers') && (
+        <Labelled label="Stochastic layers" tooltip={TOOLTIPS.layers}>
+          {(id) => <NumberField id={id} testId="control-layers" value={config.layers} range={RANGES.layers} onCommit={(layers) => controller.change({ layers })} />}
+        </Labelled>
+      )}
+      {!vae && shown('hidden') && (
         <Labelled label="Hidden layers" tooltip={TOOLTIPS.hidden}>
           {(id) => <NumberField id={id} testId="control-hidden" value={config.hidden} range={RANGES.hidden} onCommit={(hidden) => controller.change({ hidden })} />}
         </Labelled>
@@ -69,7 +99,7 @@ export function ControlsPanel() {
           )}
         </Labelled>
       )}
-      {shown('values') && (
+      {!vae && shown('values') && (
         <Labelled label="Hidden values" tooltip={TOOLTIPS.values}>
           {(id) => (
             <select id={id} data-testid="control-values" value={config.hiddenValues} onChange={(e) => controller.change({ hiddenValues: e.target.value === '01' ? '01' : 'pm1' })}>
@@ -79,7 +109,25 @@ export function ControlsPanel() {
           )}
         </Labelled>
       )}
-      {shown('estimators') && (
+      {vae && shown('estimators') && (
+        <fieldset className="control estimators" title={TOOLTIPS.vaeEstimators}>
+          <legend>Estimators (trained side by side)</legend>
+          {VAE_ESTIMATORS.map((e) => (
+            <div key={e}>
+              <EstimatorBox id={e} label={vaeEstimator(e).label} tooltip={vaeEstimatorTooltip(e)} checked={config.vaeEstimators.includes(e)} onChange={(on) => toggleVaeEstimator(e, on)} />
+              {e === ABLATION_BASE && (
+                <div className="ablations" title="Appendix K: ablations of f-HNCA + baseline, trained beside it on the same minibatches (both stay unbiased)">
+                  <span className="ablations-caption">ablations (appendix K):</span>
+                  {VAE_ABLATED_ESTIMATORS.map((a) => (
+                    <EstimatorBox key={a} id={a} label={ablationLabel(a)} tooltip={vaeEstimatorTooltip(a)} checked={config.vaeEstimators.includes(a)} onChange={(on) => toggleVaeEstimator(a, on)} />
+                  ))}
+                </div>
+              )}
+            </div>
+          ))}
+        </fieldset>
+      )}
+      {!vae && shown('estimators') && (
         <fieldset className="control estimators" title={TOOLTIPS.estimators}>
           <legend>Estimators (trained side by side)</legend>
           {BANDIT_ESTIMATORS.map((e) => (
@@ -102,6 +150,11 @@ export function ControlsPanel() {
       {shown('epochs') && (
         <Labelled label="Epochs" tooltip={TOOLTIPS.epochs}>
           {(id) => <NumberField id={id} testId="control-epochs" value={config.epochs} range={RANGES.epochs} onCommit={(epochs) => controller.change({ epochs })} />}
+        </Labelled>
+      )}
+      {vae && shown('k') && (
+        <Labelled label="Test bound samples K" tooltip={TOOLTIPS.k}>
+          {(id) => <NumberField id={id} testId="control-k" value={config.testK} range={RANGES.testK} onCommit={(testK) => controller.change({ testK })} />}
         </Labelled>
       )}
       {shown('test') && (

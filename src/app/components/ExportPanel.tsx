@@ -1,14 +1,17 @@
 // Export the metrics (CSV, JSON) and the charts (SVG, PNG).
 import { useContext } from 'react';
 import { metricsCsv, metricsJson } from '../model/metricsExport.ts';
-import { PlaygroundStoreContext } from '../store/playgroundStore.ts';
+import type { EngineTask } from '../../engine/types.ts';
+import { PlaygroundStoreContext, usePlayground } from '../store/playgroundStore.ts';
 import { downloadBlob, standaloneSvg, svgToPngBlob } from './download.ts';
 
-const CHARTS = [
-  { id: 'accuracy', name: 'accuracy' },
-  { id: 'variance', name: 'gradient-variance' },
-  { id: 'layer-variance', name: 'layer-variance' },
-] as const;
+/** The charts of each task that export as SVG and PNG. */
+const CHARTS: readonly { id: string; name: string; tasks: readonly EngineTask[] }[] = [
+  { id: 'accuracy', name: 'accuracy', tasks: ['bandit'] },
+  { id: 'elbo', name: 'elbo', tasks: ['vae'] },
+  { id: 'variance', name: 'gradient-variance', tasks: ['bandit', 'vae'] },
+  { id: 'layer-variance', name: 'layer-variance', tasks: ['bandit', 'vae'] },
+];
 
 /** The chart's drawing (recharts' surface) and its title. */
 function chartSvg(id: string): { svg: SVGSVGElement; title: string } | null {
@@ -19,12 +22,13 @@ function chartSvg(id: string): { svg: SVGSVGElement; title: string } | null {
 
 export function ExportPanel() {
   const store = useContext(PlaygroundStoreContext);
+  const task = usePlayground((s) => s.engine?.task ?? 'bandit');
   if (!store) return null;
   const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
   const exportCsv = (): void => {
     const { points, engine, failures } = store.getState();
     if (!engine) return;
-    downloadBlob(new Blob([metricsCsv(points, engine.runs, engine.layers, failures)], { type: 'text/csv' }), `hnca-metrics-${stamp()}.csv`);
+    downloadBlob(new Blob([metricsCsv(points, engine.runs, engine.layers, failures, engine.task)], { type: 'text/csv' }), `hnca-metrics-${stamp()}.csv`);
   };
   const exportJson = (): void => {
     const { points, engine, config, failures } = store.getState();
@@ -48,7 +52,7 @@ export function ExportPanel() {
       <button type="button" data-testid="export-json" onClick={exportJson} title="Configuration, engine, runs, failures and every recorded point">
         Metrics JSON
       </button>
-      {CHARTS.map((c) => (
+      {CHARTS.filter((c) => c.tasks.includes(task)).map((c) => (
         <span key={c.id} className="export-chart">
           {c.name}:{' '}
           <button type="button" data-testid={`export-svg-${c.id}`} onClick={() => exportSvg(c.id, c.name)}>

@@ -27,7 +27,7 @@ export function InsideNetwork() {
   );
   const [hover, setHover] = useState<UnitHover | null>(null);
   useEffect(() => {
-    if (engine) controller.inspectTest(store?.getState().testIndex ?? 0);
+    if (engine && engine.task === 'bandit') controller.inspectTest(store?.getState().testIndex ?? 0);
   }, [engine, controller, store]);
   // live: a refresh every INSIDE_REFRESH_MS while training, never a second one before the first is answered
   const waitingSince = useRef<number | null>(null);
@@ -35,7 +35,7 @@ export function InsideNetwork() {
     waitingSince.current = null;
   }, [inspection]);
   useEffect(() => {
-    if (!engine || !store) return;
+    if (!engine || engine.task !== 'bandit' || !store) return; // the VAE's views: VaeViews.tsx
     const refresh = (): void => {
       // a request not answered within 15 s (a reset dropped it) no longer holds the next one back
       const now = performance.now();
@@ -51,7 +51,7 @@ export function InsideNetwork() {
     const timer = setInterval(refresh, INSIDE_REFRESH_MS);
     return () => clearInterval(timer);
   }, [playing, engine, controller, store]);
-  if (!engine) return null;
+  if (!engine || engine.task !== 'bandit') return null;
   const choose = (index: number): void => controller.inspectTest(((index % engine.testCount) + engine.testCount) % engine.testCount);
   const lastPoint = store?.getState().points.at(-1);
   const hoverRun = hover ? engine.runs[hover.run] : undefined;

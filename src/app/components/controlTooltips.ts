@@ -1,9 +1,15 @@
 // What each control does, with the formula where one applies (DESIGN.md §2, §4).
-import type { BanditEstimator } from '../../engine/types.ts';
+import { vaeEstimator } from '../../engine/estimators.ts';
+import type { BanditEstimator, VaeEstimator } from '../../engine/types.ts';
 
 export const TOOLTIPS = {
   task:
-    'MNIST contextual bandit: the network sees a binarized digit, samples one of 10 actions a ~ softmax(V h + c) and gets reward r = 1 if a equals the label, else 0; it never sees the label. Tiny patterns: 4×4 images of 4 classes that learn in seconds. Changing it resets.',
+    'MNIST contextual bandit: the network sees a binarized digit, samples one of 10 actions a ~ softmax(V h + c) and gets reward r = 1 if a equals the label, else 0; it never sees the label. Tiny patterns: 4×4 images of 4 classes that learn in seconds. Discrete VAE: an encoder of stochastic 0/1 layers q(φ|x) and a decoder p(x|φ) trained to maximise the ELBO on dynamically binarized MNIST (the paper’s second experiment). Changing it resets.',
+  layers:
+    'Stochastic layers L of the VAE (1–3, the paper’s depths): encoder φ_l ~ q_l(.|φ_{l−1}), decoder p_{l−1}(φ_{l−1}|φ_l), prior p_L(φ_L) = Bernoulli(σ(c_L)); every conditional a factorized Bernoulli with linear logits. Changing it resets.',
+  k: 'Samples K of the importance-weighted test bound log (1/K) Σ_k p(x, φ^k)/q(φ^k|x) (nats per image), on the first N test images. It costs K forward passes per image and run: keep it small on the CPU engine (default 10). Changing it resets.',
+  vaeEstimators:
+    'Encoder-gradient estimators trained side by side on the same minibatches from the same initial weights (per seed). The decoder and prior get exact gradients in every method; the estimators differ in each encoder unit’s learning signal (DESIGN.md §3).',
   hidden: 'Hidden layers of Bernoulli units (1–5). Unit: p = clip(σ(W h_prev + b), 1e-5, 1−1e-5), φ ~ Bernoulli(p). Changing it resets.',
   width: 'Units per hidden layer (paper: 200). Changing it resets.',
   batch: 'Examples per update B; the update is the batch mean of per-example estimates (paper: 50). Applies mid-run, without a reset.',
@@ -26,3 +32,8 @@ export const ESTIMATOR_TOOLTIPS: Record<BanditEstimator, string> = {
   reinforce: 'REINFORCE: unit i gets S_i = R (φ_i − p_i), R = r. Unbiased, but every unit is credited with the whole reward.',
   'reinforce-baseline': 'REINFORCE with a baseline: S_i = (r − b̄)(φ_i − p_i), b̄ ← 0.99 b̄ + 0.01 mean_batch(r).',
 };
+
+/** One sentence per VAE estimator, from the estimator registry. */
+export function vaeEstimatorTooltip(estimator: VaeEstimator): string {
+  return vaeEstimator(estimator).description;
+}

@@ -116,3 +116,8 @@ export const LOG_VARIANCE: MetricSeries = { name: 'logVar', value: (r) => r.logV
 export function layerVarianceSeries(layer: number): MetricSeries {
   return { name: `layer${layer}`, value: (r) => r.layerLogVar[layer] ?? null };
 }
+
+/** VAE: the single-sample train ELBO of each window (nats per image), no bounds. */
+export const TRAIN_ELBO: MetricSeries = { name: 'train', value: (r) => r.train };
+/** VAE: the K-sample test bound where the test set was evaluated (nats per image). */
+export const TEST_BOUND: MetricSeries = { name: 'test', value: (r) => r.test, sparse: true };

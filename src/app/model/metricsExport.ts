@@ -1,5 +1,5 @@
 // Metrics as CSV (one row per point and run) and JSON (configuration, engine, runs, points).
-import type { RunSpec } from '../../engine/types.ts';
+import type { EngineTask, RunSpec } from '../../engine/types.ts';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 import type { PlaygroundConfig } from '../../playground/config.ts';
 import { stoppedSummary } from './seedStatistics.ts';
@@ -17,13 +17,16 @@ function jsonMetric(v: number | null): number | string | null {
 }
 
 /**
- * One row per point and run; `stopped` is 1 from the point where the run stopped on a
+ * One row per point and run (columns named for `task`: the bandit's accuracies, the VAE's ELBO
+ * and bound); `stopped` is 1 from the point where the run stopped on a
  * non-finite value (its cells are empty from then on), else 0. An infinite value is written as
  * the CLI writes it (-Infinity: the log of a gradient variance of exactly 0); empty means none.
  */
-export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number, failures: readonly RunFailure[]): string {
-  const layerColumns = Array.from({ length: layers }, (_, l) => (l === layers - 1 ? 'log_var_output' : `log_var_layer${l + 1}`));
-  const header = ['update', 'epoch', 'estimator', 'seed', 'train_accuracy', 'test_accuracy', 'log_mean_grad_variance', ...layerColumns, 'stopped'];
+export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number, failures: readonly RunFailure[], task: EngineTask = 'bandit'): string {
+  // VAE (DESIGN.md §3, §4): ELBO and K-sample bound in nats per image, variances of the encoder layers
+  const layerColumns = Array.from({ length: layers }, (_, l) => (task === 'vae' ? `log_var_encoder_layer${l + 1}` : l === layers - 1 ? 'log_var_output' : `log_var_layer${l + 1}`));
+  const metrics = task === 'vae' ? ['train_elbo_nats', 'test_bound_nats', 'log_mean_encoder_grad_variance'] : ['train_accuracy', 'test_accuracy', 'log_mean_grad_variance'];
+  const header = ['update', 'epoch', 'estimator', 'seed', ...metrics, ...layerColumns, 'stopped'];
   const stoppedAt = new Map(failures.map((f) => [f.run, f.update]));
   const lines = [header.join(',')];
   const cell = (v: number | null): string => (v === null || Number.isNaN(v) ? '' : String(v));

@@ -66,6 +66,11 @@ describe('a gradient variance of exactly 0 (ln = −∞) is shown as −∞, not
     expect(json.points[0].runs[0].logVar).toBe('-Infinity');
     expect(json.points[0].runs[0].layerLogVar).toEqual(['-Infinity', -2]);
   });
+  it('in the VAE CSV, whose columns name the ELBO, the bound (nats) and the encoder layers', () => {
+    const csv = metricsCsv(points, runs, 2, [], 'vae').trim().split('\n');
+    expect(csv[0]).toBe('update,epoch,estimator,seed,train_elbo_nats,test_bound_nats,log_mean_encoder_grad_variance,log_var_encoder_layer1,log_var_encoder_layer2,stopped');
+    expect(csv[1]).toBe('1,0.100000,hnca,1,0.5,,-Infinity,-Infinity,-2,0');
+  });
 });
 
 describe('the paper’s variance markers', () => {

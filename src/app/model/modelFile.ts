@@ -5,7 +5,7 @@
 // NaN values) are written as the strings "NaN", "Infinity", "-Infinity". Checked here: the
 // file kind, its version and the configuration; the worker checks the training state.
 import { BANDIT_ESTIMATORS, ENGINE_CHOICES } from '../../engine/types.ts';
-import { CONTROL_NAMES, RANGES, TASKS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
+import { CONTROL_NAMES, PLAYGROUND_VAE_ESTIMATORS, RANGES, TASKS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
 import type { MetricPoint, RunFailure, TrainingStatus } from '../../worker/protocol.ts';
 import type { SavedTraining } from '../../worker/savedTraining.ts';
 
@@ -58,12 +58,16 @@ function oneOf<T extends string>(value: unknown, choices: readonly T[]): value i
   return typeof value === 'string' && (choices as readonly string[]).includes(value);
 }
 
+/** Fields added with the VAE task: a file without them (an older one) gets the defaults. */
+const NEWER_FIELDS = new Set<string>(['layers', 'testK']);
+
 function checkConfig(value: unknown, source: string): PlaygroundConfig {
   if (!isRecord(value) || !oneOf(value.task, TASKS)) throw new ModelFileError(source, `config: missing or of an unknown task (expected one of ${TASKS.join(', ')})`);
   const config: PlaygroundConfig = defaultConfig(value.task);
   for (const key of Object.keys(RANGES) as (keyof typeof RANGES)[]) {
     const v = value[key];
     const range = RANGES[key];
+    if (v === undefined && NEWER_FIELDS.has(key)) continue; // a file from before the VAE task: the default
     if (typeof v !== 'number' || !(v >= range.min && v <= range.max) || (range.integer && !Number.isInteger(v))) {
       throw new ModelFileError(source, `config.${key}: expected ${range.integer ? 'an integer' : 'a number'} in [${range.min}, ${range.max}], got ${JSON.stringify(v)}`);
     }
@@ -76,9 +80,13 @@ function checkConfig(value: unknown, source: string): PlaygroundConfig {
   if (!Array.isArray(estimators) || estimators.length === 0 || !estimators.every((e) => oneOf(e, BANDIT_ESTIMATORS))) {
     throw new ModelFileError(source, `config.estimators: expected a list of ${BANDIT_ESTIMATORS.join(', ')}`);
   }
+  const vaeEstimators = value.vaeEstimators ?? config.vaeEstimators;
+  if (!Array.isArray(vaeEstimators) || vaeEstimators.length === 0 || !vaeEstimators.every((e) => oneOf(e, PLAYGROUND_VAE_ESTIMATORS))) {
+    throw new ModelFileError(source, `config.vaeEstimators: expected a list of ${PLAYGROUND_VAE_ESTIMATORS.join(', ')}`);
+  }
   const hide = value.hide;
   if (!Array.isArray(hide) || !hide.every((c) => oneOf(c, CONTROL_NAMES))) throw new ModelFileError(source, 'config.hide: expected a list of control names');
-  return { ...config, optimizer: value.optimizer, hiddenValues: value.hiddenValues, engine: value.engine, estimators, hide };
+  return { ...config, optimizer: value.optimizer, hiddenValues: value.hiddenValues, engine: value.engine, estimators, vaeEstimators, hide };
 }
 
 /**

@@ -1,11 +1,20 @@
-// One colour per estimator, used by every chart and legend: the Okabe–Ito colour-blind-safe palette.
-import type { BanditEstimator, EstimatorId } from '../../engine/types.ts';
+// One colour per estimator of either task, used by every chart, legend and view: the Okabe–Ito
+// colour-blind-safe palette (an estimator and its counterpart in the other task share a colour:
+// HNCA and f-HNCA, HNCA + baseline and f-HNCA + baseline; the ablations are shades of that green).
+import type { EstimatorId } from '../../engine/types.ts';
 
-export const ESTIMATOR_COLORS: Record<BanditEstimator, string> = {
+export const ESTIMATOR_COLORS: Record<EstimatorId, string> = {
   hnca: '#0072B2', // blue
   'hnca-baseline': '#009E73', // bluish green
   reinforce: '#D55E00', // vermillion
   'reinforce-baseline': '#E69F00', // orange
+  fhnca: '#0072B2', // blue, as HNCA
+  'fhnca-baseline': '#009E73', // bluish green, as HNCA + baseline
+  'fhnca-baseline-all-children': '#5b8c2a', // olive green (appendix-K ablation)
+  'fhnca-baseline-full-reward': '#00575a', // dark teal (appendix-K ablation)
+  'fhnca-baseline-all-children-full-reward': '#7a7a7a', // grey (both ablations)
+  'reinforce-loo': '#CC79A7', // reddish purple
+  disarm: '#56B4E9', // sky blue
 };
 
 /** The colour of any estimator id: the bandit palette above, grey for an id without a colour of its own. */

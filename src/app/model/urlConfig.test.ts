@@ -54,4 +54,48 @@ describe('URL configuration', () => {
   it('every preset is a valid URL configuration', () => {
     for (const preset of PRESETS) expect(parseUrlConfig(preset.query).notices).toEqual([]);
   });
+
+  it('round-trips a Discrete VAE configuration (layers, K, estimators with an appendix-K ablation)', () => {
+    const config = {
+      ...defaultConfig('vae'),
+      layers: 3,
+      width: 64,
+      batch: 20,
+      lr: 0.0005,
+      testK: 50,
+      testImages: 100,
+      vaeEstimators: ['fhnca-baseline' as const, 'fhnca-baseline-full-reward' as const, 'disarm' as const],
+      seeds: 3,
+      engine: 'webgpu' as const,
+    };
+    const query = serializeUrlConfig(config);
+    expect(query).toBe('?task=vae&width=64&batch=20&lr=0.0005&seeds=3&test=100&layers=3&k=50&est=fhnca-baseline,fhnca-baseline-full-reward,disarm&engine=webgpu');
+    const parsed = parseUrlConfig(query);
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.config).toEqual(config);
+  });
+
+  it('the VAE defaults: 2 layers, f-HNCA + baseline and REINFORCE, a small K', () => {
+    const { config, notices } = parseUrlConfig('?task=vae');
+    expect(notices).toEqual([]);
+    expect(config).toMatchObject({ task: 'vae', layers: 2, width: 200, batch: 50, testK: 10, vaeEstimators: ['fhnca-baseline', 'reinforce'] });
+  });
+
+  it('says which value a task cannot use, and what it uses instead', () => {
+    const vae = parseUrlConfig('?task=vae&hidden=2&values=01&est=hnca,reinforce&layers=4&k=0');
+    expect(vae.config).toEqual(defaultConfig('vae'));
+    expect(vae.notices).toHaveLength(5);
+    expect(vae.notices[0]).toBe('Ignored hidden="2": not a setting of the Discrete VAE task; its depth is layers=2.');
+    expect(vae.notices[1]).toMatch(/^Ignored values="01": not a setting of the Discrete VAE .*0\/1/);
+    expect(vae.notices.join(' ')).toContain('Ignored layers="4": expected an integer from 1 to 3; using 2.');
+    expect(vae.notices.join(' ')).toContain('Ignored k="0": expected an integer from 1 to 5000; using 10.');
+    expect(vae.notices.join(' ')).toMatch(/Ignored est="hnca,reinforce": expected a comma-separated list of fhnca, fhnca-baseline, .*disarm; using fhnca-baseline,reinforce\./);
+    const bandit = parseUrlConfig('?task=patterns&layers=2&k=100&est=fhnca');
+    expect(bandit.config).toEqual(defaultConfig('patterns'));
+    expect(bandit.notices.slice(0, 2)).toEqual([
+      'Ignored layers="2": not a setting of the Tiny patterns (4×4, 4 classes) task.',
+      'Ignored k="100": not a setting of the Tiny patterns (4×4, 4 classes) task.',
+    ]);
+    expect(bandit.notices[2]).toMatch(/^Ignored est="fhnca": expected a comma-separated list of hnca, hnca-baseline, reinforce, reinforce-baseline/);
+  });
 });

@@ -1,19 +1,23 @@
 // The configuration in the URL query: shareable links and classroom presets.
 // Malformed or out-of-range values fall back to the task's defaults with a notice; a value the
-// task cannot use as given (more test images than it has) says what is used instead.
-import { BANDIT_ESTIMATORS, ENGINE_CHOICES, type BanditEstimator } from '../../engine/types.ts';
+// task cannot use as given (more test images than it has, a setting of the other task) says what is used instead.
+import { BANDIT_ESTIMATORS, ENGINE_CHOICES, type BanditEstimator, type VaeEstimator } from '../../engine/types.ts';
 import {
   CONTROL_NAMES,
+  PLAYGROUND_VAE_ESTIMATORS,
   RANGES,
   TASKS,
   defaultConfig,
+  isVaeTask,
   normalizeEstimators,
+  normalizeVaeEstimators,
   type ControlName,
   type PlaygroundConfig,
   type Range,
   type TaskName,
   testSetSize,
 } from '../../playground/config.ts';
+import { TASK_LABELS } from './config.ts';
 
 export interface ParsedUrlConfig {
   config: PlaygroundConfig;
@@ -33,8 +37,19 @@ const NUMERIC_PARAMS: Record<NumericKey, string> = {
   firstSeed: 'seed',
   epochs: 'epochs',
   testImages: 'test',
+  layers: 'layers',
+  testK: 'k',
   speed: 'speed',
 };
+
+/** Parameters of one kind of task only: the bandit's (MNIST, patterns) and the VAE's. */
+const BANDIT_ONLY = new Set(['hidden', 'values']);
+const VAE_ONLY = new Set(['layers', 'k']);
+
+/** Whether the URL parameter `name` is a setting of `task` (the others are reported, not used). */
+function usedBy(task: TaskName, name: string): boolean {
+  return isVaeTask(task) ? !BANDIT_ONLY.has(name) : !VAE_ONLY.has(name);
+}
 
 /** Page switches that are not part of the configuration (read by main.tsx). */
 export const TEST_HOOKS_PARAM = 'test-hooks';
@@ -80,11 +95,16 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
     else task = parsed;
   }
   const config = defaultConfig(task);
+  const notUsed = (name: string, text: string): void => {
+    const instead = isVaeTask(task) ? (name === 'hidden' ? `; its depth is layers=${config.layers}` : '; its stochastic units take values 0/1') : '';
+    notices.push(`Ignored ${name}=${JSON.stringify(text)}: not a setting of the ${TASK_LABELS[task]} task${instead}.`);
+  };
+  for (const [name, text] of params) if (!usedBy(task, name) && KNOWN_PARAMS.has(name)) notUsed(name, text);
 
   for (const key of Object.keys(NUMERIC_PARAMS) as NumericKey[]) {
     const name = NUMERIC_PARAMS[key];
     const text = params.get(name);
-    if (text === null) continue;
+    if (text === null || !usedBy(task, name)) continue;
     const value = parseNumber(text, RANGES[key]);
     if (value === null) ignore(name, text, describeRange(RANGES[key]), String(config[key]));
     else config[key] = value;
@@ -104,13 +124,18 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
     else config.optimizer = parsed;
   }
   const values = params.get('values');
-  if (values !== null) {
+  if (values !== null && usedBy(task, 'values')) {
     const parsed = parseChoice(values, ['pm1', '01'] as const);
     if (parsed === null) ignore('values', values, 'pm1 or 01', config.hiddenValues);
     else config.hiddenValues = parsed;
   }
   const est = params.get('est');
-  if (est !== null) {
+  if (est !== null && isVaeTask(task)) {
+    const parsed = parseList<VaeEstimator>(est, PLAYGROUND_VAE_ESTIMATORS);
+    if (parsed === null || parsed.length === 0) {
+      ignore('est', est, `a comma-separated list of ${PLAYGROUND_VAE_ESTIMATORS.join(', ')}`, config.vaeEstimators.join(','));
+    } else config.vaeEstimators = normalizeVaeEstimators(parsed);
+  } else if (est !== null) {
     const parsed = parseList<BanditEstimator>(est, BANDIT_ESTIMATORS);
     if (parsed === null || parsed.length === 0) {
       ignore('est', est, `a comma-separated list of ${BANDIT_ESTIMATORS.join(', ')}`, config.estimators.join(','));
@@ -134,17 +159,23 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
   return { config, notices };
 }
 
-/** The query string (with "?") of a configuration: only values that differ from the task's defaults, plus the task. */
+/**
+ * The query string (with "?") of a configuration: the task, and only the values of that task's
+ * settings that differ from its defaults (a VAE link carries no bandit setting, and back).
+ */
 export function serializeUrlConfig(config: PlaygroundConfig): string {
   const defaults = defaultConfig(config.task);
   const params = new URLSearchParams();
   params.set('task', config.task);
   for (const key of Object.keys(NUMERIC_PARAMS) as NumericKey[]) {
-    if (config[key] !== defaults[key]) params.set(NUMERIC_PARAMS[key], String(config[key]));
+    const name = NUMERIC_PARAMS[key];
+    if (config[key] !== defaults[key] && usedBy(config.task, name)) params.set(name, String(config[key]));
   }
   if (config.optimizer !== defaults.optimizer) params.set('opt', config.optimizer);
-  if (config.hiddenValues !== defaults.hiddenValues) params.set('values', config.hiddenValues);
-  if (config.estimators.join(',') !== defaults.estimators.join(',')) params.set('est', config.estimators.join(','));
+  if (config.hiddenValues !== defaults.hiddenValues && usedBy(config.task, 'values')) params.set('values', config.hiddenValues);
+  const estimators = isVaeTask(config.task) ? config.vaeEstimators : config.estimators;
+  const defaultEstimators = isVaeTask(config.task) ? defaults.vaeEstimators : defaults.estimators;
+  if (estimators.join(',') !== defaultEstimators.join(',')) params.set('est', estimators.join(','));
   if (config.engine !== defaults.engine) params.set('engine', config.engine);
   if (config.hide.length > 0) params.set('hide', config.hide.join(','));
   return `?${params.toString().replace(/%2C/g, ',')}`;

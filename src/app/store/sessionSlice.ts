@@ -1,6 +1,6 @@
 // What the worker says about the engine and the training: engine in use, loading, status, errors.
 import type { StateCreator } from 'zustand/vanilla';
-import type { EngineReady, LoadingProgress, TrainingStatus } from '../../worker/protocol.ts';
+import type { EngineReady, EvaluationProgress, LoadingProgress, TrainingStatus } from '../../worker/protocol.ts';
 
 export const IDLE_STATUS: TrainingStatus = {
   playing: false,
@@ -29,6 +29,9 @@ export interface SessionSlice {
   /** set when the training worker died: one line saying so (the page offers a restart) */
   workerDead: string | null;
   modelMessage: ModelMessage | null;
+  /** the test evaluation in progress (the VAE's K-sample bound), null when none runs */
+  evaluating: EvaluationProgress | null;
+  setEvaluating: (progress: EvaluationProgress | null) => void;
   /** the training data could not be loaded: what, and one line naming the file and what went wrong (the header offers a retry) */
   loadFailure: { what: string; message: string } | null;
   setLoadFailure: (failure: { what: string; message: string } | null) => void;
@@ -53,9 +56,11 @@ export const createSessionSlice: StateCreator<SessionSlice> = (set) => ({
   engineNotice: null,
   workerDead: null,
   modelMessage: null,
+  evaluating: null,
+  setEvaluating: (evaluating) => set({ evaluating: evaluating && evaluating.done < evaluating.total ? evaluating : null }),
   loadFailure: null,
   setLoadFailure: (loadFailure) => set({ loadFailure, loading: null }),
-  setEngine: (engine) => set({ engine, loading: null }),
+  setEngine: (engine) => set({ engine, loading: null, evaluating: null }),
   setLoading: (loading) => set({ loading, loadFailure: null }),
   // the worker repeats an unchanged status while paused: no re-render for it
   setStatus: (status) => set((state) => (sameStatus(state.status, status) ? state : { status })),

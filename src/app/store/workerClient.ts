@@ -23,6 +23,8 @@ export interface PlaygroundController {
   inspectTest(index: number): void;
   inspectDrawn(pixels: Uint8Array): void;
   evaluate(): void;
+  /** VAE: reconstructions of test digits `testIndices`, `samples` prior samples and the layers of test digit `chosen` (answered into vaeViews) */
+  viewVae(testIndices: number[], samples: number, chosen: number): void;
   /** the model file's text (configuration, charts' points, engine state); rejects with a one-line reason */
   saveModel(): Promise<string>;
   /** continue from a model file (its configuration applies); a refused file changes nothing and is named in modelMessage */
@@ -89,6 +91,12 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
       case 'evaluation':
         state.setEvaluation(message);
         return;
+      case 'vaeViews':
+        state.setVaeViews(message);
+        return;
+      case 'evaluating':
+        state.setEvaluating(message);
+        return;
       case 'error':
         if (message.message.startsWith('Save model:') && pending.size > 0) {
           for (const p of pending.values()) p.reject(new Error(message.message));
@@ -149,7 +157,7 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
       // a new task starts from that task's defaults (its widths and learning rates differ), keeping the comparison
       const base =
         change.task !== undefined && change.task !== current.task
-          ? { ...defaultConfig(change.task), estimators: current.estimators, seeds: current.seeds, firstSeed: current.firstSeed, speed: current.speed, engine: current.engine, hide: current.hide }
+          ? { ...defaultConfig(change.task), estimators: current.estimators, vaeEstimators: current.vaeEstimators, seeds: current.seeds, firstSeed: current.firstSeed, speed: current.speed, engine: current.engine, hide: current.hide }
           : current;
       const next = { ...base, ...change };
       const live = (Object.keys(change) as (keyof PlaygroundConfig)[]).every((k) => LIVE_FIELDS.has(k));
@@ -173,6 +181,7 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
     },
     inspectDrawn: (pixels) => send({ type: 'inspectDrawn', requestId: nextRequest++, pixels }),
     evaluate: () => send({ type: 'evaluate', requestId: nextRequest++ }),
+    viewVae: (testIndices, samples, chosen) => send({ type: 'viewVae', requestId: nextRequest++, testIndices, samples, chosen }),
     saveModel: () =>
       new Promise<string>((resolve, reject) => {
         const requestId = nextRequest++;

@@ -9,16 +9,19 @@ import { CpuEngineBase, type RunScalars, type SeedGroup, type TensorLayout } fro
 import { traceVaeExample } from '../../models/vae/trace.ts';
 import { VaeRun } from '../../models/vae/vaeRun.ts';
 import { vaeEstimator } from '../estimators.ts';
-import { EngineError, type EvaluationResult, type ExampleTrace, type TrainingEngine, type VaeConfig, type WeightMatrix } from '../types.ts';
+import { reconstructDigits, samplePriorDigits } from '../../models/vae/views.ts';
+import { EngineError, type EvaluateOptions, type EvaluationResult, type ExampleTrace, type VaeConfig, type VaeViewEngine, type VaeViews, type WeightMatrix } from '../types.ts';
 import { unitMajor } from '../weights.ts';
 
 const EVAL_CHUNK = 500;
+/** test images of one run between two progress reports of evaluate */
+const PROGRESS_IMAGES = 50;
 
 interface VaeGroup extends SeedGroup<VaeRun> {
   draws: RngDraws;
 }
 
-export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> implements TrainingEngine {
+export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> implements VaeViewEngine {
   constructor(config: VaeConfig, data: Dataset, only?: readonly number[]) {
     validateVaeConfig(config, data);
     super(config, data, only);
@@ -58,14 +61,22 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
     run.baselines.set(scalars.baselines.slice(0, run.baselines.length));
   }
 
-  /** The K-sample bound (K = config.testK) averaged over the binarized test set. */
-  async evaluate(): Promise<EvaluationResult[]> {
+  /**
+   * The K-sample bound (K = config.testK, nats per image) averaged over the binarized test set.
+   * Progress (options.onProgress) counts test images × runs, reported about every
+   * PROGRESS_IMAGES images of a run (awaited: the caller may yield there); the sums, and so
+   * the results, do not depend on it.
+   */
+  async evaluate(options: EvaluateOptions = {}): Promise<EvaluationResult[]> {
     const { data, config } = this;
     const e = this.evaluations++;
     const test = data.test;
     const sums = this.runObjects.map(() => 0);
     const rows = allocSparseRows(EVAL_CHUNK, data.pixels);
     const indices = new Uint32Array(EVAL_CHUNK);
+    const onProgress = options.onProgress;
+    const total = test.count * this.runObjects.length;
+    let done = 0;
     for (const g of this.groups) {
       const key = testBinarizeKey(g.seed, e);
       const draws = new EvalDraws(g.seed, config.width, config.layers);
@@ -73,7 +84,17 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
         const count = Math.min(EVAL_CHUNK, test.count - start);
         for (let b = 0; b < count; b++) indices[b] = start + b;
         binarizeRows(test, data.pixels, indices.subarray(0, count), key, rows);
-        for (const run of g.runs) sums[this.runObjects.indexOf(run)] += run.boundSum(rows, start, draws, e, config.testK);
+        for (const run of g.runs) {
+          // the chunk's sum continues across the slices: the same additions in the same order as one call
+          let chunkSum = 0;
+          for (let from = 0; from < count; from += PROGRESS_IMAGES) {
+            const to = Math.min(count, from + PROGRESS_IMAGES);
+            chunkSum = run.boundSum(rows, start, draws, e, config.testK, from, to, chunkSum);
+            done += to - from;
+            if (onProgress) await onProgress(done, total);
+          }
+          sums[this.runObjects.indexOf(run)] += chunkSum;
+        }
       }
     }
     return sums.map((s) => ({ testScore: s / test.count, k: config.testK }));
@@ -83,6 +104,14 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
   async inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace> {
     if (pixels.length !== this.data.pixels) throw new EngineError(`inspect needs ${this.data.pixels} pixels, got ${pixels.length}`, 'config');
     return traceVaeExample(this.runAt(run).params, pixels, seed);
+  }
+
+  /** Reconstructions and prior samples of run `run` (src/models/vae/views.ts). */
+  async viewVae(run: number, images: readonly Uint8Array[], samples: number, seed: number): Promise<VaeViews> {
+    const params = this.runAt(run).params;
+    for (const image of images) if (image.length !== this.data.pixels) throw new EngineError(`viewVae needs images of ${this.data.pixels} pixels, got ${image.length}`, 'config');
+    if (!Number.isInteger(samples) || samples < 0) throw new EngineError(`viewVae: samples must be a non-negative integer, got ${samples}`, 'config');
+    return { reconstructions: reconstructDigits(params, images, seed), samples: samplePriorDigits(params, samples, seed) };
   }
 
   /** Weight matrix `layer`, unit-major: 0..L-1 the encoder q_1..q_L, L..2L-1 the decoder p_0..p_{L-1}. */

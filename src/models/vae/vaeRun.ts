@@ -104,12 +104,15 @@ export class VaeRun {
     }
   }
 
-  /** Sum of the K-sample bounds of the examples in rows (example b is test image first + b). */
-  boundSum(rows: SparseBinaryRows, first: number, draws: EvalDraws, evaluation: number, k: number): number {
+  /**
+   * `sum` plus the K-sample bounds (nats) of the examples from..to−1 of rows (default all);
+   * example b is test image first + b. Slices continued with the previous result as `sum` add
+   * the same numbers in the same order as one call.
+   */
+  boundSum(rows: SparseBinaryRows, first: number, draws: EvalDraws, evaluation: number, k: number, from = 0, to = rows.count, sum = 0): number {
     if (this.boundScratch.length < k) this.boundScratch = new Float64Array(k);
     const s = this.work.main;
-    let sum = 0;
-    for (let b = 0; b < rows.count; b++) {
+    for (let b = from; b < to; b++) {
       s.setInput(rows.onIndex, rows.onStart[b], rows.onStart[b + 1]);
       const image = first + b;
       sum += importanceBound(this.params, s, draws, k, (i) => draws.setSample(evaluation, i, image), this.boundScratch);
