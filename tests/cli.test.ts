@@ -199,9 +199,14 @@ describe('train output', () => {
     ]);
     const e = doc.runs[1].epochs[2];
     expect(Object.keys(e).sort()).toEqual(
-      ['epoch', 'finite', 'layerGradVariance', 'logMeanGradVariance', 'meanGradVariance', 'seconds', 'testAccuracy', 'trainAccuracy', 'updates'].sort(),
+      ['epoch', 'evaluationSeconds', 'finite', 'layerGradVariance', 'logMeanGradVariance', 'meanGradVariance', 'seconds', 'testAccuracy', 'trainAccuracy', 'updates'].sort(),
     );
     expect(e).toMatchObject({ epoch: 3, updates: 15, testAccuracy: 0.53, layerGradVariance: [1, 2, 3] });
+    // training and evaluation seconds are separated, per epoch and for the whole run
+    expect(e.evaluationSeconds).toBeGreaterThanOrEqual(0);
+    expect(e.evaluationSeconds).toBeLessThanOrEqual(e.seconds);
+    expect(doc.trainingSeconds + doc.evaluationSeconds).toBeCloseTo(doc.seconds, 9);
+    expect(doc.evaluationSeconds).toBeCloseTo(doc.runs[0].epochs.reduce((s: number, r: { evaluationSeconds: number }) => s + r.evaluationSeconds, 0), 9);
     expect(e.trainAccuracy).toBeCloseTo(0.2, 12);
     expect(e.logMeanGradVariance).toBeCloseTo(Math.log(0.01), 12);
     expect(c.engines[0].disposed).toBe(true);

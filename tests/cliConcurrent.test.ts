@@ -24,7 +24,7 @@ interface GridCellDoc {
 /** Per depth, the runs without wall-clock seconds. */
 function gridOf(dir: string): unknown {
   const doc = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as { grid: GridCellDoc[] };
-  return doc.grid.map((cell) => ({ hidden: cell.hidden, runs: cell.runs.map((r) => ({ ...r, epochs: r.epochs.map(({ seconds: _s, ...rest }) => rest) })) }));
+  return doc.grid.map((cell) => ({ hidden: cell.hidden, runs: cell.runs.map((r) => ({ ...r, epochs: r.epochs.map(({ seconds: _s, evaluationSeconds: _e, ...rest }) => rest) })) }));
 }
 
 const grid = ['reproduce', 'fig1', '--hidden', '1,3', '--estimator', 'hnca,reinforce-baseline', '--seeds', '1', '--epochs', '2', '--train-limit', '60', '--test-limit', '20', '--width', '8', '--batch', '20', '--lr', '0.01', '--engine', 'webgpu'];

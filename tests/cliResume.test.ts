@@ -21,7 +21,7 @@ async function hnca(argv: string[]): Promise<{ status: number; out: string; err:
 /** The results without wall-clock seconds. */
 function runsOf(file: string): unknown {
   const doc = JSON.parse(readFileSync(file, 'utf8'));
-  return doc.runs.map((r: { epochs: Record<string, unknown>[] }) => ({ ...r, epochs: r.epochs.map(({ seconds: _s, ...rest }) => rest) }));
+  return doc.runs.map((r: { epochs: Record<string, unknown>[] }) => ({ ...r, epochs: r.epochs.map(({ seconds: _s, evaluationSeconds: _e, ...rest }) => rest) }));
 }
 
 const base = (threads: number): string[] => ['train', '--estimator', 'hnca,reinforce-baseline', '--seeds', '2', '--train-limit', '300', '--test-limit', '40', '--width', '10', '--hidden', '2', '--lr', '0.01', '--engine', 'cpu', '--threads', String(threads)];

@@ -17,6 +17,9 @@ describe.each([1, 2, 3])('WebGPU VAE = CPU VAE at depth %i', (layers) => {
     const gpu = await gpuVaeEngine(config, data);
     try {
       expect(gpu.runs).toEqual(cpu.runs);
+      // the playground's views from the same (initial) parameters: the same digits
+      const images = [0, 1].map((i) => Uint8Array.from({ length: data.pixels }, (_, p) => (p * 7 + i) % 3 === 0 ? 1 : 0));
+      expect(await gpu.viewVae(1, images, 3, 5)).toEqual(await cpu.viewVae(1, images, 3, 5));
       await cpu.step(UPDATES);
       await gpu.step(UPDATES);
       const [cc, gc] = [await cpu.readCounters(), await gpu.readCounters()];

@@ -35,6 +35,7 @@ describe('epochRecord', () => {
       layerGradVariance: [0.5, 0.2],
       updates: 30,
       seconds: 2.5,
+      evaluationSeconds: 0,
       finite: true,
     });
     expect(describeRecord(r)).toBe(`train acc 0.5000  test acc 0.7000  log var ${Math.log(0.1).toFixed(2)}`);

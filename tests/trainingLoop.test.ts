@@ -42,7 +42,10 @@ describe('TrainingLoop', () => {
     expect(b.testAccuracy).toBeCloseTo(0.51, 12);
     expect(a.trainAccuracy).toBeCloseTo(0.2, 12);
     expect(a.layerGradVariance).toEqual([1, 2]);
-    expect([a.seconds, b.seconds]).toEqual([1, 1]);
+    // the clock ticks 1 s per read: window a (no evaluation) 1 s; window b reads it before and
+    // after evaluating, so 2 s of which 1 s is evaluation
+    expect([a.seconds, b.seconds]).toEqual([1, 2]);
+    expect([a.evaluationSeconds, b.evaluationSeconds]).toEqual([0, 1]);
     expect(b.epoch).toBe(2);
   });
 

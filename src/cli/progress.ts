@@ -39,6 +39,8 @@ export function progressBar(p: TrainingProgress, width = 24): string {
 export interface Reporter {
   onProgress(p: TrainingProgress): void;
   onEvaluate(epoch: number): void;
+  /** on a terminal, the evaluation's share done (redrawn at most every 100 ms) */
+  onEvaluationProgress(epoch: number, done: number, total: number): void;
   onEpoch(epoch: number, records: EpochRecord[]): void;
   /** erases the bar */
   finish(): void;
@@ -77,10 +79,20 @@ export function createReporter(sink: Sink, runs: readonly RunSpec[], epochs: num
       sink.write(`\r\x1b[2K${prefix}epoch ${epoch}/${epochs}: evaluating on the test set${note}…`);
       barShown = true;
     },
+    onEvaluationProgress(epoch, done, total) {
+      if (!sink.isTTY || total <= 0) return;
+      const t = Date.now();
+      if (t - lastDraw < 100 && done < total) return;
+      lastDraw = t;
+      const note = evaluationNote ? ` (${evaluationNote})` : '';
+      sink.write(`\r\x1b[2K${prefix}epoch ${epoch}/${epochs}: evaluating on the test set${note}… ${Math.floor((100 * done) / total)}%`);
+      barShown = true;
+    },
     onEpoch(epoch, records) {
       clear();
       const rate = last ? `  (${last.updatesPerSecond.toFixed(1)} updates/s, ETA ${formatDuration(last.etaSeconds)})` : '';
-      sink.write(`${prefix}epoch ${epoch}/${epochs}  ${records[0]?.seconds.toFixed(1) ?? '?'} s${rate}\n`);
+      const evaluation = records[0]?.evaluationSeconds ? ` (evaluation ${records[0].evaluationSeconds.toFixed(1)} s)` : '';
+      sink.write(`${prefix}epoch ${epoch}/${epochs}  ${records[0]?.seconds.toFixed(1) ?? '?'} s${evaluation}${rate}\n`);
       records.forEach((record, i) => {
         sink.write(`${prefix}  ${runs[i].estimator} seed ${runs[i].seed}: ${describeRecord(record)}\n`);
       });

@@ -11,7 +11,7 @@ import { interruptExitCode } from './interrupt.ts';
 import { appendEpochLines, checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
 import { gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { openEngine, openSharedGpu } from './openEngine.ts';
-import { loadData, recordedConfig, recordedRuns, runSession, type Io, type SessionResult } from './session.ts';
+import { loadData, recordedConfig, recordedRuns, runSession, splitSeconds, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
 
 export async function reproduceMain(figure: Figure, argv: readonly string[], io: Io): Promise<number> {
@@ -85,7 +85,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     ...(interrupted ? { interrupted: true, signal: interrupted } : {}),
     ...(command.concurrent ? { concurrent: true } : {}),
     gridSeconds,
-    grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, runs: recordedRuns(c.runs) })),
+    grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, ...splitSeconds(c.seconds, c.runs), runs: recordedRuns(c.runs) })),
   };
   const outputs: Record<string, string> = {
     'results.json': toJson(document),

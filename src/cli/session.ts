@@ -110,6 +110,7 @@ export async function runSession(config: EngineConfig, session: SessionOptions, 
       evaluateEvery: session.evaluateEvery,
       onProgress: (p) => reporter.onProgress(p),
       onEvaluate: (epoch) => reporter.onEvaluate(epoch),
+      onEvaluationProgress: (epoch, done, total) => reporter.onEvaluationProgress(epoch, done, total),
       onEpoch: async (epoch, records) => {
         reporter.onEpoch(epoch, records);
         await hooks.onEpoch?.(epoch, records, engine);
@@ -123,10 +124,20 @@ export async function runSession(config: EngineConfig, session: SessionOptions, 
       engine: { ...engine.info, selection: why },
       runs: result.runs,
       seconds: result.seconds,
+      ...splitSeconds(result.seconds, result.runs),
       updatesPerEpoch: engine.updatesPerEpoch,
       ...(result.stopped ? { interrupted: io.interrupt?.requested() } : {}),
     };
   } finally {
     engine.dispose();
   }
+}
+
+/**
+ * The session's wall-clock seconds split into training and test-set evaluation (the evaluation
+ * seconds of every epoch, read from the first run's records: all runs are evaluated together).
+ */
+export function splitSeconds(seconds: number, runs: readonly RunResult[]): { trainingSeconds: number; evaluationSeconds: number } {
+  const evaluationSeconds = (runs[0]?.epochs ?? []).reduce((sum, r) => sum + (r.evaluationSeconds ?? 0), 0);
+  return { trainingSeconds: Math.max(0, seconds - evaluationSeconds), evaluationSeconds };
 }

@@ -9,7 +9,7 @@ import { TRAIN_HELP } from './help.ts';
 import { TRAIN_FLAGS, trainCommand } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
 import { appendEpochLines, checkOutFile, epochLogPath, machineInfo, toJson, writeAtomic, writeResultsOrKeep } from './output.ts';
-import { loadData, recordedConfig, recordedRuns, runSession, type Io } from './session.ts';
+import { loadData, recordedConfig, recordedRuns, runSession, splitSeconds, type Io } from './session.ts';
 
 export const RESULTS_VERSION = 1;
 
@@ -96,6 +96,7 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
     dataset: info,
     updatesPerEpoch: result.updatesPerEpoch,
     seconds,
+    ...splitSeconds(seconds, result.runs),
     ...(checkpoint ? { resumedFrom: { checkpoint: checkpointFile, epochsDone: checkpoint.epochsDone } } : {}),
     ...(result.interrupted ? { interrupted: true, signal: result.interrupted } : {}),
     runs: recordedRuns(result.runs),

@@ -15,6 +15,11 @@ interface EpochRecordBase {
   updates: number;
   /** wall-clock seconds this epoch took (training and evaluation) */
   seconds: number;
+  /**
+   * of `seconds`, those spent evaluating on the test set (0 for an epoch without evaluation;
+   * absent in records written before it was recorded, e.g. an older checkpoint's)
+   */
+  evaluationSeconds?: number;
   /** false once the run produced a non-finite value (it stopped updating) */
   finite: boolean;
   failure?: string;
@@ -64,6 +69,7 @@ export function epochRecord(
   after: RunCounters,
   evaluation: EvaluationResult | undefined,
   seconds: number,
+  evaluationSeconds = 0,
 ): EpochRecord {
   const updates = after.updates - before.updates;
   const examples = after.examples - before.examples;
@@ -79,6 +85,7 @@ export function epochRecord(
     layerGradVariance,
     updates: after.updates,
     seconds,
+    evaluationSeconds,
     finite: after.finite,
   };
   if (after.failure !== undefined) base.failure = after.failure;

@@ -31,6 +31,8 @@ export interface TrainOptions {
   onProgress?: (progress: TrainingProgress) => void;
   /** called before each test-set evaluation (it can take a while: the VAE bound draws K samples) */
   onEvaluate?: (epoch: number) => void;
+  /** during a test-set evaluation: (run, image) pairs done of total, from the engine's evaluate() */
+  onEvaluationProgress?: (epoch: number, done: number, total: number) => void;
   /** called after each epoch with one record per run, in engine.runs order; awaited (the CLI writes a checkpoint there) */
   onEpoch?: (epoch: number, records: EpochRecord[]) => void | Promise<void>;
   /**
@@ -108,7 +110,8 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
     if (stopped) break;
     const evaluate = epoch % every === 0 || epoch === options.epochs;
     if (evaluate) options.onEvaluate?.(epoch);
-    const { records } = await loop.closeWindow(epoch, evaluate);
+    const onEvaluationProgress = options.onEvaluationProgress;
+    const { records } = await loop.closeWindow(epoch, evaluate, onEvaluationProgress && ((done, total) => onEvaluationProgress(epoch, done, total)));
     records.forEach((record, i) => runs[i].epochs.push(record));
     epochsDone = epoch;
     await options.onEpoch?.(epoch, records);

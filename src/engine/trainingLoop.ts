@@ -123,13 +123,15 @@ export class TrainingLoop {
    */
   async closeWindow(epoch: number, evaluate: boolean, onProgress?: EvaluateOptions['onProgress']): Promise<TrainingWindow> {
     const before = await this.baseline();
+    const evaluationStart = evaluate ? this.now() : 0;
     const evaluations: (EvaluationResult | undefined)[] = evaluate ? await this.engine.evaluate(onProgress ? { onProgress } : undefined) : this.engine.runs.map(() => undefined);
     const after = await this.engine.readCounters();
     const end = this.now();
     const seconds = (end - this.windowStart) / 1000;
+    const evaluationSeconds = evaluate ? (end - evaluationStart) / 1000 : 0;
     this.windowStart = end;
     this.lastCounters = after;
-    const records = after.map((a, i) => epochRecord(this.engine.config, epoch, before[i], a, evaluations[i], seconds));
+    const records = after.map((a, i) => epochRecord(this.engine.config, epoch, before[i], a, evaluations[i], seconds, evaluationSeconds));
     const failures: TrainingWindow['failures'] = [];
     after.forEach((a, run) => {
       if (a.finite || this.failed.has(run)) return;

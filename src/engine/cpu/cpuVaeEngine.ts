@@ -9,7 +9,7 @@ import { CpuEngineBase, type RunScalars, type SeedGroup, type TensorLayout } fro
 import { traceVaeExample } from '../../models/vae/trace.ts';
 import { VaeRun } from '../../models/vae/vaeRun.ts';
 import { vaeEstimator } from '../estimators.ts';
-import { reconstructDigits, samplePriorDigits } from '../../models/vae/views.ts';
+import { vaeViews } from '../../models/vae/views.ts';
 import { EngineError, type EvaluateOptions, type EvaluationResult, type ExampleTrace, type VaeConfig, type VaeViewEngine, type VaeViews, type WeightMatrix } from '../types.ts';
 import { unitMajor } from '../weights.ts';
 
@@ -108,10 +108,7 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
 
   /** Reconstructions and prior samples of run `run` (src/models/vae/views.ts). */
   async viewVae(run: number, images: readonly Uint8Array[], samples: number, seed: number): Promise<VaeViews> {
-    const params = this.runAt(run).params;
-    for (const image of images) if (image.length !== this.data.pixels) throw new EngineError(`viewVae needs images of ${this.data.pixels} pixels, got ${image.length}`, 'config');
-    if (!Number.isInteger(samples) || samples < 0) throw new EngineError(`viewVae: samples must be a non-negative integer, got ${samples}`, 'config');
-    return { reconstructions: reconstructDigits(params, images, seed), samples: samplePriorDigits(params, samples, seed) };
+    return vaeViews(this.runAt(run).params, images, samples, seed);
   }
 
   /** Weight matrix `layer`, unit-major: 0..L-1 the encoder q_1..q_L, L..2L-1 the decoder p_0..p_{L-1}. */

@@ -2,7 +2,7 @@
 // digits through the encoder and back through the decoder (input → sampled code → pixel
 // probabilities), and digits sampled from the generative model (prior, then the decoder).
 // Pure functions of the parameters and the counter-based RNG, shared by every engine.
-import type { VaeDigit } from '../../engine/types.ts';
+import { EngineError, type VaeDigit, type VaeViews } from '../../engine/types.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
 import { Stream } from '../../rng/streams.ts';
 import { RngDraws } from './draws.ts';
@@ -67,4 +67,18 @@ export function samplePriorDigits(params: VaeParams, count: number, seed: number
     out.push({ code: s.phi.slice(1).map((phi) => Uint8Array.from(phi)), pixelProbabilities: Float32Array.from(s.dp[0]) });
   }
   return out;
+}
+
+/**
+ * The playground's views of one run (TrainingEngine viewVae): reconstructions of `images` and
+ * `samples` digits from the prior, after checking the request; shared by the CPU and WebGPU
+ * engines (the WebGPU one passes its read-back parameters).
+ * @param images each a 0/1 image, [params.sizes[0]]
+ * @throws EngineError('config') for an image of the wrong size or a negative or fractional `samples`
+ */
+export function vaeViews(params: VaeParams, images: readonly Uint8Array[], samples: number, seed: number): VaeViews {
+  const pixels = params.sizes[0];
+  for (const image of images) if (image.length !== pixels) throw new EngineError(`viewVae needs images of ${pixels} pixels, got ${image.length}`, 'config');
+  if (!Number.isInteger(samples) || samples < 0) throw new EngineError(`viewVae: samples must be a non-negative integer, got ${samples}`, 'config');
+  return { reconstructions: reconstructDigits(params, images, seed), samples: samplePriorDigits(params, samples, seed) };
 }

@@ -10,10 +10,11 @@ import type { Dataset } from '../../../data/dataset.ts';
 import { MinibatchStream } from '../../../data/minibatch.ts';
 import { initArrays, paramsFromArrays, tensorSizes, type VaeShape } from '../../../models/vae/params.ts';
 import { traceVaeExample } from '../../../models/vae/trace.ts';
+import { vaeViews } from '../../../models/vae/views.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../estimators.ts';
 import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, EngineStateError, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
-import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type WeightMatrix } from '../../types.ts';
+import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
 import { validateHyperparameterChange, validateVaeConfig } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
@@ -708,6 +709,15 @@ export class GpuVaeEngine implements CheckpointableEngine {
   async inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace> {
     if (pixels.length !== this.data.pixels) throw new EngineError(`inspect needs ${this.data.pixels} pixels, got ${pixels.length}`, 'config');
     return traceVaeExample(paramsFromArrays(this.shape, await this.readParameters(run)), pixels, seed);
+  }
+
+  /**
+   * The playground's views of run `run` (reconstructions of `images`, `samples` prior digits),
+   * from its parameters read back once (src/models/vae/views.ts, as the CPU engine).
+   * @throws EngineError('config') for a run out of range or an image of the wrong size
+   */
+  async viewVae(run: number, images: readonly Uint8Array[], samples: number, seed: number): Promise<VaeViews> {
+    return vaeViews(paramsFromArrays(this.shape, await this.readParameters(run)), images, samples, seed);
   }
 
   /** Weight matrix `layer`, unit-major: 0..L-1 the encoder q_1..q_L, L..2L-1 the decoder p_0..p_{L-1}. */
