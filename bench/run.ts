@@ -2,7 +2,7 @@
 import { loadMnist } from '../src/node/mnist.ts';
 import { benchCategoricalBandit } from './categoricalBandit.ts';
 import { benchCpuBandit, type BenchRow } from './cpuBandit.ts';
-import { benchVae } from './vae.ts';
+import { benchVae, benchVaeWebGpu } from './vae.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const data = loadMnist();
@@ -13,6 +13,16 @@ rows.push(...(await benchCpuBandit(data, seconds)));
 // Issue 14: categorical units' backward pass against the forward pass, N = 2, 4, 8 (DESIGN.md §7.1)
 if (process.env.BENCH_CATEGORICAL !== '0') rows.push(...benchCategoricalBandit(data, Math.max(1, seconds / 2)));
 if (process.env.BENCH_VAE !== '0') rows.push(...(await benchVae(data, Math.max(1, seconds / 2))));
+// Issue 12: the WebGPU VAE's cost versus depth 1–5, on a hardware adapter (SwiftShader would take
+// hours: BENCH_VAE_GPU=1 forces it, 0 skips); on the GPU machine bench/gpu/vaeBench.ts prints the same rows
+if (process.env.BENCH_VAE_GPU !== '0') {
+  const { createOurWebGpuEngine, openNodeGpu } = await import('./peer/webgpu.ts');
+  const { isSoftwareAdapter } = await import('../src/engine/gpu/index.ts');
+  const opened = await openNodeGpu();
+  if (typeof opened === 'string') console.log(`WebGPU VAE rows: no adapter (${opened})`);
+  else if (isSoftwareAdapter(opened.description) && process.env.BENCH_VAE_GPU !== '1') console.log(`WebGPU VAE rows skipped on a software adapter (${opened.description}); BENCH_VAE_GPU=1 runs them`);
+  else rows.push(...(await benchVaeWebGpu(data, Math.max(1, seconds / 2), (config) => createOurWebGpuEngine({ config, data }, opened.gpu), opened.description)));
+}
 
 const header = ['section', 'configuration', 'engine', 'updates/s', 'ms/update', 'note'];
 const body = rows.map((r) => [r.section, r.configuration, r.engine, r.updatesPerSecond.toFixed(1), r.msPerUpdate.toFixed(2), r.note ?? '']);

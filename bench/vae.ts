@@ -43,23 +43,81 @@ export async function benchVae(
   for (let r = 0; r < rounds; r++) {
     for (const cell of cells) cell.best = Math.min(cell.best, await cpuMsPerUpdate(cell.engine, seconds / rounds));
   }
-  const rows: BenchRow[] = [];
-  for (const cell of cells) {
-    cell.engine.dispose();
-    const first = cells.find((c) => c.estimator === cell.estimator && c.layers === depths[0]) ?? cell;
+  for (const cell of cells) cell.engine.dispose();
+  return costRows(cells, depths[0], 'cpu-vae', 'CPU, 1 thread (CPU time)', 1);
+}
+
+/** One timed (estimator, depth) cell: its best milliseconds per update. */
+interface CostCell {
+  estimator: VaeEstimator;
+  layers: number;
+  best: number;
+}
+
+/**
+ * Bench rows of a cost-versus-depth table: each cell's ms per update, its cost as a ratio to the
+ * shallowest depth's and the increment of each added layer (f-HNCA: about constant increments,
+ * linear in depth; LOO and DisARM: growing increments from their partial passes).
+ * @param digits decimals of the increment (1 for the CPU's milliseconds, 3 for a GPU's)
+ */
+function costRows(cells: readonly CostCell[], firstDepth: number, section: string, engine: string, digits: number): BenchRow[] {
+  return cells.map((cell) => {
+    const first = cells.find((c) => c.estimator === cell.estimator && c.layers === firstDepth) ?? cell;
     const previous = cells.find((c) => c.estimator === cell.estimator && c.layers === cell.layers - 1);
-    // linear cost: constant increments per added layer; quadratic: growing increments
-    const increment = previous ? `, +${(cell.best - previous.best).toFixed(1)} ms for layer ${cell.layers}` : '';
-    rows.push({
-      section: 'cpu-vae',
+    const increment = previous ? `, +${(cell.best - previous.best).toFixed(digits)} ms for layer ${cell.layers}` : '';
+    return {
+      section,
       configuration: `${cell.layers} layer${cell.layers > 1 ? 's' : ''}, ${cell.estimator}, width 200, batch 50`,
-      engine: 'CPU, 1 thread (CPU time)',
+      engine,
       updatesPerSecond: 1000 / cell.best,
       msPerUpdate: cell.best,
-      note: `cost ${(cell.best / first.best).toFixed(2)}× the ${depths[0]}-layer cost${increment}`,
-    });
+      note: `cost ${(cell.best / first.best).toFixed(2)}× the ${firstDepth}-layer cost${increment}`,
+    };
+  });
+}
+
+/** Wall-clock milliseconds per update of a GPU engine: `updates` updates, then a counters read (the GPU has finished them). */
+async function gpuMsPerUpdate(engine: TrainingEngine, updates: number, chunk: number): Promise<number> {
+  await engine.readCounters();
+  const start = performance.now();
+  for (let done = 0; done < updates; done += chunk) await engine.step(Math.min(chunk, updates - done));
+  await engine.readCounters();
+  return (performance.now() - start) / updates;
+}
+
+/**
+ * WebGPU-engine cost of the discrete VAE versus depth (issue 12): ms per update (wall clock, one
+ * run per engine, width 200, batch 50) for every estimator at `depths`, best of `rounds` rounds
+ * of about seconds/rounds each, with each added layer's increment.
+ * @param createEngine opens a WebGPU engine (bench/peer/webgpu.ts createOurWebGpuEngine on the adapter to measure)
+ * @param adapter the adapter's name, for the rows' engine column
+ */
+export async function benchVaeWebGpu(
+  data: Dataset,
+  seconds: number,
+  createEngine: (config: VaeConfig) => Promise<TrainingEngine>,
+  adapter: string,
+  estimators: readonly VaeEstimator[] = VAE_ESTIMATORS,
+  depths = [1, 2, 3, 4, 5],
+  rounds = 2,
+): Promise<BenchRow[]> {
+  const cells: (CostCell & { updates: number })[] = [];
+  for (const estimator of estimators) {
+    for (const layers of depths) {
+      const engine = await createEngine(vaeConfig(layers, estimator));
+      try {
+        // calibrate: updates in about seconds/rounds from a first 20-update timing
+        const probe = await gpuMsPerUpdate(engine, 20, 10);
+        const updates = Math.max(20, Math.min(20_000, Math.round((seconds / rounds) * 1000 / probe)));
+        let best = probe;
+        for (let r = 0; r < rounds; r++) best = Math.min(best, await gpuMsPerUpdate(engine, updates, 50));
+        cells.push({ estimator, layers, best, updates });
+      } finally {
+        engine.dispose();
+      }
+    }
   }
-  return rows;
+  return costRows(cells, depths[0], 'webgpu-vae', `WebGPU (${adapter}), wall clock`, 3);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -9,7 +9,7 @@
 # Without jax the peer runs on numpy (slowly; it says so) and the rest goes on.
 # Env (defaults keep the whole call near 4-5 minutes on an H100/H200): COMPARE_SECONDS=3,
 # COMPARE_HIDDEN=1,3, COMPARE_RUNS=1,20,60, COMPARE_CHUNK=50, PEER_SECONDS (default COMPARE_SECONDS),
-# PEER_LIMIT=240 (seconds for the whole peer), FIG1_EPOCHS=4, FIG1_SEEDS=5, FIG1_LIMIT=200 (seconds),
+# PEER_LIMIT=240 (seconds for the whole peer), ENGINE_LIMIT=240 (seconds for our engine's rows), FIG1_EPOCHS=4, FIG1_SEEDS=5, FIG1_LIMIT=200 (seconds),
 # TRAIN_LIMIT (training images; default all 60 000), FIG1_ARGS (extra flags for reproduce fig1).
 # Results in ./results/ (and $OUT/ when set).
 set -uo pipefail
@@ -40,7 +40,7 @@ fi
 echo "   (peer stage ended after $(( $(date +%s) - t0 )) s)"
 
 echo "== 3. our WebGPU engine, same configurations"
-PEER_JSON="$res/jax-peer.json" timeout 240 ./node compare.mjs || echo "our engine: FAILED or timed out (exit $?)"
+PEER_JSON="$res/jax-peer.json" timeout "${ENGINE_LIMIT:-240}" ./node compare.mjs || echo "our engine: FAILED or timed out (exit $?)"
 echo "   (engine stage ended after $(( $(date +%s) - t0 )) s)"
 
 echo "== 4. Figure 1 grid in one process (${FIG1_EPOCHS:-4} epochs, all depths at once on one device)"

@@ -33,6 +33,12 @@ npx esbuild bench/gpu/jaxCompare.ts --bundle --platform=node --format=esm --targ
 echo "copying the JAX peer (bench/peer/jax/*.py)"
 rm -rf "$out/jax-peer" && mkdir -p "$out/jax-peer" && cp bench/peer/jax/*.py "$out/jax-peer/"
 
+echo "bundling the WebGPU VAE cost-versus-depth bench (bench/gpu/vaeBench.ts)"
+npx esbuild bench/gpu/vaeBench.ts --bundle --platform=node --format=esm --target=node20 \
+  --external:webgpu --legal-comments=none --log-level=warning \
+  --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);" \
+  --outfile="$out/vae-bench.mjs"
+
 echo "bundling the Figure 3 report (bench/gpu/fig3Report.ts)"
 npx esbuild bench/gpu/fig3Report.ts --bundle --platform=node --format=esm --target=node20 \
   --legal-comments=none --log-level=warning --outfile="$out/fig3-report.mjs"
@@ -57,7 +63,7 @@ fi
 echo "fetching Debian's libvulkan1 (used only if the GPU machine has no Vulkan loader)"
 if ls "$out"/deb/libvulkan1_*.deb >/dev/null 2>&1 || (cd "$out/deb" && apt-get download libvulkan1 >/dev/null 2>&1); then ls "$out/deb"; else echo "  apt-get download libvulkan1 failed: the GPU machine must have its own Vulkan loader"; fi
 
-cp bench/gpu/unpack.sh bench/gpu/run-on-gpu.sh bench/gpu/reproduce-fig1-on-gpu.sh bench/gpu/reproduce-fig3-on-gpu.sh bench/gpu/gpu-compare.sh "$out/"
+cp bench/gpu/unpack.sh bench/gpu/run-on-gpu.sh bench/gpu/reproduce-fig1-on-gpu.sh bench/gpu/reproduce-fig3-on-gpu.sh bench/gpu/gpu-compare.sh bench/gpu/vae-on-gpu.sh "$out/"
 du -sh "$out"
 du -ah "$out" | sort -h | tail -8
 echo "copy $out to the GPU machine and run: bash gpu-bundle/gpu-compare.sh (ours vs JAX, Figure 1 in one process) or bash gpu-bundle/run-on-gpu.sh (vs TensorFlow.js)"

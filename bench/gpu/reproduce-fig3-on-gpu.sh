@@ -9,7 +9,8 @@
 #   test bound; LAYERS ("1 2 3"); LIMIT (540): seconds per depth before SIGTERM (the finished
 #   epochs are still written); TRAIN_LIMIT / TEST_LIMIT: subsets of MNIST (default all);
 #   FIG3_ENGINE (webgpu): cpu runs the same script on the CPU engine (to prove it end to end
-#   where there is no GPU); THREADS: CPU engine worker threads; WIDTH: units per layer (200).
+#   where there is no GPU); THREADS: CPU engine worker threads; WIDTH: units per layer (200);
+#   EVAL_EVERY: also evaluate the test bound every this many epochs (default: the last epoch only).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
@@ -25,6 +26,7 @@ extra=()
 [ -n "${TEST_LIMIT:-}" ] && extra+=(--test-limit "$TEST_LIMIT")
 [ -n "${THREADS:-}" ] && extra+=(--threads "$THREADS")
 [ -n "${WIDTH:-}" ] && extra+=(--width "$WIDTH")
+[ -n "${EVAL_EVERY:-}" ] && extra+=(--eval-every "$EVAL_EVERY")
 echo "Figure 3: layers ${LAYERS:-1 2 3}, ${EPOCHS:-20} epochs x ${SEEDS:-2} seeds, K = ${TEST_K:-100}, engine ${FIG3_ENGINE:-webgpu}, ${LIMIT:-540} s per depth"
 for L in ${LAYERS:-1 2 3}; do
   timeout "${LIMIT:-540}" ./node hnca.mjs reproduce fig3 --layers "$L" --seeds "${SEEDS:-2}" --epochs "${EPOCHS:-20}" \
