@@ -4,6 +4,7 @@ import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep } from '../../engine/optimizer.ts';
 import { banditEstimator, type BanditEstimator, type BanditSignal } from '../../engine/estimators.ts';
 import { zeroCounters } from '../../engine/records.ts';
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { forwardBatch, type UniformSource } from './forward.ts';
 import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from './gradients.ts';
@@ -53,16 +54,21 @@ export class BanditRun {
   private readonly secondMoments: Float64Array;
   private readonly sumSquares: Float64Array;
 
+  /**
+   * `capacity`: the largest batch the scratch holds before it is reallocated; `arrays`: where the
+   * scratch lives (the CPU engine passes the run's WASM kernel arena, which also holds params).
+   */
   constructor(
     readonly params: BanditParameters,
     readonly estimator: BanditEstimator,
     capacity: number,
+    private readonly arrays: ArrayAllocator = heapArrays,
   ) {
     const { signal, baseline } = banditEstimator(estimator);
     this.hnca = needsCredit(signal);
     this.useBaseline = baseline;
     this.categories = categoriesOf(params.shape);
-    this.scratch = new BanditScratch(params.shape, capacity);
+    this.scratch = new BanditScratch(params.shape, capacity, arrays);
     const { sizes } = params.shape;
     // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)
     // (categorical units, DESIGN.md §7.1, use log-domain messages without tables)
@@ -76,8 +82,9 @@ export class BanditRun {
     this.counters = zeroCounters(params.layerCount);
   }
 
+  /** Reallocates the scratch for `batch` examples if it holds fewer (from the arena while it has room, else the heap). */
   ensureCapacity(batch: number): void {
-    if (batch > this.scratch.capacity) this.scratch = new BanditScratch(this.params.shape, batch);
+    if (batch > this.scratch.capacity) this.scratch = new BanditScratch(this.params.shape, batch, this.arrays);
   }
 
   /** Forward pass only (evaluation, inspection): fills the scratch for input.count examples. */
