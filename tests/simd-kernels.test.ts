@@ -12,6 +12,11 @@ import { heapArrays, type ArrayAllocator } from '../src/engine/simd/arrays.ts';
 import { kernelArena, kernelsOf, WasmKernels, wasmSimdSupported } from '../src/engine/simd/wasmKernels.ts';
 import { PAPER_OPTIMIZER, type BanditConfig, type OptimizerConfig } from '../src/engine/types.ts';
 import { sumSelectedRows } from '../src/models/bandit/rowSums.ts';
+import { BanditRun } from '../src/models/bandit/banditRun.ts';
+import { forwardBatch, forwardKeys } from '../src/models/bandit/forward.ts';
+import { BanditParameters, banditShape, initBanditParameters } from '../src/models/bandit/parameters.ts';
+import { allocSparseRows } from '../src/data/minibatch.ts';
+import { CountingAllocator } from '../src/engine/simd/arrays.ts';
 import { TestRandom } from './helpers/random.ts';
 
 const bits = (a: Float32Array | Float64Array): number[] => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
@@ -140,6 +145,36 @@ describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
       }
       compareAscent(size, PAPER_OPTIMIZER, 3, () => 0);
       compareAscent(size, PAPER_OPTIMIZER, 3, (i) => (i % 2 === 0 ? 1e150 : 1e-3));
+    }
+  });
+});
+
+describe('the WASM message pass (HNCA credit) equals the JavaScript one bit for bit', () => {
+  const rnd = new TestRandom(23);
+  it('table products, clipped factors (large logits) and the log-domain path (huge weights), ±1 and 0/1, widths not a multiple of 4', () => {
+    for (const [values, width, scale] of [['pm1', 13, 1], ['01', 10, 1], ['pm1', 9, 12], ['01', 7, 40], ['pm1', 6, 400]] as const) {
+      const shape = banditShape(11, 3, width, 5, values);
+      const batch = 6;
+      const counter = new CountingAllocator();
+      new BanditRun(new BanditParameters(shape, counter), 'hnca', batch, counter);
+      const k = arena(counter.bytes);
+      const rows = allocSparseRows(batch, 11);
+      let n = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < 11; j++) if (b === 0 || rnd.bit(0.4)) rows.onIndex[n++] = j; // example 0: all pixels on
+        rows.onStart[b + 1] = n;
+      }
+      rows.count = batch;
+      const credits = [heapArrays, k].map((arrays) => {
+        const params = initBanditParameters(shape, 4, arrays);
+        for (const w of params.weights) for (let i = 0; i < w.size; i++) w.value[i] *= scale;
+        const run = new BanditRun(params, 'hnca', batch, arrays);
+        forwardBatch(params, rows, forwardKeys(9, 3, 0, 5, 3), run.scratch);
+        run.computeCredit(batch);
+        expect(kernelsOf(run.scratch.credit[0])).toBe(arrays === k ? k : null);
+        return run.scratch.credit.map((c) => bits(c));
+      });
+      expect(credits[1]).toEqual(credits[0]);
     }
   });
 });

@@ -200,3 +200,77 @@ export function sampleBernoulliLayer(logit: usize, prob: usize, sample: usize, b
     }
   }
 }
+
+/** Math.log of the JavaScript engine (as exp above). */
+@external("env", "log")
+declare function log(x: f64): f64;
+
+const FACTOR_MIN: f64 = 1 / PROB_MAX;
+const FACTOR_MAX: f64 = 1 / PROB_MIN;
+const PRODUCT_RESCALE: f64 = 1e100;
+const BLOCK: i32 = 32;
+
+/** rho(1) − rho(0) from p and D = log Q0 − log Q1 (src/models/units/bernoulli.ts rhoDifference). */
+@inline function rhoDifference(p: f64, d: f64): f64 {
+  if (d <= 0) {
+    const e = exp(d);
+    return (1 - e) / (p + (1 - p) * e);
+  }
+  const e = exp(-d);
+  return (e - 1) / (p * e + (1 - p));
+}
+
+/** 1 + t[c] · table[row + offset[c]] for children c and c + 1, as f64x2. */
+@inline function factorPair(t: usize, table: usize, offset: usize, c: i32): v128 {
+  const o = offset + (<usize>c << 2);
+  const lo = v128.load64_zero(table + (<usize>load<i32>(o) << 3));
+  const pair = v128.load64_lane(table + (<usize>load<i32>(o, 4) << 3), lo, 1);
+  return f64x2.add(f64x2.splat(1), f64x2.mul(v128.load(t + (<usize>c << 3)), pair));
+}
+
+/**
+ * The fast (table) path of bernoulliChildrenCredit (src/models/bandit/messages.ts) for one
+ * example: per parent j < width, the product over children of the flipped factors
+ * f_c = 1 + t[c]·table[2j·childWidth + offset_c] (offset0 when φ_j = 0, offset1 when φ_j = 1;
+ * clamped to [1/PROB_MAX, 1/PROB_MIN] when mayClip), in blocks of 32 with the JS loop's four
+ * partial products, folded into logFlipped above 1e100; credit[j] = rhoDifference(prob[j], D).
+ * sample: uint8 [width]; prob, credit: float64 [width]; t: float64 [childWidth]; offsets int32.
+ */
+export function childrenCreditExample(table: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, mayClip: i32, logActual: f64, credit: usize): void {
+  for (let j = 0; j < width; j++) {
+    const fired = load<u8>(sample + <usize>j) == 1;
+    const offset = fired ? offset1 : offset0;
+    const row = table + ((<usize>(2 * j) * <usize>childWidth) << 3);
+    let logFlipped: f64 = 0;
+    let product: f64 = 1;
+    for (let start = 0; start < childWidth; start += BLOCK) {
+      const end = min(start + BLOCK, childWidth);
+      if (mayClip) {
+        for (let c = start; c < end; c++) {
+          let f = 1 + load<f64>(t + (<usize>c << 3)) * load<f64>(row + (<usize>load<i32>(offset + (<usize>c << 2)) << 3));
+          f = f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
+          product *= f;
+        }
+      } else {
+        // lanes (p0, p1) and (p2, p3): the JS loop's four partial products
+        let p01 = f64x2.splat(1);
+        let p23 = f64x2.splat(1);
+        let c = start;
+        for (; c + 3 < end; c += 4) {
+          p01 = f64x2.mul(p01, factorPair(t, row, offset, c));
+          p23 = f64x2.mul(p23, factorPair(t, row, offset, c + 2));
+        }
+        let p0 = f64x2.extract_lane(p01, 0);
+        for (; c < end; c++) p0 *= 1 + load<f64>(t + (<usize>c << 3)) * load<f64>(row + (<usize>load<i32>(offset + (<usize>c << 2)) << 3));
+        product *= p0 * f64x2.extract_lane(p01, 1) * (f64x2.extract_lane(p23, 0) * f64x2.extract_lane(p23, 1));
+      }
+      if (product > PRODUCT_RESCALE) {
+        logFlipped -= log(product);
+        product = 1;
+      }
+    }
+    logFlipped -= log(product);
+    const d = fired ? logFlipped - logActual : logActual - logFlipped;
+    store<f64>(credit + (<usize>j << 3), rhoDifference(load<f64>(prob + (<usize>j << 3)), d));
+  }
+}

@@ -6,12 +6,11 @@ import { BanditRun } from '../../models/bandit/banditRun.ts';
 import { forwardKeys, type ForwardKeys } from '../../models/bandit/forward.ts';
 import { traceExample } from '../../models/bandit/trace.ts';
 import { banditShape, BanditParameters, initBanditParameters, type BanditShape } from '../../models/bandit/parameters.ts';
-import { BanditScratch } from '../../models/bandit/scratch.ts';
 import { CountingAllocator, type ArrayAllocator } from '../simd/arrays.ts';
 import { kernelArena, WasmKernels, wasmSimdSupported } from '../simd/wasmKernels.ts';
 import { Stream } from '../../rng/streams.ts';
 import { banditEstimator } from '../estimators.ts';
-import { EngineError, type BanditConfig, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
+import { EngineError, type BanditConfig, type BanditEstimator, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
 import { unitMajor } from '../weights.ts';
 import { validateBanditConfig } from '../validate.ts';
 import type { ParameterTensor } from '../optimizer.ts';
@@ -26,13 +25,13 @@ interface BanditGroup extends SeedGroup<BanditRun> {
 }
 
 /**
- * Each run's arrays (parameters, gradients, Adam moments, scratch for `capacity` examples)
- * in one arena: a WASM SIMD kernel instance's memory where `simd` allows, else the JS heap.
+ * Each run's arrays (parameters, gradients, Adam moments, scratch for `capacity` examples,
+ * message tables) in one arena: a WASM SIMD kernel instance's memory where `simd` allows,
+ * else the JS heap. Sized by building the run once on counted heap arrays.
  */
-function runArrays(shape: BanditShape, capacity: number, simd: boolean): ArrayAllocator {
+function runArrays(shape: BanditShape, estimator: BanditEstimator, capacity: number, simd: boolean): ArrayAllocator {
   const counter = new CountingAllocator();
-  new BanditParameters(shape, counter);
-  new BanditScratch(shape, capacity, counter);
+  new BanditRun(new BanditParameters(shape, counter), estimator, capacity, counter);
   return kernelArena(counter.bytes, simd);
 }
 
@@ -48,9 +47,10 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
     this.addRuns(
       (base) => ({ ...base, labels: new Uint8Array(config.batch), keys: forwardKeys(base.seed, 0, Stream.hiddenBase, Stream.action, config.hidden) }),
       (spec) => {
-        const arrays = runArrays(shape, capacity, simd);
+        const estimator = banditEstimator(spec.estimator).id;
+        const arrays = runArrays(shape, estimator, capacity, simd);
         if (arrays instanceof WasmKernels) kernels += 1;
-        return new BanditRun(initBanditParameters(shape, spec.seed, arrays), banditEstimator(spec.estimator).id, capacity, arrays);
+        return new BanditRun(initBanditParameters(shape, spec.seed, arrays), estimator, capacity, arrays);
       },
     );
     const how = kernels === this.runObjects.length ? 'TypeScript + WebAssembly SIMD kernels' : simd ? 'TypeScript; WebAssembly SIMD kernels failed to load' : 'TypeScript; no WebAssembly SIMD';

@@ -72,9 +72,9 @@ export class BanditRun {
     const { sizes } = params.shape;
     // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)
     // (categorical units, DESIGN.md §7.1, use log-domain messages without tables)
-    if (!this.categories) for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1]));
+    if (!this.categories) for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1], arrays));
     const widest = Math.max(...sizes);
-    this.childScratch = new ChildScratch(widest);
+    this.childScratch = new ChildScratch(widest, arrays);
     this.expScratch = new Float64Array(2 * sizes[sizes.length - 1]);
     this.childLse = new Float64Array(this.categories ? widest : 0);
     this.secondMoments = new Float64Array(params.layerCount);
