@@ -220,12 +220,26 @@ const BLOCK: i32 = 32;
   return (e - 1) / (p * e + (1 - p));
 }
 
-/** 1 + t[c] · table[row + offset[c]] for children c and c + 1, as f64x2. */
-@inline function factorPair(t: usize, table: usize, offset: usize, c: i32): v128 {
+/** table[row + offset[c]] and table[row + offset[c + 1]] as f64x2. */
+@inline function gatherPair(row: usize, offset: usize, c: i32): v128 {
   const o = offset + (<usize>c << 2);
-  const lo = v128.load64_zero(table + (<usize>load<i32>(o) << 3));
-  const pair = v128.load64_lane(table + (<usize>load<i32>(o, 4) << 3), lo, 1);
-  return f64x2.add(f64x2.splat(1), f64x2.mul(v128.load(t + (<usize>c << 3)), pair));
+  const lo = v128.load64_zero(row + (<usize>load<i32>(o) << 3));
+  return v128.load64_lane(row + (<usize>load<i32>(o, 4) << 3), lo, 1);
+}
+
+/** 1 + t[c] · table[row + offset[c]] for children c and c + 1 (tPair = t[c], t[c + 1]), as f64x2. */
+@inline function factorPair(tPair: v128, row: usize, offset: usize, c: i32): v128 {
+  return f64x2.add(f64x2.splat(1), f64x2.mul(tPair, gatherPair(row, offset, c)));
+}
+
+@inline function factorAt(t: usize, row: usize, offset: usize, c: i32): f64 {
+  return 1 + load<f64>(t + (<usize>c << 3)) * load<f64>(row + (<usize>load<i32>(offset + (<usize>c << 2)) << 3));
+}
+
+/** The credit of parent j from its log-probability of the children under the flip (as the JS loop ends). */
+@inline function storeCredit(credit: usize, prob: usize, j: i32, fired: bool, logFlipped: f64, logActual: f64): void {
+  const d = fired ? logFlipped - logActual : logActual - logFlipped;
+  store<f64>(credit + (<usize>j << 3), rhoDifference(load<f64>(prob + (<usize>j << 3)), d));
 }
 
 /**
@@ -237,17 +251,69 @@ const BLOCK: i32 = 32;
  * sample: uint8 [width]; prob, credit: float64 [width]; t: float64 [childWidth]; offsets int32.
  */
 export function childrenCreditExample(table: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, mayClip: i32, logActual: f64, credit: usize): void {
-  for (let j = 0; j < width; j++) {
+  const rowBytes = (<usize>(2 * childWidth)) << 3;
+  let j = 0;
+  // two parents at a time without clipping: four independent multiply chains hide their latency
+  // (each parent's products are still formed exactly as the JS loop forms them)
+  if (!mayClip) {
+    for (; j + 1 < width; j += 2) {
+      const firedA = load<u8>(sample + <usize>j) == 1;
+      const firedB = load<u8>(sample + <usize>j + 1) == 1;
+      const offA = firedA ? offset1 : offset0;
+      const offB = firedB ? offset1 : offset0;
+      const rowA = table + <usize>j * rowBytes;
+      const rowB = rowA + rowBytes;
+      let logA: f64 = 0;
+      let logB: f64 = 0;
+      let prodA: f64 = 1;
+      let prodB: f64 = 1;
+      for (let start = 0; start < childWidth; start += BLOCK) {
+        const end = min(start + BLOCK, childWidth);
+        let a01 = f64x2.splat(1);
+        let a23 = f64x2.splat(1);
+        let b01 = f64x2.splat(1);
+        let b23 = f64x2.splat(1);
+        let c = start;
+        for (; c + 3 < end; c += 4) {
+          const t01 = v128.load(t + (<usize>c << 3));
+          const t23 = v128.load(t + (<usize>c << 3), 16);
+          a01 = f64x2.mul(a01, factorPair(t01, rowA, offA, c));
+          b01 = f64x2.mul(b01, factorPair(t01, rowB, offB, c));
+          a23 = f64x2.mul(a23, factorPair(t23, rowA, offA, c + 2));
+          b23 = f64x2.mul(b23, factorPair(t23, rowB, offB, c + 2));
+        }
+        let a0 = f64x2.extract_lane(a01, 0);
+        let b0 = f64x2.extract_lane(b01, 0);
+        for (; c < end; c++) {
+          a0 *= factorAt(t, rowA, offA, c);
+          b0 *= factorAt(t, rowB, offB, c);
+        }
+        prodA *= a0 * f64x2.extract_lane(a01, 1) * (f64x2.extract_lane(a23, 0) * f64x2.extract_lane(a23, 1));
+        prodB *= b0 * f64x2.extract_lane(b01, 1) * (f64x2.extract_lane(b23, 0) * f64x2.extract_lane(b23, 1));
+        if (prodA > PRODUCT_RESCALE) {
+          logA -= log(prodA);
+          prodA = 1;
+        }
+        if (prodB > PRODUCT_RESCALE) {
+          logB -= log(prodB);
+          prodB = 1;
+        }
+      }
+      storeCredit(credit, prob, j, firedA, logA - log(prodA), logActual);
+      storeCredit(credit, prob, j + 1, firedB, logB - log(prodB), logActual);
+    }
+  }
+  for (; j < width; j++) {
     const fired = load<u8>(sample + <usize>j) == 1;
     const offset = fired ? offset1 : offset0;
-    const row = table + ((<usize>(2 * j) * <usize>childWidth) << 3);
+    const row = table + <usize>j * rowBytes;
     let logFlipped: f64 = 0;
     let product: f64 = 1;
     for (let start = 0; start < childWidth; start += BLOCK) {
       const end = min(start + BLOCK, childWidth);
       if (mayClip) {
         for (let c = start; c < end; c++) {
-          let f = 1 + load<f64>(t + (<usize>c << 3)) * load<f64>(row + (<usize>load<i32>(offset + (<usize>c << 2)) << 3));
+          let f = factorAt(t, row, offset, c);
           f = f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
           product *= f;
         }
@@ -257,11 +323,11 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
         let p23 = f64x2.splat(1);
         let c = start;
         for (; c + 3 < end; c += 4) {
-          p01 = f64x2.mul(p01, factorPair(t, row, offset, c));
-          p23 = f64x2.mul(p23, factorPair(t, row, offset, c + 2));
+          p01 = f64x2.mul(p01, factorPair(v128.load(t + (<usize>c << 3)), row, offset, c));
+          p23 = f64x2.mul(p23, factorPair(v128.load(t + (<usize>c << 3), 16), row, offset, c + 2));
         }
         let p0 = f64x2.extract_lane(p01, 0);
-        for (; c < end; c++) p0 *= 1 + load<f64>(t + (<usize>c << 3)) * load<f64>(row + (<usize>load<i32>(offset + (<usize>c << 2)) << 3));
+        for (; c < end; c++) p0 *= factorAt(t, row, offset, c);
         product *= p0 * f64x2.extract_lane(p01, 1) * (f64x2.extract_lane(p23, 0) * f64x2.extract_lane(p23, 1));
       }
       if (product > PRODUCT_RESCALE) {
@@ -269,8 +335,6 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
         product = 1;
       }
     }
-    logFlipped -= log(product);
-    const d = fired ? logFlipped - logActual : logActual - logFlipped;
-    store<f64>(credit + (<usize>j << 3), rhoDifference(load<f64>(prob + (<usize>j << 3)), d));
+    storeCredit(credit, prob, j, fired, logFlipped - log(product), logActual);
   }
 }
