@@ -10,7 +10,9 @@ import { PAPER_OPTIMIZER, type BanditEstimator } from '../../src/engine/types.ts
 import { BanditRun } from '../../src/models/bandit/banditRun.ts';
 import { forwardBatch, forwardKeys } from '../../src/models/bandit/forward.ts';
 import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from '../../src/models/bandit/gradients.ts';
-import { banditShape, initBanditParameters } from '../../src/models/bandit/parameters.ts';
+import { BanditParameters, banditShape, initBanditParameters } from '../../src/models/bandit/parameters.ts';
+import { CountingAllocator } from '../../src/engine/simd/arrays.ts';
+import { kernelArena } from '../../src/engine/simd/wasmKernels.ts';
 import { Stream } from '../../src/rng/streams.ts';
 import { median } from './compare.ts';
 import { peerBatch, peerInit } from './peerBatch.ts';
@@ -59,8 +61,12 @@ function batches(data: Dataset, sizes: number[], count: number): { rows: ReturnT
 export function ourPhases(data: Dataset, hidden: number, estimator: BanditEstimator, seconds: number): PhaseTimes {
   const shape = banditShape(data.pixels, hidden, 200, data.classes, 'pm1');
   const { sizes } = shape;
-  const params = initBanditParameters(shape, 0);
-  const run = new BanditRun(params, estimator, 50);
+  // the run's arrays in a WASM SIMD kernel arena, as the CPU engine allocates them (JS without SIMD)
+  const counter = new CountingAllocator();
+  new BanditRun(new BanditParameters(shape, counter), estimator, 50, counter);
+  const arrays = kernelArena(counter.bytes);
+  const params = initBanditParameters(shape, 0, arrays);
+  const run = new BanditRun(params, estimator, 50, arrays);
   const s = run.scratch;
   const second = new Float64Array(params.layerCount);
   const sumSquares = new Float64Array(params.tensors.length);

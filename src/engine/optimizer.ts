@@ -1,4 +1,6 @@
 // Adam and SGD for gradient *ascent* (DESIGN.md §2: we maximise E[r] or the ELBO).
+import { heapArrays, type ArrayAllocator } from './simd/arrays.ts';
+import { kernelsOf } from './simd/wasmKernels.ts';
 import type { OptimizerConfig } from './types.ts';
 
 /** One parameter tensor with its gradient (batch mean) and Adam moments. */
@@ -7,11 +9,15 @@ export class ParameterTensor {
   readonly grad: Float64Array;
   readonly m: Float32Array;
   readonly v: Float32Array;
-  constructor(readonly size: number) {
-    this.value = new Float32Array(size);
-    this.grad = new Float64Array(size);
-    this.m = new Float32Array(size);
-    this.v = new Float32Array(size);
+  /** `arrays`: where the four arrays live (a run's WASM kernel arena in the CPU engine). */
+  constructor(
+    readonly size: number,
+    arrays: ArrayAllocator = heapArrays,
+  ) {
+    this.value = arrays.f32(size);
+    this.grad = arrays.f64(size);
+    this.m = arrays.f32(size);
+    this.v = arrays.f32(size);
   }
 }
 
@@ -26,6 +32,16 @@ export function ascentStep(tensors: readonly ParameterTensor[], opt: OptimizerCo
   const c2 = 1 / (1 - Math.pow(beta2, t));
   for (let k = 0; k < tensors.length; k++) {
     const { value, grad, m, v, size } = tensors[k];
+    const kernels = kernelsOf(value);
+    if (kernels && kernelsOf(grad) === kernels && kernelsOf(m) === kernels && kernelsOf(v) === kernels) {
+      // the same float64 operations in the same order (wasm/kernels.ts adam, sgd): bit for bit
+      const e = kernels.exports;
+      sumSquares[k] =
+        opt.optimizer === 'sgd'
+          ? e.sgd(value.byteOffset, grad.byteOffset, size, lr)
+          : e.adam(value.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, size, lr, beta1, beta2, 1 - beta1, 1 - beta2, eps, c1, c2);
+      continue;
+    }
     let ss = 0;
     if (opt.optimizer === 'sgd') {
       for (let i = 0; i < size; i++) {

@@ -236,6 +236,11 @@ export interface TrainingEngine {
 export interface EngineFactoryInput {
   config: EngineConfig;
   data: Dataset;
+  /**
+   * CPU engine: whether WebAssembly SIMD kernels may run (default: detected, src/engine/simd);
+   * false keeps every kernel in JavaScript (the reference path, bit-identical results).
+   */
+  simd?: boolean;
 }
 
 /** Errors an engine raises with a cause a user can act on. */

@@ -5,10 +5,12 @@ import { allocSparseRows, binarizeRows, testBinarizeKey } from '../../data/minib
 import { BanditRun } from '../../models/bandit/banditRun.ts';
 import { forwardKeys, type ForwardKeys } from '../../models/bandit/forward.ts';
 import { traceExample } from '../../models/bandit/trace.ts';
-import { banditShape, initBanditParameters } from '../../models/bandit/parameters.ts';
+import { banditShape, BanditParameters, initBanditParameters, type BanditShape } from '../../models/bandit/parameters.ts';
+import { CountingAllocator, type ArrayAllocator } from '../simd/arrays.ts';
+import { kernelArena, WasmKernels, wasmSimdSupported } from '../simd/wasmKernels.ts';
 import { Stream } from '../../rng/streams.ts';
 import { banditEstimator } from '../estimators.ts';
-import { EngineError, type BanditConfig, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
+import { EngineError, type BanditConfig, type BanditEstimator, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
 import { unitMajor } from '../weights.ts';
 import { validateBanditConfig } from '../validate.ts';
 import type { ParameterTensor } from '../optimizer.ts';
@@ -22,15 +24,37 @@ interface BanditGroup extends SeedGroup<BanditRun> {
   keys: ForwardKeys;
 }
 
+/**
+ * Each run's arrays (parameters, gradients, Adam moments, scratch for `capacity` examples,
+ * message tables) in one arena: a WASM SIMD kernel instance's memory where `simd` allows,
+ * else the JS heap. Sized by building the run once on counted heap arrays.
+ */
+function runArrays(shape: BanditShape, estimator: BanditEstimator, capacity: number, simd: boolean): ArrayAllocator {
+  const counter = new CountingAllocator();
+  new BanditRun(new BanditParameters(shape, counter), estimator, capacity, counter);
+  return kernelArena(counter.bytes, simd);
+}
+
 export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, BanditGroup> implements TrainingEngine {
-  constructor(config: BanditConfig, data: Dataset, only?: readonly number[]) {
+  /** `simd`: whether WebAssembly SIMD kernels may run (default: detected; false: JavaScript only). */
+  constructor(config: BanditConfig, data: Dataset, only?: readonly number[], simd: boolean = wasmSimdSupported()) {
     validateBanditConfig(config, data);
     super(config, data, only);
     const shape = banditShape(data.pixels, config.hidden, config.width, data.classes, config.hiddenValues, config.units, config.categories);
+    // the scratch holds an evaluation chunk too, so evaluating keeps it in the arena
+    const capacity = Math.max(config.batch, EVAL_CHUNK);
+    let kernels = 0;
     this.addRuns(
       (base) => ({ ...base, labels: new Uint8Array(config.batch), keys: forwardKeys(base.seed, 0, Stream.hiddenBase, Stream.action, config.hidden) }),
-      (spec) => new BanditRun(initBanditParameters(shape, spec.seed), banditEstimator(spec.estimator).id, config.batch),
+      (spec) => {
+        const estimator = banditEstimator(spec.estimator).id;
+        const arrays = runArrays(shape, estimator, capacity, simd);
+        if (arrays instanceof WasmKernels) kernels += 1;
+        return new BanditRun(initBanditParameters(shape, spec.seed, arrays), estimator, capacity, arrays);
+      },
     );
+    const how = kernels === this.runObjects.length ? 'TypeScript + WebAssembly SIMD kernels' : simd ? 'TypeScript; WebAssembly SIMD kernels failed to load' : 'TypeScript; no WebAssembly SIMD';
+    this.info = { backend: 'cpu', description: `CPU engine (${how}, this thread)` };
   }
 
   protected updateGroup(g: BanditGroup, indices: Uint32Array, t: number): void {

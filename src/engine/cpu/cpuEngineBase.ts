@@ -30,7 +30,7 @@ export interface RunScalars {
 }
 
 export abstract class CpuEngineBase<C extends EngineConfig, R extends { readonly counters: RunCounters }, G extends SeedGroup<R>> {
-  readonly info: EngineInfo = { backend: 'cpu', description: 'CPU engine (TypeScript, this thread)' };
+  info: EngineInfo = { backend: 'cpu', description: 'CPU engine (TypeScript, this thread)' };
   readonly runs: RunSpec[];
   readonly config: C;
   updatesDone = 0;

@@ -4,6 +4,7 @@ import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep } from '../../engine/optimizer.ts';
 import { banditEstimator, type BanditEstimator, type BanditSignal } from '../../engine/estimators.ts';
 import { zeroCounters } from '../../engine/records.ts';
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { forwardBatch, type UniformSource } from './forward.ts';
 import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from './gradients.ts';
@@ -53,22 +54,27 @@ export class BanditRun {
   private readonly secondMoments: Float64Array;
   private readonly sumSquares: Float64Array;
 
+  /**
+   * `capacity`: the largest batch the scratch holds before it is reallocated; `arrays`: where the
+   * scratch lives (the CPU engine passes the run's WASM kernel arena, which also holds params).
+   */
   constructor(
     readonly params: BanditParameters,
     readonly estimator: BanditEstimator,
     capacity: number,
+    private readonly arrays: ArrayAllocator = heapArrays,
   ) {
     const { signal, baseline } = banditEstimator(estimator);
     this.hnca = needsCredit(signal);
     this.useBaseline = baseline;
     this.categories = categoriesOf(params.shape);
-    this.scratch = new BanditScratch(params.shape, capacity);
+    this.scratch = new BanditScratch(params.shape, capacity, arrays);
     const { sizes } = params.shape;
     // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)
     // (categorical units, DESIGN.md §7.1, use log-domain messages without tables)
-    if (!this.categories) for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1]));
+    if (!this.categories) for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1], arrays));
     const widest = Math.max(...sizes);
-    this.childScratch = new ChildScratch(widest);
+    this.childScratch = new ChildScratch(widest, arrays);
     this.expScratch = new Float64Array(2 * sizes[sizes.length - 1]);
     this.childLse = new Float64Array(this.categories ? widest : 0);
     this.secondMoments = new Float64Array(params.layerCount);
@@ -76,8 +82,9 @@ export class BanditRun {
     this.counters = zeroCounters(params.layerCount);
   }
 
+  /** Reallocates the scratch for `batch` examples if it holds fewer (from the arena while it has room, else the heap). */
   ensureCapacity(batch: number): void {
-    if (batch > this.scratch.capacity) this.scratch = new BanditScratch(this.params.shape, batch);
+    if (batch > this.scratch.capacity) this.scratch = new BanditScratch(this.params.shape, batch, this.arrays);
   }
 
   /** Forward pass only (evaluation, inspection): fills the scratch for input.count examples. */

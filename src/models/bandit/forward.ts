@@ -1,5 +1,6 @@
 // Stochastic forward pass of the bandit network over a batch (DESIGN.md §2).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
+import { kernelsOf } from '../../engine/simd/wasmKernels.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
 import { clippedSigmoid, sampleBernoulli } from '../units/bernoulli.ts';
 import { softmaxInto } from '../units/softmax.ts';
@@ -101,8 +102,17 @@ export function hiddenInputLogits(
   }
 }
 
-/** Clipped probabilities and Bernoulli samples φ = [u < p] of one layer. */
+/**
+ * Clipped probabilities and Bernoulli samples φ = [u < p] of one layer. With the training and
+ * evaluation RNG (ForwardKeys) and arrays in a WASM kernel instance's memory, its kernel
+ * computes the same values (wasm/kernels.ts sampleBernoulliLayer: the same hash, JS's Math.exp).
+ */
 function sampleLayer(logit: Float64Array, prob: Float64Array, sample: Uint8Array, batch: number, width: number, layer: number, source: UniformSource): void {
+  const kernels = kernelsOf(logit);
+  if (kernels && source instanceof ForwardKeys && kernelsOf(prob) === kernels && kernelsOf(sample) === kernels) {
+    kernels.exports.sampleBernoulliLayer(logit.byteOffset, prob.byteOffset, sample.byteOffset, batch, width, source.hiddenKeys[layer], source.exampleOffset);
+    return;
+  }
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < width; i++) {
       const e = b * width + i;

@@ -4,6 +4,8 @@
 // Per update we tabulate exp(±|Δ|·W) once (independent of the batch), so a flipped child
 // probability costs one multiply-add per (example, parent, child) edge and one log per
 // (example, parent): no transcendental call per edge.
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { kernelsOf } from '../../engine/simd/wasmKernels.ts';
 import { childSurprise, LOGIT_CLIP, PROB_MAX, PROB_MIN, rhoDifference, surpriseChange } from '../units/bernoulli.ts';
 import { logSumExp } from '../units/softmax.ts';
 import type { FlipTables } from '../units/flipTables.ts';
@@ -32,12 +34,13 @@ export class ChildScratch {
   /** log-domain path: x_c = −s_c u_c and childSurprise(x_c) */
   readonly x: Float64Array;
   readonly surprise: Float64Array;
-  constructor(width: number) {
-    this.t = new Float64Array(width);
-    this.x = new Float64Array(width);
-    this.surprise = new Float64Array(width);
-    this.offset0 = new Int32Array(width);
-    this.offset1 = new Int32Array(width);
+  /** `arrays`: where the arrays live (a run's WASM kernel arena in the CPU engine). */
+  constructor(width: number, arrays: ArrayAllocator = heapArrays) {
+    this.t = arrays.f64(width);
+    this.x = arrays.f64(width);
+    this.surprise = arrays.f64(width);
+    this.offset0 = arrays.i32(width);
+    this.offset1 = arrays.i32(width);
   }
 }
 
@@ -68,6 +71,13 @@ export function bernoulliChildrenCredit(family: BernoulliFamily, batch: number, 
   const { prob, sample, width, childLogit, childSample, childWidth, tables } = family;
   const { table, maxShift } = tables;
   const { t: childT, offset0, offset1 } = scratch;
+  // the per-parent products in the WASM kernel (the same operations) when every array is in its memory
+  const kernels = kernelsOf(table);
+  const wasm =
+    kernels &&
+    [childT, offset0, offset1, sample, prob, credit].every((a) => kernelsOf(a) === kernels)
+      ? kernels.exports
+      : null;
   for (let b = 0; b < batch; b++) {
     const cBase = b * childWidth;
     let logActual = 0;
@@ -94,6 +104,10 @@ export function bernoulliChildrenCredit(family: BernoulliFamily, batch: number, 
     const pBase = b * width;
     if (!fast) {
       logDomainChildrenCredit(family, b, credit, scratch);
+      continue;
+    }
+    if (wasm) {
+      wasm.childrenCreditExample(table.byteOffset, childT.byteOffset, offset0.byteOffset, offset1.byteOffset, sample.byteOffset + pBase, prob.byteOffset + 8 * pBase, width, childWidth, mayClip ? 1 : 0, logActual, credit.byteOffset + 8 * pBase);
       continue;
     }
     for (let j = 0; j < width; j++) {

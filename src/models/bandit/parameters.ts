@@ -2,6 +2,7 @@
 // Layer k maps sizes[k] inputs to sizes[k+1] outputs; its weights are stored input-major,
 // W[j·out + i] for input j and unit i, so a binary or ±1 input adds whole rows.
 import { ParameterTensor } from '../../engine/optimizer.ts';
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 import { streamKey } from '../../rng/counterRng.ts';
 import { Stream } from '../../rng/streams.ts';
 import type { HiddenValues, UnitKind } from '../../engine/types.ts';
@@ -50,11 +51,15 @@ export class BanditParameters {
   readonly biases: ParameterTensor[] = [];
   /** [W0, b0, W1, b1, …] — the order of the optimizer's tensors and of its sums of squares */
   readonly tensors: ParameterTensor[] = [];
-  constructor(readonly shape: BanditShape) {
+  /** `arrays`: where the tensors live (the run's WASM kernel arena in the CPU engine). */
+  constructor(
+    readonly shape: BanditShape,
+    arrays: ArrayAllocator = heapArrays,
+  ) {
     const { sizes } = shape;
     for (let k = 0; k + 1 < sizes.length; k++) {
-      const w = new ParameterTensor(sizes[k] * sizes[k + 1]);
-      const b = new ParameterTensor(sizes[k + 1]);
+      const w = new ParameterTensor(sizes[k] * sizes[k + 1], arrays);
+      const b = new ParameterTensor(sizes[k + 1], arrays);
       this.weights.push(w);
       this.biases.push(b);
       this.tensors.push(w, b);
@@ -74,9 +79,9 @@ export class BanditParameters {
   }
 }
 
-/** Glorot-uniform weights ±sqrt(6/(fan_in+fan_out)) from the RNG (step = layer), biases 0. */
-export function initBanditParameters(shape: BanditShape, seed: number): BanditParameters {
-  const params = new BanditParameters(shape);
+/** Glorot-uniform weights ±sqrt(6/(fan_in+fan_out)) from the RNG (step = layer), biases 0; `arrays` as in BanditParameters. */
+export function initBanditParameters(shape: BanditShape, seed: number, arrays: ArrayAllocator = heapArrays): BanditParameters {
+  const params = new BanditParameters(shape, arrays);
   const { sizes } = shape;
   for (let k = 0; k < params.layerCount; k++) {
     glorotUniform(params.weights[k].value, sizes[k], sizes[k + 1], streamKey(seed, k, Stream.init));

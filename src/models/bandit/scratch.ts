@@ -1,4 +1,5 @@
 // Per-run working memory of one bandit update, sized for a maximum batch.
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 import { categoriesOf, type BanditShape } from './parameters.ts';
 
 export class BanditScratch {
@@ -42,38 +43,40 @@ export class BanditScratch {
   readonly negBiasGrad: Float64Array;
   /** per example Σ_i s_bi² of the layer being differentiated */
   readonly rowSquares: Float64Array;
+  /** `arrays`: where the arrays live (the run's WASM kernel arena in the CPU engine). */
   constructor(
     readonly shape: BanditShape,
     readonly capacity: number,
+    arrays: ArrayAllocator = heapArrays,
   ) {
     const { sizes } = shape;
     const categories = categoriesOf(shape);
     for (let l = 1; l + 1 < sizes.length; l++) {
       const n = capacity * sizes[l];
-      this.logit.push(new Float64Array(n));
-      this.prob.push(new Float64Array(n));
-      this.sample.push(new Uint8Array(n));
-      this.signal.push(new Float64Array(n));
-      this.credit.push(new Float64Array(n));
-      this.value.push(new Uint8Array(categories ? n / categories : 0));
+      this.logit.push(arrays.f64(n));
+      this.prob.push(arrays.f64(n));
+      this.sample.push(arrays.u8(n));
+      this.signal.push(arrays.f64(n));
+      this.credit.push(arrays.f64(n));
+      this.value.push(arrays.u8(categories ? n / categories : 0));
     }
     const a = sizes[sizes.length - 1];
-    this.logQ = new Float64Array(categories);
-    this.logPi = new Float64Array(categories);
-    this.shiftedLogits = new Float64Array(categories ? Math.max(categories, a) : 0);
-    this.outLogit = new Float64Array(capacity * a);
-    this.outProb = new Float64Array(capacity * a);
-    this.outSignal = new Float64Array(capacity * a);
-    this.action = new Int32Array(capacity);
-    this.reward = new Float64Array(capacity);
-    this.learningSignal = new Float64Array(capacity);
-    this.logQActual = new Float64Array(capacity);
+    this.logQ = arrays.f64(categories);
+    this.logPi = arrays.f64(categories);
+    this.shiftedLogits = arrays.f64(categories ? Math.max(categories, a) : 0);
+    this.outLogit = arrays.f64(capacity * a);
+    this.outProb = arrays.f64(capacity * a);
+    this.outSignal = arrays.f64(capacity * a);
+    this.action = arrays.i32(capacity);
+    this.reward = arrays.f64(capacity);
+    this.learningSignal = arrays.f64(capacity);
+    this.logQActual = arrays.f64(capacity);
     const widest = Math.max(...sizes);
-    this.baseLogit = new Float64Array(widest);
-    this.selected = new Int32Array(Math.max(widest, capacity));
-    this.pixelStart = new Int32Array(sizes[0] + 2);
-    this.pixelExamples = new Int32Array(capacity * sizes[0]);
-    this.negBiasGrad = new Float64Array(widest);
-    this.rowSquares = new Float64Array(capacity);
+    this.baseLogit = arrays.f64(widest);
+    this.selected = arrays.i32(Math.max(widest, capacity));
+    this.pixelStart = arrays.i32(sizes[0] + 2);
+    this.pixelExamples = arrays.i32(capacity * sizes[0]);
+    this.negBiasGrad = arrays.f64(widest);
+    this.rowSquares = arrays.f64(capacity);
   }
 }

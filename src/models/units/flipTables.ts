@@ -2,6 +2,7 @@
 // forcing parent j of a Bernoulli layer to its other value shifts child c's logit by
 // ±m·W[j, c] (m = 2 for ±1 values, 1 for 0/1), so exp of that shift, tabulated once per update
 // (independent of the batch), turns each (example, parent, child) edge into one multiply-add.
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 
 /**
  * exp(±m·W) of one input-major weight matrix W [rows = parents, cols = children], interleaved:
@@ -19,13 +20,15 @@ export class FlipTables {
   /** the W and m of the last fill (the log-domain paths read the weights themselves) */
   weights: Float32Array | Float64Array = new Float32Array(0);
   magnitude = 1;
+  /** `arrays`: where the tables live (a run's WASM kernel arena in the CPU engine). */
   constructor(
     readonly rows: number,
     readonly cols: number,
+    arrays: ArrayAllocator = heapArrays,
   ) {
-    this.table = new Float64Array(2 * rows * cols);
-    this.maxShift = new Float64Array(cols);
-    this.rowSum = new Float64Array(rows);
+    this.table = arrays.f64(2 * rows * cols);
+    this.maxShift = arrays.f64(cols);
+    this.rowSum = arrays.f64(rows);
   }
   /** Refills every table from W (float32 or float64, [rows, cols] input-major) and magnitude m. */
   fill(w: Float32Array | Float64Array, magnitude: number): void {

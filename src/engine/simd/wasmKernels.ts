@@ -1,0 +1,127 @@
+// The CPU engine's WebAssembly SIMD kernels (source: wasm/kernels.ts, AssemblyScript; bytes:
+// ./kernels.wasm.ts). Each run owns one instance whose linear memory is an arena of the run's
+// arrays (ArrayAllocator); the memory never grows, so the views stay valid. The JavaScript
+// loops stay the reference: every kernel equals its JS twin bit for bit (tests/simd-kernels.test.ts),
+// and a call whose arrays are not all in one instance's memory takes the JS path.
+import { alignedBytes, heapArrays, type ArrayAllocator } from './arrays.ts';
+import { KERNELS_WASM_BASE64 } from './kernels.wasm.ts';
+
+/** The instance's exports (wasm/kernels.ts); pointers are byte offsets into its memory. */
+interface KernelExports {
+  heapBase(): number;
+  sumRowsF32(src: number, rows: number, count: number, width: number, out: number, scale: number, base: number, baseKind: number): void;
+  sumRowsF64(src: number, rows: number, count: number, width: number, out: number, scale: number, base: number, baseKind: number): void;
+  adam(value: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number, c1: number, c2: number): number;
+  sgd(value: number, grad: number, n: number, lr: number): number;
+  sampleBernoulliLayer(logit: number, prob: number, sample: number, batch: number, width: number, key: number, exampleOffset: number): void;
+  childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, logActual: number, credit: number): void;
+}
+
+/**
+ * The smallest module using a SIMD instruction: (func (result v128) (v128.const i32x4 0 0 0 0)).
+ * WebAssembly.validate of it is true exactly where the engine may use 128-bit SIMD.
+ */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c,
+  ...new Array<number>(16).fill(0),
+  0x0b,
+]);
+
+/** Whether this JavaScript engine runs WebAssembly with 128-bit SIMD (false without WebAssembly). */
+export function wasmSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    const text = atob(KERNELS_WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+
+/** Which instance's memory holds an array buffer (the kernels look their instance up by it). */
+const owners = new WeakMap<ArrayBufferLike, WasmKernels>();
+
+/**
+ * One kernel instance and its memory: an arena of `bytes` bytes for one owner's arrays
+ * (allocated by bump pointer, never freed, never grown). An allocation that does not fit any
+ * more comes from the JS heap, so it stays correct (the kernels then take the JS path).
+ */
+export class WasmKernels implements ArrayAllocator {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  private next: number;
+  private readonly end: number;
+
+  /** Throws when WebAssembly cannot instantiate the module (callers fall back to the heap). */
+  constructor(bytes: number) {
+    const module = kernelModule();
+    // the module's own static data sits below its heap base; the arena starts on the next page
+    const start = PAGE;
+    const pages = Math.ceil((start + alignedBytes(bytes)) / PAGE);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    // JS's own Math.exp and Math.log, so probabilities and credit equal the JS path's bit for bit
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, exp: Math.exp, log: Math.log } });
+    this.exports = instance.exports as unknown as KernelExports;
+    if (this.exports.heapBase() > start) throw new Error(`WASM kernels' static data ends at ${this.exports.heapBase()}, above the arena's start ${start}`);
+    this.next = start;
+    this.end = pages * PAGE;
+    owners.set(this.memory.buffer, this);
+  }
+
+  private take(bytes: number): number {
+    const at = this.next;
+    if (at + bytes > this.end) return -1;
+    this.next = at + alignedBytes(bytes);
+    return at;
+  }
+  f32(n: number): Float32Array {
+    const at = this.take(4 * n);
+    return at < 0 ? new Float32Array(n) : new Float32Array(this.memory.buffer, at, n);
+  }
+  f64(n: number): Float64Array {
+    const at = this.take(8 * n);
+    return at < 0 ? new Float64Array(n) : new Float64Array(this.memory.buffer, at, n);
+  }
+  i32(n: number): Int32Array {
+    const at = this.take(4 * n);
+    return at < 0 ? new Int32Array(n) : new Int32Array(this.memory.buffer, at, n);
+  }
+  u8(n: number): Uint8Array {
+    const at = this.take(n);
+    return at < 0 ? new Uint8Array(n) : new Uint8Array(this.memory.buffer, at, n);
+  }
+  /** Bytes of the arena still free. */
+  get free(): number {
+    return this.end - this.next;
+  }
+}
+
+/** The kernel instance whose memory holds `a` (null for a heap array). */
+export function kernelsOf(a: ArrayBufferView): WasmKernels | null {
+  return owners.get(a.buffer) ?? null;
+}
+
+/**
+ * An arena of `bytes` bytes in a new kernel instance's memory where `simd` (default: detected)
+ * says WebAssembly SIMD runs, else (or when instantiation fails) the JS heap.
+ */
+export function kernelArena(bytes: number, simd: boolean = wasmSimdSupported()): ArrayAllocator {
+  if (!simd) return heapArrays;
+  try {
+    return new WasmKernels(bytes);
+  } catch {
+    return heapArrays;
+  }
+}

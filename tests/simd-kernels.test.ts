@@ -1,0 +1,223 @@
+// The CPU engine's WebAssembly SIMD kernels (src/engine/simd, source wasm/kernels.ts): the
+// committed module is the build of the committed source; each kernel equals its JavaScript
+// reference bit for bit on random and edge-case inputs; whole training runs are identical with
+// and without the kernels; the engine falls back to JavaScript where SIMD is missing.
+import { describe, expect, it } from 'vitest';
+import { buildKernels, kernelsModuleText } from '../scripts/build-wasm.ts';
+import { readFileSync } from 'node:fs';
+import type { Dataset, ImageSet } from '../src/data/dataset.ts';
+import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
+import { ascentStep, ParameterTensor } from '../src/engine/optimizer.ts';
+import { heapArrays, type ArrayAllocator } from '../src/engine/simd/arrays.ts';
+import { kernelArena, kernelsOf, WasmKernels, wasmSimdSupported } from '../src/engine/simd/wasmKernels.ts';
+import { PAPER_OPTIMIZER, type BanditConfig, type OptimizerConfig } from '../src/engine/types.ts';
+import { sumSelectedRows } from '../src/models/bandit/rowSums.ts';
+import { BanditRun } from '../src/models/bandit/banditRun.ts';
+import { forwardBatch, forwardKeys } from '../src/models/bandit/forward.ts';
+import { BanditParameters, banditShape, initBanditParameters } from '../src/models/bandit/parameters.ts';
+import { allocSparseRows } from '../src/data/minibatch.ts';
+import { CountingAllocator } from '../src/engine/simd/arrays.ts';
+import { TestRandom } from './helpers/random.ts';
+
+const bits = (a: Float32Array | Float64Array): number[] => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+
+function arena(bytes = 1 << 20): WasmKernels {
+  const k = kernelArena(bytes, true);
+  if (!(k instanceof WasmKernels)) throw new Error('WebAssembly SIMD kernels did not load in Node');
+  return k;
+}
+
+/** The same random float32/float64 values in two allocators. */
+function twin<T extends Float32Array | Float64Array | Int32Array>(make: (a: ArrayAllocator) => T, values: ArrayLike<number>, a: ArrayAllocator, b: ArrayAllocator): [T, T] {
+  const x = make(a);
+  const y = make(b);
+  x.set(values);
+  y.set(values);
+  return [x, y];
+}
+
+describe('WASM SIMD kernels: build and detection', () => {
+  it('the committed module is the build of wasm/kernels.ts', async () => {
+    const bytes = await buildKernels();
+    expect(readFileSync(new URL('../src/engine/simd/kernels.wasm.ts', import.meta.url), 'utf8')).toBe(kernelsModuleText(bytes));
+  }, 180_000);
+
+  it('detects SIMD in Node and puts a kernel arena’s arrays in its own memory', () => {
+    expect(wasmSimdSupported()).toBe(true);
+    const k = arena();
+    const a = k.f32(5);
+    expect(a.buffer).toBe(k.memory.buffer);
+    expect(kernelsOf(a)).toBe(k);
+    expect(kernelsOf(new Float32Array(5))).toBeNull();
+    // without SIMD (or when asked not to) the arrays are on the heap
+    expect(kernelArena(1000, false)).toBe(heapArrays);
+  });
+
+  it('never grows its memory: an allocation past the arena comes from the heap', () => {
+    const k = arena(64);
+    const inside = k.f64(k.free / 8);
+    expect(k.free).toBe(0);
+    const outside = k.f64(8);
+    expect(kernelsOf(inside)).toBe(k);
+    expect(kernelsOf(outside)).toBeNull();
+    expect(inside.buffer.byteLength).toBe(k.memory.buffer.byteLength);
+  });
+});
+
+describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
+  const rnd = new TestRandom(16);
+
+  /** sumSelectedRows on heap arrays (the JS loop) and on arena arrays (the kernel). */
+  function compareRowSums(srcKind: 'f32' | 'f64', width: number, inputs: number, count: number, baseKind: 'none' | 'f32' | 'f64', scale: number, fill: (i: number) => number): void {
+    const k = arena();
+    const srcValues = Array.from({ length: inputs * width }, (_, i) => fill(i));
+    const make = (a: ArrayAllocator): Float32Array | Float64Array => (srcKind === 'f32' ? a.f32(inputs * width) : a.f64(inputs * width));
+    const [srcJs, srcWasm] = twin(make, srcValues, heapArrays, k);
+    const rowValues = Array.from({ length: count + 3 }, () => rnd.int(inputs) * width);
+    const [rowsJs, rowsWasm] = twin((a) => a.i32(count + 3), rowValues, heapArrays, k);
+    const baseValues = Array.from({ length: width }, () => rnd.range(-2, 2));
+    const [baseJs, baseWasm] =
+      baseKind === 'none' ? [null, null] : baseKind === 'f32' ? twin((a) => a.f32(width), baseValues, heapArrays, k) : twin((a) => a.f64(width), baseValues, heapArrays, k);
+    const outJs = heapArrays.f64(3 * width + 1);
+    const outWasm = k.f64(3 * width + 1);
+    outJs.fill(7);
+    outWasm.fill(7);
+    // first = 2 and outOffset = width + 1 exercise both offsets
+    sumSelectedRows(srcJs, rowsJs, 2, count, width, outJs, width + 1, scale, baseJs);
+    sumSelectedRows(srcWasm, rowsWasm, 2, count, width, outWasm, width + 1, scale, baseWasm);
+    expect(kernelsOf(outWasm)).toBe(k);
+    expect(bits(outWasm)).toEqual(bits(outJs));
+    // the kernel wrote exactly the width outputs
+    expect(outWasm[width]).toBe(7);
+    expect(outWasm[2 * width + 1]).toBe(7);
+  }
+
+  it('sums of selected rows: float32 and float64 rows, every base kind, widths not a multiple of the vector width', () => {
+    for (const srcKind of ['f32', 'f64'] as const) {
+      for (const width of [1, 2, 3, 5, 7, 8, 9, 13, 16, 31, 200]) {
+        for (const baseKind of ['none', 'f32', 'f64'] as const) {
+          compareRowSums(srcKind, width, 11, 1 + rnd.int(9), baseKind, baseKind === 'none' ? 0.02 : 2, () => rnd.range(-1, 1) * 2 ** rnd.int(20));
+        }
+      }
+    }
+  });
+
+  it('sums of selected rows: zero rows, all-ones inputs, one row, rows of extreme magnitude', () => {
+    for (const width of [3, 8, 10]) {
+      compareRowSums('f32', width, 4, 0, 'f32', 2, () => rnd.range(-1, 1)); // no row selected: out = base
+      compareRowSums('f64', width, 4, 0, 'none', 1, () => rnd.range(-1, 1));
+      compareRowSums('f32', width, 6, 9, 'f64', 1, () => 1); // all ones
+      compareRowSums('f64', width, 6, 1, 'f64', -1, () => rnd.range(-1, 1));
+      // 1e30-scale terms with tiny ones: any change of summation order would show
+      compareRowSums('f64', width, 6, 8, 'none', 1, (i) => (i % 3 === 0 ? 1e30 : i % 3 === 1 ? -1e30 : 1e-3 * rnd.range(-1, 1)));
+      compareRowSums('f32', width, 6, 8, 'f32', 1, (i) => (i % 2 === 0 ? 3e38 : -3e38));
+    }
+  });
+
+  /** One ascent step on heap tensors (JS) and on arena tensors (the kernel), from the same state. */
+  function compareAscent(size: number, opt: OptimizerConfig, t: number, fill: (i: number) => number): void {
+    const k = arena();
+    const tensors = [heapArrays, k].map((arrays) => new ParameterTensor(size, arrays));
+    const value = Array.from({ length: size }, () => rnd.range(-1, 1));
+    const m = Array.from({ length: size }, () => rnd.range(-1e-3, 1e-3));
+    const v = Array.from({ length: size }, (_, i) => (i % 7 === 0 ? 0 : rnd.range(0, 1e-4)));
+    const grad = Array.from({ length: size }, (_, i) => fill(i));
+    for (const p of tensors) {
+      p.value.set(value);
+      p.m.set(m);
+      p.v.set(v);
+      p.grad.set(grad);
+    }
+    const sums = tensors.map(() => new Float64Array(1));
+    ascentStep([tensors[0]], opt, t, sums[0]);
+    ascentStep([tensors[1]], opt, t, sums[1]);
+    expect(kernelsOf(tensors[1].value)).toBe(k);
+    expect(bits(sums[1])).toEqual(bits(sums[0]));
+    for (const key of ['value', 'm', 'v'] as const) expect(bits(tensors[1][key])).toEqual(bits(tensors[0][key]));
+  }
+
+  it('Adam and SGD steps, odd sizes, zero and huge gradients, and Σ g² in index order', () => {
+    const sgd: OptimizerConfig = { ...PAPER_OPTIMIZER, optimizer: 'sgd', lr: 0.05 };
+    for (const size of [1, 2, 3, 8, 17, 200]) {
+      for (const t of [1, 2, 1000]) {
+        compareAscent(size, PAPER_OPTIMIZER, t, () => rnd.range(-1, 1) * 2 ** (rnd.int(40) - 20));
+        compareAscent(size, sgd, t, () => rnd.range(-1, 1));
+      }
+      compareAscent(size, PAPER_OPTIMIZER, 3, () => 0);
+      compareAscent(size, PAPER_OPTIMIZER, 3, (i) => (i % 2 === 0 ? 1e150 : 1e-3));
+    }
+  });
+});
+
+describe('the WASM message pass (HNCA credit) equals the JavaScript one bit for bit', () => {
+  const rnd = new TestRandom(23);
+  it('table products, clipped factors (large logits) and the log-domain path (huge weights), ±1 and 0/1, widths not a multiple of 4', () => {
+    for (const [values, width, scale] of [['pm1', 13, 1], ['01', 10, 1], ['pm1', 9, 12], ['01', 7, 40], ['pm1', 6, 400]] as const) {
+      const shape = banditShape(11, 3, width, 5, values);
+      const batch = 6;
+      const counter = new CountingAllocator();
+      new BanditRun(new BanditParameters(shape, counter), 'hnca', batch, counter);
+      const k = arena(counter.bytes);
+      const rows = allocSparseRows(batch, 11);
+      let n = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < 11; j++) if (b === 0 || rnd.bit(0.4)) rows.onIndex[n++] = j; // example 0: all pixels on
+        rows.onStart[b + 1] = n;
+      }
+      rows.count = batch;
+      const credits = [heapArrays, k].map((arrays) => {
+        const params = initBanditParameters(shape, 4, arrays);
+        for (const w of params.weights) for (let i = 0; i < w.size; i++) w.value[i] *= scale;
+        const run = new BanditRun(params, 'hnca', batch, arrays);
+        forwardBatch(params, rows, forwardKeys(9, 3, 0, 5, 3), run.scratch);
+        run.computeCredit(batch);
+        expect(kernelsOf(run.scratch.credit[0])).toBe(arrays === k ? k : null);
+        return run.scratch.credit.map((c) => bits(c));
+      });
+      expect(credits[1]).toEqual(credits[0]);
+    }
+  });
+});
+
+function randomImages(rnd: TestRandom, count: number, pixels: number, classes: number): ImageSet {
+  const images = new Uint8Array(count * pixels);
+  for (let i = 0; i < images.length; i++) images[i] = rnd.bit(0.6) ? 0 : rnd.bit(0.5) ? 255 : rnd.int(256);
+  return { count, images, labels: Uint8Array.from({ length: count }, () => rnd.int(classes)) };
+}
+
+describe('the CPU engine with and without the WASM SIMD kernels', () => {
+  const rnd = new TestRandom(7);
+  const data: Dataset = { rows: 1, cols: 37, pixels: 37, classes: 10, train: randomImages(rnd, 120, 37, 10), test: randomImages(rnd, 30, 37, 10) };
+
+  async function trained(config: BanditConfig, simd: boolean): Promise<{ description: string; state: string; scores: number[]}> {
+    const engine = new CpuBanditEngine(config, data, undefined, simd);
+    await engine.step(12);
+    const scores = (await engine.evaluate()).map((r) => r.testScore);
+    await engine.step(5);
+    const state = await engine.exportState();
+    const weights = await engine.readWeights(0, 0);
+    engine.dispose();
+    // every tensor, Adam moment, baseline and counter, bit for bit
+    const text = JSON.stringify(state, (_k, v: unknown) => (v instanceof Float32Array || v instanceof Float64Array ? bits(v) : v));
+    return { description: engine.info.description, state: text + JSON.stringify(Array.from(weights.data)), scores };
+  }
+
+  it('trains identically (samples, parameters, Adam moments, counters, evaluation) at depth 1–3, ±1 and 0/1, widths not a multiple of 8', async () => {
+    const base: BanditConfig = { task: 'bandit', hidden: 1, width: 13, hiddenValues: 'pm1', estimators: ['hnca', 'reinforce', 'hnca-baseline'], seeds: [2, 5], batch: 7, ...PAPER_OPTIMIZER, lr: 1e-2 };
+    for (const change of [{}, { hidden: 2, hiddenValues: '01' as const, width: 10 }, { hidden: 3, width: 9 }, { hidden: 2, optimizer: 'sgd' as const, lr: 0.1 }]) {
+      const config = { ...base, ...change };
+      const js = await trained(config, false);
+      const wasm = await trained(config, true);
+      expect(wasm.description).toContain('WebAssembly SIMD kernels');
+      expect(wasm.scores).toEqual(js.scores);
+      expect(wasm.state).toBe(js.state);
+    }
+  });
+
+  it('falls back to JavaScript where WebAssembly SIMD is missing (detection injected) and says so', async () => {
+    const config: BanditConfig = { task: 'bandit', hidden: 2, width: 8, hiddenValues: 'pm1', estimators: ['reinforce'], seeds: [1], batch: 5, ...PAPER_OPTIMIZER };
+    const js = await trained(config, false);
+    expect(js.description).toContain('no WebAssembly SIMD');
+    expect((await trained(config, true)).state).toBe(js.state);
+  });
+});
