@@ -120,7 +120,9 @@ export async function benchVaeWebGpu(
   return costRows(cells, depths[0], 'webgpu-vae', `WebGPU (${adapter}), wall clock`, 3);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// standalone only when this file is the entry (not when bundled into bench/gpu/vaeBench.ts's
+// vae-bench.mjs, where import.meta.url is the bundle's, which is also the entry)
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && /[\\/]vae\.ts$/.test(process.argv[1] ?? '')) {
   const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 3);
   const maxDepth = Number(process.argv[3] ?? 3);
   const depths = Array.from({ length: maxDepth }, (_, i) => i + 1);
