@@ -9,8 +9,8 @@ import { PAPER_OPTIMIZER, VAE_ESTIMATORS, type TrainingEngine, type VaeConfig, t
 import { loadMnist } from '../src/node/mnist.ts';
 import type { BenchRow } from './cpuBandit.ts';
 
-export function vaeConfig(layers: number, estimator: VaeEstimator): VaeConfig {
-  return { task: 'vae', layers, width: 200, estimators: [estimator], seeds: [0], batch: 50, testK: 100, ...PAPER_OPTIMIZER };
+export function vaeConfig(layers: number, estimator: VaeEstimator, width = 200): VaeConfig {
+  return { task: 'vae', layers, width, estimators: [estimator], seeds: [0], batch: 50, testK: 100, ...PAPER_OPTIMIZER };
 }
 
 /** CPU milliseconds per update of `engine` (process CPU time: robust to other load on a shared machine). */
@@ -44,7 +44,7 @@ export async function benchVae(
     for (const cell of cells) cell.best = Math.min(cell.best, await cpuMsPerUpdate(cell.engine, seconds / rounds));
   }
   for (const cell of cells) cell.engine.dispose();
-  return costRows(cells, depths[0], 'cpu-vae', 'CPU, 1 thread (CPU time)', 1);
+  return costRows(cells, depths[0], 'cpu-vae', 'CPU, 1 thread (CPU time)', 1, 200);
 }
 
 /** One timed (estimator, depth) cell: its best milliseconds per update. */
@@ -60,14 +60,14 @@ interface CostCell {
  * linear in depth; LOO and DisARM: growing increments from their partial passes).
  * @param digits decimals of the increment (1 for the CPU's milliseconds, 3 for a GPU's)
  */
-function costRows(cells: readonly CostCell[], firstDepth: number, section: string, engine: string, digits: number): BenchRow[] {
+function costRows(cells: readonly CostCell[], firstDepth: number, section: string, engine: string, digits: number, width: number): BenchRow[] {
   return cells.map((cell) => {
     const first = cells.find((c) => c.estimator === cell.estimator && c.layers === firstDepth) ?? cell;
     const previous = cells.find((c) => c.estimator === cell.estimator && c.layers === cell.layers - 1);
     const increment = previous ? `, +${(cell.best - previous.best).toFixed(digits)} ms for layer ${cell.layers}` : '';
     return {
       section,
-      configuration: `${cell.layers} layer${cell.layers > 1 ? 's' : ''}, ${cell.estimator}, width 200, batch 50`,
+      configuration: `${cell.layers} layer${cell.layers > 1 ? 's' : ''}, ${cell.estimator}, width ${width}, batch 50`,
       engine,
       updatesPerSecond: 1000 / cell.best,
       msPerUpdate: cell.best,
@@ -87,7 +87,7 @@ async function gpuMsPerUpdate(engine: TrainingEngine, updates: number, chunk: nu
 
 /**
  * WebGPU-engine cost of the discrete VAE versus depth (issue 12): ms per update (wall clock, one
- * run per engine, width 200, batch 50) for every estimator at `depths`, best of `rounds` rounds
+ * run per engine, width `width` (the paper's 200), batch 50) for every estimator at `depths`, best of `rounds` rounds
  * of about seconds/rounds each, with each added layer's increment.
  * @param createEngine opens a WebGPU engine (bench/peer/webgpu.ts createOurWebGpuEngine on the adapter to measure)
  * @param adapter the adapter's name, for the rows' engine column
@@ -100,11 +100,12 @@ export async function benchVaeWebGpu(
   estimators: readonly VaeEstimator[] = VAE_ESTIMATORS,
   depths = [1, 2, 3, 4, 5],
   rounds = 2,
+  width = 200,
 ): Promise<BenchRow[]> {
   const cells: (CostCell & { updates: number })[] = [];
   for (const estimator of estimators) {
     for (const layers of depths) {
-      const engine = await createEngine(vaeConfig(layers, estimator));
+      const engine = await createEngine(vaeConfig(layers, estimator, width));
       try {
         // calibrate: updates in about seconds/rounds from a first 20-update timing
         const probe = await gpuMsPerUpdate(engine, 20, 10);
@@ -117,7 +118,7 @@ export async function benchVaeWebGpu(
       }
     }
   }
-  return costRows(cells, depths[0], 'webgpu-vae', `WebGPU (${adapter}), wall clock`, 3);
+  return costRows(cells, depths[0], 'webgpu-vae', `WebGPU (${adapter}), wall clock`, 3, width);
 }
 
 // standalone only when this file is the entry (not when bundled into bench/gpu/vaeBench.ts's
