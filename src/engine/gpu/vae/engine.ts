@@ -13,7 +13,8 @@ import { traceVaeExample } from '../../../models/vae/trace.ts';
 import { vaeViews } from '../../../models/vae/views.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../estimators.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, EngineStateError, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
+import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
 import { validateHyperparameterChange, validateVaeConfig } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
@@ -765,7 +766,6 @@ export class GpuVaeEngine implements CheckpointableEngine {
     this.check();
     const layout = this.tensorLayout();
     const L = this.config.layers;
-    const slice = (buffer: ArrayBuffer, r: number, at: number, size: number): Float32Array => new Float32Array(buffer, (r * per + at) * 4, size).slice();
     return {
       format: ENGINE_STATE_FORMAT,
       version: ENGINE_STATE_VERSION,
@@ -775,13 +775,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
       evaluations: this.evaluations,
       streams: this.streams.map((s) => ({ seed: s.seed, epoch: s.epoch, cursor: s.cursor })),
       runs: this.runs.map((spec, r): RunState => {
-        let at = 0;
-        const tensors = layout.map((t) => {
-          const size = t.shape.reduce((x, y) => x * y, 1);
-          const tensor = { name: t.name, shape: [...t.shape], value: slice(params, r, at, size), m: slice(m, r, at, size), v: slice(v, r, at, size) };
-          at += size;
-          return tensor;
-        });
+        const tensors = runTensorsFromBuffers({ params, m, v }, layout, r, per);
         const baselines = Array.from(this.view('VaeRunState', vaeRuns, r).baselines.subarray(0, L + 1));
         baselines[0] = 0;
         return { index: spec.index, estimator: spec.estimator, seed: spec.seed, counters: counters[r], baselines, optimizerSteps: counters[r].updates, tensors };
@@ -798,29 +792,8 @@ export class GpuVaeEngine implements CheckpointableEngine {
     checkStateFits(state, this.config, this.datasetSizes(), this.runs, source);
     const layout = this.tensorLayout();
     const per = this.layout.paramsPerRun;
-    const params = new Float32Array(this.runs.length * per);
-    const m = new Float32Array(this.runs.length * per);
-    const v = new Float32Array(this.runs.length * per);
-    const saved = this.runs.map((spec) => state.runs.find((x) => x.index === spec.index) as RunState);
-    saved.forEach((run, r) => {
-      if (run.tensors.length !== layout.length) throw new EngineStateError(source, `run ${run.index} holds ${run.tensors.length} tensors, this model has ${layout.length}`);
-      let at = r * per;
-      run.tensors.forEach((t, k) => {
-        if (t.name !== layout[k].name || t.shape.join('×') !== layout[k].shape.join('×')) {
-          throw new EngineStateError(source, `run ${run.index} tensor ${k} is ${t.name} [${t.shape.join(', ')}], this model has ${layout[k].name} [${layout[k].shape.join(', ')}]`);
-        }
-        params.set(t.value, at);
-        m.set(t.m, at);
-        v.set(t.v, at);
-        at += t.value.length;
-      });
-    });
-    const streams = this.streams.map((stream) => {
-      const position = state.streams.find((x) => x.seed === stream.seed);
-      if (!position) throw new EngineStateError(source, `holds no minibatch position for seed ${stream.seed}`);
-      if (position.cursor > this.data.train.count) throw new EngineStateError(source, `seed ${stream.seed}'s position ${position.cursor} is beyond the ${this.data.train.count} training images`);
-      return position;
-    });
+    const { saved, params, m, v } = packRunTensors(state, this.runs, layout, per, source);
+    const streams = savedStreamPositions(state, this.streams, this.data.train.count, source);
     await this.readCounters();
     this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
     const [runStates, vaeRuns] = await Promise.all([
