@@ -14,29 +14,8 @@ import type { KernelName, KernelSet } from './kernels.ts';
 /** uniform slots (one per update or evaluation chunk) per submission */
 export const STEP_SLOTS = 128;
 
-/** The fields of StepParams (shaders/bandit_common.wgsl). */
-export interface StepValues {
-  batch: number;
-  keyStep: number;
-  hiddenStream: number;
-  actionStream: number;
-  exampleOffset: number;
-  gather: number;
-  cursor: number;
-  permStride: number;
-  binarizeStep: number;
-  binarizeStream: number;
-  optimizer: number;
-  update: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  c1: number;
-  c2: number;
-  oneMinusBeta1: number;
-  oneMinusBeta2: number;
-}
+import type { StepValues } from '../stepParams.ts';
+export type { StepValues };
 
 /** Update t (0-based): RNG step t, the batch at `cursor` of epoch `epoch`'s permutation, Adam step t + 1. */
 export function trainingStepValues(c: BanditConfig, t: number, cursor: number, epoch: number, trainCount: number): StepValues {

@@ -13,6 +13,7 @@ import { traceVaeExample } from '../../../models/vae/trace.ts';
 import { vaeViews } from '../../../models/vae/views.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../estimators.ts';
+import type { StepValues } from '../stepParams.ts';
 import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
 import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
@@ -37,29 +38,6 @@ const TILE_DEPTH = 64;
 /** VaeRunState.signal of each VAE learning signal (shaders/vae_common.wgsl) */
 const SIGNAL_CODE = { fhnca: 0, 'score-function': 1, 'leave-one-out': 2, disarm: 3 } as const;
 
-/** The fields of StepParams (shaders/bandit_common.wgsl) the VAE kernels read. */
-interface StepValues {
-  batch: number;
-  keyStep: number;
-  hiddenStream: number;
-  actionStream: number;
-  exampleOffset: number;
-  gather: number;
-  cursor: number;
-  permStride: number;
-  binarizeStep: number;
-  binarizeStream: number;
-  optimizer: number;
-  update: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  c1: number;
-  c2: number;
-  oneMinusBeta1: number;
-  oneMinusBeta2: number;
-}
 
 /** Update t (0-based): RNG step t, the batch at `cursor` of epoch `epoch`'s permutation, Adam step t + 1. */
 function updateStepValues(c: VaeConfig, t: number, cursor: number, epoch: number, trainCount: number): StepValues {
