@@ -1,7 +1,8 @@
 // The hnca command in-process, with a fake engine: parsing, validation, output files, progress.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFlags, type FlagSpec } from '../src/cli/flags.ts';
 import { main } from '../src/cli/main.ts';
@@ -9,6 +10,7 @@ import type { OpenedEngine } from '../src/cli/openEngine.ts';
 import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
 import type { Io } from '../src/cli/session.ts';
 import type { EngineFactoryInput } from '../src/engine/types.ts';
+import { MNIST_FILES } from '../src/node/mnist.ts';
 import { FakeEngine } from './helpers/fakeEngine.ts';
 import { writeTinyMnist } from './helpers/tinyMnist.ts';
 
@@ -159,6 +161,57 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     const c = capture();
     expect(await main(['train', '--data', path.join(tmp), '--out', out], c.io)).toBe(1);
     expect(c.err()).toMatch(/^hnca: bad MNIST data: .*train-images-idx3-ubyte: file not found/);
+  });
+
+  it('a --data folder of gzip files trains; a missing file, corrupt gzip or a folder in place of a file: one line naming it, exit 1, before any engine', async () => {
+    const folder = (name: string, change: (dir: string) => void): string => {
+      const dir = path.join(tmp, name);
+      cpSync(data, dir, { recursive: true });
+      change(dir);
+      return dir;
+    };
+    const gzipAll = (dir: string): void => {
+      for (const name of Object.values(MNIST_FILES)) {
+        writeFileSync(path.join(dir, `${name}.gz`), gzipSync(readFileSync(path.join(dir, name))));
+        rmSync(path.join(dir, name));
+      }
+    };
+    const downloaded = folder('data-gz', gzipAll); // the official downloads' names
+    const trained = capture();
+    const file = path.join(tmp, 'gz.json');
+    expect(await main(['train', '--data', downloaded, '--epochs', '1', '--out', file], trained.io)).toBe(0);
+    expect(trained.engines).toHaveLength(1);
+    expect(existsSync(file)).toBe(true);
+
+    const bad: [string, RegExp][] = [
+      [folder('data-missing', (dir) => rmSync(path.join(dir, MNIST_FILES.testLabels))), /t10k-labels-idx1-ubyte: file not found.*train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte/],
+      [
+        folder('data-corrupt-gz', (dir) => {
+          gzipAll(dir);
+          const name = path.join(dir, `${MNIST_FILES.trainLabels}.gz`);
+          writeFileSync(name, readFileSync(name).subarray(0, 12));
+        }),
+        /train-labels-idx1-ubyte(\.gz)?: is gzip-compressed but does not decompress/,
+      ],
+      [
+        folder('data-dir-as-file', (dir) => {
+          rmSync(path.join(dir, MNIST_FILES.testImages));
+          mkdirSync(path.join(dir, MNIST_FILES.testImages));
+        }),
+        /t10k-images-idx3-ubyte: is a folder, not a file/,
+      ],
+    ];
+    for (const [dir, message] of bad) {
+      const c = capture();
+      const target = path.join(tmp, 'never.json');
+      expect(await main(['train', '--data', dir, '--out', target], c.io), dir).toBe(1);
+      expect(c.err()).toMatch(/^hnca: bad MNIST data: /);
+      expect(c.err()).toMatch(message);
+      expect(c.err().trimEnd().split('\n')).toHaveLength(1);
+      expect(c.err()).not.toMatch(/\n\s+at /); // no stack trace
+      expect(c.engines).toHaveLength(0);
+      expect(existsSync(target)).toBe(false);
+    }
   });
 });
 

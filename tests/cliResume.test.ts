@@ -45,18 +45,6 @@ describe('hnca train --resume', () => {
     });
   }
 
-  it('WebGPU engine (SwiftShader): 1 epoch, then --resume to 2, equals 2 epochs at once', { timeout: 180_000 }, async () => {
-    const gpu = ['train', '--estimator', 'hnca,reinforce', '--train-limit', '120', '--test-limit', '20', '--width', '8', '--batch', '20', '--lr', '0.01', '--engine', 'webgpu'];
-    const whole = path.join(tmp, 'gwhole.json');
-    const part = path.join(tmp, 'gpart.json');
-    expect((await hnca([...gpu, '--epochs', '2', '--out', whole])).status).toBe(0);
-    expect((await hnca([...gpu, '--epochs', '1', '--out', part])).status).toBe(0);
-    const resumed = await hnca(['train', '--resume', path.join(tmp, 'gpart.checkpoint.json'), '--epochs', '2']);
-    expect(resumed.err).toBe('');
-    expect(resumed.out).toMatch(/^WebGPU engine/m);
-    expect(runsOf(part)).toEqual(runsOf(whole));
-  });
-
   it('VAE with every estimator: the same', { timeout: 120_000 }, async () => {
     const vae = ['train', '--task', 'vae', '--layers', '2', '--estimator', 'all', '--train-limit', '200', '--test-limit', '20', '--width', '6', '--test-k', '3', '--eval-every', '1', '--engine', 'cpu', '--threads', '1'];
     const whole = path.join(tmp, 'vwhole.json');
@@ -88,6 +76,34 @@ describe('hnca train --resume', () => {
     expect((await hnca(['train', '--resume', checkpoint, '--epochs', target])).status).toBe(0);
     const whole = path.join(tmp, 'int-whole.json');
     expect((await hnca([...base(1), '--epochs', target, '--out', whole])).status).toBe(0);
+    expect(runsOf(out)).toEqual(runsOf(whole));
+  });
+
+  it('WebGPU engine (SwiftShader): Ctrl-C mid-run, then --resume of its checkpoint, ends like an uninterrupted run', { timeout: 240_000 }, async () => {
+    const gpu = ['train', '--estimator', 'hnca,reinforce', '--train-limit', '120', '--test-limit', '20', '--width', '8', '--batch', '20', '--lr', '0.01', '--engine', 'webgpu'];
+    const out = path.join(tmp, 'gint.json');
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(root, 'bin', 'hnca.mjs'), ...gpu, '--epochs', '400', '--out', out], { cwd: tmp });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (/^epoch 2\/400 /m.test(text)) child.kill('SIGINT');
+      });
+      child.on('exit', (c) => resolve({ code: c, stdout: text }));
+    });
+    expect(stdout).toMatch(/^WebGPU engine/m);
+    expect(code).toBe(130);
+    const checkpoint = path.join(tmp, 'gint.checkpoint.json');
+    expect(stdout).toContain(`continue with: hnca train --resume ${checkpoint}`);
+    const done = JSON.parse(readFileSync(checkpoint, 'utf8')).epochsDone as number;
+    expect(done).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ interrupted: true });
+    const target = String(done + 1);
+    const resumed = await hnca(['train', '--resume', checkpoint, '--epochs', target]);
+    expect(resumed.err).toBe('');
+    expect(resumed.out).toMatch(/^WebGPU engine/m);
+    const whole = path.join(tmp, 'gint-whole.json');
+    expect((await hnca([...gpu, '--epochs', target, '--out', whole])).status).toBe(0);
     expect(runsOf(out)).toEqual(runsOf(whole));
   });
 

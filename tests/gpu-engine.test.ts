@@ -99,6 +99,31 @@ describe('WebGPU engine contract', () => {
     gpu.dispose();
     cpu.dispose();
   });
+
+  it("the runtime's buffer-byte counter (the soak's GPU figure) stays flat over training and readbacks, follows a reallocation and drops to 0 on dispose", async () => {
+    const big = randomDataset(30, 4, 300, 40);
+    const gpu = await gpuEngine(smallConfig({ width: 6 }), big);
+    const initial = gpu.gpuBufferBytes;
+    expect(initial).toBeGreaterThan(0);
+    await gpu.step(7);
+    await gpu.evaluate();
+    await gpu.readCounters();
+    await gpu.readWeights(0, 0);
+    await gpu.exportState(); // readbacks use temporary staging buffers: released again
+    await gpu.step(5);
+    await gpu.readCounters();
+    expect(gpu.gpuBufferBytes).toBe(initial);
+    const batch = gpu.capacity + 40;
+    gpu.setHyperparameters({ batch });
+    const grown = gpu.gpuBufferBytes;
+    expect(grown).toBeGreaterThan(initial); // the old activation buffers were released, larger ones made
+    gpu.setHyperparameters({ batch: 8 }); // a smaller batch keeps the capacity
+    await gpu.step(3);
+    await gpu.readCounters();
+    expect(gpu.gpuBufferBytes).toBe(grown);
+    gpu.dispose();
+    expect(gpu.gpuBufferBytes).toBe(0);
+  });
 });
 
 describe('WebGPU engine setup errors', () => {

@@ -2,7 +2,7 @@
 // bit like an uninterrupted one; the format is the CPU engine's, so a CPU state imports exactly.
 import { describe, expect, it } from 'vitest';
 import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
-import { decodeEngineState, encodeEngineState } from '../src/engine/state.ts';
+import { decodeEngineState, encodeEngineState, engineStateToJson } from '../src/engine/state.ts';
 import type { TrainingEngine } from '../src/engine/types.ts';
 import { gpuEngine, randomDataset, smallConfig } from './helpers/gpuTest.ts';
 
@@ -50,6 +50,30 @@ describe('WebGPU engine state', () => {
       const [g, c] = [await weights(gpu), await weights(cpu)];
       // the same samples on both engines: the parameters agree to float32 rounding
       g.forEach((row, i) => row.forEach((x, j) => expect(Math.abs(x - c[i][j])).toBeLessThan(1e-4 * (1 + Math.abs(c[i][j])))));
+    } finally {
+      gpu.dispose();
+    }
+  });
+
+  it('a WebGPU state imports exactly into the CPU engine (the playground after a lost device): the same state back, and training goes on', { timeout: 120_000 }, async () => {
+    const gpu = await gpuEngine(config, data);
+    try {
+      await gpu.step(5);
+      await gpu.evaluate();
+      await gpu.step(6); // crosses an epoch: the stream position is mid-permutation
+      const saved = await gpu.exportState();
+      const cpu = new CpuBanditEngine(config, data);
+      await cpu.importState(decodeEngineState(encodeEngineState(saved), 'gpu.ckpt'), 'gpu.ckpt');
+      // parameters, Adam's moments, baselines, counters, RNG counters and stream positions: all of it
+      expect(engineStateToJson(await cpu.exportState())).toEqual(engineStateToJson(saved));
+      expect(await weights(cpu)).toEqual(await weights(gpu));
+      expect(await cpu.readCounters()).toEqual(await gpu.readCounters());
+      expect(cpu.updatesDone).toBe(11);
+      await gpu.step(3);
+      await cpu.step(3);
+      const [g, c] = [await weights(gpu), await weights(cpu)];
+      g.forEach((row, i) => row.forEach((x, j) => expect(Math.abs(x - c[i][j])).toBeLessThan(1e-4 * (1 + Math.abs(c[i][j])))));
+      expect((await cpu.readCounters()).map((r) => r.examples)).toEqual((await gpu.readCounters()).map((r) => r.examples));
     } finally {
       gpu.dispose();
     }

@@ -213,8 +213,27 @@ export type WorkerMessage =
   | EvaluationProgress
   | VaeViewsResult;
 
-/** Test-only actions, accepted only by a worker started with TEST_HOOKS_WORKER_NAME (page URL ?test-hooks=1). */
-export type TestHookAction = 'destroyDevice' | 'crash';
+/**
+ * Test-only actions, accepted only by a worker started with TEST_HOOKS_WORKER_NAME (page URL
+ * ?test-hooks=1): lose the WebGPU device (`device.destroy()`), crash the worker, or rebuild the
+ * current configuration with an engine whose state export is hidden (`statelessEngine`: it
+ * then behaves as an engine that cannot export its state, isCheckpointable false, and its
+ * header description says so), for the restart path after a lost device.
+ */
+export type TestHookAction = 'destroyDevice' | 'crash' | 'statelessEngine';
+
+/** What a test-hooks worker reports to `self.hncaWorkerProbe()` (read by the browser soak through CDP). */
+export interface WorkerProbe {
+  /** the current engine's back end, null before the first engine */
+  backend: 'cpu' | 'webgpu' | null;
+  /** updates done by the current engine (0 before the first) */
+  updatesDone: number;
+  /** bytes of the GPU buffers the WebGPU runtime owns now (GpuResources.bytes); null on the CPU engine */
+  gpuBufferBytes: number | null;
+}
+
+/** The name of the worker-global probe function of a test-hooks worker (see WorkerProbe). */
+export const WORKER_PROBE_GLOBAL = 'hncaWorkerProbe';
 
 /** The worker name that enables the test hooks. */
 export const TEST_HOOKS_WORKER_NAME = 'hnca-training test-hooks';

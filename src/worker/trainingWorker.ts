@@ -9,7 +9,18 @@ import { hasVaeViews, type TrainingEngine } from '../engine/types.ts';
 import { SPEED_LEVELS, engineConfigOf, isVaeTask, varianceLayersOf, type PlaygroundConfig } from '../playground/config.ts';
 import { selectEngine } from './engineSelection.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
-import { TEST_HOOKS_WORKER_NAME, type EvaluationDetails, type InspectionResult, type RunVaeViews, type TestHookAction, type VaeViewsResult, type WorkerMessage, type WorkerRequest } from './protocol.ts';
+import {
+  TEST_HOOKS_WORKER_NAME,
+  WORKER_PROBE_GLOBAL,
+  type EvaluationDetails,
+  type InspectionResult,
+  type RunVaeViews,
+  type TestHookAction,
+  type VaeViewsResult,
+  type WorkerMessage,
+  type WorkerProbe,
+  type WorkerRequest,
+} from './protocol.ts';
 import { decodeSavedTraining, type SessionCheckpoint, type SessionProgress } from './savedTraining.ts';
 import { TrainingSession } from './trainingSession.ts';
 
@@ -38,6 +49,8 @@ let sessionConfig: PlaygroundConfig | null = null;
 /** incremented by every (re)build: a build that finds it changed gives way */
 let configuration = 0;
 const testHooks = self.name === TEST_HOOKS_WORKER_NAME;
+/** test hook 'statelessEngine': engines built from now on hide their state export */
+let hideEngineState = false;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -131,12 +144,13 @@ async function configure(config: PlaygroundConfig): Promise<void> {
     return;
   }
   if (id !== configuration) return;
-  const { engine, fallbackReason } = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
+  const selected = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
+  const engine = hideEngineState ? withoutStateExport(selected.engine) : selected.engine;
   if (id !== configuration) {
     engine.dispose();
     return;
   }
-  install(config, data, engine, fallbackReason, null, null);
+  install(config, data, engine, selected.fallbackReason, null, null);
 }
 
 /**
@@ -224,14 +238,37 @@ async function importModel(requestId: number, config: PlaygroundConfig, saved: u
   install(config, data, engine, fallbackReason, checkpoint.progress, requestId);
 }
 
-/** Test-only actions (see TEST_HOOKS_WORKER_NAME): lose the WebGPU device, or crash the worker. */
-function testHook(action: TestHookAction): void {
+/**
+ * `engine` seen as an engine that cannot export or import its state (test hook
+ * 'statelessEngine'): exportState and importState read as absent, so isCheckpointable is
+ * false; everything else (its device included) is the engine's own, and its description
+ * says that the export is hidden.
+ */
+function withoutStateExport(engine: TrainingEngine): TrainingEngine {
+  const info = { ...engine.info, description: `${engine.info.description} (state export hidden by a test hook)` };
+  return new Proxy(engine, {
+    get(target, property) {
+      if (property === 'exportState' || property === 'importState') return undefined;
+      if (property === 'info') return info;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Test-only actions (see TestHookAction and TEST_HOOKS_WORKER_NAME). */
+async function testHook(action: TestHookAction): Promise<void> {
   if (!testHooks) throw new Error('test hooks are off (add ?test-hooks=1 to the page URL)');
   if (action === 'crash') {
     setTimeout(() => {
       throw new Error('test hook: the training worker crashed');
     });
     return;
+  }
+  if (action === 'statelessEngine') {
+    if (!sessionConfig) throw new Error('test hook: no configuration to rebuild yet');
+    hideEngineState = true;
+    return configure(sessionConfig);
   }
   const device = session ? deviceOf(session.engine) : null;
   if (!device) throw new Error('test hook: the current engine has no WebGPU device');
@@ -383,8 +420,7 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'importModel':
       return importModel(request.requestId, request.config, request.saved, request.source);
     case 'testHook':
-      testHook(request.action);
-      return;
+      return testHook(request.action);
   }
 }
 
@@ -393,6 +429,16 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     post({ type: 'error', message: messageOf(error) });
   });
 };
+
+// the browser soak (bench/browser/soak.ts) reads this through CDP (Runtime.evaluate in the worker)
+if (testHooks) {
+  const probe = (): WorkerProbe => {
+    const engine = session?.engine;
+    const bytes: unknown = engine ? (engine as { gpuBufferBytes?: unknown }).gpuBufferBytes : undefined;
+    return { backend: engine?.info.backend ?? null, updatesDone: engine?.updatesDone ?? 0, gpuBufferBytes: typeof bytes === 'number' ? bytes : null };
+  };
+  Object.assign(self, { [WORKER_PROBE_GLOBAL]: probe });
+}
 
 setInterval(() => {
   if (session) post(session.takeSnapshot());

@@ -1,7 +1,9 @@
 // Nothing lost in the playground (issue 15), in Debian's Chromium (WebGPU on SwiftShader):
 // save model / load model round trip and refused files, the WebGPU device lost mid-run (the
-// CPU engine takes over), and a dead worker with its restart button. The last two use the
-// test hooks of ?test-hooks=1 (main.tsx). Screenshots go to test-artifacts/.
+// CPU engine takes over from the last saved state, or, for an engine that cannot export its
+// state, restarts the runs with the same configuration), and a dead worker with its restart
+// button. The last three use the test hooks of ?test-hooks=1 (main.tsx). Screenshots go to
+// test-artifacts/.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +101,51 @@ describe('losing the WebGPU device mid-run', () => {
     expect(await page.textContent('[data-testid="status-state"]')).toBe('training');
     await page.click('[data-testid="pause"]');
     await screenshot(page, '21-device-lost');
+    await page.close();
+  });
+});
+
+describe('losing the WebGPU device of an engine that cannot export its state', () => {
+  it('restarts the runs on the CPU engine with the same configuration and says that the progress was lost', async () => {
+    const page = await session.open('?task=patterns&hidden=2&seeds=2&engine=webgpu&test-hooks=1');
+    expect(await waitForEngine(page)).toMatch(/^WebGPU engine — /);
+    await page.evaluate(() => window.hncaTestHook?.('statelessEngine'));
+    const header = await pollUntil(() => page.textContent('[data-testid="engine-status"]'), (t) => t?.includes('state export hidden by a test hook') ?? false, 60_000);
+    expect(header).toMatch(/^WebGPU engine — .* \(state export hidden by a test hook\)$/);
+    // such an engine has no state to save: one line, nothing else changes
+    await page.click('[data-testid="save-model"]');
+    const refused = await pollUntil(() => page.evaluate(() => document.querySelector('[data-testid="model-message"]')?.textContent ?? ''), (t) => t.length > 0, 30_000);
+    expect(refused).toMatch(/^Save model: the .*\(state export hidden by a test hook\) cannot export its state/);
+    expect(refused).not.toContain('\n');
+
+    await page.click('[data-testid="play"]');
+    await pollUntil(() => readNumber(page, 'status-updates'), (u) => u >= 60, 60_000);
+    await page.click('[data-testid="pause"]'); // a pause keeps a checkpoint only for an engine that can export one
+    await page.click('[data-testid="play"]');
+    await pollUntil(() => readNumber(page, 'status-updates'), (u) => u >= 90, 60_000);
+    await page.evaluate(() => window.hncaTestHook?.('destroyDevice'));
+    const notice = await page.waitForSelector('[data-testid="engine-notice"]', { timeout: 30_000 });
+    const text = (await notice.textContent()) ?? '';
+    expect(text).toMatch(/^WebGPU device lost at update \d+; no saved state could be restored, so the runs restarted on the CPU engine with the same configuration \(the progress was lost\)$/);
+    const lostAt = Number(/update (\d+)/.exec(text)?.[1]);
+    expect(lostAt).toBeGreaterThanOrEqual(90);
+    expect(await page.getAttribute('[data-testid="engine-status"]', 'data-backend')).toBe('cpu');
+    expect(await page.textContent('[data-testid="engine-status"]')).toMatch(/^CPU engine — the WebGPU device was lost \(destroyed: /);
+    expect(page.url()).toContain('hidden=2');
+    expect(page.url()).toContain('seeds=2');
+    // the restarted runs train on (it was playing) from update 0: the charts start again there
+    expect(await pollUntil(() => readNumber(page, 'status-updates'), (u) => u >= 20, 60_000)).toBeGreaterThanOrEqual(20);
+    expect(await page.textContent('[data-testid="status-state"]')).toBe('training');
+    await page.click('[data-testid="pause"]');
+    await pollUntil(() => page.textContent('[data-testid="status-state"]'), (s) => s === 'paused', 10_000);
+    const updates = await readNumber(page, 'status-updates');
+    const points = await exportedPoints(page);
+    expect(points.length).toBeGreaterThan(0);
+    expect(points[0].update).toBeLessThanOrEqual(20);
+    expect(points.every((p, i) => p.update <= updates && (i === 0 || p.update > points[i - 1].update))).toBe(true);
+    // the CPU engine that took over can export its state again
+    expect(await download(page, 'save-model')).toContain('"hnca-engine-state"');
+    await screenshot(page, '23-device-lost-stateless');
     await page.close();
   });
 });

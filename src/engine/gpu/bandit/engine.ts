@@ -524,6 +524,11 @@ export class GpuBanditEngine implements CheckpointableEngine {
     return this.rt.res.read(buffer, 0, buffer.size, `debug ${name}`);
   }
 
+  /** Bytes of the GPU buffers the runtime owns now (GpuResources.bytes; the soak watches it). */
+  get gpuBufferBytes(): number {
+    return this.rt.res.bytes;
+  }
+
   get capacity(): number {
     return this.dims.capacity;
   }

@@ -6,7 +6,22 @@ import { requireLimit } from './limits.ts';
 /** The buffers of one runtime (DESIGN.md §1: the back end owns its GPU memory). */
 export class GpuResources {
   private readonly buffers = new Set<GPUBuffer>();
+  private liveBytes = 0;
   constructor(readonly device: GPUDevice) {}
+
+  /**
+   * Bytes of the buffers owned now (created and not yet released or disposed), in bytes as
+   * allocated (each size rounded up to 16). A counter kept by buffer() / release() / dispose(),
+   * no GPU query: the soak (bench/browser/soak.ts) watches it for leaks.
+   */
+  get bytes(): number {
+    return this.liveBytes;
+  }
+
+  /** Number of buffers owned now (see `bytes`). */
+  get count(): number {
+    return this.buffers.size;
+  }
 
   /**
    * A buffer of at least `bytes` (rounded up to 16) with the given usage, owned here.
@@ -19,6 +34,7 @@ export class GpuResources {
     if (usage & GPUBufferUsage.STORAGE) requireLimit(this.device, 'maxStorageBufferBindingSize', size, `storage buffer "${label}" (${size} bytes)`);
     const buffer = this.device.createBuffer({ label, size, usage });
     this.buffers.add(buffer);
+    this.liveBytes += buffer.size;
     return buffer;
   }
 
@@ -38,7 +54,9 @@ export class GpuResources {
 
   /** Destroys one buffer of this owner now (a buffer of another owner is left alone). */
   release(buffer: GPUBuffer): void {
-    if (this.buffers.delete(buffer)) buffer.destroy();
+    if (!this.buffers.delete(buffer)) return;
+    this.liveBytes -= buffer.size;
+    buffer.destroy();
   }
 
   /** Copies `bytes` from `source` at `offset` back to the CPU (one temporary staging buffer). */
@@ -61,6 +79,7 @@ export class GpuResources {
   dispose(): void {
     for (const b of this.buffers) b.destroy();
     this.buffers.clear();
+    this.liveBytes = 0;
   }
 }
 
