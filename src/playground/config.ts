@@ -2,7 +2,7 @@
 // worker builds its engine from. Pure data, defaults and the mapping to the engine's config;
 // shared by the React app (src/app) and the worker (src/worker), so neither imports the other
 // for it. URL parsing lives in src/app/model/urlConfig.ts; labels in src/app/model/config.ts.
-import { BANDIT_ESTIMATORS, type BanditConfig, type BanditEstimator, type EngineChoice, type HiddenValues, type Optimizer } from '../engine/types.ts';
+import { BANDIT_ESTIMATORS, MAX_CATEGORIES, MIN_CATEGORIES, type BanditConfig, type BanditEstimator, type EngineChoice, type HiddenValues, type Optimizer, type UnitKind } from '../engine/types.ts';
 
 /** The playground's datasets: MNIST (DESIGN.md §2) or the tiny 4×4 patterns (src/worker/patternsDataset.ts). */
 export const TASKS = ['mnist', 'patterns'] as const;
@@ -17,6 +17,7 @@ export const CONTROL_NAMES = [
   'lr',
   'optimizer',
   'values',
+  'units',
   'estimators',
   'seeds',
   'epochs',
@@ -32,7 +33,7 @@ export const SPEED_LEVELS: readonly number[] = [2, 10, 50, 250, Number.POSITIVE_
 /** One playground configuration (a reset applies it; lr, batch and speed also apply mid-run). */
 export interface PlaygroundConfig {
   task: TaskName;
-  /** hidden layers of Bernoulli units, 1..5 */
+  /** hidden layers of stochastic units, 1..5 */
   hidden: number;
   /** units per hidden layer */
   width: number;
@@ -41,6 +42,10 @@ export interface PlaygroundConfig {
   lr: number;
   optimizer: Optimizer;
   hiddenValues: HiddenValues;
+  /** kind of every hidden unit: Bernoulli, or categorical with `categories` values (DESIGN.md §7.1) */
+  units: UnitKind;
+  /** N of categorical units (MIN_CATEGORIES..MAX_CATEGORIES); kept but unused with Bernoulli units */
+  categories: number;
   estimators: BanditEstimator[];
   /** number of seeds, 1..5: the runs use seeds firstSeed .. firstSeed + seeds - 1 */
   seeds: number;
@@ -73,11 +78,14 @@ export const RANGES = {
   epochs: { min: 1, max: 1000, integer: true },
   testImages: { min: 10, max: 10000, integer: true },
   speed: { min: 0, max: SPEED_LEVELS.length - 1, integer: true },
+  categories: { min: MIN_CATEGORIES, max: MAX_CATEGORIES, integer: true },
 } as const satisfies Record<string, Range>;
 
 const COMMON = {
   optimizer: 'adam',
   hiddenValues: 'pm1',
+  units: 'bernoulli',
+  categories: 4,
   estimators: ['hnca', 'reinforce'] as BanditEstimator[],
   seeds: 1,
   firstSeed: 1,
@@ -104,13 +112,17 @@ export function normalizeEstimators(list: readonly BanditEstimator[]): BanditEst
   return BANDIT_ESTIMATORS.filter((e) => list.includes(e));
 }
 
-/** The engine configuration of a playground configuration (Adam's betas and eps as in DESIGN.md §2). */
+/**
+ * The engine configuration of a playground configuration (Adam's betas and eps as in DESIGN.md
+ * §2; categorical units with their N, DESIGN.md §7.1).
+ */
 export function banditConfigOf(config: PlaygroundConfig): BanditConfig {
   return {
     task: 'bandit',
     hidden: config.hidden,
     width: config.width,
     hiddenValues: config.hiddenValues,
+    ...(config.units === 'categorical' ? { units: 'categorical', categories: config.categories } : {}),
     estimators: config.estimators,
     seeds: seedList(config),
     batch: config.batch,

@@ -79,6 +79,21 @@ export function ControlsPanel() {
           )}
         </Labelled>
       )}
+      {shown('units') && (
+        <Labelled label="Hidden units" tooltip={TOOLTIPS.units}>
+          {(id) => (
+            <select id={id} data-testid="control-units" value={config.units} onChange={(e) => controller.change({ units: e.target.value === 'categorical' ? 'categorical' : 'bernoulli' })}>
+              <option value="bernoulli">Bernoulli</option>
+              <option value="categorical">categorical</option>
+            </select>
+          )}
+        </Labelled>
+      )}
+      {shown('units') && config.units === 'categorical' && (
+        <Labelled label="Values N" tooltip={TOOLTIPS.categories}>
+          {(id) => <NumberField id={id} testId="control-categories" value={config.categories} range={RANGES.categories} onCommit={(categories) => controller.change({ categories })} />}
+        </Labelled>
+      )}
       {shown('estimators') && (
         <fieldset className="control estimators" title={TOOLTIPS.estimators}>
           <legend>Estimators (trained side by side)</legend>

@@ -4,7 +4,7 @@
 // of src/engine/state.ts, and the session's progress). JSON; non-finite numbers (stopped runs'
 // NaN values) are written as the strings "NaN", "Infinity", "-Infinity". Checked here: the
 // file kind, its version and the configuration; the worker checks the training state.
-import { BANDIT_ESTIMATORS, ENGINE_CHOICES } from '../../engine/types.ts';
+import { BANDIT_ESTIMATORS, ENGINE_CHOICES, UNIT_KINDS } from '../../engine/types.ts';
 import { CONTROL_NAMES, RANGES, TASKS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
 import type { MetricPoint, RunFailure, TrainingStatus } from '../../worker/protocol.ts';
 import type { SavedTraining } from '../../worker/savedTraining.ts';
@@ -63,6 +63,8 @@ function checkConfig(value: unknown, source: string): PlaygroundConfig {
   const config: PlaygroundConfig = defaultConfig(value.task);
   for (const key of Object.keys(RANGES) as (keyof typeof RANGES)[]) {
     const v = value[key];
+    // files written before categorical units (DESIGN.md §7.1) carry no N: the default stands
+    if (key === 'categories' && v === undefined) continue;
     const range = RANGES[key];
     if (typeof v !== 'number' || !(v >= range.min && v <= range.max) || (range.integer && !Number.isInteger(v))) {
       throw new ModelFileError(source, `config.${key}: expected ${range.integer ? 'an integer' : 'a number'} in [${range.min}, ${range.max}], got ${JSON.stringify(v)}`);
@@ -76,9 +78,11 @@ function checkConfig(value: unknown, source: string): PlaygroundConfig {
   if (!Array.isArray(estimators) || estimators.length === 0 || !estimators.every((e) => oneOf(e, BANDIT_ESTIMATORS))) {
     throw new ModelFileError(source, `config.estimators: expected a list of ${BANDIT_ESTIMATORS.join(', ')}`);
   }
+  const units = value.units ?? 'bernoulli';
+  if (!oneOf(units, UNIT_KINDS)) throw new ModelFileError(source, `config.units: expected one of ${UNIT_KINDS.join(', ')}, got ${JSON.stringify(value.units)}`);
   const hide = value.hide;
   if (!Array.isArray(hide) || !hide.every((c) => oneOf(c, CONTROL_NAMES))) throw new ModelFileError(source, 'config.hide: expected a list of control names');
-  return { ...config, optimizer: value.optimizer, hiddenValues: value.hiddenValues, engine: value.engine, estimators, hide };
+  return { ...config, optimizer: value.optimizer, hiddenValues: value.hiddenValues, units, engine: value.engine, estimators, hide };
 }
 
 /**

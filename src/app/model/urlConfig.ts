@@ -1,6 +1,6 @@
 // The configuration in the URL query: shareable links and classroom presets.
 // Malformed or out-of-range values fall back to the task's defaults with a notice.
-import { BANDIT_ESTIMATORS, ENGINE_CHOICES, type BanditEstimator } from '../../engine/types.ts';
+import { BANDIT_ESTIMATORS, ENGINE_CHOICES, UNIT_KINDS, type BanditEstimator } from '../../engine/types.ts';
 import {
   CONTROL_NAMES,
   RANGES,
@@ -32,12 +32,13 @@ const NUMERIC_PARAMS: Record<NumericKey, string> = {
   epochs: 'epochs',
   testImages: 'test',
   speed: 'speed',
+  categories: 'n',
 };
 
 /** Page switches that are not part of the configuration (read by main.tsx). */
 export const TEST_HOOKS_PARAM = 'test-hooks';
 
-const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', 'values', 'est', 'engine', 'hide', TEST_HOOKS_PARAM]);
+const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', 'values', 'units', 'est', 'engine', 'hide', TEST_HOOKS_PARAM]);
 
 function parseNumber(text: string, range: Range): number | null {
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim())) return null;
@@ -100,6 +101,12 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
     if (parsed === null) ignore('values', values, 'pm1 or 01', config.hiddenValues);
     else config.hiddenValues = parsed;
   }
+  const units = params.get('units');
+  if (units !== null) {
+    const parsed = parseChoice(units, UNIT_KINDS);
+    if (parsed === null) ignore('units', units, UNIT_KINDS.join(' or '), config.units);
+    else config.units = parsed;
+  }
   const est = params.get('est');
   if (est !== null) {
     const parsed = parseList<BanditEstimator>(est, BANDIT_ESTIMATORS);
@@ -135,6 +142,7 @@ export function serializeUrlConfig(config: PlaygroundConfig): string {
   }
   if (config.optimizer !== defaults.optimizer) params.set('opt', config.optimizer);
   if (config.hiddenValues !== defaults.hiddenValues) params.set('values', config.hiddenValues);
+  if (config.units !== defaults.units) params.set('units', config.units);
   if (config.estimators.join(',') !== defaults.estimators.join(',')) params.set('est', config.estimators.join(','));
   if (config.engine !== defaults.engine) params.set('engine', config.engine);
   if (config.hide.length > 0) params.set('hide', config.hide.join(','));
