@@ -57,6 +57,8 @@ struct LayerParams {
   runs: u32,
   layers: u32,
   metricStride: u32,
+  /** N of the hidden layers' categorical units (DESIGN.md §7.1); 0 for Bernoulli units */
+  categories: u32,
 }
 
 /** Per-run state; training kernels read it, baseline_and_counters writes it. */

@@ -1,11 +1,10 @@
 // Categorical hidden units (DESIGN.md §7.1) behind the engine interface: the CPU engine trains
 // them with the §4 variance metric over all parameters (checked against a per-example brute
-// force), checkpoints carry the unit kind, bad configs are refused, and the WebGPU engine
-// refuses them in one line before touching a device.
+// force), checkpoints carry the unit kind, and bad configs are refused (the WebGPU engine's
+// categorical units: tests/gpu-categorical.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
 import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
-import { createWebGpuEngine } from '../src/engine/gpu/index.ts';
 import { EngineStateError } from '../src/engine/state.ts';
 import { EngineError, PAPER_OPTIMIZER, type BanditConfig } from '../src/engine/types.ts';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
@@ -103,14 +102,5 @@ describe('CPU engine with categorical units', () => {
     [{ units: 'bernoulli' as const, categories: 3 }, /categories 3 needs units categorical/],
   ])('refuses %o', (change, message) => {
     expect(() => new CpuBanditEngine({ ...categorical, ...change }, data)).toThrow(message);
-  });
-});
-
-describe('WebGPU engine', () => {
-  it('refuses categorical units in one line (EngineError unavailable) before any device is touched', async () => {
-    const error = await createWebGpuEngine({ config: categorical, data }, { shaders: {} }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EngineError);
-    expect((error as EngineError).kind).toBe('unavailable');
-    expect((error as EngineError).message).toBe('WebGPU engine: categorical hidden units run on the CPU engine only (use --engine cpu)');
   });
 });

@@ -236,3 +236,48 @@ describe('finite credit for huge weights (log domain, DESIGN.md §7.1)', () => {
     }
   });
 });
+
+describe('the credit by exp tables (fast path) and by logsumexps (log-domain path) equal the definition (DESIGN.md §7.1)', () => {
+  /** post_i(v) ∝ pi_i(v) Π_children pi'_c(φ_c) with unit i forced to v, straight from the definition (float64). */
+  function definitionPosterior(run: BanditRun, l: number, i: number, n: number): number[] {
+    const s = run.scratch;
+    const { sizes } = run.params.shape;
+    const last = l === sizes.length - 3;
+    const childWidth = sizes[l + 2];
+    const m = last ? childWidth : n;
+    const w = run.params.weights[l + 1].value;
+    const z = last ? s.outLogit : s.logit[l + 1];
+    const phi = s.value[l][i];
+    const logSoftmaxAt = (row: number[], k: number) => {
+      const max = Math.max(...row);
+      return row[k] - max - Math.log(row.reduce((a, x) => a + Math.exp(x - max), 0));
+    };
+    const logJoint = Array.from({ length: n }, (_, v) => {
+      let logQ = 0;
+      for (let c = 0; c < childWidth / m; c++) {
+        const row = Array.from({ length: m }, (_, k) => z[c * m + k] + w[(i * n + v) * childWidth + c * m + k] - w[(i * n + phi) * childWidth + c * m + k]);
+        logQ += logSoftmaxAt(row, last ? s.action[0] : s.value[l + 1][c]);
+      }
+      return logSoftmaxAt(Array.from(s.logit[l].subarray(i * n, i * n + n)), v) + logQ;
+    });
+    return logJoint.map((x, v) => Math.exp(logSoftmaxAt(logJoint, v) + 0 * x));
+  }
+
+  it.each([0.5, 3, 100, 400])('weights of scale %s (the tables serve |W| ≤ 150, larger weights the log domain): posteriors within 1e-9', (scale) => {
+    const n = 3;
+    const shape = tinyShape([4, 3], 5, 4, 'pm1', n);
+    const params = tinyParameters(shape, 11, scale);
+    const run = new BanditRun(params, 'hnca', 1);
+    let worst = 0;
+    for (let t = 0; t < 10; t++) {
+      run.estimateGradients(sparseRow([1, 0, 1, 1, 0]), forwardKeys(9, t, Stream.hiddenBase, Stream.action, 2), { labels: [0], table: Float64Array.from([1, 0, 0.5, 0.2]) }, 0);
+      [4, 3].forEach((units, l) => {
+        for (let i = 0; i < units; i++) {
+          const want = definitionPosterior(run, l, i, n);
+          for (let v = 0; v < n; v++) worst = Math.max(worst, Math.abs(run.scratch.credit[l][i * n + v] - want[v]));
+        }
+      });
+    }
+    expect(worst).toBeLessThan(1e-9);
+  });
+});

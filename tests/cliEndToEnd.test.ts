@@ -1,5 +1,5 @@
 // The real `hnca` command as a child process (bin/hnca.mjs → tsx → main) with the real CPU engine
-// on a small MNIST subset.
+// on a small MNIST subset (and once the WebGPU engine, categorical units, on a tiny one).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,21 @@ describe('hnca (child process, real CPU engine)', () => {
     expect(h.testAccuracy).toBeGreaterThan(rf.testAccuracy + 0.05);
     expect(h.trainAccuracy).toBeGreaterThan(rf.trainAccuracy + 0.05);
     expect(h.logMeanGradVariance).toBeLessThan(rf.logMeanGradVariance - 1);
+  });
+
+  it('the categorical done-when command on --engine webgpu (SwiftShader; small limits and width): runs, records the unit kind, HNCA has the lower variance', () => {
+    const out = path.join(tmp, 'categorical-webgpu.json');
+    const r = hnca(['train', '--task', 'bandit', '--units', 'categorical', '--categories', '4', '--hidden', '2', '--estimator', 'hnca,reinforce', '--epochs', '1', '--train-limit', '200', '--test-limit', '50', '--width', '8', '--batch', '20', '--engine', 'webgpu', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^WebGPU engine/m);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.engine.backend).toBe('webgpu');
+    expect(doc.config).toMatchObject({ task: 'bandit', hidden: 2, width: 8, units: 'categorical', categories: 4 });
+    const [h, rf] = doc.runs.map((run: { epochs: Record<string, number | boolean>[] }) => run.epochs[0]);
+    expect(h).toMatchObject({ updates: 10, finite: true });
+    expect(h.layerGradVariance).toHaveLength(3);
+    expect(h.logMeanGradVariance).toBeLessThan(Number(rf.logMeanGradVariance) - 1);
   });
 
   it('reproduce categorical on a tiny grid writes every report', () => {

@@ -2,7 +2,7 @@
 // (browser, worker, Vitest) and fs (Node CLI), and every kernel composes from them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shaderSources } from '../src/engine/gpu/shaderSources.browser.ts';
-import { INCLUDES, KERNEL_NAMES } from '../src/engine/gpu/bandit/kernels.ts';
+import { CATEGORICAL_KERNEL_NAMES, INCLUDES, KERNEL_NAMES } from '../src/engine/gpu/bandit/kernels.ts';
 import { composeShader, normalizeSources } from '../src/engine/gpu/runtime/shaderModules.ts';
 import { makeShaderDataDefinitions } from '../src/engine/gpu/runtime/webgpuUtils.ts';
 import { loadShaderSources } from '../src/node/shaderSources.ts';
@@ -23,7 +23,7 @@ describe('shader sources', () => {
   it('every kernel composes, declares a step and a layer uniform, and reflects to the same StepParams layout', () => {
     const files = normalizeSources(shaderSources);
     let stepSize = -1;
-    for (const name of KERNEL_NAMES) {
+    for (const name of [...KERNEL_NAMES, ...CATEGORICAL_KERNEL_NAMES]) {
       const defs = makeShaderDataDefinitions(composeShader(files, INCLUDES[name], `${name}.wgsl`));
       expect(defs.uniforms.step, name).toBeDefined();
       expect(defs.uniforms.layer, name).toBeDefined();

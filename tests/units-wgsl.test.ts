@@ -1,11 +1,13 @@
 // Each WGSL function of the unit math (shaders/precise_math.wgsl, bernoulli_units.wgsl,
-// baseline.wgsl) against its TypeScript twin (src/models/units/*.ts) on many float32 inputs,
+// categorical_units.wgsl, baseline.wgsl) against its TypeScript twin (src/models/units/*.ts) on many float32 inputs,
 // extremes included: the two engines compute the same function (DESIGN.md §5 parity).
 import { describe, expect, it } from 'vitest';
 import { runningMeanBaseline } from '../src/models/units/baseline.ts';
 import { bernoulliEntropy, childSurprise, clampLogit, clippedSigmoid, hncaSignal, logSigmoid, rhoPair, reinforceSignal, rhoDifference, sampleBernoulli, softplus, surpriseChange, PROB_MAX, PROB_MIN } from '../src/models/units/bernoulli.ts';
 import { hash32 } from '../src/rng/counterRng.ts';
-import { evaluateWgsl } from './helpers/wgslFunction.ts';
+import { categoricalHncaSignals, categoricalReinforceSignals, hindsightPosterior, sampleCategorical } from '../src/models/units/categorical.ts';
+import { logSumExp, softmaxInto } from '../src/models/units/softmax.ts';
+import { evaluateWgsl, evaluateWgslRows } from './helpers/wgslFunction.ts';
 
 const N = 2048;
 const UNITS = ['precise_math.wgsl', 'bernoulli_units.wgsl'];
@@ -111,5 +113,94 @@ describe('WGSL unit math equals its TypeScript twin', () => {
     const b = values(12, -3, 1);
     const m = probabilities(13);
     expectClose('runningMeanBaseline', await evaluateWgsl(['baseline.wgsl'], 'runningMeanBaseline(a, b)', [b, m]), (i) => runningMeanBaseline(b[i], m[i]), 1e-7, 1e-6, [b, m]);
+  });
+
+  it('categorical units (N = 2..10): logSumExp, categoricalSoftmax, sampleCategorical, hindsightPosterior, the HNCA and REINFORCE signals', async () => {
+    const MAX = 10;
+    // per row: n, logits [10], log Q [10], uniform, R
+    const IN = 23;
+    const OUT = 42;
+    const rows = 1024;
+    const input = new Float32Array(rows * IN);
+    for (let row = 0; row < rows; row++) {
+      const at = row * IN;
+      const n = 2 + (row % 9);
+      input[at] = n;
+      const h = (k: number) => hash32(row * 977 + k) / 2 ** 32;
+      // rows 0..31: extreme logits and log Q (±1e4, -1e3): finite by the log domain
+      const extreme = row < 32;
+      for (let k = 0; k < MAX; k++) {
+        input[at + 1 + k] = extreme ? (h(k) < 0.5 ? -1e4 : 1e4) * h(k + 40) : (h(k) * 2 - 1) * 10 ** (h(k + 20) * 4.5 - 3);
+        input[at + 11 + k] = extreme ? -1e3 * h(k + 60) : -20 * h(k + 80);
+      }
+      input[at + 21] = h(100);
+      input[at + 22] = (h(101) * 2 - 1) * 2;
+    }
+    const body = `
+      let n = u32(arg(0u));
+      var z: Categories;
+      var q: Categories;
+      for (var k = 0u; k < n; k++) {
+        z[k] = arg(1u + k);
+        q[k] = arg(11u + k);
+      }
+      put(0u, logSumExp(&z, n));
+      var pi: Categories;
+      categoricalSoftmax(&z, n, &pi);
+      let phi = sampleCategorical(&pi, n, arg(21u));
+      put(11u, f32(phi));
+      var post: Categories;
+      hindsightPosterior(&z, n, &q, &post);
+      for (var k = 0u; k < n; k++) {
+        put(1u + k, pi[k]);
+        put(12u + k, post[k]);
+        put(22u + k, categoricalHncaSignal(arg(22u), pi[k], post[k]));
+        put(32u + k, categoricalReinforceSignal(arg(22u), pi[k], select(0.0, 1.0, k == phi)));
+      }`;
+    const out = await evaluateWgslRows(['categorical_units.wgsl'], body, input, IN, OUT);
+    const failures: string[] = [];
+    const prob = new Float64Array(MAX);
+    const logPi = new Float64Array(MAX);
+    const post = new Float64Array(MAX);
+    const signal = new Float64Array(MAX);
+    let nearTies = 0;
+    for (let row = 0; row < rows; row++) {
+      const at = row * IN;
+      const o = row * OUT;
+      const n = input[at];
+      const z = input.subarray(at + 1, at + 1 + n);
+      const q = input.subarray(at + 11, at + 11 + n);
+      const r = input[at + 22];
+      // float32 rounds z − lse: its ulp, times the largest logit or log Q, bounds every exponent's error
+      const scale = Math.max(1, ...Array.from(z, Math.abs), ...Array.from(q, Math.abs));
+      const expError = 1e-6 + 4 * scale * 2 ** -24;
+      const check = (name: string, got: number, want: number, tolerance: number) => {
+        if (!(Math.abs(got - want) <= tolerance)) failures.push(`${name} row ${row} (n ${n}): WGSL ${got}, TypeScript ${want}`);
+      };
+      check('logSumExp', out[o], logSumExp(z, 0, n), 2 * scale * 2 ** -23 + 1e-6);
+      softmaxInto(z, 0, n, prob);
+      for (let k = 0; k < n; k++) check('categoricalSoftmax', out[o + 1 + k], prob[k], 1e-7 + expError * prob[k]);
+      hindsightPosterior(z, 0, n, q, logPi, post, 0);
+      for (let k = 0; k < n; k++) check('hindsightPosterior', out[o + 12 + k], post[k], 1e-7 + 2 * expError * post[k]);
+      // sampling: exact on the WGSL probabilities, except where the uniform is a near tie of their float32 cumulative sum
+      const wgslPi = Float64Array.from(out.subarray(o + 1, o + 1 + n));
+      const u = input[at + 21];
+      const phi = sampleCategorical(wgslPi, 0, n, u);
+      let cumulative = 0;
+      let tie = false;
+      for (let k = 0; k < n; k++) tie ||= Math.abs(u - (cumulative += wgslPi[k])) < 1e-6;
+      if (tie) nearTies++;
+      else check('sampleCategorical', out[o + 11], phi, 0);
+      const wgslPost = Float64Array.from(out.subarray(o + 12, o + 12 + n));
+      categoricalHncaSignals(r, wgslPi, wgslPost, 0, n, signal);
+      for (let k = 0; k < n; k++) check('categoricalHncaSignal', out[o + 22 + k], signal[k], 1e-6 * Math.abs(r));
+      categoricalReinforceSignals(r, wgslPi, 0, n, out[o + 11], signal, 0);
+      for (let k = 0; k < n; k++) check('categoricalReinforceSignal', out[o + 32 + k], signal[k], 1e-6 * Math.abs(r));
+      for (let k = 0; k < n; k++) if (!Number.isFinite(out[o + 12 + k])) failures.push(`hindsightPosterior row ${row}: not finite`);
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(nearTies).toBeLessThan(rows / 100);
+    // the samples cover every value of the widest units
+    expect(new Set(Array.from({ length: rows }, (_, row) => out[row * OUT + 11])).size).toBe(MAX);
   });
 });

@@ -62,6 +62,6 @@ ${flagTable(REPRODUCE_FIG1_FLAGS)}
 Flags of hnca reproduce fig3:
 ${flagTable(REPRODUCE_FIG3_FLAGS)}
 
-Flags of hnca reproduce categorical (categorical hidden units, DESIGN.md §7.1; CPU engine):
+Flags of hnca reproduce categorical (categorical hidden units, DESIGN.md §7.1):
 ${flagTable(REPRODUCE_CATEGORICAL_FLAGS)}
 `;

@@ -5,12 +5,15 @@
 import { ESTIMATORS, isEstimatorFor } from '../engine/estimators.ts';
 import {
   BANDIT_ESTIMATORS,
+  MAX_CATEGORIES,
+  MIN_CATEGORIES,
   type BanditConfig,
   type BanditEstimator,
   type EngineChoice,
   type EngineConfig,
   type HiddenValues,
   type Optimizer,
+  type UnitKind,
   type VaeConfig,
   type VaeEstimator,
 } from '../engine/types.ts';
@@ -44,6 +47,7 @@ export const CONTROL_NAMES = [
   'values',
   'layers',
   'k',
+  'units',
   'estimators',
   'seeds',
   'epochs',
@@ -67,7 +71,7 @@ export const SPEED_LEVELS: readonly number[] = [2, 10, 50, 250, Number.POSITIVE_
 /** One playground configuration (a reset applies it; lr, batch and speed also apply mid-run). */
 export interface PlaygroundConfig {
   task: TaskName;
-  /** bandit: hidden layers of Bernoulli units, 1..5 */
+  /** bandit: hidden layers of stochastic units (Bernoulli or categorical), 1..5 */
   hidden: number;
   /** units per hidden layer (bandit) or per stochastic layer (VAE) */
   width: number;
@@ -77,6 +81,10 @@ export interface PlaygroundConfig {
   optimizer: Optimizer;
   /** bandit: values of the hidden units */
   hiddenValues: HiddenValues;
+  /** bandit: kind of every hidden unit: Bernoulli, or categorical with `categories` values (DESIGN.md §7.1) */
+  units: UnitKind;
+  /** N of categorical units (MIN_CATEGORIES..MAX_CATEGORIES); kept but unused with Bernoulli units */
+  categories: number;
   /** bandit: the estimators trained side by side */
   estimators: BanditEstimator[];
   /** VAE: stochastic layers of Bernoulli units, 1..3 (the paper's depths) */
@@ -118,11 +126,14 @@ export const RANGES = {
   layers: { min: 1, max: 3, integer: true },
   testK: { min: 1, max: 5000, integer: true },
   speed: { min: 0, max: SPEED_LEVELS.length - 1, integer: true },
+  categories: { min: MIN_CATEGORIES, max: MAX_CATEGORIES, integer: true },
 } as const satisfies Record<string, Range>;
 
 const COMMON = {
   optimizer: 'adam',
   hiddenValues: 'pm1',
+  units: 'bernoulli',
+  categories: 4,
   estimators: ['hnca', 'reinforce'] as BanditEstimator[],
   layers: 2,
   vaeEstimators: ['fhnca-baseline', 'reinforce'] as VaeEstimator[],
@@ -171,13 +182,17 @@ export function estimatorsOf(config: PlaygroundConfig): (BanditEstimator | VaeEs
   return isVaeTask(config.task) ? config.vaeEstimators : config.estimators;
 }
 
-/** The engine configuration of a bandit playground configuration (Adam's betas and eps as in DESIGN.md §2). */
+/**
+ * The engine configuration of a bandit playground configuration (Adam's betas and eps as in DESIGN.md
+ * §2; categorical units with their N, DESIGN.md §7.1).
+ */
 export function banditConfigOf(config: PlaygroundConfig): BanditConfig {
   return {
     task: 'bandit',
     hidden: config.hidden,
     width: config.width,
     hiddenValues: config.hiddenValues,
+    ...(config.units === 'categorical' ? { units: 'categorical', categories: config.categories } : {}),
     estimators: config.estimators,
     seeds: seedList(config),
     batch: config.batch,

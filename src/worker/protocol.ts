@@ -126,6 +126,12 @@ export interface MetricsSnapshot {
 
 export interface RunInspection {
   run: number;
+  /**
+   * N of categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units. Per hidden layer:
+   * probabilities, samples and credit [units] (Bernoulli: p, φ, ρ(1) − ρ(0)) or [units · N]
+   * (categorical: π_i(v), the one-hot φ_i, the hindsight posterior π_i(v) ρ_i(v))
+   */
+  categories: number;
   probabilities: Float32Array[];
   credit: Float32Array[];
   samples: Uint8Array[];

@@ -289,7 +289,8 @@ async function inspect(requestId: number, image: Uint8Array, input: Uint8Array, 
     const firstLayerWeights = [];
     for (const run of inspectedRuns(engine)) {
       const trace = await engine.inspect(run, input, INSPECT_SEED);
-      runs.push({ run, probabilities: trace.probabilities, credit: trace.credit, samples: trace.samples, actionProbabilities: trace.actionProbabilities });
+      const categories = engine.config.task === 'bandit' && engine.config.units === 'categorical' ? (engine.config.categories ?? 0) : 0;
+      runs.push({ run, categories, probabilities: trace.probabilities, credit: trace.credit, samples: trace.samples, actionProbabilities: trace.actionProbabilities });
       const weights = await engine.readWeights(run, 0); // unit-major: row u = unit u's weights over the pixels
       const units = Math.min(WEIGHT_UNITS, weights.rows);
       firstLayerWeights.push({ run, units, cols: weights.cols, data: weights.data.slice(0, units * weights.cols) });

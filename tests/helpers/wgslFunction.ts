@@ -60,3 +60,58 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   for (const b of [inBuffer, outBuffer, staging]) b.destroy();
   return out;
 }
+
+/**
+ * Runs a WGSL statement block once per row: `body` reads `arg(k)` (f32 input k of the row,
+ * k < inputsPerRow) and calls `put(k, value)` (output k, k < outputsPerRow), after the named
+ * snippet files. For functions of arrays (a categorical unit's N logits). `inputs` [rows, inputsPerRow].
+ * Returns the outputs [rows, outputsPerRow].
+ */
+export async function evaluateWgslRows(files: readonly string[], body: string, inputs: Float32Array, inputsPerRow: number, outputsPerRow: number): Promise<Float32Array> {
+  const device = await testDevice();
+  const sources = normalizeSources(SHADERS);
+  for (const f of files) if (!sources.has(f)) throw new Error(`no shader ${f}`);
+  const rows = inputs.length / inputsPerRow;
+  const code = `${files.map((f) => sources.get(f) ?? '').join('\n')}
+@group(0) @binding(0) var<storage, read> rowInputs: array<f32>;
+@group(0) @binding(1) var<storage, read_write> rowOutputs: array<f32>;
+var<private> row: u32;
+fn arg(k: u32) -> f32 { return rowInputs[row * ${inputsPerRow}u + k]; }
+fn put(k: u32, value: f32) { rowOutputs[row * ${outputsPerRow}u + k] = value; }
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  row = id.x;
+  if (row >= ${rows}u) { return; }
+  ${body}
+}`;
+  device.pushErrorScope('validation');
+  const pipeline = device.createComputePipeline({ label: 'rows', layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+  const inBuffer = device.createBuffer({ size: inputs.byteLength, usage });
+  device.queue.writeBuffer(inBuffer, 0, inputs);
+  const bytes = 4 * rows * outputsPerRow;
+  const outBuffer = device.createBuffer({ size: bytes, usage });
+  const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const group = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: inBuffer } },
+      { binding: 1, resource: { buffer: outBuffer } },
+    ],
+  });
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, group);
+  pass.dispatchWorkgroups(Math.ceil(rows / 64));
+  pass.end();
+  encoder.copyBufferToBuffer(outBuffer, 0, staging, 0, bytes);
+  device.queue.submit([encoder.finish()]);
+  const error = await device.popErrorScope();
+  if (error) throw new Error(`rows: ${error.message}`);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = new Float32Array(staging.getMappedRange().slice(0));
+  staging.unmap();
+  for (const b of [inBuffer, outBuffer, staging]) b.destroy();
+  return out;
+}

@@ -109,6 +109,21 @@ export function ControlsPanel() {
           )}
         </Labelled>
       )}
+      {!vae && shown('units') && (
+        <Labelled label="Hidden units" tooltip={TOOLTIPS.units}>
+          {(id) => (
+            <select id={id} data-testid="control-units" value={config.units} onChange={(e) => controller.change({ units: e.target.value === 'categorical' ? 'categorical' : 'bernoulli' })}>
+              <option value="bernoulli">Bernoulli</option>
+              <option value="categorical">categorical</option>
+            </select>
+          )}
+        </Labelled>
+      )}
+      {!vae && shown('units') && config.units === 'categorical' && (
+        <Labelled label="Values N" tooltip={TOOLTIPS.categories}>
+          {(id) => <NumberField id={id} testId="control-categories" value={config.categories} range={RANGES.categories} onCommit={(categories) => controller.change({ categories })} />}
+        </Labelled>
+      )}
       {vae && shown('estimators') && (
         <fieldset className="control estimators" title={TOOLTIPS.vaeEstimators}>
           <legend>Estimators (trained side by side)</legend>

@@ -1,5 +1,6 @@
 // "Inside the network": for a chosen test digit, each layer's units coloured by firing
-// probability and by HNCA credit rho(1) − rho(0), hover details, first-layer weights as
+// probability and by HNCA credit rho(1) − rho(0) (categorical units, DESIGN.md §7.1: per value
+// π(v) and the credit π(v)(ρ(v) − 1)), hover details, first-layer weights as
 // images, and each estimator's action probabilities (engine.inspect and readWeights).
 // Refreshed on its own every few seconds while training (one request at a time, answered by the
 // worker between training chunks) and once when training stops; stamped with its update.
@@ -98,7 +99,19 @@ export function InsideNetwork() {
             );
           })}
           <div className="unit-details" data-testid="unit-details">
-            {hover && hoverRun ? (
+            {hover && hoverRun && hover.categorical ? (
+              <>
+                <b style={{ color: ESTIMATOR_COLORS[hoverRun.estimator as BanditEstimator] }}>{estimatorLabel(hoverRun.estimator)}</b>, hidden layer {hover.layer + 1}, unit {hover.unit}, value {hover.categorical.value}
+                <br />
+                probabilities π = [{hover.categorical.probabilities.map((p) => formatNumber(p, 3)).join(', ')}], sampled φ = {hover.categorical.sampled}
+                <br />
+                HNCA credit per value π(ρ − 1) = [{hover.categorical.credit.map((c) => formatNumber(c, 3)).join(', ')}]
+                <br />
+                hindsight posterior πρ = [{hover.categorical.posterior.map((p) => formatNumber(p, 3)).join(', ')}]
+                <br />
+                layer gradient variance (ln, last window) = {formatNumber(lastPoint?.runs[hover.run]?.layerLogVar[hover.layer] ?? null, 2)}
+              </>
+            ) : hover && hoverRun ? (
               <>
                 <b style={{ color: ESTIMATOR_COLORS[hoverRun.estimator as BanditEstimator] }}>{estimatorLabel(hoverRun.estimator)}</b>, hidden layer {hover.layer + 1}, unit {hover.unit}
                 <br />

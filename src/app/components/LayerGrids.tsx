@@ -1,9 +1,22 @@
-// One run's hidden layers: units as grids coloured by firing probability and by HNCA credit.
-import { memo, useCallback } from 'react';
+// One run's hidden layers: units as grids coloured by firing probability and by HNCA credit;
+// categorical units (DESIGN.md §7.1) as strips of N cells, one per value: π_i(v) and the
+// credit per value π_i(v)(ρ_i(v) − 1).
+import { memo, useCallback, useMemo } from 'react';
 import { divergingColor, probabilityColor } from '../model/palette.ts';
-import { gridShape, maxAbs } from '../model/unitGrid.ts';
+import { categoricalCell, categoricalColumns, creditPerValue, gridShape, maxAbs } from '../model/unitGrid.ts';
 import type { RunInspection } from '../../worker/protocol.ts';
 import { CellCanvas } from './CellCanvas.tsx';
+
+/** A categorical unit under the pointer: its N probabilities, posterior and credit, and the value hovered. */
+export interface CategoricalHover {
+  value: number;
+  probabilities: number[];
+  posterior: number[];
+  /** π(v)(ρ(v) − 1) per value */
+  credit: number[];
+  /** the sampled value φ */
+  sampled: number;
+}
 
 export interface UnitHover {
   run: number;
@@ -12,6 +25,8 @@ export interface UnitHover {
   probability: number;
   credit: number;
   sample: number;
+  /** present for categorical units */
+  categorical?: CategoricalHover;
 }
 
 function LayerGrid({ run, layer, onHover }: { run: RunInspection; layer: number; onHover: (hover: UnitHover | null) => void }) {
@@ -42,12 +57,74 @@ function LayerGrid({ run, layer, onHover }: { run: RunInspection; layer: number;
   );
 }
 
+const EMPTY_CELL = 'transparent';
+
+/** A layer of categorical units: per unit a strip of N cells, π(v) and the credit per value π(v)(ρ(v) − 1). */
+function CategoricalLayerGrid({ run, layer, onHover }: { run: RunInspection; layer: number; onHover: (hover: UnitHover | null) => void }) {
+  const n = run.categories;
+  const probabilities = run.probabilities[layer];
+  const posterior = run.credit[layer];
+  const samples = run.samples[layer];
+  const units = probabilities.length / n;
+  const shape = useMemo(() => gridShape(units), [units]);
+  const cols = categoricalColumns(shape, n);
+  const cell = Math.max(3, Math.min(12, Math.floor(180 / cols)));
+  const credit = useMemo(() => creditPerValue(probabilities, posterior), [probabilities, posterior]);
+  const scale = maxAbs(credit);
+  const at = useCallback((i: number) => categoricalCell(shape, n, units, i), [shape, n, units]);
+  const pColor = useCallback((i: number) => {
+    const c = at(i);
+    return c ? probabilityColor(probabilities[c.unit * n + c.value]) : EMPTY_CELL;
+  }, [at, probabilities, n]);
+  const cColor = useCallback((i: number) => {
+    const c = at(i);
+    return c ? divergingColor(credit[c.unit * n + c.value], scale) : EMPTY_CELL;
+  }, [at, credit, scale, n]);
+  const hover = (i: number | null): void => {
+    const c = i === null ? null : at(i);
+    // a spacer keeps the details of the unit last hovered
+    if (!c) {
+      if (i === null) onHover(null);
+      return;
+    }
+    const base = c.unit * n;
+    const values = Array.from({ length: n }, (_, v) => base + v);
+    const sampled = Math.max(0, values.findIndex((e) => samples[e] === 1));
+    onHover({
+      run: run.run,
+      layer,
+      unit: c.unit,
+      probability: probabilities[base + c.value],
+      credit: credit[base + c.value],
+      sample: sampled,
+      categorical: { value: c.value, probabilities: values.map((e) => probabilities[e]), posterior: values.map((e) => posterior[e]), credit: values.map((e) => credit[e]), sampled },
+    });
+  };
+  return (
+    <div className="layer-grid">
+      <div className="grid-caption">
+        layer {layer + 1} ({units} units × {n} values)
+      </div>
+      <div className="grid-pair">
+        <figure title={`Probability π(v) of each value v of each unit: a strip of ${n} cells per unit (dark: 0, yellow: 1)`}>
+          <CellCanvas cols={cols} rows={shape.rows} count={cols * shape.rows} cell={cell} color={pColor} onHover={hover} label={`layer ${layer + 1} value probabilities`} testId="probability-grid" />
+          <figcaption>π(v)</figcaption>
+        </figure>
+        <figure title={`HNCA credit per value π(v)(ρ(v) − 1) = posterior − π (blue: positive, orange: negative; scale ±${scale.toPrecision(2)})`}>
+          <CellCanvas cols={cols} rows={shape.rows} count={cols * shape.rows} cell={cell} color={cColor} onHover={hover} label={`layer ${layer + 1} HNCA credit per value`} testId="credit-per-value-grid" />
+          <figcaption>credit π(ρ − 1)</figcaption>
+        </figure>
+      </div>
+    </div>
+  );
+}
+
 export const LayerGrids = memo(function LayerGrids({ run, onHover }: { run: RunInspection; onHover: (hover: UnitHover | null) => void }) {
   return (
     <div className="layer-grids">
-      {run.probabilities.map((_, layer) => (
-        <LayerGrid key={layer} run={run} layer={layer} onHover={onHover} />
-      ))}
+      {run.probabilities.map((_, layer) =>
+        run.categories > 0 ? <CategoricalLayerGrid key={layer} run={run} layer={layer} onHover={onHover} /> : <LayerGrid key={layer} run={run} layer={layer} onHover={onHover} />,
+      )}
     </div>
   );
 });

@@ -4,7 +4,7 @@
 // of src/engine/state.ts, and the session's progress). JSON; non-finite numbers (stopped runs'
 // NaN values) are written as the strings "NaN", "Infinity", "-Infinity". Checked here: the
 // file kind, its version and the configuration; the worker checks the training state.
-import { BANDIT_ESTIMATORS, ENGINE_CHOICES } from '../../engine/types.ts';
+import { BANDIT_ESTIMATORS, ENGINE_CHOICES, UNIT_KINDS } from '../../engine/types.ts';
 import { CONTROL_NAMES, PLAYGROUND_VAE_ESTIMATORS, RANGES, TASKS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
 import type { MetricPoint, RunFailure, TrainingStatus } from '../../worker/protocol.ts';
 import type { SavedTraining } from '../../worker/savedTraining.ts';
@@ -59,7 +59,7 @@ function oneOf<T extends string>(value: unknown, choices: readonly T[]): value i
 }
 
 /** Fields added with the VAE task: a file without them (an older one) gets the defaults. */
-const NEWER_FIELDS = new Set<string>(['layers', 'testK']);
+const NEWER_FIELDS = new Set<string>(['layers', 'testK', 'categories']);
 
 function checkConfig(value: unknown, source: string): PlaygroundConfig {
   if (!isRecord(value) || !oneOf(value.task, TASKS)) throw new ModelFileError(source, `config: missing or of an unknown task (expected one of ${TASKS.join(', ')})`);
@@ -84,9 +84,11 @@ function checkConfig(value: unknown, source: string): PlaygroundConfig {
   if (!Array.isArray(vaeEstimators) || vaeEstimators.length === 0 || !vaeEstimators.every((e) => oneOf(e, PLAYGROUND_VAE_ESTIMATORS))) {
     throw new ModelFileError(source, `config.vaeEstimators: expected a list of ${PLAYGROUND_VAE_ESTIMATORS.join(', ')}`);
   }
+  const units = value.units ?? 'bernoulli';
+  if (!oneOf(units, UNIT_KINDS)) throw new ModelFileError(source, `config.units: expected one of ${UNIT_KINDS.join(', ')}, got ${JSON.stringify(value.units)}`);
   const hide = value.hide;
   if (!Array.isArray(hide) || !hide.every((c) => oneOf(c, CONTROL_NAMES))) throw new ModelFileError(source, 'config.hide: expected a list of control names');
-  return { ...config, optimizer: value.optimizer, hiddenValues: value.hiddenValues, engine: value.engine, estimators, vaeEstimators, hide };
+  return { ...config, optimizer: value.optimizer, hiddenValues: value.hiddenValues, units, engine: value.engine, estimators, vaeEstimators, hide };
 }
 
 /**

@@ -49,6 +49,7 @@ export function paperValuesFor(config: PlaygroundConfig): PaperValue[] {
     config.lr === 1e-4 &&
     config.optimizer === 'adam' &&
     config.hiddenValues === 'pm1' &&
+    config.units === 'bernoulli' &&
     config.hidden <= 3;
   if (!matches) return [];
   return PAPER_FIGURE_1.filter((v) => v.hidden === config.hidden && config.estimators.includes(v.estimator));

@@ -35,3 +35,34 @@ export function argmax(values: ArrayLike<number>): number {
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
 }
+
+/** Columns of the canvas of a categorical layer: per unit column of the grid N value cells, and one empty spacer cell between units. */
+export function categoricalColumns(shape: GridShape, n: number): number {
+  return shape.cols * (n + 1) - 1;
+}
+
+/**
+ * Layout of a layer of categorical units (DESIGN.md §7.1) of N values: the units in the
+ * near-square grid of gridShape(units), each drawn as a strip of N cells (one per value)
+ * followed by an empty spacer cell, so the canvas has categoricalColumns(shape, n) columns.
+ * Cell `index` (row-major over that canvas) → its unit and value, or null for a spacer or a
+ * cell past the last unit.
+ */
+export function categoricalCell(shape: GridShape, n: number, units: number, index: number): { unit: number; value: number } | null {
+  const cols = categoricalColumns(shape, n);
+  const r = Math.floor(index / cols);
+  const c = index % cols;
+  const value = c % (n + 1);
+  const unit = r * shape.cols + Math.floor(c / (n + 1));
+  return value < n && unit < units ? { unit, value } : null;
+}
+
+/**
+ * HNCA's credit per value of categorical units (DESIGN.md §7.1): π_i(v)(ρ_i(v) − 1) =
+ * posterior − π, the per-logit signal S_iv divided by R. probabilities, posterior [units · N].
+ */
+export function creditPerValue(probabilities: ArrayLike<number>, posterior: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(probabilities.length);
+  for (let e = 0; e < out.length; e++) out[e] = posterior[e] - probabilities[e];
+  return out;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../playground/config.ts';
+import { banditConfigOf, defaultConfig } from '../../playground/config.ts';
 import { PRESETS } from './presets.ts';
 import { parseUrlConfig, serializeUrlConfig } from './urlConfig.ts';
 
@@ -97,5 +97,17 @@ describe('URL configuration', () => {
       'Ignored k="100": not a setting of the Tiny patterns (4×4, 4 classes) task.',
     ]);
     expect(bandit.notices[2]).toMatch(/^Ignored est="fhnca": expected a comma-separated list of hnca, hnca-baseline, reinforce, reinforce-baseline/);
+  });
+
+  it('categorical units (DESIGN.md §7.1): units and n round-trip and reach the engine config; bad values fall back', () => {
+    const parsed = parseUrlConfig('?task=patterns&units=categorical&n=6');
+    expect(parsed.notices).toEqual([]);
+    expect(parsed.config).toMatchObject({ units: 'categorical', categories: 6 });
+    expect(parseUrlConfig(serializeUrlConfig(parsed.config)).config).toEqual(parsed.config);
+    expect(banditConfigOf(parsed.config)).toMatchObject({ units: 'categorical', categories: 6 });
+    expect(banditConfigOf(defaultConfig('patterns'))).not.toHaveProperty('units');
+    const bad = parseUrlConfig('?units=softmax&n=1');
+    expect(bad.config).toMatchObject({ units: 'bernoulli', categories: 4 });
+    expect(bad.notices.join(' ')).toMatch(/units="softmax".*n="1"|n="1".*units="softmax"/);
   });
 });

@@ -1,7 +1,7 @@
 // The configuration in the URL query: shareable links and classroom presets.
 // Malformed or out-of-range values fall back to the task's defaults with a notice; a value the
 // task cannot use as given (more test images than it has, a setting of the other task) says what is used instead.
-import { BANDIT_ESTIMATORS, ENGINE_CHOICES, type BanditEstimator, type VaeEstimator } from '../../engine/types.ts';
+import { BANDIT_ESTIMATORS, ENGINE_CHOICES, UNIT_KINDS, type BanditEstimator, type VaeEstimator } from '../../engine/types.ts';
 import {
   CONTROL_NAMES,
   PLAYGROUND_VAE_ESTIMATORS,
@@ -40,10 +40,11 @@ const NUMERIC_PARAMS: Record<NumericKey, string> = {
   layers: 'layers',
   testK: 'k',
   speed: 'speed',
+  categories: 'n',
 };
 
 /** Parameters of one kind of task only: the bandit's (MNIST, patterns) and the VAE's. */
-const BANDIT_ONLY = new Set(['hidden', 'values']);
+const BANDIT_ONLY = new Set(['hidden', 'values', 'units', 'n']);
 const VAE_ONLY = new Set(['layers', 'k']);
 
 /** Whether the URL parameter `name` is a setting of `task` (the others are reported, not used). */
@@ -54,7 +55,7 @@ function usedBy(task: TaskName, name: string): boolean {
 /** Page switches that are not part of the configuration (read by main.tsx). */
 export const TEST_HOOKS_PARAM = 'test-hooks';
 
-const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', 'values', 'est', 'engine', 'hide', TEST_HOOKS_PARAM]);
+const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', 'values', 'units', 'est', 'engine', 'hide', TEST_HOOKS_PARAM]);
 
 function parseNumber(text: string, range: Range): number | null {
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim())) return null;
@@ -129,6 +130,12 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
     if (parsed === null) ignore('values', values, 'pm1 or 01', config.hiddenValues);
     else config.hiddenValues = parsed;
   }
+  const units = params.get('units');
+  if (units !== null && usedBy(task, 'units')) {
+    const parsed = parseChoice(units, UNIT_KINDS);
+    if (parsed === null) ignore('units', units, UNIT_KINDS.join(' or '), config.units);
+    else config.units = parsed;
+  }
   const est = params.get('est');
   if (est !== null && isVaeTask(task)) {
     const parsed = parseList<VaeEstimator>(est, PLAYGROUND_VAE_ESTIMATORS);
@@ -173,6 +180,7 @@ export function serializeUrlConfig(config: PlaygroundConfig): string {
   }
   if (config.optimizer !== defaults.optimizer) params.set('opt', config.optimizer);
   if (config.hiddenValues !== defaults.hiddenValues && usedBy(config.task, 'values')) params.set('values', config.hiddenValues);
+  if (config.units !== defaults.units && usedBy(config.task, 'units')) params.set('units', config.units);
   const estimators = isVaeTask(config.task) ? config.vaeEstimators : config.estimators;
   const defaultEstimators = isVaeTask(config.task) ? defaults.vaeEstimators : defaults.estimators;
   if (estimators.join(',') !== defaultEstimators.join(',')) params.set('est', estimators.join(','));

@@ -42,20 +42,8 @@ export async function createGpuBanditEngine(input: EngineFactoryInput, options: 
   return createProgramEngine(banditProgram, input, options);
 }
 
-/**
- * Refuses, before any device is touched, a configuration no WebGPU program runs yet: the bandit
- * with categorical hidden units (DESIGN.md §7.1; CPU engine only).
- * @throws EngineError('unavailable') in one line naming the CPU engine
- */
-export function refuseUnsupportedOnGpu(config: EngineFactoryInput['config']): void {
-  if (config.task === 'bandit' && (config.units ?? 'bernoulli') !== 'bernoulli') {
-    throw new EngineError('WebGPU engine: categorical hidden units run on the CPU engine only (use --engine cpu)', 'unavailable');
-  }
-}
-
 /** Acquires a device, runs `program` on a runtime of its own, and waits for its set-up to validate. */
 async function createProgramEngine<E extends TrainingEngine>(program: GpuProgram<E>, input: EngineFactoryInput, options: WebGpuEngineOptions): Promise<E> {
-  refuseUnsupportedOnGpu(input.config);
   if (!options || typeof options !== 'object' || !('shaders' in options) || !options.shaders) {
     throw new EngineError('WebGPU engine: no shader sources given (pass { shaders } from shaderSources.browser.ts or src/node/shaderSources.ts)', 'config');
   }

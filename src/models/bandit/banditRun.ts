@@ -12,7 +12,7 @@ import { runningMeanBaseline } from '../units/baseline.ts';
 import { BernoulliUnits } from '../units/bernoulli.ts';
 import { FlipTables } from '../units/flipTables.ts';
 import { bernoulliChildrenCredit, ChildScratch, softmaxChildCredit } from './messages.ts';
-import { categoricalCredit, categoricalForwardBatch, categoricalSignals } from './categoricalLayers.ts';
+import { CategoricalCreditScratch, categoricalCredit, categoricalForwardBatch, categoricalSignals } from './categoricalLayers.ts';
 import { BanditParameters, categoriesOf } from './parameters.ts';
 import { BanditScratch } from './scratch.ts';
 
@@ -49,8 +49,8 @@ export class BanditRun {
   private readonly tables: FlipTables[] = [];
   private readonly childScratch: ChildScratch;
   private readonly expScratch: Float64Array;
-  /** categorical units: per child unit, the actual logsumexp of its logits */
-  private readonly childLse: Float64Array;
+  /** categorical units (DESIGN.md §7.1): working memory of their credit */
+  private readonly categoricalScratch: CategoricalCreditScratch;
   private readonly secondMoments: Float64Array;
   private readonly sumSquares: Float64Array;
 
@@ -70,13 +70,13 @@ export class BanditRun {
     this.categories = categoriesOf(params.shape);
     this.scratch = new BanditScratch(params.shape, capacity, arrays);
     const { sizes } = params.shape;
-    // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L)
-    // (categorical units, DESIGN.md §7.1, use log-domain messages without tables)
-    if (!this.categories) for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1], arrays));
+    // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L);
+    // categorical units (DESIGN.md §7.1) read them as exp(±W) (magnitude 1)
+    for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1], arrays));
     const widest = Math.max(...sizes);
     this.childScratch = new ChildScratch(widest, arrays);
     this.expScratch = new Float64Array(2 * sizes[sizes.length - 1]);
-    this.childLse = new Float64Array(this.categories ? widest : 0);
+    this.categoricalScratch = new CategoricalCreditScratch(this.categories ? widest : 0);
     this.secondMoments = new Float64Array(params.layerCount);
     this.sumSquares = new Float64Array(params.tensors.length);
     this.counters = zeroCounters(params.layerCount);
@@ -137,7 +137,7 @@ export class BanditRun {
     const { params } = this;
     const s = this.scratch;
     if (this.categories) {
-      categoricalCredit(params, s, batch, this.childLse);
+      categoricalCredit(params, s, batch, this.tables, this.categoricalScratch);
       return;
     }
     const { sizes, hiddenValues } = params.shape;

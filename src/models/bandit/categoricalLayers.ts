@@ -11,6 +11,7 @@ import { logSumExp, softmaxInto } from '../units/softmax.ts';
 import { hiddenInputLogits, sampleActions, sparseInputLogits, type UniformSource } from './forward.ts';
 import { categoriesOf, type BanditParameters } from './parameters.ts';
 import type { BanditScratch } from './scratch.ts';
+import type { FlipTables } from '../units/flipTables.ts';
 
 /**
  * N of a categorical network.
@@ -92,54 +93,187 @@ function categoricalChildrenLogQ(
 }
 
 /**
+ * The fast path multiplies exp(±W) table entries and the children's probabilities: exact (no
+ * overflow, no underflow of a sum to 0) while every |W| of the child matrix is at most
+ * FAST_WEIGHT and every child unit's logits span at most FAST_SPREAD nats; beyond that an
+ * example takes the log-domain path (any finite weights give finite credit).
+ */
+const FAST_WEIGHT = 150;
+const FAST_SPREAD = 300;
+/** the running product of per-child factors (each within 1e±261 under the bounds above) is folded into its log beyond these */
+const FOLD_ABOVE = 1e40;
+const FOLD_BELOW = 1e-40;
+
+/** Working memory of categoricalCredit, sized for the widest layer. */
+export class CategoricalCreditScratch {
+  /** per child logit (c, k) of the example: pi_ck exp(−W[(i,φ),ck]) exp(W[(i,φ),(c,φ_c)]) */
+  readonly scaled: Float64Array;
+  /** per child unit: its sampled value φ_c, and its actual logsumexp (log-domain path) */
+  readonly childValue: Int32Array;
+  readonly childLse: Float64Array;
+  constructor(widest: number) {
+    this.scaled = new Float64Array(widest);
+    this.childValue = new Int32Array(widest);
+    this.childLse = new Float64Array(widest);
+  }
+}
+
+/** One categorical layer's children in one update: the next categorical layer, or the softmax output as one child unit of `actions` values. */
+interface CategoricalChildren {
+  /** [batch, childUnits · childValues] the children's logits and probabilities (the forward's) */
+  logit: Float64Array;
+  prob: Float64Array;
+  childUnits: number;
+  childValues: number;
+  /** the sampled value of child c of example b */
+  valueOf: (b: number, c: number) => number;
+  /** the child weight matrix W [U·N, childUnits · childValues] and its exp(±W) tables */
+  w: Float32Array;
+  tables: FlipTables;
+}
+
+/**
+ * log Q_i(v) − log Q_i(φ_i) of every unit i and value v of example b by the exp tables
+ * (DESIGN.md §7.1): with a_ck = pi_ck exp(−W[(i,φ),ck]) exp(W[(i,φ),(c,φ_c)]) tabulated once
+ * per (example, unit), child c's factor pi_c(φ_c)/pi'_c(φ_c) = exp(−W[(i,v),(c,φ_c)]) Σ_k a_ck
+ * exp(W[(i,v),ck]) costs N multiply-adds, so a counterfactual costs U'·N multiply-adds (N times
+ * the forward pass's work per unit) and one log per block of children. Writes each unit's
+ * posterior into credit.
+ */
+function fastExampleCredit(ch: CategoricalChildren, b: number, units: number, n: number, value: Uint8Array, parentLogit: Float64Array, s: BanditScratch, credit: Float64Array, scratch: CategoricalCreditScratch, width: number): void {
+  const { prob, childUnits, childValues: m, tables } = ch;
+  const table = tables.table;
+  const childWidth = childUnits * m;
+  const cBase = b * childWidth;
+  const { scaled, childValue } = scratch;
+  const { logQ, logPi } = s;
+  for (let c = 0; c < childUnits; c++) childValue[c] = ch.valueOf(b, c);
+  for (let i = 0; i < units; i++) {
+    const phi = value[b * units + i];
+    const rowActual = (i * n + phi) * childWidth;
+    for (let c = 0; c < childUnits; c++) {
+      const col = c * m;
+      const keep = table[2 * (rowActual + col + childValue[c])];
+      for (let k = 0; k < m; k++) scaled[col + k] = prob[cBase + col + k] * table[2 * (rowActual + col + k) + 1] * keep;
+    }
+    for (let v = 0; v < n; v++) {
+      if (v === phi) {
+        logQ[v] = 0;
+        continue;
+      }
+      const rowAlternative = (i * n + v) * childWidth;
+      let logFactors = 0;
+      let product = 1;
+      for (let c = 0; c < childUnits; c++) {
+        const col = c * m;
+        const at = 2 * (rowAlternative + col);
+        let sum = 0;
+        for (let k = 0; k < m; k++) sum += scaled[col + k] * table[at + 2 * k];
+        product *= sum * table[at + 2 * childValue[c] + 1];
+        if (product > FOLD_ABOVE || product < FOLD_BELOW) {
+          logFactors += Math.log(product);
+          product = 1;
+        }
+      }
+      // log Q(v) − log Q(φ) = −Σ_c log(pi_c(φ_c)/pi'_c(φ_c))
+      logQ[v] = -(logFactors + Math.log(product));
+    }
+    hindsightPosterior(parentLogit, b * width + i * n, n, logQ, logPi, credit, b * width + i * n);
+  }
+}
+
+/**
+ * The log-domain path of example b: per (unit, value, child) a shifted logsumexp of the child's
+ * counterfactual logits, finite for any finite weights (DESIGN.md §7.1).
+ */
+function logDomainExampleCredit(ch: CategoricalChildren, b: number, units: number, n: number, value: Uint8Array, parentLogit: Float64Array, s: BanditScratch, credit: Float64Array, scratch: CategoricalCreditScratch, width: number): void {
+  const { logit, childUnits, childValues: m, w } = ch;
+  const childWidth = childUnits * m;
+  const cBase = b * childWidth;
+  const { childLse, childValue } = scratch;
+  const { logQ, logPi, shiftedLogits: shifted } = s;
+  for (let c = 0; c < childUnits; c++) {
+    childLse[c] = logSumExp(logit, cBase + c * m, m);
+    childValue[c] = ch.valueOf(b, c);
+  }
+  for (let i = 0; i < units; i++) {
+    const phi = value[b * units + i];
+    const rowActual = (i * n + phi) * childWidth;
+    for (let v = 0; v < n; v++) {
+      if (v === phi) {
+        logQ[v] = 0;
+        continue;
+      }
+      const rowAlternative = (i * n + v) * childWidth;
+      let change = 0;
+      for (let c = 0; c < childUnits; c++) {
+        const col = c * m;
+        for (let k = 0; k < m; k++) shifted[k] = logit[cBase + col + k] + w[rowAlternative + col + k] - w[rowActual + col + k];
+        const phiC = childValue[c];
+        // (z'_φ − lse(z')) − (z_φ − lse(z))
+        change += shifted[phiC] - logit[cBase + col + phiC] - (logSumExp(shifted, 0, m) - childLse[c]);
+      }
+      logQ[v] = change;
+    }
+    // logQ holds log Q(v) − log Q(φ): the posterior is invariant to that common shift
+    hindsightPosterior(parentLogit, b * width + i * n, n, logQ, logPi, credit, b * width + i * n);
+  }
+}
+
+/** Whether every child unit's logits of example b span at most FAST_SPREAD nats. */
+function spreadsWithin(logit: Float64Array, base: number, childUnits: number, m: number): boolean {
+  for (let c = 0; c < childUnits; c++) {
+    let max = -Infinity;
+    let min = Infinity;
+    for (let k = 0; k < m; k++) {
+      const z = logit[base + c * m + k];
+      if (z > max) max = z;
+      if (z < min) min = z;
+    }
+    if (max - min > FAST_SPREAD) return false;
+  }
+  return true;
+}
+
+/**
  * HNCA for every categorical hidden layer: each unit's log Q_i(v) for every value v from its
  * children's counterfactual log-probabilities (the next categorical layer, or the output
  * softmax for the last hidden layer), its hindsight posterior pi_i(v) rho_i(v) into
- * s.credit [batch, U·N]. Costs per example U·(N−1) counterfactuals of U'·N-way logsumexps
- * (N times the forward pass's order when the children are categorical).
- * `childLse` needs max(units per layer) entries.
+ * s.credit [batch, U·N]. Per example U·(N−1) counterfactuals of U'·N multiply-adds each (N
+ * times the forward pass's order) through exp(±W) tables filled once per call; examples whose
+ * weights or logits are too large for the tables take the log-domain path (one logsumexp per
+ * counterfactual child), so any finite weights give finite credit. `tables[l]` is sized for
+ * weights l + 1; `scratch` for the widest layer.
  * @throws Error when the network's hidden units are not categorical
  */
-export function categoricalCredit(params: BanditParameters, s: BanditScratch, batch: number, childLse: Float64Array): void {
+export function categoricalCredit(params: BanditParameters, s: BanditScratch, batch: number, tables: readonly FlipTables[], scratch: CategoricalCreditScratch): void {
   const n = categoriesOrThrow(params);
   const { sizes } = params.shape;
   const hiddenLayers = sizes.length - 2;
   const actions = sizes[sizes.length - 1];
-  const { logQ, logPi, shiftedLogits: shifted } = s;
   for (let l = 0; l < hiddenLayers; l++) {
     const width = sizes[l + 1];
     const units = width / n;
     const w = params.weights[l + 1].value;
-    const childWidth = sizes[l + 2];
     const last = l === hiddenLayers - 1;
-    const childUnits = last ? 1 : childWidth / n;
-    const value = s.value[l];
+    const childValues = last ? actions : n;
+    const childUnits = sizes[l + 2] / childValues;
+    const childValue = last ? undefined : s.value[l + 1];
+    tables[l].fill(w, 1);
+    const children: CategoricalChildren = {
+      logit: last ? s.outLogit : s.logit[l + 1],
+      prob: last ? s.outProb : s.prob[l + 1],
+      childUnits,
+      childValues,
+      valueOf: childValue ? (b, c) => childValue[b * childUnits + c] : (b) => s.action[b],
+      w,
+      tables: tables[l],
+    };
+    const fastWeights = tables[l].largestShift <= FAST_WEIGHT;
     for (let b = 0; b < batch; b++) {
-      const cBase = b * childWidth;
-      const childLogit = last ? s.outLogit : s.logit[l + 1];
-      if (last) childLse[0] = logSumExp(s.outLogit, cBase, actions);
-      else for (let c = 0; c < childUnits; c++) childLse[c] = logSumExp(childLogit, cBase + c * n, n);
-      for (let i = 0; i < units; i++) {
-        const phi = value[b * units + i];
-        const rowActual = (i * n + phi) * childWidth;
-        for (let v = 0; v < n; v++) {
-          if (v === phi) {
-            logQ[v] = 0;
-            continue;
-          }
-          const rowAlternative = (i * n + v) * childWidth;
-          if (last) {
-            // log pi'(a) − log pi(a) = Delta_a − (logsumexp(z + Delta) − logsumexp(z))
-            for (let k = 0; k < actions; k++) shifted[k] = s.outLogit[cBase + k] + w[rowAlternative + k] - w[rowActual + k];
-            const a = s.action[b];
-            logQ[v] = w[rowAlternative + a] - w[rowActual + a] - (logSumExp(shifted, 0, actions) - childLse[0]);
-          } else {
-            logQ[v] = categoricalChildrenLogQ(w, rowActual, rowAlternative, childLogit, cBase, s.value[l + 1], b * childUnits, childUnits, childLse, n, shifted);
-          }
-        }
-        // logQ holds log Q(v) − log Q(φ): the posterior is invariant to that common shift
-        hindsightPosterior(s.logit[l], b * width + i * n, n, logQ, logPi, s.credit[l], b * width + i * n);
-      }
+      const fast = fastWeights && spreadsWithin(children.logit, b * sizes[l + 2], childUnits, childValues);
+      const credit = fast ? fastExampleCredit : logDomainExampleCredit;
+      credit(children, b, units, n, s.value[l], s.logit[l], s, s.credit[l], scratch, width);
     }
   }
 }

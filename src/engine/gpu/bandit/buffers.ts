@@ -2,6 +2,8 @@
 //   params, grads, moment1, moment2: runs × paramsPerRun f32; per run [W_0, b_0, W_1, b_1, …],
 //     W_k input-major (W[j*out + i]), b_k right after W_k
 //   per hidden layer l: logits, probs, samples (0/1), credit, signals: runs × capacity × width
+//     (categorical units, DESIGN.md §7.1: width = U·N, samples one-hot, credit the hindsight
+//     posterior per value, and logQ, log Q_i(v) − log Q_i(φ_i) per value, nats)
 //   output: logits, probs, signals: runs × capacity × actions; actions (u32) and rewards
 //     (vec2: r, R) runs × capacity
 //   pixels (0/1 f32): groups × capacity × pixels; batchLabels (u32): groups × capacity
@@ -10,7 +12,7 @@
 import type { Dataset, ImageSet } from '../../../data/dataset.ts';
 import type { GpuResources } from '../runtime/resources.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
-import type { KernelSet } from './kernels.ts';
+import { kernelOf, type KernelSet } from './kernels.ts';
 
 /** Sizes of the bandit program's buffers (all counts, no bytes). */
 export interface BanditDims {
@@ -23,17 +25,22 @@ export interface BanditDims {
   /** offset of W_k in a run's block */
   offsets: number[];
   metricStride: number;
+  /** N of categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units */
+  categories: number;
 }
 
-/** The dims of `runs` runs in `groups` seed groups, layer sizes `sizes`, `capacity` examples per batch. */
-export function banditDims(runs: number, groups: number, sizes: number[], capacity: number): BanditDims {
+/**
+ * The dims of `runs` runs in `groups` seed groups, layer sizes `sizes` (U·N per categorical
+ * layer), `capacity` examples per batch, `categories` N of categorical units (0: Bernoulli).
+ */
+export function banditDims(runs: number, groups: number, sizes: number[], capacity: number, categories = 0): BanditDims {
   const offsets: number[] = [];
   let p = 0;
   for (let k = 0; k + 1 < sizes.length; k++) {
     offsets.push(p);
     p += (sizes[k] + 1) * sizes[k + 1];
   }
-  return { runs, groups, sizes, capacity, paramsPerRun: p, offsets, metricStride: 4 + sizes.length - 1 };
+  return { runs, groups, sizes, capacity, paramsPerRun: p, offsets, metricStride: 4 + sizes.length - 1, categories };
 }
 
 /** Buffers that live as long as the engine. */
@@ -64,6 +71,8 @@ export interface ActivationBuffers {
   samples: GPUBuffer[];
   credit: GPUBuffer[];
   signals: GPUBuffer[];
+  /** categorical units only (else empty): per hidden layer log Q_i(v) − log Q_i(φ_i) [runs × capacity × U·N] */
+  logQ: GPUBuffer[];
   outLogits: GPUBuffer;
   outProbs: GPUBuffer;
   outSignals: GPUBuffer;
@@ -115,6 +124,7 @@ export function createActivationBuffers(res: GpuResources, dims: BanditDims): Ac
     samples: perLayer('samples'),
     credit: perLayer('credit'),
     signals: perLayer('signals'),
+    logQ: dims.categories ? perLayer('log Q per value (nats)') : [],
     outLogits: res.storage('output logits', runs * capacity * actions * 4),
     outProbs: res.storage('output probabilities', runs * capacity * actions * 4),
     outSignals: res.storage('output signals', runs * capacity * actions * 4),
@@ -125,7 +135,7 @@ export function createActivationBuffers(res: GpuResources, dims: BanditDims): Ac
 
 /** Destroys the activation buffers (before a larger capacity replaces them). */
 export function releaseActivationBuffers(res: GpuResources, a: ActivationBuffers): void {
-  for (const b of [a.pixels, a.batchLabels, ...a.logits, ...a.probs, ...a.samples, ...a.credit, ...a.signals, a.outLogits, a.outProbs, a.outSignals, a.actions, a.rewards]) res.release(b);
+  for (const b of [a.pixels, a.batchLabels, ...a.logits, ...a.probs, ...a.samples, ...a.credit, ...a.signals, ...a.logQ, a.outLogits, a.outProbs, a.outSignals, a.actions, a.rewards]) res.release(b);
 }
 
 /** Every bind group of one update, per layer where it differs. */
@@ -137,8 +147,10 @@ export interface BanditBindGroups {
   /** per hidden layer */
   sample: GPUBindGroup[];
   softmax: GPUBindGroup;
-  /** per hidden layer: its children's credit kernel */
+  /** per hidden layer: its children's credit kernel (categorical units: the posterior kernel) */
   credit: GPUBindGroup[];
+  /** categorical units only (else empty): per hidden layer, its children's log Q kernel */
+  logQ: GPUBindGroup[];
   signals: GPUBindGroup[];
   /** per weight matrix k */
   gradient: GPUBindGroup[];
@@ -175,13 +187,14 @@ export function createBindGroups(
       batchLabels: a.batchLabels,
     });
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const categorical = dims.categories > 0 ? categoricalBindGroups(runtime, kernels, dims, s, a, layerUniforms, stepUniform) : undefined;
   return {
     binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
     binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
     affine: range(layers).map((k) =>
       runtime.bind(kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
     ),
-    sample: range(hidden).map((l) =>
+    sample: categorical?.sample ?? range(hidden).map((l) =>
       runtime.bind(kernels.bernoulli_sample, `sample ${l}`, { layer: layerUniforms[l], step, runs: s.runs, logits: a.logits[l], probs: a.probs[l], samples: a.samples[l] }),
     ),
     softmax: runtime.bind(kernels.softmax_action_reward, 'softmax', {
@@ -195,7 +208,8 @@ export function createBindGroups(
       actions: a.actions,
       rewards: a.rewards,
     }),
-    credit: range(hidden).map((l) =>
+    logQ: categorical?.logQ ?? [],
+    credit: categorical?.credit ?? range(hidden).map((l) =>
       l === hidden - 1
         ? runtime.bind(kernels.softmax_child_credit, `credit ${l}`, {
             layer: layerUniforms[l + 1],
@@ -221,7 +235,7 @@ export function createBindGroups(
             credit: a.credit[l],
           }),
     ),
-    signals: range(hidden).map((l) =>
+    signals: categorical?.signals ?? range(hidden).map((l) =>
       runtime.bind(kernels.learning_signals, `signals ${l}`, {
         layer: layerUniforms[l],
         step,
@@ -257,5 +271,67 @@ export function createBindGroups(
       layerSizes: s.layerSizes,
       metrics: s.metrics,
     }),
+  };
+}
+
+/**
+ * The per-hidden-layer bind groups of categorical units (DESIGN.md §7.1): sampling, log Q from
+ * the children (the next layer's logits and samples, or the output logits and actions), the
+ * posterior, and the signals.
+ * @throws EngineError('internal') when the categorical kernels were not compiled
+ */
+function categoricalBindGroups(
+  runtime: GpuRuntime,
+  kernels: KernelSet,
+  dims: BanditDims,
+  s: StaticBuffers,
+  a: ActivationBuffers,
+  layerUniforms: GPUBuffer[],
+  step: { buffer: GPUBuffer; size: number },
+): Pick<BanditBindGroups, 'sample' | 'logQ' | 'credit' | 'signals'> {
+  const hidden = dims.sizes.length - 2;
+  const layers = Array.from({ length: hidden }, (_, l) => l);
+  return {
+    sample: layers.map((l) =>
+      runtime.bind(kernelOf(kernels, 'categorical_sample'), `categorical sample ${l}`, { layer: layerUniforms[l], step, runs: s.runs, logits: a.logits[l], probs: a.probs[l], samples: a.samples[l] }),
+    ),
+    logQ: layers.map((l) =>
+      l === hidden - 1
+        ? runtime.bind(kernelOf(kernels, 'categorical_softmax_log_q'), `categorical log Q ${l}`, {
+            layer: layerUniforms[l + 1],
+            step,
+            runs: s.runs,
+            params: s.params,
+            parentSamples: a.samples[l],
+            outLogits: a.outLogits,
+            actions: a.actions,
+            logQ: a.logQ[l],
+          })
+        : runtime.bind(kernelOf(kernels, 'categorical_children_log_q'), `categorical log Q ${l}`, {
+            layer: layerUniforms[l + 1],
+            step,
+            runs: s.runs,
+            params: s.params,
+            parentSamples: a.samples[l],
+            childLogits: a.logits[l + 1],
+            childSamples: a.samples[l + 1],
+            logQ: a.logQ[l],
+          }),
+    ),
+    credit: layers.map((l) =>
+      runtime.bind(kernelOf(kernels, 'categorical_credit'), `categorical credit ${l}`, { layer: layerUniforms[l], step, runs: s.runs, logits: a.logits[l], logQ: a.logQ[l], credit: a.credit[l] }),
+    ),
+    signals: layers.map((l) =>
+      runtime.bind(kernelOf(kernels, 'categorical_signals'), `categorical signals ${l}`, {
+        layer: layerUniforms[l],
+        step,
+        runs: s.runs,
+        rewards: a.rewards,
+        probs: a.probs[l],
+        samples: a.samples[l],
+        credit: a.credit[l],
+        signals: a.signals[l],
+      }),
+    ),
   };
 }

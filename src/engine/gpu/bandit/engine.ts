@@ -4,7 +4,7 @@
 // Device, errors, buffers, pipelines and submissions belong to the runtime (../runtime/).
 import type { Dataset } from '../../../data/dataset.ts';
 import { MinibatchStream } from '../../../data/minibatch.ts';
-import { banditShape, initBanditParameters, BanditParameters } from '../../../models/bandit/parameters.ts';
+import { banditShape, categoriesOf, initBanditParameters, BanditParameters, type BanditShape } from '../../../models/bandit/parameters.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { validateBanditConfig, validateHyperparameterChange } from '../../validate.ts';
 import { banditEstimator } from '../../estimators.ts';
@@ -91,8 +91,8 @@ export class GpuBanditEngine implements CheckpointableEngine {
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
    * inside runtime.setup(); the factory awaits runtime.ready().
-   * @throws EngineError('config') for an invalid configuration, EngineError('unavailable') for
-   * categorical hidden units (DESIGN.md §7.1, CPU engine only), EngineError('limits') for one
+   * Bernoulli or categorical hidden units (DESIGN.md §2, §7.1).
+   * @throws EngineError('config') for an invalid configuration, EngineError('limits') for one
    * too large for the device (a buffer, a kernel's workgroup, a dispatch grid)
    */
   constructor(
@@ -102,9 +102,6 @@ export class GpuBanditEngine implements CheckpointableEngine {
     options: GpuBanditOptions = {},
   ) {
     validateBanditConfig(config, data);
-    if ((config.units ?? 'bernoulli') !== 'bernoulli') {
-      throw new EngineError('WebGPU engine: categorical hidden units run on the CPU engine only (use --engine cpu)', 'unavailable');
-    }
     const device = rt.device;
     this.device = device;
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
@@ -115,13 +112,13 @@ export class GpuBanditEngine implements CheckpointableEngine {
     const seeds = [...new Set(this.runs.map((r) => r.seed))];
     this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
     this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
-    const shape = banditShape(data.pixels, config.hidden, config.width, data.classes, config.hiddenValues);
-    this.dims = banditDims(this.runs.length, seeds.length, shape.sizes, Math.max(config.batch, EVAL_CHUNK));
+    const shape = this.shape();
+    this.dims = banditDims(this.runs.length, seeds.length, shape.sizes, Math.max(config.batch, EVAL_CHUNK), categoriesOf(shape));
     this.tile = options.tile ?? (rt.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
     requireLimit(device, 'maxComputeWorkgroupsPerDimension', this.runs.length, `${this.runs.length} runs`);
     if (data.classes > 64) throw new EngineError(`WebGPU engine: at most 64 actions, the dataset has ${data.classes} classes`, 'config');
     this.checkBufferSizes(data);
-    this.encoder = new UpdateEncoder(device, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'));
+    this.encoder = new UpdateEncoder(device, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'), this.dims.categories);
     this.checkGrids(this.dims.capacity);
 
     const res = rt.res;
@@ -129,7 +126,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     // runtime and reported by ready() (the factory awaits it), not at the first update
     rt.beginSetup();
     try {
-      this.kernels = createKernels(rt, this.tile, TILE_DEPTH);
+      this.kernels = createKernels(rt, this.tile, TILE_DEPTH, this.dims.categories > 0);
       const stepKernel = this.kernels.adam_ascent;
       this.steps = new UniformSlots(res, 'step uniform slots', uniformView(stepKernel, 'step'), STEP_SLOTS);
       this.layerView = uniformView(stepKernel, 'layer');
@@ -201,6 +198,12 @@ export class GpuBanditEngine implements CheckpointableEngine {
     }
   }
 
+  /** The network's shape (sizes U·N per categorical layer, DESIGN.md §7.1). */
+  private shape(): BanditShape {
+    const c = this.config;
+    return banditShape(this.data.pixels, c.hidden, c.width, this.data.classes, c.hiddenValues, c.units, c.categories);
+  }
+
   get updatesPerEpoch(): number {
     return Math.floor(this.data.train.count / this.config.batch);
   }
@@ -216,8 +219,9 @@ export class GpuBanditEngine implements CheckpointableEngine {
   }
 
   private writeLayerUniforms(): void {
-    const { sizes, capacity, paramsPerRun, offsets, metricStride } = this.dims;
-    const centered = this.config.hiddenValues === 'pm1';
+    const { sizes, capacity, paramsPerRun, offsets, metricStride, categories } = this.dims;
+    // categorical layers (DESIGN.md §7.1) pass on one-hot 0/1 outputs, whatever hiddenValues says
+    const centered = this.config.hiddenValues === 'pm1' && !categories;
     for (let k = 0; k + 1 < sizes.length; k++) {
       this.layerView.set({
         layer: k,
@@ -232,6 +236,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
         runs: this.runs.length,
         layers: sizes.length - 1,
         metricStride,
+        categories,
       });
       this.device.queue.writeBuffer(this.layerUniforms[k], 0, this.layerView.arrayBuffer);
     }
@@ -393,8 +398,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     this.check();
     const r = this.runIndex(run);
     const flat = new Float32Array(await this.rt.res.read(this.statics.params, r * this.dims.paramsPerRun * 4, this.dims.paramsPerRun * 4, `parameters of run ${run}`));
-    const shape = banditShape(this.data.pixels, this.config.hidden, this.config.width, this.data.classes, this.config.hiddenValues);
-    const p = new BanditParameters(shape);
+    const p = new BanditParameters(this.shape());
     for (let k = 0; k < p.layerCount; k++) {
       const at = this.dims.offsets[k];
       p.weights[k].value.set(flat.subarray(at, at + p.weights[k].size));

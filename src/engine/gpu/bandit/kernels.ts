@@ -1,6 +1,7 @@
 // The bandit program's kernels (DESIGN.md §2): one WGSL file each, with the shared snippets it
 // includes. The `step` uniform of every kernel is bound with a dynamic offset (one slot of the
 // runtime's UniformSlots per update or evaluation chunk).
+import { EngineError } from '../../types.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import type { Kernel, KernelSpec } from '../runtime/pipelines.ts';
 
@@ -17,11 +18,20 @@ export const KERNEL_NAMES = [
   'adam_ascent',
   'baseline_and_counters',
 ] as const;
-export type KernelName = (typeof KERNEL_NAMES)[number];
+/**
+ * The kernels of categorical hidden units (DESIGN.md §7.1), compiled only for a network of them;
+ * they replace bernoulli_sample, the two Bernoulli credit kernels and learning_signals.
+ */
+export const CATEGORICAL_KERNEL_NAMES = ['categorical_sample', 'categorical_children_log_q', 'categorical_softmax_log_q', 'categorical_credit', 'categorical_signals'] as const;
+export type CategoricalKernelName = (typeof CATEGORICAL_KERNEL_NAMES)[number];
+export type KernelName = (typeof KERNEL_NAMES)[number] | CategoricalKernelName;
 
 const COMMON = ['rng.wgsl', 'bandit_common.wgsl'];
 /** Bernoulli unit math (src/models/units/bernoulli.ts's twin) and the log1p/expm1 it needs */
 const UNITS = [...COMMON, 'precise_math.wgsl', 'bernoulli_units.wgsl'];
+
+/** Categorical unit math (src/models/units/categorical.ts's twin) */
+const CATEGORICAL = [...COMMON, 'categorical_units.wgsl'];
 
 /** The snippets each kernel file is composed after (in this order). */
 export const INCLUDES: Record<KernelName, string[]> = {
@@ -36,6 +46,11 @@ export const INCLUDES: Record<KernelName, string[]> = {
   gradient_variance: COMMON,
   adam_ascent: COMMON,
   baseline_and_counters: [...COMMON, 'baseline.wgsl'],
+  categorical_sample: CATEGORICAL,
+  categorical_children_log_q: CATEGORICAL,
+  categorical_softmax_log_q: CATEGORICAL,
+  categorical_credit: CATEGORICAL,
+  categorical_signals: CATEGORICAL,
 };
 
 /** TILE × TILE kernels, with the TILE × DEPTH f32 arrays each stages in workgroup memory. */
@@ -43,8 +58,18 @@ const TILED: Partial<Record<KernelName, number>> = { affine_logits: 2, bernoulli
 /** Invocations per workgroup of the 1-D kernels (their @workgroup_size). */
 const THREADS: Partial<Record<KernelName, number>> = { gradient_variance: 256 };
 
-/** The compiled kernels of one bandit engine, by name. */
-export type KernelSet = Record<KernelName, Kernel>;
+/** The compiled kernels of one bandit engine, by name (the categorical ones only for categorical units). */
+export type KernelSet = Record<(typeof KERNEL_NAMES)[number], Kernel> & Partial<Record<CategoricalKernelName, Kernel>>;
+
+/**
+ * Kernel `name` of `kernels`.
+ * @throws EngineError('internal') when it was not compiled (a categorical kernel in a Bernoulli engine: a program bug)
+ */
+export function kernelOf(kernels: KernelSet, name: KernelName): Kernel {
+  const kernel = kernels[name];
+  if (!kernel) throw new EngineError(`WebGPU bandit program: kernel ${name} was not compiled for this network`, 'internal');
+  return kernel;
+}
 
 /**
  * The declaration of kernel `name`. `tile`: edge of the TILE × TILE workgroups of the tiled
@@ -64,11 +89,14 @@ export function kernelSpec(name: KernelName, tile: number, depth = 64): KernelSp
 }
 
 /**
- * Every bandit kernel, compiled (or taken from the runtime's cache).
+ * Every bandit kernel, compiled (or taken from the runtime's cache); with `categorical` also
+ * the kernels of categorical hidden units (DESIGN.md §7.1).
  * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
  */
-export function createKernels(runtime: GpuRuntime, tile: number, depth = 64): KernelSet {
-  const out = {} as Record<KernelName, Kernel>;
+export function createKernels(runtime: GpuRuntime, tile: number, depth = 64, categorical = false): KernelSet {
+  const out = {} as Record<(typeof KERNEL_NAMES)[number], Kernel>;
   for (const name of KERNEL_NAMES) out[name] = runtime.kernel(kernelSpec(name, tile, depth));
-  return out;
+  const extra: Partial<Record<CategoricalKernelName, Kernel>> = {};
+  if (categorical) for (const name of CATEGORICAL_KERNEL_NAMES) extra[name] = runtime.kernel(kernelSpec(name, tile, depth));
+  return { ...out, ...extra };
 }

@@ -9,7 +9,7 @@ import { foldedGrid, type Grid } from '../runtime/limits.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import type { UniformSlots } from '../runtime/uniformSlots.ts';
 import type { BanditBindGroups, BanditDims } from './buffers.ts';
-import type { KernelName, KernelSet } from './kernels.ts';
+import { kernelOf, type KernelName, type KernelSet } from './kernels.ts';
 
 /** uniform slots (one per update or evaluation chunk) per submission */
 export const STEP_SLOTS = 128;
@@ -56,7 +56,7 @@ export function passSink(pass: GPUComputePassEncoder, kernels: KernelSet, slots:
   return {
     dispatch(kernel, group, slot, grid) {
       if (!group) throw new EngineError(`WebGPU bandit program: no bind group for ${kernel}`, 'internal');
-      pass.setPipeline(kernels[kernel].pipeline);
+      pass.setPipeline(kernelOf(kernels, kernel).pipeline);
       pass.setBindGroup(0, group, [slots.offset(slot)]);
       pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     },
@@ -81,6 +81,8 @@ export class UpdateEncoder {
     private readonly dims: BanditDims,
     private readonly tile: number,
     private readonly anyHnca: boolean,
+    /** N of categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units */
+    private readonly categories = 0,
   ) {}
 
   /** A 1-D grid of `invocations` over workgroups of 64, folded into y past the device limit, per run. */
@@ -102,7 +104,8 @@ export class UpdateEncoder {
     sink.dispatch('binarize_minibatch', binarize, slot, grid(Math.ceil(sizes[0] / 64), batch, groups));
     for (let l = 0; l <= hidden; l++) {
       sink.dispatch('affine_logits', g?.affine[l], slot, grid(Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs));
-      if (l < hidden) sink.dispatch('bernoulli_sample', g?.sample[l], slot, this.flat(batch * sizes[l + 1], runs));
+      if (l < hidden && this.categories) sink.dispatch('categorical_sample', g?.sample[l], slot, this.flat((batch * sizes[l + 1]) / this.categories, runs));
+      else if (l < hidden) sink.dispatch('bernoulli_sample', g?.sample[l], slot, this.flat(batch * sizes[l + 1], runs));
     }
     sink.dispatch('softmax_action_reward', g?.softmax, slot, grid(Math.ceil(batch / 64), 1, runs));
   }
@@ -114,7 +117,8 @@ export class UpdateEncoder {
     const hidden = sizes.length - 2;
     const g = this.bindGroups;
     const grid = UpdateEncoder.grid;
-    for (let l = 0; l < hidden; l++) {
+    if (this.categories) this.categoricalSignals(sink, slot, batch);
+    for (let l = 0; l < hidden && !this.categories; l++) {
       if (this.anyHnca) {
         if (l === hidden - 1) sink.dispatch('softmax_child_credit', g?.credit[l], slot, this.flat(batch * sizes[l + 1], runs));
         else sink.dispatch('bernoulli_children_credit', g?.credit[l], slot, grid(Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs));
@@ -127,5 +131,24 @@ export class UpdateEncoder {
     }
     sink.dispatch('adam_ascent', g?.adam, slot, this.flat(runs * paramsPerRun, 1));
     sink.dispatch('baseline_and_counters', g?.counters, slot, grid(runs, 1, 1));
+  }
+
+  /**
+   * Credit and signals of categorical hidden layers (DESIGN.md §7.1): per layer, log Q of every
+   * value from its children (the next layer or the softmax output), the hindsight posterior, and
+   * the per-logit signals.
+   */
+  private categoricalSignals(sink: DispatchSink, slot: number, batch: number): void {
+    const { sizes, runs } = this.dims;
+    const hidden = sizes.length - 2;
+    const g = this.bindGroups;
+    for (let l = 0; l < hidden; l++) {
+      const units = (batch * sizes[l + 1]) / this.categories;
+      if (this.anyHnca) {
+        sink.dispatch(l === hidden - 1 ? 'categorical_softmax_log_q' : 'categorical_children_log_q', g?.logQ[l], slot, this.flat(units, runs));
+        sink.dispatch('categorical_credit', g?.credit[l], slot, this.flat(units, runs));
+      }
+      sink.dispatch('categorical_signals', g?.signals[l], slot, this.flat(batch * sizes[l + 1], runs));
+    }
   }
 }

@@ -1,0 +1,35 @@
+// HNCA credit per value of a categorical layer (DESIGN.md §7.1): each unit's hindsight
+// posterior pi_i(v) rho_i(v) from its logits and its log Q (categorical_*_log_q), in the log
+// domain (hindsightPosterior), so any finite logits and log Q give an entry in [0, 1].
+// layer = the layer's own matrix (outWidth = U·N, categories = N).
+// Grid: x × y = (examples × units) / 64 (folded into y past the workgroup limit), z = run.
+
+@group(0) @binding(0) var<uniform> layer: LayerParams;
+@group(0) @binding(1) var<uniform> step: StepParams;
+@group(0) @binding(2) var<storage, read> runs: array<RunState>;
+@group(0) @binding(3) var<storage, read> logits: array<f32>;
+@group(0) @binding(4) var<storage, read> logQ: array<f32>;
+@group(0) @binding(5) var<storage, read_write> credit: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let r = id.z;
+  let n = layer.categories;
+  let units = layer.outWidth / n;
+  let e = id.y * groups.x * 64u + id.x;
+  if (e >= step.batch * units) {
+    return;
+  }
+  let at = r * layer.capacity * layer.outWidth + e * n;
+  var z: Categories;
+  var q: Categories;
+  for (var k = 0u; k < n; k++) {
+    z[k] = logits[at + k];
+    q[k] = logQ[at + k];
+  }
+  var post: Categories;
+  hindsightPosterior(&z, n, &q, &post);
+  for (var k = 0u; k < n; k++) {
+    credit[at + k] = post[k];
+  }
+}

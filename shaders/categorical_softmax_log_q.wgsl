@@ -1,0 +1,68 @@
+// HNCA's counterfactual log Q of the last categorical layer, whose only child is the softmax
+// output (DESIGN.md §7.1). Forcing unit i of example b from φ_i to v adds the column change
+// Delta(v) = V[(i, v), :] - V[(i, φ_i), :] to the output logits z, so
+//   log Q_i(v) - log Q_i(φ_i) = log pi'(a) - log pi(a) = Delta_a(v) - (logsumexp(z + Delta(v)) - logsumexp(z)),
+// each logsumexp shifted by its maximum: finite for any finite weights. Writes that difference
+// per value v (0 at v = φ_i) into logQ [U·N]; categorical_credit turns it into the posterior.
+// layer = the output matrix (inWidth = U·N parents, outWidth = actions, categories = N).
+// Grid: x × y = (examples × parent units) / 64 (folded into y past the workgroup limit), z = run.
+
+@group(0) @binding(0) var<uniform> layer: LayerParams;
+@group(0) @binding(1) var<uniform> step: StepParams;
+@group(0) @binding(2) var<storage, read> runs: array<RunState>;
+@group(0) @binding(3) var<storage, read> params: array<f32>;
+@group(0) @binding(4) var<storage, read> parentSamples: array<f32>;
+@group(0) @binding(5) var<storage, read> outLogits: array<f32>;
+@group(0) @binding(6) var<storage, read> actions: array<u32>;
+@group(0) @binding(7) var<storage, read_write> logQ: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let r = id.z;
+  let n = layer.categories;
+  let parentWidth = layer.inWidth;
+  let outW = layer.outWidth;
+  let units = parentWidth / n;
+  let flat = id.y * groups.x * 64u + id.x;
+  if (flat >= step.batch * units) {
+    return;
+  }
+  let b = flat / units;
+  let i = flat % units;
+  let pAt = (r * layer.capacity + b) * parentWidth + i * n;
+  var phi = 0u;
+  for (var k = 0u; k < n; k++) {
+    if (parentSamples[pAt + k] == 1.0) {
+      phi = k;
+    }
+  }
+  let zBase = (r * layer.capacity + b) * outW;
+  var zMax = outLogits[zBase];
+  for (var k = 1u; k < outW; k++) {
+    zMax = max(zMax, outLogits[zBase + k]);
+  }
+  var sum = 0.0;
+  for (var k = 0u; k < outW; k++) {
+    sum += exp(outLogits[zBase + k] - zMax);
+  }
+  let lse = zMax + log(sum);
+  let a = actions[r * layer.capacity + b];
+  let paramBase = r * layer.paramsPerRun + layer.paramOffset;
+  let rowActual = paramBase + (i * n + phi) * outW;
+  for (var v = 0u; v < n; v++) {
+    if (v == phi) {
+      logQ[pAt + v] = 0.0;
+      continue;
+    }
+    let rowAlternative = paramBase + (i * n + v) * outW;
+    var shiftedMax = outLogits[zBase] + params[rowAlternative] - params[rowActual];
+    for (var k = 1u; k < outW; k++) {
+      shiftedMax = max(shiftedMax, outLogits[zBase + k] + params[rowAlternative + k] - params[rowActual + k]);
+    }
+    var shiftedSum = 0.0;
+    for (var k = 0u; k < outW; k++) {
+      shiftedSum += exp(outLogits[zBase + k] + params[rowAlternative + k] - params[rowActual + k] - shiftedMax);
+    }
+    logQ[pAt + v] = params[rowAlternative + a] - params[rowActual + a] - (shiftedMax + log(shiftedSum) - lse);
+  }
+}
