@@ -14,6 +14,9 @@ interface KernelExports {
   adam(value: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number, c1: number, c2: number): number;
   sgd(value: number, grad: number, n: number, lr: number): number;
   sampleBernoulliLayer(logit: number, prob: number, sample: number, batch: number, width: number, key: number, exampleOffset: number): void;
+  /** fdlibm's exp and log as the kernels compute them (equal to V8's Math.exp and Math.log) */
+  expF64(x: number): number;
+  logF64(x: number): number;
   childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, logActual: number, credit: number): void;
 }
 
@@ -71,8 +74,8 @@ export class WasmKernels implements ArrayAllocator {
     const start = PAGE;
     const pages = Math.ceil((start + alignedBytes(bytes)) / PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    // JS's own Math.exp and Math.log, so probabilities and credit equal the JS path's bit for bit
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, exp: Math.exp, log: Math.log } });
+    // exp and log are fdlibm's inside the module, bit for bit V8's Math.exp and Math.log
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     if (this.exports.heapBase() > start) throw new Error(`WASM kernels' static data ends at ${this.exports.heapBase()}, above the arena's start ${start}`);
     this.next = start;
