@@ -13,7 +13,9 @@ import { kernelArena, kernelsOf, WasmKernels, wasmSimdSupported } from '../src/e
 import { PAPER_OPTIMIZER, type BanditConfig, type OptimizerConfig } from '../src/engine/types.ts';
 import { sumSelectedRows } from '../src/models/bandit/rowSums.ts';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
-import { forwardBatch, forwardKeys } from '../src/models/bandit/forward.ts';
+import { forwardBatch, forwardKeys, hiddenInputLogits } from '../src/models/bandit/forward.ts';
+import { hiddenInputGradient, sparseInputGradient } from '../src/models/bandit/gradients.ts';
+import { BanditScratch } from '../src/models/bandit/scratch.ts';
 import { BanditParameters, banditShape, initBanditParameters } from '../src/models/bandit/parameters.ts';
 import { allocSparseRows } from '../src/data/minibatch.ts';
 import { CountingAllocator } from '../src/engine/simd/arrays.ts';
@@ -128,6 +130,50 @@ describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
     }
     const mismatches = values.filter((x) => !Object.is(e.expF64(x), Math.exp(x)) || !Object.is(e.logF64(x), Math.log(x)));
     expect(mismatches).toEqual([]);
+  });
+
+  it('whole-layer logits and gradients from hidden samples and the sparse first layer: no unit fired, all fired, widths not a multiple of the vector width', () => {
+    for (const [inWidth, width, batch] of [[1, 1, 1], [3, 7, 4], [9, 5, 6], [13, 200, 5]] as const) {
+      for (const centered of [true, false]) {
+        const k = arena();
+        const shape = banditShape(inWidth, 1, width, 2, centered ? 'pm1' : '01');
+        const sampleValues = Array.from({ length: batch * inWidth }, (_, e) => (e < inWidth ? 0 : e < 2 * inWidth ? 1 : rnd.bit(0.5)));
+        const wValues = Array.from({ length: inWidth * width }, () => rnd.range(-1, 1));
+        const biasValues = Array.from({ length: width }, () => rnd.range(-1, 1));
+        const signalValues = Array.from({ length: batch * width }, (_, e) => (e % 5 === 0 ? 0 : rnd.range(-1, 1) * 2 ** rnd.int(12)));
+        const out = [heapArrays, k].map((arrays) => {
+          const s = new BanditScratch(shape, batch, arrays);
+          const sample = arrays.u8(batch * inWidth);
+          sample.set(sampleValues);
+          const w = arrays.f32(inWidth * width);
+          w.set(wValues);
+          const bias = arrays.f32(width);
+          bias.set(biasValues);
+          const signal = arrays.f64(batch * width);
+          signal.set(signalValues);
+          const logits = arrays.f64(batch * width);
+          hiddenInputLogits(w, bias, sample, inWidth, width, centered, batch, logits, s.baseLogit, s.selected);
+          const gradW = arrays.f64(inWidth * width);
+          const gradB = arrays.f64(width);
+          const second = hiddenInputGradient(gradW, gradB, signal, width, sample, inWidth, centered, batch, s);
+          // the same samples as sparse pixels: example b's on pixels are its fired units
+          const rows = allocSparseRows(batch, inWidth);
+          let n = 0;
+          for (let b = 0; b < batch; b++) {
+            rows.onStart[b] = n;
+            for (let j = 0; j < inWidth; j++) if (sampleValues[b * inWidth + j] === 1) rows.onIndex[n++] = j;
+          }
+          rows.onStart[batch] = n;
+          const sparseW = arrays.f64(inWidth * width);
+          const sparseB = arrays.f64(width);
+          const sparseSecond = sparseInputGradient(sparseW, sparseB, signal, width, rows, s);
+          return { kernels: kernelsOf(logits), logits: bits(logits), gradW: bits(gradW), gradB: bits(gradB), second, sparseW: bits(sparseW), sparseB: bits(sparseB), sparseSecond };
+        });
+        expect(out[0].kernels).toBeNull();
+        expect(out[1].kernels).toBe(k);
+        expect({ ...out[1], kernels: null }).toEqual(out[0]);
+      }
+    }
   });
 
   /** One ascent step on heap tensors (JS) and on arena tensors (the kernel), from the same state. */

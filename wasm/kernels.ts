@@ -472,3 +472,111 @@ export function expF64(x: f64): f64 {
 export function logF64(x: f64): f64 {
   return fdlibmLog(x);
 }
+
+/**
+ * The logits of a layer fed by hidden samples for a whole batch (src/models/bandit/forward.ts
+ * hiddenInputLogits): base[i] = bias[i] − Σ_j W[j,i] (j in order; ±1 values only, else bias),
+ * then per example b out[b·width + i] = base[i] + scale · Σ_{fired j} W[j,i] (sumRowsF32's sums).
+ * w float32 [inWidth, width]; bias float32 [width]; sample uint8 [batch, inWidth]; out float64
+ * [batch, width]; base float64 [width]; selected int32 [inWidth] (scratch).
+ */
+export function hiddenLogits(w: usize, bias: usize, sample: usize, inWidth: i32, width: i32, centered: i32, batch: i32, out: usize, base: usize, selected: usize): void {
+  let i = 0;
+  for (; i + 1 < width; i += 2) {
+    let acc = loadF32x2(bias + (<usize>i << 2));
+    if (centered) {
+      for (let j = 0; j < inWidth; j++) acc = f64x2.sub(acc, loadF32x2(w + ((<usize>j * <usize>width + <usize>i) << 2)));
+    }
+    v128.store(base + (<usize>i << 3), acc);
+  }
+  for (; i < width; i++) {
+    let acc = <f64>load<f32>(bias + (<usize>i << 2));
+    if (centered) {
+      for (let j = 0; j < inWidth; j++) acc -= <f64>load<f32>(w + ((<usize>j * <usize>width + <usize>i) << 2));
+    }
+    store<f64>(base + (<usize>i << 3), acc);
+  }
+  const scale: f64 = centered ? 2 : 1;
+  for (let b = 0; b < batch; b++) {
+    const row = sample + <usize>b * <usize>inWidth;
+    let n = 0;
+    for (let j = 0; j < inWidth; j++) {
+      store<i32>(selected + (<usize>n << 2), j * width);
+      n += load<u8>(row + <usize>j) == 1 ? 1 : 0;
+    }
+    sumRowsF32(w, selected, n, width, out + ((<usize>b * <usize>width) << 3), scale, base, 2);
+  }
+}
+
+/**
+ * gradB[i] = Σ_b signal[b·width + i] · inv (b in order) and squares[b] = Σ_i signal[b·width + i]²
+ * (i in order): src/models/bandit/gradients.ts biasGradient. signal float64 [batch, width].
+ */
+export function biasGradient(gradB: usize, signal: usize, width: i32, batch: i32, inv: f64, squares: usize): void {
+  const invv = f64x2.splat(inv);
+  memory.fill(gradB, 0, <usize>width << 3);
+  for (let b = 0; b < batch; b++) {
+    const row = signal + ((<usize>b * <usize>width) << 3);
+    let ss: f64 = 0;
+    let i = 0;
+    for (; i + 1 < width; i += 2) {
+      const s = v128.load(row + (<usize>i << 3));
+      const sq = f64x2.mul(s, s);
+      ss += f64x2.extract_lane(sq, 0);
+      ss += f64x2.extract_lane(sq, 1);
+      const g = gradB + (<usize>i << 3);
+      v128.store(g, f64x2.add(v128.load(g), f64x2.mul(s, invv)));
+    }
+    for (; i < width; i++) {
+      const s = load<f64>(row + (<usize>i << 3));
+      ss += s * s;
+      const g = gradB + (<usize>i << 3);
+      store<f64>(g, load<f64>(g) + s * inv);
+    }
+    store<f64>(squares + (<usize>b << 3), ss);
+  }
+}
+
+/**
+ * The gradient of a layer fed by hidden samples (src/models/bandit/gradients.ts
+ * hiddenInputGradient, the same operations in the same order): gradB and squares as biasGradient,
+ * negBias = −gradB, per input j gradW[j,:] = scale · Σ_{b: φ_bj = 1} signal[b,:] + (negBias when
+ * ±1). Returns Σ_b squares[b] · (inputs_b + 1) / batch. selected int32 [batch] (scratch).
+ */
+export function hiddenGradient(gradW: usize, gradB: usize, signal: usize, width: i32, sample: usize, inWidth: i32, centered: i32, batch: i32, squares: usize, negBias: usize, selected: usize): f64 {
+  const inv: f64 = 1 / <f64>batch;
+  biasGradient(gradB, signal, width, batch, inv, squares);
+  let second: f64 = 0;
+  for (let b = 0; b < batch; b++) {
+    let fired = 0;
+    if (!centered) {
+      const row = sample + <usize>b * <usize>inWidth;
+      for (let j = 0; j < inWidth; j++) fired += <i32>load<u8>(row + <usize>j);
+    }
+    second += load<f64>(squares + (<usize>b << 3)) * (<f64>(centered ? inWidth : fired) + 1);
+  }
+  for (let i = 0; i < width; i++) store<f64>(negBias + (<usize>i << 3), -load<f64>(gradB + (<usize>i << 3)));
+  const scale: f64 = centered ? 2 * inv : inv;
+  for (let j = 0; j < inWidth; j++) {
+    let n = 0;
+    for (let b = 0; b < batch; b++) {
+      store<i32>(selected + (<usize>n << 2), b * width);
+      n += load<u8>(sample + <usize>b * <usize>inWidth + <usize>j) == 1 ? 1 : 0;
+    }
+    sumRowsF64(signal, selected, n, width, gradW + ((<usize>j * <usize>width) << 3), scale, negBias, centered ? 2 : 0);
+  }
+  return second * inv;
+}
+
+/**
+ * Per input j < inputs, gradW[j,:] = scale · Σ_{k in start[j] .. start[j+1]) signal[list[k],:]:
+ * the sparse first layer's weight gradient (src/models/bandit/gradients.ts sparseInputGradient,
+ * its CSR of pixel → examples). start int32 [inputs + 1], list int32 element offsets.
+ */
+export function csrRowSums(gradW: usize, signal: usize, start: usize, list: usize, inputs: i32, width: i32, scale: f64): void {
+  for (let j = 0; j < inputs; j++) {
+    const first = load<i32>(start + (<usize>j << 2));
+    const count = load<i32>(start + (<usize>j << 2), 4) - first;
+    sumRowsF64(signal, list + (<usize>first << 2), count, width, gradW + ((<usize>j * <usize>width) << 3), scale, 0, 0);
+  }
+}
