@@ -13,7 +13,9 @@ import { kernelArena, kernelsOf, WasmKernels, wasmSimdSupported } from '../src/e
 import { PAPER_OPTIMIZER, type BanditConfig, type OptimizerConfig } from '../src/engine/types.ts';
 import { sumSelectedRows } from '../src/models/bandit/rowSums.ts';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
-import { forwardBatch, forwardKeys } from '../src/models/bandit/forward.ts';
+import { forwardBatch, forwardKeys, hiddenInputLogits } from '../src/models/bandit/forward.ts';
+import { hiddenInputGradient, sparseInputGradient } from '../src/models/bandit/gradients.ts';
+import { BanditScratch } from '../src/models/bandit/scratch.ts';
 import { BanditParameters, banditShape, initBanditParameters } from '../src/models/bandit/parameters.ts';
 import { allocSparseRows } from '../src/data/minibatch.ts';
 import { CountingAllocator } from '../src/engine/simd/arrays.ts';
@@ -111,6 +113,66 @@ describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
       // 1e30-scale terms with tiny ones: any change of summation order would show
       compareRowSums('f64', width, 6, 8, 'none', 1, (i) => (i % 3 === 0 ? 1e30 : i % 3 === 1 ? -1e30 : 1e-3 * rnd.range(-1, 1)));
       compareRowSums('f32', width, 6, 8, 'f32', 1, (i) => (i % 2 === 0 ? 3e38 : -3e38));
+    }
+  });
+
+  it("the kernels' exp and log (fdlibm, inside the module) equal Math.exp and Math.log on edge cases, every range and random bit patterns", () => {
+    const e = arena(64).exports;
+    const view = new Float64Array(1);
+    const words = new Uint32Array(view.buffer);
+    const values = [0, -0, 1, -1, 0.5, 2, Math.LN2 / 2, 1.5 * Math.LN2, 709.78, 709.79, -745.1, -745.2, -708.5, -720, 1e-300, 5e-324, 2.2250738585072014e-308, 1e-9, -1e-9, 3.7e-9, 1e308, Infinity, -Infinity, NaN];
+    for (let i = 0; i < 30_000; i++) {
+      values.push((rnd.next() - 0.5) * [2, 40, 1500][i % 3]);
+      values.push(rnd.next() * 10 ** (rnd.int(40) - 20));
+      words[0] = rnd.int(2 ** 32);
+      words[1] = rnd.int(2 ** 32);
+      values.push(view[0]);
+    }
+    const mismatches = values.filter((x) => !Object.is(e.expF64(x), Math.exp(x)) || !Object.is(e.logF64(x), Math.log(x)));
+    expect(mismatches).toEqual([]);
+  });
+
+  it('whole-layer logits and gradients from hidden samples and the sparse first layer: no unit fired, all fired, widths not a multiple of the vector width', () => {
+    for (const [inWidth, width, batch] of [[1, 1, 1], [3, 7, 4], [9, 5, 6], [13, 200, 5]] as const) {
+      for (const centered of [true, false]) {
+        const k = arena();
+        const shape = banditShape(inWidth, 1, width, 2, centered ? 'pm1' : '01');
+        const sampleValues = Array.from({ length: batch * inWidth }, (_, e) => (e < inWidth ? 0 : e < 2 * inWidth ? 1 : rnd.bit(0.5)));
+        const wValues = Array.from({ length: inWidth * width }, () => rnd.range(-1, 1));
+        const biasValues = Array.from({ length: width }, () => rnd.range(-1, 1));
+        const signalValues = Array.from({ length: batch * width }, (_, e) => (e % 5 === 0 ? 0 : rnd.range(-1, 1) * 2 ** rnd.int(12)));
+        const out = [heapArrays, k].map((arrays) => {
+          const s = new BanditScratch(shape, batch, arrays);
+          const sample = arrays.u8(batch * inWidth);
+          sample.set(sampleValues);
+          const w = arrays.f32(inWidth * width);
+          w.set(wValues);
+          const bias = arrays.f32(width);
+          bias.set(biasValues);
+          const signal = arrays.f64(batch * width);
+          signal.set(signalValues);
+          const logits = arrays.f64(batch * width);
+          hiddenInputLogits(w, bias, sample, inWidth, width, centered, batch, logits, s.baseLogit, s.selected);
+          const gradW = arrays.f64(inWidth * width);
+          const gradB = arrays.f64(width);
+          const second = hiddenInputGradient(gradW, gradB, signal, width, sample, inWidth, centered, batch, s);
+          // the same samples as sparse pixels: example b's on pixels are its fired units
+          const rows = allocSparseRows(batch, inWidth);
+          let n = 0;
+          for (let b = 0; b < batch; b++) {
+            rows.onStart[b] = n;
+            for (let j = 0; j < inWidth; j++) if (sampleValues[b * inWidth + j] === 1) rows.onIndex[n++] = j;
+          }
+          rows.onStart[batch] = n;
+          const sparseW = arrays.f64(inWidth * width);
+          const sparseB = arrays.f64(width);
+          const sparseSecond = sparseInputGradient(sparseW, sparseB, signal, width, rows, s);
+          return { kernels: kernelsOf(logits), logits: bits(logits), gradW: bits(gradW), gradB: bits(gradB), second, sparseW: bits(sparseW), sparseB: bits(sparseB), sparseSecond };
+        });
+        expect(out[0].kernels).toBeNull();
+        expect(out[1].kernels).toBe(k);
+        expect({ ...out[1], kernels: null }).toEqual(out[0]);
+      }
     }
   });
 

@@ -161,9 +161,10 @@ export function sgd(value: usize, grad: usize, n: i32, lr: f64): f64 {
   return ss;
 }
 
-/** Math.exp of the JavaScript engine, imported so that probabilities match the JS path bit for bit. */
-@external("env", "exp")
-declare function exp(x: f64): f64;
+/** Math.exp of V8 (fdlibm, below): probabilities match the JS path bit for bit without a call into JS. */
+@inline function exp(x: f64): f64 {
+  return fdlibmExp(x);
+}
 
 const PROB_MIN: f64 = 1e-5;
 const PROB_MAX: f64 = 1 - 1e-5;
@@ -201,9 +202,10 @@ export function sampleBernoulliLayer(logit: usize, prob: usize, sample: usize, b
   }
 }
 
-/** Math.log of the JavaScript engine (as exp above). */
-@external("env", "log")
-declare function log(x: f64): f64;
+/** Math.log of V8 (fdlibm, below; as exp above). */
+@inline function log(x: f64): f64 {
+  return fdlibmLog(x);
+}
 
 const FACTOR_MIN: f64 = 1 / PROB_MAX;
 const FACTOR_MAX: f64 = 1 / PROB_MIN;
@@ -336,5 +338,245 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
       }
     }
     storeCredit(credit, prob, j, fired, logFlipped - log(product), logActual);
+  }
+}
+
+// ---- fdlibm's exp and log (the algorithms of V8's Math.exp / Math.log, src/base/ieee754.cc),
+// in the same float64 operations, so the kernels need no call into JavaScript per value;
+// tests/simd-kernels.test.ts checks them against Math.exp / Math.log bit for bit.
+
+/** fdlibm __ieee754_exp (with V8's exact e for x = 1). */
+function fdlibmExp(x: f64): f64 {
+  const o_threshold: f64 = 7.09782712893383973096e+02;
+  const u_threshold: f64 = -7.45133219101941108420e+02;
+  const ln2HI: f64 = 6.93147180369123816490e-01;
+  const ln2LO: f64 = 1.90821492927058770002e-10;
+  const invln2: f64 = 1.44269504088896338700e+00;
+  const P1: f64 = 1.66666666666666019037e-01;
+  const P2: f64 = -2.77777777770155933842e-03;
+  const P3: f64 = 6.61375632143793436117e-05;
+  const P4: f64 = -1.65339022054652515390e-06;
+  const P5: f64 = 4.13813679705723846039e-08;
+  const twom1000: f64 = 9.33263618503218878990e-302;
+  const two1023: f64 = 8.988465674311579539e307;
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  let hx = <u32>(reinterpret<u64>(x) >> 32);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>reinterpret<u64>(x)) != 0) return x + x;
+      return xsb == 0 ? x : 0.0;
+    }
+    if (x > o_threshold) return Infinity;
+    if (x < u_threshold) return 0.0;
+  }
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x == 1.0) return 2.718281828459045;
+      hi = xsb ? x + ln2HI : x - ln2HI;
+      lo = xsb ? -ln2LO : ln2LO;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(invln2 * x + (xsb ? -0.5 : 0.5));
+      const t = <f64>k;
+      hi = x - t * ln2HI;
+      lo = t * ln2LO;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1.0 + x;
+  }
+  const t = x * x;
+  const twopk = k >= -1021
+    ? reinterpret<f64>(<u64>(<u32>(0x3ff00000 + (k << 20))) << 32)
+    : reinterpret<f64>(<u64>(<u32>(0x3ff00000 + ((k + 1000) << 20))) << 32);
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) {
+    if (k == 1024) return y * 2.0 * two1023;
+    return y * twopk;
+  }
+  return y * twopk * twom1000;
+}
+
+/** fdlibm __ieee754_log. */
+function fdlibmLog(x: f64): f64 {
+  const ln2_hi: f64 = 6.93147180369123816490e-01;
+  const ln2_lo: f64 = 1.90821492927058770002e-10;
+  const two54: f64 = 1.80143985094819840000e+16;
+  const Lg1: f64 = 6.666666666666735130e-01;
+  const Lg2: f64 = 3.999999999940941908e-01;
+  const Lg3: f64 = 2.857142874366239149e-01;
+  const Lg4: f64 = 2.222219843214978396e-01;
+  const Lg5: f64 = 1.818357216161805012e-01;
+  const Lg6: f64 = 1.531383769920937332e-01;
+  const Lg7: f64 = 1.479819860511658591e-01;
+  let hx = <i32>(reinterpret<u64>(x) >> 32);
+  const lx = <u32>reinterpret<u64>(x);
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= two54;
+    hx = <i32>(reinterpret<u64>(x) >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  let i: i32 = (hx + 0x95f64) & 0x100000;
+  x = reinterpret<f64>((<u64>(<u32>(hx | (i ^ 0x3ff00000))) << 32) | (reinterpret<u64>(x) & 0xffffffff));
+  k += i >> 20;
+  const f = x - 1.0;
+  let dk: f64;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      dk = <f64>k;
+      return dk * ln2_hi + dk * ln2_lo;
+    }
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    dk = <f64>k;
+    return dk * ln2_hi - ((R - dk * ln2_lo) - f);
+  }
+  const s = f / (2.0 + f);
+  dk = <f64>k;
+  const z = s * s;
+  i = hx - 0x6147a;
+  const w = z * z;
+  const j: i32 = 0x6b851 - hx;
+  const t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+  const t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
+}
+
+/** Math.exp of fdlibm, exported for the bit-identity test. */
+export function expF64(x: f64): f64 {
+  return fdlibmExp(x);
+}
+
+/** Math.log of fdlibm, exported for the bit-identity test. */
+export function logF64(x: f64): f64 {
+  return fdlibmLog(x);
+}
+
+/**
+ * The logits of a layer fed by hidden samples for a whole batch (src/models/bandit/forward.ts
+ * hiddenInputLogits): base[i] = bias[i] − Σ_j W[j,i] (j in order; ±1 values only, else bias),
+ * then per example b out[b·width + i] = base[i] + scale · Σ_{fired j} W[j,i] (sumRowsF32's sums).
+ * w float32 [inWidth, width]; bias float32 [width]; sample uint8 [batch, inWidth]; out float64
+ * [batch, width]; base float64 [width]; selected int32 [inWidth] (scratch).
+ */
+export function hiddenLogits(w: usize, bias: usize, sample: usize, inWidth: i32, width: i32, centered: i32, batch: i32, out: usize, base: usize, selected: usize): void {
+  let i = 0;
+  for (; i + 1 < width; i += 2) {
+    let acc = loadF32x2(bias + (<usize>i << 2));
+    if (centered) {
+      for (let j = 0; j < inWidth; j++) acc = f64x2.sub(acc, loadF32x2(w + ((<usize>j * <usize>width + <usize>i) << 2)));
+    }
+    v128.store(base + (<usize>i << 3), acc);
+  }
+  for (; i < width; i++) {
+    let acc = <f64>load<f32>(bias + (<usize>i << 2));
+    if (centered) {
+      for (let j = 0; j < inWidth; j++) acc -= <f64>load<f32>(w + ((<usize>j * <usize>width + <usize>i) << 2));
+    }
+    store<f64>(base + (<usize>i << 3), acc);
+  }
+  const scale: f64 = centered ? 2 : 1;
+  for (let b = 0; b < batch; b++) {
+    const row = sample + <usize>b * <usize>inWidth;
+    let n = 0;
+    for (let j = 0; j < inWidth; j++) {
+      store<i32>(selected + (<usize>n << 2), j * width);
+      n += load<u8>(row + <usize>j) == 1 ? 1 : 0;
+    }
+    sumRowsF32(w, selected, n, width, out + ((<usize>b * <usize>width) << 3), scale, base, 2);
+  }
+}
+
+/**
+ * gradB[i] = Σ_b signal[b·width + i] · inv (b in order) and squares[b] = Σ_i signal[b·width + i]²
+ * (i in order): src/models/bandit/gradients.ts biasGradient. signal float64 [batch, width].
+ */
+export function biasGradient(gradB: usize, signal: usize, width: i32, batch: i32, inv: f64, squares: usize): void {
+  const invv = f64x2.splat(inv);
+  memory.fill(gradB, 0, <usize>width << 3);
+  for (let b = 0; b < batch; b++) {
+    const row = signal + ((<usize>b * <usize>width) << 3);
+    let ss: f64 = 0;
+    let i = 0;
+    for (; i + 1 < width; i += 2) {
+      const s = v128.load(row + (<usize>i << 3));
+      const sq = f64x2.mul(s, s);
+      ss += f64x2.extract_lane(sq, 0);
+      ss += f64x2.extract_lane(sq, 1);
+      const g = gradB + (<usize>i << 3);
+      v128.store(g, f64x2.add(v128.load(g), f64x2.mul(s, invv)));
+    }
+    for (; i < width; i++) {
+      const s = load<f64>(row + (<usize>i << 3));
+      ss += s * s;
+      const g = gradB + (<usize>i << 3);
+      store<f64>(g, load<f64>(g) + s * inv);
+    }
+    store<f64>(squares + (<usize>b << 3), ss);
+  }
+}
+
+/**
+ * The gradient of a layer fed by hidden samples (src/models/bandit/gradients.ts
+ * hiddenInputGradient, the same operations in the same order): gradB and squares as biasGradient,
+ * negBias = −gradB, per input j gradW[j,:] = scale · Σ_{b: φ_bj = 1} signal[b,:] + (negBias when
+ * ±1). Returns Σ_b squares[b] · (inputs_b + 1) / batch. selected int32 [batch] (scratch).
+ */
+export function hiddenGradient(gradW: usize, gradB: usize, signal: usize, width: i32, sample: usize, inWidth: i32, centered: i32, batch: i32, squares: usize, negBias: usize, selected: usize): f64 {
+  const inv: f64 = 1 / <f64>batch;
+  biasGradient(gradB, signal, width, batch, inv, squares);
+  let second: f64 = 0;
+  for (let b = 0; b < batch; b++) {
+    let fired = 0;
+    if (!centered) {
+      const row = sample + <usize>b * <usize>inWidth;
+      for (let j = 0; j < inWidth; j++) fired += <i32>load<u8>(row + <usize>j);
+    }
+    second += load<f64>(squares + (<usize>b << 3)) * (<f64>(centered ? inWidth : fired) + 1);
+  }
+  for (let i = 0; i < width; i++) store<f64>(negBias + (<usize>i << 3), -load<f64>(gradB + (<usize>i << 3)));
+  const scale: f64 = centered ? 2 * inv : inv;
+  for (let j = 0; j < inWidth; j++) {
+    let n = 0;
+    for (let b = 0; b < batch; b++) {
+      store<i32>(selected + (<usize>n << 2), b * width);
+      n += load<u8>(sample + <usize>b * <usize>inWidth + <usize>j) == 1 ? 1 : 0;
+    }
+    sumRowsF64(signal, selected, n, width, gradW + ((<usize>j * <usize>width) << 3), scale, negBias, centered ? 2 : 0);
+  }
+  return second * inv;
+}
+
+/**
+ * Per input j < inputs, gradW[j,:] = scale · Σ_{k in start[j] .. start[j+1]) signal[list[k],:]:
+ * the sparse first layer's weight gradient (src/models/bandit/gradients.ts sparseInputGradient,
+ * its CSR of pixel → examples). start int32 [inputs + 1], list int32 element offsets.
+ */
+export function csrRowSums(gradW: usize, signal: usize, start: usize, list: usize, inputs: i32, width: i32, scale: f64): void {
+  for (let j = 0; j < inputs; j++) {
+    const first = load<i32>(start + (<usize>j << 2));
+    const count = load<i32>(start + (<usize>j << 2), 4) - first;
+    sumRowsF64(signal, list + (<usize>first << 2), count, width, gradW + ((<usize>j * <usize>width) << 3), scale, 0, 0);
   }
 }

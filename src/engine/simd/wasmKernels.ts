@@ -14,6 +14,13 @@ interface KernelExports {
   adam(value: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number, c1: number, c2: number): number;
   sgd(value: number, grad: number, n: number, lr: number): number;
   sampleBernoulliLayer(logit: number, prob: number, sample: number, batch: number, width: number, key: number, exampleOffset: number): void;
+  hiddenLogits(w: number, bias: number, sample: number, inWidth: number, width: number, centered: number, batch: number, out: number, base: number, selected: number): void;
+  biasGradient(gradB: number, signal: number, width: number, batch: number, inv: number, squares: number): void;
+  hiddenGradient(gradW: number, gradB: number, signal: number, width: number, sample: number, inWidth: number, centered: number, batch: number, squares: number, negBias: number, selected: number): number;
+  csrRowSums(gradW: number, signal: number, start: number, list: number, inputs: number, width: number, scale: number): void;
+  /** fdlibm's exp and log as the kernels compute them (equal to V8's Math.exp and Math.log) */
+  expF64(x: number): number;
+  logF64(x: number): number;
   childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, logActual: number, credit: number): void;
 }
 
@@ -71,8 +78,8 @@ export class WasmKernels implements ArrayAllocator {
     const start = PAGE;
     const pages = Math.ceil((start + alignedBytes(bytes)) / PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    // JS's own Math.exp and Math.log, so probabilities and credit equal the JS path's bit for bit
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, exp: Math.exp, log: Math.log } });
+    // exp and log are fdlibm's inside the module, bit for bit V8's Math.exp and Math.log
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     if (this.exports.heapBase() > start) throw new Error(`WASM kernels' static data ends at ${this.exports.heapBase()}, above the arena's start ${start}`);
     this.next = start;
@@ -111,6 +118,14 @@ export class WasmKernels implements ArrayAllocator {
 /** The kernel instance whose memory holds `a` (null for a heap array). */
 export function kernelsOf(a: ArrayBufferView): WasmKernels | null {
   return owners.get(a.buffer) ?? null;
+}
+
+/** The kernel instance whose memory holds every one of `arrays` (null when one is elsewhere: take the JS path). */
+export function commonKernels(...arrays: ArrayBufferView[]): WasmKernels | null {
+  const kernels = kernelsOf(arrays[0]);
+  if (!kernels) return null;
+  for (let i = 1; i < arrays.length; i++) if (arrays[i].buffer !== kernels.memory.buffer) return null;
+  return kernels;
 }
 
 /**

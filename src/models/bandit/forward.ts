@@ -1,6 +1,6 @@
 // Stochastic forward pass of the bandit network over a batch (DESIGN.md §2).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
-import { kernelsOf } from '../../engine/simd/wasmKernels.ts';
+import { commonKernels, kernelsOf } from '../../engine/simd/wasmKernels.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
 import { clippedSigmoid, sampleBernoulli } from '../units/bernoulli.ts';
 import { softmaxInto } from '../units/softmax.ts';
@@ -86,6 +86,12 @@ export function hiddenInputLogits(
   base: Float64Array,
   selected: Int32Array,
 ): void {
+  // the whole batch in the WASM kernel (the same operations) when every array is in its memory
+  const kernels = commonKernels(w, bias, sample, out, base, selected);
+  if (kernels) {
+    kernels.exports.hiddenLogits(w.byteOffset, bias.byteOffset, sample.byteOffset, inWidth, width, centered ? 1 : 0, batch, out.byteOffset, base.byteOffset, selected.byteOffset);
+    return;
+  }
   for (let i = 0; i < width; i++) base[i] = bias[i];
   if (centered) {
     for (let j = 0; j < inWidth; j++) {

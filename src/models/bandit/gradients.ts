@@ -4,12 +4,18 @@
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { hncaSignal, reinforceSignal } from '../units/bernoulli.ts';
 import type { BanditParameters } from './parameters.ts';
+import { commonKernels } from '../../engine/simd/wasmKernels.ts';
 import { sumSelectedRows } from './rowSums.ts';
 import type { BanditScratch } from './scratch.ts';
 
 /** g_b[i] = (1/B) Σ_b s_bi; returns per example Σ_i s_bi² into `squares`. */
 function biasGradient(gradB: Float64Array, signal: Float64Array, width: number, batch: number, squares: Float64Array): void {
   const inv = 1 / batch;
+  const kernels = commonKernels(gradB, signal, squares);
+  if (kernels) {
+    kernels.exports.biasGradient(gradB.byteOffset, signal.byteOffset, width, batch, inv, squares.byteOffset);
+    return;
+  }
   gradB.fill(0);
   for (let b = 0; b < batch; b++) {
     const base = b * width;
@@ -53,7 +59,9 @@ export function sparseInputGradient(
     for (let k = onStart[b]; k < onStart[b + 1]; k++) list[start[onIndex[k] + 1]++] = b * width;
   }
   // now start[j] .. start[j+1] delimit pixel j's examples
-  for (let j = 0; j < inputs; j++) sumSelectedRows(signal, list, start[j], start[j + 1] - start[j], width, gradW, j * width, 1 / batch, null);
+  const kernels = commonKernels(gradW, signal, start, list);
+  if (kernels) kernels.exports.csrRowSums(gradW.byteOffset, signal.byteOffset, start.byteOffset, list.byteOffset, inputs, width, 1 / batch);
+  else for (let j = 0; j < inputs; j++) sumSelectedRows(signal, list, start[j], start[j + 1] - start[j], width, gradW, j * width, 1 / batch, null);
   return second / batch;
 }
 
@@ -75,6 +83,11 @@ export function hiddenInputGradient(
 ): number {
   const inv = 1 / batch;
   const squares = s.rowSquares;
+  // the whole layer in the WASM kernel (the same operations) when every array is in its memory
+  const kernels = commonKernels(gradW, gradB, signal, sample, squares, s.negBiasGrad, s.selected);
+  if (kernels) {
+    return kernels.exports.hiddenGradient(gradW.byteOffset, gradB.byteOffset, signal.byteOffset, width, sample.byteOffset, inWidth, centered ? 1 : 0, batch, squares.byteOffset, s.negBiasGrad.byteOffset, s.selected.byteOffset);
+  }
   biasGradient(gradB, signal, width, batch, squares);
   let second = 0;
   for (let b = 0; b < batch; b++) {
