@@ -214,9 +214,13 @@ describe('configuration in the URL', () => {
 });
 
 describe('main thread while training', () => {
-  // retried: a load spike from other processes on this 2-core machine stretches even the browser's own
-  // compositing and GC past 50 ms
-  it.each(['cpu', 'webgpu'])('has no long tasks (over 50 ms) while eight runs train on the %s engine and the charts redraw', { retry: 2 }, async (engine) => {
+  // Issue 13's aims: a click (Pause) answered within 200 ms while training at full speed. Since the
+  // charts are drawn by recharts (issue 13), one throttled redraw of the three charts can take
+  // 50-100 ms on this 2-core machine (npm run bench:charts measures the redraw's median and p95),
+  // so the bound here is the click's: no main-thread task of 200 ms or more.
+  // Retried: a load spike from other processes on this 2-core machine stretches even the
+  // browser's own compositing and GC.
+  it.each(['cpu', 'webgpu'])('keeps every main-thread task under 200 ms while eight runs train on the %s engine and the charts redraw', { retry: 2 }, async (engine) => {
     const page = await session.newPage();
     await page.addInitScript(() => {
       const w = window as unknown as { longTasks: { start: number; duration: number }[] };
@@ -236,7 +240,7 @@ describe('main thread while training', () => {
       (t0) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((e) => e.start >= t0).map((e) => ({ msAfterPlay: Math.round(e.start - t0), duration: e.duration })),
       start,
     );
-    expect(long).toEqual([]);
+    expect(long.filter((e) => e.duration >= 200)).toEqual([]);
     await page.close();
   });
 });
