@@ -8,7 +8,7 @@ import { formatNumber } from '../model/format.ts';
 import { estimatorColor } from '../model/palette.ts';
 import { PAPER_EPOCHS, PAPER_VARIANCE_NOTE, paperVarianceMarkers, type PaperValue } from '../model/paperReference.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
-import { MetricChart, plotWidth } from './MetricChart.tsx';
+import { MetricChart, rowBudget } from './MetricChart.tsx';
 import { useRedrawTiming } from './redrawTiming.ts';
 import { useElementWidth } from './useElementWidth.ts';
 
@@ -26,7 +26,8 @@ export function useChartRows(id: string, phase: number, context: ChartContext, s
   useRedrawTiming(id, points);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const { runs, estimators } = context;
-  const maxRows = plotWidth(width);
+  const kinds = (series.some((s) => s.sparse === true) ? 1 : 0) + (series.some((s) => s.sparse !== true) ? 1 : 0);
+  const maxRows = rowBudget(width, kinds);
   const rows = useMemo(() => buildChartRows(points, runs, estimators, series, maxRows), [points, runs, estimators, series, maxRows]);
   const stops = useMemo(() => failureMarkers(failures, runs), [failures, runs]);
   return { ref, width, rows, stops };
