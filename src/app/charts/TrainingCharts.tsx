@@ -125,7 +125,7 @@ export function LayerVarianceChart({ context }: { context: ChartContext }) {
           lines={lines}
           yLabel="ln(mean gradient variance)"
           digits={2}
-          height={200}
+          height={240}
           verticalMarkers={stops}
           bands={context.bands}
           width={width}
