@@ -201,7 +201,7 @@ function MetricChartView(props: MetricChartProps) {
           strokeDasharray={m.dash ?? '2 4'}
           strokeWidth={2}
           ifOverflow={fixed ? 'discard' : 'extendDomain'}
-          label={{ value: m.label, position: 'insideTopRight', fill: m.color, fontSize: 11 }}
+          label={m.labelOnLine === false ? undefined : { value: m.label, position: m.labelPosition ?? 'insideTopRight', fill: m.color, fontSize: 11 }}
         />
       )),
     [horizontalMarkers, fixed],
