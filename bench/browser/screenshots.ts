@@ -1,5 +1,5 @@
 // `node --import tsx bench/browser/screenshots.ts`: screenshots (1280×800 viewport, whole page)
-// of the MNIST bandit on the CPU engine and on WebGPU (SwiftShader here), training and paused,
+// of the MNIST bandit and the Discrete VAE on the CPU engine and on WebGPU (SwiftShader here), training and paused,
 // into test-artifacts/ (git-ignored), for a person to look at. Not a test.
 // Env: SCREENSHOT_TRAIN_SECONDS (10).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,8 @@ const SECONDS = Number(process.env.SCREENSHOT_TRAIN_SECONDS ?? 10);
 const SHOTS = [
   { name: 'bandit-cpu', query: '?engine=cpu&seeds=2' },
   { name: 'bandit-webgpu', query: '?engine=webgpu' },
+  { name: 'vae-cpu', query: '?task=vae&layers=2&est=fhnca-baseline,reinforce&engine=cpu' },
+  { name: 'vae-webgpu', query: '?task=vae&layers=2&est=fhnca-baseline,reinforce&engine=webgpu&test=200&k=4' },
 ];
 
 mkdirSync(OUT, { recursive: true });
@@ -36,6 +38,7 @@ try {
     await page.waitForSelector('[data-testid="play"]', { timeout: 60_000 });
     await page.waitForTimeout(2500);
     await page.screenshot({ path: path.join(OUT, `${shot.name}-paused.png`), fullPage: true });
+    await page.screenshot({ path: path.join(OUT, `${shot.name}-paused-viewport.png`) });
     console.log(`${shot.name}: ${(await page.textContent('[data-testid="engine-status"]')) ?? ''}; updates ${(await page.textContent('[data-testid="status-updates"]')) ?? ''}`);
     await page.close();
   }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { preview, type PreviewServer } from 'vite';
+import { buildForProduction } from '../browser/harness.ts';
 import { CHROMIUM_PATH, chromiumArgs } from '../../src/node/headlessChromium.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,7 +26,7 @@ export async function startHarness(): Promise<Harness> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'learn-build-'));
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'learn-chromium-'));
   const config = { configFile: false as const, root: ROOT, logLevel: 'error' as const, plugins: [react()] };
-  await build({ ...config, build: { outDir, emptyOutDir: true, rolldownOptions: { input: { learn: path.join(ROOT, 'learn.html') } } } });
+  await buildForProduction({ ...config, build: { outDir, emptyOutDir: true, rolldownOptions: { input: { learn: path.join(ROOT, 'learn.html') } } } });
   const server: PreviewServer = await preview({ ...config, build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { build, preview, type InlineConfig, type PreviewServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_PATH, chromiumArgs, freePort } from '../../src/node/headlessChromium.ts';
 
@@ -45,10 +45,26 @@ export async function serveFolderAt(root: string, prefix: string): Promise<{ url
   return { url: `http://127.0.0.1:${port}${prefix}`, requested, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/**
+ * `vite build` with `config`, as production. Vitest sets NODE_ENV=test, and a build run inside
+ * it then took React's development runtime (jsx-dev-runtime, several times slower, with
+ * per-render bookkeeping that grows): the browser tests drove a page no user gets.
+ */
+export async function buildForProduction(config: InlineConfig): Promise<void> {
+  const saved = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ ...config, mode: 'production' });
+  } finally {
+    if (saved === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = saved;
+  }
+}
+
 /** Production build into a temporary folder, served by vite preview. */
 export async function servePlayground(): Promise<ServedPlayground> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'hnca-playground-'));
-  await build({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4000 } });
+  await buildForProduction({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4000 } });
   const port = await freePort();
   const server: PreviewServer = await preview({ root: ROOT, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
   return {

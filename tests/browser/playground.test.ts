@@ -1,9 +1,10 @@
 // The playground in Debian's Chromium (WebGPU on SwiftShader): loading, engine header,
-// training, transport controls, URL state, long tasks. Screenshots go to test-artifacts/.
+// training, transport controls, URL state, the main thread while training. Screenshots go to test-artifacts/.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { playgroundSession, pollUntil, readNumber, screenshot, waitForEngine } from './harness.ts';
+import { clickPauseAndTime, quantile, traceMainThread } from './mainThreadTrace.ts';
 
 const PATTERNS = '?task=patterns';
 
@@ -214,42 +215,38 @@ describe('configuration in the URL', () => {
 });
 
 describe('main thread while training', () => {
-  // Since the charts are drawn by recharts (issue 13), one throttled redraw of the three charts
-  // takes 50-300 ms of wall clock on this shared 2-core machine (npm run bench:charts: median
-  // 14 ms, p95 80 ms, longest task 310 ms at load 3-22), so "no long task over 50 ms" no longer
-  // holds; the issue's aims (median redraw under 50 ms, Pause answered within 200 ms) are speed
-  // targets measured by that benchmark. This test keeps the property a user would notice: a
-  // click is answered while training and the charts redraw; the long tasks are logged, not
-  // asserted (wall-clock task lengths on a shared machine measure its load more than the page).
-  it.each(['cpu', 'webgpu'])('answers Pause while eight runs train on the %s engine and the charts redraw', { retry: 2 }, async (engine) => {
+  // What the issue asks of the live charts (recharts): a redraw's median under 50 ms, a click on
+  // Pause answered, the main thread never held long. Measured as thread CPU time from Chromium's
+  // tracing (mainThreadTrace.ts), not as wall-clock long tasks: this 2-core machine is shared,
+  // and a task that needs 20 ms of CPU is stretched past 50 ms (PerformanceObserver's "long
+  // task") whenever the worker and other processes hold the cores. recharts' own redraw (its
+  // store takes the new data in an effect, then its axes, lines and bands render again) costs
+  // about 25-60 ms of CPU per chart here (median 26-37 ms, longest task 49-54 ms; bench/RESULTS-charts.md), so "no task over 50 ms" is
+  // no longer a property of the page; "no task over 200 ms of CPU" and the median are. The
+  // 200 ms Pause aim is a speed target, reported by `npm run bench:charts`; here Pause must be
+  // answered within 2 s (a page flooded by redraws would not be).
+  it.each(['cpu', 'webgpu'])('redraws the charts in under 50 ms of CPU (median), never runs a task over 200 ms of CPU and answers Pause while eight runs train on the %s engine', async (engine) => {
     const page = await session.newPage();
     await page.addInitScript(() => {
-      const w = window as unknown as { longTasks: { start: number; duration: number }[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) w.longTasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
+      window.hncaChartRedraws = [];
     });
     await page.goto(`${session.url}${PATTERNS}&seeds=2&est=hnca,hnca-baseline,reinforce,reinforce-baseline&engine=${engine}&epochs=200`);
     await waitForEngine(page);
     await page.waitForTimeout(1500);
-    const start = await page.evaluate(() => performance.now());
+    const stop = await traceMainThread(page);
     await page.click('[data-testid="play"]');
     await page.waitForTimeout(12_000);
+    const { tasks, redraws } = await stop();
     expect(await readNumber(page, 'status-updates')).toBeGreaterThan(50);
-    const long = await page.evaluate(
-      (t0) => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((e) => e.start >= t0).map((e) => ({ msAfterPlay: Math.round(e.start - t0), duration: e.duration })),
-      start,
-    );
-    // a click on Pause is answered while the charts redraw (a page flooded by redraws is not:
-    // before the redraw back-off it waited 30 s); generous for a loaded machine, the 200 ms aim
-    // is bench:charts'
-    const clicked = Date.now();
-    await page.click('[data-testid="pause"]');
-    await page.waitForSelector('[data-testid="play"]', { timeout: 10_000 });
-    expect(await page.textContent('[data-testid="status-state"]')).toBe('paused');
-    expect(Date.now() - clicked).toBeLessThan(10_000);
-    console.log(`${engine}: Pause answered in ${Date.now() - clicked} ms; main-thread tasks of a second or more: ${long.filter((e) => e.duration >= 1000).length}`);
+    // each of the three charts redraws while training, at most about once a second
+    const charts = new Set(redraws.map((r) => r.chart));
+    expect([...charts].sort()).toEqual(['accuracy', 'layer-variance', 'variance']);
+    for (const chart of charts) expect(redraws.filter((r) => r.chart === chart).length).toBeLessThanOrEqual(14);
+    const summary = `redraw CPU ms: median ${quantile(redraws.map((r) => r.cpuMs), 0.5).toFixed(1)}, max ${Math.max(...redraws.map((r) => r.cpuMs)).toFixed(1)}; longest task CPU ${Math.max(...tasks.map((t) => t.cpuMs)).toFixed(1)} ms`;
+    console.log(`${engine}: ${summary}`);
+    expect(quantile(redraws.map((r) => r.cpuMs), 0.5), summary).toBeLessThan(50);
+    expect(tasks.filter((t) => t.cpuMs > 200).map((t) => t.cpuMs), summary).toEqual([]);
+    expect(await clickPauseAndTime(page)).toBeLessThan(2000);
     await page.close();
   });
 });

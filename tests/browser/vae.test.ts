@@ -1,4 +1,4 @@
-// The Discrete VAE task in Chromium (WebGPU enabled, SwiftShader): it trains on the CPU engine
+// The Discrete VAE task in Chromium (WebGPU enabled, SwiftShader): it trains on the CPU engine and on the WebGPU engine (its VAE program, not the fallback)
 // and its ELBO rises; the test bound is computed with a progress indicator; reconstructions and
 // prior samples render and change between two refreshes, stamped with their update; VAE
 // configurations round-trip through the URL, and a value the task cannot use is reported.
@@ -118,18 +118,32 @@ describe('the Discrete VAE task', () => {
     await page.close();
   });
 
-  it('with engine=webgpu trains the VAE, on the CPU engine with a one-line reason while WebGPU has no VAE program', async () => {
-    const page = await open('?task=vae&engine=webgpu&width=16&batch=10&test=40&k=2&est=fhnca-baseline,reinforce');
-    const header = await waitForEngine(page, 90_000);
-    // until the WebGPU VAE program lands createWebGpuEngine refuses ('unavailable'); after, it runs
-    if (header.startsWith('CPU engine')) expect(header).toBe('CPU engine — the WebGPU engine does not run this configuration (WebGPU engine for task vae is not available yet), so the CPU engine does');
-    else expect(header).toMatch(/^WebGPU engine — .*swiftshader/i);
-    await page.fill('[data-testid="step-n-count"]', '5');
-    await page.click('[data-testid="step-n"]');
-    expect(await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 5, 90_000)).toBe(5);
-    await pollUntil(() => viewsUpdate(page), (u) => u === 5, 30_000);
-    expect(await viewsUpdate(page)).toBe(5);
-    await screenshot(page, `vae-${header.startsWith('CPU') ? 'webgpu-fallback' : 'webgpu'}`);
+  it('with engine=webgpu trains the VAE on the WebGPU engine: the ELBO rises, the views render from the device and refresh', async () => {
+    const page = await open('?task=vae&engine=webgpu&width=16&batch=10&test=40&k=2&lr=0.003&est=fhnca-baseline,reinforce');
+    // the WebGPU engine itself (its VAE program, src/engine/gpu/vae/), not the CPU fallback
+    expect(await waitForEngine(page, 90_000)).toMatch(/^WebGPU engine — .*swiftshader/i);
+    expect(await page.getAttribute('[data-testid="engine-status"]', 'data-backend')).toBe('webgpu');
+    // the views of the initial weights, read back from the device
+    await page.waitForSelector('[data-testid="vae-run-reinforce"] img[data-testid="vae-sample"]', { timeout: 60_000 });
+    expect(await page.$$('img[data-testid="vae-reconstruction"]')).toHaveLength(16);
+    expect(await page.$$('img[data-testid="vae-sample"]')).toHaveLength(16);
+    const before = await pictures(page);
+    await page.click('[data-testid="play"]');
+    const first = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => Number.isFinite(v), 90_000);
+    expect(first).toBeLessThan(0);
+    const later = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => v > first + 20, 120_000);
+    expect(later).toBeGreaterThan(first + 20);
+    const stamp = await pollUntil(() => viewsUpdate(page), (u) => u > 0, 30_000);
+    expect(stamp).toBeGreaterThan(0);
+    await page.click('[data-testid="pause"]');
+    await page.waitForSelector('[data-testid="play"]');
+    const paused = await readNumber(page, 'status-updates');
+    // on pause the views show the networks as they are now
+    expect(await pollUntil(() => viewsUpdate(page), (u) => u === paused, 30_000)).toBe(paused);
+    const after = await pictures(page);
+    expect(after.filter((src, i) => src !== before[i]).length).toBeGreaterThan(after.length / 2);
+    await page.waitForTimeout(1600); // one chart redraw
+    await screenshot(page, 'vae-webgpu');
     expect(session.errors).toEqual([]);
     await page.close();
   });

@@ -2,9 +2,11 @@
 // fractional epochs, horizontal markers (the paper's values) and vertical ones (stopped runs).
 // Kept cheap by the library's own means (recharts performance guide): animation off, rows
 // memoised and downsampled to about the plot's width (model/chartSeries.ts), stable string
-// dataKeys, series elements memoised apart from the hover state, one stable tooltip renderer;
+// dataKeys, series elements memoised apart from the hover state, one stable tooltip renderer,
+// axis, grid, marker and tooltip elements kept across redraws (see `drawn` below), every tick
+// shown (interval 0: six round ticks fit, so recharts need not measure tick text to thin them);
 // the callers redraw at most about once a second (store/useThrottledPoints.ts).
-import { memo, useCallback, useMemo } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import { Area, CartesianGrid, ComposedChart, Label, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
 import type { EstimatorId } from '../../engine/types.ts';
 import { paddedExtent, type ChartLineStyle, type HorizontalMarker, type VerticalMarker } from '../model/chartMarks.ts';
@@ -48,15 +50,32 @@ export interface MetricChartProps {
 const MARGIN = { top: 12, right: 18, bottom: 22, left: 8 };
 const Y_AXIS_WIDTH = 74;
 
-/**
- * The plot area's width in pixels for a figure `width` pixels wide: about how many rows are worth
- * drawing (more than one per pixel column draws nothing new), the `maxRows` of buildChartRows.
- */
+/** The plot area's width in pixels for a figure `width` pixels wide (the axis and margins taken off). */
 export function plotWidth(width: number): number {
   return Math.max(20, Math.floor(width - MARGIN.left - MARGIN.right - Y_AXIS_WIDTH));
 }
+
+/**
+ * Plot pixels per drawn row. A recharts redraw costs about in proportion to rows × series (its
+ * selectors, the curve and band paths, the DOM attributes), and a row every two pixels draws
+ * the same lines as one every pixel to the eye (the min/max buckets keep every spike): with four
+ * estimators × 3 seeds this halves the redraw (bench/RESULTS-charts.md).
+ */
+export const PIXELS_PER_ROW = 2;
+
+/**
+ * About how many rows a chart `width` pixels wide draws in all (the `maxRows` of buildChartRows,
+ * shared between `kinds`: 2 when a chart has dense and sparse series, e.g. train and test accuracy).
+ */
+export function rowBudget(width: number, kinds = 1): number {
+  return Math.max(10, Math.floor(plotWidth(width) / PIXELS_PER_ROW / Math.max(1, kinds)));
+}
+
 const FONT = { fontFamily: 'system-ui, sans-serif', fontSize: 12 };
 const NO_MARKERS: never[] = [];
+const GRID = <CartesianGrid stroke="#e6e6e6" />;
+const TOOLTIP_CURSOR = { stroke: '#333', strokeDasharray: '3 3' };
+const Y_LABEL_STYLE = { textAnchor: 'middle' } as const;
 /** round ranges chosen by recharts: x from 0, y covering the data, bands and markers */
 const X_DOMAIN: [number, 'auto'] = [0, 'auto'];
 const AUTO_DOMAIN: ['auto', 'auto'] = ['auto', 'auto'];
@@ -118,17 +137,28 @@ function MetricChartView(props: MetricChartProps) {
     return { data, floor };
   }, [rows, series, horizontalMarkers, fixedY, bands]);
 
-  // the tooltip reads the original row (with −∞ as −∞), found by update number
+  // the tooltip reads the original row (with −∞ as −∞), found by update number. The renderer
+  // stays the same function across redraws (it reads the latest rows through a ref set after
+  // each commit), so the Tooltip element below is not rebuilt by new data
   const byUpdate = useMemo(() => new Map(rows.map((r) => [r.update, r])), [rows]);
+  const latestRows = useRef(byUpdate);
+  useLayoutEffect(() => {
+    latestRows.current = byUpdate;
+  }, [byUpdate]);
   const renderTooltip = useCallback(
     (content: TooltipContentProps<TooltipValueType, string | number>) => {
       const shown = content.payload?.[0]?.payload as ChartRow | undefined;
-      const row = shown ? byUpdate.get(shown.update) : undefined;
+      const row = shown ? latestRows.current.get(shown.update) : undefined;
       return content.active && row ? <ChartTooltip row={row} estimators={estimators} lines={lines} digits={digits} colors={colors} /> : null;
     },
-    [byUpdate, estimators, lines, digits, colors],
+    [estimators, lines, digits, colors],
   );
 
+  // Every part of the chart but the data is an element kept across redraws (memoised on its own
+  // inputs): recharts' axis, grid, reference-line and tooltip components re-register their
+  // settings in the chart's store whenever they render with a new props object (XAxis and YAxis
+  // dispatch a replace on every render), and each such dispatch recomputes every selector of
+  // the chart; with the elements kept, a redraw with new rows dispatches only the new data.
   const drawn = useMemo(
     () => [
       ...(bands
@@ -142,37 +172,69 @@ function MetricChartView(props: MetricChartProps) {
     ],
     [series, bands],
   );
+  const xLabel = props.xLabel ?? DEFAULT_X_LABEL;
+  const xAxis = useMemo(
+    () => (
+      <XAxis dataKey="epoch" type="number" domain={X_DOMAIN} tickCount={6} interval={0} tickFormatter={formatTick} stroke="#666">
+        <Label value={xLabel} position="insideBottom" offset={-14} fill="#222" />
+      </XAxis>
+    ),
+    [xLabel],
+  );
+  const [yMin, yMax] = fixedY ?? [Number.NaN, Number.NaN];
+  const fixed = fixedY !== undefined;
+  const yAxis = useMemo(
+    () => (
+      <YAxis type="number" domain={fixed ? [yMin, yMax] : AUTO_DOMAIN} allowDataOverflow={fixed} tickCount={6} interval={0} tickFormatter={formatTick} width={Y_AXIS_WIDTH} stroke="#666">
+        <Label value={yLabel} angle={-90} position="insideLeft" offset={0} dx={-2} fill="#222" style={Y_LABEL_STYLE} />
+      </YAxis>
+    ),
+    [fixed, yMin, yMax, yLabel],
+  );
+  const horizontalLines = useMemo(
+    () =>
+      horizontalMarkers.map((m) => (
+        <ReferenceLine
+          key={m.label}
+          y={m.y}
+          stroke={m.color}
+          strokeDasharray={m.dash ?? '2 4'}
+          strokeWidth={2}
+          ifOverflow={fixed ? 'discard' : 'extendDomain'}
+          label={m.labelOnLine === false ? undefined : { value: m.label, position: m.labelPosition ?? 'insideTopRight', fill: m.color, fontSize: 11 }}
+        />
+      )),
+    [horizontalMarkers, fixed],
+  );
+  const floorLabel = props.negativeInfinityLabel ?? NEGATIVE_INFINITY_LABEL;
+  const floorLine = useMemo(
+    () =>
+      plot.floor !== null && (
+        <ReferenceLine y={plot.floor} stroke="#555" strokeDasharray="1 3" label={{ value: floorLabel, position: 'insideBottomLeft', fill: '#333', fontSize: 11 }} />
+      ),
+    [plot.floor, floorLabel],
+  );
+  const verticalLines = useMemo(
+    () =>
+      verticalMarkers.map((m) => (
+        <ReferenceLine key={m.label} x={m.x} stroke="#c00" strokeWidth={2} ifOverflow="extendDomain" className="failure-marker" label={{ value: m.label, position: 'insideTopLeft', fill: '#c00', fontSize: 11 }} />
+      )),
+    [verticalMarkers],
+  );
+  const tooltip = useMemo(() => <Tooltip content={renderTooltip} isAnimationActive={false} cursor={TOOLTIP_CURSOR} />, [renderTooltip]);
 
   return (
     <figure ref={ref} className="chart" data-chart={id} data-testid={`chart-${id}`} data-rows={rows.length} data-negative-infinity={plot.floor !== null ? 'yes' : 'no'}>
       <figcaption>{title}</figcaption>
       <ComposedChart width={width} height={height} data={plot.data} margin={MARGIN} style={FONT} accessibilityLayer={false} title={title}>
-        <CartesianGrid stroke="#e6e6e6" />
-        <XAxis dataKey="epoch" type="number" domain={X_DOMAIN} tickCount={6} tickFormatter={formatTick} stroke="#666">
-          <Label value={props.xLabel ?? DEFAULT_X_LABEL} position="insideBottom" offset={-14} fill="#222" />
-        </XAxis>
-        <YAxis type="number" domain={fixedY ?? AUTO_DOMAIN} allowDataOverflow={fixedY !== undefined} tickCount={6} tickFormatter={formatTick} width={Y_AXIS_WIDTH} stroke="#666">
-          <Label value={yLabel} angle={-90} position="insideLeft" offset={0} dx={-2} fill="#222" style={{ textAnchor: 'middle' }} />
-        </YAxis>
+        {GRID}
+        {xAxis}
+        {yAxis}
         {drawn}
-        {horizontalMarkers.map((m) => (
-          <ReferenceLine
-            key={m.label}
-            y={m.y}
-            stroke={m.color}
-            strokeDasharray={m.dash ?? '2 4'}
-            strokeWidth={2}
-            ifOverflow={fixedY ? 'discard' : 'extendDomain'}
-            label={{ value: m.label, position: 'insideTopRight', fill: m.color, fontSize: 11 }}
-          />
-        ))}
-        {plot.floor !== null && (
-          <ReferenceLine y={plot.floor} stroke="#555" strokeDasharray="1 3" label={{ value: props.negativeInfinityLabel ?? NEGATIVE_INFINITY_LABEL, position: 'insideBottomLeft', fill: '#333', fontSize: 11 }} />
-        )}
-        {verticalMarkers.map((m) => (
-          <ReferenceLine key={m.label} x={m.x} stroke="#c00" strokeWidth={2} ifOverflow="extendDomain" className="failure-marker" label={{ value: m.label, position: 'insideTopLeft', fill: '#c00', fontSize: 11 }} />
-        ))}
-        <Tooltip content={renderTooltip} isAnimationActive={false} cursor={{ stroke: '#333', strokeDasharray: '3 3' }} />
+        {horizontalLines}
+        {floorLine}
+        {verticalLines}
+        {tooltip}
       </ComposedChart>
       {props.note && <p className="chart-note" data-testid={`chart-note-${id}`}>{props.note}</p>}
     </figure>

@@ -1,14 +1,14 @@
 // The three training charts, each reading the metrics on its own timer phase and sizing its rows
 // to its plot's width in pixels.
 import { useMemo, useState } from 'react';
-import { failureMarkers, type ChartContext, type ChartLineStyle, type HorizontalMarker } from '../model/chartMarks.ts';
+import { failureMarkers, placeMarkerLabels, type ChartContext, type ChartLineStyle, type HorizontalMarker } from '../model/chartMarks.ts';
 import { LOG_VARIANCE, TEST_ACCURACY, TRAIN_ACCURACY, buildChartRows, layerVarianceSeries, type MetricSeries } from '../model/chartSeries.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
 import { estimatorColor } from '../model/palette.ts';
 import { PAPER_EPOCHS, PAPER_VARIANCE_NOTE, paperVarianceMarkers, type PaperValue } from '../model/paperReference.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
-import { MetricChart, plotWidth } from './MetricChart.tsx';
+import { MetricChart, rowBudget } from './MetricChart.tsx';
 import { useRedrawTiming } from './redrawTiming.ts';
 import { useElementWidth } from './useElementWidth.ts';
 
@@ -26,7 +26,8 @@ export function useChartRows(id: string, phase: number, context: ChartContext, s
   useRedrawTiming(id, points);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const { runs, estimators } = context;
-  const maxRows = plotWidth(width);
+  const kinds = (series.some((s) => s.sparse === true) ? 1 : 0) + (series.some((s) => s.sparse !== true) ? 1 : 0);
+  const maxRows = rowBudget(width, kinds);
   const rows = useMemo(() => buildChartRows(points, runs, estimators, series, maxRows), [points, runs, estimators, series, maxRows]);
   const stops = useMemo(() => failureMarkers(failures, runs), [failures, runs]);
   return { ref, width, rows, stops };
@@ -34,10 +35,18 @@ export function useChartRows(id: string, phase: number, context: ChartContext, s
 
 export function AccuracyChart({ context, paper }: { context: ChartContext; paper: PaperValue[] }) {
   const { ref, width, rows, stops } = useChartRows('accuracy', 0, context, ACCURACY_SERIES);
+  // up to two paper values are labelled on their lines; more (their accuracies lie within 0.12,
+  // a few pixels apart) are drawn unlabelled in their estimators' colours and listed in the note
+  const labelOnLine = paper.length <= 2;
   const markers = useMemo<HorizontalMarker[]>(
-    () => paper.map((v) => ({ y: v.accuracy, color: estimatorColor(v.estimator), label: `paper ${estimatorLabel(v.estimator)}, ${PAPER_EPOCHS} ep: ${v.accuracy}` })),
-    [paper],
+    () =>
+      placeMarkerLabels(
+        paper.map((v) => ({ y: v.accuracy, color: estimatorColor(v.estimator), label: `paper ${estimatorLabel(v.estimator)}, ${PAPER_EPOCHS} ep: ${v.accuracy}`, labelOnLine })),
+        1,
+      ),
+    [paper, labelOnLine],
   );
+  const note = labelOnLine ? undefined : `Dotted lines, in each estimator’s colour: ${markers.map((m) => m.label).join(' · ')}.`;
   return (
     <div ref={ref} className="chart-slot">
       <MetricChart
@@ -53,6 +62,7 @@ export function AccuracyChart({ context, paper }: { context: ChartContext; paper
         verticalMarkers={stops}
         bands={context.bands}
         width={width}
+        note={note}
       />
     </div>
   );
@@ -63,15 +73,15 @@ export function VarianceChart({ context, paper }: { context: ChartContext; paper
   // each paper value twice: as printed (dotted) and on our metric's scale, printed + ln 6 (dashed)
   const markers = useMemo<HorizontalMarker[]>(
     () =>
-      paper.flatMap((v) => {
+      placeMarkerLabels(paper.flatMap((v) => {
         const { printed, ourScale } = paperVarianceMarkers(v);
         const name = estimatorLabel(v.estimator);
         const color = estimatorColor(v.estimator);
         return [
           { y: printed, color, label: `paper ${name}: ${formatNumber(printed, 2)} (printed)`, dash: '2 4' },
-          { y: ourScale, color, label: `paper ${name}: ${formatNumber(ourScale, 2)} (printed + ln 6, our scale)`, dash: '8 4' },
+          { y: ourScale, color, label: `paper ${name}: ${formatNumber(ourScale, 2)} (+ ln 6, our scale)`, dash: '8 4' },
         ];
-      }),
+      })),
     [paper],
   );
   return (
@@ -124,7 +134,7 @@ export function LayerVarianceChart({ context }: { context: ChartContext }) {
           lines={lines}
           yLabel="ln(mean gradient variance)"
           digits={2}
-          height={200}
+          height={240}
           verticalMarkers={stops}
           bands={context.bands}
           width={width}

@@ -92,7 +92,7 @@ function EncoderLayerVarianceChart({ context }: { context: ChartContext }) {
           lines={lines}
           yLabel="ln(mean gradient variance)"
           digits={2}
-          height={200}
+          height={240}
           bands={bands}
         />
       </div>

@@ -4,7 +4,7 @@
 // images, and each estimator's action probabilities (engine.inspect and readWeights).
 // Refreshed on its own every few seconds while training (one request at a time, answered by the
 // worker between training chunks) and once when training stops; stamped with its update.
-import { useContext, useEffect, useRef, useState } from 'react';
+import { useContext, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BanditEstimator } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
@@ -23,9 +23,12 @@ export const INSIDE_REFRESH_MS = 3000;
 export function InsideNetwork() {
   const controller = useController();
   const store = useContext(PlaygroundStoreContext);
-  const { engine, inspection, testIndex, playing } = usePlayground(
+  const { engine, inspection: answered, testIndex, playing } = usePlayground(
     useShallow((s) => ({ engine: s.engine, inspection: s.inspection, testIndex: s.testIndex, playing: s.status.playing })),
   );
+  // drawn as a deferred value: the dozens of unit grids and weight images (a canvas each) render
+  // in a background pass that React splits across tasks, not in one long task of the worker's message
+  const inspection = useDeferredValue(answered);
   const [hover, setHover] = useState<UnitHover | null>(null);
   useEffect(() => {
     if (engine && engine.task === 'bandit') controller.inspectTest(store?.getState().testIndex ?? 0);
@@ -34,7 +37,7 @@ export function InsideNetwork() {
   const waitingSince = useRef<number | null>(null);
   useEffect(() => {
     waitingSince.current = null;
-  }, [inspection]);
+  }, [answered]);
   useEffect(() => {
     if (!engine || engine.task !== 'bandit' || !store) return; // the VAE's views: VaeViews.tsx
     const refresh = (): void => {

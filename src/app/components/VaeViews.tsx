@@ -4,7 +4,7 @@
 // firing probability for a chosen digit. The worker computes them (engine.viewVae / inspect);
 // they refresh on their own while training (throttled), at once on pause, and each view says
 // which update it shows.
-import { useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { useCallback, useContext, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { EstimatorId, RunSpec, VaeDigit } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
@@ -138,7 +138,10 @@ function useVaeViewRefresh(chosen: number): void {
 }
 
 export function VaeViews() {
-  const { engine, views } = usePlayground(useShallow((s) => ({ engine: s.engine, views: s.vaeViews })));
+  const { engine, views: answered } = usePlayground(useShallow((s) => ({ engine: s.engine, views: s.vaeViews })));
+  // drawn as a deferred value (a background pass React splits across tasks): the reconstructions,
+  // samples and layer grids of every run are many canvases; the stamp says which update is drawn
+  const views = useDeferredValue(answered);
   const [chosen, setChosen] = useState(0);
   useVaeViewRefresh(chosen);
   if (!engine || engine.task !== 'vae') return null;
