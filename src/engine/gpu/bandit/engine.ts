@@ -42,7 +42,11 @@ import {
 } from './buffers.ts';
 import { traceFromParameters } from './inspect.ts';
 import { createKernels, type KernelSet } from './kernels.ts';
-import { limitSink, passSink, STEP_SLOTS, trainingStepValues, UpdateEncoder, type StepValues } from './updateEncoding.ts';
+import { trainingStepValues } from '../stepParams.ts';
+import { limitSink, passSink, STEP_SLOTS, UpdateEncoder, type StepValues } from './updateEncoding.ts';
+
+/** The bandit's sampling streams in StepParams: hidden units' and the action's (src/rng/streams.ts). */
+const BANDIT_STREAMS = { hidden: Stream.hiddenBase, action: Stream.action };
 
 /** elements of the reduced dimension staged per workgroup barrier in the tiled kernels */
 const TILE_DEPTH = 64;
@@ -278,7 +282,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
           cursor = stream.cursor - batch;
           if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
         }
-        values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count));
+        values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count, BANDIT_STREAMS));
         left -= 1;
       }
       this.steps.write(values);
@@ -342,7 +346,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     for (let first = 0; first < starts.length; first += STEP_SLOTS) {
       const part = starts.slice(first, first + STEP_SLOTS);
       const values = part.map((start) => ({
-        ...trainingStepValues(this.config, this.updatesDone, 0, 0, test.count),
+        ...trainingStepValues(this.config, this.updatesDone, 0, 0, test.count, BANDIT_STREAMS),
         batch: Math.min(chunk, test.count - start),
         keyStep: e,
         hiddenStream: Stream.evalHiddenBase,

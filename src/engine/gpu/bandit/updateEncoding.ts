@@ -3,7 +3,6 @@
 // (dynamic offset), so a submission carries up to STEP_SLOTS updates without any CPU round trip.
 // The same code plans and encodes: a DispatchSink either encodes into a compute pass or checks
 // every grid against the device limits (before anything is allocated).
-import { Stream } from '../../../rng/streams.ts';
 import { EngineError, type BanditConfig } from '../../types.ts';
 import { foldedGrid, type Grid } from '../runtime/limits.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
@@ -17,33 +16,6 @@ export const STEP_SLOTS = 128;
 import type { StepValues } from '../stepParams.ts';
 export type { StepValues };
 
-/** Update t (0-based): RNG step t, the batch at `cursor` of epoch `epoch`'s permutation, Adam step t + 1. */
-export function trainingStepValues(c: BanditConfig, t: number, cursor: number, epoch: number, trainCount: number): StepValues {
-  const steps = t + 1;
-  return {
-    batch: c.batch,
-    keyStep: t,
-    hiddenStream: Stream.hiddenBase,
-    actionStream: Stream.action,
-    exampleOffset: 0,
-    gather: 1,
-    cursor,
-    permStride: trainCount,
-    binarizeStep: epoch,
-    binarizeStream: Stream.binarizeTrain,
-    optimizer: c.optimizer === 'sgd' ? 1 : 0,
-    update: t,
-    lr: c.lr,
-    beta1: c.beta1,
-    beta2: c.beta2,
-    eps: c.eps,
-    // bias corrections and 1 - beta in float64 (float32 1 - 0.999 is off by 1.3e-5)
-    c1: 1 / (1 - Math.pow(c.beta1, steps)),
-    c2: 1 / (1 - Math.pow(c.beta2, steps)),
-    oneMinusBeta1: 1 - c.beta1,
-    oneMinusBeta2: 1 - c.beta2,
-  };
-}
 
 /** Where an encoder's dispatches go: into a compute pass, or to a limit check. */
 export interface DispatchSink {

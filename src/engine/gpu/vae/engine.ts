@@ -13,7 +13,7 @@ import { traceVaeExample } from '../../../models/vae/trace.ts';
 import { vaeViews } from '../../../models/vae/views.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../estimators.ts';
-import type { StepValues } from '../stepParams.ts';
+import { trainingStepValues, type StepValues } from '../stepParams.ts';
 import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
 import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
@@ -39,33 +39,6 @@ const TILE_DEPTH = 64;
 const SIGNAL_CODE = { fhnca: 0, 'score-function': 1, 'leave-one-out': 2, disarm: 3 } as const;
 
 
-/** Update t (0-based): RNG step t, the batch at `cursor` of epoch `epoch`'s permutation, Adam step t + 1. */
-function updateStepValues(c: VaeConfig, t: number, cursor: number, epoch: number, trainCount: number): StepValues {
-  const steps = t + 1;
-  return {
-    batch: c.batch,
-    keyStep: t,
-    hiddenStream: Stream.vaeBase,
-    actionStream: 0,
-    exampleOffset: 0,
-    gather: 1,
-    cursor,
-    permStride: trainCount,
-    binarizeStep: epoch,
-    binarizeStream: Stream.binarizeTrain,
-    optimizer: c.optimizer === 'sgd' ? 1 : 0,
-    update: t,
-    lr: c.lr,
-    beta1: c.beta1,
-    beta2: c.beta2,
-    eps: c.eps,
-    // bias corrections and 1 - beta in float64, as the CPU's ascentStep
-    c1: 1 / (1 - Math.pow(c.beta1, steps)),
-    c2: 1 / (1 - Math.pow(c.beta2, steps)),
-    oneMinusBeta1: 1 - c.beta1,
-    oneMinusBeta2: 1 - c.beta2,
-  };
-}
 
 /** One dispatch of an update: its kernel, bind group (the step slot bound at a dynamic offset) and grid. */
 interface Dispatch {
@@ -555,7 +528,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
           cursor = stream.cursor - batch;
           if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
         }
-        values.push(updateStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count));
+        values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count, { hidden: Stream.vaeBase, action: 0 }));
         left -= 1;
       }
       this.steps.write(values);
