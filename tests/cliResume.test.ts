@@ -61,9 +61,14 @@ describe('hnca train --resume', () => {
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawn(process.execPath, argv, { cwd: tmp });
       let text = '';
+      let sent = false;
       child.stdout.on('data', (chunk: Buffer) => {
         text += chunk.toString();
-        if (/^epoch 3\/400 /m.test(text)) child.kill('SIGINT');
+        // one SIGINT only: a second one means 'quit at once' and would race the epoch's checkpoint
+        if (!sent && /^epoch 3\/400 /m.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
       });
       child.on('exit', (c) => resolve({ code: c, stdout: text }));
     });
@@ -85,9 +90,14 @@ describe('hnca train --resume', () => {
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawn(process.execPath, [path.join(root, 'bin', 'hnca.mjs'), ...gpu, '--epochs', '400', '--out', out], { cwd: tmp });
       let text = '';
+      let sent = false;
       child.stdout.on('data', (chunk: Buffer) => {
         text += chunk.toString();
-        if (/^epoch 2\/400 /m.test(text)) child.kill('SIGINT');
+        // one SIGINT only: a second one means 'quit at once' and would race the epoch's checkpoint
+        if (!sent && /^epoch 2\/400 /m.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
       });
       child.on('exit', (c) => resolve({ code: c, stdout: text }));
     });
