@@ -132,10 +132,8 @@ export function releaseActivationBuffers(res: GpuResources, a: ActivationBuffers
 export interface BanditBindGroups {
   binarizeTrain: GPUBindGroup;
   binarizeTest: GPUBindGroup;
-  /** per weight matrix k (the last is the output layer) */
+  /** per weight matrix k: affine_bernoulli_sample for the hidden layers, affine_logits for the output layer (the last) */
   affine: GPUBindGroup[];
-  /** per hidden layer */
-  sample: GPUBindGroup[];
   softmax: GPUBindGroup;
   /** per hidden layer: its children's credit kernel */
   credit: GPUBindGroup[];
@@ -178,11 +176,11 @@ export function createBindGroups(
   return {
     binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
     binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
+    // hidden layers: the product and the Bernoulli sampling in one kernel; the output layer: logits only
     affine: range(layers).map((k) =>
-      runtime.bind(kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
-    ),
-    sample: range(hidden).map((l) =>
-      runtime.bind(kernels.bernoulli_sample, `sample ${l}`, { layer: layerUniforms[l], step, runs: s.runs, logits: a.logits[l], probs: a.probs[l], samples: a.samples[l] }),
+      k < hidden
+        ? runtime.bind(kernels.affine_bernoulli_sample, `affine and sample ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k), probs: a.probs[k], samples: a.samples[k] })
+        : runtime.bind(kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
     ),
     softmax: runtime.bind(kernels.softmax_action_reward, 'softmax', {
       layer: layerUniforms[hidden],

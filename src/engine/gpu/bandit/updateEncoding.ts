@@ -122,8 +122,8 @@ export class UpdateEncoder {
     const grid = UpdateEncoder.grid;
     sink.dispatch('binarize_minibatch', binarize, slot, grid(Math.ceil(sizes[0] / 64), batch, groups));
     for (let l = 0; l <= hidden; l++) {
-      sink.dispatch('affine_logits', g?.affine[l], slot, grid(Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs));
-      if (l < hidden) sink.dispatch('bernoulli_sample', g?.sample[l], slot, this.flat(batch * sizes[l + 1], runs));
+      // a hidden layer samples in the product's epilogue (one dispatch); the output layer's logits go to the softmax
+      sink.dispatch(l < hidden ? 'affine_bernoulli_sample' : 'affine_logits', g?.affine[l], slot, grid(Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs));
     }
     sink.dispatch('softmax_action_reward', g?.softmax, slot, grid(Math.ceil(batch / 64), 1, runs));
   }
