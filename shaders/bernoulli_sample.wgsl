@@ -1,6 +1,7 @@
 // Bernoulli units: p = clip(sigmoid(u), 1e-5, 1 - 1e-5), φ = [uniform < p] with the uniform of
 // streamKey(seed, keyStep, hiddenStream + layer) at index (exampleOffset + b) * width + i.
 // Grid: x × y = (examples × units) / 64 (folded into y past the workgroup limit), z = run.
+// The VAE program's sampling after affine_logits (the bandit samples in affine_bernoulli_sample's epilogue).
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
 @group(0) @binding(1) var<uniform> step: StepParams;

@@ -95,7 +95,7 @@ describe('WGSL kernels vs the CPU engine', () => {
     }
   });
 
-  it('bernoulli_sample: clipped probabilities and samples from the counter-based RNG', async () => {
+  it('bernoulli_sample (the VAE program\'s; the bandit samples in affine_bernoulli_sample): clipped probabilities and samples from the counter-based RNG', async () => {
     const rnd = new TestRandom(4);
     const logits = SEEDS.map(() => Float32Array.from({ length: B * WIDTH }, () => rnd.range(-14, 14)));
     const layer = 1;
@@ -129,6 +129,46 @@ describe('WGSL kernels vs the CPU engine', () => {
     expect(nearTies).toBeLessThan(3);
     expectPaddingPoisoned(f32(out.probs), WIDTH);
     expectPaddingPoisoned(f32(out.samples), WIDTH);
+  });
+
+  it.each(['pm1', '01'] as const)('affine_bernoulli_sample (%s): the logits of affine_logits, then clipped probabilities and samples from the counter-based RNG', async (values) => {
+    const runs = SEEDS.map((s) => randomRun(s, values, 'hnca'));
+    const rnd = new TestRandom(4);
+    const pixelsPerGroup = SEEDS.map(() => Float32Array.from({ length: B * PIXELS }, () => rnd.bit(0.3)));
+    const step = { batch: B, keyStep: 123, hiddenStream: Stream.hiddenBase, exampleOffset: 7 };
+    let nearTies = 0;
+    let ones = 0;
+    let zeros = 0;
+    for (const [tile, depth] of TILINGS) {
+      for (const k of [0, 1]) {
+        const inW = SIZES[k];
+        const outW = SIZES[k + 1];
+        const inputsPerRun = k === 0 ? pixelsPerGroup : runs.map((run) => Float32Array.from(run.scratch.sample[k - 1].subarray(0, B * inW)));
+        const common = { tile, depth, layer: layerParams(k, values === 'pm1'), step, runs: runStates, inputs: { params: flatParams(runs, 'value'), inputs: pack(inputsPerRun, inW) }, grid: [Math.ceil(outW / tile), Math.ceil(B / tile), R] as [number, number, number] };
+        const fused = await runKernel({ kernel: 'affine_bernoulli_sample', ...common, outputs: { logits: R * CAP * outW, probs: R * CAP * outW, samples: R * CAP * outW } });
+        const plain = await runKernel({ kernel: 'affine_logits', ...common, outputs: { logits: R * CAP * outW } });
+        // the same product, bit for bit
+        expect(Array.from(f32(fused.logits))).toEqual(Array.from(f32(plain.logits)));
+        SEEDS.forEach((seed, r) => {
+          const key = streamKey(seed, step.keyStep, Stream.hiddenBase + k);
+          const p = unpack(f32(fused.logits), r, outW).map((u) => clippedSigmoid(u));
+          expect(maxRelativeError(unpack(f32(fused.probs), r, outW), p).worst).toBeLessThan(1e-5);
+          unpack(f32(fused.samples), r, outW).forEach((s, e) => {
+            const u = uniform(key, step.exampleOffset * outW + e);
+            const expected = u < Math.fround(p[e]) ? 1 : 0;
+            if (s === 1) ones++;
+            else zeros++;
+            // a sample may differ only when u is within float32 rounding of p
+            if (s !== expected) expect(Math.abs(u - p[e])).toBeLessThan(1e-6 * Math.max(p[e], 1e-5) + 1e-7);
+            if (Math.abs(u - p[e]) < 1e-6) nearTies++;
+          });
+        });
+        for (const name of ['logits', 'probs', 'samples'] as const) expectPaddingPoisoned(f32(fused[name]), outW);
+      }
+    }
+    expect(ones).toBeGreaterThan(0);
+    expect(zeros).toBeGreaterThan(0);
+    expect(nearTies).toBeLessThan(3);
   });
 
   it('softmax_action_reward: π, action, reward, learning signal and the output signal R(e_a − π)', async () => {

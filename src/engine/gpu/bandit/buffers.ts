@@ -142,9 +142,9 @@ export function releaseActivationBuffers(res: GpuResources, a: ActivationBuffers
 export interface BanditBindGroups {
   binarizeTrain: GPUBindGroup;
   binarizeTest: GPUBindGroup;
-  /** per weight matrix k (the last is the output layer) */
+  /** per weight matrix k: affine_bernoulli_sample for Bernoulli hidden layers, affine_logits for categorical ones and for the output layer (the last) */
   affine: GPUBindGroup[];
-  /** per hidden layer */
+  /** categorical units only (else empty): per hidden layer, its categorical_sample kernel */
   sample: GPUBindGroup[];
   softmax: GPUBindGroup;
   /** per hidden layer: its children's credit kernel (categorical units: the posterior kernel) */
@@ -191,12 +191,13 @@ export function createBindGroups(
   return {
     binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
     binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
+    // Bernoulli hidden layers: the product and the sampling in one kernel; categorical hidden layers and the output layer: logits only
     affine: range(layers).map((k) =>
-      runtime.bind(kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
+      k < hidden && !categorical
+        ? runtime.bind(kernels.affine_bernoulli_sample, `affine and sample ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k), probs: a.probs[k], samples: a.samples[k] })
+        : runtime.bind(kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
     ),
-    sample: categorical?.sample ?? range(hidden).map((l) =>
-      runtime.bind(kernels.bernoulli_sample, `sample ${l}`, { layer: layerUniforms[l], step, runs: s.runs, logits: a.logits[l], probs: a.probs[l], samples: a.samples[l] }),
-    ),
+    sample: categorical?.sample ?? [],
     softmax: runtime.bind(kernels.softmax_action_reward, 'softmax', {
       layer: layerUniforms[hidden],
       step,

@@ -8,7 +8,7 @@ import type { Kernel, KernelSpec } from '../runtime/pipelines.ts';
 export const KERNEL_NAMES = [
   'binarize_minibatch',
   'affine_logits',
-  'bernoulli_sample',
+  'affine_bernoulli_sample',
   'softmax_action_reward',
   'bernoulli_children_credit',
   'softmax_child_credit',
@@ -36,8 +36,8 @@ const CATEGORICAL = [...COMMON, 'categorical_units.wgsl'];
 /** The snippets each kernel file is composed after (in this order). */
 export const INCLUDES: Record<KernelName, string[]> = {
   binarize_minibatch: COMMON,
-  affine_logits: COMMON,
-  bernoulli_sample: UNITS,
+  affine_logits: [...COMMON, 'affine_tile.wgsl'],
+  affine_bernoulli_sample: [...UNITS, 'affine_tile.wgsl'],
   softmax_action_reward: COMMON,
   bernoulli_children_credit: UNITS,
   softmax_child_credit: UNITS,
@@ -54,7 +54,7 @@ export const INCLUDES: Record<KernelName, string[]> = {
 };
 
 /** TILE × TILE kernels, with the TILE × DEPTH f32 arrays each stages in workgroup memory. */
-const TILED: Partial<Record<KernelName, number>> = { affine_logits: 2, bernoulli_children_credit: 3, weight_gradient: 2 };
+const TILED: Partial<Record<KernelName, number>> = { affine_logits: 2, affine_bernoulli_sample: 2, bernoulli_children_credit: 3, weight_gradient: 2 };
 /** Invocations per workgroup of the 1-D kernels (their @workgroup_size). */
 const THREADS: Partial<Record<KernelName, number>> = { gradient_variance: 256 };
 

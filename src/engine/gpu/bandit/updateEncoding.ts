@@ -75,9 +75,14 @@ export class UpdateEncoder {
     const grid = UpdateEncoder.grid;
     sink.dispatch('binarize_minibatch', binarize, slot, grid(Math.ceil(sizes[0] / 64), batch, groups));
     for (let l = 0; l <= hidden; l++) {
+      // a Bernoulli hidden layer samples in the product's epilogue (one dispatch); a categorical layer
+      // samples in its own kernel; the output layer's logits go to the softmax
+      if (l < hidden && !this.categories) {
+        sink.dispatch('affine_bernoulli_sample', g?.affine[l], slot, grid(Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs));
+        continue;
+      }
       sink.dispatch('affine_logits', g?.affine[l], slot, grid(Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs));
-      if (l < hidden && this.categories) sink.dispatch('categorical_sample', g?.sample[l], slot, this.flat((batch * sizes[l + 1]) / this.categories, runs));
-      else if (l < hidden) sink.dispatch('bernoulli_sample', g?.sample[l], slot, this.flat(batch * sizes[l + 1], runs));
+      if (l < hidden) sink.dispatch('categorical_sample', g?.sample[l], slot, this.flat((batch * sizes[l + 1]) / this.categories, runs));
     }
     sink.dispatch('softmax_action_reward', g?.softmax, slot, grid(Math.ceil(batch / 64), 1, runs));
   }

@@ -29,7 +29,7 @@ const VAE = [...UNITS, 'vae_common.wgsl'];
 /** The snippets each kernel file is composed after (in this order). */
 export const VAE_INCLUDES: Record<VaeKernelName, string[]> = {
   binarize_minibatch: COMMON,
-  affine_logits: COMMON,
+  affine_logits: [...COMMON, 'affine_tile.wgsl'],
   bernoulli_sample: UNITS,
   bernoulli_antithetic_sample: VAE,
   bernoulli_entropy_sum: VAE,

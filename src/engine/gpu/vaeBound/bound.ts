@@ -64,7 +64,7 @@ function kernelSpecs(tile: number, rowThreads: number): Record<'binarize' | 'aff
     affine: {
       name: 'affine_logits (bound)',
       file: 'affine_logits.wgsl',
-      includes: COMMON,
+      includes: [...COMMON, 'affine_tile.wgsl'],
       constants: { TILE: tile, DEPTH: TILE_DEPTH },
       workgroup: { size: [tile, tile, 1], storageBytes: 2 * tile * TILE_DEPTH * 4 },
     },
