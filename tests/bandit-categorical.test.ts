@@ -4,6 +4,7 @@
 // (exact), N = 2 categorical units give the Bernoulli estimator's expected gradient under the
 // map between the two parameterisations, and any finite weights give finite credit.
 import { describe, expect, it } from 'vitest';
+import { allocSparseRows } from '../src/data/minibatch.ts';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
 import { forwardKeys } from '../src/models/bandit/forward.ts';
 import { BanditParameters, type BanditShape } from '../src/models/bandit/parameters.ts';
@@ -238,16 +239,17 @@ describe('finite credit for huge weights (log domain, DESIGN.md §7.1)', () => {
 });
 
 describe('the credit by exp tables (fast path) and by logsumexps (log-domain path) equal the definition (DESIGN.md §7.1)', () => {
-  /** post_i(v) ∝ pi_i(v) Π_children pi'_c(φ_c) with unit i forced to v, straight from the definition (float64). */
-  function definitionPosterior(run: BanditRun, l: number, i: number, n: number): number[] {
+  /** post_i(v) ∝ pi_i(v) Π_children pi'_c(φ_c) with unit i of example b forced to v, straight from the definition (float64). */
+  function definitionPosterior(run: BanditRun, l: number, i: number, n: number, b = 0): number[] {
     const s = run.scratch;
     const { sizes } = run.params.shape;
     const last = l === sizes.length - 3;
     const childWidth = sizes[l + 2];
     const m = last ? childWidth : n;
+    const units = sizes[l + 1] / n;
     const w = run.params.weights[l + 1].value;
-    const z = last ? s.outLogit : s.logit[l + 1];
-    const phi = s.value[l][i];
+    const z = (last ? s.outLogit : s.logit[l + 1]).subarray(b * childWidth, (b + 1) * childWidth);
+    const phi = s.value[l][b * units + i];
     const logSoftmaxAt = (row: number[], k: number) => {
       const max = Math.max(...row);
       return row[k] - max - Math.log(row.reduce((a, x) => a + Math.exp(x - max), 0));
@@ -256,9 +258,10 @@ describe('the credit by exp tables (fast path) and by logsumexps (log-domain pat
       let logQ = 0;
       for (let c = 0; c < childWidth / m; c++) {
         const row = Array.from({ length: m }, (_, k) => z[c * m + k] + w[(i * n + v) * childWidth + c * m + k] - w[(i * n + phi) * childWidth + c * m + k]);
-        logQ += logSoftmaxAt(row, last ? s.action[0] : s.value[l + 1][c]);
+        logQ += logSoftmaxAt(row, last ? s.action[b] : s.value[l + 1][b * (childWidth / m) + c]);
       }
-      return logSoftmaxAt(Array.from(s.logit[l].subarray(i * n, i * n + n)), v) + logQ;
+      const at = b * sizes[l + 1] + i * n;
+      return logSoftmaxAt(Array.from(s.logit[l].subarray(at, at + n)), v) + logQ;
     });
     return logJoint.map((x, v) => Math.exp(logSoftmaxAt(logJoint, v) + 0 * x));
   }
@@ -278,6 +281,45 @@ describe('the credit by exp tables (fast path) and by logsumexps (log-domain pat
         }
       });
     }
+    expect(worst).toBeLessThan(1e-9);
+  });
+
+  it('a batch whose examples take different paths (children logits spanning more than 300 nats in some): every example\'s posteriors within 1e-9', () => {
+    const n = 3;
+    const batch = 16;
+    const shape = tinyShape([4, 3], 5, 4, 'pm1', n);
+    const params = tinyParameters(shape, 11, 0.5);
+    // child logit (0, 0) gains 140 nats per unit of the first layer at value 0: three or four of
+    // them there make its logits span more than 300 nats (log-domain path), fewer keep the tables
+    for (let i = 0; i < 4; i++) params.weights[1].value[i * n * shape.sizes[2]] = 140;
+    const run = new BanditRun(params, 'hnca', batch);
+    const input = allocSparseRows(batch, 5);
+    for (let b = 0; b < batch; b++) {
+      const row = sparseRow([1, b % 2, 1, (b >> 1) % 2, 0]);
+      input.onStart[b + 1] = input.onStart[b] + row.onStart[1];
+      input.onIndex.set(row.onIndex.subarray(0, row.onStart[1]), input.onStart[b]);
+    }
+    input.count = batch;
+    const paths = { table: 0, logDomain: 0 };
+    let worst = 0;
+    for (let t = 0; t < 10; t++) {
+      run.estimateGradients(input, forwardKeys(9, t, Stream.hiddenBase, Stream.action, 2), { labels: new Uint8Array(batch) }, 0);
+      const s = run.scratch;
+      for (let b = 0; b < batch; b++) {
+        const childLogits = Array.from(s.logit[1].subarray(b * 9, b * 9 + 9));
+        const spans = [0, 1, 2].map((c) => Math.max(...childLogits.slice(c * n, c * n + n)) - Math.min(...childLogits.slice(c * n, c * n + n)));
+        if (Math.max(...spans) > 300) paths.logDomain += 1;
+        else paths.table += 1;
+        [4, 3].forEach((units, l) => {
+          for (let i = 0; i < units; i++) {
+            const want = definitionPosterior(run, l, i, n, b);
+            for (let v = 0; v < n; v++) worst = Math.max(worst, Math.abs(s.credit[l][b * units * n + i * n + v] - want[v]));
+          }
+        });
+      }
+    }
+    expect(paths.table).toBeGreaterThan(10);
+    expect(paths.logDomain).toBeGreaterThan(10);
     expect(worst).toBeLessThan(1e-9);
   });
 });

@@ -104,17 +104,24 @@ const FAST_SPREAD = 300;
 const FOLD_ABOVE = 1e40;
 const FOLD_BELOW = 1e-40;
 
-/** Working memory of categoricalCredit, sized for the widest layer. */
+/** Working memory of categoricalCredit, sized for the widest layer (and, on first use, the batch). */
 export class CategoricalCreditScratch {
   /** per child logit (c, k) of the example: pi_ck exp(−W[(i,φ),ck]) exp(W[(i,φ),(c,φ_c)]) */
   readonly scaled: Float64Array;
   /** per child unit: its sampled value φ_c, and its actual logsumexp (log-domain path) */
   readonly childValue: Int32Array;
   readonly childLse: Float64Array;
+  /** per example of the batch: 1 when it takes the exp-table path (grown on demand) */
+  fast = new Uint8Array(0);
   constructor(widest: number) {
     this.scaled = new Float64Array(widest);
     this.childValue = new Int32Array(widest);
     this.childLse = new Float64Array(widest);
+  }
+  /** The per-example path flags for `batch` examples. */
+  fastFlags(batch: number): Uint8Array {
+    if (this.fast.length < batch) this.fast = new Uint8Array(batch);
+    return this.fast;
   }
 }
 
@@ -125,60 +132,67 @@ interface CategoricalChildren {
   prob: Float64Array;
   childUnits: number;
   childValues: number;
-  /** the sampled value of child c of example b */
-  valueOf: (b: number, c: number) => number;
+  /** [batch, childUnits] the sampled value of child c of example b at b · childUnits + c (the actions when the child is the output) */
+  value: Uint8Array | Int32Array;
   /** the child weight matrix W [U·N, childUnits · childValues] and its exp(±W) tables */
   w: Float32Array;
   tables: FlipTables;
 }
 
 /**
- * log Q_i(v) − log Q_i(φ_i) of every unit i and value v of example b by the exp tables
- * (DESIGN.md §7.1): with a_ck = pi_ck exp(−W[(i,φ),ck]) exp(W[(i,φ),(c,φ_c)]) tabulated once
- * per (example, unit), child c's factor pi_c(φ_c)/pi'_c(φ_c) = exp(−W[(i,v),(c,φ_c)]) Σ_k a_ck
- * exp(W[(i,v),ck]) costs N multiply-adds, so a counterfactual costs U'·N multiply-adds (N times
- * the forward pass's work per unit) and one log per block of children. Writes each unit's
- * posterior into credit.
+ * log Q_i(v) − log Q_i(φ_i) of every unit i and value v of every example b with fast[b] = 1 by
+ * the exp tables (DESIGN.md §7.1): with a_ck = pi_ck exp(−W[(i,φ),ck]) exp(W[(i,φ),(c,φ_c)])
+ * tabulated once per (example, unit), child c's factor pi_c(φ_c)/pi'_c(φ_c) = exp(−W[(i,v),(c,φ_c)])
+ * Σ_k a_ck exp(W[(i,v),ck]) costs N multiply-adds, so a counterfactual costs U'·N multiply-adds
+ * (N times the forward pass's work per unit) and one log per block of children. Unit-major
+ * (every example of unit i before unit i + 1), so the table rows of unit i's N values
+ * [N, U'·N] stay in cache across the batch instead of the whole table [U·N, U'·N] streaming
+ * from memory once per example; each (example, unit) is computed exactly as example-major, so
+ * the credit is the same bit for bit. Writes each unit's posterior into credit.
  */
-function fastExampleCredit(ch: CategoricalChildren, b: number, units: number, n: number, value: Uint8Array, parentLogit: Float64Array, s: BanditScratch, credit: Float64Array, scratch: CategoricalCreditScratch, width: number): void {
+function fastBatchCredit(ch: CategoricalChildren, batch: number, fast: Uint8Array, units: number, n: number, value: Uint8Array, parentLogit: Float64Array, s: BanditScratch, credit: Float64Array, scratch: CategoricalCreditScratch, width: number): void {
   const { prob, childUnits, childValues: m, tables } = ch;
+  const childValue = ch.value;
   const table = tables.table;
   const childWidth = childUnits * m;
-  const cBase = b * childWidth;
-  const { scaled, childValue } = scratch;
+  const { scaled } = scratch;
   const { logQ, logPi } = s;
-  for (let c = 0; c < childUnits; c++) childValue[c] = ch.valueOf(b, c);
   for (let i = 0; i < units; i++) {
-    const phi = value[b * units + i];
-    const rowActual = (i * n + phi) * childWidth;
-    for (let c = 0; c < childUnits; c++) {
-      const col = c * m;
-      const keep = table[2 * (rowActual + col + childValue[c])];
-      for (let k = 0; k < m; k++) scaled[col + k] = prob[cBase + col + k] * table[2 * (rowActual + col + k) + 1] * keep;
-    }
-    for (let v = 0; v < n; v++) {
-      if (v === phi) {
-        logQ[v] = 0;
-        continue;
-      }
-      const rowAlternative = (i * n + v) * childWidth;
-      let logFactors = 0;
-      let product = 1;
+    for (let b = 0; b < batch; b++) {
+      if (!fast[b]) continue;
+      const cBase = b * childWidth;
+      const vBase = b * childUnits;
+      const phi = value[b * units + i];
+      const rowActual = (i * n + phi) * childWidth;
       for (let c = 0; c < childUnits; c++) {
         const col = c * m;
-        const at = 2 * (rowAlternative + col);
-        let sum = 0;
-        for (let k = 0; k < m; k++) sum += scaled[col + k] * table[at + 2 * k];
-        product *= sum * table[at + 2 * childValue[c] + 1];
-        if (product > FOLD_ABOVE || product < FOLD_BELOW) {
-          logFactors += Math.log(product);
-          product = 1;
-        }
+        const keep = table[2 * (rowActual + col + childValue[vBase + c])];
+        for (let k = 0; k < m; k++) scaled[col + k] = prob[cBase + col + k] * table[2 * (rowActual + col + k) + 1] * keep;
       }
-      // log Q(v) − log Q(φ) = −Σ_c log(pi_c(φ_c)/pi'_c(φ_c))
-      logQ[v] = -(logFactors + Math.log(product));
+      for (let v = 0; v < n; v++) {
+        if (v === phi) {
+          logQ[v] = 0;
+          continue;
+        }
+        const rowAlternative = (i * n + v) * childWidth;
+        let logFactors = 0;
+        let product = 1;
+        for (let c = 0; c < childUnits; c++) {
+          const col = c * m;
+          const at = 2 * (rowAlternative + col);
+          let sum = 0;
+          for (let k = 0; k < m; k++) sum += scaled[col + k] * table[at + 2 * k];
+          product *= sum * table[at + 2 * childValue[vBase + c] + 1];
+          if (product > FOLD_ABOVE || product < FOLD_BELOW) {
+            logFactors += Math.log(product);
+            product = 1;
+          }
+        }
+        // log Q(v) − log Q(φ) = −Σ_c log(pi_c(φ_c)/pi'_c(φ_c))
+        logQ[v] = -(logFactors + Math.log(product));
+      }
+      hindsightPosterior(parentLogit, b * width + i * n, n, logQ, logPi, credit, b * width + i * n);
     }
-    hindsightPosterior(parentLogit, b * width + i * n, n, logQ, logPi, credit, b * width + i * n);
   }
 }
 
@@ -194,7 +208,7 @@ function logDomainExampleCredit(ch: CategoricalChildren, b: number, units: numbe
   const { logQ, logPi, shiftedLogits: shifted } = s;
   for (let c = 0; c < childUnits; c++) {
     childLse[c] = logSumExp(logit, cBase + c * m, m);
-    childValue[c] = ch.valueOf(b, c);
+    childValue[c] = ch.value[b * childUnits + c];
   }
   for (let i = 0; i < units; i++) {
     const phi = value[b * units + i];
@@ -258,22 +272,22 @@ export function categoricalCredit(params: BanditParameters, s: BanditScratch, ba
     const last = l === hiddenLayers - 1;
     const childValues = last ? actions : n;
     const childUnits = sizes[l + 2] / childValues;
-    const childValue = last ? undefined : s.value[l + 1];
     tables[l].fill(w, 1);
     const children: CategoricalChildren = {
       logit: last ? s.outLogit : s.logit[l + 1],
       prob: last ? s.outProb : s.prob[l + 1],
       childUnits,
       childValues,
-      valueOf: childValue ? (b, c) => childValue[b * childUnits + c] : (b) => s.action[b],
+      value: last ? s.action : s.value[l + 1],
       w,
       tables: tables[l],
     };
     const fastWeights = tables[l].largestShift <= FAST_WEIGHT;
+    const fast = scratch.fastFlags(batch);
+    for (let b = 0; b < batch; b++) fast[b] = fastWeights && spreadsWithin(children.logit, b * sizes[l + 2], childUnits, childValues) ? 1 : 0;
+    fastBatchCredit(children, batch, fast, units, n, s.value[l], s.logit[l], s, s.credit[l], scratch, width);
     for (let b = 0; b < batch; b++) {
-      const fast = fastWeights && spreadsWithin(children.logit, b * sizes[l + 2], childUnits, childValues);
-      const credit = fast ? fastExampleCredit : logDomainExampleCredit;
-      credit(children, b, units, n, s.value[l], s.logit[l], s, s.credit[l], scratch, width);
+      if (!fast[b]) logDomainExampleCredit(children, b, units, n, s.value[l], s.logit[l], s, s.credit[l], scratch, width);
     }
   }
 }
