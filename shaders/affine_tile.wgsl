@@ -39,7 +39,7 @@ fn affineTile(lid: vec3u, wid: vec3u) -> f32 {
       var xv = 0.0;
       if (xb < step.batch) {
         if (xj < inW) {
-          xv = inputValue(inputs[(row * layer.capacity + xb) * inW + xj], layer.inputIsPixels, layer.centered);
+          xv = inputValue(inputs[(row * layer.capacity + xb) * inW + xj], layer.inputIsPixels, layer.centered, layer.categories);
         } else {
           xv = 1.0;
         }

@@ -75,8 +75,15 @@ struct RunState {
   pad: u32,
 }
 
-/** An input value of example row `row` (already offset) as the layer sees it. */
-fn inputValue(raw: f32, inputIsPixels: u32, centered: u32) -> f32 {
+/**
+ * An input value of example row `row` (already offset) as the layer sees it: pixels as they
+ * are; Bernoulli samples φ as 2φ − 1 (centered) or φ; the one-hot entries of categorical units
+ * with N = `categories` values centered, e_φ − 1/N (DESIGN.md §7.1).
+ */
+fn inputValue(raw: f32, inputIsPixels: u32, centered: u32, categories: u32) -> f32 {
+  if (inputIsPixels == 0u && categories > 0u) {
+    return raw - 1.0 / f32(categories);
+  }
   if (inputIsPixels == 0u && centered == 1u) {
     return 2.0 * raw - 1.0;
   }

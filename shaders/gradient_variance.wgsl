@@ -33,7 +33,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     }
     var xx = 1.0;
     for (var j = 0u; j < inW; j++) {
-      let x = inputValue(inputs[(row * layer.capacity + b) * inW + j], layer.inputIsPixels, layer.centered);
+      let x = inputValue(inputs[(row * layer.capacity + b) * inW + j], layer.inputIsPixels, layer.centered, layer.categories);
       xx += x * x;
     }
     second += ss * xx;

@@ -52,6 +52,8 @@ struct LayerParams {
   centered: u32,
   /** decoder log-probability: 1 = the target is the chunk's pixels (m = 0), 0 = a sampled layer */
   targetIsPixels: u32,
+  /** always 0: no categorical units here (affine_tile.wgsl reads it with the bandit's layout) */
+  categories: u32,
 }
 
 /** The bound's one run (affine_logits reads its seed group). */
@@ -59,8 +61,8 @@ struct RunState {
   group: u32,
 }
 
-/** An input value as the layer sees it (0/1 inputs pass unchanged; affine_logits.wgsl). */
-fn inputValue(raw: f32, inputIsPixels: u32, centered: u32) -> f32 {
+/** An input value as the layer sees it (0/1 inputs pass unchanged; affine_logits.wgsl). `categories` is always 0 here. */
+fn inputValue(raw: f32, inputIsPixels: u32, centered: u32, categories: u32) -> f32 {
   if (inputIsPixels == 0u && centered == 1u) {
     return 2.0 * raw - 1.0;
   }

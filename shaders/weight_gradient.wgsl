@@ -38,7 +38,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
       var xv = 0.0;
       if (tb < step.batch) {
         if (xj < inW) {
-          xv = inputValue(inputs[(row * layer.capacity + tb) * inW + xj], layer.inputIsPixels, layer.centered);
+          xv = inputValue(inputs[(row * layer.capacity + tb) * inW + xj], layer.inputIsPixels, layer.centered, layer.categories);
         } else if (xj == inW) {
           xv = 1.0;
         }

@@ -139,9 +139,10 @@ describe.each(cases)('categorical N = $categories, units $widths, $actions actio
 });
 
 /**
- * The map from N = 2 categorical parameters to Bernoulli (0/1 values) parameters of the same
- * distribution: a Bernoulli logit is z_1 − z_0 of its categorical twin, and a one-hot input
- * (i, φ) is the 0/1 input φ plus the constant row (i, 0). theta_B = M theta_C, linear.
+ * The map from N = 2 categorical parameters to Bernoulli (±1 values) parameters of the same
+ * distribution: a Bernoulli logit is z_1 − z_0 of its categorical twin, and a unit's centered
+ * one-hot input e_φ − 1/2 is h/2 · (e_1 − e_0) with h = 2φ − 1, the ±1 value.
+ * theta_B = M theta_C, linear.
  */
 function categoricalToBernoulli(c: BanditShape, flatC: Float64Array, b: BanditShape): Float64Array {
   const cParams = new BanditParameters(c);
@@ -165,12 +166,8 @@ function categoricalToBernoulli(c: BanditShape, flatC: Float64Array, b: BanditSh
         for (let j = 0; j < inC; j++) wb[j * outB + o] = d(j, o);
         bb[o] = dBias(o);
       } else {
-        let bias = dBias(o);
-        for (let i = 0; i < inC / 2; i++) {
-          wb[i * outB + o] = d(2 * i + 1, o) - d(2 * i, o);
-          bias += d(2 * i, o);
-        }
-        bb[o] = bias;
+        for (let i = 0; i < inC / 2; i++) wb[i * outB + o] = (d(2 * i + 1, o) - d(2 * i, o)) / 2;
+        bb[o] = dBias(o);
       }
     }
   }
@@ -182,7 +179,7 @@ describe.each([
   { widths: [2, 2], actions: 2 },
 ])('N = 2 categorical units against Bernoulli units (units $widths)', ({ widths, actions }) => {
   const cShape = tinyShape(widths, 3, actions, 'pm1', 2);
-  const bShape = tinyShape(widths, 3, actions, '01');
+  const bShape = tinyShape(widths, 3, actions, 'pm1');
   const cParams = tinyParameters(cShape, 41 + widths.length, 1.2);
   // dyadic values: the map's sums and differences are exact in float32
   assignValues(cParams, flattenValues(cParams).map((v) => Math.round(v * 64) / 64));
@@ -289,9 +286,11 @@ describe('the credit by exp tables (fast path) and by logsumexps (log-domain pat
     const batch = 16;
     const shape = tinyShape([4, 3], 5, 4, 'pm1', n);
     const params = tinyParameters(shape, 11, 0.5);
-    // child logit (0, 0) gains 140 nats per unit of the first layer at value 0: three or four of
-    // them there make its logits span more than 300 nats (log-domain path), fewer keep the tables
-    for (let i = 0; i < 4; i++) params.weights[1].value[i * n * shape.sizes[2]] = 140;
+    // child logit (0, 0) reads +140 from each first-layer unit's value 0 and −140 from its other
+    // values: with the centered inputs it moves by 280 nats per unit at value 0 (from −373 with
+    // none), so none, three or four units at value 0 make its logits span more than 300 nats
+    // (log-domain path) and one or two keep the tables
+    for (let i = 0; i < 4; i++) for (let v = 0; v < n; v++) params.weights[1].value[(i * n + v) * shape.sizes[2]] = v === 0 ? 140 : -140;
     const run = new BanditRun(params, 'hnca', batch);
     const input = allocSparseRows(batch, 5);
     for (let b = 0; b < batch; b++) {
@@ -321,5 +320,57 @@ describe('the credit by exp tables (fast path) and by logsumexps (log-domain pat
     expect(paths.table).toBeGreaterThan(10);
     expect(paths.logDomain).toBeGreaterThan(10);
     expect(worst).toBeLessThan(1e-9);
+  });
+});
+
+describe('centered categorical outputs e_φ − 1/N (DESIGN.md §7.1): no second bias per unit', () => {
+  const n = 3;
+  const shape = tinyShape([3, 2], 4, 3, 'pm1', n);
+  const batch = 6;
+  const input = allocSparseRows(batch, 4);
+  for (let b = 0; b < batch; b++) {
+    const row = sparseRow([1, b % 2, (b >> 1) % 2, 1]);
+    input.onStart[b + 1] = input.onStart[b] + row.onStart[1];
+    input.onIndex.set(row.onIndex.subarray(0, row.onStart[1]), input.onStart[b]);
+  }
+  input.count = batch;
+  const rewards = { labels: [0, 1, 2, 0, 1, 2] };
+
+  it.each(BANDIT_ESTIMATORS)('%s: the gradient rows of a unit\'s N values sum to zero in every layer it feeds (one-hot inputs would give the bias gradient there)', (estimator) => {
+    const params = tinyParameters(shape, 17, 1.5);
+    const run = new BanditRun(params, estimator, batch);
+    let largestBias = 0;
+    for (let t = 0; t < 5; t++) {
+      run.estimateGradients(input, forwardKeys(4, t, Stream.hiddenBase, Stream.action, 2), rewards, 0.3);
+      for (let k = 1; k < params.layerCount; k++) {
+        const out = shape.sizes[k + 1];
+        const gw = params.weights[k].grad;
+        const gb = params.biases[k].grad;
+        for (let o = 0; o < out; o++) largestBias = Math.max(largestBias, Math.abs(gb[o]));
+        for (let i = 0; i < shape.sizes[k] / n; i++) {
+          for (let o = 0; o < out; o++) {
+            let sum = 0;
+            for (let v = 0; v < n; v++) sum += gw[(i * n + v) * out + o];
+            expect(Math.abs(sum)).toBeLessThan(1e-12);
+          }
+        }
+      }
+    }
+    expect(largestBias).toBeGreaterThan(1e-3);
+  });
+
+  it('a constant added to the N rows of a unit changes no logit of the layers it feeds', () => {
+    const params = tinyParameters(shape, 19, 1.5);
+    const run = new BanditRun(params, 'hnca', batch);
+    const keys = () => forwardKeys(6, 0, Stream.hiddenBase, Stream.action, 2);
+    run.estimateForward(input, keys());
+    const before = [Array.from(run.scratch.logit[1].subarray(0, batch * shape.sizes[2])), Array.from(run.scratch.outLogit.subarray(0, batch * 3))];
+    for (const k of [1, 2]) {
+      const out = shape.sizes[k + 1];
+      for (let o = 0; o < out; o++) for (let v = 0; v < n; v++) params.weights[k].value[(1 * n + v) * out + o] += 0.75;
+    }
+    run.estimateForward(input, keys());
+    const after = [Array.from(run.scratch.logit[1].subarray(0, batch * shape.sizes[2])), Array.from(run.scratch.outLogit.subarray(0, batch * 3))];
+    after.forEach((logits, k) => logits.forEach((z, e) => expect(z).toBeCloseTo(before[k][e], 5)));
   });
 });

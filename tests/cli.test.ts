@@ -119,7 +119,7 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '--units', 'categorical', '--categories', '11'], /^hnca: --categories must be an integer from 2 to 10/],
     [['train', '--units', 'categorical', '--categories', '1'], /^hnca: --categories must be an integer from 2 to 10/],
     [['train', '--categories', '3'], /^hnca: --categories needs --units categorical/],
-    [['train', '--units', 'categorical', '--hidden-values', '01'], /^hnca: --hidden-values applies to Bernoulli units; categorical units pass on one-hot vectors$/],
+    [['train', '--units', 'categorical', '--hidden-values', '01'], /^hnca: --hidden-values applies to Bernoulli units; categorical units pass on centered one-hot vectors$/],
     [['reproduce', 'categorical', '--categories', '2,11'], /^hnca: --categories must be an integer from 2 to 10/],
     [['reproduce', 'categorical', '--units', 'bernoulli'], /unknown flag --units for hnca reproduce categorical/],
     [['reproduce', 'fig1', '--hidden', '1,x'], /--hidden must be an integer from 1 to 16 \(got 'x'\)/],

@@ -83,7 +83,7 @@ describe('hnca (child process, real CPU engine)', () => {
 
   it('categorical units (DESIGN.md §7.1), N = 4, 2 hidden layers: HNCA is ahead of REINFORCE after 3 short epochs', () => {
     const out = path.join(tmp, 'categorical.json');
-    // lr 5e-3 so that 240 updates are enough to separate them (seeds 0–2 all show it: test 0.30–0.33 against 0.11–0.19)
+    // lr 5e-3 so that 240 updates are enough to separate them (seeds 0–2 all show it: test 0.41–0.46 against 0.13–0.21)
     const r = hnca(['train', '--units', 'categorical', '--categories', '4', '--hidden', '2', '--width', '32', '--estimator', 'hnca,reinforce', '--epochs', '3', '--lr', '5e-3', '--train-limit', '4000', '--test-limit', '1000', '--engine', 'cpu', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -91,9 +91,12 @@ describe('hnca (child process, real CPU engine)', () => {
     expect(doc.config).toMatchObject({ task: 'bandit', hidden: 2, width: 32, units: 'categorical', categories: 4 });
     const [h, rf] = doc.runs.map((run: { epochs: Record<string, number>[] }) => run.epochs[2]);
     expect(h.layerGradVariance).toHaveLength(3);
-    expect(h.testAccuracy).toBeGreaterThan(rf.testAccuracy + 0.05);
-    expect(h.trainAccuracy).toBeGreaterThan(rf.trainAccuracy + 0.05);
-    expect(h.logMeanGradVariance).toBeLessThan(rf.logMeanGradVariance - 1);
+    expect(h.testAccuracy).toBeGreaterThan(rf.testAccuracy + 0.15);
+    expect(h.trainAccuracy).toBeGreaterThan(rf.trainAccuracy + 0.15);
+    // the variance in the first epoch, while both policies are still close (seeds 0–2: 2.5–2.7 nats
+    // apart); later HNCA's larger rewards raise its variance (epoch 3: 0.7–1.7 apart)
+    const [h1, rf1] = doc.runs.map((run: { epochs: Record<string, number>[] }) => run.epochs[0]);
+    expect(h1.logMeanGradVariance).toBeLessThan(rf1.logMeanGradVariance - 1.5);
   });
 
   it('the categorical done-when command on --engine webgpu (SwiftShader; small limits and width): runs, records the unit kind, HNCA has the lower variance', () => {

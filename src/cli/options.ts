@@ -112,7 +112,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   f('epochs', 'N', `${DEFAULTS.banditEpochs} (bandit), ${DEFAULTS.vaeEpochs} (vae)`, 'training epochs'),
   f('seeds', 'N', String(DEFAULTS.seeds), 'seeds per estimator'),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'bandit: values Bernoulli hidden units pass on (±1 or 0/1)'),
-  f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on one-hot vectors, DESIGN.md §7.1)'),
+  f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on centered one-hot vectors e_φ − 1/N, DESIGN.md §7.1)'),
   f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${MIN_CATEGORIES}..${MAX_CATEGORIES})`),
   f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
   ablationFlag(),
@@ -214,7 +214,7 @@ function optimizerOf(flags: ParsedFlags): Pick<BanditConfig, 'optimizer' | 'lr' 
  * The hidden units of `hnca train --task bandit`: --units bernoulli|categorical and
  * --categories N (DESIGN.md §7.1).
  * @throws UsageError for --categories without --units categorical, --hidden-values with
- * categorical units (they pass on one-hot vectors), or N outside MIN_CATEGORIES..MAX_CATEGORIES
+ * categorical units (they pass on centered one-hot vectors), or N outside MIN_CATEGORIES..MAX_CATEGORIES
  */
 function unitsOf(flags: ParsedFlags): { units: UnitKind; categories?: number } {
   const units = readChoice(flags, 'units', UNIT_KINDS, 'bernoulli');
@@ -222,7 +222,7 @@ function unitsOf(flags: ParsedFlags): { units: UnitKind; categories?: number } {
     forbid(flags, 'categories', 'needs --units categorical (Bernoulli units have 2 values)');
     return { units };
   }
-  forbid(flags, 'hidden-values', 'applies to Bernoulli units; categorical units pass on one-hot vectors');
+  forbid(flags, 'hidden-values', 'applies to Bernoulli units; categorical units pass on centered one-hot vectors');
   return { units, categories: readInt(flags, 'categories', DEFAULTS.categories, MIN_CATEGORIES, MAX_CATEGORIES) };
 }
 

@@ -231,7 +231,7 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
   if (figure === 'categorical') {
     out.push(`# Categorical hidden units: HNCA against REINFORCE as N grows (${epochs} epochs)`, '');
     out.push(
-      'Hidden layers of N-way softmax units passing on one-hot vectors (DESIGN.md §7.1, the paper\'s appendix D, which the paper never ran). Final values: mean over the seeds that finished ± 95% CI (Student t); stopped runs are left out and counted under "stopped". Gradient variance: DESIGN.md §4 over all parameters.',
+      'Hidden layers of N-way softmax units passing on centered one-hot vectors e_φ − 1/N (DESIGN.md §7.1, the paper\'s appendix D, which the paper never ran). Final values: mean over the seeds that finished ± 95% CI (Student t); stopped runs are left out and counted under "stopped". Gradient variance: DESIGN.md §4 over all parameters.',
       '',
     );
     out.push('| N | hidden layers | estimator | seeds | train accuracy | test accuracy | log mean grad variance | stopped |');

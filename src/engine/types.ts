@@ -24,7 +24,7 @@ export type HiddenValues = 'pm1' | '01';
 
 /**
  * The kind of every hidden unit of a bandit network: Bernoulli (DESIGN.md §2, the default) or
- * categorical with N values passing on one-hot vectors (§7.1, the paper's appendix D).
+ * categorical with N values passing on centered one-hot vectors e_φ − 1/N (§7.1, the paper's appendix D).
  */
 export const UNIT_KINDS = ['bernoulli', 'categorical'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -46,7 +46,7 @@ export interface BanditConfig extends OptimizerConfig {
   task: 'bandit';
   hidden: number;
   width: number;
-  /** values of Bernoulli hidden units (ignored by categorical units, which pass on one-hot vectors) */
+  /** values of Bernoulli hidden units (ignored by categorical units, which pass on centered one-hot vectors e_φ − 1/N) */
   hiddenValues: HiddenValues;
   /** kind of every hidden unit; absent = 'bernoulli' (every config before DESIGN.md §7.1) */
   units?: UnitKind;
@@ -150,7 +150,7 @@ export interface ExampleTrace {
    * probabilities pi_i(v) of every value, [units · N]
    */
   probabilities: Float32Array[];
-  /** per hidden layer: sampled values (0/1) [units]; categorical units: the one-hot outputs [units · N] */
+  /** per hidden layer: sampled values (0/1) [units]; categorical units: the one-hot samples [units · N] (the next layer reads them centered, e_φ − 1/N) */
   samples: Uint8Array[];
   /** per hidden layer: HNCA credit rho(1) − rho(0) [units]; categorical units: the hindsight posterior pi_i(v) rho_i(v) per value [units · N] (DESIGN.md §7.1) */
   credit: Float32Array[];

@@ -78,7 +78,7 @@ export function exactExpectedReward(shape: BanditShape, flat: Float64Array, prob
 
 /**
  * Σ over the configurations of a layer of categorical units (DESIGN.md §7.1) with logits u
- * [units · N]: Π_i softmax(u_i)[v_i] times `next` of the one-hot outputs [units · N].
+ * [units · N]: Π_i softmax(u_i)[v_i] times `next` of the centered one-hot outputs e_v − 1/N [units · N].
  */
 function categoricalLayer(k: number, u: number[], n: number, next: (k: number, input: number[]) => number): number {
   const units = u.length / n;
@@ -91,11 +91,12 @@ function categoricalLayer(k: number, u: number[], n: number, next: (k: number, i
   let total = 0;
   for (let config = 0; config < n ** units; config++) {
     let prob = 1;
-    const oneHot = new Array<number>(u.length).fill(0);
+    // the centered one-hot outputs e_v − 1/N (DESIGN.md §7.1)
+    const oneHot = new Array<number>(u.length).fill(-1 / n);
     for (let i = 0; i < units; i++) {
       const v = Math.floor(config / n ** i) % n;
       prob *= pi[i * n + v];
-      oneHot[i * n + v] = 1;
+      oneHot[i * n + v] += 1;
     }
     total += prob * next(k + 1, oneHot);
   }

@@ -17,7 +17,7 @@ export const TOOLTIPS = {
   optimizer: 'Adam (β1 = 0.9, β2 = 0.999, ε = 1e-8) or plain SGD (θ ← θ + α ĝ). Changing it resets.',
   values: 'What a hidden unit passes on: centered h = 2φ − 1 (±1, the paper found it much better) or φ itself (0/1). Changing it resets.',
   units:
-    'Kind of every hidden unit. Bernoulli: two values, p = σ(u). Categorical: N values (2–10), π = softmax(z) over N logits, passing on a one-hot vector; HNCA gives logit k the signal R π_k(ρ(k) − 1) (DESIGN.md §7.1, the paper’s appendix D). Changing it resets.',
+    'Kind of every hidden unit. Bernoulli: two values, p = σ(u). Categorical: N values (2–10), π = softmax(z) over N logits, passing on its centered one-hot vector e_φ − 1/N (entries summing to 0, like the ±1 of Bernoulli units); HNCA gives logit k the signal R π_k(ρ(k) − 1) (DESIGN.md §7.1, the paper’s appendix D). Changing it resets.',
   categories: 'N, the values of each categorical unit (2–10); a layer of U units has U·N logits. Changing it resets.',
   estimators:
     'Gradient estimators trained side by side on the same minibatches from the same initial weights (per seed). All use the score function for the output layer: g_V = R (e_a − π) h_Lᵀ.',

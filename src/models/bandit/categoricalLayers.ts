@@ -1,10 +1,13 @@
 // The bandit network with categorical hidden units (DESIGN.md §7.1): forward pass, HNCA's
 // counterfactual messages and both estimators' learning signals. A hidden layer of U units
 // with N values has logits, probabilities and signals [batch, U·N] (unit i's value v at
-// i·N + v), value indices [batch, U], and passes on the one-hot outputs [batch, U·N] (stored
-// as 0/1 in scratch.sample, so the 0/1 paths of forward.ts and gradients.ts serve its
-// children's logits and every layer's gradients). Every message is in the log domain
-// (logsumexp per counterfactual child), so any finite weights give finite credit.
+// i·N + v), value indices [batch, U], and passes on the centered one-hot outputs e_φ − 1/N
+// [batch, U·N] (stored as the one-hot 0/1 in scratch.sample, so the 0/1 paths of forward.ts and
+// gradients.ts serve its children's logits and every layer's gradients, then centered). Every message is in the log domain
+// (logsumexp per counterfactual child), so any finite weights give finite credit. The layers
+// fed by categorical units read their outputs centered, e_φ − 1/N (centerOneHotLogits; the
+// gradients follow in gradients.ts), which leaves every counterfactual change W[(i, v), :] −
+// W[(i, φ), :] as it is.
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { categoricalHncaSignals, categoricalReinforceSignals, hindsightPosterior, sampleCategorical } from '../units/categorical.ts';
 import { logSumExp, softmaxInto } from '../units/softmax.ts';
@@ -24,8 +27,29 @@ function categoriesOrThrow(params: BanditParameters): number {
 }
 
 /**
+ * The logits of a layer fed by categorical outputs, from one-hot to centered inputs (DESIGN.md
+ * §7.1): a unit passes on x = e_φ − 1/N, whose entries sum to 0 like the Bernoulli units' ±1,
+ * so z = b + Σ_j x_j W[j,:] = (b + Σ_{one-hot j} W[j,:]) − (1/N) Σ_j W[j,:]. Subtracts the
+ * column means (1/N) Σ_j W[j, i] (into `offset` [width]) from `logits` [batch, width]. Without
+ * the centering the N rows of a unit share a common part that acts as a second bias per unit,
+ * which Adam moves U times as fast as the bias (the policy collapses to one action).
+ */
+export function centerOneHotLogits(w: Float32Array, inWidth: number, width: number, n: number, batch: number, logits: Float64Array, offset: Float64Array): void {
+  offset.fill(0, 0, width);
+  for (let j = 0; j < inWidth; j++) {
+    const row = j * width;
+    for (let i = 0; i < width; i++) offset[i] += w[row + i];
+  }
+  for (let i = 0; i < width; i++) offset[i] /= n;
+  for (let b = 0; b < batch; b++) {
+    const at = b * width;
+    for (let i = 0; i < width; i++) logits[at + i] -= offset[i];
+  }
+}
+
+/**
  * Stochastic forward pass over a batch (DESIGN.md §2 with §7.1 units): per hidden layer the
- * logits z = b + Σ_{one-hot inputs} W[row, :], pi_i = softmax(z_i), φ_i ~ pi_i by inverse CDF
+ * logits z = b + Σ_j x_j W[j, :] (pixels, or the centered one-hot x = e_φ − 1/N), pi_i = softmax(z_i), φ_i ~ pi_i by inverse CDF
  * with one uniform per unit, the one-hot outputs; then the output softmax and the actions.
  * @throws Error when the network's hidden units are not categorical
  */
@@ -40,7 +64,10 @@ export function categoricalForwardBatch(params: BanditParameters, input: SparseB
     const w = params.weights[l].value;
     const bias = params.biases[l].value;
     if (l === 0) sparseInputLogits(w, bias, input, width, s.logit[0], s.selected);
-    else hiddenInputLogits(w, bias, s.sample[l - 1], sizes[l], width, false, batch, s.logit[l], s.baseLogit, s.selected);
+    else {
+      hiddenInputLogits(w, bias, s.sample[l - 1], sizes[l], width, false, batch, s.logit[l], s.baseLogit, s.selected);
+      centerOneHotLogits(w, sizes[l], width, n, batch, s.logit[l], s.baseLogit);
+    }
     const logit = s.logit[l];
     const prob = s.prob[l];
     const sample = s.sample[l];
@@ -57,7 +84,9 @@ export function categoricalForwardBatch(params: BanditParameters, input: SparseB
     }
   }
   const actions = sizes[sizes.length - 1];
-  hiddenInputLogits(params.weights[hiddenLayers].value, params.biases[hiddenLayers].value, s.sample[hiddenLayers - 1], sizes[hiddenLayers], actions, false, batch, s.outLogit, s.baseLogit, s.selected);
+  const outW = params.weights[hiddenLayers].value;
+  hiddenInputLogits(outW, params.biases[hiddenLayers].value, s.sample[hiddenLayers - 1], sizes[hiddenLayers], actions, false, batch, s.outLogit, s.baseLogit, s.selected);
+  centerOneHotLogits(outW, sizes[hiddenLayers], actions, n, batch, s.outLogit, s.baseLogit);
   sampleActions(s, batch, actions, source);
 }
 

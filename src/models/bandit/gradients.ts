@@ -142,12 +142,13 @@ export function hncaSignals(s: BanditScratch, layer: number, width: number, batc
 
 /**
  * Writes every layer's batch-mean gradient into params and, into `second`, per layer Σ_b(Σ s²)(Σ x² + 1)/B.
- * Categorical hidden layers: signals [batch, U·N] per logit, inputs the one-hot outputs (DESIGN.md §7.1).
+ * Categorical hidden layers: signals [batch, U·N] per logit, inputs their centered one-hot outputs e_φ − 1/N (DESIGN.md §7.1).
  */
 export function accumulateGradients(params: BanditParameters, s: BanditScratch, input: SparseBinaryRows, second: Float64Array): void {
   const { sizes, hiddenValues, units } = params.shape;
-  // categorical layers (DESIGN.md §7.1) pass on one-hot 0/1 outputs, whatever hiddenValues says
-  const centered = hiddenValues === 'pm1' && units !== 'categorical';
+  // categorical layers (DESIGN.md §7.1) pass on centered one-hot outputs e_φ − 1/N, whatever hiddenValues says
+  const categories = units === 'categorical' ? (params.shape.categories ?? 0) : 0;
+  const centered = hiddenValues === 'pm1' && !categories;
   const batch = input.count;
   const layers = params.layerCount;
   for (let k = 0; k < layers; k++) {
@@ -155,9 +156,30 @@ export function accumulateGradients(params: BanditParameters, s: BanditScratch, 
     const signal = k === layers - 1 ? s.outSignal : s.signal[k];
     const gw = params.weights[k].grad;
     const gb = params.biases[k].grad;
-    second[k] =
-      k === 0
-        ? sparseInputGradient(gw, gb, signal, width, input, s)
-        : hiddenInputGradient(gw, gb, signal, width, s.sample[k - 1], sizes[k], centered, batch, s);
+    if (k === 0) second[k] = sparseInputGradient(gw, gb, signal, width, input, s);
+    else {
+      second[k] = hiddenInputGradient(gw, gb, signal, width, s.sample[k - 1], sizes[k], centered, batch, s);
+      if (categories) second[k] = centerOneHotGradient(gw, gb, width, sizes[k], categories, batch, s.rowSquares);
+    }
   }
+}
+
+/**
+ * Turns the gradient of a layer fed by one-hot categorical outputs (hiddenInputGradient's 0/1
+ * path: g_W[j,:] = acc_j) into the gradient for the centered inputs x = e_φ − 1/N that the
+ * layer reads (DESIGN.md §7.1 with centered outputs): g_W[j,:] = acc_j − g_b/N. Returns the
+ * metric's Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1)/B with Σ_j x_bj² = U(N − 1)/N for U = inWidth/N
+ * units, from `squares` [batch] (Σ_i s_bi² per example, as hiddenInputGradient left them).
+ * gradW [inWidth, width], gradB [width].
+ */
+export function centerOneHotGradient(gradW: Float64Array, gradB: Float64Array, width: number, inWidth: number, categories: number, batch: number, squares: Float64Array): number {
+  const inv = 1 / categories;
+  for (let j = 0; j < inWidth; j++) {
+    const row = j * width;
+    for (let i = 0; i < width; i++) gradW[row + i] -= gradB[i] * inv;
+  }
+  const xSquares = ((inWidth / categories) * (categories - 1)) / categories;
+  let second = 0;
+  for (let b = 0; b < batch; b++) second += squares[b] * (xSquares + 1);
+  return second / batch;
 }

@@ -57,7 +57,7 @@ export function categoricalReinforceSignals(learningSignal: number, prob: ArrayL
 
 /**
  * Categorical units with N values (DESIGN.md §7.1): N logits per unit, value index v ∈ 0..N−1,
- * output the one-hot vector e_v (N entries). The contract's per-unit view; the bandit's batched
+ * output the one-hot vector e_v (N entries; the bandit's next layer reads it centered, e_v − 1/N). The contract's per-unit view; the bandit's batched
  * loops call the functions above directly.
  */
 export class CategoricalUnits implements StochasticUnits {

@@ -224,7 +224,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
 
   private writeLayerUniforms(): void {
     const { sizes, capacity, paramsPerRun, offsets, metricStride, categories } = this.dims;
-    // categorical layers (DESIGN.md §7.1) pass on one-hot 0/1 outputs, whatever hiddenValues says
+    // categorical layers (DESIGN.md §7.1) pass on centered one-hot outputs e_φ − 1/N (inputValue reads categories), whatever hiddenValues says
     const centered = this.config.hiddenValues === 'pm1' && !categories;
     for (let k = 0; k + 1 < sizes.length; k++) {
       this.layerView.set({

@@ -213,7 +213,7 @@ export async function importanceWeightedBoundGpu(runtime: GpuRuntime, params: Va
         created.push(stepImages, stepRows);
         const layerView = uniformView(k.decoderLogProb, 'layer');
         const layer = (label: string, values: Record<string, number>): GPUBuffer =>
-          uniform(`layer (${label})`, layerView, { layer: 0, inWidth: 0, outWidth: 0, paramOffset: 0, paramsPerRun: 0, capacity: rowCap, inputIsPixels: 0, centered: 0, targetIsPixels: 0, ...values });
+          uniform(`layer (${label})`, layerView, { layer: 0, inWidth: 0, outWidth: 0, paramOffset: 0, paramsPerRun: 0, capacity: rowCap, inputIsPixels: 0, centered: 0, targetIsPixels: 0, categories: 0, ...values });
 
         const dispatches: Dispatch[] = [];
         dispatches.push({
