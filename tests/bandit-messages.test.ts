@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
 import { forwardKeys } from '../src/models/bandit/forward.ts';
-import { clippedSigmoid } from '../src/models/units/bernoulli.ts';
+import { clippedSigmoid, rhoDifference } from '../src/models/units/bernoulli.ts';
+import { rhoDifferenceOfRatio } from '../src/models/bandit/messages.ts';
 import { logSumExp } from '../src/models/units/softmax.ts';
 import { allocSparseRows } from '../src/data/minibatch.ts';
 import { Stream } from '../src/rng/streams.ts';
@@ -90,5 +91,30 @@ describe.each<[HiddenValues, number]>([
     }
     if (scale > 4) expect(clipped).toBeGreaterThan(0);
     for (const t of params.tensors) expect(t.grad.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('rhoDifferenceOfRatio: the credit from Q0/Q1 as a ratio of two numbers, without exp or log', () => {
+  it('equals rhoDifference(p, log q0 − log q1) on random ratios, equal values, the clip probabilities and ratios out to e^±700', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const ps = [1e-5, 1 - 1e-5, 0.5, 0.25, 0.999];
+    const pairs: [number, number][] = [[1, 1], [2.5, 2.5], [1e-300, 1e-300], [1, Math.exp(700)], [Math.exp(700), 1], [1e-200, 1e100], [3, 3 * (1 + 2 ** -52)]];
+    for (let i = 0; i < 200; i++) pairs.push([Math.exp(40 * (next() - 0.5)), Math.exp(40 * (next() - 0.5))]);
+    for (let i = 0; i < 50; i++) ps.push(1e-5 + (1 - 2e-5) * next());
+    for (const p of ps) {
+      for (const [q0, q1] of pairs) {
+        const want = rhoDifference(p, Math.log(q0) - Math.log(q1));
+        expect(Math.abs(rhoDifferenceOfRatio(p, q0, q1) - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+      }
+    }
+  });
+  it('gives the limits −1/(1 − p) and 1/p for a ratio of 0 or Infinity', () => {
+    for (const p of [1e-5, 0.3, 1 - 1e-5]) {
+      expect(rhoDifferenceOfRatio(p, 0, 1)).toBe(1 / p);
+      expect(rhoDifferenceOfRatio(p, 1, 0)).toBe(-1 / (1 - p));
+      expect(rhoDifferenceOfRatio(p, Infinity, 1)).toBe(-1 / (1 - p));
+      expect(rhoDifferenceOfRatio(p, 1, Infinity)).toBe(1 / p);
+    }
   });
 });

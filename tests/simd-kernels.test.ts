@@ -213,10 +213,10 @@ describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
 
 describe('the WASM message pass (HNCA credit) equals the JavaScript one bit for bit', () => {
   const rnd = new TestRandom(23);
-  it('table products, clipped factors (large logits) and the log-domain path (huge weights), ±1 and 0/1, widths not a multiple of 4', () => {
-    for (const [values, width, scale] of [['pm1', 13, 1], ['01', 10, 1], ['pm1', 9, 12], ['01', 7, 40], ['pm1', 6, 400]] as const) {
+  it('table products (tiles of four examples and the rest), clipped factors (large logits) and the log-domain path (huge weights), ±1 and 0/1, widths not a multiple of 4 and past one block of 32', () => {
+    const cases = [['pm1', 13, 1, 6], ['01', 10, 1, 6], ['pm1', 9, 12, 6], ['01', 7, 40, 6], ['pm1', 6, 400, 6], ['pm1', 37, 1, 11], ['01', 70, 2, 9], ['pm1', 33, 5, 13]] as const;
+    for (const [values, width, scale, batch] of cases) {
       const shape = banditShape(11, 3, width, 5, values);
-      const batch = 6;
       const counter = new CountingAllocator();
       new BanditRun(new BanditParameters(shape, counter), 'hnca', batch, counter);
       const k = arena(counter.bytes);
@@ -234,7 +234,7 @@ describe('the WASM message pass (HNCA credit) equals the JavaScript one bit for 
         forwardBatch(params, rows, forwardKeys(9, 3, 0, 5, 3), run.scratch);
         run.computeCredit(batch);
         expect(kernelsOf(run.scratch.credit[0])).toBe(arrays === k ? k : null);
-        return run.scratch.credit.map((c) => bits(c));
+        return [...run.scratch.credit.map((c) => bits(c)), bits(run.scratch.logQActual)];
       });
       expect(credits[1]).toEqual(credits[0]);
     }

@@ -212,16 +212,6 @@ const FACTOR_MAX: f64 = 1 / PROB_MIN;
 const PRODUCT_RESCALE: f64 = 1e100;
 const BLOCK: i32 = 32;
 
-/** rho(1) − rho(0) from p and D = log Q0 − log Q1 (src/models/units/bernoulli.ts rhoDifference). */
-@inline function rhoDifference(p: f64, d: f64): f64 {
-  if (d <= 0) {
-    const e = exp(d);
-    return (1 - e) / (p + (1 - p) * e);
-  }
-  const e = exp(-d);
-  return (e - 1) / (p * e + (1 - p));
-}
-
 /** table[row + offset[c]] and table[row + offset[c + 1]] as f64x2. */
 @inline function gatherPair(row: usize, offset: usize, c: i32): v128 {
   const o = offset + (<usize>c << 2);
@@ -238,10 +228,37 @@ const BLOCK: i32 = 32;
   return 1 + load<f64>(t + (<usize>c << 3)) * load<f64>(row + (<usize>load<i32>(offset + (<usize>c << 2)) << 3));
 }
 
-/** The credit of parent j from its log-probability of the children under the flip (as the JS loop ends). */
-@inline function storeCredit(credit: usize, prob: usize, j: i32, fired: bool, logFlipped: f64, logActual: f64): void {
-  const d = fired ? logFlipped - logActual : logActual - logFlipped;
-  store<f64>(credit + (<usize>j << 3), rhoDifference(load<f64>(prob + (<usize>j << 3)), d));
+/** 2^-332 (≈ 1.1e-100): a product above PRODUCT_RESCALE is scaled by it exactly, and the scale counted. */
+const RESCALE_DOWN: f64 = reinterpret<f64>(<u64>(1023 - 332) << 52);
+/** 2^332 */
+const RESCALE_UP: f64 = reinterpret<f64>(<u64>(1023 + 332) << 52);
+
+/**
+ * rho(1) − rho(0) from p and the ratio Q0/Q1 = q0/q1 of two positive numbers (src/models/bandit/messages.ts
+ * rhoDifferenceOfRatio): the two forms of rhoDifference with e^D = q0/q1 or e^−D = q1/q0, whichever is ≤ 1.
+ */
+@inline function rhoDifferenceOfRatio(p: f64, q0: f64, q1: f64): f64 {
+  if (q0 <= q1) {
+    const e = q0 / q1;
+    return (1 - e) / (p + (1 - p) * e);
+  }
+  const e = q1 / q0;
+  return (e - 1) / (p * e + (1 - p));
+}
+
+/**
+ * The credit of parent j from the products of its children's inverse probabilities, actual
+ * (actual · 2^(332·actualScale)) and flipped (flipped · 2^(332·flippedScale)): Q_flipped/Q_actual
+ * = actual/flipped (src/models/bandit/messages.ts creditOfProducts).
+ */
+@inline function storeCredit(credit: usize, prob: usize, j: i32, fired: bool, flipped: f64, flippedScale: i32, actual: f64, actualScale: i32): void {
+  let qFlipped = actual;
+  let qActual = flipped;
+  for (let k = flippedScale; k < actualScale; k++) qFlipped *= RESCALE_UP;
+  for (let k = actualScale; k < flippedScale; k++) qActual *= RESCALE_UP;
+  const p = load<f64>(prob + (<usize>j << 3));
+  // φ_j = 1: Q1 is the actual children's probability, Q0 the flipped one; φ_j = 0 the other way
+  store<f64>(credit + (<usize>j << 3), fired ? rhoDifferenceOfRatio(p, qFlipped, qActual) : rhoDifferenceOfRatio(p, qActual, qFlipped));
 }
 
 /**
@@ -249,10 +266,11 @@ const BLOCK: i32 = 32;
  * example: per parent j < width, the product over children of the flipped factors
  * f_c = 1 + t[c]·table[2j·childWidth + offset_c] (offset0 when φ_j = 0, offset1 when φ_j = 1;
  * clamped to [1/PROB_MAX, 1/PROB_MIN] when mayClip), in blocks of 32 with the JS loop's four
- * partial products, folded into logFlipped above 1e100; credit[j] = rhoDifference(prob[j], D).
+ * partial products, scaled by 2^−332 above 1e100; credit[j] from the ratio of the actual product
+ * (actual · 2^(332·actualScale)) to it: Q_flipped/Q_actual, no exp or log per parent.
  * sample: uint8 [width]; prob, credit: float64 [width]; t: float64 [childWidth]; offsets int32.
  */
-export function childrenCreditExample(table: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, mayClip: i32, logActual: f64, credit: usize): void {
+export function childrenCreditExample(table: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, mayClip: i32, actual: f64, actualScale: i32, credit: usize): void {
   const rowBytes = (<usize>(2 * childWidth)) << 3;
   let j = 0;
   // two parents at a time without clipping: four independent multiply chains hide their latency
@@ -265,8 +283,8 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
       const offB = firedB ? offset1 : offset0;
       const rowA = table + <usize>j * rowBytes;
       const rowB = rowA + rowBytes;
-      let logA: f64 = 0;
-      let logB: f64 = 0;
+      let scaleA: i32 = 0;
+      let scaleB: i32 = 0;
       let prodA: f64 = 1;
       let prodB: f64 = 1;
       for (let start = 0; start < childWidth; start += BLOCK) {
@@ -293,23 +311,23 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
         prodA *= a0 * f64x2.extract_lane(a01, 1) * (f64x2.extract_lane(a23, 0) * f64x2.extract_lane(a23, 1));
         prodB *= b0 * f64x2.extract_lane(b01, 1) * (f64x2.extract_lane(b23, 0) * f64x2.extract_lane(b23, 1));
         if (prodA > PRODUCT_RESCALE) {
-          logA -= log(prodA);
-          prodA = 1;
+          prodA *= RESCALE_DOWN;
+          scaleA++;
         }
         if (prodB > PRODUCT_RESCALE) {
-          logB -= log(prodB);
-          prodB = 1;
+          prodB *= RESCALE_DOWN;
+          scaleB++;
         }
       }
-      storeCredit(credit, prob, j, firedA, logA - log(prodA), logActual);
-      storeCredit(credit, prob, j + 1, firedB, logB - log(prodB), logActual);
+      storeCredit(credit, prob, j, firedA, prodA, scaleA, actual, actualScale);
+      storeCredit(credit, prob, j + 1, firedB, prodB, scaleB, actual, actualScale);
     }
   }
   for (; j < width; j++) {
     const fired = load<u8>(sample + <usize>j) == 1;
     const offset = fired ? offset1 : offset0;
     const row = table + <usize>j * rowBytes;
-    let logFlipped: f64 = 0;
+    let scale: i32 = 0;
     let product: f64 = 1;
     for (let start = 0; start < childWidth; start += BLOCK) {
       const end = min(start + BLOCK, childWidth);
@@ -333,11 +351,11 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
         product *= p0 * f64x2.extract_lane(p01, 1) * (f64x2.extract_lane(p23, 0) * f64x2.extract_lane(p23, 1));
       }
       if (product > PRODUCT_RESCALE) {
-        logFlipped -= log(product);
-        product = 1;
+        product *= RESCALE_DOWN;
+        scale++;
       }
     }
-    storeCredit(credit, prob, j, fired, logFlipped - log(product), logActual);
+    storeCredit(credit, prob, j, fired, product, scale, actual, actualScale);
   }
 }
 

@@ -21,7 +21,7 @@ interface KernelExports {
   /** fdlibm's exp and log as the kernels compute them (equal to V8's Math.exp and Math.log) */
   expF64(x: number): number;
   logF64(x: number): number;
-  childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, logActual: number, credit: number): void;
+  childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, actual: number, actualScale: number, credit: number): void;
 }
 
 /**
