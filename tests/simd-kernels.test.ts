@@ -16,6 +16,7 @@ import { BanditRun } from '../src/models/bandit/banditRun.ts';
 import { forwardBatch, forwardKeys, hiddenInputLogits } from '../src/models/bandit/forward.ts';
 import { hiddenInputGradient, sparseInputGradient } from '../src/models/bandit/gradients.ts';
 import { BanditScratch } from '../src/models/bandit/scratch.ts';
+import { FlipTables } from '../src/models/units/flipTables.ts';
 import { BanditParameters, banditShape, initBanditParameters } from '../src/models/bandit/parameters.ts';
 import { allocSparseRows } from '../src/data/minibatch.ts';
 import { CountingAllocator } from '../src/engine/simd/arrays.ts';
@@ -130,6 +131,47 @@ describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
     }
     const mismatches = values.filter((x) => !Object.is(e.expF64(x), Math.exp(x)) || !Object.is(e.logF64(x), Math.log(x)));
     expect(mismatches).toEqual([]);
+  });
+
+  it('exp two lanes at a time (expF64Array) equals Math.exp on both sides of every branch of fdlibm, mixed pairs and random values, odd lengths', () => {
+    const view = new Float64Array(1);
+    const words = new Uint32Array(view.buffer);
+    const near = (x: number): number[] => [x, -x, x * (1 + 2 ** -52), x * (1 - 2 ** -53), -x * (1 + 2 ** -52), -x * (1 - 2 ** -53)];
+    const values = [0, -0, 1, -1, 2 ** -28, 2 ** -29, 0.5 * Math.LN2, 1.5 * Math.LN2, 700, 708, 709.78, 709.79, 745.2, 1e-300, 5e-324, Infinity, -Infinity, NaN]
+      .flatMap((x) => (Number.isFinite(x) ? near(x) : [x]));
+    // pairs of regular values (the vector path), then random bit patterns (mostly the scalar one)
+    for (let i = 0; i < 40_000; i++) values.push((rnd.next() - 0.5) * [2, 40, 1400, 0.2][i % 4]);
+    for (let i = 0; i < 20_000; i++) {
+      words[0] = rnd.int(2 ** 32);
+      words[1] = rnd.int(2 ** 32);
+      values.push(view[0]);
+    }
+    for (const n of [values.length, values.length - 1, 1, 3]) {
+      const k = arena(16 * values.length + 64);
+      const src = k.f64(n);
+      src.set(values.slice(0, n));
+      const dst = k.f64(n);
+      expect(kernelsOf(dst)).toBe(k);
+      k.exports.expF64Array(src.byteOffset, dst.byteOffset, n);
+      const mismatches = values.slice(0, n).filter((x, i) => !Object.is(dst[i], Math.exp(x)));
+      expect(mismatches).toEqual([]);
+    }
+  });
+
+  it('flip tables (exp(±m·W), largest shifts, row sums) equal the JS fill: odd widths, zero, tiny and huge weights, ±1 and 0/1 magnitudes', () => {
+    for (const [rows, cols, magnitude, scale] of [[7, 13, 2, 1], [5, 8, 1, 0.001], [3, 1, 2, 300], [9, 11, 1, 800], [4, 6, 2, 0]] as const) {
+      const weights = Array.from({ length: rows * cols }, (_, e) => (e % 5 === 0 ? 0 : e % 7 === 0 ? 0.5 : (rnd.next() - 0.5) * 2 * scale));
+      const k = arena(64 * rows * cols + 4096);
+      const fills = [heapArrays, k].map((arrays) => {
+        const w = arrays.f32(rows * cols);
+        w.set(weights);
+        const t = new FlipTables(rows, cols, arrays);
+        t.fill(w, magnitude);
+        expect(kernelsOf(t.table)).toBe(arrays === k ? k : null);
+        return { table: bits(t.table), maxShift: bits(t.maxShift), rowSum: bits(t.rowSum), largest: t.largestShift };
+      });
+      expect(fills[1]).toEqual(fills[0]);
+    }
   });
 
   it('whole-layer logits and gradients from hidden samples and the sparse first layer: no unit fired, all fired, widths not a multiple of the vector width', () => {

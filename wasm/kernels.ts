@@ -481,6 +481,109 @@ function fdlibmLog(x: f64): f64 {
   return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
 }
 
+/**
+ * fdlibmExp of both lanes with the same float64 operations, for lanes where fdlibm takes its
+ * regular path: 2^−28 ≤ |x| < 700 and x ≠ 1 (expPairRegular); callers use the scalar for others.
+ * The argument reduction k = 0, ±1 (|x| < 1.5 ln 2) or trunc(x/ln 2 ± 1/2) is chosen per lane
+ * from the high word as fdlibm does.
+ */
+@inline function expPair(x: v128): v128 {
+  const ln2HI = f64x2.splat(6.93147180369123816490e-01);
+  const ln2LO = f64x2.splat(1.90821492927058770002e-10);
+  const hx = v128.and(i64x2.shr_u(x, 32), i64x2.splat(0x7fffffff));
+  const negative = i64x2.lt_s(x, i64x2.splat(0));
+  const half = v128.bitselect(f64x2.splat(-0.5), f64x2.splat(0.5), negative);
+  const kBig = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(1.44269504088896338700e+00), x), half));
+  const kSmall = v128.bitselect(f64x2.splat(-1), f64x2.splat(1), negative);
+  const reduced = i64x2.gt_s(hx, i64x2.splat(0x3fd62e42));
+  const small = i64x2.lt_s(hx, i64x2.splat(0x3ff0a2b2));
+  const kf = v128.and(v128.bitselect(kSmall, kBig, small), reduced);
+  const hi = f64x2.sub(x, f64x2.mul(kf, ln2HI));
+  const lo = f64x2.mul(kf, ln2LO);
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let poly = f64x2.add(f64x2.splat(-1.65339022054652515390e-06), f64x2.mul(t, f64x2.splat(4.13813679705723846039e-08)));
+  poly = f64x2.add(f64x2.splat(6.61375632143793436117e-05), f64x2.mul(t, poly));
+  poly = f64x2.add(f64x2.splat(-2.77777777770155933842e-03), f64x2.mul(t, poly));
+  poly = f64x2.add(f64x2.splat(1.66666666666666019037e-01), f64x2.mul(t, poly));
+  const c = f64x2.sub(r, f64x2.mul(t, poly));
+  const rc = f64x2.mul(r, c);
+  // k ≠ 0: (1 − ((lo − r·c/(2 − c)) − hi))·2^k. For k = 0 this is fdlibm's 1 − (r·c/(c − 2) − r)
+  // exactly: lo = 0, hi = r, 0 − q = −q = r·c/(c − 2), and 2^0 = 1.
+  const q = f64x2.div(rc, f64x2.sub(f64x2.splat(2), c));
+  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, q), hi));
+  // k from kf exactly: kf + 1.5·2^52 holds k in its low mantissa bits
+  const magic = f64x2.splat(6755399441055744.0);
+  const k = i64x2.sub(f64x2.add(kf, magic), magic);
+  return f64x2.mul(y, i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52));
+}
+
+/** Whether both lanes of x take fdlibm's regular path (expPair): 2^−28 ≤ |x| < 700 and x ≠ 1. */
+@inline function expPairRegular(x: v128): bool {
+  const a = f64x2.abs(x);
+  const ok = v128.and(v128.and(f64x2.lt(a, f64x2.splat(700)), f64x2.ge(a, f64x2.splat(3.725290298461914e-9))), f64x2.ne(x, f64x2.splat(1)));
+  return i64x2.all_true(ok);
+}
+
+/** exp of both lanes: expPair where both are regular, else fdlibmExp per lane (the same values). */
+@inline function expBoth(x: v128): v128 {
+  if (expPairRegular(x)) return expPair(x);
+  return f64x2.replace_lane(f64x2.splat(fdlibmExp(f64x2.extract_lane(x, 0))), 1, fdlibmExp(f64x2.extract_lane(x, 1)));
+}
+
+/** exp of each of n float64 values (src to dst, may alias), two at a time: equal to Math.exp bit for bit. */
+export function expF64Array(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), expBoth(v128.load(src + (<usize>i << 3))));
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), fdlibmExp(load<f64>(src + (<usize>i << 3))));
+}
+
+/**
+ * FlipTables.fill (src/models/units/flipTables.ts) for float32 weights w [rows, cols]: table
+ * [rows, cols, 2] = exp(m·w), 1/exp(m·w); maxShift[c] = max_j m·|w[j, c]|; rowSum[j] = Σ_c w[j, c]
+ * (c in order). Returns max_c maxShift[c]. The same operations as the JS loop.
+ */
+export function fillFlipTablesF32(w: usize, rows: i32, cols: i32, magnitude: f64, table: usize, maxShift: usize, rowSum: usize): f64 {
+  const m = f64x2.splat(magnitude);
+  const one = f64x2.splat(1);
+  memory.fill(maxShift, 0, <usize>cols << 3);
+  for (let j = 0; j < rows; j++) {
+    const e0 = <usize>j * <usize>cols;
+    let sum: f64 = 0;
+    let c = 0;
+    for (; c + 1 < cols; c += 2) {
+      const e = e0 + <usize>c;
+      const w01 = loadF32x2(w + (e << 2));
+      sum += f64x2.extract_lane(w01, 0);
+      sum += f64x2.extract_lane(w01, 1);
+      const x = expBoth(f64x2.mul(m, w01));
+      const inv = f64x2.div(one, x);
+      v128.store(table + (e << 4), v128.shuffle<f64>(x, inv, 0, 2));
+      v128.store(table + (e << 4), v128.shuffle<f64>(x, inv, 1, 3), 16);
+      const at = maxShift + (<usize>c << 3);
+      v128.store(at, f64x2.pmax(v128.load(at), f64x2.mul(m, f64x2.abs(w01))));
+    }
+    for (; c < cols; c++) {
+      const e = e0 + <usize>c;
+      const w0 = <f64>load<f32>(w + (e << 2));
+      sum += w0;
+      const x = fdlibmExp(magnitude * w0);
+      store<f64>(table + (e << 4), x);
+      store<f64>(table + (e << 4), 1 / x, 8);
+      const shift = magnitude * abs(w0);
+      const at = maxShift + (<usize>c << 3);
+      if (shift > load<f64>(at)) store<f64>(at, shift);
+    }
+    store<f64>(rowSum + (<usize>j << 3), sum);
+  }
+  let largest: f64 = 0;
+  for (let c = 0; c < cols; c++) {
+    const shift = load<f64>(maxShift + (<usize>c << 3));
+    if (shift > largest) largest = shift;
+  }
+  return largest;
+}
+
 /** Math.exp of fdlibm, exported for the bit-identity test. */
 export function expF64(x: f64): f64 {
   return fdlibmExp(x);

@@ -19,6 +19,10 @@ interface KernelExports {
   hiddenGradient(gradW: number, gradB: number, signal: number, width: number, sample: number, inWidth: number, centered: number, batch: number, squares: number, negBias: number, selected: number): number;
   csrRowSums(gradW: number, signal: number, start: number, list: number, inputs: number, width: number, scale: number): void;
   /** fdlibm's exp and log as the kernels compute them (equal to V8's Math.exp and Math.log) */
+  /** exp of n float64 values (src → dst, may alias), two lanes at a time; bit for bit Math.exp */
+  expF64Array(src: number, dst: number, n: number): void;
+  /** FlipTables.fill for float32 weights (src/models/units/flipTables.ts); returns the largest shift */
+  fillFlipTablesF32(w: number, rows: number, cols: number, magnitude: number, table: number, maxShift: number, rowSum: number): number;
   expF64(x: number): number;
   logF64(x: number): number;
   childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, actual: number, actualScale: number, credit: number): void;
