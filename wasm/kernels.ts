@@ -359,6 +359,32 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
   }
 }
 
+/**
+ * The table path of softmaxChildCredit (src/models/bandit/messages.ts) for one example, the same
+ * operations: e_k = exp(z_k − max) into ex[k] and their sum; per parent j the flipped sum
+ * Σ_k e_k·table[2(j·actions + k) + slot] (slot 1 when φ_j = 1) and credit[j] from
+ * π'(a)/π(a) = table[2(j·actions + a) + slot]·Σe / flipped sum. z float64 [actions];
+ * sample uint8, prob and credit float64 [width]; ex float64 [actions] (scratch).
+ */
+export function softmaxCreditExample(prob: usize, sample: usize, width: i32, z: usize, actions: i32, a: i32, max: f64, table: usize, credit: usize, ex: usize): void {
+  let sum: f64 = 0;
+  for (let k = 0; k < actions; k++) {
+    const e = exp(load<f64>(z + (<usize>k << 3)) - max);
+    store<f64>(ex + (<usize>k << 3), e);
+    sum += e;
+  }
+  const rowBytes = (<usize>(2 * actions)) << 3;
+  for (let j = 0; j < width; j++) {
+    const fired = load<u8>(sample + <usize>j) == 1;
+    const row = table + <usize>j * rowBytes + (fired ? 8 : 0);
+    let flippedSum: f64 = 0;
+    for (let k = 0; k < actions; k++) flippedSum += load<f64>(ex + (<usize>k << 3)) * load<f64>(row + (<usize>k << 4));
+    const qFlipped = load<f64>(row + (<usize>a << 4)) * sum;
+    const p = load<f64>(prob + (<usize>j << 3));
+    store<f64>(credit + (<usize>j << 3), fired ? rhoDifferenceOfRatio(p, qFlipped, flippedSum) : rhoDifferenceOfRatio(p, flippedSum, qFlipped));
+  }
+}
+
 // ---- fdlibm's exp and log (the algorithms of V8's Math.exp / Math.log, src/base/ieee754.cc),
 // in the same float64 operations, so the kernels need no call into JavaScript per value;
 // tests/simd-kernels.test.ts checks them against Math.exp / Math.log bit for bit.

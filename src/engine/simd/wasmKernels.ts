@@ -23,6 +23,8 @@ interface KernelExports {
   expF64Array(src: number, dst: number, n: number): void;
   /** FlipTables.fill for float32 weights (src/models/units/flipTables.ts); returns the largest shift */
   fillFlipTablesF32(w: number, rows: number, cols: number, magnitude: number, table: number, maxShift: number, rowSum: number): number;
+  /** HNCA credit of the last hidden layer from the softmax output, one example (src/models/bandit/messages.ts softmaxChildCredit) */
+  softmaxCreditExample(prob: number, sample: number, width: number, z: number, actions: number, a: number, max: number, table: number, credit: number, ex: number): void;
   expF64(x: number): number;
   logF64(x: number): number;
   childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, actual: number, actualScale: number, credit: number): void;

@@ -246,6 +246,9 @@ export function softmaxChildCredit(
 ): void {
   const table = tables.table;
   const shifted = expScratch.subarray(actions, 2 * actions);
+  // the table path in the WASM kernel (the same operations) when every array is in its memory
+  const kernels = kernelsOf(table);
+  const wasm = kernels && [prob, sample, outLogit, credit, expScratch].every((x) => kernelsOf(x) === kernels) ? kernels.exports : null;
   for (let b = 0; b < batch; b++) {
     const zBase = b * actions;
     let max = -Infinity;
@@ -268,6 +271,10 @@ export function softmaxChildCredit(
         const dlog = delta * v[row + a] - (logSumExp(shifted, 0, actions) - lse);
         credit[pBase + j] = rhoDifference(prob[pBase + j], fired ? dlog : -dlog);
       }
+      continue;
+    }
+    if (wasm) {
+      wasm.softmaxCreditExample(prob.byteOffset + 8 * pBase, sample.byteOffset + pBase, width, outLogit.byteOffset + 8 * zBase, actions, action[b], max, table.byteOffset, credit.byteOffset + 8 * pBase, expScratch.byteOffset);
       continue;
     }
     let sum = 0;
