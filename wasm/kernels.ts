@@ -270,7 +270,7 @@ const RESCALE_UP: f64 = reinterpret<f64>(<u64>(1023 + 332) << 52);
  * (actual · 2^(332·actualScale)) to it: Q_flipped/Q_actual, no exp or log per parent.
  * sample: uint8 [width]; prob, credit: float64 [width]; t: float64 [childWidth]; offsets int32.
  */
-export function childrenCreditExample(table: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, mayClip: i32, actual: f64, actualScale: i32, credit: usize): void {
+function childrenCreditExample(table: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, mayClip: i32, actual: f64, actualScale: i32, credit: usize): void {
   const rowBytes = (<usize>(2 * childWidth)) << 3;
   let j = 0;
   // two parents at a time without clipping: four independent multiply chains hide their latency
@@ -357,6 +357,50 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
     }
     storeCredit(credit, prob, j, fired, product, scale, actual, actualScale);
   }
+}
+
+/** log 2^332 (nats), as the JS path computes it (332 · Math.LN2) */
+const RESCALE_LOG: f64 = 332 * 0.6931471805599453;
+/** |u| + shift beyond which the table products may overflow (messages.ts FAST_EXPONENT) */
+const FAST_EXPONENT: f64 = 600;
+
+/**
+ * bernoulliChildrenCredit (src/models/bandit/messages.ts) for one example, the same operations:
+ * per child c, t[c] = exp(−s_c u_c) (s_c = 2·childSample[c] − 1), the table offsets of both parent
+ * values, the product of clamp(1 + t[c]) scaled by 2^−332 above 1e100, and whether some child may
+ * clip (|u| + maxShift[c] ≥ logitClip) or the products may overflow (> 600); logQActual[0] =
+ * −(log product + scales · 332 ln 2). Then, unless they may overflow, every parent's credit
+ * (childrenCreditExample). Returns 1 when the example needs the log-domain path (credit not
+ * written), else 0. childLogit float64 and childSample uint8 [childWidth]; t float64, offset0/1
+ * int32 [childWidth] (scratch); sample uint8, prob and credit float64 [width].
+ */
+export function bernoulliCreditExample(table: usize, maxShift: usize, childLogit: usize, childSample: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, logitClip: f64, credit: usize, logQActual: usize): i32 {
+  let actual: f64 = 1;
+  let actualScale: i32 = 0;
+  let mayClip = false;
+  let fast = true;
+  for (let c = 0; c < childWidth; c++) {
+    const positive = load<u8>(childSample + <usize>c) == 1;
+    const u = load<f64>(childLogit + (<usize>c << 3));
+    const reach = abs(u) + load<f64>(maxShift + (<usize>c << 3));
+    if (reach >= logitClip) mayClip = true;
+    if (reach > FAST_EXPONENT) fast = false;
+    const tc = exp(positive ? -u : u);
+    store<f64>(t + (<usize>c << 3), tc);
+    store<i32>(offset0 + (<usize>c << 2), 2 * c + (positive ? 1 : 0));
+    store<i32>(offset1 + (<usize>c << 2), 2 * c + (positive ? 0 : 1));
+    let f = 1 + tc;
+    f = f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
+    actual *= f;
+    if (actual > PRODUCT_RESCALE) {
+      actual *= RESCALE_DOWN;
+      actualScale++;
+    }
+  }
+  store<f64>(logQActual, -(log(actual) + <f64>actualScale * RESCALE_LOG));
+  if (!fast) return 1;
+  childrenCreditExample(table, t, offset0, offset1, sample, prob, width, childWidth, mayClip ? 1 : 0, actual, actualScale, credit);
+  return 0;
 }
 
 /**

@@ -27,7 +27,8 @@ interface KernelExports {
   softmaxCreditExample(prob: number, sample: number, width: number, z: number, actions: number, a: number, max: number, table: number, credit: number, ex: number): void;
   expF64(x: number): number;
   logF64(x: number): number;
-  childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, actual: number, actualScale: number, credit: number): void;
+  /** HNCA credit of one example's hidden layer from its Bernoulli children (src/models/bandit/messages.ts bernoulliChildrenCredit); 1 when it needs the log-domain path */
+  bernoulliCreditExample(table: number, maxShift: number, childLogit: number, childSample: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, logitClip: number, credit: number, logQActual: number): number;
 }
 
 /**

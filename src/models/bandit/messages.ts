@@ -106,15 +106,21 @@ export function bernoulliChildrenCredit(family: BernoulliFamily, batch: number, 
   const { prob, sample, width, childLogit, childSample, childWidth, tables } = family;
   const { table, maxShift } = tables;
   const { t: childT, offset0, offset1 } = scratch;
-  // the per-parent products in the WASM kernel (the same operations) when every array is in its memory
+  // each example in the WASM kernel (the same operations) when every array is in its memory
   const kernels = kernelsOf(table);
   const wasm =
     kernels &&
-    [childT, offset0, offset1, sample, prob, credit].every((a) => kernelsOf(a) === kernels)
+    [maxShift, childLogit, childSample, childT, offset0, offset1, sample, prob, credit, logQActual].every((a) => kernelsOf(a) === kernels)
       ? kernels.exports
       : null;
   for (let b = 0; b < batch; b++) {
     const cBase = b * childWidth;
+    if (wasm) {
+      const pBase = b * width;
+      const logDomain = wasm.bernoulliCreditExample(table.byteOffset, maxShift.byteOffset, childLogit.byteOffset + 8 * cBase, childSample.byteOffset + cBase, childT.byteOffset, offset0.byteOffset, offset1.byteOffset, sample.byteOffset + pBase, prob.byteOffset + 8 * pBase, width, childWidth, LOGIT_CLIP, credit.byteOffset + 8 * pBase, logQActual.byteOffset + 8 * b);
+      if (logDomain === 1) logDomainChildrenCredit(family, b, credit, scratch);
+      continue;
+    }
     // the product of the actual children's inverse probabilities, scaled like the flipped ones
     let actual = 1;
     let actualScale = 0;
@@ -145,10 +151,6 @@ export function bernoulliChildrenCredit(family: BernoulliFamily, batch: number, 
     const pBase = b * width;
     if (!fast) {
       logDomainChildrenCredit(family, b, credit, scratch);
-      continue;
-    }
-    if (wasm) {
-      wasm.childrenCreditExample(table.byteOffset, childT.byteOffset, offset0.byteOffset, offset1.byteOffset, sample.byteOffset + pBase, prob.byteOffset + 8 * pBase, width, childWidth, mayClip ? 1 : 0, actual, actualScale, credit.byteOffset + 8 * pBase);
       continue;
     }
     for (let j = 0; j < width; j++) {
