@@ -16,6 +16,7 @@ import { BanditRun } from '../src/models/bandit/banditRun.ts';
 import { forwardBatch, forwardKeys, hiddenInputLogits } from '../src/models/bandit/forward.ts';
 import { hiddenInputGradient, sparseInputGradient } from '../src/models/bandit/gradients.ts';
 import { BanditScratch } from '../src/models/bandit/scratch.ts';
+import { FlipTables } from '../src/models/units/flipTables.ts';
 import { BanditParameters, banditShape, initBanditParameters } from '../src/models/bandit/parameters.ts';
 import { allocSparseRows } from '../src/data/minibatch.ts';
 import { CountingAllocator } from '../src/engine/simd/arrays.ts';
@@ -132,6 +133,47 @@ describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('exp two lanes at a time (expF64Array) equals Math.exp on both sides of every branch of fdlibm, mixed pairs and random values, odd lengths', () => {
+    const view = new Float64Array(1);
+    const words = new Uint32Array(view.buffer);
+    const near = (x: number): number[] => [x, -x, x * (1 + 2 ** -52), x * (1 - 2 ** -53), -x * (1 + 2 ** -52), -x * (1 - 2 ** -53)];
+    const values = [0, -0, 1, -1, 2 ** -28, 2 ** -29, 0.5 * Math.LN2, 1.5 * Math.LN2, 700, 708, 709.78, 709.79, 745.2, 1e-300, 5e-324, Infinity, -Infinity, NaN]
+      .flatMap((x) => (Number.isFinite(x) ? near(x) : [x]));
+    // pairs of regular values (the vector path), then random bit patterns (mostly the scalar one)
+    for (let i = 0; i < 40_000; i++) values.push((rnd.next() - 0.5) * [2, 40, 1400, 0.2][i % 4]);
+    for (let i = 0; i < 20_000; i++) {
+      words[0] = rnd.int(2 ** 32);
+      words[1] = rnd.int(2 ** 32);
+      values.push(view[0]);
+    }
+    for (const n of [values.length, values.length - 1, 1, 3]) {
+      const k = arena(16 * values.length + 64);
+      const src = k.f64(n);
+      src.set(values.slice(0, n));
+      const dst = k.f64(n);
+      expect(kernelsOf(dst)).toBe(k);
+      k.exports.expF64Array(src.byteOffset, dst.byteOffset, n);
+      const mismatches = values.slice(0, n).filter((x, i) => !Object.is(dst[i], Math.exp(x)));
+      expect(mismatches).toEqual([]);
+    }
+  });
+
+  it('flip tables (exp(±m·W), largest shifts, row sums) equal the JS fill: odd widths, zero, tiny and huge weights, ±1 and 0/1 magnitudes', () => {
+    for (const [rows, cols, magnitude, scale] of [[7, 13, 2, 1], [5, 8, 1, 0.001], [3, 1, 2, 300], [9, 11, 1, 800], [4, 6, 2, 0]] as const) {
+      const weights = Array.from({ length: rows * cols }, (_, e) => (e % 5 === 0 ? 0 : e % 7 === 0 ? 0.5 : (rnd.next() - 0.5) * 2 * scale));
+      const k = arena(64 * rows * cols + 4096);
+      const fills = [heapArrays, k].map((arrays) => {
+        const w = arrays.f32(rows * cols);
+        w.set(weights);
+        const t = new FlipTables(rows, cols, arrays);
+        t.fill(w, magnitude);
+        expect(kernelsOf(t.table)).toBe(arrays === k ? k : null);
+        return { table: bits(t.table), maxShift: bits(t.maxShift), rowSum: bits(t.rowSum), largest: t.largestShift };
+      });
+      expect(fills[1]).toEqual(fills[0]);
+    }
+  });
+
   it('whole-layer logits and gradients from hidden samples and the sparse first layer: no unit fired, all fired, widths not a multiple of the vector width', () => {
     for (const [inWidth, width, batch] of [[1, 1, 1], [3, 7, 4], [9, 5, 6], [13, 200, 5]] as const) {
       for (const centered of [true, false]) {
@@ -213,10 +255,10 @@ describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
 
 describe('the WASM message pass (HNCA credit) equals the JavaScript one bit for bit', () => {
   const rnd = new TestRandom(23);
-  it('table products, clipped factors (large logits) and the log-domain path (huge weights), ±1 and 0/1, widths not a multiple of 4', () => {
-    for (const [values, width, scale] of [['pm1', 13, 1], ['01', 10, 1], ['pm1', 9, 12], ['01', 7, 40], ['pm1', 6, 400]] as const) {
+  it('table products (tiles of four examples and the rest), clipped factors (large logits) and the log-domain path (huge weights), ±1 and 0/1, widths not a multiple of 4 and past one block of 32', () => {
+    const cases = [['pm1', 13, 1, 6], ['01', 10, 1, 6], ['pm1', 9, 12, 6], ['01', 7, 40, 6], ['pm1', 6, 400, 6], ['pm1', 37, 1, 11], ['01', 70, 2, 9], ['pm1', 33, 5, 13]] as const;
+    for (const [values, width, scale, batch] of cases) {
       const shape = banditShape(11, 3, width, 5, values);
-      const batch = 6;
       const counter = new CountingAllocator();
       new BanditRun(new BanditParameters(shape, counter), 'hnca', batch, counter);
       const k = arena(counter.bytes);
@@ -234,7 +276,7 @@ describe('the WASM message pass (HNCA credit) equals the JavaScript one bit for 
         forwardBatch(params, rows, forwardKeys(9, 3, 0, 5, 3), run.scratch);
         run.computeCredit(batch);
         expect(kernelsOf(run.scratch.credit[0])).toBe(arrays === k ? k : null);
-        return run.scratch.credit.map((c) => bits(c));
+        return [...run.scratch.credit.map((c) => bits(c)), bits(run.scratch.logQActual)];
       });
       expect(credits[1]).toEqual(credits[0]);
     }

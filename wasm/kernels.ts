@@ -212,16 +212,6 @@ const FACTOR_MAX: f64 = 1 / PROB_MIN;
 const PRODUCT_RESCALE: f64 = 1e100;
 const BLOCK: i32 = 32;
 
-/** rho(1) − rho(0) from p and D = log Q0 − log Q1 (src/models/units/bernoulli.ts rhoDifference). */
-@inline function rhoDifference(p: f64, d: f64): f64 {
-  if (d <= 0) {
-    const e = exp(d);
-    return (1 - e) / (p + (1 - p) * e);
-  }
-  const e = exp(-d);
-  return (e - 1) / (p * e + (1 - p));
-}
-
 /** table[row + offset[c]] and table[row + offset[c + 1]] as f64x2. */
 @inline function gatherPair(row: usize, offset: usize, c: i32): v128 {
   const o = offset + (<usize>c << 2);
@@ -238,10 +228,37 @@ const BLOCK: i32 = 32;
   return 1 + load<f64>(t + (<usize>c << 3)) * load<f64>(row + (<usize>load<i32>(offset + (<usize>c << 2)) << 3));
 }
 
-/** The credit of parent j from its log-probability of the children under the flip (as the JS loop ends). */
-@inline function storeCredit(credit: usize, prob: usize, j: i32, fired: bool, logFlipped: f64, logActual: f64): void {
-  const d = fired ? logFlipped - logActual : logActual - logFlipped;
-  store<f64>(credit + (<usize>j << 3), rhoDifference(load<f64>(prob + (<usize>j << 3)), d));
+/** 2^-332 (≈ 1.1e-100): a product above PRODUCT_RESCALE is scaled by it exactly, and the scale counted. */
+const RESCALE_DOWN: f64 = reinterpret<f64>(<u64>(1023 - 332) << 52);
+/** 2^332 */
+const RESCALE_UP: f64 = reinterpret<f64>(<u64>(1023 + 332) << 52);
+
+/**
+ * rho(1) − rho(0) from p and the ratio Q0/Q1 = q0/q1 of two positive numbers (src/models/bandit/messages.ts
+ * rhoDifferenceOfRatio): the two forms of rhoDifference with e^D = q0/q1 or e^−D = q1/q0, whichever is ≤ 1.
+ */
+@inline function rhoDifferenceOfRatio(p: f64, q0: f64, q1: f64): f64 {
+  if (q0 <= q1) {
+    const e = q0 / q1;
+    return (1 - e) / (p + (1 - p) * e);
+  }
+  const e = q1 / q0;
+  return (e - 1) / (p * e + (1 - p));
+}
+
+/**
+ * The credit of parent j from the products of its children's inverse probabilities, actual
+ * (actual · 2^(332·actualScale)) and flipped (flipped · 2^(332·flippedScale)): Q_flipped/Q_actual
+ * = actual/flipped (src/models/bandit/messages.ts creditOfProducts).
+ */
+@inline function storeCredit(credit: usize, prob: usize, j: i32, fired: bool, flipped: f64, flippedScale: i32, actual: f64, actualScale: i32): void {
+  let qFlipped = actual;
+  let qActual = flipped;
+  for (let k = flippedScale; k < actualScale; k++) qFlipped *= RESCALE_UP;
+  for (let k = actualScale; k < flippedScale; k++) qActual *= RESCALE_UP;
+  const p = load<f64>(prob + (<usize>j << 3));
+  // φ_j = 1: Q1 is the actual children's probability, Q0 the flipped one; φ_j = 0 the other way
+  store<f64>(credit + (<usize>j << 3), fired ? rhoDifferenceOfRatio(p, qFlipped, qActual) : rhoDifferenceOfRatio(p, qActual, qFlipped));
 }
 
 /**
@@ -249,10 +266,11 @@ const BLOCK: i32 = 32;
  * example: per parent j < width, the product over children of the flipped factors
  * f_c = 1 + t[c]·table[2j·childWidth + offset_c] (offset0 when φ_j = 0, offset1 when φ_j = 1;
  * clamped to [1/PROB_MAX, 1/PROB_MIN] when mayClip), in blocks of 32 with the JS loop's four
- * partial products, folded into logFlipped above 1e100; credit[j] = rhoDifference(prob[j], D).
+ * partial products, scaled by 2^−332 above 1e100; credit[j] from the ratio of the actual product
+ * (actual · 2^(332·actualScale)) to it: Q_flipped/Q_actual, no exp or log per parent.
  * sample: uint8 [width]; prob, credit: float64 [width]; t: float64 [childWidth]; offsets int32.
  */
-export function childrenCreditExample(table: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, mayClip: i32, logActual: f64, credit: usize): void {
+function childrenCreditExample(table: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, mayClip: i32, actual: f64, actualScale: i32, credit: usize): void {
   const rowBytes = (<usize>(2 * childWidth)) << 3;
   let j = 0;
   // two parents at a time without clipping: four independent multiply chains hide their latency
@@ -265,8 +283,8 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
       const offB = firedB ? offset1 : offset0;
       const rowA = table + <usize>j * rowBytes;
       const rowB = rowA + rowBytes;
-      let logA: f64 = 0;
-      let logB: f64 = 0;
+      let scaleA: i32 = 0;
+      let scaleB: i32 = 0;
       let prodA: f64 = 1;
       let prodB: f64 = 1;
       for (let start = 0; start < childWidth; start += BLOCK) {
@@ -293,23 +311,23 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
         prodA *= a0 * f64x2.extract_lane(a01, 1) * (f64x2.extract_lane(a23, 0) * f64x2.extract_lane(a23, 1));
         prodB *= b0 * f64x2.extract_lane(b01, 1) * (f64x2.extract_lane(b23, 0) * f64x2.extract_lane(b23, 1));
         if (prodA > PRODUCT_RESCALE) {
-          logA -= log(prodA);
-          prodA = 1;
+          prodA *= RESCALE_DOWN;
+          scaleA++;
         }
         if (prodB > PRODUCT_RESCALE) {
-          logB -= log(prodB);
-          prodB = 1;
+          prodB *= RESCALE_DOWN;
+          scaleB++;
         }
       }
-      storeCredit(credit, prob, j, firedA, logA - log(prodA), logActual);
-      storeCredit(credit, prob, j + 1, firedB, logB - log(prodB), logActual);
+      storeCredit(credit, prob, j, firedA, prodA, scaleA, actual, actualScale);
+      storeCredit(credit, prob, j + 1, firedB, prodB, scaleB, actual, actualScale);
     }
   }
   for (; j < width; j++) {
     const fired = load<u8>(sample + <usize>j) == 1;
     const offset = fired ? offset1 : offset0;
     const row = table + <usize>j * rowBytes;
-    let logFlipped: f64 = 0;
+    let scale: i32 = 0;
     let product: f64 = 1;
     for (let start = 0; start < childWidth; start += BLOCK) {
       const end = min(start + BLOCK, childWidth);
@@ -333,11 +351,81 @@ export function childrenCreditExample(table: usize, t: usize, offset0: usize, of
         product *= p0 * f64x2.extract_lane(p01, 1) * (f64x2.extract_lane(p23, 0) * f64x2.extract_lane(p23, 1));
       }
       if (product > PRODUCT_RESCALE) {
-        logFlipped -= log(product);
-        product = 1;
+        product *= RESCALE_DOWN;
+        scale++;
       }
     }
-    storeCredit(credit, prob, j, fired, logFlipped - log(product), logActual);
+    storeCredit(credit, prob, j, fired, product, scale, actual, actualScale);
+  }
+}
+
+/** log 2^332 (nats), as the JS path computes it (332 · Math.LN2) */
+const RESCALE_LOG: f64 = 332 * 0.6931471805599453;
+/** |u| + shift beyond which the table products may overflow (messages.ts FAST_EXPONENT) */
+const FAST_EXPONENT: f64 = 600;
+
+/**
+ * bernoulliChildrenCredit (src/models/bandit/messages.ts) for one example, the same operations:
+ * per child c, t[c] = exp(−s_c u_c) (s_c = 2·childSample[c] − 1), the table offsets of both parent
+ * values, the product of clamp(1 + t[c]) scaled by 2^−332 above 1e100, and whether some child may
+ * clip (|u| + maxShift[c] ≥ logitClip) or the products may overflow (> 600); logQActual[0] =
+ * −(log product + scales · 332 ln 2). Then, unless they may overflow, every parent's credit
+ * (childrenCreditExample). Returns 1 when the example needs the log-domain path (credit not
+ * written), else 0. childLogit float64 and childSample uint8 [childWidth]; t float64, offset0/1
+ * int32 [childWidth] (scratch); sample uint8, prob and credit float64 [width].
+ */
+export function bernoulliCreditExample(table: usize, maxShift: usize, childLogit: usize, childSample: usize, t: usize, offset0: usize, offset1: usize, sample: usize, prob: usize, width: i32, childWidth: i32, logitClip: f64, credit: usize, logQActual: usize): i32 {
+  let actual: f64 = 1;
+  let actualScale: i32 = 0;
+  let mayClip = false;
+  let fast = true;
+  for (let c = 0; c < childWidth; c++) {
+    const positive = load<u8>(childSample + <usize>c) == 1;
+    const u = load<f64>(childLogit + (<usize>c << 3));
+    const reach = abs(u) + load<f64>(maxShift + (<usize>c << 3));
+    if (reach >= logitClip) mayClip = true;
+    if (reach > FAST_EXPONENT) fast = false;
+    const tc = exp(positive ? -u : u);
+    store<f64>(t + (<usize>c << 3), tc);
+    store<i32>(offset0 + (<usize>c << 2), 2 * c + (positive ? 1 : 0));
+    store<i32>(offset1 + (<usize>c << 2), 2 * c + (positive ? 0 : 1));
+    let f = 1 + tc;
+    f = f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
+    actual *= f;
+    if (actual > PRODUCT_RESCALE) {
+      actual *= RESCALE_DOWN;
+      actualScale++;
+    }
+  }
+  store<f64>(logQActual, -(log(actual) + <f64>actualScale * RESCALE_LOG));
+  if (!fast) return 1;
+  childrenCreditExample(table, t, offset0, offset1, sample, prob, width, childWidth, mayClip ? 1 : 0, actual, actualScale, credit);
+  return 0;
+}
+
+/**
+ * The table path of softmaxChildCredit (src/models/bandit/messages.ts) for one example, the same
+ * operations: e_k = exp(z_k − max) into ex[k] and their sum; per parent j the flipped sum
+ * Σ_k e_k·table[2(j·actions + k) + slot] (slot 1 when φ_j = 1) and credit[j] from
+ * π'(a)/π(a) = table[2(j·actions + a) + slot]·Σe / flipped sum. z float64 [actions];
+ * sample uint8, prob and credit float64 [width]; ex float64 [actions] (scratch).
+ */
+export function softmaxCreditExample(prob: usize, sample: usize, width: i32, z: usize, actions: i32, a: i32, max: f64, table: usize, credit: usize, ex: usize): void {
+  let sum: f64 = 0;
+  for (let k = 0; k < actions; k++) {
+    const e = exp(load<f64>(z + (<usize>k << 3)) - max);
+    store<f64>(ex + (<usize>k << 3), e);
+    sum += e;
+  }
+  const rowBytes = (<usize>(2 * actions)) << 3;
+  for (let j = 0; j < width; j++) {
+    const fired = load<u8>(sample + <usize>j) == 1;
+    const row = table + <usize>j * rowBytes + (fired ? 8 : 0);
+    let flippedSum: f64 = 0;
+    for (let k = 0; k < actions; k++) flippedSum += load<f64>(ex + (<usize>k << 3)) * load<f64>(row + (<usize>k << 4));
+    const qFlipped = load<f64>(row + (<usize>a << 4)) * sum;
+    const p = load<f64>(prob + (<usize>j << 3));
+    store<f64>(credit + (<usize>j << 3), fired ? rhoDifferenceOfRatio(p, qFlipped, flippedSum) : rhoDifferenceOfRatio(p, flippedSum, qFlipped));
   }
 }
 
@@ -461,6 +549,109 @@ function fdlibmLog(x: f64): f64 {
   }
   if (k == 0) return f - s * (f - R);
   return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
+}
+
+/**
+ * fdlibmExp of both lanes with the same float64 operations, for lanes where fdlibm takes its
+ * regular path: 2^−28 ≤ |x| < 700 and x ≠ 1 (expPairRegular); callers use the scalar for others.
+ * The argument reduction k = 0, ±1 (|x| < 1.5 ln 2) or trunc(x/ln 2 ± 1/2) is chosen per lane
+ * from the high word as fdlibm does.
+ */
+@inline function expPair(x: v128): v128 {
+  const ln2HI = f64x2.splat(6.93147180369123816490e-01);
+  const ln2LO = f64x2.splat(1.90821492927058770002e-10);
+  const hx = v128.and(i64x2.shr_u(x, 32), i64x2.splat(0x7fffffff));
+  const negative = i64x2.lt_s(x, i64x2.splat(0));
+  const half = v128.bitselect(f64x2.splat(-0.5), f64x2.splat(0.5), negative);
+  const kBig = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(1.44269504088896338700e+00), x), half));
+  const kSmall = v128.bitselect(f64x2.splat(-1), f64x2.splat(1), negative);
+  const reduced = i64x2.gt_s(hx, i64x2.splat(0x3fd62e42));
+  const small = i64x2.lt_s(hx, i64x2.splat(0x3ff0a2b2));
+  const kf = v128.and(v128.bitselect(kSmall, kBig, small), reduced);
+  const hi = f64x2.sub(x, f64x2.mul(kf, ln2HI));
+  const lo = f64x2.mul(kf, ln2LO);
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let poly = f64x2.add(f64x2.splat(-1.65339022054652515390e-06), f64x2.mul(t, f64x2.splat(4.13813679705723846039e-08)));
+  poly = f64x2.add(f64x2.splat(6.61375632143793436117e-05), f64x2.mul(t, poly));
+  poly = f64x2.add(f64x2.splat(-2.77777777770155933842e-03), f64x2.mul(t, poly));
+  poly = f64x2.add(f64x2.splat(1.66666666666666019037e-01), f64x2.mul(t, poly));
+  const c = f64x2.sub(r, f64x2.mul(t, poly));
+  const rc = f64x2.mul(r, c);
+  // k ≠ 0: (1 − ((lo − r·c/(2 − c)) − hi))·2^k. For k = 0 this is fdlibm's 1 − (r·c/(c − 2) − r)
+  // exactly: lo = 0, hi = r, 0 − q = −q = r·c/(c − 2), and 2^0 = 1.
+  const q = f64x2.div(rc, f64x2.sub(f64x2.splat(2), c));
+  const y = f64x2.sub(f64x2.splat(1), f64x2.sub(f64x2.sub(lo, q), hi));
+  // k from kf exactly: kf + 1.5·2^52 holds k in its low mantissa bits
+  const magic = f64x2.splat(6755399441055744.0);
+  const k = i64x2.sub(f64x2.add(kf, magic), magic);
+  return f64x2.mul(y, i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52));
+}
+
+/** Whether both lanes of x take fdlibm's regular path (expPair): 2^−28 ≤ |x| < 700 and x ≠ 1. */
+@inline function expPairRegular(x: v128): bool {
+  const a = f64x2.abs(x);
+  const ok = v128.and(v128.and(f64x2.lt(a, f64x2.splat(700)), f64x2.ge(a, f64x2.splat(3.725290298461914e-9))), f64x2.ne(x, f64x2.splat(1)));
+  return i64x2.all_true(ok);
+}
+
+/** exp of both lanes: expPair where both are regular, else fdlibmExp per lane (the same values). */
+@inline function expBoth(x: v128): v128 {
+  if (expPairRegular(x)) return expPair(x);
+  return f64x2.replace_lane(f64x2.splat(fdlibmExp(f64x2.extract_lane(x, 0))), 1, fdlibmExp(f64x2.extract_lane(x, 1)));
+}
+
+/** exp of each of n float64 values (src to dst, may alias), two at a time: equal to Math.exp bit for bit. */
+export function expF64Array(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), expBoth(v128.load(src + (<usize>i << 3))));
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), fdlibmExp(load<f64>(src + (<usize>i << 3))));
+}
+
+/**
+ * FlipTables.fill (src/models/units/flipTables.ts) for float32 weights w [rows, cols]: table
+ * [rows, cols, 2] = exp(m·w), 1/exp(m·w); maxShift[c] = max_j m·|w[j, c]|; rowSum[j] = Σ_c w[j, c]
+ * (c in order). Returns max_c maxShift[c]. The same operations as the JS loop.
+ */
+export function fillFlipTablesF32(w: usize, rows: i32, cols: i32, magnitude: f64, table: usize, maxShift: usize, rowSum: usize): f64 {
+  const m = f64x2.splat(magnitude);
+  const one = f64x2.splat(1);
+  memory.fill(maxShift, 0, <usize>cols << 3);
+  for (let j = 0; j < rows; j++) {
+    const e0 = <usize>j * <usize>cols;
+    let sum: f64 = 0;
+    let c = 0;
+    for (; c + 1 < cols; c += 2) {
+      const e = e0 + <usize>c;
+      const w01 = loadF32x2(w + (e << 2));
+      sum += f64x2.extract_lane(w01, 0);
+      sum += f64x2.extract_lane(w01, 1);
+      const x = expBoth(f64x2.mul(m, w01));
+      const inv = f64x2.div(one, x);
+      v128.store(table + (e << 4), v128.shuffle<f64>(x, inv, 0, 2));
+      v128.store(table + (e << 4), v128.shuffle<f64>(x, inv, 1, 3), 16);
+      const at = maxShift + (<usize>c << 3);
+      v128.store(at, f64x2.pmax(v128.load(at), f64x2.mul(m, f64x2.abs(w01))));
+    }
+    for (; c < cols; c++) {
+      const e = e0 + <usize>c;
+      const w0 = <f64>load<f32>(w + (e << 2));
+      sum += w0;
+      const x = fdlibmExp(magnitude * w0);
+      store<f64>(table + (e << 4), x);
+      store<f64>(table + (e << 4), 1 / x, 8);
+      const shift = magnitude * abs(w0);
+      const at = maxShift + (<usize>c << 3);
+      if (shift > load<f64>(at)) store<f64>(at, shift);
+    }
+    store<f64>(rowSum + (<usize>j << 3), sum);
+  }
+  let largest: f64 = 0;
+  for (let c = 0; c < cols; c++) {
+    const shift = load<f64>(maxShift + (<usize>c << 3));
+    if (shift > largest) largest = shift;
+  }
+  return largest;
 }
 
 /** Math.exp of fdlibm, exported for the bit-identity test. */

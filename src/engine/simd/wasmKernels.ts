@@ -19,9 +19,16 @@ interface KernelExports {
   hiddenGradient(gradW: number, gradB: number, signal: number, width: number, sample: number, inWidth: number, centered: number, batch: number, squares: number, negBias: number, selected: number): number;
   csrRowSums(gradW: number, signal: number, start: number, list: number, inputs: number, width: number, scale: number): void;
   /** fdlibm's exp and log as the kernels compute them (equal to V8's Math.exp and Math.log) */
+  /** exp of n float64 values (src → dst, may alias), two lanes at a time; bit for bit Math.exp */
+  expF64Array(src: number, dst: number, n: number): void;
+  /** FlipTables.fill for float32 weights (src/models/units/flipTables.ts); returns the largest shift */
+  fillFlipTablesF32(w: number, rows: number, cols: number, magnitude: number, table: number, maxShift: number, rowSum: number): number;
+  /** HNCA credit of the last hidden layer from the softmax output, one example (src/models/bandit/messages.ts softmaxChildCredit) */
+  softmaxCreditExample(prob: number, sample: number, width: number, z: number, actions: number, a: number, max: number, table: number, credit: number, ex: number): void;
   expF64(x: number): number;
   logF64(x: number): number;
-  childrenCreditExample(table: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, mayClip: number, logActual: number, credit: number): void;
+  /** HNCA credit of one example's hidden layer from its Bernoulli children (src/models/bandit/messages.ts bernoulliChildrenCredit); 1 when it needs the log-domain path */
+  bernoulliCreditExample(table: number, maxShift: number, childLogit: number, childSample: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, logitClip: number, credit: number, logQActual: number): number;
 }
 
 /**

@@ -75,7 +75,7 @@ export class BanditRun {
     for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1], arrays));
     const widest = Math.max(...sizes);
     this.childScratch = new ChildScratch(widest, arrays);
-    this.expScratch = new Float64Array(2 * sizes[sizes.length - 1]);
+    this.expScratch = arrays.f64(2 * sizes[sizes.length - 1]);
     this.categoricalScratch = new CategoricalCreditScratch(this.categories ? widest : 0);
     this.secondMoments = new Float64Array(params.layerCount);
     this.sumSquares = new Float64Array(params.tensors.length);

@@ -2,8 +2,8 @@
 // other value shifts every child's logit by W[j,c]·Δ_j, with Δ_j = −2h_j (±1 values) or
 // 1 − 2φ_j (0/1 values): negative when φ_j = 1, positive when φ_j = 0.
 // Per update we tabulate exp(±|Δ|·W) once (independent of the batch), so a flipped child
-// probability costs one multiply-add per (example, parent, child) edge and one log per
-// (example, parent): no transcendental call per edge.
+// probability costs one multiply-add per (example, parent, child) edge, and the credit follows
+// from the ratio of two products per (example, parent): no exp or log per edge or per parent.
 import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 import { kernelsOf } from '../../engine/simd/wasmKernels.ts';
 import { childSurprise, LOGIT_CLIP, PROB_MAX, PROB_MIN, rhoDifference, surpriseChange } from '../units/bernoulli.ts';
@@ -14,6 +14,41 @@ import type { FlipTables } from '../units/flipTables.ts';
 const FACTOR_MIN = 1 / PROB_MAX;
 const FACTOR_MAX = 1 / PROB_MIN;
 const PRODUCT_RESCALE = 1e100;
+/** 2^−332 (≈ 1.1e-100): a product above PRODUCT_RESCALE is scaled by it (exactly) and the scale counted */
+const RESCALE_DOWN = 2 ** -332;
+/** 2^332 */
+const RESCALE_UP = 2 ** 332;
+/** log 2^332 (nats) */
+const RESCALE_LOG = 332 * Math.LN2;
+
+/**
+ * HNCA credit rho(1) − rho(0) = (Q1 − Q0)/(p Q1 + (1 − p) Q0) (DESIGN.md §2) of a unit with
+ * probability p from the ratio Q0/Q1 = q0/q1 of two positive numbers (0 and Infinity allowed,
+ * not both): rhoDifference's two forms with e^D = q0/q1 or e^−D = q1/q0, whichever is at most 1,
+ * so nothing overflows and no exp is needed. Equal to rhoDifference(p, log q0 − log q1) up to rounding.
+ */
+export function rhoDifferenceOfRatio(p: number, q0: number, q1: number): number {
+  if (q0 <= q1) {
+    const e = q0 / q1;
+    return (1 - e) / (p + (1 - p) * e);
+  }
+  const e = q1 / q0;
+  return (e - 1) / (p * e + (1 - p));
+}
+
+/**
+ * Credit of a parent from the products of its children's inverse probabilities (each child's
+ * factor f = 1/P(child's sampled value)): actual (with nothing flipped) = actual·2^(332·actualScale),
+ * flipped (the parent forced to its other value) = flipped·2^(332·flippedScale), so
+ * Q_flipped/Q_actual = actual/flipped. `fired`: the parent's sampled φ is 1 (then Q1 is the actual Q).
+ */
+function creditOfProducts(p: number, fired: boolean, flipped: number, flippedScale: number, actual: number, actualScale: number): number {
+  let qFlipped = actual;
+  let qActual = flipped;
+  for (let k = flippedScale; k < actualScale; k++) qFlipped *= RESCALE_UP;
+  for (let k = actualScale; k < flippedScale; k++) qActual *= RESCALE_UP;
+  return fired ? rhoDifferenceOfRatio(p, qFlipped, qActual) : rhoDifferenceOfRatio(p, qActual, qFlipped);
+}
 /**
  * The fast paths multiply exp(±x) factors: they are exact (no overflow, no underflow to 0, no
  * 0·∞) while every exponent stays within ±FAST_EXPONENT (e^600 ≈ 1e260); beyond it an example
@@ -71,16 +106,24 @@ export function bernoulliChildrenCredit(family: BernoulliFamily, batch: number, 
   const { prob, sample, width, childLogit, childSample, childWidth, tables } = family;
   const { table, maxShift } = tables;
   const { t: childT, offset0, offset1 } = scratch;
-  // the per-parent products in the WASM kernel (the same operations) when every array is in its memory
+  // each example in the WASM kernel (the same operations) when every array is in its memory
   const kernels = kernelsOf(table);
   const wasm =
     kernels &&
-    [childT, offset0, offset1, sample, prob, credit].every((a) => kernelsOf(a) === kernels)
+    [maxShift, childLogit, childSample, childT, offset0, offset1, sample, prob, credit, logQActual].every((a) => kernelsOf(a) === kernels)
       ? kernels.exports
       : null;
   for (let b = 0; b < batch; b++) {
     const cBase = b * childWidth;
-    let logActual = 0;
+    if (wasm) {
+      const pBase = b * width;
+      const logDomain = wasm.bernoulliCreditExample(table.byteOffset, maxShift.byteOffset, childLogit.byteOffset + 8 * cBase, childSample.byteOffset + cBase, childT.byteOffset, offset0.byteOffset, offset1.byteOffset, sample.byteOffset + pBase, prob.byteOffset + 8 * pBase, width, childWidth, LOGIT_CLIP, credit.byteOffset + 8 * pBase, logQActual.byteOffset + 8 * b);
+      if (logDomain === 1) logDomainChildrenCredit(family, b, credit, scratch);
+      continue;
+    }
+    // the product of the actual children's inverse probabilities, scaled like the flipped ones
+    let actual = 1;
+    let actualScale = 0;
     // clipping can only matter if some child's logit can leave ±LOGIT_CLIP under a flip;
     // the table products are exact only while |u| + max shift stays below FAST_EXPONENT
     let mayClip = false;
@@ -98,23 +141,23 @@ export function bernoulliChildrenCredit(family: BernoulliFamily, batch: number, 
       offset1[c] = 2 * c + (positive ? 0 : 1);
       let f = 1 + t;
       f = f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
-      logActual -= Math.log(f);
+      actual *= f;
+      if (actual > PRODUCT_RESCALE) {
+        actual *= RESCALE_DOWN;
+        actualScale++;
+      }
     }
-    logQActual[b] = logActual;
+    logQActual[b] = -(Math.log(actual) + actualScale * RESCALE_LOG);
     const pBase = b * width;
     if (!fast) {
       logDomainChildrenCredit(family, b, credit, scratch);
-      continue;
-    }
-    if (wasm) {
-      wasm.childrenCreditExample(table.byteOffset, childT.byteOffset, offset0.byteOffset, offset1.byteOffset, sample.byteOffset + pBase, prob.byteOffset + 8 * pBase, width, childWidth, mayClip ? 1 : 0, logActual, credit.byteOffset + 8 * pBase);
       continue;
     }
     for (let j = 0; j < width; j++) {
       const fired = sample[pBase + j] === 1;
       const offset = fired ? offset1 : offset0;
       const row = 2 * j * childWidth;
-      let logFlipped = 0;
+      let scale = 0;
       let product = 1;
       for (let start = 0; start < childWidth; start += BLOCK) {
         const end = Math.min(start + BLOCK, childWidth);
@@ -140,16 +183,13 @@ export function bernoulliChildrenCredit(family: BernoulliFamily, batch: number, 
           for (; c < end; c++) p0 *= 1 + childT[c] * table[row + offset[c]];
           product *= p0 * p1 * (p2 * p3);
         }
-        // a block multiplies by at most 1e160, so folding above 1e100 never overflows
+        // a block multiplies by at most 1e160, so scaling above 1e100 never overflows
         if (product > PRODUCT_RESCALE) {
-          logFlipped -= Math.log(product);
-          product = 1;
+          product *= RESCALE_DOWN;
+          scale++;
         }
       }
-      logFlipped -= Math.log(product);
-      // D = log Q0 − log Q1
-      const d = fired ? logFlipped - logActual : logActual - logFlipped;
-      credit[pBase + j] = rhoDifference(prob[pBase + j], d);
+      credit[pBase + j] = creditOfProducts(prob[pBase + j], fired, product, scale, actual, actualScale);
     }
   }
 }
@@ -208,6 +248,9 @@ export function softmaxChildCredit(
 ): void {
   const table = tables.table;
   const shifted = expScratch.subarray(actions, 2 * actions);
+  // the table path in the WASM kernel (the same operations) when every array is in its memory
+  const kernels = kernelsOf(table);
+  const wasm = kernels && [prob, sample, outLogit, credit, expScratch].every((x) => kernelsOf(x) === kernels) ? kernels.exports : null;
   for (let b = 0; b < batch; b++) {
     const zBase = b * actions;
     let max = -Infinity;
@@ -232,6 +275,10 @@ export function softmaxChildCredit(
       }
       continue;
     }
+    if (wasm) {
+      wasm.softmaxCreditExample(prob.byteOffset + 8 * pBase, sample.byteOffset + pBase, width, outLogit.byteOffset + 8 * zBase, actions, action[b], max, table.byteOffset, credit.byteOffset + 8 * pBase, expScratch.byteOffset);
+      continue;
+    }
     let sum = 0;
     for (let k = 0; k < actions; k++) {
       const e = Math.exp(outLogit[zBase + k] - max);
@@ -239,19 +286,16 @@ export function softmaxChildCredit(
       sum += e;
     }
     const a = action[b];
-    const za = outLogit[zBase + a] - max;
-    const logActual = za - Math.log(sum);
     for (let j = 0; j < width; j++) {
       const fired = sample[pBase + j] === 1;
-      const delta = fired ? -magnitude : magnitude;
       // z' = z + V[j,:]Δ_j: exp(+|Δ|V) (slot 0) when φ_j = 0, exp(−|Δ|V) (slot 1) when φ_j = 1
       const slot = fired ? 1 : 0;
       const row = j * actions;
       let flippedSum = 0;
       for (let k = 0; k < actions; k++) flippedSum += expScratch[k] * table[2 * (row + k) + slot];
-      const logFlipped = za + v[row + a] * delta - Math.log(flippedSum);
-      const d = fired ? logFlipped - logActual : logActual - logFlipped;
-      credit[pBase + j] = rhoDifference(prob[pBase + j], d);
+      // π'(a)/π(a) = exp(V[j,a]Δ_j)·Σ_k e^(z_k − max) / Σ_k e^(z'_k − max)
+      const qFlipped = table[2 * (row + a) + slot] * sum;
+      credit[pBase + j] = fired ? rhoDifferenceOfRatio(prob[pBase + j], qFlipped, flippedSum) : rhoDifferenceOfRatio(prob[pBase + j], flippedSum, qFlipped);
     }
   }
 }

@@ -3,6 +3,7 @@
 // ±m·W[j, c] (m = 2 for ±1 values, 1 for 0/1), so exp of that shift, tabulated once per update
 // (independent of the batch), turns each (example, parent, child) edge into one multiply-add.
 import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { commonKernels } from '../../engine/simd/wasmKernels.ts';
 
 /**
  * exp(±m·W) of one input-major weight matrix W [rows = parents, cols = children], interleaved:
@@ -35,6 +36,12 @@ export class FlipTables {
     const { table, maxShift, rowSum, rows, cols } = this;
     this.weights = w;
     this.magnitude = magnitude;
+    // float32 weights in the tables' WASM kernel memory: the same loop there, exp two lanes at a time
+    const kernels = w instanceof Float32Array ? commonKernels(w, table, maxShift, rowSum) : null;
+    if (kernels) {
+      this.largestShift = kernels.exports.fillFlipTablesF32(w.byteOffset, rows, cols, magnitude, table.byteOffset, maxShift.byteOffset, rowSum.byteOffset);
+      return;
+    }
     maxShift.fill(0);
     let largest = 0;
     for (let j = 0, e = 0; j < rows; j++) {
