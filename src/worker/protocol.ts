@@ -40,7 +40,7 @@ export interface TrainingStatus {
   updates: number;
   epoch: number;
   epochs: number;
-  /** training throughput over the last seconds */
+  /** training throughput over the last seconds (updates per second); NaN until it is known (before two chunks of this play have ended) */
   updatesPerSecond: number;
   /** seconds spent training (paused time excluded) */
   elapsedSeconds: number;

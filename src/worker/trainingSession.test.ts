@@ -55,6 +55,43 @@ describe('TrainingSession', () => {
     session.dispose();
   });
 
+  it('gives no updates/s rate until it is known (never a false 0), then the measured one', async () => {
+    // `msPerChunk`: the clock's advance at each chunk's end (0: chunks that take no measurable time, as a first slow chunk looks before a second ends)
+    const rate = async (msPerChunk: number): Promise<{ before: number; after: number; updates: number }> => {
+      const data = createPatternsDataset();
+      const engine = createCpuEngine({ config: banditConfigOf({ ...defaultConfig('patterns'), seeds: 1 }), data });
+      let t = 0;
+      const session = new TrainingSession(engine, {
+        trainCount: data.train.count,
+        epochs: 5,
+        recordEvery: 10,
+        chunkMs: 1e6, // every chunk up to the next point: 10 updates
+        checkpointEveryMs: Number.POSITIVE_INFINITY,
+        now: () => t,
+        yieldToEvents: async () => {
+          t += msPerChunk;
+          await new Promise((r) => setTimeout(r, 0));
+        },
+      });
+      let idle = 0;
+      session.onIdle = () => idle++;
+      const before = session.status().updatesPerSecond;
+      session.stepUpdates(40); // chunks of at most 10 updates (recordEvery): four chunk ends at least
+      await until(() => idle === 1);
+      const after = session.status().updatesPerSecond;
+      session.dispose();
+      return { before, after, updates: engine.updatesDone };
+    };
+    const still = await rate(0);
+    expect(still.updates).toBe(40);
+    expect(still.before).toBeNaN();
+    expect(still.after).toBeNaN();
+    const timed = await rate(500);
+    expect(timed.before).toBeNaN();
+    // 10 updates per 500 ms chunk
+    expect(timed.after).toBeCloseTo(20, 6);
+  });
+
   it('pause stops the loop', async () => {
     const session = patternsSession(50);
     session.play();

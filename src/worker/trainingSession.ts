@@ -38,6 +38,8 @@ export interface SessionOptions {
 }
 
 const DEFAULT_CHECKPOINT_MS = 3000;
+/** the shortest time between two chunk ends that gives an updates/s rate (shorter: the rate is unknown) */
+const RATE_MIN_SPAN_MS = 200;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -164,12 +166,15 @@ export class TrainingSession {
   private busy = false;
 
   status(): TrainingStatus {
+    // the rate over the chunks of the last seconds; unknown (NaN) until two chunk ends at least
+    // RATE_MIN_SPAN_MS apart (a first slow chunk, e.g. the WebGPU VAE on a software adapter,
+    // showed "0.0 updates/s" while it trained)
     const recent = this.throughput;
-    let ups = 0;
+    let ups = Number.NaN;
     if (recent.length >= 2) {
       const a = recent[0];
       const b = recent[recent.length - 1];
-      ups = b.t > a.t ? ((b.updates - a.updates) * 1000) / (b.t - a.t) : 0;
+      if (b.t - a.t >= RATE_MIN_SPAN_MS) ups = ((b.updates - a.updates) * 1000) / (b.t - a.t);
     }
     const remainingUpdates = this.loop.examplesLeft / this.currentBatch();
     return {
