@@ -45,7 +45,12 @@ export interface MetricChartProps {
   note?: string;
   /** what −∞ means on this chart (drawn at the bottom edge, labelled so); default: a gradient variance of exactly 0 */
   negativeInfinityLabel?: string;
+  /** the line over the empty plot before the first point (what will appear); default EMPTY_TEXT */
+  emptyText?: string;
 }
+
+/** What an empty chart (no metric point yet) says over its plot. */
+export const EMPTY_TEXT = 'No data yet: each estimator’s line starts at its first metric point after Play';
 
 const MARGIN = { top: 12, right: 18, bottom: 22, left: 8 };
 const Y_AXIS_WIDTH = 74;
@@ -78,6 +83,15 @@ const TOOLTIP_CURSOR = { stroke: '#333', strokeDasharray: '3 3' };
 const Y_LABEL_STYLE = { textAnchor: 'middle' } as const;
 /** round ranges chosen by recharts: x from 0, y covering the data, bands and markers */
 const X_DOMAIN: [number, 'auto'] = [0, 'auto'];
+/**
+ * What an empty chart draws: two rows without values at epochs 0 and 1. With no rows recharts
+ * has no x extent: it drew no x ticks and none of the paper's markers (horizontal lines across
+ * that extent). Update −1: no tooltip (it shows the real row of an update).
+ */
+const EMPTY_ROWS: ChartRow[] = [
+  { update: -1, epoch: 0 },
+  { update: -1, epoch: 1 },
+];
 const AUTO_DOMAIN: ['auto', 'auto'] = ['auto', 'auto'];
 const DEFAULT_X_LABEL = 'epoch (passes over the training set, fractional)';
 const NEGATIVE_INFINITY_LABEL = '−∞: gradient variance exactly 0';
@@ -126,6 +140,7 @@ function MetricChartView(props: MetricChartProps) {
         if (bands && Array.isArray(b)) values.push(b[0], b[1]);
       }
     }
+    if (rows.length === 0) return { data: EMPTY_ROWS, floor: null };
     if (!negativeInfinity) return { data: rows, floor: null };
     const extent = fixedY ?? paddedExtent(values) ?? [-1, 0];
     const floor = fixedY ? fixedY[0] : extent[0] - 0.1 * (extent[1] - extent[0]);
@@ -173,6 +188,7 @@ function MetricChartView(props: MetricChartProps) {
     [series, bands],
   );
   const xLabel = props.xLabel ?? DEFAULT_X_LABEL;
+  const empty = rows.length === 0;
   const xAxis = useMemo(
     () => (
       <XAxis dataKey="epoch" type="number" domain={X_DOMAIN} tickCount={6} interval={0} tickFormatter={formatTick} stroke="#666">
@@ -226,16 +242,23 @@ function MetricChartView(props: MetricChartProps) {
   return (
     <figure ref={ref} className="chart" data-chart={id} data-testid={`chart-${id}`} data-rows={rows.length} data-negative-infinity={plot.floor !== null ? 'yes' : 'no'}>
       <figcaption>{title}</figcaption>
-      <ComposedChart width={width} height={height} data={plot.data} margin={MARGIN} style={FONT} accessibilityLayer={false} title={title}>
-        {GRID}
-        {xAxis}
-        {yAxis}
-        {drawn}
-        {horizontalLines}
-        {floorLine}
-        {verticalLines}
-        {tooltip}
-      </ComposedChart>
+      <div className="chart-plot">
+        {empty && (
+          <p className="chart-empty" data-testid={`chart-empty-${id}`} style={{ top: MARGIN.top + (height - MARGIN.top - MARGIN.bottom) / 2, left: MARGIN.left + Y_AXIS_WIDTH, right: MARGIN.right }}>
+            <span>{props.emptyText ?? EMPTY_TEXT}</span>
+          </p>
+        )}
+        <ComposedChart width={width} height={height} data={plot.data} margin={MARGIN} style={FONT} accessibilityLayer={false} title={title}>
+          {GRID}
+          {xAxis}
+          {yAxis}
+          {drawn}
+          {horizontalLines}
+          {floorLine}
+          {verticalLines}
+          {tooltip}
+        </ComposedChart>
+      </div>
       {props.note && <p className="chart-note" data-testid={`chart-note-${id}`}>{props.note}</p>}
     </figure>
   );
