@@ -97,7 +97,7 @@ describe('live charts on recharts', () => {
       page.$$eval(`[data-chart="${chart}"] text.recharts-label`, (labels) => labels.map((l) => l.textContent ?? '').filter((t) => t.startsWith('paper ')));
     for (const chart of ['accuracy', 'variance', 'layer-variance']) {
       expect(await page.getAttribute(`[data-chart="${chart}"]`, 'data-rows')).toBe('0');
-      expect(await page.textContent(`[data-testid="chart-empty-${chart}"]`)).toContain('No data yet');
+      expect(await page.textContent(`[data-testid="chart-empty-${chart}"]`)).toBe('No data yet: each estimator’s line starts at the first metric point, after update 60');
       // the x axis from 0 to 1 epoch with its ticks (recharts drew none without rows)
       const ticks = await tickTexts(page, chart);
       expect(ticks).toContain('0');
@@ -119,6 +119,8 @@ describe('live charts on recharts', () => {
     const vae = await open('?task=vae&engine=cpu&width=16&test=40');
     await waitForEngine(vae, 90_000);
     expect(await vae.textContent('[data-testid="chart-empty-elbo"]')).toContain('No data yet');
+    // the test bound comes much later than the first train ELBO: the chart says when
+    expect(await vae.textContent('[data-testid="chart-note-elbo"]')).toBe('Dashed: the 10-sample test bound, computed every 300 updates (0.25 epoch), the first after update 300.');
     expect(await vae.textContent('[data-chart="elbo"]')).toContain('ELBO (nats per image)');
     expect(await vae.$$eval('[data-chart="elbo"] .recharts-cartesian-axis-tick-value', (els) => els.map((e) => e.textContent ?? ''))).toContain('1');
     expect(session.errors).toEqual([]);

@@ -63,6 +63,7 @@ export function AccuracyChart({ context, paper }: { context: ChartContext; paper
         bands={context.bands}
         width={width}
         note={note}
+        emptyText={context.emptyText}
       />
     </div>
   );
@@ -99,6 +100,7 @@ export function VarianceChart({ context, paper }: { context: ChartContext; paper
         bands={context.bands}
         width={width}
         note={paper.length > 0 ? PAPER_VARIANCE_NOTE : undefined}
+        emptyText={context.emptyText}
       />
     </div>
   );
@@ -138,6 +140,7 @@ export function LayerVarianceChart({ context }: { context: ChartContext }) {
           verticalMarkers={stops}
           bands={context.bands}
           width={width}
+          emptyText={context.emptyText}
         />
       </div>
     </>
