@@ -106,6 +106,8 @@ interface Series {
   band: string;
   color: string;
   dash: string | undefined;
+  /** recharts' dot prop: a small filled circle at each value, or none */
+  dot: false | { r: number; fill: string; stroke: string; strokeWidth: number; strokeDasharray: string };
 }
 
 function MetricChartView(props: MetricChartProps) {
@@ -119,7 +121,10 @@ function MetricChartView(props: MetricChartProps) {
   const series = useMemo<Series[]>(
     () =>
       estimators.flatMap((e) =>
-        lines.map((l) => ({ key: seriesKey(e, l.name), band: bandKey(e, l.name), color: colors?.[e] ?? estimatorColor(e), dash: l.dash })),
+        lines.map((l) => {
+          const color = colors?.[e] ?? estimatorColor(e);
+          return { key: seriesKey(e, l.name), band: bandKey(e, l.name), color, dash: l.dash, dot: l.dots === true ? { r: 2.5, fill: color, stroke: color, strokeWidth: 1, strokeDasharray: '' } : false };
+        }),
       ),
     [estimators, lines, colors],
   );
@@ -182,7 +187,7 @@ function MetricChartView(props: MetricChartProps) {
           ))
         : []),
       ...series.map((s) => (
-        <Line key={s.key} dataKey={s.key} type="linear" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} dot={false} activeDot={false} isAnimationActive={false} connectNulls strokeLinejoin="round" />
+        <Line key={s.key} dataKey={s.key} type="linear" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} dot={s.dot} activeDot={false} isAnimationActive={false} connectNulls strokeLinejoin="round" />
       )),
     ],
     [series, bands],

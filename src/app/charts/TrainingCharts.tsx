@@ -14,7 +14,7 @@ import { useElementWidth } from './useElementWidth.ts';
 
 const ACCURACY_LINES: ChartLineStyle[] = [
   { name: 'train', label: 'train (online)' },
-  { name: 'test', label: 'test', dash: '6 4' },
+  { name: 'test', label: 'test', dash: '6 4', dots: true },
 ];
 const ACCURACY_SERIES = [TRAIN_ACCURACY, TEST_ACCURACY];
 const VARIANCE_LINES: ChartLineStyle[] = [{ name: 'logVar', label: 'log var' }];

@@ -24,7 +24,7 @@ const VARIANCE_SERIES = [LOG_VARIANCE];
 function ElboChart({ context, k, note }: { context: ChartContext; k: number; note: string | undefined }) {
   const { ref, width, rows, stops } = useChartRows('elbo', 0, context, ELBO_SERIES);
   const { estimators, bands } = context;
-  const lines = useMemo<ChartLineStyle[]>(() => [{ name: 'train', label: 'train ELBO' }, { name: 'test', label: `test bound K=${k}`, dash: '6 4' }], [k]);
+  const lines = useMemo<ChartLineStyle[]>(() => [{ name: 'train', label: 'train ELBO' }, { name: 'test', label: `test bound K=${k}`, dash: '6 4', dots: true }], [k]);
   return (
     <div ref={ref} className="chart-slot">
       <MetricChart

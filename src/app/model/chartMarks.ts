@@ -12,6 +12,11 @@ export interface ChartLineStyle {
   label: string;
   /** SVG stroke-dasharray, e.g. "6 4"; solid when absent */
   dash?: string;
+  /**
+   * a dot at every value: for sparse series (test evaluations), whose first value alone draws no
+   * line (the VAE's test bound comes every quarter epoch: for minutes it was in the table, not on the chart)
+   */
+  dots?: boolean;
 }
 
 /** A horizontal line at value `y` (e.g. the paper's final accuracy of one estimator). */
