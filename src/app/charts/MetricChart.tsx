@@ -52,7 +52,8 @@ export interface MetricChartProps {
 /** What an empty chart (no metric point yet) says over its plot. */
 export const EMPTY_TEXT = 'No data yet: each estimator’s line starts at its first metric point after Play';
 
-const MARGIN = { top: 12, right: 18, bottom: 22, left: 8 };
+// right: room for half of the last x tick (e.g. "0.0175", centred on the plot's right edge: it was clipped at 18)
+const MARGIN = { top: 12, right: 26, bottom: 22, left: 8 };
 const Y_AXIS_WIDTH = 74;
 
 /** The plot area's width in pixels for a figure `width` pixels wide (the axis and margins taken off). */
