@@ -40,7 +40,7 @@ export interface TrainingStatus {
   updates: number;
   epoch: number;
   epochs: number;
-  /** training throughput over the last seconds */
+  /** training throughput over the last seconds (updates per second); NaN until it is known (before two chunks of this play have ended) */
   updatesPerSecond: number;
   /** seconds spent training (paused time excluded) */
   elapsedSeconds: number;
@@ -67,6 +67,10 @@ export interface EngineReady {
   layers: number;
   /** VAE: K of the test bound; bandit: null */
   testK: number | null;
+  /** updates between two metric points (the charts' rows): the first point comes after this many */
+  updatesPerPoint: number;
+  /** updates between two test evaluations (test accuracy; the VAE's K-sample bound) */
+  updatesPerEvaluation: number;
 }
 
 /** Progress of a test evaluation in the training loop (the VAE's K-sample bound takes seconds). */

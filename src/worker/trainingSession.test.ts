@@ -55,6 +55,76 @@ describe('TrainingSession', () => {
     session.dispose();
   });
 
+  it('gives no updates/s rate until it is known (never a false 0), then the measured one', async () => {
+    // `msPerChunk`: the clock's advance at each chunk's end (0: chunks that take no measurable time, as a first slow chunk looks before a second ends)
+    const rate = async (msPerChunk: number): Promise<{ before: number; after: number; updates: number }> => {
+      const data = createPatternsDataset();
+      const engine = createCpuEngine({ config: banditConfigOf({ ...defaultConfig('patterns'), seeds: 1 }), data });
+      let t = 0;
+      const session = new TrainingSession(engine, {
+        trainCount: data.train.count,
+        epochs: 5,
+        recordEvery: 10,
+        chunkMs: 1e6, // every chunk up to the next point: 10 updates
+        checkpointEveryMs: Number.POSITIVE_INFINITY,
+        now: () => t,
+        yieldToEvents: async () => {
+          t += msPerChunk;
+          await new Promise((r) => setTimeout(r, 0));
+        },
+      });
+      let idle = 0;
+      session.onIdle = () => idle++;
+      const before = session.status().updatesPerSecond;
+      session.stepUpdates(40); // chunks of at most 10 updates (recordEvery): four chunk ends at least
+      await until(() => idle === 1);
+      const after = session.status().updatesPerSecond;
+      session.dispose();
+      return { before, after, updates: engine.updatesDone };
+    };
+    const still = await rate(0);
+    expect(still.updates).toBe(40);
+    expect(still.before).toBeNaN();
+    expect(still.after).toBeNaN();
+    const timed = await rate(500);
+    expect(timed.before).toBeNaN();
+    // 10 updates per 500 ms chunk
+    expect(timed.after).toBeCloseTo(20, 6);
+  });
+
+  it('counts the chunk in progress in the elapsed time (a slow first chunk showed 0 s), and no rate before it ends', async () => {
+    const data = createPatternsDataset();
+    const engine = createCpuEngine({ config: banditConfigOf({ ...defaultConfig('patterns'), seeds: 1 }), data });
+    let t = 1000;
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const step = engine.step.bind(engine);
+    let entered = false;
+    // the first chunk takes 5 s of the session's clock and waits until released (a WebGPU step on a software adapter)
+    engine.step = async (n: number): Promise<void> => {
+      if (!entered) {
+        entered = true;
+        t += 5000;
+        await gate;
+      }
+      return step(n);
+    };
+    const session = new TrainingSession(engine, { trainCount: data.train.count, epochs: 5, recordEvery: 10, checkpointEveryMs: Number.POSITIVE_INFINITY, now: () => t });
+    let idle = 0;
+    session.onIdle = () => idle++;
+    session.stepUpdates(20);
+    await until(() => entered);
+    const during = session.status();
+    expect(during.elapsedSeconds).toBe(5);
+    expect(during.updatesPerSecond).toBeNaN();
+    expect(during.playing).toBe(true);
+    release();
+    await until(() => idle === 1);
+    expect(session.status().elapsedSeconds).toBe(5); // nothing counted twice, nothing after the loop stopped
+    expect(session.engine.updatesDone).toBe(20);
+    session.dispose();
+  });
+
   it('pause stops the loop', async () => {
     const session = patternsSession(50);
     session.play();

@@ -38,6 +38,8 @@ export interface SessionOptions {
 }
 
 const DEFAULT_CHECKPOINT_MS = 3000;
+/** the shortest time between two chunk ends that gives an updates/s rate (shorter: the rate is unknown) */
+const RATE_MIN_SPAN_MS = 200;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -102,6 +104,16 @@ export class TrainingSession {
     return this.whenIdleChunk(async () => ({ checkpoint: await this.capture(engine), snapshot: this.takeSnapshot() }));
   }
 
+  /** Updates between two metric points (the charts' rows). */
+  get updatesPerPoint(): number {
+    return this.recordEvery;
+  }
+
+  /** Updates between two test evaluations (test accuracy, or the VAE's K-sample bound). */
+  get updatesPerEvaluation(): number {
+    return this.recordEvery * this.evaluateEveryPoints;
+  }
+
   /** Whether the epoch budget is reached or every run has stopped. */
   get finished(): boolean {
     return this.loop.finished;
@@ -162,14 +174,19 @@ export class TrainingSession {
   }
 
   private busy = false;
+  /** while the loop trains: when the training time not yet added to trainingMs began; else null */
+  private pumpMark: number | null = null;
 
   status(): TrainingStatus {
+    // the rate over the chunks of the last seconds; unknown (NaN) until two chunk ends at least
+    // RATE_MIN_SPAN_MS apart (a first slow chunk, e.g. the WebGPU VAE on a software adapter,
+    // showed "0.0 updates/s" while it trained)
     const recent = this.throughput;
-    let ups = 0;
+    let ups = Number.NaN;
     if (recent.length >= 2) {
       const a = recent[0];
       const b = recent[recent.length - 1];
-      ups = b.t > a.t ? ((b.updates - a.updates) * 1000) / (b.t - a.t) : 0;
+      if (b.t - a.t >= RATE_MIN_SPAN_MS) ups = ((b.updates - a.updates) * 1000) / (b.t - a.t);
     }
     const remainingUpdates = this.loop.examplesLeft / this.currentBatch();
     return {
@@ -178,7 +195,9 @@ export class TrainingSession {
       epoch: this.loop.epoch,
       epochs: this.options.epochs,
       updatesPerSecond: ups,
-      elapsedSeconds: this.trainingMs / 1000,
+      // the chunk in progress counts too: a slow first chunk (WebGPU on a software adapter)
+      // showed "Elapsed 0s" while it trained
+      elapsedSeconds: (this.trainingMs + (this.pumpMark === null ? 0 : Math.max(0, this.now() - this.pumpMark))) / 1000,
       etaSeconds: ups > 0 ? remainingUpdates / ups : Number.NaN,
       finished: this.finished,
     };
@@ -215,7 +234,7 @@ export class TrainingSession {
     if (this.pumping) return;
     this.pumping = true;
     this.throughput.length = 0; // updates/s counts time while training only
-    let mark = this.now();
+    this.pumpMark = this.now();
     try {
       while (this.wantsToRun()) {
         while (this.busy) await this.sleep(5);
@@ -240,9 +259,10 @@ export class TrainingSession {
         } else await this.yieldToEvents();
         // elapsed = wall-clock time while training (a GPU step may return before its work is done)
         const t1 = this.now();
-        this.trainingMs += t1 - mark;
-        mark = t1;
+        this.trainingMs += t1 - (this.pumpMark ?? t1);
+        this.pumpMark = t1;
       }
+      this.pumpMark = null;
       if (!this.disposed && this.lastCheckpointAt < this.now()) await this.keepCheckpoint(); // the state at the pause
     } catch (error) {
       this.stoppedByErrorFlag = this.playing || this.pendingSteps > 0;
@@ -252,6 +272,7 @@ export class TrainingSession {
       if (error instanceof EngineError && error.kind === 'device-lost') this.onDeviceLost(message);
       else this.onError(message);
     } finally {
+      this.pumpMark = null;
       this.pumping = false;
       if (this.disposed) this.engine.dispose();
       else this.onIdle();

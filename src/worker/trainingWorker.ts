@@ -125,6 +125,8 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
     cols: data.cols,
     layers: varianceLayersOf(config),
     testK: engine.config.task === 'vae' ? engine.config.testK : null,
+    updatesPerPoint: created.updatesPerPoint,
+    updatesPerEvaluation: created.updatesPerEvaluation,
   });
   if (imported !== null) post({ type: 'modelImport', requestId: imported, error: null });
   post(created.takeSnapshot());

@@ -89,6 +89,44 @@ describe('live charts on recharts', () => {
     expect(overlapping).toEqual([]);
     await page.close();
   });
+
+  it('an empty chart (before Play) says what will appear: axes with labels and ticks, the paper’s markers, "no data yet"', async () => {
+    const page = await open('?engine=cpu&est=hnca,reinforce');
+    await waitForEngine(page, 90_000);
+    const paperLabels = (chart: string): Promise<string[]> =>
+      page.$$eval(`[data-chart="${chart}"] text.recharts-label`, (labels) => labels.map((l) => l.textContent ?? '').filter((t) => t.startsWith('paper ')));
+    for (const chart of ['accuracy', 'variance', 'layer-variance']) {
+      expect(await page.getAttribute(`[data-chart="${chart}"]`, 'data-rows')).toBe('0');
+      expect(await page.textContent(`[data-testid="chart-empty-${chart}"]`)).toBe('No data yet: each estimator’s line starts at the first metric point, after update 60');
+      // the x axis from 0 to 1 epoch with its ticks (recharts drew none without rows)
+      const ticks = await tickTexts(page, chart);
+      expect(ticks).toContain('0');
+      expect(ticks).toContain('1');
+      expect(await page.textContent(`[data-chart="${chart}"]`)).toContain('epoch (passes over the training set, fractional)');
+    }
+    // the paper's markers are drawn before any point: two accuracies, two variances printed and + ln 6
+    expect(await paperLabels('accuracy')).toHaveLength(2);
+    expect(await paperLabels('variance')).toHaveLength(4);
+    expect(await page.$$('[data-chart="variance"] .recharts-reference-line')).toHaveLength(4);
+    await screenshot(page, 'charts-00-empty');
+    // the first metric point (every 60 updates) replaces the line
+    await page.fill('[data-testid="step-n-count"]', '60');
+    await page.click('[data-testid="step-n"]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-chart="variance"]')?.getAttribute('data-rows')) > 0, undefined, { timeout: 60_000 });
+    expect(await page.$('[data-testid="chart-empty-variance"]')).toBeNull();
+    expect(await paperLabels('variance')).toHaveLength(4);
+    // the VAE's charts too
+    const vae = await open('?task=vae&engine=cpu&width=16&test=40');
+    await waitForEngine(vae, 90_000);
+    expect(await vae.textContent('[data-testid="chart-empty-elbo"]')).toContain('No data yet');
+    // the test bound comes much later than the first train ELBO: the chart says when
+    expect(await vae.textContent('[data-testid="chart-note-elbo"]')).toBe('Dashed: the 10-sample test bound, computed every 300 updates (0.25 epoch), the first after update 300.');
+    expect(await vae.textContent('[data-chart="elbo"]')).toContain('ELBO (nats per image)');
+    expect(await vae.$$eval('[data-chart="elbo"] .recharts-cartesian-axis-tick-value', (els) => els.map((e) => e.textContent ?? ''))).toContain('1');
+    expect(session.errors).toEqual([]);
+    await vae.close();
+    await page.close();
+  });
 });
 
 describe('inside the network, live', () => {

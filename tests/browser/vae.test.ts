@@ -80,6 +80,8 @@ describe('the Discrete VAE task', () => {
     const bound = await pollUntil(() => latest(page, 'latest-test-reinforce'), (v) => Number.isFinite(v), 60_000);
     expect(bound).toBeLessThan(0);
     await page.waitForSelector('[data-testid="bound-progress"][data-state="idle"]');
+    // the first bound alone draws no line: it is a dot on the chart (within a redraw, about a second)
+    await page.waitForSelector('[data-chart="elbo"] .recharts-line-dot', { timeout: 5_000 });
     await page.click('[data-testid="pause"]');
     await page.close();
   });

@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RunSpec } from '../../engine/types.ts';
-import type { ChartContext } from '../model/chartMarks.ts';
+import { emptyChartText, type ChartContext } from '../model/chartMarks.ts';
 import { banditEstimatorsOf } from '../model/config.ts';
 import { paperValuesFor } from '../model/paperReference.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -28,10 +28,12 @@ export function ChartsPanel() {
 }
 
 function BanditChartsPanel() {
-  const { runs, layers, config, failures } = usePlayground(useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config, failures: s.failures })));
+  const { runs, layers, config, failures, updatesPerPoint } = usePlayground(
+    useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config, failures: s.failures, updatesPerPoint: s.engine?.updatesPerPoint })),
+  );
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
-  const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1 }), [runs, estimators, layers, seeds]);
+  const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint) }), [runs, estimators, layers, seeds, updatesPerPoint]);
   const paper = useMemo(() => paperValuesFor(config), [config]);
   return (
     <div className="panel charts" data-testid="charts">

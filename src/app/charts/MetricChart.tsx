@@ -45,9 +45,15 @@ export interface MetricChartProps {
   note?: string;
   /** what −∞ means on this chart (drawn at the bottom edge, labelled so); default: a gradient variance of exactly 0 */
   negativeInfinityLabel?: string;
+  /** the line over the empty plot before the first point (what will appear); default EMPTY_TEXT */
+  emptyText?: string;
 }
 
-const MARGIN = { top: 12, right: 18, bottom: 22, left: 8 };
+/** What an empty chart (no metric point yet) says over its plot. */
+export const EMPTY_TEXT = 'No data yet: each estimator’s line starts at its first metric point after Play';
+
+// right: room for half of the last x tick (e.g. "0.0175", centred on the plot's right edge: it was clipped at 18)
+const MARGIN = { top: 12, right: 26, bottom: 22, left: 8 };
 const Y_AXIS_WIDTH = 74;
 
 /** The plot area's width in pixels for a figure `width` pixels wide (the axis and margins taken off). */
@@ -78,6 +84,15 @@ const TOOLTIP_CURSOR = { stroke: '#333', strokeDasharray: '3 3' };
 const Y_LABEL_STYLE = { textAnchor: 'middle' } as const;
 /** round ranges chosen by recharts: x from 0, y covering the data, bands and markers */
 const X_DOMAIN: [number, 'auto'] = [0, 'auto'];
+/**
+ * What an empty chart draws: two rows without values at epochs 0 and 1. With no rows recharts
+ * has no x extent: it drew no x ticks and none of the paper's markers (horizontal lines across
+ * that extent). Update −1: no tooltip (it shows the real row of an update).
+ */
+const EMPTY_ROWS: ChartRow[] = [
+  { update: -1, epoch: 0 },
+  { update: -1, epoch: 1 },
+];
 const AUTO_DOMAIN: ['auto', 'auto'] = ['auto', 'auto'];
 const DEFAULT_X_LABEL = 'epoch (passes over the training set, fractional)';
 const NEGATIVE_INFINITY_LABEL = '−∞: gradient variance exactly 0';
@@ -92,6 +107,8 @@ interface Series {
   band: string;
   color: string;
   dash: string | undefined;
+  /** recharts' dot prop: a small filled circle at each value, or none */
+  dot: false | { r: number; fill: string; stroke: string; strokeWidth: number; strokeDasharray: string };
 }
 
 function MetricChartView(props: MetricChartProps) {
@@ -105,7 +122,10 @@ function MetricChartView(props: MetricChartProps) {
   const series = useMemo<Series[]>(
     () =>
       estimators.flatMap((e) =>
-        lines.map((l) => ({ key: seriesKey(e, l.name), band: bandKey(e, l.name), color: colors?.[e] ?? estimatorColor(e), dash: l.dash })),
+        lines.map((l) => {
+          const color = colors?.[e] ?? estimatorColor(e);
+          return { key: seriesKey(e, l.name), band: bandKey(e, l.name), color, dash: l.dash, dot: l.dots === true ? { r: 2.5, fill: color, stroke: color, strokeWidth: 1, strokeDasharray: '' } : false };
+        }),
       ),
     [estimators, lines, colors],
   );
@@ -126,6 +146,7 @@ function MetricChartView(props: MetricChartProps) {
         if (bands && Array.isArray(b)) values.push(b[0], b[1]);
       }
     }
+    if (rows.length === 0) return { data: EMPTY_ROWS, floor: null };
     if (!negativeInfinity) return { data: rows, floor: null };
     const extent = fixedY ?? paddedExtent(values) ?? [-1, 0];
     const floor = fixedY ? fixedY[0] : extent[0] - 0.1 * (extent[1] - extent[0]);
@@ -167,12 +188,13 @@ function MetricChartView(props: MetricChartProps) {
           ))
         : []),
       ...series.map((s) => (
-        <Line key={s.key} dataKey={s.key} type="linear" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} dot={false} activeDot={false} isAnimationActive={false} connectNulls strokeLinejoin="round" />
+        <Line key={s.key} dataKey={s.key} type="linear" stroke={s.color} strokeWidth={2} strokeDasharray={s.dash} dot={s.dot} activeDot={false} isAnimationActive={false} connectNulls strokeLinejoin="round" />
       )),
     ],
     [series, bands],
   );
   const xLabel = props.xLabel ?? DEFAULT_X_LABEL;
+  const empty = rows.length === 0;
   const xAxis = useMemo(
     () => (
       <XAxis dataKey="epoch" type="number" domain={X_DOMAIN} tickCount={6} interval={0} tickFormatter={formatTick} stroke="#666">
@@ -226,16 +248,23 @@ function MetricChartView(props: MetricChartProps) {
   return (
     <figure ref={ref} className="chart" data-chart={id} data-testid={`chart-${id}`} data-rows={rows.length} data-negative-infinity={plot.floor !== null ? 'yes' : 'no'}>
       <figcaption>{title}</figcaption>
-      <ComposedChart width={width} height={height} data={plot.data} margin={MARGIN} style={FONT} accessibilityLayer={false} title={title}>
-        {GRID}
-        {xAxis}
-        {yAxis}
-        {drawn}
-        {horizontalLines}
-        {floorLine}
-        {verticalLines}
-        {tooltip}
-      </ComposedChart>
+      <div className="chart-plot">
+        {empty && (
+          <p className="chart-empty" data-testid={`chart-empty-${id}`} style={{ top: MARGIN.top + (height - MARGIN.top - MARGIN.bottom) / 2, left: MARGIN.left + Y_AXIS_WIDTH, right: MARGIN.right }}>
+            <span>{props.emptyText ?? EMPTY_TEXT}</span>
+          </p>
+        )}
+        <ComposedChart width={width} height={height} data={plot.data} margin={MARGIN} style={FONT} accessibilityLayer={false} title={title}>
+          {GRID}
+          {xAxis}
+          {yAxis}
+          {drawn}
+          {horizontalLines}
+          {floorLine}
+          {verticalLines}
+          {tooltip}
+        </ComposedChart>
+      </div>
       {props.note && <p className="chart-note" data-testid={`chart-note-${id}`}>{props.note}</p>}
     </figure>
   );

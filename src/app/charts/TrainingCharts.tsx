@@ -14,7 +14,7 @@ import { useElementWidth } from './useElementWidth.ts';
 
 const ACCURACY_LINES: ChartLineStyle[] = [
   { name: 'train', label: 'train (online)' },
-  { name: 'test', label: 'test', dash: '6 4' },
+  { name: 'test', label: 'test', dash: '6 4', dots: true },
 ];
 const ACCURACY_SERIES = [TRAIN_ACCURACY, TEST_ACCURACY];
 const VARIANCE_LINES: ChartLineStyle[] = [{ name: 'logVar', label: 'log var' }];
@@ -63,6 +63,7 @@ export function AccuracyChart({ context, paper }: { context: ChartContext; paper
         bands={context.bands}
         width={width}
         note={note}
+        emptyText={context.emptyText}
       />
     </div>
   );
@@ -99,6 +100,7 @@ export function VarianceChart({ context, paper }: { context: ChartContext; paper
         bands={context.bands}
         width={width}
         note={paper.length > 0 ? PAPER_VARIANCE_NOTE : undefined}
+        emptyText={context.emptyText}
       />
     </div>
   );
@@ -138,6 +140,7 @@ export function LayerVarianceChart({ context }: { context: ChartContext }) {
           verticalMarkers={stops}
           bands={context.bands}
           width={width}
+          emptyText={context.emptyText}
         />
       </div>
     </>

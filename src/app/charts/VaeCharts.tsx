@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { FIG3_REFERENCE } from '../../reference/paperNumbers.ts';
 import type { RunSpec } from '../../engine/types.ts';
-import type { ChartContext, ChartLineStyle } from '../model/chartMarks.ts';
+import { emptyChartText, type ChartContext, type ChartLineStyle } from '../model/chartMarks.ts';
 import { LOG_VARIANCE, TEST_BOUND, TRAIN_ELBO, layerVarianceSeries } from '../model/chartSeries.ts';
 import { estimatorsOfRuns } from '../model/config.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -21,10 +21,10 @@ const VARIANCE_LINES: ChartLineStyle[] = [{ name: 'logVar', label: 'ln var' }];
 const ELBO_SERIES = [TRAIN_ELBO, TEST_BOUND];
 const VARIANCE_SERIES = [LOG_VARIANCE];
 
-function ElboChart({ context, k }: { context: ChartContext; k: number }) {
+function ElboChart({ context, k, note }: { context: ChartContext; k: number; note: string | undefined }) {
   const { ref, width, rows, stops } = useChartRows('elbo', 0, context, ELBO_SERIES);
   const { estimators, bands } = context;
-  const lines = useMemo<ChartLineStyle[]>(() => [{ name: 'train', label: 'train ELBO' }, { name: 'test', label: `test bound K=${k}`, dash: '6 4' }], [k]);
+  const lines = useMemo<ChartLineStyle[]>(() => [{ name: 'train', label: 'train ELBO' }, { name: 'test', label: `test bound K=${k}`, dash: '6 4', dots: true }], [k]);
   return (
     <div ref={ref} className="chart-slot">
       <MetricChart
@@ -38,6 +38,8 @@ function ElboChart({ context, k }: { context: ChartContext; k: number }) {
         digits={2}
         verticalMarkers={stops}
         bands={bands}
+        note={note}
+        emptyText={context.emptyText}
       />
     </div>
   );
@@ -55,10 +57,11 @@ function EncoderVarianceChart({ context }: { context: ChartContext }) {
         rows={rows}
         estimators={estimators}
         lines={VARIANCE_LINES}
-        yLabel="ln(mean encoder-gradient variance)"
+        yLabel="ln(mean encoder-grad variance)"
         digits={2}
         verticalMarkers={stops}
         bands={bands}
+        emptyText={context.emptyText}
       />
     </div>
   );
@@ -94,6 +97,7 @@ function EncoderLayerVarianceChart({ context }: { context: ChartContext }) {
           digits={2}
           height={240}
           bands={bands}
+          emptyText={context.emptyText}
         />
       </div>
     </>
@@ -139,16 +143,31 @@ function LatestValuesLive({ context, k }: { context: ChartContext; k: number }) 
 }
 
 export function VaeChartsPanel() {
-  const { runs, layers, failures, k } = usePlayground(useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, failures: s.failures, k: s.engine?.testK ?? s.config.testK })));
+  const { runs, layers, failures, k, updatesPerPoint, updatesPerEvaluation, updatesPerEpoch } = usePlayground(
+    useShallow((s) => ({
+      runs: s.engine?.runs ?? NO_RUNS,
+      layers: s.engine?.layers ?? 0,
+      failures: s.failures,
+      k: s.engine?.testK ?? s.config.testK,
+      updatesPerPoint: s.engine?.updatesPerPoint,
+      updatesPerEvaluation: s.engine?.updatesPerEvaluation,
+      updatesPerEpoch: s.engine?.updatesPerEpoch,
+    })),
+  );
   const estimators = useMemo(() => estimatorsOfRuns(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
-  const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1 }), [runs, estimators, layers, seeds]);
+  const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint) }), [runs, estimators, layers, seeds, updatesPerPoint]);
+  // the bound takes seconds: it comes every quarter epoch or so, long after the first train ELBO
+  const boundNote =
+    updatesPerEvaluation === undefined || updatesPerEpoch === undefined
+      ? undefined
+      : `Dashed: the ${k}-sample test bound, computed every ${updatesPerEvaluation} updates (${Number((updatesPerEvaluation / updatesPerEpoch).toPrecision(3))} epoch), the first after update ${updatesPerEvaluation}.`;
   return (
     <div className="panel charts vae" data-testid="charts">
       <ChartLegend estimators={estimators} seeds={seeds} paper={false} runs={runs} failures={failures} lineNote={`solid: train ELBO (single sample) · dashed: ${k}-sample test bound`} />
       <BoundProgress k={k} />
       <div className="chart-grid">
-        <ElboChart context={context} k={k} />
+        <ElboChart context={context} k={k} note={boundNote} />
         <EncoderVarianceChart context={context} />
       </div>
       <div className="vae-lower">

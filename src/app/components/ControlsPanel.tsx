@@ -54,7 +54,7 @@ export function ControlsPanel() {
       {shown('task') && (
         <Labelled label="Task" tooltip={TOOLTIPS.task}>
           {(id) => (
-            <select id={id} data-testid="control-task" value={config.task} onChange={(e) => controller.change({ task: TASKS.find((t): t is TaskName => t === e.target.value) ?? 'mnist' })}>
+            <select id={id} className="wide" data-testid="control-task" value={config.task} onChange={(e) => controller.change({ task: TASKS.find((t): t is TaskName => t === e.target.value) ?? 'mnist' })}>
               {TASKS.map((t) => (
                 <option key={t} value={t}>
                   {TASK_LABELS[t]}
@@ -168,7 +168,7 @@ export function ControlsPanel() {
         </Labelled>
       )}
       {vae && shown('k') && (
-        <Labelled label="Test bound samples K" tooltip={TOOLTIPS.k}>
+        <Labelled label="Test bound K" tooltip={TOOLTIPS.k}>
           {(id) => <NumberField id={id} testId="control-k" value={config.testK} range={RANGES.testK} onCommit={(testK) => controller.change({ testK })} />}
         </Labelled>
       )}

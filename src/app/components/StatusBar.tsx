@@ -17,8 +17,8 @@ export function StatusBar() {
       <span title="Updates done by every run (one update = one minibatch)">
         Updates <b data-testid="status-updates">{status.updates}</b>
       </span>
-      <span title="Updates per second over the last few seconds (all runs together count once)">
-        <b data-testid="status-speed">{status.updatesPerSecond.toFixed(1)}</b> updates/s
+      <span title="Updates per second over the last few seconds (all runs together count once); — until the first chunks of training have been timed">
+        <b data-testid="status-speed">{Number.isFinite(status.updatesPerSecond) ? status.updatesPerSecond.toFixed(1) : '—'}</b> updates/s
       </span>
       <span title="Training time (pauses excluded)">Elapsed {formatDuration(status.elapsedSeconds)}</span>
       <span title="Estimated time to the epoch budget at the current speed">ETA {status.finished ? 'done' : formatDuration(status.etaSeconds)}</span>

@@ -12,6 +12,11 @@ export interface ChartLineStyle {
   label: string;
   /** SVG stroke-dasharray, e.g. "6 4"; solid when absent */
   dash?: string;
+  /**
+   * a dot at every value: for sparse series (test evaluations), whose first value alone draws no
+   * line (the VAE's test bound comes every quarter epoch: for minutes it was in the table, not on the chart)
+   */
+  dots?: boolean;
 }
 
 /** A horizontal line at value `y` (e.g. the paper's final accuracy of one estimator). */
@@ -71,6 +76,18 @@ export interface ChartContext {
   estimators: EstimatorId[];
   layers: number;
   bands: boolean;
+  /** what an empty chart says over its plot (emptyChartText) */
+  emptyText: string;
+}
+
+/**
+ * The line over an empty chart (no metric point yet): what will appear and when. `updatesPerPoint`:
+ * the worker's updates between two metric points (EngineReady), undefined before the engine is ready.
+ */
+export function emptyChartText(updatesPerPoint: number | undefined): string {
+  return updatesPerPoint === undefined
+    ? 'No data yet: each estimator’s line starts at its first metric point after Play'
+    : `No data yet: each estimator’s line starts at the first metric point, after update ${updatesPerPoint}`;
 }
 
 /** One vertical marker per failed run, at the epoch it stopped, labelled with the run and the failure. */

@@ -7,7 +7,7 @@ export const IDLE_STATUS: TrainingStatus = {
   updates: 0,
   epoch: 0,
   epochs: 0,
-  updatesPerSecond: 0,
+  updatesPerSecond: Number.NaN,
   elapsedSeconds: 0,
   etaSeconds: Number.NaN,
   finished: false,
