@@ -34,7 +34,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   io.stdout.write(`epoch records are appended to ${epochLog} as they finish\n`);
   let interrupted: SessionResult['interrupted'];
   const runCell = async (config: (typeof command.configs)[number], cellIo: Io): Promise<(typeof cells)[number]> => {
-    const depth = config.task === 'bandit' ? config.hidden : config.layers;
+    const depth = config.task === 'bandit' ? config.hidden : config.task === 'vae' ? config.layers : config.convLayers;
     const categories = config.task === 'bandit' && config.units === 'categorical' ? config.categories : undefined;
     const where: Record<string, number> = categories === undefined ? {} : { categories };
     const result = await runSession(config, command.session, data, cellIo, {
