@@ -23,12 +23,29 @@ function patches(x: tf.Tensor4D): tf.Tensor3D {
   return tf.reshape(tf.concat(parts, 3), [batch, oh * ow, KERNEL * KERNEL * c]);
 }
 
+/**
+ * out[j·rows + i] = m[i·cols + j]: the transpose of m [rows, cols] (blocked for the cache).
+ * tfjs's matMul with a transposed operand is many times slower on its WASM back end than a
+ * product of plain operands, so the backward pass transposes its operands here or with tf.transpose.
+ */
+function transposeInto(m: ArrayLike<number>, rows: number, cols: number, out: Float32Array | Float64Array): void {
+  const block = 64;
+  for (let j0 = 0; j0 < cols; j0 += block) {
+    const j1 = Math.min(j0 + block, cols);
+    for (let i = 0; i < rows; i++) for (let j = j0; j < j1; j++) out[j * rows + i] = m[i * cols + j];
+  }
+}
+
 class TfjsTrunk implements Trunk {
+  /** the linear layer's weights transposed, [width, features] (the backward pass's operand) */
+  private readonly weightsT: Float32Array;
+
   constructor(
     private readonly shape: ConvBanditShape,
     private readonly tensors: readonly ParameterTensor[],
   ) {
     if (tensors.length !== 2 * shape.convLayers + 2) throw new RangeError(`the trunk takes ${2 * shape.convLayers + 2} tensors, got ${tensors.length}`);
+    this.weightsT = new Float32Array(featureCount(shape) * shape.width);
   }
 
   forward(pixels: Float32Array, batch: number): TrunkPass {
@@ -67,32 +84,41 @@ class TfjsTrunk implements Trunk {
         if (disposed) throw new Error('the trunk pass was disposed');
         if (signal.length !== batch * shape.width) throw new RangeError(`backward needs ${batch * shape.width} signals, got ${signal.length}`);
         const second = new Float64Array(shape.convLayers + 1);
+        transposeInto(tensors[2 * shape.convLayers].value, features, shape.width, this.weightsT);
         const grads = tf.tidy(() => {
           const dU = tf.tensor2d(Float32Array.from(signal), [batch, shape.width]);
           const out: tf.Tensor[] = [];
           // linear layer: g_b = s_b ⊗ f_b, so Σ_b ‖g_b‖² = Σ_b ‖s_b‖² (‖f_b‖² + 1) (DESIGN.md §4)
           const denseSecond = tf.mean(tf.mul(tf.sum(tf.square(dU), 1), tf.add(tf.sum(tf.square(flat), 1), 1)));
-          const gradW = tf.div(tf.matMul(flat, dU, true, false), batch);
+          // g_W transposed, [width, features]
+          const gradWT = tf.div(tf.matMul(tf.transpose(dU), flat), batch);
           const gradB = tf.mean(dU, 0);
           // back through the convolutions: dA is the gradient of convolution l's pre-activation
-          let dA: tf.Tensor4D = tf.mul<tf.Tensor4D>(tf.reshape(tf.matMul(dU, w, false, true), preActivations[shape.convLayers - 1].shape), tf.step(preActivations[shape.convLayers - 1]));
+          const wT = tf.tensor2d(this.weightsT, [shape.width, features]);
+          let dA: tf.Tensor4D = tf.mul<tf.Tensor4D>(tf.reshape(tf.matMul(dU, wT), preActivations[shape.convLayers - 1].shape), tf.step(preActivations[shape.convLayers - 1]));
           const convGrads: tf.Tensor[] = [];
           const convSecond: tf.Tensor[] = [];
           for (let l = shape.convLayers - 1; l >= 0; l--) {
             const { rows, cols } = convOutputSize(shape, l);
             const dA3 = tf.reshape(dA, [batch, rows * cols, shape.channels]);
-            // per example: filter gradient [B, 9·inC, C] and bias gradient [B, C]
-            const filterPerExample = tf.matMul(patches(inputs[l]), dA3, true, false);
+            // per example: filter gradient, transposed [B, C, 9·inC], and bias gradient [B, C]
+            const filterPerExample = tf.matMul(tf.transpose(dA3, [0, 2, 1]), patches(inputs[l]));
             const biasPerExample = tf.sum(dA3, 1);
             convSecond.unshift(tf.div(tf.add(tf.sum(tf.square(filterPerExample)), tf.sum(tf.square(biasPerExample))), batch));
             convGrads.unshift(tf.mean(filterPerExample, 0), tf.mean(biasPerExample, 0));
             if (l > 0) dA = tf.mul<tf.Tensor4D>(tf.conv2dTranspose(dA, filters[l], inputs[l].shape, 1, 'valid'), tf.step(preActivations[l - 1]));
           }
-          out.push(...convGrads, gradW, gradB, tf.stack([...convSecond, denseSecond]));
+          out.push(...convGrads, gradWT, gradB, tf.stack([...convSecond, denseSecond]));
           return out;
         });
         for (let k = 0; k < 2 * shape.convLayers + 2; k++) {
-          tensors[k].grad.set(grads[k].dataSync());
+          const values = grads[k].dataSync();
+          // the weight gradients come transposed ([units, inputs]); the tensors are input-major
+          if (k % 2 === 0) {
+            const units = k === 2 * shape.convLayers ? shape.width : shape.channels;
+            transposeInto(values, units, tensors[k].size / units, tensors[k].grad);
+          }
+          else tensors[k].grad.set(values);
         }
         second.set(grads[grads.length - 1].dataSync());
         for (const g of grads) g.dispose();
