@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseFlags, type FlagSpec } from '../src/cli/flags.ts';
 import { main } from '../src/cli/main.ts';
 import type { OpenedEngine } from '../src/cli/openEngine.ts';
-import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
+import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
 import type { Io } from '../src/cli/session.ts';
 import type { EngineFactoryInput } from '../src/engine/types.ts';
 import { MNIST_FILES } from '../src/node/mnist.ts';
@@ -58,8 +58,8 @@ describe('help', () => {
   it('hnca reproduce --help lists the flags of every grid', async () => {
     const c = capture();
     expect(await main(['reproduce', 'fig1', '--help'], c.io)).toBe(0);
-    for (const flag of [...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS, ...REPRODUCE_CATEGORICAL_FLAGS]) expect(c.out()).toContain(`--${flag.name} `);
-    expect(c.out().match(/\(default: /g)?.length).toBe(REPRODUCE_FIG1_FLAGS.length + REPRODUCE_FIG3_FLAGS.length + REPRODUCE_CATEGORICAL_FLAGS.length);
+    for (const flag of [...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS, ...REPRODUCE_CATEGORICAL_FLAGS, ...REPRODUCE_APPENDIX_E_FLAGS]) expect(c.out()).toContain(`--${flag.name} `);
+    expect(c.out().match(/\(default: /g)?.length).toBe(REPRODUCE_FIG1_FLAGS.length + REPRODUCE_FIG3_FLAGS.length + REPRODUCE_CATEGORICAL_FLAGS.length + REPRODUCE_APPENDIX_E_FLAGS.length);
   });
 
   it('hnca --version and -V print the package version and exit 0', async () => {
@@ -112,7 +112,7 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '--seed', '1', '--seed', '2'], /--seed given twice/],
     [['train', 'extra'], /unexpected argument 'extra'/],
     [['train', '--data', path.join(tmp, 'no-such-folder')], /--data: .*no-such-folder is not a folder/],
-    [['reproduce', 'fig2'], /unknown figure 'fig2'; accepted: fig1, fig3, categorical$/],
+    [['reproduce', 'fig2'], /unknown figure 'fig2'; accepted: fig1, fig3, categorical, appendix-e$/],
     [['train', '--task', 'vae', '--units', 'categorical'], /^hnca: --units applies to --task bandit only \(VAE units are Bernoulli\)$/],
     [['train', '--task', 'vae', '--categories', '3'], /^hnca: --categories applies to --task bandit only/],
     [['train', '--units', 'softmax'], /^hnca: --units must be one of bernoulli, categorical \(got 'softmax'\)$/],

@@ -55,6 +55,12 @@ export const DEFAULTS = {
   /** conv-bandit (DESIGN.md §7.2, the public code's configuration): two 3×3 convolutions of 16 channels */
   convLayers: 2 as const,
   channels: 16,
+  /**
+   * `reproduce appendix-e` (DESIGN.md §7.2): the paper's network and optimizer on a reduced CPU
+   * schedule (paper: 100 epochs of 60 000 images, seeds not stated): 3 epochs of the first 5 000
+   * training images (100 updates each), 1 000 test images, 3 seeds
+   */
+  appendixE: { epochs: 3, seeds: 3, trainLimit: 5000, testLimit: 1000 },
   /** default outputs go under results/ (git-ignored), made on demand */
   out: 'results/train.json',
   outDir: (figure: string): string => `results/${figure}`,
@@ -149,6 +155,24 @@ export const REPRODUCE_CATEGORICAL_FLAGS: FlagSpec[] = [
   { ...WIDTH, defaultText: String(CATEGORICAL_GRID.width), help: 'categorical units per hidden layer' },
   ...COMMON.filter((spec) => spec !== WIDTH),
   f('out', 'DIR', DEFAULTS.outDir('categorical'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
+];
+
+const APPENDIX_E = DEFAULTS.appendixE;
+export const REPRODUCE_APPENDIX_E_FLAGS: FlagSpec[] = [
+  f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, `all ${BANDIT_ESTIMATORS.length}`, 'restrict to these estimators', true),
+  f('epochs', 'N', `${APPENDIX_E.epochs} (reduced CPU schedule; paper: 100)`, 'training epochs'),
+  f('seeds', 'N', String(APPENDIX_E.seeds), 'seeds per estimator'),
+  f('conv-layers', '1|2', String(DEFAULTS.convLayers), '3×3 convolutions of the trunk'),
+  f('channels', 'N', String(DEFAULTS.channels), `channels of every convolution (1..${MAX_CONV_CHANNELS})`),
+  f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values the Bernoulli units pass on (±1 or 0/1)'),
+  ...COMMON.filter((spec) => spec.name !== 'threads').map((spec) =>
+    spec.name === 'train-limit'
+      ? { ...spec, defaultText: `${APPENDIX_E.trainLimit} (reduced CPU schedule; paper: all 60000)` }
+      : spec.name === 'test-limit'
+        ? { ...spec, defaultText: `${APPENDIX_E.testLimit} (reduced CPU schedule; paper: all 10000)` }
+        : spec,
+  ),
+  f('out', 'DIR', DEFAULTS.outDir('appendix-e'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
 export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
@@ -343,8 +367,12 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
   return { config, session, out: out ?? DEFAULTS.out, defaultOut: out === undefined };
 }
 
+/** The grids `hnca reproduce` runs. */
+export const FIGURES = ['fig1', 'fig3', 'categorical', 'appendix-e'] as const;
+export type FigureName = (typeof FIGURES)[number];
+
 export interface ReproduceCommand {
-  figure: 'fig1' | 'fig3' | 'categorical';
+  figure: FigureName;
   /** one config per depth of the grid */
   configs: EngineConfig[];
   session: SessionOptions;
@@ -360,9 +388,20 @@ export interface ReproduceCommand {
  * grid (DESIGN.md §7.1), N outer.
  * @throws UsageError for a flag out of range
  */
-export function reproduceCommand(figure: 'fig1' | 'fig3' | 'categorical', flags: ParsedFlags): ReproduceCommand {
+export function reproduceCommand(figure: FigureName, flags: ParsedFlags): ReproduceCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca reproduce ${figure}`);
   let configs: EngineConfig[];
+  if (figure === 'appendix-e') {
+    const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
+    const config = convBanditConfig(flags, estimators, APPENDIX_E.seeds);
+    const session = sessionOf(flags, config.task, config.batch, config.estimators.length * config.seeds.length, APPENDIX_E.epochs);
+    // the reduced CPU schedule, unless the flags say otherwise
+    session.trainLimit ??= APPENDIX_E.trainLimit;
+    session.testLimit ??= APPENDIX_E.testLimit;
+    if (session.trainLimit < config.batch) throw new UsageError(`--batch ${config.batch} is more than the ${session.trainLimit} training images of the reduced schedule; give --train-limit N ≥ ${config.batch}`);
+    const out = readString(flags, 'out');
+    return { figure, configs: [config], session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
+  }
   if (figure === 'categorical') {
     const grid = DEFAULTS.categoricalGrid;
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, grid.estimators, '');
