@@ -1,5 +1,6 @@
 // The conv bandit's CPU engine (DESIGN.md §7.2) on a tiny in-memory dataset: paired runs (same
 // initial weights and minibatches per seed), validation, counters, checkpoints, inspection.
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
 import { CpuConvBanditEngine } from '../src/engine/cpu/cpuConvBanditEngine.ts';
@@ -58,7 +59,11 @@ describe('conv bandit CPU engine', () => {
   it('trains every run on the same minibatches: counters, per-layer variances, evaluation', async () => {
     const engine = await createConvBanditCpuEngine(config, { data });
     try {
-      await engine.step(6);
+      await engine.step(1);
+      // every tensor of an update is released: the library's tensor count does not grow
+      const tensors = tf.memory().numTensors;
+      await engine.step(5);
+      expect(tf.memory().numTensors).toBe(tensors);
       const counters = await engine.readCounters();
       for (const c of counters) {
         expect(c.finite).toBe(true);
