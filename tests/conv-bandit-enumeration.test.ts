@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../src/engine/types.ts';
 import { ConvBanditRun } from '../src/models/convBandit/convBanditRun.ts';
 import { convBanditLayout, ConvBanditParameters, convOutputSize, featureCount, KERNEL, type ConvBanditShape } from '../src/models/convBandit/parameters.ts';
-import { forwardKeys } from '../src/models/bandit/forward.ts';
+import { forwardKeys, type UniformSource } from '../src/models/bandit/forward.ts';
 import { clippedSigmoid } from '../src/models/units/bernoulli.ts';
 import { Stream } from '../src/rng/streams.ts';
 import { useTrunkBackend } from '../src/trunk/backend.ts';
@@ -157,6 +157,46 @@ function sampledMeans(problem: Problem, params: ConvBanditParameters, estimator:
   return { mean, se };
 }
 
+/**
+ * The exact mean and variance of an estimator's single-example estimate: every hidden
+ * configuration and action forced through the real code (a uniform of 0 fires a unit, one just
+ * below 1 does not; the action's uniform falls in the middle of its softmax interval), each
+ * estimate weighted by its probability. Deterministic (DESIGN.md §5, beside the sampling test).
+ */
+function exactMoments(problem: Problem, params: ConvBanditParameters, estimator: BanditEstimator, baseline: number): { mean: Float64Array; variance: Float64Array } {
+  const { width, actions } = problem.shape;
+  const run = new ConvBanditRun(params, estimator, 1, tfjsTrunk(problem.shape));
+  const n = params.parameterCount;
+  const mean = new Float64Array(n);
+  const second = new Float64Array(n);
+  for (let config = 0; config < 1 << width; config++) {
+    for (let action = 0; action < actions; action++) {
+      let actionProbability = 0;
+      const source: UniformSource = {
+        hidden: (_layer, _example, unit) => (((config >> unit) & 1) === 1 ? 0 : 1 - 1e-12),
+        action: (_example, probs, base) => {
+          let below = 0;
+          for (let k = 0; k < action; k++) below += probs[base + k];
+          actionProbability = probs[base + action];
+          return below + actionProbability / 2;
+        },
+      };
+      run.estimateGradients(problem.image, 1, source, { labels: [], table: Float64Array.from(problem.rewards) }, baseline);
+      let weight = actionProbability;
+      for (let i = 0; i < width; i++) weight *= ((config >> i) & 1) === 1 ? run.scratch.prob[0][i] : 1 - run.scratch.prob[0][i];
+      let o = 0;
+      for (const tensor of params.tensors) {
+        for (let e = 0; e < tensor.size; e++, o++) {
+          mean[o] += weight * tensor.grad[e];
+          second[o] += weight * tensor.grad[e] ** 2;
+        }
+      }
+    }
+  }
+  run.dispose();
+  return { mean, variance: second.map((s, e) => s - mean[e] ** 2) };
+}
+
 beforeAll(async () => {
   await useTrunkBackend('wasm');
 });
@@ -210,6 +250,26 @@ describe.each(problems)('conv bandit, $shape.convLayers convolution(s), $shape.w
       expect(Math.max(...exact.subarray(o, o + size).map(Math.abs)), layout[k].name).toBeGreaterThan(1e-3);
       o += size;
     }
+  });
+
+  it.each(BANDIT_ESTIMATORS)('%s: the exact expectation (every configuration and action forced) equals the finite-difference gradient', (estimator) => {
+    // a constant nonzero baseline for the -baseline variants: it must not bias the estimate
+    const { mean } = exactMoments(problem, params, estimator, 0.4);
+    const scale = Math.max(...exact.map(Math.abs));
+    for (let e = 0; e < exact.length; e++) expect(Math.abs(mean[e] - exact[e])).toBeLessThan(2e-5 * scale);
+  });
+
+  it('Theorem 1 (exact): HNCA variance ≤ REINFORCE variance on the linear layer and the output; strictly lower where the feature is on', () => {
+    const hnca = exactMoments(problem, params, 'hnca', 0).variance;
+    const reinforce = exactMoments(problem, params, 'reinforce', 0).variance;
+    const sizes = params.tensors.map((t) => t.size);
+    const start = sizes.slice(0, 2 * problem.shape.convLayers).reduce((a, b) => a + b, 0);
+    let strictlyLower = 0;
+    for (let e = start; e < hnca.length; e++) {
+      expect(hnca[e]).toBeLessThanOrEqual(reinforce[e] * (1 + 1e-6) + 1e-12);
+      if (hnca[e] < reinforce[e] * 0.99) strictlyLower++;
+    }
+    expect(strictlyLower).toBeGreaterThan(0);
   });
 
   it.each(BANDIT_ESTIMATORS)('%s: the mean estimate is within 4.5 standard errors of the finite-difference gradient', (estimator) => {
