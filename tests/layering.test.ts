@@ -29,7 +29,8 @@ const LAYERS: Record<string, LayerRule> = {
   // the playground's configuration, shared by the React app and its training worker
   playground: { folder: 'src/playground', mayImport: ['engine'], packages: [] },
   // the playground's training worker: no React, no Node
-  worker: { folder: 'src/worker', mayImport: ['playground', 'engine', 'engine/cpu', 'engine/gpu', 'data', 'rng'], packages: [] },
+  // (the conv bandit's TensorFlow.js WebAssembly binaries: their asset URLs only)
+  worker: { folder: 'src/worker', mayImport: ['playground', 'engine', 'engine/cpu', 'engine/gpu', 'data', 'rng'], packages: ['@tensorflow/tfjs-backend-wasm'] },
   // Node-only adapters: files, threads, Dawn's WebGPU (with the runtime's software-adapter check), headless Chromium
   node: { folder: 'src/node', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'data'], packages: ['node:*', 'tsx', 'webgpu'] },
   // front ends

@@ -8,15 +8,29 @@ export const TRUNK_BACKENDS = ['wasm', 'cpu'] as const;
 export type TrunkBackend = (typeof TRUNK_BACKENDS)[number];
 
 /**
+ * Where the WebAssembly back end's binaries are, by file name (tfjs-backend-wasm.wasm,
+ * tfjs-backend-wasm-simd.wasm, tfjs-backend-wasm-threaded-simd.wasm): a bundled page passes
+ * their URLs; Node finds them beside the package's script without it.
+ */
+export type WasmBinaryUrls = Record<string, string>;
+
+/** Whether the WebAssembly back end was asked to start (its binaries' URLs are fixed from then on). */
+let wasmStarted = false;
+
+/**
  * Makes `preferred` the active tfjs back end (registering it on first use), else the CPU one,
- * and returns the back end in use with a line saying why.
+ * and returns the back end in use with a line saying why. `wasmUrls` applies before the
+ * WebAssembly back end first starts.
  * @throws Error when no tfjs back end can start
  */
-export async function useTrunkBackend(preferred: TrunkBackend = 'wasm'): Promise<{ backend: TrunkBackend; why: string }> {
+export async function useTrunkBackend(preferred: TrunkBackend = 'wasm', wasmUrls?: WasmBinaryUrls): Promise<{ backend: TrunkBackend; why: string }> {
   let reason = '';
   if (preferred === 'wasm') {
     try {
-      await import('@tensorflow/tfjs-backend-wasm');
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // the binaries' URLs can be set once, before the back end first starts
+      if (wasmUrls && !wasmStarted) wasm.setWasmPaths(wasmUrls);
+      wasmStarted = true;
       if (await tf.setBackend('wasm')) {
         await tf.ready();
         return { backend: 'wasm', why: 'TensorFlow.js WebAssembly back end' };

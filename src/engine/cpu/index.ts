@@ -1,6 +1,6 @@
 // The CPU back end: one in-process engine for the runs it is given.
 // (Node worker threads that split runs across cores live at the edge: src/node/.)
-import type { TrunkBackend } from '../../trunk/backend.ts';
+import type { TrunkBackend, WasmBinaryUrls } from '../../trunk/backend.ts';
 import { EngineError, type ConvBanditConfig, type EngineFactoryInput, type TrainingEngine } from '../types.ts';
 import { CpuBanditEngine } from './cpuBanditEngine.ts';
 import { CpuConvBanditEngine } from './cpuConvBanditEngine.ts';
@@ -21,14 +21,14 @@ export function createCpuEngine(input: EngineFactoryInput, only?: readonly numbe
 /**
  * The CPU engine of the conv bandit (DESIGN.md §7.2). Loads TensorFlow.js (a separate chunk:
  * the other tasks never load it) and starts its `backend` (default WebAssembly, falling back
- * to plain JavaScript) for the trunk.
+ * to plain JavaScript) for the trunk; `wasmUrls`: where a bundled page serves its binaries.
  * @throws EngineError('unavailable') when no TensorFlow.js back end starts; EngineError('config') for a bad config
  */
-export async function createConvBanditCpuEngine(config: ConvBanditConfig, input: Omit<EngineFactoryInput, 'config'>, backend?: TrunkBackend): Promise<TrainingEngine> {
+export async function createConvBanditCpuEngine(config: ConvBanditConfig, input: Omit<EngineFactoryInput, 'config'>, backend?: TrunkBackend, wasmUrls?: WasmBinaryUrls): Promise<TrainingEngine> {
   const [{ useTrunkBackend }, { tfjsTrunk }] = await Promise.all([import('../../trunk/backend.ts'), import('../../trunk/tfjsTrunk.ts')]);
   let why: string;
   try {
-    why = (await useTrunkBackend(backend)).why;
+    why = (await useTrunkBackend(backend, wasmUrls)).why;
   } catch (error) {
     throw new EngineError(error instanceof Error ? error.message : String(error), 'unavailable');
   }
