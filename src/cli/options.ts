@@ -330,6 +330,15 @@ export function withAblations(flags: ParsedFlags, estimators: readonly VaeEstima
   return estimators.flatMap((e) => (e === ABLATION_BASE ? ids : [e]));
 }
 
+/**
+ * The conv bandit (DESIGN.md §7.2) has a CPU engine only: --engine webgpu is refused before
+ * anything is written.
+ * @throws UsageError for --engine webgpu
+ */
+function noConvWebGpu(session: SessionOptions): void {
+  if (session.engine === 'webgpu') throw new UsageError('--engine webgpu: the conv bandit has no WebGPU engine yet; use --engine cpu or auto');
+}
+
 export function trainCommand(flags: ParsedFlags): TrainCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca train`);
   const task = readChoice(flags, 'task', ENGINE_TASKS, 'bandit');
@@ -363,6 +372,7 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
     config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
   }
   const session = sessionOf(flags, task, config.batch, config.estimators.length * config.seeds.length);
+  if (config.task === 'conv-bandit') noConvWebGpu(session);
   const out = readString(flags, 'out');
   return { config, session, out: out ?? DEFAULTS.out, defaultOut: out === undefined };
 }
@@ -395,6 +405,7 @@ export function reproduceCommand(figure: FigureName, flags: ParsedFlags): Reprod
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
     const config = convBanditConfig(flags, estimators, APPENDIX_E.seeds);
     const session = sessionOf(flags, config.task, config.batch, config.estimators.length * config.seeds.length, APPENDIX_E.epochs);
+    noConvWebGpu(session);
     // the reduced CPU schedule, unless the flags say otherwise
     session.trainLimit ??= APPENDIX_E.trainLimit;
     session.testLimit ??= APPENDIX_E.testLimit;
