@@ -43,6 +43,10 @@ describe('the conv bandit task in the playground', () => {
       await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 3, 120_000);
     });
     expect(await readNumber(page, 'status-updates')).toBe(3);
+    // the per-layer variance chart names the trunk's layers
+    expect(await page.textContent('[data-testid="layer-0"]')).toBe('convolution 1');
+    expect(await page.textContent('[data-testid="layer-2"]')).toBe('linear layer to the logits');
+    expect(await page.textContent('[data-testid="layer-3"]')).toBe('output layer');
     expect(urls.some((u) => u.includes('tfjsTrunk'))).toBe(true);
     expect(urls.some((u) => /tfjs-backend-wasm.*\.wasm($|\?)/.test(u))).toBe(true);
     await screenshot(page, 'conv-bandit');

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RunSpec } from '../../engine/types.ts';
 import type { ChartContext } from '../model/chartMarks.ts';
-import { banditEstimatorsOf } from '../model/config.ts';
+import { banditEstimatorsOf, banditLayerNames } from '../model/config.ts';
 import { paperValuesFor } from '../model/paperReference.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
@@ -28,7 +28,8 @@ export function ChartsPanel() {
 }
 
 function BanditChartsPanel() {
-  const { runs, layers, config, failures } = usePlayground(useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config, failures: s.failures })));
+  const { runs, layers, config, failures, task } = usePlayground(useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config, failures: s.failures, task: s.engine?.task })));
+  const layerNames = useMemo(() => banditLayerNames(task, layers), [task, layers]);
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
   const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1 }), [runs, estimators, layers, seeds]);
@@ -40,7 +41,7 @@ function BanditChartsPanel() {
         <AccuracyChart context={context} paper={paper} />
         <VarianceChart context={context} paper={paper} />
       </div>
-      <LayerVarianceChart context={context} />
+      <LayerVarianceChart context={context} names={layerNames} />
       <LatestValuesLive context={context} />
     </div>
   );
