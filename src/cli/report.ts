@@ -259,7 +259,7 @@ function leadLines(cells: readonly GridCell[], ...pairs: [EstimatorId, Estimator
 export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs: number, notes: readonly string[]): string {
   const out: string[] = [];
   if (figure === 'appendix-e') {
-    out.push(`# Appendix E: the nonlinear contextual bandit (${epochs} epochs)`, '');
+    out.push(`# Appendix E: the nonlinear contextual bandit (${epochs} epoch${epochs === 1 ? '' : 's'})`, '');
     out.push(
       "A deterministic convolutional trunk (3×3 VALID convolutions with ReLU, then a linear layer to the logits) feeding one layer of Bernoulli units (±1) and a softmax over the 10 classes (DESIGN.md §7.2). The trunk is trained by backpropagating each unit's learning signal as the gradient of its logit. Final values: mean over the seeds that finished ± 95% CI (Student t). Gradient variance: DESIGN.md §4 over every parameter (trunk included), on every update. The paper prints no numbers for appendix E in our text.",
       '',

@@ -79,7 +79,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   if (figure === 'appendix-e') {
     const c = command.configs[0];
     const conv = c.task === 'conv-bandit' ? `${c.convLayers} convolution${c.convLayers > 1 ? 's' : ''} of ${c.channels} channels, ${c.width} Bernoulli units` : '';
-    notes.push(`Schedule: ${command.session.epochs} epochs of ${data.train.count} training images (${Math.floor(data.train.count / c.batch)} updates each), ${data.test.count} test images, ${c.seeds.length} seeds; ${conv}, batch ${c.batch}, ${c.optimizer} lr ${c.lr}. The paper (public code): 100 epochs of all 60000 images, 2 convolutions of 16 channels, 200 units, Adam 1e-4, batch 50 — reduced here for a CPU.`);
+    notes.push(`Schedule: ${command.session.epochs} epoch${command.session.epochs === 1 ? '' : 's'} of ${data.train.count} training images (${Math.floor(data.train.count / c.batch)} updates each), ${data.test.count} test images, ${c.seeds.length} seeds; ${conv}, batch ${c.batch}, ${c.optimizer} lr ${c.lr}. The paper (public code): 100 epochs of all 60000 images, 2 convolutions of 16 channels, 200 units, Adam 1e-4, batch 50 — reduced here for a CPU.`);
   }
   notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
   if (interrupted) notes.push(`Interrupted by ${interrupted}: the last cell holds only its finished epochs, and the cells after it did not run.`);
