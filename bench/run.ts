@@ -1,6 +1,7 @@
 // `npm run bench`: throughput of every engine and model, printed as one table.
 import { loadMnist } from '../src/node/mnist.ts';
 import { benchCategoricalBandit } from './categoricalBandit.ts';
+import { benchConvBandit } from './convBandit.ts';
 import { benchCpuBandit, type BenchRow } from './cpuBandit.ts';
 import { benchVae, benchVaeWebGpu } from './vae.ts';
 
@@ -13,6 +14,8 @@ rows.push(...(await benchCpuBandit(data, seconds)));
 // Issue 14: categorical units' backward pass against the forward pass, N = 2, 4, 8 (DESIGN.md §7.1)
 if (process.env.BENCH_CATEGORICAL !== '0') rows.push(...benchCategoricalBandit(data, Math.max(1, seconds / 2)));
 if (process.env.BENCH_VAE !== '0') rows.push(...(await benchVae(data, Math.max(1, seconds / 2))));
+// Issue 17: the conv bandit (appendix E) per update on the TensorFlow.js trunk's back ends
+if (process.env.BENCH_CONV !== '0') rows.push(...(await benchConvBandit(data, Math.max(1, seconds / 2))));
 // Issue 12: the WebGPU VAE's cost versus depth 1–5, on a hardware adapter (SwiftShader would take
 // hours: BENCH_VAE_GPU=1 forces it, 0 skips); on the GPU machine bench/gpu/vaeBench.ts prints the same rows
 if (process.env.BENCH_VAE_GPU !== '0') {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseFlags, type FlagSpec } from '../src/cli/flags.ts';
 import { main } from '../src/cli/main.ts';
 import type { OpenedEngine } from '../src/cli/openEngine.ts';
-import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
+import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
 import type { Io } from '../src/cli/session.ts';
 import type { EngineFactoryInput } from '../src/engine/types.ts';
 import { MNIST_FILES } from '../src/node/mnist.ts';
@@ -58,8 +58,8 @@ describe('help', () => {
   it('hnca reproduce --help lists the flags of every grid', async () => {
     const c = capture();
     expect(await main(['reproduce', 'fig1', '--help'], c.io)).toBe(0);
-    for (const flag of [...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS, ...REPRODUCE_CATEGORICAL_FLAGS]) expect(c.out()).toContain(`--${flag.name} `);
-    expect(c.out().match(/\(default: /g)?.length).toBe(REPRODUCE_FIG1_FLAGS.length + REPRODUCE_FIG3_FLAGS.length + REPRODUCE_CATEGORICAL_FLAGS.length);
+    for (const flag of [...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS, ...REPRODUCE_CATEGORICAL_FLAGS, ...REPRODUCE_APPENDIX_E_FLAGS]) expect(c.out()).toContain(`--${flag.name} `);
+    expect(c.out().match(/\(default: /g)?.length).toBe(REPRODUCE_FIG1_FLAGS.length + REPRODUCE_FIG3_FLAGS.length + REPRODUCE_CATEGORICAL_FLAGS.length + REPRODUCE_APPENDIX_E_FLAGS.length);
   });
 
   it('hnca --version and -V print the package version and exit 0', async () => {
@@ -92,7 +92,7 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '--lr', 'fast'], /--lr must be a number > 0.*'fast'/],
     [['train', '--estimator', 'foo'], /--estimator: unknown value 'foo' for --task bandit; accepted: hnca, hnca-baseline, reinforce, reinforce-baseline, all/],
     [['train', '--task', 'vae', '--estimator', 'hnca'], /--estimator: unknown value 'hnca' for --task vae; accepted: fhnca, fhnca-baseline, reinforce, reinforce-baseline, reinforce-loo, disarm/],
-    [['train', '--task', 'gan'], /--task must be one of bandit, vae/],
+    [['train', '--task', 'gan'], /--task must be one of bandit, vae, conv-bandit/],
     [['train', '--bogus', '1'], /unknown flag --bogus for hnca train; accepted: --task, .*--out, --resume, --help/],
     [['train', '--engine', 'tpu'], /--engine must be one of cpu, webgpu, auto \(got 'tpu'\)/],
     [['train', '--optimizer', 'rmsprop'], /--optimizer must be one of adam, sgd/],
@@ -112,7 +112,7 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '--seed', '1', '--seed', '2'], /--seed given twice/],
     [['train', 'extra'], /unexpected argument 'extra'/],
     [['train', '--data', path.join(tmp, 'no-such-folder')], /--data: .*no-such-folder is not a folder/],
-    [['reproduce', 'fig2'], /unknown figure 'fig2'; accepted: fig1, fig3, categorical$/],
+    [['reproduce', 'fig2'], /unknown figure 'fig2'; accepted: fig1, fig3, categorical, appendix-e$/],
     [['train', '--task', 'vae', '--units', 'categorical'], /^hnca: --units applies to --task bandit only \(VAE units are Bernoulli\)$/],
     [['train', '--task', 'vae', '--categories', '3'], /^hnca: --categories applies to --task bandit only/],
     [['train', '--units', 'softmax'], /^hnca: --units must be one of bernoulli, categorical \(got 'softmax'\)$/],
@@ -135,7 +135,16 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '-x'], /^hnca: unknown flag -x for hnca train; accepted: --task, /],
     [['train', '--help=yes'], /^hnca: --help takes no value \(got 'yes'\)$/],
     [['train', '--epochs', '--seeds', '2'], /^hnca: --epochs needs a value: N$/],
-    [['train', '--task=gan'], /^hnca: --task must be one of bandit, vae \(got 'gan'\)$/],
+    [['train', '--task=gan'], /^hnca: --task must be one of bandit, vae, conv-bandit \(got 'gan'\)$/],
+    [['train', '--task', 'conv-bandit', '--hidden', '2'], /^hnca: --hidden does not apply to --task conv-bandit: its trunk feeds one Bernoulli layer \(--width N units\)$/],
+    [['train', '--task', 'conv-bandit', '--threads', '2'], /^hnca: --threads does not apply to --task conv-bandit: it trains in one thread/],
+    [['train', '--task', 'conv-bandit', '--units', 'categorical'], /^hnca: --units applies to --task bandit only \(the conv bandit has Bernoulli units\)$/],
+    [['train', '--task', 'conv-bandit', '--conv-layers', '3'], /^hnca: --conv-layers must be an integer from 1 to 2/],
+    [['train', '--task', 'conv-bandit', '--estimator', 'fhnca'], /^hnca: --estimator: unknown value 'fhnca' for --task conv-bandit; accepted: hnca, hnca-baseline, reinforce, reinforce-baseline, all$/],
+    [['train', '--channels', '8'], /^hnca: --channels applies to --task conv-bandit only$/],
+    [['train', '--task', 'conv-bandit', '--engine', 'webgpu'], /^hnca: --engine webgpu: the conv bandit has no WebGPU engine yet; use --engine cpu or auto$/],
+    [['reproduce', 'appendix-e', '--engine', 'webgpu'], /^hnca: --engine webgpu: the conv bandit has no WebGPU engine yet; use --engine cpu or auto$/],
+    [['train', '--task', 'vae', '--conv-layers', '1'], /^hnca: --conv-layers applies to --task conv-bandit only$/],
     [['train', '--seeds=2', '--seeds', '3'], /^hnca: --seeds given twice; give it once \(N\)$/],
   ];
   for (const [argv, message] of cases) {

@@ -19,15 +19,18 @@ const LAYERS: Record<string, LayerRule> = {
   engine: { folder: 'src/engine', mayImport: ['data', 'rng'], packages: [] },
   // what each update computes (bandit, VAE, units); built on the engine's types and optimizer
   models: { folder: 'src/models', mayImport: ['engine', 'data', 'rng'], packages: [] },
+  // the conv bandit's deterministic trunk (DESIGN.md §7.2) on TensorFlow.js: a library runs it, behind models/convBandit/trunk.ts
+  trunk: { folder: 'src/trunk', mayImport: ['engine', 'models'], packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'] },
   // back ends: implement the engine interface by running the models' math
-  'engine/cpu': { folder: 'src/engine/cpu', mayImport: ['engine', 'models', 'data', 'rng'], packages: [] },
+  'engine/cpu': { folder: 'src/engine/cpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng'], packages: [] },
   'engine/gpu': { folder: 'src/engine/gpu', mayImport: ['engine', 'models', 'data', 'rng'], packages: ['webgpu-utils'] },
   // the paper's published numbers, for comparison in reports and charts
   reference: { folder: 'src/reference', mayImport: ['engine'], packages: [] },
   // the playground's configuration, shared by the React app and its training worker
   playground: { folder: 'src/playground', mayImport: ['engine'], packages: [] },
   // the playground's training worker: no React, no Node
-  worker: { folder: 'src/worker', mayImport: ['playground', 'engine', 'engine/cpu', 'engine/gpu', 'data', 'rng'], packages: [] },
+  // (the conv bandit's TensorFlow.js WebAssembly binaries: their asset URLs only)
+  worker: { folder: 'src/worker', mayImport: ['playground', 'engine', 'engine/cpu', 'engine/gpu', 'data', 'rng'], packages: ['@tensorflow/tfjs-backend-wasm'] },
   // Node-only adapters: files, threads, Dawn's WebGPU (with the runtime's software-adapter check), headless Chromium
   node: { folder: 'src/node', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'data'], packages: ['node:*', 'tsx', 'webgpu'] },
   // front ends

@@ -1,6 +1,6 @@
 // Help texts: every flag with its default.
 import type { FlagSpec } from './flags.ts';
-import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from './options.ts';
+import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from './options.ts';
 
 /** The help table of a command: one line per flag with its value placeholder, help and default. */
 export function flagTable(specs: readonly FlagSpec[]): string {
@@ -22,7 +22,8 @@ Usage:
   hnca reproduce fig1 [flags]     the paper's Figure 1 grid (contextual bandit MNIST)
   hnca reproduce fig3 [flags]     the paper's Figure 3 grid (discrete hierarchical VAE)
   hnca reproduce categorical [flags]  categorical hidden units: N × depth, HNCA against REINFORCE
-  hnca --help | hnca train --help | hnca reproduce fig1|fig3|categorical --help
+  hnca reproduce appendix-e [flags]   the nonlinear bandit: a conv trunk feeding one Bernoulli layer
+  hnca --help | hnca train --help | hnca reproduce fig1|fig3|categorical|appendix-e --help
   hnca --version | hnca -V         print the version
 
 Examples:
@@ -30,6 +31,7 @@ Examples:
   hnca train --task vae --layers 2 --estimator fhnca-baseline --estimator reinforce --epochs 2
   hnca reproduce fig1 --hidden 1,2,3 --seeds 5 --epochs 100 --out fig1
   hnca train --units categorical --categories 4 --hidden 2 --estimator hnca,reinforce --epochs 1
+  hnca train --task conv-bandit --estimator hnca,reinforce --epochs 1 --train-limit 5000 --test-limit 1000
 
 Flags of hnca train:
 ${flagTable(TRAIN_FLAGS)}
@@ -45,7 +47,7 @@ Trains every estimator × seed on the same minibatches from the same initial wei
 ${flagTable(TRAIN_FLAGS)}
 `;
 
-export const REPRODUCE_HELP = `Usage: hnca reproduce fig1|fig3|categorical [flags]
+export const REPRODUCE_HELP = `Usage: hnca reproduce fig1|fig3|categorical|appendix-e [flags]
 
 Runs the paper's grid and writes into --out: results.json, results.csv, SVG charts
 (mean and 95% band over seeds) and results.md (final values beside the paper's).
@@ -64,4 +66,8 @@ ${flagTable(REPRODUCE_FIG3_FLAGS)}
 
 Flags of hnca reproduce categorical (categorical hidden units, DESIGN.md §7.1):
 ${flagTable(REPRODUCE_CATEGORICAL_FLAGS)}
+
+Flags of hnca reproduce appendix-e (the nonlinear contextual bandit, DESIGN.md §7.2; by
+default a reduced CPU schedule, noted in results.md):
+${flagTable(REPRODUCE_APPENDIX_E_FLAGS)}
 `;

@@ -6,10 +6,16 @@ import { UsageError } from './flags.ts';
 import { MAIN_HELP, REPRODUCE_HELP } from './help.ts';
 import { fileSystemMessage, isFileSystemError, OutputError } from './output.ts';
 import { installInterruptHandlers } from './interrupt.ts';
+import { FIGURES, type FigureName } from './options.ts';
 import { canRedraw } from './progress.ts';
 import { reproduceMain } from './reproduce.ts';
 import type { Io } from './session.ts';
 import { trainMain } from './trainCommand.ts';
+
+/** Whether a command-line word names a grid of `hnca reproduce`. */
+function isFigure(word: string): word is FigureName {
+  return (FIGURES as readonly string[]).includes(word);
+}
 
 export function processIo(): Io {
   // a closed pipe (`hnca … | head`) must not crash a training run: drop further output
@@ -52,7 +58,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(REPRODUCE_HELP);
       return figure === undefined ? 2 : 0;
     }
-    if (figure !== 'fig1' && figure !== 'fig3' && figure !== 'categorical') throw new UsageError(`hnca reproduce: unknown figure '${figure}'; accepted: fig1, fig3, categorical`);
+    if (!isFigure(figure)) throw new UsageError(`hnca reproduce: unknown figure '${figure}'; accepted: ${FIGURES.join(', ')}`);
     return reproduceMain(figure, flags, io);
   }
   throw new UsageError(`unknown command '${command}'; accepted: train, reproduce, --help, --version`);

@@ -1,7 +1,7 @@
 // Engine selection for the CLI: --engine cpu|webgpu|auto → a TrainingEngine and the reason for it.
 // Back ends (worker threads, WebGPU) are imported when chosen: when one cannot load or start,
 // cpu falls back to one thread and auto to the CPU, saying why.
-import { createCpuEngine } from '../engine/cpu/index.ts';
+import { createConvBanditCpuEngine, createCpuEngine } from '../engine/cpu/index.ts';
 import { acquireDevice, isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
 import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
@@ -109,6 +109,12 @@ export async function openSharedGpu(): Promise<SharedGpu> {
  */
 export async function openEngine(choice: EngineChoice, input: EngineFactoryInput, threads: number, shared?: SharedGpu): Promise<OpenedEngine> {
   const runs = input.config.estimators.length * input.config.seeds.length;
+  if (input.config.task === 'conv-bandit') {
+    // the conv bandit (DESIGN.md §7.2) has a CPU engine only, in this thread (its trunk is TensorFlow.js's)
+    if (choice === 'webgpu') throw new EngineError('--task conv-bandit has no WebGPU engine yet; use --engine cpu', 'unavailable');
+    const engine = await createConvBanditCpuEngine(input.config, input);
+    return { engine, why: `${engine.info.description}${choice === 'auto' ? ' (auto: the conv bandit has a CPU engine only)' : ''}` };
+  }
   if (choice === 'cpu') return openCpu(input, threads, runs);
   let gpu: { engine?: TrainingEngine; reason: string };
   try {

@@ -9,6 +9,7 @@ import {
   PAPER_OPTIMIZER,
   UNIT_KINDS,
   type BanditConfig,
+  type ConvBanditConfig,
   type EngineChoice,
   type EngineConfig,
   type HiddenValues,
@@ -16,6 +17,7 @@ import {
   type UnitKind,
   type VaeConfig,
 } from '../engine/types.ts';
+import { MAX_CONV_CHANNELS } from '../engine/validate.ts';
 import {
   has,
   readChoice,
@@ -50,6 +52,15 @@ export const DEFAULTS = {
   categories: 4,
   /** `reproduce categorical` (DESIGN.md §7.1): a small grid, short enough to run on a laptop */
   categoricalGrid: { categories: [2, 4, 8], hidden: [1, 2], estimators: ['hnca', 'reinforce'] as const, epochs: 5, seeds: 3, width: 50 },
+  /** conv-bandit (DESIGN.md §7.2, the public code's configuration): two 3×3 convolutions of 16 channels */
+  convLayers: 2 as const,
+  channels: 16,
+  /**
+   * `reproduce appendix-e` (DESIGN.md §7.2): the paper's network and optimizer on a reduced CPU
+   * schedule (paper: 100 epochs of 60 000 images, seeds not stated): 3 epochs of the first 5 000
+   * training images (100 updates each), 1 000 test images, 3 seeds
+   */
+  appendixE: { epochs: 3, seeds: 3, trainLimit: 5000, testLimit: 1000 },
   /** default outputs go under results/ (git-ignored), made on demand */
   out: 'results/train.json',
   outDir: (figure: string): string => `results/${figure}`,
@@ -99,7 +110,7 @@ const COMMON: FlagSpec[] = [
 ];
 
 export const TRAIN_FLAGS: FlagSpec[] = [
-  f('task', ENGINE_TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST or discrete VAE'),
+  f('task', ENGINE_TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST, discrete VAE, or the nonlinear bandit of appendix E (a conv trunk feeding one Bernoulli layer)'),
   f('hidden', 'N', String(DEFAULTS.hidden), 'bandit: hidden layers (1..16)'),
   f('layers', 'N', String(DEFAULTS.layers), 'vae: stochastic layers (1..5)'),
   f(
@@ -115,6 +126,8 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on centered one-hot vectors e_φ − 1/N, DESIGN.md §7.1)'),
   f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${MIN_CATEGORIES}..${MAX_CATEGORIES})`),
   f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
+  f('conv-layers', '1|2', String(DEFAULTS.convLayers), 'conv-bandit: 3×3 convolutions of the trunk (DESIGN.md §7.2)'),
+  f('channels', 'N', String(DEFAULTS.channels), `conv-bandit: channels of every convolution (1..${MAX_CONV_CHANNELS})`),
   ablationFlag(),
   ...COMMON,
   f('out', 'FILE', DEFAULTS.out, 'results JSON (written at the end, atomically; NAME.epochs.jsonl and NAME.checkpoint.json beside it as epochs finish)'),
@@ -142,6 +155,24 @@ export const REPRODUCE_CATEGORICAL_FLAGS: FlagSpec[] = [
   { ...WIDTH, defaultText: String(CATEGORICAL_GRID.width), help: 'categorical units per hidden layer' },
   ...COMMON.filter((spec) => spec !== WIDTH),
   f('out', 'DIR', DEFAULTS.outDir('categorical'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
+];
+
+const APPENDIX_E = DEFAULTS.appendixE;
+export const REPRODUCE_APPENDIX_E_FLAGS: FlagSpec[] = [
+  f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, `all ${BANDIT_ESTIMATORS.length}`, 'restrict to these estimators', true),
+  f('epochs', 'N', `${APPENDIX_E.epochs} (reduced CPU schedule; paper: 100)`, 'training epochs'),
+  f('seeds', 'N', String(APPENDIX_E.seeds), 'seeds per estimator'),
+  f('conv-layers', '1|2', String(DEFAULTS.convLayers), '3×3 convolutions of the trunk'),
+  f('channels', 'N', String(DEFAULTS.channels), `channels of every convolution (1..${MAX_CONV_CHANNELS})`),
+  f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values the Bernoulli units pass on (±1 or 0/1)'),
+  ...COMMON.filter((spec) => spec.name !== 'threads').map((spec) =>
+    spec.name === 'train-limit'
+      ? { ...spec, defaultText: `${APPENDIX_E.trainLimit} (reduced CPU schedule; paper: all 60000)` }
+      : spec.name === 'test-limit'
+        ? { ...spec, defaultText: `${APPENDIX_E.testLimit} (reduced CPU schedule; paper: all 10000)` }
+        : spec,
+  ),
+  f('out', 'DIR', DEFAULTS.outDir('appendix-e'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
 export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
@@ -186,7 +217,7 @@ function seedsOf(flags: ParsedFlags, fallbackCount: number): number[] {
 }
 
 function sessionOf(flags: ParsedFlags, task: EngineConfig['task'], batch: number, runs: number, defaultEpochs?: number): SessionOptions {
-  const epochs = readInt(flags, 'epochs', defaultEpochs ?? (task === 'bandit' ? DEFAULTS.banditEpochs : DEFAULTS.vaeEpochs), 1, 100000);
+  const epochs = readInt(flags, 'epochs', defaultEpochs ?? (task === 'vae' ? DEFAULTS.vaeEpochs : DEFAULTS.banditEpochs), 1, 100000);
   const trainLimit = readOptionalInt(flags, 'train-limit', 1);
   if (trainLimit !== undefined && trainLimit < batch) {
     throw new UsageError(`--train-limit must be at least the batch size ${batch} (got '${trainLimit}')`);
@@ -198,7 +229,7 @@ function sessionOf(flags: ParsedFlags, task: EngineConfig['task'], batch: number
     trainLimit,
     testLimit: readOptionalInt(flags, 'test-limit', 1),
     data: readString(flags, 'data'),
-    evaluateEvery: readInt(flags, 'eval-every', task === 'bandit' ? 1 : epochs, 1, 100000),
+    evaluateEvery: readInt(flags, 'eval-every', task === 'vae' ? epochs : 1, 1, 100000),
   };
 }
 
@@ -251,6 +282,25 @@ export function banditConfig(
   };
 }
 
+/**
+ * A conv-bandit config from the flags (DESIGN.md §7.2: two 3×3 convolutions of 16 channels, 200
+ * Bernoulli units, Adam 1e-4, batch 50 by default).
+ * @throws UsageError for a flag out of range
+ */
+export function convBanditConfig(flags: ParsedFlags, estimators: ConvBanditConfig['estimators'], seedCount: number): ConvBanditConfig {
+  return {
+    task: 'conv-bandit',
+    convLayers: readInt(flags, 'conv-layers', DEFAULTS.convLayers, 1, 2) === 1 ? 1 : 2,
+    channels: readInt(flags, 'channels', DEFAULTS.channels, 1, MAX_CONV_CHANNELS),
+    width: readInt(flags, 'width', DEFAULTS.width, 1, 4096),
+    hiddenValues: readChoice(flags, 'hidden-values', HIDDEN_VALUES, 'pm1'),
+    estimators,
+    seeds: seedsOf(flags, seedCount),
+    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
+    ...optimizerOf(flags),
+  };
+}
+
 export function vaeConfig(flags: ParsedFlags, layers: number, estimators: VaeConfig['estimators'], seedCount: number): VaeConfig {
   return {
     task: 'vae',
@@ -280,11 +330,34 @@ export function withAblations(flags: ParsedFlags, estimators: readonly VaeEstima
   return estimators.flatMap((e) => (e === ABLATION_BASE ? ids : [e]));
 }
 
+/**
+ * The conv bandit (DESIGN.md §7.2) has a CPU engine only: --engine webgpu is refused before
+ * anything is written.
+ * @throws UsageError for --engine webgpu
+ */
+function noConvWebGpu(session: SessionOptions): void {
+  if (session.engine === 'webgpu') throw new UsageError('--engine webgpu: the conv bandit has no WebGPU engine yet; use --engine cpu or auto');
+}
+
 export function trainCommand(flags: ParsedFlags): TrainCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca train`);
   const task = readChoice(flags, 'task', ENGINE_TASKS, 'bandit');
   let config: EngineConfig;
-  if (task === 'bandit') {
+  if (task !== 'conv-bandit') {
+    forbid(flags, 'conv-layers', 'applies to --task conv-bandit only');
+    forbid(flags, 'channels', 'applies to --task conv-bandit only');
+  }
+  if (task === 'conv-bandit') {
+    forbid(flags, 'hidden', 'does not apply to --task conv-bandit: its trunk feeds one Bernoulli layer (--width N units)');
+    forbid(flags, 'layers', 'applies to --task vae only');
+    forbid(flags, 'test-k', 'applies to --task vae only');
+    forbid(flags, 'ablation', 'applies to --task vae only (appendix-K ablations of f-HNCA + baseline)');
+    forbid(flags, 'units', 'applies to --task bandit only (the conv bandit has Bernoulli units)');
+    forbid(flags, 'categories', 'applies to --task bandit only (the conv bandit has Bernoulli units)');
+    forbid(flags, 'threads', 'does not apply to --task conv-bandit: it trains in one thread (its trunk runs on TensorFlow.js)');
+    const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, DEFAULTS.banditEstimators, ' for --task conv-bandit');
+    config = convBanditConfig(flags, estimators, DEFAULTS.seeds);
+  } else if (task === 'bandit') {
     forbid(flags, 'layers', 'applies to --task vae; the bandit takes --hidden N');
     forbid(flags, 'test-k', 'applies to --task vae only');
     forbid(flags, 'ablation', 'applies to --task vae only (appendix-K ablations of f-HNCA + baseline)');
@@ -299,12 +372,17 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
     config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
   }
   const session = sessionOf(flags, task, config.batch, config.estimators.length * config.seeds.length);
+  if (config.task === 'conv-bandit') noConvWebGpu(session);
   const out = readString(flags, 'out');
   return { config, session, out: out ?? DEFAULTS.out, defaultOut: out === undefined };
 }
 
+/** The grids `hnca reproduce` runs. */
+export const FIGURES = ['fig1', 'fig3', 'categorical', 'appendix-e'] as const;
+export type FigureName = (typeof FIGURES)[number];
+
 export interface ReproduceCommand {
-  figure: 'fig1' | 'fig3' | 'categorical';
+  figure: FigureName;
   /** one config per depth of the grid */
   configs: EngineConfig[];
   session: SessionOptions;
@@ -320,9 +398,21 @@ export interface ReproduceCommand {
  * grid (DESIGN.md §7.1), N outer.
  * @throws UsageError for a flag out of range
  */
-export function reproduceCommand(figure: 'fig1' | 'fig3' | 'categorical', flags: ParsedFlags): ReproduceCommand {
+export function reproduceCommand(figure: FigureName, flags: ParsedFlags): ReproduceCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca reproduce ${figure}`);
   let configs: EngineConfig[];
+  if (figure === 'appendix-e') {
+    const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
+    const config = convBanditConfig(flags, estimators, APPENDIX_E.seeds);
+    const session = sessionOf(flags, config.task, config.batch, config.estimators.length * config.seeds.length, APPENDIX_E.epochs);
+    noConvWebGpu(session);
+    // the reduced CPU schedule, unless the flags say otherwise
+    session.trainLimit ??= APPENDIX_E.trainLimit;
+    session.testLimit ??= APPENDIX_E.testLimit;
+    if (session.trainLimit < config.batch) throw new UsageError(`--batch ${config.batch} is more than the ${session.trainLimit} training images of the reduced schedule; give --train-limit N ≥ ${config.batch}`);
+    const out = readString(flags, 'out');
+    return { figure, configs: [config], session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
+  }
   if (figure === 'categorical') {
     const grid = DEFAULTS.categoricalGrid;
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, grid.estimators, '');

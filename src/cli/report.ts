@@ -3,6 +3,7 @@
 import { estimatorLabel, isEstimatorId, type EstimatorId } from '../engine/estimators.ts';
 import { isBanditRecord, type EpochRecord, type RunResult } from '../engine/records.ts';
 import { FIG1_NOTE, FIG3_REFERENCE, fig1Reference, type ValueWithCi } from '../reference/paperNumbers.ts';
+import type { FigureName } from './options.ts';
 import { meanCi, type MeanCi } from './stats.ts';
 import { lineChart, OKABE_ITO, type ChartSeries } from './svgChart.ts';
 
@@ -14,8 +15,11 @@ export interface GridCell {
   runs: RunResult[];
 }
 
-/** The paper's Figure 1 (bandit) and 3 (VAE) grids, and the categorical-unit grid of DESIGN.md §7.1 (N × depth). */
-export type Figure = 'fig1' | 'fig3' | 'categorical';
+/**
+ * The paper's Figure 1 (bandit) and 3 (VAE) grids, the categorical-unit grid of DESIGN.md §7.1
+ * (N × depth), and appendix E's conv bandit (§7.2: one cell, its depth the convolutions).
+ */
+export type Figure = FigureName;
 
 /** Line style of each estimator in the SVG charts (labels come from the estimator registry). */
 const STYLE: Record<EstimatorId, { color: string; dash?: string }> = {
@@ -92,9 +96,14 @@ function stoppedCell(cell: GridCell, estimator: string): string {
 
 const csvCell = (v: number | string | null): string => (v === null ? '' : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : String(v)) : v);
 
+/** The name of a grid's depth: hidden layers, stochastic layers (fig3), or convolutions (appendix-e). */
+export function depthColumn(figure: Figure): string {
+  return figure === 'fig3' ? 'layers' : figure === 'appendix-e' ? 'convLayers' : 'hidden';
+}
+
 /** One line per run and epoch; the categorical grid adds a first column `categories` (N). */
 export function gridCsv(figure: Figure, cells: readonly GridCell[]): string {
-  const depthName = figure === 'fig3' ? 'layers' : 'hidden';
+  const depthName = depthColumn(figure);
   const scoreCols = figure === 'fig3' ? ['trainElbo', 'testBound', 'k'] : ['trainAccuracy', 'testAccuracy'];
   const nCol = figure === 'categorical' ? ['categories'] : [];
   const header = [...nCol, depthName, 'estimator', 'seed', 'epoch', ...scoreCols, 'meanGradVariance', 'logMeanGradVariance', 'layerGradVariance', 'updates', 'seconds', 'finite'];
@@ -136,7 +145,10 @@ export function gridCharts(figure: Figure, cells: readonly GridCell[]): Record<s
   const files: Record<string, string> = {};
   for (const cell of cells) {
     const seeds = new Set(cell.runs.map((r) => r.seed)).size;
-    const layers = `${cell.depth} ${figure === 'fig3' ? 'stochastic' : 'hidden'} layer${cell.depth > 1 ? 's' : ''}`;
+    const layers =
+      figure === 'appendix-e'
+        ? `${cell.depth} convolution${cell.depth > 1 ? 's' : ''} feeding one Bernoulli layer`
+        : `${cell.depth} ${figure === 'fig3' ? 'stochastic' : 'hidden'} layer${cell.depth > 1 ? 's' : ''}`;
     const where = figure === 'categorical' ? `N = ${cell.categories ?? '?'} categorical units, ${layers}` : layers;
     const stopped = cell.runs.filter(runStopped).length;
     const sub = `${where}, ${seeds} seed${seeds > 1 ? 's' : ''}${stopped > 0 ? `; ${stopped}/${cell.runs.length} runs stopped (left out after they stopped)` : ''}`;
@@ -225,10 +237,43 @@ export function fig3OrderingLines(cells: readonly GridCell[]): string[] {
   return out;
 }
 
+/**
+ * "HNCA against REINFORCE" lines: for each pair [a, b] present in a cell, the lead of a's final
+ * test accuracy over b's and how much lower a's log variance is (means over seeds).
+ */
+function leadLines(cells: readonly GridCell[], ...pairs: [EstimatorId, EstimatorId][]): string[] {
+  const rows = cells.flatMap((cell) =>
+    pairs
+      .filter(([a, b]) => estimatorsOf(cell).includes(a) && estimatorsOf(cell).includes(b))
+      .map(([a, b]) => {
+        const lead = final(cell, a, 'testAccuracy').mean - final(cell, b, 'testAccuracy').mean;
+        const variance = final(cell, b, 'logMeanGradVariance').mean - final(cell, a, 'logMeanGradVariance').mean;
+        return `| ${cell.depth} | ${estimatorLabel(a)} − ${estimatorLabel(b)} | ${Number.isFinite(lead) ? lead.toFixed(4) : '—'} | ${Number.isFinite(variance) ? variance.toFixed(2) : '—'} |`;
+      }),
+  );
+  if (rows.length === 0) return [];
+  return ['HNCA against REINFORCE (means over seeds):', '', '| convolutions | pair | test accuracy lead | log variance: how much lower (nats) |', '|---|---|---|---|', ...rows];
+}
+
 /** The markdown table of final values (fig1: beside the paper's; categorical: HNCA's lead over REINFORCE per cell). */
 export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs: number, notes: readonly string[]): string {
   const out: string[] = [];
-  if (figure === 'categorical') {
+  if (figure === 'appendix-e') {
+    out.push(`# Appendix E: the nonlinear contextual bandit (${epochs} epoch${epochs === 1 ? '' : 's'})`, '');
+    out.push(
+      "A deterministic convolutional trunk (3×3 VALID convolutions with ReLU, then a linear layer to the logits) feeding one layer of Bernoulli units (±1) and a softmax over the 10 classes (DESIGN.md §7.2). The trunk is trained by backpropagating each unit's learning signal as the gradient of its logit. Final values: mean over the seeds that finished ± 95% CI (Student t). Gradient variance: DESIGN.md §4 over every parameter (trunk included), on every update. The paper prints no numbers for appendix E in our text.",
+      '',
+    );
+    out.push('| convolutions | estimator | seeds | train accuracy | test accuracy | log mean grad variance | stopped |');
+    out.push('|---|---|---|---|---|---|---|');
+    for (const cell of cells) {
+      for (const e of estimatorsOf(cell)) {
+        const train = final(cell, e, 'trainAccuracy');
+        out.push(`| ${cell.depth} | ${estimatorLabel(e)} | ${train.n} | ${fmt(train, 4)} | ${fmt(final(cell, e, 'testAccuracy'), 4)} | ${fmt(final(cell, e, 'logMeanGradVariance'), 2)} | ${stoppedCell(cell, e)} |`);
+      }
+    }
+    out.push('', ...leadLines(cells, ['hnca', 'reinforce'], ['hnca-baseline', 'reinforce-baseline']));
+  } else if (figure === 'categorical') {
     out.push(`# Categorical hidden units: HNCA against REINFORCE as N grows (${epochs} epochs)`, '');
     out.push(
       'Hidden layers of N-way softmax units passing on centered one-hot vectors e_φ − 1/N (DESIGN.md §7.1, the paper\'s appendix D, which the paper never ran). Final values: mean over the seeds that finished ± 95% CI (Student t); stopped runs are left out and counted under "stopped". Gradient variance: DESIGN.md §4 over all parameters.',

@@ -6,16 +6,23 @@ import path from 'node:path';
 import { estimatorLabel } from '../engine/estimators.ts';
 import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
-import { REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand } from './options.ts';
+import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand, type FigureName } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
 import { appendEpochLines, checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
-import { gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
+import { depthColumn, gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { openEngine, openSharedGpu } from './openEngine.ts';
 import { loadData, recordedConfig, recordedRuns, runSession, splitSeconds, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
 
+const SPECS: Record<FigureName, typeof REPRODUCE_FIG1_FLAGS> = {
+  fig1: REPRODUCE_FIG1_FLAGS,
+  fig3: REPRODUCE_FIG3_FLAGS,
+  categorical: REPRODUCE_CATEGORICAL_FLAGS,
+  'appendix-e': REPRODUCE_APPENDIX_E_FLAGS,
+};
+
 export async function reproduceMain(figure: Figure, argv: readonly string[], io: Io): Promise<number> {
-  const specs = figure === 'fig1' ? REPRODUCE_FIG1_FLAGS : figure === 'fig3' ? REPRODUCE_FIG3_FLAGS : REPRODUCE_CATEGORICAL_FLAGS;
+  const specs = SPECS[figure];
   const flags = parseFlags(argv, specs, `hnca reproduce ${figure}`);
   if (flags.help) {
     io.stdout.write(REPRODUCE_HELP);
@@ -26,7 +33,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   checkOutDir(command.outDir);
   const { data, info } = loadData(command.session);
   const createdAt = new Date().toISOString();
-  const depthName = figure === 'fig3' ? 'layers' : 'hidden';
+  const depthName = depthColumn(figure);
   const cells: (GridCell & { config: Record<string, unknown>; engine: SessionResult['engine']; seconds: number })[] = [];
   mkdirSync(command.outDir, { recursive: true });
   const epochLog = path.join(command.outDir, 'epochs.jsonl');
@@ -34,7 +41,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   io.stdout.write(`epoch records are appended to ${epochLog} as they finish\n`);
   let interrupted: SessionResult['interrupted'];
   const runCell = async (config: (typeof command.configs)[number], cellIo: Io): Promise<(typeof cells)[number]> => {
-    const depth = config.task === 'bandit' ? config.hidden : config.layers;
+    const depth = config.task === 'bandit' ? config.hidden : config.task === 'vae' ? config.layers : config.convLayers;
     const categories = config.task === 'bandit' && config.units === 'categorical' ? config.categories : undefined;
     const where: Record<string, number> = categories === undefined ? {} : { categories };
     const result = await runSession(config, command.session, data, cellIo, {
@@ -69,6 +76,11 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   const gridSeconds = (performance.now() - started) / 1000;
   const notes: string[] = [];
   if (data.train.count < 60000 || data.test.count < 10000) notes.push(`Subset: ${data.train.count} training and ${data.test.count} test images.`);
+  if (figure === 'appendix-e') {
+    const c = command.configs[0];
+    const conv = c.task === 'conv-bandit' ? `${c.convLayers} convolution${c.convLayers > 1 ? 's' : ''} of ${c.channels} channels, ${c.width} Bernoulli units` : '';
+    notes.push(`Schedule: ${command.session.epochs} epoch${command.session.epochs === 1 ? '' : 's'} of ${data.train.count} training images (${Math.floor(data.train.count / c.batch)} updates each), ${data.test.count} test images, ${c.seeds.length} seeds; ${conv}, batch ${c.batch}, ${c.optimizer} lr ${c.lr}. The paper (public code): 100 epochs of all 60000 images, 2 convolutions of 16 channels, 200 units, Adam 1e-4, batch 50 — reduced here for a CPU.`);
+  }
   notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
   if (interrupted) notes.push(`Interrupted by ${interrupted}: the last cell holds only its finished epochs, and the cells after it did not run.`);
   notes.push(

@@ -1,6 +1,6 @@
 // Per-epoch records: the difference of two cumulative RunCounters reads plus an evaluation.
 // Pure (no Node, no DOM): the CLI and the playground's worker both use it.
-import type { EngineConfig, EvaluationResult, RunCounters, RunSpec } from './types.ts';
+import { isRewardConfig, type EngineConfig, type EvaluationResult, type RunCounters, type RunSpec } from './types.ts';
 
 interface EpochRecordBase {
   /** 1-based epoch number */
@@ -90,7 +90,7 @@ export function epochRecord(
   };
   if (after.failure !== undefined) base.failure = after.failure;
   const testScore = evaluation === undefined ? null : evaluation.testScore;
-  if (config.task === 'bandit') return { ...base, trainAccuracy: score, testAccuracy: testScore };
+  if (isRewardConfig(config)) return { ...base, trainAccuracy: score, testAccuracy: testScore };
   return { ...base, trainElbo: score, testBound: testScore, k: evaluation?.k ?? config.testK };
 }
 

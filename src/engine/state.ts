@@ -187,7 +187,7 @@ export function engineStateFromJson(document: unknown, source: string): EngineSt
     throw new EngineStateError(source, `checkpoint format version ${JSON.stringify(document.version)}; this program reads version ${ENGINE_STATE_VERSION}`);
   }
   const config = document.config;
-  if (!isRecord(config) || (config.task !== 'bandit' && config.task !== 'vae')) throw new EngineStateError(source, 'config: missing or of an unknown task');
+  if (!isRecord(config) || (config.task !== 'bandit' && config.task !== 'vae' && config.task !== 'conv-bandit')) throw new EngineStateError(source, 'config: missing or of an unknown task');
   const dataset = document.dataset;
   if (!isRecord(dataset)) throw new EngineStateError(source, 'dataset: missing');
   const streams = document.streams;
@@ -267,7 +267,7 @@ export function checkStateFits(
 ): void {
   const a = state.config as unknown as Record<string, unknown>;
   const b = config as unknown as Record<string, unknown>;
-  const shapeKeys = ['task', 'hidden', 'layers', 'width', 'hiddenValues', 'optimizer', 'beta1', 'beta2', 'eps'];
+  const shapeKeys = ['task', 'hidden', 'layers', 'convLayers', 'channels', 'width', 'hiddenValues', 'optimizer', 'beta1', 'beta2', 'eps'];
   for (const key of shapeKeys) {
     if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
       throw new EngineStateError(source, `was saved with ${key} ${JSON.stringify(a[key])}, this run has ${JSON.stringify(b[key])}`);

@@ -6,7 +6,7 @@
 // Resumable: it holds no control flow of its own, only what has been done.
 // Pure (no Node, no DOM).
 import { epochRecord, zeroCounters, type EpochRecord } from './records.ts';
-import type { EvaluateOptions, EvaluationResult, RunCounters, TrainingEngine } from './types.ts';
+import { varianceLayerCount, type EvaluateOptions, type EvaluationResult, type RunCounters, type TrainingEngine } from './types.ts';
 
 /** The length of a training run and the clock its windows are timed with. */
 export interface TrainingLoopOptions {
@@ -38,9 +38,9 @@ export interface TrainingWindow {
   failures: { run: number; failure: string }[];
 }
 
-/** The number of layers with gradient-variance counters (bandit: hidden layers and the output; VAE: encoder layers). */
+/** The number of layers with gradient-variance counters (see varianceLayerCount). */
 export function counterLayers(engine: Pick<TrainingEngine, 'config'>): number {
-  return engine.config.task === 'bandit' ? engine.config.hidden + 1 : engine.config.layers;
+  return varianceLayerCount(engine.config);
 }
 
 /**

@@ -7,8 +7,12 @@ import type { BanditEstimator, EstimatorId, VaeEstimator } from './estimators.ts
 // The estimators live in their registry (./estimators.ts); re-exported for existing importers.
 export { BANDIT_ESTIMATORS, VAE_ESTIMATORS, type BanditEstimator, type EstimatorId, type VaeEstimator } from './estimators.ts';
 
-/** The experiments an engine runs: contextual-bandit MNIST (DESIGN.md §2) or the discrete VAE (§3). */
-export const ENGINE_TASKS = ['bandit', 'vae'] as const;
+/**
+ * The experiments an engine runs: contextual-bandit MNIST (DESIGN.md §2), the discrete VAE (§3),
+ * or the nonlinear contextual bandit of appendix E (§7.2: a convolutional trunk feeding one
+ * Bernoulli layer).
+ */
+export const ENGINE_TASKS = ['bandit', 'vae', 'conv-bandit'] as const;
 export type EngineTask = (typeof ENGINE_TASKS)[number];
 
 /**
@@ -81,7 +85,54 @@ export interface VaeConfig extends OptimizerConfig {
   testK: number;
 }
 
-export type EngineConfig = BanditConfig | VaeConfig;
+/** Convolution layers of the conv-bandit trunk: the paper's two, or one (tiny networks in the tests). */
+export const CONV_LAYER_CHOICES = [1, 2] as const;
+
+/**
+ * The nonlinear contextual bandit of appendix E (DESIGN.md §7.2): the binarized image → `convLayers`
+ * 3×3 convolutions of `channels` channels (VALID, ReLU) → a linear layer to `width` logits → one
+ * layer of `width` Bernoulli units → a linear layer to the actions → softmax. Only the Bernoulli
+ * units are stochastic; the deterministic trunk (convolutions and the linear layer) is trained
+ * by backpropagating each unit's learning signal S_i as the gradient of its logit. Runs =
+ * estimators × seeds, all on the same minibatches and initial weights per seed.
+ */
+export interface ConvBanditConfig extends OptimizerConfig {
+  task: 'conv-bandit';
+  /** 3×3 convolutions of the trunk, 1 or 2 (paper: 2) */
+  convLayers: (typeof CONV_LAYER_CHOICES)[number];
+  /** channels of every convolution (paper: 16), 1..64 */
+  channels: number;
+  /** Bernoulli units (paper: 200) */
+  width: number;
+  /** values the Bernoulli units pass on to the output layer (paper: ±1) */
+  hiddenValues: HiddenValues;
+  estimators: BanditEstimator[];
+  seeds: number[];
+  batch: number;
+}
+
+export type EngineConfig = BanditConfig | VaeConfig | ConvBanditConfig;
+
+/** Whether a config's runs are scored by reward (accuracy): the contextual bandits (DESIGN.md §2, §7.2), not the VAE. */
+export function isRewardConfig(config: EngineConfig): config is BanditConfig | ConvBanditConfig {
+  return config.task === 'bandit' || config.task === 'conv-bandit';
+}
+
+/**
+ * The layers with gradient-variance counters of a config (RunCounters.layerGradVarianceSum):
+ * bandit, its hidden layers and the output; VAE, its encoder layers; conv bandit (DESIGN.md
+ * §7.2), its convolutions, the linear layer to the Bernoulli logits and the output.
+ */
+export function varianceLayerCount(config: EngineConfig): number {
+  switch (config.task) {
+    case 'bandit':
+      return config.hidden + 1;
+    case 'vae':
+      return config.layers;
+    case 'conv-bandit':
+      return config.convLayers + 2;
+  }
+}
 
 export const PAPER_OPTIMIZER: OptimizerConfig = { optimizer: 'adam', lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 

@@ -1,7 +1,7 @@
 // Configuration checks shared by every back end and task: a clear error naming the field.
 import type { Dataset } from '../data/dataset.ts';
 import { VAE_ABLATED_ESTIMATORS } from './estimators.ts';
-import { BANDIT_ESTIMATORS, EngineError, MAX_CATEGORIES, MAX_VAE_LAYERS, MIN_CATEGORIES, UNIT_KINDS, VAE_ESTIMATORS, type BanditConfig, type VaeConfig } from './types.ts';
+import { BANDIT_ESTIMATORS, CONV_LAYER_CHOICES, EngineError, MAX_CATEGORIES, MAX_VAE_LAYERS, MIN_CATEGORIES, UNIT_KINDS, VAE_ESTIMATORS, type BanditConfig, type ConvBanditConfig, type VaeConfig } from './types.ts';
 
 function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(value) || value < 1 || value > max) {
@@ -14,7 +14,7 @@ function positiveLearningRate(lr: number): void {
 }
 
 /** Width, batch, lr, estimators (from `accepted`) and seeds: what every task has. */
-function validateCommon(config: BanditConfig | VaeConfig, data: Dataset, accepted: readonly string[], kind: string): void {
+function validateCommon(config: BanditConfig | VaeConfig | ConvBanditConfig, data: Dataset, accepted: readonly string[], kind: string): void {
   positiveInteger('width', config.width, 4096);
   positiveInteger('batch', config.batch, data.train.count);
   positiveLearningRate(config.lr);
@@ -50,6 +50,26 @@ export function validateBanditConfig(config: BanditConfig, data: Dataset): void 
   } else if (config.categories !== undefined && config.categories !== 2) {
     throw new EngineError(`categories ${config.categories} needs units categorical (Bernoulli units have 2 values)`, 'config');
   }
+}
+
+/** The most channels a conv-bandit convolution may have (the paper's 16, with room). */
+export const MAX_CONV_CHANNELS = 64;
+
+/**
+ * Checks a conv-bandit configuration (DESIGN.md §7.2) against its data: images of at least
+ * 2·convLayers + 1 pixels a side (VALID 3×3 convolutions shrink each side by 2).
+ * @throws EngineError('config') naming the first field out of range: convLayers (1 or 2),
+ * channels (1..MAX_CONV_CHANNELS), width, batch, lr, estimators, seeds, hiddenValues, or the image size.
+ */
+export function validateConvBanditConfig(config: ConvBanditConfig, data: Dataset): void {
+  if (!CONV_LAYER_CHOICES.includes(config.convLayers)) throw new EngineError(`convLayers must be ${CONV_LAYER_CHOICES.join(' or ')}, got ${String(config.convLayers)}`, 'config');
+  positiveInteger('channels', config.channels, MAX_CONV_CHANNELS);
+  validateCommon(config, data, BANDIT_ESTIMATORS, '');
+  if (config.hiddenValues !== 'pm1' && config.hiddenValues !== '01') {
+    throw new EngineError(`hiddenValues must be pm1 or 01, got ${String(config.hiddenValues)}`, 'config');
+  }
+  const side = Math.min(data.rows, data.cols);
+  if (side < 2 * config.convLayers + 1) throw new EngineError(`${config.convLayers} 3×3 convolutions need images of at least ${2 * config.convLayers + 1} pixels a side, got ${data.rows}×${data.cols}`, 'config');
 }
 
 export function validateVaeConfig(config: VaeConfig, data: Dataset): void {

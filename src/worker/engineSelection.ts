@@ -1,6 +1,11 @@
 // Picks the engine inside the worker: the WebGPU engine when the browser has an adapter and
 // the engine is part of the build, else the CPU engine, with the reason in words.
-import { createCpuEngine } from '../engine/cpu/index.ts';
+import { createConvBanditCpuEngine, createCpuEngine } from '../engine/cpu/index.ts';
+// the conv bandit's TensorFlow.js WebAssembly binaries, as URLs of the build's assets (fetched
+// only when that task starts)
+import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import tfjsWasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { describeAdapter, isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
 import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
@@ -63,8 +68,13 @@ async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Pro
   }
 }
 
-/** auto: WebGPU on a hardware adapter, else CPU; webgpu: WebGPU on any adapter; cpu: CPU. */
+/** auto: WebGPU on a hardware adapter, else CPU; webgpu: WebGPU on any adapter; cpu: CPU. The conv bandit: its CPU engine, loaded on demand. */
 export async function selectEngine(input: EngineFactoryInput, choice: EngineChoice): Promise<SelectedEngine> {
+  if (input.config.task === 'conv-bandit') {
+    const wasmUrls = { 'tfjs-backend-wasm.wasm': tfjsWasm, 'tfjs-backend-wasm-simd.wasm': tfjsWasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreadedSimd };
+    const engine = await createConvBanditCpuEngine(input.config, input, 'wasm', wasmUrls);
+    return { engine, fallbackReason: choice === 'cpu' ? 'requested by engine=cpu in the URL' : 'the nonlinear bandit (appendix E) has a CPU engine only: its trunk runs on TensorFlow.js' };
+  }
   let reason = 'requested by engine=cpu in the URL';
   if (choice !== 'cpu') {
     const result = await tryWebGpu(input, choice === 'webgpu');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../../src/cli/options.ts';
+import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../../src/cli/options.ts';
 import type { Io } from '../../src/cli/session.ts';
 import { FakeEngine } from '../helpers/fakeEngine.ts';
 import { writeTinyMnist } from '../helpers/tinyMnist.ts';
@@ -29,14 +29,14 @@ async function run(argv: string[]): Promise<{ status: number; err: string }> {
   return { status, err };
 }
 
-const NAMES = [...new Set([...TRAIN_FLAGS, ...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS].map((f) => f.name))].filter((n) => n !== 'data' && n !== 'out');
+const NAMES = [...new Set([...TRAIN_FLAGS, ...REPRODUCE_FIG1_FLAGS, ...REPRODUCE_FIG3_FLAGS, ...REPRODUCE_APPENDIX_E_FLAGS].map((f) => f.name))].filter((n) => n !== 'data' && n !== 'out');
 const value = fc.oneof(
   fc.string({ maxLength: 10 }),
   fc.string({ unit: 'grapheme', maxLength: 6 }),
   fc.integer({ min: -5, max: 300 }).map(String),
   fc.double().map(String),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
-  fc.constantFrom('', '-1', '0', '1', '2', '1e999', '0x10', '1,2', '1,,2', 'all', 'hnca', 'reinforce,hnca', 'fhnca', 'cpu', 'auto', 'vae', 'bandit', 'pm1', '01', 'sgd', '--', '-'),
+  fc.constantFrom('', '-1', '0', '1', '2', '1e999', '0x10', '1,2', '1,,2', 'all', 'hnca', 'reinforce,hnca', 'fhnca', 'cpu', 'auto', 'vae', 'bandit', 'conv-bandit', 'pm1', '01', 'sgd', '--', '-'),
 );
 const flag = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...NAMES), value).map(([n, v]) => [`--${n}`, v]) },
@@ -45,7 +45,7 @@ const flag = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }).map((s) => [s]) },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }).map((s) => [`--${s}`]) },
 );
-const command = fc.constantFrom(['train'], ['reproduce', 'fig1'], ['reproduce', 'fig3']);
+const command = fc.constantFrom(['train'], ['reproduce', 'fig1'], ['reproduce', 'fig3'], ['reproduce', 'appendix-e']);
 const argvs = fc.tuple(command, fc.array(flag, { maxLength: 6 })).map(([c, flags]) => [...c, ...flags.flat()]);
 
 /** Exit 2 must come with exactly one line "hnca: …" and no stack frame. */

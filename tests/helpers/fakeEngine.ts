@@ -2,6 +2,7 @@
 // Run i scores (0.1·(i+1)) per example, adds variance 10^-(i+1) per update, evaluates to 0.5 + 0.01·evaluation.
 import {
   expandRuns,
+  varianceLayerCount,
   type EngineConfig,
   type EngineFactoryInput,
   type EvaluationResult,
@@ -41,7 +42,7 @@ export class FakeEngine implements TrainingEngine {
   }
 
   private layers(): number {
-    return this.config.task === 'bandit' ? this.config.hidden + 1 : this.config.layers;
+    return varianceLayerCount(this.config);
   }
 
   async step(n: number): Promise<void> {

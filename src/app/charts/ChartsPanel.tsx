@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RunSpec } from '../../engine/types.ts';
 import { emptyChartText, type ChartContext } from '../model/chartMarks.ts';
-import { banditEstimatorsOf } from '../model/config.ts';
+import { banditEstimatorsOf, banditLayerNames } from '../model/config.ts';
 import { paperValuesFor } from '../model/paperReference.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
@@ -28,9 +28,10 @@ export function ChartsPanel() {
 }
 
 function BanditChartsPanel() {
-  const { runs, layers, config, failures, updatesPerPoint } = usePlayground(
-    useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config, failures: s.failures, updatesPerPoint: s.engine?.updatesPerPoint })),
+  const { runs, layers, config, failures, updatesPerPoint, task } = usePlayground(
+    useShallow((s) => ({ runs: s.engine?.runs ?? NO_RUNS, layers: s.engine?.layers ?? 0, config: s.config, failures: s.failures, updatesPerPoint: s.engine?.updatesPerPoint, task: s.engine?.task })),
   );
+  const layerNames = useMemo(() => banditLayerNames(task, layers), [task, layers]);
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
   const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint) }), [runs, estimators, layers, seeds, updatesPerPoint]);
@@ -42,7 +43,7 @@ function BanditChartsPanel() {
         <AccuracyChart context={context} paper={paper} />
         <VarianceChart context={context} paper={paper} />
       </div>
-      <LayerVarianceChart context={context} />
+      <LayerVarianceChart context={context} names={layerNames} />
       <LatestValuesLive context={context} />
     </div>
   );

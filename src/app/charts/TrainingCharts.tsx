@@ -106,11 +106,9 @@ export function VarianceChart({ context, paper }: { context: ChartContext; paper
   );
 }
 
-function layerName(layer: number, layers: number): string {
-  return layer === layers - 1 ? 'output layer' : `hidden layer ${layer + 1}`;
-}
-
-export function LayerVarianceChart({ context }: { context: ChartContext }) {
+/** `names`: one per layer of context.layers (banditLayerNames). */
+export function LayerVarianceChart({ context, names }: { context: ChartContext; names: readonly string[] }) {
+  const layerName = (l: number): string => names[l] ?? `layer ${l + 1}`;
   const { layers } = context;
   const [layer, setLayer] = useState(0);
   const shown = Math.min(layer, Math.max(0, layers - 1));
@@ -123,14 +121,14 @@ export function LayerVarianceChart({ context }: { context: ChartContext }) {
         Per-layer variance:{' '}
         {Array.from({ length: layers }, (_, l) => (
           <button key={l} type="button" className={l === shown ? 'selected' : ''} data-testid={`layer-${l}`} onClick={() => setLayer(l)}>
-            {layerName(l, layers)}
+            {layerName(l)}
           </button>
         ))}
       </div>
       <div ref={ref} className="chart-slot">
         <MetricChart
           id="layer-variance"
-          title={`Gradient variance of the ${layers > 0 ? layerName(shown, layers) : 'layer'} (ln of the mean per-parameter variance)`}
+          title={`Gradient variance of the ${layers > 0 ? layerName(shown) : 'layer'} (ln of the mean per-parameter variance)`}
           rows={rows}
           estimators={context.estimators}
           lines={lines}

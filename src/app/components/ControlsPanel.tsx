@@ -1,7 +1,7 @@
 // The configuration controls, one panel. lr, batch and speed apply mid-run; the rest reset the runs.
 import { ABLATION_BASE, VAE_ABLATED_ESTIMATORS, VAE_ESTIMATORS, vaeEstimator } from '../../engine/estimators.ts';
 import { BANDIT_ESTIMATORS, type BanditEstimator, type EstimatorId, type VaeEstimator } from '../../engine/types.ts';
-import { RANGES, SPEED_LEVELS, TASKS, isVaeTask, normalizeEstimators, normalizeVaeEstimators, testSetSize, type ControlName, type TaskName } from '../../playground/config.ts';
+import { RANGES, SPEED_LEVELS, TASKS, isConvTask, isVaeTask, normalizeEstimators, normalizeVaeEstimators, testSetSize, type ControlName, type TaskName } from '../../playground/config.ts';
 import { estimatorLabel, TASK_LABELS } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -40,6 +40,8 @@ export function ControlsPanel() {
   const controller = useController();
   const shown = (name: ControlName): boolean => !config.hide.includes(name);
   const vae = isVaeTask(config.task);
+  // the conv bandit (DESIGN.md §7.2) has one Bernoulli layer after its trunk: no depth, no categorical units
+  const conv = isConvTask(config.task);
   const toggleEstimator = (estimator: BanditEstimator, on: boolean): void => {
     const next = on ? [...config.estimators, estimator] : config.estimators.filter((e) => e !== estimator);
     if (next.length > 0) controller.change({ estimators: normalizeEstimators(next) });
@@ -69,7 +71,7 @@ export function ControlsPanel() {
           {(id) => <NumberField id={id} testId="control-layers" value={config.layers} range={RANGES.layers} onCommit={(layers) => controller.change({ layers })} />}
         </Labelled>
       )}
-      {!vae && shown('hidden') && (
+      {!vae && !conv && shown('hidden') && (
         <Labelled label="Hidden layers" tooltip={TOOLTIPS.hidden}>
           {(id) => <NumberField id={id} testId="control-hidden" value={config.hidden} range={RANGES.hidden} onCommit={(hidden) => controller.change({ hidden })} />}
         </Labelled>
@@ -109,7 +111,7 @@ export function ControlsPanel() {
           )}
         </Labelled>
       )}
-      {!vae && shown('units') && (
+      {!vae && !conv && shown('units') && (
         <Labelled label="Hidden units" tooltip={TOOLTIPS.units}>
           {(id) => (
             <select id={id} data-testid="control-units" value={config.units} onChange={(e) => controller.change({ units: e.target.value === 'categorical' ? 'categorical' : 'bernoulli' })}>
@@ -119,7 +121,7 @@ export function ControlsPanel() {
           )}
         </Labelled>
       )}
-      {!vae && shown('units') && config.units === 'categorical' && (
+      {!vae && !conv && shown('units') && config.units === 'categorical' && (
         <Labelled label="Values N" tooltip={TOOLTIPS.categories}>
           {(id) => <NumberField id={id} testId="control-categories" value={config.categories} range={RANGES.categories} onCommit={(categories) => controller.change({ categories })} />}
         </Labelled>

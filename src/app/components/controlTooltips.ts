@@ -4,7 +4,7 @@ import type { BanditEstimator, VaeEstimator } from '../../engine/types.ts';
 
 export const TOOLTIPS = {
   task:
-    'MNIST contextual bandit: the network sees a binarized digit, samples one of 10 actions a ~ softmax(V h + c) and gets reward r = 1 if a equals the label, else 0; it never sees the label. Tiny patterns: 4×4 images of 4 classes that learn in seconds. Discrete VAE: an encoder of stochastic 0/1 layers q(φ|x) and a decoder p(x|φ) trained to maximise the ELBO on dynamically binarized MNIST (the paper’s second experiment). Changing it resets.',
+    'MNIST contextual bandit: the network sees a binarized digit, samples one of 10 actions a ~ softmax(V h + c) and gets reward r = 1 if a equals the label, else 0; it never sees the label. Tiny patterns: 4×4 images of 4 classes that learn in seconds. Discrete VAE: an encoder of stochastic 0/1 layers q(φ|x) and a decoder p(x|φ) trained to maximise the ELBO on dynamically binarized MNIST (the paper’s second experiment). Nonlinear bandit (appendix E): the same bandit, but two 3×3 convolutions of 16 channels and a linear layer (trained by backpropagating each unit’s signal as the gradient of its logit) feed one layer of Bernoulli units; CPU engine, about half a second per update and run. Changing it resets.',
   layers:
     'Stochastic layers L of the VAE (1–3, the paper’s depths): encoder φ_l ~ q_l(.|φ_{l−1}), decoder p_{l−1}(φ_{l−1}|φ_l), prior p_L(φ_L) = Bernoulli(σ(c_L)); every conditional a factorized Bernoulli with linear logits. Changing it resets.',
   k: 'Samples K of the importance-weighted test bound log (1/K) Σ_k p(x, φ^k)/q(φ^k|x) (nats per image), on the first N test images. It costs K forward passes per image and run: keep it small on the CPU engine (default 10). Changing it resets.',

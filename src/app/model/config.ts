@@ -1,14 +1,28 @@
 // The playground's display names. The configuration itself (type, defaults, ranges) lives in
 // src/playground/config.ts, shared with the training worker.
 import { ESTIMATORS, isEstimatorId } from '../../engine/estimators.ts';
-import { BANDIT_ESTIMATORS, type BanditEstimator, type EstimatorId } from '../../engine/types.ts';
+import { BANDIT_ESTIMATORS, type BanditEstimator, type EngineTask, type EstimatorId } from '../../engine/types.ts';
 import type { TaskName } from '../../playground/config.ts';
 
 export const TASK_LABELS: Record<TaskName, string> = {
   mnist: 'MNIST contextual bandit',
   patterns: 'Tiny patterns (4×4, 4 classes)',
   vae: 'Discrete VAE',
+  conv: 'MNIST nonlinear bandit (conv trunk, appendix E)',
 };
+
+/**
+ * Names of a bandit engine's `layers` gradient-variance layers (DESIGN.md §4): the hidden layers
+ * then the output; for the conv bandit (§7.2) its convolutions, the linear layer to the logits,
+ * then the output.
+ */
+export function banditLayerNames(task: EngineTask | undefined, layers: number): string[] {
+  return Array.from({ length: layers }, (_, l) => {
+    if (l === layers - 1) return 'output layer';
+    if (task !== 'conv-bandit') return `hidden layer ${l + 1}`;
+    return l === layers - 2 ? 'linear layer to the logits' : `convolution ${l + 1}`;
+  });
+}
 
 /** Display name of an estimator id ("hnca-baseline" → "HNCA + baseline"), from the estimator registry. */
 export { estimatorLabel } from '../../engine/estimators.ts';

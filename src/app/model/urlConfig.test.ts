@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { banditConfigOf, defaultConfig } from '../../playground/config.ts';
+import { banditConfigOf, defaultConfig, engineConfigOf, varianceLayersOf } from '../../playground/config.ts';
+import { banditLayerNames } from './config.ts';
 import { PRESETS } from './presets.ts';
 import { parseUrlConfig, serializeUrlConfig } from './urlConfig.ts';
 
@@ -109,5 +110,22 @@ describe('URL configuration', () => {
     const bad = parseUrlConfig('?units=softmax&n=1');
     expect(bad.config).toMatchObject({ units: 'bernoulli', categories: 4 });
     expect(bad.notices.join(' ')).toMatch(/units="softmax".*n="1"|n="1".*units="softmax"/);
+  });
+
+  it('the conv bandit (appendix E): task=conv round-trips, reaches the paper trunk in the engine config, and reports the bandit settings it has not', () => {
+    const parsed = parseUrlConfig('?task=conv&width=32&values=01');
+    expect(parsed.notices).toEqual([]);
+    expect(parseUrlConfig(serializeUrlConfig(parsed.config)).config).toEqual(parsed.config);
+    expect(engineConfigOf(parsed.config)).toMatchObject({ task: 'conv-bandit', convLayers: 2, channels: 16, width: 32, hiddenValues: '01', batch: 50, lr: 1e-3 });
+    expect(varianceLayersOf(parsed.config)).toBe(4);
+    expect(banditLayerNames('conv-bandit', 4)).toEqual(['convolution 1', 'convolution 2', 'linear layer to the logits', 'output layer']);
+    expect(banditLayerNames('bandit', 3)).toEqual(['hidden layer 1', 'hidden layer 2', 'output layer']);
+    const extra = parseUrlConfig('?task=conv&hidden=2&units=categorical&k=5');
+    expect(extra.config).toEqual(defaultConfig('conv'));
+    expect([...extra.notices].sort()).toEqual([
+      'Ignored hidden="2": not a setting of the MNIST nonlinear bandit (conv trunk, appendix E) task.',
+      'Ignored k="5": not a setting of the MNIST nonlinear bandit (conv trunk, appendix E) task.',
+      'Ignored units="categorical": not a setting of the MNIST nonlinear bandit (conv trunk, appendix E) task.',
+    ]);
   });
 });

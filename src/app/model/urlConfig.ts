@@ -8,6 +8,7 @@ import {
   RANGES,
   TASKS,
   defaultConfig,
+  isConvTask,
   isVaeTask,
   normalizeEstimators,
   normalizeVaeEstimators,
@@ -46,10 +47,13 @@ const NUMERIC_PARAMS: Record<NumericKey, string> = {
 /** Parameters of one kind of task only: the bandit's (MNIST, patterns) and the VAE's. */
 const BANDIT_ONLY = new Set(['hidden', 'values', 'units', 'n']);
 const VAE_ONLY = new Set(['layers', 'k']);
+/** The bandit's parameters the conv bandit (DESIGN.md §7.2: one Bernoulli layer after its trunk) has not. */
+const NOT_CONV = new Set(['hidden', 'units', 'n']);
 
 /** Whether the URL parameter `name` is a setting of `task` (the others are reported, not used). */
 function usedBy(task: TaskName, name: string): boolean {
-  return isVaeTask(task) ? !BANDIT_ONLY.has(name) : !VAE_ONLY.has(name);
+  if (isVaeTask(task)) return !BANDIT_ONLY.has(name);
+  return !VAE_ONLY.has(name) && !(isConvTask(task) && NOT_CONV.has(name));
 }
 
 /** Page switches that are not part of the configuration (read by main.tsx). */

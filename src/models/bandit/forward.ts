@@ -113,7 +113,7 @@ export function hiddenInputLogits(
  * evaluation RNG (ForwardKeys) and arrays in a WASM kernel instance's memory, its kernel
  * computes the same values (wasm/kernels.ts sampleBernoulliLayer: the same hash, JS's Math.exp).
  */
-function sampleLayer(logit: Float64Array, prob: Float64Array, sample: Uint8Array, batch: number, width: number, layer: number, source: UniformSource): void {
+export function sampleLayer(logit: Float64Array, prob: Float64Array, sample: Uint8Array, batch: number, width: number, layer: number, source: UniformSource): void {
   const kernels = kernelsOf(logit);
   if (kernels && source instanceof ForwardKeys && kernelsOf(prob) === kernels && kernelsOf(sample) === kernels) {
     kernels.exports.sampleBernoulliLayer(logit.byteOffset, prob.byteOffset, sample.byteOffset, batch, width, source.hiddenKeys[layer], source.exampleOffset);

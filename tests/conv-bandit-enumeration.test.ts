@@ -1,0 +1,301 @@
+// DESIGN.md §5 and §7.2: the conv bandit's estimators are unbiased. On a tiny network (one or two
+// 3×3 convolutions on a 6×6 image, a few Bernoulli units, 2–3 actions) E[r] is a finite sum
+// over every hidden configuration and action; its gradient by float64 finite differences, with
+// respect to every trunk and output parameter, must equal the mean of the estimates that flow
+// through the real code (TensorFlow.js trunk, our Bernoulli layer, credit and signals).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BANDIT_ESTIMATORS, type BanditEstimator } from '../src/engine/types.ts';
+import { ConvBanditRun } from '../src/models/convBandit/convBanditRun.ts';
+import { convBanditLayout, ConvBanditParameters, convOutputSize, featureCount, KERNEL, type ConvBanditShape } from '../src/models/convBandit/parameters.ts';
+import { forwardKeys, type UniformSource } from '../src/models/bandit/forward.ts';
+import { clippedSigmoid } from '../src/models/units/bernoulli.ts';
+import { Stream } from '../src/rng/streams.ts';
+import { useTrunkBackend } from '../src/trunk/backend.ts';
+import { tfjsTrunk } from '../src/trunk/tfjsTrunk.ts';
+import { TestRandom } from './helpers/random.ts';
+
+interface Problem {
+  shape: ConvBanditShape;
+  /** one 6×6 image, 0/1 */
+  image: Float32Array;
+  /** reward of each action */
+  rewards: number[];
+}
+
+const IMAGE = Float32Array.from('011000' + '110110' + '001011' + '100110' + '011001' + '110100', (c) => Number(c));
+
+const problems: Problem[] = [
+  { shape: { rows: 6, cols: 6, convLayers: 1, channels: 2, width: 3, actions: 3, hiddenValues: 'pm1' }, image: IMAGE, rewards: [1, 0.2, -0.5] },
+  { shape: { rows: 6, cols: 6, convLayers: 2, channels: 2, width: 2, actions: 2, hiddenValues: 'pm1' }, image: IMAGE, rewards: [0.3, 1] },
+];
+
+/** Parameters uniform in ±scale (biases too, so that both sides of every ReLU occur), the linear layer smaller (its 16–32 inputs). */
+function tinyParameters(shape: ConvBanditShape, seed: number): ConvBanditParameters {
+  const params = new ConvBanditParameters(shape);
+  const random = new TestRandom(seed);
+  const layout = convBanditLayout(shape);
+  params.tensors.forEach((t, k) => {
+    const scale = layout[k].name === 'W' ? 0.4 : layout[k].name === 'b' ? 0.3 : 1;
+    t.value.set(random.floats(t.size, -scale, scale));
+  });
+  return params;
+}
+
+/** Every parameter in the optimizer's order, as float64 (the finite differences move one). */
+function flatValues(params: ConvBanditParameters): Float64Array {
+  const out = new Float64Array(params.parameterCount);
+  let o = 0;
+  for (const t of params.tensors) for (let e = 0; e < t.size; e++) out[o++] = t.value[e];
+  return out;
+}
+
+/** The Bernoulli logits u [width] of one image, in float64, with the trunk written out directly (no library). */
+function referenceLogits(shape: ConvBanditShape, flat: Float64Array, image: Float32Array): Float64Array {
+  const { channels } = shape;
+  let input = Float64Array.from(image);
+  let inChannels = 1;
+  let inCols = shape.cols;
+  let o = 0;
+  for (let l = 0; l < shape.convLayers; l++) {
+    const { rows, cols } = convOutputSize(shape, l);
+    const filter = flat.subarray(o, o + KERNEL * KERNEL * inChannels * channels);
+    o += filter.length;
+    const bias = flat.subarray(o, o + channels);
+    o += channels;
+    const out = new Float64Array(rows * cols * channels);
+    for (let y = 0; y < rows; y++) {
+      for (let x = 0; x < cols; x++) {
+        for (let c = 0; c < channels; c++) {
+          let a = bias[c];
+          for (let dy = 0; dy < KERNEL; dy++) {
+            for (let dx = 0; dx < KERNEL; dx++) {
+              for (let ic = 0; ic < inChannels; ic++) a += input[((y + dy) * inCols + x + dx) * inChannels + ic] * filter[((dy * KERNEL + dx) * inChannels + ic) * channels + c];
+            }
+          }
+          out[(y * cols + x) * channels + c] = Math.max(a, 0);
+        }
+      }
+    }
+    input = out;
+    inChannels = channels;
+    inCols = cols;
+  }
+  const features = featureCount(shape);
+  const w = flat.subarray(o, o + features * shape.width);
+  o += w.length;
+  const b = flat.subarray(o, o + shape.width);
+  const u = Float64Array.from(b);
+  for (let j = 0; j < features; j++) for (let i = 0; i < shape.width; i++) u[i] += input[j] * w[j * shape.width + i];
+  return u;
+}
+
+/** E[r] of one image: the sum over every hidden configuration (±1 values) and action. */
+function expectedReward(problem: Problem, flat: Float64Array): number {
+  const { shape } = problem;
+  const { width, actions } = shape;
+  const u = referenceLogits(shape, flat, problem.image);
+  const outputStart = flat.length - (width * actions + actions);
+  const v = flat.subarray(outputStart, outputStart + width * actions);
+  const c = flat.subarray(outputStart + width * actions);
+  let total = 0;
+  for (let config = 0; config < 1 << width; config++) {
+    let probability = 1;
+    const z = Float64Array.from(c);
+    for (let j = 0; j < width; j++) {
+      const phi = (config >> j) & 1;
+      const p = clippedSigmoid(u[j]);
+      probability *= phi ? p : 1 - p;
+      for (let a = 0; a < actions; a++) z[a] += (2 * phi - 1) * v[j * actions + a];
+    }
+    const max = Math.max(...z);
+    const e = z.map((zk) => Math.exp(zk - max));
+    const sum = e.reduce((s, x) => s + x, 0);
+    for (let a = 0; a < actions; a++) total += probability * (e[a] / sum) * problem.rewards[a];
+  }
+  return total;
+}
+
+function finiteDifferenceGradient(problem: Problem, params: ConvBanditParameters, h = 1e-6): Float64Array {
+  const flat = flatValues(params);
+  const grad = new Float64Array(flat.length);
+  for (let e = 0; e < flat.length; e++) {
+    const saved = flat[e];
+    flat[e] = saved + h;
+    const up = expectedReward(problem, flat);
+    flat[e] = saved - h;
+    const down = expectedReward(problem, flat);
+    flat[e] = saved;
+    grad[e] = (up - down) / (2 * h);
+  }
+  return grad;
+}
+
+/** Mean and standard error of the estimates over `batches` batches of `batch` copies of the image, through the real RNG. */
+function sampledMeans(problem: Problem, params: ConvBanditParameters, estimator: BanditEstimator, batches: number, batch: number): { mean: Float64Array; se: Float64Array } {
+  const run = new ConvBanditRun(params, estimator, batch, tfjsTrunk(problem.shape));
+  const pixels = new Float32Array(batch * problem.image.length);
+  for (let b = 0; b < batch; b++) pixels.set(problem.image, b * problem.image.length);
+  const table = new Float64Array(batch * problem.shape.actions);
+  for (let b = 0; b < batch; b++) table.set(problem.rewards, b * problem.shape.actions);
+  const n = params.parameterCount;
+  const sum = new Float64Array(n);
+  const sumSq = new Float64Array(n);
+  for (let t = 0; t < batches; t++) {
+    run.estimateGradients(pixels, batch, forwardKeys(5, t, Stream.hiddenBase, Stream.action, 1), { labels: [], table }, 0.4);
+    let o = 0;
+    for (const tensor of params.tensors) {
+      for (let e = 0; e < tensor.size; e++, o++) {
+        sum[o] += tensor.grad[e];
+        sumSq[o] += tensor.grad[e] ** 2;
+      }
+    }
+  }
+  run.dispose();
+  const mean = sum.map((s) => s / batches);
+  // the batch means are independent: their spread gives the standard error of the overall mean
+  const se = mean.map((m, e) => Math.sqrt(Math.max(sumSq[e] / batches - m * m, 0) / (batches - 1)));
+  return { mean, se };
+}
+
+/**
+ * The exact mean and variance of an estimator's single-example estimate: every hidden
+ * configuration and action forced through the real code (a uniform of 0 fires a unit, one just
+ * below 1 does not; the action's uniform falls in the middle of its softmax interval), each
+ * estimate weighted by its probability. Deterministic (DESIGN.md §5, beside the sampling test).
+ */
+function exactMoments(problem: Problem, params: ConvBanditParameters, estimator: BanditEstimator, baseline: number): { mean: Float64Array; variance: Float64Array } {
+  const { width, actions } = problem.shape;
+  const run = new ConvBanditRun(params, estimator, 1, tfjsTrunk(problem.shape));
+  const n = params.parameterCount;
+  const mean = new Float64Array(n);
+  const second = new Float64Array(n);
+  for (let config = 0; config < 1 << width; config++) {
+    for (let action = 0; action < actions; action++) {
+      let actionProbability = 0;
+      const source: UniformSource = {
+        hidden: (_layer, _example, unit) => (((config >> unit) & 1) === 1 ? 0 : 1 - 1e-12),
+        action: (_example, probs, base) => {
+          let below = 0;
+          for (let k = 0; k < action; k++) below += probs[base + k];
+          actionProbability = probs[base + action];
+          return below + actionProbability / 2;
+        },
+      };
+      run.estimateGradients(problem.image, 1, source, { labels: [], table: Float64Array.from(problem.rewards) }, baseline);
+      let weight = actionProbability;
+      for (let i = 0; i < width; i++) weight *= ((config >> i) & 1) === 1 ? run.scratch.prob[0][i] : 1 - run.scratch.prob[0][i];
+      let o = 0;
+      for (const tensor of params.tensors) {
+        for (let e = 0; e < tensor.size; e++, o++) {
+          mean[o] += weight * tensor.grad[e];
+          second[o] += weight * tensor.grad[e] ** 2;
+        }
+      }
+    }
+  }
+  run.dispose();
+  return { mean, variance: second.map((s, e) => s - mean[e] ** 2) };
+}
+
+beforeAll(async () => {
+  await useTrunkBackend('wasm');
+});
+
+describe.each(problems)('conv bandit, $shape.convLayers convolution(s), $shape.width units, $shape.actions actions', (problem) => {
+  const params = tinyParameters(problem.shape, 3 + problem.shape.convLayers);
+  const exact = finiteDifferenceGradient(problem, params);
+  const layout = convBanditLayout(problem.shape);
+  const sampled = new Map<BanditEstimator, { mean: Float64Array; se: Float64Array }>();
+  const sampledFor = (estimator: BanditEstimator): { mean: Float64Array; se: Float64Array } => {
+    let result = sampled.get(estimator);
+    if (!result) {
+      result = sampledMeans(problem, params, estimator, 100, 200);
+      sampled.set(estimator, result);
+    }
+    return result;
+  };
+
+  it('the trunk returns the batch mean of the per-example gradients and Σ_b ‖g_b‖²/B per layer (DESIGN.md §4)', () => {
+    const batch = 3;
+    const pixels = new Float32Array(batch * IMAGE.length);
+    for (let b = 0; b < batch; b++) for (let e = 0; e < IMAGE.length; e++) pixels[b * IMAGE.length + e] = IMAGE[(e + 7 * b) % IMAGE.length];
+    const signal = Float64Array.from(new TestRandom(9).floats(batch * problem.shape.width, -1, 1));
+    const trunk = tfjsTrunk(problem.shape)(params.trunkTensors);
+    const pass = trunk.forward(pixels, batch);
+    const second = pass.backward(signal);
+    pass.dispose();
+    const mean = params.trunkTensors.map((t) => Float64Array.from(t.grad));
+    const expectedSecond = new Float64Array(second.length);
+    const expectedMean = mean.map((m) => new Float64Array(m.length));
+    for (let b = 0; b < batch; b++) {
+      const one = trunk.forward(pixels.subarray(b * IMAGE.length, (b + 1) * IMAGE.length), 1);
+      one.backward(signal.subarray(b * problem.shape.width, (b + 1) * problem.shape.width));
+      one.dispose();
+      params.trunkTensors.forEach((t, k) => {
+        for (let e = 0; e < t.size; e++) {
+          expectedSecond[k >> 1] += t.grad[e] ** 2 / batch;
+          expectedMean[k][e] += t.grad[e] / batch;
+        }
+      });
+    }
+    for (let k = 0; k < second.length; k++) expect(second[k]).toBeCloseTo(expectedSecond[k], 4);
+    mean.forEach((m, k) => m.forEach((g, e) => expect(g).toBeCloseTo(expectedMean[k][e], 5)));
+    expect(Math.min(...second)).toBeGreaterThan(1e-3);
+  });
+
+  it('the exact gradient is not trivially zero in any layer', () => {
+    let o = 0;
+    for (let k = 0; k < layout.length; k += 2) {
+      const size = params.layerParameterCount(k / 2);
+      expect(Math.max(...exact.subarray(o, o + size).map(Math.abs)), layout[k].name).toBeGreaterThan(1e-3);
+      o += size;
+    }
+  });
+
+  it.each(BANDIT_ESTIMATORS)('%s: the exact expectation (every configuration and action forced) equals the finite-difference gradient', (estimator) => {
+    // a constant nonzero baseline for the -baseline variants: it must not bias the estimate
+    const { mean } = exactMoments(problem, params, estimator, 0.4);
+    const scale = Math.max(...exact.map(Math.abs));
+    for (let e = 0; e < exact.length; e++) expect(Math.abs(mean[e] - exact[e])).toBeLessThan(2e-5 * scale);
+  });
+
+  it('Theorem 1 (exact): HNCA variance ≤ REINFORCE variance on the linear layer and the output; strictly lower where the feature is on', () => {
+    const hnca = exactMoments(problem, params, 'hnca', 0).variance;
+    const reinforce = exactMoments(problem, params, 'reinforce', 0).variance;
+    const sizes = params.tensors.map((t) => t.size);
+    const start = sizes.slice(0, 2 * problem.shape.convLayers).reduce((a, b) => a + b, 0);
+    let strictlyLower = 0;
+    for (let e = start; e < hnca.length; e++) {
+      expect(hnca[e]).toBeLessThanOrEqual(reinforce[e] * (1 + 1e-6) + 1e-12);
+      if (hnca[e] < reinforce[e] * 0.99) strictlyLower++;
+    }
+    expect(strictlyLower).toBeGreaterThan(0);
+  });
+
+  it.each(BANDIT_ESTIMATORS)('%s: the mean estimate is within 4.5 standard errors of the finite-difference gradient', (estimator) => {
+    const { mean, se } = sampledFor(estimator);
+    for (let e = 0; e < exact.length; e++) expect(Math.abs(mean[e] - exact[e])).toBeLessThanOrEqual(4.5 * se[e] + 1e-6);
+  });
+
+  it('Theorem 1 (sampled): HNCA has a lower standard error than REINFORCE on the linear layer to the logits; the output layer is the same estimator', () => {
+    const hnca = sampledFor('hnca').se;
+    const reinforce = sampledFor('reinforce').se;
+    // the theorem is per unit: W[:, i] and b[i] reach only unit i's logit. The convolutions feed
+    // every unit, so their estimate sums correlated per-unit terms and the theorem says nothing.
+    const sizes = params.tensors.map((t) => t.size);
+    const start = sizes.slice(0, 2 * problem.shape.convLayers).reduce((a, b) => a + b, 0);
+    const end = start + sizes[2 * problem.shape.convLayers] + sizes[2 * problem.shape.convLayers + 1];
+    // zero where a feature is 0 (a ReLU off): both estimates vanish there
+    let compared = 0;
+    for (let e = start; e < end; e++) {
+      if (reinforce[e] === 0) expect(hnca[e]).toBe(0);
+      else {
+        compared++;
+        expect(hnca[e]).toBeLessThan(reinforce[e]);
+      }
+    }
+    expect(compared).toBeGreaterThan((end - start) / 4);
+    // the same draws give the same actions and output signals under both estimators
+    for (let e = end; e < hnca.length; e++) expect(hnca[e]).toBeCloseTo(reinforce[e], 12);
+  });
+});
