@@ -20,7 +20,7 @@ const LAYERS: Record<string, LayerRule> = {
   // what each update computes (bandit, VAE, units); built on the engine's types and optimizer
   models: { folder: 'src/models', mayImport: ['engine', 'data', 'rng'], packages: [] },
   // the conv bandit's deterministic trunk (DESIGN.md §7.2) on TensorFlow.js: a library runs it, behind models/convBandit/trunk.ts
-  trunk: { folder: 'src/trunk', mayImport: ['engine', 'models'], packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'] },
+  trunk: { folder: 'src/trunk', mayImport: ['engine', 'models'], packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu'] },
   // back ends: implement the engine interface by running the models' math
   'engine/cpu': { folder: 'src/engine/cpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng'], packages: [] },
   'engine/gpu': { folder: 'src/engine/gpu', mayImport: ['engine', 'models', 'data', 'rng'], packages: ['webgpu-utils'] },
