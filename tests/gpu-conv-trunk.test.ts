@@ -5,12 +5,20 @@
 // buffers on the GPU. Outputs are poisoned (NaN) first, so a result not written fails.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { vaeKernelSpec } from '../src/engine/gpu/vae/kernels.ts';
+import { bindKernel, createKernel, uniformView } from '../src/engine/gpu/runtime/pipelines.ts';
+import { checkGrid, foldedGrid } from '../src/engine/gpu/runtime/limits.ts';
+import { normalizeSources } from '../src/engine/gpu/runtime/shaderModules.ts';
+import { makeStructuredView } from '../src/engine/gpu/runtime/webgpuUtils.ts';
+import { forwardKeys } from '../src/models/bandit/forward.ts';
+import { ConvBanditRun } from '../src/models/convBandit/convBanditRun.ts';
 import { initConvBanditParameters, type ConvBanditShape } from '../src/models/convBandit/parameters.ts';
+import { Stream } from '../src/rng/streams.ts';
 import { useTrunkBackend } from '../src/trunk/backend.ts';
 import { tfjsTrunk } from '../src/trunk/tfjsTrunk.ts';
 import { useTrunkWebGpuBackend, WebGpuTrunk } from '../src/trunk/webgpuTrunk.ts';
 import { nodeGpu } from '../src/node/webgpuNode.ts';
-import { testDevice } from './helpers/gpuTest.ts';
+import { SHADERS, testDevice } from './helpers/gpuTest.ts';
 import { TestRandom } from './helpers/random.ts';
 
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -132,5 +140,69 @@ describe('conv bandit trunk on tfjs-backend-webgpu, on our device and buffers', 
     pass.dispose();
     expect(() => pass.backward(upload(device, new Float32Array(2 * shape.width)), grads, second)).toThrow(/disposed/);
     expect(() => new WebGpuTrunk({ ...shape, convLayers: 0 }, device)).toThrow(/at least one convolution/);
+  });
+
+  it('the Bernoulli layer on the trunk\'s logits: bernoulli_sample reads the buffer the trunk wrote and draws the CPU run\'s probabilities and samples (same RNG streams)', async () => {
+    const shape = shapeOf(2);
+    const batch = 6;
+    const seed = 5;
+    const t = 3;
+    const random = new TestRandom(77);
+    const pixels = Float32Array.from({ length: batch * shape.rows * shape.cols }, () => random.bit(0.5));
+    const params = initConvBanditParameters(shape, seed);
+    // a larger linear layer than Glorot's, so that probabilities spread over (0, 1)
+    for (const t of params.trunkTensors) for (let i = 0; i < t.size; i++) t.value[i] *= 4;
+
+    await useTrunkBackend('cpu');
+    const run = new ConvBanditRun(params, 'hnca', batch, tfjsTrunk(shape));
+    run.estimateForward(pixels, batch, forwardKeys(seed, t, Stream.hiddenBase, Stream.action, 1));
+    const cpuProbs = run.scratch.prob[0].slice(0, batch * shape.width);
+    const cpuSamples = run.scratch.sample[0].slice(0, batch * shape.width);
+    run.dispose();
+
+    const device = await testDevice();
+    await useTrunkWebGpuBackend(device, await nodeGpu());
+    const trunk = new WebGpuTrunk(shape, device);
+    const kernel = createKernel(device, normalizeSources(SHADERS), vaeKernelSpec('bernoulli_sample', 16, 64));
+    const layer = uniformView(kernel, 'layer');
+    layer.set({ layer: 0, outWidth: shape.width, capacity: batch });
+    const step = uniformView(kernel, 'step');
+    step.set({ batch, keyStep: t, hiddenStream: Stream.hiddenBase, exampleOffset: 0 });
+    const uniform = (view: ArrayBuffer): GPUBuffer => {
+      const b = device.createBuffer({ size: view.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(b, 0, view);
+      return b;
+    };
+    const runState = new ArrayBuffer(kernel.defs.structs.RunState.size);
+    makeStructuredView(kernel.defs.structs.RunState, runState).set({ seed, finite: 1 });
+    const runs = device.createBuffer({ size: runState.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(runs, 0, runState);
+    const logits = poisoned(device, batch * shape.width);
+    const probs = poisoned(device, batch * shape.width);
+    const samples = poisoned(device, batch * shape.width);
+    const pixelBuffer = upload(device, pixels);
+    const tensorBuffers = params.trunkTensors.map((p) => upload(device, p.value));
+    // our writes are submitted before the library's reads; its logits copy is submitted before our dispatch
+    trunk.forward(pixelBuffer, batch, tensorBuffers, { buffer: logits, offset: 0 }).dispose();
+    const grid = foldedGrid(device, Math.ceil((batch * shape.width) / 64), 1);
+    checkGrid(device, grid, 'kernel bernoulli_sample (conv bandit test)');
+    const uniforms = [uniform(layer.arrayBuffer), uniform(step.arrayBuffer)];
+    const group = bindKernel(device, kernel, 'bernoulli_sample on trunk logits', { layer: uniforms[0], step: uniforms[1], runs, logits, probs, samples });
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, group, [0]);
+    pass.dispatchWorkgroups(...grid);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+
+    const gpuProbs = await download(device, probs);
+    expect(relativeError(gpuProbs, cpuProbs)).toBeLessThan(1e-5);
+    const gpuSamples = await download(device, samples);
+    expect(Array.from(gpuSamples)).toEqual(Array.from(cpuSamples));
+    // both values drawn, and probabilities away from the clip
+    expect(new Set(cpuSamples).size).toBe(2);
+    expect(cpuProbs.some((p) => p > 0.05 && p < 0.95)).toBe(true);
+    for (const b of [runs, logits, probs, samples, pixelBuffer, ...tensorBuffers, ...uniforms]) b.destroy();
   });
 });
