@@ -1,7 +1,7 @@
 // One training run of the contextual bandit: parameters, optimizer state, baseline and
 // counters; one update = forward, credit, signals, gradients, ascent step, metrics.
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
-import { ascentStep } from '../../engine/optimizer.ts';
+import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
 import { banditEstimator, type BanditEstimator, type BanditSignal } from '../../engine/estimators.ts';
 import { zeroCounters } from '../../engine/records.ts';
 import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
@@ -51,8 +51,10 @@ export class BanditRun {
   private readonly expScratch: Float64Array;
   /** categorical units (DESIGN.md §7.1): working memory of their credit */
   private readonly categoricalScratch: CategoricalCreditScratch;
-  private readonly secondMoments: Float64Array;
-  private readonly sumSquares: Float64Array;
+  /** per layer k: Σ_b ‖g_b‖²/B of this update (DESIGN.md §4) */
+  readonly secondMoments: Float64Array;
+  /** per tensor: ‖gbar‖² of this update, filled by the ascent step */
+  readonly sumSquares: Float64Array;
 
   /**
    * `capacity`: the largest batch the scratch holds before it is reallocated; `arrays`: where the
@@ -167,31 +169,51 @@ export class BanditRun {
     const batch = input.count;
     this.ensureCapacity(batch);
     this.estimateGradients(input, source, rewards);
-    this.optimizerSteps += 1;
-    ascentStep(this.params.tensors, opt, this.optimizerSteps, this.sumSquares);
-    let rewardSum = 0;
-    for (let b = 0; b < batch; b++) rewardSum += this.scratch.reward[b];
-    if (this.useBaseline) this.baseline = runningMeanBaseline(this.baseline, rewardSum / batch);
-    this.recordMetrics(batch, rewardSum);
+    finishRewardUpdate(this, batch, opt);
   }
+}
 
-  /** DESIGN.md §4: per layer Σ Var_b = (1/B)Σ_b(Σ s²)(Σ x² + 1) − Σ gbar², as a mean per parameter. */
-  private recordMetrics(batch: number, rewardSum: number): void {
-    const c = this.counters;
-    const { params } = this;
-    let total = 0;
-    for (let k = 0; k < params.layerCount; k++) {
-      const varianceSum = this.secondMoments[k] - this.sumSquares[2 * k] - this.sumSquares[2 * k + 1];
-      total += varianceSum;
-      c.layerGradVarianceSum[k] += varianceSum / params.layerParameterCount(k);
-    }
-    c.gradVarianceSum += total / params.parameterCount;
-    c.updates += 1;
-    c.examples += batch;
-    c.scoreSum += rewardSum;
-    if (!Number.isFinite(total)) {
-      c.finite = false;
-      c.failure = `non-finite gradient at update ${c.updates}`;
-    }
+/**
+ * What a reward-trained run (the bandit, the conv bandit) shares after its gradients: the
+ * ascent step ({@link ascentStep}, which also fills `sumSquares` with ‖gbar‖² per tensor), the
+ * moving-average baseline from the batch's mean reward (DESIGN.md §2), and the counters: reward
+ * sum, examples, and DESIGN.md §4's gradient variance per layer and overall as a mean per
+ * parameter, Σ Var_b = Σ_b ‖g_b‖²/B − ‖gbar‖² with `secondMoments[k]` = Σ_b ‖g_b‖²/B of layer k
+ * (tensors 2k and 2k + 1). Marks the run failed on a non-finite variance.
+ */
+export function finishRewardUpdate(
+  run: {
+    readonly params: { readonly tensors: readonly ParameterTensor[]; readonly layerCount: number; readonly parameterCount: number; layerParameterCount(k: number): number };
+    readonly scratch: { readonly reward: Float64Array | Float32Array };
+    readonly secondMoments: Float64Array;
+    readonly sumSquares: Float64Array;
+    readonly counters: RunCounters;
+    readonly useBaseline: boolean;
+    baseline: number;
+    optimizerSteps: number;
+  },
+  batch: number,
+  opt: OptimizerConfig,
+): void {
+  run.optimizerSteps += 1;
+  ascentStep(run.params.tensors, opt, run.optimizerSteps, run.sumSquares);
+  let rewardSum = 0;
+  for (let b = 0; b < batch; b++) rewardSum += run.scratch.reward[b];
+  if (run.useBaseline) run.baseline = runningMeanBaseline(run.baseline, rewardSum / batch);
+  const c = run.counters;
+  const { params } = run;
+  let total = 0;
+  for (let k = 0; k < params.layerCount; k++) {
+    const varianceSum = run.secondMoments[k] - run.sumSquares[2 * k] - run.sumSquares[2 * k + 1];
+    total += varianceSum;
+    c.layerGradVarianceSum[k] += varianceSum / params.layerParameterCount(k);
+  }
+  c.gradVarianceSum += total / params.parameterCount;
+  c.updates += 1;
+  c.examples += batch;
+  c.scoreSum += rewardSum;
+  if (!Number.isFinite(total)) {
+    c.finite = false;
+    c.failure = `non-finite gradient at update ${c.updates}`;
   }
 }

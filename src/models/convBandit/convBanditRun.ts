@@ -3,16 +3,14 @@
 // the bandit's own code — sampling, the softmax output, HNCA credit from the output's
 // counterfactual messages, the learning signals — and the signals go back into the trunk as
 // the gradient of the logits. One Adam (ours) updates every tensor with one setting.
-import { ascentStep } from '../../engine/optimizer.ts';
 import { banditEstimator, type BanditEstimator } from '../../engine/estimators.ts';
 import { zeroCounters } from '../../engine/records.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
-import type { RewardSource } from '../bandit/banditRun.ts';
+import { finishRewardUpdate, type RewardSource } from '../bandit/banditRun.ts';
 import { hiddenInputLogits, sampleActions, sampleLayer, type UniformSource } from '../bandit/forward.ts';
 import { hiddenInputGradient, hncaSignals, outputSignals, reinforceSignals } from '../bandit/gradients.ts';
 import { softmaxChildCredit } from '../bandit/messages.ts';
 import { BanditScratch } from '../bandit/scratch.ts';
-import { runningMeanBaseline } from '../units/baseline.ts';
 import { BernoulliUnits } from '../units/bernoulli.ts';
 import { FlipTables } from '../units/flipTables.ts';
 import type { ConvBanditParameters } from './parameters.ts';
@@ -37,8 +35,10 @@ export class ConvBanditRun {
   private readonly trunk: Trunk;
   private readonly tables: FlipTables;
   private readonly expScratch: Float64Array;
-  private readonly secondMoments: Float64Array;
-  private readonly sumSquares: Float64Array;
+  /** per layer k: Σ_b ‖g_b‖²/B of this update (DESIGN.md §4) */
+  readonly secondMoments: Float64Array;
+  /** per tensor: ‖gbar‖² of this update, filled by the ascent step */
+  readonly sumSquares: Float64Array;
   private readonly magnitude: number;
 
   /** `capacity`: the largest batch the scratch holds before it is reallocated; `trunk`: makes the run's trunk over its tensors. */
@@ -137,32 +137,7 @@ export class ConvBanditRun {
   update(pixels: Float32Array, batch: number, source: UniformSource, rewards: RewardSource, opt: OptimizerConfig): void {
     if (!this.counters.finite) return;
     this.estimateGradients(pixels, batch, source, rewards);
-    this.optimizerSteps += 1;
-    ascentStep(this.params.tensors, opt, this.optimizerSteps, this.sumSquares);
-    let rewardSum = 0;
-    for (let b = 0; b < batch; b++) rewardSum += this.scratch.reward[b];
-    if (this.useBaseline) this.baseline = runningMeanBaseline(this.baseline, rewardSum / batch);
-    this.recordMetrics(batch, rewardSum);
-  }
-
-  /** DESIGN.md §4 on every layer: Σ Var_b = Σ_b ‖g_b‖²/B − ‖gbar‖², as a mean per parameter (per layer and over all). */
-  private recordMetrics(batch: number, rewardSum: number): void {
-    const c = this.counters;
-    const { params } = this;
-    let total = 0;
-    for (let k = 0; k < params.layerCount; k++) {
-      const varianceSum = this.secondMoments[k] - this.sumSquares[2 * k] - this.sumSquares[2 * k + 1];
-      total += varianceSum;
-      c.layerGradVarianceSum[k] += varianceSum / params.layerParameterCount(k);
-    }
-    c.gradVarianceSum += total / params.parameterCount;
-    c.updates += 1;
-    c.examples += batch;
-    c.scoreSum += rewardSum;
-    if (!Number.isFinite(total)) {
-      c.finite = false;
-      c.failure = `non-finite gradient at update ${c.updates}`;
-    }
+    finishRewardUpdate(this, batch, opt);
   }
 
   /** Releases the trunk's library resources. */
