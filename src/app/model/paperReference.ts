@@ -1,7 +1,7 @@
 // The paper's end-of-training values (Figure 1, from src/reference/paperNumbers.ts) and when a
 // playground configuration matches the paper's setting closely enough to show them as markers.
 import type { BanditEstimator } from '../../engine/types.ts';
-import { FIG1_REFERENCE } from '../../reference/paperNumbers.ts';
+import { FIG1_REFERENCE, PAPER_VARIANCE_OFFSET } from '../../reference/paperNumbers.ts';
 import type { PlaygroundConfig } from '../../playground/config.ts';
 
 export interface PaperValue {
@@ -15,12 +15,8 @@ export interface PaperValue {
 
 export const PAPER_EPOCHS = 100;
 
-/**
- * ln 6 = 1.792 nats: the paper's printed Figure 1 variances lie this far below the metric its own
- * public code computes (and ours, DESIGN.md §4), in all 12 cells. A printed value plus this is
- * the same value on our metric's scale.
- */
-export const PAPER_VARIANCE_OFFSET = Math.log(6);
+/** ln 6 nats between the paper's printed Figure 1 variances and our metric (DESIGN.md §4). */
+export { PAPER_VARIANCE_OFFSET };
 
 /** One line saying why the paper's variance markers come in pairs (shown under the chart). */
 export const PAPER_VARIANCE_NOTE =
