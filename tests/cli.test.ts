@@ -369,6 +369,23 @@ describe('reproduce', () => {
     expect(c.out()).toContain('hidden 3  fake engine (test)');
   });
 
+  it('a second reproduce into the same --out moves the earlier results to <folder>.earlier-1; a folder with other files is refused', async () => {
+    const dir = path.join(tmp, 'again-fig1');
+    const args = ['reproduce', 'fig1', '--data', data, '--hidden', '1', '--seeds', '1', '--epochs', '1', '--out', dir];
+    expect(await main(args, capture().io)).toBe(0);
+    const earlier = readFileSync(path.join(dir, 'results.json'), 'utf8');
+    const c = capture();
+    expect(await main(args, c.io)).toBe(0);
+    expect(c.out()).toContain(`an earlier run's results in ${dir} moved to ${dir}.earlier-1 (nothing overwritten)`);
+    expect(readFileSync(path.join(`${dir}.earlier-1`, 'results.json'), 'utf8')).toBe(earlier);
+    expect(readFileSync(path.join(`${dir}.earlier-1`, 'epochs.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThan(0);
+    writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+    const refused = capture();
+    expect(await main(args, refused.io)).toBe(2);
+    expect(refused.err()).toBe(`hnca: --out: ${dir} holds an earlier run's results beside other files (notes.txt); give another folder\n`);
+    expect(readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
   it('fig3 writes ELBO and variance charts and the paper ordering', async () => {
     const dir = path.join(tmp, 'fig3');
     const c = capture();

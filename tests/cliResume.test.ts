@@ -45,6 +45,29 @@ describe('hnca train --resume', () => {
     });
   }
 
+  it('a new run with the same --out moves the earlier run\'s files aside (nothing overwritten), and resuming the moved checkpoint continues beside it', { timeout: 120_000 }, async () => {
+    const out = path.join(tmp, 'again.json');
+    const first = await hnca([...base(1), '--epochs', '1', '--out', out]);
+    expect(first.status).toBe(0);
+    expect(first.out).not.toContain('moved to');
+    const earlier = { results: readFileSync(out, 'utf8'), log: readFileSync(path.join(tmp, 'again.epochs.jsonl'), 'utf8'), checkpoint: readFileSync(path.join(tmp, 'again.checkpoint.json'), 'utf8') };
+    const second = await hnca([...base(1), '--epochs', '2', '--seed', '7', '--out', out]);
+    expect(second.status).toBe(0);
+    expect(second.out).toContain("an earlier run's again.json, again.epochs.jsonl, again.checkpoint.json moved to again.earlier-1.* beside them");
+    expect(readFileSync(path.join(tmp, 'again.earlier-1.json'), 'utf8')).toBe(earlier.results);
+    expect(readFileSync(path.join(tmp, 'again.earlier-1.epochs.jsonl'), 'utf8')).toBe(earlier.log);
+    expect(readFileSync(path.join(tmp, 'again.earlier-1.checkpoint.json'), 'utf8')).toBe(earlier.checkpoint);
+    const newer = readFileSync(out, 'utf8');
+    expect(JSON.parse(newer).runs[0].epochs).toHaveLength(2);
+    // the moved checkpoint resumes into the files beside it, leaving the newer run's alone
+    const resumed = await hnca(['train', '--resume', path.join(tmp, 'again.earlier-1.checkpoint.json'), '--epochs', '2']);
+    expect(resumed.err).toBe('');
+    expect(resumed.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(newer);
+    expect(JSON.parse(readFileSync(path.join(tmp, 'again.earlier-1.json'), 'utf8')).runs[0].epochs).toHaveLength(2);
+    expect(readFileSync(path.join(tmp, 'again.earlier-1.epochs.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2 * 4);
+  });
+
   it('VAE with every estimator: the same', { timeout: 120_000 }, async () => {
     const vae = ['train', '--task', 'vae', '--layers', '2', '--estimator', 'all', '--train-limit', '200', '--test-limit', '20', '--width', '6', '--test-k', '3', '--eval-every', '1', '--engine', 'cpu', '--threads', '1'];
     const whole = path.join(tmp, 'vwhole.json');

@@ -36,7 +36,7 @@ Examples:
 Flags of hnca train:
 ${flagTable(TRAIN_FLAGS)}
 
-Exit codes: 0 done, 1 failed while running (data, engine), 2 bad command line.
+Exit codes: 0 done, 1 failed while running (data, engine), 2 bad command line, 130 (SIGINT) or 143 (SIGTERM) stopped after writing the finished epochs.
 `;
 
 export const TRAIN_HELP = `Usage: hnca train [flags]

@@ -1,6 +1,6 @@
 // Output files (written atomically: a temp file beside the target, then rename) and the
 // machine description recorded with every result.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from './flags.ts';
@@ -165,4 +165,28 @@ export function epochLogPath(out: string): string {
 export function appendEpochLines(file: string, records: readonly object[], runs: readonly { index: number; estimator: string; seed: number }[], cell?: Record<string, number>): void {
   const lines = records.map((record, i) => toJson({ ...(cell ?? {}), run: runs[i].index, estimator: runs[i].estimator, seed: runs[i].seed, ...record }, 0).trimEnd());
   appendFileSync(file, `${lines.join('\n')}\n`);
+}
+
+/** Files `hnca reproduce` writes into its --out folder. */
+const REPRODUCE_OUTPUT = /^(results\.(json|csv|md)|epochs\.jsonl|[\w.-]+\.svg)$/;
+
+/**
+ * Before a fresh `hnca reproduce` writes into `dir`: when it holds an earlier run's results
+ * (results.json or epochs.jsonl) and nothing but files reproduce writes, renames the folder to the
+ * first free `<dir>.earlier-N`, so that nothing is overwritten or emptied.
+ * @returns one line saying where the earlier results went, or undefined when there were none
+ * @throws UsageError when the folder also holds other files (moving those would surprise);
+ *   the file system's error when the rename fails (before any training)
+ */
+export function setAsideEarlierResults(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const entries = readdirSync(dir);
+  if (!entries.includes('results.json') && !entries.includes('epochs.jsonl')) return undefined;
+  const others = entries.filter((name) => !REPRODUCE_OUTPUT.test(name));
+  if (others.length > 0) throw new UsageError(`--out: ${dir} holds an earlier run's results beside other files (${others[0]}); give another folder`);
+  const base = dir.replace(/[\\/]+$/, '');
+  let n = 1;
+  while (existsSync(`${base}.earlier-${n}`)) n += 1;
+  renameSync(dir, `${base}.earlier-${n}`);
+  return `an earlier run's results in ${base} moved to ${base}.earlier-${n} (nothing overwritten)`;
 }

@@ -8,7 +8,7 @@ import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand, type FigureName } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
-import { appendEpochLines, checkOutDir, machineInfo, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
+import { appendEpochLines, checkOutDir, machineInfo, setAsideEarlierResults, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
 import { depthColumn, gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { openEngine, openSharedGpu } from './openEngine.ts';
 import { loadData, recordedConfig, recordedRuns, runSession, splitSeconds, type Io, type SessionResult } from './session.ts';
@@ -35,6 +35,8 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   const createdAt = new Date().toISOString();
   const depthName = depthColumn(figure);
   const cells: (GridCell & { config: Record<string, unknown>; engine: SessionResult['engine']; seconds: number })[] = [];
+  const moved = setAsideEarlierResults(command.outDir);
+  if (moved) io.stdout.write(`${moved}\n`);
   mkdirSync(command.outDir, { recursive: true });
   const epochLog = path.join(command.outDir, 'epochs.jsonl');
   writeFileSync(epochLog, '');

@@ -1,5 +1,5 @@
 // `hnca train`: one configuration, every estimator × seed, results JSON at the end.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../engine/records.ts';
 import { isCheckpointable } from '../engine/state.ts';
@@ -34,6 +34,9 @@ function flagsOf(given: ParsedFlags, argv: readonly string[]): { flags: ParsedFl
     const value = given.values.get(name);
     if (value !== undefined) saved.values.set(name, value);
   }
+  // without --out, the run goes on in the files beside its checkpoint (which an earlier run's
+  // may have been moved to: see setAsideEarlierRun), not in the path it was first given
+  if (!given.values.has('out') && /\.checkpoint\.json$/i.test(resume)) saved.values.set('out', [resume.replace(/\.checkpoint\.json$/i, '.json')]);
   const runArgv = [...saved.values.entries()].flatMap(([name, values]) => values.flatMap((v) => [`--${name}`, v]));
   return { flags: saved, runArgv, checkpoint, checkpointFile: resume };
 }
@@ -52,6 +55,10 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
   if (command.defaultOut) mkdirSync(path.dirname(command.out), { recursive: true });
   checkOutFile(command.out);
   const { data, info } = loadData(command.session);
+  if (!checkpoint) {
+    const moved = setAsideEarlierRun(command.out);
+    if (moved) io.stdout.write(`${moved}\n`);
+  }
   const createdAt = new Date().toISOString();
   const epochLog = epochLogPath(command.out);
   if (!checkpoint || !existsSync(epochLog)) writeFileSync(epochLog, '');
@@ -110,4 +117,25 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
   }
   io.stdout.write(`wrote ${command.out} (${result.runs.length} runs, ${seconds.toFixed(1)} s)${checkpointNote}\n`);
   return 0;
+}
+
+/**
+ * Before a fresh run writes `out`: when `out`, its epoch log or its checkpoint already exist (an
+ * earlier run's), renames the ones that exist to the first free `<name>.earlier-N` set beside
+ * them, so that a new run never overwrites or empties an earlier one's files.
+ * @returns one line saying what was moved where, or undefined when nothing was there
+ * @throws the file system's error when a rename fails (before any training)
+ */
+export function setAsideEarlierRun(out: string): string | undefined {
+  const related = (file: string): string[] => [file, epochLogPath(file), checkpointPath(file)];
+  const present = related(out).filter((file) => existsSync(file));
+  if (present.length === 0) return undefined;
+  const stem = out.replace(/\.json$/i, '');
+  let n = 1;
+  while (related(`${stem}.earlier-${n}.json`).some((file) => existsSync(file))) n += 1;
+  const target = related(`${stem}.earlier-${n}.json`);
+  related(out).forEach((file, i) => {
+    if (existsSync(file)) renameSync(file, target[i]);
+  });
+  return `an earlier run's ${present.map((f) => path.basename(f)).join(', ')} moved to ${path.basename(target[0]).replace(/\.json$/i, '')}.* beside them (nothing overwritten)`;
 }
