@@ -115,7 +115,7 @@ export async function trainMain(argv: readonly string[], io: Io): Promise<number
     io.stdout.write(`interrupted (${result.interrupted}) after ${epochs} finished epoch${epochs === 1 ? '' : 's'}; wrote ${command.out} (marked "interrupted": true)${epochs > 0 && !checkpointNote ? `; continue with: hnca train --resume ${checkpointFileOut}` : checkpointNote}\n`);
     return interruptExitCode(result.interrupted);
   }
-  io.stdout.write(`wrote ${command.out} (${result.runs.length} runs, ${seconds.toFixed(1)} s)${checkpointNote}\n`);
+  io.stdout.write(`wrote ${command.out} (${result.runs.length} run${result.runs.length === 1 ? '' : 's'}, ${seconds.toFixed(1)} s)${checkpointNote}\n`);
   return 0;
 }
 
