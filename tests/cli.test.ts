@@ -166,6 +166,17 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     expect(c.engines).toHaveLength(0);
   });
 
+  it('--out under a file (not a folder) says so, for train and reproduce', async () => {
+    const file = path.join(tmp, 'plain-file.json');
+    writeFileSync(file, '{}');
+    for (const argv of [['train', '--data', data, '--out', path.join(file, 'r.json')], ['reproduce', 'fig1', '--data', data, '--out', path.join(file, 'grid')]]) {
+      const c = capture();
+      expect(await main(argv, c.io)).toBe(2);
+      expect(c.err()).toBe(`hnca: --out: ${file} is a file, not a folder\n`);
+      expect(c.engines).toHaveLength(0);
+    }
+  });
+
   it('bad MNIST data names the file, exit 1', async () => {
     const c = capture();
     expect(await main(['train', '--data', path.join(tmp), '--out', out], c.io)).toBe(1);

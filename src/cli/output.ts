@@ -81,7 +81,8 @@ function probeWritable(dir: string, flag: string): void {
 /** Fails early (before any training) when --out FILE cannot be written: missing folder, a folder as the file, or a folder that refuses writes. */
 export function checkOutFile(file: string): void {
   const dir = path.dirname(path.resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--out: folder ${dir} does not exist`);
+  if (!existsSync(dir)) throw new UsageError(`--out: folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--out: ${dir} is a file, not a folder`);
   if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--out: ${file} is a folder; give a file name`);
   probeWritable(dir, '--out');
 }
@@ -94,7 +95,8 @@ export function checkOutDir(dir: string): void {
     return;
   }
   const parent = path.dirname(path.resolve(dir));
-  if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--out: folder ${parent} does not exist`);
+  if (!existsSync(parent)) throw new UsageError(`--out: folder ${parent} does not exist`);
+  if (!statSync(parent).isDirectory()) throw new UsageError(`--out: ${parent} is a file, not a folder`);
   try {
     mkdirSync(dir);
     rmdirSync(dir);
