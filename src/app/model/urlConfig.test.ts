@@ -116,7 +116,7 @@ describe('URL configuration', () => {
     const parsed = parseUrlConfig('?task=conv&width=32&values=01');
     expect(parsed.notices).toEqual([]);
     expect(parseUrlConfig(serializeUrlConfig(parsed.config)).config).toEqual(parsed.config);
-    expect(engineConfigOf(parsed.config)).toMatchObject({ task: 'conv-bandit', convLayers: 2, channels: 16, width: 32, hiddenValues: '01', batch: 50, lr: 1e-3 });
+    expect(engineConfigOf(parsed.config)).toMatchObject({ task: 'conv-bandit', convLayers: 2, channels: 16, width: 32, hiddenValues: '01', batch: 50, lr: 1e-4 });
     expect(varianceLayersOf(parsed.config)).toBe(4);
     expect(banditLayerNames('conv-bandit', 4)).toEqual(['convolution 1', 'convolution 2', 'linear layer to the logits', 'output layer']);
     expect(banditLayerNames('bandit', 3)).toEqual(['hidden layer 1', 'hidden layer 2', 'output layer']);
