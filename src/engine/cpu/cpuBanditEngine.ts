@@ -14,7 +14,7 @@ import { EngineError, type BanditConfig, type BanditEstimator, type EvaluationRe
 import { unitMajor } from '../weights.ts';
 import { validateBanditConfig } from '../validate.ts';
 import type { ParameterTensor } from '../optimizer.ts';
-import { CpuEngineBase, type RunScalars, type SeedGroup, type TensorLayout } from './cpuEngineBase.ts';
+import { CpuEngineBase, restoreRewardRunScalars, rewardRunScalars, type RunScalars, type SeedGroup, type TensorLayout } from './cpuEngineBase.ts';
 
 const EVAL_CHUNK = 500;
 
@@ -77,12 +77,11 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
   }
 
   protected scalarsOf(run: BanditRun): RunScalars {
-    return { baselines: [run.baseline], optimizerSteps: run.optimizerSteps };
+    return rewardRunScalars(run);
   }
 
   protected restoreScalars(run: BanditRun, scalars: RunScalars): void {
-    run.baseline = scalars.baselines[0] ?? 0;
-    run.optimizerSteps = scalars.optimizerSteps;
+    restoreRewardRunScalars(run, scalars);
   }
 
   protected override batchChanged(batch: number): void {

@@ -14,7 +14,7 @@ import type { ParameterTensor } from '../optimizer.ts';
 import { EngineError, type ConvBanditConfig, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
 import { validateConvBanditConfig } from '../validate.ts';
 import { unitMajor } from '../weights.ts';
-import { CpuEngineBase, type RunScalars, type SeedGroup, type TensorLayout } from './cpuEngineBase.ts';
+import { CpuEngineBase, restoreRewardRunScalars, rewardRunScalars, type RunScalars, type SeedGroup, type TensorLayout } from './cpuEngineBase.ts';
 
 /** Test images per forward pass of an evaluation. */
 const EVAL_CHUNK = 250;
@@ -75,12 +75,11 @@ export class CpuConvBanditEngine extends CpuEngineBase<ConvBanditConfig, ConvBan
   }
 
   protected scalarsOf(run: ConvBanditRun): RunScalars {
-    return { baselines: [run.baseline], optimizerSteps: run.optimizerSteps };
+    return rewardRunScalars(run);
   }
 
   protected restoreScalars(run: ConvBanditRun, scalars: RunScalars): void {
-    run.baseline = scalars.baselines[0] ?? 0;
-    run.optimizerSteps = scalars.optimizerSteps;
+    restoreRewardRunScalars(run, scalars);
   }
 
   protected override batchChanged(batch: number): void {

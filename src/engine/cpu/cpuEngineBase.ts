@@ -201,3 +201,20 @@ export abstract class CpuEngineBase<C extends EngineConfig, R extends { readonly
     this.runObjects.length = 0;
   }
 }
+
+/** A reward-trained run (the bandit, the conv bandit): one moving-average baseline and Adam's step count. */
+interface RewardRunScalars {
+  baseline: number;
+  optimizerSteps: number;
+}
+
+/** The checkpoint scalars of a reward-trained run (DESIGN.md §2: its baseline; the optimizer's step count). */
+export function rewardRunScalars(run: RewardRunScalars): RunScalars {
+  return { baselines: [run.baseline], optimizerSteps: run.optimizerSteps };
+}
+
+/** Restores what {@link rewardRunScalars} saved (a missing baseline reads as 0). */
+export function restoreRewardRunScalars(run: RewardRunScalars, scalars: RunScalars): void {
+  run.baseline = scalars.baselines[0] ?? 0;
+  run.optimizerSteps = scalars.optimizerSteps;
+}
