@@ -288,6 +288,27 @@ describe('train output', () => {
     expect(c.out()).not.toContain('\r');
   });
 
+  it('a Ctrl-C after the last update (during the final evaluation) still exits 130: every epoch written, not marked interrupted', async () => {
+    for (const figure of [null, 'fig1'] as const) {
+      const out = path.join(tmp, figure ? 'late-signal-dir' : 'late-signal.json');
+      const c = capture();
+      let signal: 'SIGINT' | undefined;
+      const write = c.io.stdout.write;
+      // the signal arrives as the final epoch's line is printed: after its evaluation, before the results are written
+      c.io.stdout.write = (text) => {
+        if (/epoch 2\/2 /.test(text)) signal = 'SIGINT';
+        write(text);
+      };
+      c.io.interrupt = { requested: () => signal };
+      const argv = figure ? ['reproduce', figure, '--hidden', '1', '--seeds', '1'] : ['train'];
+      expect(await main([...argv, '--data', data, '--epochs', '2', '--batch', '10', '--out', out], c.io)).toBe(130);
+      expect(c.err()).toBe('hnca: SIGINT came after the last update: every epoch finished and was written\n');
+      const doc = JSON.parse(readFileSync(figure ? path.join(out, 'results.json') : out, 'utf8')) as { interrupted?: boolean; runs?: { epochs: unknown[] }[]; grid?: { runs: { epochs: unknown[] }[] }[] };
+      expect(doc.interrupted).toBeUndefined();
+      expect((doc.runs ?? doc.grid?.[0].runs)?.[0].epochs).toHaveLength(2);
+    }
+  });
+
   it('draws a progress bar with epoch, updates/s and ETA on a TTY', async () => {
     const file = path.join(tmp, 'tty.json');
     const c = capture({ tty: true });

@@ -5,7 +5,7 @@ import { EngineError } from '../engine/types.ts';
 import { UsageError } from './flags.ts';
 import { MAIN_HELP, REPRODUCE_HELP } from './help.ts';
 import { fileSystemMessage, isFileSystemError, OutputError } from './output.ts';
-import { installInterruptHandlers } from './interrupt.ts';
+import { installInterruptHandlers, interruptExitCode } from './interrupt.ts';
 import { FIGURES, type FigureName } from './options.ts';
 import { canRedraw } from './progress.ts';
 import { reproduceMain } from './reproduce.ts';
@@ -64,9 +64,22 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   throw new UsageError(`unknown command '${command}'; accepted: train, reproduce, --help, --version`);
 }
 
+/**
+ * Runs one `hnca` command. A SIGINT or SIGTERM that came too late to cut anything short (during
+ * the last evaluation or while the results were written: every epoch finished and was written)
+ * still ends the process with 130 / 143, so that `hnca … && next` stops as the user asked; the
+ * command's own output said what was written.
+ * @returns the exit code: 0 done, 1 failed while running, 2 bad command line, 130 / 143 stopped by a signal
+ */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   try {
-    return await dispatch(argv, io);
+    const code = await dispatch(argv, io);
+    const late = io.interrupt?.requested();
+    if (code === 0 && late !== undefined) {
+      io.stderr(`hnca: ${late} came after the last update: every epoch finished and was written\n`);
+      return interruptExitCode(late);
+    }
+    return code;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`hnca: ${error.message}\n`);
