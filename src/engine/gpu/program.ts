@@ -10,6 +10,11 @@ export interface GpuProgramOptions {
   flushEvery?: number;
   /** tile edge of tiled kernels */
   tile?: number;
+  /**
+   * the GPU object the device came from, where there is no `navigator.gpu` (Node: Dawn's); the
+   * conv bandit's trunk library (tfjs-backend-webgpu) needs it as `navigator.gpu`
+   */
+  gpu?: GPU;
 }
 
 /** A model on the WebGPU runtime. */
