@@ -166,6 +166,8 @@ describe('conv bandit WebGPU engine: checkpoints', () => {
     const a = await gpuConvEngine(config, data);
     const b = await gpuConvEngine(config, data);
     try {
+      // tfjs has one active back end: making the WebGPU engines started theirs
+      await useTrunkBackend('cpu');
       await cpu.step(3);
       await a.importState(await cpu.exportState(), 'cpu state');
       expect(a.updatesDone).toBe(3);

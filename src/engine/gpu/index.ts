@@ -60,6 +60,7 @@ async function createProgramEngine<E extends TrainingEngine>(program: GpuProgram
   try {
     const engine = program.create(runtime, input, { flushEvery: options.flushEvery, tile: options.tile, gpu: options.gpu });
     await runtime.ready();
+    await program.prepare?.(engine);
     return engine;
   } catch (error) {
     runtime.dispose();

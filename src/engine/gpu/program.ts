@@ -29,4 +29,11 @@ export interface GpuProgram<E extends TrainingEngine = TrainingEngine> {
    * EngineError('limits') for one too large for the device (before allocating)
    */
   create(runtime: GpuRuntime, input: EngineFactoryInput, options: GpuProgramOptions): E;
+  /**
+   * Asynchronous set-up after the runtime is ready, if the program has any (the conv bandit
+   * starts its trunk's library on the device), so that a failure is reported when the engine
+   * is made, not at its first update.
+   * @throws EngineError('unavailable') when that set-up cannot complete
+   */
+  prepare?(engine: E): Promise<void>;
 }

@@ -326,6 +326,15 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     return this.trunk;
   }
 
+  /**
+   * Starts the trunk's library (TensorFlow.js's WebGPU back end) on the engine's device.
+   * @throws EngineError('unavailable') when it cannot start
+   */
+  async prepare(): Promise<void> {
+    this.check();
+    await this.trunkOnDevice();
+  }
+
   /** Copies each group's first `batch` binarized images to its own buffer (the trunk's input, from byte 0). */
   private copyGroupPixels(encoder: GPUCommandEncoder, batch: number): void {
     const bytes = this.dims.capacity * this.dims.pixels * 4;
@@ -739,5 +748,8 @@ export const convBanditProgram: GpuProgram<GpuConvBanditEngine> = {
   create(runtime, input, options) {
     if (input.config.task !== 'conv-bandit') throw new EngineError(`WebGPU conv bandit program: task ${input.config.task} is not the conv bandit`, 'config');
     return new GpuConvBanditEngine(runtime, input.config, input.data, options);
+  },
+  async prepare(engine) {
+    await engine.prepare();
   },
 };
