@@ -17,7 +17,7 @@ import { streamKey, uniform } from '../src/rng/counterRng.ts';
 import { Stream } from '../src/rng/streams.ts';
 import { useTrunkBackend } from '../src/trunk/backend.ts';
 import { tfjsTrunk } from '../src/trunk/tfjsTrunk.ts';
-import { SHADERS, testDevice } from './helpers/gpuTest.ts';
+import { freshDevice, SHADERS, testDevice } from './helpers/gpuTest.ts';
 import { TestRandom } from './helpers/random.ts';
 
 /** 8×8 images with random intensities, 3 classes; 40 training images (5 updates of 8 per epoch). */
@@ -191,5 +191,27 @@ describe('conv bandit WebGPU engine: checkpoints', () => {
       a.dispose();
       b.dispose();
     }
+  });
+});
+
+describe('conv bandit WebGPU engine: refusals in one line, before anything is allocated', () => {
+  it('too many actions for the softmax kernel, a configuration past the device limits, another task', async () => {
+    const data = tinyDataset();
+    const config: ConvBanditConfig = { task: 'conv-bandit', convLayers: 1, channels: 2, width: 4, hiddenValues: 'pm1', estimators: ['hnca'], seeds: [1], batch: 4, ...PAPER_OPTIMIZER };
+    const many = { ...data, classes: 65, train: { ...data.train, labels: data.train.labels.map((l) => l + 62) } };
+    const options = { device: await testDevice(), gpu: await nodeGpu(), shaders: SHADERS };
+    await expect(createGpuConvBanditEngine({ config, data: many }, options)).rejects.toThrow(/^WebGPU engine: at most 64 actions, the dataset has 65 classes$/);
+    // the paper's trunk (9216 features × 200 units per run) for 4 estimators × 5 seeds: 148 MB of
+    // parameters against a device with the default 128 MiB storage binding
+    const device = await freshDevice();
+    const mnistSized: Dataset = { ...data, rows: 28, cols: 28, pixels: 784, train: { ...data.train, images: new Uint8Array(40 * 784) }, test: { ...data.test, images: new Uint8Array(12 * 784) } };
+    const paper: ConvBanditConfig = { ...config, convLayers: 2, channels: 16, width: 200, estimators: [...BANDIT_ESTIMATORS], seeds: [1, 2, 3, 4, 5], batch: 8 };
+    const perRun = (9 + 1) * 16 + (9 * 16 + 1) * 16 + (24 * 24 * 16 + 1) * 200 + (200 + 1) * data.classes;
+    expect(device.limits.maxStorageBufferBindingSize).toBeLessThan(20 * perRun * 4);
+    const refused = createGpuConvBanditEngine({ config: paper, data: mnistSized }, { device, gpu: await nodeGpu(), shaders: SHADERS });
+    await expect(refused).rejects.toThrow(EngineError);
+    await expect(refused).rejects.toThrow(new RegExp(`^WebGPU engine: parameters of 20 runs needs maxStorageBufferBindingSize >= ${20 * perRun * 4}, but this device allows \\d+; use a smaller configuration`));
+    device.destroy();
+    await expect(createGpuConvBanditEngine({ config: { ...config, task: 'bandit' } as unknown as ConvBanditConfig, data }, options)).rejects.toThrow(/task bandit is not the conv bandit/);
   });
 });
