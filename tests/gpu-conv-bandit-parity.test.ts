@@ -143,7 +143,12 @@ describe.each(['pm1', '01'] as const)('conv bandit: WebGPU engine vs CPU engine 
       gt.credit[0].forEach((c, i) => expect(c).toBeCloseTo(ct.credit[0][i], 4));
       gt.actionProbabilities.forEach((p, i) => expect(p).toBeCloseTo(ct.actionProbabilities[i], 5));
       await expect(gpu.inspect(live, new Uint8Array(3), 1)).rejects.toThrow(/inspect needs 64 input values, got 3/);
-      // inspection changes nothing: the next update still matches
+      // inspection changes no training state: the next update (baseline runs included) still matches
+      await useTrunkBackend('cpu');
+      await cpu.step(1);
+      await gpu.step(1);
+      const [after, cpuAfter] = [await gpu.readCounters(), await cpu.readCounters()];
+      for (const spec of gpu.runs) if (!diverged.has(spec.index)) expect(after[spec.index].scoreSum).toBe(cpuAfter[spec.index].scoreSum);
       for (let layer = 0; layer < config.convLayers + 2; layer++) {
         const [g, c] = [await gpu.readWeights(live, layer), await cpu.readWeights(live, layer)];
         expect([g.rows, g.cols]).toEqual([c.rows, c.cols]);

@@ -88,6 +88,8 @@ export interface ConvStaticBuffers {
   permutation: GPUBuffer;
   groupSeeds: GPUBuffer;
   runs: GPUBuffer;
+  /** run states for inspection: the runs' with the RNG seed of the inspection (training state untouched) */
+  inspectRuns: GPUBuffer;
   params: GPUBuffer;
   grads: GPUBuffer;
   moment1: GPUBuffer;
@@ -136,6 +138,7 @@ export function createConvStaticBuffers(res: GpuResources, dims: ConvDims, data:
     permutation: res.storage('epoch permutations (groups × train images)', groups * data.train.count * 4),
     groupSeeds: res.storage('group seeds', groupSeeds),
     runs: res.storage('run states', new Uint8Array(runStates)),
+    inspectRuns: res.storage('run states of an inspection', new Uint8Array(runStates)),
     params: res.storage('parameters (runs × params)', initialParams),
     grads: res.storage('gradients (runs × params)', runs * paramsPerRun * 4),
     moment1: res.storage('Adam first moments', runs * paramsPerRun * 4),
@@ -189,14 +192,19 @@ export interface ConvLayerUniforms {
   layers: GPUBuffer[];
 }
 
-/** Every bind group of an update. */
-export interface ConvBindGroups {
-  binarizeTrain: GPUBindGroup;
-  binarizeTest: GPUBindGroup;
+/** The forward pass after the trunk (and the credit) reading one set of run states: training's, or an inspection's. */
+export interface ConvForwardGroups {
   sample: GPUBindGroup;
   outLogits: GPUBindGroup;
   softmax: GPUBindGroup;
   credit: GPUBindGroup;
+}
+
+/** Every bind group of an update (and of an inspection: `inspect`, over the inspection's run states). */
+export interface ConvBindGroups extends ConvForwardGroups {
+  inspect: ConvForwardGroups;
+  binarizeTrain: GPUBindGroup;
+  binarizeTest: GPUBindGroup;
   signals: GPUBindGroup;
   outGradient: GPUBindGroup;
   outVariance: GPUBindGroup;
@@ -220,15 +228,13 @@ export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet
       pixelsOut: a.pixels,
       batchLabels: a.batchLabels,
     });
-  return {
-    binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
-    binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
-    sample: runtime.bind(kernels.bernoulli_sample, 'Bernoulli layer sample', { layer: u.bernoulli, step, runs: s.runs, logits: a.logits, probs: a.probs, samples: a.samples }),
-    outLogits: runtime.bind(kernels.affine_logits, 'output logits', { layer: out, step, runs: s.runs, params: s.params, inputs: a.samples, logits: a.outLogits }),
-    softmax: runtime.bind(kernels.softmax_action_reward, 'softmax', {
+  const forward = (runs: GPUBuffer, label: string): ConvForwardGroups => ({
+    sample: runtime.bind(kernels.bernoulli_sample, `Bernoulli layer sample${label}`, { layer: u.bernoulli, step, runs, logits: a.logits, probs: a.probs, samples: a.samples }),
+    outLogits: runtime.bind(kernels.affine_logits, `output logits${label}`, { layer: out, step, runs, params: s.params, inputs: a.samples, logits: a.outLogits }),
+    softmax: runtime.bind(kernels.softmax_action_reward, `softmax${label}`, {
       layer: out,
       step,
-      runs: s.runs,
+      runs,
       logits: a.outLogits,
       batchLabels: a.batchLabels,
       probs: a.outProbs,
@@ -236,10 +242,10 @@ export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet
       actions: a.actions,
       rewards: a.rewards,
     }),
-    credit: runtime.bind(kernels.softmax_child_credit, 'Bernoulli layer credit', {
+    credit: runtime.bind(kernels.softmax_child_credit, `Bernoulli layer credit${label}`, {
       layer: out,
       step,
-      runs: s.runs,
+      runs,
       params: s.params,
       parentProbs: a.probs,
       parentSamples: a.samples,
@@ -248,6 +254,12 @@ export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet
       actions: a.actions,
       credit: a.credit,
     }),
+  });
+  return {
+    binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
+    binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
+    ...forward(s.runs, ''),
+    inspect: forward(s.inspectRuns, ' (inspection)'),
     signals: runtime.bind(kernels.learning_signals, 'Bernoulli layer signals', {
       layer: u.bernoulli,
       step,

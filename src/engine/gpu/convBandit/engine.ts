@@ -51,6 +51,7 @@ import {
   type ConvActivationBuffers,
   type ConvBindGroups,
   type ConvDims,
+  type ConvForwardGroups,
   type ConvLayerUniforms,
   type ConvStaticBuffers,
 } from './buffers.ts';
@@ -100,6 +101,8 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
   private readonly layerView: StructuredView;
   private readonly steps: UniformSlots<StepValues>;
   private readonly runStateSize: number;
+  /** the run states as first written (seed, group, estimator flags), the base of an inspection's */
+  private readonly initialRunStates: ArrayBuffer;
   private readonly metrics: MetricsReader;
   private readonly totals: RunCounters[];
   private readonly flushEvery: number;
@@ -179,6 +182,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
         const init = initConvBanditParameters(this.shape, run.seed);
         init.tensors.forEach((t, k) => params.set(t.value, r * this.dims.paramsPerRun + this.dims.tensors[k].offset));
       });
+      this.initialRunStates = runStates;
       this.statics = createConvStaticBuffers(res, this.dims, data, runStates, Uint32Array.from(seeds), params);
       this.streams.forEach((s, g) => res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
       this.activations = createConvActivationBuffers(res, this.dims);
@@ -286,13 +290,14 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
    * action and reward; when `training`, HNCA credit, the learning signals, and the output
    * layer's gradient and variance (DESIGN.md §2 for the Bernoulli layer and the output).
    */
-  private encodeBernoulli(sink: Sink, batch: number, training: boolean): void {
+  private encodeBernoulli(sink: Sink, batch: number, training: boolean, forward?: ConvForwardGroups): void {
     const { runs, width, actions } = this.dims;
     const g = this.groups as ConvBindGroups | undefined;
+    const f = forward ?? g;
     const T = this.tile;
-    sink('bernoulli_sample', g?.sample, this.flat(batch * width, runs));
-    sink('affine_logits', g?.outLogits, [Math.ceil(actions / T), Math.ceil(batch / T), runs]);
-    sink('softmax_action_reward', g?.softmax, [Math.ceil(batch / 64), 1, runs]);
+    sink('bernoulli_sample', f?.sample, this.flat(batch * width, runs));
+    sink('affine_logits', f?.outLogits, [Math.ceil(actions / T), Math.ceil(batch / T), runs]);
+    sink('softmax_action_reward', f?.softmax, [Math.ceil(batch / 64), 1, runs]);
     if (!training) return;
     if (this.anyHnca) sink('softmax_child_credit', g?.credit, this.flat(batch * width, runs));
     sink('learning_signals', g?.signals, this.flat(batch * width, runs));
@@ -528,8 +533,9 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
   /**
    * One image (0/1 pixels [rows · cols]) through run `run`, with the CPU engine's inspection
    * streams from `seed`: the Bernoulli layer's probabilities, samples and HNCA credit, and the
-   * action probabilities. The runs' RNG seeds are swapped for `seed` for these dispatches and
-   * restored after (the run states are read back and written again; training state is unchanged).
+   * action probabilities. The dispatches read the inspection's own run states (the runs' with
+   * `seed` as their RNG seed), so training's run states are never touched; the activations are
+   * scratch that every update rewrites.
    * @throws EngineError('config') for an image of the wrong size or a run not in this engine
    */
   async inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace> {
@@ -539,10 +545,9 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     const trunk = await this.trunkOnDevice();
     const res = this.rt.res;
     const { runs, capacity, width, actions } = this.dims;
-    const saved = await res.read(this.statics.runs, 0, runs * this.runStateSize, 'run states (inspection)');
-    const swapped = saved.slice(0);
-    for (let q = 0; q < runs; q++) this.runStateView(swapped, q).seed[0] = seed >>> 0;
-    res.write(this.statics.runs, new Uint8Array(swapped));
+    const states = this.initialRunStates.slice(0);
+    for (let q = 0; q < runs; q++) this.runStateView(states, q).seed[0] = seed >>> 0;
+    res.write(this.statics.inspectRuns, new Uint8Array(states));
     res.write(this.activations.groupPixels[this.groupOfRun[r]], Float32Array.from(pixels, (p) => (p ? 1 : 0)));
     this.steps.write([
       {
@@ -562,11 +567,10 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     const encoder = this.device.createCommandEncoder({ label: 'inspection' });
     const pass = encoder.beginComputePass({ label: 'inspection' });
     const sink = this.passSink(pass);
-    this.encodeBernoulli(sink, 1, false);
-    sink('softmax_child_credit', this.groups.credit, this.flat(width, runs));
+    this.encodeBernoulli(sink, 1, false, this.groups.inspect);
+    sink('softmax_child_credit', this.groups.inspect.credit, this.flat(width, runs));
     pass.end();
     this.rt.submit(encoder);
-    res.write(this.statics.runs, new Uint8Array(saved));
     const at = r * capacity * width * 4;
     const [probs, samples, credit, outProbs] = await Promise.all([
       res.read(this.activations.probs, at, width * 4, 'inspection probabilities'),
