@@ -20,8 +20,8 @@ import { tfjsTrunk } from '../src/trunk/tfjsTrunk.ts';
 import { freshDevice, SHADERS, testDevice } from './helpers/gpuTest.ts';
 import { TestRandom } from './helpers/random.ts';
 
-/** 8×8 images with random intensities, 3 classes; 40 training images (5 updates of 8 per epoch). */
-function tinyDataset(): Dataset {
+/** 8×8 images with random intensities, 3 classes; 40 training images (5 updates of 8 per epoch) unless `train` says. */
+function tinyDataset(train = 40): Dataset {
   const random = new TestRandom(21);
   const rows = 8;
   const cols = 8;
@@ -30,7 +30,7 @@ function tinyDataset(): Dataset {
     images: Uint8Array.from({ length: count * rows * cols }, () => random.int(256)),
     labels: Uint8Array.from({ length: count }, (_, i) => i % 3),
   });
-  return { rows, cols, pixels: rows * cols, classes: 3, train: set(40), test: set(12) };
+  return { rows, cols, pixels: rows * cols, classes: 3, train: set(train), test: set(12) };
 }
 
 const UPDATES = 7;
@@ -195,6 +195,39 @@ describe('conv bandit WebGPU engine: checkpoints', () => {
       cpu.dispose();
       a.dispose();
       b.dispose();
+    }
+  });
+});
+
+describe('conv bandit WebGPU engine: a batch past the capacity', () => {
+  it('setHyperparameters({ batch }) past the 256 examples the buffers hold regrows them, and the updates still equal the CPU engine\'s', async () => {
+    const data = tinyDataset(300);
+    const config: ConvBanditConfig = { task: 'conv-bandit', convLayers: 1, channels: 2, width: 4, hiddenValues: 'pm1', estimators: ['hnca', 'reinforce-baseline'], seeds: [2], batch: 8, ...PAPER_OPTIMIZER, lr: 0.01 };
+    await useTrunkBackend('cpu');
+    const cpu = new CpuConvBanditEngine(config, data, tfjsTrunk, 'TensorFlow.js CPU back end');
+    const gpu = await gpuConvEngine(config, data);
+    try {
+      expect(gpu.capacity).toBe(256);
+      await useTrunkBackend('cpu');
+      await cpu.step(1);
+      await gpu.step(1);
+      for (const engine of [cpu, gpu]) engine.setHyperparameters({ batch: 260 });
+      expect(gpu.capacity).toBe(260);
+      await useTrunkBackend('cpu');
+      await cpu.step(1);
+      await gpu.step(1);
+      const [cc, gc] = [await cpu.readCounters(), await gpu.readCounters()];
+      expect(gc.map((c) => [c.updates, c.examples, c.scoreSum])).toEqual(cc.map((c) => [c.updates, c.examples, c.scoreSum]));
+      expect(gc[0].examples).toBe(268);
+      for (const run of [0, 1]) {
+        for (let layer = 0; layer < 3; layer++) {
+          const [g, c] = [await gpu.readWeights(run, layer), await cpu.readWeights(run, layer)];
+          expect(worstParamError(g.data, c.data, config.lr)).toBeLessThan(1e-3);
+        }
+      }
+    } finally {
+      cpu.dispose();
+      gpu.dispose();
     }
   });
 });
