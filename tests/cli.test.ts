@@ -142,8 +142,6 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '--task', 'conv-bandit', '--conv-layers', '3'], /^hnca: --conv-layers must be an integer from 1 to 2/],
     [['train', '--task', 'conv-bandit', '--estimator', 'fhnca'], /^hnca: --estimator: unknown value 'fhnca' for --task conv-bandit; accepted: hnca, hnca-baseline, reinforce, reinforce-baseline, all$/],
     [['train', '--channels', '8'], /^hnca: --channels applies to --task conv-bandit only$/],
-    [['train', '--task', 'conv-bandit', '--engine', 'webgpu'], /^hnca: --engine webgpu: the conv bandit has no WebGPU engine yet; use --engine cpu or auto$/],
-    [['reproduce', 'appendix-e', '--engine', 'webgpu'], /^hnca: --engine webgpu: the conv bandit has no WebGPU engine yet; use --engine cpu or auto$/],
     [['train', '--task', 'vae', '--conv-layers', '1'], /^hnca: --conv-layers applies to --task conv-bandit only$/],
     [['train', '--seeds=2', '--seeds', '3'], /^hnca: --seeds given twice; give it once \(N\)$/],
   ];

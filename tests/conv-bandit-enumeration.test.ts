@@ -6,129 +6,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../src/engine/types.ts';
 import { ConvBanditRun } from '../src/models/convBandit/convBanditRun.ts';
-import { convBanditLayout, ConvBanditParameters, convOutputSize, featureCount, KERNEL, type ConvBanditShape } from '../src/models/convBandit/parameters.ts';
+import { convBanditLayout, type ConvBanditParameters } from '../src/models/convBandit/parameters.ts';
 import { forwardKeys, type UniformSource } from '../src/models/bandit/forward.ts';
-import { clippedSigmoid } from '../src/models/units/bernoulli.ts';
 import { Stream } from '../src/rng/streams.ts';
 import { useTrunkBackend } from '../src/trunk/backend.ts';
 import { tfjsTrunk } from '../src/trunk/tfjsTrunk.ts';
+import { finiteDifferenceGradient, IMAGE, problems, tinyParameters, type Problem } from './helpers/convBanditExact.ts';
 import { TestRandom } from './helpers/random.ts';
-
-interface Problem {
-  shape: ConvBanditShape;
-  /** one 6×6 image, 0/1 */
-  image: Float32Array;
-  /** reward of each action */
-  rewards: number[];
-}
-
-const IMAGE = Float32Array.from('011000' + '110110' + '001011' + '100110' + '011001' + '110100', (c) => Number(c));
-
-const problems: Problem[] = [
-  { shape: { rows: 6, cols: 6, convLayers: 1, channels: 2, width: 3, actions: 3, hiddenValues: 'pm1' }, image: IMAGE, rewards: [1, 0.2, -0.5] },
-  { shape: { rows: 6, cols: 6, convLayers: 2, channels: 2, width: 2, actions: 2, hiddenValues: 'pm1' }, image: IMAGE, rewards: [0.3, 1] },
-];
-
-/** Parameters uniform in ±scale (biases too, so that both sides of every ReLU occur), the linear layer smaller (its 16–32 inputs). */
-function tinyParameters(shape: ConvBanditShape, seed: number): ConvBanditParameters {
-  const params = new ConvBanditParameters(shape);
-  const random = new TestRandom(seed);
-  const layout = convBanditLayout(shape);
-  params.tensors.forEach((t, k) => {
-    const scale = layout[k].name === 'W' ? 0.4 : layout[k].name === 'b' ? 0.3 : 1;
-    t.value.set(random.floats(t.size, -scale, scale));
-  });
-  return params;
-}
-
-/** Every parameter in the optimizer's order, as float64 (the finite differences move one). */
-function flatValues(params: ConvBanditParameters): Float64Array {
-  const out = new Float64Array(params.parameterCount);
-  let o = 0;
-  for (const t of params.tensors) for (let e = 0; e < t.size; e++) out[o++] = t.value[e];
-  return out;
-}
-
-/** The Bernoulli logits u [width] of one image, in float64, with the trunk written out directly (no library). */
-function referenceLogits(shape: ConvBanditShape, flat: Float64Array, image: Float32Array): Float64Array {
-  const { channels } = shape;
-  let input = Float64Array.from(image);
-  let inChannels = 1;
-  let inCols = shape.cols;
-  let o = 0;
-  for (let l = 0; l < shape.convLayers; l++) {
-    const { rows, cols } = convOutputSize(shape, l);
-    const filter = flat.subarray(o, o + KERNEL * KERNEL * inChannels * channels);
-    o += filter.length;
-    const bias = flat.subarray(o, o + channels);
-    o += channels;
-    const out = new Float64Array(rows * cols * channels);
-    for (let y = 0; y < rows; y++) {
-      for (let x = 0; x < cols; x++) {
-        for (let c = 0; c < channels; c++) {
-          let a = bias[c];
-          for (let dy = 0; dy < KERNEL; dy++) {
-            for (let dx = 0; dx < KERNEL; dx++) {
-              for (let ic = 0; ic < inChannels; ic++) a += input[((y + dy) * inCols + x + dx) * inChannels + ic] * filter[((dy * KERNEL + dx) * inChannels + ic) * channels + c];
-            }
-          }
-          out[(y * cols + x) * channels + c] = Math.max(a, 0);
-        }
-      }
-    }
-    input = out;
-    inChannels = channels;
-    inCols = cols;
-  }
-  const features = featureCount(shape);
-  const w = flat.subarray(o, o + features * shape.width);
-  o += w.length;
-  const b = flat.subarray(o, o + shape.width);
-  const u = Float64Array.from(b);
-  for (let j = 0; j < features; j++) for (let i = 0; i < shape.width; i++) u[i] += input[j] * w[j * shape.width + i];
-  return u;
-}
-
-/** E[r] of one image: the sum over every hidden configuration (±1 values) and action. */
-function expectedReward(problem: Problem, flat: Float64Array): number {
-  const { shape } = problem;
-  const { width, actions } = shape;
-  const u = referenceLogits(shape, flat, problem.image);
-  const outputStart = flat.length - (width * actions + actions);
-  const v = flat.subarray(outputStart, outputStart + width * actions);
-  const c = flat.subarray(outputStart + width * actions);
-  let total = 0;
-  for (let config = 0; config < 1 << width; config++) {
-    let probability = 1;
-    const z = Float64Array.from(c);
-    for (let j = 0; j < width; j++) {
-      const phi = (config >> j) & 1;
-      const p = clippedSigmoid(u[j]);
-      probability *= phi ? p : 1 - p;
-      for (let a = 0; a < actions; a++) z[a] += (2 * phi - 1) * v[j * actions + a];
-    }
-    const max = Math.max(...z);
-    const e = z.map((zk) => Math.exp(zk - max));
-    const sum = e.reduce((s, x) => s + x, 0);
-    for (let a = 0; a < actions; a++) total += probability * (e[a] / sum) * problem.rewards[a];
-  }
-  return total;
-}
-
-function finiteDifferenceGradient(problem: Problem, params: ConvBanditParameters, h = 1e-6): Float64Array {
-  const flat = flatValues(params);
-  const grad = new Float64Array(flat.length);
-  for (let e = 0; e < flat.length; e++) {
-    const saved = flat[e];
-    flat[e] = saved + h;
-    const up = expectedReward(problem, flat);
-    flat[e] = saved - h;
-    const down = expectedReward(problem, flat);
-    flat[e] = saved;
-    grad[e] = (up - down) / (2 * h);
-  }
-  return grad;
-}
 
 /** Mean and standard error of the estimates over `batches` batches of `batch` copies of the image, through the real RNG. */
 function sampledMeans(problem: Problem, params: ConvBanditParameters, estimator: BanditEstimator, batches: number, batch: number): { mean: Float64Array; se: Float64Array } {

@@ -23,7 +23,8 @@ const LAYERS: Record<string, LayerRule> = {
   trunk: { folder: 'src/trunk', mayImport: ['engine', 'models'], packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu'] },
   // back ends: implement the engine interface by running the models' math
   'engine/cpu': { folder: 'src/engine/cpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng'], packages: [] },
-  'engine/gpu': { folder: 'src/engine/gpu', mayImport: ['engine', 'models', 'data', 'rng'], packages: ['webgpu-utils'] },
+  // (the conv bandit program loads its trunk, src/trunk/webgpuTrunk.ts, with a dynamic import on first use)
+  'engine/gpu': { folder: 'src/engine/gpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng'], packages: ['webgpu-utils'] },
   // the paper's published numbers, for comparison in reports and charts
   reference: { folder: 'src/reference', mayImport: ['engine'], packages: [] },
   // the playground's configuration, shared by the React app and its training worker

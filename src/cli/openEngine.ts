@@ -110,10 +110,16 @@ export async function openSharedGpu(): Promise<SharedGpu> {
 export async function openEngine(choice: EngineChoice, input: EngineFactoryInput, threads: number, shared?: SharedGpu): Promise<OpenedEngine> {
   const runs = input.config.estimators.length * input.config.seeds.length;
   if (input.config.task === 'conv-bandit') {
-    // the conv bandit (DESIGN.md §7.2) has a CPU engine only, in this thread (its trunk is TensorFlow.js's)
-    if (choice === 'webgpu') throw new EngineError('--task conv-bandit has no WebGPU engine yet; use --engine cpu', 'unavailable');
+    // the conv bandit (DESIGN.md §7.2): --engine webgpu runs its WebGPU program (the trunk on
+    // tfjs-backend-webgpu on the same device); cpu and auto its CPU engine in this thread (its
+    // trunk on TensorFlow.js's WebAssembly back end)
+    if (choice === 'webgpu') {
+      const gpu = await openWebGpu(input, shared);
+      if (!gpu.engine) throw new EngineError(gpu.reason, 'unavailable');
+      return { engine: gpu.engine, why: `WebGPU engine: ${gpu.engine.info.description} (--engine webgpu)` };
+    }
     const engine = await createConvBanditCpuEngine(input.config, input);
-    return { engine, why: `${engine.info.description}${choice === 'auto' ? ' (auto: the conv bandit has a CPU engine only)' : ''}` };
+    return { engine, why: `${engine.info.description}${choice === 'auto' ? ' (auto: the conv bandit takes its WebGPU engine only with --engine webgpu)' : ''}` };
   }
   if (choice === 'cpu') return openCpu(input, threads, runs);
   let gpu: { engine?: TrainingEngine; reason: string };

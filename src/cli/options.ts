@@ -101,7 +101,7 @@ const COMMON: FlagSpec[] = [
   f('lr', 'X', String(PAPER_OPTIMIZER.lr), 'learning rate (> 0)'),
   f('optimizer', OPTIMIZERS.join('|'), PAPER_OPTIMIZER.optimizer, 'Adam (beta1 0.9, beta2 0.999, eps 1e-8) or plain SGD'),
   f('seed', 'S', '0', 'first seed; runs use seeds S, S+1, …'),
-  f('engine', ENGINE_CHOICES.join('|'), 'cpu', 'back end (auto: WebGPU when available, else CPU)'),
+  f('engine', ENGINE_CHOICES.join('|'), 'cpu', 'back end (auto: WebGPU on a hardware adapter, else CPU; conv-bandit: auto is the CPU, webgpu its WebGPU engine)'),
   f('threads', 'N', 'number of CPUs (capped at the number of runs)', 'CPU engine worker threads'),
   f('train-limit', 'N', 'all 60000', 'use only the first N training images'),
   f('test-limit', 'N', 'all 10000', 'use only the first N test images'),
@@ -330,15 +330,6 @@ export function withAblations(flags: ParsedFlags, estimators: readonly VaeEstima
   return estimators.flatMap((e) => (e === ABLATION_BASE ? ids : [e]));
 }
 
-/**
- * The conv bandit (DESIGN.md §7.2) has a CPU engine only: --engine webgpu is refused before
- * anything is written.
- * @throws UsageError for --engine webgpu
- */
-function noConvWebGpu(session: SessionOptions): void {
-  if (session.engine === 'webgpu') throw new UsageError('--engine webgpu: the conv bandit has no WebGPU engine yet; use --engine cpu or auto');
-}
-
 export function trainCommand(flags: ParsedFlags): TrainCommand {
   if (flags.positionals.length > 0) throw new UsageError(`unexpected argument '${flags.positionals[0]}' for hnca train`);
   const task = readChoice(flags, 'task', ENGINE_TASKS, 'bandit');
@@ -372,7 +363,6 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
     config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
   }
   const session = sessionOf(flags, task, config.batch, config.estimators.length * config.seeds.length);
-  if (config.task === 'conv-bandit') noConvWebGpu(session);
   const out = readString(flags, 'out');
   return { config, session, out: out ?? DEFAULTS.out, defaultOut: out === undefined };
 }
@@ -405,7 +395,6 @@ export function reproduceCommand(figure: FigureName, flags: ParsedFlags): Reprod
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
     const config = convBanditConfig(flags, estimators, APPENDIX_E.seeds);
     const session = sessionOf(flags, config.task, config.batch, config.estimators.length * config.seeds.length, APPENDIX_E.epochs);
-    noConvWebGpu(session);
     // the reduced CPU schedule, unless the flags say otherwise
     session.trainLimit ??= APPENDIX_E.trainLimit;
     session.testLimit ??= APPENDIX_E.testLimit;

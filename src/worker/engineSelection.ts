@@ -68,12 +68,23 @@ async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Pro
   }
 }
 
-/** auto: WebGPU on a hardware adapter, else CPU; webgpu: WebGPU on any adapter; cpu: CPU. The conv bandit: its CPU engine, loaded on demand. */
+/**
+ * auto: WebGPU on a hardware adapter, else CPU; webgpu: WebGPU on any adapter; cpu: CPU. The conv
+ * bandit: its WebGPU engine (the trunk on TensorFlow.js's WebGPU back end) only with
+ * engine=webgpu, else its CPU engine (the trunk on TensorFlow.js's WebAssembly back end); both
+ * loaded on demand.
+ */
 export async function selectEngine(input: EngineFactoryInput, choice: EngineChoice): Promise<SelectedEngine> {
   if (input.config.task === 'conv-bandit') {
+    let reason = choice === 'cpu' ? 'requested by engine=cpu in the URL' : 'the nonlinear bandit (appendix E) takes its WebGPU engine only with engine=webgpu in the URL: its trunk runs on TensorFlow.js';
+    if (choice === 'webgpu') {
+      const result = await tryWebGpu(input, true);
+      if (typeof result !== 'string') return { engine: result, fallbackReason: null };
+      reason = result;
+    }
     const wasmUrls = { 'tfjs-backend-wasm.wasm': tfjsWasm, 'tfjs-backend-wasm-simd.wasm': tfjsWasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreadedSimd };
     const engine = await createConvBanditCpuEngine(input.config, input, 'wasm', wasmUrls);
-    return { engine, fallbackReason: choice === 'cpu' ? 'requested by engine=cpu in the URL' : 'the nonlinear bandit (appendix E) has a CPU engine only: its trunk runs on TensorFlow.js' };
+    return { engine, fallbackReason: reason };
   }
   let reason = 'requested by engine=cpu in the URL';
   if (choice !== 'cpu') {

@@ -36,7 +36,7 @@ describe('the conv bandit task in the playground', () => {
     const urls = await requestsDuring(page, async () => {
       await page.goto(`${session.url}/?task=conv&width=16&test=20`);
       const engine = await waitForEngine(page, 120_000);
-      expect(engine).toBe('CPU engine — the nonlinear bandit (appendix E) has a CPU engine only: its trunk runs on TensorFlow.js');
+      expect(engine).toBe('CPU engine — the nonlinear bandit (appendix E) takes its WebGPU engine only with engine=webgpu in the URL: its trunk runs on TensorFlow.js');
       expect(await page.$('[data-testid="control-hidden"]')).toBeNull();
       await page.fill('[data-testid="step-n-count"]', '3');
       await page.click('[data-testid="step-n"]');

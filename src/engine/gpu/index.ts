@@ -5,6 +5,7 @@
 import { EngineError, type EngineFactoryInput, type TrainingEngine } from '../types.ts';
 import type { GpuBanditEngine } from './bandit/engine.ts';
 import { banditProgram } from './bandit/engine.ts';
+import { convBanditProgram, type GpuConvBanditEngine } from './convBandit/engine.ts';
 import type { GpuProgram, GpuProgramOptions } from './program.ts';
 import { GPU_PROGRAMS } from './programs.ts';
 import { acquireDevice, describeAdapter, isSoftwareAdapter } from './runtime/adapter.ts';
@@ -12,6 +13,7 @@ import { GpuRuntime, type RuntimeOptions } from './runtime/runtime.ts';
 
 export { describeAdapter, isSoftwareAdapter };
 export { GpuBanditEngine } from './bandit/engine.ts';
+export { GpuConvBanditEngine } from './convBandit/engine.ts';
 export type { GpuProgram, GpuProgramOptions } from './program.ts';
 
 /** Where the engine's device comes from, its shaders, and how it is watched and tuned. */
@@ -42,6 +44,12 @@ export async function createGpuBanditEngine(input: EngineFactoryInput, options: 
   return createProgramEngine(banditProgram, input, options);
 }
 
+/** The conv bandit engine (DESIGN.md §7.2), typed as the concrete engine (tests read its buffers); throws as createWebGpuEngine. */
+export async function createGpuConvBanditEngine(input: EngineFactoryInput, options: WebGpuEngineOptions): Promise<GpuConvBanditEngine> {
+  if (input.config.task !== 'conv-bandit') throw new EngineError(`WebGPU conv bandit engine: task ${input.config.task} is not the conv bandit`, 'config');
+  return createProgramEngine(convBanditProgram, input, options);
+}
+
 /** Acquires a device, runs `program` on a runtime of its own, and waits for its set-up to validate. */
 async function createProgramEngine<E extends TrainingEngine>(program: GpuProgram<E>, input: EngineFactoryInput, options: WebGpuEngineOptions): Promise<E> {
   if (!options || typeof options !== 'object' || !('shaders' in options) || !options.shaders) {
@@ -50,8 +58,9 @@ async function createProgramEngine<E extends TrainingEngine>(program: GpuProgram
   const acquired = await acquireDevice(options);
   const runtime = new GpuRuntime(acquired, options.shaders, { errorScopes: options.errorScopes });
   try {
-    const engine = program.create(runtime, input, { flushEvery: options.flushEvery, tile: options.tile });
+    const engine = program.create(runtime, input, { flushEvery: options.flushEvery, tile: options.tile, gpu: options.gpu });
     await runtime.ready();
+    await program.prepare?.(engine);
     return engine;
   } catch (error) {
     runtime.dispose();

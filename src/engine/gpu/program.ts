@@ -10,6 +10,11 @@ export interface GpuProgramOptions {
   flushEvery?: number;
   /** tile edge of tiled kernels */
   tile?: number;
+  /**
+   * the GPU object the device came from, where there is no `navigator.gpu` (Node: Dawn's); the
+   * conv bandit's trunk library (tfjs-backend-webgpu) needs it as `navigator.gpu`
+   */
+  gpu?: GPU;
 }
 
 /** A model on the WebGPU runtime. */
@@ -24,4 +29,11 @@ export interface GpuProgram<E extends TrainingEngine = TrainingEngine> {
    * EngineError('limits') for one too large for the device (before allocating)
    */
   create(runtime: GpuRuntime, input: EngineFactoryInput, options: GpuProgramOptions): E;
+  /**
+   * Asynchronous set-up after the runtime is ready, if the program has any (the conv bandit
+   * starts its trunk's library on the device), so that a failure is reported when the engine
+   * is made, not at its first update.
+   * @throws EngineError('unavailable') when that set-up cannot complete
+   */
+  prepare?(engine: E): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // Adding a model on the GPU is its files plus one line here.
 import type { EngineConfig } from '../types.ts';
 import { banditProgram } from './bandit/engine.ts';
+import { convBanditProgram } from './convBandit/engine.ts';
 import type { GpuProgram } from './program.ts';
 import { vaeProgram } from './vae/engine.ts';
 
@@ -9,4 +10,5 @@ import { vaeProgram } from './vae/engine.ts';
 export const GPU_PROGRAMS: Partial<Record<EngineConfig['task'], GpuProgram>> = {
   bandit: banditProgram,
   vae: vaeProgram,
+  'conv-bandit': convBanditProgram,
 };
