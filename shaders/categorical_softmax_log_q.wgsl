@@ -1,7 +1,7 @@
 // HNCA's counterfactual log Q of the last categorical layer, whose only child is the softmax
 // output (DESIGN.md §7.1). Forcing unit i of example b from φ_i to v adds the column change
 // Delta(v) = V[(i, v), :] - V[(i, φ_i), :] to the output logits z, so
-//   log Q_i(v) - log Q_i(φ_i) = log pi'(a) - log pi(a) = Delta_a(v) - (logsumexp(z + Delta(v)) - logsumexp(z)),
+//   log Q_i(v) - log Q_i(φ_i) = log pi'(a) - log pi(a) = (z'_a - z_a) - (logsumexp(z') - logsumexp(z)), z' = z + Delta(v),
 // each logsumexp shifted by its maximum: finite for any finite weights. Writes that difference
 // per value v (0 at v = φ_i) into logQ [U·N]; categorical_credit turns it into the posterior.
 // layer = the output matrix (inWidth = U·N parents, outWidth = actions, categories = N).
@@ -63,6 +63,11 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
     for (var k = 0u; k < outW; k++) {
       shiftedSum += exp(outLogits[zBase + k] + params[rowAlternative + k] - params[rowActual + k] - shiftedMax);
     }
-    logQ[pAt + v] = params[rowAlternative + a] - params[rowActual + a] - (shiftedMax + log(shiftedSum) - lse);
+    // (z'_a − z_a) − (lse(z') − lse(z)) with z'_a the very float32 sum inside lse(z'), as the CPU
+    // writes it: where a stays the largest logit both differences cancel exactly, whatever the
+    // weights' magnitude (Delta_a taken apart would differ from z'_a − z_a by z's rounding, 1e23
+    // nats for weights of 1e30)
+    let shiftedA = outLogits[zBase + a] + params[rowAlternative + a] - params[rowActual + a];
+    logQ[pAt + v] = shiftedA - outLogits[zBase + a] - (shiftedMax + log(shiftedSum) - lse);
   }
 }
