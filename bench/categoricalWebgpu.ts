@@ -1,0 +1,129 @@
+// Categorical hidden units (DESIGN.md §7.1) on the WebGPU bandit engine: ms per update (batch
+// 50, 2 hidden layers of 200 units with N values, HNCA and REINFORCE runs in the same dispatches,
+// one seed) for N = 2, 4, 8 against Bernoulli units of the same width, and where an update's time
+// goes: each dispatch of one update run alone (GpuBanditEngine.runDispatch), `repeats` times per
+// submission, ms per dispatch. On SwiftShader an update takes seconds: `npm run bench` runs it
+// unless BENCH_CATEGORICAL_GPU=0. Alone: node --import tsx bench/categoricalWebgpu.ts
+import type { Dataset } from '../src/data/dataset.ts';
+import { createGpuBanditEngine, type GpuBanditEngine } from '../src/engine/gpu/index.ts';
+import { PAPER_OPTIMIZER, type BanditConfig } from '../src/engine/types.ts';
+import { loadShaderSources } from '../src/node/shaderSources.ts';
+import type { BenchRow } from './cpuBandit.ts';
+
+/** One configuration's result: ms per update and ms per dispatch of each kernel (summed over an update's dispatches of it). */
+export interface CategoricalGpuTiming {
+  name: string;
+  msPerUpdate: number;
+  kernels: { kernel: string; ms: number; dispatches: number }[];
+}
+
+/** Median of a non-empty list. */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** ms per dispatch of each dispatch of one update (after a whole update has run every pipeline once): median over `rounds` submissions of `repeats` dispatches. */
+async function dispatchTimes(engine: GpuBanditEngine, repeats: number, rounds: number): Promise<CategoricalGpuTiming['kernels']> {
+  const kernels = engine.updateDispatches();
+  const out = new Map<string, { ms: number; dispatches: number }>();
+  for (const [index, kernel] of kernels.entries()) {
+    const samples: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const start = performance.now();
+      await engine.runDispatch(index, repeats);
+      samples.push((performance.now() - start) / repeats);
+    }
+    const entry = out.get(kernel) ?? { ms: 0, dispatches: 0 };
+    entry.ms += median(samples);
+    entry.dispatches += 1;
+    out.set(kernel, entry);
+  }
+  return [...out].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * Per N in `categories` (0 first: Bernoulli units), ms per update over at least `updates` updates
+ * after one warm-up update, and each kernel's ms per update (`repeats` dispatches per submission,
+ * median of `rounds` submissions). `device`: the adapter's device; `tile`: the tiled kernels' edge
+ * (default: the engine's choice for the adapter).
+ */
+export async function timeCategoricalWebGpu(
+  data: Dataset,
+  device: GPUDevice,
+  options: { categories?: readonly number[]; width?: number; batch?: number; updates?: number; repeats?: number; rounds?: number; tile?: number } = {},
+): Promise<CategoricalGpuTiming[]> {
+  const { categories = [2, 4, 8], width = 200, batch = 50, updates = 2, repeats = 1, rounds = 2, tile } = options;
+  const shaders = loadShaderSources();
+  const results: CategoricalGpuTiming[] = [];
+  for (const n of [0, ...categories]) {
+    const config: BanditConfig = {
+      task: 'bandit',
+      hidden: 2,
+      width,
+      hiddenValues: 'pm1',
+      ...(n ? { units: 'categorical' as const, categories: n } : {}),
+      estimators: ['hnca', 'reinforce'],
+      seeds: [1],
+      batch,
+      ...PAPER_OPTIMIZER,
+    };
+    const engine = await createGpuBanditEngine({ config, data }, { device, shaders, tile, flushEvery: 1_000_000 });
+    await engine.step(1);
+    const start = performance.now();
+    await engine.step(updates);
+    const msPerUpdate = (performance.now() - start) / updates;
+    const kernels = await dispatchTimes(engine, repeats, rounds);
+    engine.dispose();
+    results.push({ name: n ? `2 hidden × ${width} categorical units, N = ${n}` : `2 hidden × ${width} Bernoulli units`, msPerUpdate, kernels });
+  }
+  return results;
+}
+
+/** Bench rows (ms per update; the note: × Bernoulli, the largest kernel's share of the summed dispatch times). */
+export function categoricalWebGpuRows(timings: CategoricalGpuTiming[], adapter: string): BenchRow[] {
+  const bernoulli = timings[0].msPerUpdate;
+  return timings.map((t) => {
+    const total = t.kernels.reduce((a, k) => a + k.ms, 0);
+    const top = t.kernels[0];
+    return {
+      section: 'categorical WebGPU',
+      configuration: `${t.name}, batch 50, HNCA + REINFORCE runs`,
+      engine: `WebGPU (${adapter})`,
+      updatesPerSecond: 1000 / t.msPerUpdate,
+      msPerUpdate: t.msPerUpdate,
+      note: `${(t.msPerUpdate / bernoulli).toFixed(2)}× Bernoulli; largest kernel ${top.kernel} ${((100 * top.ms) / total).toFixed(0)}% of ${total.toFixed(0)} ms dispatched alone`,
+    };
+  });
+}
+
+/** Prints each configuration's update time and its kernels' times, largest first. */
+export function printCategoricalWebGpu(timings: CategoricalGpuTiming[]): void {
+  const bernoulli = timings[0].msPerUpdate;
+  for (const t of timings) {
+    const total = t.kernels.reduce((a, k) => a + k.ms, 0);
+    console.log(`${t.name}: ${t.msPerUpdate.toFixed(1)} ms/update (${(t.msPerUpdate / bernoulli).toFixed(2)}× Bernoulli); dispatched alone ${total.toFixed(1)} ms:`);
+    for (const k of t.kernels) console.log(`  ${k.kernel.padEnd(28)} ${k.ms.toFixed(2).padStart(9)} ms  ${((100 * k.ms) / total).toFixed(1).padStart(5)}%  (${k.dispatches} dispatch${k.dispatches > 1 ? 'es' : ''})`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { loadMnist } = await import('../src/node/mnist.ts');
+  const { nodeGpu } = await import('../src/node/webgpuNode.ts');
+  const { loadavg } = await import('node:os');
+  const gpu = await nodeGpu();
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error('no WebGPU adapter (requestAdapter() returned null)');
+  const device = await adapter.requestDevice();
+  const data = loadMnist({ trainLimit: 1000, testLimit: 10 });
+  const categories = (process.env.BENCH_CATEGORIES ?? '2,4,8').split(',').map(Number);
+  console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+  // BENCH_TILES=4,8: the tiled kernels' edge (default: the engine's choice for the adapter), each in turn
+  const tiles = process.env.BENCH_TILES ? process.env.BENCH_TILES.split(',').map(Number) : [undefined];
+  for (const tile of tiles) {
+    if (tile !== undefined) console.log(`tile ${tile}:`);
+    printCategoricalWebGpu(await timeCategoricalWebGpu(data, device, { categories, tile, updates: Number(process.env.BENCH_UPDATES ?? 2) }));
+  }
+  console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+  device.destroy();
+}
