@@ -80,6 +80,78 @@ export async function timeCategoricalWebGpu(
   return results;
 }
 
+/** A variant of the engine to compare: the tiled kernels' edge and/or other shader sources (e.g. a commit's shaders/). */
+export interface EngineVariant {
+  label: string;
+  tile?: number;
+  shaders?: Record<string, string>;
+}
+
+/**
+ * Variants of one configuration (N = `categories`, 0: Bernoulli) timed in one run, interleaved so
+ * that a changing load on a shared machine hits them alike: `rounds` times, one update of each
+ * variant in turn, then each dispatch of each variant in turn. Returns per variant its ms per
+ * update (median) and per kernel its ms per update (sum over its dispatches of each one's median).
+ */
+export async function compareVariants(data: Dataset, device: GPUDevice, categories: number, variants: readonly EngineVariant[], options: { width?: number; batch?: number; rounds?: number } = {}): Promise<CategoricalGpuTiming[]> {
+  const { width = 200, batch = 50, rounds = 3 } = options;
+  const config: BanditConfig = {
+    task: 'bandit',
+    hidden: 2,
+    width,
+    hiddenValues: 'pm1',
+    ...(categories ? { units: 'categorical' as const, categories } : {}),
+    estimators: ['hnca', 'reinforce'],
+    seeds: [1],
+    batch,
+    ...PAPER_OPTIMIZER,
+  };
+  const engines = await Promise.all(variants.map((v) => createGpuBanditEngine({ config, data }, { device, shaders: v.shaders ?? loadShaderSources(), tile: v.tile, flushEvery: 1_000_000 })));
+  for (const engine of engines) await engine.step(1);
+  const updates = engines.map((): number[] => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [e, engine] of engines.entries()) {
+      const start = performance.now();
+      await engine.step(1);
+      updates[e].push(performance.now() - start);
+    }
+  }
+  const kernels = engines[0].updateDispatches();
+  const perKernel = engines.map(() => new Map<string, { ms: number; dispatches: number }>());
+  for (const [index, kernel] of kernels.entries()) {
+    const samples = engines.map((): number[] => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [e, engine] of engines.entries()) {
+        const start = performance.now();
+        await engine.runDispatch(index, 1);
+        samples[e].push(performance.now() - start);
+      }
+    }
+    perKernel.forEach((map, e) => {
+      const entry = map.get(kernel) ?? { ms: 0, dispatches: 0 };
+      entry.ms += median(samples[e]);
+      entry.dispatches += 1;
+      map.set(kernel, entry);
+    });
+  }
+  for (const engine of engines) engine.dispose();
+  const name = categories ? `categorical units, N = ${categories}` : 'Bernoulli units';
+  return variants.map((v, e) => ({ name: `${name}, ${v.label}`, msPerUpdate: median(updates[e]), kernels: [...perKernel[e]].map(([kernel, x]) => ({ kernel, ...x })).sort((a, b) => b.ms - a.ms) }));
+}
+
+/** Prints variants side by side: ms per update and per kernel, and each variant's ratio to the first. */
+export function printComparison(timings: CategoricalGpuTiming[]): void {
+  const [first] = timings;
+  const cell = (ms: number, base: number) => `${ms.toFixed(1).padStart(9)} ms (${(base / ms).toFixed(2)}×)`;
+  console.log(`${'kernel'.padEnd(28)} ${timings.map((t) => t.name.padStart(36)).join(' ')}`);
+  console.log(`${'whole update'.padEnd(28)} ${timings.map((t) => cell(t.msPerUpdate, first.msPerUpdate).padStart(36)).join(' ')}`);
+  for (const k of first.kernels) {
+    const ms = timings.map((t) => t.kernels.find((x) => x.kernel === k.kernel)?.ms ?? NaN);
+    console.log(`${k.kernel.padEnd(28)} ${ms.map((m) => cell(m, ms[0]).padStart(36)).join(' ')}`);
+  }
+  console.log('(× : the first variant\'s time ÷ this one\'s: above 1 is faster)');
+}
+
 /** Bench rows (ms per update; the note: × Bernoulli, the largest kernel's share of the summed dispatch times). */
 export function categoricalWebGpuRows(timings: CategoricalGpuTiming[], adapter: string): BenchRow[] {
   const bernoulli = timings[0].msPerUpdate;
@@ -118,6 +190,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const data = loadMnist({ trainLimit: 1000, testLimit: 10 });
   const categories = (process.env.BENCH_CATEGORIES ?? '2,4,8').split(',').map(Number);
   console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+  // BENCH_COMPARE_TILES=4,8 or BENCH_COMPARE_SHADERS=<dir of the shaders before a change>: variants
+  // timed interleaved in one run (N = each of BENCH_CATEGORIES), ratios to the first
+  if (process.env.BENCH_COMPARE_TILES || process.env.BENCH_COMPARE_SHADERS) {
+    const variants: EngineVariant[] = process.env.BENCH_COMPARE_TILES
+      ? process.env.BENCH_COMPARE_TILES.split(',').map((t) => ({ label: `tile ${t}`, tile: Number(t) }))
+      : [
+          { label: `shaders of ${process.env.BENCH_COMPARE_SHADERS}`, shaders: loadShaderSources(process.env.BENCH_COMPARE_SHADERS) },
+          { label: 'shaders/', shaders: loadShaderSources() },
+        ];
+    for (const n of categories) printComparison(await compareVariants(data, device, n, variants, { rounds: Number(process.env.BENCH_ROUNDS ?? 3) }));
+    console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+    device.destroy();
+    process.exit(0);
+  }
   // BENCH_TILES=4,8: the tiled kernels' edge (default: the engine's choice for the adapter), each in turn
   const tiles = process.env.BENCH_TILES ? process.env.BENCH_TILES.split(',').map(Number) : [undefined];
   for (const tile of tiles) {
