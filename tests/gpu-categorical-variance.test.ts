@@ -9,6 +9,7 @@
 // if the GPU's HNCA signals had REINFORCE's variance (and a temporary mutation of
 // categorical_signals.wgsl to REINFORCE's signal does fail it).
 import { describe, expect, it } from 'vitest';
+import { banditEstimator } from '../src/engine/estimators.ts';
 import type { GpuBanditEngine } from '../src/engine/gpu/bandit/engine.ts';
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../src/engine/types.ts';
 import type { BanditShape } from '../src/models/bandit/parameters.ts';
@@ -116,7 +117,7 @@ describe.each(cases)('Theorem 1 on WebGPU: categorical N = $categories, $hidden 
     const grads = new Float32Array(await engine.debugRead('grads'));
     const moments = new Map<BanditEstimator, ReturnType<typeof sampleMoments>>();
     for (const [r, spec] of engine.runs.entries()) {
-      const id = spec.estimator as BanditEstimator;
+      const id = banditEstimator(spec.estimator).id;
       const sample = sampleMoments(await perExampleGradients(engine, shape, r, BATCH), BATCH, count);
       moments.set(id, sample);
       // the rebuilt estimates are the GPU's: their batch mean is the gradient its optimizer used
