@@ -85,6 +85,8 @@ export interface EngineVariant {
   label: string;
   tile?: number;
   shaders?: Record<string, string>;
+  /** the dense weight_gradient for matrices fed by categorical units (GpuProgramOptions) */
+  denseCategoricalGradients?: boolean;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function compareVariants(data: Dataset, device: GPUDevice, categori
     batch,
     ...PAPER_OPTIMIZER,
   };
-  const engines = await Promise.all(variants.map((v) => createGpuBanditEngine({ config, data }, { device, shaders: v.shaders ?? loadShaderSources(), tile: v.tile, flushEvery: 1_000_000 })));
+  const engines = await Promise.all(variants.map((v) => createGpuBanditEngine({ config, data }, { device, shaders: v.shaders ?? loadShaderSources(), tile: v.tile, denseCategoricalGradients: v.denseCategoricalGradients, flushEvery: 1_000_000 })));
   for (const engine of engines) await engine.step(1);
   const updates = engines.map((): number[] => []);
   for (let round = 0; round < rounds; round++) {
@@ -116,9 +118,11 @@ export async function compareVariants(data: Dataset, device: GPUDevice, categori
       updates[e].push(performance.now() - start);
     }
   }
-  const kernels = engines[0].updateDispatches();
+  // dispatch i of each variant (the same count; a variant may dispatch another kernel there)
+  const lists = engines.map((engine) => engine.updateDispatches());
+  if (lists.some((list) => list.length !== lists[0].length)) throw new Error(`variants dispatch ${lists.map((l) => l.length).join(' / ')} kernels per update: not comparable dispatch by dispatch`);
   const perKernel = engines.map(() => new Map<string, { ms: number; dispatches: number }>());
-  for (const [index, kernel] of kernels.entries()) {
+  for (const index of lists[0].keys()) {
     const samples = engines.map((): number[] => []);
     for (let round = 0; round < rounds; round++) {
       for (const [e, engine] of engines.entries()) {
@@ -128,6 +132,7 @@ export async function compareVariants(data: Dataset, device: GPUDevice, categori
       }
     }
     perKernel.forEach((map, e) => {
+      const kernel = lists[e][index];
       const entry = map.get(kernel) ?? { ms: 0, dispatches: 0 };
       entry.ms += median(samples[e]);
       entry.dispatches += 1;
@@ -145,9 +150,13 @@ export function printComparison(timings: CategoricalGpuTiming[]): void {
   const cell = (ms: number, base: number) => `${ms.toFixed(1).padStart(9)} ms (${(base / ms).toFixed(2)}×)`;
   console.log(`${'kernel'.padEnd(28)} ${timings.map((t) => t.name.padStart(36)).join(' ')}`);
   console.log(`${'whole update'.padEnd(28)} ${timings.map((t) => cell(t.msPerUpdate, first.msPerUpdate).padStart(36)).join(' ')}`);
-  for (const k of first.kernels) {
-    const ms = timings.map((t) => t.kernels.find((x) => x.kernel === k.kernel)?.ms ?? NaN);
-    console.log(`${k.kernel.padEnd(28)} ${ms.map((m) => cell(m, ms[0]).padStart(36)).join(' ')}`);
+  // every kernel of any variant (a variant may dispatch kernels another does not: '—')
+  const names = [...new Set(timings.flatMap((t) => t.kernels.map((k) => k.kernel)))];
+  const msOf = (t: CategoricalGpuTiming, kernel: string) => t.kernels.find((x) => x.kernel === kernel)?.ms;
+  names.sort((a, b) => Math.max(...timings.map((t) => msOf(t, b) ?? 0)) - Math.max(...timings.map((t) => msOf(t, a) ?? 0)));
+  for (const kernel of names) {
+    const ms = timings.map((t) => msOf(t, kernel));
+    console.log(`${kernel.padEnd(28)} ${ms.map((m) => (m === undefined ? '—' : ms[0] === undefined ? `${m.toFixed(1).padStart(9)} ms` : cell(m, ms[0])).padStart(36)).join(' ')}`);
   }
   console.log('(× : the first variant\'s time ÷ this one\'s: above 1 is faster)');
 }
@@ -190,15 +199,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const data = loadMnist({ trainLimit: 1000, testLimit: 10 });
   const categories = (process.env.BENCH_CATEGORIES ?? '2,4,8').split(',').map(Number);
   console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
-  // BENCH_COMPARE_TILES=4,8 or BENCH_COMPARE_SHADERS=<dir of the shaders before a change>: variants
+  // BENCH_COMPARE_TILES=4,8, BENCH_COMPARE_SHADERS=<dir of the shaders before a change> or
+  // BENCH_COMPARE_GRADIENTS=1 (dense weight_gradient vs categorical_input_gradient): variants
   // timed interleaved in one run (N = each of BENCH_CATEGORIES), ratios to the first
-  if (process.env.BENCH_COMPARE_TILES || process.env.BENCH_COMPARE_SHADERS) {
+  if (process.env.BENCH_COMPARE_TILES || process.env.BENCH_COMPARE_SHADERS || process.env.BENCH_COMPARE_GRADIENTS) {
     const variants: EngineVariant[] = process.env.BENCH_COMPARE_TILES
       ? process.env.BENCH_COMPARE_TILES.split(',').map((t) => ({ label: `tile ${t}`, tile: Number(t) }))
-      : [
-          { label: `shaders of ${process.env.BENCH_COMPARE_SHADERS}`, shaders: loadShaderSources(process.env.BENCH_COMPARE_SHADERS) },
-          { label: 'shaders/', shaders: loadShaderSources() },
-        ];
+      : process.env.BENCH_COMPARE_GRADIENTS
+        ? [
+            { label: 'dense weight_gradient', denseCategoricalGradients: true },
+            { label: 'categorical_input_gradient' },
+          ]
+        : [
+            { label: `shaders of ${process.env.BENCH_COMPARE_SHADERS}`, shaders: loadShaderSources(process.env.BENCH_COMPARE_SHADERS) },
+            { label: 'shaders/', shaders: loadShaderSources() },
+          ];
     for (const n of categories) printComparison(await compareVariants(data, device, n, variants, { rounds: Number(process.env.BENCH_ROUNDS ?? 3) }));
     console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
     device.destroy();

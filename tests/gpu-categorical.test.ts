@@ -147,3 +147,28 @@ describe.each(cases)('WebGPU engine is unbiased: categorical N = $categories, $h
     expect(Math.max(...worst)).toBeLessThan(4.5);
   });
 });
+
+describe('categorical_input_gradient (matrices fed by categorical units, by their one-hot values) equals the dense weight_gradient', () => {
+  it.each([2, 3, 8])('N = %i, depth 2, batch 70 (two stages of 64 examples): every gradient entry within float32 rounding', async (categories) => {
+    const data = randomDataset(20, 4, 80, 8);
+    const config = smallConfig({ units: 'categorical', categories, estimators: ['hnca', 'reinforce-baseline'], seeds: [6], width: 5, batch: 70, lr: 0.01 });
+    const [oneHot, dense] = [await gpuEngine(config, data), await gpuEngine(config, data, undefined, { denseCategoricalGradients: true })];
+    expect(oneHot.updateDispatches()).toContain('categorical_input_gradient');
+    expect(dense.updateDispatches()).not.toContain('categorical_input_gradient');
+    let worst = 0;
+    let largest = 0;
+    for (let t = 0; t < 2; t++) {
+      await oneHot.step(1);
+      await dense.step(1);
+      const [a, b] = [new Float32Array(await oneHot.debugRead('grads')), new Float32Array(await dense.debugRead('grads'))];
+      for (let e = 0; e < a.length; e++) {
+        worst = Math.max(worst, Math.abs(a[e] - b[e]));
+        largest = Math.max(largest, Math.abs(b[e]));
+      }
+    }
+    oneHot.dispose();
+    dense.dispose();
+    expect(largest).toBeGreaterThan(1e-3);
+    expect(worst).toBeLessThan(1e-6 * Math.max(1, largest));
+  });
+});

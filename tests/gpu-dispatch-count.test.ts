@@ -46,6 +46,9 @@ describe('bench access: one update dispatch by dispatch (GpuBanditEngine.updateD
     const kernels = dispatched.updateDispatches();
     // categorical units: affine, sample, log Q, credit and signals per hidden layer (7L + 7); Bernoulli: 5L + 7
     expect(kernels).toHaveLength(units.units === 'categorical' ? 7 * 2 + 7 : 5 * 2 + 7);
+    // the matrices fed by categorical units sum their gradients by the one-hot values
+    expect(kernels.filter((k) => k === 'categorical_input_gradient')).toHaveLength(units.units === 'categorical' ? 2 : 0);
+    expect(kernels.filter((k) => k === 'weight_gradient')).toHaveLength(units.units === 'categorical' ? 1 : 3);
     for (let i = 0; i < kernels.length; i++) await dispatched.runDispatch(i, 1);
     for (const spec of whole.runs) {
       const [a, b] = [await whole.readParameters(spec.index), await dispatched.readParameters(spec.index)];

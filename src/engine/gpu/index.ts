@@ -50,7 +50,7 @@ async function createProgramEngine<E extends TrainingEngine>(program: GpuProgram
   const acquired = await acquireDevice(options);
   const runtime = new GpuRuntime(acquired, options.shaders, { errorScopes: options.errorScopes });
   try {
-    const engine = program.create(runtime, input, { flushEvery: options.flushEvery, tile: options.tile });
+    const engine = program.create(runtime, input, { flushEvery: options.flushEvery, tile: options.tile, denseCategoricalGradients: options.denseCategoricalGradients });
     await runtime.ready();
     return engine;
   } catch (error) {

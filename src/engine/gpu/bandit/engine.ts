@@ -56,7 +56,8 @@ const EVAL_CHUNK = 256;
 const FLUSH_EVERY = 50;
 
 /**
- * The bandit program reads both tuning options: `flushEvery` (default 50) and `tile`. The tile
+ * The bandit program reads every tuning option: `flushEvery` (default 50), `tile` and
+ * `denseCategoricalGradients` (default false: categorical_input_gradient). The tile
  * edge of the tiled kernels defaults to 16 (256 invocations) on GPUs, 8 where the device allows
  * fewer than 256 invocations, and 4 on CPU adapters, where workgroup barriers are expensive
  * (SwiftShader: tile 16 measured 3-10× slower than tile 4 on these kernels).
@@ -90,6 +91,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
   private readonly metrics: MetricsReader;
   private readonly totals: RunCounters[];
   private readonly flushEvery: number;
+  private readonly oneHotGradients: boolean;
   private sinceFlush = 0;
 
   /**
@@ -112,6 +114,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
     this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
+    this.oneHotGradients = !(options.denseCategoricalGradients ?? false);
 
     const seeds = [...new Set(this.runs.map((r) => r.seed))];
     this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
@@ -122,7 +125,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     requireLimit(device, 'maxComputeWorkgroupsPerDimension', this.runs.length, `${this.runs.length} runs`);
     if (data.classes > 64) throw new EngineError(`WebGPU engine: at most 64 actions, the dataset has ${data.classes} classes`, 'config');
     this.checkBufferSizes(data);
-    this.encoder = new UpdateEncoder(device, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'), this.dims.categories);
+    this.encoder = new UpdateEncoder(device, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'), this.dims.categories, this.oneHotGradients);
     this.checkGrids(this.dims.capacity);
 
     const res = rt.res;
@@ -247,7 +250,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
   }
 
   private makeBindGroups(): BanditBindGroups {
-    const groups = createBindGroups(this.rt, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, this.steps.binding);
+    const groups = createBindGroups(this.rt, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, this.steps.binding, this.oneHotGradients);
     this.encoder.bindGroups = groups;
     return groups;
   }
