@@ -13,6 +13,20 @@ rows.push(...(await benchCpuBandit(data, seconds)));
 // Issue 5: VAE estimators by depth (HNCA linear in depth; LOO and DisARM add partial passes)
 // Issue 14: categorical units' backward pass against the forward pass, N = 2, 4, 8 (DESIGN.md §7.1)
 if (process.env.BENCH_CATEGORICAL !== '0') rows.push(...benchCategoricalBandit(data, Math.max(1, seconds / 2)));
+// Issue 14: the same on the WebGPU engine, ms per update and where it goes by kernel (SwiftShader: a few minutes; BENCH_CATEGORICAL_GPU=0 skips)
+if (process.env.BENCH_CATEGORICAL_GPU !== '0') {
+  const { categoricalWebGpuRows, printCategoricalWebGpu, timeCategoricalWebGpu } = await import('./categoricalWebgpu.ts');
+  const { openNodeGpu } = await import('./peer/webgpu.ts');
+  const opened = await openNodeGpu();
+  const device = typeof opened === 'string' ? undefined : await (await opened.gpu.requestAdapter())?.requestDevice();
+  if (typeof opened === 'string' || !device) console.log(`categorical WebGPU rows: no adapter (${typeof opened === 'string' ? opened : 'requestDevice failed'})`);
+  else {
+    const timings = await timeCategoricalWebGpu(data, device, { updates: 1, rounds: 1 });
+    printCategoricalWebGpu(timings);
+    rows.push(...categoricalWebGpuRows(timings, opened.description));
+    device.destroy();
+  }
+}
 if (process.env.BENCH_VAE !== '0') rows.push(...(await benchVae(data, Math.max(1, seconds / 2))));
 // Issue 17: the conv bandit (appendix E) per update on the TensorFlow.js trunk's back ends
 if (process.env.BENCH_CONV !== '0') rows.push(...(await benchConvBandit(data, Math.max(1, seconds / 2))));

@@ -6,7 +6,7 @@
 // each logsumexp shifted by its maximum: finite for any finite weights. Writes that difference
 // per value v (0 at v = φ_i) into logQ [U·N]; categorical_credit turns it into the posterior.
 // layer = the child weight matrix (inWidth = U·N parents, outWidth = U'·N children, categories = N).
-// Grid: x × y = (examples × parent units) / 64 (folded into y past the workgroup limit), z = run.
+// Grid: x × y = (examples × parent units) / 64 (folded into y past the workgroup limit), z = run (REINFORCE runs return at once).
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
 @group(0) @binding(1) var<uniform> step: StepParams;
@@ -20,6 +20,10 @@
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
+  // a REINFORCE run reads no credit (categorical_signals): nothing to compute for it
+  if (runs[r].hnca == 0u) {
+    return;
+  }
   let n = layer.categories;
   let parentWidth = layer.inWidth;
   let childWidth = layer.outWidth;

@@ -1,11 +1,11 @@
 // HNCA's counterfactual log Q of the last categorical layer, whose only child is the softmax
 // output (DESIGN.md §7.1). Forcing unit i of example b from φ_i to v adds the column change
 // Delta(v) = V[(i, v), :] - V[(i, φ_i), :] to the output logits z, so
-//   log Q_i(v) - log Q_i(φ_i) = log pi'(a) - log pi(a) = Delta_a(v) - (logsumexp(z + Delta(v)) - logsumexp(z)),
+//   log Q_i(v) - log Q_i(φ_i) = log pi'(a) - log pi(a) = (z'_a - z_a) - (logsumexp(z') - logsumexp(z)), z' = z + Delta(v),
 // each logsumexp shifted by its maximum: finite for any finite weights. Writes that difference
 // per value v (0 at v = φ_i) into logQ [U·N]; categorical_credit turns it into the posterior.
 // layer = the output matrix (inWidth = U·N parents, outWidth = actions, categories = N).
-// Grid: x × y = (examples × parent units) / 64 (folded into y past the workgroup limit), z = run.
+// Grid: x × y = (examples × parent units) / 64 (folded into y past the workgroup limit), z = run (REINFORCE runs return at once).
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;
 @group(0) @binding(1) var<uniform> step: StepParams;
@@ -19,6 +19,10 @@
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
+  // a REINFORCE run reads no credit (categorical_signals): nothing to compute for it
+  if (runs[r].hnca == 0u) {
+    return;
+  }
   let n = layer.categories;
   let parentWidth = layer.inWidth;
   let outW = layer.outWidth;
@@ -63,6 +67,11 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
     for (var k = 0u; k < outW; k++) {
       shiftedSum += exp(outLogits[zBase + k] + params[rowAlternative + k] - params[rowActual + k] - shiftedMax);
     }
-    logQ[pAt + v] = params[rowAlternative + a] - params[rowActual + a] - (shiftedMax + log(shiftedSum) - lse);
+    // (z'_a − z_a) − (lse(z') − lse(z)) with z'_a the very float32 sum inside lse(z'), as the CPU
+    // writes it: where a stays the largest logit both differences cancel exactly, whatever the
+    // weights' magnitude (Delta_a taken apart would differ from z'_a − z_a by z's rounding, 1e23
+    // nats for weights of 1e30)
+    let shiftedA = outLogits[zBase + a] + params[rowAlternative + a] - params[rowActual + a];
+    logQ[pAt + v] = shiftedA - outLogits[zBase + a] - (shiftedMax + log(shiftedSum) - lse);
   }
 }

@@ -1,7 +1,8 @@
 // Batch-mean gradient of one layer: g[j, i] = (1/B) Σ_b x[b, j] S[b, i] for j < in, and the
 // bias row j = in with x = 1 (it lands on b_k, which follows W_k in the parameter layout).
 // A matrix product Xᵀ S tiled: a workgroup computes TILE inputs × TILE units, staging DEPTH
-// examples per barrier. Grid: x = units / TILE, y = (in + 1) / TILE, z = run.
+// examples per barrier (the last stage only the examples left).
+// Grid: x = units / TILE, y = (in + 1) / TILE, z = run.
 
 override TILE: u32 = 16u;
 override DEPTH: u32 = 64u;
@@ -32,33 +33,37 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   var acc = 0.0;
   let stages = (step.batch + DEPTH - 1u) / DEPTH;
   for (var t = 0u; t < stages; t++) {
-    for (var q = flat; q < DEPTH * TILE; q += TILE * TILE) {
+    // examples of this stage: DEPTH, or the ones left in the last (a batch of 50 stages and sums
+    // 50, not 64: the rest would be zeros, skipped by the product anyway, so the sum is the same)
+    let n = min(DEPTH, step.batch - t * DEPTH);
+    for (var q = flat; q < n * TILE; q += TILE * TILE) {
       let tb = t * DEPTH + q / TILE;
       let xj = wid.y * TILE + q % TILE;
       var xv = 0.0;
-      if (tb < step.batch) {
-        if (xj < inW) {
-          xv = inputValue(inputs[(row * layer.capacity + tb) * inW + xj], layer.inputIsPixels, layer.centered, layer.categories);
-        } else if (xj == inW) {
-          xv = 1.0;
-        }
+      if (xj < inW) {
+        xv = inputValue(inputs[(row * layer.capacity + tb) * inW + xj], layer.inputIsPixels, layer.centered, layer.categories);
+      } else if (xj == inW) {
+        xv = 1.0;
       }
       xTile[q] = xv;
       let si = wid.x * TILE + q % TILE;
       var sv = 0.0;
-      if (tb < step.batch && si < outW) {
+      if (si < outW) {
         sv = signals[(r * layer.capacity + tb) * outW + si];
       }
       sTile[q] = sv;
     }
     workgroupBarrier();
-    for (var k = 0u; k < DEPTH; k++) {
+    for (var k = 0u; k < n; k++) {
       let xv = xTile[k * TILE + lid.y];
       if (xv != 0.0) {
         acc += xv * sTile[k * TILE + lid.x];
       }
     }
-    workgroupBarrier();
+    // the next stage overwrites the tiles: wait until every invocation has read them (after the last, nothing does)
+    if (t + 1u < stages) {
+      workgroupBarrier();
+    }
   }
   if (j <= inW && i < outW) {
     grads[r * layer.paramsPerRun + layer.paramOffset + j * outW + i] = acc / f32(step.batch);

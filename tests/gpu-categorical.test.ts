@@ -2,13 +2,12 @@
 // CPU engine (same samples, actions, parameters, counters and test accuracy), and unbiasedness of
 // every estimator by exact enumeration (DESIGN.md §5) through the real GPU sampling path.
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../src/data/dataset.ts';
 import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
 import { BANDIT_ESTIMATORS, type BanditConfig } from '../src/engine/types.ts';
 import { initBanditParameters } from '../src/models/bandit/parameters.ts';
 import { streamKey, uniform } from '../src/rng/counterRng.ts';
 import { Stream } from '../src/rng/streams.ts';
-import { gpuEngine, randomDataset, smallConfig } from './helpers/gpuTest.ts';
+import { constantDataset, gpuEngine, randomDataset, smallConfig } from './helpers/gpuTest.ts';
 import { finiteDifferenceGradient, tinyShape } from './helpers/tinyBandit.ts';
 
 const UPDATES = 6;
@@ -104,14 +103,6 @@ const BATCH = 256;
 const SAMPLED_UPDATES = 48;
 const SEED = 21;
 
-/** BATCH copies of one image whose pixels are exactly X (intensity 255 is always on, 0 never). */
-function constantDataset(actions: number): Dataset {
-  const images = new Uint8Array(BATCH * X.length);
-  for (let i = 0; i < BATCH; i++) X.forEach((v, j) => (images[i * X.length + j] = v ? 255 : 0));
-  const set = { count: BATCH, images, labels: new Uint8Array(BATCH).fill(LABEL) };
-  return { rows: 1, cols: X.length, pixels: X.length, classes: actions, train: set, test: set };
-}
-
 const cases = [
   { categories: 2, hidden: 1, width: 2, actions: 3 },
   { categories: 3, hidden: 1, width: 2, actions: 2 },
@@ -127,7 +118,7 @@ describe.each(cases)('WebGPU engine is unbiased: categorical N = $categories, $h
     const exact = finiteDifferenceGradient(shape, params, { shape, x: X, rewards });
     expect(Math.max(...exact.map(Math.abs))).toBeGreaterThan(1e-3);
     const config = smallConfig({ hidden, width, units: 'categorical', categories, estimators: [...BANDIT_ESTIMATORS], seeds: [SEED], batch: BATCH, lr: 1e-12 });
-    const engine = await gpuEngine(config, constantDataset(actions));
+    const engine = await gpuEngine(config, constantDataset(X, LABEL, actions, BATCH));
     const n = exact.length;
     const sums = engine.runs.map(() => ({ sum: new Float64Array(n), sumSq: new Float64Array(n) }));
     for (let t = 0; t < SAMPLED_UPDATES; t++) {
@@ -154,5 +145,30 @@ describe.each(cases)('WebGPU engine is unbiased: categorical N = $categories, $h
     });
     console.log(`[unbiased categorical N=${categories} ${hidden}×${width}, ${actions} actions] ${BATCH * SAMPLED_UPDATES} samples per estimator, worst |mean − exact| / SE per estimator (${config.estimators.join(', ')}): ${worst.map((z) => z.toFixed(2)).join(', ')} over ${n} parameters`);
     expect(Math.max(...worst)).toBeLessThan(4.5);
+  });
+});
+
+describe('categorical_input_gradient (matrices fed by categorical units, by their one-hot values) equals the dense weight_gradient', () => {
+  it.each([2, 3, 8])('N = %i, depth 2, batch 70 (two stages of 64 examples): every gradient entry within float32 rounding', async (categories) => {
+    const data = randomDataset(20, 4, 80, 8);
+    const config = smallConfig({ units: 'categorical', categories, estimators: ['hnca', 'reinforce-baseline'], seeds: [6], width: 5, batch: 70, lr: 0.01 });
+    const [oneHot, dense] = [await gpuEngine(config, data), await gpuEngine(config, data, undefined, { denseCategoricalGradients: true })];
+    expect(oneHot.updateDispatches()).toContain('categorical_input_gradient');
+    expect(dense.updateDispatches()).not.toContain('categorical_input_gradient');
+    let worst = 0;
+    let largest = 0;
+    for (let t = 0; t < 2; t++) {
+      await oneHot.step(1);
+      await dense.step(1);
+      const [a, b] = [new Float32Array(await oneHot.debugRead('grads')), new Float32Array(await dense.debugRead('grads'))];
+      for (let e = 0; e < a.length; e++) {
+        worst = Math.max(worst, Math.abs(a[e] - b[e]));
+        largest = Math.max(largest, Math.abs(b[e]));
+      }
+    }
+    oneHot.dispose();
+    dense.dispose();
+    expect(largest).toBeGreaterThan(1e-3);
+    expect(worst).toBeLessThan(1e-6 * Math.max(1, largest));
   });
 });

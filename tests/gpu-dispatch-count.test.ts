@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { banditDims } from '../src/engine/gpu/bandit/buffers.ts';
 import type { KernelName } from '../src/engine/gpu/bandit/kernels.ts';
 import { UpdateEncoder } from '../src/engine/gpu/bandit/updateEncoding.ts';
-import { testDevice } from './helpers/gpuTest.ts';
+import { gpuEngine, randomDataset, smallConfig, testDevice } from './helpers/gpuTest.ts';
 
 /** The kernels of one training update, in encoding order. */
 async function updateKernels(hidden: number, anyHnca: boolean): Promise<KernelName[]> {
@@ -34,5 +34,28 @@ describe('dispatches per bandit update', () => {
     }
     expect(hnca.filter((k) => k === 'bernoulli_children_credit' || k === 'softmax_child_credit')).toHaveLength(hidden);
     expect(reinforce.filter((k) => k === 'bernoulli_children_credit' || k === 'softmax_child_credit')).toHaveLength(0);
+  });
+});
+
+describe('bench access: one update dispatch by dispatch (GpuBanditEngine.updateDispatches, runDispatch)', () => {
+  it.each([{ units: 'bernoulli' as const }, { units: 'categorical' as const, categories: 3 }])('$units units: running each listed dispatch once gives the parameters of one step(1); a bad index is refused in one line', async (units) => {
+    const config = smallConfig({ ...units, hidden: 2, width: 3, estimators: ['hnca', 'reinforce'], batch: 8 });
+    const data = randomDataset(12, 4, 16, 8);
+    const [whole, dispatched] = [await gpuEngine(config, data), await gpuEngine(config, data)];
+    await whole.step(1);
+    const kernels = dispatched.updateDispatches();
+    // categorical units: affine, sample, log Q, credit and signals per hidden layer (7L + 7); Bernoulli: 5L + 7
+    expect(kernels).toHaveLength(units.units === 'categorical' ? 7 * 2 + 7 : 5 * 2 + 7);
+    // the matrices fed by categorical units sum their gradients by the one-hot values
+    expect(kernels.filter((k) => k === 'categorical_input_gradient')).toHaveLength(units.units === 'categorical' ? 2 : 0);
+    expect(kernels.filter((k) => k === 'weight_gradient')).toHaveLength(units.units === 'categorical' ? 1 : 3);
+    for (let i = 0; i < kernels.length; i++) await dispatched.runDispatch(i, 1);
+    for (const spec of whole.runs) {
+      const [a, b] = [await whole.readParameters(spec.index), await dispatched.readParameters(spec.index)];
+      a.tensors.forEach((t, k) => expect(Array.from(b.tensors[k].value)).toEqual(Array.from(t.value)));
+    }
+    await expect(dispatched.runDispatch(kernels.length, 1)).rejects.toThrow(`dispatch index must be in 0..${kernels.length - 1}, got ${kernels.length}`);
+    whole.dispose();
+    dispatched.dispose();
   });
 });

@@ -3,26 +3,16 @@
 // E[r] (finite differences of the exact enumeration, tests/helpers/tinyBandit.ts) within a few
 // standard errors. The learning rate is tiny so the parameters stay put while sampling.
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../src/data/dataset.ts';
 import { initBanditParameters } from '../src/models/bandit/parameters.ts';
 import { BANDIT_ESTIMATORS, type HiddenValues } from '../src/engine/types.ts';
 import { finiteDifferenceGradient, tinyShape } from './helpers/tinyBandit.ts';
-import { gpuEngine, smallConfig } from './helpers/gpuTest.ts';
+import { constantDataset, gpuEngine, smallConfig } from './helpers/gpuTest.ts';
 
 const X = [1, 0, 1];
 const LABEL = 1;
 const BATCH = 256;
 const UPDATES = 48;
 const SEED = 21;
-
-/** N copies of one image whose pixels are exactly X (intensity 255 is always on, 0 never). */
-function constantDataset(actions: number): Dataset {
-  const n = BATCH;
-  const images = new Uint8Array(n * X.length);
-  for (let i = 0; i < n; i++) X.forEach((v, j) => (images[i * X.length + j] = v ? 255 : 0));
-  const set = { count: n, images, labels: new Uint8Array(n).fill(LABEL) };
-  return { rows: 1, cols: X.length, pixels: X.length, classes: actions, train: set, test: set };
-}
 
 const cases: { hidden: number; width: number; actions: number; values: HiddenValues }[] = [
   { hidden: 1, width: 3, actions: 3, values: 'pm1' },
@@ -38,7 +28,7 @@ describe.each(cases)('WebGPU engine is unbiased: $hidden hidden layer(s) of $wid
     const exact = finiteDifferenceGradient(shape, params, { shape, x: X, rewards });
     expect(Math.max(...exact.map(Math.abs))).toBeGreaterThan(1e-3);
     const config = smallConfig({ hidden, width, hiddenValues: values, estimators: [...BANDIT_ESTIMATORS], seeds: [SEED], batch: BATCH, lr: 1e-12 });
-    const engine = await gpuEngine(config, constantDataset(actions));
+    const engine = await gpuEngine(config, constantDataset(X, LABEL, actions, BATCH));
     const n = exact.length;
     const sums = engine.runs.map(() => ({ sum: new Float64Array(n), sumSq: new Float64Array(n) }));
     for (let t = 0; t < UPDATES; t++) {

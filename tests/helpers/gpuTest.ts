@@ -4,7 +4,9 @@
 import type { Dataset, ImageSet } from '../../src/data/dataset.ts';
 import type { GpuBanditEngine, GpuBanditOptions } from '../../src/engine/gpu/bandit/engine.ts';
 import { createGpuBanditEngine, type WebGpuEngineOptions } from '../../src/engine/gpu/index.ts';
+import type { CheckpointableEngine } from '../../src/engine/state.ts';
 import type { BanditConfig } from '../../src/engine/types.ts';
+import type { BanditParameters } from '../../src/models/bandit/parameters.ts';
 import { loadShaderSources } from '../../src/node/shaderSources.ts';
 import { nodeGpu, prepareVulkanEnvironment } from '../../src/node/webgpuNode.ts';
 import { hash32 } from '../../src/rng/counterRng.ts';
@@ -48,6 +50,32 @@ export function randomImageSet(count: number, pixels: number, classes: number, s
 
 export function randomDataset(pixels: number, classes: number, train: number, test: number): Dataset {
   return { rows: 1, cols: pixels, pixels, classes, train: randomImageSet(train, pixels, classes, 1), test: randomImageSet(test, pixels, classes, 2) };
+}
+
+/**
+ * `count` copies of one image whose pixels are exactly `x` (0/1: intensity 255 is always on, 0
+ * never, whatever the binarization draws), each labelled `label`, as train and test set.
+ */
+export function constantDataset(x: readonly number[], label: number, classes: number, count: number): Dataset {
+  const images = new Uint8Array(count * x.length);
+  for (let i = 0; i < count; i++) x.forEach((v, j) => (images[i * x.length + j] = v ? 255 : 0));
+  const set = { count, images, labels: new Uint8Array(count).fill(label) };
+  return { rows: 1, cols: x.length, pixels: x.length, classes, train: set, test: set };
+}
+
+/**
+ * Sets every run's parameters to `params(run index)` (the CPU engine's tensors [W_0, b_0, …]) and,
+ * when given, its moving-average baseline to `baseline`, through the engine's own state
+ * (exportState → importState), so CPU and WebGPU engines get the same values the same way.
+ */
+export async function loadRunParameters(engine: CheckpointableEngine, params: (run: number) => BanditParameters, baseline?: number): Promise<void> {
+  const state = await engine.exportState();
+  for (const run of state.runs) {
+    const source = params(run.index);
+    run.tensors.forEach((t, k) => t.value.set(source.tensors[k].value));
+    if (baseline !== undefined) run.baselines = [baseline];
+  }
+  await engine.importState(state, 'test parameters');
 }
 
 export function smallConfig(change: Partial<BanditConfig> = {}): BanditConfig {

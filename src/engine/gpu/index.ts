@@ -58,7 +58,7 @@ async function createProgramEngine<E extends TrainingEngine>(program: GpuProgram
   const acquired = await acquireDevice(options);
   const runtime = new GpuRuntime(acquired, options.shaders, { errorScopes: options.errorScopes });
   try {
-    const engine = program.create(runtime, input, { flushEvery: options.flushEvery, tile: options.tile, gpu: options.gpu });
+    const engine = program.create(runtime, input, { flushEvery: options.flushEvery, tile: options.tile, gpu: options.gpu, denseCategoricalGradients: options.denseCategoricalGradients });
     await runtime.ready();
     await program.prepare?.(engine);
     return engine;

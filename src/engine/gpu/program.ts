@@ -15,6 +15,12 @@ export interface GpuProgramOptions {
    * conv bandit's trunk library (tfjs-backend-webgpu) needs it as `navigator.gpu`
    */
   gpu?: GPU;
+  /**
+   * Bandit program with categorical hidden units (DESIGN.md §7.1): the dense weight_gradient for
+   * the matrices they feed instead of categorical_input_gradient (default false). For the bench
+   * that compares the two and the test that they agree.
+   */
+  denseCategoricalGradients?: boolean;
 }
 
 /** A model on the WebGPU runtime. */

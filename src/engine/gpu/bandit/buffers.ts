@@ -152,14 +152,17 @@ export interface BanditBindGroups {
   /** categorical units only (else empty): per hidden layer, its children's log Q kernel */
   logQ: GPUBindGroup[];
   signals: GPUBindGroup[];
-  /** per weight matrix k */
+  /** per weight matrix k: weight_gradient, or categorical_input_gradient for a matrix fed by categorical units */
   gradient: GPUBindGroup[];
   variance: GPUBindGroup[];
   adam: GPUBindGroup;
   counters: GPUBindGroup;
 }
 
-/** Every bind group of one update over the given buffers (the step uniform at a dynamic offset). */
+/**
+ * Every bind group of one update over the given buffers (the step uniform at a dynamic offset);
+ * `oneHotGradients`: matrices fed by categorical units get categorical_input_gradient's (else weight_gradient's).
+ */
 export function createBindGroups(
   runtime: GpuRuntime,
   kernels: KernelSet,
@@ -168,6 +171,7 @@ export function createBindGroups(
   a: ActivationBuffers,
   layerUniforms: GPUBuffer[],
   stepUniform: { buffer: GPUBuffer; size: number },
+  oneHotGradients = true,
 ): BanditBindGroups {
   const layers = dims.sizes.length - 1;
   const hidden = layers - 1;
@@ -248,8 +252,16 @@ export function createBindGroups(
         signals: a.signals[l],
       }),
     ),
+    // a layer fed by categorical units sums its gradient by their one-hot values (categorical_input_gradient)
     gradient: range(layers).map((k) =>
-      runtime.bind(kernels.weight_gradient, `gradient ${k}`, { layer: layerUniforms[k], step, runs: s.runs, inputs: inputOf(k), signals: signalOf(k), grads: s.grads }),
+      runtime.bind(k > 0 && categorical && oneHotGradients ? kernelOf(kernels, 'categorical_input_gradient') : kernels.weight_gradient, `gradient ${k}`, {
+        layer: layerUniforms[k],
+        step,
+        runs: s.runs,
+        inputs: inputOf(k),
+        signals: signalOf(k),
+        grads: s.grads,
+      }),
     ),
     variance: range(layers).map((k) =>
       runtime.bind(kernels.gradient_variance, `variance ${k}`, {

@@ -23,7 +23,7 @@ import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../
 import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
-import { requireLimit } from '../runtime/limits.ts';
+import { requireLimit, type Grid } from '../runtime/limits.ts';
 import { MetricsReader, type MetricsWindow } from '../runtime/metricsReader.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
@@ -41,9 +41,9 @@ import {
   type StaticBuffers,
 } from './buffers.ts';
 import { traceFromParameters } from './inspect.ts';
-import { createKernels, type KernelSet } from './kernels.ts';
+import { createKernels, type KernelName, type KernelSet } from './kernels.ts';
 import { trainingStepValues } from '../stepParams.ts';
-import { limitSink, passSink, STEP_SLOTS, UpdateEncoder, type StepValues } from './updateEncoding.ts';
+import { limitSink, passSink, STEP_SLOTS, UpdateEncoder, type DispatchSink, type StepValues } from './updateEncoding.ts';
 
 /** The bandit's sampling streams in StepParams: hidden units' and the action's (src/rng/streams.ts). */
 const BANDIT_STREAMS = { hidden: Stream.hiddenBase, action: Stream.action };
@@ -56,7 +56,8 @@ const EVAL_CHUNK = 256;
 const FLUSH_EVERY = 50;
 
 /**
- * The bandit program reads both tuning options: `flushEvery` (default 50) and `tile`. The tile
+ * The bandit program reads every tuning option: `flushEvery` (default 50), `tile` and
+ * `denseCategoricalGradients` (default false: categorical_input_gradient). The tile
  * edge of the tiled kernels defaults to 16 (256 invocations) on GPUs, 8 where the device allows
  * fewer than 256 invocations, and 4 on CPU adapters, where workgroup barriers are expensive
  * (SwiftShader: tile 16 measured 3-10× slower than tile 4 on these kernels).
@@ -90,6 +91,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
   private readonly metrics: MetricsReader;
   private readonly totals: RunCounters[];
   private readonly flushEvery: number;
+  private readonly oneHotGradients: boolean;
   private sinceFlush = 0;
 
   /**
@@ -112,6 +114,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
     this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
+    this.oneHotGradients = !(options.denseCategoricalGradients ?? false);
 
     const seeds = [...new Set(this.runs.map((r) => r.seed))];
     this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
@@ -122,7 +125,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     requireLimit(device, 'maxComputeWorkgroupsPerDimension', this.runs.length, `${this.runs.length} runs`);
     if (data.classes > 64) throw new EngineError(`WebGPU engine: at most 64 actions, the dataset has ${data.classes} classes`, 'config');
     this.checkBufferSizes(data);
-    this.encoder = new UpdateEncoder(device, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'), this.dims.categories);
+    this.encoder = new UpdateEncoder(device, this.dims, this.tile, this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca'), this.dims.categories, this.oneHotGradients);
     this.checkGrids(this.dims.capacity);
 
     const res = rt.res;
@@ -247,7 +250,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
   }
 
   private makeBindGroups(): BanditBindGroups {
-    const groups = createBindGroups(this.rt, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, this.steps.binding);
+    const groups = createBindGroups(this.rt, this.kernels, this.dims, this.statics, this.activations, this.layerUniforms, this.steps.binding, this.oneHotGradients);
     this.encoder.bindGroups = groups;
     return groups;
   }
@@ -530,6 +533,49 @@ export class GpuBanditEngine implements CheckpointableEngine {
     const source = (name in this.statics ? this.statics[name as keyof StaticBuffers] : this.activations[name as keyof ActivationBuffers]) as GPUBuffer | GPUBuffer[];
     const buffer = Array.isArray(source) ? source[layer] : source;
     return this.rt.res.read(buffer, 0, buffer.size, `debug ${name}`);
+  }
+
+  /**
+   * Bench access (bench/categoricalWebgpu.ts): the kernels of one training update of the current
+   * batch, in encoding order (index i is dispatch i of {@link runDispatch}).
+   */
+  updateDispatches(): KernelName[] {
+    return this.plannedUpdate().map((d) => d.kernel);
+  }
+
+  /**
+   * Bench access (bench/categoricalWebgpu.ts): encodes dispatch `index` of one training update
+   * (the kernel, bind group and grid {@link step} would use, reading the uniform slot of update
+   * `updatesDone`) `repeats` times alone in one compute pass, submits it and resolves when the
+   * GPU is idle, so a caller can time one kernel. Dispatches that write state (Adam, the
+   * baseline and counters) run `repeats` times too: time on an engine whose training state does
+   * not matter afterwards.
+   * @throws EngineError('config') for an index outside the update's dispatches or repeats < 1
+   */
+  async runDispatch(index: number, repeats: number): Promise<void> {
+    this.check();
+    const planned = this.plannedUpdate();
+    if (!Number.isInteger(index) || index < 0 || index >= planned.length) throw new EngineError(`dispatch index must be in 0..${planned.length - 1}, got ${index}`, 'config');
+    if (!Number.isInteger(repeats) || repeats < 1) throw new EngineError(`repeats must be a positive integer, got ${repeats}`, 'config');
+    const { kernel, group, grid } = planned[index];
+    this.steps.write([trainingStepValues(this.config, this.updatesDone, 0, 0, this.data.train.count, BANDIT_STREAMS)]);
+    const encoder = this.device.createCommandEncoder({ label: `${kernel} × ${repeats}` });
+    const pass = encoder.beginComputePass({ label: `${kernel} × ${repeats}` });
+    const sink = passSink(pass, this.kernels, this.steps);
+    for (let k = 0; k < repeats; k++) sink.dispatch(kernel, group, 0, grid);
+    pass.end();
+    this.rt.submit(encoder);
+    await this.rt.idle();
+    this.check();
+  }
+
+  /** One training update's dispatches (forward and backward of the current batch), recorded, not encoded. */
+  private plannedUpdate(): { kernel: KernelName; group: GPUBindGroup | undefined; grid: Grid }[] {
+    const planned: { kernel: KernelName; group: GPUBindGroup | undefined; grid: Grid }[] = [];
+    const recorder: DispatchSink = { dispatch: (kernel, group, _slot, grid) => void planned.push({ kernel, group, grid }) };
+    this.encoder.forward(recorder, 0, this.config.batch, this.groups.binarizeTrain);
+    this.encoder.backward(recorder, 0, this.config.batch);
+    return planned;
   }
 
   /** Bytes of the GPU buffers the runtime owns now (GpuResources.bytes; the soak watches it). */

@@ -20,9 +20,10 @@ export const KERNEL_NAMES = [
 ] as const;
 /**
  * The kernels of categorical hidden units (DESIGN.md §7.1), compiled only for a network of them;
- * they replace bernoulli_sample, the two Bernoulli credit kernels and learning_signals.
+ * they replace bernoulli_sample, the two Bernoulli credit kernels and learning_signals, and
+ * weight_gradient for the layers they feed (categorical_input_gradient).
  */
-export const CATEGORICAL_KERNEL_NAMES = ['categorical_sample', 'categorical_children_log_q', 'categorical_softmax_log_q', 'categorical_credit', 'categorical_signals'] as const;
+export const CATEGORICAL_KERNEL_NAMES = ['categorical_sample', 'categorical_children_log_q', 'categorical_softmax_log_q', 'categorical_credit', 'categorical_signals', 'categorical_input_gradient'] as const;
 export type CategoricalKernelName = (typeof CATEGORICAL_KERNEL_NAMES)[number];
 export type KernelName = (typeof KERNEL_NAMES)[number] | CategoricalKernelName;
 
@@ -51,12 +52,15 @@ export const INCLUDES: Record<KernelName, string[]> = {
   categorical_softmax_log_q: CATEGORICAL,
   categorical_credit: CATEGORICAL,
   categorical_signals: CATEGORICAL,
+  categorical_input_gradient: CATEGORICAL,
 };
 
 /** TILE × TILE kernels, with the TILE × DEPTH f32 arrays each stages in workgroup memory. */
 const TILED: Partial<Record<KernelName, number>> = { affine_logits: 2, affine_bernoulli_sample: 2, bernoulli_children_credit: 3, weight_gradient: 2 };
 /** Invocations per workgroup of the 1-D kernels (their @workgroup_size). */
 const THREADS: Partial<Record<KernelName, number>> = { gradient_variance: 256 };
+/** Workgroup memory of the 1-D kernels that use it (bytes). */
+const WORKGROUP_BYTES: Partial<Record<KernelName, number>> = { categorical_input_gradient: 64 * 4 };
 
 /** The compiled kernels of one bandit engine, by name (the categorical ones only for categorical units). */
 export type KernelSet = Record<(typeof KERNEL_NAMES)[number], Kernel> & Partial<Record<CategoricalKernelName, Kernel>>;
@@ -84,7 +88,7 @@ export function kernelSpec(name: KernelName, tile: number, depth = 64): KernelSp
     dynamicUniforms: ['step'],
     ...(arrays !== undefined
       ? { constants: { TILE: tile, DEPTH: depth }, workgroup: { size: [tile, tile, 1] as const, storageBytes: arrays * tile * depth * 4 } }
-      : { workgroup: { size: [THREADS[name] ?? 64, 1, 1] as const } }),
+      : { workgroup: { size: [THREADS[name] ?? 64, 1, 1] as const, storageBytes: WORKGROUP_BYTES[name] } }),
   };
 }
 

@@ -55,6 +55,8 @@ export class UpdateEncoder {
     private readonly anyHnca: boolean,
     /** N of categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units */
     private readonly categories = 0,
+    /** matrices fed by categorical units: categorical_input_gradient (true) or the dense weight_gradient */
+    private readonly oneHotGradients = true,
   ) {}
 
   /** A 1-D grid of `invocations` over workgroups of 64, folded into y past the device limit, per run. */
@@ -103,7 +105,9 @@ export class UpdateEncoder {
       sink.dispatch('learning_signals', g?.signals[l], slot, this.flat(batch * sizes[l + 1], runs));
     }
     for (let k = 0; k <= hidden; k++) {
-      sink.dispatch('weight_gradient', g?.gradient[k], slot, grid(Math.ceil(sizes[k + 1] / T), Math.ceil((sizes[k] + 1) / T), runs));
+      // a matrix fed by categorical units (DESIGN.md §7.1): one pass per (parent unit, logit) over the batch gives its N rows
+      if (k > 0 && this.categories && this.oneHotGradients) sink.dispatch('categorical_input_gradient', g?.gradient[k], slot, grid(Math.ceil(sizes[k + 1] / 64), sizes[k] / this.categories, runs));
+      else sink.dispatch('weight_gradient', g?.gradient[k], slot, grid(Math.ceil(sizes[k + 1] / T), Math.ceil((sizes[k] + 1) / T), runs));
       sink.dispatch('gradient_variance', g?.variance[k], slot, grid(1, 1, runs));
     }
     sink.dispatch('adam_ascent', g?.adam, slot, this.flat(runs * paramsPerRun, 1));
