@@ -19,12 +19,12 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../../types.ts';
+import { RunCounterWindow } from '../runCounters.ts';
 import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
 import { requireLimit } from '../runtime/limits.ts';
-import { MetricsReader, type MetricsWindow } from '../runtime/metricsReader.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
@@ -87,10 +87,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
   private readonly steps: UniformSlots<StepValues>;
   private readonly layerView: StructuredView;
   private readonly runStateSize: number;
-  private readonly metrics: MetricsReader;
-  private readonly totals: RunCounters[];
-  private readonly flushEvery: number;
-  private sinceFlush = 0;
+  private readonly counters: RunCounterWindow;
 
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
@@ -111,7 +108,6 @@ export class GpuBanditEngine implements CheckpointableEngine {
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
     this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
-    this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
 
     const seeds = [...new Set(this.runs.map((r) => r.seed))];
     this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
@@ -158,14 +154,15 @@ export class GpuBanditEngine implements CheckpointableEngine {
       this.streams.forEach((s, g) => this.rt.res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
       this.activations = createActivationBuffers(this.rt.res, this.dims);
       this.groups = this.makeBindGroups();
-      const layers = shape.sizes.length - 1;
-      this.totals = this.runs.map(() => ({ updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(layers).fill(0), finite: true }));
-      this.metrics = new MetricsReader(
-        (label, bytes) => this.rt.res.buffer(label, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-        this.runs.length * this.dims.metricStride * 4,
-        this.runs.length * this.runStateSize,
-        (w) => this.accumulate(w),
-      );
+      this.counters = new RunCounterWindow(rt, {
+        runs: this.runs.length,
+        layers: shape.sizes.length - 1,
+        runState: runStateDef,
+        metrics: this.statics.metrics,
+        runStates: this.statics.runs,
+        failure: 'non-finite gradient',
+        flushEvery: options.flushEvery ?? FLUSH_EVERY,
+      });
       rt.endSetup(true);
     } catch (error) {
       rt.endSetup(false);
@@ -254,8 +251,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
 
   /** @throws the runtime's error (runtime.ts check) or a failed metric readback as EngineError('internal') */
   private check(): void {
-    this.rt.check();
-    if (this.metrics.error) throw new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal');
+    this.counters.check();
   }
 
   /**
@@ -295,45 +291,15 @@ export class GpuBanditEngine implements CheckpointableEngine {
       });
       pass.end();
       this.updatesDone += values.length;
-      this.sinceFlush += values.length;
-      const flushed = this.sinceFlush >= this.flushEvery && this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs);
-      if (flushed) this.sinceFlush = 0;
-      this.rt.submit(encoder);
-      if (flushed) this.metrics.pump();
+      this.counters.submitUpdates(encoder, values.length);
     }
     await this.rt.idle();
     this.check();
   }
 
-  private accumulate(w: MetricsWindow): void {
-    const stride = this.dims.metricStride;
-    const layers = this.dims.sizes.length - 1;
-    this.totals.forEach((c, r) => {
-      const m = w.metrics.subarray(r * stride, (r + 1) * stride);
-      c.updates += m[0];
-      c.examples += m[1];
-      c.scoreSum += m[2];
-      c.gradVarianceSum += m[3];
-      for (let k = 0; k < layers; k++) c.layerGradVarianceSum[k] += m[4 + k];
-      const state = makeStructuredView(this.kernels.adam_ascent.defs.structs.RunState, w.runStates, r * this.runStateSize).views as Record<string, Uint32Array>;
-      if (state.finite[0] === 0 && c.finite) {
-        c.finite = false;
-        c.failure = `non-finite gradient at update ${state.failedUpdate[0]}`;
-      }
-    });
-  }
-
+  /** Every run's counters up to date (a metric flush; RunCounterWindow.read). */
   async readCounters(): Promise<RunCounters[]> {
-    this.check();
-    await this.metrics.drain();
-    const encoder = this.device.createCommandEncoder({ label: 'metrics flush' });
-    if (!this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs)) throw new EngineError('WebGPU engine: metric staging busy after drain', 'internal');
-    this.sinceFlush = 0;
-    this.rt.submit(encoder);
-    this.metrics.pump();
-    await this.metrics.drain();
-    this.check();
-    return this.totals.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] }));
+    return this.counters.read('metrics flush');
   }
 
   async evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]> {
@@ -497,7 +463,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
       view.finite[0] = run.counters.finite ? 1 : 0;
       const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
       view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
-      restoreCounters(this.totals[r], run.counters);
+      this.counters.restore(r, run.counters);
     });
     const res = this.rt.res;
     res.write(this.statics.params, params);

@@ -18,7 +18,7 @@ import { convBanditShape, ConvBanditParameters, initConvBanditParameters, type C
 import { Stream } from '../../../rng/streams.ts';
 import type { GpuTrunkPass, WebGpuTrunk } from '../../../trunk/webgpuTrunk.ts';
 import { banditEstimator } from '../../estimators.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import {
   EngineError,
   expandRuns,
@@ -35,11 +35,11 @@ import { validateConvBanditConfig, validateHyperparameterChange } from '../../va
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
 import { foldedGrid, requireLimit, type Grid } from '../runtime/limits.ts';
-import { MetricsReader, type MetricsWindow } from '../runtime/metricsReader.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
 import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
+import { RunCounterWindow } from '../runCounters.ts';
 import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
 import { trainingStepValues, type StepValues } from '../stepParams.ts';
 import {
@@ -103,10 +103,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
   private readonly runStateSize: number;
   /** the run states as first written (seed, group, estimator flags), the base of an inspection's */
   private readonly initialRunStates: ArrayBuffer;
-  private readonly metrics: MetricsReader;
-  private readonly totals: RunCounters[];
-  private readonly flushEvery: number;
-  private sinceFlush = 0;
+  private readonly counters: RunCounterWindow;
   private trunkModule: TrunkModule | null = null;
   private trunk: WebGpuTrunk | null = null;
   /** trunk passes alive (between their forward and their disposal): dispose() releases them */
@@ -132,7 +129,6 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
     this.info = { backend: 'webgpu', description: `${rt.description}; trunk on the TensorFlow.js WebGPU back end on the same device` };
     this.runs = expandRuns(config);
-    this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
     this.gpu = options.gpu;
     this.anyHnca = this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca');
     const seeds = [...new Set(this.runs.map((r) => r.seed))];
@@ -187,13 +183,15 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
       this.streams.forEach((s, g) => res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
       this.activations = createConvActivationBuffers(res, this.dims);
       this.groups = createConvBindGroups(rt, this.kernels, this.statics, this.activations, this.uniforms, this.steps.binding);
-      this.totals = this.runs.map(() => ({ updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(this.dims.layers).fill(0), finite: true }));
-      this.metrics = new MetricsReader(
-        (label, bytes) => res.buffer(label, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-        this.runs.length * this.dims.metricStride * 4,
-        this.runs.length * this.runStateSize,
-        (w) => this.accumulate(w),
-      );
+      this.counters = new RunCounterWindow(rt, {
+        runs: this.runs.length,
+        layers: this.dims.layers,
+        runState: runStateDef,
+        metrics: this.statics.metrics,
+        runStates: this.statics.runs,
+        failure: 'non-finite gradient',
+        flushEvery: options.flushEvery ?? FLUSH_EVERY,
+      });
       rt.endSetup(true);
     } catch (error) {
       rt.endSetup(false);
@@ -369,8 +367,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
 
   /** @throws the runtime's error (runtime.ts check) or a failed metric readback as EngineError('internal') */
   private check(): void {
-    this.rt.check();
-    if (this.metrics.error) throw new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal');
+    this.counters.check();
   }
 
   get updatesPerEpoch(): number {
@@ -432,45 +429,15 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
       this.encodeUpdate(this.passSink(finishPass));
       finishPass.end();
       this.updatesDone += 1;
-      this.sinceFlush += 1;
-      const flushed = this.sinceFlush >= this.flushEvery && this.metrics.encodeFlush(finish, this.statics.metrics, this.statics.runs);
-      if (flushed) this.sinceFlush = 0;
-      this.rt.submit(finish);
-      if (flushed) this.metrics.pump();
+      this.counters.submitUpdates(finish, 1);
     }
     await this.rt.idle();
     this.check();
   }
 
-  private accumulate(w: MetricsWindow): void {
-    const stride = this.dims.metricStride;
-    const layers = this.dims.layers;
-    this.totals.forEach((c, r) => {
-      const m = w.metrics.subarray(r * stride, (r + 1) * stride);
-      c.updates += m[0];
-      c.examples += m[1];
-      c.scoreSum += m[2];
-      c.gradVarianceSum += m[3];
-      for (let k = 0; k < layers; k++) c.layerGradVarianceSum[k] += m[4 + k];
-      const state = this.runStateView(w.runStates, r) as Record<string, Uint32Array>;
-      if (state.finite[0] === 0 && c.finite) {
-        c.finite = false;
-        c.failure = `non-finite gradient at update ${state.failedUpdate[0]}`;
-      }
-    });
-  }
-
+  /** Every run's counters up to date (a metric flush; RunCounterWindow.read). */
   async readCounters(): Promise<RunCounters[]> {
-    this.check();
-    await this.metrics.drain();
-    const encoder = this.device.createCommandEncoder({ label: 'metrics flush' });
-    if (!this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs)) throw new EngineError('WebGPU engine: metric staging busy after drain', 'internal');
-    this.sinceFlush = 0;
-    this.rt.submit(encoder);
-    this.metrics.pump();
-    await this.metrics.drain();
-    this.check();
-    return this.totals.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] }));
+    return this.counters.read('metrics flush');
   }
 
   /**
@@ -695,7 +662,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
       view.finite[0] = run.counters.finite ? 1 : 0;
       const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
       view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
-      restoreCounters(this.totals[r], run.counters);
+      this.counters.restore(r, run.counters);
     });
     res.write(this.statics.params, params);
     res.write(this.statics.moment1, m);

@@ -14,14 +14,14 @@ import { vaeViews } from '../../../models/vae/views.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../estimators.ts';
 import { trainingStepValues, type StepValues } from '../stepParams.ts';
+import { RunCounterWindow } from '../runCounters.ts';
 import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
 import { validateHyperparameterChange, validateVaeConfig } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
 import { foldedGrid, requireLimit, type Grid } from '../runtime/limits.ts';
-import { MetricsReader, type MetricsWindow } from '../runtime/metricsReader.ts';
 import { uniformView, type BindingResource } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
@@ -102,11 +102,8 @@ export class GpuVaeEngine implements CheckpointableEngine {
   private uniforms: GPUBuffer[] = [];
   private readonly runStateSize: number;
   private readonly vaeRunStateSize: number;
-  private readonly metrics: MetricsReader;
-  private readonly totals: RunCounters[];
-  private readonly flushEvery: number;
+  private readonly counters: RunCounterWindow;
   private readonly signals: Set<string>;
-  private sinceFlush = 0;
 
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
@@ -125,7 +122,6 @@ export class GpuVaeEngine implements CheckpointableEngine {
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
     this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
-    this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
     this.tile = options.tile ?? (rt.cpuAdapter ? 4 : this.device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
     const seeds = [...new Set(this.runs.map((r) => r.seed))];
     this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
@@ -192,13 +188,15 @@ export class GpuVaeEngine implements CheckpointableEngine {
       this.streams.forEach((s, g) => res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
       this.activations = this.createActivations(this.layout);
       this.plan = this.planUpdate();
-      this.totals = this.runs.map(() => ({ updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(L).fill(0), finite: true }));
-      this.metrics = new MetricsReader(
-        (label, n) => res.buffer(label, n, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-        this.runs.length * (4 + L) * 4,
-        this.runs.length * this.runStateSize,
-        (w) => this.accumulate(w),
-      );
+      this.counters = new RunCounterWindow(rt, {
+        runs: this.runs.length,
+        layers: L,
+        runState: runStateDef,
+        metrics: this.statics.metrics,
+        runStates: this.statics.runs,
+        failure: 'non-finite ELBO or encoder gradient',
+        flushEvery: options.flushEvery ?? FLUSH_EVERY,
+      });
       rt.endSetup(true);
     } catch (error) {
       rt.endSetup(false);
@@ -501,8 +499,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
 
   /** @throws the runtime's error or a failed metric readback as EngineError('internal') */
   private check(): void {
-    this.rt.check();
-    if (this.metrics.error) throw new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal');
+    this.counters.check();
   }
 
   /**
@@ -543,46 +540,15 @@ export class GpuVaeEngine implements CheckpointableEngine {
       });
       pass.end();
       this.updatesDone += values.length;
-      this.sinceFlush += values.length;
-      const flushed = this.sinceFlush >= this.flushEvery && this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs);
-      if (flushed) this.sinceFlush = 0;
-      this.rt.submit(encoder);
-      if (flushed) this.metrics.pump();
+      this.counters.submitUpdates(encoder, values.length);
     }
     await this.rt.idle();
     this.check();
   }
 
-  private accumulate(w: MetricsWindow): void {
-    const L = this.config.layers;
-    const stride = 4 + L;
-    const def = this.kernels.adam_ascent.defs.structs.RunState;
-    this.totals.forEach((c, r) => {
-      const m = w.metrics.subarray(r * stride, (r + 1) * stride);
-      c.updates += m[0];
-      c.examples += m[1];
-      c.scoreSum += m[2];
-      c.gradVarianceSum += m[3];
-      for (let k = 0; k < L; k++) c.layerGradVarianceSum[k] += m[4 + k];
-      const state = makeStructuredView(def, w.runStates, r * this.runStateSize).views as Record<string, Uint32Array>;
-      if (state.finite[0] === 0 && c.finite) {
-        c.finite = false;
-        c.failure = `non-finite ELBO or encoder gradient at update ${state.failedUpdate[0]}`;
-      }
-    });
-  }
-
+  /** Every run's counters up to date (a metric flush; RunCounterWindow.read). */
   async readCounters(): Promise<RunCounters[]> {
-    this.check();
-    await this.metrics.drain();
-    const encoder = this.device.createCommandEncoder({ label: 'VAE metrics flush' });
-    if (!this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs)) throw new EngineError('WebGPU engine: metric staging busy after drain', 'internal');
-    this.sinceFlush = 0;
-    this.rt.submit(encoder);
-    this.metrics.pump();
-    await this.metrics.drain();
-    this.check();
-    return this.totals.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] }));
+    return this.counters.read('VAE metrics flush');
   }
 
   /** Every run's parameters, flat in tensor order (one readback). */
@@ -759,7 +725,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
       const baselines = this.view('VaeRunState', vaeRuns, r).baselines;
       baselines.fill(0);
       run.baselines.slice(0, this.config.layers + 1).forEach((b, l) => (baselines[l] = b));
-      restoreCounters(this.totals[r], run.counters);
+      this.counters.restore(r, run.counters);
     });
     const res = this.rt.res;
     res.write(this.statics.params, params);
