@@ -20,8 +20,9 @@ import {
   type TrainingEngine,
 } from '../../types.ts';
 import { RunCounterWindow } from '../runCounters.ts';
-import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { runIndexOf } from '../program.ts';
+import { exportRewardState, importRewardState, type RewardEngineParts } from '../rewardState.ts';
+import type { CheckpointableEngine, EngineState } from '../../state.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
 import { requireLimit } from '../runtime/limits.ts';
@@ -398,81 +399,44 @@ export class GpuBanditEngine implements CheckpointableEngine {
     ]);
   }
 
-  private runStateView(buffer: ArrayBuffer, r: number): Record<string, Uint32Array | Float32Array> {
-    return makeStructuredView(this.kernels.adam_ascent.defs.structs.RunState, buffer, r * this.runStateSize).views as Record<string, Uint32Array | Float32Array>;
-  }
-
-  /**
-   * The whole training state (src/engine/state.ts), the same format as the CPU engine's: the
-   * counters are brought up to date first (a metric flush), then parameters, Adam moments and
-   * run states are read back once. Adam's step count is the engine's update count.
-   */
-  async exportState(): Promise<EngineState> {
-    const counters = await this.readCounters();
-    const bytes = this.runs.length * this.dims.paramsPerRun * 4;
-    const [params, m, v, runStates] = await Promise.all([
-      this.rt.res.read(this.statics.params, 0, bytes, 'parameters (state export)'),
-      this.rt.res.read(this.statics.moment1, 0, bytes, 'Adam first moments (state export)'),
-      this.rt.res.read(this.statics.moment2, 0, bytes, 'Adam second moments (state export)'),
-      this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state export)'),
-    ]);
-    this.check();
-    const layout = this.tensorLayout();
-    const per = this.dims.paramsPerRun;
+  /** This engine's state as the export and import see it (rewardState.ts). */
+  private stateParts(): RewardEngineParts {
     return {
-      format: ENGINE_STATE_FORMAT,
-      version: ENGINE_STATE_VERSION,
-      config: { ...this.config, estimators: [...this.config.estimators], seeds: [...this.config.seeds] },
-      dataset: this.datasetSizes(),
+      res: this.rt.res,
+      config: this.config,
+      data: this.data,
+      runs: this.runs,
+      streams: this.streams,
+      buffers: this.statics,
+      runState: this.kernels.adam_ascent.defs.structs.RunState,
+      layout: this.tensorLayout(),
+      paramsPerRun: this.dims.paramsPerRun,
       updatesDone: this.updatesDone,
       evaluations: this.evaluations,
-      streams: this.streams.map((s) => ({ seed: s.seed, epoch: s.epoch, cursor: s.cursor })),
-      runs: this.runs.map((spec, r): RunState => {
-        const tensors = runTensorsFromBuffers({ params, m, v }, layout, r, per);
-        return {
-          index: spec.index,
-          estimator: spec.estimator,
-          seed: spec.seed,
-          counters: counters[r],
-          baselines: [this.runStateView(runStates, r).baseline[0]],
-          optimizerSteps: this.updatesDone,
-          tensors,
-        };
-      }),
     };
   }
 
   /**
-   * Restores a state exported by any back end for the same model, runs and data; the saved
-   * learning rate and batch size apply. A CPU engine's f64 baselines become f32 here.
+   * The whole training state (src/engine/state.ts), the CPU engine's format (rewardState.ts
+   * exportRewardState): counters brought up to date first, then parameters, Adam moments and
+   * run states read back once. Adam's step count is the engine's update count.
+   */
+  async exportState(): Promise<EngineState> {
+    return exportRewardState(this.stateParts(), { readCounters: () => this.readCounters(), check: () => this.check() });
+  }
+
+  /**
+   * Restores a state exported by any back end for the same model, runs and data (rewardState.ts
+   * importRewardState); the saved learning rate and batch size apply. A CPU engine's f64
+   * baselines become f32 here.
    * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
    */
   async importState(state: EngineState, source: string): Promise<void> {
-    checkStateFits(state, this.config, this.datasetSizes(), this.runs, source);
-    const layout = this.tensorLayout();
-    const per = this.dims.paramsPerRun;
-    const { saved, params, m, v } = packRunTensors(state, this.runs, layout, per, source);
-    const streams = savedStreamPositions(state, this.streams, this.data.train.count, source);
-    // everything checked: empty the metric window, then apply
-    await this.readCounters();
-    this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
-    const runStates = await this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state import)');
-    saved.forEach((run, r) => {
-      const view = this.runStateView(runStates, r);
-      view.baseline[0] = run.baselines[0] ?? 0;
-      view.finite[0] = run.counters.finite ? 1 : 0;
-      const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
-      view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
-      this.counters.restore(r, run.counters);
-    });
-    const res = this.rt.res;
-    res.write(this.statics.params, params);
-    res.write(this.statics.moment1, m);
-    res.write(this.statics.moment2, v);
-    res.write(this.statics.runs, new Uint8Array(runStates));
-    this.streams.forEach((stream, g) => {
-      stream.restore(streams[g].epoch, streams[g].cursor);
-      res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
+    await importRewardState(this.stateParts(), state, source, {
+      readCounters: () => this.readCounters(),
+      check: () => this.check(),
+      setHyperparameters: (change) => this.setHyperparameters(change),
+      restoreCounters: (r, saved) => this.counters.restore(r, saved),
     });
     this.updatesDone = state.updatesDone;
     this.evaluations = state.evaluations;
@@ -480,14 +444,8 @@ export class GpuBanditEngine implements CheckpointableEngine {
     this.check();
   }
 
-  private datasetSizes(): EngineState['dataset'] {
-    return { train: this.data.train.count, test: this.data.test.count, pixels: this.data.pixels, classes: this.data.classes };
-  }
-
   private runIndex(run: number): number {
-    const r = this.runs.findIndex((s) => s.index === run);
-    if (r < 0) throw new EngineError(`no run ${run} in this engine`, 'config');
-    return r;
+    return runIndexOf(this.runs, run);
   }
 
   /** Test access: a copy of any engine buffer (activations of the last forward pass, grads, …). */

@@ -15,12 +15,12 @@ import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../estimators.ts';
 import { trainingStepValues, type StepValues } from '../stepParams.ts';
 import { RunCounterWindow } from '../runCounters.ts';
-import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { datasetSizes, packRunTensors, readParameterBuffers, restoreFailureFlags, runTensorsFromBuffers, savedStreamPositions, stateHeader, writeTrainingState } from '../stateTensors.ts';
+import { checkStateFits, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
 import { validateHyperparameterChange, validateVaeConfig } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
-import type { GpuProgram, GpuProgramOptions } from '../program.ts';
+import { runIndexOf, type GpuProgram, type GpuProgramOptions } from '../program.ts';
 import { foldedGrid, requireLimit, type Grid } from '../runtime/limits.ts';
 import { uniformView, type BindingResource } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
@@ -603,9 +603,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
   }
 
   private runIndex(run: number): number {
-    const r = this.runs.findIndex((s) => s.index === run);
-    if (r < 0) throw new EngineError(`no run ${run} in this engine`, 'config');
-    return r;
+    return runIndexOf(this.runs, run);
   }
 
   /** Parameters of run `run` as float32 tensors in the CPU's order (a copy). */
@@ -674,25 +672,17 @@ export class GpuVaeEngine implements CheckpointableEngine {
     const counters = await this.readCounters();
     const per = this.layout.paramsPerRun;
     const bytes = this.runs.length * per * 4;
-    const [params, m, v, vaeRuns] = await Promise.all([
-      this.rt.res.read(this.statics.params, 0, bytes, 'parameters (state export)'),
-      this.rt.res.read(this.statics.moment1, 0, bytes, 'Adam first moments (state export)'),
-      this.rt.res.read(this.statics.moment2, 0, bytes, 'Adam second moments (state export)'),
+    const [parameters, vaeRuns] = await Promise.all([
+      readParameterBuffers(this.rt.res, this.statics, bytes),
       this.rt.res.read(this.statics.vaeRuns, 0, this.runs.length * this.vaeRunStateSize, 'VAE run states (state export)'),
     ]);
     this.check();
     const layout = this.tensorLayout();
     const L = this.config.layers;
     return {
-      format: ENGINE_STATE_FORMAT,
-      version: ENGINE_STATE_VERSION,
-      config: { ...this.config, estimators: [...this.config.estimators], seeds: [...this.config.seeds] },
-      dataset: this.datasetSizes(),
-      updatesDone: this.updatesDone,
-      evaluations: this.evaluations,
-      streams: this.streams.map((s) => ({ seed: s.seed, epoch: s.epoch, cursor: s.cursor })),
+      ...stateHeader(this.config, this.data, this.updatesDone, this.evaluations, this.streams),
       runs: this.runs.map((spec, r): RunState => {
-        const tensors = runTensorsFromBuffers({ params, m, v }, layout, r, per);
+        const tensors = runTensorsFromBuffers(parameters, layout, r, per);
         const baselines = Array.from(this.view('VaeRunState', vaeRuns, r).baselines.subarray(0, L + 1));
         baselines[0] = 0;
         return { index: spec.index, estimator: spec.estimator, seed: spec.seed, counters: counters[r], baselines, optimizerSteps: counters[r].updates, tensors };
@@ -706,10 +696,10 @@ export class GpuVaeEngine implements CheckpointableEngine {
    * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
    */
   async importState(state: EngineState, source: string): Promise<void> {
-    checkStateFits(state, this.config, this.datasetSizes(), this.runs, source);
+    checkStateFits(state, this.config, datasetSizes(this.data), this.runs, source);
     const layout = this.tensorLayout();
     const per = this.layout.paramsPerRun;
-    const { saved, params, m, v } = packRunTensors(state, this.runs, layout, per, source);
+    const packed = packRunTensors(state, this.runs, layout, per, source);
     const streams = savedStreamPositions(state, this.streams, this.data.train.count, source);
     await this.readCounters();
     this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
@@ -717,34 +707,21 @@ export class GpuVaeEngine implements CheckpointableEngine {
       this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state import)'),
       this.rt.res.read(this.statics.vaeRuns, 0, this.runs.length * this.vaeRunStateSize, 'VAE run states (state import)'),
     ]);
-    saved.forEach((run, r) => {
-      const view = this.view('RunState', runStates, r);
-      view.finite[0] = run.counters.finite ? 1 : 0;
-      const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
-      view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
+    packed.saved.forEach((run, r) => {
+      restoreFailureFlags(this.view('RunState', runStates, r), run.counters);
       const baselines = this.view('VaeRunState', vaeRuns, r).baselines;
       baselines.fill(0);
       run.baselines.slice(0, this.config.layers + 1).forEach((b, l) => (baselines[l] = b));
       this.counters.restore(r, run.counters);
     });
     const res = this.rt.res;
-    res.write(this.statics.params, params);
-    res.write(this.statics.moment1, m);
-    res.write(this.statics.moment2, v);
     res.write(this.statics.runs, new Uint8Array(runStates));
     res.write(this.statics.vaeRuns, new Uint8Array(vaeRuns));
-    this.streams.forEach((stream, g) => {
-      stream.restore(streams[g].epoch, streams[g].cursor);
-      res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-    });
+    writeTrainingState(res, this.statics, packed, this.streams, streams, this.data.train.count);
     this.updatesDone = state.updatesDone;
     this.evaluations = state.evaluations;
     await this.rt.idle();
     this.check();
-  }
-
-  private datasetSizes(): EngineState['dataset'] {
-    return { train: this.data.train.count, test: this.data.test.count, pixels: this.data.pixels, classes: this.data.classes };
   }
 
   /**
