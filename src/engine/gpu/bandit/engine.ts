@@ -21,7 +21,7 @@ import {
 } from '../../types.ts';
 import { RunCounterWindow } from '../runCounters.ts';
 import { runIndexOf } from '../program.ts';
-import { exportRewardState, importRewardState, type RewardEngineParts } from '../rewardState.ts';
+import { exportRewardState, importRewardState, initialRewardRunStates, type RewardEngineParts } from '../rewardState.ts';
 import type { CheckpointableEngine, EngineState } from '../../state.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
@@ -29,7 +29,7 @@ import { requireLimit } from '../runtime/limits.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
-import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
+import type { StructuredView } from '../runtime/webgpuUtils.ts';
 import {
   banditDims,
   createActivationBuffers,
@@ -87,7 +87,6 @@ export class GpuBanditEngine implements CheckpointableEngine {
   private readonly layerUniforms: GPUBuffer[];
   private readonly steps: UniformSlots<StepValues>;
   private readonly layerView: StructuredView;
-  private readonly runStateSize: number;
   private readonly counters: RunCounterWindow;
 
   /**
@@ -135,20 +134,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
       this.writeLayerUniforms();
 
       const runStateDef = stepKernel.defs.structs.RunState;
-      this.runStateSize = runStateDef.size;
-      const runStates = new ArrayBuffer(this.runStateSize * this.runs.length);
-      this.runs.forEach((run, r) => {
-        const estimator = banditEstimator(run.estimator);
-        makeStructuredView(runStateDef, runStates, r * this.runStateSize).set({
-          seed: run.seed,
-          group: this.groupOfRun[r],
-          hnca: estimator.signal === 'hnca' ? 1 : 0,
-          useBaseline: estimator.baseline ? 1 : 0,
-          finite: 1,
-          failedUpdate: 0,
-          baseline: 0,
-        });
-      });
+      const runStates = initialRewardRunStates(runStateDef, this.runs, this.groupOfRun);
       const params = new Float32Array(this.runs.length * this.dims.paramsPerRun);
       this.runs.forEach((run, r) => this.packParameters(initBanditParameters(shape, run.seed), params, r));
       this.statics = createStaticBuffers(this.rt.res, this.dims, data, runStates, Uint32Array.from(seeds), params);
@@ -399,10 +385,10 @@ export class GpuBanditEngine implements CheckpointableEngine {
     ]);
   }
 
-  /** This engine's state as the export and import see it (rewardState.ts). */
+  /** This engine as its state's export and import see it (rewardState.ts). */
   private stateParts(): RewardEngineParts {
     return {
-      res: this.rt.res,
+      rt: this.rt,
       config: this.config,
       data: this.data,
       runs: this.runs,
@@ -413,6 +399,14 @@ export class GpuBanditEngine implements CheckpointableEngine {
       paramsPerRun: this.dims.paramsPerRun,
       updatesDone: this.updatesDone,
       evaluations: this.evaluations,
+      readCounters: () => this.readCounters(),
+      check: () => this.check(),
+      setHyperparameters: (change) => this.setHyperparameters(change),
+      restoreCounters: (r, saved) => this.counters.restore(r, saved),
+      restoreProgress: (updatesDone, evaluations) => {
+        this.updatesDone = updatesDone;
+        this.evaluations = evaluations;
+      },
     };
   }
 
@@ -422,7 +416,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
    * run states read back once. Adam's step count is the engine's update count.
    */
   async exportState(): Promise<EngineState> {
-    return exportRewardState(this.stateParts(), { readCounters: () => this.readCounters(), check: () => this.check() });
+    return exportRewardState(this.stateParts());
   }
 
   /**
@@ -432,16 +426,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
    * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
    */
   async importState(state: EngineState, source: string): Promise<void> {
-    await importRewardState(this.stateParts(), state, source, {
-      readCounters: () => this.readCounters(),
-      check: () => this.check(),
-      setHyperparameters: (change) => this.setHyperparameters(change),
-      restoreCounters: (r, saved) => this.counters.restore(r, saved),
-    });
-    this.updatesDone = state.updatesDone;
-    this.evaluations = state.evaluations;
-    await this.rt.idle();
-    this.check();
+    return importRewardState(this.stateParts(), state, source);
   }
 
   private runIndex(run: number): number {

@@ -41,7 +41,7 @@ import { UniformSlots } from '../runtime/uniformSlots.ts';
 import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
 import { RunCounterWindow } from '../runCounters.ts';
 import { runIndexOf } from '../program.ts';
-import { exportRewardState, importRewardState, type RewardEngineParts } from '../rewardState.ts';
+import { exportRewardState, importRewardState, initialRewardRunStates, type RewardEngineParts } from '../rewardState.ts';
 import { trainingStepValues, type StepValues } from '../stepParams.ts';
 import {
   convDims,
@@ -160,19 +160,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
 
       const runStateDef = stepKernel.defs.structs.RunState;
       this.runStateSize = runStateDef.size;
-      const runStates = new ArrayBuffer(this.runStateSize * this.runs.length);
-      this.runs.forEach((run, r) => {
-        const estimator = banditEstimator(run.estimator);
-        makeStructuredView(runStateDef, runStates, r * this.runStateSize).set({
-          seed: run.seed,
-          group: this.groupOfRun[r],
-          hnca: estimator.signal === 'hnca' ? 1 : 0,
-          useBaseline: estimator.baseline ? 1 : 0,
-          finite: 1,
-          failedUpdate: 0,
-          baseline: 0,
-        });
-      });
+      const runStates = initialRewardRunStates(runStateDef, this.runs, this.groupOfRun);
       // runs of one seed start from the same weights (the CPU engine's initialisation)
       const params = new Float32Array(this.runs.length * this.dims.paramsPerRun);
       this.runs.forEach((run, r) => {
@@ -605,10 +593,10 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     return this.dims.tensors.map((t) => ({ name: t.name, shape: [...t.shape] }));
   }
 
-  /** This engine's state as the export and import see it (rewardState.ts). */
+  /** This engine as its state's export and import see it (rewardState.ts). */
   private stateParts(): RewardEngineParts {
     return {
-      res: this.rt.res,
+      rt: this.rt,
       config: this.config,
       data: this.data,
       runs: this.runs,
@@ -619,6 +607,14 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
       paramsPerRun: this.dims.paramsPerRun,
       updatesDone: this.updatesDone,
       evaluations: this.evaluations,
+      readCounters: () => this.readCounters(),
+      check: () => this.check(),
+      setHyperparameters: (change) => this.setHyperparameters(change),
+      restoreCounters: (r, saved) => this.counters.restore(r, saved),
+      restoreProgress: (updatesDone, evaluations) => {
+        this.updatesDone = updatesDone;
+        this.evaluations = evaluations;
+      },
     };
   }
 
@@ -628,7 +624,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
    * run states read back once. Adam's step count is the engine's update count.
    */
   async exportState(): Promise<EngineState> {
-    return exportRewardState(this.stateParts(), { readCounters: () => this.readCounters(), check: () => this.check() });
+    return exportRewardState(this.stateParts());
   }
 
   /**
@@ -638,16 +634,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
    * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
    */
   async importState(state: EngineState, source: string): Promise<void> {
-    await importRewardState(this.stateParts(), state, source, {
-      readCounters: () => this.readCounters(),
-      check: () => this.check(),
-      setHyperparameters: (change) => this.setHyperparameters(change),
-      restoreCounters: (r, saved) => this.counters.restore(r, saved),
-    });
-    this.updatesDone = state.updatesDone;
-    this.evaluations = state.evaluations;
-    await this.rt.idle();
-    this.check();
+    return importRewardState(this.stateParts(), state, source);
   }
 
   private runIndex(run: number): number {
