@@ -3,7 +3,7 @@
 // dispatches in one compute pass, with no readback. Runs of one seed share minibatches.
 // Device, errors, buffers, pipelines and submissions belong to the runtime (../runtime/).
 import type { Dataset } from '../../../data/dataset.ts';
-import { MinibatchStream } from '../../../data/minibatch.ts';
+import type { MinibatchStream } from '../../../data/minibatch.ts';
 import { banditShape, categoriesOf, initBanditParameters, BanditParameters, type BanditShape } from '../../../models/bandit/parameters.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { validateBanditConfig, validateHyperparameterChange } from '../../validate.ts';
@@ -19,13 +19,15 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../../types.ts';
+import { advanceStreams, seedGroups, startsEpoch } from '../minibatchStreams.ts';
+import { scoreTestActions } from '../testActions.ts';
 import { RunCounterWindow } from '../runCounters.ts';
 import { runIndexOf } from '../program.ts';
 import { exportRewardState, importRewardState, initialRewardRunStates, type RewardEngineParts } from '../rewardState.ts';
 import type { CheckpointableEngine, EngineState } from '../../state.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
-import { requireLimit } from '../runtime/limits.ts';
+import { requireLimit, requireStorageBuffers } from '../runtime/limits.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
@@ -109,9 +111,9 @@ export class GpuBanditEngine implements CheckpointableEngine {
     this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
 
-    const seeds = [...new Set(this.runs.map((r) => r.seed))];
-    this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
-    this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
+    const { seeds, groupOfRun, streams } = seedGroups(this.runs, data.train.count);
+    this.groupOfRun = groupOfRun;
+    this.streams = streams;
     const shape = this.shape();
     this.dims = banditDims(this.runs.length, seeds.length, shape.sizes, Math.max(config.batch, EVAL_CHUNK), categoriesOf(shape));
     this.tile = options.tile ?? (rt.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
@@ -180,10 +182,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
       ['the epoch permutations', groups * data.train.count * 4],
       ['the evaluation actions', runs * data.test.count * 4],
     ];
-    for (const [what, bytes] of largest) {
-      requireLimit(this.device, 'maxBufferSize', bytes, what);
-      requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
-    }
+    requireStorageBuffers(this.device, largest);
   }
 
   /** The network's shape (sizes U·N per categorical layer, DESIGN.md §7.1). */
@@ -254,17 +253,8 @@ export class GpuBanditEngine implements CheckpointableEngine {
       const values: StepValues[] = [];
       const batch = this.config.batch;
       while (values.length < STEP_SLOTS && left > 0) {
-        const lead = this.streams[0];
-        const newEpoch = lead.cursor + batch > lead.count;
-        if (newEpoch && values.length > 0) break; // upload the next permutation between submissions
-        let epoch = 0;
-        let cursor = 0;
-        for (const [g, stream] of this.streams.entries()) {
-          const next = stream.next(batch);
-          epoch = next.epoch;
-          cursor = stream.cursor - batch;
-          if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-        }
+        if (startsEpoch(this.streams, batch) && values.length > 0) break; // upload the next permutation between submissions
+        const { epoch, cursor } = advanceStreams(this.rt.res, this.streams, this.statics.permutation, batch, this.data.train.count);
         values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count, BANDIT_STREAMS));
         left -= 1;
       }
@@ -323,12 +313,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     }
     const actions = new Uint32Array(await this.rt.res.read(this.statics.evalActions, 0, this.runs.length * test.count * 4, 'evaluation actions'));
     this.check();
-    return this.runs.map((_, r) => {
-      const mine = actions.subarray(r * test.count, (r + 1) * test.count);
-      let correct = 0;
-      for (let n = 0; n < test.count; n++) if (mine[n] === test.labels[n]) correct++;
-      return { testScore: correct / test.count, actions: options?.collectActions ? Uint8Array.from(mine) : undefined };
-    });
+    return scoreTestActions(actions, this.runs.length, test, options?.collectActions);
   }
 
   /** @throws EngineError('config') for invalid values, EngineError('limits') for a batch whose grids exceed the device */

@@ -13,7 +13,7 @@
 // Nothing is read back in the loop except the periodic metrics copy (MetricsReader). Runs of
 // one seed share minibatches and initial weights and draw with the CPU engine's RNG streams.
 import type { Dataset } from '../../../data/dataset.ts';
-import { MinibatchStream } from '../../../data/minibatch.ts';
+import type { MinibatchStream } from '../../../data/minibatch.ts';
 import { convBanditShape, ConvBanditParameters, initConvBanditParameters, type ConvBanditShape } from '../../../models/convBandit/parameters.ts';
 import { Stream } from '../../../rng/streams.ts';
 import type { GpuTrunkPass, WebGpuTrunk } from '../../../trunk/webgpuTrunk.ts';
@@ -34,11 +34,13 @@ import {
 import { validateConvBanditConfig, validateHyperparameterChange } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
-import { foldedGrid, requireLimit, type Grid } from '../runtime/limits.ts';
+import { foldedGrid, requireLimit, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
 import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
+import { advanceStreams, seedGroups } from '../minibatchStreams.ts';
+import { scoreTestActions } from '../testActions.ts';
 import { RunCounterWindow } from '../runCounters.ts';
 import { runIndexOf } from '../program.ts';
 import { exportRewardState, importRewardState, initialRewardRunStates, type RewardEngineParts } from '../rewardState.ts';
@@ -132,9 +134,9 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     this.runs = expandRuns(config);
     this.gpu = options.gpu;
     this.anyHnca = this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca');
-    const seeds = [...new Set(this.runs.map((r) => r.seed))];
-    this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
-    this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
+    const { seeds, groupOfRun, streams } = seedGroups(this.runs, data.train.count);
+    this.groupOfRun = groupOfRun;
+    this.streams = streams;
     this.shape = convBanditShape(config, data.rows, data.cols, data.classes);
     this.dims = convDims(this.shape, this.runs.length, seeds.length, Math.max(config.batch, EVAL_CHUNK), data.pixels);
     this.tile = options.tile ?? (rt.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
@@ -200,10 +202,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
       ['the epoch permutations', groups * this.data.train.count * 4],
       ['the evaluation actions', runs * this.data.test.count * 4],
     ];
-    for (const [what, bytes] of largest) {
-      requireLimit(this.device, 'maxBufferSize', bytes, what);
-      requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
-    }
+    requireStorageBuffers(this.device, largest);
   }
 
   /**
@@ -375,16 +374,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     const { runs, capacity, width, trunkLayers, paramsPerRun } = this.dims;
     for (let u = 0; u < n; u++) {
       const batch = this.config.batch;
-      const lead = this.streams[0];
-      const newEpoch = lead.cursor + batch > lead.count;
-      let epoch = 0;
-      let cursor = 0;
-      for (const [g, stream] of this.streams.entries()) {
-        const next = stream.next(batch);
-        epoch = next.epoch;
-        cursor = stream.cursor - batch;
-        if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-      }
+      const { epoch, cursor } = advanceStreams(this.rt.res, this.streams, this.statics.permutation, batch, this.data.train.count);
       this.steps.write([trainingStepValues(this.config, this.updatesDone, cursor, epoch, this.data.train.count, CONV_STREAMS)]);
       const label = `update ${this.updatesDone}`;
       // A: the minibatch, and the trunk's inputs at byte 0 of buffers of their own
@@ -478,12 +468,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     }
     const actions = new Uint32Array(await this.rt.res.read(this.statics.evalActions, 0, runs * test.count * 4, 'evaluation actions'));
     this.check();
-    return this.runs.map((_, r) => {
-      const mine = actions.subarray(r * test.count, (r + 1) * test.count);
-      let correct = 0;
-      for (let n = 0; n < test.count; n++) if (mine[n] === test.labels[n]) correct++;
-      return { testScore: correct / test.count, actions: options?.collectActions ? Uint8Array.from(mine) : undefined };
-    });
+    return scoreTestActions(actions, this.runs.length, test, options?.collectActions);
   }
 
   /**

@@ -7,13 +7,14 @@
 // baselines, and Adam. It reproduces the CPU engine (src/engine/cpu/cpuVaeEngine.ts): the same
 // random numbers, samples and records, parameters within float32 rounding.
 import type { Dataset } from '../../../data/dataset.ts';
-import { MinibatchStream } from '../../../data/minibatch.ts';
+import type { MinibatchStream } from '../../../data/minibatch.ts';
 import { initArrays, paramsFromArrays, tensorSizes, type VaeShape } from '../../../models/vae/params.ts';
 import { traceVaeExample } from '../../../models/vae/trace.ts';
 import { vaeViews } from '../../../models/vae/views.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../estimators.ts';
 import { trainingStepValues, type StepValues } from '../stepParams.ts';
+import { advanceStreams, seedGroups, startsEpoch } from '../minibatchStreams.ts';
 import { RunCounterWindow } from '../runCounters.ts';
 import { datasetSizes, packRunTensors, readParameterBuffers, restoreFailureFlags, runTensorsFromBuffers, savedStreamPositions, stateHeader, writeTrainingState } from '../stateTensors.ts';
 import { checkStateFits, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
@@ -21,7 +22,7 @@ import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type E
 import { validateHyperparameterChange, validateVaeConfig } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
 import { runIndexOf, type GpuProgram, type GpuProgramOptions } from '../program.ts';
-import { foldedGrid, requireLimit, type Grid } from '../runtime/limits.ts';
+import { foldedGrid, requireLimit, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
 import { uniformView, type BindingResource } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
@@ -123,9 +124,9 @@ export class GpuVaeEngine implements CheckpointableEngine {
     this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
     this.tile = options.tile ?? (rt.cpuAdapter ? 4 : this.device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
-    const seeds = [...new Set(this.runs.map((r) => r.seed))];
-    this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
-    this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
+    const { seeds, groupOfRun, streams } = seedGroups(this.runs, data.train.count);
+    this.groupOfRun = groupOfRun;
+    this.streams = streams;
     this.shape = { pixels: data.pixels, layers: config.layers, width: config.width };
     this.signals = new Set(this.runs.map((r) => vaeEstimator(r.estimator).signal));
     const sizes = [data.pixels, ...Array.from({ length: config.layers }, () => config.width)];
@@ -216,10 +217,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
       ['the training images', this.data.train.images.byteLength],
       ['the epoch permutations', this.streams.length * this.data.train.count * 4],
     ];
-    for (const [what, bytes] of largest) {
-      requireLimit(this.device, 'maxBufferSize', bytes, what);
-      requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
-    }
+    requireStorageBuffers(this.device, largest);
   }
 
   private createActivations(layout: VaeLayout): ActivationBuffers {
@@ -514,17 +512,8 @@ export class GpuVaeEngine implements CheckpointableEngine {
     while (left > 0) {
       const values: StepValues[] = [];
       while (values.length < STEP_SLOTS && left > 0) {
-        const lead = this.streams[0];
-        const newEpoch = lead.cursor + batch > lead.count;
-        if (newEpoch && values.length > 0) break;
-        let epoch = 0;
-        let cursor = 0;
-        for (const [g, stream] of this.streams.entries()) {
-          const next = stream.next(batch);
-          epoch = next.epoch;
-          cursor = stream.cursor - batch;
-          if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-        }
+        if (startsEpoch(this.streams, batch) && values.length > 0) break;
+        const { epoch, cursor } = advanceStreams(this.rt.res, this.streams, this.statics.permutation, batch, this.data.train.count);
         values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count, { hidden: Stream.vaeBase, action: 0 }));
         left -= 1;
       }
