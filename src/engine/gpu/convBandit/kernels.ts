@@ -29,7 +29,7 @@ export type ConvKernelSet = Record<ConvKernelName, Kernel>;
 /** trunk_gradient_variance: LayerParams only (no step uniform), one workgroup of 256 per run. */
 export const TRUNK_VARIANCE_SPEC: KernelSpec = {
   name: 'trunk_gradient_variance',
-  includes: ['rng.wgsl', 'bandit_common.wgsl'],
+  includes: ['rng.wgsl', 'bandit_common.wgsl', 'workgroup_sum.wgsl'],
   workgroup: { size: [256, 1, 1] },
 };
 

@@ -38,7 +38,7 @@ export const VAE_INCLUDES: Record<VaeKernelName, string[]> = {
   vae_score_function_signal: VAE,
   vae_pair_signal: VAE,
   weight_gradient: COMMON,
-  gradient_variance: COMMON,
+  gradient_variance: [...COMMON, 'workgroup_sum.wgsl'],
   vae_baselines_and_counters: [...VAE, 'baseline.wgsl'],
   adam_ascent: COMMON,
 };
