@@ -48,7 +48,5 @@ export function convKernelSpec(name: ConvKernelName, tile: number, depth: number
  * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
  */
 export function createConvKernels(runtime: GpuRuntime, tile: number, depth: number): ConvKernelSet {
-  const out = {} as Record<ConvKernelName, Kernel>;
-  for (const name of [...CONV_STEP_KERNELS, 'trunk_gradient_variance'] as const) out[name] = runtime.kernel(convKernelSpec(name, tile, depth));
-  return out;
+  return runtime.kernels([...CONV_STEP_KERNELS, 'trunk_gradient_variance'] as const, (name) => convKernelSpec(name, tile, depth));
 }

@@ -68,7 +68,5 @@ export function vaeKernelSpec(name: VaeKernelName, tile: number, depth: number):
  * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
  */
 export function createVaeKernels(runtime: GpuRuntime, tile: number, depth: number): VaeKernelSet {
-  const out = {} as Record<VaeKernelName, Kernel>;
-  for (const name of VAE_KERNEL_NAMES) out[name] = runtime.kernel(vaeKernelSpec(name, tile, depth));
-  return out;
+  return runtime.kernels(VAE_KERNEL_NAMES, (name) => vaeKernelSpec(name, tile, depth));
 }
