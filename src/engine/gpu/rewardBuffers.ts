@@ -9,7 +9,9 @@
 //     (vec2: r, R) runs × capacity
 // Each program adds its own (the bandit its hidden layers', the conv bandit its trunk's).
 import type { Dataset } from '../../data/dataset.ts';
+import type { Kernel } from './runtime/pipelines.ts';
 import type { GpuResources } from './runtime/resources.ts';
+import type { GpuRuntime } from './runtime/runtime.ts';
 
 /** The buffers of a reward-trained program that live as long as the engine. */
 export interface RewardStaticBuffers {
@@ -107,4 +109,50 @@ export function createRewardBatchBuffers(res: GpuResources, dims: { runs: number
 /** The buffers of createRewardBatchBuffers, to release. */
 export function rewardBatchBufferList(a: RewardBatchBuffers): GPUBuffer[] {
   return [a.pixels, a.batchLabels, a.outLogits, a.outProbs, a.outSignals, a.actions, a.rewards];
+}
+
+/** The step uniform's binding: the slots' buffer and one slot's size (bound at a dynamic offset). */
+export interface StepBinding {
+  buffer: GPUBuffer;
+  size: number;
+}
+
+/**
+ * The bind groups of binarize_minibatch over the training and the test images: each group's
+ * minibatch (by its permutation and seed) into `pixels` and `batchLabels`.
+ * @param layer the uniform of the first weight layer (inWidth = pixels)
+ */
+export function bindBinarizeGroups(runtime: GpuRuntime, kernel: Kernel, layer: GPUBuffer, step: StepBinding, s: RewardStaticBuffers, a: RewardBatchBuffers): { binarizeTrain: GPUBindGroup; binarizeTest: GPUBindGroup } {
+  const binarize = (images: GPUBuffer, labels: GPUBuffer, name: string) =>
+    runtime.bind(kernel, `binarize ${name}`, {
+      layer,
+      step,
+      images,
+      labels,
+      permutation: s.permutation,
+      groupSeeds: s.groupSeeds,
+      pixelsOut: a.pixels,
+      batchLabels: a.batchLabels,
+    });
+  return { binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'), binarizeTest: binarize(s.testImages, s.testLabels, 'test') };
+}
+
+/**
+ * The bind group of softmax_action_reward: the output's logits to probabilities, the sampled
+ * action, its reward and the output's signals, reading run states `runs` (training's or an
+ * inspection's).
+ * @param layer the output layer's uniform
+ */
+export function bindSoftmaxActionReward(runtime: GpuRuntime, kernel: Kernel, label: string, layer: GPUBuffer, step: StepBinding, runs: GPUBuffer, a: RewardBatchBuffers): GPUBindGroup {
+  return runtime.bind(kernel, label, {
+    layer,
+    step,
+    runs,
+    logits: a.outLogits,
+    batchLabels: a.batchLabels,
+    probs: a.outProbs,
+    signals: a.outSignals,
+    actions: a.actions,
+    rewards: a.rewards,
+  });
 }

@@ -10,7 +10,7 @@
 //   permutation (u32): groups × trainCount, the current epoch's order of each seed group
 //   variance: runs × layers; metrics: runs × (4 + layers) (window sums, see baseline_and_counters.wgsl)
 import type { Dataset } from '../../../data/dataset.ts';
-import { createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
+import { bindBinarizeGroups, bindSoftmaxActionReward, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
 import type { GpuResources } from '../runtime/resources.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { kernelOf, type KernelSet } from './kernels.ts';
@@ -123,22 +123,10 @@ export function createBindGroups(
   const inputOf = (k: number) => (k === 0 ? a.pixels : a.samples[k - 1]);
   const signalOf = (k: number) => (k === hidden ? a.outSignals : a.signals[k]);
   const logitsOf = (k: number) => (k === hidden ? a.outLogits : a.logits[k]);
-  const binarize = (images: GPUBuffer, labels: GPUBuffer, name: string) =>
-    runtime.bind(kernels.binarize_minibatch, `binarize ${name}`, {
-      layer: layerUniforms[0],
-      step,
-      images,
-      labels,
-      permutation: s.permutation,
-      groupSeeds: s.groupSeeds,
-      pixelsOut: a.pixels,
-      batchLabels: a.batchLabels,
-    });
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
   const categorical = dims.categories > 0 ? categoricalBindGroups(runtime, kernels, dims, s, a, layerUniforms, stepUniform) : undefined;
   return {
-    binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
-    binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
+    ...bindBinarizeGroups(runtime, kernels.binarize_minibatch, layerUniforms[0], step, s, a),
     // Bernoulli hidden layers: the product and the sampling in one kernel; categorical hidden layers and the output layer: logits only
     affine: range(layers).map((k) =>
       k < hidden && !categorical
@@ -146,17 +134,7 @@ export function createBindGroups(
         : runtime.bind(kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
     ),
     sample: categorical?.sample ?? [],
-    softmax: runtime.bind(kernels.softmax_action_reward, 'softmax', {
-      layer: layerUniforms[hidden],
-      step,
-      runs: s.runs,
-      logits: a.outLogits,
-      batchLabels: a.batchLabels,
-      probs: a.outProbs,
-      signals: a.outSignals,
-      actions: a.actions,
-      rewards: a.rewards,
-    }),
+    softmax: bindSoftmaxActionReward(runtime, kernels.softmax_action_reward, 'softmax', layerUniforms[hidden], step, s.runs, a),
     logQ: categorical?.logQ ?? [],
     credit: categorical?.credit ?? range(hidden).map((l) =>
       l === hidden - 1

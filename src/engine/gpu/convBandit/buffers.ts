@@ -15,7 +15,7 @@
 //   variance: runs × layers; metrics: runs × (4 + layers) (window sums, baseline_and_counters.wgsl)
 import type { Dataset } from '../../../data/dataset.ts';
 import { convBanditLayout, type ConvBanditShape } from '../../../models/convBandit/parameters.ts';
-import { createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
+import { bindBinarizeGroups, bindSoftmaxActionReward, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
 import type { GpuResources } from '../runtime/resources.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import type { ConvKernelSet } from './kernels.ts';
@@ -173,31 +173,10 @@ export interface ConvBindGroups extends ConvForwardGroups {
 /** Every bind group of one update over the given buffers (the step uniform at a dynamic offset). */
 export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet, s: ConvStaticBuffers, a: ConvActivationBuffers, u: ConvLayerUniforms, step: { buffer: GPUBuffer; size: number }): ConvBindGroups {
   const out = u.layers[u.layers.length - 1];
-  const binarize = (images: GPUBuffer, labels: GPUBuffer, name: string) =>
-    runtime.bind(kernels.binarize_minibatch, `binarize ${name}`, {
-      layer: u.pixels,
-      step,
-      images,
-      labels,
-      permutation: s.permutation,
-      groupSeeds: s.groupSeeds,
-      pixelsOut: a.pixels,
-      batchLabels: a.batchLabels,
-    });
   const forward = (runs: GPUBuffer, label: string): ConvForwardGroups => ({
     sample: runtime.bind(kernels.bernoulli_sample, `Bernoulli layer sample${label}`, { layer: u.bernoulli, step, runs, logits: a.logits, probs: a.probs, samples: a.samples }),
     outLogits: runtime.bind(kernels.affine_logits, `output logits${label}`, { layer: out, step, runs, params: s.params, inputs: a.samples, logits: a.outLogits }),
-    softmax: runtime.bind(kernels.softmax_action_reward, `softmax${label}`, {
-      layer: out,
-      step,
-      runs,
-      logits: a.outLogits,
-      batchLabels: a.batchLabels,
-      probs: a.outProbs,
-      signals: a.outSignals,
-      actions: a.actions,
-      rewards: a.rewards,
-    }),
+    softmax: bindSoftmaxActionReward(runtime, kernels.softmax_action_reward, `softmax${label}`, out, step, runs, a),
     credit: runtime.bind(kernels.softmax_child_credit, `Bernoulli layer credit${label}`, {
       layer: out,
       step,
@@ -212,8 +191,7 @@ export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet
     }),
   });
   return {
-    binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
-    binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
+    ...bindBinarizeGroups(runtime, kernels.binarize_minibatch, u.pixels, step, s, a),
     ...forward(s.runs, ''),
     inspect: forward(s.inspectRuns, ' (inspection)'),
     signals: runtime.bind(kernels.learning_signals, 'Bernoulli layer signals', {
