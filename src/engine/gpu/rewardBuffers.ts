@@ -156,3 +156,23 @@ export function bindSoftmaxActionReward(runtime: GpuRuntime, kernel: Kernel, lab
     rewards: a.rewards,
   });
 }
+
+/**
+ * The bind groups of an update's end: adam_ascent over every run's parameters, and
+ * baseline_and_counters (the reward sum, the metric window, finiteness, the running-mean baseline).
+ * @param layer a layer uniform of the program (the kernels read only fields every layer uniform shares: paramsPerRun, runs, layers, metricStride, capacity)
+ */
+export function bindUpdateEnd(runtime: GpuRuntime, kernels: { adam_ascent: Kernel; baseline_and_counters: Kernel }, layer: GPUBuffer, step: StepBinding, s: RewardStaticBuffers, a: RewardBatchBuffers): { adam: GPUBindGroup; counters: GPUBindGroup } {
+  return {
+    adam: runtime.bind(kernels.adam_ascent, 'adam', { layer, step, runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 }),
+    counters: runtime.bind(kernels.baseline_and_counters, 'counters', {
+      layer,
+      step,
+      runs: s.runs,
+      rewards: a.rewards,
+      variance: s.variance,
+      layerSizes: s.layerSizes,
+      metrics: s.metrics,
+    }),
+  };
+}

@@ -10,7 +10,7 @@
 //   permutation (u32): groups × trainCount, the current epoch's order of each seed group
 //   variance: runs × layers; metrics: runs × (4 + layers) (window sums, see baseline_and_counters.wgsl)
 import type { Dataset } from '../../../data/dataset.ts';
-import { bindBinarizeGroups, bindSoftmaxActionReward, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
+import { bindBinarizeGroups, bindSoftmaxActionReward, bindUpdateEnd, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
 import type { GpuResources } from '../runtime/resources.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { kernelOf, type KernelSet } from './kernels.ts';
@@ -188,16 +188,7 @@ export function createBindGroups(
         variance: s.variance,
       }),
     ),
-    adam: runtime.bind(kernels.adam_ascent, 'adam', { layer: layerUniforms[0], step, runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 }),
-    counters: runtime.bind(kernels.baseline_and_counters, 'counters', {
-      layer: layerUniforms[0],
-      step,
-      runs: s.runs,
-      rewards: a.rewards,
-      variance: s.variance,
-      layerSizes: s.layerSizes,
-      metrics: s.metrics,
-    }),
+    ...bindUpdateEnd(runtime, kernels, layerUniforms[0], step, s, a),
   };
 }
 

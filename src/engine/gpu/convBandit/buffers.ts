@@ -15,7 +15,7 @@
 //   variance: runs × layers; metrics: runs × (4 + layers) (window sums, baseline_and_counters.wgsl)
 import type { Dataset } from '../../../data/dataset.ts';
 import { convBanditLayout, type ConvBanditShape } from '../../../models/convBandit/parameters.ts';
-import { bindBinarizeGroups, bindSoftmaxActionReward, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
+import { bindBinarizeGroups, bindSoftmaxActionReward, bindUpdateEnd, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
 import type { GpuResources } from '../runtime/resources.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import type { ConvKernelSet } from './kernels.ts';
@@ -217,15 +217,6 @@ export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet
     trunkVariance: u.layers.slice(0, -1).map((layer, k) =>
       runtime.bind(kernels.trunk_gradient_variance, `trunk layer ${k} variance`, { layer, grads: s.grads, secondMoments: s.secondMoments, variance: s.variance }),
     ),
-    adam: runtime.bind(kernels.adam_ascent, 'adam', { layer: out, step, runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 }),
-    counters: runtime.bind(kernels.baseline_and_counters, 'counters', {
-      layer: out,
-      step,
-      runs: s.runs,
-      rewards: a.rewards,
-      variance: s.variance,
-      layerSizes: s.layerSizes,
-      metrics: s.metrics,
-    }),
+    ...bindUpdateEnd(runtime, kernels, out, step, s, a),
   };
 }
