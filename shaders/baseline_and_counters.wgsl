@@ -1,6 +1,7 @@
 // End of an update, one workgroup per run: the batch's reward sum, the variance metric
 // (per layer: variance sum / the layer's parameter count; overall: Σ layers / all parameters),
-// the metric window, the finiteness check, and bbar <- 0.99 bbar + 0.01 mean(r).
+// the metric window, the finiteness check, and bbar <- 0.99 bbar + 0.01 mean(r). Includes
+// workgroup_sum.wgsl (the reward sum).
 // Metric window layout, per run (stride layer.metricStride floats):
 //   [0] updates, [1] examples, [2] reward sum, [3] Σ mean variance, [4 + k] Σ layer k's mean variance
 
@@ -15,8 +16,6 @@ const THREADS: u32 = 64u;
 @group(0) @binding(5) var<storage, read> layerSizes: array<f32>;
 @group(0) @binding(6) var<storage, read_write> metrics: array<f32>;
 
-var<workgroup> partial: array<f32, THREADS>;
-
 @compute @workgroup_size(THREADS)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let r = wid.x;
@@ -25,18 +24,10 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   for (var b = t; b < step.batch; b += THREADS) {
     sum += rewards[r * layer.capacity + b].x;
   }
-  partial[t] = sum;
-  workgroupBarrier();
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    if (t < stride) {
-      partial[t] += partial[t + stride];
-    }
-    workgroupBarrier();
-  }
+  let rewardSum = workgroupSum(t, sum);
   if (t != 0u || runs[r].finite == 0u) {
     return;
   }
-  let rewardSum = partial[0];
   let m = r * layer.metricStride;
   var total = 0.0;
   for (var k = 0u; k < layer.layers; k++) {

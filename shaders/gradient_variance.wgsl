@@ -1,6 +1,7 @@
 // Σ over a layer's parameters of the batch variance of the per-example estimates (DESIGN.md §4):
 //   (1/B) Σ_b (Σ_i S[b,i]²)(Σ_j x[b,j]² + 1) - Σ_{W and b} gbar²
 // One workgroup of 256 per run (z), one dispatch per layer; writes variance[run * layers + layer].
+// Includes workgroup_sum.wgsl.
 
 const THREADS: u32 = 256u;
 
@@ -11,8 +12,6 @@ const THREADS: u32 = 256u;
 @group(0) @binding(4) var<storage, read> signals: array<f32>;
 @group(0) @binding(5) var<storage, read> grads: array<f32>;
 @group(0) @binding(6) var<storage, read_write> variance: array<f32>;
-
-var<workgroup> partial: array<f32, THREADS>;
 
 @compute @workgroup_size(THREADS)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
@@ -45,15 +44,8 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     let g = grads[base + e];
     squares += g * g;
   }
-  partial[t] = second / f32(step.batch) - squares;
-  workgroupBarrier();
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    if (t < stride) {
-      partial[t] += partial[t + stride];
-    }
-    workgroupBarrier();
-  }
+  let sum = workgroupSum(t, second / f32(step.batch) - squares);
   if (t == 0u) {
-    variance[r * layer.layers + layer.layer] = partial[0];
+    variance[r * layer.layers + layer.layer] = sum;
   }
 }

@@ -7,7 +7,8 @@
 // dispatch per trunk layer (each convolution, then the linear layer to the Bernoulli logits);
 // writes variance[run * layers + layer].
 // Layouts: secondMoments [run * (layers − 1) + layer] (the trunk's layers are the first
-// layers − 1: the output layer's variance comes from gradient_variance.wgsl).
+// layers − 1: the output layer's variance comes from gradient_variance.wgsl). Includes
+// workgroup_sum.wgsl.
 
 const THREADS: u32 = 256u;
 
@@ -15,8 +16,6 @@ const THREADS: u32 = 256u;
 @group(0) @binding(1) var<storage, read> grads: array<f32>;
 @group(0) @binding(2) var<storage, read> secondMoments: array<f32>;
 @group(0) @binding(3) var<storage, read_write> variance: array<f32>;
-
-var<workgroup> partial: array<f32, THREADS>;
 
 @compute @workgroup_size(THREADS)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
@@ -29,15 +28,8 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     let g = grads[base + e];
     squares += g * g;
   }
-  partial[t] = squares;
-  workgroupBarrier();
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    if (t < stride) {
-      partial[t] += partial[t + stride];
-    }
-    workgroupBarrier();
-  }
+  let sum = workgroupSum(t, squares);
   if (t == 0u) {
-    variance[r * layer.layers + layer.layer] = secondMoments[r * (layer.layers - 1u) + layer.layer] - partial[0];
+    variance[r * layer.layers + layer.layer] = secondMoments[r * (layer.layers - 1u) + layer.layer] - sum;
   }
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { hnca } from './helpers/cliInProcess.ts';
 import { skipWithoutNodeWebgpu } from './helpers/nodeWebgpuMissing.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-conv-webgpu-'));
@@ -28,14 +28,6 @@ interface Results {
   engine: { backend: string; description: string };
   config: Record<string, unknown>;
   runs: { estimator: string; epochs: Epoch[] }[];
-}
-
-async function hnca(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (t: string) => void (stdout += t), isTTY: false }, stderr: (t: string) => void (stderr += t) };
-  const status = await main(argv, io);
-  return { status, stdout, stderr };
 }
 
 const tiny = ['--task', 'conv-bandit', '--estimator', 'hnca,reinforce', '--conv-layers', '1', '--channels', '2', '--width', '16', '--batch', '20', '--lr', '0.001', '--epochs', '1', '--train-limit', '200', '--test-limit', '40', '--seed', '1'];

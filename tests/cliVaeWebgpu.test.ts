@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { hnca } from './helpers/cliInProcess.ts';
 import { skipWithoutNodeWebgpu } from './helpers/nodeWebgpuMissing.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-vae-webgpu-'));
@@ -20,14 +20,6 @@ interface Epoch {
   layerGradVariance: number[];
   updates: number;
   finite: boolean;
-}
-
-async function hnca(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (t: string) => void (stdout += t), isTTY: false }, stderr: (t: string) => void (stderr += t) };
-  const status = await main(argv, io);
-  return { status, stdout, stderr };
 }
 
 const small = ['--task', 'vae', '--layers', '2', '--estimator', 'all', '--ablation', 'all', '--epochs', '1', '--train-limit', '60', '--test-limit', '12', '--width', '8', '--batch', '10', '--test-k', '4', '--lr', '0.003'];

@@ -6,19 +6,7 @@ import type { Dataset } from '../src/data/dataset.ts';
 import { CpuConvBanditEngine } from '../src/engine/cpu/cpuConvBanditEngine.ts';
 import { createConvBanditCpuEngine, createCpuEngine } from '../src/engine/cpu/index.ts';
 import { EngineError, PAPER_OPTIMIZER, type ConvBanditConfig } from '../src/engine/types.ts';
-import { TestRandom } from './helpers/random.ts';
-
-function tinyDataset(): Dataset {
-  const random = new TestRandom(21);
-  const rows = 8;
-  const cols = 8;
-  const set = (count: number) => ({
-    count,
-    images: Uint8Array.from({ length: count * rows * cols }, () => random.int(256)),
-    labels: Uint8Array.from({ length: count }, (_, i) => i % 3),
-  });
-  return { rows, cols, pixels: rows * cols, classes: 3, train: set(40), test: set(12) };
-}
+import { tinyConvDataset as tinyDataset } from './helpers/tinyConvData.ts';
 
 const config: ConvBanditConfig = {
   task: 'conv-bandit',

@@ -18,20 +18,7 @@ import { Stream } from '../src/rng/streams.ts';
 import { useTrunkBackend } from '../src/trunk/backend.ts';
 import { tfjsTrunk } from '../src/trunk/tfjsTrunk.ts';
 import { freshDevice, SHADERS, testDevice } from './helpers/gpuTest.ts';
-import { TestRandom } from './helpers/random.ts';
-
-/** 8×8 images with random intensities, 3 classes; 40 training images (5 updates of 8 per epoch) unless `train` says. */
-function tinyDataset(train = 40): Dataset {
-  const random = new TestRandom(21);
-  const rows = 8;
-  const cols = 8;
-  const set = (count: number) => ({
-    count,
-    images: Uint8Array.from({ length: count * rows * cols }, () => random.int(256)),
-    labels: Uint8Array.from({ length: count }, (_, i) => i % 3),
-  });
-  return { rows, cols, pixels: rows * cols, classes: 3, train: set(train), test: set(12) };
-}
+import { tinyConvDataset as tinyDataset } from './helpers/tinyConvData.ts';
 
 const UPDATES = 7;
 

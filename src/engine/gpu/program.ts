@@ -1,7 +1,7 @@
 // A GPU program: one model on the WebGPU runtime (issue 10, item 3). It declares its kernels
 // (with their WGSL includes), allocates its buffers through the runtime, encodes one update,
 // evaluates and inspects. The registry (programs.ts) maps a task to its program.
-import type { EngineConfig, EngineFactoryInput, TrainingEngine } from '../types.ts';
+import { EngineError, type EngineConfig, type EngineFactoryInput, type RunSpec, type TrainingEngine } from '../types.ts';
 import type { GpuRuntime } from './runtime/runtime.ts';
 
 /** Tuning a program may honour (each says which it reads). */
@@ -42,4 +42,15 @@ export interface GpuProgram<E extends TrainingEngine = TrainingEngine> {
    * @throws EngineError('unavailable') when that set-up cannot complete
    */
   prepare?(engine: E): Promise<void>;
+}
+
+/**
+ * The position in `runs` of the run whose index is `run` (RunSpec.index), which every engine's
+ * per-run buffers are laid out by.
+ * @throws EngineError('config') when no run has that index
+ */
+export function runIndexOf(runs: readonly RunSpec[], run: number): number {
+  const r = runs.findIndex((s) => s.index === run);
+  if (r < 0) throw new EngineError(`no run ${run} in this engine`, 'config');
+  return r;
 }

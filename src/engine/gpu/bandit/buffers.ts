@@ -9,7 +9,8 @@
 //   pixels (0/1 f32): groups × capacity × pixels; batchLabels (u32): groups × capacity
 //   permutation (u32): groups × trainCount, the current epoch's order of each seed group
 //   variance: runs × layers; metrics: runs × (4 + layers) (window sums, see baseline_and_counters.wgsl)
-import type { Dataset, ImageSet } from '../../../data/dataset.ts';
+import type { Dataset } from '../../../data/dataset.ts';
+import { bindBinarizeGroups, bindSoftmaxActionReward, bindUpdateEnd, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
 import type { GpuResources } from '../runtime/resources.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { kernelOf, type KernelSet } from './kernels.ts';
@@ -43,29 +44,11 @@ export function banditDims(runs: number, groups: number, sizes: number[], capaci
   return { runs, groups, sizes, capacity, paramsPerRun: p, offsets, metricStride: 4 + sizes.length - 1, categories };
 }
 
-/** Buffers that live as long as the engine. */
-export interface StaticBuffers {
-  trainImages: GPUBuffer;
-  trainLabels: GPUBuffer;
-  testImages: GPUBuffer;
-  testLabels: GPUBuffer;
-  permutation: GPUBuffer;
-  groupSeeds: GPUBuffer;
-  runs: GPUBuffer;
-  params: GPUBuffer;
-  grads: GPUBuffer;
-  moment1: GPUBuffer;
-  moment2: GPUBuffer;
-  layerSizes: GPUBuffer;
-  variance: GPUBuffer;
-  metrics: GPUBuffer;
-  evalActions: GPUBuffer;
-}
+/** Buffers that live as long as the engine (the reward-trained programs' set, ../rewardBuffers.ts). */
+export type StaticBuffers = RewardStaticBuffers;
 
 /** Buffers sized by the batch capacity (recreated when the batch grows past it). */
-export interface ActivationBuffers {
-  pixels: GPUBuffer;
-  batchLabels: GPUBuffer;
+export interface ActivationBuffers extends RewardBatchBuffers {
   logits: GPUBuffer[];
   probs: GPUBuffer[];
   samples: GPUBuffer[];
@@ -73,41 +56,12 @@ export interface ActivationBuffers {
   signals: GPUBuffer[];
   /** categorical units only (else empty): per hidden layer log Q_i(v) − log Q_i(φ_i) [runs × capacity × U·N] */
   logQ: GPUBuffer[];
-  outLogits: GPUBuffer;
-  outProbs: GPUBuffer;
-  outSignals: GPUBuffer;
-  actions: GPUBuffer;
-  rewards: GPUBuffer;
-}
-
-function packImages(set: ImageSet): Uint8Array {
-  return set.images;
 }
 
 /** The buffers that live as long as the engine, filled with the data, run states and initial parameters. */
 export function createStaticBuffers(res: GpuResources, dims: BanditDims, data: Dataset, runStates: ArrayBuffer, groupSeeds: Uint32Array, initialParams: Float32Array): StaticBuffers {
-  const { runs, groups, paramsPerRun, sizes } = dims;
-  const layers = sizes.length - 1;
-  const layerSizes = new Float32Array(layers + 1);
-  for (let k = 0; k < layers; k++) layerSizes[k] = (sizes[k] + 1) * sizes[k + 1];
-  layerSizes[layers] = paramsPerRun;
-  return {
-    trainImages: res.storage('train images (u8 intensities, 4 per u32)', packImages(data.train)),
-    trainLabels: res.storage('train labels (u32)', Uint32Array.from(data.train.labels)),
-    testImages: res.storage('test images (u8 intensities, 4 per u32)', packImages(data.test)),
-    testLabels: res.storage('test labels (u32)', Uint32Array.from(data.test.labels)),
-    permutation: res.storage('epoch permutations (groups × train images)', groups * data.train.count * 4),
-    groupSeeds: res.storage('group seeds', groupSeeds),
-    runs: res.storage('run states', new Uint8Array(runStates)),
-    params: res.storage('parameters (runs × params)', initialParams),
-    grads: res.storage('gradients (runs × params)', runs * paramsPerRun * 4),
-    moment1: res.storage('Adam first moments', runs * paramsPerRun * 4),
-    moment2: res.storage('Adam second moments', runs * paramsPerRun * 4),
-    layerSizes: res.storage('parameters per layer, then total', layerSizes),
-    variance: res.storage('per-layer gradient variance sums (runs × layers)', runs * layers * 4),
-    metrics: res.storage('metric window (runs × stride)', runs * dims.metricStride * 4),
-    evalActions: res.storage('evaluation actions (runs × test images)', runs * data.test.count * 4),
-  };
+  const { sizes } = dims;
+  return createRewardStaticBuffers(res, dims, sizes.slice(0, -1), sizes.slice(1), data, runStates, groupSeeds, initialParams);
 }
 
 /** The buffers sized by dims.capacity (uninitialised; every kernel writes before it reads). */
@@ -117,25 +71,19 @@ export function createActivationBuffers(res: GpuResources, dims: BanditDims): Ac
   const actions = sizes[sizes.length - 1];
   const perLayer = (name: string) => hidden.map((w, l) => res.storage(`hidden ${l + 1} ${name} (runs × capacity × ${w})`, runs * capacity * w * 4));
   return {
-    pixels: res.storage('minibatch pixels 0/1 (groups × capacity × pixels)', groups * capacity * sizes[0] * 4),
-    batchLabels: res.storage('minibatch labels (groups × capacity)', groups * capacity * 4),
+    ...createRewardBatchBuffers(res, { runs, groups, capacity, pixels: sizes[0], actions }),
     logits: perLayer('logits'),
     probs: perLayer('probabilities'),
     samples: perLayer('samples'),
     credit: perLayer('credit'),
     signals: perLayer('signals'),
     logQ: dims.categories ? perLayer('log Q per value (nats)') : [],
-    outLogits: res.storage('output logits', runs * capacity * actions * 4),
-    outProbs: res.storage('output probabilities', runs * capacity * actions * 4),
-    outSignals: res.storage('output signals', runs * capacity * actions * 4),
-    actions: res.storage('actions (u32)', runs * capacity * 4),
-    rewards: res.storage('rewards (r, R)', runs * capacity * 8),
   };
 }
 
 /** Destroys the activation buffers (before a larger capacity replaces them). */
 export function releaseActivationBuffers(res: GpuResources, a: ActivationBuffers): void {
-  for (const b of [a.pixels, a.batchLabels, ...a.logits, ...a.probs, ...a.samples, ...a.credit, ...a.signals, ...a.logQ, a.outLogits, a.outProbs, a.outSignals, a.actions, a.rewards]) res.release(b);
+  for (const b of [...rewardBatchBufferList(a), ...a.logits, ...a.probs, ...a.samples, ...a.credit, ...a.signals, ...a.logQ]) res.release(b);
 }
 
 /** Every bind group of one update, per layer where it differs. */
@@ -179,22 +127,10 @@ export function createBindGroups(
   const inputOf = (k: number) => (k === 0 ? a.pixels : a.samples[k - 1]);
   const signalOf = (k: number) => (k === hidden ? a.outSignals : a.signals[k]);
   const logitsOf = (k: number) => (k === hidden ? a.outLogits : a.logits[k]);
-  const binarize = (images: GPUBuffer, labels: GPUBuffer, name: string) =>
-    runtime.bind(kernels.binarize_minibatch, `binarize ${name}`, {
-      layer: layerUniforms[0],
-      step,
-      images,
-      labels,
-      permutation: s.permutation,
-      groupSeeds: s.groupSeeds,
-      pixelsOut: a.pixels,
-      batchLabels: a.batchLabels,
-    });
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
   const categorical = dims.categories > 0 ? categoricalBindGroups(runtime, kernels, dims, s, a, layerUniforms, stepUniform) : undefined;
   return {
-    binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
-    binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
+    ...bindBinarizeGroups(runtime, kernels.binarize_minibatch, layerUniforms[0], step, s, a),
     // Bernoulli hidden layers: the product and the sampling in one kernel; categorical hidden layers and the output layer: logits only
     affine: range(layers).map((k) =>
       k < hidden && !categorical
@@ -202,17 +138,7 @@ export function createBindGroups(
         : runtime.bind(kernels.affine_logits, `affine ${k}`, { layer: layerUniforms[k], step, runs: s.runs, params: s.params, inputs: inputOf(k), logits: logitsOf(k) }),
     ),
     sample: categorical?.sample ?? [],
-    softmax: runtime.bind(kernels.softmax_action_reward, 'softmax', {
-      layer: layerUniforms[hidden],
-      step,
-      runs: s.runs,
-      logits: a.outLogits,
-      batchLabels: a.batchLabels,
-      probs: a.outProbs,
-      signals: a.outSignals,
-      actions: a.actions,
-      rewards: a.rewards,
-    }),
+    softmax: bindSoftmaxActionReward(runtime, kernels.softmax_action_reward, 'softmax', layerUniforms[hidden], step, s.runs, a),
     logQ: categorical?.logQ ?? [],
     credit: categorical?.credit ?? range(hidden).map((l) =>
       l === hidden - 1
@@ -274,16 +200,7 @@ export function createBindGroups(
         variance: s.variance,
       }),
     ),
-    adam: runtime.bind(kernels.adam_ascent, 'adam', { layer: layerUniforms[0], step, runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 }),
-    counters: runtime.bind(kernels.baseline_and_counters, 'counters', {
-      layer: layerUniforms[0],
-      step,
-      runs: s.runs,
-      rewards: a.rewards,
-      variance: s.variance,
-      layerSizes: s.layerSizes,
-      metrics: s.metrics,
-    }),
+    ...bindUpdateEnd(runtime, kernels, layerUniforms[0], step, s, a),
   };
 }
 

@@ -3,7 +3,7 @@
 // dispatches in one compute pass, with no readback. Runs of one seed share minibatches.
 // Device, errors, buffers, pipelines and submissions belong to the runtime (../runtime/).
 import type { Dataset } from '../../../data/dataset.ts';
-import { MinibatchStream } from '../../../data/minibatch.ts';
+import type { MinibatchStream } from '../../../data/minibatch.ts';
 import { banditShape, categoriesOf, initBanditParameters, BanditParameters, type BanditShape } from '../../../models/bandit/parameters.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { validateBanditConfig, validateHyperparameterChange } from '../../validate.ts';
@@ -19,16 +19,19 @@ import {
   type RunSpec,
   type TrainingEngine,
 } from '../../types.ts';
-import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { advanceStreams, seedGroups, startsEpoch } from '../minibatchStreams.ts';
+import { scoreTestActions } from '../testActions.ts';
+import { RunCounterWindow } from '../runCounters.ts';
+import { runIndexOf } from '../program.ts';
+import { exportRewardState, importRewardState, initialRewardRunStates, type RewardEngineParts } from '../rewardState.ts';
+import type { CheckpointableEngine, EngineState } from '../../state.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
-import { requireLimit, type Grid } from '../runtime/limits.ts';
-import { MetricsReader, type MetricsWindow } from '../runtime/metricsReader.ts';
+import { requireLimit, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
-import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
+import type { StructuredView } from '../runtime/webgpuUtils.ts';
 import {
   banditDims,
   createActivationBuffers,
@@ -87,12 +90,8 @@ export class GpuBanditEngine implements CheckpointableEngine {
   private readonly layerUniforms: GPUBuffer[];
   private readonly steps: UniformSlots<StepValues>;
   private readonly layerView: StructuredView;
-  private readonly runStateSize: number;
-  private readonly metrics: MetricsReader;
-  private readonly totals: RunCounters[];
-  private readonly flushEvery: number;
+  private readonly counters: RunCounterWindow;
   private readonly oneHotGradients: boolean;
-  private sinceFlush = 0;
 
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
@@ -113,12 +112,11 @@ export class GpuBanditEngine implements CheckpointableEngine {
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
     this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
-    this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
     this.oneHotGradients = !(options.denseCategoricalGradients ?? false);
 
-    const seeds = [...new Set(this.runs.map((r) => r.seed))];
-    this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
-    this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
+    const { seeds, groupOfRun, streams } = seedGroups(this.runs, data.train.count);
+    this.groupOfRun = groupOfRun;
+    this.streams = streams;
     const shape = this.shape();
     this.dims = banditDims(this.runs.length, seeds.length, shape.sizes, Math.max(config.batch, EVAL_CHUNK), categoriesOf(shape));
     this.tile = options.tile ?? (rt.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
@@ -141,34 +139,22 @@ export class GpuBanditEngine implements CheckpointableEngine {
       this.writeLayerUniforms();
 
       const runStateDef = stepKernel.defs.structs.RunState;
-      this.runStateSize = runStateDef.size;
-      const runStates = new ArrayBuffer(this.runStateSize * this.runs.length);
-      this.runs.forEach((run, r) => {
-        const estimator = banditEstimator(run.estimator);
-        makeStructuredView(runStateDef, runStates, r * this.runStateSize).set({
-          seed: run.seed,
-          group: this.groupOfRun[r],
-          hnca: estimator.signal === 'hnca' ? 1 : 0,
-          useBaseline: estimator.baseline ? 1 : 0,
-          finite: 1,
-          failedUpdate: 0,
-          baseline: 0,
-        });
-      });
+      const runStates = initialRewardRunStates(runStateDef, this.runs, this.groupOfRun);
       const params = new Float32Array(this.runs.length * this.dims.paramsPerRun);
       this.runs.forEach((run, r) => this.packParameters(initBanditParameters(shape, run.seed), params, r));
       this.statics = createStaticBuffers(this.rt.res, this.dims, data, runStates, Uint32Array.from(seeds), params);
       this.streams.forEach((s, g) => this.rt.res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
       this.activations = createActivationBuffers(this.rt.res, this.dims);
       this.groups = this.makeBindGroups();
-      const layers = shape.sizes.length - 1;
-      this.totals = this.runs.map(() => ({ updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(layers).fill(0), finite: true }));
-      this.metrics = new MetricsReader(
-        (label, bytes) => this.rt.res.buffer(label, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-        this.runs.length * this.dims.metricStride * 4,
-        this.runs.length * this.runStateSize,
-        (w) => this.accumulate(w),
-      );
+      this.counters = new RunCounterWindow(rt, {
+        runs: this.runs.length,
+        layers: shape.sizes.length - 1,
+        runState: runStateDef,
+        metrics: this.statics.metrics,
+        runStates: this.statics.runs,
+        failure: 'non-finite gradient',
+        flushEvery: options.flushEvery ?? FLUSH_EVERY,
+      });
       rt.endSetup(true);
     } catch (error) {
       rt.endSetup(false);
@@ -199,10 +185,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
       ['the epoch permutations', groups * data.train.count * 4],
       ['the evaluation actions', runs * data.test.count * 4],
     ];
-    for (const [what, bytes] of largest) {
-      requireLimit(this.device, 'maxBufferSize', bytes, what);
-      requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
-    }
+    requireStorageBuffers(this.device, largest);
   }
 
   /** The network's shape (sizes U·N per categorical layer, DESIGN.md §7.1). */
@@ -257,8 +240,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
 
   /** @throws the runtime's error (runtime.ts check) or a failed metric readback as EngineError('internal') */
   private check(): void {
-    this.rt.check();
-    if (this.metrics.error) throw new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal');
+    this.counters.check();
   }
 
   /**
@@ -274,17 +256,8 @@ export class GpuBanditEngine implements CheckpointableEngine {
       const values: StepValues[] = [];
       const batch = this.config.batch;
       while (values.length < STEP_SLOTS && left > 0) {
-        const lead = this.streams[0];
-        const newEpoch = lead.cursor + batch > lead.count;
-        if (newEpoch && values.length > 0) break; // upload the next permutation between submissions
-        let epoch = 0;
-        let cursor = 0;
-        for (const [g, stream] of this.streams.entries()) {
-          const next = stream.next(batch);
-          epoch = next.epoch;
-          cursor = stream.cursor - batch;
-          if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-        }
+        if (startsEpoch(this.streams, batch) && values.length > 0) break; // upload the next permutation between submissions
+        const { epoch, cursor } = advanceStreams(this.rt.res, this.streams, this.statics.permutation, batch, this.data.train.count);
         values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count, BANDIT_STREAMS));
         left -= 1;
       }
@@ -298,45 +271,15 @@ export class GpuBanditEngine implements CheckpointableEngine {
       });
       pass.end();
       this.updatesDone += values.length;
-      this.sinceFlush += values.length;
-      const flushed = this.sinceFlush >= this.flushEvery && this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs);
-      if (flushed) this.sinceFlush = 0;
-      this.rt.submit(encoder);
-      if (flushed) this.metrics.pump();
+      this.counters.submitUpdates(encoder, values.length);
     }
     await this.rt.idle();
     this.check();
   }
 
-  private accumulate(w: MetricsWindow): void {
-    const stride = this.dims.metricStride;
-    const layers = this.dims.sizes.length - 1;
-    this.totals.forEach((c, r) => {
-      const m = w.metrics.subarray(r * stride, (r + 1) * stride);
-      c.updates += m[0];
-      c.examples += m[1];
-      c.scoreSum += m[2];
-      c.gradVarianceSum += m[3];
-      for (let k = 0; k < layers; k++) c.layerGradVarianceSum[k] += m[4 + k];
-      const state = makeStructuredView(this.kernels.adam_ascent.defs.structs.RunState, w.runStates, r * this.runStateSize).views as Record<string, Uint32Array>;
-      if (state.finite[0] === 0 && c.finite) {
-        c.finite = false;
-        c.failure = `non-finite gradient at update ${state.failedUpdate[0]}`;
-      }
-    });
-  }
-
+  /** Every run's counters up to date (a metric flush; RunCounterWindow.read). */
   async readCounters(): Promise<RunCounters[]> {
-    this.check();
-    await this.metrics.drain();
-    const encoder = this.device.createCommandEncoder({ label: 'metrics flush' });
-    if (!this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs)) throw new EngineError('WebGPU engine: metric staging busy after drain', 'internal');
-    this.sinceFlush = 0;
-    this.rt.submit(encoder);
-    this.metrics.pump();
-    await this.metrics.drain();
-    this.check();
-    return this.totals.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] }));
+    return this.counters.read('metrics flush');
   }
 
   async evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]> {
@@ -373,12 +316,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     }
     const actions = new Uint32Array(await this.rt.res.read(this.statics.evalActions, 0, this.runs.length * test.count * 4, 'evaluation actions'));
     this.check();
-    return this.runs.map((_, r) => {
-      const mine = actions.subarray(r * test.count, (r + 1) * test.count);
-      let correct = 0;
-      for (let n = 0; n < test.count; n++) if (mine[n] === test.labels[n]) correct++;
-      return { testScore: correct / test.count, actions: options?.collectActions ? Uint8Array.from(mine) : undefined };
-    });
+    return scoreTestActions(actions, this.runs.length, test, options?.collectActions);
   }
 
   /** @throws EngineError('config') for invalid values, EngineError('limits') for a batch whose grids exceed the device */
@@ -435,96 +373,52 @@ export class GpuBanditEngine implements CheckpointableEngine {
     ]);
   }
 
-  private runStateView(buffer: ArrayBuffer, r: number): Record<string, Uint32Array | Float32Array> {
-    return makeStructuredView(this.kernels.adam_ascent.defs.structs.RunState, buffer, r * this.runStateSize).views as Record<string, Uint32Array | Float32Array>;
-  }
-
-  /**
-   * The whole training state (src/engine/state.ts), the same format as the CPU engine's: the
-   * counters are brought up to date first (a metric flush), then parameters, Adam moments and
-   * run states are read back once. Adam's step count is the engine's update count.
-   */
-  async exportState(): Promise<EngineState> {
-    const counters = await this.readCounters();
-    const bytes = this.runs.length * this.dims.paramsPerRun * 4;
-    const [params, m, v, runStates] = await Promise.all([
-      this.rt.res.read(this.statics.params, 0, bytes, 'parameters (state export)'),
-      this.rt.res.read(this.statics.moment1, 0, bytes, 'Adam first moments (state export)'),
-      this.rt.res.read(this.statics.moment2, 0, bytes, 'Adam second moments (state export)'),
-      this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state export)'),
-    ]);
-    this.check();
-    const layout = this.tensorLayout();
-    const per = this.dims.paramsPerRun;
+  /** This engine as its state's export and import see it (rewardState.ts). */
+  private stateParts(): RewardEngineParts {
     return {
-      format: ENGINE_STATE_FORMAT,
-      version: ENGINE_STATE_VERSION,
-      config: { ...this.config, estimators: [...this.config.estimators], seeds: [...this.config.seeds] },
-      dataset: this.datasetSizes(),
+      rt: this.rt,
+      config: this.config,
+      data: this.data,
+      runs: this.runs,
+      streams: this.streams,
+      buffers: this.statics,
+      runState: this.kernels.adam_ascent.defs.structs.RunState,
+      layout: this.tensorLayout(),
+      paramsPerRun: this.dims.paramsPerRun,
       updatesDone: this.updatesDone,
       evaluations: this.evaluations,
-      streams: this.streams.map((s) => ({ seed: s.seed, epoch: s.epoch, cursor: s.cursor })),
-      runs: this.runs.map((spec, r): RunState => {
-        const tensors = runTensorsFromBuffers({ params, m, v }, layout, r, per);
-        return {
-          index: spec.index,
-          estimator: spec.estimator,
-          seed: spec.seed,
-          counters: counters[r],
-          baselines: [this.runStateView(runStates, r).baseline[0]],
-          optimizerSteps: this.updatesDone,
-          tensors,
-        };
-      }),
+      readCounters: () => this.readCounters(),
+      check: () => this.check(),
+      setHyperparameters: (change) => this.setHyperparameters(change),
+      restoreCounters: (r, saved) => this.counters.restore(r, saved),
+      restoreProgress: (updatesDone, evaluations) => {
+        this.updatesDone = updatesDone;
+        this.evaluations = evaluations;
+      },
     };
   }
 
   /**
-   * Restores a state exported by any back end for the same model, runs and data; the saved
-   * learning rate and batch size apply. A CPU engine's f64 baselines become f32 here.
+   * The whole training state (src/engine/state.ts), the CPU engine's format (rewardState.ts
+   * exportRewardState): counters brought up to date first, then parameters, Adam moments and
+   * run states read back once. Adam's step count is the engine's update count.
+   */
+  async exportState(): Promise<EngineState> {
+    return exportRewardState(this.stateParts());
+  }
+
+  /**
+   * Restores a state exported by any back end for the same model, runs and data (rewardState.ts
+   * importRewardState); the saved learning rate and batch size apply. A CPU engine's f64
+   * baselines become f32 here.
    * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
    */
   async importState(state: EngineState, source: string): Promise<void> {
-    checkStateFits(state, this.config, this.datasetSizes(), this.runs, source);
-    const layout = this.tensorLayout();
-    const per = this.dims.paramsPerRun;
-    const { saved, params, m, v } = packRunTensors(state, this.runs, layout, per, source);
-    const streams = savedStreamPositions(state, this.streams, this.data.train.count, source);
-    // everything checked: empty the metric window, then apply
-    await this.readCounters();
-    this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
-    const runStates = await this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state import)');
-    saved.forEach((run, r) => {
-      const view = this.runStateView(runStates, r);
-      view.baseline[0] = run.baselines[0] ?? 0;
-      view.finite[0] = run.counters.finite ? 1 : 0;
-      const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
-      view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
-      restoreCounters(this.totals[r], run.counters);
-    });
-    const res = this.rt.res;
-    res.write(this.statics.params, params);
-    res.write(this.statics.moment1, m);
-    res.write(this.statics.moment2, v);
-    res.write(this.statics.runs, new Uint8Array(runStates));
-    this.streams.forEach((stream, g) => {
-      stream.restore(streams[g].epoch, streams[g].cursor);
-      res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-    });
-    this.updatesDone = state.updatesDone;
-    this.evaluations = state.evaluations;
-    await this.rt.idle();
-    this.check();
-  }
-
-  private datasetSizes(): EngineState['dataset'] {
-    return { train: this.data.train.count, test: this.data.test.count, pixels: this.data.pixels, classes: this.data.classes };
+    return importRewardState(this.stateParts(), state, source);
   }
 
   private runIndex(run: number): number {
-    const r = this.runs.findIndex((s) => s.index === run);
-    if (r < 0) throw new EngineError(`no run ${run} in this engine`, 'config');
-    return r;
+    return runIndexOf(this.runs, run);
   }
 
   /** Test access: a copy of any engine buffer (activations of the last forward pass, grads, …). */

@@ -44,9 +44,9 @@ export const INCLUDES: Record<KernelName, string[]> = {
   softmax_child_credit: UNITS,
   learning_signals: UNITS,
   weight_gradient: COMMON,
-  gradient_variance: COMMON,
+  gradient_variance: [...COMMON, 'workgroup_sum.wgsl'],
   adam_ascent: COMMON,
-  baseline_and_counters: [...COMMON, 'baseline.wgsl'],
+  baseline_and_counters: [...COMMON, 'baseline.wgsl', 'workgroup_sum.wgsl'],
   categorical_sample: CATEGORICAL,
   categorical_children_log_q: CATEGORICAL,
   categorical_softmax_log_q: CATEGORICAL,
@@ -98,9 +98,6 @@ export function kernelSpec(name: KernelName, tile: number, depth = 64): KernelSp
  * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
  */
 export function createKernels(runtime: GpuRuntime, tile: number, depth = 64, categorical = false): KernelSet {
-  const out = {} as Record<(typeof KERNEL_NAMES)[number], Kernel>;
-  for (const name of KERNEL_NAMES) out[name] = runtime.kernel(kernelSpec(name, tile, depth));
-  const extra: Partial<Record<CategoricalKernelName, Kernel>> = {};
-  if (categorical) for (const name of CATEGORICAL_KERNEL_NAMES) extra[name] = runtime.kernel(kernelSpec(name, tile, depth));
-  return { ...out, ...extra };
+  const spec = (name: KernelName) => kernelSpec(name, tile, depth);
+  return { ...runtime.kernels(KERNEL_NAMES, spec), ...(categorical ? runtime.kernels(CATEGORICAL_KERNEL_NAMES, spec) : {}) };
 }

@@ -15,6 +15,7 @@
 //   variance: runs × layers; metrics: runs × (4 + layers) (window sums, baseline_and_counters.wgsl)
 import type { Dataset } from '../../../data/dataset.ts';
 import { convBanditLayout, type ConvBanditShape } from '../../../models/convBandit/parameters.ts';
+import { bindBinarizeGroups, bindSoftmaxActionReward, bindUpdateEnd, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../rewardBuffers.ts';
 import type { GpuResources } from '../runtime/resources.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import type { ConvKernelSet } from './kernels.ts';
@@ -79,34 +80,18 @@ export function convDims(shape: ConvBanditShape, runs: number, groups: number, c
   };
 }
 
-/** Buffers that live as long as the engine. */
-export interface ConvStaticBuffers {
-  trainImages: GPUBuffer;
-  trainLabels: GPUBuffer;
-  testImages: GPUBuffer;
-  testLabels: GPUBuffer;
-  permutation: GPUBuffer;
-  groupSeeds: GPUBuffer;
-  runs: GPUBuffer;
+/** Buffers that live as long as the engine: the reward-trained programs' set (../rewardBuffers.ts) and the trunk's. */
+export interface ConvStaticBuffers extends RewardStaticBuffers {
   /** run states for inspection: the runs' with the RNG seed of the inspection (training state untouched) */
   inspectRuns: GPUBuffer;
-  params: GPUBuffer;
-  grads: GPUBuffer;
-  moment1: GPUBuffer;
-  moment2: GPUBuffer;
   /** per run, per trunk tensor: its values from byte 0 (usage STORAGE | COPY_SRC: the trunk wraps it) */
   trunkTensors: GPUBuffer[][];
+  /** Σ_b ‖g_b‖²/B of each trunk layer, runs × trunk layers */
   secondMoments: GPUBuffer;
-  layerSizes: GPUBuffer;
-  variance: GPUBuffer;
-  metrics: GPUBuffer;
-  evalActions: GPUBuffer;
 }
 
 /** Buffers sized by the batch capacity (recreated when the batch grows past it). */
-export interface ConvActivationBuffers {
-  pixels: GPUBuffer;
-  batchLabels: GPUBuffer;
+export interface ConvActivationBuffers extends RewardBatchBuffers {
   /** per group: its minibatch's pixels from byte 0, [capacity, pixels] (the trunk's input) */
   groupPixels: GPUBuffer[];
   logits: GPUBuffer;
@@ -116,41 +101,19 @@ export interface ConvActivationBuffers {
   signals: GPUBuffer;
   /** per run: its Bernoulli units' signals from byte 0, [capacity, width] (the trunk's dL/dlogits) */
   runSignals: GPUBuffer[];
-  outLogits: GPUBuffer;
-  outProbs: GPUBuffer;
-  outSignals: GPUBuffer;
-  actions: GPUBuffer;
-  rewards: GPUBuffer;
 }
 
 /** The buffers that live as long as the engine, filled with the data, run states and initial parameters ([runs, paramsPerRun]). */
 export function createConvStaticBuffers(res: GpuResources, dims: ConvDims, data: Dataset, runStates: ArrayBuffer, groupSeeds: Uint32Array, initialParams: Float32Array): ConvStaticBuffers {
-  const { runs, groups, paramsPerRun, layers, trunkLayers } = dims;
-  const layerSizes = new Float32Array(layers + 1);
-  for (let k = 0; k < layers; k++) layerSizes[k] = (dims.layerInputs[k] + 1) * dims.layerUnits[k];
-  layerSizes[layers] = paramsPerRun;
+  const { runs, trunkLayers } = dims;
   const trunkTensorCount = 2 * trunkLayers;
   return {
-    trainImages: res.storage('train images (u8 intensities, 4 per u32)', data.train.images),
-    trainLabels: res.storage('train labels (u32)', Uint32Array.from(data.train.labels)),
-    testImages: res.storage('test images (u8 intensities, 4 per u32)', data.test.images),
-    testLabels: res.storage('test labels (u32)', Uint32Array.from(data.test.labels)),
-    permutation: res.storage('epoch permutations (groups × train images)', groups * data.train.count * 4),
-    groupSeeds: res.storage('group seeds', groupSeeds),
-    runs: res.storage('run states', new Uint8Array(runStates)),
+    ...createRewardStaticBuffers(res, dims, dims.layerInputs, dims.layerUnits, data, runStates, groupSeeds, initialParams),
     inspectRuns: res.storage('run states of an inspection', new Uint8Array(runStates)),
-    params: res.storage('parameters (runs × params)', initialParams),
-    grads: res.storage('gradients (runs × params)', runs * paramsPerRun * 4),
-    moment1: res.storage('Adam first moments', runs * paramsPerRun * 4),
-    moment2: res.storage('Adam second moments', runs * paramsPerRun * 4),
     trunkTensors: Array.from({ length: runs }, (_, r) =>
       dims.tensors.slice(0, trunkTensorCount).map((t) => res.storage(`run ${r} trunk tensor ${t.name} [${t.shape.join(', ')}]`, t.size * 4)),
     ),
     secondMoments: res.storage('trunk second moments Σ_b ‖g_b‖²/B (runs × trunk layers)', runs * trunkLayers * 4),
-    layerSizes: res.storage('parameters per layer, then total', layerSizes),
-    variance: res.storage('per-layer gradient variance sums (runs × layers)', runs * layers * 4),
-    metrics: res.storage('metric window (runs × stride)', runs * dims.metricStride * 4),
-    evalActions: res.storage('evaluation actions (runs × test images)', runs * data.test.count * 4),
   };
 }
 
@@ -158,10 +121,8 @@ export function createConvStaticBuffers(res: GpuResources, dims: ConvDims, data:
 export function createConvActivationBuffers(res: GpuResources, dims: ConvDims): ConvActivationBuffers {
   const { runs, groups, capacity, pixels, width, actions } = dims;
   const hidden = (name: string) => res.storage(`Bernoulli ${name} (runs × capacity × ${width})`, runs * capacity * width * 4);
-  const output = (name: string) => res.storage(`output ${name} (runs × capacity × ${actions})`, runs * capacity * actions * 4);
   return {
-    pixels: res.storage('minibatch pixels 0/1 (groups × capacity × pixels)', groups * capacity * pixels * 4),
-    batchLabels: res.storage('minibatch labels (groups × capacity)', groups * capacity * 4),
+    ...createRewardBatchBuffers(res, { runs, groups, capacity, pixels, actions }),
     groupPixels: Array.from({ length: groups }, (_, g) => res.storage(`group ${g} trunk input pixels (capacity × pixels)`, capacity * pixels * 4)),
     logits: hidden('logits'),
     probs: hidden('probabilities'),
@@ -169,17 +130,12 @@ export function createConvActivationBuffers(res: GpuResources, dims: ConvDims): 
     credit: hidden('credit'),
     signals: hidden('signals'),
     runSignals: Array.from({ length: runs }, (_, r) => res.storage(`run ${r} trunk signal dL/du (capacity × ${width})`, capacity * width * 4)),
-    outLogits: output('logits'),
-    outProbs: output('probabilities'),
-    outSignals: output('signals'),
-    actions: res.storage('actions (u32)', runs * capacity * 4),
-    rewards: res.storage('rewards (r, R)', runs * capacity * 8),
   };
 }
 
 /** Destroys the activation buffers (before a larger capacity replaces them). */
 export function releaseConvActivationBuffers(res: GpuResources, a: ConvActivationBuffers): void {
-  for (const b of [a.pixels, a.batchLabels, ...a.groupPixels, a.logits, a.probs, a.samples, a.credit, a.signals, ...a.runSignals, a.outLogits, a.outProbs, a.outSignals, a.actions, a.rewards]) res.release(b);
+  for (const b of [...rewardBatchBufferList(a), ...a.groupPixels, a.logits, a.probs, a.samples, a.credit, a.signals, ...a.runSignals]) res.release(b);
 }
 
 /** The per-layer uniform buffers (LayerParams) the kernels read. */
@@ -217,31 +173,10 @@ export interface ConvBindGroups extends ConvForwardGroups {
 /** Every bind group of one update over the given buffers (the step uniform at a dynamic offset). */
 export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet, s: ConvStaticBuffers, a: ConvActivationBuffers, u: ConvLayerUniforms, step: { buffer: GPUBuffer; size: number }): ConvBindGroups {
   const out = u.layers[u.layers.length - 1];
-  const binarize = (images: GPUBuffer, labels: GPUBuffer, name: string) =>
-    runtime.bind(kernels.binarize_minibatch, `binarize ${name}`, {
-      layer: u.pixels,
-      step,
-      images,
-      labels,
-      permutation: s.permutation,
-      groupSeeds: s.groupSeeds,
-      pixelsOut: a.pixels,
-      batchLabels: a.batchLabels,
-    });
   const forward = (runs: GPUBuffer, label: string): ConvForwardGroups => ({
     sample: runtime.bind(kernels.bernoulli_sample, `Bernoulli layer sample${label}`, { layer: u.bernoulli, step, runs, logits: a.logits, probs: a.probs, samples: a.samples }),
     outLogits: runtime.bind(kernels.affine_logits, `output logits${label}`, { layer: out, step, runs, params: s.params, inputs: a.samples, logits: a.outLogits }),
-    softmax: runtime.bind(kernels.softmax_action_reward, `softmax${label}`, {
-      layer: out,
-      step,
-      runs,
-      logits: a.outLogits,
-      batchLabels: a.batchLabels,
-      probs: a.outProbs,
-      signals: a.outSignals,
-      actions: a.actions,
-      rewards: a.rewards,
-    }),
+    softmax: bindSoftmaxActionReward(runtime, kernels.softmax_action_reward, `softmax${label}`, out, step, runs, a),
     credit: runtime.bind(kernels.softmax_child_credit, `Bernoulli layer credit${label}`, {
       layer: out,
       step,
@@ -256,8 +191,7 @@ export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet
     }),
   });
   return {
-    binarizeTrain: binarize(s.trainImages, s.trainLabels, 'train'),
-    binarizeTest: binarize(s.testImages, s.testLabels, 'test'),
+    ...bindBinarizeGroups(runtime, kernels.binarize_minibatch, u.pixels, step, s, a),
     ...forward(s.runs, ''),
     inspect: forward(s.inspectRuns, ' (inspection)'),
     signals: runtime.bind(kernels.learning_signals, 'Bernoulli layer signals', {
@@ -283,15 +217,6 @@ export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet
     trunkVariance: u.layers.slice(0, -1).map((layer, k) =>
       runtime.bind(kernels.trunk_gradient_variance, `trunk layer ${k} variance`, { layer, grads: s.grads, secondMoments: s.secondMoments, variance: s.variance }),
     ),
-    adam: runtime.bind(kernels.adam_ascent, 'adam', { layer: out, step, runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 }),
-    counters: runtime.bind(kernels.baseline_and_counters, 'counters', {
-      layer: out,
-      step,
-      runs: s.runs,
-      rewards: a.rewards,
-      variance: s.variance,
-      layerSizes: s.layerSizes,
-      metrics: s.metrics,
-    }),
+    ...bindUpdateEnd(runtime, kernels, out, step, s, a),
   };
 }

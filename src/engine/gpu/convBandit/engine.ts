@@ -13,12 +13,12 @@
 // Nothing is read back in the loop except the periodic metrics copy (MetricsReader). Runs of
 // one seed share minibatches and initial weights and draw with the CPU engine's RNG streams.
 import type { Dataset } from '../../../data/dataset.ts';
-import { MinibatchStream } from '../../../data/minibatch.ts';
+import type { MinibatchStream } from '../../../data/minibatch.ts';
 import { convBanditShape, ConvBanditParameters, initConvBanditParameters, type ConvBanditShape } from '../../../models/convBandit/parameters.ts';
 import { Stream } from '../../../rng/streams.ts';
 import type { GpuTrunkPass, WebGpuTrunk } from '../../../trunk/webgpuTrunk.ts';
 import { banditEstimator } from '../../estimators.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import type { CheckpointableEngine, EngineState } from '../../state.ts';
 import {
   EngineError,
   expandRuns,
@@ -34,13 +34,16 @@ import {
 import { validateConvBanditConfig, validateHyperparameterChange } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
 import type { GpuProgram, GpuProgramOptions } from '../program.ts';
-import { foldedGrid, requireLimit, type Grid } from '../runtime/limits.ts';
-import { MetricsReader, type MetricsWindow } from '../runtime/metricsReader.ts';
+import { foldedGrid, requireLimit, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
 import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
-import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
+import { advanceStreams, seedGroups } from '../minibatchStreams.ts';
+import { scoreTestActions } from '../testActions.ts';
+import { RunCounterWindow } from '../runCounters.ts';
+import { runIndexOf } from '../program.ts';
+import { exportRewardState, importRewardState, initialRewardRunStates, type RewardEngineParts } from '../rewardState.ts';
 import { trainingStepValues, type StepValues } from '../stepParams.ts';
 import {
   convDims,
@@ -103,10 +106,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
   private readonly runStateSize: number;
   /** the run states as first written (seed, group, estimator flags), the base of an inspection's */
   private readonly initialRunStates: ArrayBuffer;
-  private readonly metrics: MetricsReader;
-  private readonly totals: RunCounters[];
-  private readonly flushEvery: number;
-  private sinceFlush = 0;
+  private readonly counters: RunCounterWindow;
   private trunkModule: TrunkModule | null = null;
   private trunk: WebGpuTrunk | null = null;
   /** trunk passes alive (between their forward and their disposal): dispose() releases them */
@@ -132,12 +132,11 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
     this.info = { backend: 'webgpu', description: `${rt.description}; trunk on the TensorFlow.js WebGPU back end on the same device` };
     this.runs = expandRuns(config);
-    this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
     this.gpu = options.gpu;
     this.anyHnca = this.runs.some((r) => banditEstimator(r.estimator).signal === 'hnca');
-    const seeds = [...new Set(this.runs.map((r) => r.seed))];
-    this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
-    this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
+    const { seeds, groupOfRun, streams } = seedGroups(this.runs, data.train.count);
+    this.groupOfRun = groupOfRun;
+    this.streams = streams;
     this.shape = convBanditShape(config, data.rows, data.cols, data.classes);
     this.dims = convDims(this.shape, this.runs.length, seeds.length, Math.max(config.batch, EVAL_CHUNK), data.pixels);
     this.tile = options.tile ?? (rt.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
@@ -163,19 +162,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
 
       const runStateDef = stepKernel.defs.structs.RunState;
       this.runStateSize = runStateDef.size;
-      const runStates = new ArrayBuffer(this.runStateSize * this.runs.length);
-      this.runs.forEach((run, r) => {
-        const estimator = banditEstimator(run.estimator);
-        makeStructuredView(runStateDef, runStates, r * this.runStateSize).set({
-          seed: run.seed,
-          group: this.groupOfRun[r],
-          hnca: estimator.signal === 'hnca' ? 1 : 0,
-          useBaseline: estimator.baseline ? 1 : 0,
-          finite: 1,
-          failedUpdate: 0,
-          baseline: 0,
-        });
-      });
+      const runStates = initialRewardRunStates(runStateDef, this.runs, this.groupOfRun);
       // runs of one seed start from the same weights (the CPU engine's initialisation)
       const params = new Float32Array(this.runs.length * this.dims.paramsPerRun);
       this.runs.forEach((run, r) => {
@@ -187,13 +174,15 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
       this.streams.forEach((s, g) => res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
       this.activations = createConvActivationBuffers(res, this.dims);
       this.groups = createConvBindGroups(rt, this.kernels, this.statics, this.activations, this.uniforms, this.steps.binding);
-      this.totals = this.runs.map(() => ({ updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(this.dims.layers).fill(0), finite: true }));
-      this.metrics = new MetricsReader(
-        (label, bytes) => res.buffer(label, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-        this.runs.length * this.dims.metricStride * 4,
-        this.runs.length * this.runStateSize,
-        (w) => this.accumulate(w),
-      );
+      this.counters = new RunCounterWindow(rt, {
+        runs: this.runs.length,
+        layers: this.dims.layers,
+        runState: runStateDef,
+        metrics: this.statics.metrics,
+        runStates: this.statics.runs,
+        failure: 'non-finite gradient',
+        flushEvery: options.flushEvery ?? FLUSH_EVERY,
+      });
       rt.endSetup(true);
     } catch (error) {
       rt.endSetup(false);
@@ -213,10 +202,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
       ['the epoch permutations', groups * this.data.train.count * 4],
       ['the evaluation actions', runs * this.data.test.count * 4],
     ];
-    for (const [what, bytes] of largest) {
-      requireLimit(this.device, 'maxBufferSize', bytes, what);
-      requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
-    }
+    requireStorageBuffers(this.device, largest);
   }
 
   /**
@@ -369,8 +355,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
 
   /** @throws the runtime's error (runtime.ts check) or a failed metric readback as EngineError('internal') */
   private check(): void {
-    this.rt.check();
-    if (this.metrics.error) throw new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal');
+    this.counters.check();
   }
 
   get updatesPerEpoch(): number {
@@ -389,16 +374,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     const { runs, capacity, width, trunkLayers, paramsPerRun } = this.dims;
     for (let u = 0; u < n; u++) {
       const batch = this.config.batch;
-      const lead = this.streams[0];
-      const newEpoch = lead.cursor + batch > lead.count;
-      let epoch = 0;
-      let cursor = 0;
-      for (const [g, stream] of this.streams.entries()) {
-        const next = stream.next(batch);
-        epoch = next.epoch;
-        cursor = stream.cursor - batch;
-        if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-      }
+      const { epoch, cursor } = advanceStreams(this.rt.res, this.streams, this.statics.permutation, batch, this.data.train.count);
       this.steps.write([trainingStepValues(this.config, this.updatesDone, cursor, epoch, this.data.train.count, CONV_STREAMS)]);
       const label = `update ${this.updatesDone}`;
       // A: the minibatch, and the trunk's inputs at byte 0 of buffers of their own
@@ -432,45 +408,15 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
       this.encodeUpdate(this.passSink(finishPass));
       finishPass.end();
       this.updatesDone += 1;
-      this.sinceFlush += 1;
-      const flushed = this.sinceFlush >= this.flushEvery && this.metrics.encodeFlush(finish, this.statics.metrics, this.statics.runs);
-      if (flushed) this.sinceFlush = 0;
-      this.rt.submit(finish);
-      if (flushed) this.metrics.pump();
+      this.counters.submitUpdates(finish, 1);
     }
     await this.rt.idle();
     this.check();
   }
 
-  private accumulate(w: MetricsWindow): void {
-    const stride = this.dims.metricStride;
-    const layers = this.dims.layers;
-    this.totals.forEach((c, r) => {
-      const m = w.metrics.subarray(r * stride, (r + 1) * stride);
-      c.updates += m[0];
-      c.examples += m[1];
-      c.scoreSum += m[2];
-      c.gradVarianceSum += m[3];
-      for (let k = 0; k < layers; k++) c.layerGradVarianceSum[k] += m[4 + k];
-      const state = this.runStateView(w.runStates, r) as Record<string, Uint32Array>;
-      if (state.finite[0] === 0 && c.finite) {
-        c.finite = false;
-        c.failure = `non-finite gradient at update ${state.failedUpdate[0]}`;
-      }
-    });
-  }
-
+  /** Every run's counters up to date (a metric flush; RunCounterWindow.read). */
   async readCounters(): Promise<RunCounters[]> {
-    this.check();
-    await this.metrics.drain();
-    const encoder = this.device.createCommandEncoder({ label: 'metrics flush' });
-    if (!this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs)) throw new EngineError('WebGPU engine: metric staging busy after drain', 'internal');
-    this.sinceFlush = 0;
-    this.rt.submit(encoder);
-    this.metrics.pump();
-    await this.metrics.drain();
-    this.check();
-    return this.totals.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] }));
+    return this.counters.read('metrics flush');
   }
 
   /**
@@ -522,12 +468,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     }
     const actions = new Uint32Array(await this.rt.res.read(this.statics.evalActions, 0, runs * test.count * 4, 'evaluation actions'));
     this.check();
-    return this.runs.map((_, r) => {
-      const mine = actions.subarray(r * test.count, (r + 1) * test.count);
-      let correct = 0;
-      for (let n = 0; n < test.count; n++) if (mine[n] === test.labels[n]) correct++;
-      return { testScore: correct / test.count, actions: options?.collectActions ? Uint8Array.from(mine) : undefined };
-    });
+    return scoreTestActions(actions, this.runs.length, test, options?.collectActions);
   }
 
   /**
@@ -637,88 +578,52 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
     return this.dims.tensors.map((t) => ({ name: t.name, shape: [...t.shape] }));
   }
 
-  /**
-   * The whole training state (src/engine/state.ts), the CPU conv engine's format: counters
-   * brought up to date first, then parameters, Adam moments and run states read back once.
-   * Adam's step count is the engine's update count.
-   */
-  async exportState(): Promise<EngineState> {
-    const counters = await this.readCounters();
-    const bytes = this.runs.length * this.dims.paramsPerRun * 4;
-    const [params, m, v, runStates] = await Promise.all([
-      this.rt.res.read(this.statics.params, 0, bytes, 'parameters (state export)'),
-      this.rt.res.read(this.statics.moment1, 0, bytes, 'Adam first moments (state export)'),
-      this.rt.res.read(this.statics.moment2, 0, bytes, 'Adam second moments (state export)'),
-      this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state export)'),
-    ]);
-    this.check();
-    const layout = this.tensorLayout();
+  /** This engine as its state's export and import see it (rewardState.ts). */
+  private stateParts(): RewardEngineParts {
     return {
-      format: ENGINE_STATE_FORMAT,
-      version: ENGINE_STATE_VERSION,
-      config: { ...this.config, estimators: [...this.config.estimators], seeds: [...this.config.seeds] },
-      dataset: this.datasetSizes(),
+      rt: this.rt,
+      config: this.config,
+      data: this.data,
+      runs: this.runs,
+      streams: this.streams,
+      buffers: this.statics,
+      runState: this.kernels.adam_ascent.defs.structs.RunState,
+      layout: this.tensorLayout(),
+      paramsPerRun: this.dims.paramsPerRun,
       updatesDone: this.updatesDone,
       evaluations: this.evaluations,
-      streams: this.streams.map((s) => ({ seed: s.seed, epoch: s.epoch, cursor: s.cursor })),
-      runs: this.runs.map(
-        (spec, r): RunState => ({
-          index: spec.index,
-          estimator: spec.estimator,
-          seed: spec.seed,
-          counters: counters[r],
-          baselines: [this.runStateView(runStates, r).baseline[0]],
-          optimizerSteps: this.updatesDone,
-          tensors: runTensorsFromBuffers({ params, m, v }, layout, r, this.dims.paramsPerRun),
-        }),
-      ),
+      readCounters: () => this.readCounters(),
+      check: () => this.check(),
+      setHyperparameters: (change) => this.setHyperparameters(change),
+      restoreCounters: (r, saved) => this.counters.restore(r, saved),
+      restoreProgress: (updatesDone, evaluations) => {
+        this.updatesDone = updatesDone;
+        this.evaluations = evaluations;
+      },
     };
   }
 
   /**
-   * Restores a state exported by either back end for the same model, runs and data; the saved
-   * learning rate and batch size apply. A CPU engine's f64 baselines become f32 here.
+   * The whole training state (src/engine/state.ts), the CPU engine's format (rewardState.ts
+   * exportRewardState): counters brought up to date first, then parameters, Adam moments and
+   * run states read back once. Adam's step count is the engine's update count.
+   */
+  async exportState(): Promise<EngineState> {
+    return exportRewardState(this.stateParts());
+  }
+
+  /**
+   * Restores a state exported by any back end for the same model, runs and data (rewardState.ts
+   * importRewardState); the saved learning rate and batch size apply. A CPU engine's f64
+   * baselines become f32 here.
    * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
    */
   async importState(state: EngineState, source: string): Promise<void> {
-    checkStateFits(state, this.config, this.datasetSizes(), this.runs, source);
-    const { saved, params, m, v } = packRunTensors(state, this.runs, this.tensorLayout(), this.dims.paramsPerRun, source);
-    const streams = savedStreamPositions(state, this.streams, this.data.train.count, source);
-    // everything checked: empty the metric window, then apply
-    await this.readCounters();
-    this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
-    const res = this.rt.res;
-    const runStates = await res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state import)');
-    saved.forEach((run, r) => {
-      const view = this.runStateView(runStates, r);
-      view.baseline[0] = run.baselines[0] ?? 0;
-      view.finite[0] = run.counters.finite ? 1 : 0;
-      const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
-      view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
-      restoreCounters(this.totals[r], run.counters);
-    });
-    res.write(this.statics.params, params);
-    res.write(this.statics.moment1, m);
-    res.write(this.statics.moment2, v);
-    res.write(this.statics.runs, new Uint8Array(runStates));
-    this.streams.forEach((stream, g) => {
-      stream.restore(streams[g].epoch, streams[g].cursor);
-      res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-    });
-    this.updatesDone = state.updatesDone;
-    this.evaluations = state.evaluations;
-    await this.rt.idle();
-    this.check();
-  }
-
-  private datasetSizes(): EngineState['dataset'] {
-    return { train: this.data.train.count, test: this.data.test.count, pixels: this.data.pixels, classes: this.data.classes };
+    return importRewardState(this.stateParts(), state, source);
   }
 
   private runIndex(run: number): number {
-    const r = this.runs.findIndex((s) => s.index === run);
-    if (r < 0) throw new EngineError(`no run ${run} in this engine`, 'config');
-    return r;
+    return runIndexOf(this.runs, run);
   }
 
   /** Test access: a copy of an engine buffer (the activations of the last update, gradients, …). */

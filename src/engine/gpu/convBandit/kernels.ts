@@ -29,7 +29,7 @@ export type ConvKernelSet = Record<ConvKernelName, Kernel>;
 /** trunk_gradient_variance: LayerParams only (no step uniform), one workgroup of 256 per run. */
 export const TRUNK_VARIANCE_SPEC: KernelSpec = {
   name: 'trunk_gradient_variance',
-  includes: ['rng.wgsl', 'bandit_common.wgsl'],
+  includes: ['rng.wgsl', 'bandit_common.wgsl', 'workgroup_sum.wgsl'],
   workgroup: { size: [256, 1, 1] },
 };
 
@@ -48,7 +48,5 @@ export function convKernelSpec(name: ConvKernelName, tile: number, depth: number
  * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
  */
 export function createConvKernels(runtime: GpuRuntime, tile: number, depth: number): ConvKernelSet {
-  const out = {} as Record<ConvKernelName, Kernel>;
-  for (const name of [...CONV_STEP_KERNELS, 'trunk_gradient_variance'] as const) out[name] = runtime.kernel(convKernelSpec(name, tile, depth));
-  return out;
+  return runtime.kernels([...CONV_STEP_KERNELS, 'trunk_gradient_variance'] as const, (name) => convKernelSpec(name, tile, depth));
 }

@@ -55,3 +55,15 @@ export function checkGrid(device: GPUDevice, grid: Grid, what: string): void {
     }
   });
 }
+
+/**
+ * Each of `buffers` ([what, bytes]) against maxBufferSize and maxStorageBufferBindingSize, in
+ * order, before anything is allocated.
+ * @throws EngineError('limits') naming the first buffer too large, the limit and the value
+ */
+export function requireStorageBuffers(device: GPUDevice, buffers: readonly (readonly [string, number])[]): void {
+  for (const [what, bytes] of buffers) {
+    requireLimit(device, 'maxBufferSize', bytes, what);
+    requireLimit(device, 'maxStorageBufferBindingSize', bytes, what);
+  }
+}

@@ -68,6 +68,16 @@ export class GpuRuntime {
     return createKernel(this.device, this.files, spec);
   }
 
+  /**
+   * The kernels `names`, each declared by `spec` and compiled (or taken from the cache), by name.
+   * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
+   */
+  kernels<N extends string>(names: readonly N[], spec: (name: N) => KernelSpec): Record<N, Kernel> {
+    const out = {} as Record<N, Kernel>;
+    for (const name of names) out[name] = this.kernel(spec(name));
+    return out;
+  }
+
   /** A bind group of `kernel` from named buffers (pipelines.ts bindKernel). */
   bind(kernel: Kernel, label: string, resources: Readonly<Record<string, BindingResource>>): GPUBindGroup {
     return bindKernel(this.device, kernel, label, resources);

@@ -7,21 +7,22 @@
 // baselines, and Adam. It reproduces the CPU engine (src/engine/cpu/cpuVaeEngine.ts): the same
 // random numbers, samples and records, parameters within float32 rounding.
 import type { Dataset } from '../../../data/dataset.ts';
-import { MinibatchStream } from '../../../data/minibatch.ts';
+import type { MinibatchStream } from '../../../data/minibatch.ts';
 import { initArrays, paramsFromArrays, tensorSizes, type VaeShape } from '../../../models/vae/params.ts';
 import { traceVaeExample } from '../../../models/vae/trace.ts';
 import { vaeViews } from '../../../models/vae/views.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../estimators.ts';
 import { trainingStepValues, type StepValues } from '../stepParams.ts';
-import { packRunTensors, runTensorsFromBuffers, savedStreamPositions } from '../stateTensors.ts';
-import { checkStateFits, ENGINE_STATE_FORMAT, ENGINE_STATE_VERSION, restoreCounters, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
+import { advanceStreams, seedGroups, startsEpoch } from '../minibatchStreams.ts';
+import { RunCounterWindow } from '../runCounters.ts';
+import { datasetSizes, packRunTensors, readParameterBuffers, restoreFailureFlags, runTensorsFromBuffers, savedStreamPositions, stateHeader, writeTrainingState } from '../stateTensors.ts';
+import { checkStateFits, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
 import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
 import { validateHyperparameterChange, validateVaeConfig } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
-import type { GpuProgram, GpuProgramOptions } from '../program.ts';
-import { foldedGrid, requireLimit, type Grid } from '../runtime/limits.ts';
-import { MetricsReader, type MetricsWindow } from '../runtime/metricsReader.ts';
+import { runIndexOf, type GpuProgram, type GpuProgramOptions } from '../program.ts';
+import { foldedGrid, requireLimit, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
 import { uniformView, type BindingResource } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import { UniformSlots } from '../runtime/uniformSlots.ts';
@@ -102,11 +103,8 @@ export class GpuVaeEngine implements CheckpointableEngine {
   private uniforms: GPUBuffer[] = [];
   private readonly runStateSize: number;
   private readonly vaeRunStateSize: number;
-  private readonly metrics: MetricsReader;
-  private readonly totals: RunCounters[];
-  private readonly flushEvery: number;
+  private readonly counters: RunCounterWindow;
   private readonly signals: Set<string>;
-  private sinceFlush = 0;
 
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
@@ -125,11 +123,10 @@ export class GpuVaeEngine implements CheckpointableEngine {
     this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
     this.info = { backend: 'webgpu', description: rt.description };
     this.runs = expandRuns(config);
-    this.flushEvery = options.flushEvery ?? FLUSH_EVERY;
     this.tile = options.tile ?? (rt.cpuAdapter ? 4 : this.device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
-    const seeds = [...new Set(this.runs.map((r) => r.seed))];
-    this.groupOfRun = this.runs.map((r) => seeds.indexOf(r.seed));
-    this.streams = seeds.map((s) => new MinibatchStream(s, data.train.count));
+    const { seeds, groupOfRun, streams } = seedGroups(this.runs, data.train.count);
+    this.groupOfRun = groupOfRun;
+    this.streams = streams;
     this.shape = { pixels: data.pixels, layers: config.layers, width: config.width };
     this.signals = new Set(this.runs.map((r) => vaeEstimator(r.estimator).signal));
     const sizes = [data.pixels, ...Array.from({ length: config.layers }, () => config.width)];
@@ -192,13 +189,15 @@ export class GpuVaeEngine implements CheckpointableEngine {
       this.streams.forEach((s, g) => res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
       this.activations = this.createActivations(this.layout);
       this.plan = this.planUpdate();
-      this.totals = this.runs.map(() => ({ updates: 0, examples: 0, scoreSum: 0, gradVarianceSum: 0, layerGradVarianceSum: new Array<number>(L).fill(0), finite: true }));
-      this.metrics = new MetricsReader(
-        (label, n) => res.buffer(label, n, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
-        this.runs.length * (4 + L) * 4,
-        this.runs.length * this.runStateSize,
-        (w) => this.accumulate(w),
-      );
+      this.counters = new RunCounterWindow(rt, {
+        runs: this.runs.length,
+        layers: L,
+        runState: runStateDef,
+        metrics: this.statics.metrics,
+        runStates: this.statics.runs,
+        failure: 'non-finite ELBO or encoder gradient',
+        flushEvery: options.flushEvery ?? FLUSH_EVERY,
+      });
       rt.endSetup(true);
     } catch (error) {
       rt.endSetup(false);
@@ -218,10 +217,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
       ['the training images', this.data.train.images.byteLength],
       ['the epoch permutations', this.streams.length * this.data.train.count * 4],
     ];
-    for (const [what, bytes] of largest) {
-      requireLimit(this.device, 'maxBufferSize', bytes, what);
-      requireLimit(this.device, 'maxStorageBufferBindingSize', bytes, what);
-    }
+    requireStorageBuffers(this.device, largest);
   }
 
   private createActivations(layout: VaeLayout): ActivationBuffers {
@@ -501,8 +497,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
 
   /** @throws the runtime's error or a failed metric readback as EngineError('internal') */
   private check(): void {
-    this.rt.check();
-    if (this.metrics.error) throw new EngineError(`WebGPU metric readback failed: ${String(this.metrics.error)}`, 'internal');
+    this.counters.check();
   }
 
   /**
@@ -517,17 +512,8 @@ export class GpuVaeEngine implements CheckpointableEngine {
     while (left > 0) {
       const values: StepValues[] = [];
       while (values.length < STEP_SLOTS && left > 0) {
-        const lead = this.streams[0];
-        const newEpoch = lead.cursor + batch > lead.count;
-        if (newEpoch && values.length > 0) break;
-        let epoch = 0;
-        let cursor = 0;
-        for (const [g, stream] of this.streams.entries()) {
-          const next = stream.next(batch);
-          epoch = next.epoch;
-          cursor = stream.cursor - batch;
-          if (newEpoch) this.rt.res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-        }
+        if (startsEpoch(this.streams, batch) && values.length > 0) break;
+        const { epoch, cursor } = advanceStreams(this.rt.res, this.streams, this.statics.permutation, batch, this.data.train.count);
         values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count, { hidden: Stream.vaeBase, action: 0 }));
         left -= 1;
       }
@@ -543,46 +529,15 @@ export class GpuVaeEngine implements CheckpointableEngine {
       });
       pass.end();
       this.updatesDone += values.length;
-      this.sinceFlush += values.length;
-      const flushed = this.sinceFlush >= this.flushEvery && this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs);
-      if (flushed) this.sinceFlush = 0;
-      this.rt.submit(encoder);
-      if (flushed) this.metrics.pump();
+      this.counters.submitUpdates(encoder, values.length);
     }
     await this.rt.idle();
     this.check();
   }
 
-  private accumulate(w: MetricsWindow): void {
-    const L = this.config.layers;
-    const stride = 4 + L;
-    const def = this.kernels.adam_ascent.defs.structs.RunState;
-    this.totals.forEach((c, r) => {
-      const m = w.metrics.subarray(r * stride, (r + 1) * stride);
-      c.updates += m[0];
-      c.examples += m[1];
-      c.scoreSum += m[2];
-      c.gradVarianceSum += m[3];
-      for (let k = 0; k < L; k++) c.layerGradVarianceSum[k] += m[4 + k];
-      const state = makeStructuredView(def, w.runStates, r * this.runStateSize).views as Record<string, Uint32Array>;
-      if (state.finite[0] === 0 && c.finite) {
-        c.finite = false;
-        c.failure = `non-finite ELBO or encoder gradient at update ${state.failedUpdate[0]}`;
-      }
-    });
-  }
-
+  /** Every run's counters up to date (a metric flush; RunCounterWindow.read). */
   async readCounters(): Promise<RunCounters[]> {
-    this.check();
-    await this.metrics.drain();
-    const encoder = this.device.createCommandEncoder({ label: 'VAE metrics flush' });
-    if (!this.metrics.encodeFlush(encoder, this.statics.metrics, this.statics.runs)) throw new EngineError('WebGPU engine: metric staging busy after drain', 'internal');
-    this.sinceFlush = 0;
-    this.rt.submit(encoder);
-    this.metrics.pump();
-    await this.metrics.drain();
-    this.check();
-    return this.totals.map((c) => ({ ...c, layerGradVarianceSum: [...c.layerGradVarianceSum] }));
+    return this.counters.read('VAE metrics flush');
   }
 
   /** Every run's parameters, flat in tensor order (one readback). */
@@ -637,9 +592,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
   }
 
   private runIndex(run: number): number {
-    const r = this.runs.findIndex((s) => s.index === run);
-    if (r < 0) throw new EngineError(`no run ${run} in this engine`, 'config');
-    return r;
+    return runIndexOf(this.runs, run);
   }
 
   /** Parameters of run `run` as float32 tensors in the CPU's order (a copy). */
@@ -708,25 +661,17 @@ export class GpuVaeEngine implements CheckpointableEngine {
     const counters = await this.readCounters();
     const per = this.layout.paramsPerRun;
     const bytes = this.runs.length * per * 4;
-    const [params, m, v, vaeRuns] = await Promise.all([
-      this.rt.res.read(this.statics.params, 0, bytes, 'parameters (state export)'),
-      this.rt.res.read(this.statics.moment1, 0, bytes, 'Adam first moments (state export)'),
-      this.rt.res.read(this.statics.moment2, 0, bytes, 'Adam second moments (state export)'),
+    const [parameters, vaeRuns] = await Promise.all([
+      readParameterBuffers(this.rt.res, this.statics, bytes),
       this.rt.res.read(this.statics.vaeRuns, 0, this.runs.length * this.vaeRunStateSize, 'VAE run states (state export)'),
     ]);
     this.check();
     const layout = this.tensorLayout();
     const L = this.config.layers;
     return {
-      format: ENGINE_STATE_FORMAT,
-      version: ENGINE_STATE_VERSION,
-      config: { ...this.config, estimators: [...this.config.estimators], seeds: [...this.config.seeds] },
-      dataset: this.datasetSizes(),
-      updatesDone: this.updatesDone,
-      evaluations: this.evaluations,
-      streams: this.streams.map((s) => ({ seed: s.seed, epoch: s.epoch, cursor: s.cursor })),
+      ...stateHeader(this.config, this.data, this.updatesDone, this.evaluations, this.streams),
       runs: this.runs.map((spec, r): RunState => {
-        const tensors = runTensorsFromBuffers({ params, m, v }, layout, r, per);
+        const tensors = runTensorsFromBuffers(parameters, layout, r, per);
         const baselines = Array.from(this.view('VaeRunState', vaeRuns, r).baselines.subarray(0, L + 1));
         baselines[0] = 0;
         return { index: spec.index, estimator: spec.estimator, seed: spec.seed, counters: counters[r], baselines, optimizerSteps: counters[r].updates, tensors };
@@ -740,10 +685,10 @@ export class GpuVaeEngine implements CheckpointableEngine {
    * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
    */
   async importState(state: EngineState, source: string): Promise<void> {
-    checkStateFits(state, this.config, this.datasetSizes(), this.runs, source);
+    checkStateFits(state, this.config, datasetSizes(this.data), this.runs, source);
     const layout = this.tensorLayout();
     const per = this.layout.paramsPerRun;
-    const { saved, params, m, v } = packRunTensors(state, this.runs, layout, per, source);
+    const packed = packRunTensors(state, this.runs, layout, per, source);
     const streams = savedStreamPositions(state, this.streams, this.data.train.count, source);
     await this.readCounters();
     this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
@@ -751,34 +696,21 @@ export class GpuVaeEngine implements CheckpointableEngine {
       this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state import)'),
       this.rt.res.read(this.statics.vaeRuns, 0, this.runs.length * this.vaeRunStateSize, 'VAE run states (state import)'),
     ]);
-    saved.forEach((run, r) => {
-      const view = this.view('RunState', runStates, r);
-      view.finite[0] = run.counters.finite ? 1 : 0;
-      const failedAt = /at update (\d+)/.exec(run.counters.failure ?? '');
-      view.failedUpdate[0] = failedAt ? Number(failedAt[1]) : 0;
+    packed.saved.forEach((run, r) => {
+      restoreFailureFlags(this.view('RunState', runStates, r), run.counters);
       const baselines = this.view('VaeRunState', vaeRuns, r).baselines;
       baselines.fill(0);
       run.baselines.slice(0, this.config.layers + 1).forEach((b, l) => (baselines[l] = b));
-      restoreCounters(this.totals[r], run.counters);
+      this.counters.restore(r, run.counters);
     });
     const res = this.rt.res;
-    res.write(this.statics.params, params);
-    res.write(this.statics.moment1, m);
-    res.write(this.statics.moment2, v);
     res.write(this.statics.runs, new Uint8Array(runStates));
     res.write(this.statics.vaeRuns, new Uint8Array(vaeRuns));
-    this.streams.forEach((stream, g) => {
-      stream.restore(streams[g].epoch, streams[g].cursor);
-      res.write(this.statics.permutation, stream.permutation, g * this.data.train.count * 4);
-    });
+    writeTrainingState(res, this.statics, packed, this.streams, streams, this.data.train.count);
     this.updatesDone = state.updatesDone;
     this.evaluations = state.evaluations;
     await this.rt.idle();
     this.check();
-  }
-
-  private datasetSizes(): EngineState['dataset'] {
-    return { train: this.data.train.count, test: this.data.test.count, pixels: this.data.pixels, classes: this.data.classes };
   }
 
   /**

@@ -38,7 +38,7 @@ export const VAE_INCLUDES: Record<VaeKernelName, string[]> = {
   vae_score_function_signal: VAE,
   vae_pair_signal: VAE,
   weight_gradient: COMMON,
-  gradient_variance: COMMON,
+  gradient_variance: [...COMMON, 'workgroup_sum.wgsl'],
   vae_baselines_and_counters: [...VAE, 'baseline.wgsl'],
   adam_ascent: COMMON,
 };
@@ -68,7 +68,5 @@ export function vaeKernelSpec(name: VaeKernelName, tile: number, depth: number):
  * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
  */
 export function createVaeKernels(runtime: GpuRuntime, tile: number, depth: number): VaeKernelSet {
-  const out = {} as Record<VaeKernelName, Kernel>;
-  for (const name of VAE_KERNEL_NAMES) out[name] = runtime.kernel(vaeKernelSpec(name, tile, depth));
-  return out;
+  return runtime.kernels(VAE_KERNEL_NAMES, (name) => vaeKernelSpec(name, tile, depth));
 }
