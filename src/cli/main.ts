@@ -76,7 +76,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const code = await dispatch(argv, io);
     const late = io.interrupt?.requested();
     if (code === 0 && late !== undefined) {
-      io.stderr(`hnca: ${late} came after the last update: every epoch finished and was written\n`);
+      io.stdout.write(`${late} received with nothing left to stop: every epoch finished and was written\n`);
       return interruptExitCode(late);
     }
     return code;
