@@ -126,6 +126,8 @@ export function createBindGroups(
   const step = stepUniform;
   const inputOf = (k: number) => (k === 0 ? a.pixels : a.samples[k - 1]);
   const signalOf = (k: number) => (k === hidden ? a.outSignals : a.signals[k]);
+  // layer k's gradient and its variance read the same inputs, signals and gradient buffer
+  const gradientBindings = (k: number) => ({ layer: layerUniforms[k], step, runs: s.runs, inputs: inputOf(k), signals: signalOf(k), grads: s.grads });
   const logitsOf = (k: number) => (k === hidden ? a.outLogits : a.logits[k]);
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
   const categorical = dims.categories > 0 ? categoricalBindGroups(runtime, kernels, dims, s, a, layerUniforms, stepUniform) : undefined;
@@ -180,26 +182,9 @@ export function createBindGroups(
     ),
     // a layer fed by categorical units sums its gradient by their one-hot values (categorical_input_gradient)
     gradient: range(layers).map((k) =>
-      runtime.bind(k > 0 && categorical && oneHotGradients ? kernelOf(kernels, 'categorical_input_gradient') : kernels.weight_gradient, `gradient ${k}`, {
-        layer: layerUniforms[k],
-        step,
-        runs: s.runs,
-        inputs: inputOf(k),
-        signals: signalOf(k),
-        grads: s.grads,
-      }),
+      runtime.bind(k > 0 && categorical && oneHotGradients ? kernelOf(kernels, 'categorical_input_gradient') : kernels.weight_gradient, `gradient ${k}`, gradientBindings(k)),
     ),
-    variance: range(layers).map((k) =>
-      runtime.bind(kernels.gradient_variance, `variance ${k}`, {
-        layer: layerUniforms[k],
-        step,
-        runs: s.runs,
-        inputs: inputOf(k),
-        signals: signalOf(k),
-        grads: s.grads,
-        variance: s.variance,
-      }),
-    ),
+    variance: range(layers).map((k) => runtime.bind(kernels.gradient_variance, `variance ${k}`, { ...gradientBindings(k), variance: s.variance })),
     ...bindUpdateEnd(runtime, kernels, layerUniforms[0], step, s, a),
   };
 }
