@@ -1,4 +1,4 @@
-// The paper's remark on categorical units (DESIGN.md §7.1, appendix D): with categorical
+// The paper's remark on categorical units (docs/math.md §7.1, appendix D): with categorical
 // children a backward pass costs about N times the forward pass. Measured on the CPU engine's
 // BanditRun, one thread: per update (batch 50, 2 hidden layers of 200 units with N values), the
 // forward pass alone, and the backward pass = a whole HNCA (or REINFORCE) gradient estimate

@@ -1,4 +1,4 @@
-// Categorical hidden units (DESIGN.md §7.1) on the WebGPU bandit engine: ms per update (batch
+// Categorical hidden units (docs/math.md §7.1) on the WebGPU bandit engine: ms per update (batch
 // 50, 2 hidden layers of 200 units with N values, HNCA and REINFORCE runs in the same dispatches,
 // one seed) for N = 2, 4, 8 against Bernoulli units of the same width, and where an update's time
 // goes: each dispatch of one update run alone (GpuBanditEngine.runDispatch), `repeats` times per

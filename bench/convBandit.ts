@@ -1,4 +1,4 @@
-// The conv bandit (appendix E, DESIGN.md §7.2) on the CPU engine, one thread: ms per update of
+// The conv bandit (appendix E, docs/math.md §7.2) on the CPU engine, one thread: ms per update of
 // one run at the paper's size (2 convolutions × 16 channels, 200 Bernoulli units, batch 50) on
 // the TensorFlow.js trunk's back ends, split into the forward pass and the rest (credit,
 // signals, the trunk's backward with per-example gradients, Adam).

@@ -1,4 +1,4 @@
-// The WebGPU conv bandit engine (src/engine/gpu/convBandit, DESIGN.md §7.2) in Node on Dawn
+// The WebGPU conv bandit engine (src/engine/gpu/convBandit, docs/math.md §7.2) in Node on Dawn
 // (SwiftShader where there is no GPU): ms per whole update (minibatch, the trunk's forward and
 // backward pass on tfjs-backend-webgpu, the Bernoulli layer, credit, signals, output, variance,
 // Adam, counters), through engine.step, which waits for the GPU. The trunk alone is

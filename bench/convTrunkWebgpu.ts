@@ -1,4 +1,4 @@
-// The conv bandit's trunk (DESIGN.md §7.2) on tfjs-backend-webgpu registered on our device
+// The conv bandit's trunk (docs/math.md §7.2) on tfjs-backend-webgpu registered on our device
 // (src/trunk/webgpuTrunk.ts), in Node on Dawn (SwiftShader where there is no GPU): ms per forward
 // pass, and per forward + backward (per-example gradients, the variance metric's second moments),
 // with our buffers in and out and the queue drained after each. The part of a WebGPU conv-bandit

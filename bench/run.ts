@@ -11,7 +11,7 @@ const rows: BenchRow[] = [];
 console.log(`hnca bench — ${new Date().toISOString()} — node ${process.version}, ${seconds} s per row`);
 rows.push(...(await benchCpuBandit(data, seconds)));
 // Issue 5: VAE estimators by depth (HNCA linear in depth; LOO and DisARM add partial passes)
-// Issue 14: categorical units' backward pass against the forward pass, N = 2, 4, 8 (DESIGN.md §7.1)
+// Issue 14: categorical units' backward pass against the forward pass, N = 2, 4, 8 (docs/math.md §7.1)
 if (process.env.BENCH_CATEGORICAL !== '0') rows.push(...benchCategoricalBandit(data, Math.max(1, seconds / 2)));
 // Issue 14: the same on the WebGPU engine, ms per update and where it goes by kernel (SwiftShader: a few minutes; BENCH_CATEGORICAL_GPU=0 skips)
 if (process.env.BENCH_CATEGORICAL_GPU !== '0') {

@@ -1,4 +1,4 @@
-// A hidden layer of Bernoulli units in one pass (DESIGN.md §2): the logits u = x W + b of the
+// A hidden layer of Bernoulli units in one pass (docs/math.md §2): the logits u = x W + b of the
 // tiled product (affine_tile.wgsl), and in its epilogue, with u still in a register,
 // p = clip(sigmoid(u), 1e-5, 1 - 1e-5) and φ = [uniform < p], the uniform of
 // streamKey(seed, keyStep, hiddenStream + layer) at index (exampleOffset + b) * width + i

@@ -57,7 +57,7 @@ struct LayerParams {
   runs: u32,
   layers: u32,
   metricStride: u32,
-  /** N of the hidden layers' categorical units (DESIGN.md §7.1); 0 for Bernoulli units */
+  /** N of the hidden layers' categorical units (docs/math.md §7.1); 0 for Bernoulli units */
   categories: u32,
 }
 
@@ -78,7 +78,7 @@ struct RunState {
 /**
  * An input value of example row `row` (already offset) as the layer sees it: pixels as they
  * are; Bernoulli samples φ as 2φ − 1 (centered) or φ; the one-hot entries of categorical units
- * with N = `categories` values centered, e_φ − 1/N (DESIGN.md §7.1).
+ * with N = `categories` values centered, e_φ − 1/N (docs/math.md §7.1).
  */
 fn inputValue(raw: f32, inputIsPixels: u32, centered: u32, categories: u32) -> f32 {
   if (inputIsPixels == 0u && categories > 0u) {

@@ -1,4 +1,4 @@
-// The running-mean baseline (DESIGN.md §2, §3): the WGSL twin of src/models/units/baseline.ts.
+// The running-mean baseline (docs/math.md §2, §3): the WGSL twin of src/models/units/baseline.ts.
 
 /** b <- 0.99 b + 0.01 batchMean */
 fn runningMeanBaseline(previous: f32, batchMean: f32) -> f32 {

@@ -1,4 +1,4 @@
-// DisARM's antithetic pair of an encoder layer (DESIGN.md §3), for the runs whose estimator is
+// DisARM's antithetic pair of an encoder layer (docs/math.md §3), for the runs whose estimator is
 // DisARM: one uniform u per unit (the main pass's stream, as bernoulli_sample.wgsl draws it),
 // p = clippedSigmoid(u_l), main sample φ = [1 - u < p] and antithetic φ~ = [u < p]. Other runs
 // are left alone. Grid: x × y = (examples × units) / 64 (folded past the workgroup limit), z = run.

@@ -1,4 +1,4 @@
-// HNCA credit of a hidden layer whose children are the next Bernoulli layer (DESIGN.md §2).
+// HNCA credit of a hidden layer whose children are the next Bernoulli layer (docs/math.md §2).
 // For parent j of example b, flipping j shifts child c's logit by Δ_j W[j, c] (Δ_j = -m when
 // φ_j = 1, +m when 0; m = layer.flipMagnitude), so
 //   log Q_flipped - log Q_actual = Σ_c [childSurprise(-s_c u_c) - childSurprise(-s_c u'_c)]

@@ -1,4 +1,4 @@
-// Ent_l = Σ_i H(q_l(φ_{l,i} | φ_{l-1})) (nats) of every example (DESIGN.md §3): the entropy of an
+// Ent_l = Σ_i H(q_l(φ_{l,i} | φ_{l-1})) (nats) of every example (docs/math.md §3): the entropy of an
 // encoder layer's clipped Bernoulli units, from their logits u (σ(clamp(u))), into slot
 // vl.termSlot of pass vl.passIndex. Grid: x = examples / 64, z = run.
 

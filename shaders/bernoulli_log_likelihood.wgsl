@@ -1,6 +1,6 @@
 // Dec_m = Σ_i log p(t_i | v_i) = Σ_i log σ(±v_i) (nats) of every example: the log-likelihood of
 // target values t under unclipped Bernoulli logits v (the decoder p_m, or the prior when m = L;
-// DESIGN.md §3), into slot vl.termSlot of pass vl.passIndex; with vl.gradient = 1 also the logits'
+// docs/math.md §3), into slot vl.termSlot of pass vl.passIndex; with vl.gradient = 1 also the logits'
 // gradient t - σ(v). Targets are the group's pixels (vl.targetIsPixels) or the run's samples.
 // Grid: x = examples / 64, z = run.
 

@@ -1,11 +1,11 @@
-// Bernoulli stochastic units (DESIGN.md §2, §3): the WGSL twin of src/models/units/bernoulli.ts,
+// Bernoulli stochastic units (docs/math.md §2, §3): the WGSL twin of src/models/units/bernoulli.ts,
 // function for function under the same names (tests/units-wgsl.test.ts compares each pair).
 // Needs precise_math.wgsl. Every log is natural (nats).
 
 const PROB_MIN: f32 = 1e-5;
 const PROB_MAX: f32 = 0.99999;
 
-/** p = clip(sigmoid(u), 1e-5, 1 - 1e-5) of a logit u (DESIGN.md §2). */
+/** p = clip(sigmoid(u), 1e-5, 1 - 1e-5) of a logit u (docs/math.md §2). */
 fn clippedSigmoid(u: f32) -> f32 {
   return clamp(1.0 / (1.0 + exp(-u)), PROB_MIN, PROB_MAX);
 }
@@ -29,7 +29,7 @@ fn reinforceSignal(learningSignal: f32, phi: f32, p: f32) -> f32 {
 }
 
 /**
- * rho(1) - rho(0) = (Q1 - Q0) / (p Q1 + (1 - p) Q0) from D = log Q0 - log Q1 (DESIGN.md §2),
+ * rho(1) - rho(0) = (Q1 - Q0) / (p Q1 + (1 - p) Q0) from D = log Q0 - log Q1 (docs/math.md §2),
  * in the form that cannot overflow for the sign of D.
  */
 fn rhoDifference(p: f32, d: f32) -> f32 {
@@ -69,7 +69,7 @@ fn surpriseChange(x: f32, d: f32, surprise: f32) -> f32 {
 /** |u| beyond which clip(sigmoid(u)) differs from sigmoid(u): log((1 - 1e-5)/1e-5). */
 const LOGIT_CLIP: f32 = 11.512915464920228;
 
-/** clamp(u, ±LOGIT_CLIP): sigmoid of it equals clippedSigmoid(u) up to rounding (DESIGN.md §3 encoder). */
+/** clamp(u, ±LOGIT_CLIP): sigmoid of it equals clippedSigmoid(u) up to rounding (docs/math.md §3 encoder). */
 fn clampLogit(u: f32) -> f32 {
   return clamp(u, -LOGIT_CLIP, LOGIT_CLIP);
 }
@@ -88,7 +88,7 @@ fn bernoulliEntropy(z: f32) -> f32 {
 
 /**
  * (rho(1), rho(0)) of a unit with p = P(φ = 1), q = 1 - p, from D = log Q0 - log Q1
- * (DESIGN.md §2, §3), in the form that does not overflow for the sign of D.
+ * (docs/math.md §2, §3), in the form that does not overflow for the sign of D.
  */
 fn rhoPair(p: f32, q: f32, d: f32) -> vec2f {
   if (d > 0.0) {

@@ -1,5 +1,5 @@
 // HNCA's counterfactual log Q of a categorical layer whose children are the next categorical
-// layer (DESIGN.md §7.1). Forcing unit i of example b from φ_i to v adds the column change
+// layer (docs/math.md §7.1). Forcing unit i of example b from φ_i to v adds the column change
 // Delta_c(v) = W[(i, v), c·] - W[(i, φ_i), c·] to child c's N logits z_c, so
 //   log Q_i(v) - log Q_i(φ_i) = Σ_c [(z_c + Delta_c(v))[φ_c] - z_c[φ_c]
 //                                    - (logsumexp(z_c + Delta_c(v)) - logsumexp(z_c))],

@@ -1,4 +1,4 @@
-// HNCA credit per value of a categorical layer (DESIGN.md §7.1): each unit's hindsight
+// HNCA credit per value of a categorical layer (docs/math.md §7.1): each unit's hindsight
 // posterior pi_i(v) rho_i(v) from its logits and its log Q (categorical_*_log_q), in the log
 // domain (hindsightPosterior), so any finite logits and log Q give an entry in [0, 1].
 // layer = the layer's own matrix (outWidth = U·N, categories = N).

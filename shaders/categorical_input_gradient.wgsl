@@ -1,4 +1,4 @@
-// Batch-mean gradient of a layer fed by categorical units (DESIGN.md §7.1), by their one-hot
+// Batch-mean gradient of a layer fed by categorical units (docs/math.md §7.1), by their one-hot
 // values: its input x = e_φ − 1/N per parent unit, so for parent unit i, value v and child logit c
 //   g[(i, v), c] = (1/B) Σ_b S[b, c] (1[φ_bi = v] − 1/N) = (A_v − T / N) / B,
 // with A_v = Σ_{b: φ_bi = v} S[b, c] and T = Σ_b S[b, c] (the bias row's g[in, c] = T / B).

@@ -1,4 +1,4 @@
-// Categorical units (DESIGN.md §7.1): per unit i of example b, pi_i = softmax of its N logits,
+// Categorical units (docs/math.md §7.1): per unit i of example b, pi_i = softmax of its N logits,
 // φ_i drawn by inverse CDF with the uniform of streamKey(seed, keyStep, hiddenStream + layer) at
 // index (exampleOffset + b) * units + i (the CPU engine's categoricalForwardBatch), and the
 // one-hot output e_φ written as 0/1 samples [U·N] (what the next layer and the gradients read).

@@ -1,4 +1,4 @@
-// Per-logit learning signals of a categorical layer (DESIGN.md §7.1):
+// Per-logit learning signals of a categorical layer (docs/math.md §7.1):
 //   HNCA:      S_ik = R (post_i(k) - pi_ik) = R pi_ik (rho_i(k) - 1)
 //   REINFORCE: S_ik = R (1[φ_i = k] - pi_ik)   (1[φ_i = k] is the one-hot sample)
 // layer = the layer's own matrix (outWidth = U·N).

@@ -1,5 +1,5 @@
 // HNCA's counterfactual log Q of the last categorical layer, whose only child is the softmax
-// output (DESIGN.md §7.1). Forcing unit i of example b from φ_i to v adds the column change
+// output (docs/math.md §7.1). Forcing unit i of example b from φ_i to v adds the column change
 // Delta(v) = V[(i, v), :] - V[(i, φ_i), :] to the output logits z, so
 //   log Q_i(v) - log Q_i(φ_i) = log pi'(a) - log pi(a) = (z'_a - z_a) - (logsumexp(z') - logsumexp(z)), z' = z + Delta(v),
 // each logsumexp shifted by its maximum: finite for any finite weights. Writes that difference

@@ -1,4 +1,4 @@
-// Categorical (N-way softmax) stochastic units (DESIGN.md §7.1, the paper's appendix D): the WGSL
+// Categorical (N-way softmax) stochastic units (docs/math.md §7.1, the paper's appendix D): the WGSL
 // twin of src/models/units/categorical.ts (and of softmax.ts's logSumExp), function for function
 // under the same names (tests/units-wgsl.test.ts compares each pair). A unit's N values live in a
 // private array of MAX_CATEGORIES entries, of which the first n are used. Every log is natural.
@@ -47,7 +47,7 @@ fn sampleCategorical(prob: ptr<function, Categories>, n: u32, draw: f32) -> u32 
 
 /**
  * The hindsight posterior post(v) = pi(v) rho(v) = exp(log pi_v + log Q_v - L),
- * L = logsumexp_v(log pi_v + log Q_v) (DESIGN.md §7.1): each entry in [0, 1], their sum 1,
+ * L = logsumexp_v(log pi_v + log Q_v) (docs/math.md §7.1): each entry in [0, 1], their sum 1,
  * finite for any finite logits and log Q (log Q may be shifted by any common constant).
  */
 fn hindsightPosterior(logits: ptr<function, Categories>, n: u32, logQ: ptr<function, Categories>, out: ptr<function, Categories>) {
@@ -62,12 +62,12 @@ fn hindsightPosterior(logits: ptr<function, Categories>, n: u32, logQ: ptr<funct
   }
 }
 
-/** HNCA signal of logit k (DESIGN.md §7.1): S_k = R pi_k (rho(k) - 1) = R (post(k) - pi_k). */
+/** HNCA signal of logit k (docs/math.md §7.1): S_k = R pi_k (rho(k) - 1) = R (post(k) - pi_k). */
 fn categoricalHncaSignal(learningSignal: f32, prob: f32, posterior: f32) -> f32 {
   return learningSignal * (posterior - prob);
 }
 
-/** REINFORCE signal of logit k (DESIGN.md §7.1): S_k = R (1[φ = k] - pi_k); indicator = 1[φ = k] as 0.0 / 1.0. */
+/** REINFORCE signal of logit k (docs/math.md §7.1): S_k = R (1[φ = k] - pi_k); indicator = 1[φ = k] as 0.0 / 1.0. */
 fn categoricalReinforceSignal(learningSignal: f32, prob: f32, indicator: f32) -> f32 {
   return learningSignal * (indicator - prob);
 }

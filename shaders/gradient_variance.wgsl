@@ -1,4 +1,4 @@
-// Σ over a layer's parameters of the batch variance of the per-example estimates (DESIGN.md §4):
+// Σ over a layer's parameters of the batch variance of the per-example estimates (docs/math.md §4):
 //   (1/B) Σ_b (Σ_i S[b,i]²)(Σ_j x[b,j]² + 1) - Σ_{W and b} gbar²
 // One workgroup of 256 per run (z), one dispatch per layer; writes variance[run * layers + layer].
 // Includes workgroup_sum.wgsl.

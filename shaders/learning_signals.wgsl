@@ -1,4 +1,4 @@
-// Per-example signals S of a hidden layer (DESIGN.md §2):
+// Per-example signals S of a hidden layer (docs/math.md §2):
 //   HNCA:      S = R p (1 - p) (rho(1) - rho(0))
 //   REINFORCE: S = R (φ - p)
 // Grid: x × y = (examples × units) / 64 (folded into y past the workgroup limit), z = run.

@@ -1,4 +1,4 @@
-// Counter-based RNG, bit-identical to src/rng/counterRng.ts (DESIGN.md §5).
+// Counter-based RNG, bit-identical to src/rng/counterRng.ts (docs/math.md §5).
 // Stream ids mirror src/rng/streams.ts.
 const STREAM_SHUFFLE: u32 = 1u;
 const STREAM_BINARIZE_TRAIN: u32 = 2u;

@@ -1,4 +1,4 @@
-// HNCA credit of the last hidden layer, whose only child is the softmax output (DESIGN.md §2).
+// HNCA credit of the last hidden layer, whose only child is the softmax output (docs/math.md §2).
 // Flipping parent j shifts the output logits by x_k = Δ_j V[j, k], so
 //   log π'(a) - log π(a) = x_a - log Σ_k π_k e^{x_k} = x_a - log1p(Σ_k π_k expm1(x_k)),
 // accurate when the shift is small (|x_k| <= PRECISE_SHIFT and the log1p argument >= -1/2: no

@@ -1,4 +1,4 @@
-// The variance metric of one layer of the conv bandit's trunk (DESIGN.md §4, §7.2): Σ over the
+// The variance metric of one layer of the conv bandit's trunk (docs/math.md §4, §7.2): Σ over the
 // layer's parameters of the batch variance of the per-example gradients,
 //   Σ_b ‖g_b‖² / B − Σ_{W and b} gbar²,
 // where Σ_b ‖g_b‖² / B came from the trunk's backward pass (src/trunk/webgpuTrunk.ts) and gbar is

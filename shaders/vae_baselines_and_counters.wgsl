@@ -1,4 +1,4 @@
-// End of a VAE update, one invocation per run (DESIGN.md §3, §4): the batch's ELBO sum
+// End of a VAE update, one invocation per run (docs/math.md §3, §4): the batch's ELBO sum
 // (Σ Ent_l + Σ Dec_m of the main pass), the encoder-gradient variance per layer (variance sum /
 // the layer's parameter count) and overall (Σ layers / all encoder parameters), the finiteness
 // check (a non-finite update marks the run and is not counted; adam_ascent skips it), the metric

@@ -1,4 +1,4 @@
-// Shared declarations of the importance-weighted bound's kernels (DESIGN.md §3 test metric),
+// Shared declarations of the importance-weighted bound's kernels (docs/math.md §3 test metric),
 // prepended with rng.wgsl. They also declare what the reused kernels affine_logits.wgsl and
 // binarize_minibatch.wgsl read, so those run unchanged for the bound: one run, one seed group.
 // Buffer layouts (src/engine/gpu/vaeBound/bound.ts allocates them):

@@ -1,8 +1,8 @@
 // Adds the decoder term log p_m(φ_m | φ_{m+1}) of every (image, sample) row of a chunk to the
-// row's log importance weight (DESIGN.md §3; src/models/vae/forward.ts decoderLayer):
+// row's log importance weight (docs/math.md §3; src/models/vae/forward.ts decoderLayer):
 //   log p = −Σ_i softplus(−(2t_i − 1) v_i), t the target (the pixels for m = 0, else the sampled
 //   layer m), v the decoder's logits; the prior (m = L, layer.inWidth = 0) has v = its bias c_L.
-// Decoder probabilities are not clipped (as on the CPU engine; DESIGN.md §4 says why).
+// Decoder probabilities are not clipped (as on the CPU engine; docs/math.md §4 says why).
 // Grid: one workgroup of ROW_THREADS per row (folded into y past the per-dimension limit).
 
 @group(0) @binding(0) var<uniform> layer: LayerParams;

@@ -1,5 +1,5 @@
 // Samples encoder layer l of every (image, sample) row of a chunk and adds −log q_l(φ_l | φ_{l−1})
-// to the row's log importance weight (DESIGN.md §3 test metric; src/models/vae/bound.ts
+// to the row's log importance weight (docs/math.md §3 test metric; src/models/vae/bound.ts
 // logImportanceWeight, forward.ts encoderLayer / sampleLayer / encoderLogProb):
 //   p_i = clip(σ(u_i)), φ_i = [uniform < p_i] with the uniform of
 //   streamKey(seed, (e << 20) + k, vaeBase + 64 + l) at index image · width + i (draws.ts EvalDraws),

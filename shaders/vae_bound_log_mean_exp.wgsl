@@ -1,4 +1,4 @@
-// The K-sample importance-weighted bound of each image of a chunk (DESIGN.md §3 test metric;
+// The K-sample importance-weighted bound of each image of a chunk (docs/math.md §3 test metric;
 // src/models/vae/bound.ts importanceBound): log (1/K) Σ_k exp(logWeight_k), in the log domain.
 // A chunk holds samples firstSample .. firstSample + samples of its images: their log-sum-exp
 // (max + log Σ exp(w − max)) is merged into the image's running value (logaddexp); after the

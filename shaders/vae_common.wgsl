@@ -1,4 +1,4 @@
-// Shared declarations of the VAE kernels (DESIGN.md §3), prepended after rng.wgsl and
+// Shared declarations of the VAE kernels (docs/math.md §3), prepended after rng.wgsl and
 // bandit_common.wgsl (whose StepParams, LayerParams and RunState the reused unit kernels read).
 // Buffer layouts (src/engine/gpu/vae/buffers.ts allocates them):
 //   logits, samples, signals: one buffer each, a 256-byte-aligned region per layer and pass,
@@ -13,7 +13,7 @@ struct VaeRunState {
   /** 0 f-HNCA, 1 score function (REINFORCE), 2 leave-one-out, 3 DisARM */
   signal: u32,
   useBaseline: u32,
-  /** appendix-K switches (DESIGN.md §7.3) */
+  /** appendix-K switches (docs/math.md §7.3) */
   allChildren: u32,
   fullReward: u32,
   /** seed group of the run (its row of the pixel buffer) */

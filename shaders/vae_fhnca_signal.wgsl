@@ -1,4 +1,4 @@
-// f-HNCA's per-logit gradient of encoder layer l (DESIGN.md §3 terms 1–5, with the appendix-K
+// f-HNCA's per-logit gradient of encoder layer l (docs/math.md §3 terms 1–5, with the appendix-K
 // switches of §7.3), for the runs whose estimator is f-HNCA; the twin of ExampleWork.fhnca in
 // src/models/vae/estimators.ts. For unit i with Δ = 1 - 2φ_i, forcing φ_i to its other value
 // moves each child's logit by Δ·w; per child, in the log domain (finite for any finite weights):

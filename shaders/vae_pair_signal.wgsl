@@ -1,4 +1,4 @@
-// The per-logit gradient of encoder layer l from a pair of samples (DESIGN.md §3), for the runs
+// The per-logit gradient of encoder layer l from a pair of samples (docs/math.md §3), for the runs
 // whose estimator is REINFORCE leave-one-out or DisARM; the twin of ExampleWork.pairSignal.
 // F_l from the main pass, F'_l from the partial pass started at layer l (its terms: Dec'_{l-1}
 // against the main φ_{l-1}, Dec'_m for m >= l, Ent'_k for k > l):

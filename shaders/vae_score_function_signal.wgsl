@@ -1,4 +1,4 @@
-// REINFORCE's (± baseline) per-logit gradient of encoder layer l (DESIGN.md §3), for the runs
+// REINFORCE's (± baseline) per-logit gradient of encoder layer l (docs/math.md §3), for the runs
 // whose estimator is the score function; the twin of ExampleWork.reinforce:
 //   g_i = -p q ut_i + (φ_i - p)(F_l - b_l),  F_l = Σ_{m >= l-1} Dec_m + Σ_{k >= l+1} Ent_k,
 // and, from unit 0, the baseline target F_l. Grid: x × y = (examples × units) / 64, z = run.

@@ -1,4 +1,4 @@
-// The sum of one f32 over a workgroup, by a tree in workgroup memory (DESIGN.md §4's metric
+// The sum of one f32 over a workgroup, by a tree in workgroup memory (docs/math.md §4's metric
 // reductions). The including kernel declares THREADS, its workgroup's invocations along x (a
 // power of two), and calls workgroupSum from every invocation (uniform control flow: it holds
 // barriers).

@@ -1,4 +1,4 @@
-// Categorical hidden units (DESIGN.md §7.1) behind the engine interface: the CPU engine trains
+// Categorical hidden units (docs/math.md §7.1) behind the engine interface: the CPU engine trains
 // them with the §4 variance metric over all parameters (checked against a per-example brute
 // force), checkpoints carry the unit kind, and bad configs are refused (the WebGPU engine's
 // categorical units: tests/gpu-categorical.test.ts).

@@ -1,4 +1,4 @@
-// DESIGN.md §7.1 (the paper's appendix D): categorical hidden units on the CPU engine. Every
+// docs/math.md §7.1 (the paper's appendix D): categorical hidden units on the CPU engine. Every
 // estimator is unbiased (exact enumeration against finite differences of E[r], and sampling
 // through the real RNG path), HNCA's per-parameter variance is never above REINFORCE's
 // (exact), N = 2 categorical units give the Bernoulli estimator's expected gradient under the
@@ -30,7 +30,7 @@ function problemFor(categories: number, widths: number[], actions: number): Tiny
   };
 }
 
-describe('CategoricalUnits: the unit contract (DESIGN.md §7.1)', () => {
+describe('CategoricalUnits: the unit contract (docs/math.md §7.1)', () => {
   const units = new CategoricalUnits(3);
   const logits = [0.3, -1.2, 2];
   const lse = Math.log(logits.reduce((a, z) => a + Math.exp(z), 0));
@@ -213,7 +213,7 @@ describe.each([
   });
 });
 
-describe('finite credit for huge weights (log domain, DESIGN.md §7.1)', () => {
+describe('finite credit for huge weights (log domain, docs/math.md §7.1)', () => {
   it.each([1e3, 1e8, 1e30])('weights of scale %s: every credit, signal and gradient is finite', (scale) => {
     const shape = tinyShape([3, 3], 3, 3, 'pm1', 4);
     const params = tinyParameters(shape, 7, scale);
@@ -235,7 +235,7 @@ describe('finite credit for huge weights (log domain, DESIGN.md §7.1)', () => {
   });
 });
 
-describe('the credit by exp tables (fast path) and by logsumexps (log-domain path) equal the definition (DESIGN.md §7.1)', () => {
+describe('the credit by exp tables (fast path) and by logsumexps (log-domain path) equal the definition (docs/math.md §7.1)', () => {
   /** post_i(v) ∝ pi_i(v) Π_children pi'_c(φ_c) with unit i of example b forced to v, straight from the definition (float64). */
   function definitionPosterior(run: BanditRun, l: number, i: number, n: number, b = 0): number[] {
     const s = run.scratch;
@@ -323,7 +323,7 @@ describe('the credit by exp tables (fast path) and by logsumexps (log-domain pat
   });
 });
 
-describe('centered categorical outputs e_φ − 1/N (DESIGN.md §7.1): no second bias per unit', () => {
+describe('centered categorical outputs e_φ − 1/N (docs/math.md §7.1): no second bias per unit', () => {
   const n = 3;
   const shape = tinyShape([3, 2], 4, 3, 'pm1', n);
   const batch = 6;

@@ -1,4 +1,4 @@
-// DESIGN.md §5: every bandit estimator is unbiased, proven by exact enumeration on tiny
+// docs/math.md §5: every bandit estimator is unbiased, proven by exact enumeration on tiny
 // networks (deterministic) and by sampling through the real RNG path; Theorem 1 (HNCA's
 // per-parameter variance ≤ REINFORCE's) checked exactly.
 import { describe, expect, it } from 'vitest';

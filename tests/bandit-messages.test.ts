@@ -1,4 +1,4 @@
-// The counterfactual messages (DESIGN.md §2) against brute-force recomputation of the
+// The counterfactual messages (docs/math.md §2) against brute-force recomputation of the
 // children's probabilities with one parent forced, on networks big enough to hit the clip.
 import { describe, expect, it } from 'vitest';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';

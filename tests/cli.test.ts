@@ -390,7 +390,7 @@ describe('reproduce', () => {
     expect(md).toContain('| 1 | HNCA | 3 | 0.5000 ± 0.9937 | 0.5200 ± 0.0000 | 0.9469 ± 0.0008 |');
     expect(md).toContain('| 3 | REINFORCE | 3 |');
     expect(md).toContain('-4.98 ± 0.02');
-    // the printed variance and the same on our metric's scale (printed + ln 6, DESIGN.md §4), with the note saying why
+    // the printed variance and the same on our metric's scale (printed + ln 6, docs/math.md §4), with the note saying why
     expect(md).toContain('| -13.07 ± 0.02 | -11.28 ± 0.02 |');
     expect(md).toContain('compare our log variance with "paper + ln 6"');
     const svg = readFileSync(path.join(dir, 'fig1-L3-log-grad-variance.svg'), 'utf8');

@@ -1,4 +1,4 @@
-// `hnca train --task conv-bandit` (appendix E, DESIGN.md §7.2) end to end on real MNIST, in
+// `hnca train --task conv-bandit` (appendix E, docs/math.md §7.2) end to end on real MNIST, in
 // process, with the real engine: a small trunk (one convolution of 4 channels, 64 Bernoulli
 // units, Adam 1e-3) for 60 updates. HNCA is ahead of REINFORCE in test accuracy and has lower
 // gradient variance; the results JSON records the conv bandit's config.

@@ -1,4 +1,4 @@
-// `hnca train --task conv-bandit --engine webgpu` (appendix E, DESIGN.md §7.2) in process on real
+// `hnca train --task conv-bandit --engine webgpu` (appendix E, docs/math.md §7.2) in process on real
 // MNIST, tiny (SwiftShader here runs the trunk's library ~100× slower than WASM): one convolution
 // of 2 channels, 16 Bernoulli units, batch 20, 10 updates. It writes its results with the WebGPU
 // engine recorded, and they are the CPU engine's for the same flags: the same train and test

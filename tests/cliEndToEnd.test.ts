@@ -81,7 +81,7 @@ describe('hnca (child process, real CPU engine)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('categorical units (DESIGN.md §7.1), N = 4, 2 hidden layers: HNCA is ahead of REINFORCE after 3 short epochs', () => {
+  it('categorical units (docs/math.md §7.1), N = 4, 2 hidden layers: HNCA is ahead of REINFORCE after 3 short epochs', () => {
     const out = path.join(tmp, 'categorical.json');
     // lr 5e-3 so that 240 updates are enough to separate them (seeds 0–2 all show it: test 0.41–0.46 against 0.13–0.21)
     const r = hnca(['train', '--units', 'categorical', '--categories', '4', '--hidden', '2', '--width', '32', '--estimator', 'hnca,reinforce', '--epochs', '3', '--lr', '5e-3', '--train-limit', '4000', '--test-limit', '1000', '--engine', 'cpu', '--out', out]);

@@ -1,4 +1,4 @@
-// The conv bandit's CPU engine (DESIGN.md §7.2) on a tiny in-memory dataset: paired runs (same
+// The conv bandit's CPU engine (docs/math.md §7.2) on a tiny in-memory dataset: paired runs (same
 // initial weights and minibatches per seed), validation, counters, checkpoints, inspection.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';

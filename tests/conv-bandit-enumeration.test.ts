@@ -1,4 +1,4 @@
-// DESIGN.md §5 and §7.2: the conv bandit's estimators are unbiased. On a tiny network (one or two
+// docs/math.md §5 and §7.2: the conv bandit's estimators are unbiased. On a tiny network (one or two
 // 3×3 convolutions on a 6×6 image, a few Bernoulli units, 2–3 actions) E[r] is a finite sum
 // over every hidden configuration and action; its gradient by float64 finite differences, with
 // respect to every trunk and output parameter, must equal the mean of the estimates that flow
@@ -45,7 +45,7 @@ function sampledMeans(problem: Problem, params: ConvBanditParameters, estimator:
  * The exact mean and variance of an estimator's single-example estimate: every hidden
  * configuration and action forced through the real code (a uniform of 0 fires a unit, one just
  * below 1 does not; the action's uniform falls in the middle of its softmax interval), each
- * estimate weighted by its probability. Deterministic (DESIGN.md §5, beside the sampling test).
+ * estimate weighted by its probability. Deterministic (docs/math.md §5, beside the sampling test).
  */
 function exactMoments(problem: Problem, params: ConvBanditParameters, estimator: BanditEstimator, baseline: number): { mean: Float64Array; variance: Float64Array } {
   const { width, actions } = problem.shape;
@@ -99,7 +99,7 @@ describe.each(problems)('conv bandit, $shape.convLayers convolution(s), $shape.w
     return result;
   };
 
-  it('the trunk returns the batch mean of the per-example gradients and Σ_b ‖g_b‖²/B per layer (DESIGN.md §4)', () => {
+  it('the trunk returns the batch mean of the per-example gradients and Σ_b ‖g_b‖²/B per layer (docs/math.md §4)', () => {
     const batch = 3;
     const pixels = new Float32Array(batch * IMAGE.length);
     for (let b = 0; b < batch; b++) for (let e = 0; e < IMAGE.length; e++) pixels[b * IMAGE.length + e] = IMAGE[(e + 7 * b) % IMAGE.length];

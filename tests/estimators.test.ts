@@ -20,7 +20,7 @@ describe('estimator registry', () => {
     expect(BANDIT_ESTIMATORS).toEqual(['hnca', 'hnca-baseline', 'reinforce', 'reinforce-baseline']);
     expect(VAE_ESTIMATORS).toEqual(['fhnca', 'fhnca-baseline', 'reinforce', 'reinforce-baseline', 'reinforce-loo', 'disarm']);
     expect(new Set(ESTIMATORS.map((e) => e.id)).size).toBe(ESTIMATORS.length);
-    // appendix K (DESIGN.md §7.3): serve the VAE, yet not in VAE_ESTIMATORS (`all`, default grids)
+    // appendix K (docs/math.md §7.3): serve the VAE, yet not in VAE_ESTIMATORS (`all`, default grids)
     expect(VAE_ABLATED_ESTIMATORS).toEqual(['fhnca-baseline-all-children', 'fhnca-baseline-full-reward', 'fhnca-baseline-all-children-full-reward']);
     for (const id of VAE_ABLATED_ESTIMATORS) expect(isEstimatorFor('vae', id) && !isEstimatorFor('bandit', id), id).toBe(true);
     expect(estimatorLabel('fhnca-baseline-full-reward')).toBe('f-HNCA + baseline (full reward)');

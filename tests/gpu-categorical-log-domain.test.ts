@@ -1,4 +1,4 @@
-// Log-domain credit of categorical hidden units (DESIGN.md §7.1) on the WebGPU engine, a whole
+// Log-domain credit of categorical hidden units (docs/math.md §7.1) on the WebGPU engine, a whole
 // update: with the first layer's weights of order 1 and every weight below it scaled to 300, 1e4,
 // 1e8 or 1e30 (children's logits then span hundreds to 1e30 nats, far past float32 exp's range at
 // 88), the WebGPU kernels (categorical_children_log_q, categorical_softmax_log_q,

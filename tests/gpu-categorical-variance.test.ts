@@ -1,4 +1,4 @@
-// Theorem 1 for categorical hidden units (DESIGN.md §7.1) on the WebGPU engine. Exact
+// Theorem 1 for categorical hidden units (docs/math.md §7.1) on the WebGPU engine. Exact
 // enumeration on the CPU (tests/helpers/tinyBandit.ts exactEstimatorMoments) gives every
 // estimator's per-parameter variance and shows Var(HNCA) ≤ Var(REINFORCE) elementwise; here the
 // per-parameter sample variance of the GPU's single-example estimates (one update of a big batch

@@ -1,6 +1,6 @@
-// Categorical hidden units (DESIGN.md §7.1) on the WebGPU engine: whole-update parity with the
+// Categorical hidden units (docs/math.md §7.1) on the WebGPU engine: whole-update parity with the
 // CPU engine (same samples, actions, parameters, counters and test accuracy), and unbiasedness of
-// every estimator by exact enumeration (DESIGN.md §5) through the real GPU sampling path.
+// every estimator by exact enumeration (docs/math.md §5) through the real GPU sampling path.
 import { describe, expect, it } from 'vitest';
 import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
 import { BANDIT_ESTIMATORS, type BanditConfig } from '../src/engine/types.ts';

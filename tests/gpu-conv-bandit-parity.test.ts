@@ -1,7 +1,7 @@
 // The conv bandit's WebGPU engine (src/engine/gpu/convBandit: the trunk on tfjs-backend-webgpu on
 // our device, the Bernoulli layer and the output in the bandit's kernels) against its CPU engine
 // (the trunk on tfjs's CPU back end, the bandit's TypeScript), whole updates from the same seeds
-// (DESIGN.md §5, §7.2): the same samples, actions and rewards, parameters equal within float32
+// (docs/math.md §5, §7.2): the same samples, actions and rewards, parameters equal within float32
 // tolerance, the same counters, evaluation, inspection, checkpoints and no TensorFlow.js tensor
 // left across updates. A tiny trunk (SwiftShader runs tfjs-webgpu ~100× slower than WASM).
 // A sample may legitimately flip when its uniform is within rounding of p (float32 on the GPU,

@@ -1,4 +1,4 @@
-// DESIGN.md §5 and §7.2 on the WebGPU engine: the conv bandit's estimators are unbiased on the
+// docs/math.md §5 and §7.2 on the WebGPU engine: the conv bandit's estimators are unbiased on the
 // GPU. The two-convolution network of tests/conv-bandit-enumeration.test.ts (one 6×6 image, two
 // 3×3 convolutions of 2 channels, 2 ±1 Bernoulli units, 2 actions), with the reward 1 for the
 // image's label (the engine's reward): the mean of the batch-mean gradients the WebGPU engine

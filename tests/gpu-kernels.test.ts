@@ -1,4 +1,4 @@
-// Each WGSL kernel against the CPU engine's code on random inputs (DESIGN.md §5 parity):
+// Each WGSL kernel against the CPU engine's code on random inputs (docs/math.md §5 parity):
 // outputs are poisoned (NaN) first and every element is checked, padding included.
 import { describe, expect, it } from 'vitest';
 import { allocSparseRows, binarizeRows, epochPermutation, trainBinarizeKey } from '../src/data/minibatch.ts';

@@ -1,4 +1,4 @@
-// Whole-update parity (DESIGN.md §5): the WebGPU engine and the CPU engine, from the same seeds,
+// Whole-update parity (docs/math.md §5): the WebGPU engine and the CPU engine, from the same seeds,
 // draw the same samples and actions and reach the same parameters (float32 tolerance) over
 // several updates that cross an epoch boundary, for every estimator, ±1 and 0/1 values.
 // A sample may legitimately flip when the uniform is within rounding of p (float32 logits on the

@@ -1,4 +1,4 @@
-// DESIGN.md §5 on the WebGPU engine: on tiny networks, the mean of every estimator's gradient
+// docs/math.md §5 on the WebGPU engine: on tiny networks, the mean of every estimator's gradient
 // (read from the GPU after each update, through the real RNG path) equals the exact gradient of
 // E[r] (finite differences of the exact enumeration, tests/helpers/tinyBandit.ts) within a few
 // standard errors. The learning rate is tiny so the parameters stay put while sampling.

@@ -1,4 +1,4 @@
-// The K-sample importance-weighted bound on the GPU (DESIGN.md §3 test metric; issue 12): equal
+// The K-sample importance-weighted bound on the GPU (docs/math.md §3 test metric; issue 12): equal
 // to the CPU engine's on the same samples (depth 1–3, per image and the engine's mean), chunking
 // that changes nothing, a bound below log p(x) that climbs to it with K on a tiny VAE (exact
 // log p(x) by enumeration), progress, abort, bad input, and chunk plans within device limits.

@@ -1,4 +1,4 @@
-// The WebGPU VAE program against the CPU engine (DESIGN.md §5 parity): on a tiny synthetic
+// The WebGPU VAE program against the CPU engine (docs/math.md §5 parity): on a tiny synthetic
 // dataset, every VAE estimator (the appendix-K ablations included) × 2 seeds at depth 1–3 gives
 // the same counters (ELBO sums, encoder-gradient variances overall and per layer) and the same
 // parameters within float32 rounding after 10 updates, and the same samples.

@@ -1,4 +1,4 @@
-// DESIGN.md §5 on the WebGPU VAE program: on a tiny VAE whose only image is X, the mean of every
+// docs/math.md §5 on the WebGPU VAE program: on a tiny VAE whose only image is X, the mean of every
 // estimator's gradient (read from the GPU after each update, through the real RNG path; the
 // appendix-K ablations included) equals the exact ELBO gradient (finite differences of the exact
 // enumeration, tests/vaeTiny.ts) within a few standard errors, at depth 1–3. The learning rate is

@@ -1,4 +1,4 @@
-// The architecture as a test (DESIGN.md §1): "UI or CLI → engine interface → back end →
+// The architecture as a test (docs/math.md §1): "UI or CLI → engine interface → back end →
 // kernels", with metrics flowing back as plain records. Every import under src/ (static,
 // type-only, dynamic, import.meta.glob, worker entries) must go in an allowed direction, and
 // there must be no import cycle anywhere. A new folder fails until it is added to LAYERS.
@@ -19,7 +19,7 @@ const LAYERS: Record<string, LayerRule> = {
   engine: { folder: 'src/engine', mayImport: ['data', 'rng'], packages: [] },
   // what each update computes (bandit, VAE, units); built on the engine's types and optimizer
   models: { folder: 'src/models', mayImport: ['engine', 'data', 'rng'], packages: [] },
-  // the conv bandit's deterministic trunk (DESIGN.md §7.2) on TensorFlow.js: a library runs it, behind models/convBandit/trunk.ts
+  // the conv bandit's deterministic trunk (docs/math.md §7.2) on TensorFlow.js: a library runs it, behind models/convBandit/trunk.ts
   trunk: { folder: 'src/trunk', mayImport: ['engine', 'models'], packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu'] },
   // back ends: implement the engine interface by running the models' math
   'engine/cpu': { folder: 'src/engine/cpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng'], packages: [] },

@@ -4,7 +4,7 @@
 // - given the CPU engine's parameters, batch and uniforms it draws the same samples and actions
 //   and returns the same batch-mean gradients (float32 tolerance);
 // - drawing its own uniforms (numpy's RNG), its mean gradient estimate on a tiny network is the
-//   exact expected gradient by enumeration (DESIGN.md §5) within 4.5 standard errors.
+//   exact expected gradient by enumeration (docs/math.md §5) within 4.5 standard errors.
 // Needs python3 with numpy (CI installs Debian's python3-numpy); without them it fails, never skips.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

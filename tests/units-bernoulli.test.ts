@@ -1,4 +1,4 @@
-// Bernoulli units through the StochasticUnits contract (DESIGN.md §2, §7.1): the per-unit
+// Bernoulli units through the StochasticUnits contract (docs/math.md §2, §7.1): the per-unit
 // methods agree with the definitions they encode.
 import { describe, expect, it } from 'vitest';
 import { BernoulliUnits, clippedSigmoid, rhoPair } from '../src/models/units/bernoulli.ts';

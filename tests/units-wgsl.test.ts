@@ -1,6 +1,6 @@
 // Each WGSL function of the unit math (shaders/precise_math.wgsl, bernoulli_units.wgsl,
 // categorical_units.wgsl, baseline.wgsl) against its TypeScript twin (src/models/units/*.ts) on many float32 inputs,
-// extremes included: the two engines compute the same function (DESIGN.md §5 parity).
+// extremes included: the two engines compute the same function (docs/math.md §5 parity).
 import { describe, expect, it } from 'vitest';
 import { runningMeanBaseline } from '../src/models/units/baseline.ts';
 import { bernoulliEntropy, childSurprise, clampLogit, clippedSigmoid, hncaSignal, logSigmoid, rhoPair, reinforceSignal, rhoDifference, sampleBernoulli, softplus, surpriseChange, PROB_MAX, PROB_MIN } from '../src/models/units/bernoulli.ts';

@@ -1,4 +1,4 @@
-// DESIGN.md §7.3: the appendix-K ablations of f-HNCA + baseline are real switches. Their
+// docs/math.md §7.3: the appendix-K ablations of f-HNCA + baseline are real switches. Their
 // unbiasedness is proven beside every estimator in vae-enumeration.test.ts (exact expectation
 // = finite-difference ELBO gradient, depth 1–3) and vae-sampling.test.ts (the RNG path). Here:
 // on every sample they change the estimate of each layer that has encoder children (depth ≥ 2),

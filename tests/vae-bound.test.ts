@@ -1,4 +1,4 @@
-// DESIGN.md §3 test metric: the K-sample importance-weighted bound never exceeds log p(x) in
+// docs/math.md §3 test metric: the K-sample importance-weighted bound never exceeds log p(x) in
 // expectation and converges to it as K grows (tiny model, log p(x) by enumeration).
 import { describe, expect, it } from 'vitest';
 import { importanceBound } from '../src/models/vae/bound.ts';

@@ -1,4 +1,4 @@
-// DESIGN.md §3: every counterfactual quantity f-HNCA uses, against brute-force recomputation
+// docs/math.md §3: every counterfactual quantity f-HNCA uses, against brute-force recomputation
 // with the unit forced to 1 and to 0 (including clipped encoder children and chunked products).
 import { describe, expect, it } from 'vitest';
 import { encoderChildDeltas, flipLogProbDelta, productChunk } from '../src/models/vae/counterfactual.ts';

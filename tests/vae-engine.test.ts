@@ -1,5 +1,5 @@
 // The CPU VAE engine end to end on a tiny synthetic dataset: shared minibatches and initial
-// weights, determinism, the variance identity of DESIGN.md §4 against brute force, the
+// weights, determinism, the variance identity of docs/math.md §4 against brute force, the
 // batch-mean update, and evaluate()'s K-sample bound against the exact log p(x).
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
@@ -135,7 +135,7 @@ describe('CpuVaeEngine', () => {
     expect(total).toBeGreaterThan(0);
   });
 
-  it('appendix-K ablations (DESIGN.md §7.3) run beside plain f-HNCA + baseline: the same first samples, other gradients', async () => {
+  it('appendix-K ablations (docs/math.md §7.3) run beside plain f-HNCA + baseline: the same first samples, other gradients', async () => {
     const estimators: VaeConfig['estimators'] = ['fhnca-baseline', 'fhnca-baseline-all-children', 'fhnca-baseline-full-reward', 'fhnca-baseline-all-children-full-reward'];
     const engine = new CpuVaeEngine(config({ estimators, seeds: [3] }), data);
     expect(engine.runs.map((r) => r.estimator)).toEqual(estimators);

@@ -1,7 +1,7 @@
-// DESIGN.md §5: on a tiny VAE the exact expectation of every estimator (enumerating every
+// docs/math.md §5: on a tiny VAE the exact expectation of every estimator (enumerating every
 // random choice, DisARM's antithetic cells and LOO's second samples included) equals the
 // finite-difference gradient of the exact ELBO; the appendix-K ablations of f-HNCA + baseline
-// (DESIGN.md §7.3) included.
+// (docs/math.md §7.3) included.
 import { describe, expect, it } from 'vitest';
 import { VAE_ABLATED_ESTIMATORS } from '../src/engine/estimators.ts';
 import { VAE_ESTIMATORS } from '../src/engine/types.ts';

@@ -1,4 +1,4 @@
-// DESIGN.md §5: the same estimators through the real counter-based RNG path: the mean of many
+// docs/math.md §5: the same estimators through the real counter-based RNG path: the mean of many
 // per-example estimates is within 4 standard errors of the exact expectation (itself checked
 // against the finite-difference gradient in vae-enumeration.test.ts), appendix-K ablations included.
 import { describe, expect, it } from 'vitest';

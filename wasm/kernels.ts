@@ -101,7 +101,7 @@ export function sumRowsF64(src: usize, rows: usize, count: i32, width: i32, out:
 /**
  * One Adam ascent step over n entries (src/engine/optimizer.ts ascentStep): m, v, value float32,
  * grad float64; oneMinusBeta1 = 1 − beta1 and oneMinusBeta2 = 1 − beta2 as JS computes them.
- * Returns Σ g² summed in index order (the variance metric's term, DESIGN.md §4).
+ * Returns Σ g² summed in index order (the variance metric's term, docs/math.md §4).
  */
 export function adam(value: usize, grad: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, oneMinusBeta1: f64, oneMinusBeta2: f64, eps: f64, c1: f64, c2: f64): f64 {
   const b1 = f64x2.splat(beta1);

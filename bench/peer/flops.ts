@@ -1,4 +1,4 @@
-// The arithmetic one bandit update needs, counted from the shapes (DESIGN.md §2), the same
+// The arithmetic one bandit update needs, counted from the shapes (docs/math.md §2), the same
 // for every implementation. Convention: one add, multiply, compare or one transcendental
 // (exp, log, log-sigmoid) counts as 1 flop; matrix products are counted dense (2·m·n·k) even
 // though our CPU engine skips the zero pixels, so its GFLOP/s is an effective rate.

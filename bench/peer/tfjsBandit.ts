@@ -1,4 +1,4 @@
-// The peer: the same contextual-bandit update (DESIGN.md §2: HNCA or REINFORCE, ±1 or 0/1
+// The peer: the same contextual-bandit update (docs/math.md §2: HNCA or REINFORCE, ±1 or 0/1
 // hidden values, softmax output, Adam ascent) written the way a capable TensorFlow.js user
 // would write it — dense matMul logits, the counterfactual messages as batched broadcasts
 // [B, parents, children], gradients as matMul(inputs^T, signals), tf.train.adam.

@@ -52,7 +52,7 @@ export const REPRODUCE_HELP = `Usage: hnca reproduce fig1|fig3|categorical|appen
 Runs the paper's grid and writes into --out: results.json, results.csv, SVG charts
 (mean and 95% band over seeds) and results.md (final values beside the paper's).
 
-Appendix K (the ablations of f-HNCA + baseline, DESIGN.md §7.3):
+Appendix K (the ablations of f-HNCA + baseline, docs/math.md §7.3):
   hnca reproduce fig3 --estimator fhnca-baseline --ablation none,all-children,full-reward
 trains plain f-HNCA + baseline and each ablation side by side in every cell, on the same
 seeds, minibatches and random numbers; tables and charts label them e.g.
@@ -64,10 +64,10 @@ ${flagTable(REPRODUCE_FIG1_FLAGS)}
 Flags of hnca reproduce fig3:
 ${flagTable(REPRODUCE_FIG3_FLAGS)}
 
-Flags of hnca reproduce categorical (categorical hidden units, DESIGN.md §7.1):
+Flags of hnca reproduce categorical (categorical hidden units, docs/math.md §7.1):
 ${flagTable(REPRODUCE_CATEGORICAL_FLAGS)}
 
-Flags of hnca reproduce appendix-e (the nonlinear contextual bandit, DESIGN.md §7.2; by
+Flags of hnca reproduce appendix-e (the nonlinear contextual bandit, docs/math.md §7.2; by
 default a reduced CPU schedule, noted in results.md):
 ${flagTable(REPRODUCE_APPENDIX_E_FLAGS)}
 `;

@@ -110,7 +110,7 @@ export async function openSharedGpu(): Promise<SharedGpu> {
 export async function openEngine(choice: EngineChoice, input: EngineFactoryInput, threads: number, shared?: SharedGpu): Promise<OpenedEngine> {
   const runs = input.config.estimators.length * input.config.seeds.length;
   if (input.config.task === 'conv-bandit') {
-    // the conv bandit (DESIGN.md §7.2): --engine webgpu runs its WebGPU program (the trunk on
+    // the conv bandit (docs/math.md §7.2): --engine webgpu runs its WebGPU program (the trunk on
     // tfjs-backend-webgpu on the same device); cpu and auto its CPU engine in this thread (its
     // trunk on TensorFlow.js's WebAssembly back end)
     if (choice === 'webgpu') {

@@ -35,7 +35,7 @@ import {
 export const OPTIMIZERS: readonly Optimizer[] = ['adam', 'sgd'];
 export const HIDDEN_VALUES: readonly HiddenValues[] = ['pm1', '01'];
 
-/** Paper settings (DESIGN.md §2, §3). */
+/** Paper settings (docs/math.md §2, §3). */
 export const DEFAULTS = {
   hidden: 1,
   layers: 1,
@@ -50,13 +50,13 @@ export const DEFAULTS = {
   reproduceSeeds: 5,
   /** N of categorical units when --units categorical comes without --categories */
   categories: 4,
-  /** `reproduce categorical` (DESIGN.md §7.1): a small grid, short enough to run on a laptop */
+  /** `reproduce categorical` (docs/math.md §7.1): a small grid, short enough to run on a laptop */
   categoricalGrid: { categories: [2, 4, 8], hidden: [1, 2], estimators: ['hnca', 'reinforce'] as const, epochs: 5, seeds: 3, width: 50 },
-  /** conv-bandit (DESIGN.md §7.2, the public code's configuration): two 3×3 convolutions of 16 channels */
+  /** conv-bandit (docs/math.md §7.2, the public code's configuration): two 3×3 convolutions of 16 channels */
   convLayers: 2 as const,
   channels: 16,
   /**
-   * `reproduce appendix-e` (DESIGN.md §7.2): the paper's network and optimizer on a reduced CPU
+   * `reproduce appendix-e` (docs/math.md §7.2): the paper's network and optimizer on a reduced CPU
    * schedule (paper: 100 epochs of 60 000 images, seeds not stated): 3 epochs of the first 5 000
    * training images (100 updates each), 1 000 test images, 3 seeds
    */
@@ -77,7 +77,7 @@ const f = (name: string, value: string, defaultText: string, help: string, repea
 const WIDTH = f('width', 'N', String(DEFAULTS.width), 'units per stochastic layer');
 /**
  * The values of --ablation: each a set of the appendix-K switches of f-HNCA + baseline
- * (DESIGN.md §7.3) that one run of it takes; `none` is plain f-HNCA + baseline.
+ * (docs/math.md §7.3) that one run of it takes; `none` is plain f-HNCA + baseline.
  */
 export const ABLATION_VARIANTS: readonly { readonly name: string; readonly ablations: readonly VaeAblation[] }[] = [
   { name: 'none', ablations: [] },
@@ -91,7 +91,7 @@ const ablationFlag = (): FlagSpec =>
     'ablation',
     `${ABLATION_VARIANTS.map((v) => v.name).join('|')} or all`,
     'none',
-    'vae: appendix-K ablations (DESIGN.md §7.3): the fhnca-baseline runs become one run per listed variant, side by side on the same seeds and draws (none = plain; a+b = both switches), e.g. none,all-children,full-reward',
+    'vae: appendix-K ablations (docs/math.md §7.3): the fhnca-baseline runs become one run per listed variant, side by side on the same seeds and draws (none = plain; a+b = both switches), e.g. none,all-children,full-reward',
     true,
   );
 
@@ -123,10 +123,10 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   f('epochs', 'N', `${DEFAULTS.banditEpochs} (bandit), ${DEFAULTS.vaeEpochs} (vae)`, 'training epochs'),
   f('seeds', 'N', String(DEFAULTS.seeds), 'seeds per estimator'),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'bandit: values Bernoulli hidden units pass on (±1 or 0/1)'),
-  f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on centered one-hot vectors e_φ − 1/N, DESIGN.md §7.1)'),
+  f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on centered one-hot vectors e_φ − 1/N, docs/math.md §7.1)'),
   f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${MIN_CATEGORIES}..${MAX_CATEGORIES})`),
   f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
-  f('conv-layers', '1|2', String(DEFAULTS.convLayers), 'conv-bandit: 3×3 convolutions of the trunk (DESIGN.md §7.2)'),
+  f('conv-layers', '1|2', String(DEFAULTS.convLayers), 'conv-bandit: 3×3 convolutions of the trunk (docs/math.md §7.2)'),
   f('channels', 'N', String(DEFAULTS.channels), `conv-bandit: channels of every convolution (1..${MAX_CONV_CHANNELS})`),
   ablationFlag(),
   ...COMMON,
@@ -243,7 +243,7 @@ function optimizerOf(flags: ParsedFlags): Pick<BanditConfig, 'optimizer' | 'lr' 
 
 /**
  * The hidden units of `hnca train --task bandit`: --units bernoulli|categorical and
- * --categories N (DESIGN.md §7.1).
+ * --categories N (docs/math.md §7.1).
  * @throws UsageError for --categories without --units categorical, --hidden-values with
  * categorical units (they pass on centered one-hot vectors), or N outside MIN_CATEGORIES..MAX_CATEGORIES
  */
@@ -283,7 +283,7 @@ export function banditConfig(
 }
 
 /**
- * A conv-bandit config from the flags (DESIGN.md §7.2: two 3×3 convolutions of 16 channels, 200
+ * A conv-bandit config from the flags (docs/math.md §7.2: two 3×3 convolutions of 16 channels, 200
  * Bernoulli units, Adam 1e-4, batch 50 by default).
  * @throws UsageError for a flag out of range
  */
@@ -316,7 +316,7 @@ export function vaeConfig(flags: ParsedFlags, layers: number, estimators: VaeCon
 
 /**
  * The VAE estimators with --ablation applied: fhnca-baseline replaced, in place, by one id per
- * listed variant (DESIGN.md §7.3); unchanged without the flag.
+ * listed variant (docs/math.md §7.3); unchanged without the flag.
  * @throws UsageError for an unknown variant, or when fhnca-baseline is not among `estimators`.
  */
 export function withAblations(flags: ParsedFlags, estimators: readonly VaeEstimator[]): VaeEstimator[] {
@@ -385,7 +385,7 @@ export interface ReproduceCommand {
 
 /**
  * The configs of a reproduce grid: per depth (fig1, fig3), or per N × depth for the categorical
- * grid (DESIGN.md §7.1), N outer.
+ * grid (docs/math.md §7.1), N outer.
  * @throws UsageError for a flag out of range
  */
 export function reproduceCommand(figure: FigureName, flags: ParsedFlags): ReproduceCommand {

@@ -10,13 +10,13 @@ import { lineChart, OKABE_ITO, type ChartSeries } from './svgChart.ts';
 export interface GridCell {
   /** hidden layers (fig1, categorical) or stochastic layers (fig3) */
   depth: number;
-  /** the categorical grid (DESIGN.md §7.1): N, the values of each hidden unit */
+  /** the categorical grid (docs/math.md §7.1): N, the values of each hidden unit */
   categories?: number;
   runs: RunResult[];
 }
 
 /**
- * The paper's Figure 1 (bandit) and 3 (VAE) grids, the categorical-unit grid of DESIGN.md §7.1
+ * The paper's Figure 1 (bandit) and 3 (VAE) grids, the categorical-unit grid of docs/math.md §7.1
  * (N × depth), and appendix E's conv bandit (§7.2: one cell, its depth the convolutions).
  */
 export type Figure = FigureName;
@@ -29,7 +29,7 @@ const STYLE: Record<EstimatorId, { color: string; dash?: string }> = {
   'reinforce-baseline': { color: OKABE_ITO.orange, dash: '7 4' },
   fhnca: { color: OKABE_ITO.blue },
   'fhnca-baseline': { color: OKABE_ITO.green, dash: '7 4' },
-  // the appendix-K ablations (DESIGN.md §7.3): black, one dash pattern each
+  // the appendix-K ablations (docs/math.md §7.3): black, one dash pattern each
   'fhnca-baseline-all-children': { color: OKABE_ITO.black, dash: '7 4' },
   'fhnca-baseline-full-reward': { color: OKABE_ITO.black, dash: '2 3' },
   'fhnca-baseline-all-children-full-reward': { color: OKABE_ITO.black, dash: '10 3 2 3' },
@@ -261,7 +261,7 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
   if (figure === 'appendix-e') {
     out.push(`# Appendix E: the nonlinear contextual bandit (${epochs} epoch${epochs === 1 ? '' : 's'})`, '');
     out.push(
-      "A deterministic convolutional trunk (3×3 VALID convolutions with ReLU, then a linear layer to the logits) feeding one layer of Bernoulli units (±1) and a softmax over the 10 classes (DESIGN.md §7.2). The trunk is trained by backpropagating each unit's learning signal as the gradient of its logit. Final values: mean over the seeds that finished ± 95% CI (Student t). Gradient variance: DESIGN.md §4 over every parameter (trunk included), on every update. The paper prints no numbers for appendix E in our text.",
+      "A deterministic convolutional trunk (3×3 VALID convolutions with ReLU, then a linear layer to the logits) feeding one layer of Bernoulli units (±1) and a softmax over the 10 classes (docs/math.md §7.2). The trunk is trained by backpropagating each unit's learning signal as the gradient of its logit. Final values: mean over the seeds that finished ± 95% CI (Student t). Gradient variance: docs/math.md §4 over every parameter (trunk included), on every update. The paper prints no numbers for appendix E in our text.",
       '',
     );
     out.push('| convolutions | estimator | seeds | train accuracy | test accuracy | log mean grad variance | stopped |');
@@ -276,7 +276,7 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
   } else if (figure === 'categorical') {
     out.push(`# Categorical hidden units: HNCA against REINFORCE as N grows (${epochs} epochs)`, '');
     out.push(
-      'Hidden layers of N-way softmax units passing on centered one-hot vectors e_φ − 1/N (DESIGN.md §7.1, the paper\'s appendix D, which the paper never ran). Final values: mean over the seeds that finished ± 95% CI (Student t); stopped runs are left out and counted under "stopped". Gradient variance: DESIGN.md §4 over all parameters.',
+      'Hidden layers of N-way softmax units passing on centered one-hot vectors e_φ − 1/N (docs/math.md §7.1, the paper\'s appendix D, which the paper never ran). Final values: mean over the seeds that finished ± 95% CI (Student t); stopped runs are left out and counted under "stopped". Gradient variance: docs/math.md §4 over all parameters.',
       '',
     );
     out.push('| N | hidden layers | estimator | seeds | train accuracy | test accuracy | log mean grad variance | stopped |');

@@ -1,5 +1,5 @@
 // `hnca reproduce fig1|fig3|categorical`: the paper's grid (depth × estimators × seeds), or the
-// categorical-unit grid (N × depth × estimators × seeds, DESIGN.md §7.1), then JSON, CSV, SVG
+// categorical-unit grid (N × depth × estimators × seeds, docs/math.md §7.1), then JSON, CSV, SVG
 // charts and a markdown table, all written into --out at the end.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

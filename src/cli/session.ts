@@ -59,7 +59,7 @@ export type RecordedRun = RunResult & { ablations?: readonly VaeAblation[] };
 
 /**
  * The runs as recorded in the results JSON: the run of an appendix-K ablation of f-HNCA +
- * baseline (DESIGN.md §7.3) gains `ablations` (e.g. ["all-children"]) after its estimator id;
+ * baseline (docs/math.md §7.3) gains `ablations` (e.g. ["all-children"]) after its estimator id;
  * every other run is recorded as it is.
  */
 export function recordedRuns(runs: readonly RunResult[]): RecordedRun[] {

@@ -1,4 +1,4 @@
-// Per-epoch shuffles and dynamic binarization (DESIGN.md §2), driven by the counter-based RNG
+// Per-epoch shuffles and dynamic binarization (docs/math.md §2), driven by the counter-based RNG
 // so a seed reproduces a run exactly and the WebGPU engine can redo the same draws.
 import { pixelIsOn, streamKey, uniform } from '../rng/counterRng.ts';
 import { Stream } from '../rng/streams.ts';

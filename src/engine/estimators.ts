@@ -1,23 +1,23 @@
 // The gradient estimators as typed values: one registry for the models, both engines, the
-// CLI, the worker and the app (DESIGN.md §2, §3). It imports nothing, so every layer can use it.
+// CLI, the worker and the app (docs/math.md §2, §3). It imports nothing, so every layer can use it.
 //
 // Adding an estimator = adding one value to ESTIMATOR_LIST (and, when its learning signal is
 // new, that signal to BanditSignal / VaeSignal and its implementation in the model, where an
 // exhaustive switch makes the compiler ask for it). The id strings are stable: they are in
 // results JSON, URLs and the golden fixtures.
 
-/** The experiments an estimator can serve: contextual bandit (DESIGN.md §2) or VAE (§3). */
+/** The experiments an estimator can serve: contextual bandit (docs/math.md §2) or VAE (§3). */
 export type EstimatorTask = 'bandit' | 'vae';
 
 /**
- * How a bandit estimator forms each hidden unit's learning signal from the reward (DESIGN.md §2):
+ * How a bandit estimator forms each hidden unit's learning signal from the reward (docs/math.md §2):
  * - `hnca`: the unit's credit from its children's counterfactual probabilities (HNCA);
  * - `score-function`: the reward times the score of the unit's own sample (REINFORCE).
  */
 export type BanditSignal = 'hnca' | 'score-function';
 
 /**
- * How a VAE estimator forms each encoder unit's learning signal S_i (DESIGN.md §3):
+ * How a VAE estimator forms each encoder unit's learning signal S_i (docs/math.md §3):
  * - `fhnca`: f-HNCA terms 1–5 (counterfactual children, direct and mediated components);
  * - `score-function`: REINFORCE, (φ_i − p_i)/(p_i(1−p_i)) times the downstream components F_l;
  * - `leave-one-out`: REINFORCE with the leave-one-out baseline of two samples (Kool et al. 2019);
@@ -26,7 +26,7 @@ export type BanditSignal = 'hnca' | 'score-function';
 export type VaeSignal = 'fhnca' | 'score-function' | 'leave-one-out' | 'disarm';
 
 /**
- * Samples an estimator draws besides the one forward pass of every example (DESIGN.md §3):
+ * Samples an estimator draws besides the one forward pass of every example (docs/math.md §3):
  * - `none`;
  * - `second-sample`: per stochastic layer, a second independent sample of the layer from the
  *   same input, and a partial forward pass upward from it (REINFORCE leave-one-out);
@@ -37,7 +37,7 @@ export type VaeSignal = 'fhnca' | 'score-function' | 'leave-one-out' | 'disarm';
 export type ExtraSample = 'none' | 'second-sample' | 'antithetic';
 
 /**
- * The switches of appendix K (DESIGN.md §7.3) that f-HNCA + baseline can take; both keep it
+ * The switches of appendix K (docs/math.md §7.3) that f-HNCA + baseline can take; both keep it
  * unbiased (tests/vae-ablations.test.ts proves it by exact enumeration at depth 1–3):
  * - `all-children`: the components §3 counts "direct only" for unit i of layer l (term 2, the
  *   decoder term below, log p_{l-1}(φ_{l-1}|φ_l); term 4, the next encoder layer's entropy
@@ -53,7 +53,7 @@ export type VaeAblation = (typeof VAE_ABLATIONS)[number];
 /**
  * One gradient estimator. `signal` names its learning signal for each task it serves; a task
  * absent from `signal` is not served (the bandit has no f-HNCA, the VAE no plain HNCA).
- * Variants of one signal (e.g. the appendix-K ablations of f-HNCA + baseline, DESIGN.md §7.3)
+ * Variants of one signal (e.g. the appendix-K ablations of f-HNCA + baseline, docs/math.md §7.3)
  * are further values with the same signal and an options field that signal reads.
  */
 export interface EstimatorValue {
@@ -67,7 +67,7 @@ export interface EstimatorValue {
   readonly baseline: boolean;
   readonly extraSample: ExtraSample;
   /**
-   * appendix-K switches of the VAE's f-HNCA signal (DESIGN.md §7.3), in VAE_ABLATIONS order;
+   * appendix-K switches of the VAE's f-HNCA signal (docs/math.md §7.3), in VAE_ABLATIONS order;
    * absent (= none) on every estimator of the paper's main experiments
    */
   readonly ablations?: readonly VaeAblation[];
@@ -206,10 +206,10 @@ export const VAE_ESTIMATORS: readonly VaeEstimator[] = ESTIMATOR_LIST.filter(ser
   .filter((e) => ablationsOf(e).length === 0)
   .map((e) => e.id);
 
-/** The estimator the appendix-K ablations modify (DESIGN.md §7.3). */
+/** The estimator the appendix-K ablations modify (docs/math.md §7.3). */
 export const ABLATION_BASE = 'fhnca-baseline' satisfies VaeEstimator;
 
-/** Ids of the appendix-K ablations of f-HNCA + baseline (DESIGN.md §7.3), in display order. */
+/** Ids of the appendix-K ablations of f-HNCA + baseline (docs/math.md §7.3), in display order. */
 export const VAE_ABLATED_ESTIMATORS: readonly VaeEstimator[] = ESTIMATOR_LIST.filter(serves('vae'))
   .filter((e) => ablationsOf(e).length > 0)
   .map((e) => e.id);
@@ -220,7 +220,7 @@ export interface TaskEstimator<Id extends EstimatorId, Signal extends string> {
   readonly signal: Signal;
   readonly baseline: boolean;
   readonly extraSample: ExtraSample;
-  /** appendix-K switches (DESIGN.md §7.3), in VAE_ABLATIONS order; [] for every estimator but the ablations */
+  /** appendix-K switches (docs/math.md §7.3), in VAE_ABLATIONS order; [] for every estimator but the ablations */
   readonly ablations: readonly VaeAblation[];
   readonly label: string;
   readonly description: string;
@@ -252,7 +252,7 @@ export function isEstimatorFor<T extends EstimatorTask>(task: T, id: string): id
 }
 
 /**
- * The bandit's view of an estimator (DESIGN.md §2).
+ * The bandit's view of an estimator (docs/math.md §2).
  * @throws Error when the estimator does not serve the bandit (e.g. 'disarm').
  */
 export function banditEstimator(id: EstimatorId): BanditEstimatorValue {
@@ -262,7 +262,7 @@ export function banditEstimator(id: EstimatorId): BanditEstimatorValue {
 }
 
 /**
- * The VAE's view of an estimator (DESIGN.md §3).
+ * The VAE's view of an estimator (docs/math.md §3).
  * @throws Error when the estimator does not serve the VAE (e.g. 'hnca').
  */
 export function vaeEstimator(id: EstimatorId): VaeEstimatorValue {
@@ -272,7 +272,7 @@ export function vaeEstimator(id: EstimatorId): VaeEstimatorValue {
 }
 
 /**
- * The id of f-HNCA + baseline with exactly these appendix-K switches (DESIGN.md §7.3), in any
+ * The id of f-HNCA + baseline with exactly these appendix-K switches (docs/math.md §7.3), in any
  * order, duplicates ignored: [] → 'fhnca-baseline', ['full-reward'] → 'fhnca-baseline-full-reward'.
  */
 export function ablatedEstimator(ablations: readonly VaeAblation[]): VaeEstimator {

@@ -1,4 +1,4 @@
-// Adam and SGD for gradient *ascent* (DESIGN.md §2: we maximise E[r] or the ELBO).
+// Adam and SGD for gradient *ascent* (docs/math.md §2: we maximise E[r] or the ELBO).
 import { heapArrays, type ArrayAllocator } from './simd/arrays.ts';
 import { kernelsOf } from './simd/wasmKernels.ts';
 import type { OptimizerConfig } from './types.ts';
@@ -23,7 +23,7 @@ export class ParameterTensor {
 
 /**
  * Applies one ascent step to every tensor and returns, per tensor, the sum of squared
- * gradient entries (needed by the variance metric, DESIGN.md §4, so it costs no extra pass).
+ * gradient entries (needed by the variance metric, docs/math.md §4, so it costs no extra pass).
  * `t` is the 1-based update count used for Adam's bias correction.
  */
 export function ascentStep(tensors: readonly ParameterTensor[], opt: OptimizerConfig, t: number, sumSquares: Float64Array): void {

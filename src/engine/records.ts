@@ -5,7 +5,7 @@ import { isRewardConfig, type EngineConfig, type EvaluationResult, type RunCount
 interface EpochRecordBase {
   /** 1-based epoch number */
   epoch: number;
-  /** mean over the epoch's updates of the mean per-parameter gradient variance (DESIGN.md §4) */
+  /** mean over the epoch's updates of the mean per-parameter gradient variance (docs/math.md §4) */
   meanGradVariance: number;
   /** natural log of meanGradVariance */
   logMeanGradVariance: number;

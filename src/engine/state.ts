@@ -273,7 +273,7 @@ export function checkStateFits(
       throw new EngineStateError(source, `was saved with ${key} ${JSON.stringify(a[key])}, this run has ${JSON.stringify(b[key])}`);
     }
   }
-  // the hidden unit kind (DESIGN.md §7.1): absent in configs saved before it existed = 'bernoulli'
+  // the hidden unit kind (docs/math.md §7.1): absent in configs saved before it existed = 'bernoulli'
   const unitsOf = (c: Record<string, unknown>): string => (c.task === 'bandit' ? `${String(c.units ?? 'bernoulli')}${c.units === 'categorical' ? ` N=${String(c.categories)}` : ''}` : '');
   if (unitsOf(a) !== unitsOf(b)) throw new EngineStateError(source, `was saved with units ${unitsOf(a)}, this run has ${unitsOf(b)}`);
   for (const key of ['train', 'test', 'pixels', 'classes'] as const) {

@@ -8,7 +8,7 @@ import type { BanditEstimator, EstimatorId, VaeEstimator } from './estimators.ts
 export { BANDIT_ESTIMATORS, VAE_ESTIMATORS, type BanditEstimator, type EstimatorId, type VaeEstimator } from './estimators.ts';
 
 /**
- * The experiments an engine runs: contextual-bandit MNIST (DESIGN.md §2), the discrete VAE (§3),
+ * The experiments an engine runs: contextual-bandit MNIST (docs/math.md §2), the discrete VAE (§3),
  * or the nonlinear contextual bandit of appendix E (§7.2: a convolutional trunk feeding one
  * Bernoulli layer).
  */
@@ -23,16 +23,16 @@ export const ENGINE_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 export type Optimizer = 'adam' | 'sgd';
-/** Values a hidden Bernoulli unit passes on: centered ±1 (default, DESIGN.md §2) or 0/1. */
+/** Values a hidden Bernoulli unit passes on: centered ±1 (default, docs/math.md §2) or 0/1. */
 export type HiddenValues = 'pm1' | '01';
 
 /**
- * The kind of every hidden unit of a bandit network: Bernoulli (DESIGN.md §2, the default) or
+ * The kind of every hidden unit of a bandit network: Bernoulli (docs/math.md §2, the default) or
  * categorical with N values passing on centered one-hot vectors e_φ − 1/N (§7.1, the paper's appendix D).
  */
 export const UNIT_KINDS = ['bernoulli', 'categorical'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
-/** The fewest and most values N of a categorical unit (DESIGN.md §7.1: N = 2..10). */
+/** The fewest and most values N of a categorical unit (docs/math.md §7.1: N = 2..10). */
 export const MIN_CATEGORIES = 2;
 export const MAX_CATEGORIES = 10;
 
@@ -45,14 +45,14 @@ export interface OptimizerConfig {
   eps: number;
 }
 
-/** Contextual-bandit MNIST (DESIGN.md §2). Runs = estimators × seeds, all on the same minibatches per seed. */
+/** Contextual-bandit MNIST (docs/math.md §2). Runs = estimators × seeds, all on the same minibatches per seed. */
 export interface BanditConfig extends OptimizerConfig {
   task: 'bandit';
   hidden: number;
   width: number;
   /** values of Bernoulli hidden units (ignored by categorical units, which pass on centered one-hot vectors e_φ − 1/N) */
   hiddenValues: HiddenValues;
-  /** kind of every hidden unit; absent = 'bernoulli' (every config before DESIGN.md §7.1) */
+  /** kind of every hidden unit; absent = 'bernoulli' (every config before docs/math.md §7.1) */
   units?: UnitKind;
   /** values N of each categorical unit, MIN_CATEGORIES..MAX_CATEGORIES; required with units 'categorical' */
   categories?: number;
@@ -68,7 +68,7 @@ export interface BanditConfig extends OptimizerConfig {
  */
 export const MAX_VAE_LAYERS = 5;
 
-/** Discrete hierarchical VAE (DESIGN.md §3). */
+/** Discrete hierarchical VAE (docs/math.md §3). */
 export interface VaeConfig extends OptimizerConfig {
   task: 'vae';
   /** stochastic layers, 1..MAX_VAE_LAYERS */
@@ -76,7 +76,7 @@ export interface VaeConfig extends OptimizerConfig {
   width: number;
   /**
    * the runs' estimators: the paper's six (VAE_ESTIMATORS) and the appendix-K ablations of
-   * f-HNCA + baseline (VAE_ABLATED_ESTIMATORS, DESIGN.md §7.3), which are ids of their own
+   * f-HNCA + baseline (VAE_ABLATED_ESTIMATORS, docs/math.md §7.3), which are ids of their own
    */
   estimators: VaeEstimator[];
   seeds: number[];
@@ -89,7 +89,7 @@ export interface VaeConfig extends OptimizerConfig {
 export const CONV_LAYER_CHOICES = [1, 2] as const;
 
 /**
- * The nonlinear contextual bandit of appendix E (DESIGN.md §7.2): the binarized image → `convLayers`
+ * The nonlinear contextual bandit of appendix E (docs/math.md §7.2): the binarized image → `convLayers`
  * 3×3 convolutions of `channels` channels (VALID, ReLU) → a linear layer to `width` logits → one
  * layer of `width` Bernoulli units → a linear layer to the actions → softmax. Only the Bernoulli
  * units are stochastic; the deterministic trunk (convolutions and the linear layer) is trained
@@ -113,14 +113,14 @@ export interface ConvBanditConfig extends OptimizerConfig {
 
 export type EngineConfig = BanditConfig | VaeConfig | ConvBanditConfig;
 
-/** Whether a config's runs are scored by reward (accuracy): the contextual bandits (DESIGN.md §2, §7.2), not the VAE. */
+/** Whether a config's runs are scored by reward (accuracy): the contextual bandits (docs/math.md §2, §7.2), not the VAE. */
 export function isRewardConfig(config: EngineConfig): config is BanditConfig | ConvBanditConfig {
   return config.task === 'bandit' || config.task === 'conv-bandit';
 }
 
 /**
  * The layers with gradient-variance counters of a config (RunCounters.layerGradVarianceSum):
- * bandit, its hidden layers and the output; VAE, its encoder layers; conv bandit (DESIGN.md
+ * bandit, its hidden layers and the output; VAE, its encoder layers; conv bandit (docs/math.md
  * §7.2), its convolutions, the linear layer to the Bernoulli logits and the output.
  */
 export function varianceLayerCount(config: EngineConfig): number {
@@ -167,7 +167,7 @@ export interface RunCounters {
   examples: number;
   /** bandit: sum of rewards; vae: sum of single-sample ELBOs */
   scoreSum: number;
-  /** sum over updates of the mean per-parameter gradient variance (DESIGN.md §4) */
+  /** sum over updates of the mean per-parameter gradient variance (docs/math.md §4) */
   gradVarianceSum: number;
   /** per layer: sum over updates of that layer's mean per-parameter variance */
   layerGradVarianceSum: number[];
@@ -197,13 +197,13 @@ export interface EvaluationResult {
 /** One example's internals, for inspection (playground and classroom). */
 export interface ExampleTrace {
   /**
-   * per hidden layer: firing probabilities [units]; categorical units (DESIGN.md §7.1): the
+   * per hidden layer: firing probabilities [units]; categorical units (docs/math.md §7.1): the
    * probabilities pi_i(v) of every value, [units · N]
    */
   probabilities: Float32Array[];
   /** per hidden layer: sampled values (0/1) [units]; categorical units: the one-hot samples [units · N] (the next layer reads them centered, e_φ − 1/N) */
   samples: Uint8Array[];
-  /** per hidden layer: HNCA credit rho(1) − rho(0) [units]; categorical units: the hindsight posterior pi_i(v) rho_i(v) per value [units · N] (DESIGN.md §7.1) */
+  /** per hidden layer: HNCA credit rho(1) − rho(0) [units]; categorical units: the hindsight posterior pi_i(v) rho_i(v) per value [units · N] (docs/math.md §7.1) */
   credit: Float32Array[];
   /** output distribution over actions (bandit) */
   actionProbabilities: Float32Array;
@@ -222,7 +222,7 @@ export interface WeightMatrix {
   data: Float32Array;
 }
 
-/** One digit through a discrete VAE (DESIGN.md §3): its code and the decoder's pixel probabilities. */
+/** One digit through a discrete VAE (docs/math.md §3): its code and the decoder's pixel probabilities. */
 export interface VaeDigit {
   /** per stochastic layer l = 1..L (index l − 1): the sampled 0/1 code φ_l, [width] */
   code: Uint8Array[];

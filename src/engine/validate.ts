@@ -29,7 +29,7 @@ function validateCommon(config: BanditConfig | VaeConfig | ConvBanditConfig, dat
 }
 
 /**
- * Checks a bandit configuration (DESIGN.md §2; categorical units §7.1).
+ * Checks a bandit configuration (docs/math.md §2; categorical units §7.1).
  * @throws EngineError('config') naming the first field out of range: hidden, width, batch, lr,
  * estimators, seeds, hiddenValues, units (bernoulli | categorical), categories (an integer in
  * MIN_CATEGORIES..MAX_CATEGORIES with categorical units; absent or 2 with Bernoulli units).
@@ -56,7 +56,7 @@ export function validateBanditConfig(config: BanditConfig, data: Dataset): void 
 export const MAX_CONV_CHANNELS = 64;
 
 /**
- * Checks a conv-bandit configuration (DESIGN.md §7.2) against its data: images of at least
+ * Checks a conv-bandit configuration (docs/math.md §7.2) against its data: images of at least
  * 2·convLayers + 1 pixels a side (VALID 3×3 convolutions shrink each side by 2).
  * @throws EngineError('config') naming the first field out of range: convLayers (1 or 2),
  * channels (1..MAX_CONV_CHANNELS), width, batch, lr, estimators, seeds, hiddenValues, or the image size.

@@ -1,6 +1,6 @@
 // What the tests need from the machine (issue 11): a Chromium for the browser tests, and a
 // Vulkan driver for WebGPU in Node (Dawn), which on a machine without a GPU is the SwiftShader
-// driver shipped next to that same Chromium (DESIGN.md §6). The decisions are pure functions of
+// driver shipped next to that same Chromium (docs/math.md §6). The decisions are pure functions of
 // a `MachineView` (so the tests simulate machines); `machineView()` is the real machine.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';

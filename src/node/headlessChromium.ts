@@ -1,4 +1,4 @@
-// Chromium for the browser tests and the browser benchmark (DESIGN.md §6): where it is (the
+// Chromium for the browser tests and the browser benchmark (docs/math.md §6): where it is (the
 // one the test set-up found: CHROME_PATH, else Debian's /usr/bin/chromium or another system
 // location; see chromiumSetup.ts), the flags it needs here (no sandbox as root, no background network on a closed machine,
 // WebGPU on SwiftShader when asked), and a free local port for the page server.

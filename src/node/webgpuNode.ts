@@ -1,4 +1,4 @@
-// WebGPU in Node through Dawn's `webgpu` package (DESIGN.md §6). Without a GPU, Dawn's Vulkan
+// WebGPU in Node through Dawn's `webgpu` package (docs/math.md §6). Without a GPU, Dawn's Vulkan
 // back end runs on SwiftShader from the Chromium the tests use (CHROME_PATH, else the system's;
 // see chromiumSetup.ts): VK_ICD_FILENAMES must name its ICD, and when the system has no Vulkan
 // loader, that Chromium's libvulkan.so.1 is loaded first (with RTLD_NODELETE, so it stays and

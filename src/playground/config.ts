@@ -21,8 +21,8 @@ import {
 } from '../engine/types.ts';
 
 /**
- * The playground's tasks: the contextual bandit on MNIST (DESIGN.md §2) or on the tiny 4×4
- * patterns (src/worker/patternsDataset.ts), the discrete VAE on MNIST (DESIGN.md §3), and the
+ * The playground's tasks: the contextual bandit on MNIST (docs/math.md §2) or on the tiny 4×4
+ * patterns (src/worker/patternsDataset.ts), the discrete VAE on MNIST (docs/math.md §3), and the
  * nonlinear bandit of appendix E on MNIST (a convolutional trunk feeding one Bernoulli layer, §7.2).
  */
 export const TASKS = ['mnist', 'patterns', 'vae', 'conv'] as const;
@@ -33,14 +33,14 @@ export function isVaeTask(task: TaskName): task is 'vae' {
   return task === 'vae';
 }
 
-/** Whether a task is the nonlinear bandit of appendix E (DESIGN.md §7.2: a conv trunk feeding one Bernoulli layer). */
+/** Whether a task is the nonlinear bandit of appendix E (docs/math.md §7.2: a conv trunk feeding one Bernoulli layer). */
 export function isConvTask(task: TaskName): task is 'conv' {
   return task === 'conv';
 }
 
 /**
  * Every VAE estimator the playground offers, in the registry's display order: the paper's six
- * (VAE_ESTIMATORS) with the appendix-K ablations of f-HNCA + baseline (DESIGN.md §7.3) after it.
+ * (VAE_ESTIMATORS) with the appendix-K ablations of f-HNCA + baseline (docs/math.md §7.3) after it.
  */
 export const PLAYGROUND_VAE_ESTIMATORS: readonly VaeEstimator[] = ESTIMATORS.map((e) => e.id).filter((id): id is VaeEstimator => isEstimatorFor('vae', id));
 
@@ -89,7 +89,7 @@ export interface PlaygroundConfig {
   optimizer: Optimizer;
   /** bandit: values of the hidden units */
   hiddenValues: HiddenValues;
-  /** bandit: kind of every hidden unit: Bernoulli, or categorical with `categories` values (DESIGN.md §7.1) */
+  /** bandit: kind of every hidden unit: Bernoulli, or categorical with `categories` values (docs/math.md §7.1) */
   units: UnitKind;
   /** N of categorical units (MIN_CATEGORIES..MAX_CATEGORIES); kept but unused with Bernoulli units */
   categories: number;
@@ -99,7 +99,7 @@ export interface PlaygroundConfig {
   layers: number;
   /** VAE: the estimators trained side by side (the paper's six and the appendix-K ablations) */
   vaeEstimators: VaeEstimator[];
-  /** VAE: samples K of the importance-weighted test bound (DESIGN.md §3) */
+  /** VAE: samples K of the importance-weighted test bound (docs/math.md §3) */
   testK: number;
   /** number of seeds, 1..5: the runs use seeds firstSeed .. firstSeed + seeds - 1 */
   seeds: number;
@@ -154,8 +154,8 @@ const COMMON = {
 } as const;
 
 /**
- * Per-task defaults. MNIST: the paper's setting (DESIGN.md §2), one seed. VAE: the paper's
- * width and batch (DESIGN.md §3) at 2 layers, f-HNCA + baseline against REINFORCE, but Adam
+ * Per-task defaults. MNIST: the paper's setting (docs/math.md §2), one seed. VAE: the paper's
+ * width and batch (docs/math.md §3) at 2 layers, f-HNCA + baseline against REINFORCE, but Adam
  * lr 1e-3 (paper 1e-4) so that the curves separate within a minute on the CPU engine, and a
  * test bound of K = 10 samples on 200 test images so that one evaluation takes seconds.
  */
@@ -168,7 +168,7 @@ export function defaultConfig(task: TaskName): PlaygroundConfig {
     return { ...COMMON, ...lists, task, hidden: 1, width: 200, batch: 50, lr: 1e-3, epochs: 100, testImages: 200 };
   }
   if (task === 'conv') {
-    // the paper's trunk, width and Adam 1e-4 (DESIGN.md §7.2, the CLI's default): an update takes
+    // the paper's trunk, width and Adam 1e-4 (docs/math.md §7.2, the CLI's default): an update takes
     // about half a second per run on the CPU, and HNCA pulls ahead of REINFORCE within 100 updates.
     // Not 1e-3: Adam's sign-like steps on the 9216-input linear layer then push HNCA's low-variance
     // signals coherently, the softmax output saturates within about 10 updates (every image gets
@@ -199,8 +199,8 @@ export function estimatorsOf(config: PlaygroundConfig): (BanditEstimator | VaeEs
 }
 
 /**
- * The engine configuration of a bandit playground configuration (Adam's betas and eps as in DESIGN.md
- * §2; categorical units with their N, DESIGN.md §7.1).
+ * The engine configuration of a bandit playground configuration (Adam's betas and eps as in docs/math.md
+ * §2; categorical units with their N, docs/math.md §7.1).
  */
 export function banditConfigOf(config: PlaygroundConfig): BanditConfig {
   return {
@@ -220,7 +220,7 @@ export function banditConfigOf(config: PlaygroundConfig): BanditConfig {
   };
 }
 
-/** The engine configuration of a VAE playground configuration (DESIGN.md §3; Adam's betas and eps as in §2). */
+/** The engine configuration of a VAE playground configuration (docs/math.md §3; Adam's betas and eps as in §2). */
 export function vaeConfigOf(config: PlaygroundConfig): VaeConfig {
   return {
     task: 'vae',
@@ -239,7 +239,7 @@ export function vaeConfigOf(config: PlaygroundConfig): VaeConfig {
 }
 
 /**
- * The engine configuration of the appendix-E task (DESIGN.md §7.2): the paper's trunk, two 3×3
+ * The engine configuration of the appendix-E task (docs/math.md §7.2): the paper's trunk, two 3×3
  * convolutions of 16 channels, feeding `width` Bernoulli units; Adam's betas and eps as in §2.
  */
 export function convBanditConfigOf(config: PlaygroundConfig): ConvBanditConfig {
@@ -268,7 +268,7 @@ export function engineConfigOf(config: PlaygroundConfig): EngineConfig {
 
 /**
  * The layers with gradient-variance values in the metric points of a configuration: bandit,
- * the hidden layers then the output; VAE, the encoder layers q_1..q_L (DESIGN.md §4); conv
+ * the hidden layers then the output; VAE, the encoder layers q_1..q_L (docs/math.md §4); conv
  * bandit, the convolutions, the linear layer to the logits and the output (§7.2).
  */
 export function varianceLayersOf(config: PlaygroundConfig): number {

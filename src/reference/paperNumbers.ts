@@ -33,14 +33,14 @@ export const FIG1_REFERENCE: readonly Fig1Reference[] = [
 
 /**
  * ln 6 = 1.792 nats: the paper's printed Figure 1 variances lie this far below the metric its own
- * public code computes (and ours, DESIGN.md §4), in all 12 cells. A printed value plus this is
+ * public code computes (and ours, docs/math.md §4), in all 12 cells. A printed value plus this is
  * the same value on our metric's scale.
  */
 export const PAPER_VARIANCE_OFFSET = Math.log(6);
 
-/** Why the Figure 1 table shows the paper's variance twice (DESIGN.md §4). */
+/** Why the Figure 1 table shows the paper's variance twice (docs/math.md §4). */
 export const FIG1_VARIANCE_NOTE =
-  'The paper prints its Figure 1 variances 6× below the metric its own public code computes, which is ours (DESIGN.md §4): compare our log variance with "paper + ln 6", not with the printed value.';
+  'The paper prints its Figure 1 variances 6× below the metric its own public code computes, which is ours (docs/math.md §4): compare our log variance with "paper + ln 6", not with the printed value.';
 
 export const FIG1_NOTE = 'Paper: train (online) and test accuracy "essentially overlap"; its accuracy is compared with both.';
 

@@ -1,4 +1,4 @@
-// Counter-based RNG (DESIGN.md §5): a uniform float is a pure function of
+// Counter-based RNG (docs/math.md §5): a uniform float is a pure function of
 // (seed, step, stream, index). Only 32-bit integer operations are used, so
 // shaders/rng.wgsl computes bit-identical values.
 

@@ -1,4 +1,4 @@
-// The TensorFlow.js back end the conv bandit's trunk runs on (DESIGN.md §7.2). WebAssembly
+// The TensorFlow.js back end the conv bandit's trunk runs on (docs/math.md §7.2). WebAssembly
 // (XNNPACK kernels; in Node its .wasm files load from the package folder) is the default; the
 // plain-JavaScript CPU back end is the fallback where WebAssembly cannot start.
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,4 @@
-// The conv bandit's deterministic trunk (DESIGN.md §7.2) on TensorFlow.js: 3×3 VALID
+// The conv bandit's deterministic trunk (docs/math.md §7.2) on TensorFlow.js: 3×3 VALID
 // convolutions with ReLU, then a linear layer to the Bernoulli logits. Ordinary deep learning,
 // so the library does it; the bandit's math stays in src/models.
 //
@@ -88,7 +88,7 @@ class TfjsTrunk implements Trunk {
         const grads = tf.tidy(() => {
           const dU = tf.tensor2d(Float32Array.from(signal), [batch, shape.width]);
           const out: tf.Tensor[] = [];
-          // linear layer: g_b = s_b ⊗ f_b, so Σ_b ‖g_b‖² = Σ_b ‖s_b‖² (‖f_b‖² + 1) (DESIGN.md §4)
+          // linear layer: g_b = s_b ⊗ f_b, so Σ_b ‖g_b‖² = Σ_b ‖s_b‖² (‖f_b‖² + 1) (docs/math.md §4)
           const denseSecond = tf.mean(tf.mul(tf.sum(tf.square(dU), 1), tf.add(tf.sum(tf.square(flat), 1), 1)));
           // g_W transposed, [width, features]
           const gradWT = tf.div(tf.matMul(tf.transpose(dU), flat), batch);

@@ -1,4 +1,4 @@
-// The conv bandit's trunk (DESIGN.md §7.2) on tfjs-backend-webgpu registered on the engine's own
+// The conv bandit's trunk (docs/math.md §7.2) on tfjs-backend-webgpu registered on the engine's own
 // GPUDevice, with its inputs, parameters and outputs in the engine's GPUBuffers: nothing goes
 // through the CPU. Our buffers are wrapped as tensors without a copy (`{ buffer, zeroCopy: true }`);
 // the library's results come back as its own buffers (`dataToGPU`, a GPU-to-GPU copy) that are
@@ -68,11 +68,11 @@ export interface BufferSlot {
 export interface GpuTrunkPass {
   /**
    * Backpropagates the units' learning signals as the gradient of their logits, ∂/∂u_bi = S_bi
-   * (ascent, DESIGN.md §7.2). `signal`: our buffer holding S [batch, width] float32 from byte 0
+   * (ascent, docs/math.md §7.2). `signal`: our buffer holding S [batch, width] float32 from byte 0
    * (usage STORAGE | COPY_SRC). Copies the batch-mean gradient of every trunk tensor, input-major
    * as the tensor's own layout (convBanditLayout: [K0, k0, (K1, k1,) W, b]), into `grads[k]`, and
    * per trunk layer (each convolution, then the linear layer) Σ_b ‖g_b‖² / B over that layer's
-   * weights and biases (float32 [convLayers + 1], DESIGN.md §4's first half) into `secondMoments`.
+   * weights and biases (float32 [convLayers + 1], docs/math.md §4's first half) into `secondMoments`.
    * The copies are submitted to the device's queue before this returns.
    * @throws RangeError for a wrong number of gradient slots; Error after dispose()
    */
@@ -145,7 +145,7 @@ export class WebGpuTrunk {
         checkOutput(secondMoments, 4 * (shape.convLayers + 1), 'the second-moment buffer');
         const results = tf.tidy(() => {
           const dU = tf.tensor({ buffer: signal, zeroCopy: true }, [batch, shape.width], 'float32') as tf.Tensor2D;
-          // linear layer: g_b = s_b ⊗ f_b, so Σ_b ‖g_b‖² = Σ_b ‖s_b‖² (‖f_b‖² + 1) (DESIGN.md §4)
+          // linear layer: g_b = s_b ⊗ f_b, so Σ_b ‖g_b‖² = Σ_b ‖s_b‖² (‖f_b‖² + 1) (docs/math.md §4)
           const denseSecond = tf.mean(tf.mul(tf.sum(tf.square(dU), 1), tf.add(tf.sum(tf.square(flat), 1), 1)));
           // g_W = fᵀ·S / B, input-major [features, width]
           const gradW = tf.div(tf.matMul(tf.transpose(flat), dU), batch);

@@ -10,7 +10,7 @@ export interface RunPoint {
   train: number;
   /** when the test set was evaluated at this point (else null): bandit, test accuracy; VAE, the K-sample bound (nats per image) */
   test: number | null;
-  /** natural log of the window's mean per-parameter gradient variance (DESIGN.md §4) */
+  /** natural log of the window's mean per-parameter gradient variance (docs/math.md §4) */
   logVar: number;
   /** per layer (bandit: hidden layers, then the output; VAE: encoder layers q_1..q_L): natural log of the mean gradient variance */
   layerLogVar: number[];
@@ -131,7 +131,7 @@ export interface MetricsSnapshot {
 export interface RunInspection {
   run: number;
   /**
-   * N of categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units. Per hidden layer:
+   * N of categorical hidden units (docs/math.md §7.1), 0 for Bernoulli units. Per hidden layer:
    * probabilities, samples and credit [units] (Bernoulli: p, φ, ρ(1) − ρ(0)) or [units · N]
    * (categorical: π_i(v), the one-hot φ_i, the hindsight posterior π_i(v) ρ_i(v))
    */

@@ -1,4 +1,4 @@
-// Categorical hidden units (DESIGN.md §7.1) in the playground: the unit kind and N in the
+// Categorical hidden units (docs/math.md §7.1) in the playground: the unit kind and N in the
 // controls and the URL (a round trip), and the inside view showing each unit's N probabilities
 // and its credit per value. Screenshots go to test-artifacts/.
 import path from 'node:path';

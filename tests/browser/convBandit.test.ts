@@ -1,4 +1,4 @@
-// The nonlinear bandit of appendix E (DESIGN.md §7.2) in the playground: the task trains on the
+// The nonlinear bandit of appendix E (docs/math.md §7.2) in the playground: the task trains on the
 // CPU engine with its trunk on TensorFlow.js's WebAssembly back end, whose code and binaries
 // are fetched only when the task is chosen (a separate chunk): the MNIST bandit never loads them.
 import type { Page } from 'playwright-core';

@@ -1,4 +1,4 @@
-// The nonlinear bandit of appendix E (DESIGN.md §7.2) in the playground with engine=webgpu: the
+// The nonlinear bandit of appendix E (docs/math.md §7.2) in the playground with engine=webgpu: the
 // worker runs the WebGPU conv bandit engine (the trunk on TensorFlow.js's WebGPU back end on the
 // engine's device, src/engine/gpu/convBandit), here on Chromium's SwiftShader. The playground's
 // trunk is the paper's (2 convolutions × 16 channels), so a small batch and a few updates only.

@@ -1,4 +1,4 @@
-// The conv bandit's exact expectations on tiny networks (DESIGN.md §5, §7.2), shared by the CPU
+// The conv bandit's exact expectations on tiny networks (docs/math.md §5, §7.2), shared by the CPU
 // engine's enumeration test (tests/conv-bandit-enumeration.test.ts) and the WebGPU engine's
 // unbiasedness test (tests/gpu-conv-bandit-unbiased.test.ts): one 6×6 image, one or two 3×3
 // convolutions, a few ±1 Bernoulli units, 2–3 actions; E[r] as a finite sum over every hidden

@@ -1,4 +1,4 @@
-// Tiny bandit networks and exact enumeration (DESIGN.md §5): E[r] as a finite sum, its
+// Tiny bandit networks and exact enumeration (docs/math.md §5): E[r] as a finite sum, its
 // finite-difference gradient, and the exact expectation and variance of an estimator
 // computed by forcing every hidden configuration and action through the engine's own code.
 import { flattenValues, sparseRow, type TinyProblem } from '../../src/models/bandit/tinyNetwork.ts';
@@ -77,7 +77,7 @@ export function exactExpectedReward(shape: BanditShape, flat: Float64Array, prob
 }
 
 /**
- * Σ over the configurations of a layer of categorical units (DESIGN.md §7.1) with logits u
+ * Σ over the configurations of a layer of categorical units (docs/math.md §7.1) with logits u
  * [units · N]: Π_i softmax(u_i)[v_i] times `next` of the centered one-hot outputs e_v − 1/N [units · N].
  */
 function categoricalLayer(k: number, u: number[], n: number, next: (k: number, input: number[]) => number): number {
@@ -91,7 +91,7 @@ function categoricalLayer(k: number, u: number[], n: number, next: (k: number, i
   let total = 0;
   for (let config = 0; config < n ** units; config++) {
     let prob = 1;
-    // the centered one-hot outputs e_v − 1/N (DESIGN.md §7.1)
+    // the centered one-hot outputs e_v − 1/N (docs/math.md §7.1)
     const oneHot = new Array<number>(u.length).fill(-1 / n);
     for (let i = 0; i < units; i++) {
       const v = Math.floor(config / n ** i) % n;
@@ -127,7 +127,7 @@ export function exactEstimatorMoments(params: BanditParameters, estimator: Bandi
   return exactMoments(params, problem, estimator, baseline);
 }
 
-/** A tiny network's shape; with `categories` N its hidden units are categorical (DESIGN.md §7.1), hiddenWidths in units. */
+/** A tiny network's shape; with `categories` N its hidden units are categorical (docs/math.md §7.1), hiddenWidths in units. */
 export function tinyShape(hiddenWidths: number[], inputs: number, actions: number, hiddenValues: HiddenValues, categories?: number): BanditShape {
   if (categories !== undefined) return { sizes: [inputs, ...hiddenWidths.map((w) => w * categories), actions], hiddenValues, units: 'categorical', categories };
   return { sizes: [inputs, ...hiddenWidths, actions], hiddenValues };
@@ -136,7 +136,7 @@ export function tinyShape(hiddenWidths: number[], inputs: number, actions: numbe
 /**
  * Mean and standard error, per parameter, of `samples` single-example estimates drawn through
  * the real RNG (seed 5, step t, the tiny problem's example 0 with its reward table and baseline
- * 0.4): the sampling half of the unbiasedness proof (DESIGN.md §5).
+ * 0.4): the sampling half of the unbiasedness proof (docs/math.md §5).
  */
 export function sampledEstimatorMeans(params: BanditParameters, estimator: BanditEstimator, problem: TinyProblem, hiddenLayers: number, samples: number): { mean: Float64Array; se: Float64Array } {
   const run = new BanditRun(params, estimator, 1);

@@ -1,4 +1,4 @@
-// The conv bandit's tiny in-memory dataset (DESIGN.md §7.2 tests): 8×8 images of random
+// The conv bandit's tiny in-memory dataset (docs/math.md §7.2 tests): 8×8 images of random
 // intensities (TestRandom 21), 3 classes in turn, 12 test images.
 import type { Dataset } from '../../src/data/dataset.ts';
 import { TestRandom } from './random.ts';

@@ -1,4 +1,4 @@
-"""The contextual-bandit update of DESIGN.md section 2, written over an array module ``xp``.
+"""The contextual-bandit update of docs/math.md section 2, written over an array module ``xp``.
 
 The same functions run on numpy (here, where the fairness test runs them) and on ``jax.numpy``
 under ``jax.jit`` and ``jax.vmap`` over runs (on the GPU machine): nothing in this file mutates an
@@ -9,7 +9,7 @@ Shapes: B = batch, sizes = [inputs, hidden..., actions]; a weight matrix W_k is 
 sizes[k + 1]] (input-major, like the engine's BanditParameters), a bias b_k is [sizes[k + 1]].
 All arithmetic is float32 (the engines' precision); rewards are 0/1, log-probabilities in nats.
 
-Written from DESIGN.md section 2 (not ported from anywhere):
+Written from docs/math.md section 2 (not ported from anywhere):
   hidden unit: u = x W + b, p = clip(sigmoid(u), 1e-5, 1 - 1e-5), phi = [uniform < p],
                passed on as h = 2 phi - 1 (centered, "pm1") or phi ("01");
   output:      z = h_L V + c, pi = softmax(z), a = #{k : cumsum(pi)_k <= uniform} (clamped);
@@ -96,7 +96,7 @@ class State(NamedTuple):
 
 
 def glorot_bound(fan_in: int, fan_out: int) -> float:
-    """sqrt(6 / (fan_in + fan_out)): weights are uniform in +- this (DESIGN.md section 2 init)."""
+    """sqrt(6 / (fan_in + fan_out)): weights are uniform in +- this (docs/math.md section 2 init)."""
     return math.sqrt(6.0 / (fan_in + fan_out))
 
 
@@ -134,7 +134,7 @@ def _log_softmax(xp: Any, z: Array, axis: int) -> Array:
 
 
 def forward(xp: Any, spec: Spec, params: Sequence[Array], batch: Batch) -> Forward:
-    """Stochastic forward pass, actions and rewards of one batch (DESIGN.md section 2)."""
+    """Stochastic forward pass, actions and rewards of one batch (docs/math.md section 2)."""
     x = [batch.pixels]
     logits, probs, samples = [], [], []
     for l in range(spec.hidden_layers):
@@ -159,7 +159,7 @@ def forward(xp: Any, spec: Spec, params: Sequence[Array], batch: Batch) -> Forwa
 
 def credit(xp: Any, spec: Spec, params: Sequence[Array], f: Forward) -> tuple[Array, ...]:
     """
-    HNCA's rho(1) - rho(0) of every hidden layer, [B, width] each (DESIGN.md section 2, messages).
+    HNCA's rho(1) - rho(0) of every hidden layer, [B, width] each (docs/math.md section 2, messages).
     Forcing parent j to its other value moves child c's logit by Delta_j W[j, c], Delta = -2 h_j
     (pm1) or 1 - 2 phi_j (01); the children's log-probability change is summed over children
     ([B, parents, children] broadcasts), D = log Q0 - log Q1, and rho is taken in the log domain.

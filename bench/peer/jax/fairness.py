@@ -1,6 +1,6 @@
 """The peer's side of tests/peer-jax-fairness.test.ts: reads cases as JSON on stdin, writes results as JSON.
 
-Two kinds of case (DESIGN.md section 5):
+Two kinds of case (docs/math.md section 5):
   "same-draws": the engine's parameters, batch and uniforms; returns the peer's samples, actions
                 and batch-mean gradients (the test compares them with the CPU engine's);
   "sampled":    one 0/1 input and a reward per action; the peer draws `batches` batches of

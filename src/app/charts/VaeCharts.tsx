@@ -1,4 +1,4 @@
-// The Discrete VAE's live charts (DESIGN.md §3, §4): train ELBO with the K-sample test bound,
+// The Discrete VAE's live charts (docs/math.md §3, §4): train ELBO with the K-sample test bound,
 // the log encoder-gradient variance overall and per encoder layer (mean and 95% band over
 // seeds), the test bound's progress while it is computed, and the paper's Figure 3 facts as
 // text (its printed values cannot be matched to estimators, so no markers).

@@ -11,7 +11,7 @@ import { PresetLinks } from './PresetLinks.tsx';
 import { Labelled } from './Tooltip.tsx';
 import { TOOLTIPS, ESTIMATOR_TOOLTIPS, vaeEstimatorTooltip } from './controlTooltips.ts';
 
-/** "all children", "full reward", "all children + full reward": an ablation's switches in words (DESIGN.md §7.3). */
+/** "all children", "full reward", "all children + full reward": an ablation's switches in words (docs/math.md §7.3). */
 function ablationLabel(estimator: VaeEstimator): string {
   return vaeEstimator(estimator).ablations.map((a) => a.replace('-', ' ')).join(' + ');
 }
@@ -40,7 +40,7 @@ export function ControlsPanel() {
   const controller = useController();
   const shown = (name: ControlName): boolean => !config.hide.includes(name);
   const vae = isVaeTask(config.task);
-  // the conv bandit (DESIGN.md §7.2) has one Bernoulli layer after its trunk: no depth, no categorical units
+  // the conv bandit (docs/math.md §7.2) has one Bernoulli layer after its trunk: no depth, no categorical units
   const conv = isConvTask(config.task);
   const toggleEstimator = (estimator: BanditEstimator, on: boolean): void => {
     const next = on ? [...config.estimators, estimator] : config.estimators.filter((e) => e !== estimator);

@@ -1,5 +1,5 @@
 // "Inside the network": for a chosen test digit, each layer's units coloured by firing
-// probability and by HNCA credit rho(1) − rho(0) (categorical units, DESIGN.md §7.1: per value
+// probability and by HNCA credit rho(1) − rho(0) (categorical units, docs/math.md §7.1: per value
 // π(v) and the credit π(v)(ρ(v) − 1)), hover details, first-layer weights as
 // images, and each estimator's action probabilities (engine.inspect and readWeights).
 // Refreshed on its own every few seconds while training (one request at a time, answered by the

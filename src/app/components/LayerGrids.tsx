@@ -1,5 +1,5 @@
 // One run's hidden layers: units as grids coloured by firing probability and by HNCA credit;
-// categorical units (DESIGN.md §7.1) as strips of N cells, one per value: π_i(v) and the
+// categorical units (docs/math.md §7.1) as strips of N cells, one per value: π_i(v) and the
 // credit per value π_i(v)(ρ_i(v) − 1).
 import { memo, useCallback, useMemo } from 'react';
 import { divergingColor, probabilityColor } from '../model/palette.ts';

@@ -12,7 +12,7 @@ export const TASK_LABELS: Record<TaskName, string> = {
 };
 
 /**
- * Names of a bandit engine's `layers` gradient-variance layers (DESIGN.md §4): the hidden layers
+ * Names of a bandit engine's `layers` gradient-variance layers (docs/math.md §4): the hidden layers
  * then the output; for the conv bandit (§7.2) its convolutions, the linear layer to the logits,
  * then the output.
  */

@@ -23,7 +23,7 @@ function jsonMetric(v: number | null): number | string | null {
  * the CLI writes it (-Infinity: the log of a gradient variance of exactly 0); empty means none.
  */
 export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number, failures: readonly RunFailure[], task: EngineTask = 'bandit'): string {
-  // VAE (DESIGN.md §3, §4): ELBO and K-sample bound in nats per image, variances of the encoder layers
+  // VAE (docs/math.md §3, §4): ELBO and K-sample bound in nats per image, variances of the encoder layers
   const layerColumns = Array.from({ length: layers }, (_, l) => (task === 'vae' ? `log_var_encoder_layer${l + 1}` : l === layers - 1 ? 'log_var_output' : `log_var_layer${l + 1}`));
   const metrics = task === 'vae' ? ['train_elbo_nats', 'test_bound_nats', 'log_mean_encoder_grad_variance'] : ['train_accuracy', 'test_accuracy', 'log_mean_grad_variance'];
   const header = ['update', 'epoch', 'estimator', 'seed', ...metrics, ...layerColumns, 'stopped'];

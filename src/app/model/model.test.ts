@@ -74,7 +74,7 @@ describe('a gradient variance of exactly 0 (ln = −∞) is shown as −∞, not
 });
 
 describe('the paper’s variance markers', () => {
-  it('are the printed value and the same on our scale, printed + ln 6 (DESIGN.md §4)', () => {
+  it('are the printed value and the same on our scale, printed + ln 6 (docs/math.md §4)', () => {
     expect(PAPER_VARIANCE_OFFSET).toBeCloseTo(1.792, 3);
     const { printed, ourScale } = paperVarianceMarkers({ logVariance: -10.94 });
     expect(printed).toBe(-10.94);

@@ -42,7 +42,7 @@ export function categoricalColumns(shape: GridShape, n: number): number {
 }
 
 /**
- * Layout of a layer of categorical units (DESIGN.md §7.1) of N values: the units in the
+ * Layout of a layer of categorical units (docs/math.md §7.1) of N values: the units in the
  * near-square grid of gridShape(units), each drawn as a strip of N cells (one per value)
  * followed by an empty spacer cell, so the canvas has categoricalColumns(shape, n) columns.
  * Cell `index` (row-major over that canvas) → its unit and value, or null for a spacer or a
@@ -58,7 +58,7 @@ export function categoricalCell(shape: GridShape, n: number, units: number, inde
 }
 
 /**
- * HNCA's credit per value of categorical units (DESIGN.md §7.1): π_i(v)(ρ_i(v) − 1) =
+ * HNCA's credit per value of categorical units (docs/math.md §7.1): π_i(v)(ρ_i(v) − 1) =
  * posterior − π, the per-logit signal S_iv divided by R. probabilities, posterior [units · N].
  */
 export function creditPerValue(probabilities: ArrayLike<number>, posterior: ArrayLike<number>): Float32Array {

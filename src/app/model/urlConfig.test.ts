@@ -100,7 +100,7 @@ describe('URL configuration', () => {
     expect(bandit.notices[2]).toMatch(/^Ignored est="fhnca": expected a comma-separated list of hnca, hnca-baseline, reinforce, reinforce-baseline/);
   });
 
-  it('categorical units (DESIGN.md §7.1): units and n round-trip and reach the engine config; bad values fall back', () => {
+  it('categorical units (docs/math.md §7.1): units and n round-trip and reach the engine config; bad values fall back', () => {
     const parsed = parseUrlConfig('?task=patterns&units=categorical&n=6');
     expect(parsed.notices).toEqual([]);
     expect(parsed.config).toMatchObject({ units: 'categorical', categories: 6 });

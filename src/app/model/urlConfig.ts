@@ -47,7 +47,7 @@ const NUMERIC_PARAMS: Record<NumericKey, string> = {
 /** Parameters of one kind of task only: the bandit's (MNIST, patterns) and the VAE's. */
 const BANDIT_ONLY = new Set(['hidden', 'values', 'units', 'n']);
 const VAE_ONLY = new Set(['layers', 'k']);
-/** The bandit's parameters the conv bandit (DESIGN.md §7.2: one Bernoulli layer after its trunk) has not. */
+/** The bandit's parameters the conv bandit (docs/math.md §7.2: one Bernoulli layer after its trunk) has not. */
 const NOT_CONV = new Set(['hidden', 'units', 'n']);
 
 /** Whether the URL parameter `name` is a setting of `task` (the others are reported, not used). */

@@ -1,4 +1,4 @@
-// The CPU engine of the nonlinear contextual bandit (appendix E, DESIGN.md §7.2): every run in
+// The CPU engine of the nonlinear contextual bandit (appendix E, docs/math.md §7.2): every run in
 // this thread; runs of one seed share minibatches and initial weights (the paired comparison).
 // The trunk runs on TensorFlow.js (src/trunk, on its WebAssembly or JavaScript back end); the
 // Bernoulli layer, the output, credit and signals are the bandit's own code (src/models).

@@ -208,7 +208,7 @@ interface RewardRunScalars {
   optimizerSteps: number;
 }
 
-/** The checkpoint scalars of a reward-trained run (DESIGN.md §2: its baseline; the optimizer's step count). */
+/** The checkpoint scalars of a reward-trained run (docs/math.md §2: its baseline; the optimizer's step count). */
 export function rewardRunScalars(run: RewardRunScalars): RunScalars {
   return { baselines: [run.baseline], optimizerSteps: run.optimizerSteps };
 }

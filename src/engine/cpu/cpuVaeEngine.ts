@@ -1,4 +1,4 @@
-// The CPU engine for the discrete hierarchical VAE (DESIGN.md §3): every run in this thread;
+// The CPU engine for the discrete hierarchical VAE (docs/math.md §3): every run in this thread;
 // runs of one seed share minibatches, initial weights and random numbers (paired comparison).
 import type { Dataset } from '../../data/dataset.ts';
 import { allocSparseRows, binarizeRows, testBinarizeKey } from '../../data/minibatch.ts';

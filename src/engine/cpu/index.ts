@@ -19,7 +19,7 @@ export function createCpuEngine(input: EngineFactoryInput, only?: readonly numbe
 }
 
 /**
- * The CPU engine of the conv bandit (DESIGN.md §7.2). Loads TensorFlow.js (a separate chunk:
+ * The CPU engine of the conv bandit (docs/math.md §7.2). Loads TensorFlow.js (a separate chunk:
  * the other tasks never load it) and starts its `backend` (default WebAssembly, falling back
  * to plain JavaScript) for the trunk; `wasmUrls`: where a bundled page serves its binaries.
  * @throws EngineError('unavailable') when no TensorFlow.js back end starts; EngineError('config') for a bad config

@@ -44,7 +44,7 @@ export async function createGpuBanditEngine(input: EngineFactoryInput, options: 
   return createProgramEngine(banditProgram, input, options);
 }
 
-/** The conv bandit engine (DESIGN.md §7.2), typed as the concrete engine (tests read its buffers); throws as createWebGpuEngine. */
+/** The conv bandit engine (docs/math.md §7.2), typed as the concrete engine (tests read its buffers); throws as createWebGpuEngine. */
 export async function createGpuConvBanditEngine(input: EngineFactoryInput, options: WebGpuEngineOptions): Promise<GpuConvBanditEngine> {
   if (input.config.task !== 'conv-bandit') throw new EngineError(`WebGPU conv bandit engine: task ${input.config.task} is not the conv bandit`, 'config');
   return createProgramEngine(convBanditProgram, input, options);

@@ -1,4 +1,4 @@
-// The minibatch streams of a program on the WebGPU runtime (DESIGN.md §2: runs of one seed
+// The minibatch streams of a program on the WebGPU runtime (docs/math.md §2: runs of one seed
 // train on the same minibatches): one MinibatchStream per distinct seed, in first-appearance
 // order (a seed's group), whose epoch permutations the GPU reads from one buffer
 // [groups, train images] u32. Shared by every program (bandit, conv bandit, VAE).

@@ -16,7 +16,7 @@ export interface GpuProgramOptions {
    */
   gpu?: GPU;
   /**
-   * Bandit program with categorical hidden units (DESIGN.md §7.1): the dense weight_gradient for
+   * Bandit program with categorical hidden units (docs/math.md §7.1): the dense weight_gradient for
    * the matrices they feed instead of categorical_input_gradient (default false). For the bench
    * that compares the two and the test that they agree.
    */

@@ -1,5 +1,5 @@
 // Export and import of the whole training state (src/engine/state.ts) of the reward-trained
-// programs, the bandit (DESIGN.md §2) and the conv bandit (§7.2): both keep every run's
+// programs, the bandit (docs/math.md §2) and the conv bandit (§7.2): both keep every run's
 // parameters and Adam moments as [runs, paramsPerRun] float32, one RunState per run (its
 // scalar running-mean baseline, `finite`, `failedUpdate`), one minibatch stream per seed, and
 // take Adam's step count from the engine's update count. The VAE keeps more per run (a
@@ -48,7 +48,7 @@ export interface RewardEngineParts {
 /**
  * The run states as first written, [runs] RunState bytes: each run's seed, its seed's group
  * (the minibatch stream it reads), its estimator's switches (HNCA credit or REINFORCE's reward,
- * with or without the running-mean baseline, DESIGN.md §2), finite, no failure, baseline 0.
+ * with or without the running-mean baseline, docs/math.md §2), finite, no failure, baseline 0.
  */
 export function initialRewardRunStates(def: StructDefinition, runs: readonly RunSpec[], groupOfRun: readonly number[]): ArrayBuffer {
   const runStates = new ArrayBuffer(def.size * runs.length);

@@ -1,5 +1,5 @@
 // The run counters of a program on the WebGPU runtime, summed from its metric window
-// (DESIGN.md §4: metrics flow back as plain records). Every program (bandit, conv bandit, VAE)
+// (docs/math.md §4: metrics flow back as plain records). Every program (bandit, conv bandit, VAE)
 // keeps the same window: per run [updates, examples, score sum, gradient-variance sum, one
 // variance sum per layer] float32, cleared at each flush, and a RunState whose `finite` and
 // `failedUpdate` say the first non-finite update. The window is copied every `flushEvery`

@@ -1,5 +1,5 @@
 // The test score of the reward-trained programs (bandit, conv bandit): the fraction of test
-// images whose sampled action is the label (the mean reward, DESIGN.md §2).
+// images whose sampled action is the label (the mean reward, docs/math.md §2).
 import type { ImageSet } from '../../data/dataset.ts';
 import type { EvaluationResult } from '../types.ts';
 

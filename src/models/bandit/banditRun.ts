@@ -23,7 +23,7 @@ export interface RewardSource {
   table?: Float64Array;
 }
 
-/** Whether a learning signal needs the children's HNCA credit (DESIGN.md §2); exhaustive over BanditSignal. */
+/** Whether a learning signal needs the children's HNCA credit (docs/math.md §2); exhaustive over BanditSignal. */
 function needsCredit(signal: BanditSignal): boolean {
   switch (signal) {
     case 'hnca':
@@ -38,9 +38,9 @@ export class BanditRun {
   readonly hnca: boolean;
   /** the learning signal subtracts the moving-average baseline */
   readonly useBaseline: boolean;
-  /** N of the categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units */
+  /** N of the categorical hidden units (docs/math.md §7.1), 0 for Bernoulli units */
   readonly categories: number;
-  /** moving-average reward baseline bbar (DESIGN.md §2) */
+  /** moving-average reward baseline bbar (docs/math.md §2) */
   baseline = 0;
   /** Adam's step counter */
   optimizerSteps = 0;
@@ -49,9 +49,9 @@ export class BanditRun {
   private readonly tables: FlipTables[] = [];
   private readonly childScratch: ChildScratch;
   private readonly expScratch: Float64Array;
-  /** categorical units (DESIGN.md §7.1): working memory of their credit */
+  /** categorical units (docs/math.md §7.1): working memory of their credit */
   private readonly categoricalScratch: CategoricalCreditScratch;
-  /** per layer k: Σ_b ‖g_b‖²/B of this update (DESIGN.md §4) */
+  /** per layer k: Σ_b ‖g_b‖²/B of this update (docs/math.md §4) */
   readonly secondMoments: Float64Array;
   /** per tensor: ‖gbar‖² of this update, filled by the ascent step */
   readonly sumSquares: Float64Array;
@@ -73,7 +73,7 @@ export class BanditRun {
     this.scratch = new BanditScratch(params.shape, capacity, arrays);
     const { sizes } = params.shape;
     // flip tables for every weight matrix that feeds a child of a hidden unit (layers 1..L);
-    // categorical units (DESIGN.md §7.1) read them as exp(±W) (magnitude 1)
+    // categorical units (docs/math.md §7.1) read them as exp(±W) (magnitude 1)
     for (let k = 1; k < params.layerCount; k++) this.tables.push(new FlipTables(sizes[k], sizes[k + 1], arrays));
     const widest = Math.max(...sizes);
     this.childScratch = new ChildScratch(widest, arrays);
@@ -133,7 +133,7 @@ export class BanditRun {
 
   /**
    * rho(1) − rho(0) of every hidden unit from its children's counterfactual messages; for
-   * categorical units (DESIGN.md §7.1) the hindsight posterior pi(v) rho(v) of every value.
+   * categorical units (docs/math.md §7.1) the hindsight posterior pi(v) rho(v) of every value.
    */
   computeCredit(batch: number): void {
     const { params } = this;
@@ -176,8 +176,8 @@ export class BanditRun {
 /**
  * What a reward-trained run (the bandit, the conv bandit) shares after its gradients: the
  * ascent step ({@link ascentStep}, which also fills `sumSquares` with ‖gbar‖² per tensor), the
- * moving-average baseline from the batch's mean reward (DESIGN.md §2), and the counters: reward
- * sum, examples, and DESIGN.md §4's gradient variance per layer and overall as a mean per
+ * moving-average baseline from the batch's mean reward (docs/math.md §2), and the counters: reward
+ * sum, examples, and docs/math.md §4's gradient variance per layer and overall as a mean per
  * parameter, Σ Var_b = Σ_b ‖g_b‖²/B − ‖gbar‖² with `secondMoments[k]` = Σ_b ‖g_b‖²/B of layer k
  * (tensors 2k and 2k + 1). Marks the run failed on a non-finite variance.
  */

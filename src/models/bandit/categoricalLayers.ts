@@ -1,4 +1,4 @@
-// The bandit network with categorical hidden units (DESIGN.md §7.1): forward pass, HNCA's
+// The bandit network with categorical hidden units (docs/math.md §7.1): forward pass, HNCA's
 // counterfactual messages and both estimators' learning signals. A hidden layer of U units
 // with N values has logits, probabilities and signals [batch, U·N] (unit i's value v at
 // i·N + v), value indices [batch, U], and passes on the centered one-hot outputs e_φ − 1/N
@@ -27,7 +27,7 @@ function categoriesOrThrow(params: BanditParameters): number {
 }
 
 /**
- * The logits of a layer fed by categorical outputs, from one-hot to centered inputs (DESIGN.md
+ * The logits of a layer fed by categorical outputs, from one-hot to centered inputs (docs/math.md
  * §7.1): a unit passes on x = e_φ − 1/N, whose entries sum to 0 like the Bernoulli units' ±1,
  * so z = b + Σ_j x_j W[j,:] = (b + Σ_{one-hot j} W[j,:]) − (1/N) Σ_j W[j,:]. Subtracts the
  * column means (1/N) Σ_j W[j, i] (into `offset` [width]) from `logits` [batch, width]. Without
@@ -48,7 +48,7 @@ export function centerOneHotLogits(w: Float32Array, inWidth: number, width: numb
 }
 
 /**
- * Stochastic forward pass over a batch (DESIGN.md §2 with §7.1 units): per hidden layer the
+ * Stochastic forward pass over a batch (docs/math.md §2 with §7.1 units): per hidden layer the
  * logits z = b + Σ_j x_j W[j, :] (pixels, or the centered one-hot x = e_φ − 1/N), pi_i = softmax(z_i), φ_i ~ pi_i by inverse CDF
  * with one uniform per unit, the one-hot outputs; then the output softmax and the actions.
  * @throws Error when the network's hidden units are not categorical
@@ -92,7 +92,7 @@ export function categoricalForwardBatch(params: BanditParameters, input: SparseB
 
 /**
  * log Q_i(v) − (the children's actual log-probability) for one example, unit i of a layer
- * whose children are the next categorical layer (DESIGN.md §7.1): forcing unit i from φ to v
+ * whose children are the next categorical layer (docs/math.md §7.1): forcing unit i from φ to v
  * adds Delta(v) = W[(i, v), :] − W[(i, φ), :] to the children's logits, and
  * log Q(v) = Σ_c (z'_c[φ_c] − logsumexp(z'_c)). `childLogit` [childWidth] at cBase,
  * `childValue` [childUnits] at vBase, `childLse` [childUnits] the actual logsumexps.
@@ -170,7 +170,7 @@ interface CategoricalChildren {
 
 /**
  * log Q_i(v) − log Q_i(φ_i) of every unit i and value v of every example b with fast[b] = 1 by
- * the exp tables (DESIGN.md §7.1): with a_ck = pi_ck exp(−W[(i,φ),ck]) exp(W[(i,φ),(c,φ_c)])
+ * the exp tables (docs/math.md §7.1): with a_ck = pi_ck exp(−W[(i,φ),ck]) exp(W[(i,φ),(c,φ_c)])
  * tabulated once per (example, unit), child c's factor pi_c(φ_c)/pi'_c(φ_c) = exp(−W[(i,v),(c,φ_c)])
  * Σ_k a_ck exp(W[(i,v),ck]) costs N multiply-adds, so a counterfactual costs U'·N multiply-adds
  * (N times the forward pass's work per unit) and one log per block of children. Unit-major
@@ -227,7 +227,7 @@ function fastBatchCredit(ch: CategoricalChildren, batch: number, fast: Uint8Arra
 
 /**
  * The log-domain path of example b: per (unit, value, child) a shifted logsumexp of the child's
- * counterfactual logits, finite for any finite weights (DESIGN.md §7.1).
+ * counterfactual logits, finite for any finite weights (docs/math.md §7.1).
  */
 function logDomainExampleCredit(ch: CategoricalChildren, b: number, units: number, n: number, value: Uint8Array, parentLogit: Float64Array, s: BanditScratch, credit: Float64Array, scratch: CategoricalCreditScratch, width: number): void {
   const { logit, childUnits, childValues: m, w } = ch;
@@ -324,7 +324,7 @@ export function categoricalCredit(params: BanditParameters, s: BanditScratch, ba
 /**
  * Per-logit learning signals of every categorical hidden layer into s.signal [batch, U·N]:
  * HNCA S_ik = R (post_i(k) − pi_ik) from s.credit (categoricalCredit first), or REINFORCE
- * S_ik = R (1[φ_i = k] − pi_ik); R is s.learningSignal (DESIGN.md §7.1).
+ * S_ik = R (1[φ_i = k] − pi_ik); R is s.learningSignal (docs/math.md §7.1).
  * @throws Error when the network's hidden units are not categorical
  */
 export function categoricalSignals(params: BanditParameters, s: BanditScratch, batch: number, hnca: boolean): void {

@@ -29,7 +29,7 @@ function tensorOffsets(sizes: readonly number[]): { w: number; b: number }[] {
  * E[r] and its exact gradient: Σ over hidden configurations h and actions a of
  * P(h, a) r(a) ∇log P(h, a), where ∂log P/∂u_i = φ_i − p_i for a Bernoulli unit (0 where
  * p is clipped) and ∂log π(a)/∂z_k = [k = a] − π_k.
- * @throws Error for a network of categorical units (DESIGN.md §7.1)
+ * @throws Error for a network of categorical units (docs/math.md §7.1)
  */
 export function exactGradient(params: BanditParameters, problem: TinyProblem): { expectedReward: number; gradient: Float64Array } {
   if (categoriesOf(params.shape)) throw new Error('exactGradient enumerates Bernoulli units only (categorical networks: tests/helpers/tinyBandit.ts)');
@@ -88,7 +88,7 @@ export interface EstimatorMoments {
 
 /**
  * Exact mean and variance of an estimator: every hidden configuration (Bernoulli or categorical
- * units, DESIGN.md §7.1) and action forced through BanditRun.
+ * units, docs/math.md §7.1) and action forced through BanditRun.
  * @throws Error when a forced sample was not drawn or the enumerated probabilities do not sum to 1
  */
 export function exactMoments(params: BanditParameters, problem: TinyProblem, estimator: BanditEstimator, baseline: number): EstimatorMoments {
@@ -111,7 +111,7 @@ export function exactMoments(params: BanditParameters, problem: TinyProblem, est
       if (s.action[0] !== a) throw new Error(`forced action ${a} was sampled as ${s.action[0]}`);
       let prob = s.outProb[a];
       if (categories) {
-        // categorical units (DESIGN.md §7.1): pi_i(v) of the forced value
+        // categorical units (docs/math.md §7.1): pi_i(v) of the forced value
         bits.forEach((layer, l) =>
           layer.forEach((v, i) => {
             if (s.value[l][i] !== v) throw new Error(`forced value ${v} of unit ${i} in layer ${l} was sampled as ${s.value[l][i]}`);

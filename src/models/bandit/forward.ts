@@ -1,4 +1,4 @@
-// Stochastic forward pass of the bandit network over a batch (DESIGN.md §2).
+// Stochastic forward pass of the bandit network over a batch (docs/math.md §2).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { commonKernels, kernelsOf } from '../../engine/simd/wasmKernels.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
@@ -15,7 +15,7 @@ import type { BanditScratch } from './scratch.ts';
 export interface UniformSource {
   /**
    * uniform for unit `unit` of example `example` in hidden layer `layer` of `width` units; a
-   * categorical unit (DESIGN.md §7.1) also passes its probabilities probs[base..base + count)
+   * categorical unit (docs/math.md §7.1) also passes its probabilities probs[base..base + count)
    */
   hidden(layer: number, example: number, unit: number, width: number, probs?: Float64Array, base?: number, count?: number): number;
   /** uniform for the action of example `example`, whose action probabilities are probs[base..] */

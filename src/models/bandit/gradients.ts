@@ -1,5 +1,5 @@
-// Per-example learning signals and batch-mean gradient estimates (DESIGN.md §2), plus the
-// first half of the variance metric (DESIGN.md §4): Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1) / B.
+// Per-example learning signals and batch-mean gradient estimates (docs/math.md §2), plus the
+// first half of the variance metric (docs/math.md §4): Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1) / B.
 // The second half, Σ gbar², comes from the optimizer's pass over the gradients.
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { hncaSignal, reinforceSignal } from '../units/bernoulli.ts';
@@ -142,11 +142,11 @@ export function hncaSignals(s: BanditScratch, layer: number, width: number, batc
 
 /**
  * Writes every layer's batch-mean gradient into params and, into `second`, per layer Σ_b(Σ s²)(Σ x² + 1)/B.
- * Categorical hidden layers: signals [batch, U·N] per logit, inputs their centered one-hot outputs e_φ − 1/N (DESIGN.md §7.1).
+ * Categorical hidden layers: signals [batch, U·N] per logit, inputs their centered one-hot outputs e_φ − 1/N (docs/math.md §7.1).
  */
 export function accumulateGradients(params: BanditParameters, s: BanditScratch, input: SparseBinaryRows, second: Float64Array): void {
   const { sizes, hiddenValues, units } = params.shape;
-  // categorical layers (DESIGN.md §7.1) pass on centered one-hot outputs e_φ − 1/N, whatever hiddenValues says
+  // categorical layers (docs/math.md §7.1) pass on centered one-hot outputs e_φ − 1/N, whatever hiddenValues says
   const categories = units === 'categorical' ? (params.shape.categories ?? 0) : 0;
   const centered = hiddenValues === 'pm1' && !categories;
   const batch = input.count;
@@ -167,7 +167,7 @@ export function accumulateGradients(params: BanditParameters, s: BanditScratch, 
 /**
  * Turns the gradient of a layer fed by one-hot categorical outputs (hiddenInputGradient's 0/1
  * path: g_W[j,:] = acc_j) into the gradient for the centered inputs x = e_φ − 1/N that the
- * layer reads (DESIGN.md §7.1 with centered outputs): g_W[j,:] = acc_j − g_b/N. Returns the
+ * layer reads (docs/math.md §7.1 with centered outputs): g_W[j,:] = acc_j − g_b/N. Returns the
  * metric's Σ_b (Σ_i s_bi²)(Σ_j x_bj² + 1)/B with Σ_j x_bj² = U(N − 1)/N for U = inWidth/N
  * units, from `squares` [batch] (Σ_i s_bi² per example, as hiddenInputGradient left them).
  * gradW [inWidth, width], gradB [width].

@@ -1,4 +1,4 @@
-// HNCA's counterfactual messages (DESIGN.md §2). For parent j of a layer, forcing j to the
+// HNCA's counterfactual messages (docs/math.md §2). For parent j of a layer, forcing j to the
 // other value shifts every child's logit by W[j,c]·Δ_j, with Δ_j = −2h_j (±1 values) or
 // 1 − 2φ_j (0/1 values): negative when φ_j = 1, positive when φ_j = 0.
 // Per update we tabulate exp(±|Δ|·W) once (independent of the batch), so a flipped child
@@ -22,7 +22,7 @@ const RESCALE_UP = 2 ** 332;
 const RESCALE_LOG = 332 * Math.LN2;
 
 /**
- * HNCA credit rho(1) − rho(0) = (Q1 − Q0)/(p Q1 + (1 − p) Q0) (DESIGN.md §2) of a unit with
+ * HNCA credit rho(1) − rho(0) = (Q1 − Q0)/(p Q1 + (1 − p) Q0) (docs/math.md §2) of a unit with
  * probability p from the ratio Q0/Q1 = q0/q1 of two positive numbers (0 and Infinity allowed,
  * not both): rhoDifference's two forms with e^D = q0/q1 or e^−D = q1/q0, whichever is at most 1,
  * so nothing overflows and no exp is needed. Equal to rhoDifference(p, log q0 − log q1) up to rounding.
@@ -52,7 +52,7 @@ function creditOfProducts(p: number, fired: boolean, flipped: number, flippedSca
 /**
  * The fast paths multiply exp(±x) factors: they are exact (no overflow, no underflow to 0, no
  * 0·∞) while every exponent stays within ±FAST_EXPONENT (e^600 ≈ 1e260); beyond it an example
- * takes the log-domain path (DESIGN.md §2: every message in the log domain).
+ * takes the log-domain path (docs/math.md §2: every message in the log domain).
  */
 const FAST_EXPONENT = 600;
 

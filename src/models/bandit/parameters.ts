@@ -1,4 +1,4 @@
-// Parameters of the contextual-bandit network (DESIGN.md §2).
+// Parameters of the contextual-bandit network (docs/math.md §2).
 // Layer k maps sizes[k] inputs to sizes[k+1] outputs; its weights are stored input-major,
 // W[j·out + i] for input j and unit i, so a binary or ±1 input adds whole rows.
 import { ParameterTensor } from '../../engine/optimizer.ts';
@@ -10,7 +10,7 @@ import { glorotUniform } from '../units/init.ts';
 
 /**
  * The shape of a bandit network. Layer k's weights are [sizes[k], sizes[k+1]] (input-major).
- * With categorical hidden units (DESIGN.md §7.1) a hidden layer of U units has U·N logits and
+ * With categorical hidden units (docs/math.md §7.1) a hidden layer of U units has U·N logits and
  * passes on U·N one-hot entries, so its entry in `sizes` is U·N: sizes are the widths of the
  * layers' logits and outputs, in units only for Bernoulli layers.
  */
@@ -41,7 +41,7 @@ export function banditShape(
   return { sizes: [inputs, ...Array.from({ length: hidden }, () => width * categories), actions], hiddenValues, units, categories };
 }
 
-/** N of a network's categorical hidden units (DESIGN.md §7.1), or 0 when its hidden units are Bernoulli. */
+/** N of a network's categorical hidden units (docs/math.md §7.1), or 0 when its hidden units are Bernoulli. */
 export function categoriesOf(shape: BanditShape): number {
   return shape.units === 'categorical' ? (shape.categories ?? 0) : 0;
 }

@@ -10,7 +10,7 @@ export class BanditScratch {
   readonly signal: Float64Array[] = [];
   /**
    * per hidden layer, batch × width: HNCA credit rho(1) − rho(0); categorical layers
-   * (DESIGN.md §7.1): the hindsight posterior pi_i(v) rho_i(v) per value, [batch, units · N]
+   * (docs/math.md §7.1): the hindsight posterior pi_i(v) rho_i(v) per value, [batch, units · N]
    */
   readonly credit: Float64Array[] = [];
   /**

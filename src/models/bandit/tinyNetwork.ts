@@ -53,7 +53,7 @@ export function assignValues(params: BanditParameters, flat: ArrayLike<number>):
 
 /**
  * A uniform source that forces every hidden sample (bits[layer][unit]: φ ∈ {0, 1} of a
- * Bernoulli unit, or the value index of a categorical unit, DESIGN.md §7.1) and the action.
+ * Bernoulli unit, or the value index of a categorical unit, docs/math.md §7.1) and the action.
  */
 export class ForcedSource implements UniformSource {
   constructor(

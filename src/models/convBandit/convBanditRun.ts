@@ -1,4 +1,4 @@
-// One training run of the nonlinear contextual bandit (appendix E, DESIGN.md §7.2): the trunk
+// One training run of the nonlinear contextual bandit (appendix E, docs/math.md §7.2): the trunk
 // (a library's convolutions, src/trunk) gives the Bernoulli logits; everything after them is
 // the bandit's own code — sampling, the softmax output, HNCA credit from the output's
 // counterfactual messages, the learning signals — and the signals go back into the trunk as
@@ -21,7 +21,7 @@ export class ConvBanditRun {
   readonly hnca: boolean;
   /** the learning signal subtracts the moving-average baseline */
   readonly useBaseline: boolean;
-  /** moving-average reward baseline bbar (DESIGN.md §2) */
+  /** moving-average reward baseline bbar (docs/math.md §2) */
   baseline = 0;
   /** Adam's step counter */
   optimizerSteps = 0;
@@ -35,7 +35,7 @@ export class ConvBanditRun {
   private readonly trunk: Trunk;
   private readonly tables: FlipTables;
   private readonly expScratch: Float64Array;
-  /** per layer k: Σ_b ‖g_b‖²/B of this update (DESIGN.md §4) */
+  /** per layer k: Σ_b ‖g_b‖²/B of this update (docs/math.md §4) */
   readonly secondMoments: Float64Array;
   /** per tensor: ‖gbar‖² of this update, filled by the ascent step */
   readonly sumSquares: Float64Array;
@@ -93,7 +93,7 @@ export class ConvBanditRun {
     this.forwardPass(pixels, batch, source).dispose();
   }
 
-  /** HNCA credit rho(1) − rho(0) of every Bernoulli unit from the softmax output's counterfactual messages (DESIGN.md §2). */
+  /** HNCA credit rho(1) − rho(0) of every Bernoulli unit from the softmax output's counterfactual messages (docs/math.md §2). */
   computeCredit(batch: number): void {
     const s = this.scratch;
     const { width, actions } = this.params.shape;

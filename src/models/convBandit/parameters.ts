@@ -1,4 +1,4 @@
-// Shape and parameters of the nonlinear contextual bandit (appendix E, DESIGN.md §7.2): a
+// Shape and parameters of the nonlinear contextual bandit (appendix E, docs/math.md §7.2): a
 // deterministic convolutional trunk → one layer of Bernoulli units → a softmax output.
 import { ParameterTensor } from '../../engine/optimizer.ts';
 import type { ConvBanditConfig, HiddenValues } from '../../engine/types.ts';
@@ -6,7 +6,7 @@ import { streamKey } from '../../rng/counterRng.ts';
 import { Stream } from '../../rng/streams.ts';
 import { glorotUniform } from '../units/init.ts';
 
-/** Side of every convolution's square kernel (DESIGN.md §7.2: 3×3). */
+/** Side of every convolution's square kernel (docs/math.md §7.2: 3×3). */
 export const KERNEL = 3;
 
 /** The shape of a conv-bandit network. */
@@ -45,7 +45,7 @@ export function featureCount(shape: ConvBanditShape): number {
  * What each tensor of a conv-bandit network is, in the optimizer's order: per convolution l its
  * filter [3, 3, inChannels, channels] (TensorFlow's HWIO layout, input-major with inputs =
  * 3·3·inChannels) and bias [channels]; the linear layer W [features, width] and b [width]; the
- * output V [width, actions] and c [actions]. Layer k of the variance metric (DESIGN.md §4) owns
+ * output V [width, actions] and c [actions]. Layer k of the variance metric (docs/math.md §4) owns
  * tensors 2k and 2k + 1.
  */
 export function convBanditLayout(shape: ConvBanditShape): { name: string; shape: number[]; inputs: number; units: number }[] {
@@ -96,7 +96,7 @@ export class ConvBanditParameters {
 
 /**
  * Glorot-uniform weights ±sqrt(6/(fan_in + fan_out)) from the RNG (step = layer k, as the
- * bandit's init), biases 0 (DESIGN.md §2 "Init"). A convolution's fans are 3·3·inChannels and
+ * bandit's init), biases 0 (docs/math.md §2 "Init"). A convolution's fans are 3·3·inChannels and
  * 3·3·channels (as Keras's glorot_uniform).
  */
 export function initConvBanditParameters(shape: ConvBanditShape, seed: number): ConvBanditParameters {

@@ -8,10 +8,10 @@ export interface TrunkPass {
   readonly logits: Float32Array;
   /**
    * Backpropagates the units' learning signals as the gradient of their logits, ∂/∂u_bi = S_bi
-   * (ascent, DESIGN.md §7.2), into the batch-mean gradient of every trunk tensor (its `grad`).
+   * (ascent, docs/math.md §7.2), into the batch-mean gradient of every trunk tensor (its `grad`).
    * `signal`: [batch, width]. Returns, per trunk layer (each convolution, then the linear
    * layer), Σ_b ‖g_b‖² / B over that layer's weights and biases, g_b being example b's
-   * gradient: the first half of the variance metric (DESIGN.md §4).
+   * gradient: the first half of the variance metric (docs/math.md §4).
    */
   backward(signal: Float64Array): Float64Array;
   /** Releases the pass's tensors (backward cannot be called after). */

@@ -1,23 +1,23 @@
-// Bernoulli stochastic units (DESIGN.md §2, §3): the scalar math every model and the WGSL
+// Bernoulli stochastic units (docs/math.md §2, §3): the scalar math every model and the WGSL
 // kernels share (shaders/bernoulli_units.wgsl mirrors each function under the same name).
 // Every log is natural (nats).
 import type { HiddenValues } from '../../engine/types.ts';
 import type { StochasticUnits } from './types.ts';
 
-/** Lower clip of a Bernoulli probability: p = clip(sigmoid(u), PROB_MIN, PROB_MAX) (DESIGN.md §2). */
+/** Lower clip of a Bernoulli probability: p = clip(sigmoid(u), PROB_MIN, PROB_MAX) (docs/math.md §2). */
 export const PROB_MIN = 1e-5;
 /** Upper clip of a Bernoulli probability. */
 export const PROB_MAX = 1 - 1e-5;
 /** |u| beyond which clip(sigmoid(u)) differs from sigmoid(u): log((1 − 1e-5)/1e-5) ≈ 11.5129. */
 export const LOGIT_CLIP = Math.log(PROB_MAX / PROB_MIN);
 
-/** p = clip(sigmoid(u), 1e-5, 1 − 1e-5) of a logit u (DESIGN.md §2); never throws. */
+/** p = clip(sigmoid(u), 1e-5, 1 − 1e-5) of a logit u (docs/math.md §2); never throws. */
 export function clippedSigmoid(u: number): number {
   const p = 1 / (1 + Math.exp(-u));
   return p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
 }
 
-/** clamp(u, ±LOGIT_CLIP): sigmoid of it equals clippedSigmoid(u) up to rounding (DESIGN.md §3 encoder). */
+/** clamp(u, ±LOGIT_CLIP): sigmoid of it equals clippedSigmoid(u) up to rounding (docs/math.md §3 encoder). */
 export function clampLogit(u: number): number {
   return u > LOGIT_CLIP ? LOGIT_CLIP : u < -LOGIT_CLIP ? -LOGIT_CLIP : u;
 }
@@ -44,7 +44,7 @@ export function bernoulliEntropy(z: number): number {
   return -(sigmoid(z) * logSigmoid(z) + sigmoid(-z) * logSigmoid(-z));
 }
 
-/** −log of the clipped probability of a sampled value (DESIGN.md §2): clip(softplus(x), −log PROB_MAX, −log PROB_MIN). */
+/** −log of the clipped probability of a sampled value (docs/math.md §2): clip(softplus(x), −log PROB_MAX, −log PROB_MIN). */
 const SURPRISE_MIN = -Math.log(PROB_MAX);
 const SURPRISE_MAX = -Math.log(PROB_MIN);
 
@@ -74,7 +74,7 @@ export function surpriseChange(x: number, d: number, surprise: number): number {
 
 /**
  * HNCA credit rho(1) − rho(0) = (Q1 − Q0)/(p Q1 + (1 − p) Q0) of a unit with probability p
- * from D = log Q0 − log Q1 (nats; DESIGN.md §2), in the form that cannot overflow for the
+ * from D = log Q0 − log Q1 (nats; docs/math.md §2), in the form that cannot overflow for the
  * sign of D. Finite for every p in [PROB_MIN, PROB_MAX] and every D, ±Infinity included.
  */
 export function rhoDifference(p: number, d: number): number {
@@ -87,7 +87,7 @@ export function rhoDifference(p: number, d: number): number {
 }
 
 /**
- * rho(1) and rho(0) of a unit with p = P(φ = 1), q = 1 − p, from D = log Q0 − log Q1 (DESIGN.md
+ * rho(1) and rho(0) of a unit with p = P(φ = 1), q = 1 − p, from D = log Q0 − log Q1 (docs/math.md
  * §2, §3), in the form that does not overflow for the sign of D. Writes [rho1, rho0] into out[0..2).
  */
 export function rhoPair(p: number, q: number, d: number, out: Float64Array): void {
@@ -105,19 +105,19 @@ export function rhoPair(p: number, q: number, d: number, out: Float64Array): voi
 }
 
 /**
- * φ = [draw < p] (DESIGN.md §2): 1 with probability p for a uniform draw in [0, 1). The bandit compares against the
+ * φ = [draw < p] (docs/math.md §2): 1 with probability p for a uniform draw in [0, 1). The bandit compares against the
  * float32 probability (as the WGSL kernel does), the VAE against the float64 one.
  */
 export function sampleBernoulli(p: number, draw: number): 0 | 1 {
   return draw < p ? 1 : 0;
 }
 
-/** HNCA signal of a Bernoulli unit per logit (DESIGN.md §2): S = R p (1 − p)(rho(1) − rho(0)). */
+/** HNCA signal of a Bernoulli unit per logit (docs/math.md §2): S = R p (1 − p)(rho(1) − rho(0)). */
 export function hncaSignal(learningSignal: number, p: number, credit: number): number {
   return learningSignal * p * (1 - p) * credit;
 }
 
-/** REINFORCE signal of a Bernoulli unit per logit (DESIGN.md §2): S = R (φ − p). */
+/** REINFORCE signal of a Bernoulli unit per logit (docs/math.md §2): S = R (φ − p). */
 export function reinforceSignal(learningSignal: number, phi: number, p: number): number {
   return learningSignal * (phi - p);
 }
@@ -141,7 +141,7 @@ export class BernoulliUnits implements StochasticUnits {
   }
   /**
    * Counterfactual change of the unit's output when forced from φ to the other value
-   * (DESIGN.md §2 "Messages"): −magnitude when φ = 1, +magnitude when φ = 0. A child c's
+   * (docs/math.md §2 "Messages"): −magnitude when φ = 1, +magnitude when φ = 0. A child c's
    * logit changes by W[j, c] times this.
    */
   flipShift(phi: number): number {

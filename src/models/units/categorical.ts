@@ -1,4 +1,4 @@
-// Categorical (N-way softmax) stochastic units (DESIGN.md §7.1, the paper's appendix D): the
+// Categorical (N-way softmax) stochastic units (docs/math.md §7.1, the paper's appendix D): the
 // scalar math the bandit's categorical layers share. Log domain throughout: every probability
 // comes from a shifted logsumexp, every credit from logsumexp over the unit's values, so any
 // finite logits and children's log-probabilities give finite signals. Every log is natural (nats).
@@ -20,7 +20,7 @@ export function sampleCategorical(prob: ArrayLike<number>, at: number, n: number
 }
 
 /**
- * The hindsight posterior of one categorical unit (DESIGN.md §7.1): post(v) = pi(v) rho(v) =
+ * The hindsight posterior of one categorical unit (docs/math.md §7.1): post(v) = pi(v) rho(v) =
  * pi(v)Q(v)/Σ_v' pi(v')Q(v'), the probability of value v given the children's sampled values,
  * computed as exp(log pi_v + log Q_v − L), L = logsumexp_v(log pi_v + log Q_v): each entry in
  * [0, 1], their sum 1, finite for any finite logits and log Q (even where pi_v underflows to 0
@@ -41,7 +41,7 @@ export function hindsightPosterior(logits: ArrayLike<number>, at: number, n: num
 }
 
 /**
- * HNCA signals of one categorical unit per logit k (DESIGN.md §7.1): S_k = R pi_k (rho(k) − 1)
+ * HNCA signals of one categorical unit per logit k (docs/math.md §7.1): S_k = R pi_k (rho(k) − 1)
  * = R (post(k) − pi_k), from its hindsight posterior post [n] at posterior[at..] and its
  * probabilities pi at prob[at..]: REINFORCE with the one-hot sample replaced by the posterior.
  * Writes n signals at out[at..].
@@ -50,13 +50,13 @@ export function categoricalHncaSignals(learningSignal: number, prob: ArrayLike<n
   for (let k = 0; k < n; k++) out[at + k] = learningSignal * (posterior[at + k] - prob[at + k]);
 }
 
-/** REINFORCE signals of one categorical unit per logit k (DESIGN.md §7.1): S_k = R (1[φ = k] − pi_k), pi from prob[at..at + n). */
+/** REINFORCE signals of one categorical unit per logit k (docs/math.md §7.1): S_k = R (1[φ = k] − pi_k), pi from prob[at..at + n). */
 export function categoricalReinforceSignals(learningSignal: number, prob: ArrayLike<number>, at: number, n: number, phi: number, out: Float64Array, outAt: number): void {
   for (let k = 0; k < n; k++) out[outAt + k] = learningSignal * ((k === phi ? 1 : 0) - prob[at + k]);
 }
 
 /**
- * Categorical units with N values (DESIGN.md §7.1): N logits per unit, value index v ∈ 0..N−1,
+ * Categorical units with N values (docs/math.md §7.1): N logits per unit, value index v ∈ 0..N−1,
  * output the one-hot vector e_v (N entries; the bandit's next layer reads it centered, e_v − 1/N). The contract's per-unit view; the bandit's batched
  * loops call the functions above directly.
  */
@@ -68,7 +68,7 @@ export class CategoricalUnits implements StochasticUnits {
   private readonly logPi: Float64Array;
   private readonly posterior: Float64Array;
   /**
-   * @param categories N, the number of values (DESIGN.md §7.1: 2..10)
+   * @param categories N, the number of values (docs/math.md §7.1: 2..10)
    * @throws RangeError when N is not an integer ≥ 2
    */
   constructor(readonly categories: number) {

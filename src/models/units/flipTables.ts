@@ -1,4 +1,4 @@
-// Per-update tables of a weight matrix for counterfactual messages (DESIGN.md §2 "Messages"):
+// Per-update tables of a weight matrix for counterfactual messages (docs/math.md §2 "Messages"):
 // forcing parent j of a Bernoulli layer to its other value shifts child c's logit by
 // ±m·W[j, c] (m = 2 for ±1 values, 1 for 0/1), so exp of that shift, tabulated once per update
 // (independent of the batch), turns each (example, parent, child) edge into one multiply-add.

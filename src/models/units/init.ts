@@ -1,4 +1,4 @@
-// Weight initialisation shared by every model (DESIGN.md §2 "Init", §3 "as §2").
+// Weight initialisation shared by every model (docs/math.md §2 "Init", §3 "as §2").
 import { uniform } from '../../rng/counterRng.ts';
 
 /**

@@ -1,4 +1,4 @@
-// Softmax and log-sum-exp over a contiguous run of logits (DESIGN.md §2 output, §3 test bound,
+// Softmax and log-sum-exp over a contiguous run of logits (docs/math.md §2 output, §3 test bound,
 // §7.1 categorical units), shifted by the maximum so that any finite logits give finite results.
 
 /**

@@ -1,4 +1,4 @@
-// One layer of stochastic units, whatever their kind (DESIGN.md §2 Bernoulli, §7.1 categorical).
+// One layer of stochastic units, whatever their kind (docs/math.md §2 Bernoulli, §7.1 categorical).
 // The models' batched loops use the concrete kinds' scalar functions directly (for speed);
 // this interface is the contract a new kind implements, and the exact enumeration tests
 // exercise it per unit.
@@ -7,7 +7,7 @@
  * What a model needs from a kind of stochastic unit. A unit has `logitsPerUnit` logits, takes
  * one of `valueCount` values (a value index 0..valueCount−1) and passes `outputsPerUnit`
  * numbers to its children (Bernoulli: 1 logit, 2 values, 1 output; categorical with N
- * values, DESIGN.md §7.1: N logits, N values, an N-entry one-hot output). Arrays are a
+ * values, docs/math.md §7.1: N logits, N values, an N-entry one-hot output). Arrays are a
  * layer's flat [batch, units · logitsPerUnit] logits; `at` is the unit's first logit.
  * Every log-probability is in nats.
  */
@@ -22,7 +22,7 @@ export interface StochasticUnits {
   /**
    * Change of the unit's outputs when forced from `actual` to `alternative`: writes
    * outputsPerUnit entries at out[at..]; a child's logits change by its weights times these
-   * (Bernoulli: W[j, c]·(v − h_j); categorical: the column difference of DESIGN.md §7.1).
+   * (Bernoulli: W[j, c]·(v − h_j); categorical: the column difference of docs/math.md §7.1).
    */
   outputChange(actual: number, alternative: number, out: Float64Array, at: number): void;
   /**

@@ -1,4 +1,4 @@
-// The multi-sample (importance-weighted) test bound (DESIGN.md §3):
+// The multi-sample (importance-weighted) test bound (docs/math.md §3):
 // log (1/K) Σ_k exp(log p(x, φ^k) - log q(φ^k | x)), φ^k ~ q(.|x).
 import type { VaeDraws } from './draws.ts';
 import { decoderLayer, encoderLayer, encoderLogProb, PassState, sampleLayer } from './forward.ts';

@@ -1,4 +1,4 @@
-// Counterfactual quantities of f-HNCA (DESIGN.md §2 "Messages", §3 terms 2–4). Forcing 0/1
+// Counterfactual quantities of f-HNCA (docs/math.md §2 "Messages", §3 terms 2–4). Forcing 0/1
 // parent j to its other value moves child c's logit by Δ_j·w_jc with Δ_j = 1 - 2φ_j.
 // With p_c = σ(v_c), q_c = σ(-v_c) and the per-update tables exp(±W) (units/flipTables.ts, m = 1):
 //   log σ(s(v+Δw)) - log σ(s v) = -log(p + q·e^{-Δw}) - Δw·[child = 0]
@@ -12,7 +12,7 @@ import type { ParamArray } from './params.ts';
 /**
  * Largest |w| for the table loops: exp(±w) and each factor stay within e^±600 (finite, not 0).
  * Beyond it every edge is computed in the log domain (a logSigmoid per edge): any finite
- * weights give finite messages (DESIGN.md §2, issue 10).
+ * weights give finite messages (docs/math.md §2, issue 10).
  */
 const FAST_SHIFT = 600;
 
@@ -83,7 +83,7 @@ export function flipLogProbDelta(
 }
 
 /**
- * Clipped encoder children (the next encoder layer, DESIGN.md §3 terms 4 and rho):
+ * Clipped encoder children (the next encoder layer, docs/math.md §3 terms 4 and rho):
  * outLogQ[j] = log Q(parent j flipped) - log Q(actual) and
  * outEnt[j]  = H(children | parent j flipped) - H(children | actual).
  * u: children's raw logits, ut: clamped logits, p, q: σ(±ut); children that are 1: on[0..onCount).

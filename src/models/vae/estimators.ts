@@ -1,4 +1,4 @@
-// One example's gradient estimate for each encoder estimator (DESIGN.md §3), as a pure
+// One example's gradient estimate for each encoder estimator (docs/math.md §3), as a pure
 // function of the parameters, the input, the draws and the per-layer baselines.
 // Output: gradients of the per-example estimate with respect to every logit; the parameter
 // gradients are these times the layer's 0/1 input (added by the caller).
@@ -11,7 +11,7 @@ import { forwardPass, partialPass, PassState } from './forward.ts';
 import type { VaeParams } from './params.ts';
 
 /**
- * f-HNCA term 3 (DESIGN.md §3) for unit i of layer l: the decoder term above,
+ * f-HNCA term 3 (docs/math.md §3) for unit i of layer l: the decoder term above,
  * log p_l(φ_l | φ_{l+1}), whose logit v_i for unit i does not depend on φ_l:
  * ρ1 log P_i - ρ0 log(1-P_i) + (ρ1 - ρ0) Σ_{k≠i} log p(φ_{l,k} | .).
  */
@@ -49,7 +49,7 @@ export class ExampleWork {
   readonly alt: PassState;
   /** DisARM's antithetic layer values φ~_l */
   readonly anti: PassState;
-  /** d estimate / d u_l for encoder layer l = 1..L (= p(1-p) S_i, DESIGN.md §3) */
+  /** d estimate / d u_l for encoder layer l = 1..L (= p(1-p) S_i, docs/math.md §3) */
   readonly encGrad: Float64Array[];
   /** d f / d v_m = φ_m - σ(v_m) for decoder m = 0..L (m = L: prior) */
   readonly decGrad: Float64Array[];
@@ -78,7 +78,7 @@ export class ExampleWork {
     this.upEnt = new Float64Array(sizes.length + 2);
   }
 
-  /** F_l: every component φ_l can influence except its own entropy (DESIGN.md §3, REINFORCE). */
+  /** F_l: every component φ_l can influence except its own entropy (docs/math.md §3, REINFORCE). */
   downstream(l: number): number {
     return this.upDec[l - 1] + this.upEnt[l + 1];
   }
@@ -88,7 +88,7 @@ export class ExampleWork {
   }
   /**
    * The components upstream of layer l (nats), computed from φ_0..φ_{l-1} alone, which the
-   * full-reward ablation adds to layer l's learning signal (DESIGN.md §7.3):
+   * full-reward ablation adds to layer l's learning signal (docs/math.md §7.3):
    * Σ_{k=1..l} H(q_k(.|φ_{k-1})) + Σ_{m=0..l-2} log p_m(φ_m | φ_{m+1}).
    */
   upstream(l: number): number {
@@ -145,7 +145,7 @@ export class ExampleWork {
   }
 
   /**
-   * f-HNCA terms 1–5 of DESIGN.md §3 for every unit of layer l, with the appendix-K switches of
+   * f-HNCA terms 1–5 of docs/math.md §3 for every unit of layer l, with the appendix-K switches of
    * §7.3. allChildren: terms 2 and 4 become ρ1·X(1) − ρ0·X(0) = (ρ1 − ρ0)·X + (φ = 1 ? −ρ0 : ρ1)·ΔX
    * (X the actual value, ΔX its flip delta), so X joins the mediated sum (and the baseline target);
    * fullReward: upstream(l) joins the mediated sum and the baseline target. Both off: §3 exactly.

@@ -1,4 +1,4 @@
-// One example's stochastic forward pass through encoder and decoder (DESIGN.md §3):
+// One example's stochastic forward pass through encoder and decoder (docs/math.md §3):
 // layer values, logits, probabilities and every function component of the ELBO.
 import type { VaeDraws } from './draws.ts';
 import { clampLogit } from '../units/bernoulli.ts';
@@ -155,7 +155,7 @@ export function forwardPass(params: VaeParams, draws: VaeDraws, s: PassState, an
 }
 
 /**
- * Partial forward pass from layer f (DESIGN.md §3, LOO and DisARM): `alt` holds φ'_f; samples
+ * Partial forward pass from layer f (docs/math.md §3, LOO and DisARM): `alt` holds φ'_f; samples
  * φ'_{f+1..L} afresh (pass f) and returns F'_f = log p_{f-1}(φ_{f-1} | φ'_f) + Σ_{m>=f} Dec'_m +
  * Σ_{l>f} Ent'_l, where φ_{f-1} is the main pass's layer.
  */

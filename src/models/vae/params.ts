@@ -1,4 +1,4 @@
-// VAE shapes and parameters (DESIGN.md §3). Every weight matrix is stored input-major,
+// VAE shapes and parameters (docs/math.md §3). Every weight matrix is stored input-major,
 // W[j * outSize + i] (input j, unit i), so a 0/1 input adds whole contiguous rows.
 import { ParameterTensor } from '../../engine/optimizer.ts';
 import { streamKey } from '../../rng/counterRng.ts';
@@ -61,7 +61,7 @@ export function paramsFromArrays(shape: VaeShape, arrays: ParamArray[]): VaePara
   return p;
 }
 
-/** Weights uniform in ±sqrt(6/(fan_in+fan_out)), biases 0 (DESIGN.md §3, as §2). Tensor t draws from step t. */
+/** Weights uniform in ±sqrt(6/(fan_in+fan_out)), biases 0 (docs/math.md §3, as §2). Tensor t draws from step t. */
 export function initArrays(shape: VaeShape, seed: number, arrays: ParamArray[]): void {
   const s = layerSizes(shape);
   const fans: [number, number][] = [];

@@ -1,5 +1,5 @@
 // One training run of the VAE: parameters, Adam state, baselines, counters, and the update
-// that averages per-example estimates over a minibatch (DESIGN.md §3, §4).
+// that averages per-example estimates over a minibatch (docs/math.md §3, §4).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
 import { vaeEstimator, type VaeEstimator } from '../../engine/estimators.ts';
@@ -84,7 +84,7 @@ export class VaeRun {
     const inv = 1 / B;
     for (const t of tensors) for (let k = 0; k < t.size; k++) t.grad[k] *= inv;
     ascentStep(tensors, opt, this.counters.updates + 1, this.sumSquares);
-    // DESIGN.md §4: Σ_ij Var_b = (1/B) Σ_b (Σ_i s²)(Σ_j x²) − Σ_ij gbar², encoder only
+    // docs/math.md §4: Σ_ij Var_b = (1/B) Σ_b (Σ_i s²)(Σ_j x²) − Σ_ij gbar², encoder only
     let total = 0;
     let count = 0;
     for (let l = 1; l <= L; l++) {

@@ -1,4 +1,4 @@
-// Looking at a discrete VAE as it learns (the playground's VAE views, DESIGN.md §3): test
+// Looking at a discrete VAE as it learns (the playground's VAE views, docs/math.md §3): test
 // digits through the encoder and back through the decoder (input → sampled code → pixel
 // probabilities), and digits sampled from the generative model (prior, then the decoder).
 // Pure functions of the parameters and the counter-based RNG, shared by every engine.
@@ -42,7 +42,7 @@ export function reconstructDigits(params: VaeParams, images: readonly Uint8Array
 }
 
 /**
- * Digits sampled from the generative model (DESIGN.md §3): φ_L ~ p_L = Bernoulli(σ(c_L)), then
+ * Digits sampled from the generative model (docs/math.md §3): φ_L ~ p_L = Bernoulli(σ(c_L)), then
  * φ_m ~ p_m(.|φ_{m+1}) for m = L−1..1, and the pixel probabilities P(x = 1 | φ_1) of p_0 (the
  * pixels are not sampled: their probabilities are the clearer picture). Sample k uses the
  * uniforms of stream VAE_PRIOR_SAMPLE_STREAM + m with `seed`, step `first + k`, index = unit.

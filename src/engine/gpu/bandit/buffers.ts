@@ -1,8 +1,8 @@
-// Buffers and bind groups of the WebGPU bandit program (DESIGN.md §2). Layouts (see shaders/bandit_common.wgsl):
+// Buffers and bind groups of the WebGPU bandit program (docs/math.md §2). Layouts (see shaders/bandit_common.wgsl):
 //   params, grads, moment1, moment2: runs × paramsPerRun f32; per run [W_0, b_0, W_1, b_1, …],
 //     W_k input-major (W[j*out + i]), b_k right after W_k
 //   per hidden layer l: logits, probs, samples (0/1), credit, signals: runs × capacity × width
-//     (categorical units, DESIGN.md §7.1: width = U·N, samples one-hot, credit the hindsight
+//     (categorical units, docs/math.md §7.1: width = U·N, samples one-hot, credit the hindsight
 //     posterior per value, and logQ, log Q_i(v) − log Q_i(φ_i) per value, nats)
 //   output: logits, probs, signals: runs × capacity × actions; actions (u32) and rewards
 //     (vec2: r, R) runs × capacity
@@ -26,7 +26,7 @@ export interface BanditDims {
   /** offset of W_k in a run's block */
   offsets: number[];
   metricStride: number;
-  /** N of categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units */
+  /** N of categorical hidden units (docs/math.md §7.1), 0 for Bernoulli units */
   categories: number;
 }
 
@@ -190,7 +190,7 @@ export function createBindGroups(
 }
 
 /**
- * The per-hidden-layer bind groups of categorical units (DESIGN.md §7.1): sampling, log Q from
+ * The per-hidden-layer bind groups of categorical units (docs/math.md §7.1): sampling, log Q from
  * the children (the next layer's logits and samples, or the output logits and actions), the
  * posterior, and the signals.
  * @throws EngineError('internal') when the categorical kernels were not compiled

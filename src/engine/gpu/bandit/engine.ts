@@ -1,4 +1,4 @@
-// The bandit program on the WebGPU runtime (DESIGN.md §2): every run advances in the same
+// The bandit program on the WebGPU runtime (docs/math.md §2): every run advances in the same
 // dispatches (the run is the z dimension of every grid); one update is ~7 + 5·layers
 // dispatches in one compute pass, with no readback. Runs of one seed share minibatches.
 // Device, errors, buffers, pipelines and submissions belong to the runtime (../runtime/).
@@ -68,7 +68,7 @@ const FLUSH_EVERY = 50;
 export type GpuBanditOptions = GpuProgramOptions;
 
 /**
- * The contextual bandit's TrainingEngine on WebGPU (DESIGN.md §2): runs × seeds in the same
+ * The contextual bandit's TrainingEngine on WebGPU (docs/math.md §2): runs × seeds in the same
  * dispatches; parameters per run [W_0, b_0, W_1, b_1, …] (buffers.ts).
  */
 export class GpuBanditEngine implements CheckpointableEngine {
@@ -96,7 +96,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
    * inside runtime.setup(); the factory awaits runtime.ready().
-   * Bernoulli or categorical hidden units (DESIGN.md §2, §7.1).
+   * Bernoulli or categorical hidden units (docs/math.md §2, §7.1).
    * @throws EngineError('config') for an invalid configuration, EngineError('limits') for one
    * too large for the device (a buffer, a kernel's workgroup, a dispatch grid)
    */
@@ -188,7 +188,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
     requireStorageBuffers(this.device, largest);
   }
 
-  /** The network's shape (sizes U·N per categorical layer, DESIGN.md §7.1). */
+  /** The network's shape (sizes U·N per categorical layer, docs/math.md §7.1). */
   private shape(): BanditShape {
     const c = this.config;
     return banditShape(this.data.pixels, c.hidden, c.width, this.data.classes, c.hiddenValues, c.units, c.categories);
@@ -210,7 +210,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
 
   private writeLayerUniforms(): void {
     const { sizes, capacity, paramsPerRun, offsets, metricStride, categories } = this.dims;
-    // categorical layers (DESIGN.md §7.1) pass on centered one-hot outputs e_φ − 1/N (inputValue reads categories), whatever hiddenValues says
+    // categorical layers (docs/math.md §7.1) pass on centered one-hot outputs e_φ − 1/N (inputValue reads categories), whatever hiddenValues says
     const centered = this.config.hiddenValues === 'pm1' && !categories;
     for (let k = 0; k + 1 < sizes.length; k++) {
       this.layerView.set({

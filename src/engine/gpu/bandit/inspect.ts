@@ -6,7 +6,7 @@ import type { BanditParameters } from '../../../models/bandit/parameters.ts';
 import { traceExample } from '../../../models/bandit/trace.ts';
 import type { BanditEstimator, ExampleTrace } from '../../types.ts';
 
-/** One example's trace (DESIGN.md §1: the engine exposes one example's internals) through the CPU model with `params`. */
+/** One example's trace (docs/math.md §1: the engine exposes one example's internals) through the CPU model with `params`. */
 export function traceFromParameters(params: BanditParameters, estimator: BanditEstimator, pixels: Uint8Array, seed: number): ExampleTrace {
   return traceExample(new BanditRun(params, estimator, 1), pixels, seed);
 }

@@ -1,4 +1,4 @@
-// The bandit program's kernels (DESIGN.md §2): one WGSL file each, with the shared snippets it
+// The bandit program's kernels (docs/math.md §2): one WGSL file each, with the shared snippets it
 // includes. The `step` uniform of every kernel is bound with a dynamic offset (one slot of the
 // runtime's UniformSlots per update or evaluation chunk).
 import { EngineError } from '../../types.ts';
@@ -19,7 +19,7 @@ export const KERNEL_NAMES = [
   'baseline_and_counters',
 ] as const;
 /**
- * The kernels of categorical hidden units (DESIGN.md §7.1), compiled only for a network of them;
+ * The kernels of categorical hidden units (docs/math.md §7.1), compiled only for a network of them;
  * they replace bernoulli_sample, the two Bernoulli credit kernels and learning_signals, and
  * weight_gradient for the layers they feed (categorical_input_gradient).
  */
@@ -94,7 +94,7 @@ export function kernelSpec(name: KernelName, tile: number, depth = 64): KernelSp
 
 /**
  * Every bandit kernel, compiled (or taken from the runtime's cache); with `categorical` also
- * the kernels of categorical hidden units (DESIGN.md §7.1).
+ * the kernels of categorical hidden units (docs/math.md §7.1).
  * @throws EngineError('limits') when a kernel exceeds a device limit (its workgroup, its buffers)
  */
 export function createKernels(runtime: GpuRuntime, tile: number, depth = 64, categorical = false): KernelSet {

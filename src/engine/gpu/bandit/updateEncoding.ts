@@ -43,7 +43,7 @@ export function limitSink(runtime: GpuRuntime, purpose: string): DispatchSink {
   return { dispatch: (kernel, _group, _slot, grid) => runtime.checkGrid(grid, `kernel ${kernel} (${purpose})`) };
 }
 
-/** The dispatches of one update of the bandit program (DESIGN.md §2). */
+/** The dispatches of one update of the bandit program (docs/math.md §2). */
 export class UpdateEncoder {
   /** set once the buffers exist (planning runs before) */
   bindGroups: BanditBindGroups | undefined;
@@ -53,7 +53,7 @@ export class UpdateEncoder {
     private readonly dims: BanditDims,
     private readonly tile: number,
     private readonly anyHnca: boolean,
-    /** N of categorical hidden units (DESIGN.md §7.1), 0 for Bernoulli units */
+    /** N of categorical hidden units (docs/math.md §7.1), 0 for Bernoulli units */
     private readonly categories = 0,
     /** matrices fed by categorical units: categorical_input_gradient (true) or the dense weight_gradient */
     private readonly oneHotGradients = true,
@@ -105,7 +105,7 @@ export class UpdateEncoder {
       sink.dispatch('learning_signals', g?.signals[l], slot, this.flat(batch * sizes[l + 1], runs));
     }
     for (let k = 0; k <= hidden; k++) {
-      // a matrix fed by categorical units (DESIGN.md §7.1): one pass per (parent unit, logit) over the batch gives its N rows
+      // a matrix fed by categorical units (docs/math.md §7.1): one pass per (parent unit, logit) over the batch gives its N rows
       if (k > 0 && this.categories && this.oneHotGradients) sink.dispatch('categorical_input_gradient', g?.gradient[k], slot, grid(Math.ceil(sizes[k + 1] / 64), sizes[k] / this.categories, runs));
       else sink.dispatch('weight_gradient', g?.gradient[k], slot, grid(Math.ceil(sizes[k + 1] / T), Math.ceil((sizes[k] + 1) / T), runs));
       sink.dispatch('gradient_variance', g?.variance[k], slot, grid(1, 1, runs));
@@ -115,7 +115,7 @@ export class UpdateEncoder {
   }
 
   /**
-   * Credit and signals of categorical hidden layers (DESIGN.md §7.1): per layer, log Q of every
+   * Credit and signals of categorical hidden layers (docs/math.md §7.1): per layer, log Q of every
    * value from its children (the next layer or the softmax output), the hindsight posterior, and
    * the per-logit signals.
    */

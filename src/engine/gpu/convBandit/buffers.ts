@@ -1,4 +1,4 @@
-// Buffers and bind groups of the WebGPU conv bandit program (DESIGN.md §7.2). Layouts (the
+// Buffers and bind groups of the WebGPU conv bandit program (docs/math.md §7.2). Layouts (the
 // bandit program's, shaders/bandit_common.wgsl, with the trunk's layers in the parameter block):
 //   params, grads, moment1, moment2: runs × paramsPerRun f32; per run the tensors of
 //     convBanditLayout in order [K0, k0, (K1, k1,) W, b, V, c], each layer k's weights
@@ -36,7 +36,7 @@ export interface ConvDims {
   pixels: number;
   width: number;
   actions: number;
-  /** layers of the variance metric: the convolutions, the linear layer, the output (DESIGN.md §7.2) */
+  /** layers of the variance metric: the convolutions, the linear layer, the output (docs/math.md §7.2) */
   layers: number;
   /** layers of the trunk (the convolutions and the linear layer): layers − 1 */
   trunkLayers: number;

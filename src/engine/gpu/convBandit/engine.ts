@@ -1,4 +1,4 @@
-// The conv bandit program on the WebGPU runtime (appendix E, DESIGN.md §7.2): the deterministic
+// The conv bandit program on the WebGPU runtime (appendix E, docs/math.md §7.2): the deterministic
 // trunk runs on tfjs-backend-webgpu registered on this engine's device (src/trunk/webgpuTrunk.ts,
 // loaded on first use), everything after its logits is the bandit program's kernels. One update:
 //   A  binarize the minibatch; copy each group's pixels and each run's trunk tensors (from the
@@ -78,7 +78,7 @@ type Sink = (kernel: ConvKernelName, group: GPUBindGroup | undefined, grid: Grid
 type TrunkModule = typeof import('../../../trunk/webgpuTrunk.ts');
 
 /**
- * The conv bandit's TrainingEngine on WebGPU (DESIGN.md §7.2): every run's Bernoulli layer,
+ * The conv bandit's TrainingEngine on WebGPU (docs/math.md §7.2): every run's Bernoulli layer,
  * output and optimizer in the same dispatches (the run is the z dimension), each run's trunk
  * on tfjs-backend-webgpu on the same device.
  */
@@ -274,7 +274,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
   /**
    * After the trunk's logits: the Bernoulli layer's samples, the output's logits, the softmax
    * action and reward; when `training`, HNCA credit, the learning signals, and the output
-   * layer's gradient and variance (DESIGN.md §2 for the Bernoulli layer and the output).
+   * layer's gradient and variance (docs/math.md §2 for the Bernoulli layer and the output).
    */
   private encodeBernoulli(sink: Sink, batch: number, training: boolean, forward?: ConvForwardGroups): void {
     const { runs, width, actions } = this.dims;

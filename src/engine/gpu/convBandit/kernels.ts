@@ -1,4 +1,4 @@
-// The conv bandit program's kernels (DESIGN.md §7.2): the bandit's (binarization, the output
+// The conv bandit program's kernels (docs/math.md §7.2): the bandit's (binarization, the output
 // layer, HNCA credit from the softmax child, signals, gradient, variance, Adam, counters), the
 // VAE program's bernoulli_sample for the Bernoulli layer on the trunk's logits, and
 // trunk_gradient_variance for the variance metric of the trunk's layers (whose per-example

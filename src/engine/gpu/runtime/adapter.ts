@@ -1,4 +1,4 @@
-// WebGPU adapter and device acquisition for any GPU program (DESIGN.md §6): the adapter, the
+// WebGPU adapter and device acquisition for any GPU program (docs/math.md §6): the adapter, the
 // raised limits, a one-line description, and the one software-adapter check that the engine,
 // the worker and the CLI share. Never fakes a device: no adapter is an
 // EngineError('unavailable') that says why. Imports no WebGPU globals (safe in any context).
@@ -34,7 +34,7 @@ const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|\blvp|microsoft basic rend
 /**
  * Whether a WebGPU adapter (its GPUAdapterInfo, or a one-line description such as
  * `EngineInfo.description`) or a Vulkan ICD manifest file name is a software (CPU)
- * implementation, slower than the CPU engine on these models (DESIGN.md §6). An adapter that
+ * implementation, slower than the CPU engine on these models (docs/math.md §6). An adapter that
  * reports `isFallbackAdapter` is one. The only such check in the code base: the engine (tile
  * choice), the worker and the CLI (engine choice) and the Node Vulkan set-up all call it.
  */

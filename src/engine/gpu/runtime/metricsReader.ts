@@ -13,7 +13,7 @@ export interface MetricsWindow {
 }
 
 /**
- * Reads a program's metric window back without stalling its updates (DESIGN.md §4 metrics
+ * Reads a program's metric window back without stalling its updates (docs/math.md §4 metrics
  * flow back as plain records). Errors of mapAsync are kept in `error` and thrown by drain().
  */
 export class MetricsReader {

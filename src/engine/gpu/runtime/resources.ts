@@ -3,7 +3,7 @@
 // program allocates through its runtime's GpuResources and never destroys a buffer itself.
 import { requireLimit } from './limits.ts';
 
-/** The buffers of one runtime (DESIGN.md §1: the back end owns its GPU memory). */
+/** The buffers of one runtime (docs/math.md §1: the back end owns its GPU memory). */
 export class GpuResources {
   private readonly buffers = new Set<GPUBuffer>();
   private liveBytes = 0;

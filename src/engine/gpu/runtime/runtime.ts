@@ -15,7 +15,7 @@ export interface RuntimeOptions {
 }
 
 /**
- * The device, its errors and its resources, for one engine (DESIGN.md §1, §6).
+ * The device, its errors and its resources, for one engine (docs/math.md §1, §6).
  *
  * Errors: GPU errors caught by the scopes of a submission, uncaptured errors and device loss
  * do not throw where they happen (the GPU reports them later); they break the runtime and

@@ -1,4 +1,4 @@
-// The discrete VAE program on the WebGPU runtime (DESIGN.md §3): every run (estimators × seeds)
+// The discrete VAE program on the WebGPU runtime (docs/math.md §3): every run (estimators × seeds)
 // advances in the same dispatches (the run is the z dimension of every grid, runs of one seed
 // share minibatches and initial weights); one update is one compute pass with no readback:
 // binarization, the main forward pass (encoder logits, samples, entropies; decoder logits,
@@ -78,7 +78,7 @@ interface ActivationBuffers {
 }
 
 /**
- * The discrete VAE's TrainingEngine on WebGPU (DESIGN.md §3). Parameters per run are flat in the
+ * The discrete VAE's TrainingEngine on WebGPU (docs/math.md §3). Parameters per run are flat in the
  * CPU's tensor order [W_1, b_1, …, W_L, b_L, D_0, c_0, …, D_{L-1}, c_{L-1}, c_L] (W input-major).
  */
 export class GpuVaeEngine implements CheckpointableEngine {

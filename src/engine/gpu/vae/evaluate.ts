@@ -21,7 +21,7 @@ export interface BoundInput {
 }
 
 /**
- * Per run, the K-sample importance-weighted bound (nats per image, K = config.testK, DESIGN.md §3)
+ * Per run, the K-sample importance-weighted bound (nats per image, K = config.testK, docs/math.md §3)
  * over the binarized test set, computed on `runtime`'s device run after run
  * (importanceWeightedBoundGpu: the same samples as evaluateBound, float32). Progress counts
  * (run, image) pairs like evaluateBound's.

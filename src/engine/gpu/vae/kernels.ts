@@ -1,4 +1,4 @@
-// The VAE program's kernels (DESIGN.md §3): the units' kernels it shares with the bandit
+// The VAE program's kernels (docs/math.md §3): the units' kernels it shares with the bandit
 // (binarization, affine logits, Bernoulli sampling, weight gradients, gradient variance, Adam)
 // and its own, one WGSL file each. The `step` uniform of every kernel is bound with a dynamic
 // offset (one slot of the runtime's UniformSlots per update).

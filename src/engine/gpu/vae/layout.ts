@@ -1,4 +1,4 @@
-// Where the VAE program keeps each layer of each pass (DESIGN.md §3): one logits, one samples and
+// Where the VAE program keeps each layer of each pass (docs/math.md §3): one logits, one samples and
 // one signals buffer, each cut into 256-byte-aligned regions [runs × capacity × units], so that a
 // kernel binds one layer's region (the units' kernels) or the whole buffer with element offsets
 // (f-HNCA, which reads several layers at once). Pass 0 is the main forward pass; pass f ≥ 1 the

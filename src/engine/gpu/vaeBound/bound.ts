@@ -1,4 +1,4 @@
-// The K-sample importance-weighted bound of the discrete VAE on the GPU (DESIGN.md §3 test
+// The K-sample importance-weighted bound of the discrete VAE on the GPU (docs/math.md §3 test
 // metric): log (1/K) Σ_k exp(log p(x, φ^k) − log q(φ^k | x)), φ^k ~ q(.|x), for every test image,
 // with the same random numbers as the CPU engine (src/models/vae/bound.ts, draws.ts EvalDraws,
 // data/minibatch.ts binarizeRows with testBinarizeKey), so both give the same bound on the same
@@ -118,7 +118,7 @@ function validate(params: VaeParams, images: ImageSet, options: ImportanceBoundO
 }
 
 /**
- * The K-sample importance-weighted bound (DESIGN.md §3) of every image of `testImages` under the
+ * The K-sample importance-weighted bound (docs/math.md §3) of every image of `testImages` under the
  * VAE `params`, on `runtime`'s device: the same value as the CPU engine's evaluate() for the
  * same seed and evaluation number, up to float32 rounding (the samples are the same: both draw
  * from the counter-based RNG). Image n is binarized with testBinarizeKey(seed, evaluation) at

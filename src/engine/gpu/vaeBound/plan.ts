@@ -1,4 +1,4 @@
-// How the importance-weighted bound (DESIGN.md §3 test metric) is cut into chunks of
+// How the importance-weighted bound (docs/math.md §3 test metric) is cut into chunks of
 // (image, sample) rows so that every buffer and every dispatch of a chunk stays within the
 // device's limits: planned from the limits alone (no device), so tests can plan against any.
 import { EngineError } from '../../types.ts';
