@@ -128,7 +128,7 @@ describe('hnca (child process, real CPU engine)', () => {
     const md = readFileSync(path.join(dir, 'results.md'), 'utf8');
     expect(md).toContain('| 3 | 2 | HNCA | 2 |');
     expect(md).toMatch(/\| 3 \| 2 \| -?\d\.\d{4} \| -?\d+\.\d\d \|/);
-    expect(readFileSync(path.join(dir, 'results.csv'), 'utf8').split('\n')[0]).toMatch(/^categories,hidden,estimator,/);
+    expect(readFileSync(path.join(dir, 'results.csv'), 'utf8').split('\n')[0]).toMatch(/^categories,hidden_layers,estimator,seed,update,epoch,/);
   });
 
   it('reproduce fig1 on a tiny grid writes every report', () => {

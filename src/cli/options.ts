@@ -134,6 +134,9 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   f('resume', 'FILE', 'none', 'continue the run saved in this checkpoint (NAME.checkpoint.json); only --engine, --threads, --epochs and --out may come with it'),
 ];
 
+/** `--shard I/N`: a deterministic slice of a reproduce grid (see shardOf). */
+const SHARD = f('shard', 'I/N', 'none (the whole grid)', 'run only slice I of N of the grid (its (cell, seed) pairs I, I+N, …) into its own folder; `hnca report` merges the N folders');
+
 export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
   f('hidden', 'LIST', '1,2,3', 'hidden-layer counts of the grid'),
   f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, `all ${BANDIT_ESTIMATORS.length}`, 'restrict the grid to these estimators', true),
@@ -142,6 +145,7 @@ export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values hidden units pass on (±1 or 0/1)'),
   f('concurrent', 'yes|no', 'no', 'train every depth of the grid at the same time on one shared WebGPU device (needs --engine webgpu; results identical to one depth after another)'),
   ...COMMON,
+  SHARD,
   f('out', 'DIR', DEFAULTS.outDir('fig1'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
@@ -154,6 +158,7 @@ export const REPRODUCE_CATEGORICAL_FLAGS: FlagSpec[] = [
   f('seeds', 'N', String(CATEGORICAL_GRID.seeds), 'seeds per cell'),
   { ...WIDTH, defaultText: String(CATEGORICAL_GRID.width), help: 'categorical units per hidden layer' },
   ...COMMON.filter((spec) => spec !== WIDTH),
+  SHARD,
   f('out', 'DIR', DEFAULTS.outDir('categorical'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
@@ -172,6 +177,7 @@ export const REPRODUCE_APPENDIX_E_FLAGS: FlagSpec[] = [
         ? { ...spec, defaultText: `${APPENDIX_E.testLimit} (reduced CPU schedule; paper: all 10000)` }
         : spec,
   ),
+  SHARD,
   f('out', 'DIR', DEFAULTS.outDir('appendix-e'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
@@ -183,6 +189,7 @@ export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
   f('test-k', 'K', String(DEFAULTS.testK), 'samples of the importance-weighted test bound'),
   ablationFlag(),
   ...COMMON,
+  SHARD,
   f('out', 'DIR', DEFAULTS.outDir('fig3'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
@@ -381,6 +388,59 @@ export interface ReproduceCommand {
   defaultOut: boolean;
   /** fig1 --concurrent yes: every depth at once on one shared WebGPU device */
   concurrent?: boolean;
+  /** --shard I/N: `configs` hold this slice's seeds only; `grid` is the whole grid */
+  shard?: Shard;
+  /** the whole grid's configs (every seed), whether sharded or not */
+  grid: EngineConfig[];
+}
+
+/** Slice `index` (1-based) of `count` of a grid. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * Reads `--shard I/N` (1 ≤ I ≤ N ≤ 10000).
+ * @throws UsageError for any other form
+ */
+export function readShard(flags: ParsedFlags): Shard | undefined {
+  const text = readString(flags, 'shard');
+  if (text === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!match || count < 1 || count > 10000 || index < 1 || index > count) {
+    throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N ≤ 10000, e.g. --shard 2/8 (got '${text}')`);
+  }
+  return { index, count };
+}
+
+/**
+ * The configs of slice `shard` of a grid: the grid's (config, seed) pairs are numbered in grid
+ * order (configs outer, seeds inner) and slice I of N takes pairs I−1, I−1+N, …; each config
+ * keeps the seeds it was given (every estimator of a seed trains together, as unsharded), and
+ * configs left with no seed are dropped. A run's numbers depend only on its config, estimator
+ * and seed, so the slices' runs are the unsharded grid's runs.
+ */
+export function shardOf(grid: readonly EngineConfig[], shard: Shard): EngineConfig[] {
+  let pair = 0;
+  const out: EngineConfig[] = [];
+  for (const config of grid) {
+    const seeds = config.seeds.filter(() => pair++ % shard.count === shard.index - 1);
+    if (seeds.length > 0) out.push({ ...config, seeds });
+  }
+  return out;
+}
+
+/** The reproduce command with --shard and the default output folder of a slice applied. */
+function withShard(command: Omit<ReproduceCommand, 'grid'>, flags: ParsedFlags): ReproduceCommand {
+  const shard = readShard(flags);
+  if (shard === undefined) return { ...command, grid: command.configs };
+  const configs = shardOf(command.configs, shard);
+  if (configs.length === 0) throw new UsageError(`--shard ${shard.index}/${shard.count}: the grid has fewer (cell, seed) pairs than ${shard.count}, so slice ${shard.index} is empty; use N ≤ ${command.configs.reduce((n, c) => n + c.seeds.length, 0)}`);
+  const outDir = command.defaultOut ? `${command.outDir}-shard-${shard.index}-of-${shard.count}` : command.outDir;
+  return { ...command, configs, grid: command.configs, shard, outDir };
 }
 
 /**
@@ -400,7 +460,7 @@ export function reproduceCommand(figure: FigureName, flags: ParsedFlags): Reprod
     session.testLimit ??= APPENDIX_E.testLimit;
     if (session.trainLimit < config.batch) throw new UsageError(`--batch ${config.batch} is more than the ${session.trainLimit} training images of the reduced schedule; give --train-limit N ≥ ${config.batch}`);
     const out = readString(flags, 'out');
-    return { figure, configs: [config], session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
+    return withShard({ figure, configs: [config], session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined }, flags);
   }
   if (figure === 'categorical') {
     const grid = DEFAULTS.categoricalGrid;
@@ -412,7 +472,7 @@ export function reproduceCommand(figure: FigureName, flags: ParsedFlags): Reprod
     const first = configs[0];
     const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length, grid.epochs);
     const out = readString(flags, 'out');
-    return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
+    return withShard({ figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined }, flags);
   }
   let concurrent = false;
   if (figure === 'fig1') {
@@ -427,5 +487,5 @@ export function reproduceCommand(figure: FigureName, flags: ParsedFlags): Reprod
   const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length);
   if (concurrent && session.engine !== 'webgpu') throw new UsageError(`--concurrent yes trains the depths on one shared WebGPU device: it needs --engine webgpu (got --engine ${session.engine})`);
   const out = readString(flags, 'out');
-  return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined, ...(concurrent ? { concurrent } : {}) };
+  return withShard({ figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined, ...(concurrent ? { concurrent } : {}) }, flags);
 }
