@@ -17,7 +17,7 @@ import {
   type UnitKind,
   type VaeConfig,
 } from '../engine/types.ts';
-import { MAX_CONV_CHANNELS } from '../engine/validate.ts';
+import { ENGINE_RANGES, rangeText, type RangedField } from '../engine/ranges.ts';
 import {
   has,
   readChoice,
@@ -111,8 +111,8 @@ const COMMON: FlagSpec[] = [
 
 export const TRAIN_FLAGS: FlagSpec[] = [
   f('task', ENGINE_TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST, discrete VAE, or the nonlinear bandit of appendix E (a conv trunk feeding one Bernoulli layer)'),
-  f('hidden', 'N', String(DEFAULTS.hidden), 'bandit: hidden layers (1..16)'),
-  f('layers', 'N', String(DEFAULTS.layers), 'vae: stochastic layers (1..5)'),
+  f('hidden', 'N', String(DEFAULTS.hidden), `bandit: hidden layers (${rangeText(ENGINE_RANGES.hidden)})`),
+  f('layers', 'N', String(DEFAULTS.layers), `vae: stochastic layers (${rangeText(ENGINE_RANGES.layers)})`),
   f(
     'estimator',
     `bandit: ${BANDIT_ESTIMATORS.join('|')}; vae: ${VAE_ESTIMATORS.join('|')}; or all`,
@@ -124,10 +124,10 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   f('seeds', 'N', String(DEFAULTS.seeds), 'seeds per estimator'),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'bandit: values Bernoulli hidden units pass on (±1 or 0/1)'),
   f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on centered one-hot vectors e_φ − 1/N, docs/math.md §7.1)'),
-  f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${MIN_CATEGORIES}..${MAX_CATEGORIES})`),
+  f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${rangeText(ENGINE_RANGES.categories)})`),
   f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
   f('conv-layers', '1|2', String(DEFAULTS.convLayers), 'conv-bandit: 3×3 convolutions of the trunk (docs/math.md §7.2)'),
-  f('channels', 'N', String(DEFAULTS.channels), `conv-bandit: channels of every convolution (1..${MAX_CONV_CHANNELS})`),
+  f('channels', 'N', String(DEFAULTS.channels), `conv-bandit: channels of every convolution (${rangeText(ENGINE_RANGES.channels)})`),
   ablationFlag(),
   ...COMMON,
   f('out', 'FILE', DEFAULTS.out, 'results JSON (written at the end, atomically; NAME.epochs.jsonl and NAME.checkpoint.json beside it as epochs finish)'),
@@ -151,7 +151,7 @@ export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
 
 const CATEGORICAL_GRID = DEFAULTS.categoricalGrid;
 export const REPRODUCE_CATEGORICAL_FLAGS: FlagSpec[] = [
-  f('categories', 'LIST', CATEGORICAL_GRID.categories.join(','), `values N of the categorical units (${MIN_CATEGORIES}..${MAX_CATEGORIES}) of the grid`),
+  f('categories', 'LIST', CATEGORICAL_GRID.categories.join(','), `values N of the categorical units (${rangeText(ENGINE_RANGES.categories)}) of the grid`),
   f('hidden', 'LIST', CATEGORICAL_GRID.hidden.join(','), 'hidden-layer counts of the grid'),
   f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, CATEGORICAL_GRID.estimators.join(' + '), 'restrict the grid to these estimators', true),
   f('epochs', 'N', String(CATEGORICAL_GRID.epochs), 'training epochs'),
@@ -168,7 +168,7 @@ export const REPRODUCE_APPENDIX_E_FLAGS: FlagSpec[] = [
   f('epochs', 'N', `${APPENDIX_E.epochs} (reduced CPU schedule; paper: 100)`, 'training epochs'),
   f('seeds', 'N', String(APPENDIX_E.seeds), 'seeds per estimator'),
   f('conv-layers', '1|2', String(DEFAULTS.convLayers), '3×3 convolutions of the trunk'),
-  f('channels', 'N', String(DEFAULTS.channels), `channels of every convolution (1..${MAX_CONV_CHANNELS})`),
+  f('channels', 'N', String(DEFAULTS.channels), `channels of every convolution (${rangeText(ENGINE_RANGES.channels)})`),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values the Bernoulli units pass on (±1 or 0/1)'),
   ...COMMON.filter((spec) => spec.name !== 'threads').map((spec) =>
     spec.name === 'train-limit'
@@ -212,14 +212,19 @@ export interface TrainCommand {
   defaultOut: boolean;
 }
 
+/** An integer flag read within its row of the engine's range table (src/engine/ranges.ts). */
+function readRanged(flags: ParsedFlags, name: string, fallback: number, field: Exclude<RangedField, 'lr'>): number {
+  return readInt(flags, name, fallback, ENGINE_RANGES[field].min, ENGINE_RANGES[field].max);
+}
+
 function forbid(flags: ParsedFlags, name: string, why: string): void {
   if (has(flags, name)) throw new UsageError(`--${name} ${why}`);
 }
 
 function seedsOf(flags: ParsedFlags, fallbackCount: number): number[] {
-  const first = readInt(flags, 'seed', 0, 0, 0xffffffff);
+  const first = readRanged(flags, 'seed', 0, 'seed');
   const count = readInt(flags, 'seeds', fallbackCount, 1, 1000);
-  if (first + count - 1 > 0xffffffff) throw new UsageError(`--seed + --seeds must stay below 2^32`);
+  if (first + count - 1 > ENGINE_RANGES.seed.max) throw new UsageError(`--seed + --seeds must stay below 2^32`);
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
@@ -261,7 +266,7 @@ function unitsOf(flags: ParsedFlags): { units: UnitKind; categories?: number } {
     return { units };
   }
   forbid(flags, 'hidden-values', 'applies to Bernoulli units; categorical units pass on centered one-hot vectors');
-  return { units, categories: readInt(flags, 'categories', DEFAULTS.categories, MIN_CATEGORIES, MAX_CATEGORIES) };
+  return { units, categories: readRanged(flags, 'categories', DEFAULTS.categories, 'categories') };
 }
 
 /**
@@ -279,12 +284,12 @@ export function banditConfig(
   return {
     task: 'bandit',
     hidden,
-    width: readInt(flags, 'width', defaultWidth, 1, 4096),
+    width: readRanged(flags, 'width', defaultWidth, 'width'),
     hiddenValues: readChoice(flags, 'hidden-values', HIDDEN_VALUES, 'pm1'),
     ...units,
     estimators,
     seeds: seedsOf(flags, seedCount),
-    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
+    batch: readRanged(flags, 'batch', DEFAULTS.batch, 'batch'),
     ...optimizerOf(flags),
   };
 }
@@ -298,12 +303,12 @@ export function convBanditConfig(flags: ParsedFlags, estimators: ConvBanditConfi
   return {
     task: 'conv-bandit',
     convLayers: readInt(flags, 'conv-layers', DEFAULTS.convLayers, 1, 2) === 1 ? 1 : 2,
-    channels: readInt(flags, 'channels', DEFAULTS.channels, 1, MAX_CONV_CHANNELS),
-    width: readInt(flags, 'width', DEFAULTS.width, 1, 4096),
+    channels: readRanged(flags, 'channels', DEFAULTS.channels, 'channels'),
+    width: readRanged(flags, 'width', DEFAULTS.width, 'width'),
     hiddenValues: readChoice(flags, 'hidden-values', HIDDEN_VALUES, 'pm1'),
     estimators,
     seeds: seedsOf(flags, seedCount),
-    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
+    batch: readRanged(flags, 'batch', DEFAULTS.batch, 'batch'),
     ...optimizerOf(flags),
   };
 }
@@ -312,11 +317,11 @@ export function vaeConfig(flags: ParsedFlags, layers: number, estimators: VaeCon
   return {
     task: 'vae',
     layers,
-    width: readInt(flags, 'width', DEFAULTS.width, 1, 4096),
+    width: readRanged(flags, 'width', DEFAULTS.width, 'width'),
     estimators,
     seeds: seedsOf(flags, seedCount),
-    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
-    testK: readInt(flags, 'test-k', DEFAULTS.testK, 1, 1000000),
+    batch: readRanged(flags, 'batch', DEFAULTS.batch, 'batch'),
+    testK: readRanged(flags, 'test-k', DEFAULTS.testK, 'testK'),
     ...optimizerOf(flags),
   };
 }
@@ -360,14 +365,14 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
     forbid(flags, 'test-k', 'applies to --task vae only');
     forbid(flags, 'ablation', 'applies to --task vae only (appendix-K ablations of f-HNCA + baseline)');
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, DEFAULTS.banditEstimators, ' for --task bandit');
-    config = banditConfig(flags, readInt(flags, 'hidden', DEFAULTS.hidden, 1, 16), estimators, DEFAULTS.seeds);
+    config = banditConfig(flags, readRanged(flags, 'hidden', DEFAULTS.hidden, 'hidden'), estimators, DEFAULTS.seeds);
   } else {
     forbid(flags, 'hidden', 'applies to --task bandit; the vae takes --layers N');
     forbid(flags, 'hidden-values', 'applies to --task bandit only (VAE units are 0/1)');
     forbid(flags, 'units', 'applies to --task bandit only (VAE units are Bernoulli)');
     forbid(flags, 'categories', 'applies to --task bandit only (VAE units are Bernoulli)');
     const estimators = withAblations(flags, readChoiceList(flags, 'estimator', VAE_ESTIMATORS, DEFAULTS.vaeEstimators, ' for --task vae'));
-    config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
+    config = vaeConfig(flags, readRanged(flags, 'layers', DEFAULTS.layers, 'layers'), estimators, DEFAULTS.seeds);
   }
   const session = sessionOf(flags, task, config.batch, config.estimators.length * config.seeds.length);
   const out = readString(flags, 'out');
@@ -465,8 +470,8 @@ export function reproduceCommand(figure: FigureName, flags: ParsedFlags): Reprod
   if (figure === 'categorical') {
     const grid = DEFAULTS.categoricalGrid;
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, grid.estimators, '');
-    const hidden = readIntList(flags, 'hidden', grid.hidden, 1, 16);
-    configs = readIntList(flags, 'categories', grid.categories, MIN_CATEGORIES, MAX_CATEGORIES).flatMap((n) =>
+    const hidden = readIntList(flags, 'hidden', grid.hidden, ENGINE_RANGES.hidden.min, ENGINE_RANGES.hidden.max);
+    configs = readIntList(flags, 'categories', grid.categories, ENGINE_RANGES.categories.min, ENGINE_RANGES.categories.max).flatMap((n) =>
       hidden.map((h) => banditConfig(flags, h, estimators, grid.seeds, { units: 'categorical', categories: n }, grid.width)),
     );
     const first = configs[0];
@@ -477,11 +482,11 @@ export function reproduceCommand(figure: FigureName, flags: ParsedFlags): Reprod
   let concurrent = false;
   if (figure === 'fig1') {
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
-    configs = readIntList(flags, 'hidden', [1, 2, 3], 1, 16).map((h) => banditConfig(flags, h, estimators, DEFAULTS.reproduceSeeds));
+    configs = readIntList(flags, 'hidden', [1, 2, 3], ENGINE_RANGES.hidden.min, ENGINE_RANGES.hidden.max).map((h) => banditConfig(flags, h, estimators, DEFAULTS.reproduceSeeds));
     concurrent = readChoice(flags, 'concurrent', ['yes', 'no'] as const, 'no') === 'yes';
   } else {
     const estimators = withAblations(flags, readChoiceList(flags, 'estimator', VAE_ESTIMATORS, VAE_ESTIMATORS, ''));
-    configs = readIntList(flags, 'layers', [1, 2, 3], 1, 5).map((l) => vaeConfig(flags, l, estimators, DEFAULTS.reproduceSeeds));
+    configs = readIntList(flags, 'layers', [1, 2, 3], ENGINE_RANGES.layers.min, ENGINE_RANGES.layers.max).map((l) => vaeConfig(flags, l, estimators, DEFAULTS.reproduceSeeds));
   }
   const first = configs[0];
   const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length);
