@@ -1,0 +1,78 @@
+// docs/math.md as HTML for the site's math page (math.html): Markdown by `marked`, formulas by
+// KaTeX, one anchor per numbered section (sections.ts: `s4` for §4, `s7-1` for §7.1).
+// Formulas use GitHub's syntax, so the same file renders on GitHub and here: `$…$` inline and
+// `$$…$$` displayed (on lines of their own, or inside a paragraph or list item). marked has no
+// math of its own; its KaTeX extension on npm allows katex < 0.19 only, and this project uses 0.19,
+// so the two tokenizers below (a few lines each) hand the formulas to KaTeX directly.
+import katex from 'katex';
+import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+import { sectionAnchor } from './sections.ts';
+
+interface MathToken extends Tokens.Generic {
+  type: 'blockMath' | 'inlineMath';
+  raw: string;
+  tex: string;
+  display: boolean;
+}
+
+/** KaTeX's HTML of one formula; a formula KaTeX cannot parse is shown as its source in red (class katex-error), never thrown. */
+function formula(tex: string, display: boolean): string {
+  return katex.renderToString(tex, { displayMode: display, throwOnError: false, strict: false, output: 'htmlAndMathml' });
+}
+
+const BLOCK_MATH = /^\$\$([\s\S]+?)\$\$[ \t]*(?:\n|$)/;
+const INLINE_DISPLAY = /^\$\$([\s\S]+?)\$\$/;
+const INLINE_MATH = /^\$((?:\\[\s\S]|[^\\$])+?)\$/;
+
+const blockMath: TokenizerAndRendererExtension = {
+  name: 'blockMath',
+  level: 'block',
+  start: (src) => src.match(/^\$\$/m)?.index,
+  tokenizer(src): MathToken | undefined {
+    const match = BLOCK_MATH.exec(src);
+    return match ? { type: 'blockMath', raw: match[0], tex: match[1].trim(), display: true } : undefined;
+  },
+  renderer: (token) => `<div class="math-display">${formula(String(token.tex), true)}</div>\n`,
+};
+
+const inlineMath: TokenizerAndRendererExtension = {
+  name: 'inlineMath',
+  level: 'inline',
+  start: (src) => {
+    const at = src.indexOf('$');
+    return at < 0 ? undefined : at;
+  },
+  tokenizer(src): MathToken | undefined {
+    const display = INLINE_DISPLAY.exec(src);
+    if (display) return { type: 'inlineMath', raw: display[0], tex: display[1].trim(), display: true };
+    const inline = INLINE_MATH.exec(src);
+    return inline ? { type: 'inlineMath', raw: inline[0], tex: inline[1].trim(), display: false } : undefined;
+  },
+  renderer: (token) => (token.display ? `<span class="math-display">${formula(String(token.tex), true)}</span>` : formula(String(token.tex), false)),
+};
+
+const SECTION_TITLE = /^§(\d+(?:\.\d+)*)(?=\s|$)/;
+
+const markdown = new Marked({
+  gfm: true,
+  extensions: [blockMath, inlineMath],
+  renderer: {
+    /** A numbered section's heading gets its anchor (id) and a link to itself. */
+    heading({ tokens, depth, text }: Tokens.Heading): string {
+      const inner = this.parser.parseInline(tokens);
+      const section = SECTION_TITLE.exec(text.trim());
+      if (!section) return `<h${depth}>${inner}</h${depth}>\n`;
+      const id = sectionAnchor(section[1]);
+      return `<h${depth} id="${id}"><a class="anchor" href="#${id}" aria-label="Link to §${section[1]}">#</a>${inner}</h${depth}>\n`;
+    },
+  },
+});
+
+/**
+ * The HTML of a Markdown document with GitHub-style `$` formulas (docs/math.md): headings that
+ * start with "§N" carry id="sN" (dots as dashes). Never throws on malformed formulas (they show
+ * as KaTeX's red source text).
+ */
+export function renderMathDoc(source: string): string {
+  return markdown.parse(source, { async: false });
+}
