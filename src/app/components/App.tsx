@@ -1,4 +1,5 @@
-// The whole playground on one screen: header, notices, controls on the left, everything else on the right.
+// The whole playground on one screen: header, notices, controls on the left, everything else on the
+// right; each panel in its own error boundary, so an error stays in its panel (PanelBoundary).
 import { ChartsPanel } from '../charts/ChartsPanel.tsx';
 import { ControlsPanel } from './ControlsPanel.tsx';
 import { EvaluationPanel } from './EvaluationPanel.tsx';
@@ -6,6 +7,7 @@ import { ExportPanel } from './ExportPanel.tsx';
 import { Header } from './Header.tsx';
 import { InsideNetwork } from './InsideNetwork.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
+import { PanelBoundary } from './PanelBoundary.tsx';
 import { Notices } from './Notices.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { TransportBar } from './TransportBar.tsx';
@@ -20,17 +22,35 @@ export function App() {
       <Notices />
       <main className="layout">
         <aside className="controls-column">
-          <TransportBar />
-          <ModelPanel />
-          <ControlsPanel />
+          <PanelBoundary id="transport" name="run controls">
+            <TransportBar />
+          </PanelBoundary>
+          <PanelBoundary id="model" name="model panel">
+            <ModelPanel />
+          </PanelBoundary>
+          <PanelBoundary id="controls" name="settings panel">
+            <ControlsPanel />
+          </PanelBoundary>
         </aside>
         <section className="results-column">
-          <StatusBar />
-          <ChartsPanel />
-          <InsideNetwork />
-          <VaeViews />
-          <EvaluationPanel />
-          <ExportPanel />
+          <PanelBoundary id="status" name="status bar">
+            <StatusBar />
+          </PanelBoundary>
+          <PanelBoundary id="charts" name="charts">
+            <ChartsPanel />
+          </PanelBoundary>
+          <PanelBoundary id="inside" name="inside-the-network view">
+            <InsideNetwork />
+          </PanelBoundary>
+          <PanelBoundary id="vae-views" name="VAE views">
+            <VaeViews />
+          </PanelBoundary>
+          <PanelBoundary id="evaluation" name="evaluation panel">
+            <EvaluationPanel />
+          </PanelBoundary>
+          <PanelBoundary id="export" name="export panel">
+            <ExportPanel />
+          </PanelBoundary>
         </section>
       </main>
     </div>
