@@ -31,7 +31,8 @@ export function rootErrorOptions(container: HTMLElement, page: string): Pick<Roo
       reload.textContent = 'Reload the page';
       reload.addEventListener('click', () => window.location.reload());
       box.append(line, reload);
-      container.replaceChildren(box);
+      // React unmounts the tree after this handler returns: show the message once it is gone
+      setTimeout(() => container.replaceChildren(box), 0);
     },
   };
 }

@@ -33,6 +33,22 @@ describe('a panel that throws', () => {
     // the panel's error was logged once by the root's onCaughtError, nothing else went wrong
     expect(session.errors.filter((e) => !e.includes(message))).toEqual([]);
     expect(session.errors.filter((e) => e.includes('a panel failed')).length).toBeGreaterThanOrEqual(1);
+    session.errors.length = 0;
+  });
+
+  it('an error outside every panel leaves one line and a reload button, not a blank page (onUncaughtError)', async () => {
+    const page = await session.open('?task=patterns&test-hooks=1');
+    await waitForEngine(page);
+    const message = 'test hook: an error outside every panel';
+    await page.evaluate((m) => window.hncaPanelFault?.('page', m), message);
+    const box = page.locator('[data-testid="page-error"]');
+    await box.waitFor();
+    expect(await box.textContent()).toContain(`The playground stopped after an error: Error: ${message}.`);
+    expect(await box.locator('button').textContent()).toBe('Reload the page');
+    await Promise.all([page.waitForEvent('load'), box.locator('button').click()]);
+    await waitForEngine(page);
+    expect(await page.locator('[data-testid="page-error"]').count()).toBe(0);
+    await page.close();
   });
 
   it('links citations to the math page, which the site serves with an anchor per section', async () => {
@@ -42,6 +58,14 @@ describe('a panel that throws', () => {
     expect(await link.count()).toBe(1);
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await page.getAttribute('[data-testid="math-link"]', 'href')).toBe('./math.html');
+    // the variance chart's note (the paper's setting: MNIST, one hidden layer) links §4
+    const paper = await session.open('?');
+    await waitForEngine(paper, 90_000);
+    const note = paper.locator('[data-testid="chart-note-variance"]');
+    await note.waitFor({ timeout: 30_000 });
+    expect(await note.textContent()).toContain('how it is measured: §4');
+    expect(await note.locator('a[href="math.html#s4"]').count()).toBe(1);
+    await paper.close();
     const math = await session.newPage();
     await math.goto(`${session.url}math.html#s7-1`);
     await math.waitForSelector('#s7-1');

@@ -7,7 +7,7 @@ import { ExportPanel } from './ExportPanel.tsx';
 import { Header } from './Header.tsx';
 import { InsideNetwork } from './InsideNetwork.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
-import { PanelBoundary } from './PanelBoundary.tsx';
+import { FaultProbe, PanelBoundary } from './PanelBoundary.tsx';
 import { Notices } from './Notices.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { TransportBar } from './TransportBar.tsx';
@@ -17,6 +17,7 @@ import { WorkerDead } from './WorkerDead.tsx';
 export function App() {
   return (
     <div className="playground">
+      <FaultProbe id="page" />
       <Header />
       <WorkerDead />
       <Notices />

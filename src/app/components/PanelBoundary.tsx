@@ -12,8 +12,11 @@ export function thrownMessage(thrown: unknown): string {
   return getErrorMessage(thrown) ?? String(thrown);
 }
 
-/** Throws while a test hook has injected a fault into panel `id` (renders nothing otherwise). */
-function FaultProbe({ id }: { id: string }) {
+/**
+ * Throws while a test hook has injected a fault into panel `id` (renders nothing otherwise). Every
+ * PanelBoundary holds one; App holds one outside them all (id "page": an error no panel catches).
+ */
+export function FaultProbe({ id }: { id: string }) {
   const fault = usePanelFault(id);
   if (fault) throw new Error(fault);
   return null;
