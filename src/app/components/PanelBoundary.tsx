@@ -3,7 +3,7 @@
 // what failed and a reset button, while the rest of the page keeps working. The boundary is
 // react-error-boundary's; a panel may be made to throw on purpose by the browser tests
 // (panelFaults.ts, active only with ?test-hooks=1).
-import type { ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { ErrorBoundary, getErrorMessage, type FallbackProps } from 'react-error-boundary';
 import { clearPanelFault, usePanelFault } from './panelFaults.ts';
 
@@ -47,4 +47,15 @@ export function PanelBoundary({ id, name, children }: { id: string; name: string
       {children}
     </ErrorBoundary>
   );
+}
+
+/** `Component` (a panel without props) inside its PanelBoundary, as a component of its own. */
+export function inPanel(id: string, name: string, Component: ComponentType): ComponentType {
+  const Wrapped = () => (
+    <PanelBoundary id={id} name={name}>
+      <Component />
+    </PanelBoundary>
+  );
+  Wrapped.displayName = `InPanel(${Component.displayName ?? Component.name})`;
+  return Wrapped;
 }

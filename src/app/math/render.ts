@@ -20,6 +20,14 @@ function formula(tex: string, display: boolean): string {
   return katex.renderToString(tex, { displayMode: display, throwOnError: false, strict: false, output: 'htmlAndMathml' });
 }
 
+/** marked's `start` of an inline extension: the index of the first `char` in the source, if any. */
+function startAt(char: string): (src: string) => number | undefined {
+  return (src) => {
+    const at = src.indexOf(char);
+    return at < 0 ? undefined : at;
+  };
+}
+
 const BLOCK_MATH = /^\$\$([\s\S]+?)\$\$[ \t]*(?:\n|$)/;
 const INLINE_DISPLAY = /^\$\$([\s\S]+?)\$\$/;
 const INLINE_MATH = /^\$((?:\\[\s\S]|[^\\$])+?)\$/;
@@ -38,10 +46,7 @@ const blockMath: TokenizerAndRendererExtension = {
 const inlineMath: TokenizerAndRendererExtension = {
   name: 'inlineMath',
   level: 'inline',
-  start: (src) => {
-    const at = src.indexOf('$');
-    return at < 0 ? undefined : at;
-  },
+  start: startAt('$'),
   tokenizer(src): MathToken | undefined {
     const display = INLINE_DISPLAY.exec(src);
     if (display) return { type: 'inlineMath', raw: display[0], tex: display[1].trim(), display: true };
@@ -61,10 +66,7 @@ function documentRenderer(sections: ReadonlySet<string>): Marked {
   const sectionReference: TokenizerAndRendererExtension = {
     name: 'sectionReference',
     level: 'inline',
-    start: (src) => {
-      const at = src.indexOf('§');
-      return at < 0 ? undefined : at;
-    },
+    start: startAt('§'),
     tokenizer(src) {
       const match = SECTION_REFERENCE.exec(src);
       if (!match) return undefined;
