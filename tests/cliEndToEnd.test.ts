@@ -64,7 +64,7 @@ describe('hnca (child process, real CPU engine)', () => {
     }
   });
 
-  it('npx hnca --version prints the version of package.json and exits 0', () => {
+  it('hnca --version prints the version of package.json and exits 0', () => {
     const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
     const r = hnca(['--version']);
     expect(r.stderr).toBe('');
