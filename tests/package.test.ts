@@ -24,8 +24,16 @@ interface Ran {
   stderr: string;
 }
 
+/**
+ * The environment of every child: without the npm_* variables of an enclosing `npm test`
+ * (its project's prefix, lifecycle, package fields), keeping only where npm's cache, registry
+ * and configuration files are.
+ */
+const NPM_KEPT = /^npm_config_(cache|registry|userconfig|globalconfig|cafile|proxy|https_proxy|noproxy|strict_ssl)$/i;
+const childEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || NPM_KEPT.test(key)));
+
 function run(command: string, args: readonly string[], cwd: string): Ran {
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 4 * MINUTES });
+  const r = spawnSync(command, args, { cwd, env: childEnv, encoding: 'utf8', timeout: 4 * MINUTES });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
