@@ -130,7 +130,7 @@ describe('validation: one line naming the flag, exit 2, no output file', () => {
     [['train', '--task', 'vae', '--ablation', 'some'], /^hnca: --ablation: unknown value 'some'; accepted: none, all-children, full-reward, all-children\+full-reward, all$/],
     [['reproduce', 'fig1', '--ablation', 'none'], /^hnca: unknown flag --ablation for hnca reproduce fig1/],
     [['reproduce', 'fig3', '--estimator', 'disarm', '--ablation', 'all'], /--ablation varies fhnca-baseline .* \(got disarm\)$/],
-    [['frobnicate'], /unknown command 'frobnicate'; accepted: train, reproduce, --help, --version$/],
+    [['frobnicate'], /unknown command 'frobnicate'; accepted: train, reproduce, report, --help, --version$/],
     [['--version', 'train'], /^hnca: --version takes no arguments \(got 'train'\)$/],
     [['train', '-x'], /^hnca: unknown flag -x for hnca train; accepted: --task, /],
     [['train', '--help=yes'], /^hnca: --help takes no value \(got 'yes'\)$/],
@@ -375,7 +375,8 @@ describe('reproduce', () => {
         'results.json',
         'results.csv',
         'results.md',
-        ...[1, 3].flatMap((l) => ['train-accuracy', 'test-accuracy', 'log-grad-variance'].map((m) => `fig1-L${l}-${m}.svg`)),
+        'machine.md',
+        ...[1, 3].flatMap((l) => ['train-accuracy', 'test-accuracy', 'log-grad-variance'].flatMap((m) => [`fig1-L${l}-${m}.svg`, `fig1-L${l}-${m}.vl.json`])),
       ].sort(),
     );
     const doc = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
@@ -384,7 +385,7 @@ describe('reproduce', () => {
       [3, 12],
     ]);
     const csv = readFileSync(path.join(dir, 'results.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('hidden,estimator,seed,epoch,trainAccuracy,testAccuracy,meanGradVariance,logMeanGradVariance,layerGradVariance,updates,seconds,finite');
+    expect(csv[0]).toBe('hidden_layers,estimator,seed,update,epoch,train_accuracy,test_accuracy,log_mean_grad_variance,log_grad_variance_hidden1,log_grad_variance_hidden2,log_grad_variance_hidden3,log_grad_variance_output,stopped');
     expect(csv).toHaveLength(1 + 2 * 12 * 2);
     const md = readFileSync(path.join(dir, 'results.md'), 'utf8');
     expect(md).toContain('| 1 | HNCA | 3 | 0.5000 ± 0.9937 | 0.5200 ± 0.0000 | 0.9469 ± 0.0008 |');
@@ -422,7 +423,7 @@ describe('reproduce', () => {
     const c = capture();
     const argv = ['reproduce', 'fig3', '--data', data, '--layers', '2', '--seeds', '1', '--epochs', '2', '--estimator', 'fhnca,disarm', '--out', dir];
     expect(await main(argv, c.io)).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['epochs.jsonl', 'fig3-L2-log-grad-variance.svg', 'fig3-L2-train-elbo.svg', 'results.csv', 'results.json', 'results.md']);
+    expect(readdirSync(dir).sort()).toEqual(['epochs.jsonl', 'fig3-L2-log-grad-variance.svg', 'fig3-L2-log-grad-variance.vl.json', 'fig3-L2-train-elbo.svg', 'fig3-L2-train-elbo.vl.json', 'machine.md', 'results.csv', 'results.json', 'results.md']);
     const md = readFileSync(path.join(dir, 'results.md'), 'utf8');
     expect(md).toContain('| 2 | DisARM | 1 | 0.20 | 0.51 (K=100) |');
     expect(md).toContain('f-HNCA with baseline is best');

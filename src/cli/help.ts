@@ -23,6 +23,8 @@ Usage:
   hnca reproduce fig3 [flags]     the paper's Figure 3 grid (discrete hierarchical VAE)
   hnca reproduce categorical [flags]  categorical hidden units: N × depth, HNCA against REINFORCE
   hnca reproduce appendix-e [flags]   the nonlinear bandit: a conv trunk feeding one Bernoulli layer
+  hnca reproduce FIGURE --shard I/N   slice I of N of a grid (one per machine or job)
+  hnca report DIR... [--out DIR]      merge the slices' folders into one grid's results
   hnca --help | hnca train --help | hnca reproduce fig1|fig3|categorical|appendix-e --help
   hnca --version | hnca -V         print the version
 
@@ -53,8 +55,14 @@ ${flagTable(TRAIN_FLAGS)}
 
 export const REPRODUCE_HELP = `Usage: hnca reproduce fig1|fig3|categorical|appendix-e [flags]
 
-Runs the paper's grid and writes into --out: results.json, results.csv, SVG charts
-(mean and 95% band over seeds) and results.md (final values beside the paper's).
+Runs the paper's grid and writes into --out: results.json, results.csv (the results format of
+the README: one row per run and epoch), SVG charts (mean and 95% band over seeds) each with a
+Vega-Lite spec over results.csv (NAME.vl.json), results.md (final values beside the paper's) and
+machine.md (engine, machine, wall-clock time).
+
+Across machines: --shard I/N runs slice I of N (its (cell, seed) pairs I, I+N, …; without --out, into
+results/FIGURE-shard-I-of-N); \`hnca report DIR... --out DIR\` merges the N folders into the files of one
+unsharded run (results.csv and results.md byte for byte).
 
 Appendix K (the ablations of f-HNCA + baseline, docs/math.md §7.3):
   hnca reproduce fig3 --estimator fhnca-baseline --ablation none,all-children,full-reward

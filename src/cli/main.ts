@@ -9,6 +9,7 @@ import { installInterruptHandlers, interruptExitCode } from './interrupt.ts';
 import { FIGURES, type FigureName } from './options.ts';
 import { canRedraw } from './progress.ts';
 import { reproduceMain } from './reproduce.ts';
+import { reportMain } from './gridReport.ts';
 import type { Io } from './session.ts';
 import { trainMain } from './trainCommand.ts';
 
@@ -61,7 +62,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     if (!isFigure(figure)) throw new UsageError(`hnca reproduce: unknown figure '${figure}'; accepted: ${FIGURES.join(', ')}`);
     return reproduceMain(figure, flags, io);
   }
-  throw new UsageError(`unknown command '${command}'; accepted: train, reproduce, --help, --version`);
+  if (command === 'report') return reportMain(rest, io);
+  throw new UsageError(`unknown command '${command}'; accepted: train, reproduce, report, --help, --version`);
 }
 
 /**

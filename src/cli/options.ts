@@ -17,7 +17,7 @@ import {
   type UnitKind,
   type VaeConfig,
 } from '../engine/types.ts';
-import { MAX_CONV_CHANNELS } from '../engine/validate.ts';
+import { ENGINE_RANGES, rangeText, type RangedField } from '../engine/ranges.ts';
 import {
   has,
   readChoice,
@@ -111,8 +111,8 @@ const COMMON: FlagSpec[] = [
 
 export const TRAIN_FLAGS: FlagSpec[] = [
   f('task', ENGINE_TASKS.join('|'), 'bandit', 'experiment: contextual bandit MNIST, discrete VAE, or the nonlinear bandit of appendix E (a conv trunk feeding one Bernoulli layer)'),
-  f('hidden', 'N', String(DEFAULTS.hidden), 'bandit: hidden layers (1..16)'),
-  f('layers', 'N', String(DEFAULTS.layers), 'vae: stochastic layers (1..5)'),
+  f('hidden', 'N', String(DEFAULTS.hidden), `bandit: hidden layers (${rangeText(ENGINE_RANGES.hidden)})`),
+  f('layers', 'N', String(DEFAULTS.layers), `vae: stochastic layers (${rangeText(ENGINE_RANGES.layers)})`),
   f(
     'estimator',
     `bandit: ${BANDIT_ESTIMATORS.join('|')}; vae: ${VAE_ESTIMATORS.join('|')}; or all`,
@@ -124,15 +124,18 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   f('seeds', 'N', String(DEFAULTS.seeds), 'seeds per estimator'),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'bandit: values Bernoulli hidden units pass on (±1 or 0/1)'),
   f('units', UNIT_KINDS.join('|'), 'bernoulli', 'bandit: kind of every hidden unit (categorical: N-way softmax units passing on centered one-hot vectors e_φ − 1/N, docs/math.md §7.1)'),
-  f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${MIN_CATEGORIES}..${MAX_CATEGORIES})`),
+  f('categories', 'N', `${DEFAULTS.categories} with --units categorical`, `bandit: values of each categorical unit (${rangeText(ENGINE_RANGES.categories)})`),
   f('test-k', 'K', String(DEFAULTS.testK), 'vae: samples of the importance-weighted test bound'),
   f('conv-layers', '1|2', String(DEFAULTS.convLayers), 'conv-bandit: 3×3 convolutions of the trunk (docs/math.md §7.2)'),
-  f('channels', 'N', String(DEFAULTS.channels), `conv-bandit: channels of every convolution (1..${MAX_CONV_CHANNELS})`),
+  f('channels', 'N', String(DEFAULTS.channels), `conv-bandit: channels of every convolution (${rangeText(ENGINE_RANGES.channels)})`),
   ablationFlag(),
   ...COMMON,
   f('out', 'FILE', DEFAULTS.out, 'results JSON (written at the end, atomically; NAME.epochs.jsonl and NAME.checkpoint.json beside it as epochs finish)'),
   f('resume', 'FILE', 'none', 'continue the run saved in this checkpoint (NAME.checkpoint.json); only --engine, --threads, --epochs and --out may come with it'),
 ];
+
+/** `--shard I/N`: a deterministic slice of a reproduce grid (see shardOf). */
+const SHARD = f('shard', 'I/N', 'none (the whole grid)', 'run only slice I of N of the grid (its (cell, seed) pairs I, I+N, …) into its own folder; `hnca report` merges the N folders');
 
 export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
   f('hidden', 'LIST', '1,2,3', 'hidden-layer counts of the grid'),
@@ -142,18 +145,20 @@ export const REPRODUCE_FIG1_FLAGS: FlagSpec[] = [
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values hidden units pass on (±1 or 0/1)'),
   f('concurrent', 'yes|no', 'no', 'train every depth of the grid at the same time on one shared WebGPU device (needs --engine webgpu; results identical to one depth after another)'),
   ...COMMON,
+  SHARD,
   f('out', 'DIR', DEFAULTS.outDir('fig1'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
 const CATEGORICAL_GRID = DEFAULTS.categoricalGrid;
 export const REPRODUCE_CATEGORICAL_FLAGS: FlagSpec[] = [
-  f('categories', 'LIST', CATEGORICAL_GRID.categories.join(','), `values N of the categorical units (${MIN_CATEGORIES}..${MAX_CATEGORIES}) of the grid`),
+  f('categories', 'LIST', CATEGORICAL_GRID.categories.join(','), `values N of the categorical units (${rangeText(ENGINE_RANGES.categories)}) of the grid`),
   f('hidden', 'LIST', CATEGORICAL_GRID.hidden.join(','), 'hidden-layer counts of the grid'),
   f('estimator', `${BANDIT_ESTIMATORS.join('|')} or all`, CATEGORICAL_GRID.estimators.join(' + '), 'restrict the grid to these estimators', true),
   f('epochs', 'N', String(CATEGORICAL_GRID.epochs), 'training epochs'),
   f('seeds', 'N', String(CATEGORICAL_GRID.seeds), 'seeds per cell'),
   { ...WIDTH, defaultText: String(CATEGORICAL_GRID.width), help: 'categorical units per hidden layer' },
   ...COMMON.filter((spec) => spec !== WIDTH),
+  SHARD,
   f('out', 'DIR', DEFAULTS.outDir('categorical'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
@@ -163,7 +168,7 @@ export const REPRODUCE_APPENDIX_E_FLAGS: FlagSpec[] = [
   f('epochs', 'N', `${APPENDIX_E.epochs} (reduced CPU schedule; paper: 100)`, 'training epochs'),
   f('seeds', 'N', String(APPENDIX_E.seeds), 'seeds per estimator'),
   f('conv-layers', '1|2', String(DEFAULTS.convLayers), '3×3 convolutions of the trunk'),
-  f('channels', 'N', String(DEFAULTS.channels), `channels of every convolution (1..${MAX_CONV_CHANNELS})`),
+  f('channels', 'N', String(DEFAULTS.channels), `channels of every convolution (${rangeText(ENGINE_RANGES.channels)})`),
   f('hidden-values', HIDDEN_VALUES.join('|'), 'pm1', 'values the Bernoulli units pass on (±1 or 0/1)'),
   ...COMMON.filter((spec) => spec.name !== 'threads').map((spec) =>
     spec.name === 'train-limit'
@@ -172,6 +177,7 @@ export const REPRODUCE_APPENDIX_E_FLAGS: FlagSpec[] = [
         ? { ...spec, defaultText: `${APPENDIX_E.testLimit} (reduced CPU schedule; paper: all 10000)` }
         : spec,
   ),
+  SHARD,
   f('out', 'DIR', DEFAULTS.outDir('appendix-e'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
@@ -183,6 +189,7 @@ export const REPRODUCE_FIG3_FLAGS: FlagSpec[] = [
   f('test-k', 'K', String(DEFAULTS.testK), 'samples of the importance-weighted test bound'),
   ablationFlag(),
   ...COMMON,
+  SHARD,
   f('out', 'DIR', DEFAULTS.outDir('fig3'), 'output folder (JSON, CSV, SVG charts, markdown table)'),
 ];
 
@@ -205,14 +212,19 @@ export interface TrainCommand {
   defaultOut: boolean;
 }
 
+/** An integer flag read within its row of the engine's range table (src/engine/ranges.ts). */
+function readRanged(flags: ParsedFlags, name: string, fallback: number, field: Exclude<RangedField, 'lr'>): number {
+  return readInt(flags, name, fallback, ENGINE_RANGES[field].min, ENGINE_RANGES[field].max);
+}
+
 function forbid(flags: ParsedFlags, name: string, why: string): void {
   if (has(flags, name)) throw new UsageError(`--${name} ${why}`);
 }
 
 function seedsOf(flags: ParsedFlags, fallbackCount: number): number[] {
-  const first = readInt(flags, 'seed', 0, 0, 0xffffffff);
+  const first = readRanged(flags, 'seed', 0, 'seed');
   const count = readInt(flags, 'seeds', fallbackCount, 1, 1000);
-  if (first + count - 1 > 0xffffffff) throw new UsageError(`--seed + --seeds must stay below 2^32`);
+  if (first + count - 1 > ENGINE_RANGES.seed.max) throw new UsageError(`--seed + --seeds must stay below 2^32`);
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
@@ -254,7 +266,7 @@ function unitsOf(flags: ParsedFlags): { units: UnitKind; categories?: number } {
     return { units };
   }
   forbid(flags, 'hidden-values', 'applies to Bernoulli units; categorical units pass on centered one-hot vectors');
-  return { units, categories: readInt(flags, 'categories', DEFAULTS.categories, MIN_CATEGORIES, MAX_CATEGORIES) };
+  return { units, categories: readRanged(flags, 'categories', DEFAULTS.categories, 'categories') };
 }
 
 /**
@@ -272,12 +284,12 @@ export function banditConfig(
   return {
     task: 'bandit',
     hidden,
-    width: readInt(flags, 'width', defaultWidth, 1, 4096),
+    width: readRanged(flags, 'width', defaultWidth, 'width'),
     hiddenValues: readChoice(flags, 'hidden-values', HIDDEN_VALUES, 'pm1'),
     ...units,
     estimators,
     seeds: seedsOf(flags, seedCount),
-    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
+    batch: readRanged(flags, 'batch', DEFAULTS.batch, 'batch'),
     ...optimizerOf(flags),
   };
 }
@@ -291,12 +303,12 @@ export function convBanditConfig(flags: ParsedFlags, estimators: ConvBanditConfi
   return {
     task: 'conv-bandit',
     convLayers: readInt(flags, 'conv-layers', DEFAULTS.convLayers, 1, 2) === 1 ? 1 : 2,
-    channels: readInt(flags, 'channels', DEFAULTS.channels, 1, MAX_CONV_CHANNELS),
-    width: readInt(flags, 'width', DEFAULTS.width, 1, 4096),
+    channels: readRanged(flags, 'channels', DEFAULTS.channels, 'channels'),
+    width: readRanged(flags, 'width', DEFAULTS.width, 'width'),
     hiddenValues: readChoice(flags, 'hidden-values', HIDDEN_VALUES, 'pm1'),
     estimators,
     seeds: seedsOf(flags, seedCount),
-    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
+    batch: readRanged(flags, 'batch', DEFAULTS.batch, 'batch'),
     ...optimizerOf(flags),
   };
 }
@@ -305,11 +317,11 @@ export function vaeConfig(flags: ParsedFlags, layers: number, estimators: VaeCon
   return {
     task: 'vae',
     layers,
-    width: readInt(flags, 'width', DEFAULTS.width, 1, 4096),
+    width: readRanged(flags, 'width', DEFAULTS.width, 'width'),
     estimators,
     seeds: seedsOf(flags, seedCount),
-    batch: readInt(flags, 'batch', DEFAULTS.batch, 1, 100000),
-    testK: readInt(flags, 'test-k', DEFAULTS.testK, 1, 1000000),
+    batch: readRanged(flags, 'batch', DEFAULTS.batch, 'batch'),
+    testK: readRanged(flags, 'test-k', DEFAULTS.testK, 'testK'),
     ...optimizerOf(flags),
   };
 }
@@ -353,14 +365,14 @@ export function trainCommand(flags: ParsedFlags): TrainCommand {
     forbid(flags, 'test-k', 'applies to --task vae only');
     forbid(flags, 'ablation', 'applies to --task vae only (appendix-K ablations of f-HNCA + baseline)');
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, DEFAULTS.banditEstimators, ' for --task bandit');
-    config = banditConfig(flags, readInt(flags, 'hidden', DEFAULTS.hidden, 1, 16), estimators, DEFAULTS.seeds);
+    config = banditConfig(flags, readRanged(flags, 'hidden', DEFAULTS.hidden, 'hidden'), estimators, DEFAULTS.seeds);
   } else {
     forbid(flags, 'hidden', 'applies to --task bandit; the vae takes --layers N');
     forbid(flags, 'hidden-values', 'applies to --task bandit only (VAE units are 0/1)');
     forbid(flags, 'units', 'applies to --task bandit only (VAE units are Bernoulli)');
     forbid(flags, 'categories', 'applies to --task bandit only (VAE units are Bernoulli)');
     const estimators = withAblations(flags, readChoiceList(flags, 'estimator', VAE_ESTIMATORS, DEFAULTS.vaeEstimators, ' for --task vae'));
-    config = vaeConfig(flags, readInt(flags, 'layers', DEFAULTS.layers, 1, 5), estimators, DEFAULTS.seeds);
+    config = vaeConfig(flags, readRanged(flags, 'layers', DEFAULTS.layers, 'layers'), estimators, DEFAULTS.seeds);
   }
   const session = sessionOf(flags, task, config.batch, config.estimators.length * config.seeds.length);
   const out = readString(flags, 'out');
@@ -381,6 +393,59 @@ export interface ReproduceCommand {
   defaultOut: boolean;
   /** fig1 --concurrent yes: every depth at once on one shared WebGPU device */
   concurrent?: boolean;
+  /** --shard I/N: `configs` hold this slice's seeds only; `grid` is the whole grid */
+  shard?: Shard;
+  /** the whole grid's configs (every seed), whether sharded or not */
+  grid: EngineConfig[];
+}
+
+/** Slice `index` (1-based) of `count` of a grid. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * Reads `--shard I/N` (1 ≤ I ≤ N ≤ 10000).
+ * @throws UsageError for any other form
+ */
+export function readShard(flags: ParsedFlags): Shard | undefined {
+  const text = readString(flags, 'shard');
+  if (text === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!match || count < 1 || count > 10000 || index < 1 || index > count) {
+    throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N ≤ 10000, e.g. --shard 2/8 (got '${text}')`);
+  }
+  return { index, count };
+}
+
+/**
+ * The configs of slice `shard` of a grid: the grid's (config, seed) pairs are numbered in grid
+ * order (configs outer, seeds inner) and slice I of N takes pairs I−1, I−1+N, …; each config
+ * keeps the seeds it was given (every estimator of a seed trains together, as unsharded), and
+ * configs left with no seed are dropped. A run's numbers depend only on its config, estimator
+ * and seed, so the slices' runs are the unsharded grid's runs.
+ */
+export function shardOf(grid: readonly EngineConfig[], shard: Shard): EngineConfig[] {
+  let pair = 0;
+  const out: EngineConfig[] = [];
+  for (const config of grid) {
+    const seeds = config.seeds.filter(() => pair++ % shard.count === shard.index - 1);
+    if (seeds.length > 0) out.push({ ...config, seeds });
+  }
+  return out;
+}
+
+/** The reproduce command with --shard and the default output folder of a slice applied. */
+function withShard(command: Omit<ReproduceCommand, 'grid'>, flags: ParsedFlags): ReproduceCommand {
+  const shard = readShard(flags);
+  if (shard === undefined) return { ...command, grid: command.configs };
+  const configs = shardOf(command.configs, shard);
+  if (configs.length === 0) throw new UsageError(`--shard ${shard.index}/${shard.count}: the grid has fewer (cell, seed) pairs than ${shard.count}, so slice ${shard.index} is empty; use N ≤ ${command.configs.reduce((n, c) => n + c.seeds.length, 0)}`);
+  const outDir = command.defaultOut ? `${command.outDir}-shard-${shard.index}-of-${shard.count}` : command.outDir;
+  return { ...command, configs, grid: command.configs, shard, outDir };
 }
 
 /**
@@ -400,32 +465,32 @@ export function reproduceCommand(figure: FigureName, flags: ParsedFlags): Reprod
     session.testLimit ??= APPENDIX_E.testLimit;
     if (session.trainLimit < config.batch) throw new UsageError(`--batch ${config.batch} is more than the ${session.trainLimit} training images of the reduced schedule; give --train-limit N ≥ ${config.batch}`);
     const out = readString(flags, 'out');
-    return { figure, configs: [config], session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
+    return withShard({ figure, configs: [config], session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined }, flags);
   }
   if (figure === 'categorical') {
     const grid = DEFAULTS.categoricalGrid;
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, grid.estimators, '');
-    const hidden = readIntList(flags, 'hidden', grid.hidden, 1, 16);
-    configs = readIntList(flags, 'categories', grid.categories, MIN_CATEGORIES, MAX_CATEGORIES).flatMap((n) =>
+    const hidden = readIntList(flags, 'hidden', grid.hidden, ENGINE_RANGES.hidden.min, ENGINE_RANGES.hidden.max);
+    configs = readIntList(flags, 'categories', grid.categories, ENGINE_RANGES.categories.min, ENGINE_RANGES.categories.max).flatMap((n) =>
       hidden.map((h) => banditConfig(flags, h, estimators, grid.seeds, { units: 'categorical', categories: n }, grid.width)),
     );
     const first = configs[0];
     const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length, grid.epochs);
     const out = readString(flags, 'out');
-    return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined };
+    return withShard({ figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined }, flags);
   }
   let concurrent = false;
   if (figure === 'fig1') {
     const estimators = readChoiceList(flags, 'estimator', BANDIT_ESTIMATORS, BANDIT_ESTIMATORS, '');
-    configs = readIntList(flags, 'hidden', [1, 2, 3], 1, 16).map((h) => banditConfig(flags, h, estimators, DEFAULTS.reproduceSeeds));
+    configs = readIntList(flags, 'hidden', [1, 2, 3], ENGINE_RANGES.hidden.min, ENGINE_RANGES.hidden.max).map((h) => banditConfig(flags, h, estimators, DEFAULTS.reproduceSeeds));
     concurrent = readChoice(flags, 'concurrent', ['yes', 'no'] as const, 'no') === 'yes';
   } else {
     const estimators = withAblations(flags, readChoiceList(flags, 'estimator', VAE_ESTIMATORS, VAE_ESTIMATORS, ''));
-    configs = readIntList(flags, 'layers', [1, 2, 3], 1, 5).map((l) => vaeConfig(flags, l, estimators, DEFAULTS.reproduceSeeds));
+    configs = readIntList(flags, 'layers', [1, 2, 3], ENGINE_RANGES.layers.min, ENGINE_RANGES.layers.max).map((l) => vaeConfig(flags, l, estimators, DEFAULTS.reproduceSeeds));
   }
   const first = configs[0];
   const session = sessionOf(flags, first.task, first.batch, first.estimators.length * first.seeds.length);
   if (concurrent && session.engine !== 'webgpu') throw new UsageError(`--concurrent yes trains the depths on one shared WebGPU device: it needs --engine webgpu (got --engine ${session.engine})`);
   const out = readString(flags, 'out');
-  return { figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined, ...(concurrent ? { concurrent } : {}) };
+  return withShard({ figure, configs, session, outDir: out ?? DEFAULTS.outDir(figure), defaultOut: out === undefined, ...(concurrent ? { concurrent } : {}) }, flags);
 }

@@ -170,7 +170,7 @@ export function appendEpochLines(file: string, records: readonly object[], runs:
 }
 
 /** Files `hnca reproduce` writes into its --out folder. */
-const REPRODUCE_OUTPUT = /^(results\.(json|csv|md)|epochs\.jsonl|[\w.-]+\.svg)$/;
+const REPRODUCE_OUTPUT = /^(results\.(json|csv|md)|machine\.md|epochs\.jsonl|[\w.-]+\.svg|[\w.-]+\.vl\.json)$/;
 
 /**
  * Before a fresh `hnca reproduce` writes into `dir`: when it holds an earlier run's results

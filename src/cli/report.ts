@@ -6,6 +6,8 @@ import { FIG1_NOTE, FIG1_VARIANCE_NOTE, FIG3_REFERENCE, PAPER_VARIANCE_OFFSET, f
 import type { FigureName } from './options.ts';
 import { meanCi, type MeanCi } from './stats.ts';
 import { lineChart, OKABE_ITO, type ChartSeries } from './svgChart.ts';
+import { depthColumnOf, resultsCsv, type ResultsRow, type ResultsShape } from '../engine/resultsTable.ts';
+import type { EngineTask } from '../engine/types.ts';
 
 export interface GridCell {
   /** hidden layers (fig1, categorical) or stochastic layers (fig3) */
@@ -37,7 +39,7 @@ const STYLE: Record<EstimatorId, { color: string; dash?: string }> = {
   disarm: { color: OKABE_ITO.skyBlue, dash: '10 3 2 3' },
 };
 
-type Metric = 'trainAccuracy' | 'testAccuracy' | 'trainElbo' | 'testBound' | 'logMeanGradVariance';
+export type Metric = 'trainAccuracy' | 'testAccuracy' | 'trainElbo' | 'testBound' | 'logMeanGradVariance';
 
 function metricOf(record: EpochRecord, metric: Metric): number | null {
   if (isBanditRecord(record)) {
@@ -94,30 +96,46 @@ function stoppedCell(cell: GridCell, estimator: string): string {
   return stoppedSummary(cell.runs.filter((r) => r.estimator === estimator)) || '—';
 }
 
-const csvCell = (v: number | string | null): string => (v === null ? '' : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : String(v)) : v);
-
 /** The name of a grid's depth: hidden layers, stochastic layers (fig3), or convolutions (appendix-e). */
 export function depthColumn(figure: Figure): string {
   return figure === 'fig3' ? 'layers' : figure === 'appendix-e' ? 'convLayers' : 'hidden';
 }
 
-/** One line per run and epoch; the categorical grid adds a first column `categories` (N). */
+/** The task whose runs fill a grid's cells. */
+export function figureTask(figure: Figure): EngineTask {
+  return figure === 'fig3' ? 'vae' : figure === 'appendix-e' ? 'conv-bandit' : 'bandit';
+}
+
+/** The rows of the results table (src/engine/resultsTable.ts) of a grid: per cell, run and epoch. */
+export function gridRows(cells: readonly GridCell[]): ResultsRow[] {
+  return cells.flatMap((cell) =>
+    cell.runs.flatMap((run) =>
+      run.epochs.map((r) => ({
+        categories: cell.categories ?? null,
+        depth: cell.depth,
+        estimator: run.estimator,
+        seed: run.seed,
+        update: r.updates,
+        epoch: r.epoch,
+        train: isBanditRecord(r) ? r.trainAccuracy : r.trainElbo,
+        test: isBanditRecord(r) ? r.testAccuracy : r.testBound,
+        testK: isBanditRecord(r) ? null : r.k,
+        logMeanGradVariance: r.logMeanGradVariance,
+        layerLogGradVariance: r.layerGradVariance.map((v) => Math.log(v)),
+        stopped: !r.finite,
+      })),
+    ),
+  );
+}
+
+/** The shape of a grid's results table: its task, its depths, and the categorical grid's N column. */
+export function gridShape(figure: Figure, cells: readonly GridCell[]): ResultsShape {
+  return { task: figureTask(figure), categorical: figure === 'categorical', depths: cells.map((c) => c.depth) };
+}
+
+/** One line per run and epoch, in the project's one results schema (README "Results format"). */
 export function gridCsv(figure: Figure, cells: readonly GridCell[]): string {
-  const depthName = depthColumn(figure);
-  const scoreCols = figure === 'fig3' ? ['trainElbo', 'testBound', 'k'] : ['trainAccuracy', 'testAccuracy'];
-  const nCol = figure === 'categorical' ? ['categories'] : [];
-  const header = [...nCol, depthName, 'estimator', 'seed', 'epoch', ...scoreCols, 'meanGradVariance', 'logMeanGradVariance', 'layerGradVariance', 'updates', 'seconds', 'finite'];
-  const lines = [header.join(',')];
-  for (const cell of cells) {
-    for (const run of cell.runs) {
-      for (const r of run.epochs) {
-        const scores = isBanditRecord(r) ? [r.trainAccuracy, r.testAccuracy] : [r.trainElbo, r.testBound, r.k];
-        const row = [...(figure === 'categorical' ? [cell.categories ?? null] : []), cell.depth, run.estimator, run.seed, r.epoch, ...scores, r.meanGradVariance, r.logMeanGradVariance, r.layerGradVariance.join(';'), r.updates, r.seconds, String(r.finite)];
-        lines.push(row.map(csvCell).join(','));
-      }
-    }
-  }
-  return `${lines.join('\n')}\n`;
+  return resultsCsv(gridShape(figure, cells), gridRows(cells));
 }
 
 function series(cell: GridCell, metric: Metric): ChartSeries[] {
@@ -137,9 +155,48 @@ function series(cell: GridCell, metric: Metric): ChartSeries[] {
   });
 }
 
+/** The results-table column (src/engine/resultsTable.ts) of each charted metric. */
+const METRIC_COLUMN: Record<Metric, string> = {
+  trainAccuracy: 'train_accuracy',
+  testAccuracy: 'test_accuracy',
+  trainElbo: 'train_elbo_nats',
+  testBound: 'test_bound_nats',
+  logMeanGradVariance: 'log_mean_grad_variance',
+};
+
+/**
+ * A Vega-Lite (v6) spec of one chart over the grid's results.csv beside it: the cell's rows of
+ * runs that had not stopped, the mean over seeds per estimator and epoch as a line and a 95%
+ * interval as a band (Vega-Lite's bootstrap `ci`; the SVG's band is Student t's). Opens in the
+ * Vega editor, Observable or Altair (`alt.Chart.from_dict`), with results.csv next to it.
+ */
+export function vegaLiteSpec(figure: Figure, cell: GridCell, metric: Metric, title: string, yLabel: string): Record<string, unknown> {
+  const task = figureTask(figure);
+  const where = [`datum.${depthColumnOf(task)} == ${cell.depth}`, ...(figure === 'categorical' ? [`datum.categories == ${cell.categories ?? 0}`] : []), 'datum.stopped == 0'];
+  const y = METRIC_COLUMN[metric];
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    description: `${title}; mean over seeds with a 95% bootstrap interval, from results.csv (README: Results format)`,
+    data: { url: 'results.csv', format: { type: 'csv' } },
+    transform: [{ filter: where.join(' && ') }, { filter: `isValid(datum.${y})` }],
+    width: 560,
+    height: 320,
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+      color: { field: 'estimator', type: 'nominal', title: 'estimator' },
+    },
+    layer: [
+      { mark: { type: 'errorband', extent: 'ci' }, encoding: { y: { field: y, type: 'quantitative', title: yLabel } } },
+      { mark: { type: 'line', point: true }, encoding: { y: { aggregate: 'mean', field: y, type: 'quantitative', title: yLabel } } },
+    ],
+  };
+}
+
 /**
  * SVG charts by file name: per depth (and per N in the categorical grid), score and log
- * gradient variance against epochs.
+ * gradient variance against epochs; beside each `NAME.svg`, `NAME.vl.json`, the same chart as a
+ * Vega-Lite spec over results.csv.
  */
 export function gridCharts(figure: Figure, cells: readonly GridCell[]): Record<string, string> {
   const files: Record<string, string> = {};
@@ -171,6 +228,7 @@ export function gridCharts(figure: Figure, cells: readonly GridCell[]): Record<s
         yLabel,
         series: series(cell, metric),
       });
+      files[`${prefix}-${name}.vl.json`] = `${JSON.stringify(vegaLiteSpec(figure, cell, metric, `${title}: ${sub}`, yLabel), null, 1)}\n`;
     }
   }
   return files;

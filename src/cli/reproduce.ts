@@ -8,8 +8,9 @@ import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand, type FigureName } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
-import { appendEpochLines, checkOutDir, machineInfo, setAsideEarlierResults, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
-import { depthColumn, gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
+import { appendEpochLines, checkOutDir, machineInfo, setAsideEarlierResults, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
+import { gridFiles, gridNotes, gridPlan } from './gridReport.ts';
+import { depthColumn, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { openEngine, openSharedGpu } from './openEngine.ts';
 import { loadData, recordedConfig, recordedRuns, runSession, splitSeconds, type Io, type SessionResult } from './session.ts';
 import { RESULTS_VERSION } from './trainCommand.ts';
@@ -29,6 +30,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     return 0;
   }
   const command = reproduceCommand(figure, flags);
+  if (command.shard) io.stdout.write(`slice ${command.shard.index} of ${command.shard.count} of the grid: ${command.configs.reduce((n, c) => n + c.seeds.length * c.estimators.length, 0)} of its ${command.grid.reduce((n, c) => n + c.seeds.length * c.estimators.length, 0)} runs, into ${command.outDir}\n`);
   if (command.defaultOut) mkdirSync(path.dirname(command.outDir), { recursive: true });
   checkOutDir(command.outDir);
   const { data, info } = loadData(command.session);
@@ -76,18 +78,13 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     }
   }
   const gridSeconds = (performance.now() - started) / 1000;
-  const notes: string[] = [];
-  if (data.train.count < 60000 || data.test.count < 10000) notes.push(`Subset: ${data.train.count} training and ${data.test.count} test images.`);
-  if (figure === 'appendix-e') {
-    const c = command.configs[0];
-    const conv = c.task === 'conv-bandit' ? `${c.convLayers} convolution${c.convLayers > 1 ? 's' : ''} of ${c.channels} channels, ${c.width} Bernoulli units` : '';
-    notes.push(`Schedule: ${command.session.epochs} epoch${command.session.epochs === 1 ? '' : 's'} of ${data.train.count} training images (${Math.floor(data.train.count / c.batch)} updates each), ${data.test.count} test images, ${c.seeds.length} seeds; ${conv}, batch ${c.batch}, ${c.optimizer} lr ${c.lr}. The paper (public code): 100 epochs of all 60000 images, 2 convolutions of 16 channels, 200 units, Adam 1e-4, batch 50 — reduced here for a CPU.`);
-  }
-  notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
-  if (interrupted) notes.push(`Interrupted by ${interrupted}: the last cell holds only its finished epochs, and the cells after it did not run.`);
-  notes.push(
+  const first = command.grid[0];
+  const schedule = { epochs: command.session.epochs, seeds: first.seeds.length, config: recordedConfig(first, command.session) };
+  const notes = gridNotes(figure, schedule, { train: data.train.count, test: data.test.count }, interrupted, command.shard);
+  const machineLines = [
+    `Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs (${machineInfo().cpuModel}), Node ${process.version}.`,
     `Wall-clock time: ${cells.map((c) => `${c.categories === undefined ? '' : `N ${c.categories} `}${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}${command.concurrent ? ` (all depths at once on one device: ${gridSeconds.toFixed(1)} s for the grid)` : ''}.`,
-  );
+  ];
   const document = {
     tool: 'hnca',
     resultsVersion: RESULTS_VERSION,
@@ -98,15 +95,12 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     dataset: info,
     ...(interrupted ? { interrupted: true, signal: interrupted } : {}),
     ...(command.concurrent ? { concurrent: true } : {}),
+    ...(command.shard ? { shard: command.shard } : {}),
+    plan: gridPlan(command.grid),
     gridSeconds,
     grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, ...splitSeconds(c.seconds, c.runs), runs: recordedRuns(c.runs) })),
   };
-  const outputs: Record<string, string> = {
-    'results.json': toJson(document),
-    'results.csv': gridCsv(figure, cells),
-    'results.md': gridMarkdown(figure, cells, command.session.epochs, notes),
-    ...gridCharts(figure, cells),
-  };
+  const outputs = gridFiles(figure, cells, command.session.epochs, notes, machineLines, document);
   const files = writeResultsOrKeep(outputs, () => writeFilesAtomic(command.outDir, outputs));
   for (const cell of cells) {
     for (const estimator of new Set(cell.runs.map((r) => r.estimator))) {

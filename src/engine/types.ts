@@ -13,6 +13,7 @@ export { BANDIT_ESTIMATORS, VAE_ESTIMATORS, type BanditEstimator, type Estimator
  * Bernoulli layer).
  */
 export const ENGINE_TASKS = ['bandit', 'vae', 'conv-bandit'] as const;
+/** One of ENGINE_TASKS: the experiment a config trains. */
 export type EngineTask = (typeof ENGINE_TASKS)[number];
 
 /**
@@ -20,8 +21,10 @@ export type EngineTask = (typeof ENGINE_TASKS)[number];
  * a hardware adapter, else the CPU). The CLI (`--engine`) and the playground (`engine=`) share it.
  */
 export const ENGINE_CHOICES = ['cpu', 'webgpu', 'auto'] as const;
+/** One of ENGINE_CHOICES: the back end a front end asks for. */
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
+/** The optimizer of every parameter: Adam (the paper's, docs/math.md §2) or plain stochastic gradient ascent. */
 export type Optimizer = 'adam' | 'sgd';
 /** Values a hidden Bernoulli unit passes on: centered ±1 (default, docs/math.md §2) or 0/1. */
 export type HiddenValues = 'pm1' | '01';
@@ -31,11 +34,18 @@ export type HiddenValues = 'pm1' | '01';
  * categorical with N values passing on centered one-hot vectors e_φ − 1/N (§7.1, the paper's appendix D).
  */
 export const UNIT_KINDS = ['bernoulli', 'categorical'] as const;
+/** One of UNIT_KINDS. */
 export type UnitKind = (typeof UNIT_KINDS)[number];
 /** The fewest and most values N of a categorical unit (docs/math.md §7.1: N = 2..10). */
 export const MIN_CATEGORIES = 2;
+/** The most values N of a categorical unit (see MIN_CATEGORIES; src/engine/ranges.ts reads both). */
 export const MAX_CATEGORIES = 10;
 
+/**
+ * The optimizer settings of a config: every parameter follows the ascent direction of its
+ * gradient estimate (docs/math.md §2) with Adam (lr, beta1, beta2, eps; the paper: 1e-4, 0.9,
+ * 0.999, 1e-8) or SGD (lr only; the betas and eps are then unused).
+ */
 export interface OptimizerConfig {
   optimizer: Optimizer;
   /** learning rate (Adam: paper 1e-4) */
@@ -111,6 +121,7 @@ export interface ConvBanditConfig extends OptimizerConfig {
   batch: number;
 }
 
+/** What an engine trains: one of the three tasks' configs, told apart by `task`. validate.ts checks it. */
 export type EngineConfig = BanditConfig | VaeConfig | ConvBanditConfig;
 
 /** Whether a config's runs are scored by reward (accuracy): the contextual bandits (docs/math.md §2, §7.2), not the VAE. */
@@ -134,8 +145,13 @@ export function varianceLayerCount(config: EngineConfig): number {
   }
 }
 
+/** The paper's optimizer (docs/math.md §2, §3): Adam, lr 1e-4, beta1 0.9, beta2 0.999, eps 1e-8. */
 export const PAPER_OPTIMIZER: OptimizerConfig = { optimizer: 'adam', lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
+/**
+ * One run of an engine: an estimator trained from the initial weights of a seed. Runs of one seed
+ * share minibatches and initial weights (docs/math.md §5); expandRuns gives their order.
+ */
 export interface RunSpec {
   /** index of the run in every per-run array */
   index: number;
@@ -152,6 +168,7 @@ export function expandRuns(config: EngineConfig): RunSpec[] {
   return runs;
 }
 
+/** Which back end an engine is, in words for the header and the results JSON. */
 export interface EngineInfo {
   backend: 'cpu' | 'webgpu';
   /** human description: "CPU engine (2 worker threads)" or the GPU adapter's name */
@@ -185,6 +202,7 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
+/** One run's evaluation on the test set (TrainingEngine.evaluate returns one per run, in runs order). */
 export interface EvaluationResult {
   /** bandit: test accuracy (mean reward with a stochastic forward pass); vae: multi-sample bound */
   testScore: number;
@@ -253,10 +271,21 @@ export function hasVaeViews(engine: TrainingEngine): engine is VaeViewEngine {
   return engine.config.task === 'vae' && typeof (engine as Partial<VaeViewEngine>).viewVae === 'function';
 }
 
+/**
+ * The one engine contract: the CPU and the WebGPU back ends implement it; the CLI, the playground's
+ * worker and the tests drive it. Every run advances together on a shared minibatch stream; metrics
+ * come back as cumulative counters (readCounters), which a client differences into windows.
+ * Methods throw EngineError: 'config' for bad arguments, 'device-lost' / 'unavailable' /
+ * 'limits' from the WebGPU engine.
+ */
 export interface TrainingEngine {
+  /** the back end, in words */
   readonly info: EngineInfo;
+  /** the configuration it was created with (validated) */
   readonly config: EngineConfig;
+  /** its runs: estimators × seeds in expandRuns order; every per-run array follows it */
   readonly runs: readonly RunSpec[];
+  /** updates in one pass over the training set: floor(train examples / batch) */
   readonly updatesPerEpoch: number;
   /** total updates done (the same for every live run) */
   readonly updatesDone: number;
@@ -281,11 +310,15 @@ export interface TrainingEngine {
    * p_0..p_{L-1}. Throws EngineError('config') for a layer or run out of range.
    */
   readWeights(run: number, layer: number): Promise<WeightMatrix>;
+  /** frees the engine's workers, GPU buffers and device (an engine may not be used after it) */
   dispose(): void;
 }
 
+/** What every engine factory takes: the config and the data (MNIST, or a tiny data set in tests). */
 export interface EngineFactoryInput {
+  /** validated by the factory (validate.ts); EngineError('config') otherwise */
   config: EngineConfig;
+  /** training and test images (0..255 grey values, binarized per minibatch) and labels */
   data: Dataset;
   /**
    * CPU engine: whether WebAssembly SIMD kernels may run (default: detected, src/engine/simd);

@@ -1,12 +1,19 @@
 // Configuration checks shared by every back end and task: a clear error naming the field.
 import type { Dataset } from '../data/dataset.ts';
 import { VAE_ABLATED_ESTIMATORS } from './estimators.ts';
-import { BANDIT_ESTIMATORS, CONV_LAYER_CHOICES, EngineError, MAX_CATEGORIES, MAX_VAE_LAYERS, MIN_CATEGORIES, UNIT_KINDS, VAE_ESTIMATORS, type BanditConfig, type ConvBanditConfig, type VaeConfig } from './types.ts';
+import { ENGINE_RANGES, inRange, rangeText, type RangedField } from './ranges.ts';
+import { BANDIT_ESTIMATORS, CONV_LAYER_CHOICES, EngineError, UNIT_KINDS, VAE_ESTIMATORS, type BanditConfig, type ConvBanditConfig, type VaeConfig } from './types.ts';
 
 function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new EngineError(`${name} must be an integer in 1..${max}, got ${value}`, 'config');
   }
+}
+
+/** Checks an integer field against its row of the engine's range table (ranges.ts). */
+function ranged(name: string, field: RangedField, value: number): void {
+  const range = ENGINE_RANGES[field];
+  if (!inRange(range, value)) throw new EngineError(`${name} must be an integer in ${rangeText(range)}, got ${value}`, 'config');
 }
 
 function positiveLearningRate(lr: number): void {
@@ -15,8 +22,8 @@ function positiveLearningRate(lr: number): void {
 
 /** Width, batch, lr, estimators (from `accepted`) and seeds: what every task has. */
 function validateCommon(config: BanditConfig | VaeConfig | ConvBanditConfig, data: Dataset, accepted: readonly string[], kind: string): void {
-  positiveInteger('width', config.width, 4096);
-  positiveInteger('batch', config.batch, data.train.count);
+  ranged('width', 'width', config.width);
+  positiveInteger('batch', config.batch, Math.min(ENGINE_RANGES.batch.max, data.train.count));
   positiveLearningRate(config.lr);
   if (config.estimators.length === 0) throw new EngineError('at least one estimator is needed', 'config');
   for (const e of config.estimators) {
@@ -24,7 +31,7 @@ function validateCommon(config: BanditConfig | VaeConfig | ConvBanditConfig, dat
   }
   if (config.seeds.length === 0) throw new EngineError('at least one seed is needed', 'config');
   for (const s of config.seeds) {
-    if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new EngineError(`seed must be an integer in 0..4294967295, got ${s}`, 'config');
+    ranged('seed', 'seed', s);
   }
 }
 
@@ -35,7 +42,7 @@ function validateCommon(config: BanditConfig | VaeConfig | ConvBanditConfig, dat
  * MIN_CATEGORIES..MAX_CATEGORIES with categorical units; absent or 2 with Bernoulli units).
  */
 export function validateBanditConfig(config: BanditConfig, data: Dataset): void {
-  positiveInteger('hidden', config.hidden, 16);
+  ranged('hidden', 'hidden', config.hidden);
   validateCommon(config, data, BANDIT_ESTIMATORS, '');
   if (config.hiddenValues !== 'pm1' && config.hiddenValues !== '01') {
     throw new EngineError(`hiddenValues must be pm1 or 01, got ${String(config.hiddenValues)}`, 'config');
@@ -44,16 +51,16 @@ export function validateBanditConfig(config: BanditConfig, data: Dataset): void 
   if (!UNIT_KINDS.includes(units)) throw new EngineError(`units must be ${UNIT_KINDS.join(' or ')}, got ${String(units)}`, 'config');
   if (units === 'categorical') {
     const n = config.categories;
-    if (n === undefined || !Number.isInteger(n) || n < MIN_CATEGORIES || n > MAX_CATEGORIES) {
-      throw new EngineError(`categories must be an integer in ${MIN_CATEGORIES}..${MAX_CATEGORIES} for categorical units, got ${String(n)}`, 'config');
+    if (n === undefined || !inRange(ENGINE_RANGES.categories, n)) {
+      throw new EngineError(`categories must be an integer in ${rangeText(ENGINE_RANGES.categories)} for categorical units, got ${String(n)}`, 'config');
     }
   } else if (config.categories !== undefined && config.categories !== 2) {
     throw new EngineError(`categories ${config.categories} needs units categorical (Bernoulli units have 2 values)`, 'config');
   }
 }
 
-/** The most channels a conv-bandit convolution may have (the paper's 16, with room). */
-export const MAX_CONV_CHANNELS = 64;
+/** The most channels a conv-bandit convolution may have (the paper's 16, with room): ENGINE_RANGES.channels. */
+export const MAX_CONV_CHANNELS = ENGINE_RANGES.channels.max;
 
 /**
  * Checks a conv-bandit configuration (docs/math.md §7.2) against its data: images of at least
@@ -63,7 +70,7 @@ export const MAX_CONV_CHANNELS = 64;
  */
 export function validateConvBanditConfig(config: ConvBanditConfig, data: Dataset): void {
   if (!CONV_LAYER_CHOICES.includes(config.convLayers)) throw new EngineError(`convLayers must be ${CONV_LAYER_CHOICES.join(' or ')}, got ${String(config.convLayers)}`, 'config');
-  positiveInteger('channels', config.channels, MAX_CONV_CHANNELS);
+  ranged('channels', 'channels', config.channels);
   validateCommon(config, data, BANDIT_ESTIMATORS, '');
   if (config.hiddenValues !== 'pm1' && config.hiddenValues !== '01') {
     throw new EngineError(`hiddenValues must be pm1 or 01, got ${String(config.hiddenValues)}`, 'config');
@@ -73,8 +80,8 @@ export function validateConvBanditConfig(config: ConvBanditConfig, data: Dataset
 }
 
 export function validateVaeConfig(config: VaeConfig, data: Dataset): void {
-  positiveInteger('layers', config.layers, MAX_VAE_LAYERS);
-  positiveInteger('testK', config.testK, 1 << 20);
+  ranged('layers', 'layers', config.layers);
+  ranged('testK', 'testK', config.testK);
   validateCommon(config, data, [...VAE_ESTIMATORS, ...VAE_ABLATED_ESTIMATORS], 'VAE ');
 }
 

@@ -10,6 +10,9 @@ export * from '../engine/types.ts';
 export * from '../engine/estimators.ts';
 export * from '../engine/records.ts';
 export * from '../engine/state.ts';
+export { ENGINE_RANGES, inRange, rangeText, type Range, type RangedField } from '../engine/ranges.ts';
+// the one tidy results table (CSV) the CLI and the playground write
+export * from '../engine/resultsTable.ts';
 export { validateBanditConfig, validateConvBanditConfig, validateVaeConfig, validateHyperparameterChange } from '../engine/validate.ts';
 // training by epochs (train) or window by window (TrainingLoop)
 export * from '../engine/trainer.ts';

@@ -3,10 +3,9 @@
 // shared by the React app (src/app) and the worker (src/worker), so neither imports the other
 // for it. URL parsing lives in src/app/model/urlConfig.ts; labels in src/app/model/config.ts.
 import { ESTIMATORS, isEstimatorFor } from '../engine/estimators.ts';
+import { ENGINE_RANGES, narrowed, type Range } from '../engine/ranges.ts';
 import {
   BANDIT_ESTIMATORS,
-  MAX_CATEGORIES,
-  MIN_CATEGORIES,
   varianceLayerCount,
   type BanditConfig,
   type BanditEstimator,
@@ -114,27 +113,27 @@ export interface PlaygroundConfig {
   hide: ControlName[];
 }
 
-/** The accepted values of a numeric field (inclusive bounds). */
-export interface Range {
-  min: number;
-  max: number;
-  integer: boolean;
-}
+/** The accepted values of a numeric field (inclusive bounds): the engine's Range (src/engine/ranges.ts). */
+export type { Range };
 
-/** The accepted range of every numeric field (the controls and the URL parser both clamp to it). */
+/**
+ * The accepted range of every numeric field (the controls and the URL parser both clamp to it):
+ * the engine's ranges (src/engine/ranges.ts), narrowed where the browser keeps to less (hidden
+ * layers, width, batch, the VAE's 3 layers of the paper, K), never wider.
+ */
 export const RANGES = {
-  hidden: { min: 1, max: 5, integer: true },
-  width: { min: 1, max: 1024, integer: true },
-  batch: { min: 1, max: 1000, integer: true },
-  lr: { min: 1e-6, max: 1, integer: false },
+  hidden: narrowed(ENGINE_RANGES.hidden, { max: 5 }),
+  width: narrowed(ENGINE_RANGES.width, { max: 1024 }),
+  batch: narrowed(ENGINE_RANGES.batch, { max: 1000 }),
+  lr: narrowed(ENGINE_RANGES.lr, { min: 1e-6, max: 1 }),
   seeds: { min: 1, max: 5, integer: true },
-  firstSeed: { min: 0, max: 2 ** 31 - 1, integer: true },
+  firstSeed: narrowed(ENGINE_RANGES.seed, { max: 2 ** 31 - 1 }),
   epochs: { min: 1, max: 1000, integer: true },
   testImages: { min: 10, max: 10000, integer: true },
-  layers: { min: 1, max: 3, integer: true },
-  testK: { min: 1, max: 5000, integer: true },
+  layers: narrowed(ENGINE_RANGES.layers, { max: 3 }),
+  testK: narrowed(ENGINE_RANGES.testK, { max: 5000 }),
   speed: { min: 0, max: SPEED_LEVELS.length - 1, integer: true },
-  categories: { min: MIN_CATEGORIES, max: MAX_CATEGORIES, integer: true },
+  categories: ENGINE_RANGES.categories,
 } as const satisfies Record<string, Range>;
 
 const COMMON = {

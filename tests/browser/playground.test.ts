@@ -85,7 +85,7 @@ describe('inside the network, evaluation, drawing and export', () => {
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
     const csvText = readFileSync((await csv.path()) ?? '', 'utf8');
-    expect(csvText.split('\n')[0]).toBe('update,epoch,estimator,seed,train_accuracy,test_accuracy,log_mean_grad_variance,log_var_layer1,log_var_layer2,log_var_output,stopped');
+    expect(csvText.split('\n')[0]).toBe('hidden_layers,estimator,seed,update,epoch,train_accuracy,test_accuracy,log_mean_grad_variance,log_grad_variance_hidden1,log_grad_variance_hidden2,log_grad_variance_output,stopped');
     expect(csvText.split('\n').length).toBeGreaterThan(10);
     const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-svg-accuracy"]')]);
     expect(readFileSync((await svg.path()) ?? '', 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);

@@ -26,9 +26,15 @@ export function ExportPanel() {
   if (!store) return null;
   const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
   const exportCsv = (): void => {
-    const { points, engine, failures } = store.getState();
+    const { points, engine, failures, config } = store.getState();
     if (!engine) return;
-    downloadBlob(new Blob([metricsCsv(points, engine.runs, engine.layers, failures, engine.task)], { type: 'text/csv' }), `hnca-metrics-${stamp()}.csv`);
+    const shape = {
+      task: engine.task,
+      varianceLayers: engine.layers,
+      categories: engine.task === 'bandit' && config.units === 'categorical' ? config.categories : null,
+      testK: engine.task === 'vae' ? config.testK : null,
+    };
+    downloadBlob(new Blob([metricsCsv(points, engine.runs, failures, shape)], { type: 'text/csv' }), `hnca-metrics-${stamp()}.csv`);
   };
   const exportJson = (): void => {
     const { points, engine, config, failures } = store.getState();
@@ -46,7 +52,7 @@ export function ExportPanel() {
   return (
     <div className="panel export" data-testid="export">
       <h2>Export</h2>
-      <button type="button" data-testid="export-csv" onClick={exportCsv} title="One row per recorded point and run: update, epoch, estimator, seed, accuracies, log variances">
+      <button type="button" data-testid="export-csv" onClick={exportCsv} title="One row per recorded point and run, in the results format of hnca reproduce (README: Results format): depth, estimator, seed, update, epoch, scores, log gradient variances overall and per layer">
         Metrics CSV
       </button>
       <button type="button" data-testid="export-json" onClick={exportJson} title="Configuration, engine, runs, failures and every recorded point">

@@ -3,6 +3,7 @@ import type { EngineTask, RunSpec } from '../../engine/types.ts';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 import type { PlaygroundConfig } from '../../playground/config.ts';
 import { stoppedSummary } from './seedStatistics.ts';
+import { resultsCsv, type ResultsRow } from '../../engine/resultsTable.ts';
 
 const finiteOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
 
@@ -16,30 +17,54 @@ function jsonMetric(v: number | null): number | string | null {
   return Number.isFinite(v) ? v : String(v);
 }
 
+/** What the metrics CSV needs to know of the configuration besides the points. */
+export interface MetricsTableShape {
+  task: EngineTask;
+  /** variance layers of the engine (types.ts varianceLayerCount): bandit hidden + 1, VAE layers, conv bandit convolutions + 2 */
+  varianceLayers: number;
+  /** N of categorical hidden units; null for Bernoulli units and the other tasks */
+  categories: number | null;
+  /** VAE: K of the test bound; null for the bandits */
+  testK: number | null;
+}
+
+/** The depth of a table's rows from its variance layers: hidden layers, stochastic layers or convolutions. */
+function depthOf(shape: MetricsTableShape): number {
+  return shape.varianceLayers - (shape.task === 'bandit' ? 1 : shape.task === 'conv-bandit' ? 2 : 0);
+}
+
 /**
- * One row per point and run (columns named for `task`: the bandit's accuracies, the VAE's ELBO
- * and bound); `stopped` is 1 from the point where the run stopped on a
- * non-finite value (its cells are empty from then on), else 0. An infinite value is written as
- * the CLI writes it (-Infinity: the log of a gradient variance of exactly 0); empty means none.
+ * The playground's metrics in the project's one results schema (src/engine/resultsTable.ts, the
+ * README's "Results format"; `hnca reproduce` writes the same): one row per point and run;
+ * `stopped` is 1 from the point where the run stopped on a non-finite value (its metric cells
+ * are empty from then on); empty means no value; −∞ (the log of a variance of exactly 0) is
+ * written `-Infinity`.
  */
-export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], layers: number, failures: readonly RunFailure[], task: EngineTask = 'bandit'): string {
-  // VAE (docs/math.md §3, §4): ELBO and K-sample bound in nats per image, variances of the encoder layers
-  const layerColumns = Array.from({ length: layers }, (_, l) => (task === 'vae' ? `log_var_encoder_layer${l + 1}` : l === layers - 1 ? 'log_var_output' : `log_var_layer${l + 1}`));
-  const metrics = task === 'vae' ? ['train_elbo_nats', 'test_bound_nats', 'log_mean_encoder_grad_variance'] : ['train_accuracy', 'test_accuracy', 'log_mean_grad_variance'];
-  const header = ['update', 'epoch', 'estimator', 'seed', ...metrics, ...layerColumns, 'stopped'];
+export function metricsCsv(points: readonly MetricPoint[], runs: readonly RunSpec[], failures: readonly RunFailure[], shape: MetricsTableShape): string {
+  const depth = depthOf(shape);
   const stoppedAt = new Map(failures.map((f) => [f.run, f.update]));
-  const lines = [header.join(',')];
-  const cell = (v: number | null): string => (v === null || Number.isNaN(v) ? '' : String(v));
+  const rows: ResultsRow[] = [];
   for (const point of points) {
     for (const run of runs) {
       const p = point.runs[run.index];
       if (!p) continue;
-      const layerCells = Array.from({ length: layers }, (_, l) => cell(p.layerLogVar[l] ?? null));
-      const stopped = (stoppedAt.get(run.index) ?? Number.POSITIVE_INFINITY) <= point.update ? 1 : 0;
-      lines.push([point.update, point.epoch.toFixed(6), run.estimator, run.seed, cell(p.train), cell(p.test), cell(p.logVar), ...layerCells, stopped].join(','));
+      rows.push({
+        categories: shape.categories,
+        depth,
+        estimator: run.estimator,
+        seed: run.seed,
+        update: point.update,
+        epoch: point.epoch,
+        train: p.train,
+        test: p.test,
+        testK: shape.task === 'vae' ? shape.testK : null,
+        logMeanGradVariance: p.logVar,
+        layerLogGradVariance: Array.from({ length: shape.varianceLayers }, (_, l) => p.layerLogVar[l] ?? null),
+        stopped: (stoppedAt.get(run.index) ?? Number.POSITIVE_INFINITY) <= point.update,
+      });
     }
   }
-  return `${lines.join('\n')}\n`;
+  return resultsCsv({ task: shape.task, categorical: shape.categories !== null, depths: [depth] }, rows);
 }
 
 /** Configuration, engine, runs, stopped runs (listed and summarized per estimator) and every point (NaN as null, ±∞ as "-Infinity"/"Infinity"). */

@@ -60,16 +60,16 @@ describe('a gradient variance of exactly 0 (ln = −∞) is shown as −∞, not
     expect(paddedExtent([Number.NEGATIVE_INFINITY, -2, -4])).toEqual([-4.1, -1.9]);
   });
   it('in the CSV and JSON exports', () => {
-    const csv = metricsCsv(points, runs, 2, []).trim().split('\n');
-    expect(csv[1]).toBe('1,0.100000,hnca,1,0.5,,-Infinity,-Infinity,-2,0');
+    const csv = metricsCsv(points, runs, [], { task: 'bandit', varianceLayers: 2, categories: null, testK: null }).trim().split('\n');
+    expect(csv[1]).toBe('1,hnca,1,1,0.1,0.5,,-Infinity,-Infinity,-2,0');
     const json = JSON.parse(metricsJson(defaultConfig('patterns'), 'CPU', points, runs, [])) as { points: { runs: { logVar: unknown; layerLogVar: unknown[] }[] }[] };
     expect(json.points[0].runs[0].logVar).toBe('-Infinity');
     expect(json.points[0].runs[0].layerLogVar).toEqual(['-Infinity', -2]);
   });
-  it('in the VAE CSV, whose columns name the ELBO, the bound (nats) and the encoder layers', () => {
-    const csv = metricsCsv(points, runs, 2, [], 'vae').trim().split('\n');
-    expect(csv[0]).toBe('update,epoch,estimator,seed,train_elbo_nats,test_bound_nats,log_mean_encoder_grad_variance,log_var_encoder_layer1,log_var_encoder_layer2,stopped');
-    expect(csv[1]).toBe('1,0.100000,hnca,1,0.5,,-Infinity,-Infinity,-2,0');
+  it('in the VAE CSV, whose columns name the ELBO, the bound (nats), its K and the encoder layers', () => {
+    const csv = metricsCsv(points, runs, [], { task: 'vae', varianceLayers: 2, categories: null, testK: 10 }).trim().split('\n');
+    expect(csv[0]).toBe('stochastic_layers,estimator,seed,update,epoch,train_elbo_nats,test_bound_nats,test_bound_k,log_mean_grad_variance,log_grad_variance_encoder1,log_grad_variance_encoder2,stopped');
+    expect(csv[1]).toBe('2,hnca,1,1,0.1,0.5,,10,-Infinity,-Infinity,-2,0');
   });
 });
 
@@ -212,14 +212,14 @@ describe('formatting and export', () => {
     expect(formatDuration(3700)).toBe('1h 01m');
     expect(formatDuration(Number.NaN)).toBe('—');
   });
-  it('writes one CSV row per point and run, blank for non-finite values', () => {
+  it('writes one CSV row per point and run in the results schema, blank for NaN', () => {
     const csv = metricsCsv(
       [{ update: 10, epoch: 0.5, tested: false, runs: [{ train: 0.5, test: null, logVar: Number.NaN, layerLogVar: [-3, -4] }] }],
       [{ index: 0, estimator: 'hnca', seed: 1 }],
-      2,
       [],
+      { task: 'bandit', varianceLayers: 2, categories: null, testK: null },
     );
-    expect(csv).toBe('update,epoch,estimator,seed,train_accuracy,test_accuracy,log_mean_grad_variance,log_var_layer1,log_var_output,stopped\n10,0.500000,hnca,1,0.5,,,-3,-4,0\n');
+    expect(csv).toBe('hidden_layers,estimator,seed,update,epoch,train_accuracy,test_accuracy,log_mean_grad_variance,log_grad_variance_hidden1,log_grad_variance_output,stopped\n1,hnca,1,10,0.5,0.5,,,-3,-4,0\n');
   });
 });
 
@@ -230,7 +230,7 @@ describe('stopped runs in means, bands and exports', () => {
     { index: 2, estimator: 'reinforce', seed: 1 },
     { index: 3, estimator: 'reinforce', seed: 2 },
   ];
-  const run = (train: number): MetricPoint['runs'][number] => ({ train, test: null, logVar: train, layerLogVar: [train] });
+  const run = (train: number): MetricPoint['runs'][number] => ({ train, test: null, logVar: train, layerLogVar: [train, train] });
   const points: MetricPoint[] = [
     { update: 10, epoch: 0.1, tested: false, runs: [run(0.4), run(0.6), run(0.3), run(0.5)] },
     { update: 20, epoch: 0.2, tested: false, runs: [run(0.5), run(Number.NaN), run(0.4), run(0.6)] },
@@ -251,10 +251,13 @@ describe('stopped runs in means, bands and exports', () => {
   });
 
   it('exports mark the stopped rows and summarize per estimator', () => {
-    const csv = metricsCsv(points, runs, 1, failures).trim().split('\n');
+    const csv = metricsCsv(points, runs, failures, { task: 'bandit', varianceLayers: 2, categories: null, testK: null }).trim().split('\n');
     expect(csv[0].endsWith(',stopped')).toBe(true);
-    expect(csv.filter((line) => line.startsWith('20,')).map((line) => line.split(',').at(-1))).toEqual(['0', '1', '0', '0']);
-    expect(csv.filter((line) => line.startsWith('10,')).map((line) => line.split(',').at(-1))).toEqual(['0', '0', '0', '0']);
+    const at = (update: number): string[][] => csv.slice(1).map((line) => line.split(',')).filter((cells) => cells[3] === String(update));
+    expect(at(20).map((cells) => cells.at(-1))).toEqual(['0', '1', '0', '0']);
+    expect(at(10).map((cells) => cells.at(-1))).toEqual(['0', '0', '0', '0']);
+    // the stopped row's metric cells are empty
+    expect(at(20)[1].slice(5, -1)).toEqual(['', '', '', '', '']);
     const json = JSON.parse(metricsJson(defaultConfig('patterns'), 'CPU', points, runs, failures)) as { stopped: Record<string, string>; points: { runs: { train: number | null }[] }[] };
     expect(json.stopped).toEqual({ hnca: 'stopped 1/2 (NaN in the output logits)', reinforce: 'none' });
     expect(json.points[1].runs[1].train).toBeNull();

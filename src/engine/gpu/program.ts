@@ -28,7 +28,7 @@ export interface GpuProgram<E extends TrainingEngine = TrainingEngine> {
   /** the task it trains */
   readonly task: EngineConfig['task'];
   /**
-   * The engine of `input` on `runtime`. Its GPU set-up runs inside runtime.setup(); the factory
+   * The engine of `input` on `runtime`. Its GPU set-up runs between runtime.beginSetup() and endSetup(); the factory
    * awaits runtime.ready() before handing the engine out. The engine's dispose() disposes the
    * runtime.
    * @throws EngineError('config') for a configuration the program cannot train,

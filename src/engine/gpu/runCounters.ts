@@ -31,7 +31,7 @@ export interface RunCounterLayout {
 /**
  * Every run's counters since the start: the windows read back so far, summed in f64. Owns the
  * metric staging buffers (allocated through the runtime's GpuResources, which frees them).
- * Construct inside runtime.setup().
+ * Construct between runtime.beginSetup() and endSetup().
  */
 export class RunCounterWindow {
   private readonly totals: RunCounters[];

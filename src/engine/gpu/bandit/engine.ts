@@ -95,7 +95,7 @@ export class GpuBanditEngine implements CheckpointableEngine {
 
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
-   * inside runtime.setup(); the factory awaits runtime.ready().
+   * between runtime.beginSetup() and runtime.endSetup(); the factory awaits runtime.ready().
    * Bernoulli or categorical hidden units (docs/math.md §2, §7.1).
    * @throws EngineError('config') for an invalid configuration, EngineError('limits') for one
    * too large for the device (a buffer, a kernel's workgroup, a dispatch grid)

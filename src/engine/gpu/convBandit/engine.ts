@@ -114,7 +114,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
 
   /**
    * Plans (and checks against the device limits) before allocating, then builds everything
-   * inside runtime.setup(); the factory awaits runtime.ready(). The trunk's library starts at
+   * between runtime.beginSetup() and runtime.endSetup(); the factory awaits runtime.ready(). The trunk's library starts at
    * the first step, evaluation or inspection. `options.gpu`: the GPU object the device came
    * from, where there is no `navigator.gpu` (Node: Dawn's), which tfjs-backend-webgpu needs.
    * @throws EngineError('config') for an invalid configuration, EngineError('limits') for one
