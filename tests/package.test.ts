@@ -1,48 +1,17 @@
 // The package as its users get it (issue 25), with real npm and plain Node (no tsx, no Vitest
 // transform): `npm pack` → the tarball installed into an empty project → the README's library
-// examples type-checked against the packed .d.ts files and the first one run; the installed
-// `hnca` bin (compiled lib/, worker threads) trains; and a clean copy of the repository with
-// `npm ci --omit=dev` runs `npm exec --no -- hnca train`. npm reads packages from its cache
-// first (--prefer-offline): after the checkout's own `npm ci` nothing is downloaded.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// examples type-checked against the packed .d.ts files, the first one run, the WebGPU one run
+// with Dawn linked in (the packed shaders found); the installed `hnca` bin (compiled lib/,
+// worker threads) trains. (A clean copy with `npm ci --omit=dev`: tests/productionCli.test.ts.)
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WEBGPU_MISSING_MESSAGE } from '../src/node/webgpuNode.ts';
+import { expectTinyResults, MINUTES, NPM_FLAGS, ok, repositoryFiles, ROOT as root, run, TINY_TRAIN as tinyTrain, type Ran } from './helpers/npmChild.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-package-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund'];
-const MINUTES = 60_000;
-
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * The environment of every child: without the npm_* variables of an enclosing `npm test`
- * (its project's prefix, lifecycle, package fields), keeping only where npm's cache, registry
- * and configuration files are.
- */
-const NPM_KEPT = /^npm_config_(cache|registry|userconfig|globalconfig|cafile|proxy|https_proxy|noproxy|strict_ssl)$/i;
-const childEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || NPM_KEPT.test(key)));
-
-function run(command: string, args: readonly string[], cwd: string): Ran {
-  const r = spawnSync(command, args, { cwd, env: childEnv, encoding: 'utf8', timeout: 4 * MINUTES });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Runs and requires exit status 0, showing the command's output when it fails. */
-function ok(command: string, args: readonly string[], cwd: string): Ran {
-  const r = run(command, args, cwd);
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  return r;
-}
 
 /** The README's "Use it as a library" section. */
 function librarySection(): string {
@@ -95,18 +64,6 @@ function typeCheck(dir: string, files: readonly string[]): Ran {
   const compilerOptions = { allowJs: true, checkJs: true, noEmit: true, strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['es2023', 'dom'], types: [], skipLibCheck: true };
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }, null, 2));
   return run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
-}
-
-const tinyTrain = ['train', '--task', 'bandit', '--hidden', '1', '--estimator', 'hnca,reinforce', '--epochs', '1', '--train-limit', '300', '--test-limit', '50', '--width', '10'];
-
-/** The results JSON of a tiny `hnca train`: two runs with a finite gradient variance each. */
-function expectTinyResults(file: string): void {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as { runs: { estimator: string; epochs: { updates: number; logMeanGradVariance: number }[] }[] };
-  expect(doc.runs.map((r) => r.estimator)).toEqual(['hnca', 'reinforce']);
-  for (const r of doc.runs) {
-    expect(r.epochs[0].updates).toBe(6);
-    expect(Number.isFinite(r.epochs[0].logMeanGradVariance)).toBe(true);
-  }
 }
 
 describe('the packed library', () => {
@@ -176,27 +133,20 @@ describe('the packed library', () => {
       const webgpu = run(bin, [...tinyTrain, '--engine', 'webgpu', '--out', 'webgpu.json'], consumer);
       expect(webgpu.stderr).toBe(`hnca: ${WEBGPU_MISSING_MESSAGE}\n`);
       expect(webgpu.status).not.toBe(0);
-    },
-    8 * MINUTES,
-  );
-});
 
-describe('the CLI on production dependencies', () => {
-  it(
-    'runs `npm exec --no -- hnca train` in a clean copy of the repository after `npm ci --omit=dev`',
-    () => {
-      const clone = path.join(tmp, 'clone');
-      // the files a clone has: tracked ones and new ones not ignored (this test runs before a commit too)
-      const files = ok('git', ['ls-files', '--cached', '--others', '--exclude-standard'], root).stdout.split('\n').filter((f) => f && existsSync(path.join(root, f)));
-      for (const file of files) {
-        mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
-        copyFileSync(path.join(root, file), path.join(clone, file));
-      }
-      ok('npm', ['ci', '--omit=dev', ...NPM_FLAGS], clone);
-      for (const dev of ['typescript', 'vitest', 'vite', 'react']) expect(existsSync(path.join(clone, 'node_modules', dev)), dev).toBe(false);
-      const trained = ok('npm', ['exec', '--no', '--', 'hnca', ...tinyTrain, '--engine', 'cpu', '--threads', '2', '--out', 'tiny.json'], clone);
-      expect(trained.stdout).toMatch(/^CPU engine, 2 worker threads \(2 runs\)$/m);
-      expectTinyResults(path.join(clone, 'tiny.json'));
+      // with Dawn (the checkout's own webgpu package, linked in): the README's WebGPU example finds
+      // the packed shaders/ through loadShaderSources() and trains (SwiftShader where there is no GPU)
+      const dawn = path.join(root, 'node_modules', 'webgpu');
+      expect(existsSync(dawn), 'the webgpu package (an optional dependency) is installed in the checkout').toBe(true);
+      symlinkSync(dawn, path.join(consumer, 'node_modules', 'webgpu'), 'dir');
+      const steps = 'await engine.step(5);\nconst counters = await engine.readCounters();\nconsole.log(engine.info.backend, counters.map((c) => c.updates).join(), counters.map((c) => c.gradVarianceSum / c.updates).join());\nengine.dispose();\n';
+      writeFileSync(path.join(consumer, 'webgpu-steps.mjs'), webgpuExample + steps);
+      const gpu = ok(process.execPath, ['webgpu-steps.mjs'], consumer);
+      const [backend, updates, gpuVariances] = gpu.stdout.trim().split(' ');
+      expect([backend, updates]).toEqual(['webgpu', '5,5']);
+      const [hncaGpu, reinforceGpu] = gpuVariances.split(',').map(Number);
+      expect(hncaGpu).toBeGreaterThan(0);
+      expect(hncaGpu).toBeLessThan(reinforceGpu);
     },
     8 * MINUTES,
   );
@@ -204,8 +154,7 @@ describe('the CLI on production dependencies', () => {
 
 describe('commands that never fetch', () => {
   it('no file in the repository tells users to run hnca through npx without --no', () => {
-    const files = ok('git', ['ls-files', '--cached', '--others', '--exclude-standard'], root).stdout.split('\n').filter((f) => f && existsSync(path.join(root, f)));
-    const offenders = files.filter((f) => !/\.(png|jpe?g|gz|bin|wasm|tgz)$/.test(f) && /\bnpx\s+(--yes\s+|-y\s+)?hnca\b/.test(readFileSync(path.join(root, f), 'utf8')));
+    const offenders = repositoryFiles().filter((f) => !/\.(png|jpe?g|gz|bin|wasm|tgz)$/.test(f) && /\bnpx\s+(--yes\s+|-y\s+)?hnca\b/.test(readFileSync(path.join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
   });
 });
