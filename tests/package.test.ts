@@ -3,7 +3,7 @@
 // examples type-checked against the packed .d.ts files, the first one run, the WebGPU one run
 // with Dawn linked in (the packed shaders found); the installed `hnca` bin (compiled lib/,
 // worker threads) trains. (A clean copy with `npm ci --omit=dev`: tests/productionCli.test.ts.)
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,8 @@ describe('the packed library', () => {
       for (const file of ['lib/library/index.js', 'lib/library/index.d.ts', 'lib/library/webgpu.js', 'lib/library/node.js', 'lib/cli/main.js', 'lib/node/cpuEngineWorker.js', 'shaders/rng.wgsl', 'bin/hnca.mjs', 'package.json', 'README.md']) {
         expect(listing).toContain(`package/${file}`);
       }
+      // the docs the packed comments and README cite (docs/math.md §N)
+      for (const doc of readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md'))) expect(listing).toContain(`package/docs/${doc}`);
       // no sources, tests or build inputs: the bin runs lib/ when src/ is absent
       expect(listing.filter((f) => /^package\/(src|tests|bench|scripts|wasm|node_modules)\//.test(f))).toEqual([]);
 
