@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// Entry point of the `hnca` command: registers tsx so the TypeScript sources run directly.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+// Entry point of the `hnca` command. In a clone (src/ is there) it runs the TypeScript sources
+// through tsx, a dependency, so an edit takes effect at once and nothing needs building; in the
+// installed package (no src/) it runs the compiled lib/cli/main.js with plain Node.
+import { existsSync } from 'node:fs';
 
-register();
-const here = path.dirname(fileURLToPath(import.meta.url));
-const { main } = await import(path.join(here, '..', 'src', 'cli', 'main.ts'));
+const source = new URL('../src/cli/main.ts', import.meta.url);
+let entry = new URL('../lib/cli/main.js', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = source;
+}
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -64,7 +64,7 @@ describe('hnca (child process, real CPU engine)', () => {
     }
   });
 
-  it('npx hnca --version prints the version of package.json and exits 0', () => {
+  it('hnca --version prints the version of package.json and exits 0', () => {
     const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
     const r = hnca(['--version']);
     expect(r.stderr).toBe('');
@@ -119,7 +119,7 @@ describe('hnca (child process, real CPU engine)', () => {
     const r = hnca(['reproduce', 'categorical', '--categories', '2,3', '--hidden', '1,2', '--seeds', '2', '--epochs', '2', '--train-limit', '100', '--test-limit', '50', '--width', '4', '--out', dir]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(readdirSync(dir)).toHaveLength(4 + 4 * 3); // results .json .csv .md, epochs.jsonl, 3 charts per (N, depth)
+    expect(readdirSync(dir)).toHaveLength(5 + 4 * 3 * 2); // results .json .csv .md, machine.md, epochs.jsonl; per (N, depth) 3 charts, each .svg and .vl.json
     const doc = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
     expect(doc.grid.map((c: { categories: number; hidden: number }) => `${c.categories}/${c.hidden}`)).toEqual(['2/1', '2/2', '3/1', '3/2']);
     expect(doc.grid[3].config).toMatchObject({ units: 'categorical', categories: 3, hidden: 2, width: 4, estimators: ['hnca', 'reinforce'] });
@@ -136,7 +136,7 @@ describe('hnca (child process, real CPU engine)', () => {
     const r = hnca(['reproduce', 'fig1', '--hidden', '1,2', '--seeds', '2', '--epochs', '2', '--train-limit', '100', '--test-limit', '50', '--width', '8', '--out', dir]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(readdirSync(dir)).toHaveLength(4 + 2 * 3); // results .json .csv .md, epochs.jsonl, 3 charts per depth
+    expect(readdirSync(dir)).toHaveLength(5 + 2 * 3 * 2); // results .json .csv .md, machine.md, epochs.jsonl; per depth 3 charts, each .svg and .vl.json
     const doc = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
     expect(doc.grid).toHaveLength(2);
     expect(doc.grid[1].runs).toHaveLength(8);

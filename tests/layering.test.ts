@@ -37,6 +37,8 @@ const LAYERS: Record<string, LayerRule> = {
   node: { folder: 'src/node', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'data'], packages: ['node:*', 'tsx', 'webgpu'] },
   // front ends
   cli: { folder: 'src/cli', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'node', 'data', 'reference'], packages: ['node:*'] },
+  // the published library's entries (package.json's exports map: ".", "./webgpu", "./node"): re-exports only
+  library: { folder: 'src/library', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'models', 'data', 'rng', 'worker', 'node'], packages: [] },
   // the playground and the classroom (which runs the bandit's math on a tiny network itself)
   app: { folder: 'src/app', mayImport: ['playground', 'worker', 'engine', 'models', 'data', 'rng', 'reference'], packages: BROWSER_UI },
 };

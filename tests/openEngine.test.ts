@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ENGINE_MODULES, isSoftwareAdapter, openEngine } from '../src/cli/openEngine.ts';
 import type { Dataset } from '../src/data/dataset.ts';
 import { EngineError, PAPER_OPTIMIZER, type BanditConfig, type EngineFactoryInput } from '../src/engine/types.ts';
+import { nodeGpu, WEBGPU_MISSING_MESSAGE } from '../src/node/webgpuNode.ts';
 import { created } from './fixtures/fakeGpuModule.ts';
 
 const original = { ...ENGINE_MODULES };
@@ -75,5 +76,28 @@ describe('openEngine', () => {
     expect(isSoftwareAdapter('google swiftshader swiftshader-device-subzero-')).toBe(true);
     expect(isSoftwareAdapter('mesa llvmpipe')).toBe(true);
     expect(isSoftwareAdapter('nvidia ampere (NVIDIA A100)')).toBe(false);
+  });
+});
+
+describe('nodeGpu (Dawn in Node)', () => {
+  const notInstalled = Object.assign(new Error("Cannot find package 'webgpu' imported from /x/src/node/webgpuNode.ts"), { code: 'ERR_MODULE_NOT_FOUND' });
+
+  it('without the optional webgpu package: an "unavailable" EngineError of one line naming the package and --engine cpu', async () => {
+    const refused = nodeGpu(() => Promise.reject(notInstalled));
+    await expect(refused).rejects.toThrow(EngineError);
+    await expect(nodeGpu(() => Promise.reject(notInstalled))).rejects.toMatchObject({ kind: 'unavailable', message: WEBGPU_MISSING_MESSAGE });
+    expect(WEBGPU_MISSING_MESSAGE).not.toContain('\n');
+    expect(WEBGPU_MISSING_MESSAGE).toMatch(/webgpu.*not installed.*--engine cpu/);
+  });
+
+  it('an installed package that fails to load is named with the first line of its error, not as missing', async () => {
+    const broken = Object.assign(new Error('libvulkan.so.1: cannot open shared object file\n    at dlopen'), { code: 'ERR_DLOPEN_FAILED' });
+    await expect(nodeGpu(() => Promise.reject(broken))).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: 'no WebGPU adapter: the webgpu package could not be loaded (libvulkan.so.1: cannot open shared object file)',
+    });
+    // a missing package inside it (not webgpu itself) is a broken install too
+    const inner = Object.assign(new Error("Cannot find package 'dawn-helper' imported from /x/node_modules/webgpu/index.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+    await expect(nodeGpu(() => Promise.reject(inner))).rejects.toThrow(/^no WebGPU adapter: the webgpu package could not be loaded \(Cannot find package 'dawn-helper'/);
   });
 });

@@ -28,6 +28,10 @@ Usage:
   hnca --help | hnca train --help | hnca reproduce fig1|fig3|categorical|appendix-e --help
   hnca --version | hnca -V         print the version
 
+  In a clone: node bin/hnca.mjs … (or npm run hnca -- …, npm exec --no -- hnca …); where the package
+  is installed: hnca …, or npm exec --no -- hnca …. Never npx without --no: when it finds no local
+  hnca it fetches and runs whatever the npm registry serves under that name.
+
 Examples:
   hnca train --task bandit --hidden 1 --estimator hnca --estimator reinforce --epochs 3
   hnca train --task vae --layers 2 --estimator fhnca-baseline --estimator reinforce --epochs 2

@@ -150,6 +150,18 @@ class ThreadedCpuEngine implements CheckpointableEngine {
 }
 
 /**
+ * A worker thread running cpuEngineWorker: from the sources (this module is a .ts file run by
+ * tsx) through tsWorkerBootstrap.mjs, which registers tsx in the thread; from the built
+ * library (lib/node/*.js, the packed package) the compiled worker directly, without tsx.
+ */
+function startWorker(init: WorkerInit): Worker {
+  const entry = new URL('./cpuEngineWorker.ts', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')), { workerData: init });
+  const workerData: WorkerInit & { __entry: string } = { ...init, __entry: entry.href };
+  return new Worker(new URL('./tsWorkerBootstrap.mjs', import.meta.url), { workerData });
+}
+
+/**
  * The CPU engine on `threads` worker threads (at most one per run; default: the machine's
  * cores). The configuration is validated in this thread first, so errors arrive here.
  */
@@ -162,11 +174,7 @@ export async function createThreadedCpuEngine(input: EngineFactoryInput, threads
   const data: Dataset = { ...input.data, train: shareSet(input.data.train), test: shareSet(input.data.test) };
   const owned: number[][] = Array.from({ length: count }, () => []);
   for (let r = 0; r < runCount; r++) owned[r % count].push(r);
-  const entry = new URL('./cpuEngineWorker.ts', import.meta.url).href;
-  const handles = owned.map((only) => {
-    const workerData: WorkerInit & { __entry: string } = { config: input.config, data, only, __entry: entry };
-    return new WorkerHandle(new Worker(new URL('./tsWorkerBootstrap.mjs', import.meta.url), { workerData }));
-  });
+  const handles = owned.map((only) => new WorkerHandle(startWorker({ config: input.config, data, only })));
   const sizes = { train: input.data.train.count, test: input.data.test.count, pixels: input.data.pixels, classes: input.data.classes };
   const engine = new ThreadedCpuEngine(input.config, handles, owned, updatesPerEpoch, sizes);
   // surface a worker that fails to start now, not at the first step

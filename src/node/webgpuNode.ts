@@ -40,15 +40,39 @@ export function prepareVulkanEnvironment(): string[] {
 
 let cached: GPU | undefined;
 
-/** Dawn's GPU object (one per process), with the WebGPU globals (GPUBufferUsage, …) installed. */
-export async function nodeGpu(): Promise<GPU> {
+/** What the `webgpu` package (Dawn) exports: its GPU factory and the WebGPU globals. */
+export interface DawnModule {
+  create: (flags: string[]) => GPU;
+  globals: object;
+}
+
+/** The one line shown when the optional `webgpu` package is not installed (npm's --omit=optional, or a failed install). */
+export const WEBGPU_MISSING_MESSAGE =
+  'WebGPU engine not available: the optional package webgpu (Dawn) is not installed; install it with `npm install webgpu`, or use --engine cpu';
+
+/** Whether `error` says that the package `name` itself is not installed (not that something inside it failed). */
+function isMissingPackage(error: unknown, name: string): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error.message.includes(`'${name}'`);
+}
+
+/**
+ * Dawn's GPU object (one per process), with the WebGPU globals (GPUBufferUsage, …) installed.
+ * `load` imports the `webgpu` package (replaced by tests).
+ * @throws EngineError('unavailable') with WEBGPU_MISSING_MESSAGE when the package is not
+ *   installed, or naming the error when it is installed but fails to load (e.g. its native library)
+ */
+export async function nodeGpu(load: () => Promise<unknown> = () => import('webgpu')): Promise<GPU> {
   if (cached) return cached;
   prepareVulkanEnvironment();
-  let mod: { create: (flags: string[]) => GPU; globals: object };
+  let mod: DawnModule;
   try {
-    mod = (await import('webgpu')) as unknown as { create: (flags: string[]) => GPU; globals: object };
+    mod = (await load()) as DawnModule;
   } catch (error) {
-    throw new EngineError(`no WebGPU adapter: the webgpu package could not be loaded (${error instanceof Error ? error.message : String(error)})`, 'unavailable');
+    if (isMissingPackage(error, 'webgpu')) throw new EngineError(WEBGPU_MISSING_MESSAGE, 'unavailable');
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new EngineError(`no WebGPU adapter: the webgpu package could not be loaded (${message})`, 'unavailable');
   }
   Object.assign(globalThis, mod.globals);
   cached = mod.create([]);
