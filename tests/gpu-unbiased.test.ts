@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { BANDIT_ESTIMATORS, type HiddenValues } from '../src/engine/types.ts';
 import { detectableBias, gpuExpectedGradients, layerOfParameter, worstDeviation } from './helpers/gpuExpectation.ts';
 import { SHADERS, smallConfig } from './helpers/gpuTest.ts';
-import { mutatedShaders } from './helpers/scriptedDraws.ts';
+import { biasLayerSignal } from './helpers/scriptedDraws.ts';
 import { finiteDifferenceGradient, tinyParameters, tinyShape } from './helpers/tinyBandit.ts';
 
 const X = [1, 0, 1];
@@ -24,13 +24,6 @@ const SEED = 21;
 const BASELINE = 0.4;
 /** |GPU expectation − exact| allowed per parameter (float32 gradients, float64 weights) */
 const TOLERANCE = 2e-6;
-
-/** learning_signals.wgsl with the first hidden layer's signal ×1.1, for HNCA and REINFORCE (the mutation control) */
-export function biasFirstLayerSignal(shaders: Record<string, string>): Record<string, string> {
-  const bias = 'select(1.0, 1.1, layer.layer == 0u) * ';
-  const once = mutatedShaders(shaders, 'learning_signals.wgsl', 'signals[at] = hncaSignal(', `signals[at] = ${bias}hncaSignal(`);
-  return mutatedShaders(once, 'learning_signals.wgsl', 'signals[at] = reinforceSignal(', `signals[at] = ${bias}reinforceSignal(`);
-}
 
 const cases: { hidden: number; width: number; actions: number; values: HiddenValues }[] = [
   { hidden: 1, width: 3, actions: 3, values: 'pm1' },
@@ -60,7 +53,7 @@ describe.each(cases)('WebGPU engine is unbiased: $hidden hidden layer(s) of $wid
 
   if (hidden === 2 && values === 'pm1') {
     it('mutation control: with the first hidden layer\'s signal ×1.1 in the shaders, every estimator fails the same check', async () => {
-      const { expected } = await gpuExpectedGradients(config, shape, params, X, LABEL, BASELINE, biasFirstLayerSignal(SHADERS));
+      const { expected } = await gpuExpectedGradients(config, shape, params, X, LABEL, BASELINE, biasLayerSignal(SHADERS, 'learning_signals.wgsl', ['hncaSignal', 'reinforceSignal']));
       for (const g of expected) {
         expect(worstDeviation(g, exact)).toBeGreaterThan(TOLERANCE);
         // and the deviation is the bias: layer 0's expectation is 1.1 × exact, the other layers' exact

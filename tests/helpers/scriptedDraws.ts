@@ -25,18 +25,43 @@ function f32Literal(u: number): string {
 
 /**
  * A copy of `shaders` whose uniform01 returns `script`'s draws for the scripted (key, index)
- * pairs and the counter RNG's draw for every other pair.
- * @throws Error when rng.wgsl no longer has the uniform01 this replaces (update UNIFORM01)
+ * pairs and the counter RNG's draw for every other pair. The script is a table searched at run
+ * time (a switch per key compiles ~10× slower on SwiftShader); indices of a key are 0..count−1.
+ * @throws Error when rng.wgsl no longer has the uniform01 this replaces (update UNIFORM01), or a
+ * key's scripted indices are not 0..count−1
  */
 export function scriptedShaders(shaders: Record<string, string>, script: DrawScript): Record<string, string> {
   const rng = shaders['rng.wgsl'];
   if (!UNIFORM01.test(rng)) throw new Error('scriptedShaders: shaders/rng.wgsl has no uniform01(key, index) of the expected form');
-  const cases = [...script].map(([key, draws], k) => `    case 0x${key.toString(16)}u: { return scripted${k}(index); }`);
-  const functions = [...script].map(([key, draws], k) => {
-    const inner = [...draws].map(([index, u]) => `    case ${index}u: { return ${f32Literal(u)}; }`);
-    return `fn scripted${k}(index: u32) -> f32 {\n  switch index {\n${inner.join('\n')}\n    default: { return uniformFromBits(randomBits(0x${key.toString(16)}u, index)); }\n  }\n}`;
-  });
-  const replacement = `fn uniform01(key: u32, index: u32) -> f32 {\n  switch key {\n${cases.join('\n')}\n    default: { return uniformFromBits(randomBits(key, index)); }\n  }\n}\n${functions.join('\n')}`;
+  const keys = [...script.keys()];
+  const width = Math.max(1, ...[...script.values()].map((d) => d.size));
+  const counts: number[] = [];
+  const draws: string[] = [];
+  for (const key of keys) {
+    const d = script.get(key) as Map<number, number>;
+    counts.push(d.size);
+    for (let i = 0; i < width; i++) {
+      if (i < d.size && !d.has(i)) throw new Error(`scriptedShaders: key ${key} scripts indices other than 0..${d.size - 1}`);
+      draws.push(f32Literal(d.get(i) ?? 0));
+    }
+  }
+  const m = Math.max(1, keys.length);
+  const list = (values: string[], fill: string) => (values.length ? values : [fill]).join(', ');
+  const replacement = [
+    `const SCRIPTED_KEYS = ${m}u;`,
+    `const SCRIPTED_WIDTH = ${width}u;`,
+    `var<private> scriptedKeys: array<u32, ${m}> = array<u32, ${m}>(${list(keys.map((k) => `0x${k.toString(16)}u`), '0u')});`,
+    `var<private> scriptedCounts: array<u32, ${m}> = array<u32, ${m}>(${list(counts.map((c) => `${c}u`), '0u')});`,
+    `var<private> scriptedDraws: array<f32, ${m * width}> = array<f32, ${m * width}>(${list(draws, '0.0')});`,
+    'fn uniform01(key: u32, index: u32) -> f32 {',
+    '  for (var k = 0u; k < SCRIPTED_KEYS; k++) {',
+    '    if (scriptedKeys[k] == key && index < scriptedCounts[k]) {',
+    '      return scriptedDraws[k * SCRIPTED_WIDTH + index];',
+    '    }',
+    '  }',
+    '  return uniformFromBits(randomBits(key, index));',
+    '}',
+  ].join('\n');
   return { ...shaders, 'rng.wgsl': rng.replace(UNIFORM01, replacement) };
 }
 
@@ -158,4 +183,13 @@ export function banditScript(outcomes: readonly BanditOutcome[], seed: number): 
     add(streamKey(seed, t, Stream.action), new Map([[0, o.actionDraw]]));
   });
   return script;
+}
+
+/**
+ * A mutation control's deliberate bias: `file`'s assignments `signals[at] = f(` for each f of
+ * `signalFunctions` multiplied by `factor` on hidden layer `layer` only (its LayerParams.layer).
+ */
+export function biasLayerSignal(shaders: Record<string, string>, file: string, signalFunctions: readonly string[], layer = 0, factor = 1.1): Record<string, string> {
+  const bias = `select(1.0, ${factor.toFixed(6)}, layer.layer == ${layer}u) * `;
+  return signalFunctions.reduce((s, f) => mutatedShaders(s, file, `signals[at] = ${f}(`, `signals[at] = ${bias}${f}(`), shaders);
 }
