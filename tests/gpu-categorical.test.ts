@@ -7,12 +7,15 @@ import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
 import { BANDIT_ESTIMATORS, type BanditConfig } from '../src/engine/types.ts';
 import { streamKey, uniform } from '../src/rng/counterRng.ts';
 import { Stream } from '../src/rng/streams.ts';
+import { tensorGradientErrors } from './helpers/gradientParity.ts';
 import { detectableBias, gpuExpectedGradients, layerOfParameter, worstDeviation } from './helpers/gpuExpectation.ts';
 import { gpuEngine, randomDataset, SHADERS, smallConfig } from './helpers/gpuTest.ts';
 import { biasLayerSignal } from './helpers/scriptedDraws.ts';
 import { finiteDifferenceGradient, tinyParameters, tinyShape } from './helpers/tinyBandit.ts';
 
 const UPDATES = 6;
+/** per tensor, max |GPU − CPU gradient| / max |CPU gradient| allowed (float32 against float64 sums) */
+const GRADIENT_TOLERANCE = 1e-4;
 
 /** |gpu − cpu| relative to max(|θ|, lr) (parameters move by about lr per update). */
 function worstParamError(gpu: Float32Array, cpu: Float32Array, lr: number): number {
@@ -41,12 +44,14 @@ describe.each([2, 3])('WebGPU vs CPU engine, categorical units N = %i, whole upd
     const widths = [config.width * categories, config.width * categories];
     const diverged = new Set<number>();
     let worstParams = 0;
+    let worstGradient = 0;
     let comparedUnits = 0;
     for (let t = 0; t < UPDATES; t++) {
       await cpu.step(1);
       await gpu.step(1);
       const samples = await Promise.all(widths.map((_, l) => gpu.debugRead('samples', l)));
       const actions = new Uint32Array(await gpu.debugRead('actions'));
+      const grads = new Float32Array(await gpu.debugRead('grads'));
       for (const spec of gpu.runs) {
         if (diverged.has(spec.index)) continue;
         const r = spec.index;
@@ -74,11 +79,14 @@ describe.each([2, 3])('WebGPU vs CPU engine, categorical units N = %i, whole upd
         }
         const params = await gpu.readParameters(r);
         params.tensors.forEach((tensor, k) => (worstParams = Math.max(worstParams, worstParamError(tensor.value, cpuRun.params.tensors[k].value, config.lr))));
+        worstGradient = Math.max(worstGradient, ...tensorGradientErrors(grads, r * params.parameterCount, cpuRun.params.tensors));
       }
     }
-    console.log(`[categorical parity N=${categories}] units compared ${comparedUnits}, diverged runs ${diverged.size}, worst parameter error ${worstParams.toExponential(2)} (relative to max(|θ|, lr))`);
+    console.log(`[categorical parity N=${categories}] units compared ${comparedUnits}, diverged runs ${diverged.size}, worst parameter error ${worstParams.toExponential(2)} (relative to max(|θ|, lr)), worst gradient error ${worstGradient.toExponential(2)} (relative to the tensor's largest)`);
     expect(diverged.size).toBeLessThanOrEqual(1);
     expect(worstParams).toBeLessThan(1e-4);
+    // every update's gradients, not only Adam's nearly scale-free steps: a scale error shows here
+    expect(worstGradient).toBeLessThan(GRADIENT_TOLERANCE);
     const [cc, gc] = [await cpu.readCounters(), await gpu.readCounters()];
     for (const spec of gpu.runs) {
       if (diverged.has(spec.index)) continue;
@@ -96,6 +104,28 @@ describe.each([2, 3])('WebGPU vs CPU engine, categorical units N = %i, whole upd
     }
     gpu.dispose();
     cpu.dispose();
+  });
+});
+
+describe('categorical gradient parity has power', () => {
+  it("mutation control: with the first layer's categorical signal ×1.1 on the GPU, the first update's layer-0 gradients differ by ≈ 10% and the rest agree", async () => {
+    const data = randomDataset(20, 4, 40, 24);
+    const config: BanditConfig = smallConfig({ units: 'categorical', categories: 3, estimators: [...BANDIT_ESTIMATORS], seeds: [4], width: 4, batch: 8, lr: 0.01 });
+    const cpu = new CpuBanditEngine(config, data);
+    const gpu = await gpuEngine(config, data, undefined, { shaders: biasLayerSignal(SHADERS, 'categorical_signals.wgsl', ['categoricalHncaSignal', 'categoricalReinforceSignal']) });
+    try {
+      await cpu.step(1);
+      await gpu.step(1);
+      const grads = new Float32Array(await gpu.debugRead('grads'));
+      for (const spec of gpu.runs) {
+        const tensors = cpu.runAt(spec.index).params.tensors;
+        const errors = tensorGradientErrors(grads, spec.index * tensors.reduce((a, t) => a + t.size, 0), tensors);
+        errors.forEach((e, k) => (k < 2 ? expect(e, `${spec.estimator} tensor ${k}`).toBeGreaterThan(0.05) : expect(e, `${spec.estimator} tensor ${k}`).toBeLessThan(GRADIENT_TOLERANCE)));
+      }
+    } finally {
+      gpu.dispose();
+      cpu.dispose();
+    }
   });
 });
 
