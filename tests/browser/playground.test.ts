@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { playgroundSession, pollUntil, readNumber, screenshot, waitForEngine } from './harness.ts';
-import { quantile, traceMainThread } from './mainThreadTrace.ts';
+import { quantile } from './mainThreadTrace.ts';
 
 const PATTERNS = '?task=patterns';
 /** a time-out that only stops a hung test: no assertion here depends on how fast the machine is */
@@ -231,16 +231,12 @@ describe('main thread while training', () => {
     });
     await page.goto(`${session.url}${PATTERNS}&seeds=2&est=hnca,hnca-baseline,reinforce,reinforce-baseline&engine=${engine}&epochs=200`);
     await waitForEngine(page);
-    const stop = await traceMainThread(page);
     await page.click('[data-testid="play"]');
     const redrawnCharts = async (): Promise<string[]> => [...new Set(await page.evaluate(() => (window.hncaChartRedraws ?? []).map((r) => r.chart)))].sort();
     expect(await pollUntil(() => readNumber(page, 'status-updates'), (u) => u > 50, HANG)).toBeGreaterThan(50);
     expect(await pollUntil(redrawnCharts, (c) => c.length === 3, HANG)).toEqual(['accuracy', 'layer-variance', 'variance']);
-    const { tasks, redraws } = await stop();
-    // the trace saw the main thread work and the charts redraw (its timings: bench:charts)
-    expect(tasks.length).toBeGreaterThan(0);
-    expect(redraws.length).toBeGreaterThan(0);
-    console.log(`${engine}: redraw CPU ms median ${quantile(redraws.map((r) => r.cpuMs), 0.5).toFixed(1)} (reported, not asserted)`);
+    const redraws = await page.evaluate(() => window.hncaChartRedraws ?? []);
+    console.log(`${engine}: ${redraws.length} chart redraws, median ${quantile(redraws.map((r) => r.ms), 0.5).toFixed(1)} ms wall (reported, not asserted)`);
     await page.click('[data-testid="pause"]');
     await page.waitForSelector('[data-testid="play"]', { timeout: HANG });
     const paused = await readNumber(page, 'status-updates');
