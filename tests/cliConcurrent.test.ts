@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { skipWithoutNodeWebgpu } from './helpers/nodeWebgpuMissing.ts';
 import { main } from '../src/cli/main.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-concurrent-'));
@@ -31,6 +32,7 @@ const grid = ['reproduce', 'fig1', '--hidden', '1,3', '--estimator', 'hnca,reinf
 
 describe('hnca reproduce fig1 --concurrent yes', () => {
   it('trains the depths at once on one device, with the results of one depth after another', { timeout: 180_000 }, async () => {
+    skipWithoutNodeWebgpu();
     const apart = path.join(tmp, 'apart');
     const together = path.join(tmp, 'together');
     const one = await hnca([...grid, '--out', apart]);

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { skipWithoutNodeWebgpu } from './helpers/nodeWebgpuMissing.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-e2e-'));
@@ -100,6 +101,7 @@ describe('hnca (child process, real CPU engine)', () => {
   });
 
   it('the categorical done-when command on --engine webgpu (SwiftShader; small limits and width): runs, records the unit kind, HNCA has the lower variance', () => {
+    skipWithoutNodeWebgpu();
     const out = path.join(tmp, 'categorical-webgpu.json');
     const r = hnca(['train', '--task', 'bandit', '--units', 'categorical', '--categories', '4', '--hidden', '2', '--estimator', 'hnca,reinforce', '--epochs', '1', '--train-limit', '200', '--test-limit', '50', '--width', '8', '--batch', '20', '--engine', 'webgpu', '--out', out]);
     expect(r.stderr).toBe('');

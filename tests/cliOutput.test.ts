@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { OutputError, writeResultsOrKeep } from '../src/cli/output.ts';
+import { requireTools } from './helpers/nodeWebgpuMissing.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-out-'));
@@ -14,6 +15,7 @@ const tiny = ['--epochs', '1', '--train-limit', '100', '--test-limit', '20', '--
 
 /** Runs hnca with `dir` bind-mounted read-only in a private mount namespace (root, util-linux unshare). */
 function hncaWithReadOnly(dir: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  requireTools([{ kind: 'root-mounts' }]);
   const quoted = [process.execPath, path.join(root, 'bin', 'hnca.mjs'), ...args].map((a) => `'${a}'`).join(' ');
   const script = `mount --bind '${dir}' '${dir}' && mount -o remount,bind,ro '${dir}' && exec ${quoted}`;
   const r = spawnSync('unshare', ['-m', 'sh', '-c', script], { cwd: tmp, encoding: 'utf8', timeout: 60_000 });

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { skipWithoutNodeWebgpu } from './helpers/nodeWebgpuMissing.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 
@@ -108,6 +109,7 @@ describe('hnca train --resume', () => {
   });
 
   it('WebGPU engine (SwiftShader): Ctrl-C mid-run, then --resume of its checkpoint, ends like an uninterrupted run', { timeout: 240_000 }, async () => {
+    skipWithoutNodeWebgpu();
     const gpu = ['train', '--estimator', 'hnca,reinforce', '--train-limit', '120', '--test-limit', '20', '--width', '8', '--batch', '20', '--lr', '0.01', '--engine', 'webgpu'];
     const out = path.join(tmp, 'gint.json');
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {

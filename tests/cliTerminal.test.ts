@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requireTools } from './helpers/nodeWebgpuMissing.ts';
 import { canRedraw } from '../src/cli/progress.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -25,6 +26,7 @@ describe('canRedraw', () => {
 // `script` (bsdutils, on every Debian machine) gives the command a pseudo-terminal, as a user's shell would.
 describe('hnca train on a pseudo-terminal', () => {
   const run = (env: Record<string, string>): string => {
+    requireTools([{ kind: 'command', command: '/usr/bin/script' }]);
     const command = [process.execPath, path.join(root, 'bin', 'hnca.mjs'), 'train', '--estimator', 'hnca', '--epochs', '1', '--train-limit', '100', '--test-limit', '20', '--width', '8', '--engine', 'cpu', '--out', path.join(tmp, 'r.json')]
       .map((a) => `'${a}'`)
       .join(' ');

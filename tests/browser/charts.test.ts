@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { playgroundSession, pollUntil, readNumber, screenshot, serveFolderAt, waitForEngine } from './harness.ts';
+import { HANG_MS, playgroundSession, pollUntil, readNumber, screenshot, serveFolderAt, waitForEngine } from './harness.ts';
 
 const session = playgroundSession({ webgpu: true });
 const open = (query: string): Promise<Page> => session.open(query);
@@ -130,15 +130,15 @@ describe('live charts on recharts', () => {
 });
 
 describe('inside the network, live', () => {
-  it('refreshes on its own while training, stamped with its update, and once more on pause', async () => {
+  it('refreshes on its own while training, stamped with its update, and once more on pause', { timeout: 2 * HANG_MS }, async () => {
     const page = await open('?task=patterns&speed=3'); // at most 250 updates/s
     await waitForEngine(page);
     const stamp = async (): Promise<number> => Number((await page.getAttribute('[data-testid="inspect-stamp"]', 'data-update')) ?? -1);
     expect(await pollUntil(stamp, (u) => u === 0, 10_000)).toBe(0);
     await page.click('[data-testid="play"]');
-    const first = await pollUntil(stamp, (u) => u > 0, 20_000);
+    const first = await pollUntil(stamp, (u) => u > 0, HANG_MS);
     expect(first).toBeGreaterThan(0);
-    const second = await pollUntil(stamp, (u) => u > first, 20_000);
+    const second = await pollUntil(stamp, (u) => u > first, HANG_MS);
     expect(second).toBeGreaterThan(first); // no Refresh pressed
     expect(await page.textContent('[data-testid="inspect-stamp"]')).toContain(`after update ${second}`);
     await screenshot(page, 'charts-02-patterns-training');

@@ -10,7 +10,7 @@ const session = playgroundSession({ webgpu: true });
 describe('the conv bandit task in the playground on WebGPU', () => {
   it('with engine=webgpu trains on the WebGPU conv bandit engine: updates, counters and the trunk\'s layers', async () => {
     const page = await session.open('?task=conv&engine=webgpu&width=8&batch=4&test=8');
-    expect(await waitForEngine(page, 180_000)).toMatch(/^WebGPU engine — .*swiftshader.*trunk on the TensorFlow\.js WebGPU back end/i);
+    expect(await waitForEngine(page, 180_000)).toMatch(/^WebGPU engine — .*trunk on the TensorFlow\.js WebGPU back end/i);
     expect(await page.getAttribute('[data-testid="engine-status"]', 'data-backend')).toBe('webgpu');
     await page.fill('[data-testid="step-n-count"]', '2');
     await page.click('[data-testid="step-n"]');

@@ -5,7 +5,7 @@
 // Tiny configurations (width 16–32, 40 test images, K = 4) keep it fast. Screenshots go to test-artifacts/.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { playgroundSession, pollUntil, readNumber, screenshot, waitForEngine } from './harness.ts';
+import { HANG_MS, playgroundSession, pollUntil, readNumber, screenshot, waitForEngine } from './harness.ts';
 
 const session = playgroundSession({ webgpu: true });
 const open = (query: string): Promise<Page> => session.open(query);
@@ -30,7 +30,7 @@ async function pictures(page: Page): Promise<string[]> {
 }
 
 describe('the Discrete VAE task', () => {
-  it('trains on the CPU engine: the ELBO rises, the views refresh with their update', async () => {
+  it('trains on the CPU engine: the ELBO rises, the views refresh with their update', { timeout: 2 * HANG_MS }, async () => {
     const page = await open(TINY);
     expect(await waitForEngine(page)).toBe('CPU engine — requested by engine=cpu in the URL');
     await page.waitForSelector('[data-testid="chart-elbo"]');
@@ -47,8 +47,9 @@ describe('the Discrete VAE task', () => {
     await page.click('[data-testid="play"]');
     const first = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => Number.isFinite(v), 60_000);
     expect(first).toBeLessThan(0);
-    // the ELBO (nats per image over 784 pixels) rises by tens of nats within seconds at lr 3e-3
-    const later = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => v > first + 30, 90_000);
+    // the ELBO (nats per image over 784 pixels) rises by tens of nats (a state reached; HANG_MS only
+    // stops a hung page — how fast: npm run bench:browser)
+    const later = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => v > first + 30, HANG_MS);
     expect(later).toBeGreaterThan(first + 30);
     expect(await latest(page, 'latest-train-reinforce')).toBeLessThan(0);
     // the views follow the training on their own
@@ -120,10 +121,10 @@ describe('the Discrete VAE task', () => {
     await page.close();
   });
 
-  it('with engine=webgpu trains the VAE on the WebGPU engine: the ELBO rises, the views render from the device and refresh', async () => {
+  it('with engine=webgpu trains the VAE on the WebGPU engine: the ELBO rises, the views render from the device and refresh', { timeout: 2 * HANG_MS }, async () => {
     const page = await open('?task=vae&engine=webgpu&width=16&batch=10&test=40&k=2&lr=0.003&est=fhnca-baseline,reinforce');
     // the WebGPU engine itself (its VAE program, src/engine/gpu/vae/), not the CPU fallback
-    expect(await waitForEngine(page, 90_000)).toMatch(/^WebGPU engine — .*swiftshader/i);
+    expect(await waitForEngine(page, 90_000)).toMatch(/^WebGPU engine — /);
     expect(await page.getAttribute('[data-testid="engine-status"]', 'data-backend')).toBe('webgpu');
     // the views of the initial weights, read back from the device
     await page.waitForSelector('[data-testid="vae-run-reinforce"] img[data-testid="vae-sample"]', { timeout: 60_000 });
@@ -133,7 +134,7 @@ describe('the Discrete VAE task', () => {
     await page.click('[data-testid="play"]');
     const first = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => Number.isFinite(v), 90_000);
     expect(first).toBeLessThan(0);
-    const later = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => v > first + 20, 120_000);
+    const later = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => v > first + 20, HANG_MS);
     expect(later).toBeGreaterThan(first + 20);
     const stamp = await pollUntil(() => viewsUpdate(page), (u) => u > 0, 30_000);
     expect(stamp).toBeGreaterThan(0);

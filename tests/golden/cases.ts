@@ -3,6 +3,9 @@
 // depth 2 with all six estimators. `record.ts` writes fixtures/<name>.json from the landed
 // engines; `tests/golden.test.ts` re-runs each case and compares.
 
+import { describeAdapter } from '../../src/engine/gpu/runtime/adapter.ts';
+import { nodeGpu, prepareVulkanEnvironment } from '../../src/node/webgpuNode.ts';
+
 export interface GoldenCase {
   name: string;
   /** `hnca train` flags (without --out) */
@@ -32,6 +35,16 @@ export const GOLDEN_CASES: GoldenCase[] = [
     gpu: false,
   },
 ];
+
+/** fixtures/adapters.json: the adapter (describeAdapter) each GPU fixture was recorded on, by case name */
+export const ADAPTERS_FILE = 'adapters.json';
+
+/** The adapter `hnca train --engine webgpu` gets here (Dawn, high-performance), described as the CLI does; null without one. */
+export async function currentAdapter(): Promise<string | null> {
+  prepareVulkanEnvironment();
+  const adapter = await (await nodeGpu()).requestAdapter({ powerPreference: 'high-performance' });
+  return adapter ? describeAdapter(adapter.info) : null;
+}
 
 /** The part of a results JSON that must not change: runs without wall-clock seconds (total and evaluation). */
 export function goldenPart(document: { runs: { estimator: string; seed: number; epochs: Record<string, unknown>[] }[] }): unknown {

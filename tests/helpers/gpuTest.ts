@@ -96,7 +96,8 @@ export function smallConfig(change: Partial<BanditConfig> = {}): BanditConfig {
   };
 }
 
-export async function gpuEngine(config: BanditConfig, data: Dataset, tile?: number, options: GpuBanditOptions & Omit<WebGpuEngineOptions, 'shaders'> = {}): Promise<GpuBanditEngine> {
+/** The bandit engine on the test device; `options.shaders` replaces the real sources (a mutation control's). */
+export async function gpuEngine(config: BanditConfig, data: Dataset, tile?: number, options: GpuBanditOptions & Partial<WebGpuEngineOptions> = {}): Promise<GpuBanditEngine> {
   const device = await testDevice();
   return createGpuBanditEngine({ config, data }, { device, shaders: SHADERS, tile, ...options });
 }

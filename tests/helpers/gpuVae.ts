@@ -6,6 +6,7 @@ import type { GpuVaeEngine } from '../../src/engine/gpu/vae/engine.ts';
 import { PAPER_OPTIMIZER, VAE_ESTIMATORS, type VaeConfig } from '../../src/engine/types.ts';
 import { hash32 } from '../../src/rng/counterRng.ts';
 import { SHADERS, testDevice } from './gpuTest.ts';
+import { mutatedShaders } from './scriptedDraws.ts';
 
 /** Intensities 0, 30, 128, 255 at random: some pixels always on, some never, some random. */
 export function syntheticVaeData(pixels: number, trainCount: number, testCount: number): Dataset {
@@ -21,8 +22,23 @@ export function tinyVaeConfig(change: Partial<VaeConfig>): VaeConfig {
   return { task: 'vae', layers: 2, width: 3, estimators: [...VAE_ESTIMATORS], seeds: [1, 2], batch: 5, testK: 4, ...PAPER_OPTIMIZER, ...change };
 }
 
-export async function gpuVaeEngine(config: VaeConfig, data: Dataset): Promise<GpuVaeEngine> {
+/** The VAE program on the test device; `shaders` replaces the real sources (a mutation control's). */
+export async function gpuVaeEngine(config: VaeConfig, data: Dataset, shaders = SHADERS): Promise<GpuVaeEngine> {
   const device = await testDevice();
-  return (await createWebGpuEngine({ config, data }, { device, shaders: SHADERS })) as GpuVaeEngine;
+  return (await createWebGpuEngine({ config, data }, { device, shaders })) as GpuVaeEngine;
+}
+
+/**
+ * A mutation control's deliberate bias: every VAE estimator's per-logit learning signal of encoder
+ * layer `layer` (1..L) ×`factor` (f-HNCA, REINFORCE and REINFORCE leave-one-out, DisARM).
+ */
+export function biasEncoderSignal(shaders: Record<string, string>, layer = 1, factor = 1.1): Record<string, string> {
+  const bias = `select(1.0, ${factor.toFixed(6)}, vl.l == ${layer}u) * `;
+  const lines: [string, string][] = [
+    ['vae_fhnca_signal.wgsl', 'signals[at] = p * q * s;'],
+    ['vae_pair_signal.wgsl', 'signals[at] = -p * q * ut + pair;'],
+    ['vae_score_function_signal.wgsl', 'signals[at] = -p * q * ut + (samples[at] - p) * (downstream - baseline);'],
+  ];
+  return lines.reduce((s, [file, line]) => mutatedShaders(s, file, line, `signals[at] = ${bias}(${line.slice('signals[at] = '.length, -1)});`), shaders);
 }
 
