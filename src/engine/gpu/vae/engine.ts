@@ -723,6 +723,11 @@ export class GpuVaeEngine implements CheckpointableEngine {
     return { data: await this.rt.res.read(buffer, 0, buffer.size, `debug ${name}`), layout: this.layout };
   }
 
+  /** Bytes of the GPU buffers the runtime owns now (GpuResources.bytes; the soak watches it). */
+  get gpuBufferBytes(): number {
+    return this.rt.res.bytes;
+  }
+
   /** Releases the runtime: every buffer, and the device when the runtime created it. */
   dispose(): void {
     this.rt.dispose();
