@@ -10,7 +10,7 @@ export interface RunPoint {
   train: number;
   /** when the test set was evaluated at this point (else null): bandit, test accuracy; VAE, the K-sample bound (nats per image) */
   test: number | null;
-  /** natural log of the window's mean per-parameter gradient variance (docs/math.md §4) */
+  /** natural log of the window's mean per-parameter gradient variance (docs/math.md §4); NaN when undefined (a batch of one example) */
   logVar: number;
   /** per layer (bandit: hidden layers, then the output; VAE: encoder layers q_1..q_L): natural log of the mean gradient variance */
   layerLogVar: number[];

@@ -416,6 +416,8 @@ export class TrainingSession {
     const epoch = this.loop.epoch;
     const update = this.engine.updatesDone;
     for (const { run, failure } of window.failures) this.newFailures.push({ run, failure, update, epoch });
+    // the variance over a batch of one example is undefined (docs/math.md §4): NaN, never a log of rounding noise
+    const batchOfOne = this.engine.config.batch === 1;
     const runs: RunPoint[] = window.records.map((record) => {
       const alive = record.finite;
       const train = isBanditRecord(record) ? record.trainAccuracy : record.trainElbo;
@@ -423,8 +425,8 @@ export class TrainingSession {
       return {
         train: alive ? train : Number.NaN,
         test: alive ? test : null,
-        logVar: alive ? record.logMeanGradVariance : Number.NaN,
-        layerLogVar: record.layerGradVariance.map((v) => (alive ? Math.log(v) : Number.NaN)),
+        logVar: alive && !batchOfOne ? record.logMeanGradVariance : Number.NaN,
+        layerLogVar: record.layerGradVariance.map((v) => (alive && !batchOfOne ? Math.log(v) : Number.NaN)),
       };
     });
     this.newPoints.push({ update, epoch, runs, tested: evaluate });
