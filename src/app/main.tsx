@@ -25,9 +25,14 @@ declare global {
   interface Window {
     /** set with ?test-hooks=1 only */
     hncaTestHook?: (action: TestHookAction) => void;
+    /** set with ?test-hooks=1 only: requests of the page not yet settled (PlaygroundController.pendingRequests) */
+    hncaPendingRequests?: () => number;
   }
 }
-if (testHooks) window.hncaTestHook = (action) => controller.testHook(action);
+if (testHooks) {
+  window.hncaTestHook = (action) => controller.testHook(action);
+  window.hncaPendingRequests = () => controller.pendingRequests();
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

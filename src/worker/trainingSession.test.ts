@@ -293,6 +293,12 @@ describe('TrainingSession checkpoints (save model / load model)', () => {
       await until(() => slices() >= 5);
       session.pause();
       await settle();
+      const held = slices();
+      // a read-only request (inspect, VAE views on the CPU engine) runs beside the held evaluation, which stays held
+      expect(await session.whenIdleChunk(async () => session.engine.updatesDone, { alongsideHeldEvaluation: true })).toBe(10);
+      await settle();
+      expect(slices()).toBe(held);
+      // any other request (a state export) lets it finish first
       const answer = await session.whenIdleChunk(async () => session.engine.updatesDone);
       expect(answer).toBe(10);
       expect(slices()).toBe(SLICES);

@@ -94,6 +94,10 @@ export class TrainingSession {
   private cancelReason = DEFAULT_CANCEL_REASON;
   /** wakes an evaluation waiting while paused (play, step, dispose or a request) */
   private wake: (() => void) | null = null;
+  /** a test evaluation is held at a progress report by a pause */
+  private evaluationHeld = false;
+  /** requests running alongside a held evaluation (see whenIdleChunk's alongsideHeldEvaluation) */
+  private heldReaders = 0;
 
   constructor(
     readonly engine: TrainingEngine,
@@ -205,17 +209,32 @@ export class TrainingSession {
 
   /** Disposes the engine once nothing runs on it (no chunk, no evaluation, no request). */
   private releaseEngine(): void {
-    if (!this.disposed || this.pumping || this.busy || this.engineDisposed) return;
+    if (!this.disposed || this.pumping || this.busy || this.heldReaders > 0 || this.engineDisposed) return;
     this.engineDisposed = true;
     this.engine.dispose();
   }
 
   /**
    * Runs `task` on the engine between chunks (inspection, evaluation, state export). A test
-   * evaluation paused in progress finishes first.
+   * evaluation paused in progress finishes first, unless `alongsideHeldEvaluation`: a task that
+   * only reads the parameters through calls that leave the evaluation's state alone (inspect and
+   * the VAE views on the CPU engine, whose evaluation keeps its sums in its own call) then runs
+   * at once beside the held evaluation, which stays paused.
    * @throws RequestCancelled when the session is disposed before or while `task` runs
    */
-  async whenIdleChunk<T>(task: () => Promise<T>): Promise<T> {
+  async whenIdleChunk<T>(task: () => Promise<T>, options: { alongsideHeldEvaluation?: boolean } = {}): Promise<T> {
+    if (options.alongsideHeldEvaluation === true && this.evaluationHeld && !this.disposed) {
+      this.heldReaders += 1;
+      try {
+        return await task();
+      } catch (error) {
+        if (this.disposed) throw new RequestCancelled(this.cancelReason);
+        throw error;
+      } finally {
+        this.heldReaders -= 1;
+        this.releaseEngine();
+      }
+    }
     this.waiters += 1;
     this.wakeEvaluation();
     try {
@@ -256,10 +275,15 @@ export class TrainingSession {
       const t = this.now();
       this.trainingMs += t - (this.pumpMark ?? t);
       this.pumpMark = null;
-      while (this.pauseRequested && !this.disposed && this.waiters === 0) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
+      this.evaluationHeld = true;
+      try {
+        while (this.pauseRequested && !this.disposed && this.waiters === 0) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+        }
+      } finally {
+        this.evaluationHeld = false;
       }
       this.pumpMark = this.now();
     }

@@ -310,6 +310,15 @@ async function testHook(action: TestHookAction): Promise<void> {
   device.destroy();
 }
 
+/**
+ * Inspection and the VAE views may run beside a test evaluation held by a pause on the CPU
+ * engine (they read the parameters only; its evaluation keeps its sums in its own call); on
+ * WebGPU they share the runtime's buffers with the evaluation, which finishes first.
+ */
+function readsAlongsideEvaluation(current: TrainingSession): { alongsideHeldEvaluation: boolean } {
+  return { alongsideHeldEvaluation: current.engine.info.backend === 'cpu' };
+}
+
 function inspectedRuns(engine: TrainingEngine): number[] {
   const firstSeed = engine.runs[0]?.seed;
   return engine.runs.filter((r) => r.seed === firstSeed).map((r) => r.index);
@@ -331,7 +340,7 @@ async function inspect(requestId: number, image: Uint8Array, input: Uint8Array, 
       firstLayerWeights.push({ run, units, cols: weights.cols, data: weights.data.slice(0, units * weights.cols) });
     }
     return { type: 'inspection', requestId, image, input, label, testIndex, update: engine.updatesDone, runs, firstLayerWeights };
-  });
+  }, readsAlongsideEvaluation(current));
   post(result);
 }
 
@@ -399,7 +408,7 @@ async function viewVae(requestId: number, testIndices: number[], samples: number
       runs,
       samplesNote: hasVaeViews(engine) ? null : `the ${engine.info.description} does not sample from the prior`,
     };
-  });
+  }, readsAlongsideEvaluation(current));
   post(result);
 }
 
@@ -462,12 +471,26 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
 }
 
+/**
+ * Whether the WebGPU device of `engine` is lost, or is lost within `graceMs` (a readback that
+ * failed because the device went away, e.g. "Buffer was unmapped before mapping was resolved",
+ * can reach the request before the device's lost promise settles).
+ */
+async function deviceLostSoon(engine: TrainingEngine | undefined, graceMs: number): Promise<boolean> {
+  const device = engine ? deviceOf(engine) : null;
+  if (!device) return false;
+  return Promise.race([device.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs))]);
+}
+
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
-  handle(request).catch((error: unknown) => {
+  const engine = session?.engine;
+  handle(request).catch(async (error: unknown) => {
+    // a failure caused by a lost device is said as that, never as the failed call's own text
+    const reason = !(error instanceof RequestCancelled) && (await deviceLostSoon(engine, 250)) ? CANCELLED_BY_DEVICE_LOSS : requestFailureReason(error);
     // a request with an id is answered, whatever happened; other failures go to the page's error line
-    if ('requestId' in request) post({ type: 'requestFailed', requestId: request.requestId, message: requestFailureReason(error) });
-    else post({ type: 'error', message: requestFailureReason(error) });
+    if ('requestId' in request) post({ type: 'requestFailed', requestId: request.requestId, message: reason });
+    else post({ type: 'error', message: reason });
   });
 };
 

@@ -35,6 +35,8 @@ export interface PlaygroundController {
   restartWorker(): void;
   /** tests only: effective in a worker started with test hooks (page URL ?test-hooks=1) */
   testHook(action: TestHookAction): void;
+  /** requests sent and not yet answered, refused or cancelled (every one is settled: 0 once the worker has answered them all) */
+  pendingRequests(): number;
   dispose(): void;
 }
 
@@ -102,7 +104,8 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
     const state = store.getState();
     switch (message.type) {
       case 'requestFailed':
-        take(message.requestId, pending.get(message.requestId)?.kind ?? 'save')?.reject(message.message);
+        // the line goes inside a sentence of the page's: no full stop of its own
+        take(message.requestId, pending.get(message.requestId)?.kind ?? 'save')?.reject(message.message.replace(/\.+$/, ''));
         return;
       case 'engine':
         state.setEngine(message);
@@ -276,6 +279,7 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
       configure(store.getState().config, CANCEL_REASONS.restart);
     },
     testHook: (action) => send({ type: 'testHook', action }),
+    pendingRequests: () => pending.size,
     dispose: () => worker.terminate(),
   };
 }
