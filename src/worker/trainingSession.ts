@@ -223,34 +223,29 @@ export class TrainingSession {
    * @throws RequestCancelled when the session is disposed before or while `task` runs
    */
   async whenIdleChunk<T>(task: () => Promise<T>, options: { alongsideHeldEvaluation?: boolean } = {}): Promise<T> {
-    if (options.alongsideHeldEvaluation === true && this.evaluationHeld && !this.disposed) {
-      this.heldReaders += 1;
-      try {
-        return await task();
-      } catch (error) {
-        if (this.disposed) throw new RequestCancelled(this.cancelReason);
-        throw error;
-      } finally {
-        this.heldReaders -= 1;
-        this.releaseEngine();
-      }
+    const alongside = options.alongsideHeldEvaluation === true;
+    // a task that cannot run beside a held evaluation lets it go on (it finishes, then the task runs)
+    if (!alongside) {
+      this.waiters += 1;
+      this.wakeEvaluation();
     }
-    this.waiters += 1;
-    this.wakeEvaluation();
     try {
-      while (this.busy && !this.disposed) await this.sleep(5);
+      while (this.busy && !this.disposed && !(alongside && this.evaluationHeld)) await this.sleep(5);
     } finally {
-      this.waiters -= 1;
+      if (!alongside) this.waiters -= 1;
     }
     if (this.disposed) throw new RequestCancelled(this.cancelReason);
-    this.busy = true;
+    const beside = alongside && this.busy && this.evaluationHeld;
+    if (beside) this.heldReaders += 1;
+    else this.busy = true;
     try {
       return await task();
     } catch (error) {
       if (this.disposed) throw new RequestCancelled(this.cancelReason);
       throw error;
     } finally {
-      this.busy = false;
+      if (beside) this.heldReaders -= 1;
+      else this.busy = false;
       this.releaseEngine();
     }
   }

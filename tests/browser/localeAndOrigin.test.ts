@@ -3,14 +3,15 @@
 // or refused in one line, never dropped (1,5 units never become 15); a page that is not a secure
 // context names that as the reason for no WebGPU, and "Copy link" says what happened. The HTTP
 // origin is a made-up host name that Chromium resolves to this machine's 127.0.0.1
-// (--host-resolver-rules): not localhost, so not a secure context, as a LAN address is.
+// (--host-resolver-rules): not localhost, so not a secure context, as a LAN address is. The built
+// site is served there by a plain static server (vite preview refuses an unknown Host header).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, chromiumArgs } from '../../src/node/headlessChromium.ts';
-import { pollUntil, screenshot, servePlayground, waitForEngine, type ServedPlayground } from './harness.ts';
+import { pollUntil, screenshot, serveFolderAt, servePlayground, waitForEngine, type ServedPlayground } from './harness.ts';
 
 let served: ServedPlayground | undefined;
 beforeAll(async () => {
@@ -69,13 +70,13 @@ describe('a German browser (--lang=de-DE)', () => {
       await typeInto(page, 'control-lr', '0,001');
       expect(await pollUntil(() => Promise.resolve(new URL(page.url()).searchParams.get('lr')), (lr) => lr === '0.001', 10_000)).toBe('0.001');
       expect(await lineOf(page, 'control-lr-message')).toBeNull();
-      await typeInto(page, 'control-width', '1,5');
-      expect(await pollUntil(() => lineOf(page, 'control-width-message'), (t) => t !== null, 10_000)).toBe('1,5 is not a whole number: set to 2.');
-      expect(await pollUntil(() => Promise.resolve(new URL(page.url()).searchParams.get('width')), (w) => w === '2', 10_000)).toBe('2');
       // text that is no number keeps the value, saying so
       await typeInto(page, 'control-lr', '1.000,5');
       expect(await pollUntil(() => lineOf(page, 'control-lr-message'), (t) => t !== null, 10_000)).toBe('“1.000,5” is not a number: kept 0.001.');
       expect(new URL(page.url()).searchParams.get('lr')).toBe('0.001');
+      await typeInto(page, 'control-width', '1,5');
+      expect(await pollUntil(() => lineOf(page, 'control-width-message'), (t) => t !== null, 10_000)).toBe('1,5 is not a whole number: set to 2.');
+      expect(await pollUntil(() => Promise.resolve(new URL(page.url()).searchParams.get('width')), (w) => w === '2', 10_000)).toBe('2');
       await screenshot(page, '26-decimal-comma');
       expect(browser.errors).toEqual([]);
     } finally {
@@ -86,7 +87,8 @@ describe('a German browser (--lang=de-DE)', () => {
 
 describe('plain HTTP on a name that is not localhost (an insecure context, as on a LAN address)', () => {
   it('names the insecure context as the reason for no WebGPU, and Copy link says whether it copied', async () => {
-    const port = new URL(served?.url ?? 'http://127.0.0.1:1/').port;
+    const lan = await serveFolderAt(served?.outDir ?? '', '/');
+    const port = new URL(lan.url).port;
     const browser = await launch(['--host-resolver-rules=MAP hnca-lan.test 127.0.0.1']);
     try {
       const page = await browser.context.newPage();
@@ -107,6 +109,7 @@ describe('plain HTTP on a name that is not localhost (an insecure context, as on
       expect(browser.errors).toEqual([]);
     } finally {
       await browser.close();
+      await lan.close();
     }
   });
 
@@ -119,7 +122,6 @@ describe('plain HTTP on a name that is not localhost (an insecure context, as on
       expect(await page.evaluate(() => window.isSecureContext)).toBe(true);
       const cdp = await browser.context.newCDPSession(page);
       await cdp.send('Browser.setPermission', { permission: { name: 'clipboard-write' }, setting: 'denied', origin: new URL(page.url()).origin });
-      await cdp.send('Browser.setPermission', { permission: { name: 'clipboard-sanitized-write' }, setting: 'denied', origin: new URL(page.url()).origin });
       await page.click('[data-testid="copy-link"]');
       expect(await pollUntil(() => lineOf(page, 'copy-link-message'), (t) => t !== null, 10_000)).toBe(
         'Not copied: the browser denied access to the clipboard. The address bar holds the link: copy it from there.',

@@ -554,7 +554,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
    * binarized test set, on this device (evaluate.ts evaluateBoundOnGpu: the parameters are read
    * back once, then ../vaeBound computes the bound in chunks, reporting progress after each).
    */
-  async evaluate(options?: { collectActions?: boolean; onProgress?: (done: number, total: number) => void }): Promise<EvaluationResult[]> {
+  async evaluate(options?: { collectActions?: boolean; onProgress?: (done: number, total: number) => unknown }): Promise<EvaluationResult[]> {
     const params = await this.readAllParameters();
     const e = this.evaluations++;
     const results = await evaluateBoundOnGpu(this.rt, { config: this.config, data: this.data, runs: this.runs, params, evaluation: e, onProgress: options?.onProgress });
