@@ -1,7 +1,7 @@
 // Browser soak (issue 15; not part of npm test): many updates of a small configuration in the
 // playground's own training worker, sampling the worker's JS heap after garbage collection and,
 // on the WebGPU engine, the bytes of the GPU buffers its runtime owns, to find leaks.
-//   npm run soak:browser -- [--engine cpu|webgpu] [--updates N] [--every N] [--seconds S]
+//   npm run soak:browser -- [--engine cpu|webgpu] [--updates N] [--every N] [--seconds S] [--resets R]
 // Builds the playground (vite build into a temporary folder), serves it with vite preview and
 // opens it in headless Chromium (playwright-core; WebGPU on SwiftShader without a GPU) with
 // ?test-hooks=1. The page trains in "step N" slices of `--every` updates (its own buttons); after
@@ -12,6 +12,10 @@
 // growth after warm-up (the first 10% of the updates reached), in total, per 100 000 updates
 // (least-squares slope) and over the second half of the run. The page's heap is printed too, for information only: its charts keep
 // every metric point by design. --seconds stops early (at a slice boundary) and says so.
+// --resets R (issue 26) first clicks Reset R times while training (Play, a few updates, Reset),
+// and after each reads the bytes of the GPU buffers of every engine the worker built and has not
+// released (WorkerProbe.allGpuBufferBytes: old engines included), right after the new engine is
+// ready: a reset releases the old engine's buffers at once, so this stays at one engine's bytes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,6 +35,7 @@ const { values } = parseArgs({
     updates: { type: 'string', default: '200000' },
     every: { type: 'string' },
     seconds: { type: 'string', default: '0' },
+    resets: { type: 'string', default: '0' },
   },
 });
 const engineChoice = values.engine === 'webgpu' ? 'webgpu' : values.engine === 'cpu' ? 'cpu' : undefined;
@@ -38,6 +43,8 @@ if (!engineChoice) throw new Error(`--engine: expected cpu or webgpu, got '${val
 const updates = Number(values.updates);
 const every = Number(values.every ?? Math.max(1000, Math.floor(updates / 20)));
 const budgetSeconds = Number(values.seconds);
+const resets = Number(values.resets);
+if (!Number.isInteger(resets) || resets < 0 || resets > 1000) throw new Error('--resets: an integer from 0 to 1000');
 if (!Number.isInteger(updates) || updates < 1000 || updates > 250_000) throw new Error('--updates: an integer from 1000 to 250000 (1000 epochs of 250 updates)');
 if (!Number.isInteger(every) || every < 1 || every > STEP_MAX) throw new Error(`--every: an integer from 1 to ${STEP_MAX}`);
 if (!Number.isFinite(budgetSeconds) || budgetSeconds < 0) throw new Error('--seconds: a number ≥ 0 (0: no time limit)');
@@ -154,6 +161,21 @@ try {
   const first = await worker.probe();
   if (first.backend !== engineChoice) throw new Error(`soak: asked for the ${engineChoice} engine, the page runs ${first.backend} (${header})`);
   console.log(`soak (browser): ${header}; Chromium ${browser.version()}; ${QUERY}; heap sampled every ${every} updates up to ${updates}${budgetSeconds > 0 ? ` or ${budgetSeconds} s` : ''}`);
+
+  if (resets > 0) {
+    // Reset while training, R times: the bytes of every engine built and not released, once the new engine is ready
+    const held: number[] = [];
+    for (let r = 1; r <= resets; r++) {
+      await page.click('[data-testid="play"]');
+      await waitFor(() => worker.probe(), (p) => p.updatesDone >= 5, 120_000, `update 5 before reset ${r}`);
+      await page.click('[data-testid="reset-same"]');
+      const ready = await waitFor(() => worker.probe(), (p) => p.backend !== null && p.updatesDone === 0, 120_000, `the engine after reset ${r}`);
+      held.push(ready.allGpuBufferBytes);
+      console.log(`  reset ${String(r).padStart(3)}: GPU buffers of the current engine ${ready.gpuBufferBytes ?? 0} bytes; of every engine not released ${ready.allGpuBufferBytes} bytes`);
+    }
+    const one = (await worker.probe()).gpuBufferBytes ?? 0;
+    console.log(`soak (browser, ${engineChoice}): ${resets} resets while training; GPU buffers held after each, every engine built and not released: min ${mib(Math.min(...held))} MiB, max ${mib(Math.max(...held))} MiB (one engine: ${mib(one)} MiB)`);
+  }
 
   const samples: { updates: number; worker: number; page: number; gpu: number | null; seconds: number }[] = [];
   const sample = async (): Promise<void> => {

@@ -29,11 +29,14 @@ declare global {
     hncaTestHook?: (action: TestHookAction) => void;
     /** set with ?test-hooks=1 only: makes panel `id` throw `message` (components/PanelBoundary.tsx) */
     hncaPanelFault?: (id: string, message: string) => void;
+    /** set with ?test-hooks=1 only: requests of the page not yet settled (PlaygroundController.pendingRequests) */
+    hncaPendingRequests?: () => number;
   }
 }
 if (testHooks) {
   window.hncaTestHook = (action) => controller.testHook(action);
   window.hncaPanelFault = injectPanelFault;
+  window.hncaPendingRequests = () => controller.pendingRequests();
 }
 
 const root = document.getElementById('root');

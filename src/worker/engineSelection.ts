@@ -26,9 +26,24 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Why there is no navigator.gpu: browsers expose WebGPU to secure contexts only (https://, or
+ * http://localhost), so a page opened over plain HTTP on a LAN address is told that, with the
+ * way out; otherwise the browser has no WebGPU.
+ * @param secure the context's isSecureContext (undefined outside a browser: not named)
+ * @param origin the page's origin, named in the message
+ */
+export function noWebGpuReason(secure: boolean | undefined, origin: string | undefined): string {
+  if (secure === false) {
+    const where = origin ? ` (${origin})` : '';
+    return `WebGPU unavailable: this page is not a secure context${where}; browsers offer WebGPU only over https:// or on localhost`;
+  }
+  return 'WebGPU unavailable: this browser exposes no WebGPU (navigator.gpu is missing)';
+}
+
 async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Promise<TrainingEngine | string> {
   const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-  if (!gpu) return 'WebGPU unavailable: this browser exposes no WebGPU (navigator.gpu is missing)';
+  if (!gpu) return noWebGpuReason(globalThis.isSecureContext, globalThis.location?.origin);
   let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter();

@@ -10,7 +10,7 @@ export interface RunPoint {
   train: number;
   /** when the test set was evaluated at this point (else null): bandit, test accuracy; VAE, the K-sample bound (nats per image) */
   test: number | null;
-  /** natural log of the window's mean per-parameter gradient variance (docs/math.md §4) */
+  /** natural log of the window's mean per-parameter gradient variance (docs/math.md §4); NaN when undefined (a batch of one example) */
   logVar: number;
   /** per layer (bandit: hidden layers, then the output; VAE: encoder layers q_1..q_L): natural log of the mean gradient variance */
   layerLogVar: number[];
@@ -209,7 +209,20 @@ export interface EngineRecovered {
   fromUpdate: number;
 }
 
+/**
+ * A request (inspect, evaluate, viewVae, exportModel, importModel) that could not be answered:
+ * the configuration changed, the engine was replaced, the device was lost, or it failed.
+ * Every request with a requestId gets its answer or this.
+ */
+export interface RequestFailed {
+  type: 'requestFailed';
+  requestId: number;
+  /** one user-facing line saying why (no engine-internal text) */
+  message: string;
+}
+
 export type WorkerMessage =
+  | RequestFailed
   | EngineReady
   | LoadingProgress
   | MetricsSnapshot
@@ -222,6 +235,13 @@ export type WorkerMessage =
   | EngineRecovered
   | EvaluationProgress
   | VaeViewsResult;
+
+/**
+ * What the worker posts: a WorkerMessage stamped with the generation of the last 'configure'
+ * it had received when it posted it. The page drops messages of an older generation (a reset's
+ * old engine, snapshots and answers still on their way).
+ */
+export type StampedMessage = WorkerMessage & { generation: number };
 
 /**
  * Test-only actions, accepted only by a worker started with TEST_HOOKS_WORKER_NAME (page URL
@@ -240,6 +260,8 @@ export interface WorkerProbe {
   updatesDone: number;
   /** bytes of the GPU buffers the WebGPU runtime owns now (GpuResources.bytes); null on the CPU engine */
   gpuBufferBytes: number | null;
+  /** bytes of the GPU buffers of every engine this worker built and has not released yet (old engines after a reset included); 0 without WebGPU */
+  allGpuBufferBytes: number;
 }
 
 /** The name of the worker-global probe function of a test-hooks worker (see WorkerProbe). */
@@ -255,6 +277,8 @@ export type WorkerRequest =
       config: PlaygroundConfig;
       /** absolute URL of the site's folder (the page's base), against which the data files are fetched: the site works from any sub-path */
       assetBase: string;
+      /** the page's count of configure requests: the worker stamps what it posts with it (see StampedMessage) */
+      generation: number;
     }
   | { type: 'play' }
   | { type: 'pause' }

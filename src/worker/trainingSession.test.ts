@@ -5,7 +5,7 @@ import { engineStateToJson, isCheckpointable, type CheckpointableEngine } from '
 import type { EngineFactoryInput } from '../engine/types.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
 import { decodeSavedTraining } from './savedTraining.ts';
-import { TrainingSession } from './trainingSession.ts';
+import { RequestCancelled, TrainingSession } from './trainingSession.ts';
 
 async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
@@ -234,5 +234,92 @@ describe('TrainingSession checkpoints (save model / load model)', () => {
   it('refuses a damaged training state in one line', () => {
     expect(() => decodeSavedTraining({ engine: {}, progress: {} }, 'upload.json')).toThrow(/^upload\.json: not a checkpoint/);
     expect(() => decodeSavedTraining(null, 'upload.json')).toThrow('upload.json: no training state (expected { engine, progress })');
+  });
+
+  describe('a long test evaluation (the VAE bound with a large K) is interruptible', () => {
+    const SLICES = 400;
+    /** a patterns session whose test evaluation takes SLICES progress slices (each a macrotask); `slices` counts those done */
+    function slowEvaluation(): { session: TrainingSession; slices: () => number; disposed: () => boolean; errors: string[] } {
+      const data = createPatternsDataset();
+      const engine = createCpuEngine({ config: banditConfigOf({ ...defaultConfig('patterns'), seeds: 1 }), data });
+      let slices = 0;
+      let disposed = false;
+      const evaluate = engine.evaluate.bind(engine);
+      engine.evaluate = async (options) => {
+        for (let i = 1; i <= SLICES; i++) {
+          await new Promise((r) => setTimeout(r, 0));
+          slices += 1;
+          await options?.onProgress?.(i, SLICES);
+        }
+        return evaluate({});
+      };
+      const dispose = engine.dispose.bind(engine);
+      engine.dispose = () => {
+        disposed = true;
+        dispose();
+      };
+      const session = new TrainingSession(engine, { trainCount: data.train.count, epochs: 5, recordEvery: 10, evaluateEveryPoints: 1, checkpointEveryMs: Number.POSITIVE_INFINITY });
+      const errors: string[] = [];
+      session.onError = (m) => errors.push(m);
+      return { session, slices: () => slices, disposed: () => disposed, errors };
+    }
+    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
+
+    it('a pause holds the evaluation at its next slice (said as paused at once); play finishes it with the same numbers', async () => {
+      const { session, slices } = slowEvaluation();
+      let idle = 0;
+      session.onIdle = () => idle++;
+      session.play();
+      await until(() => slices() >= 5);
+      session.pause();
+      expect(session.status().playing).toBe(false);
+      await settle();
+      const held = slices();
+      await settle();
+      expect(slices()).toBe(held); // no slice while paused
+      expect(held).toBeLessThan(SLICES);
+      expect(session.engine.updatesDone).toBe(10);
+      session.play();
+      await until(() => slices() >= SLICES + 5); // the first evaluation finished, training went on to the next point's
+      const first = session.takeSnapshot().points[0];
+      expect([first.update, first.tested, first.runs.every((r) => r.test !== null)]).toEqual([10, true, true]);
+      expect(idle).toBe(0);
+      session.dispose();
+    });
+
+    it('a request for the engine during a paused evaluation lets it finish, then runs', async () => {
+      const { session, slices } = slowEvaluation();
+      session.play();
+      await until(() => slices() >= 5);
+      session.pause();
+      await settle();
+      const held = slices();
+      // a read-only request (inspect, VAE views on the CPU engine) runs beside the held evaluation, which stays held
+      expect(await session.whenIdleChunk(async () => session.engine.updatesDone, { alongsideHeldEvaluation: true })).toBe(10);
+      await settle();
+      expect(slices()).toBe(held);
+      // any other request (a state export) lets it finish first
+      const answer = await session.whenIdleChunk(async () => session.engine.updatesDone);
+      expect(answer).toBe(10);
+      expect(slices()).toBe(SLICES);
+      expect(session.status().playing).toBe(false);
+      session.dispose();
+    });
+
+    it('dispose stops the evaluation at its next slice, releases the engine, reports no error and cancels requests with a reason', async () => {
+      const { session, slices, disposed, errors } = slowEvaluation();
+      session.play();
+      await until(() => slices() >= 5);
+      const waiting = session.whenIdleChunk(async () => 'answered').catch((error: unknown) => error);
+      session.dispose('the configuration changed');
+      await until(disposed);
+      expect(slices()).toBeLessThan(SLICES);
+      const outcome = await waiting;
+      expect(outcome).toBeInstanceOf(RequestCancelled);
+      expect(outcome instanceof Error ? outcome.message : outcome).toBe('the configuration changed');
+      await expect(session.whenIdleChunk(async () => 'late')).rejects.toThrow('the configuration changed');
+      await settle();
+      expect(errors).toEqual([]);
+    });
   });
 });

@@ -37,6 +37,21 @@ export interface SessionOptions {
   onEvaluationProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
+/**
+ * A request the session could not answer because it was disposed (the configuration changed,
+ * the engine was replaced, the device was lost) before or while it ran: `message` is one
+ * user-facing line saying why (never an engine's internal text).
+ */
+export class RequestCancelled extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestCancelled';
+  }
+}
+
+/** Why a disposed session's requests were cancelled, when its owner says nothing more specific. */
+export const DEFAULT_CANCEL_REASON = 'the configuration changed before it finished';
+
 const DEFAULT_CHECKPOINT_MS = 3000;
 /** the shortest time between two chunk ends that gives an updates/s rate (shorter: the rate is unknown) */
 const RATE_MIN_SPAN_MS = 200;
@@ -71,6 +86,18 @@ export class TrainingSession {
   lastCheckpoint: SessionCheckpoint | null = null;
   private lastCheckpointAt = Number.NEGATIVE_INFINITY;
   private stoppedByErrorFlag = false;
+  /** pause() was asked and neither play() nor stepUpdates() since: a test evaluation in progress waits at its next progress report */
+  private pauseRequested = false;
+  /** whenIdleChunk requests waiting for the engine: a paused evaluation finishes for them */
+  private waiters = 0;
+  private engineDisposed = false;
+  private cancelReason = DEFAULT_CANCEL_REASON;
+  /** wakes an evaluation waiting while paused (play, step, dispose or a request) */
+  private wake: (() => void) | null = null;
+  /** a test evaluation is held at a progress report by a pause */
+  private evaluationHeld = false;
+  /** requests running alongside a held evaluation (see whenIdleChunk's alongsideHeldEvaluation) */
+  private heldReaders = 0;
 
   constructor(
     readonly engine: TrainingEngine,
@@ -121,17 +148,28 @@ export class TrainingSession {
 
   play(): void {
     this.playing = true;
+    this.pauseRequested = false;
+    this.wakeEvaluation();
     void this.pump();
   }
 
+  /**
+   * Stops training after the chunk in progress. A test evaluation in progress (the VAE's
+   * K-sample bound takes seconds) waits at its next progress report until play, step, a
+   * request for the engine or dispose: its numbers do not change, and the pause takes effect
+   * within one progress slice.
+   */
   pause(): void {
     this.playing = false;
     this.pendingSteps = 0;
+    this.pauseRequested = true;
   }
 
   /** Trains exactly `updates` more updates (unless finished), then stops. */
   stepUpdates(updates: number): void {
     this.playing = false;
+    this.pauseRequested = false;
+    this.wakeEvaluation();
     this.pendingSteps += Math.max(0, Math.floor(updates));
     void this.pump();
   }
@@ -154,23 +192,97 @@ export class TrainingSession {
     return this.disposed;
   }
 
-  /** Stops the loop and disposes the engine once no step is in flight. */
-  dispose(): void {
+  /**
+   * Stops the loop and disposes the engine (its GPU buffers are destroyed then) as soon as no
+   * engine call is in flight: a test evaluation in progress stops at its next progress report.
+   * Requests waiting for the engine, or running on it, reject with RequestCancelled(`reason`).
+   * @param reason one user-facing line: why the requests were not answered
+   */
+  dispose(reason: string = DEFAULT_CANCEL_REASON): void {
+    if (!this.disposed) this.cancelReason = reason;
     this.disposed = true;
     this.playing = false;
     this.pendingSteps = 0;
-    if (!this.pumping) this.engine.dispose();
+    this.wakeEvaluation();
+    this.releaseEngine();
   }
 
-  /** Whether the engine is free for a request (inspection, evaluation) between chunks. */
-  async whenIdleChunk<T>(task: () => Promise<T>): Promise<T> {
-    while (this.busy) await this.sleep(5);
-    this.busy = true;
+  /** Disposes the engine once nothing runs on it (no chunk, no evaluation, no request). */
+  private releaseEngine(): void {
+    if (!this.disposed || this.pumping || this.busy || this.heldReaders > 0 || this.engineDisposed) return;
+    this.engineDisposed = true;
+    this.engine.dispose();
+  }
+
+  /**
+   * Runs `task` on the engine between chunks (inspection, evaluation, state export). A test
+   * evaluation paused in progress finishes first, unless `alongsideHeldEvaluation`: a task that
+   * only reads the parameters through calls that leave the evaluation's state alone (inspect and
+   * the VAE views on the CPU engine, whose evaluation keeps its sums in its own call) then runs
+   * at once beside the held evaluation, which stays paused.
+   * @throws RequestCancelled when the session is disposed before or while `task` runs
+   */
+  async whenIdleChunk<T>(task: () => Promise<T>, options: { alongsideHeldEvaluation?: boolean } = {}): Promise<T> {
+    const alongside = options.alongsideHeldEvaluation === true;
+    // a task that cannot run beside a held evaluation lets it go on (it finishes, then the task runs)
+    if (!alongside) {
+      this.waiters += 1;
+      this.wakeEvaluation();
+    }
+    try {
+      while (this.busy && !this.disposed && !(alongside && this.evaluationHeld)) await this.sleep(5);
+    } finally {
+      if (!alongside) this.waiters -= 1;
+    }
+    if (this.disposed) throw new RequestCancelled(this.cancelReason);
+    const beside = alongside && this.busy && this.evaluationHeld;
+    if (beside) this.heldReaders += 1;
+    else this.busy = true;
     try {
       return await task();
+    } catch (error) {
+      if (this.disposed) throw new RequestCancelled(this.cancelReason);
+      throw error;
     } finally {
-      this.busy = false;
+      if (beside) this.heldReaders -= 1;
+      else this.busy = false;
+      this.releaseEngine();
     }
+  }
+
+  private wakeEvaluation(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /**
+   * The progress report of a test evaluation in the loop: passes it on, then stops the
+   * evaluation when the session was disposed, and waits while a pause is asked (unless a
+   * request waits for the engine).
+   * @throws RequestCancelled when the session is disposed
+   */
+  private async evaluationProgress(done: number, total: number): Promise<void> {
+    if (this.disposed) throw new RequestCancelled(this.cancelReason);
+    await this.options.onEvaluationProgress?.(done, total);
+    if (this.pauseRequested && !this.disposed && this.waiters === 0) {
+      // the time spent paused is no training time
+      const t = this.now();
+      this.trainingMs += t - (this.pumpMark ?? t);
+      this.pumpMark = null;
+      this.evaluationHeld = true;
+      try {
+        while (this.pauseRequested && !this.disposed && this.waiters === 0) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+        }
+      } finally {
+        this.evaluationHeld = false;
+      }
+      this.pumpMark = this.now();
+    }
+    if (this.disposed) throw new RequestCancelled(this.cancelReason);
   }
 
   private busy = false;
@@ -238,6 +350,7 @@ export class TrainingSession {
     try {
       while (this.wantsToRun()) {
         while (this.busy) await this.sleep(5);
+        if (!this.wantsToRun()) break; // paused or disposed while a request had the engine
         this.busy = true;
         const t0 = this.now();
         let n: number;
@@ -265,6 +378,7 @@ export class TrainingSession {
       this.pumpMark = null;
       if (!this.disposed && this.lastCheckpointAt < this.now()) await this.keepCheckpoint(); // the state at the pause
     } catch (error) {
+      if (this.disposed) return; // a reset or a replaced engine: nothing to report (finally disposes the engine)
       this.stoppedByErrorFlag = this.playing || this.pendingSteps > 0;
       this.playing = false;
       this.pendingSteps = 0;
@@ -274,7 +388,7 @@ export class TrainingSession {
     } finally {
       this.pumpMark = null;
       this.pumping = false;
-      if (this.disposed) this.engine.dispose();
+      if (this.disposed) this.releaseEngine();
       else this.onIdle();
     }
   }
@@ -313,7 +427,7 @@ export class TrainingSession {
     this.busy = true;
     let window: TrainingWindow;
     try {
-      window = await this.loop.closeWindow(0, evaluate, this.options.onEvaluationProgress);
+      window = await this.loop.closeWindow(0, evaluate, (done, total) => this.evaluationProgress(done, total));
     } finally {
       this.busy = false;
     }
@@ -321,6 +435,8 @@ export class TrainingSession {
     const epoch = this.loop.epoch;
     const update = this.engine.updatesDone;
     for (const { run, failure } of window.failures) this.newFailures.push({ run, failure, update, epoch });
+    // the variance over a batch of one example is undefined (docs/math.md §4): NaN, never a log of rounding noise
+    const batchOfOne = this.engine.config.batch === 1;
     const runs: RunPoint[] = window.records.map((record) => {
       const alive = record.finite;
       const train = isBanditRecord(record) ? record.trainAccuracy : record.trainElbo;
@@ -328,8 +444,8 @@ export class TrainingSession {
       return {
         train: alive ? train : Number.NaN,
         test: alive ? test : null,
-        logVar: alive ? record.logMeanGradVariance : Number.NaN,
-        layerLogVar: record.layerGradVariance.map((v) => (alive ? Math.log(v) : Number.NaN)),
+        logVar: alive && !batchOfOne ? record.logMeanGradVariance : Number.NaN,
+        layerLogVar: record.layerGradVariance.map((v) => (alive && !batchOfOne ? Math.log(v) : Number.NaN)),
       };
     });
     this.newPoints.push({ update, epoch, runs, tested: evaluate });

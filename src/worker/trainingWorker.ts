@@ -5,7 +5,7 @@ import { limitSet, type Dataset } from '../data/dataset.ts';
 import { MNIST_ASSET_PATH, loadMnistAsset } from '../data/mnistAsset.ts';
 import { createCpuEngine } from '../engine/cpu/index.ts';
 import { engineStateToJson, isCheckpointable } from '../engine/state.ts';
-import { hasVaeViews, type TrainingEngine } from '../engine/types.ts';
+import { EngineError, hasVaeViews, type TrainingEngine } from '../engine/types.ts';
 import { SPEED_LEVELS, engineConfigOf, isVaeTask, varianceLayersOf, type PlaygroundConfig } from '../playground/config.ts';
 import { selectEngine } from './engineSelection.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
@@ -15,6 +15,7 @@ import {
   type EvaluationDetails,
   type InspectionResult,
   type RunVaeViews,
+  type StampedMessage,
   type TestHookAction,
   type VaeViewsResult,
   type WorkerMessage,
@@ -22,7 +23,7 @@ import {
   type WorkerRequest,
 } from './protocol.ts';
 import { decodeSavedTraining, type SessionCheckpoint, type SessionProgress } from './savedTraining.ts';
-import { TrainingSession } from './trainingSession.ts';
+import { RequestCancelled, TrainingSession } from './trainingSession.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -51,13 +52,42 @@ let configuration = 0;
 const testHooks = self.name === TEST_HOOKS_WORKER_NAME;
 /** test hook 'statelessEngine': engines built from now on hide their state export */
 let hideEngineState = false;
+/** the generation of the page's last configure request: every message posted is stamped with it (StampedMessage) */
+let pageGeneration = 0;
+/** test hooks: every engine built and not yet seen released (the probe sums their GPU buffer bytes) */
+const builtEngines = new Set<TrainingEngine>();
+
+/** Why requests on a session were not answered, by what disposed it (one user-facing line each). */
+const CANCELLED_BY_CONFIGURE = 'the configuration changed (Reset, or a setting that rebuilds the engine) before it finished';
+const CANCELLED_BY_IMPORT = 'a model file was loaded before it finished';
+const CANCELLED_BY_DEVICE_LOSS = 'the WebGPU device was lost before it finished (the CPU engine took over)';
+const NO_ENGINE_YET = 'no engine is running yet (it is being built)';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 function post(message: WorkerMessage, transfer: Transferable[] = []): void {
-  self.postMessage(message, transfer);
+  const stamped: StampedMessage = { ...message, generation: pageGeneration };
+  self.postMessage(stamped, transfer);
+}
+
+/**
+ * The one user-facing line for a request that failed with `error`: a cancellation says why,
+ * a lost device says so, and an engine used after its disposal (a request that raced a reset)
+ * is said as the cancellation it is, never as the engine's internal text.
+ */
+function requestFailureReason(error: unknown): string {
+  if (error instanceof RequestCancelled) return error.message;
+  if (error instanceof EngineError && error.kind === 'device-lost') return 'the WebGPU device was lost (the CPU engine takes over)';
+  if (error instanceof EngineError && error.kind === 'internal' && /after dispose/.test(error.message)) return 'the engine was replaced before it finished';
+  return messageOf(error);
+}
+
+/** Notes an engine for the test probe's count of GPU buffer bytes over every engine built. */
+function track(engine: TrainingEngine): TrainingEngine {
+  if (testHooks) builtEngines.add(engine);
+  return engine;
 }
 
 function loadDataset(config: PlaygroundConfig): Promise<Dataset> {
@@ -135,7 +165,7 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
 
 async function configure(config: PlaygroundConfig): Promise<void> {
   const id = ++configuration;
-  session?.dispose();
+  session?.dispose(CANCELLED_BY_CONFIGURE);
   session = null;
   let data: Dataset;
   try {
@@ -147,6 +177,7 @@ async function configure(config: PlaygroundConfig): Promise<void> {
   }
   if (id !== configuration) return;
   const selected = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
+  track(selected.engine);
   const engine = hideEngineState ? withoutStateExport(selected.engine) : selected.engine;
   if (id !== configuration) {
     engine.dispose();
@@ -166,11 +197,11 @@ async function recoverOnCpu(lost: TrainingSession, cause: string, resume: boolea
   if (lost !== session || lost.isDisposed || !config || !data) return;
   const lostAt = lost.engine.updatesDone;
   const checkpoint: SessionCheckpoint | null = lost.lastCheckpoint;
-  lost.dispose();
+  lost.dispose(CANCELLED_BY_DEVICE_LOSS);
   session = null;
   const id = ++configuration;
   const input = { config: engineConfigOf(config), data };
-  let engine = createCpuEngine(input);
+  let engine = track(createCpuEngine(input));
   let from: SessionProgress | null = null;
   let restoreError = '';
   if (checkpoint) {
@@ -200,8 +231,8 @@ async function recoverOnCpu(lost: TrainingSession, cause: string, resume: boolea
 /** Sends the current session's engine state and progress (for a model file). */
 async function exportModel(requestId: number): Promise<void> {
   const current = session;
-  if (!current) throw new Error('Save model: no engine is running yet');
-  if (!current.checkpointable) throw new Error(`Save model: the ${current.engine.info.description} cannot export its state`);
+  if (!current) throw new RequestCancelled(NO_ENGINE_YET);
+  if (!current.checkpointable) throw new Error(`the ${current.engine.info.description} cannot export its state`);
   const { checkpoint, snapshot } = await current.checkpoint();
   post(snapshot); // the points up to the saved state reach the page before the state does
   post({ type: 'model', requestId, saved: { engine: engineStateToJson(checkpoint.state), progress: checkpoint.progress } });
@@ -224,19 +255,21 @@ async function importModel(requestId: number, config: PlaygroundConfig, saved: u
   const id = ++configuration;
   const data = await datasetOf(config);
   const { engine, fallbackReason } = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
+  track(engine);
   try {
     if (!isCheckpointable(engine)) throw new Error(`the ${engine.info.description} cannot import a saved state`);
     await engine.importState(checkpoint.state, source);
   } catch (error) {
     engine.dispose();
-    if (id === configuration) refuse(messageOf(error));
+    if (id !== configuration) throw new RequestCancelled('the configuration changed before the file was loaded');
+    refuse(messageOf(error));
     return;
   }
   if (id !== configuration) {
     engine.dispose();
-    return;
+    throw new RequestCancelled('the configuration changed before the file was loaded');
   }
-  session?.dispose();
+  session?.dispose(CANCELLED_BY_IMPORT);
   install(config, data, engine, fallbackReason, checkpoint.progress, requestId);
 }
 
@@ -277,6 +310,15 @@ async function testHook(action: TestHookAction): Promise<void> {
   device.destroy();
 }
 
+/**
+ * Inspection and the VAE views may run beside a test evaluation held by a pause on the CPU
+ * engine (they read the parameters only; its evaluation keeps its sums in its own call); on
+ * WebGPU they share the runtime's buffers with the evaluation, which finishes first.
+ */
+function readsAlongsideEvaluation(current: TrainingSession): { alongsideHeldEvaluation: boolean } {
+  return { alongsideHeldEvaluation: current.engine.info.backend === 'cpu' };
+}
+
 function inspectedRuns(engine: TrainingEngine): number[] {
   const firstSeed = engine.runs[0]?.seed;
   return engine.runs.filter((r) => r.seed === firstSeed).map((r) => r.index);
@@ -284,7 +326,7 @@ function inspectedRuns(engine: TrainingEngine): number[] {
 
 async function inspect(requestId: number, image: Uint8Array, input: Uint8Array, label: number | null, testIndex: number | null): Promise<void> {
   const current = session;
-  if (!current) return;
+  if (!current) throw new RequestCancelled(NO_ENGINE_YET);
   const result = await current.whenIdleChunk(async (): Promise<InspectionResult> => {
     const engine = current.engine;
     const runs = [];
@@ -298,12 +340,12 @@ async function inspect(requestId: number, image: Uint8Array, input: Uint8Array, 
       firstLayerWeights.push({ run, units, cols: weights.cols, data: weights.data.slice(0, units * weights.cols) });
     }
     return { type: 'inspection', requestId, image, input, label, testIndex, update: engine.updatesDone, runs, firstLayerWeights };
-  });
+  }, readsAlongsideEvaluation(current));
   post(result);
 }
 
 function inspectTest(requestId: number, testIndex: number): Promise<void> {
-  if (!dataset) return Promise.resolve();
+  if (!dataset) return Promise.reject(new RequestCancelled(NO_ENGINE_YET));
   const { pixels, test } = dataset;
   const index = Math.max(0, Math.min(test.count - 1, Math.floor(testIndex)));
   const image = test.images.slice(index * pixels, (index + 1) * pixels);
@@ -326,7 +368,8 @@ function testImage(data: Dataset, index: number): { image: Uint8Array; input: Ui
 async function viewVae(requestId: number, testIndices: number[], samples: number, chosen: number): Promise<void> {
   const current = session;
   const data = dataset;
-  if (!current || !data || current.engine.config.task !== 'vae') return;
+  if (!current || !data) throw new RequestCancelled(NO_ENGINE_YET);
+  if (current.engine.config.task !== 'vae') throw new RequestCancelled('the engine is no VAE (the task changed)');
   const clamp = (i: number): number => Math.max(0, Math.min(data.test.count - 1, Math.floor(i) || 0));
   const indices = testIndices.slice(0, MAX_VAE_VIEW_DIGITS).map(clamp);
   const count = Math.max(0, Math.min(MAX_VAE_VIEW_DIGITS, Math.floor(samples) || 0));
@@ -365,14 +408,14 @@ async function viewVae(requestId: number, testIndices: number[], samples: number
       runs,
       samplesNote: hasVaeViews(engine) ? null : `the ${engine.info.description} does not sample from the prior`,
     };
-  });
+  }, readsAlongsideEvaluation(current));
   post(result);
 }
 
 async function evaluateDetails(requestId: number): Promise<void> {
   const current = session;
   const data = dataset;
-  if (!current || !data) return;
+  if (!current || !data) throw new RequestCancelled(NO_ENGINE_YET);
   const details = await current.whenIdleChunk(async (): Promise<EvaluationDetails> => {
     const results = await current.engine.evaluate({ collectActions: true });
     const shown = Math.min(SHOWN_TEST_IMAGES, data.test.count);
@@ -393,6 +436,7 @@ async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
     case 'configure':
       assetBase = request.assetBase;
+      pageGeneration = request.generation;
       return configure(request.config);
     case 'play':
       session?.play();
@@ -427,9 +471,26 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
 }
 
+/**
+ * Whether the WebGPU device of `engine` is lost, or is lost within `graceMs` (a readback that
+ * failed because the device went away, e.g. "Buffer was unmapped before mapping was resolved",
+ * can reach the request before the device's lost promise settles).
+ */
+async function deviceLostSoon(engine: TrainingEngine | undefined, graceMs: number): Promise<boolean> {
+  const device = engine ? deviceOf(engine) : null;
+  if (!device) return false;
+  return Promise.race([device.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs))]);
+}
+
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
-  handle(event.data).catch((error: unknown) => {
-    post({ type: 'error', message: messageOf(error) });
+  const request = event.data;
+  const engine = session?.engine;
+  handle(request).catch(async (error: unknown) => {
+    // a failure caused by a lost device is said as that, never as the failed call's own text
+    const reason = !(error instanceof RequestCancelled) && (await deviceLostSoon(engine, 250)) ? CANCELLED_BY_DEVICE_LOSS : requestFailureReason(error);
+    // a request with an id is answered, whatever happened; other failures go to the page's error line
+    if ('requestId' in request) post({ type: 'requestFailed', requestId: request.requestId, message: reason });
+    else post({ type: 'error', message: reason });
   });
 };
 
@@ -438,7 +499,13 @@ if (testHooks) {
   const probe = (): WorkerProbe => {
     const engine = session?.engine;
     const bytes: unknown = engine ? (engine as { gpuBufferBytes?: unknown }).gpuBufferBytes : undefined;
-    return { backend: engine?.info.backend ?? null, updatesDone: engine?.updatesDone ?? 0, gpuBufferBytes: typeof bytes === 'number' ? bytes : null };
+    let allBytes = 0;
+    for (const built of builtEngines) {
+      const b: unknown = (built as { gpuBufferBytes?: unknown }).gpuBufferBytes;
+      if (typeof b === 'number' && b > 0) allBytes += b;
+      else builtEngines.delete(built); // released (or a CPU engine): no longer counted
+    }
+    return { backend: engine?.info.backend ?? null, updatesDone: engine?.updatesDone ?? 0, gpuBufferBytes: typeof bytes === 'number' ? bytes : null, allGpuBufferBytes: allBytes };
   };
   Object.assign(self, { [WORKER_PROBE_GLOBAL]: probe });
 }

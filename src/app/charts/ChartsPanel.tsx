@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { RunSpec } from '../../engine/types.ts';
-import { emptyChartText, type ChartContext } from '../model/chartMarks.ts';
+import { emptyChartText, varianceNoteFor, type ChartContext } from '../model/chartMarks.ts';
 import { banditEstimatorsOf, banditLayerNames } from '../model/config.ts';
 import { paperValuesFor } from '../model/paperReference.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -18,7 +18,7 @@ const NO_RUNS: readonly RunSpec[] = [];
 
 function LatestValuesLive({ context }: { context: ChartContext }) {
   const { points, failures } = useThrottledMetrics(0.5, 1000);
-  return <LatestValues points={points} failures={failures} runs={context.runs} estimators={context.estimators} />;
+  return <LatestValues points={points} failures={failures} runs={context.runs} estimators={context.estimators} varianceUndefined={context.varianceNote !== null} />;
 }
 
 /** The live charts of the current task: the bandit's, or the VAE's (VaeCharts.tsx). */
@@ -34,7 +34,11 @@ function BanditChartsPanel() {
   const layerNames = useMemo(() => banditLayerNames(task, layers), [task, layers]);
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
-  const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint) }), [runs, estimators, layers, seeds, updatesPerPoint]);
+  const varianceNote = usePlayground((s) => varianceNoteFor(s.config.batch));
+  const context = useMemo<ChartContext>(
+    () => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint), varianceNote }),
+    [runs, estimators, layers, seeds, updatesPerPoint, varianceNote],
+  );
   const paper = useMemo(() => paperValuesFor(config), [config]);
   return (
     <div className="panel charts" data-testid="charts">

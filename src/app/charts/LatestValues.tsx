@@ -9,7 +9,23 @@ import { latestValues } from '../model/latestValues.ts';
 import { stoppedSummary } from '../model/seedStatistics.ts';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
 
-function LatestValuesView({ points, failures, runs, estimators, vaeK }: { points: MetricPoint[]; failures: RunFailure[]; runs: readonly RunSpec[]; estimators: EstimatorId[]; /** the VAE's K (its columns are the ELBO and the test bound); absent for the bandit */ vaeK?: number }) {
+function LatestValuesView({
+  points,
+  failures,
+  runs,
+  estimators,
+  vaeK,
+  varianceUndefined = false,
+}: {
+  points: MetricPoint[];
+  failures: RunFailure[];
+  runs: readonly RunSpec[];
+  estimators: EstimatorId[];
+  /** the VAE's K (its columns are the ELBO and the test bound); absent for the bandit */
+  vaeK?: number;
+  /** the batch is one example: the variance column says it is undefined rather than a number */
+  varianceUndefined?: boolean;
+}) {
   const rows = useMemo(() => latestValues(points, runs, estimators), [points, runs, estimators]);
   const seedsOf = (estimator: EstimatorId): number[] => runs.filter((r) => r.estimator === estimator).map((r) => r.index);
   return (
@@ -39,7 +55,9 @@ function LatestValuesView({ points, failures, runs, estimators, vaeK }: { points
             <td style={{ color: estimatorColor(r.estimator) }}>{estimatorLabel(r.estimator)}</td>
             <td data-testid={`latest-train-${r.estimator}`}>{formatNumber(r.train, vaeK === undefined ? 3 : 2)}</td>
             <td data-testid={`latest-test-${r.estimator}`}>{formatNumber(r.test, vaeK === undefined ? 3 : 2)}</td>
-            <td data-testid={`latest-logvar-${r.estimator}`}>{formatNumber(r.logVar, 2)}</td>
+            <td data-testid={`latest-logvar-${r.estimator}`} title={varianceUndefined ? 'A batch of one example has no gradient spread within the batch' : undefined}>
+              {varianceUndefined && (r.logVar === null || !Number.isFinite(r.logVar)) ? 'undefined (batch 1)' : formatNumber(r.logVar, 2)}
+            </td>
             <td data-testid={`latest-runs-${r.estimator}`} className={stoppedSummary(failures, seedsOf(r.estimator)) ? 'failure' : undefined}>
               {stoppedSummary(failures, seedsOf(r.estimator)) || `all ${seedsOf(r.estimator).length}`}
             </td>

@@ -99,7 +99,7 @@ export function VarianceChart({ context, paper }: { context: ChartContext; paper
         verticalMarkers={stops}
         bands={context.bands}
         width={width}
-        note={paper.length > 0 ? PAPER_VARIANCE_NOTE : undefined}
+        note={[context.varianceNote, paper.length > 0 ? PAPER_VARIANCE_NOTE : null].filter((n) => n !== null).join(' ') || undefined}
         emptyText={context.emptyText}
       />
     </div>
@@ -135,6 +135,7 @@ export function LayerVarianceChart({ context, names }: { context: ChartContext; 
           yLabel="ln(mean gradient variance)"
           digits={2}
           height={240}
+          note={context.varianceNote ?? undefined}
           verticalMarkers={stops}
           bands={context.bands}
           width={width}

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { FIG3_REFERENCE } from '../../reference/paperNumbers.ts';
 import type { RunSpec } from '../../engine/types.ts';
-import { emptyChartText, type ChartContext, type ChartLineStyle } from '../model/chartMarks.ts';
+import { emptyChartText, varianceNoteFor, type ChartContext, type ChartLineStyle } from '../model/chartMarks.ts';
 import { LOG_VARIANCE, TEST_BOUND, TRAIN_ELBO, layerVarianceSeries } from '../model/chartSeries.ts';
 import { estimatorsOfRuns } from '../model/config.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -59,6 +59,7 @@ function EncoderVarianceChart({ context }: { context: ChartContext }) {
         lines={VARIANCE_LINES}
         yLabel="ln(mean encoder-grad variance)"
         digits={2}
+        note={context.varianceNote ?? undefined}
         verticalMarkers={stops}
         bands={bands}
         emptyText={context.emptyText}
@@ -97,6 +98,7 @@ function EncoderLayerVarianceChart({ context }: { context: ChartContext }) {
           digits={2}
           height={240}
           bands={bands}
+          note={context.varianceNote ?? undefined}
           emptyText={context.emptyText}
         />
       </div>
@@ -139,7 +141,7 @@ function Figure3Facts({ layers }: { layers: number }) {
 
 function LatestValuesLive({ context, k }: { context: ChartContext; k: number }) {
   const { points, failures } = useThrottledMetrics(0.5, 1000);
-  return <LatestValues points={points} failures={failures} runs={context.runs} estimators={context.estimators} vaeK={k} />;
+  return <LatestValues points={points} failures={failures} runs={context.runs} estimators={context.estimators} vaeK={k} varianceUndefined={context.varianceNote !== null} />;
 }
 
 export function VaeChartsPanel() {
@@ -156,7 +158,11 @@ export function VaeChartsPanel() {
   );
   const estimators = useMemo(() => estimatorsOfRuns(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
-  const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint) }), [runs, estimators, layers, seeds, updatesPerPoint]);
+  const varianceNote = usePlayground((s) => varianceNoteFor(s.config.batch));
+  const context = useMemo<ChartContext>(
+    () => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint), varianceNote }),
+    [runs, estimators, layers, seeds, updatesPerPoint, varianceNote],
+  );
   // the bound takes seconds: it comes every quarter epoch or so, long after the first train ELBO
   const boundNote =
     updatesPerEvaluation === undefined || updatesPerEpoch === undefined

@@ -15,7 +15,9 @@ import { DrawDigit } from './DrawDigit.tsx';
 
 export function EvaluationPanel() {
   const controller = useController();
-  const { engine, evaluation } = usePlayground(useShallow((s) => ({ engine: s.engine, evaluation: s.evaluation })));
+  const { engine, evaluation, evaluating, failure } = usePlayground(
+    useShallow((s) => ({ engine: s.engine, evaluation: s.evaluation, evaluating: s.pendingViews.evaluate > 0, failure: s.viewFailures.evaluate })),
+  );
   const [chosen, setChosen] = useState(0);
   const firstSeedRuns = useMemo(() => (engine ? engine.runs.filter((r) => r.seed === engine.runs[0]?.seed) : []), [engine]);
   const summaries = useMemo(
@@ -33,6 +35,17 @@ export function EvaluationPanel() {
       <button type="button" data-testid="evaluate" onClick={controller.evaluate} title="Run every network on the test images (stochastic forward pass) and collect its actions">
         Evaluate on the {engine.testCount} test images
       </button>
+      {evaluating && (
+        <span className="muted" role="status" data-testid="evaluate-pending">
+          {' '}
+          evaluating…
+        </span>
+      )}
+      {!evaluating && failure && (
+        <p className="error-line" role="status" data-testid="evaluate-failure">
+          {failure}
+        </p>
+      )}
       {evaluation && <span className="muted"> at update {evaluation.update}; networks of seed {firstSeedRuns[0]?.seed}</span>}
       {evaluation && summaries.length > 0 && (
         <>

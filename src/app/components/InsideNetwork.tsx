@@ -4,7 +4,7 @@
 // images, and each estimator's action probabilities (engine.inspect and readWeights).
 // Refreshed on its own every few seconds while training (one request at a time, answered by the
 // worker between training chunks) and once when training stops; stamped with its update.
-import { useContext, useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useContext, useDeferredValue, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BanditEstimator } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
@@ -23,8 +23,8 @@ export const INSIDE_REFRESH_MS = 3000;
 export function InsideNetwork() {
   const controller = useController();
   const store = useContext(PlaygroundStoreContext);
-  const { engine, inspection: answered, testIndex, playing } = usePlayground(
-    useShallow((s) => ({ engine: s.engine, inspection: s.inspection, testIndex: s.testIndex, playing: s.status.playing })),
+  const { engine, inspection: answered, testIndex, playing, failure } = usePlayground(
+    useShallow((s) => ({ engine: s.engine, inspection: s.inspection, testIndex: s.testIndex, playing: s.status.playing, failure: s.viewFailures.inspect })),
   );
   // drawn as a deferred value: the dozens of unit grids and weight images (a canvas each) render
   // in a background pass that React splits across tasks, not in one long task of the worker's message
@@ -33,18 +33,11 @@ export function InsideNetwork() {
   useEffect(() => {
     if (engine && engine.task === 'bandit') controller.inspectTest(store?.getState().testIndex ?? 0);
   }, [engine, controller, store]);
-  // live: a refresh every INSIDE_REFRESH_MS while training, never a second one before the first is answered
-  const waitingSince = useRef<number | null>(null);
-  useEffect(() => {
-    waitingSince.current = null;
-  }, [answered]);
+  // live: a refresh every INSIDE_REFRESH_MS while training, never a second one before the first is answered (or refused)
   useEffect(() => {
     if (!engine || engine.task !== 'bandit' || !store) return; // the VAE's views: VaeViews.tsx
     const refresh = (): void => {
-      // a request not answered within 15 s (a reset dropped it) no longer holds the next one back
-      const now = performance.now();
-      if (waitingSince.current !== null && now - waitingSince.current < 15_000) return;
-      waitingSince.current = now;
+      if (store.getState().pendingViews.inspect > 0) return;
       controller.inspectTest(store.getState().testIndex);
     };
     if (!playing) {
@@ -80,6 +73,11 @@ export function InsideNetwork() {
           Refresh
         </button>
       </div>
+      {failure && (
+        <p className="error-line" role="status" data-testid="inspect-failure">
+          {failure}
+        </p>
+      )}
       {inspection && (
         <p className="inside-stamp" data-testid="inspect-stamp" data-update={inspection.update}>
           The networks after update {inspection.update}

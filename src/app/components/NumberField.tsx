@@ -1,8 +1,11 @@
 // A number input that commits on Enter or blur, within a range. A value out of range is brought
 // to the nearest bound (text that is no number keeps the value) and one line under the field says why.
+// A text input (inputmode decimal/numeric), not type=number: a number input in a German browser
+// dropped the comma of "0,001" before any check saw it (lr 1, with no message); here the typed
+// text reaches checkNumberInput as typed, which reads a decimal comma or refuses it in one line.
 import { useEffect, useState } from 'react';
 import type { Range } from '../../playground/config.ts';
-import { checkNumberInput } from '../model/numberInput.ts';
+import { checkNumberInput, localeDecimalSeparator } from '../model/numberInput.ts';
 
 export function NumberField({
   id,
@@ -26,7 +29,7 @@ export function NumberField({
   const [message, setMessage] = useState<string | null>(null);
   useEffect(() => setText(String(value)), [value]);
   const commit = (): void => {
-    const outcome = checkNumberInput(text, range, value, maxReason);
+    const outcome = checkNumberInput(text, range, value, maxReason, localeDecimalSeparator(typeof navigator === 'undefined' ? undefined : navigator.language));
     setMessage(outcome.message);
     setText(String(outcome.value));
     if (outcome.value !== value) onCommit(outcome.value);
@@ -36,16 +39,27 @@ export function NumberField({
       <input
         id={id}
         data-testid={testId}
-        type="number"
-        min={range.min}
-        max={range.max}
-        step={step ?? (range.integer ? 1 : 'any')}
+        type="text"
+        inputMode={range.integer ? 'numeric' : 'decimal'}
+        autoComplete="off"
+        spellCheck={false}
+        aria-valuemin={range.min}
+        aria-valuemax={range.max}
         value={text}
         aria-describedby={message ? `${id}-message` : undefined}
         onChange={(e) => setText(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit();
+          // the arrow keys step as a number input's did (whole-number fields, or a given step)
+          const stepBy = step ?? (range.integer ? 1 : null);
+          if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && stepBy !== null) {
+            e.preventDefault();
+            const next = Math.min(range.max, Math.max(range.min, value + (e.key === 'ArrowUp' ? stepBy : -stepBy)));
+            setMessage(null);
+            setText(String(next));
+            if (next !== value) onCommit(next);
+          }
         }}
       />
       {message && (

@@ -123,9 +123,9 @@ function useVaeViewRefresh(chosen: number): void {
     };
     request();
     const timer = setInterval(() => {
-      const { status, vaeViews } = store.getState();
-      const answered = vaeViews !== null && vaeViews.update >= requestedAt.current;
-      if (answered && status.updates !== requestedAt.current) request();
+      // the previous request was answered or refused (every request is): a new one when the updates moved
+      const { status, pendingViews } = store.getState();
+      if (pendingViews.viewVae === 0 && status.updates !== requestedAt.current) request();
     }, VAE_VIEW_REFRESH_MS);
     const unsubscribe = store.subscribe((state, previous) => {
       if (previous.status.playing && !state.status.playing) request();
@@ -138,7 +138,7 @@ function useVaeViewRefresh(chosen: number): void {
 }
 
 export function VaeViews() {
-  const { engine, views: answered } = usePlayground(useShallow((s) => ({ engine: s.engine, views: s.vaeViews })));
+  const { engine, views: answered, failure } = usePlayground(useShallow((s) => ({ engine: s.engine, views: s.vaeViews, failure: s.viewFailures.viewVae })));
   // drawn as a deferred value (a background pass React splits across tasks): the reconstructions,
   // samples and layer grids of every run are many canvases; the stamp says which update is drawn
   const views = useDeferredValue(answered);
@@ -152,6 +152,11 @@ export function VaeViews() {
       <div className="inside-controls">
         <span data-testid="vae-views-update">{views ? `Shown: update ${views.update}` : 'Computing the first views…'}</span>
         <span className="note">refreshed every {VAE_VIEW_REFRESH_MS / 1000} s while training, and on pause</span>
+        {failure && (
+          <span className="error-line" role="status" data-testid="vae-views-failure">
+            {failure}
+          </span>
+        )}
         <label title="Index of the test image whose encoder layers are shown (deterministic input: pixel on when intensity ≥ 128)">
           Layers for test image{' '}
           <input type="number" data-testid="vae-chosen" min={0} max={engine.testCount - 1} value={chosen} onChange={(e) => choose(Math.floor(Number(e.target.value)) || 0)} />

@@ -78,6 +78,18 @@ export interface ChartContext {
   bands: boolean;
   /** what an empty chart says over its plot (emptyChartText) */
   emptyText: string;
+  /** why the variance charts have no points (varianceNoteFor: a batch of one), null when they have */
+  varianceNote: string | null;
+}
+
+/**
+ * The variance charts' note for batch size `batch`: the gradient variance over a batch of one
+ * example is undefined (docs/math.md §4: the spread of the per-example gradients within a batch;
+ * one example has none), so those points are left out and said as such instead of a log of
+ * rounding noise. Null for larger batches.
+ */
+export function varianceNoteFor(batch: number): string | null {
+  return batch === 1 ? 'Gradient variance is undefined for a batch of 1 (one example per update has no spread within the batch): no variance points while batch = 1.' : null;
 }
 
 /**

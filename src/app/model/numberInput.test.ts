@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RANGES } from '../../playground/config.ts';
-import { checkNumberInput } from './numberInput.ts';
+import { checkNumberInput, localeDecimalSeparator } from './numberInput.ts';
 
 describe('a typed number out of range says why it was changed', () => {
   it('brings lr 5 and lr 1e-7 to the nearest bound, saying so', () => {
@@ -17,5 +17,24 @@ describe('a typed number out of range says why it was changed', () => {
     expect(checkNumberInput('10000', { ...RANGES.testImages, max: 400 }, 400, 'the patterns task has 400 test images').message).toBe(
       '10000 is more than the largest allowed, 400 (the patterns task has 400 test images): set to 400.',
     );
+  });
+});
+
+describe('a decimal comma (a German browser) is read or refused with a message, never dropped', () => {
+  it('reads 0,001 as 0.001 and 1,5 as 1.5 (a whole-number field rounds it, saying so), in either language', () => {
+    for (const separator of ['.', ','] as const) {
+      expect(checkNumberInput('0,001', RANGES.lr, 0.01, undefined, separator)).toEqual({ value: 0.001, message: null });
+      expect(checkNumberInput('2,5e-3', RANGES.lr, 0.01, undefined, separator)).toEqual({ value: 0.0025, message: null });
+      expect(checkNumberInput('1,5', RANGES.width, 16, undefined, separator)).toEqual({ value: 2, message: '1,5 is not a whole number: set to 2.' });
+    }
+  });
+  it('refuses a comma that may separate thousands in an English browser, and reads it as decimal in a German one', () => {
+    expect(checkNumberInput('1,000', RANGES.width, 16, undefined, '.')).toEqual({ value: 16, message: '“1,000” could be 1000 (a thousands separator) or 1.000 (a decimal comma): kept 16; type it without the comma.' });
+    expect(checkNumberInput('1,000', RANGES.lr, 0.01, undefined, ',')).toEqual({ value: 1, message: null });
+    expect(checkNumberInput('1.000,5', RANGES.lr, 0.01, undefined, ',')).toEqual({ value: 0.01, message: '“1.000,5” is not a number: kept 0.01.' });
+  });
+  it('tells the separator of a language', () => {
+    expect(localeDecimalSeparator('de-DE')).toBe(',');
+    expect(localeDecimalSeparator('en-US')).toBe('.');
   });
 });

@@ -1,6 +1,8 @@
 // What a typed number becomes, and why: a value out of range is brought to the nearest bound,
 // a non-whole number for an integer field is rounded, text that is no number keeps the value,
-// each with one line saying so (nothing is silently reverted).
+// each with one line saying so (nothing is silently reverted). A decimal comma (0,001 as typed in
+// a German browser) is read as the decimal point it is; a comma that could be a thousands
+// separator is refused with a message, never dropped (1,5 never becomes 15).
 import type { Range } from '../../playground/config.ts';
 
 export interface NumberInputOutcome {
@@ -16,10 +18,17 @@ export interface NumberInputOutcome {
  * @param range inclusive bounds (and whether whole numbers only)
  * @param current the field's value before the edit, kept when `text` is not a number
  * @param maxReason why the maximum is what it is (e.g. "the patterns task has 400 test images"), added to the message
+ * @param decimalSeparator the browser language's decimal separator (see localeDecimalSeparator): with '.', a comma
+ *   followed by exactly three digits ("1,000") is ambiguous and refused; with ',', it is a decimal comma
  */
-export function checkNumberInput(text: string, range: Range, current: number, maxReason?: string): NumberInputOutcome {
+export function checkNumberInput(text: string, range: Range, current: number, maxReason?: string, decimalSeparator: '.' | ',' = '.'): NumberInputOutcome {
   const trimmed = text.trim();
-  const parsed = Number(trimmed);
+  const comma = parseDecimalComma(trimmed, decimalSeparator);
+  if (comma === 'ambiguous') {
+    const digits = trimmed.replace(',', '');
+    return { value: current, message: `“${trimmed}” could be ${digits} (a thousands separator) or ${trimmed.replace(',', '.')} (a decimal comma): kept ${current}; type it without the comma.` };
+  }
+  const parsed = comma ?? Number(trimmed);
   if (trimmed === '' || !Number.isFinite(parsed)) return { value: current, message: `“${text}” is not a number: kept ${current}.` };
   if (parsed > range.max) return { value: range.max, message: `${trimmed} is more than the largest allowed, ${range.max}${maxReason ? ` (${maxReason})` : ''}: set to ${range.max}.` };
   if (parsed < range.min) return { value: range.min, message: `${trimmed} is less than the smallest allowed, ${range.min}: set to ${range.min}.` };
@@ -28,4 +37,26 @@ export function checkNumberInput(text: string, range: Range, current: number, ma
     return { value: rounded, message: `${trimmed} is not a whole number: set to ${rounded}.` };
   }
   return { value: parsed === 0 ? 0 : parsed, message: null };
+}
+
+/**
+ * The number of `text` written with one decimal comma and no point ("0,001", "-1,5", "2,5e-3"),
+ * null when it has none (other text is left to Number), 'ambiguous' when the comma could be a
+ * thousands separator: 1 to 3 digits (not 0) before it and exactly three after it, in a language
+ * whose decimal separator is '.'.
+ */
+export function parseDecimalComma(text: string, decimalSeparator: '.' | ','): number | null | 'ambiguous' {
+  const match = /^([+-]?\d*),(\d+)([eE][+-]?\d+)?$/.exec(text);
+  if (!match) return null;
+  if (decimalSeparator === '.' && match[2].length === 3 && /^[1-9]\d{0,2}$/.test(match[1].replace(/^[+-]/, '')) && match[3] === undefined) return 'ambiguous';
+  return Number(`${match[1]}.${match[2]}${match[3] ?? ''}`);
+}
+
+/** The decimal separator of `language` (a BCP 47 tag such as "de-DE"; "." when it cannot be told). */
+export function localeDecimalSeparator(language: string | undefined): '.' | ',' {
+  try {
+    return new Intl.NumberFormat(language).format(1.5).includes(',') ? ',' : '.';
+  } catch {
+    return '.';
+  }
 }

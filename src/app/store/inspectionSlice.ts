@@ -2,7 +2,16 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { EvaluationDetails, InspectionResult, VaeViewsResult } from '../../worker/protocol.ts';
 
+/** The view requests the page sends (each answered, or refused with a reason). */
+export type ViewRequest = 'evaluate' | 'inspect' | 'viewVae';
+
 export interface InspectionSlice {
+  /** per view request: requests sent and not yet answered */
+  pendingViews: Record<ViewRequest, number>;
+  /** per view request: why the last one was not answered (one user-facing line); cleared by its next answer */
+  viewFailures: Partial<Record<ViewRequest, string>>;
+  /** a request of `kind` was sent (+1) or settled (−1, with its failure line or null) */
+  noteViewRequest: (kind: ViewRequest, change: 1 | -1, failure?: string | null) => void;
   testIndex: number;
   inspection: InspectionResult | null;
   drawnInspection: InspectionResult | null;
@@ -17,6 +26,13 @@ export interface InspectionSlice {
 }
 
 export const createInspectionSlice: StateCreator<InspectionSlice> = (set) => ({
+  pendingViews: { evaluate: 0, inspect: 0, viewVae: 0 },
+  viewFailures: {},
+  noteViewRequest: (kind, change, failure) =>
+    set((state) => ({
+      pendingViews: { ...state.pendingViews, [kind]: Math.max(0, state.pendingViews[kind] + change) },
+      viewFailures: change === 1 || failure === undefined ? state.viewFailures : { ...state.viewFailures, [kind]: failure ?? undefined },
+    })),
   testIndex: 0,
   inspection: null,
   drawnInspection: null,

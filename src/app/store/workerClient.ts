@@ -4,8 +4,10 @@ import { createContext, useContext } from 'react';
 import { SPEED_LEVELS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
 import { serializeUrlConfig } from '../model/urlConfig.ts';
 import { decodeModelFile, encodeModelFile } from '../model/modelFile.ts';
-import type { TestHookAction, WorkerMessage, WorkerRequest } from '../../worker/protocol.ts';
+import type { StampedMessage, TestHookAction, WorkerRequest } from '../../worker/protocol.ts';
+import type { ViewRequest } from './inspectionSlice.ts';
 import type { PlaygroundStore } from './playgroundStore.ts';
+import { IDLE_STATUS } from './sessionSlice.ts';
 
 /** Fields that the engine can change mid-run; every other change rebuilds the engine. */
 const LIVE_FIELDS = new Set<keyof PlaygroundConfig>(['lr', 'batch', 'speed', 'hide']);
@@ -33,12 +35,31 @@ export interface PlaygroundController {
   restartWorker(): void;
   /** tests only: effective in a worker started with test hooks (page URL ?test-hooks=1) */
   testHook(action: TestHookAction): void;
+  /** requests sent and not yet answered, refused or cancelled (every one is settled: 0 once the worker has answered them all) */
+  pendingRequests(): number;
   dispose(): void;
 }
 
+/** A request waiting for the worker's answer: settled exactly once (answer, refusal or cancellation). */
 interface Pending {
+  kind: 'save' | 'load' | ViewRequest;
   resolve: (value: string) => void;
-  reject: (error: Error) => void;
+  /** `reason`: one user-facing line saying why it was not answered */
+  reject: (reason: string) => void;
+}
+
+/** Why the requests in flight were not answered (one user-facing line each). */
+export const CANCEL_REASONS = {
+  configure: 'the configuration changed (Reset, or a setting that rebuilds the engine) before it finished',
+  deviceLost: 'the WebGPU device was lost before it finished (the CPU engine took over)',
+  restart: 'the training worker was restarted before it finished',
+  died: 'the training worker stopped',
+} as const;
+
+/** What a view request's failure says on the page, from the worker's (or the page's) reason. */
+function viewFailureLine(kind: ViewRequest, reason: string): string {
+  if (kind === 'evaluate') return `Evaluation not finished: ${reason}; press Evaluate again.`;
+  return `Not shown: ${reason}.`;
 }
 
 /**
@@ -46,19 +67,52 @@ interface Pending {
  */
 export function createPlaygroundController(store: PlaygroundStore, createWorker: () => Worker): PlaygroundController {
   let nextRequest = 1;
+  /** counts configure requests: the worker stamps its messages with it, and older ones are dropped */
+  let generation = 0;
   let worker = createWorker();
   const send = (request: WorkerRequest): void => worker.postMessage(request);
-  /** save and load requests waiting for the worker's answer */
+  /** every request waiting for the worker's answer, by request id */
   const pending = new Map<number, Pending>();
+  /** takes the pending request `requestId` of `kind` (null when it was settled already: a late answer is dropped) */
+  const take = (requestId: number, kind: Pending['kind']): Pending | null => {
+    const entry = pending.get(requestId);
+    if (!entry || entry.kind !== kind) return null;
+    pending.delete(requestId);
+    return entry;
+  };
+  /** settles every request in flight with `reason` (a reset, a replaced engine, a restarted or dead worker) */
+  const cancelAll = (reason: string): void => {
+    const entries = [...pending.values()];
+    pending.clear();
+    for (const entry of entries) entry.reject(reason);
+  };
+  /** a view request (inspection, evaluation, VAE views): counted while pending, its failure said in its panel */
+  const viewRequest = (kind: ViewRequest, build: (requestId: number) => WorkerRequest): void => {
+    const requestId = nextRequest++;
+    const state = store.getState();
+    state.noteViewRequest(kind, 1);
+    pending.set(requestId, {
+      kind,
+      resolve: () => store.getState().noteViewRequest(kind, -1, null),
+      reject: (reason) => store.getState().noteViewRequest(kind, -1, viewFailureLine(kind, reason)),
+    });
+    send(build(requestId));
+  };
 
-  const receive = (message: WorkerMessage): void => {
+  const receive = (message: StampedMessage): void => {
+    if (message.generation !== generation) return; // from before the last reset: its requests were settled then
     const state = store.getState();
     switch (message.type) {
+      case 'requestFailed':
+        // the line goes inside a sentence of the page's: no full stop of its own
+        take(message.requestId, pending.get(message.requestId)?.kind ?? 'save')?.reject(message.message.replace(/\.+$/, ''));
+        return;
       case 'engine':
         state.setEngine(message);
         state.setError(null);
         return;
       case 'recovered':
+        cancelAll(CANCEL_REASONS.deviceLost);
         if (message.fromUpdate > 0) state.truncateMetrics(message.fromUpdate);
         else state.clearMetrics();
         state.clearInspections();
@@ -66,15 +120,15 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
         return;
       case 'model': {
         const { points, failures, config, status } = state;
-        pending.get(message.requestId)?.resolve(encodeModelFile({ config, points, failures, status, saved: message.saved }));
-        pending.delete(message.requestId);
+        take(message.requestId, 'save')?.resolve(encodeModelFile({ config, points, failures, status, saved: message.saved }));
         return;
       }
-      case 'modelImport':
-        if (message.error === null) pending.get(message.requestId)?.resolve('');
-        else pending.get(message.requestId)?.reject(new Error(message.error));
-        pending.delete(message.requestId);
+      case 'modelImport': {
+        const entry = take(message.requestId, 'load');
+        if (message.error === null) entry?.resolve('');
+        else entry?.reject(message.error);
         return;
+      }
       case 'loading':
         state.setLoading(message);
         return;
@@ -86,22 +140,22 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
         state.setStatus(message.status);
         return;
       case 'inspection':
+        take(message.requestId, 'inspect')?.resolve('');
         state.setInspection(message);
         return;
       case 'evaluation':
+        take(message.requestId, 'evaluate')?.resolve('');
         state.setEvaluation(message);
         return;
       case 'vaeViews':
+        take(message.requestId, 'viewVae')?.resolve('');
         state.setVaeViews(message);
         return;
       case 'evaluating':
         state.setEvaluating(message);
         return;
       case 'error':
-        if (message.message.startsWith('Save model:') && pending.size > 0) {
-          for (const p of pending.values()) p.reject(new Error(message.message));
-          pending.clear();
-        } else state.setError(message.message);
+        state.setError(message.message);
         return;
     }
   };
@@ -114,11 +168,10 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
     const detail = event.message ? event.message.replace(/^Uncaught /, '') : 'no message';
     state.setWorkerDead(`The training worker stopped (${detail}); the charts keep what it reported.`);
     state.setStatus({ ...state.status, playing: false });
-    for (const p of pending.values()) p.reject(new Error('the training worker stopped'));
-    pending.clear();
+    cancelAll(CANCEL_REASONS.died);
   };
   const attach = (): void => {
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) => receive(event.data);
+    worker.onmessage = (event: MessageEvent<StampedMessage>) => receive(event.data);
     worker.onerror = died;
   };
   attach();
@@ -128,12 +181,15 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
     if (window.location.search !== query) window.history.replaceState(null, '', `${window.location.pathname}${query}`);
   };
 
-  const configure = (config: PlaygroundConfig): void => {
+  const configure = (config: PlaygroundConfig, reason: string = CANCEL_REASONS.configure): void => {
+    generation += 1;
+    cancelAll(reason);
     const state = store.getState();
     state.setConfig(config);
     state.clearMetrics();
     state.clearInspections();
     state.setEngine(null);
+    state.setStatus(IDLE_STATUS); // the old run's count is no longer shown while the new engine starts
     state.setEngineNotice(null);
     state.setModelMessage(null);
     state.setLoadFailure(null);
@@ -141,7 +197,7 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
     writeUrl(config);
     // the data files lie beside the page (relative to its folder), wherever the site is served from
     const assetBase = new URL(import.meta.env.BASE_URL, document.baseURI).href;
-    send({ type: 'configure', config, assetBase }); // the worker applies config.speed to the new session
+    send({ type: 'configure', config, assetBase, generation }); // the worker applies config.speed to the new session
   };
 
   configure(store.getState().config);
@@ -177,15 +233,15 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
     },
     inspectTest: (index) => {
       store.getState().setTestIndex(index);
-      send({ type: 'inspect', requestId: nextRequest++, testIndex: index });
+      viewRequest('inspect', (requestId) => ({ type: 'inspect', requestId, testIndex: index }));
     },
-    inspectDrawn: (pixels) => send({ type: 'inspectDrawn', requestId: nextRequest++, pixels }),
-    evaluate: () => send({ type: 'evaluate', requestId: nextRequest++ }),
-    viewVae: (testIndices, samples, chosen) => send({ type: 'viewVae', requestId: nextRequest++, testIndices, samples, chosen }),
+    inspectDrawn: (pixels) => viewRequest('inspect', (requestId) => ({ type: 'inspectDrawn', requestId, pixels })),
+    evaluate: () => viewRequest('evaluate', (requestId) => ({ type: 'evaluate', requestId })),
+    viewVae: (testIndices, samples, chosen) => viewRequest('viewVae', (requestId) => ({ type: 'viewVae', requestId, testIndices, samples, chosen })),
     saveModel: () =>
       new Promise<string>((resolve, reject) => {
         const requestId = nextRequest++;
-        pending.set(requestId, { resolve, reject });
+        pending.set(requestId, { kind: 'save', resolve, reject: (reason) => reject(new Error(`Save model: ${reason}; nothing was saved.`)) });
         send({ type: 'exportModel', requestId });
       }),
     loadModel: async (text, source) => {
@@ -195,11 +251,14 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
         const requestId = nextRequest++;
         const loaded = file;
         await new Promise<string>((resolve, reject) => {
-          pending.set(requestId, { resolve, reject });
+          pending.set(requestId, { kind: 'load', resolve, reject: (reason) => reject(new Error(reason)) });
           send({ type: 'importModel', requestId, config: loaded.config, saved: loaded.training, source });
         });
       } catch (error) {
-        store.getState().setModelMessage({ kind: 'error', text: `Load model: ${error instanceof Error ? error.message : String(error)}; nothing was changed.` });
+        // a refusal names the file itself; a cancellation says that the file was not loaded
+        const reason = error instanceof Error ? error.message : String(error);
+        const text = reason.startsWith(`${source}:`) || reason.startsWith(`${source} `) ? `Load model: ${reason}; nothing was changed.` : `Load model: ${source} was not loaded: ${reason}.`;
+        store.getState().setModelMessage({ kind: 'error', text });
         return;
       }
       // the worker runs the loaded model now: the page follows
@@ -217,9 +276,10 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
       worker = createWorker();
       attach();
       store.getState().setWorkerDead(null);
-      configure(store.getState().config);
+      configure(store.getState().config, CANCEL_REASONS.restart);
     },
     testHook: (action) => send({ type: 'testHook', action }),
+    pendingRequests: () => pending.size,
     dispose: () => worker.terminate(),
   };
 }

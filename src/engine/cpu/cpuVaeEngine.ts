@@ -14,8 +14,12 @@ import { EngineError, type EvaluateOptions, type EvaluationResult, type ExampleT
 import { unitMajor } from '../weights.ts';
 
 const EVAL_CHUNK = 500;
-/** test images of one run between two progress reports of evaluate */
-const PROGRESS_IMAGES = 50;
+/**
+ * Work between two progress reports of evaluate, in samples (images × K): 50 images at K = 200,
+ * 2 images at K = 5000, so that a report (where the caller may pause or stop the evaluation)
+ * comes within a fraction of a second whatever K is; the sums do not depend on it.
+ */
+const PROGRESS_SAMPLES = 10_000;
 
 interface VaeGroup extends SeedGroup<VaeRun> {
   draws: RngDraws;
@@ -64,7 +68,7 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
   /**
    * The K-sample bound (K = config.testK, nats per image) averaged over the binarized test set.
    * Progress (options.onProgress) counts test images × runs, reported about every
-   * PROGRESS_IMAGES images of a run (awaited: the caller may yield there); the sums, and so
+   * PROGRESS_SAMPLES / K images of a run (awaited: the caller may yield there); the sums, and so
    * the results, do not depend on it.
    */
   async evaluate(options: EvaluateOptions = {}): Promise<EvaluationResult[]> {
@@ -87,8 +91,9 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
         for (const run of g.runs) {
           // the chunk's sum continues across the slices: the same additions in the same order as one call
           let chunkSum = 0;
-          for (let from = 0; from < count; from += PROGRESS_IMAGES) {
-            const to = Math.min(count, from + PROGRESS_IMAGES);
+          const sliceImages = Math.max(1, Math.floor(PROGRESS_SAMPLES / config.testK));
+          for (let from = 0; from < count; from += sliceImages) {
+            const to = Math.min(count, from + sliceImages);
             chunkSum = run.boundSum(rows, start, draws, e, config.testK, from, to, chunkSum);
             done += to - from;
             if (onProgress) await onProgress(done, total);

@@ -554,7 +554,7 @@ export class GpuVaeEngine implements CheckpointableEngine {
    * binarized test set, on this device (evaluate.ts evaluateBoundOnGpu: the parameters are read
    * back once, then ../vaeBound computes the bound in chunks, reporting progress after each).
    */
-  async evaluate(options?: { collectActions?: boolean; onProgress?: (done: number, total: number) => void }): Promise<EvaluationResult[]> {
+  async evaluate(options?: { collectActions?: boolean; onProgress?: (done: number, total: number) => unknown }): Promise<EvaluationResult[]> {
     const params = await this.readAllParameters();
     const e = this.evaluations++;
     const results = await evaluateBoundOnGpu(this.rt, { config: this.config, data: this.data, runs: this.runs, params, evaluation: e, onProgress: options?.onProgress });
@@ -721,6 +721,11 @@ export class GpuVaeEngine implements CheckpointableEngine {
     this.check();
     const buffer = name in this.statics ? this.statics[name as keyof StaticBuffers] : this.activations[name as keyof ActivationBuffers];
     return { data: await this.rt.res.read(buffer, 0, buffer.size, `debug ${name}`), layout: this.layout };
+  }
+
+  /** Bytes of the GPU buffers the runtime owns now (GpuResources.bytes; the soak watches it). */
+  get gpuBufferBytes(): number {
+    return this.rt.res.bytes;
   }
 
   /** Releases the runtime: every buffer, and the device when the runtime created it. */

@@ -17,7 +17,7 @@ export interface BoundInput {
   /** the evaluation number e (the test binarization and the bound's draws depend on it) */
   evaluation: number;
   /** called after each chunk of test images: done and total (run × image pairs) */
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number) => unknown;
 }
 
 /**

@@ -28,8 +28,11 @@ export interface ImportanceBoundOptions {
   seed: number;
   /** evaluation number e (binarization step e, sample k at step (e << 20) + k, 32 bits as on the CPU); default 0 */
   evaluation?: number;
-  /** called after each chunk with the (image, sample) pairs done and images × K; monotone, ends at total */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * called after each chunk with the (image, sample) pairs done and images × K; monotone, ends at
+   * total; awaited (the caller may pause there, or throw to stop the evaluation)
+   */
+  onProgress?: (done: number, total: number) => unknown;
   /** stops between chunks (the promise rejects with the signal's reason) */
   signal?: AbortSignal;
   /** edge of affine_logits' TILE × TILE workgroups (default 4 on a CPU adapter, else 16 or 8) */
@@ -339,7 +342,7 @@ export async function importanceWeightedBoundGpu(runtime: GpuRuntime, params: Va
         await pending;
         runtime.check();
         done += pendingPairs;
-        options.onProgress?.(done, total);
+        await options.onProgress?.(done, total);
       }
       pending = finished;
       pendingPairs = chunk.images * chunk.samples;
@@ -349,7 +352,7 @@ export async function importanceWeightedBoundGpu(runtime: GpuRuntime, params: Va
       pending = null;
       runtime.check();
       done += pendingPairs;
-      options.onProgress?.(done, total);
+      await options.onProgress?.(done, total);
     }
     const bytes = await res.read(setup.logMeanExp, 0, count * 4, 'importance-weighted bound');
     runtime.check();
