@@ -54,6 +54,8 @@ export function validateBanditConfig(config: BanditConfig, data: Dataset): void 
 
 /** The most channels a conv-bandit convolution may have (the paper's 16, with room). */
 export const MAX_CONV_CHANNELS = 64;
+/** The largest ConvBanditConfig.varianceEvery (a metric point still needs a measured update). */
+export const MAX_VARIANCE_EVERY = 1000;
 
 /**
  * Checks a conv-bandit configuration (docs/math.md §7.2) against its data: images of at least
@@ -64,6 +66,7 @@ export const MAX_CONV_CHANNELS = 64;
 export function validateConvBanditConfig(config: ConvBanditConfig, data: Dataset): void {
   if (!CONV_LAYER_CHOICES.includes(config.convLayers)) throw new EngineError(`convLayers must be ${CONV_LAYER_CHOICES.join(' or ')}, got ${String(config.convLayers)}`, 'config');
   positiveInteger('channels', config.channels, MAX_CONV_CHANNELS);
+  if (config.varianceEvery !== undefined) positiveInteger('varianceEvery', config.varianceEvery, MAX_VARIANCE_EVERY);
   validateCommon(config, data, BANDIT_ESTIMATORS, '');
   if (config.hiddenValues !== 'pm1' && config.hiddenValues !== '01') {
     throw new EngineError(`hiddenValues must be pm1 or 01, got ${String(config.hiddenValues)}`, 'config');

@@ -71,6 +71,8 @@ export interface EngineReady {
   updatesPerPoint: number;
   /** updates between two test evaluations (test accuracy; the VAE's K-sample bound) */
   updatesPerEvaluation: number;
+  /** the gradient-variance metric is measured on every `varianceEvery`-th update (TrainingEngine.varianceEvery; 1: every update) */
+  varianceEvery: number;
 }
 
 /** Progress of a test evaluation in the training loop (the VAE's K-sample bound takes seconds). */

@@ -33,6 +33,13 @@ const WEIGHT_UNITS = 8;
 /** VAE: metric points per epoch and points between test evaluations (the CPU engine does ~10 updates/s: a point every few seconds, the bound every 300 updates) */
 const VAE_POINTS_PER_EPOCH = 60;
 const VAE_EVALUATE_EVERY_POINTS = 15;
+/**
+ * The conv task's metric points per epoch: every 20 updates at batch 50 (the default's 60 would
+ * put the first point 60 updates, about 10 s on the CPU engine, after Play). With the variance
+ * measured on every 10th update (PLAYGROUND_CONV_VARIANCE_EVERY) each point holds two measurements.
+ */
+const CONV_POINTS_PER_EPOCH = 60;
+const CONV_EVALUATE_EVERY_POINTS = 10;
 /** VAE views: the most digits reconstructed and sampled per run in one request */
 const MAX_VAE_VIEW_DIGITS = 16;
 
@@ -99,6 +106,7 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
     epochs: config.epochs,
     ...(from ? { from } : {}),
     ...(vae ? { recordEvery: Math.max(1, Math.round(engine.updatesPerEpoch / VAE_POINTS_PER_EPOCH)), evaluateEveryPoints: VAE_EVALUATE_EVERY_POINTS } : {}),
+    ...(engine.config.task === 'conv-bandit' ? { recordEvery: Math.max(1, Math.round(engine.updatesPerEpoch / CONV_POINTS_PER_EPOCH)), evaluateEveryPoints: CONV_EVALUATE_EVERY_POINTS } : {}),
     onEvaluationProgress: async (done, total) => {
       post({ type: 'evaluating', done, total });
       await yieldToEvents();
@@ -127,6 +135,7 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
     testK: engine.config.task === 'vae' ? engine.config.testK : null,
     updatesPerPoint: created.updatesPerPoint,
     updatesPerEvaluation: created.updatesPerEvaluation,
+    varianceEvery: engine.varianceEvery ?? 1,
   });
   if (imported !== null) post({ type: 'modelImport', requestId: imported, error: null });
   post(created.takeSnapshot());
