@@ -3,6 +3,7 @@
 // the measured path's, the engine measures exactly updates 0, n, 2n, … and the metric is the
 // mean over those; the CLI's default (every update) is unchanged.
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CpuConvBanditEngine } from '../src/engine/cpu/cpuConvBanditEngine.ts';
 import { createConvBanditCpuEngine } from '../src/engine/cpu/index.ts';
 import { epochRecord, zeroCounters } from '../src/engine/records.ts';
 import { EngineError, PAPER_OPTIMIZER, type ConvBanditConfig } from '../src/engine/types.ts';
@@ -57,7 +58,7 @@ describe('conv bandit: the variance metric on every n-th update', () => {
 
   it('measures updates 0, 3, 6 of 8 with varianceEvery 3, and the metric is their mean; every update without it', async () => {
     const data = tinyConvDataset();
-    const every = await createConvBanditCpuEngine({ ...config, varianceEvery: 3 }, { data });
+    const every = (await createConvBanditCpuEngine({ ...config, varianceEvery: 3 }, { data })) as CpuConvBanditEngine;
     const all = await createConvBanditCpuEngine(config, { data });
     try {
       expect(every.varianceEvery).toBe(3);
@@ -87,7 +88,7 @@ describe('conv bandit: the variance metric on every n-th update', () => {
       // a checkpoint carries the count, so a resumed run's windows divide by the right number
       const state = await every.exportState();
       expect(state.runs[0].counters.varianceUpdates).toBe(3);
-      const resumed = await createConvBanditCpuEngine({ ...config, varianceEvery: 3 }, { data });
+      const resumed = (await createConvBanditCpuEngine({ ...config, varianceEvery: 3 }, { data })) as CpuConvBanditEngine;
       try {
         await resumed.importState(state, 'test');
         expect((await resumed.readCounters())[0].varianceUpdates).toBe(3);
