@@ -10,6 +10,7 @@ import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { AccuracyChart, LayerVarianceChart, VarianceChart } from './TrainingCharts.tsx';
 import { ChartLegend } from './ChartLegend.tsx';
+import { KeyComparisonLine, SmoothingSelect, useSharedChartOptions } from './ChartOptions.tsx';
 import { LatestValues } from './LatestValues.tsx';
 import { VaeChartsPanel } from './VaeCharts.tsx';
 import { isVaeTask } from '../../playground/config.ts';
@@ -34,11 +35,19 @@ function BanditChartsPanel() {
   const layerNames = useMemo(() => banditLayerNames(task, layers), [task, layers]);
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
-  const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint) }), [runs, estimators, layers, seeds, updatesPerPoint]);
+  const { xMax, smoothing, setSmoothing, varianceEvery } = useSharedChartOptions();
+  const context = useMemo<ChartContext>(
+    () => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint), xMax, smoothing, varianceEvery }),
+    [runs, estimators, layers, seeds, updatesPerPoint, xMax, smoothing, varianceEvery],
+  );
   const paper = useMemo(() => paperValuesFor(config), [config]);
   return (
     <div className="panel charts" data-testid="charts">
-      <ChartLegend estimators={estimators} seeds={seeds} paper={paper.length > 0} runs={runs} failures={failures} />
+      <div className="chart-header">
+        <ChartLegend estimators={estimators} seeds={seeds} paper={paper.length > 0} runs={runs} failures={failures} smoothing={smoothing} />
+        <SmoothingSelect smoothing={smoothing} onChange={setSmoothing} />
+      </div>
+      <KeyComparisonLine runs={runs} estimators={estimators} task="bandit" />
       <div className="chart-grid">
         <AccuracyChart context={context} paper={paper} />
         <VarianceChart context={context} paper={paper} />

@@ -12,6 +12,7 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import { Area, CartesianGrid, ComposedChart, Label, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
 import { MarkerKey, type MarkerKeyItem } from './MarkerKey.tsx';
+import './charts.css';
 import type { EstimatorId } from '../../engine/types.ts';
 import { paddedExtent, type ChartLineStyle, type HorizontalMarker, type VerticalMarker } from '../model/chartMarks.ts';
 import { niceAxisFromZero, niceTicks } from '../model/ticks.ts';
