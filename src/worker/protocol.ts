@@ -157,7 +157,7 @@ export interface InspectionResult {
   update: number;
   /** one per run of the first seed (each estimator) */
   runs: RunInspection[];
-  /** first hidden layer weights of a few units of each inspected run: units × (rows·cols) */
+  /** first-layer weights of every unit (up to 256) of each inspected run, unit-major: units × inputs (the bandit: rows·cols pixels; the conv task: its first convolution's filters, 3·3) */
   firstLayerWeights: { run: number; units: number; cols: number; data: Float32Array }[];
 }
 

@@ -29,7 +29,11 @@ declare const self: DedicatedWorkerGlobalScope;
 const SNAPSHOT_MS = 300;
 const SHOWN_TEST_IMAGES = 60;
 const INSPECT_SEED = 12345;
-const WEIGHT_UNITS = 8;
+/**
+ * First-layer units whose weights an inspection carries: every unit up to this many (the page
+ * shows them a page at a time; 256 × 784 float32 is 0.8 MB per run).
+ */
+const WEIGHT_UNITS = 256;
 /** VAE: metric points per epoch and points between test evaluations (the CPU engine does ~10 updates/s: a point every few seconds, the bound every 300 updates) */
 const VAE_POINTS_PER_EPOCH = 60;
 const VAE_EVALUATE_EVERY_POINTS = 15;
