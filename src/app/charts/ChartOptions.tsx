@@ -3,6 +3,7 @@
 import { memo, useMemo, useState } from 'react';
 import type { EstimatorId, RunSpec } from '../../engine/types.ts';
 import { keyComparison } from '../model/keyComparison.ts';
+import { paceNotice } from '../model/pace.ts';
 import { SMOOTHING_LEVELS } from '../model/smoothing.ts';
 import { niceAxisFromZero } from '../model/ticks.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -46,3 +47,25 @@ export const KeyComparisonLine = memo(function KeyComparisonLine({ runs, estimat
     </p>
   );
 });
+
+/**
+ * What a slow task should expect (paceNotice) at the measured speed, over the charts; nothing on
+ * a fast one. Reads the speed to two significant figures, so it redraws only when its words change.
+ */
+export function PaceNotice({ evaluates }: { evaluates: string }) {
+  const text = usePlayground((s) =>
+    s.engine
+      ? paceNotice({
+          updatesPerSecond: Number(s.status.updatesPerSecond.toPrecision(2)),
+          updatesPerPoint: s.engine.updatesPerPoint,
+          updatesPerEvaluation: s.engine.updatesPerEvaluation,
+          evaluates,
+        })
+      : null,
+  );
+  return text ? (
+    <p className="pace-notice" data-testid="pace-notice">
+      {text}
+    </p>
+  ) : null;
+}

@@ -10,7 +10,7 @@ import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { AccuracyChart, LayerVarianceChart, VarianceChart } from './TrainingCharts.tsx';
 import { ChartLegend } from './ChartLegend.tsx';
-import { KeyComparisonLine, SmoothingSelect, useSharedChartOptions } from './ChartOptions.tsx';
+import { KeyComparisonLine, PaceNotice, SmoothingSelect, useSharedChartOptions } from './ChartOptions.tsx';
 import { LatestValues } from './LatestValues.tsx';
 import { VaeChartsPanel } from './VaeCharts.tsx';
 import { isVaeTask } from '../../playground/config.ts';
@@ -47,6 +47,7 @@ function BanditChartsPanel() {
         <ChartLegend estimators={estimators} seeds={seeds} paper={paper.length > 0} runs={runs} failures={failures} smoothing={smoothing} />
         <SmoothingSelect smoothing={smoothing} onChange={setSmoothing} />
       </div>
+      <PaceNotice evaluates="test accuracy" />
       <KeyComparisonLine runs={runs} estimators={estimators} task="bandit" />
       <div className="chart-grid">
         <AccuracyChart context={context} paper={paper} />

@@ -12,7 +12,7 @@ import { estimatorsOfRuns } from '../model/config.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { ChartLegend } from './ChartLegend.tsx';
-import { KeyComparisonLine, SmoothingSelect, useSharedChartOptions } from './ChartOptions.tsx';
+import { KeyComparisonLine, PaceNotice, SmoothingSelect, useSharedChartOptions } from './ChartOptions.tsx';
 import { LatestValues } from './LatestValues.tsx';
 import { MetricChart } from './MetricChart.tsx';
 import { useChartRows } from './TrainingCharts.tsx';
@@ -176,6 +176,7 @@ export function VaeChartsPanel() {
         <ChartLegend estimators={estimators} seeds={seeds} paper={false} runs={runs} failures={failures} smoothing={smoothing} lineNote={`solid: train ELBO (single sample) · dashed: ${k}-sample test bound`} />
         <SmoothingSelect smoothing={smoothing} onChange={setSmoothing} />
       </div>
+      <PaceNotice evaluates="test bound" />
       <KeyComparisonLine runs={runs} estimators={estimators} task="vae" />
       <BoundProgress k={k} />
       <div className="chart-grid">

@@ -34,6 +34,11 @@ function LabLegend({ items }: { items: readonly { name: string; color: string; d
 export const HistogramChart = memo(function HistogramChart({ title, color, h, bins, exact }: { title: string; color: string; h: Histograms; bins: Histograms['bins'][number]; exact: number }) {
   // round ticks inside the histogram's range (its bins fix the range: no tick past its ends)
   const xTicks = useMemo(() => niceTicks(h.domain[0], h.domain[1], 5).ticks.filter((t) => t >= h.domain[0] - 1e-12 && t <= h.domain[1] + 1e-12), [h.domain]);
+  // counts: whole round numbers from 0
+  const yAxis = useMemo(() => {
+    const most = Math.max(1, ...bins.map((b) => b.count));
+    return niceTicks(0, most, most < 5 ? most + 1 : 5);
+  }, [bins]);
   return (
     <figure className="chart small">
       <figcaption style={{ color }}>{title}</figcaption>
@@ -42,7 +47,7 @@ export const HistogramChart = memo(function HistogramChart({ title, color, h, bi
         <XAxis dataKey="x" type="number" domain={h.domain} tickFormatter={tick} ticks={xTicks} interval={0}>
           <Label value="estimate" position="insideBottom" offset={-16} />
         </XAxis>
-        <YAxis width={60} allowDecimals={false}>
+        <YAxis width={60} allowDecimals={false} domain={yAxis.domain} ticks={yAxis.ticks} interval={0}>
           <Label value="count" angle={-90} position="insideLeft" offset={2} />
         </YAxis>
         <Bar dataKey="count" fill={color} isAnimationActive={false} barSize={Math.max(2, 240 / bins.length - 1)} />
