@@ -42,6 +42,19 @@ describe('charts a class can read, and the inside view decoded', () => {
       expect(x[0]).toBe(0);
     }
     expect((await axisTicks(page, 'accuracy')).y).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    // no label over the plot but the axes' own: reference lines are named in a key under the drawing
+    for (const chart of ['accuracy', 'variance', 'layer-variance']) {
+      const placed = await page.$eval(`[data-chart="${chart}"]`, (figure) => {
+        const svg = figure.querySelector('svg.recharts-surface');
+        const key = figure.querySelector('.marker-key');
+        return {
+          labels: Array.from(figure.querySelectorAll('svg text.recharts-label'), (t) => t.textContent ?? ''),
+          keyBelow: key === null || (svg !== null && key.getBoundingClientRect().top >= svg.getBoundingClientRect().bottom - 0.5),
+        };
+      });
+      expect(placed.labels.sort(), chart).toEqual([...(chart === 'accuracy' ? ['accuracy (fraction correct)'] : ['ln(mean gradient variance)']), 'epoch (passes over the training set, fractional)'].sort());
+      expect(placed.keyBelow, chart).toBe(true);
+    }
     // side by side, one x domain, and it holds the last point's epoch
     const domains = await page.$$eval('[data-chart]', (els) => els.map((e) => e.getAttribute('data-x-domain')));
     expect(new Set(domains).size).toBe(1);
