@@ -1,7 +1,8 @@
 // The conv bandit (appendix E, docs/math.md §7.2) on the CPU engine, one thread: ms per update of
 // one run at the paper's size (2 convolutions × 16 channels, 200 Bernoulli units, batch 50) on
 // the TensorFlow.js trunk's back ends, split into the forward pass and the rest (credit,
-// signals, the trunk's backward with per-example gradients, Adam).
+// signals, the trunk's backward with per-example gradients, Adam), and an update whose variance
+// is not measured (the batch-mean trunk gradient only: the playground's ConvBanditConfig.varianceEvery).
 // Run alone: node --import tsx bench/convBandit.ts
 import type { Dataset } from '../src/data/dataset.ts';
 import { allocSparseRows, binarizeRows, testBinarizeKey } from '../src/data/minibatch.ts';
@@ -52,6 +53,17 @@ export async function benchConvBandit(data: Dataset, seconds: number, batch = 50
         updatesPerSecond: 1000 / whole,
         msPerUpdate: whole,
         note: `after the forward pass ${(whole - forward).toFixed(1)} ms`,
+      });
+      // the playground's unmeasured updates (varianceEvery > 1): the batch-mean trunk gradient only
+      const fast = new ConvBanditRun(initConvBanditParameters(shape, 1), estimator, batch, tfjsTrunk(shape));
+      const mean = msPer((i) => fast.update(pixels, batch, keys.setStep(i), { labels }, PAPER_OPTIMIZER, false), budget);
+      rows.push({
+        section: 'conv bandit',
+        configuration: `2 conv × 16 ch, 200 units: ${estimator} update, variance not measured`,
+        engine,
+        updatesPerSecond: 1000 / mean,
+        msPerUpdate: mean,
+        note: `${(whole / mean).toFixed(1)}× faster than a measured update`,
       });
     }
   }

@@ -24,6 +24,8 @@ export const ENGINE_RANGES = {
   layers: { min: 1, max: MAX_VAE_LAYERS, integer: true },
   categories: { min: MIN_CATEGORIES, max: MAX_CATEGORIES, integer: true },
   channels: { min: 1, max: 64, integer: true },
+  /** conv bandit: the gradient-variance metric measured on every n-th update (a metric point still needs a measured update) */
+  varianceEvery: { min: 1, max: 1000, integer: true },
   testK: { min: 1, max: 1 << 20, integer: true },
   seed: { min: 0, max: 0xffffffff, integer: true },
   batch: { min: 1, max: 100000, integer: true },

@@ -5,7 +5,7 @@ import { isRewardConfig, type EngineConfig, type EvaluationResult, type RunCount
 interface EpochRecordBase {
   /** 1-based epoch number */
   epoch: number;
-  /** mean over the epoch's updates of the mean per-parameter gradient variance (docs/math.md §4) */
+  /** mean over the epoch's updates (those measured, see RunCounters.varianceUpdates) of the mean per-parameter gradient variance (docs/math.md §4) */
   meanGradVariance: number;
   /** natural log of meanGradVariance */
   logMeanGradVariance: number;
@@ -73,9 +73,11 @@ export function epochRecord(
 ): EpochRecord {
   const updates = after.updates - before.updates;
   const examples = after.examples - before.examples;
-  const meanGradVariance = updates > 0 ? (after.gradVarianceSum - before.gradVarianceSum) / updates : Number.NaN;
+  // the metric is the mean over the updates whose variance was measured (every update's unless varianceEvery > 1)
+  const measured = (after.varianceUpdates ?? after.updates) - (before.varianceUpdates ?? before.updates);
+  const meanGradVariance = measured > 0 ? (after.gradVarianceSum - before.gradVarianceSum) / measured : Number.NaN;
   const layerGradVariance = after.layerGradVarianceSum.map((sum, l) =>
-    updates > 0 ? (sum - (before.layerGradVarianceSum[l] ?? 0)) / updates : Number.NaN,
+    measured > 0 ? (sum - (before.layerGradVarianceSum[l] ?? 0)) / measured : Number.NaN,
   );
   const score = examples > 0 ? (after.scoreSum - before.scoreSum) / examples : Number.NaN;
   const base: EpochRecordBase = {

@@ -225,6 +225,7 @@ export function engineStateFromJson(document: unknown, source: string): EngineSt
         layerGradVarianceSum: c.layerGradVarianceSum.map((v: unknown, l) => scalarIn(v, `${where}.counters.layerGradVarianceSum[${l}]`, source)),
         finite: c.finite,
       };
+      if (c.varianceUpdates !== undefined) counters.varianceUpdates = integer(c.varianceUpdates, `${where}.counters.varianceUpdates`, source);
       if (typeof c.failure === 'string') counters.failure = c.failure;
       if (typeof r.estimator !== 'string') throw new EngineStateError(source, `${where}.estimator: expected a string`);
       return {
@@ -314,6 +315,8 @@ export function restoreCounters(target: RunCounters, saved: RunCounters): void {
   target.gradVarianceSum = saved.gradVarianceSum;
   target.layerGradVarianceSum = [...saved.layerGradVarianceSum];
   target.finite = saved.finite;
+  if (saved.varianceUpdates !== undefined) target.varianceUpdates = saved.varianceUpdates;
+  else delete target.varianceUpdates;
   if (saved.failure !== undefined) target.failure = saved.failure;
   else delete target.failure;
 }

@@ -119,6 +119,14 @@ export interface ConvBanditConfig extends OptimizerConfig {
   estimators: BanditEstimator[];
   seeds: number[];
   batch: number;
+  /**
+   * CPU engine: the gradient-variance metric (docs/math.md §4) is measured on every
+   * `varianceEvery`-th update only (updates 0, n, 2n, … of each run; their mean is the metric),
+   * and the other updates take the trunk's batch-mean gradient without per-example gradients
+   * (several times faster). Default 1: every update (the CLI, the paper's metric). The WebGPU
+   * engine measures every update whatever this says (TrainingEngine.varianceEvery reports it).
+   */
+  varianceEvery?: number;
 }
 
 /** What an engine trains: one of the three tasks' configs, told apart by `task`. validate.ts checks it. */
@@ -188,6 +196,11 @@ export interface RunCounters {
   gradVarianceSum: number;
   /** per layer: sum over updates of that layer's mean per-parameter variance */
   layerGradVarianceSum: number[];
+  /**
+   * updates whose gradient variance is in the sums above, when not every update's is
+   * (ConvBanditConfig.varianceEvery > 1); absent: every update's (= `updates`)
+   */
+  varianceUpdates?: number;
   /** false once a non-finite value appeared; the run stops updating (others go on) */
   finite: boolean;
   /** what went non-finite, when finite is false */
@@ -289,6 +302,11 @@ export interface TrainingEngine {
   readonly updatesPerEpoch: number;
   /** total updates done (the same for every live run) */
   readonly updatesDone: number;
+  /**
+   * the gradient-variance metric is measured on every `varianceEvery`-th update (the CPU conv
+   * engine's ConvBanditConfig.varianceEvery); absent: on every update
+   */
+  readonly varianceEvery?: number;
   /** advance every live run by n updates on the shared minibatch stream */
   step(n: number): Promise<void>;
   /**

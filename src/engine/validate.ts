@@ -61,6 +61,8 @@ export function validateBanditConfig(config: BanditConfig, data: Dataset): void 
 
 /** The most channels a conv-bandit convolution may have (the paper's 16, with room): ENGINE_RANGES.channels. */
 export const MAX_CONV_CHANNELS = ENGINE_RANGES.channels.max;
+/** The largest ConvBanditConfig.varianceEvery (a metric point still needs a measured update): ENGINE_RANGES.varianceEvery. */
+export const MAX_VARIANCE_EVERY = ENGINE_RANGES.varianceEvery.max;
 
 /**
  * Checks a conv-bandit configuration (docs/math.md §7.2) against its data: images of at least
@@ -71,6 +73,7 @@ export const MAX_CONV_CHANNELS = ENGINE_RANGES.channels.max;
 export function validateConvBanditConfig(config: ConvBanditConfig, data: Dataset): void {
   if (!CONV_LAYER_CHOICES.includes(config.convLayers)) throw new EngineError(`convLayers must be ${CONV_LAYER_CHOICES.join(' or ')}, got ${String(config.convLayers)}`, 'config');
   ranged('channels', 'channels', config.channels);
+  if (config.varianceEvery !== undefined) ranged('varianceEvery', 'varianceEvery', config.varianceEvery);
   validateCommon(config, data, BANDIT_ESTIMATORS, '');
   if (config.hiddenValues !== 'pm1' && config.hiddenValues !== '01') {
     throw new EngineError(`hiddenValues must be pm1 or 01, got ${String(config.hiddenValues)}`, 'config');

@@ -238,8 +238,17 @@ export function vaeConfigOf(config: PlaygroundConfig): VaeConfig {
 }
 
 /**
+ * The playground's conv task measures the gradient-variance metric on every 10th update
+ * (ConvBanditConfig.varianceEvery; the charts say so): the per-example trunk gradients the
+ * metric needs cost several updates' worth on the CPU engine, and without them the first chart
+ * point came 30 s after Play. The CLI measures every update.
+ */
+export const PLAYGROUND_CONV_VARIANCE_EVERY = 10;
+
+/**
  * The engine configuration of the appendix-E task (docs/math.md §7.2): the paper's trunk, two 3×3
- * convolutions of 16 channels, feeding `width` Bernoulli units; Adam's betas and eps as in §2.
+ * convolutions of 16 channels, feeding `width` Bernoulli units; Adam's betas and eps as in §2;
+ * the variance metric on every PLAYGROUND_CONV_VARIANCE_EVERY-th update.
  */
 export function convBanditConfigOf(config: PlaygroundConfig): ConvBanditConfig {
   return {
@@ -256,6 +265,7 @@ export function convBanditConfigOf(config: PlaygroundConfig): ConvBanditConfig {
     beta1: 0.9,
     beta2: 0.999,
     eps: 1e-8,
+    varianceEvery: PLAYGROUND_CONV_VARIANCE_EVERY,
   };
 }
 

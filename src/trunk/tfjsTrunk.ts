@@ -80,6 +80,12 @@ class TfjsTrunk implements Trunk {
     let disposed = false;
     return {
       logits: values,
+      backwardMean: (signal: Float64Array): void => {
+        if (disposed) throw new Error('the trunk pass was disposed');
+        if (signal.length !== batch * shape.width) throw new RangeError(`backward needs ${batch * shape.width} signals, got ${signal.length}`);
+        transposeInto(tensors[2 * shape.convLayers].value, features, shape.width, this.weightsT);
+        this.meanGradients(signal, batch, flat, inputs, preActivations, filters);
+      },
       backward: (signal: Float64Array): Float64Array => {
         if (disposed) throw new Error('the trunk pass was disposed');
         if (signal.length !== batch * shape.width) throw new RangeError(`backward needs ${batch * shape.width} signals, got ${signal.length}`);
@@ -130,6 +136,47 @@ class TfjsTrunk implements Trunk {
         for (const t of held) t.dispose();
       },
     };
+  }
+
+  /**
+   * The batch-mean gradient of every trunk tensor into its `grad`, without per-example
+   * gradients: each filter gradient is one convolution of the layer's input (its channels as
+   * the batch) with the output's gradient (the batch as the channels), summing over examples
+   * and positions at once, and the input gradient is a full convolution with the flipped
+   * filter (TrunkPass.backwardMean). `signal` [batch, width].
+   */
+  private meanGradients(signal: Float64Array, batch: number, flat: tf.Tensor, inputs: readonly tf.Tensor4D[], preActivations: readonly tf.Tensor4D[], filters: readonly tf.Tensor4D[]): void {
+    const { shape, tensors } = this;
+    const features = featureCount(shape);
+    const grads = tf.tidy(() => {
+      const dU = tf.tensor2d(Float32Array.from(signal), [batch, shape.width]);
+      const gradWT = tf.div(tf.matMul(tf.transpose(dU), flat), batch);
+      const gradB = tf.mean(dU, 0);
+      const wT = tf.tensor2d(this.weightsT, [shape.width, features]);
+      let dA: tf.Tensor4D = tf.mul<tf.Tensor4D>(tf.reshape(tf.matMul(dU, wT), preActivations[shape.convLayers - 1].shape), tf.step(preActivations[shape.convLayers - 1]));
+      const convGrads: tf.Tensor[] = [];
+      for (let l = shape.convLayers - 1; l >= 0; l--) {
+        // [inC, H, W, B] ⊛ [H', W', B, C] → [inC, 3, 3, C], then HWIO [3, 3, inC, C] (the tensor's layout)
+        const byChannel = tf.transpose(inputs[l], [3, 1, 2, 0]);
+        const byExample = tf.transpose(dA, [1, 2, 0, 3]);
+        const filterGrad = tf.div(tf.transpose(tf.conv2d(byChannel, byExample, 1, 'valid'), [1, 2, 0, 3]), batch);
+        convGrads.unshift(filterGrad, tf.div(tf.sum(dA, [0, 1, 2]), batch));
+        if (l > 0) {
+          const pad = KERNEL - 1;
+          const flipped = tf.transpose(tf.reverse(filters[l], [0, 1]), [0, 1, 3, 2]);
+          const dInput = tf.conv2d(tf.pad(dA, [[0, 0], [pad, pad], [pad, pad], [0, 0]]), flipped, 1, 'valid');
+          dA = tf.mul<tf.Tensor4D>(dInput, tf.step(preActivations[l - 1]));
+        }
+      }
+      return [...convGrads, gradWT, gradB];
+    });
+    for (let k = 0; k < 2 * shape.convLayers + 2; k++) {
+      const values = grads[k].dataSync();
+      // the linear layer's weight gradient comes transposed ([units, inputs]); the filters are already HWIO
+      if (k === 2 * shape.convLayers) transposeInto(values, shape.width, tensors[k].size / shape.width, tensors[k].grad);
+      else tensors[k].grad.set(values);
+    }
+    for (const g of grads) g.dispose();
   }
 
   dispose(): void {}

@@ -71,6 +71,8 @@ export interface EngineReady {
   updatesPerPoint: number;
   /** updates between two test evaluations (test accuracy; the VAE's K-sample bound) */
   updatesPerEvaluation: number;
+  /** the gradient-variance metric is measured on every `varianceEvery`-th update (TrainingEngine.varianceEvery; 1: every update) */
+  varianceEvery: number;
 }
 
 /** Progress of a test evaluation in the training loop (the VAE's K-sample bound takes seconds). */
@@ -155,7 +157,7 @@ export interface InspectionResult {
   update: number;
   /** one per run of the first seed (each estimator) */
   runs: RunInspection[];
-  /** first hidden layer weights of a few units of each inspected run: units × (rows·cols) */
+  /** first-layer weights of every unit (up to 256) of each inspected run, unit-major: units × inputs (the bandit: rows·cols pixels; the conv task: its first convolution's filters, 3·3) */
   firstLayerWeights: { run: number; units: number; cols: number; data: Float32Array }[];
 }
 

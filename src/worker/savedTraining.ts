@@ -50,6 +50,10 @@ function counters(value: unknown, where: string, source: string): RunCounters {
     layerGradVarianceSum: value.layerGradVarianceSum.map((v: unknown, l) => scalar(v, `${where}.layerGradVarianceSum[${l}]`, source)),
     finite: value.finite,
   };
+  if (value.varianceUpdates !== undefined) {
+    if (!isCount(value.varianceUpdates)) throw new EngineStateError(source, `${where}.varianceUpdates: expected a count`);
+    out.varianceUpdates = value.varianceUpdates;
+  }
   if (typeof value.failure === 'string') out.failure = value.failure;
   return out;
 }

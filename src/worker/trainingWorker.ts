@@ -30,10 +30,21 @@ declare const self: DedicatedWorkerGlobalScope;
 const SNAPSHOT_MS = 300;
 const SHOWN_TEST_IMAGES = 60;
 const INSPECT_SEED = 12345;
-const WEIGHT_UNITS = 8;
+/**
+ * First-layer units whose weights an inspection carries: every unit up to this many (the page
+ * shows them a page at a time; 256 × 784 float32 is 0.8 MB per run).
+ */
+const WEIGHT_UNITS = 256;
 /** VAE: metric points per epoch and points between test evaluations (the CPU engine does ~10 updates/s: a point every few seconds, the bound every 300 updates) */
 const VAE_POINTS_PER_EPOCH = 60;
 const VAE_EVALUATE_EVERY_POINTS = 15;
+/**
+ * The conv task's metric points per epoch: every 20 updates at batch 50 (the default's 60 would
+ * put the first point 60 updates, about 10 s on the CPU engine, after Play). With the variance
+ * measured on every 10th update (PLAYGROUND_CONV_VARIANCE_EVERY) each point holds two measurements.
+ */
+const CONV_POINTS_PER_EPOCH = 60;
+const CONV_EVALUATE_EVERY_POINTS = 10;
 /** VAE views: the most digits reconstructed and sampled per run in one request */
 const MAX_VAE_VIEW_DIGITS = 16;
 
@@ -129,6 +140,7 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
     epochs: config.epochs,
     ...(from ? { from } : {}),
     ...(vae ? { recordEvery: Math.max(1, Math.round(engine.updatesPerEpoch / VAE_POINTS_PER_EPOCH)), evaluateEveryPoints: VAE_EVALUATE_EVERY_POINTS } : {}),
+    ...(engine.config.task === 'conv-bandit' ? { recordEvery: Math.max(1, Math.round(engine.updatesPerEpoch / CONV_POINTS_PER_EPOCH)), evaluateEveryPoints: CONV_EVALUATE_EVERY_POINTS } : {}),
     onEvaluationProgress: async (done, total) => {
       post({ type: 'evaluating', done, total });
       await yieldToEvents();
@@ -157,6 +169,7 @@ function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine
     testK: engine.config.task === 'vae' ? engine.config.testK : null,
     updatesPerPoint: created.updatesPerPoint,
     updatesPerEvaluation: created.updatesPerEvaluation,
+    varianceEvery: engine.varianceEvery ?? 1,
   });
   if (imported !== null) post({ type: 'modelImport', requestId: imported, error: null });
   post(created.takeSnapshot());

@@ -51,9 +51,10 @@ describe('categorical units in the playground', () => {
     await pollUntil(() => readNumber(page, 'status-updates'), (u) => u === 100, 60_000);
     await page.click('[data-testid="inspect-refresh"]');
     await page.waitForSelector('[data-testid="actions-reinforce"]');
-    // 2 layers × 2 estimators, each a π grid and a credit-per-value grid of 9 units × 4 values
+    // 2 layers × 2 estimators, each a π grid of 9 units × 4 values; the credit-per-value grids only for HNCA (REINFORCE uses none)
     expect(await page.$$('[data-testid="probability-grid"]')).toHaveLength(4);
-    expect(await page.$$('[data-testid="credit-per-value-grid"]')).toHaveLength(4);
+    expect(await page.$$('[data-testid="credit-per-value-grid"]')).toHaveLength(2);
+    expect(await page.$$('[data-testid="inside-run-reinforce"] [data-testid="credit-per-value-grid"]')).toHaveLength(0);
     expect(await page.textContent('[data-testid="inside-network"]')).toContain('layer 1 (9 units × 4 values)');
     const grid = await page.$('[data-testid="credit-per-value-grid"]');
     await grid?.scrollIntoViewIfNeeded();
@@ -64,6 +65,10 @@ describe('categorical units in the playground', () => {
     await page.mouse.move(box.x + cell * 1.5, box.y + cell / 2);
     const details = (await page.textContent('[data-testid="unit-details"]')) ?? '';
     expect(details).toMatch(/hidden layer 1, unit 0, value 1/);
+    // the hovered unit's strip of 4 cells is outlined in its π and credit grids
+    const outlines = await page.$$eval('[data-testid="unit-outline"]', (els) => els.map((e) => e.getBoundingClientRect().width));
+    expect(outlines).toHaveLength(2);
+    for (const w of outlines) expect(w).toBeCloseTo(4 * cell, 0);
     const list = (name: string): number[] => {
       const match = new RegExp(`${name} = \\[([^\\]]*)\\]`).exec(details);
       if (!match) throw new Error(`no ${name} in ${details}`);

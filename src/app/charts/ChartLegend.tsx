@@ -13,6 +13,7 @@ export function ChartLegend({
   runs,
   failures,
   lineNote = 'solid: online train · dashed: test',
+  smoothing = 0,
 }: {
   estimators: readonly EstimatorId[];
   seeds: number;
@@ -21,6 +22,8 @@ export function ChartLegend({
   failures: readonly RunFailure[];
   /** what the line styles mean */
   lineNote?: string;
+  /** the EMA weight the curves are smoothed with (0: not smoothed) */
+  smoothing?: number;
 }) {
   return (
     <div className="legend" data-testid="legend">
@@ -41,7 +44,8 @@ export function ChartLegend({
       ))}
       <span className="legend-note">
         {lineNote} · {seeds > 1 ? `line: mean of ${seeds} seeds, band: 95% confidence interval` : 'one seed (choose more seeds for a 95% band)'}
-        {paper ? ' · horizontal lines: the paper’s values after 100 epochs (variance: as printed, dotted, and on our scale, dashed)' : ''}
+        {smoothing > 0 ? ` · curves smoothed (moving average, weight ${smoothing} of the past)` : ''}
+        {paper ? ' · horizontal lines: the paper’s values after 100 epochs, listed under each chart' : ''}
       </span>
     </div>
   );

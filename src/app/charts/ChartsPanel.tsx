@@ -10,6 +10,7 @@ import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { AccuracyChart, LayerVarianceChart, VarianceChart } from './TrainingCharts.tsx';
 import { ChartLegend } from './ChartLegend.tsx';
+import { KeyComparisonLine, PaceNotice, SmoothingSelect, useSharedChartOptions } from './ChartOptions.tsx';
 import { LatestValues } from './LatestValues.tsx';
 import { VaeChartsPanel } from './VaeCharts.tsx';
 import { isVaeTask } from '../../playground/config.ts';
@@ -35,14 +36,20 @@ function BanditChartsPanel() {
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
   const varianceNote = usePlayground((s) => varianceNoteFor(s.config.batch));
+  const { xMax, smoothing, setSmoothing, varianceEvery } = useSharedChartOptions();
   const context = useMemo<ChartContext>(
-    () => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint), varianceNote }),
-    [runs, estimators, layers, seeds, updatesPerPoint, varianceNote],
+    () => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint), xMax, smoothing, varianceEvery, varianceNote }),
+    [runs, estimators, layers, seeds, updatesPerPoint, xMax, smoothing, varianceEvery, varianceNote],
   );
   const paper = useMemo(() => paperValuesFor(config), [config]);
   return (
     <div className="panel charts" data-testid="charts">
-      <ChartLegend estimators={estimators} seeds={seeds} paper={paper.length > 0} runs={runs} failures={failures} />
+      <div className="chart-header">
+        <ChartLegend estimators={estimators} seeds={seeds} paper={paper.length > 0} runs={runs} failures={failures} smoothing={smoothing} />
+        <SmoothingSelect smoothing={smoothing} onChange={setSmoothing} />
+      </div>
+      <PaceNotice evaluates="test accuracy" />
+      <KeyComparisonLine runs={runs} estimators={estimators} task="bandit" />
       <div className="chart-grid">
         <AccuracyChart context={context} paper={paper} />
         <VarianceChart context={context} paper={paper} />

@@ -4,12 +4,18 @@
 // memoised and downsampled to about the plot's width (model/chartSeries.ts), stable string
 // dataKeys, series elements memoised apart from the hover state, one stable tooltip renderer,
 // axis, grid, marker and tooltip elements kept across redraws (see `drawn` below), every tick
-// shown (interval 0: six round ticks fit, so recharts need not measure tick text to thin them);
+// shown (interval 0: at most six round ticks, so recharts need not measure tick text to thin them);
 // the callers redraw at most about once a second (store/useThrottledPoints.ts).
+// Ticks are round (1–2–5 steps, model/ticks.ts) on both axes; the x axis ends where the
+// caller's shared `xMax` says, so side-by-side charts share it; reference lines are drawn
+// unlabelled and their labels listed in a key under the plot, never under a curve.
 import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import { Area, CartesianGrid, ComposedChart, Label, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps, type TooltipValueType } from 'recharts';
+import { MarkerKey, type MarkerKeyItem } from './MarkerKey.tsx';
+import './charts.css';
 import type { EstimatorId } from '../../engine/types.ts';
 import { paddedExtent, type ChartLineStyle, type HorizontalMarker, type VerticalMarker } from '../model/chartMarks.ts';
+import { niceAxisFromZero, niceTicks } from '../model/ticks.ts';
 import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
 import { estimatorColor } from '../model/palette.ts';
 import { ChartTooltip } from './ChartTooltip.tsx';
@@ -48,6 +54,11 @@ export interface MetricChartProps {
   negativeInfinityLabel?: string;
   /** the line over the empty plot before the first point (what will appear); default EMPTY_TEXT */
   emptyText?: string;
+  /**
+   * the x axis covers at least [0, xMax] (rounded up to a round tick): side-by-side charts pass
+   * the same value (the latest point's epoch) so that they share their x domain
+   */
+  xMax?: number;
 }
 
 /** What an empty chart (no metric point yet) says over its plot. */
@@ -83,8 +94,6 @@ const NO_MARKERS: never[] = [];
 const GRID = <CartesianGrid stroke="#e6e6e6" />;
 const TOOLTIP_CURSOR = { stroke: '#333', strokeDasharray: '3 3' };
 const Y_LABEL_STYLE = { textAnchor: 'middle' } as const;
-/** round ranges chosen by recharts: x from 0, y covering the data, bands and markers */
-const X_DOMAIN: [number, 'auto'] = [0, 'auto'];
 /**
  * What an empty chart draws: two rows without values at epochs 0 and 1. With no rows recharts
  * has no x extent: it drew no x ticks and none of the paper's markers (horizontal lines across
@@ -94,7 +103,6 @@ const EMPTY_ROWS: ChartRow[] = [
   { update: -1, epoch: 0 },
   { update: -1, epoch: 1 },
 ];
-const AUTO_DOMAIN: ['auto', 'auto'] = ['auto', 'auto'];
 const DEFAULT_X_LABEL = 'epoch (passes over the training set, fractional)';
 const NEGATIVE_INFINITY_LABEL = '−∞: gradient variance exactly 0';
 
@@ -147,16 +155,21 @@ function MetricChartView(props: MetricChartProps) {
         if (bands && Array.isArray(b)) values.push(b[0], b[1]);
       }
     }
-    if (rows.length === 0) return { data: EMPTY_ROWS, floor: null };
-    if (!negativeInfinity) return { data: rows, floor: null };
+    // round ticks over the data, bands and markers (a fixed range keeps its ends)
     const extent = fixedY ?? paddedExtent(values) ?? [-1, 0];
-    const floor = fixedY ? fixedY[0] : extent[0] - 0.1 * (extent[1] - extent[0]);
+    if (rows.length === 0 || !negativeInfinity) {
+      return { data: rows.length === 0 ? EMPTY_ROWS : rows, floor: null, y: fixedY ? { ...niceTicks(fixedY[0], fixedY[1]), domain: fixedY } : niceTicks(extent[0], extent[1]) };
+    }
+    // −∞ is drawn on the axis's lowest round tick, one tick below the finite values
+    const finite = niceTicks(extent[0], extent[1]);
+    const y = fixedY ? { ...niceTicks(fixedY[0], fixedY[1]), domain: fixedY } : niceTicks(finite.domain[0] - finite.step, extent[1]);
+    const floor = y.domain[0];
     const data = rows.map((row) => {
       const copy: ChartRow = { ...row };
       for (const s of series) if (copy[s.key] === Number.NEGATIVE_INFINITY) copy[s.key] = floor;
       return copy;
     });
-    return { data, floor };
+    return { data, floor, y };
   }, [rows, series, horizontalMarkers, fixedY, bands]);
 
   // the tooltip reads the original row (with −∞ as −∞), found by update number. The renderer
@@ -196,23 +209,34 @@ function MetricChartView(props: MetricChartProps) {
   );
   const xLabel = props.xLabel ?? DEFAULT_X_LABEL;
   const empty = rows.length === 0;
+  // x: from 0 to the shared end (or this chart's last row), rounded up to a round tick
+  let lastEpoch = rows.length > 0 ? rows[rows.length - 1].epoch : 0;
+  for (const m of verticalMarkers) lastEpoch = Math.max(lastEpoch, m.x);
+  const xNice = niceAxisFromZero(Math.max(props.xMax ?? 0, lastEpoch));
+  const xTicksKey = xNice.ticks.join(',');
   const xAxis = useMemo(
-    () => (
-      <XAxis dataKey="epoch" type="number" domain={X_DOMAIN} tickCount={6} interval={0} tickFormatter={formatTick} stroke="#666">
-        <Label value={xLabel} position="insideBottom" offset={-14} fill="#222" />
-      </XAxis>
-    ),
-    [xLabel],
+    () => {
+      const ticks = xTicksKey.split(',').map(Number);
+      return (
+        <XAxis dataKey="epoch" type="number" domain={[ticks[0], ticks[ticks.length - 1]]} ticks={ticks} allowDataOverflow interval={0} tickFormatter={formatTick} stroke="#666">
+          <Label value={xLabel} position="insideBottom" offset={-14} fill="#222" />
+        </XAxis>
+      );
+    },
+    [xLabel, xTicksKey],
   );
-  const [yMin, yMax] = fixedY ?? [Number.NaN, Number.NaN];
   const fixed = fixedY !== undefined;
+  const yTicksKey = `${plot.y.domain.join(',')}|${plot.y.ticks.join(',')}`;
   const yAxis = useMemo(
-    () => (
-      <YAxis type="number" domain={fixed ? [yMin, yMax] : AUTO_DOMAIN} allowDataOverflow={fixed} tickCount={6} interval={0} tickFormatter={formatTick} width={Y_AXIS_WIDTH} stroke="#666">
-        <Label value={yLabel} angle={-90} position="insideLeft" offset={0} dx={-2} fill="#222" style={Y_LABEL_STYLE} />
-      </YAxis>
-    ),
-    [fixed, yMin, yMax, yLabel],
+    () => {
+      const [domain, ticks] = yTicksKey.split('|').map((part) => part.split(',').map(Number));
+      return (
+        <YAxis type="number" domain={[domain[0], domain[1]]} ticks={ticks} allowDataOverflow interval={0} tickFormatter={formatTick} width={Y_AXIS_WIDTH} stroke="#666">
+          <Label value={yLabel} angle={-90} position="insideLeft" offset={0} dx={-2} fill="#222" style={Y_LABEL_STYLE} />
+        </YAxis>
+      );
+    },
+    [yTicksKey, yLabel],
   );
   const horizontalLines = useMemo(
     () =>
@@ -223,31 +247,31 @@ function MetricChartView(props: MetricChartProps) {
           stroke={m.color}
           strokeDasharray={m.dash ?? '2 4'}
           strokeWidth={2}
-          ifOverflow={fixed ? 'discard' : 'extendDomain'}
-          label={m.labelOnLine === false ? undefined : { value: m.label, position: m.labelPosition ?? 'insideTopRight', fill: m.color, fontSize: 11 }}
+          ifOverflow={fixed ? 'discard' : 'visible'}
+          className="reference-marker"
         />
       )),
     [horizontalMarkers, fixed],
   );
   const floorLabel = props.negativeInfinityLabel ?? NEGATIVE_INFINITY_LABEL;
-  const floorLine = useMemo(
-    () =>
-      plot.floor !== null && (
-        <ReferenceLine y={plot.floor} stroke="#555" strokeDasharray="1 3" label={{ value: floorLabel, position: 'insideBottomLeft', fill: '#333', fontSize: 11 }} />
-      ),
-    [plot.floor, floorLabel],
-  );
+  const floorLine = useMemo(() => plot.floor !== null && <ReferenceLine y={plot.floor} stroke="#555" strokeDasharray="1 3" />, [plot.floor]);
   const verticalLines = useMemo(
-    () =>
-      verticalMarkers.map((m) => (
-        <ReferenceLine key={m.label} x={m.x} stroke="#c00" strokeWidth={2} ifOverflow="extendDomain" className="failure-marker" label={{ value: m.label, position: 'insideTopLeft', fill: '#c00', fontSize: 11 }} />
-      )),
+    () => verticalMarkers.map((m) => <ReferenceLine key={m.label} x={m.x} stroke="#c00" strokeWidth={2} ifOverflow="visible" className="failure-marker" />),
     [verticalMarkers],
+  );
+  // every reference line's label, in the key under the plot (in its colour and dash)
+  const keyItems = useMemo<MarkerKeyItem[]>(
+    () => [
+      ...horizontalMarkers.filter((m) => m.labelOnLine !== false).map((m) => ({ label: m.label, color: m.color, dash: m.dash ?? '2 4' })),
+      ...(plot.floor !== null ? [{ label: floorLabel, color: '#555', dash: '1 3' }] : []),
+      ...verticalMarkers.map((m) => ({ label: m.label, color: '#c00', dash: '', vertical: true })),
+    ],
+    [horizontalMarkers, verticalMarkers, plot.floor, floorLabel],
   );
   const tooltip = useMemo(() => <Tooltip content={renderTooltip} isAnimationActive={false} cursor={TOOLTIP_CURSOR} />, [renderTooltip]);
 
   return (
-    <figure ref={ref} className="chart" data-chart={id} data-testid={`chart-${id}`} data-rows={rows.length} data-negative-infinity={plot.floor !== null ? 'yes' : 'no'}>
+    <figure ref={ref} className="chart" data-chart={id} data-testid={`chart-${id}`} data-rows={rows.length} data-negative-infinity={plot.floor !== null ? 'yes' : 'no'} data-x-domain={`${xNice.domain[0]},${xNice.domain[1]}`}>
       <figcaption>{title}</figcaption>
       <div className="chart-plot">
         {empty && (
@@ -266,6 +290,7 @@ function MetricChartView(props: MetricChartProps) {
           {tooltip}
         </ComposedChart>
       </div>
+      {keyItems.length > 0 && <MarkerKey items={keyItems} testId={`chart-key-${id}`} />}
       {props.note && <p className="chart-note" data-testid={`chart-note-${id}`}>{withMathLinks(props.note)}</p>}
     </figure>
   );

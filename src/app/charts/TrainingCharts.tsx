@@ -1,12 +1,13 @@
 // The three training charts, each reading the metrics on its own timer phase and sizing its rows
 // to its plot's width in pixels.
 import { useMemo, useState } from 'react';
-import { failureMarkers, placeMarkerLabels, type ChartContext, type ChartLineStyle, type HorizontalMarker } from '../model/chartMarks.ts';
+import { failureMarkers, type ChartContext, type ChartLineStyle, type HorizontalMarker } from '../model/chartMarks.ts';
 import { LOG_VARIANCE, TEST_ACCURACY, TRAIN_ACCURACY, buildChartRows, layerVarianceSeries, type MetricSeries } from '../model/chartSeries.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
 import { estimatorColor } from '../model/palette.ts';
 import { PAPER_EPOCHS, PAPER_VARIANCE_NOTE, paperVarianceMarkers, type PaperValue } from '../model/paperReference.ts';
+import { smoothMetricPoints } from '../model/smoothing.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { MetricChart, rowBudget } from './MetricChart.tsx';
 import { useRedrawTiming } from './redrawTiming.ts';
@@ -20,33 +21,31 @@ const ACCURACY_SERIES = [TRAIN_ACCURACY, TEST_ACCURACY];
 const VARIANCE_LINES: ChartLineStyle[] = [{ name: 'logVar', label: 'log var' }];
 const VARIANCE_SERIES = [LOG_VARIANCE];
 
-/** The throttled metrics as chart rows sized to the measured plot width, and the width (the VAE's charts use it too). */
+/** The throttled metrics (smoothed as the context says) as chart rows sized to the measured plot width, and the width (the VAE's charts use it too). */
 export function useChartRows(id: string, phase: number, context: ChartContext, series: readonly MetricSeries[]) {
   const { points, failures } = useThrottledMetrics(phase);
   useRedrawTiming(id, points);
   const [ref, width] = useElementWidth<HTMLDivElement>();
-  const { runs, estimators } = context;
+  const { runs, estimators, smoothing } = context;
   const kinds = (series.some((s) => s.sparse === true) ? 1 : 0) + (series.some((s) => s.sparse !== true) ? 1 : 0);
   const maxRows = rowBudget(width, kinds);
-  const rows = useMemo(() => buildChartRows(points, runs, estimators, series, maxRows), [points, runs, estimators, series, maxRows]);
+  const rows = useMemo(() => buildChartRows(smoothMetricPoints(points, smoothing), runs, estimators, series, maxRows), [points, smoothing, runs, estimators, series, maxRows]);
   const stops = useMemo(() => failureMarkers(failures, runs), [failures, runs]);
   return { ref, width, rows, stops };
 }
 
+/** Under a variance chart whose metric is measured on a subsample of the updates (the conv task): which. */
+export function varianceEveryNote(context: ChartContext): string | undefined {
+  return context.varianceEvery > 1 ? `Variance measured every ${context.varianceEvery}th update (updates 1, ${context.varianceEvery + 1}, ${2 * context.varianceEvery + 1}, …; the others skip the per-example gradients it needs, to train faster); the command line measures every update.` : undefined;
+}
+
 export function AccuracyChart({ context, paper }: { context: ChartContext; paper: PaperValue[] }) {
   const { ref, width, rows, stops } = useChartRows('accuracy', 0, context, ACCURACY_SERIES);
-  // up to two paper values are labelled on their lines; more (their accuracies lie within 0.12,
-  // a few pixels apart) are drawn unlabelled in their estimators' colours and listed in the note
-  const labelOnLine = paper.length <= 2;
+  // the paper's values as dotted lines in the estimators' colours, labelled in the chart's key
   const markers = useMemo<HorizontalMarker[]>(
-    () =>
-      placeMarkerLabels(
-        paper.map((v) => ({ y: v.accuracy, color: estimatorColor(v.estimator), label: `paper ${estimatorLabel(v.estimator)}, ${PAPER_EPOCHS} ep: ${v.accuracy}`, labelOnLine })),
-        1,
-      ),
-    [paper, labelOnLine],
+    () => paper.map((v) => ({ y: v.accuracy, color: estimatorColor(v.estimator), label: `paper ${estimatorLabel(v.estimator)}, ${PAPER_EPOCHS} ep: ${v.accuracy}` })),
+    [paper],
   );
-  const note = labelOnLine ? undefined : `Dotted lines, in each estimator’s colour: ${markers.map((m) => m.label).join(' · ')}.`;
   return (
     <div ref={ref} className="chart-slot">
       <MetricChart
@@ -62,8 +61,8 @@ export function AccuracyChart({ context, paper }: { context: ChartContext; paper
         verticalMarkers={stops}
         bands={context.bands}
         width={width}
-        note={note}
         emptyText={context.emptyText}
+        xMax={context.xMax}
       />
     </div>
   );
@@ -74,7 +73,7 @@ export function VarianceChart({ context, paper }: { context: ChartContext; paper
   // each paper value twice: as printed (dotted) and on our metric's scale, printed + ln 6 (dashed)
   const markers = useMemo<HorizontalMarker[]>(
     () =>
-      placeMarkerLabels(paper.flatMap((v) => {
+      paper.flatMap((v) => {
         const { printed, ourScale } = paperVarianceMarkers(v);
         const name = estimatorLabel(v.estimator);
         const color = estimatorColor(v.estimator);
@@ -82,7 +81,7 @@ export function VarianceChart({ context, paper }: { context: ChartContext; paper
           { y: printed, color, label: `paper ${name}: ${formatNumber(printed, 2)} (printed)`, dash: '2 4' },
           { y: ourScale, color, label: `paper ${name}: ${formatNumber(ourScale, 2)} (+ ln 6, our scale)`, dash: '8 4' },
         ];
-      })),
+      }),
     [paper],
   );
   return (
@@ -99,8 +98,9 @@ export function VarianceChart({ context, paper }: { context: ChartContext; paper
         verticalMarkers={stops}
         bands={context.bands}
         width={width}
-        note={[context.varianceNote, paper.length > 0 ? PAPER_VARIANCE_NOTE : null].filter((n) => n !== null).join(' ') || undefined}
+        note={[context.varianceNote, paper.length > 0 ? PAPER_VARIANCE_NOTE : null, varianceEveryNote(context)].filter((n): n is string => typeof n === 'string' && n !== '').join(' ') || undefined}
         emptyText={context.emptyText}
+        xMax={context.xMax}
       />
     </div>
   );
@@ -135,11 +135,12 @@ export function LayerVarianceChart({ context, names }: { context: ChartContext; 
           yLabel="ln(mean gradient variance)"
           digits={2}
           height={240}
-          note={context.varianceNote ?? undefined}
           verticalMarkers={stops}
           bands={context.bands}
           width={width}
           emptyText={context.emptyText}
+          xMax={context.xMax}
+          note={[context.varianceNote, varianceEveryNote(context)].filter((n): n is string => typeof n === 'string' && n !== '').join(' ') || undefined}
         />
       </div>
     </>

@@ -12,6 +12,7 @@ import { estimatorsOfRuns } from '../model/config.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useThrottledMetrics } from '../store/useThrottledPoints.ts';
 import { ChartLegend } from './ChartLegend.tsx';
+import { KeyComparisonLine, PaceNotice, SmoothingSelect, useSharedChartOptions } from './ChartOptions.tsx';
 import { LatestValues } from './LatestValues.tsx';
 import { MetricChart } from './MetricChart.tsx';
 import { useChartRows } from './TrainingCharts.tsx';
@@ -40,6 +41,7 @@ function ElboChart({ context, k, note }: { context: ChartContext; k: number; not
         bands={bands}
         note={note}
         emptyText={context.emptyText}
+        xMax={context.xMax}
       />
     </div>
   );
@@ -63,6 +65,7 @@ function EncoderVarianceChart({ context }: { context: ChartContext }) {
         verticalMarkers={stops}
         bands={bands}
         emptyText={context.emptyText}
+        xMax={context.xMax}
       />
     </div>
   );
@@ -100,6 +103,7 @@ function EncoderLayerVarianceChart({ context }: { context: ChartContext }) {
           bands={bands}
           note={context.varianceNote ?? undefined}
           emptyText={context.emptyText}
+          xMax={context.xMax}
         />
       </div>
     </>
@@ -159,9 +163,10 @@ export function VaeChartsPanel() {
   const estimators = useMemo(() => estimatorsOfRuns(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
   const varianceNote = usePlayground((s) => varianceNoteFor(s.config.batch));
+  const { xMax, smoothing, setSmoothing, varianceEvery } = useSharedChartOptions();
   const context = useMemo<ChartContext>(
-    () => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint), varianceNote }),
-    [runs, estimators, layers, seeds, updatesPerPoint, varianceNote],
+    () => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint), xMax, smoothing, varianceEvery, varianceNote }),
+    [runs, estimators, layers, seeds, updatesPerPoint, xMax, smoothing, varianceEvery, varianceNote],
   );
   // the bound takes seconds: it comes every quarter epoch or so, long after the first train ELBO
   const boundNote =
@@ -170,7 +175,12 @@ export function VaeChartsPanel() {
       : `Dashed: the ${k}-sample test bound, computed every ${updatesPerEvaluation} updates (${Number((updatesPerEvaluation / updatesPerEpoch).toPrecision(3))} epoch), the first after update ${updatesPerEvaluation}.`;
   return (
     <div className="panel charts vae" data-testid="charts">
-      <ChartLegend estimators={estimators} seeds={seeds} paper={false} runs={runs} failures={failures} lineNote={`solid: train ELBO (single sample) · dashed: ${k}-sample test bound`} />
+      <div className="chart-header">
+        <ChartLegend estimators={estimators} seeds={seeds} paper={false} runs={runs} failures={failures} smoothing={smoothing} lineNote={`solid: train ELBO (single sample) · dashed: ${k}-sample test bound`} />
+        <SmoothingSelect smoothing={smoothing} onChange={setSmoothing} />
+      </div>
+      <PaceNotice evaluates="test bound" />
+      <KeyComparisonLine runs={runs} estimators={estimators} task="vae" />
       <BoundProgress k={k} />
       <div className="chart-grid">
         <ElboChart context={context} k={k} note={boundNote} />

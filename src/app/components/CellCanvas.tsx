@@ -16,6 +16,14 @@ function renderCells(cols: number, rows: number, count: number, cell: number, co
   return canvas.toDataURL('image/png');
 }
 
+/** A rectangle of cells outlined over the grid (the hovered unit): its first column and row, and its size in cells (the image's 1 px border is allowed for). */
+export interface CellOutline {
+  col: number;
+  row: number;
+  cols: number;
+  rows: number;
+}
+
 export function CellCanvas({
   cols,
   rows,
@@ -25,6 +33,7 @@ export function CellCanvas({
   onHover,
   label,
   testId,
+  outline,
 }: {
   cols: number;
   rows: number;
@@ -35,6 +44,8 @@ export function CellCanvas({
   onHover?: (index: number | null) => void;
   label: string;
   testId?: string;
+  /** cells to outline (the hovered unit), none when absent */
+  outline?: CellOutline | null;
 }) {
   const source = useMemo(() => renderCells(cols, rows, count, cell, color), [cols, rows, count, cell, color]);
   const hover = (x: number, y: number): void => {
@@ -44,7 +55,7 @@ export function CellCanvas({
     const i = r * cols + c;
     onHover(c >= 0 && c < cols && r >= 0 && r < rows && i < count ? i : null);
   };
-  return (
+  const image = (
     <img
       src={source}
       width={cols * cell}
@@ -59,5 +70,18 @@ export function CellCanvas({
       }}
       onMouseLeave={() => onHover?.(null)}
     />
+  );
+  if (outline === undefined) return image;
+  return (
+    <span className="cells-frame">
+      {image}
+      {outline && (
+        <span
+          className="cell-outline"
+          data-testid="unit-outline"
+          style={{ left: 1 + outline.col * cell, top: 1 + outline.row * cell, width: outline.cols * cell, height: outline.rows * cell }}
+        />
+      )}
+    </span>
   );
 }

@@ -7,10 +7,10 @@ import { downloadBlob, standaloneSvg, svgToPngBlob } from './download.ts';
 
 /** The charts of each task that export as SVG and PNG. */
 const CHARTS: readonly { id: string; name: string; tasks: readonly EngineTask[] }[] = [
-  { id: 'accuracy', name: 'accuracy', tasks: ['bandit'] },
+  { id: 'accuracy', name: 'accuracy', tasks: ['bandit', 'conv-bandit'] },
   { id: 'elbo', name: 'elbo', tasks: ['vae'] },
-  { id: 'variance', name: 'gradient-variance', tasks: ['bandit', 'vae'] },
-  { id: 'layer-variance', name: 'layer-variance', tasks: ['bandit', 'vae'] },
+  { id: 'variance', name: 'gradient-variance', tasks: ['bandit', 'vae', 'conv-bandit'] },
+  { id: 'layer-variance', name: 'layer-variance', tasks: ['bandit', 'vae', 'conv-bandit'] },
 ];
 
 /** The chart's drawing (recharts' surface) and its title. */

@@ -4,9 +4,13 @@
 // images, and each estimator's action probabilities (engine.inspect and readWeights).
 // Refreshed on its own every few seconds while training (one request at a time, answered by the
 // worker between training chunks) and once when training stops; stamped with its update.
+// Colour legends say what the colours mean; the hovered unit is outlined; the credit grids are
+// drawn only for estimators that use HNCA's credit. The contextual bandits (MNIST, patterns)
+// and the conv task (its one Bernoulli layer, its first convolution's filters) both show it.
 import { useContext, useDeferredValue, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { BanditEstimator } from '../../engine/types.ts';
+import { banditEstimator } from '../../engine/estimators.ts';
+import type { BanditEstimator, EngineTask } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
@@ -15,10 +19,17 @@ import { useController } from '../store/workerClient.ts';
 import { ActionBars } from './ActionBars.tsx';
 import { DigitImage } from './DigitImage.tsx';
 import { LayerGrids, type UnitHover } from './LayerGrids.tsx';
+import { ColorLegends } from './ColorLegends.tsx';
 import { WeightImages } from './WeightImages.tsx';
+import '../charts/charts.css';
 
 /** How often the view refreshes itself while training. */
 export const INSIDE_REFRESH_MS = 3000;
+
+/** Whether a task's engine has this view (the contextual bandits; the VAE has its own views, VaeViews.tsx). */
+export function hasInsideView(task: EngineTask): boolean {
+  return task === 'bandit' || task === 'conv-bandit';
+}
 
 export function InsideNetwork() {
   const controller = useController();
@@ -31,11 +42,11 @@ export function InsideNetwork() {
   const inspection = useDeferredValue(answered);
   const [hover, setHover] = useState<UnitHover | null>(null);
   useEffect(() => {
-    if (engine && engine.task === 'bandit') controller.inspectTest(store?.getState().testIndex ?? 0);
+    if (engine && hasInsideView(engine.task)) controller.inspectTest(store?.getState().testIndex ?? 0);
   }, [engine, controller, store]);
   // live: a refresh every INSIDE_REFRESH_MS while training, never a second one before the first is answered (or refused)
   useEffect(() => {
-    if (!engine || engine.task !== 'bandit' || !store) return; // the VAE's views: VaeViews.tsx
+    if (!engine || !hasInsideView(engine.task) || !store) return; // the VAE's views: VaeViews.tsx
     const refresh = (): void => {
       if (store.getState().pendingViews.inspect > 0) return;
       controller.inspectTest(store.getState().testIndex);
@@ -48,7 +59,7 @@ export function InsideNetwork() {
     const timer = setInterval(refresh, INSIDE_REFRESH_MS);
     return () => clearInterval(timer);
   }, [playing, engine, controller, store]);
-  if (!engine || engine.task !== 'bandit') return null;
+  if (!engine || !hasInsideView(engine.task)) return null;
   const choose = (index: number): void => controller.inspectTest(((index % engine.testCount) + engine.testCount) % engine.testCount);
   const lastPoint = store?.getState().points.at(-1);
   const hoverRun = hover ? engine.runs[hover.run] : undefined;
@@ -84,6 +95,7 @@ export function InsideNetwork() {
           {playing ? ` · refreshed every ${INSIDE_REFRESH_MS / 1000} s while training` : ''}
         </p>
       )}
+      {inspection && <ColorLegends conv={engine.task === 'conv-bandit'} />}
       {inspection && (
         <div className="inside-body">
           <div className="inside-input">
@@ -93,9 +105,9 @@ export function InsideNetwork() {
           {inspection.runs.map((run) => {
             const estimator = engine.runs[run.run].estimator as BanditEstimator;
             return (
-              <div key={run.run} className="inside-run" style={{ borderColor: ESTIMATOR_COLORS[estimator] }}>
+              <div key={run.run} className="inside-run" style={{ borderColor: ESTIMATOR_COLORS[estimator] }} data-testid={`inside-run-${estimator}`}>
                 <ActionBars estimator={estimator} probabilities={run.actionProbabilities} label={inspection.label} />
-                <LayerGrids run={run} onHover={setHover} />
+                <LayerGrids run={run} onHover={setHover} showCredit={banditEstimator(estimator).signal === 'hnca'} hovered={hover} />
               </div>
             );
           })}
@@ -106,9 +118,15 @@ export function InsideNetwork() {
                 <br />
                 probabilities π = [{hover.categorical.probabilities.map((p) => formatNumber(p, 3)).join(', ')}], sampled φ = {hover.categorical.sampled}
                 <br />
-                HNCA credit per value π(ρ − 1) = [{hover.categorical.credit.map((c) => formatNumber(c, 3)).join(', ')}]
-                <br />
-                hindsight posterior πρ = [{hover.categorical.posterior.map((p) => formatNumber(p, 3)).join(', ')}]
+                {banditEstimator(hoverRun.estimator).signal === 'hnca' ? (
+                  <>
+                    HNCA credit per value π(ρ − 1) = [{hover.categorical.credit.map((c) => formatNumber(c, 3)).join(', ')}]
+                    <br />
+                    hindsight posterior πρ = [{hover.categorical.posterior.map((p) => formatNumber(p, 3)).join(', ')}]
+                  </>
+                ) : (
+                  <>{estimatorLabel(hoverRun.estimator)} uses no credit: its learning signal is the reward times the score of φ</>
+                )}
                 <br />
                 layer gradient variance (ln, last window) = {formatNumber(lastPoint?.runs[hover.run]?.layerLogVar[hover.layer] ?? null, 2)}
               </>
@@ -118,7 +136,11 @@ export function InsideNetwork() {
                 <br />
                 firing probability p = {formatNumber(hover.probability, 4)}, sampled φ = {hover.sample}
                 <br />
-                HNCA credit ρ(1) − ρ(0) = {formatNumber(hover.credit, 4)}
+                {banditEstimator(hoverRun.estimator).signal === 'hnca' ? (
+                  <>HNCA credit ρ(1) − ρ(0) = {formatNumber(hover.credit, 4)}</>
+                ) : (
+                  <>{estimatorLabel(hoverRun.estimator)} uses no credit: its learning signal is the reward times the score of φ</>
+                )}
                 <br />
                 layer gradient variance (ln, last window) = {formatNumber(lastPoint?.runs[hover.run]?.layerLogVar[hover.layer] ?? null, 2)}
               </>
@@ -128,7 +150,7 @@ export function InsideNetwork() {
           </div>
         </div>
       )}
-      {inspection && <WeightImages inspection={inspection} runs={engine.runs} rows={engine.rows} cols={engine.cols} />}
+      {inspection && <WeightImages inspection={inspection} runs={engine.runs} rows={engine.rows} cols={engine.cols} conv={engine.task === 'conv-bandit'} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { estimatorLabel } from '../model/config.ts';
 import { formatDuration } from '../model/format.ts';
+import { etaText } from '../model/pace.ts';
 import type { RunSpec } from '../../engine/types.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 
@@ -21,7 +22,9 @@ export function StatusBar() {
         <b data-testid="status-speed">{Number.isFinite(status.updatesPerSecond) ? status.updatesPerSecond.toFixed(1) : '—'}</b> updates/s
       </span>
       <span title="Training time (pauses excluded)">Elapsed {formatDuration(status.elapsedSeconds)}</span>
-      <span title="Estimated time to the epoch budget at the current speed">ETA {status.finished ? 'done' : formatDuration(status.etaSeconds)}</span>
+      <span title="Estimated time to the epoch budget at the current speed (shown as a time to wait only under 2 hours)" data-testid="status-eta">
+        {etaText(status.etaSeconds, status.finished)}
+      </span>
       <span data-testid="status-state">{status.finished ? 'finished' : status.playing ? 'training' : 'paused'}</span>
       {failures.map((f) => {
         const run = runs[f.run];

@@ -26,42 +26,8 @@ export interface HorizontalMarker {
   label: string;
   /** SVG stroke-dasharray; dotted ("2 4") when absent */
   dash?: string;
-  /** false: the line is drawn unlabelled (its label is said elsewhere, e.g. in the chart's note) */
+  /** false: the line is drawn but its label is not listed in the chart's key (it is said elsewhere, e.g. in the chart's note) */
   labelOnLine?: boolean;
-  /** where the label sits against the line (placeMarkerLabels); below it at the right when absent */
-  labelPosition?: MarkerLabelPosition;
-}
-
-/**
- * A marker label's place, in recharts' terms for a horizontal line: insideTop* is just below the
- * line, insideBottom* just above it; *Left and *Right are the plot's ends.
- */
-export type MarkerLabelPosition = 'insideTopRight' | 'insideTopLeft' | 'insideBottomRight' | 'insideBottomLeft';
-
-/**
- * Places the labels of horizontal markers so that neighbours do not overlap: from the highest
- * line down, the ends alternate (right, left, …) and each label sits below its line, except that
- * of two lines closer than `close` (a fraction of `range`, the y extent drawn) the upper one's
- * label goes above its line, so two almost equal values (e.g. the paper's REINFORCE −6.02 printed
- * and REINFORCE + baseline −7.85 + ln 6 = −6.06) read apart.
- *
- * @param range the y extent of the chart (e.g. 1 for accuracy); the markers' own extent (at least 1) when absent
- * @returns the markers in their given order, each with its labelPosition
- */
-export function placeMarkerLabels(markers: readonly HorizontalMarker[], range?: number, close = 0.05): HorizontalMarker[] {
-  const ys = markers.map((m) => m.y);
-  const extent = range ?? Math.max(1, Math.max(...ys) - Math.min(...ys));
-  const order = markers.map((_, i) => i).sort((a, b) => markers[b].y - markers[a].y);
-  const above = new Set<number>();
-  for (let k = 1; k < order.length; k++) {
-    if (markers[order[k - 1]].y - markers[order[k]].y < close * extent) above.add(order[k - 1]);
-  }
-  const placed = [...markers];
-  order.forEach((index, rank) => {
-    const side = rank % 2 === 0 ? 'Right' : 'Left';
-    placed[index] = { ...markers[index], labelPosition: above.has(index) ? `insideBottom${side}` : `insideTop${side}` };
-  });
-  return placed;
 }
 
 /** A vertical line at fractional epoch `x` (e.g. where a run stopped). */
@@ -78,6 +44,12 @@ export interface ChartContext {
   bands: boolean;
   /** what an empty chart says over its plot (emptyChartText) */
   emptyText: string;
+  /** the x axis end every chart of the panel covers (the latest point's epoch, rounded up to a round tick): side-by-side charts share it */
+  xMax: number;
+  /** the EMA weight of the past the curves are smoothed with (SMOOTHING_LEVELS; 0: off) */
+  smoothing: number;
+  /** the gradient-variance metric is measured on every varianceEvery-th update (EngineReady.varianceEvery) */
+  varianceEvery: number;
   /** why the variance charts have no points (varianceNoteFor: a batch of one), null when they have */
   varianceNote: string | null;
 }

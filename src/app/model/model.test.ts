@@ -4,7 +4,7 @@ import type { MetricPoint } from '../../worker/protocol.ts';
 import { bandKey, buildChartRows, seriesKey, TEST_ACCURACY, TRAIN_ACCURACY } from './chartSeries.ts';
 import { defaultConfig } from '../../playground/config.ts';
 import { downsample, downsampleIndices, minMaxBucketIndices } from './downsample.ts';
-import { paddedExtent, placeMarkerLabels } from './chartMarks.ts';
+import { paddedExtent } from './chartMarks.ts';
 import { formatNumber } from './format.ts';
 import { latestValues } from './latestValues.ts';
 import { PAPER_VARIANCE_OFFSET, paperVarianceMarkers } from './paperReference.ts';
@@ -79,26 +79,6 @@ describe('the paper’s variance markers', () => {
     const { printed, ourScale } = paperVarianceMarkers({ logVariance: -10.94 });
     expect(printed).toBe(-10.94);
     expect(ourScale).toBeCloseTo(-10.94 + Math.log(6), 12);
-  });
-});
-
-describe('marker labels', () => {
-  it('alternate ends from the top down, below their lines, and the upper of two almost equal values puts its label above its line', () => {
-    const marker = (y: number) => ({ y, color: '#000', label: String(y) });
-    // the paper's 1-hidden-layer variances, printed and + ln 6 (REINFORCE −6.02 printed, REINFORCE + baseline −6.06 on our scale)
-    const ys = [-13.07, -11.28, -12.17, -10.38, -7.85, -6.06, -6.02, -4.23];
-    const placed = placeMarkerLabels(ys.map(marker));
-    expect(placed.map((m) => m.y)).toEqual(ys); // order kept
-    const at = (y: number) => placed.find((m) => m.y === y)?.labelPosition;
-    // recharts' insideTop* is below a horizontal line, insideBottom* above it
-    expect(at(-4.23)).toBe('insideTopRight');
-    expect(at(-6.02)).toBe('insideBottomLeft'); // −6.06 is 0.04 below: this label goes above the line
-    expect(at(-6.06)).toBe('insideTopRight');
-    expect(at(-7.85)).toBe('insideTopLeft');
-    expect(at(-13.07)).toBe('insideTopLeft');
-    // accuracy on [0, 1]: 0.9469 and 0.9364 are 0.01 apart
-    const accuracy = placeMarkerLabels([marker(0.9364), marker(0.9469)], 1);
-    expect(accuracy.map((m) => m.labelPosition)).toEqual(['insideTopLeft', 'insideBottomRight']);
   });
 });
 

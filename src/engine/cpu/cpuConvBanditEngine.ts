@@ -40,6 +40,8 @@ function densePixels(rows: SparseBinaryRows, out: Float32Array): Float32Array {
 
 export class CpuConvBanditEngine extends CpuEngineBase<ConvBanditConfig, ConvBanditRun, ConvGroup> implements TrainingEngine {
   private readonly shape: ConvBanditShape;
+  /** the gradient-variance metric is measured on updates 0, n, 2n, … (ConvBanditConfig.varianceEvery) */
+  readonly varianceEvery: number;
 
   /**
    * `trunk`: makes each run's trunk (src/trunk/tfjsTrunk.ts on the active tfjs back end);
@@ -50,6 +52,7 @@ export class CpuConvBanditEngine extends CpuEngineBase<ConvBanditConfig, ConvBan
     validateConvBanditConfig(config, data);
     super(config, data, only);
     this.shape = convBanditShape(config, data.rows, data.cols, data.classes);
+    this.varianceEvery = config.varianceEvery ?? 1;
     const factory = trunk(this.shape);
     this.addRuns(
       (base) => ({ ...base, labels: new Uint8Array(config.batch), pixels: new Float32Array(config.batch * data.pixels), keys: forwardKeys(base.seed, 0, Stream.hiddenBase, Stream.action, 1) }),
@@ -63,7 +66,8 @@ export class CpuConvBanditEngine extends CpuEngineBase<ConvBanditConfig, ConvBan
     for (let b = 0; b < indices.length; b++) g.labels[b] = this.data.train.labels[indices[b]];
     g.pixels = densePixels(g.rows, g.pixels);
     const keys = g.keys.setStep(t);
-    for (const run of g.runs) run.update(g.pixels, indices.length, keys, { labels: g.labels }, this.config);
+    const measure = t % this.varianceEvery === 0;
+    for (const run of g.runs) run.update(g.pixels, indices.length, keys, { labels: g.labels }, this.config, measure);
   }
 
   protected tensorLayout(): TensorLayout[] {

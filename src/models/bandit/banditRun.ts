@@ -179,7 +179,9 @@ export class BanditRun {
  * moving-average baseline from the batch's mean reward (docs/math.md §2), and the counters: reward
  * sum, examples, and docs/math.md §4's gradient variance per layer and overall as a mean per
  * parameter, Σ Var_b = Σ_b ‖g_b‖²/B − ‖gbar‖² with `secondMoments[k]` = Σ_b ‖g_b‖²/B of layer k
- * (tensors 2k and 2k + 1). Marks the run failed on a non-finite variance.
+ * (tensors 2k and 2k + 1). Marks the run failed on a non-finite variance. `measured` false: the
+ * update's variance was not measured (ConvBanditConfig.varianceEvery): nothing is added to the
+ * variance sums and RunCounters.varianceUpdates (from then on present) does not count it.
  */
 export function finishRewardUpdate(
   run: {
@@ -194,6 +196,7 @@ export function finishRewardUpdate(
   },
   batch: number,
   opt: OptimizerConfig,
+  measured = true,
 ): void {
   run.optimizerSteps += 1;
   ascentStep(run.params.tensors, opt, run.optimizerSteps, run.sumSquares);
@@ -203,12 +206,19 @@ export function finishRewardUpdate(
   const c = run.counters;
   const { params } = run;
   let total = 0;
-  for (let k = 0; k < params.layerCount; k++) {
-    const varianceSum = run.secondMoments[k] - run.sumSquares[2 * k] - run.sumSquares[2 * k + 1];
-    total += varianceSum;
-    c.layerGradVarianceSum[k] += varianceSum / params.layerParameterCount(k);
+  if (measured) {
+    for (let k = 0; k < params.layerCount; k++) {
+      const varianceSum = run.secondMoments[k] - run.sumSquares[2 * k] - run.sumSquares[2 * k + 1];
+      total += varianceSum;
+      c.layerGradVarianceSum[k] += varianceSum / params.layerParameterCount(k);
+    }
+    c.gradVarianceSum += total / params.parameterCount;
+    if (c.varianceUpdates !== undefined) c.varianceUpdates += 1;
+  } else {
+    // the gradient itself must still be finite (the sums of squares of the step)
+    for (let k = 0; k < run.sumSquares.length; k++) total += run.sumSquares[k];
+    c.varianceUpdates ??= c.updates;
   }
-  c.gradVarianceSum += total / params.parameterCount;
   c.updates += 1;
   c.examples += batch;
   c.scoreSum += rewardSum;

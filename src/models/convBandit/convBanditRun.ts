@@ -104,10 +104,11 @@ export class ConvBanditRun {
 
   /**
    * Forward pass, rewards, learning signals and batch-mean gradients of every tensor into its
-   * `grad` (no parameter change); per layer Σ_b ‖g_b‖²/B into the second moments.
-   * `baseline` overrides the run's moving average (tests).
+   * `grad` (no parameter change); per layer Σ_b ‖g_b‖²/B into the second moments, unless
+   * `measureVariance` is false (then the trunk forms no per-example gradient and the second
+   * moments are NaN: TrunkPass.backwardMean). `baseline` overrides the run's moving average (tests).
    */
-  estimateGradients(pixels: Float32Array, batch: number, source: UniformSource, rewards: RewardSource, baseline = this.baseline): void {
+  estimateGradients(pixels: Float32Array, batch: number, source: UniformSource, rewards: RewardSource, baseline = this.baseline, measureVariance = true): void {
     const s = this.scratch;
     const { width, actions, hiddenValues } = this.params.shape;
     const pass = this.forwardPass(pixels, batch, source);
@@ -127,17 +128,26 @@ export class ConvBanditRun {
       const v = this.params.outputWeights;
       const c = this.params.outputBiases;
       this.secondMoments[last] = hiddenInputGradient(v.grad, c.grad, s.outSignal, actions, s.sample[0], width, hiddenValues === 'pm1', batch, s);
-      this.secondMoments.set(pass.backward(s.signal[0].subarray(0, batch * width)), 0);
+      const signal = s.signal[0].subarray(0, batch * width);
+      if (measureVariance) this.secondMoments.set(pass.backward(signal), 0);
+      else {
+        pass.backwardMean(signal);
+        this.secondMoments.fill(Number.NaN);
+      }
     } finally {
       pass.dispose();
     }
   }
 
-  /** One full update: gradients, ascent step, baseline, counters; stops the run on non-finite values. */
-  update(pixels: Float32Array, batch: number, source: UniformSource, rewards: RewardSource, opt: OptimizerConfig): void {
+  /**
+   * One full update: gradients, ascent step, baseline, counters; stops the run on non-finite
+   * values. `measureVariance` false: this update's gradient variance is not measured (nor counted
+   * in RunCounters.varianceUpdates): ConvBanditConfig.varianceEvery.
+   */
+  update(pixels: Float32Array, batch: number, source: UniformSource, rewards: RewardSource, opt: OptimizerConfig, measureVariance = true): void {
     if (!this.counters.finite) return;
-    this.estimateGradients(pixels, batch, source, rewards);
-    finishRewardUpdate(this, batch, opt);
+    this.estimateGradients(pixels, batch, source, rewards, this.baseline, measureVariance);
+    finishRewardUpdate(this, batch, opt, measureVariance);
   }
 
   /** Releases the trunk's library resources. */

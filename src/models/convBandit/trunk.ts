@@ -14,6 +14,12 @@ export interface TrunkPass {
    * gradient: the first half of the variance metric (docs/math.md §4).
    */
   backward(signal: Float64Array): Float64Array;
+  /**
+   * As backward, the batch-mean gradient of every trunk tensor into its `grad`, but without
+   * per-example gradients, so without the variance metric (several times faster: the updates
+   * ConvBanditConfig.varianceEvery leaves unmeasured). The same gradient up to float32 rounding.
+   */
+  backwardMean(signal: Float64Array): void;
   /** Releases the pass's tensors (backward cannot be called after). */
   dispose(): void;
 }
