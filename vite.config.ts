@@ -12,8 +12,9 @@ export default defineConfig({
   // the worker imports webgpu-utils only when it builds the WebGPU engine: pre-bundle it so the
   // dev server does not discover it late and reload the page
   optimizeDeps: { include: ['webgpu-utils'] },
-  // two pages: the playground (index.html) and the classroom view (learn.html)
-  build: { rolldownOptions: { input: { main: 'index.html', learn: 'learn.html' } } },
+  // three pages: the playground (index.html), the classroom view (learn.html) and the math
+  // (math.html: docs/math.md with its formulas, an anchor per section)
+  build: { rolldownOptions: { input: { main: 'index.html', learn: 'learn.html', math: 'math.html' } } },
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 120_000,

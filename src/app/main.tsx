@@ -6,6 +6,8 @@ import { TEST_HOOKS_PARAM, parseUrlConfig } from './model/urlConfig.ts';
 import { TEST_HOOKS_WORKER_NAME, type TestHookAction } from '../worker/protocol.ts';
 import { createPlaygroundStore, PlaygroundStoreContext } from './store/playgroundStore.ts';
 import { ControllerContext, createPlaygroundController } from './store/workerClient.ts';
+import { injectPanelFault } from './components/panelFaults.ts';
+import { rootErrorOptions } from './rootErrors.ts';
 import './playground.css';
 
 const { config, notices } = parseUrlConfig(window.location.search);
@@ -25,13 +27,18 @@ declare global {
   interface Window {
     /** set with ?test-hooks=1 only */
     hncaTestHook?: (action: TestHookAction) => void;
+    /** set with ?test-hooks=1 only: makes panel `id` throw `message` (components/PanelBoundary.tsx) */
+    hncaPanelFault?: (id: string, message: string) => void;
   }
 }
-if (testHooks) window.hncaTestHook = (action) => controller.testHook(action);
+if (testHooks) {
+  window.hncaTestHook = (action) => controller.testHook(action);
+  window.hncaPanelFault = injectPanelFault;
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
+createRoot(root, rootErrorOptions(root, 'The playground')).render(
   <StrictMode>
     <PlaygroundStoreContext.Provider value={store}>
       <ControllerContext.Provider value={controller}>

@@ -11,9 +11,6 @@ export interface OpenedEngine {
   why: string;
 }
 
-type ThreadedFactory = (input: EngineFactoryInput, threads: number) => Promise<TrainingEngine>;
-type WebGpuFactory = (input: EngineFactoryInput, options: { gpu: GPU; device?: GPUDevice; shaders: Record<string, string> }) => Promise<TrainingEngine>;
-
 /** A WebGPU device several engines share (reproduce fig1 --concurrent yes); its opener destroys it. */
 export interface SharedGpu {
   device: GPUDevice;
@@ -21,63 +18,69 @@ export interface SharedGpu {
   description: string;
 }
 
-/** A back-end module the CLI loads on demand: its name (for messages) and a loader. */
-export interface EngineModule {
+/** A back-end module the CLI loads on demand: its name (for messages) and a loader typed by what the CLI uses of it. */
+export interface EngineModule<T> {
   name: string;
-  load: () => Promise<unknown>;
+  load: () => Promise<T>;
 }
 
-/** An optional module's export, or undefined with the reason (module absent, failed to load, or lacking it). */
-async function optionalExport(module: EngineModule, exportName: string): Promise<{ fn?: (...args: never[]) => unknown; reason: string }> {
-  let mod: unknown;
+/**
+ * The back ends the CLI loads only when chosen (Dawn is not started for --engine cpu), each typed
+ * by the exports the CLI calls, so that tsc checks the loaded module against them (no export
+ * names as strings, no casts). Literal import paths, so a bundler (the GPU-machine bundle)
+ * includes them; tests replace entries with stand-ins of the same type.
+ */
+export interface EngineModules {
+  threaded: EngineModule<{ createThreadedCpuEngine: (input: EngineFactoryInput, threads: number) => Promise<TrainingEngine> }>;
+  webgpu: EngineModule<{ createWebGpuEngine: (input: EngineFactoryInput, options: { gpu: GPU; device?: GPUDevice; shaders: Record<string, string> }) => Promise<TrainingEngine> }>;
+  /** Dawn's GPU object in Node */
+  webgpuNode: EngineModule<{ nodeGpu: () => Promise<GPU> }>;
+  /** the WGSL sources read from shaders/ */
+  shaderSources: EngineModule<{ loadShaderSources: () => Record<string, string> }>;
+}
+
+export const ENGINE_MODULES: EngineModules = {
+  threaded: { name: 'src/node/threadedCpuEngine.ts', load: () => import('../node/threadedCpuEngine.ts') },
+  webgpu: { name: 'src/engine/gpu/index.ts', load: () => import('../engine/gpu/index.ts') },
+  webgpuNode: { name: 'src/node/webgpuNode.ts', load: () => import('../node/webgpuNode.ts') },
+  shaderSources: { name: 'src/node/shaderSources.ts', load: () => import('../node/shaderSources.ts') },
+};
+
+/** An optional module, or the reason it could not be loaded (absent, or failed while loading). */
+async function optionalModule<T>(module: EngineModule<T>): Promise<{ loaded: T; reason?: undefined } | { loaded?: undefined; reason: string }> {
   try {
-    mod = await module.load();
+    return { loaded: await module.load() };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return { reason: `${module.name} could not be loaded (${message})` };
   }
-  const value = typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>)[exportName] : undefined;
-  if (typeof value !== 'function') return { reason: `${module.name} does not export ${exportName}` };
-  return { fn: value as (...args: never[]) => unknown, reason: '' };
 }
-
-/**
- * The back ends, loaded only when chosen (Dawn is not started for --engine cpu). Literal
- * import paths, so a bundler (the GPU-machine bundle) includes them; tests replace entries.
- */
-export const ENGINE_MODULES: Record<'threaded' | 'webgpu' | 'webgpuNode' | 'shaderSources', EngineModule> = {
-  threaded: { name: 'src/node/threadedCpuEngine.ts', load: () => import('../node/threadedCpuEngine.ts') },
-  webgpu: { name: 'src/engine/gpu/index.ts', load: () => import('../engine/gpu/index.ts') },
-  /** Dawn's GPU object in Node: nodeGpu() */
-  webgpuNode: { name: 'src/node/webgpuNode.ts', load: () => import('../node/webgpuNode.ts') },
-  /** the WGSL sources read from shaders/: loadShaderSources() */
-  shaderSources: { name: 'src/node/shaderSources.ts', load: () => import('../node/shaderSources.ts') },
-};
 
 async function openCpu(input: EngineFactoryInput, threads: number, runs: number): Promise<OpenedEngine> {
   const wanted = Math.min(threads, runs);
   if (wanted > 1) {
-    const { fn, reason } = await optionalExport(ENGINE_MODULES.threaded, 'createThreadedCpuEngine');
-    if (fn) {
-      const engine = await (fn as ThreadedFactory)(input, wanted);
+    const threaded = await optionalModule(ENGINE_MODULES.threaded);
+    if (threaded.loaded) {
+      const engine = await threaded.loaded.createThreadedCpuEngine(input, wanted);
       return { engine, why: `CPU engine, ${wanted} worker threads (${runs} runs)` };
     }
-    return { engine: createCpuEngine(input), why: `CPU engine, one thread (worker threads unavailable: ${reason})` };
+    return { engine: createCpuEngine(input), why: `CPU engine, one thread (worker threads unavailable: ${threaded.reason})` };
   }
   const why = runs === 1 ? 'one run' : `--threads ${threads}`;
   return { engine: createCpuEngine(input), why: `CPU engine, one thread (${why})` };
 }
 
 async function openWebGpu(input: EngineFactoryInput, shared?: SharedGpu): Promise<{ engine?: TrainingEngine; reason: string }> {
-  const factory = await optionalExport(ENGINE_MODULES.webgpu, 'createWebGpuEngine');
-  if (!factory.fn) return { reason: `WebGPU engine not available (${factory.reason})` };
-  const gpuModule = await optionalExport(ENGINE_MODULES.webgpuNode, 'nodeGpu');
-  const shaderModule = await optionalExport(ENGINE_MODULES.shaderSources, 'loadShaderSources');
-  if (!gpuModule.fn || !shaderModule.fn) return { reason: `WebGPU engine not available (${gpuModule.reason || shaderModule.reason})` };
+  const factory = await optionalModule(ENGINE_MODULES.webgpu);
+  if (!factory.loaded) return { reason: `WebGPU engine not available (${factory.reason})` };
+  const gpuModule = await optionalModule(ENGINE_MODULES.webgpuNode);
+  if (!gpuModule.loaded) return { reason: `WebGPU engine not available (${gpuModule.reason})` };
+  const shaderModule = await optionalModule(ENGINE_MODULES.shaderSources);
+  if (!shaderModule.loaded) return { reason: `WebGPU engine not available (${shaderModule.reason})` };
   try {
-    const gpu = await (gpuModule.fn as () => Promise<GPU>)();
-    const shaders = (shaderModule.fn as () => Record<string, string>)();
-    const engine = await (factory.fn as WebGpuFactory)(input, { gpu, shaders, ...(shared ? { device: shared.device } : {}) });
+    const gpu = await gpuModule.loaded.nodeGpu();
+    const shaders = shaderModule.loaded.loadShaderSources();
+    const engine = await factory.loaded.createWebGpuEngine(input, { gpu, shaders, ...(shared ? { device: shared.device } : {}) });
     return { engine, reason: '' };
   } catch (error) {
     if (error instanceof EngineError && (error.kind === 'unavailable' || error.kind === 'limits')) return { reason: error.message };
@@ -94,9 +97,9 @@ export { isSoftwareAdapter };
  * @throws EngineError('unavailable') when Dawn or an adapter is missing, saying why
  */
 export async function openSharedGpu(): Promise<SharedGpu> {
-  const gpuModule = await optionalExport(ENGINE_MODULES.webgpuNode, 'nodeGpu');
-  if (!gpuModule.fn) throw new EngineError(`WebGPU engine not available (${gpuModule.reason})`, 'unavailable');
-  const gpu = await (gpuModule.fn as () => Promise<GPU>)();
+  const gpuModule = await optionalModule(ENGINE_MODULES.webgpuNode);
+  if (!gpuModule.loaded) throw new EngineError(`WebGPU engine not available (${gpuModule.reason})`, 'unavailable');
+  const gpu = await gpuModule.loaded.nodeGpu();
   const { device, description } = await acquireDevice({ gpu });
   return { device, description };
 }

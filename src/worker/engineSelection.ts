@@ -9,16 +9,12 @@ import tfjsWasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backen
 import { describeAdapter, isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
 import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
-interface WebGpuEngineModule {
-  createWebGpuEngine: (
-    input: EngineFactoryInput,
-    options: { gpu?: GPU; device?: GPUDevice; shaders: unknown },
-  ) => TrainingEngine | Promise<TrainingEngine>;
-}
-
-// Optional modules: an empty record when the WebGPU engine is not in the tree yet.
-const gpuEngineModules = import.meta.glob('../engine/gpu/index.ts');
-const gpuShaderModules = import.meta.glob('../engine/gpu/shaderSources.browser.ts');
+/**
+ * The WebGPU engine and its WGSL sources, loaded only when chosen (their own chunks of the
+ * build): typed imports, so tsc checks the calls below against the modules.
+ */
+const loadWebGpu = (): Promise<[typeof import('../engine/gpu/index.ts'), typeof import('../engine/gpu/shaderSources.browser.ts')]> =>
+  Promise.all([import('../engine/gpu/index.ts'), import('../engine/gpu/shaderSources.browser.ts')]);
 
 export interface SelectedEngine {
   engine: TrainingEngine;
@@ -30,21 +26,9 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function pickShaders(module: Record<string, unknown>): unknown {
-  if ('shaderSources' in module) return module.shaderSources;
-  if ('shaders' in module) return module.shaders;
-  if ('SHADERS' in module) return module.SHADERS;
-  if ('default' in module) return module.default;
-  const values = Object.values(module);
-  return values.length === 1 ? values[0] : module;
-}
-
 async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Promise<TrainingEngine | string> {
   const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
   if (!gpu) return 'WebGPU unavailable: this browser exposes no WebGPU (navigator.gpu is missing)';
-  const engineLoader = Object.values(gpuEngineModules)[0];
-  const shaderLoader = Object.values(gpuShaderModules)[0];
-  if (!engineLoader || !shaderLoader) return 'WebGPU unavailable: the WebGPU engine is not part of this build';
   let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter();
@@ -57,10 +41,8 @@ async function tryWebGpu(input: EngineFactoryInput, allowSoftware: boolean): Pro
     return `the WebGPU adapter (${describeAdapter(adapter.info)}) is a software renderer, slower than the CPU engine (engine=webgpu uses it anyway)`;
   }
   try {
-    const engineModule = (await engineLoader()) as Partial<WebGpuEngineModule>;
-    const shaderModule = (await shaderLoader()) as Record<string, unknown>;
-    if (typeof engineModule.createWebGpuEngine !== 'function') return 'WebGPU unavailable: the WebGPU engine module has no createWebGpuEngine';
-    return await engineModule.createWebGpuEngine(input, { gpu, shaders: pickShaders(shaderModule) });
+    const [engineModule, shaderModule] = await loadWebGpu();
+    return await engineModule.createWebGpuEngine(input, { gpu, shaders: shaderModule.shaderSources });
   } catch (error) {
     // a task (or setting) without a WebGPU program yet, e.g. the VAE before its program lands
     if (error instanceof EngineError && error.kind === 'unavailable') return `the WebGPU engine does not run this configuration (${messageOf(error)}), so the CPU engine does`;

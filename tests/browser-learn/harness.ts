@@ -1,4 +1,4 @@
-// Serves learn.html (a production build into a temp folder, then `vite preview` on a free
+// Serves learn.html or other pages (a production build into a temp folder, then `vite preview` on a free
 // port) and drives Debian's Chromium with playwright-core. Screenshots go to test-artifacts/learn/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,12 +21,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** Builds `pages` (entry name → HTML file at the root; default the Learn page) and serves them. */
+export async function startHarness(pages: Record<string, string> = { learn: 'learn.html' }): Promise<Harness> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const outDir = mkdtempSync(path.join(tmpdir(), 'learn-build-'));
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'learn-chromium-'));
   const config = { configFile: false as const, root: ROOT, logLevel: 'error' as const, plugins: [react()] };
-  await buildForProduction({ ...config, build: { outDir, emptyOutDir: true, rolldownOptions: { input: { learn: path.join(ROOT, 'learn.html') } } } });
+  await buildForProduction({ ...config, build: { outDir, emptyOutDir: true, rolldownOptions: { input: Object.fromEntries(Object.entries(pages).map(([name, file]) => [name, path.join(ROOT, file)])) } } });
   const server: PreviewServer = await preview({ ...config, build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');

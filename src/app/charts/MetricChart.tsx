@@ -13,6 +13,7 @@ import { paddedExtent, type ChartLineStyle, type HorizontalMarker, type Vertical
 import { bandKey, seriesKey, type ChartRow } from '../model/chartSeries.ts';
 import { estimatorColor } from '../model/palette.ts';
 import { ChartTooltip } from './ChartTooltip.tsx';
+import { withMathLinks } from '../components/MathLink.tsx';
 import { useElementWidth } from './useElementWidth.ts';
 
 export interface MetricChartProps {
@@ -265,7 +266,7 @@ function MetricChartView(props: MetricChartProps) {
           {tooltip}
         </ComposedChart>
       </div>
-      {props.note && <p className="chart-note" data-testid={`chart-note-${id}`}>{props.note}</p>}
+      {props.note && <p className="chart-note" data-testid={`chart-note-${id}`}>{withMathLinks(props.note)}</p>}
     </figure>
   );
 }

@@ -9,6 +9,7 @@ import { useController } from '../store/workerClient.ts';
 import { NumberField } from './NumberField.tsx';
 import { PresetLinks } from './PresetLinks.tsx';
 import { Labelled } from './Tooltip.tsx';
+import { MathLink } from './MathLink.tsx';
 import { TOOLTIPS, ESTIMATOR_TOOLTIPS, vaeEstimatorTooltip } from './controlTooltips.ts';
 
 /** "all children", "full reward", "all children + full reward": an ablation's switches in words (docs/math.md §7.3). */
@@ -128,7 +129,9 @@ export function ControlsPanel() {
       )}
       {vae && shown('estimators') && (
         <fieldset className="control estimators" title={TOOLTIPS.vaeEstimators}>
-          <legend>Estimators (trained side by side)</legend>
+          <legend>
+            Estimators (trained side by side) <MathLink section="3">formulas</MathLink>
+          </legend>
           {VAE_ESTIMATORS.map((e) => (
             <div key={e}>
               <EstimatorBox id={e} label={vaeEstimator(e).label} tooltip={vaeEstimatorTooltip(e)} checked={config.vaeEstimators.includes(e)} onChange={(on) => toggleVaeEstimator(e, on)} />
@@ -146,7 +149,9 @@ export function ControlsPanel() {
       )}
       {!vae && shown('estimators') && (
         <fieldset className="control estimators" title={TOOLTIPS.estimators}>
-          <legend>Estimators (trained side by side)</legend>
+          <legend>
+            Estimators (trained side by side) <MathLink section="2.1">formulas</MathLink>
+          </legend>
           {BANDIT_ESTIMATORS.map((e) => (
             <label key={e} className="checkbox" title={ESTIMATOR_TOOLTIPS[e]}>
               <input type="checkbox" data-testid={`control-estimator-${e}`} checked={config.estimators.includes(e)} onChange={(ev) => toggleEstimator(e, ev.target.checked)} />

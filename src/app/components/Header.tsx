@@ -25,6 +25,10 @@ export function Header() {
           Hindsight Network Credit Assignment vs REINFORCE on networks of stochastic binary units ·{' '}
           <a href="./learn.html" data-testid="learn-link" title="Classroom: step through one HNCA update on a tiny network, and check unbiasedness against the exact gradient">
             Learn: one HNCA update, step by step
+          </a>{' '}
+          ·{' '}
+          <a href="./math.html" target="_blank" rel="noopener" data-testid="math-link" title="The math behind every chart and control: the experiments, the estimators, the variance metric (docs/math.md)">
+            The math
           </a>
         </p>
       </div>

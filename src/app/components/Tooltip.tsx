@@ -1,5 +1,6 @@
 // A control's label with an explanation on hover (a CSS tooltip, and title for assistive tech).
 import { useId, type ReactNode } from 'react';
+import { withMathLinks } from './MathLink.tsx';
 
 export function Labelled({
   label,
@@ -22,7 +23,7 @@ export function Labelled({
           ?
         </span>
         <span className="tooltip" role="tooltip">
-          {tooltip}
+          {withMathLinks(tooltip)}
         </span>
       </label>
       {children(id)}

@@ -9,7 +9,7 @@ export const TOOLTIPS = {
     'Stochastic layers L of the VAE (1–3, the paper’s depths): encoder φ_l ~ q_l(.|φ_{l−1}), decoder p_{l−1}(φ_{l−1}|φ_l), prior p_L(φ_L) = Bernoulli(σ(c_L)); every conditional a factorized Bernoulli with linear logits. Changing it resets.',
   k: 'Samples K of the importance-weighted test bound log (1/K) Σ_k p(x, φ^k)/q(φ^k|x) (nats per image), on the first N test images. It costs K forward passes per image and run: keep it small on the CPU engine (default 10). Changing it resets.',
   vaeEstimators:
-    'Encoder-gradient estimators trained side by side on the same minibatches from the same initial weights (per seed). The decoder and prior get exact gradients in every method; the estimators differ in each encoder unit’s learning signal (docs/math.md §3).',
+    'Encoder-gradient estimators trained side by side on the same minibatches from the same initial weights (per seed). The decoder and prior get exact gradients in every method; the estimators differ in each encoder unit’s learning signal (formulas: docs/math.md §3).',
   hidden: 'Hidden layers of Bernoulli units (1–5). Unit: p = clip(σ(W h_prev + b), 1e-5, 1−1e-5), φ ~ Bernoulli(p). Changing it resets.',
   width: 'Units per hidden layer (paper: 200). Changing it resets.',
   batch: 'Examples per update B; the update is the batch mean of per-example estimates (paper: 50). Applies mid-run, without a reset.',
@@ -17,7 +17,7 @@ export const TOOLTIPS = {
   optimizer: 'Adam (β1 = 0.9, β2 = 0.999, ε = 1e-8) or plain SGD (θ ← θ + α ĝ). Changing it resets.',
   values: 'What a hidden unit passes on: centered h = 2φ − 1 (±1, the paper found it much better) or φ itself (0/1). Changing it resets.',
   units:
-    'Kind of every hidden unit. Bernoulli: two values, p = σ(u). Categorical: N values (2–10), π = softmax(z) over N logits, passing on its centered one-hot vector e_φ − 1/N (entries summing to 0, like the ±1 of Bernoulli units); HNCA gives logit k the signal R π_k(ρ(k) − 1) (docs/math.md §7.1, the paper’s appendix D). Changing it resets.',
+    'Kind of every hidden unit. Bernoulli: two values, p = σ(u). Categorical: N values (2–10), π = softmax(z) over N logits, passing on its centered one-hot vector e_φ − 1/N (entries summing to 0, like the ±1 of Bernoulli units); HNCA gives logit k the signal R π_k(ρ(k) − 1) (formulas: docs/math.md §7.1, the paper’s appendix D). Changing it resets.',
   categories: 'N, the values of each categorical unit (2–10); a layer of U units has U·N logits. Changing it resets.',
   estimators:
     'Gradient estimators trained side by side on the same minibatches from the same initial weights (per seed). All use the score function for the output layer: g_V = R (e_a − π) h_Lᵀ.',

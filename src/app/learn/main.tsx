@@ -5,13 +5,14 @@ import 'katex/dist/katex.min.css';
 import { LearnApp } from './components/LearnApp.tsx';
 import { LearnStoreContext } from './components/context.ts';
 import { createLearnStore, mirrorToUrl } from './store.ts';
+import { rootErrorOptions } from '../rootErrors.ts';
 import './learn.css';
 
 const store = createLearnStore(window.location.search);
 mirrorToUrl(store);
 const root = document.getElementById('root');
 if (!root) throw new Error('learn.html has no #root');
-createRoot(root).render(
+createRoot(root, rootErrorOptions(root, 'The Learn page')).render(
   <StrictMode>
     <LearnStoreContext.Provider value={store}>
       <LearnApp />

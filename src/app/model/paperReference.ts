@@ -20,7 +20,7 @@ export { PAPER_VARIANCE_OFFSET };
 
 /** One line saying why the paper's variance markers come in pairs (shown under the chart). */
 export const PAPER_VARIANCE_NOTE =
-  'The paper’s printed Figure 1 variances are 6× lower than the metric its own public code computes (ours, docs/math.md §4): each is shown as printed (dotted) and + ln 6 = 1.79 on this chart’s scale (dashed).';
+  'The paper’s printed Figure 1 variances are 6× lower than the metric its own public code computes (ours; how it is measured: docs/math.md §4): each is shown as printed (dotted) and + ln 6 = 1.79 on this chart’s scale (dashed).';
 
 /** A paper value's two variance markers: as printed, and on our metric's scale (printed + ln 6). */
 export function paperVarianceMarkers(value: Pick<PaperValue, 'logVariance'>): { printed: number; ourScale: number } {

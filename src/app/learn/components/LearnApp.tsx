@@ -4,6 +4,7 @@ import { LabView } from '../lab/LabView.tsx';
 import { useLearn } from './context.ts';
 import { useLessonData } from './hooks.ts';
 import { StepThrough } from './StepThrough.tsx';
+import { PanelBoundary } from '../../components/PanelBoundary.tsx';
 
 export function LearnApp() {
   const preset = useLearn((s) => s.lesson.preset);
@@ -36,6 +37,9 @@ export function LearnApp() {
             Exact-gradient lab
           </button>
           <a href="./index.html">← playground</a>
+          <a href="./math.html#s2-1" target="_blank" rel="noopener" data-testid="math-link" title="HNCA's estimator, its messages and why it is unbiased (docs/math.md §2.1)">
+            the math
+          </a>
         </nav>
       </header>
       {notices.length > 0 && (
@@ -48,7 +52,17 @@ export function LearnApp() {
           <button onClick={dismissNotices}>OK</button>
         </div>
       )}
-      <main>{view === 'step' ? <StepThrough data={data} /> : <LabView data={data} />}</main>
+      <main>
+        {view === 'step' ? (
+          <PanelBoundary id="step" name="step-through view">
+            <StepThrough data={data} />
+          </PanelBoundary>
+        ) : (
+          <PanelBoundary id="lab" name="exact-gradient lab">
+            <LabView data={data} />
+          </PanelBoundary>
+        )}
+      </main>
       <footer className="explain-bar" data-testid="explanation">
         {explanation || 'Hover any number to see what it is.'}
       </footer>
