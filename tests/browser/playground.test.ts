@@ -97,7 +97,7 @@ describe('inside the network, evaluation, drawing and export', () => {
     const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-svg-accuracy"]')]);
     const svgText = readFileSync((await svg.path()) ?? '', 'utf8');
     expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    // parsed as XML (Chromium's DOMParser, strict): well-formed, titled, one drawn line per run (HNCA, REINFORCE)
+    // parsed as XML (Chromium's DOMParser, strict): well-formed, titled, a drawn line per run (HNCA, REINFORCE) and accuracy (train, test)
     const parsed = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
       const curves = [...doc.querySelectorAll('path.recharts-line-curve')].map((p) => p.getAttribute('d') ?? '');
@@ -106,7 +106,7 @@ describe('inside the network, evaluation, drawing and export', () => {
     expect(parsed.error).toBeNull();
     expect(parsed.root).toBe('svg');
     expect(parsed.title).toMatch(/accuracy/i);
-    expect(parsed.curves.filter((d) => /^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+/.test(d))).toHaveLength(2);
+    expect(parsed.curves.filter((d) => /^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+/.test(d))).toHaveLength(4);
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-variance"]')]);
     // decoded (pngjs): twice the chart's size on screen, and not blank
     const image = PNG.sync.read(readFileSync((await png.path()) ?? ''));
