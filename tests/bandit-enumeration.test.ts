@@ -26,8 +26,18 @@ describe.each(depths)('depth $widths.length (widths $widths)', ({ widths, action
     const params = tinyParameters(problem.shape, 11 + widths.length, 1.5);
     const exact = finiteDifferenceGradient(problem.shape, params, problem);
 
-    it('the exact gradient is not trivially zero', () => {
+    it('the exact gradient is not trivially zero, and a 1% bias of any layer\'s signal would fail the exact check below', () => {
       expect(Math.max(...exact.map(Math.abs))).toBeGreaterThan(1e-3);
+      // toBeCloseTo(·, 6) allows 5e-7: a bias β of layer k's signal moves its gradient by β·exact,
+      // so every layer needs an entry above 5e-7 / 0.01 (the exact checks' power, stated)
+      let o = 0;
+      params.tensors.forEach((t, k) => {
+        if (k % 2 === 0) {
+          const layer = exact.slice(o, o + t.size + params.tensors[k + 1].size);
+          expect(Math.max(...Array.from(layer, Math.abs)), `layer ${k / 2}`).toBeGreaterThan(5e-7 / 0.01);
+        }
+        o += t.size;
+      });
     });
 
     it.each(BANDIT_ESTIMATORS)('%s: exact expectation equals the finite-difference gradient', (estimator) => {

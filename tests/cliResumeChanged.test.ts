@@ -4,7 +4,7 @@
 // on WebGPU): the engines agree to float32 rounding (the golden fixtures: 2.4e-7 relative), so the
 // resumed run equals the uninterrupted CPU run in counts and accuracies and within FLOAT32 in every
 // real-valued metric.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,7 @@ const bandit = ['train', '--estimator', 'hnca,reinforce-baseline', '--seeds', '2
 
 describe('hnca train --resume with changed --threads, --out and --engine', () => {
   it('--threads 1 → 2 and a new --out: bit for bit the uninterrupted run, written at the new --out with its own epoch log and checkpoint', { timeout: 120_000 }, async () => {
+    mkdirSync(path.join(tmp, 'elsewhere'));
     const moved = path.join(tmp, 'elsewhere', 'moved.json');
     const { whole, resumed } = await stopAndResume('threads', [...bandit, '--engine', 'cpu', '--threads', '1'], ['--threads', '2', '--out', moved]);
     expect(resumed).toBe(moved);

@@ -129,10 +129,10 @@ export async function readNumber(page: Page, testId: string): Promise<number> {
   return Number(text);
 }
 
-/** Polls `read` until `accept` holds or the time runs out; returns the last value read. */
 /** A time-out that only stops a hung test (5 min): no browser test asserts how fast the machine is; rates live in bench/browser/. */
 export const HANG_MS = 300_000;
 
+/** Polls `read` until `accept` holds or the time runs out; returns the last value read. */
 export async function pollUntil<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const start = Date.now();
   let value = await read();

@@ -1,6 +1,7 @@
 // The playground in Debian's Chromium (WebGPU on SwiftShader): loading, engine header,
 // training, transport controls, URL state, the main thread while training. Screenshots go to test-artifacts/.
 import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { playgroundSession, pollUntil, readNumber, screenshot, waitForEngine } from './harness.ts';
@@ -94,9 +95,30 @@ describe('inside the network, evaluation, drawing and export', () => {
     expect(csvText.split('\n')[0]).toBe('hidden_layers,estimator,seed,update,epoch,train_accuracy,test_accuracy,log_mean_grad_variance,log_grad_variance_hidden1,log_grad_variance_hidden2,log_grad_variance_output,stopped');
     expect(csvText.split('\n').length).toBeGreaterThan(10);
     const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-svg-accuracy"]')]);
-    expect(readFileSync((await svg.path()) ?? '', 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const svgText = readFileSync((await svg.path()) ?? '', 'utf8');
+    expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // parsed as XML (Chromium's DOMParser, strict): well-formed, titled, a drawn line per run (HNCA, REINFORCE) and accuracy (train, test)
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const curves = [...doc.querySelectorAll('path.recharts-line-curve')].map((p) => p.getAttribute('d') ?? '');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.localName, title: doc.querySelector('title')?.textContent ?? '', curves };
+    }, svgText);
+    expect(parsed.error).toBeNull();
+    expect(parsed.root).toBe('svg');
+    expect(parsed.title).toMatch(/accuracy/i);
+    expect(parsed.curves.filter((d) => /^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+/.test(d))).toHaveLength(4);
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-png-variance"]')]);
-    expect(readFileSync((await png.path()) ?? '').subarray(1, 4).toString()).toBe('PNG');
+    // decoded (pngjs): twice the chart's size on screen, and not blank
+    const image = PNG.sync.read(readFileSync((await png.path()) ?? ''));
+    const size = await page.evaluate(() => {
+      const s = document.querySelector<SVGSVGElement>('[data-chart="variance"] svg.recharts-surface');
+      return s ? { width: s.width.baseVal.value, height: s.height.baseVal.value } : null;
+    });
+    expect(size).not.toBeNull();
+    expect([image.width, image.height]).toEqual([Math.round(2 * (size?.width ?? 0)), Math.round(2 * (size?.height ?? 0))]);
+    const distinct = new Set<number>();
+    for (let k = 0; k < image.data.length; k += 4 * 97) distinct.add(image.data.readUInt32BE(k));
+    expect(distinct.size).toBeGreaterThan(3);
     expect(session.errors).toEqual([]);
     await page.close();
   });
@@ -213,6 +235,8 @@ describe('configuration in the URL', () => {
     await waitForEngine(page);
     expect(await page.$('[data-testid="control-lr"]')).toBeNull();
     expect(await page.$('[data-testid="control-batch"]')).toBeNull();
+    // every group hide= names: the task selector too
+    expect(await page.$('[data-testid="control-task"]')).toBeNull();
     expect(await page.$('[data-testid="control-width"]')).not.toBeNull();
     await page.close();
   });

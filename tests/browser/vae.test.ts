@@ -45,7 +45,7 @@ describe('the Discrete VAE task', () => {
     await screenshot(page, 'vae-cpu-start');
 
     await page.click('[data-testid="play"]');
-    const first = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => Number.isFinite(v), 60_000);
+    const first = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => Number.isFinite(v), HANG_MS);
     expect(first).toBeLessThan(0);
     // the ELBO (nats per image over 784 pixels) rises by tens of nats (a state reached; HANG_MS only
     // stops a hung page — how fast: npm run bench:browser)
@@ -53,14 +53,14 @@ describe('the Discrete VAE task', () => {
     expect(later).toBeGreaterThan(first + 30);
     expect(await latest(page, 'latest-train-reinforce')).toBeLessThan(0);
     // the views follow the training on their own
-    const stamp = await pollUntil(() => viewsUpdate(page), (u) => u > 0, 30_000);
+    const stamp = await pollUntil(() => viewsUpdate(page), (u) => u > 0, HANG_MS);
     expect(stamp).toBeGreaterThan(0);
     const shown = Number(/^Shown: update (\d+)$/.exec((await page.textContent('[data-testid="vae-views-update"]')) ?? '')?.[1]);
     expect(shown).toBeGreaterThanOrEqual(stamp);
     const after = await pictures(page);
     expect(after).toHaveLength(before.length);
     expect(after.filter((src, i) => src !== before[i]).length).toBeGreaterThan(after.length / 2);
-    const next = await pollUntil(() => viewsUpdate(page), (u) => u > stamp, 30_000);
+    const next = await pollUntil(() => viewsUpdate(page), (u) => u > stamp, HANG_MS);
     expect(next).toBeGreaterThan(stamp);
     await page.click('[data-testid="pause"]');
     await page.waitForTimeout(1600); // one chart redraw
@@ -70,19 +70,19 @@ describe('the Discrete VAE task', () => {
     await page.close();
   });
 
-  it('computes the K-sample test bound with a progress indicator while it runs', async () => {
+  it('computes the K-sample test bound with a progress indicator while it runs', { timeout: 2 * HANG_MS }, async () => {
     // K = 200 on 200 images: the bound takes long enough to be seen; a quarter epoch of updates comes first
     const page = await open('?task=vae&engine=cpu&width=8&batch=5&test=200&k=200&est=reinforce');
     await waitForEngine(page);
     expect(await page.textContent('[data-testid="latest-values"] thead')).toContain('test bound K=200 (nats)');
     await page.click('[data-testid="play"]');
-    await page.waitForSelector('[data-testid="bound-progress"][data-state="running"]', { timeout: 90_000 });
+    await page.waitForSelector('[data-testid="bound-progress"][data-state="running"]', { timeout: HANG_MS });
     expect(await page.textContent('[data-testid="bound-progress"]')).toMatch(/^Computing the 200-sample test bound… \d+%/);
-    const bound = await pollUntil(() => latest(page, 'latest-test-reinforce'), (v) => Number.isFinite(v), 60_000);
+    const bound = await pollUntil(() => latest(page, 'latest-test-reinforce'), (v) => Number.isFinite(v), HANG_MS);
     expect(bound).toBeLessThan(0);
     await page.waitForSelector('[data-testid="bound-progress"][data-state="idle"]');
     // the first bound alone draws no line: it is a dot on the chart (within a redraw, about a second)
-    await page.waitForSelector('[data-chart="elbo"] .recharts-line-dot', { timeout: 5_000 });
+    await page.waitForSelector('[data-chart="elbo"] .recharts-line-dot', { timeout: HANG_MS });
     await page.click('[data-testid="pause"]');
     await page.close();
   });
@@ -127,22 +127,22 @@ describe('the Discrete VAE task', () => {
     expect(await waitForEngine(page, 90_000)).toMatch(/^WebGPU engine — /);
     expect(await page.getAttribute('[data-testid="engine-status"]', 'data-backend')).toBe('webgpu');
     // the views of the initial weights, read back from the device
-    await page.waitForSelector('[data-testid="vae-run-reinforce"] img[data-testid="vae-sample"]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="vae-run-reinforce"] img[data-testid="vae-sample"]', { timeout: HANG_MS });
     expect(await page.$$('img[data-testid="vae-reconstruction"]')).toHaveLength(16);
     expect(await page.$$('img[data-testid="vae-sample"]')).toHaveLength(16);
     const before = await pictures(page);
     await page.click('[data-testid="play"]');
-    const first = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => Number.isFinite(v), 90_000);
+    const first = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => Number.isFinite(v), HANG_MS);
     expect(first).toBeLessThan(0);
     const later = await pollUntil(() => latest(page, 'latest-train-fhnca-baseline'), (v) => v > first + 20, HANG_MS);
     expect(later).toBeGreaterThan(first + 20);
-    const stamp = await pollUntil(() => viewsUpdate(page), (u) => u > 0, 30_000);
+    const stamp = await pollUntil(() => viewsUpdate(page), (u) => u > 0, HANG_MS);
     expect(stamp).toBeGreaterThan(0);
     await page.click('[data-testid="pause"]');
     await page.waitForSelector('[data-testid="play"]');
     const paused = await readNumber(page, 'status-updates');
     // on pause the views show the networks as they are now
-    expect(await pollUntil(() => viewsUpdate(page), (u) => u === paused, 30_000)).toBe(paused);
+    expect(await pollUntil(() => viewsUpdate(page), (u) => u === paused, HANG_MS)).toBe(paused);
     const after = await pictures(page);
     expect(after.filter((src, i) => src !== before[i]).length).toBeGreaterThan(after.length / 2);
     await page.waitForTimeout(1600); // one chart redraw

@@ -60,6 +60,30 @@ describe('playground URL parameters, fuzzed', () => {
     );
   });
 
+  it('a valid value is applied: the configuration holds exactly what the URL gave, with no notice', () => {
+    // URL name → configuration field (src/app/model/urlConfig.ts); `test` is capped by the task's test set (10 000 for MNIST: the range's top)
+    const numeric: [string, keyof typeof RANGES][] = [['hidden', 'hidden'], ['width', 'width'], ['batch', 'batch'], ['lr', 'lr'], ['seeds', 'seeds'], ['seed', 'firstSeed'], ['epochs', 'epochs'], ['test', 'testImages'], ['layers', 'layers'], ['k', 'testK'], ['speed', 'speed'], ['n', 'categories']];
+    const valid = fc.constantFrom(...numeric).chain(([name, field]) => {
+      const range = RANGES[field];
+      const number = range.integer ? fc.integer({ min: range.min, max: range.max }) : fc.double({ min: range.min, max: range.max, noNaN: true });
+      return number.map((v) => ({ name, field, v }));
+    });
+    fc.assert(
+      fc.property(valid, ({ name, field, v }) => {
+        const task = name === 'layers' || name === 'k' ? 'vae' : 'mnist';
+        const { config, notices } = parseUrlConfig(`?${new URLSearchParams([['task', task], [name, String(v)]]).toString()}`);
+        expect(notices).toEqual([]);
+        expect((config as unknown as Record<string, unknown>)[field]).toBe(v);
+      }),
+      { numRuns: fuzzRuns() },
+    );
+    for (const [name, text, field, want] of [['opt', 'sgd', 'optimizer', 'sgd'], ['values', '01', 'hiddenValues', '01'], ['est', 'hnca-baseline,reinforce', 'estimators', ['hnca-baseline', 'reinforce']]] as const) {
+      const { config, notices } = parseUrlConfig(`?${name}=${text}`);
+      expect(notices, name).toEqual([]);
+      expect((config as unknown as Record<string, unknown>)[field], name).toEqual(want);
+    }
+  });
+
   it('a parsed configuration survives serialize → parse unchanged, with no notice', () => {
     fc.assert(
       fc.property(query, (search) => {
