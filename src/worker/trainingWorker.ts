@@ -1,87 +1,22 @@
-// The training worker: loads data, builds the engine (WebGPU or CPU), runs the training
-// session and posts metric snapshots a few times a second. Entry point of a module worker.
+// The training worker's entry point (a module worker): one WorkerState (workerState.ts) holds
+// everything that changes; each request goes to the module of its concern: the engine's
+// lifecycle and device-loss recovery (engineLifecycle.ts), model files (modelFiles.ts), views
+// of the model (views.ts), data (dataSource.ts). Every request with an id is answered.
 /// <reference lib="webworker" />
-import { limitSet, type Dataset } from '../data/dataset.ts';
-import { MNIST_ASSET_PATH, loadMnistAsset } from '../data/mnistAsset.ts';
-import { createCpuEngine } from '../engine/cpu/index.ts';
-import { engineStateToJson, isCheckpointable } from '../engine/state.ts';
-import { EngineError, hasVaeViews, type TrainingEngine } from '../engine/types.ts';
-import { SPEED_LEVELS, engineConfigOf, isVaeTask, varianceLayersOf, type PlaygroundConfig } from '../playground/config.ts';
-import { selectEngine } from './engineSelection.ts';
-import { createPatternsDataset } from './patternsDataset.ts';
-import {
-  TEST_HOOKS_WORKER_NAME,
-  WORKER_PROBE_GLOBAL,
-  type EvaluationDetails,
-  type InspectionResult,
-  type RunVaeViews,
-  type StampedMessage,
-  type TestHookAction,
-  type VaeViewsResult,
-  type WorkerMessage,
-  type WorkerProbe,
-  type WorkerRequest,
-} from './protocol.ts';
-import { decodeSavedTraining, type SessionCheckpoint, type SessionProgress } from './savedTraining.ts';
-import { RequestCancelled, TrainingSession } from './trainingSession.ts';
+import { EngineError, type TrainingEngine } from '../engine/types.ts';
+import { CANCELLED_BY_DEVICE_LOSS, configure, deviceOf } from './engineLifecycle.ts';
+import { exportModel, importModel } from './modelFiles.ts';
+import { TEST_HOOKS_WORKER_NAME, WORKER_PROBE_GLOBAL, type TestHookAction, type WorkerProbe, type WorkerRequest } from './protocol.ts';
+import { RequestCancelled } from './trainingSession.ts';
+import { evaluateDetails, inspect, inspectTest, viewVae } from './views.ts';
+import { messageOf, WorkerState } from './workerState.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const SNAPSHOT_MS = 300;
-const SHOWN_TEST_IMAGES = 60;
-const INSPECT_SEED = 12345;
-/**
- * First-layer units whose weights an inspection carries: every unit up to this many (the page
- * shows them a page at a time; 256 × 784 float32 is 0.8 MB per run).
- */
-const WEIGHT_UNITS = 256;
-/** VAE: metric points per epoch and points between test evaluations (the CPU engine does ~10 updates/s: a point every few seconds, the bound every 300 updates) */
-const VAE_POINTS_PER_EPOCH = 60;
-const VAE_EVALUATE_EVERY_POINTS = 15;
-/**
- * The conv task's metric points per epoch: every 20 updates at batch 50 (the default's 60 would
- * put the first point 60 updates, about 10 s on the CPU engine, after Play). With the variance
- * measured on every 10th update (PLAYGROUND_CONV_VARIANCE_EVERY) each point holds two measurements.
- */
-const CONV_POINTS_PER_EPOCH = 60;
-const CONV_EVALUATE_EVERY_POINTS = 10;
-/** VAE views: the most digits reconstructed and sampled per run in one request */
-const MAX_VAE_VIEW_DIGITS = 16;
 
-/** Lets the event loop run (messages such as pause get through during a long evaluation). */
-const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-let mnist: Promise<Dataset> | null = null;
-/** the site's folder (from the page's configure request): data files are fetched relative to it */
-let assetBase: string | null = null;
-let session: TrainingSession | null = null;
-let dataset: Dataset | null = null;
-/** the configuration of the current session */
-let sessionConfig: PlaygroundConfig | null = null;
-/** incremented by every (re)build: a build that finds it changed gives way */
-let configuration = 0;
-const testHooks = self.name === TEST_HOOKS_WORKER_NAME;
-/** test hook 'statelessEngine': engines built from now on hide their state export */
-let hideEngineState = false;
-/** the generation of the page's last configure request: every message posted is stamped with it (StampedMessage) */
-let pageGeneration = 0;
-/** test hooks: every engine built and not yet seen released (the probe sums their GPU buffer bytes) */
-const builtEngines = new Set<TrainingEngine>();
-
-/** Why requests on a session were not answered, by what disposed it (one user-facing line each). */
-const CANCELLED_BY_CONFIGURE = 'the configuration changed (Reset, or a setting that rebuilds the engine) before it finished';
-const CANCELLED_BY_IMPORT = 'a model file was loaded before it finished';
-const CANCELLED_BY_DEVICE_LOSS = 'the WebGPU device was lost before it finished (the CPU engine took over)';
-const NO_ENGINE_YET = 'no engine is running yet (it is being built)';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function post(message: WorkerMessage, transfer: Transferable[] = []): void {
-  const stamped: StampedMessage = { ...message, generation: pageGeneration };
-  self.postMessage(stamped, transfer);
-}
+/** The worker's one state object. */
+const state = new WorkerState((message, transfer) => self.postMessage(message, transfer), self.name === TEST_HOOKS_WORKER_NAME);
 
 /**
  * The one user-facing line for a request that failed with `error`: a cancellation says why,
@@ -95,218 +30,9 @@ function requestFailureReason(error: unknown): string {
   return messageOf(error);
 }
 
-/** Notes an engine for the test probe's count of GPU buffer bytes over every engine built. */
-function track(engine: TrainingEngine): TrainingEngine {
-  if (testHooks) builtEngines.add(engine);
-  return engine;
-}
-
-function loadDataset(config: PlaygroundConfig): Promise<Dataset> {
-  if (config.task === 'patterns') return Promise.resolve(createPatternsDataset());
-  if (!mnist) {
-    // relative to the page's folder, not the server's root: the built site works from any sub-path
-    const url = new URL(MNIST_ASSET_PATH, assetBase ?? new URL(import.meta.env.BASE_URL, self.location.origin).href).href;
-    mnist = loadMnistAsset(url, (loaded, total) => post({ type: 'loading', what: 'MNIST', loaded, total }));
-    mnist.catch(() => {
-      mnist = null;
-    });
-  }
-  return mnist;
-}
-
-/** The dataset of a configuration (its test set limited to config.testImages). */
-async function datasetOf(config: PlaygroundConfig): Promise<Dataset> {
-  const full = await loadDataset(config);
-  return { ...full, test: limitSet(full.test, full.pixels, config.testImages) };
-}
-
-/** The WebGPU device of an engine that has one (the WebGPU engine), else null. */
-function deviceOf(engine: TrainingEngine): GPUDevice | null {
-  const device = (engine as { device?: unknown }).device;
-  return typeof GPUDevice !== 'undefined' && device instanceof GPUDevice ? device : null;
-}
-
-/**
- * Makes a session of `engine` the current one (the previous one must be disposed), tells the
- * page (an 'engine' message, then the answer to an import, then a snapshot) and watches a
- * WebGPU engine's device for loss.
- */
-function install(config: PlaygroundConfig, data: Dataset, engine: TrainingEngine, fallbackReason: string | null, from: SessionProgress | null, imported: number | null): TrainingSession {
-  dataset = data;
-  sessionConfig = config;
-  const vae = isVaeTask(config.task);
-  const created = new TrainingSession(engine, {
-    trainCount: data.train.count,
-    epochs: config.epochs,
-    ...(from ? { from } : {}),
-    ...(vae ? { recordEvery: Math.max(1, Math.round(engine.updatesPerEpoch / VAE_POINTS_PER_EPOCH)), evaluateEveryPoints: VAE_EVALUATE_EVERY_POINTS } : {}),
-    ...(engine.config.task === 'conv-bandit' ? { recordEvery: Math.max(1, Math.round(engine.updatesPerEpoch / CONV_POINTS_PER_EPOCH)), evaluateEveryPoints: CONV_EVALUATE_EVERY_POINTS } : {}),
-    onEvaluationProgress: async (done, total) => {
-      post({ type: 'evaluating', done, total });
-      await yieldToEvents();
-    },
-  });
-  created.setSpeed(SPEED_LEVELS[config.speed] ?? Number.POSITIVE_INFINITY);
-  created.onIdle = () => post(created.takeSnapshot());
-  created.onError = (message) => post({ type: 'error', message: `training stopped: ${message}` });
-  created.onDeviceLost = (message) => void recoverOnCpu(created, message, true);
-  session = created;
-  // the loss may reach a step first as another error (a failed readback): training was on then too
-  deviceOf(engine)?.lost.then((info) => recoverOnCpu(created, `${info.reason}: ${info.message || 'no message'}`, created.status().playing || created.stoppedByError));
-  post({
-    type: 'engine',
-    task: engine.config.task,
-    info: engine.info,
-    fallbackReason,
-    runs: [...engine.runs],
-    updatesPerEpoch: engine.updatesPerEpoch,
-    trainCount: data.train.count,
-    testCount: data.test.count,
-    classes: data.classes,
-    rows: data.rows,
-    cols: data.cols,
-    layers: varianceLayersOf(config),
-    testK: engine.config.task === 'vae' ? engine.config.testK : null,
-    updatesPerPoint: created.updatesPerPoint,
-    updatesPerEvaluation: created.updatesPerEvaluation,
-    varianceEvery: engine.varianceEvery ?? 1,
-  });
-  if (imported !== null) post({ type: 'modelImport', requestId: imported, error: null });
-  post(created.takeSnapshot());
-  return created;
-}
-
-async function configure(config: PlaygroundConfig): Promise<void> {
-  const id = ++configuration;
-  session?.dispose(CANCELLED_BY_CONFIGURE);
-  session = null;
-  let data: Dataset;
-  try {
-    data = await datasetOf(config);
-  } catch (error) {
-    // the page shows this line with a retry (a configure again), instead of the loading progress
-    if (id === configuration) post({ type: 'loadFailed', what: config.task === 'patterns' ? 'the patterns' : 'MNIST', message: messageOf(error) });
-    return;
-  }
-  if (id !== configuration) return;
-  const selected = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
-  track(selected.engine);
-  const engine = hideEngineState ? withoutStateExport(selected.engine) : selected.engine;
-  if (id !== configuration) {
-    engine.dispose();
-    return;
-  }
-  install(config, data, engine, selected.fallbackReason, null, null);
-}
-
-/**
- * The WebGPU device of `lost` was lost: continue on the CPU engine from its last in-memory
- * checkpoint, or, without one (an engine that cannot export its state), restart the runs with
- * the same configuration; the page is told which in one line. Once per session.
- */
-async function recoverOnCpu(lost: TrainingSession, cause: string, resume: boolean): Promise<void> {
-  const config = sessionConfig;
-  const data = dataset;
-  if (lost !== session || lost.isDisposed || !config || !data) return;
-  const lostAt = lost.engine.updatesDone;
-  const checkpoint: SessionCheckpoint | null = lost.lastCheckpoint;
-  lost.dispose(CANCELLED_BY_DEVICE_LOSS);
-  session = null;
-  const id = ++configuration;
-  const input = { config: engineConfigOf(config), data };
-  let engine = track(createCpuEngine(input));
-  let from: SessionProgress | null = null;
-  let restoreError = '';
-  if (checkpoint) {
-    try {
-      if (!isCheckpointable(engine)) throw new Error('the CPU engine cannot import a state');
-      await engine.importState(checkpoint.state, 'the last saved state');
-      from = checkpoint.progress;
-    } catch (error) {
-      engine.dispose();
-      engine = createCpuEngine(input);
-      restoreError = ` (${messageOf(error)})`;
-    }
-  }
-  if (id !== configuration) {
-    engine.dispose();
-    return;
-  }
-  const fromUpdate = from ? engine.updatesDone : 0;
-  const notice = from
-    ? `WebGPU device lost at update ${lostAt}; continuing on the CPU engine from update ${fromUpdate} (the last saved state)`
-    : `WebGPU device lost at update ${lostAt}; no saved state could be restored${restoreError}, so the runs restarted on the CPU engine with the same configuration (the progress was lost)`;
-  post({ type: 'recovered', notice, fromUpdate });
-  const restarted = install(config, data, engine, `the WebGPU device was lost (${cause})`, from, null);
-  if (resume) restarted.play();
-}
-
-/** Sends the current session's engine state and progress (for a model file). */
-async function exportModel(requestId: number): Promise<void> {
-  const current = session;
-  if (!current) throw new RequestCancelled(NO_ENGINE_YET);
-  if (!current.checkpointable) throw new Error(`the ${current.engine.info.description} cannot export its state`);
-  const { checkpoint, snapshot } = await current.checkpoint();
-  post(snapshot); // the points up to the saved state reach the page before the state does
-  post({ type: 'model', requestId, saved: { engine: engineStateToJson(checkpoint.state), progress: checkpoint.progress } });
-}
-
-/**
- * Continues from a model file's training state with its configuration. Everything is built
- * and checked aside; the current session is replaced only when the state fits, so a refused
- * file changes nothing.
- */
-async function importModel(requestId: number, config: PlaygroundConfig, saved: unknown, source: string): Promise<void> {
-  const refuse = (message: string): void => post({ type: 'modelImport', requestId, error: message });
-  let checkpoint: SessionCheckpoint;
-  try {
-    checkpoint = decodeSavedTraining(saved, source);
-  } catch (error) {
-    refuse(messageOf(error));
-    return;
-  }
-  const id = ++configuration;
-  const data = await datasetOf(config);
-  const { engine, fallbackReason } = await selectEngine({ config: engineConfigOf(config), data }, config.engine);
-  track(engine);
-  try {
-    if (!isCheckpointable(engine)) throw new Error(`the ${engine.info.description} cannot import a saved state`);
-    await engine.importState(checkpoint.state, source);
-  } catch (error) {
-    engine.dispose();
-    if (id !== configuration) throw new RequestCancelled('the configuration changed before the file was loaded');
-    refuse(messageOf(error));
-    return;
-  }
-  if (id !== configuration) {
-    engine.dispose();
-    throw new RequestCancelled('the configuration changed before the file was loaded');
-  }
-  session?.dispose(CANCELLED_BY_IMPORT);
-  install(config, data, engine, fallbackReason, checkpoint.progress, requestId);
-}
-
-/**
- * `engine` seen as an engine that cannot export or import its state (test hook
- * 'statelessEngine'): exportState and importState read as absent, so isCheckpointable is
- * false; everything else (its device included) is the engine's own, and its description
- * says that the export is hidden.
- */
-function withoutStateExport(engine: TrainingEngine): TrainingEngine {
-  const info = { ...engine.info, description: `${engine.info.description} (state export hidden by a test hook)` };
-  return new Proxy(engine, {
-    get(target, property) {
-      if (property === 'exportState' || property === 'importState') return undefined;
-      if (property === 'info') return info;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 /** Test-only actions (see TestHookAction and TEST_HOOKS_WORKER_NAME). */
 async function testHook(action: TestHookAction): Promise<void> {
-  if (!testHooks) throw new Error('test hooks are off (add ?test-hooks=1 to the page URL)');
+  if (!state.testHooks) throw new Error('test hooks are off (add ?test-hooks=1 to the page URL)');
   if (action === 'crash') {
     setTimeout(() => {
       throw new Error('test hook: the training worker crashed');
@@ -314,149 +40,28 @@ async function testHook(action: TestHookAction): Promise<void> {
     return;
   }
   if (action === 'statelessEngine') {
-    if (!sessionConfig) throw new Error('test hook: no configuration to rebuild yet');
-    hideEngineState = true;
-    return configure(sessionConfig);
+    if (!state.sessionConfig) throw new Error('test hook: no configuration to rebuild yet');
+    state.hideEngineState = true;
+    return configure(state, state.sessionConfig);
   }
-  const device = session ? deviceOf(session.engine) : null;
+  const device = state.session ? deviceOf(state.session.engine) : null;
   if (!device) throw new Error('test hook: the current engine has no WebGPU device');
   device.destroy();
 }
 
-/**
- * Inspection and the VAE views may run beside a test evaluation held by a pause on the CPU
- * engine (they read the parameters only; its evaluation keeps its sums in its own call); on
- * WebGPU they share the runtime's buffers with the evaluation, which finishes first.
- */
-function readsAlongsideEvaluation(current: TrainingSession): { alongsideHeldEvaluation: boolean } {
-  return { alongsideHeldEvaluation: current.engine.info.backend === 'cpu' };
-}
-
-function inspectedRuns(engine: TrainingEngine): number[] {
-  const firstSeed = engine.runs[0]?.seed;
-  return engine.runs.filter((r) => r.seed === firstSeed).map((r) => r.index);
-}
-
-async function inspect(requestId: number, image: Uint8Array, input: Uint8Array, label: number | null, testIndex: number | null): Promise<void> {
-  const current = session;
-  if (!current) throw new RequestCancelled(NO_ENGINE_YET);
-  const result = await current.whenIdleChunk(async (): Promise<InspectionResult> => {
-    const engine = current.engine;
-    const runs = [];
-    const firstLayerWeights = [];
-    for (const run of inspectedRuns(engine)) {
-      const trace = await engine.inspect(run, input, INSPECT_SEED);
-      const categories = engine.config.task === 'bandit' && engine.config.units === 'categorical' ? (engine.config.categories ?? 0) : 0;
-      runs.push({ run, categories, probabilities: trace.probabilities, credit: trace.credit, samples: trace.samples, actionProbabilities: trace.actionProbabilities });
-      const weights = await engine.readWeights(run, 0); // unit-major: row u = unit u's weights over the pixels
-      const units = Math.min(WEIGHT_UNITS, weights.rows);
-      firstLayerWeights.push({ run, units, cols: weights.cols, data: weights.data.slice(0, units * weights.cols) });
-    }
-    return { type: 'inspection', requestId, image, input, label, testIndex, update: engine.updatesDone, runs, firstLayerWeights };
-  }, readsAlongsideEvaluation(current));
-  post(result);
-}
-
-function inspectTest(requestId: number, testIndex: number): Promise<void> {
-  if (!dataset) return Promise.reject(new RequestCancelled(NO_ENGINE_YET));
-  const { pixels, test } = dataset;
-  const index = Math.max(0, Math.min(test.count - 1, Math.floor(testIndex)));
-  const image = test.images.slice(index * pixels, (index + 1) * pixels);
-  const input = image.map((v) => (v >= 128 ? 1 : 0));
-  return inspect(requestId, image, input, test.labels[index], index);
-}
-
-/** The 0/1 input of test image `index` (pixel on when its intensity is at least 128) and its intensities. */
-function testImage(data: Dataset, index: number): { image: Uint8Array; input: Uint8Array } {
-  const { pixels, test } = data;
-  const image = test.images.slice(index * pixels, (index + 1) * pixels);
-  return { image, input: image.map((v) => (v >= 128 ? 1 : 0)) };
-}
-
-/**
- * The VAE views of the runs of the first seed: reconstructions of the test digits
- * `testIndices`, `samples` digits from the prior (engines with viewVae; the others say so),
- * and each encoder layer of test digit `chosen`, stamped with the update they show.
- */
-async function viewVae(requestId: number, testIndices: number[], samples: number, chosen: number): Promise<void> {
-  const current = session;
-  const data = dataset;
-  if (!current || !data) throw new RequestCancelled(NO_ENGINE_YET);
-  if (current.engine.config.task !== 'vae') throw new RequestCancelled('the engine is no VAE (the task changed)');
-  const clamp = (i: number): number => Math.max(0, Math.min(data.test.count - 1, Math.floor(i) || 0));
-  const indices = testIndices.slice(0, MAX_VAE_VIEW_DIGITS).map(clamp);
-  const count = Math.max(0, Math.min(MAX_VAE_VIEW_DIGITS, Math.floor(samples) || 0));
-  const digits = indices.map((i) => testImage(data, i));
-  const chosenDigit = testImage(data, clamp(chosen));
-  const result = await current.whenIdleChunk(async (): Promise<VaeViewsResult> => {
-    const engine = current.engine;
-    const runs: RunVaeViews[] = [];
-    for (const run of inspectedRuns(engine)) {
-      const layers = await engine.inspect(run, chosenDigit.input, INSPECT_SEED);
-      let reconstructions: RunVaeViews['reconstructions'];
-      let sampled: RunVaeViews['samples'] = null;
-      if (hasVaeViews(engine)) {
-        const views = await engine.viewVae(run, digits.map((d) => d.input), count, INSPECT_SEED);
-        reconstructions = views.reconstructions;
-        sampled = views.samples;
-      } else {
-        // every engine inspects: its trace holds the code (samples) and p_0's pixel probabilities (actionProbabilities)
-        reconstructions = [];
-        for (const d of digits) {
-          const trace = await engine.inspect(run, d.input, INSPECT_SEED);
-          reconstructions.push({ code: trace.samples, pixelProbabilities: trace.actionProbabilities });
-        }
-      }
-      runs.push({ run, reconstructions, samples: sampled, probabilities: layers.probabilities, code: layers.samples });
-    }
-    const images = new Uint8Array(digits.length * data.pixels);
-    digits.forEach((d, k) => images.set(d.image, k * data.pixels));
-    return {
-      type: 'vaeViews',
-      requestId,
-      update: engine.updatesDone,
-      testIndices: indices,
-      images,
-      chosen: clamp(chosen),
-      runs,
-      samplesNote: hasVaeViews(engine) ? null : `the ${engine.info.description} does not sample from the prior`,
-    };
-  }, readsAlongsideEvaluation(current));
-  post(result);
-}
-
-async function evaluateDetails(requestId: number): Promise<void> {
-  const current = session;
-  const data = dataset;
-  if (!current || !data) throw new RequestCancelled(NO_ENGINE_YET);
-  const details = await current.whenIdleChunk(async (): Promise<EvaluationDetails> => {
-    const results = await current.engine.evaluate({ collectActions: true });
-    const shown = Math.min(SHOWN_TEST_IMAGES, data.test.count);
-    return {
-      type: 'evaluation',
-      requestId,
-      update: current.engine.updatesDone,
-      labels: data.test.labels.slice(),
-      images: data.test.images.slice(0, shown * data.pixels),
-      shownImages: shown,
-      runs: results.map((r, run) => ({ run, testScore: r.testScore, actions: r.actions ?? new Uint8Array(0) })),
-    };
-  });
-  post(details);
-}
-
 async function handle(request: WorkerRequest): Promise<void> {
+  const session = state.session;
   switch (request.type) {
     case 'configure':
-      assetBase = request.assetBase;
-      pageGeneration = request.generation;
-      return configure(request.config);
+      state.mnist.assetBase = request.assetBase;
+      state.pageGeneration = request.generation;
+      return configure(state, request.config);
     case 'play':
       session?.play();
       return;
     case 'pause':
       session?.pause();
-      if (session) post(session.takeSnapshot());
+      if (session) state.post(session.takeSnapshot());
       return;
     case 'step':
       session?.stepUpdates(request.updates);
@@ -468,17 +73,17 @@ async function handle(request: WorkerRequest): Promise<void> {
       session?.setSpeed(request.updatesPerSecond);
       return;
     case 'inspect':
-      return inspectTest(request.requestId, request.testIndex);
+      return inspectTest(state, request.requestId, request.testIndex);
     case 'inspectDrawn':
-      return inspect(request.requestId, request.pixels.map((v) => (v > 0 ? 255 : 0)), request.pixels, null, null);
+      return inspect(state, request.requestId, request.pixels.map((v) => (v > 0 ? 255 : 0)), request.pixels, null, null);
     case 'evaluate':
-      return evaluateDetails(request.requestId);
+      return evaluateDetails(state, request.requestId);
     case 'viewVae':
-      return viewVae(request.requestId, request.testIndices, request.samples, request.chosen);
+      return viewVae(state, request.requestId, request.testIndices, request.samples, request.chosen);
     case 'exportModel':
-      return exportModel(request.requestId);
+      return exportModel(state, request.requestId);
     case 'importModel':
-      return importModel(request.requestId, request.config, request.saved, request.source);
+      return importModel(state, request.requestId, request.config, request.saved, request.source);
     case 'testHook':
       return testHook(request.action);
   }
@@ -497,26 +102,26 @@ async function deviceLostSoon(engine: TrainingEngine | undefined, graceMs: numbe
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
-  const engine = session?.engine;
+  const engine = state.session?.engine;
   handle(request).catch(async (error: unknown) => {
     // a failure caused by a lost device is said as that, never as the failed call's own text
     const reason = !(error instanceof RequestCancelled) && (await deviceLostSoon(engine, 250)) ? CANCELLED_BY_DEVICE_LOSS : requestFailureReason(error);
     // a request with an id is answered, whatever happened; other failures go to the page's error line
-    if ('requestId' in request) post({ type: 'requestFailed', requestId: request.requestId, message: reason });
-    else post({ type: 'error', message: reason });
+    if ('requestId' in request) state.post({ type: 'requestFailed', requestId: request.requestId, message: reason });
+    else state.post({ type: 'error', message: reason });
   });
 };
 
 // the browser soak (bench/browser/soak.ts) reads this through CDP (Runtime.evaluate in the worker)
-if (testHooks) {
+if (state.testHooks) {
   const probe = (): WorkerProbe => {
-    const engine = session?.engine;
+    const engine = state.session?.engine;
     const bytes: unknown = engine ? (engine as { gpuBufferBytes?: unknown }).gpuBufferBytes : undefined;
     let allBytes = 0;
-    for (const built of builtEngines) {
+    for (const built of state.builtEngines) {
       const b: unknown = (built as { gpuBufferBytes?: unknown }).gpuBufferBytes;
       if (typeof b === 'number' && b > 0) allBytes += b;
-      else builtEngines.delete(built); // released (or a CPU engine): no longer counted
+      else state.builtEngines.delete(built); // released (or a CPU engine): no longer counted
     }
     return { backend: engine?.info.backend ?? null, updatesDone: engine?.updatesDone ?? 0, gpuBufferBytes: typeof bytes === 'number' ? bytes : null, allGpuBufferBytes: allBytes };
   };
@@ -524,5 +129,5 @@ if (testHooks) {
 }
 
 setInterval(() => {
-  if (session) post(session.takeSnapshot());
+  if (state.session) state.post(state.session.takeSnapshot());
 }, SNAPSHOT_MS);
