@@ -79,7 +79,7 @@ describe('charts a class can read, and the inside view decoded', () => {
     // inside the network: colour legends, REINFORCE without credit, the hovered unit outlined
     await page.click('[data-testid="inspect-refresh"]');
     await page.waitForSelector('[data-testid="inside-run-reinforce"]');
-    expect(await page.textContent('[data-testid="legend-probability"]')).toMatch(/probability 0.*1/);
+    expect(await page.textContent('[data-testid="legend-probability"]')).toMatch(/probability\s*0.*1/);
     expect(await page.textContent('[data-testid="legend-signed"]')).toMatch(/− \(orange\).*\+ \(blue\)/);
     expect(await page.$$('[data-testid="inside-run-hnca"] [data-testid="credit-grid"]')).toHaveLength(1);
     expect(await page.$$('[data-testid="inside-run-reinforce"] [data-testid="credit-grid"]')).toHaveLength(0);
@@ -104,10 +104,10 @@ describe('charts a class can read, and the inside view decoded', () => {
     expect(await page.getAttribute('[data-testid="weight-images"]', 'data-units')).toBe('30');
     expect(await page.textContent('[data-testid="weights-range"]')).toBe('units 0–23 of 30');
     expect(await page.$$('[data-testid="weight-images"] .weight-row')).toHaveLength(2);
-    expect(await page.$$('[data-testid="weight-images"] .weight-row:first-of-type figure')).toHaveLength(24);
+    expect(await page.$$('[data-testid="weights-hnca"] figure')).toHaveLength(24);
     await page.click('[data-testid="weights-next"]');
     expect(await page.textContent('[data-testid="weights-range"]')).toBe('units 24–29 of 30');
-    expect(await page.$$eval('[data-testid="weight-images"] .weight-row:first-of-type figcaption', (els) => els.map((e) => e.textContent))).toEqual(['24', '25', '26', '27', '28', '29']);
+    expect(await page.$$eval('[data-testid="weights-hnca"] figcaption', (els) => els.map((e) => e.textContent))).toEqual(['24', '25', '26', '27', '28', '29']);
     await screenshot(page, 'readable-02-patterns-inside');
     expect(session.errors).toEqual([]);
     await page.close();
