@@ -15,12 +15,13 @@ import { messageOf, type WorkerState } from './workerState.ts';
 const VAE_POINTS_PER_EPOCH = 60;
 const VAE_EVALUATE_EVERY_POINTS = 15;
 /**
- * The conv task's metric points per epoch: every 20 updates at batch 50 (the default's 60 would
- * put the first point 60 updates, about 10 s on the CPU engine, after Play). With the variance
- * measured on every 10th update (PLAYGROUND_CONV_VARIANCE_EVERY) each point holds two measurements.
+ * The conv task's metric points per epoch: every 10 updates at batch 50 (the default's 60 put
+ * the first point 60 updates, about 30 s on the CPU engine, after Play), each holding one update
+ * whose variance is measured (every 10th: PLAYGROUND_CONV_VARIANCE_EVERY); a test evaluation
+ * every 200 updates.
  */
-const CONV_POINTS_PER_EPOCH = 60;
-const CONV_EVALUATE_EVERY_POINTS = 10;
+const CONV_POINTS_PER_EPOCH = 120;
+const CONV_EVALUATE_EVERY_POINTS = 20;
 
 /** Why requests on a session were not answered, by what disposed it (one user-facing line each). */
 export const CANCELLED_BY_CONFIGURE = 'the configuration changed (Reset, or a setting that rebuilds the engine) before it finished';

@@ -17,12 +17,18 @@ export function ColorLegends({ conv }: { conv: boolean }) {
   return (
     <div className="color-legends" data-testid="color-legends">
       <span className="color-legend" data-testid="legend-probability">
-        <b>p</b>, π(v): probability <span className="legend-end">0</span>
+        <span>
+          <b>p</b>, π(v): probability
+        </span>
+        <span className="legend-end">0</span>
         <span className="legend-bar" style={{ background: PROBABILITY }} aria-hidden="true" />
         <span className="legend-end">1</span>
       </span>
       <span className="color-legend" data-testid="legend-signed">
-        <b>credit</b> and <b>{conv ? 'filter weights' : 'weights'}</b>: <span className="legend-end">− (orange)</span>
+        <span>
+          <b>credit</b> and <b>{conv ? 'filter weights' : 'weights'}</b>:
+        </span>
+        <span className="legend-end">− (orange)</span>
         <span className="legend-bar" style={{ background: SIGNED }} aria-hidden="true" />
         <span className="legend-end">+ (blue)</span>
         <span className="legend-note">white: 0; each grid scaled to its largest |value|, shown beside it</span>

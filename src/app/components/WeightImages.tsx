@@ -60,7 +60,7 @@ export const WeightImages = memo(function WeightImages({ inspection, runs, rows,
         </div>
       )}
       {inspection.firstLayerWeights.map((w) => (
-        <div key={w.run} className="weight-row">
+        <div key={w.run} className="weight-row" data-testid={`weights-${runs[w.run].estimator}`}>
           <span style={{ color: ESTIMATOR_COLORS[runs[w.run].estimator as BanditEstimator] }}>{estimatorLabel(runs[w.run].estimator)}</span>
           {Array.from({ length: Math.max(0, Math.min(w.units, last) - first) }, (_, k) => {
             const u = first + k;
