@@ -410,6 +410,12 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'speed':
       session?.setSpeed(request.updatesPerSecond);
       return;
+    case 'epochs':
+      if (!session) return;
+      session.setEpochs(request.epochs);
+      if (sessionConfig) sessionConfig = { ...sessionConfig, epochs: request.epochs };
+      post(session.takeSnapshot());
+      return;
     case 'inspect':
       return inspectTest(request.requestId, request.testIndex);
     case 'inspectDrawn':

@@ -35,7 +35,9 @@ function BanditChartsPanel() {
   const estimators = useMemo(() => banditEstimatorsOf(runs), [runs]);
   const seeds = useMemo(() => new Set(runs.map((r) => r.seed)).size, [runs]);
   const context = useMemo<ChartContext>(() => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint) }), [runs, estimators, layers, seeds, updatesPerPoint]);
-  const paper = useMemo(() => paperValuesFor(config), [config]);
+  // the paper's values only behind "compare with the paper" (issue 24: not a newcomer's first sight)
+  const comparing = config.comparePaper && !config.hide.includes('paper');
+  const paper = useMemo(() => (comparing ? paperValuesFor(config) : []), [config, comparing]);
   return (
     <div className="panel charts" data-testid="charts">
       <ChartLegend estimators={estimators} seeds={seeds} paper={paper.length > 0} runs={runs} failures={failures} />

@@ -12,6 +12,7 @@ export function NumberField({
   testId,
   step,
   maxReason,
+  describedBy,
 }: {
   id: string;
   value: number;
@@ -21,6 +22,8 @@ export function NumberField({
   step?: number;
   /** why the maximum is what it is, for the message when a larger value is typed */
   maxReason?: string;
+  /** id of the field's explanation (its label's help), for aria-describedby */
+  describedBy?: string;
 }) {
   const [text, setText] = useState(String(value));
   const [message, setMessage] = useState<string | null>(null);
@@ -41,7 +44,7 @@ export function NumberField({
         max={range.max}
         step={step ?? (range.integer ? 1 : 'any')}
         value={text}
-        aria-describedby={message ? `${id}-message` : undefined}
+        aria-describedby={[describedBy, message ? `${id}-message` : undefined].filter(Boolean).join(' ') || undefined}
         onChange={(e) => setText(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {

@@ -152,8 +152,8 @@ export function VaeViews() {
       <div className="inside-controls">
         <span data-testid="vae-views-update">{views ? `Shown: update ${views.update}` : 'Computing the first views…'}</span>
         <span className="note">refreshed every {VAE_VIEW_REFRESH_MS / 1000} s while training, and on pause</span>
-        <label title="Index of the test image whose encoder layers are shown (deterministic input: pixel on when intensity ≥ 128)">
-          Layers for test image{' '}
+        <label title="Which test image (0 = the first of the test set) to encode for the pictures of the encoder’s layers below (its pixels on where the intensity is ≥ 128)">
+          Encoder layers shown for test image no.{' '}
           <input type="number" data-testid="vae-chosen" min={0} max={engine.testCount - 1} value={chosen} onChange={(e) => choose(Math.floor(Number(e.target.value)) || 0)} />
         </label>
       </div>
