@@ -11,7 +11,8 @@ export const HistogramChart = memo(function HistogramChart({ title, color, h, bi
   return (
     <figure className="chart small">
       <figcaption style={{ color }}>{title}</figcaption>
-      <ComposedChart width={300} height={175} data={bins} margin={{ top: 18, right: 14, bottom: 28, left: 6 }} barCategoryGap={0}>
+      <ResponsiveContainer width="100%" height={175}>
+      <ComposedChart data={bins} margin={{ top: 18, right: 14, bottom: 28, left: 6 }} barCategoryGap={0}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="x" type="number" domain={h.domain} tickFormatter={tick} ticks={[0, 1, 2, 3, 4].map((q) => h.domain[0] + ((h.domain[1] - h.domain[0]) * q) / 4)}>
           <Label value="estimate" position="insideBottom" offset={-16} />
@@ -22,6 +23,7 @@ export const HistogramChart = memo(function HistogramChart({ title, color, h, bi
         <Bar dataKey="count" fill={color} isAnimationActive={false} barSize={Math.max(2, 240 / bins.length - 1)} />
         <ReferenceLine x={exact} stroke="#111" strokeWidth={2} label={{ value: 'exact', position: 'top', fontSize: 11 }} />
       </ComposedChart>
+      </ResponsiveContainer>
     </figure>
   );
 });

@@ -82,6 +82,7 @@ export function LabView({ data }: { data: LessonData }) {
             {infos[e].label}: exact ∂E[r]/∂θ {formatNumber(exact.gradient[e], 4).startsWith('≈') ? '' : '= '}
             <span data-testid="lab-exact" data-value={exact.gradient[e]}>{formatNumber(exact.gradient[e], 4)}</span>
           </h2>
+          <div className="lab-table-scroll">
           <table className="numbers lab-table">
             <thead>
               <tr>
@@ -106,6 +107,7 @@ export function LabView({ data }: { data: LessonData }) {
               ))}
             </tbody>
           </table>
+          </div>
           <RunningMeansChart rows={charts.means} names={names} colors={colors} exact={exact.gradient[e]} />
         </div>
         <div className="panel histograms">
@@ -114,7 +116,7 @@ export function LabView({ data }: { data: LessonData }) {
           ))}
         </div>
       </div>
-      <div className="panel">
+      <div className="panel ratio-scroll">
         <VarianceRatioChart rows={ratios} selected={e} onSelect={selectParam} />
       </div>
     </div>
