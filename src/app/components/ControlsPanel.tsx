@@ -1,7 +1,7 @@
 // The configuration controls, one panel. lr, batch and speed apply mid-run; the rest reset the runs.
 import { ABLATION_BASE, VAE_ABLATED_ESTIMATORS, VAE_ESTIMATORS, vaeEstimator } from '../../engine/estimators.ts';
 import { BANDIT_ESTIMATORS, type BanditEstimator, type EstimatorId, type VaeEstimator } from '../../engine/types.ts';
-import { RANGES, SPEED_LEVELS, TASKS, isConvTask, isVaeTask, normalizeEstimators, normalizeVaeEstimators, testSetSize, type ControlName, type TaskName } from '../../playground/config.ts';
+import { CONTROL_NAMES, RANGES, SPEED_LEVELS, TASKS, isConvTask, isVaeTask, normalizeEstimators, normalizeVaeEstimators, testSetSize, type ControlName, type TaskName } from '../../playground/config.ts';
 import { estimatorLabel, TASK_LABELS } from '../model/config.ts';
 import { ESTIMATOR_COLORS } from '../model/palette.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
@@ -42,6 +42,9 @@ function seedsInWords(first: number, count: number): string {
   return count > 1 ? `Seeds used: ${first}–${first + count - 1}` : `Seed used: ${first}`;
 }
 
+/** The groups this panel shows: every control, and the presets and sharing links. */
+const PANEL_GROUPS: readonly ControlName[] = CONTROL_NAMES.filter((c) => !['model', 'engine-line', 'paper', 'notes', 'large', 'intro', 'inside', 'evaluation', 'export'].includes(c));
+
 /** Below this width the layout is one column and the configuration starts folded (playground.css). */
 const NARROW_QUERY = '(max-width: 800px)';
 
@@ -62,6 +65,8 @@ export function ControlsPanel() {
     const next = on ? [...config.vaeEstimators, estimator] : config.vaeEstimators.filter((e) => e !== estimator);
     if (next.length > 0) controller.change({ vaeEstimators: normalizeVaeEstimators(next) });
   };
+  // a classroom link may hide every setting: then no empty panel either
+  if (!PANEL_GROUPS.some(shown)) return null;
   return (
     <details className="panel controls" data-testid="controls" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>

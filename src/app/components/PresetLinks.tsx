@@ -5,7 +5,7 @@ import { PRESETS } from '../model/presets.ts';
 export function PresetLinks() {
   const [copied, setCopied] = useState(false);
   return (
-    <div className="presets">
+    <div className="presets" data-group="presets">
       <h3>Presets and sharing</h3>
       <ul>
         {PRESETS.map((p) => (

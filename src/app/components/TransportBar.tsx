@@ -33,7 +33,7 @@ export function TransportBar() {
           }}
           title={`The ${epochs}-epoch budget is spent: train ${more} more epochs from where the runs stopped (or reset to start again)`}
         >
-          ▶ Train {more} more epochs
+          ▶ Train {more} more {more === 1 ? 'epoch' : 'epochs'}
         </button>
       ) : running ? (
         <button type="button" className="primary" data-testid="pause" onClick={controller.pause} title="Pause training (the runs keep their state)">

@@ -8,7 +8,7 @@ import { useCallback, useContext, useDeferredValue, useEffect, useRef, useState 
 import { useShallow } from 'zustand/react/shallow';
 import type { EstimatorId, RunSpec, VaeDigit } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
-import { ESTIMATOR_COLORS, probabilityColor } from '../model/palette.ts';
+import { ESTIMATOR_COLORS, probabilityColor, readableOnWhite } from '../model/palette.ts';
 import { gridShape } from '../model/unitGrid.ts';
 import { PlaygroundStoreContext, usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';
@@ -72,7 +72,7 @@ function RunViews({ views, run, spec, rows, cols }: { views: VaeViewsResult; run
   const color = ESTIMATOR_COLORS[spec.estimator as EstimatorId];
   return (
     <div className="vae-run" style={{ borderColor: color }} data-testid={`vae-run-${spec.estimator}`}>
-      <h3 style={{ color }}>
+      <h3 style={{ color: readableOnWhite(color) }}>
         {estimatorLabel(spec.estimator)} <span className="vae-stamp">(seed {spec.seed}, update {views.update})</span>
       </h3>
       <section>

@@ -1,8 +1,8 @@
 // A few first-layer units' incoming weights as images (blue positive, orange negative).
 import { memo, useCallback } from 'react';
-import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import type { RunSpec } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
-import { divergingColor, ESTIMATOR_COLORS } from '../model/palette.ts';
+import { divergingColor, estimatorTextColor } from '../model/palette.ts';
 import { maxAbs } from '../model/unitGrid.ts';
 import type { InspectionResult } from '../../worker/protocol.ts';
 import { CellCanvas } from './CellCanvas.tsx';
@@ -24,7 +24,7 @@ export const WeightImages = memo(function WeightImages({ inspection, runs, rows,
       <h3>First-layer weights (each unit’s weights from the {rows}×{cols} pixels)</h3>
       {inspection.firstLayerWeights.map((w) => (
         <div key={w.run} className="weight-row">
-          <span style={{ color: ESTIMATOR_COLORS[runs[w.run].estimator as BanditEstimator] }}>{estimatorLabel(runs[w.run].estimator)}</span>
+          <span style={{ color: estimatorTextColor(runs[w.run].estimator) }}>{estimatorLabel(runs[w.run].estimator)}</span>
           {Array.from({ length: w.units }, (_, u) => (
             <WeightImage key={u} unit={u} rows={rows} cols={cols} weights={w.data.subarray(u * w.cols, (u + 1) * w.cols)} />
           ))}

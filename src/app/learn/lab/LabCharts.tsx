@@ -1,5 +1,6 @@
 // The lab's charts (recharts): histograms of one parameter's estimates with the exact value
 // marked, running means converging to it, and the per-parameter variance ratio (Theorem 1).
+import { readableOnWhite } from '../../model/palette.ts';
 import { Bar, BarChart, CartesianGrid, ComposedChart, Label, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { memo } from 'react';
 import { RATIO_FLOOR, type Histograms, type MeanRow, type RatioRow } from '../model/labSeries.ts';
@@ -10,7 +11,7 @@ const tick = (v: number): string => formatNumber(v, 2);
 export const HistogramChart = memo(function HistogramChart({ title, color, h, bins, exact }: { title: string; color: string; h: Histograms; bins: Histograms['bins'][number]; exact: number }) {
   return (
     <figure className="chart small">
-      <figcaption style={{ color }}>{title}</figcaption>
+      <figcaption style={{ color: readableOnWhite(color) }}>{title}</figcaption>
       <ResponsiveContainer width="100%" height={175}>
       <ComposedChart data={bins} margin={{ top: 18, right: 14, bottom: 28, left: 6 }} barCategoryGap={0}>
         <CartesianGrid strokeDasharray="3 3" />
