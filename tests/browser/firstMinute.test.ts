@@ -183,7 +183,7 @@ describe('presenter and classroom links', () => {
     for (const id of ['play', 'step-one', 'step-n', 'reset-same', 'reset-new']) expect(await page.isVisible(`[data-testid="${id}"]`)).toBe(true);
     // one group at a time, the rest stay
     await page.goto(`${session.url}?engine=cpu&hide=speed,model,engine-line`);
-    await waitForEngine(page, 90_000).catch(() => undefined);
+    await page.waitForSelector('[data-testid="play"]:not([disabled])', { timeout: 90_000 }); // (no engine line to wait on)
     await page.waitForSelector('[data-testid="control-lr"]');
     expect(await groups()).toEqual(bandit.filter((g) => !['speed', 'model', 'engine-line'].includes(g)));
     // larger type for a projector
