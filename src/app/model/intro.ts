@@ -43,7 +43,7 @@ export function taskIntro(config: Pick<PlaygroundConfig, 'task' | 'units' | 'hid
     case 'vae':
       return {
         what: 'The encoder turns a handwritten digit into layers of random 0/1 codes and the decoder redraws the digit from them; both are trained to raise the ELBO, a lower bound on how likely the digit is under the model (in nats, higher is better).',
-        watch: 'Watch the ELBO chart: the HNCA estimators climb faster than REINFORCE, because their gradient variance (the right chart) is lower.',
+        watch: 'Watch the ELBO chart: the HNCA estimators climb faster than REINFORCE, because their encoder-gradient variance (the chart beside or below it) is lower.',
       };
     case 'conv':
       return {

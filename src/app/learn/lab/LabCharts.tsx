@@ -8,6 +8,9 @@ import { formatNumber } from '../model/format.ts';
 
 const tick = (v: number): string => formatNumber(v, 2);
 
+/** The Theorem 1 chart's narrowest width (px): about 22 px per parameter name of the default network's 39. */
+const RATIO_CHART_MIN_WIDTH = 860;
+
 export const HistogramChart = memo(function HistogramChart({ title, color, h, bins, exact }: { title: string; color: string; h: Histograms; bins: Histograms['bins'][number]; exact: number }) {
   return (
     <figure className="chart small">
@@ -33,6 +36,15 @@ export const RunningMeansChart = memo(function RunningMeansChart({ rows, names, 
   return (
     <figure className="chart">
       <figcaption>Running means of the estimates (exact gradient dashed)</figcaption>
+      {/* the legend in the page's flow, above the plot: recharts' own legend, wrapped to two lines on a phone, ran over the plot */}
+      <ul className="lab-legend">
+        {names.map((n, r) => (
+          <li key={n} style={{ color: readableOnWhite(colors[r]) }}>
+            <span className="swatch" style={{ background: colors[r] }} />
+            {n}
+          </li>
+        ))}
+      </ul>
       <ResponsiveContainer width="100%" height={260}>
       <LineChart data={rows} margin={{ top: 8, right: 20, bottom: 28, left: 16 }}>
         <CartesianGrid strokeDasharray="3 3" />
@@ -43,7 +55,6 @@ export const RunningMeansChart = memo(function RunningMeansChart({ rows, names, 
           <Label value="mean estimate" angle={-90} position="insideLeft" offset={0} />
         </YAxis>
         <Tooltip formatter={(v) => (typeof v === 'number' ? formatNumber(v, 4) : String(v))} labelFormatter={(k) => `after ${String(k)} samples`} />
-        <Legend verticalAlign="top" height={24} />
         {names.map((n, r) => (
           <Line key={n} dataKey={n} stroke={colors[r]} dot={false} isAnimationActive={false} strokeWidth={2} />
         ))}
@@ -58,7 +69,8 @@ export const VarianceRatioChart = memo(function VarianceRatioChart({ rows, selec
   return (
     <figure className="chart wide">
       <figcaption>Theorem 1: Var(HNCA) / Var(REINFORCE) per parameter, log scale (≤ 1; = 1 for the output layer; bars at 10⁻⁴: ratio ≤ 10⁻⁴; no bar: the input is 0, both are always 0). Click a bar to choose that parameter.</figcaption>
-      <ResponsiveContainer width="100%" height={260}>
+      {/* room for every parameter's name: on a narrow screen the chart scrolls inside its figure (learn.css) */}
+      <ResponsiveContainer width="100%" minWidth={RATIO_CHART_MIN_WIDTH} height={260}>
       <BarChart
         data={rows}
         margin={{ top: 8, right: 20, bottom: 8, left: 16 }}
@@ -73,7 +85,7 @@ export const VarianceRatioChart = memo(function VarianceRatioChart({ rows, selec
           <Label value="variance ratio" angle={-90} position="insideLeft" offset={0} style={{ textAnchor: 'middle' }} />
         </YAxis>
         <Tooltip formatter={(v) => (typeof v === 'number' ? formatNumber(v, 3) : '—')} />
-        <Legend verticalAlign="top" height={24} />
+        <Legend verticalAlign="top" />
         <ReferenceLine y={1} stroke="#111" strokeDasharray="6 4" />
         <ReferenceLine x={rows.find((r) => r.index === selected)?.label} stroke="#888" strokeWidth={8} strokeOpacity={0.25} />
         <Bar dataKey="exact" name="exact, no baseline" fill="#0072B2" isAnimationActive={false} />
