@@ -13,6 +13,10 @@
 //   configurations (SwiftShader, a software adapter, trains the default ones at about one update a
 //   second on a shared 2-core machine: no metric point within a minute); the Learn page.
 //
+// - the first screen at 390×844 (a phone), 1280×800 and 1920×1080 (issue 24): every task before
+//   Play, the MNIST bandit after SCREENSHOT_SHORT_SECONDS of training, the Learn page and the lab
+//   (names "<what>-<width>", e.g. first-mnist-390, learn-lab-1920).
+//
 // Env: SCREENSHOT_TRAIN_SECONDS (60), SCREENSHOT_SHORT_SECONDS (20), SCREENSHOT_WEBGPU_SECONDS (60),
 // SCREENSHOT_ONLY (comma-separated names of the shots to take; default all).
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -161,6 +165,33 @@ try {
     await shoot(page, 'vae-webgpu-views', { selector: '[data-testid="vae-views"]' });
     await page.click('[data-testid="pause"]');
     await page.close();
+  }
+  if (wanted('sizes')) {
+    const tasks: [string, string][] = [['mnist', '?task=mnist'], ['patterns', '?task=patterns'], ['vae', '?task=vae'], ['conv', '?task=conv'], ['categorical', '?task=mnist&units=categorical']];
+    for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+      const page = await context.newPage();
+      await page.setViewportSize(viewport);
+      for (const [name, query] of tasks) {
+        await page.goto(`${site.url}${query}&engine=cpu`);
+        await waitForEngine(page);
+        await page.waitForTimeout(1000);
+        await shoot(page, `first-${name}-${viewport.width}`);
+      }
+      await page.goto(`${site.url}?task=mnist&engine=cpu`);
+      await waitForEngine(page);
+      await page.click('[data-testid="play"]');
+      await page.waitForTimeout(SHORT * 1000);
+      console.log(`trained-mnist-${viewport.width}:\n${await readings(page)}`);
+      await shoot(page, `trained-mnist-${viewport.width}`, { fullPage: true });
+      await page.click('[data-testid="pause"]');
+      for (const [name, view] of [['learn', ''], ['learn-lab', '?view=lab']]) {
+        await page.goto(`${site.url}learn.html${view}`);
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(2500);
+        await shoot(page, `${name}-${viewport.width}`, { fullPage: true });
+      }
+      await page.close();
+    }
   }
   if (wanted('learn')) {
     const page = await context.newPage();

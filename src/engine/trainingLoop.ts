@@ -54,12 +54,15 @@ export class TrainingLoop {
   private windowStart: number;
   private readonly failed = new Set<number>();
   private readonly now: () => number;
+  /** the run's length in epochs (starts as options.epochs) */
+  private length: number;
 
   constructor(
     readonly engine: TrainingEngine,
     private readonly options: TrainingLoopOptions,
   ) {
     this.now = options.now ?? (() => performance.now());
+    this.length = options.epochs;
     this.lastCounters = engine.updatesDone === 0 ? engine.runs.map(() => zeroCounters(counterLayers(engine))) : null;
     if (options.from) {
       this.examples = options.from.examples;
@@ -80,6 +83,21 @@ export class TrainingLoop {
     return this.examples;
   }
 
+  /**
+   * Changes the run's length to `epochs` (the playground's "train N more epochs" after a finished
+   * run, or an edited epoch budget mid-run); a length below the epochs done finishes the loop.
+   * @throws RangeError when `epochs` is not a positive finite number
+   */
+  setEpochs(epochs: number): void {
+    if (!(epochs > 0) || !Number.isFinite(epochs)) throw new RangeError(`epochs must be a positive number, got ${epochs}`);
+    this.length = epochs;
+  }
+
+  /** The run's length in epochs (TrainingLoopOptions.epochs, or the last setEpochs). */
+  get epochs(): number {
+    return this.length;
+  }
+
   /** Fractional epochs done: examplesDone / trainCount. */
   get epoch(): number {
     return this.examples / this.options.trainCount;
@@ -87,7 +105,7 @@ export class TrainingLoop {
 
   /** Examples left until the run's length (0 once reached). */
   get examplesLeft(): number {
-    return Math.max(0, this.options.epochs * this.options.trainCount - this.examples);
+    return Math.max(0, this.length * this.options.trainCount - this.examples);
   }
 
   /** Updates left at the current batch size (the last one may overrun the length by less than a batch). */

@@ -43,7 +43,13 @@ export function isConvTask(task: TaskName): task is 'conv' {
  */
 export const PLAYGROUND_VAE_ESTIMATORS: readonly VaeEstimator[] = ESTIMATORS.map((e) => e.id).filter((id): id is VaeEstimator => isEstimatorFor('vae', id));
 
-/** Names of the controls a classroom link may hide (URL `hide=`). */
+/**
+ * Names of the groups a classroom or presenter link may hide (URL `hide=`): each control, then
+ * the page's other groups: the Model panel (save / load), the presets and sharing links, the
+ * engine line in the header, the paper's reference lines and notes (with their "compare with the
+ * paper" switch), the explanatory notes under the charts, the larger-type switch, the task's
+ * introduction, the inside-the-network view, the evaluation panel and the export panel.
+ */
 export const CONTROL_NAMES = [
   'task',
   'hidden',
@@ -61,6 +67,16 @@ export const CONTROL_NAMES = [
   'test',
   'speed',
   'engine',
+  'model',
+  'presets',
+  'engine-line',
+  'paper',
+  'notes',
+  'large',
+  'intro',
+  'inside',
+  'evaluation',
+  'export',
 ] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 
@@ -109,8 +125,12 @@ export interface PlaygroundConfig {
   /** index into SPEED_LEVELS */
   speed: number;
   engine: EngineChoice;
-  /** controls hidden by a classroom link */
+  /** controls and groups hidden by a classroom link */
   hide: ControlName[];
+  /** show the paper's reference values and notes beside the live curves (URL `paper=1`; the research presets set it) */
+  comparePaper: boolean;
+  /** larger type, for a projector (URL `large=1`) */
+  largeType: boolean;
 }
 
 /** The accepted values of a numeric field (inclusive bounds): the engine's Range (src/engine/ranges.ts). */
@@ -150,6 +170,8 @@ const COMMON = {
   speed: SPEED_LEVELS.length - 1,
   engine: 'auto',
   hide: [] as ControlName[],
+  comparePaper: false,
+  largeType: false,
 } as const;
 
 /**

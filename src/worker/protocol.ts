@@ -288,6 +288,8 @@ export type WorkerRequest =
   | { type: 'step'; updates: number }
   | { type: 'hyperparameters'; lr?: number; batch?: number }
   | { type: 'speed'; updatesPerSecond: number }
+  /** a new epoch budget for the current runs, without a reset (answered with a snapshot) */
+  | { type: 'epochs'; epochs: number }
   | { type: 'inspect'; requestId: number; testIndex: number }
   | { type: 'inspectDrawn'; requestId: number; pixels: Uint8Array }
   | { type: 'evaluate'; requestId: number }

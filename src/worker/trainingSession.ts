@@ -182,6 +182,15 @@ export class TrainingSession {
     this.engine.setHyperparameters(change);
   }
 
+  /**
+   * Changes the epoch budget without a reset (TrainingLoop.setEpochs): a finished run given more
+   * epochs can be played on from where it stopped.
+   * @throws RangeError when `epochs` is not a positive finite number
+   */
+  setEpochs(epochs: number): void {
+    this.loop.setEpochs(epochs);
+  }
+
   /** Whether training was going on when the engine threw (it stopped the loop). */
   get stoppedByError(): boolean {
     return this.stoppedByErrorFlag;
@@ -305,7 +314,7 @@ export class TrainingSession {
       playing: this.playing || this.pendingSteps > 0,
       updates: this.engine.updatesDone,
       epoch: this.loop.epoch,
-      epochs: this.options.epochs,
+      epochs: this.loop.epochs,
       updatesPerSecond: ups,
       // the chunk in progress counts too: a slow first chunk (WebGPU on a software adapter)
       // showed "Elapsed 0s" while it trained

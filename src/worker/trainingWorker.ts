@@ -72,6 +72,12 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'speed':
       session?.setSpeed(request.updatesPerSecond);
       return;
+    case 'epochs':
+      if (!session) return;
+      session.setEpochs(request.epochs);
+      if (state.sessionConfig) state.sessionConfig = { ...state.sessionConfig, epochs: request.epochs };
+      state.post(session.takeSnapshot());
+      return;
     case 'inspect':
       return inspectTest(state, request.requestId, request.testIndex);
     case 'inspectDrawn':

@@ -20,7 +20,7 @@ async function tickTexts(page: Page, chart: string): Promise<string[]> {
 
 describe('live charts on recharts', () => {
   it('draws the bandit charts with recharts: labelled axes, readable ticks, the paper’s markers printed and + ln 6', async () => {
-    const page = await open('?seeds=2'); // MNIST, 1 hidden layer: the paper's setting, so its markers show
+    const page = await open('?seeds=2&paper=1'); // MNIST, 1 hidden layer: the paper's setting, so its markers show (paper=1: compare with the paper)
     await waitForEngine(page, 90_000);
     await page.fill('[data-testid="step-n-count"]', '130'); // a metric point every 60 updates (1/20 epoch)
     await page.click('[data-testid="step-n"]');
@@ -68,7 +68,7 @@ describe('live charts on recharts', () => {
   });
 
   it('with the four estimators of Figure 1, the paper markers’ labels are listed in each chart’s key, none drawn over the plot', async () => {
-    const page = await open('?engine=cpu&est=hnca,hnca-baseline,reinforce,reinforce-baseline');
+    const page = await open('?engine=cpu&est=hnca,hnca-baseline,reinforce,reinforce-baseline&paper=1');
     await waitForEngine(page, 90_000);
     await page.fill('[data-testid="step-n-count"]', '70');
     await page.click('[data-testid="step-n"]');
@@ -90,7 +90,7 @@ describe('live charts on recharts', () => {
   });
 
   it('an empty chart (before Play) says what will appear: axes with labels and ticks, the paper’s markers, "no data yet"', async () => {
-    const page = await open('?engine=cpu&est=hnca,reinforce');
+    const page = await open('?engine=cpu&est=hnca,reinforce&paper=1');
     await waitForEngine(page, 90_000);
     const paperLabels = (chart: string): Promise<string[]> =>
       page.$$eval(`[data-testid="chart-key-${chart}"] li`, (labels) => labels.map((l) => l.textContent ?? '').filter((t) => t.startsWith('paper ')));

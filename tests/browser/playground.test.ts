@@ -155,12 +155,12 @@ describe('transport controls', () => {
     await waitForEngine(page);
     expect(await pollUntil(updates, (u) => u === 0, 10_000)).toBe(0);
     expect(await page.textContent('[data-testid="status-state"]')).toBe('paused');
-    expect(await page.textContent('.seed-line')).toContain('Seeds 1');
+    expect(await page.textContent('.seed-line')).toContain('Seed used: 1'); // one seed (the count is "Number of seeds")
 
     await page.click('[data-testid="reset-new"]');
     await waitForEngine(page);
-    const seedLine = await pollUntil(async () => (await page.textContent('.seed-line')) ?? '', (t) => !t.includes('Seeds 1'), 10_000);
-    expect(seedLine).toMatch(/Seeds \d+/);
+    const seedLine = await pollUntil(async () => (await page.textContent('.seed-line')) ?? '', (t) => !t.includes('Seed used: 1'), 10_000);
+    expect(seedLine).toMatch(/Seed used: \d+/);
     expect(new URL(page.url()).searchParams.get('seed')).toBe(seedLine.replace(/\D+/, ''));
     expect(session.errors).toEqual([]);
     await page.close();

@@ -10,7 +10,7 @@ import { HANG_MS, playgroundSession, pollUntil, readNumber, screenshot, waitForE
 const session = playgroundSession({ webgpu: true });
 const open = (query: string): Promise<Page> => session.open(query);
 
-const TINY = '?task=vae&engine=cpu&width=32&batch=20&test=40&k=4&lr=0.003&est=fhnca-baseline,reinforce';
+const TINY = '?task=vae&engine=cpu&width=32&batch=20&test=40&k=4&lr=0.003&est=fhnca-baseline,reinforce&paper=1'; // paper=1: the paper's Figure 3 facts show
 
 /** The latest mean value of a table cell, NaN while it shows no value. */
 async function latest(page: Page, testId: string): Promise<number> {

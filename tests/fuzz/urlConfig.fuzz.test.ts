@@ -6,7 +6,7 @@ import { RANGES } from '../../src/playground/config.ts';
 import { parseUrlConfig, serializeUrlConfig } from '../../src/app/model/urlConfig.ts';
 import { fuzzRuns } from './runs.ts';
 
-const KNOWN = ['task', 'hidden', 'width', 'batch', 'lr', 'seeds', 'seed', 'epochs', 'test', 'speed', 'opt', 'values', 'est', 'engine', 'hide', 'layers', 'k'];
+const KNOWN = ['task', 'hidden', 'width', 'batch', 'lr', 'seeds', 'seed', 'epochs', 'test', 'speed', 'opt', 'values', 'est', 'engine', 'hide', 'layers', 'k', 'paper', 'large'];
 
 /** Values a person or a broken link might put in a parameter. */
 const value = fc.oneof(
@@ -14,7 +14,7 @@ const value = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
   fc.integer().map(String),
   fc.double().map(String),
-  fc.constantFrom('', ' ', '1e999', '-0', 'NaN', 'Infinity', '0x10', '１２', '1,2', 'hnca,,reinforce', 'hnca,bogus', 'mnist', 'patterns', 'vae', 'fhnca-baseline,disarm', 'cpu', 'pm1', '01', 'adam'),
+  fc.constantFrom('', ' ', '1e999', '-0', 'NaN', 'Infinity', '0x10', '１２', '1,2', 'hnca,,reinforce', 'hnca,bogus', 'mnist', 'patterns', 'vae', 'fhnca-baseline,disarm', 'cpu', 'pm1', '01', 'adam', 'true', 'bandit'),
   fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map(String),
 );
 const name = fc.oneof(fc.constantFrom(...KNOWN), fc.string({ maxLength: 8 }));

@@ -41,7 +41,9 @@ function BanditChartsPanel() {
     () => ({ runs, estimators, layers, bands: seeds > 1, emptyText: emptyChartText(updatesPerPoint), xMax, smoothing, varianceEvery, varianceNote }),
     [runs, estimators, layers, seeds, updatesPerPoint, xMax, smoothing, varianceEvery, varianceNote],
   );
-  const paper = useMemo(() => paperValuesFor(config), [config]);
+  // the paper's values only behind "compare with the paper" (issue 24: not a newcomer's first sight)
+  const comparing = config.comparePaper && !config.hide.includes('paper');
+  const paper = useMemo(() => (comparing ? paperValuesFor(config) : []), [config, comparing]);
   return (
     <div className="panel charts" data-testid="charts">
       <div className="chart-header">

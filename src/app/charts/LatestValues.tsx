@@ -4,7 +4,7 @@ import { memo, useMemo } from 'react';
 import type { EstimatorId, RunSpec } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
-import { estimatorColor } from '../model/palette.ts';
+import { estimatorTextColor } from '../model/palette.ts';
 import { latestValues } from '../model/latestValues.ts';
 import { stoppedSummary } from '../model/seedStatistics.ts';
 import type { MetricPoint, RunFailure } from '../../worker/protocol.ts';
@@ -52,7 +52,7 @@ function LatestValuesView({
       <tbody>
         {rows.map((r) => (
           <tr key={r.estimator}>
-            <td style={{ color: estimatorColor(r.estimator) }}>{estimatorLabel(r.estimator)}</td>
+            <td style={{ color: estimatorTextColor(r.estimator) }}>{estimatorLabel(r.estimator)}</td>
             <td data-testid={`latest-train-${r.estimator}`}>{formatNumber(r.train, vaeK === undefined ? 3 : 2)}</td>
             <td data-testid={`latest-test-${r.estimator}`}>{formatNumber(r.test, vaeK === undefined ? 3 : 2)}</td>
             <td data-testid={`latest-logvar-${r.estimator}`} title={varianceUndefined ? 'A batch of one example has no gradient spread within the batch' : undefined}>

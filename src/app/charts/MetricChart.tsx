@@ -279,7 +279,7 @@ function MetricChartView(props: MetricChartProps) {
             <span>{props.emptyText ?? EMPTY_TEXT}</span>
           </p>
         )}
-        <ComposedChart width={width} height={height} data={plot.data} margin={MARGIN} style={FONT} accessibilityLayer={false} title={title}>
+        <ComposedChart width={width} height={height} data={plot.data} margin={MARGIN} style={FONT} accessibilityLayer title={title}>
           {GRID}
           {xAxis}
           {yAxis}

@@ -149,8 +149,9 @@ function LatestValuesLive({ context, k }: { context: ChartContext; k: number }) 
 }
 
 export function VaeChartsPanel() {
-  const { runs, layers, failures, k, updatesPerPoint, updatesPerEvaluation, updatesPerEpoch } = usePlayground(
+  const { runs, layers, failures, k, updatesPerPoint, updatesPerEvaluation, updatesPerEpoch, comparing } = usePlayground(
     useShallow((s) => ({
+      comparing: s.config.comparePaper && !s.config.hide.includes('paper'),
       runs: s.engine?.runs ?? NO_RUNS,
       layers: s.engine?.layers ?? 0,
       failures: s.failures,
@@ -190,7 +191,7 @@ export function VaeChartsPanel() {
         <div className="vae-layer-chart">
           <EncoderLayerVarianceChart context={context} />
         </div>
-        <Figure3Facts layers={layers} />
+        {comparing && <Figure3Facts layers={layers} />}
       </div>
       <LatestValuesLive context={context} k={k} />
     </div>

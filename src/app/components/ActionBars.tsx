@@ -1,5 +1,5 @@
 // One network's action probabilities as bars; the label (when known) is outlined.
-import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { ESTIMATOR_COLORS, estimatorTextColor } from '../model/palette.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { argmax } from '../model/unitGrid.ts';
 import type { BanditEstimator } from '../../engine/types.ts';
@@ -8,7 +8,7 @@ export function ActionBars({ estimator, probabilities, label }: { estimator: Ban
   const best = argmax(probabilities);
   return (
     <div className="action-bars" data-testid={`actions-${estimator}`}>
-      <div className="action-title" style={{ color: ESTIMATOR_COLORS[estimator] }}>
+      <div className="action-title" style={{ color: estimatorTextColor(estimator) }}>
         {estimatorLabel(estimator)}: answers <b data-testid={`answer-${estimator}`}>{best}</b>
         {label !== null && (best === label ? ' ✓' : ' ✗')}
       </div>

@@ -6,7 +6,7 @@ import type { BanditEstimator } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { summarizeActions } from '../model/evaluationSummary.ts';
 import { formatNumber } from '../model/format.ts';
-import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { estimatorTextColor } from '../model/palette.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
@@ -62,7 +62,7 @@ export function EvaluationPanel() {
             <tbody>
               {summaries.map(({ run, summary }) => (
                 <tr key={run.index}>
-                  <td style={{ color: ESTIMATOR_COLORS[run.estimator as BanditEstimator] }}>{estimatorLabel(run.estimator)}</td>
+                  <td style={{ color: estimatorTextColor(run.estimator) }}>{estimatorLabel(run.estimator)}</td>
                   <td data-testid={`eval-accuracy-${run.estimator}`}>{formatNumber(summary.accuracy, 3)}</td>
                   {summary.perClassAccuracy.map((a, c) => (
                     <td key={c} style={{ background: `rgba(0,114,178,${Number.isFinite(a) ? a * 0.5 : 0})` }}>

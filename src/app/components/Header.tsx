@@ -1,13 +1,15 @@
-// Title and the engine in use, with the reason when it is the CPU fallback.
+// Title, a subtitle that fits the task, the engine in one small line (the reason on demand), and
+// the view switches: compare with the paper, larger type (issue 24).
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { taskSubtitle } from '../model/intro.ts';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';
+import { useShown } from './useShown.ts';
 
-export function Header() {
-  const controller = useController();
-  const { engine, loading, error, notice, loadFailure } = usePlayground(
-    useShallow((s) => ({ engine: s.engine, loading: s.loading, error: s.error, notice: s.engineNotice, loadFailure: s.loadFailure })),
-  );
+/** The engine line's text: the engine in use and why (the CPU fallback's reason), or what is loading. */
+function useEngineText(): { text: string; backend: string; loading: { loaded: number; total: number } | null } {
+  const { engine, loading, error, loadFailure } = usePlayground(useShallow((s) => ({ engine: s.engine, loading: s.loading, error: s.error, loadFailure: s.loadFailure })));
   let text: string;
   if (engine) {
     text = engine.info.backend === 'webgpu' ? `WebGPU engine — ${engine.info.description}` : `CPU engine — ${engine.fallbackReason ?? 'reason unknown'}`;
@@ -17,13 +19,59 @@ export function Header() {
   } else if (loadFailure) text = `Not started: ${loadFailure.what} could not be loaded`;
   else if (error) text = 'Not started: the engine could not be built (see the message below)';
   else text = 'Starting the engine…';
+  return { text, backend: engine?.info.backend ?? 'none', loading: loading && loading.total > 0 ? loading : null };
+}
+
+/** One small line: "CPU engine — why…", cut to one line until clicked (the whole reason then shows). */
+function EngineLine() {
+  const { text, backend, loading } = useEngineText();
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="engine-status" data-testid="engine-status" data-backend={backend} data-group="engine-line">
+      <button type="button" className={open ? 'engine-text open' : 'engine-text'} aria-expanded={open} onClick={() => setOpen(!open)} title={open ? 'Where the training runs (click to shorten)' : 'Where the training runs, and why (click for the whole line)'}>
+        {text}
+      </button>
+      {loading && <progress max={loading.total} value={loading.loaded} data-testid="loading-progress" aria-label="Loading" />}
+    </div>
+  );
+}
+
+/** "Compare with the paper" and "Larger type": display switches, kept in the URL (paper=1, large=1). */
+function ViewSwitches() {
+  const controller = useController();
+  const { comparePaper, largeType, task } = usePlayground(useShallow((s) => ({ comparePaper: s.config.comparePaper, largeType: s.config.largeType, task: s.config.task })));
+  const shown = useShown();
+  // the paper has numbers for the MNIST bandit (Figure 1) and the VAE (Figure 3), none for the patterns or the conv task's playground setting
+  const paperTask = task === 'mnist' || task === 'vae';
+  return (
+    <div className="view-switches">
+      {shown('paper') && paperTask && (
+        <label className="switch" data-group="paper" title="Draw the paper’s final values and notes beside the live curves (where this configuration is the paper’s setting)">
+          <input type="checkbox" data-testid="compare-paper" checked={comparePaper} onChange={(e) => controller.change({ comparePaper: e.target.checked })} />
+          Compare with the paper
+        </label>
+      )}
+      {shown('large') && (
+        <label className="switch" data-group="large" title="Larger type for a projector">
+          <input type="checkbox" data-testid="large-type" checked={largeType} onChange={(e) => controller.change({ largeType: e.target.checked })} />
+          Larger type
+        </label>
+      )}
+    </div>
+  );
+}
+
+export function Header() {
+  const controller = useController();
+  const { notice, error, loadFailure, config } = usePlayground(useShallow((s) => ({ notice: s.engineNotice, error: s.error, loadFailure: s.loadFailure, config: s.config })));
+  const shown = useShown();
   return (
     <header className="header">
-      <div>
+      <div className="title-block">
         <h1>HNCA Playground</h1>
-        <p className="subtitle">
-          Hindsight Network Credit Assignment vs REINFORCE on networks of stochastic binary units ·{' '}
-          <a href="./learn.html" data-testid="learn-link" title="Classroom: step through one HNCA update on a tiny network, and check unbiasedness against the exact gradient">
+        <p className="subtitle" data-testid="subtitle">
+          {taskSubtitle(config)} ·{' '}
+          <a href="./learn.html" data-testid="learn-link" title="Step through one HNCA update on a tiny network, and check unbiasedness against the exact gradient">
             Learn: one HNCA update, step by step
           </a>{' '}
           ·{' '}
@@ -32,15 +80,15 @@ export function Header() {
           </a>
         </p>
       </div>
-      <div className="engine-status" data-testid="engine-status" data-backend={engine?.info.backend ?? 'none'} title="Where the training runs: a Web Worker using WebGPU, or the TypeScript CPU engine">
-        {text}
-        {loading && loading.total > 0 && <progress max={loading.total} value={loading.loaded} data-testid="loading-progress" />}
-        {notice && (
-          <div className="engine-notice" role="status" data-testid="engine-notice">
-            {notice}
-          </div>
-        )}
+      <div className="header-side">
+        {shown('engine-line') && <EngineLine />}
+        <ViewSwitches />
       </div>
+      {notice && (
+        <div className="engine-notice" role="status" data-testid="engine-notice">
+          {notice}
+        </div>
+      )}
       {loadFailure && (
         <div className="error" role="alert" data-testid="load-failure">
           {loadFailure.message}{' '}

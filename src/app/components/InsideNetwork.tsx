@@ -13,7 +13,7 @@ import { banditEstimator } from '../../engine/estimators.ts';
 import type { BanditEstimator, EngineTask } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
 import { formatNumber } from '../model/format.ts';
-import { ESTIMATOR_COLORS } from '../model/palette.ts';
+import { ESTIMATOR_COLORS, estimatorTextColor } from '../model/palette.ts';
 import { PlaygroundStoreContext, usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';
 import { ActionBars } from './ActionBars.tsx';
@@ -114,7 +114,7 @@ export function InsideNetwork() {
           <div className="unit-details" data-testid="unit-details">
             {hover && hoverRun && hover.categorical ? (
               <>
-                <b style={{ color: ESTIMATOR_COLORS[hoverRun.estimator as BanditEstimator] }}>{estimatorLabel(hoverRun.estimator)}</b>, hidden layer {hover.layer + 1}, unit {hover.unit}, value {hover.categorical.value}
+                <b style={{ color: estimatorTextColor(hoverRun.estimator) }}>{estimatorLabel(hoverRun.estimator)}</b>, hidden layer {hover.layer + 1}, unit {hover.unit}, value {hover.categorical.value}
                 <br />
                 probabilities π = [{hover.categorical.probabilities.map((p) => formatNumber(p, 3)).join(', ')}], sampled φ = {hover.categorical.sampled}
                 <br />
@@ -132,7 +132,7 @@ export function InsideNetwork() {
               </>
             ) : hover && hoverRun ? (
               <>
-                <b style={{ color: ESTIMATOR_COLORS[hoverRun.estimator as BanditEstimator] }}>{estimatorLabel(hoverRun.estimator)}</b>, hidden layer {hover.layer + 1}, unit {hover.unit}
+                <b style={{ color: estimatorTextColor(hoverRun.estimator) }}>{estimatorLabel(hoverRun.estimator)}</b>, hidden layer {hover.layer + 1}, unit {hover.unit}
                 <br />
                 firing probability p = {formatNumber(hover.probability, 4)}, sampled φ = {hover.sample}
                 <br />

@@ -15,6 +15,7 @@ export function NumberField({
   testId,
   step,
   maxReason,
+  describedBy,
 }: {
   id: string;
   value: number;
@@ -24,6 +25,8 @@ export function NumberField({
   step?: number;
   /** why the maximum is what it is, for the message when a larger value is typed */
   maxReason?: string;
+  /** id of the field's explanation (its label's help), for aria-describedby */
+  describedBy?: string;
 }) {
   const [text, setText] = useState(String(value));
   const [message, setMessage] = useState<string | null>(null);
@@ -46,7 +49,7 @@ export function NumberField({
         aria-valuemin={range.min}
         aria-valuemax={range.max}
         value={text}
-        aria-describedby={message ? `${id}-message` : undefined}
+        aria-describedby={[describedBy, message ? `${id}-message` : undefined].filter(Boolean).join(' ') || undefined}
         onChange={(e) => setText(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {

@@ -39,7 +39,7 @@ async function copyText(text: string): Promise<void> {
 export function PresetLinks() {
   const [outcome, setOutcome] = useState<{ copied: true } | { copied: false; reason: string } | null>(null);
   return (
-    <div className="presets">
+    <div className="presets" data-group="presets">
       <h3>Presets and sharing</h3>
       <ul>
         {PRESETS.map((p) => (

@@ -1,33 +1,63 @@
-// Play / pause / one update / N updates / reset with the same seed / new seed.
+// Play / pause / one update / N updates / reset with the same seed / new seed; after a finished
+// run, "train N more epochs" (the epoch budget grows without a reset) beside Reset.
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';
 
+/** Epochs a finished run is offered to train on: 10, or the whole budget again when it is smaller. */
+export function moreEpochs(epochs: number): number {
+  return Math.max(1, Math.min(10, epochs));
+}
+
 export function TransportBar() {
   const controller = useController();
-  const { playing, finished, ready } = usePlayground(useShallow((s) => ({ playing: s.status.playing, finished: s.status.finished, ready: s.engine !== null && s.workerDead === null })));
+  const { playing, finished, ready, epochs } = usePlayground(
+    useShallow((s) => ({ playing: s.status.playing, finished: s.status.finished, ready: s.engine !== null && s.workerDead === null, epochs: s.config.epochs })),
+  );
   const [n, setN] = useState(10);
+  // the worker's status keeps `playing` when the budget is spent: a finished run is not playing
+  const running = playing && !finished;
+  const more = moreEpochs(epochs);
   return (
-    <div className="panel transport" data-testid="transport">
-      {playing ? (
+    <div className="panel transport" data-testid="transport" data-state={finished ? 'finished' : running ? 'playing' : 'paused'}>
+      {finished ? (
+        <button
+          type="button"
+          className="primary"
+          data-testid="train-more"
+          disabled={!ready}
+          onClick={() => {
+            controller.change({ epochs: epochs + more });
+            controller.play();
+          }}
+          title={`The ${epochs}-epoch budget is spent: train ${more} more epochs from where the runs stopped (or reset to start again)`}
+        >
+          ▶ Train {more} more {more === 1 ? 'epoch' : 'epochs'}
+        </button>
+      ) : running ? (
         <button type="button" className="primary" data-testid="pause" onClick={controller.pause} title="Pause training (the runs keep their state)">
           ❚❚ Pause
         </button>
       ) : (
-        <button type="button" className="primary" data-testid="play" disabled={!ready || finished} onClick={controller.play} title="Train all runs until paused or the epoch budget is spent">
+        <button type="button" className="primary" data-testid="play" disabled={!ready} onClick={controller.play} title="Train all runs until paused or the epoch budget is spent">
           ▶ Play
         </button>
       )}
-      <button type="button" data-testid="step-one" disabled={!ready || playing || finished} onClick={() => controller.step(1)} title="One update of every run (one minibatch)">
+      <button type="button" data-testid="step-one" disabled={!ready || running || finished} onClick={() => controller.step(1)} title="One update of every run (one minibatch)">
         +1 update
       </button>
       <span className="step-n">
-        <button type="button" data-testid="step-n" disabled={!ready || playing || finished} onClick={() => controller.step(n)} title="N updates of every run, then pause">
+        <button type="button" data-testid="step-n" disabled={!ready || running || finished} onClick={() => controller.step(n)} title="N updates of every run, then pause">
           +N
         </button>
         <input aria-label="N updates" data-testid="step-n-count" type="number" min={1} max={100000} value={n} onChange={(e) => setN(Math.max(1, Math.min(100000, Math.floor(Number(e.target.value)) || 1)))} />
       </span>
+      {finished && (
+        <span className="finished-note" data-testid="finished-note" role="status">
+          Finished: {epochs} epochs trained.
+        </span>
+      )}
       <button type="button" data-testid="reset-same" onClick={controller.resetSameSeed} title="Start again with the same seeds: the same initial weights and minibatches, a fair re-run">
         ↺ Reset (same seed)
       </button>

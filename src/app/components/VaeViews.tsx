@@ -8,7 +8,7 @@ import { useCallback, useContext, useDeferredValue, useEffect, useRef, useState 
 import { useShallow } from 'zustand/react/shallow';
 import type { EstimatorId, RunSpec, VaeDigit } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
-import { ESTIMATOR_COLORS, probabilityColor } from '../model/palette.ts';
+import { ESTIMATOR_COLORS, probabilityColor, readableOnWhite } from '../model/palette.ts';
 import { gridShape } from '../model/unitGrid.ts';
 import { PlaygroundStoreContext, usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';
@@ -72,7 +72,7 @@ function RunViews({ views, run, spec, rows, cols }: { views: VaeViewsResult; run
   const color = ESTIMATOR_COLORS[spec.estimator as EstimatorId];
   return (
     <div className="vae-run" style={{ borderColor: color }} data-testid={`vae-run-${spec.estimator}`}>
-      <h3 style={{ color }}>
+      <h3 style={{ color: readableOnWhite(color) }}>
         {estimatorLabel(spec.estimator)} <span className="vae-stamp">(seed {spec.seed}, update {views.update})</span>
       </h3>
       <section>
@@ -157,8 +157,8 @@ export function VaeViews() {
             {failure}
           </span>
         )}
-        <label title="Index of the test image whose encoder layers are shown (deterministic input: pixel on when intensity ≥ 128)">
-          Layers for test image{' '}
+        <label title="Which test image (0 = the first of the test set) to encode for the pictures of the encoder’s layers below (its pixels on where the intensity is ≥ 128)">
+          Encoder layers shown for test image no.{' '}
           <input type="number" data-testid="vae-chosen" min={0} max={engine.testCount - 1} value={chosen} onChange={(e) => choose(Math.floor(Number(e.target.value)) || 0)} />
         </label>
       </div>

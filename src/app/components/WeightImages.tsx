@@ -2,9 +2,9 @@
 // at a time: the bandit's hidden units over the image's pixels, or the conv task's first
 // convolution's filters (3×3). The same page for every estimator, so a unit reads across.
 import { memo, useCallback, useState } from 'react';
-import type { BanditEstimator, RunSpec } from '../../engine/types.ts';
+import type { RunSpec } from '../../engine/types.ts';
 import { estimatorLabel } from '../model/config.ts';
-import { divergingColor, ESTIMATOR_COLORS } from '../model/palette.ts';
+import { divergingColor, estimatorTextColor } from '../model/palette.ts';
 import { maxAbs } from '../model/unitGrid.ts';
 import type { InspectionResult } from '../../worker/protocol.ts';
 import { CellCanvas } from './CellCanvas.tsx';
@@ -61,7 +61,7 @@ export const WeightImages = memo(function WeightImages({ inspection, runs, rows,
       )}
       {inspection.firstLayerWeights.map((w) => (
         <div key={w.run} className="weight-row" data-testid={`weights-${runs[w.run].estimator}`}>
-          <span style={{ color: ESTIMATOR_COLORS[runs[w.run].estimator as BanditEstimator] }}>{estimatorLabel(runs[w.run].estimator)}</span>
+          <span style={{ color: estimatorTextColor(runs[w.run].estimator) }}>{estimatorLabel(runs[w.run].estimator)}</span>
           {Array.from({ length: Math.max(0, Math.min(w.units, last) - first) }, (_, k) => {
             const u = first + k;
             return <WeightImage key={u} unit={u} rows={shape.rows} cols={shape.cols} size={conv ? 36 : 56} weights={w.data.subarray(u * w.cols, (u + 1) * w.cols)} />;

@@ -22,7 +22,7 @@ export const TOOLTIPS = {
   estimators:
     'Gradient estimators trained side by side on the same minibatches from the same initial weights (per seed). All use the score function for the output layer: g_V = R (e_a − π) h_Lᵀ.',
   seeds: 'Independent runs per estimator (1–5), seeds k … k+n−1. Charts show the mean over seeds and a 95% confidence band (Student t). Changing it resets.',
-  epochs: 'Training stops after this many passes over the training set (one epoch = training images / batch updates).',
+  epochs: 'Training stops after this many passes over the training set (one epoch = training images / batch updates). Applies mid-run, without a reset: raise it to train a finished run on.',
   test: 'Test images used for the live test-accuracy curve (the first N of the test set). Test accuracy = mean reward of a stochastic forward pass. Changing it resets.',
   speed: 'Cap on updates per second, to watch single updates in class; "max" trains as fast as the engine goes. Applies mid-run.',
   engine:

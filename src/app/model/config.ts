@@ -8,7 +8,7 @@ export const TASK_LABELS: Record<TaskName, string> = {
   mnist: 'MNIST contextual bandit',
   patterns: 'Tiny patterns (4×4, 4 classes)',
   vae: 'Discrete VAE',
-  conv: 'MNIST nonlinear bandit (conv trunk, appendix E)',
+  conv: 'MNIST conv bandit (appendix E)',
 };
 
 /**

@@ -41,3 +41,47 @@ export function divergingColor(value: number, scale: number): string {
   const mix = (c: number): number => Math.round(255 + (c - 255) * a);
   return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
 }
+
+/** WCAG relative luminance of an sRGB colour given as 0..255 channels. */
+function luminance([r, g, b]: readonly number[]): number {
+  const lin = (c: number): number => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** WCAG contrast ratio of a colour ("#rrggbb" or "rgb(r,g,b)") against white (1..21). */
+export function contrastOnWhite(color: string): number {
+  return 1.05 / (luminance(channels(color)) + 0.05);
+}
+
+/** The 0..255 channels of "#rrggbb" or "rgb(r,g,b)". @throws Error on any other form */
+function channels(color: string): number[] {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  if (hex) return hex.slice(1).map((h) => parseInt(h, 16));
+  const rgb = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(color);
+  if (rgb) return rgb.slice(1).map(Number);
+  throw new Error(`palette: not a #rrggbb or rgb() colour: ${color}`);
+}
+
+/**
+ * The colour darkened just enough for text on white (contrast ≥ 4.5, WCAG AA): an estimator's
+ * name written in its colour stays recognisable and readable (the Okabe–Ito orange and
+ * vermillion are 2.2 and 3.9 on white).
+ */
+export function readableOnWhite(color: string): string {
+  const base = channels(color);
+  let scale = 1;
+  let rgb = base;
+  while (contrastOnWhite(`rgb(${rgb.join(',')})`) < 4.5 && scale > 0) {
+    scale -= 0.02;
+    rgb = base.map((c) => Math.round(c * scale));
+  }
+  return scale === 1 ? color : `rgb(${rgb.join(',')})`;
+}
+
+/** An estimator's colour for text on white (readableOnWhite of its chart colour). */
+export function estimatorTextColor(estimator: EstimatorId): string {
+  return readableOnWhite(estimatorColor(estimator));
+}

@@ -123,9 +123,9 @@ describe('URL configuration', () => {
     const extra = parseUrlConfig('?task=conv&hidden=2&units=categorical&k=5');
     expect(extra.config).toEqual(defaultConfig('conv'));
     expect([...extra.notices].sort()).toEqual([
-      'Ignored hidden="2": not a setting of the MNIST nonlinear bandit (conv trunk, appendix E) task.',
-      'Ignored k="5": not a setting of the MNIST nonlinear bandit (conv trunk, appendix E) task.',
-      'Ignored units="categorical": not a setting of the MNIST nonlinear bandit (conv trunk, appendix E) task.',
+      'Ignored hidden="2": not a setting of the MNIST conv bandit (appendix E) task.',
+      'Ignored k="5": not a setting of the MNIST conv bandit (appendix E) task.',
+      'Ignored units="categorical": not a setting of the MNIST conv bandit (appendix E) task.',
     ]);
   });
 });

@@ -59,7 +59,20 @@ function usedBy(task: TaskName, name: string): boolean {
 /** Page switches that are not part of the configuration (read by main.tsx). */
 export const TEST_HOOKS_PARAM = 'test-hooks';
 
-const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', 'values', 'units', 'est', 'engine', 'hide', TEST_HOOKS_PARAM]);
+const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', 'values', 'units', 'est', 'engine', 'hide', 'paper', 'large', TEST_HOOKS_PARAM]);
+
+/**
+ * Task names people type for the tasks (the paper calls the first experiment "the bandit"):
+ * accepted as the task they name, silently (a shared link reads `task=mnist`).
+ */
+const TASK_ALIASES: Record<string, TaskName> = { bandit: 'mnist', 'contextual-bandit': 'mnist', 'mnist-bandit': 'mnist', 'conv-bandit': 'conv', 'discrete-vae': 'vae' };
+
+/** Display switches: `1` or `true` turns one on, `0` or `false` off. */
+function parseSwitch(text: string): boolean | null {
+  if (text === '1' || text === 'true') return true;
+  if (text === '0' || text === 'false') return false;
+  return null;
+}
 
 function parseNumber(text: string, range: Range): number | null {
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim())) return null;
@@ -95,7 +108,7 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
   const taskText = params.get('task');
   let task: TaskName = 'mnist';
   if (taskText !== null) {
-    const parsed = parseChoice(taskText, TASKS);
+    const parsed = parseChoice(taskText, TASKS) ?? TASK_ALIASES[taskText] ?? null;
     if (parsed === null) ignore('task', taskText, `one of ${TASKS.join(', ')}`, task);
     else task = parsed;
   }
@@ -164,6 +177,13 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
     if (parsed === null) ignore('hide', hide, `a comma-separated list of ${CONTROL_NAMES.join(', ')}`, 'nothing hidden');
     else config.hide = CONTROL_NAMES.filter((c) => parsed.includes(c));
   }
+  for (const [name, key] of [['paper', 'comparePaper'], ['large', 'largeType']] as const) {
+    const text = params.get(name);
+    if (text === null) continue;
+    const on = parseSwitch(text);
+    if (on === null) ignore(name, text, '1 or 0', config[key] ? '1' : '0');
+    else config[key] = on;
+  }
   for (const name of params.keys()) {
     if (!KNOWN_PARAMS.has(name)) notices.push(`Ignored unknown parameter ${JSON.stringify(name)}.`);
   }
@@ -190,5 +210,7 @@ export function serializeUrlConfig(config: PlaygroundConfig): string {
   if (estimators.join(',') !== defaultEstimators.join(',')) params.set('est', estimators.join(','));
   if (config.engine !== defaults.engine) params.set('engine', config.engine);
   if (config.hide.length > 0) params.set('hide', config.hide.join(','));
+  if (config.comparePaper !== defaults.comparePaper) params.set('paper', config.comparePaper ? '1' : '0');
+  if (config.largeType !== defaults.largeType) params.set('large', config.largeType ? '1' : '0');
   return `?${params.toString().replace(/%2C/g, ',')}`;
 }

@@ -10,7 +10,7 @@ import type { PlaygroundStore } from './playgroundStore.ts';
 import { IDLE_STATUS } from './sessionSlice.ts';
 
 /** Fields that the engine can change mid-run; every other change rebuilds the engine. */
-const LIVE_FIELDS = new Set<keyof PlaygroundConfig>(['lr', 'batch', 'speed', 'hide']);
+const LIVE_FIELDS = new Set<keyof PlaygroundConfig>(['lr', 'batch', 'speed', 'epochs', 'hide', 'comparePaper', 'largeType']);
 
 export interface PlaygroundController {
   play(): void;
@@ -213,7 +213,7 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
       // a new task starts from that task's defaults (its widths and learning rates differ), keeping the comparison
       const base =
         change.task !== undefined && change.task !== current.task
-          ? { ...defaultConfig(change.task), estimators: current.estimators, vaeEstimators: current.vaeEstimators, seeds: current.seeds, firstSeed: current.firstSeed, speed: current.speed, engine: current.engine, hide: current.hide }
+          ? { ...defaultConfig(change.task), estimators: current.estimators, vaeEstimators: current.vaeEstimators, seeds: current.seeds, firstSeed: current.firstSeed, speed: current.speed, engine: current.engine, hide: current.hide, comparePaper: current.comparePaper, largeType: current.largeType }
           : current;
       const next = { ...base, ...change };
       const live = (Object.keys(change) as (keyof PlaygroundConfig)[]).every((k) => LIVE_FIELDS.has(k));
@@ -230,6 +230,7 @@ export function createPlaygroundController(store: PlaygroundStore, createWorker:
         send({ type: 'hyperparameters', ...hyper });
       }
       if (change.speed !== undefined) send({ type: 'speed', updatesPerSecond: SPEED_LEVELS[change.speed] ?? Number.POSITIVE_INFINITY });
+      if (change.epochs !== undefined) send({ type: 'epochs', epochs: change.epochs });
     },
     inspectTest: (index) => {
       store.getState().setTestIndex(index);

@@ -49,7 +49,7 @@ export function Editors({ data }: { data: LessonData }) {
       <span className="group" title="The context x: click an input to toggle it.">
         input{' '}
         {lesson.x.map((v, j) => (
-          <button key={j} className={v ? 'selected' : ''} onClick={() => setInput(j, v ? 0 : 1)} aria-label={`input ${j + 1}`}>
+          <button key={j} className={v ? 'selected' : ''} onClick={() => setInput(j, v ? 0 : 1)} aria-pressed={v === 1} title={`Input ${nodeName(sizes, 0, j)}: click to set it to ${v ? 0 : 1}`}>
             {nodeName(sizes, 0, j)}={v}
           </button>
         ))}

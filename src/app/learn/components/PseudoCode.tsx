@@ -9,6 +9,9 @@ export function PseudoCode({ step, text }: { step: Step; text: StepText }) {
   return (
     <div className="panel pseudo">
       <h2 data-testid="step-title">{text.title}</h2>
+      <p className="plain" data-testid="step-plain">
+        {text.plain}
+      </p>
       <ol className="code">
         {PSEUDO_CODE.map((line, k) => (
           <li key={k} className={lines.includes(k) ? 'current' : ''}>

@@ -3,6 +3,7 @@
 // Ticks are round (1–2–5 steps, model/ticks.ts) and the legends are HTML lists above the plots, never drawn over the data.
 import { Bar, BarChart, CartesianGrid, ComposedChart, Label, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { memo, useMemo } from 'react';
+import { readableOnWhite } from '../../model/palette.ts';
 import { RATIO_FLOOR, type Histograms, type MeanRow, type RatioRow } from '../model/labSeries.ts';
 import { formatNumber } from '../model/format.ts';
 import { niceTicks } from '../../model/ticks.ts';
@@ -16,7 +17,7 @@ function LabLegend({ items }: { items: readonly { name: string; color: string; d
   return (
     <ul className="lab-legend" data-testid="lab-legend">
       {items.map((item) => (
-        <li key={item.name}>
+        <li key={item.name} style={{ color: readableOnWhite(item.color) }}>
           {item.dash ? (
             <svg width={24} height={10} aria-hidden="true">
               <line x1={0} y1={5} x2={24} y2={5} stroke={item.color} strokeWidth={2} strokeDasharray="6 4" />
@@ -31,6 +32,9 @@ function LabLegend({ items }: { items: readonly { name: string; color: string; d
   );
 }
 
+/** The Theorem 1 chart's narrowest width (px): about 22 px per parameter name of the default network's 39. */
+const RATIO_CHART_MIN_WIDTH = 860;
+
 export const HistogramChart = memo(function HistogramChart({ title, color, h, bins, exact }: { title: string; color: string; h: Histograms; bins: Histograms['bins'][number]; exact: number }) {
   // round ticks inside the histogram's range (its bins fix the range: no tick past its ends)
   const xTicks = useMemo(() => niceTicks(h.domain[0], h.domain[1], 5).ticks.filter((t) => t >= h.domain[0] - 1e-12 && t <= h.domain[1] + 1e-12), [h.domain]);
@@ -41,8 +45,9 @@ export const HistogramChart = memo(function HistogramChart({ title, color, h, bi
   }, [bins]);
   return (
     <figure className="chart small">
-      <figcaption style={{ color }}>{title}</figcaption>
-      <ComposedChart width={300} height={175} data={bins} margin={{ top: 18, right: 14, bottom: 28, left: 6 }} barCategoryGap={0}>
+      <figcaption style={{ color: readableOnWhite(color) }}>{title}</figcaption>
+      <ResponsiveContainer width="100%" height={175}>
+      <ComposedChart data={bins} margin={{ top: 18, right: 14, bottom: 28, left: 6 }} barCategoryGap={0}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="x" type="number" domain={h.domain} tickFormatter={tick} ticks={xTicks} interval={0}>
           <Label value="estimate" position="insideBottom" offset={-16} />
@@ -53,6 +58,7 @@ export const HistogramChart = memo(function HistogramChart({ title, color, h, bi
         <Bar dataKey="count" fill={color} isAnimationActive={false} barSize={Math.max(2, 240 / bins.length - 1)} />
         <ReferenceLine x={exact} stroke="#111" strokeWidth={2} label={{ value: 'exact', position: 'top', fontSize: 11 }} />
       </ComposedChart>
+      </ResponsiveContainer>
     </figure>
   );
 });
@@ -110,7 +116,8 @@ export const VarianceRatioChart = memo(function VarianceRatioChart({ rows, selec
     <figure className="chart wide">
       <figcaption>Theorem 1: Var(HNCA) / Var(REINFORCE) per parameter, log scale (≤ 1; = 1 for the output layer; bars at 10⁻⁴: ratio ≤ 10⁻⁴; no bar: the input is 0, both are always 0). Click a bar to choose that parameter.</figcaption>
       <LabLegend items={RATIO_LEGEND} />
-      <ResponsiveContainer width="100%" height={260}>
+      {/* room for every parameter's name: on a narrow screen the chart scrolls inside its figure (learn.css) */}
+      <ResponsiveContainer width="100%" minWidth={RATIO_CHART_MIN_WIDTH} height={260}>
       <BarChart
         data={rows}
         margin={{ top: 8, right: 20, bottom: 8, left: 16 }}

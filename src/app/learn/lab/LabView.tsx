@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { estimatorLabel } from '../../../engine/estimators.ts';
 import { exactGradient, exactMoments, LAB_ESTIMATORS } from '../../../models/bandit/exactLab.ts';
-import { ESTIMATOR_COLORS } from '../../model/palette.ts';
+import { ESTIMATOR_COLORS, readableOnWhite } from '../../model/palette.ts';
 import { formatNumber } from '../model/format.ts';
 import { estimatorRows, histograms, ratioRows, runningMeans } from '../model/labSeries.ts';
 import { LAB_K_MAX, LAB_SPEEDS } from '../model/lesson.ts';
@@ -82,6 +82,7 @@ export function LabView({ data }: { data: LessonData }) {
             {infos[e].label}: exact ∂E[r]/∂θ {formatNumber(exact.gradient[e], 4).startsWith('≈') ? '' : '= '}
             <span data-testid="lab-exact" data-value={exact.gradient[e]}>{formatNumber(exact.gradient[e], 4)}</span>
           </h2>
+          <div className="lab-table-scroll">
           <table className="numbers lab-table">
             <thead>
               <tr>
@@ -96,7 +97,7 @@ export function LabView({ data }: { data: LessonData }) {
             <tbody>
               {charts.rows.map((row, r) => (
                 <tr key={row.estimator} data-estimator={LAB_ESTIMATORS[r]} data-mean={String(row.mean)} data-se={String(row.standardError)}>
-                  <th style={{ color: colors[r] }}>{row.estimator}</th>
+                  <th style={{ color: readableOnWhite(colors[r]) }}>{row.estimator}</th>
                   <td title={`The mean of ${sampler.count} ${row.estimator} estimates of ∂E[r]/∂(${infos[e].label}); it converges to the exact value.`}>{formatNumber(row.mean, 4)}</td>
                   <td title="The standard error of that mean: the sample standard deviation divided by √K.">{formatNumber(row.standardError, 4)}</td>
                   <td title="How far the mean is from the exact gradient, in standard errors: below 3 is what an unbiased estimator gives almost always.">{formatNumber(row.z, 2)}</td>
@@ -106,6 +107,7 @@ export function LabView({ data }: { data: LessonData }) {
               ))}
             </tbody>
           </table>
+          </div>
           <RunningMeansChart rows={charts.means} names={names} colors={colors} exact={exact.gradient[e]} />
         </div>
         <div className="panel histograms">
@@ -114,7 +116,7 @@ export function LabView({ data }: { data: LessonData }) {
           ))}
         </div>
       </div>
-      <div className="panel">
+      <div className="panel ratio-scroll">
         <VarianceRatioChart rows={ratios} selected={e} onSelect={selectParam} />
       </div>
     </div>
