@@ -295,3 +295,61 @@ export function explainVaeUpdate(params: VaeParams, x: readonly number[], draws:
     },
   };
 }
+
+/**
+ * K one-sample gradients of each lesson estimator, drawn with the engine's training draws of
+ * updates 0..K-1 (all estimators on the same draws): samples[r] is [K × parameters].
+ * Moments per parameter for the lab (docs/math.md §4: variance of a one-sample estimate).
+ */
+export class VaeLessonSampler {
+  count = 0;
+  readonly parameters: number;
+  readonly samples: Float64Array[];
+  private readonly baselines: Float64Array[];
+  constructor(
+    private readonly params: VaeParams,
+    private readonly x: readonly number[],
+    readonly capacity: number,
+    private readonly seed: number,
+    exact: VaeExact,
+  ) {
+    this.parameters = tensorSizes(params.shape).reduce((a, b) => a + b, 0);
+    this.samples = VAE_LESSON_ESTIMATORS.map(() => new Float64Array(capacity * this.parameters));
+    this.baselines = VAE_LESSON_ESTIMATORS.map((e) => lessonBaselines(exact, e));
+  }
+  /** Draws up to n more samples of every estimator; returns how many were drawn. */
+  draw(n: number): number {
+    const end = Math.min(this.capacity, this.count + n);
+    const drawn = end - this.count;
+    for (let k = this.count; k < end; k++) {
+      VAE_LESSON_ESTIMATORS.forEach((e, r) => {
+        const { grad } = exampleGradient(this.params, this.x, e, lessonDraws(this.params, this.seed, k), this.baselines[r]);
+        this.samples[r].set(grad, k * this.parameters);
+      });
+    }
+    this.count = end;
+    return drawn;
+  }
+  /** The first `count` samples of estimator r for parameter p. */
+  values(r: number, p: number): Float64Array {
+    const out = new Float64Array(this.count);
+    for (let k = 0; k < this.count; k++) out[k] = this.samples[r][k * this.parameters + p];
+    return out;
+  }
+  mean(r: number, p: number): number {
+    let s = 0;
+    for (let k = 0; k < this.count; k++) s += this.samples[r][k * this.parameters + p];
+    return this.count ? s / this.count : Number.NaN;
+  }
+  /** Sample variance (n − 1). */
+  variance(r: number, p: number): number {
+    if (this.count < 2) return Number.NaN;
+    const m = this.mean(r, p);
+    let s = 0;
+    for (let k = 0; k < this.count; k++) s += (this.samples[r][k * this.parameters + p] - m) ** 2;
+    return s / (this.count - 1);
+  }
+  standardError(r: number, p: number): number {
+    return Math.sqrt(this.variance(r, p) / this.count);
+  }
+}
