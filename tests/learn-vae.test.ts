@@ -119,6 +119,10 @@ describe('VAE lesson numbers are the engine\'s', () => {
             expected.set(`decoder/${c}/value`, s.phi[layer - 1][c]);
             expected.set(`decoder/${c}/w`, params.decW[layer - 1][unit * params.sizes[layer - 1] + c]);
           }
+          const moments = Object.fromEntries(VAE_LESSON_ESTIMATORS.map((e) => [e, exactMomentsVae(params, x, e, lessonBaselines(exact, e))]));
+          const bias = layer === 1 ? 8 + unit : 14 + unit;
+          for (const e of VAE_LESSON_ESTIMATORS) expected.set(`var/${e}`, moments[e].variance[bias]);
+          for (let k = 0; k < 16; k++) expected.set(`exact/${k}`, moments.fhnca.mean[k]);
           for (const [key, v] of expected) {
             expect(values.has(key), `${key} shown`).toBe(true);
             close(values.get(key) ?? Number.NaN, v);

@@ -43,6 +43,8 @@ async function expectStep(step: number, preset: VaePresetId, seed: number, layer
 
 /** Nothing on the page is wider than the viewport (no sideways scrolling of the page). */
 async function expectNoOverflow(): Promise<void> {
+  // charts resize a frame after the viewport does: wait up to 5 s for the layout to settle
+  await h.page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 5000 }).catch(() => undefined);
   const { scroll, width } = await h.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
   expect(scroll).toBeLessThanOrEqual(width);
 }
@@ -97,6 +99,12 @@ describe('VAE lesson in Chromium', () => {
     expect(await h.page.textContent('.notice')).toContain('Ignored unit=h9.9');
     await expectStep(7, 'baseline', 1, 1, 0);
     await shot(h.page, 'vae-1280-baseline-signal');
+    // the last step links to the lab
+    await h.page.click('text=End »');
+    await expectStep(8, 'baseline', 1, 1, 0);
+    await h.page.click('[data-testid="to-lab"]');
+    await h.page.waitForSelector('[data-testid="lab-count"]');
+    expect(new URL(h.page.url()).searchParams.get('view')).toBe('lab');
     await h.page.click('[data-testid="lesson-bandit"]');
     await h.page.waitForSelector('[data-testid="lesson-bandit"][aria-current="page"]');
     expect(new URL(h.page.url()).searchParams.get('lesson')).toBeNull();

@@ -194,6 +194,8 @@ export interface VaeUpdateExplained {
   /** per lesson estimator: baselines used, logit gradients per layer [L+1][units], flat parameter gradient */
   estimates: Record<VaeLessonEstimator, { baselines: Float64Array; encGrad: Float64Array[]; grad: Float64Array }>;
   unit: UnitExplained;
+  /** per lesson estimator: exact mean (= the exact gradient) and variance of every parameter's one-sample gradient */
+  moments: Record<VaeLessonEstimator, { mean: Float64Array; variance: Float64Array }>;
 }
 
 /** logits: as used (encoder: clamped); raw: before clamping (the flip shifts these); encoder children are clamped again. */
@@ -228,6 +230,8 @@ export function explainVaeUpdate(params: VaeParams, x: readonly number[], draws:
   const { sizes } = params;
   if (layer < 1 || layer > L || unit < 0 || unit >= sizes[layer]) throw new Error(`no encoder unit ${layer}.${unit + 1}`);
   const estimates = {} as VaeUpdateExplained['estimates'];
+  const moments = {} as VaeUpdateExplained['moments'];
+  for (const est of VAE_LESSON_ESTIMATORS) moments[est] = exactMomentsVae(params, x, est, lessonBaselines(exact, est));
   let fh: ExampleWork | null = null;
   let rf: ExampleWork | null = null;
   for (const est of VAE_LESSON_ESTIMATORS) {
@@ -271,6 +275,7 @@ export function explainVaeUpdate(params: VaeParams, x: readonly number[], draws:
     elbo: fh.elbo,
     exact,
     estimates,
+    moments,
     unit: {
       layer: l,
       unit: i,

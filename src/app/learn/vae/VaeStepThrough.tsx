@@ -154,9 +154,17 @@ function StepText({ view }: { view: VaeStepView }) {
   );
 }
 
-function Numbers({ view }: { view: VaeStepView }) {
+function Numbers({ view, toLab }: { view: VaeStepView; toLab?: () => void }) {
   return (
     <div className="panel detail">
+      {toLab && (
+        <p className="to-lab">
+          One sample proves nothing about bias or noise:{' '}
+          <button onClick={toLab} data-testid="to-lab">
+            watch thousands of updates in the lab →
+          </button>
+        </p>
+      )}
       {view.groups.map((g) => (
         <section key={g.heading}>
           <h3>{g.heading}</h3>
@@ -206,6 +214,7 @@ function Numbers({ view }: { view: VaeStepView }) {
 export function VaeStepThrough() {
   const stepIndex = useVae((s) => s.lesson.step);
   const setStep = useVae((s) => s.setStep);
+  const setView = useVae((s) => s.setView);
   const { update } = useVaeUpdate();
   const step = VAE_STEPS[Math.min(stepIndex, VAE_STEPS.length - 1)];
   const view = vaeStepView(update, step);
@@ -220,7 +229,7 @@ export function VaeStepThrough() {
       </div>
       <div className="right">
         <StepText view={view} />
-        <Numbers view={view} />
+        <Numbers view={view} toLab={step.kind === 'gradients' || step.kind === 'signal' ? () => setView('lab') : undefined} />
       </div>
     </div>
   );

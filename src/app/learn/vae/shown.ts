@@ -91,6 +91,19 @@ function estimatorGroup(t: VaeUpdateExplained): NumberGroup {
   };
 }
 
+/** Exact variance of the chosen unit's bias gradient (= Var g_u) per estimator, over all encoder samples. */
+function varianceGroup(t: VaeUpdateExplained): NumberGroup {
+  const { layer, unit } = t.unit;
+  const name = vaeNodeName(layer, unit);
+  const k = vaeParamInfos().findIndex((p) => p.label === `b${layer}[${name}]`);
+  return {
+    heading: `exact variance of g_u over all 16 samples (the noise each estimator adds)`,
+    numbers: VAE_LESSON_ESTIMATORS.map((e) =>
+      shown(`var/${e}`, EST_SHORT[e], t.moments[e].variance[k], `The exact variance of ${estimatorLabel(e)}'s one-sample gradient for ${name}'s logit (its bias), summed over every encoder sample with its probability; lower means fewer updates to learn the same thing.`),
+    ),
+  };
+}
+
 /** The current step's title, sentence, formulas and numbers. */
 export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
   const s = t.main;
@@ -101,8 +114,8 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
     case 'input':
       return {
         title: 'The input and the objective',
-        sentence: 'An image of 4 binary pixels goes up through a stochastic encoder of two layers; the decoder and prior score what was sampled, and f, the ELBO of this one sample, is what every unit is trained to raise.',
-        formula: 'f = \\log p_0(x\\mid\\phi_1) + \\log p_1(\\phi_1\\mid\\phi_2) + \\log p_2(\\phi_2) + \\mathcal H(q_1) + \\mathcal H(q_2)',
+        sentence: 'An image of 4 binary pixels goes up through a stochastic encoder of two layers; the decoder and prior score what was sampled, and f, the ELBO of this one sample, is what every unit is trained to raise. Unlike the bandit\'s reward, f is a known function of every sampled value, so f-HNCA can read off exactly which of its terms a unit changes.',
+        formula: '\\begin{gathered} f = \\log p_0(x\\mid\\phi_1) + \\log p_1(\\phi_1\\mid\\phi_2) + \\log p_2(\\phi_2) \\\\ + \\mathcal H(q_1) + \\mathcal H(q_2) \\end{gathered}',
         instance: `x = (${t.x.join(',')})`,
         groups: [{ heading: 'pixels x', numbers: t.x.map((v, j) => shown(`x/${j}`, vaeNodeName(0, j), v, `Pixel ${j + 1} of the input image (0 or 1); the encoder reads it, the decoder tries to reconstruct it.`, true)) }],
         tables: [],
@@ -124,7 +137,7 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
       return {
         title: `Encoder layer ${l}: sample φ_${l}`,
         sentence: `Each unit of layer ${l} computes a probability from the ${l === 1 ? 'pixels' : 'samples of layer 1'} and flips a biased coin; the layer's entropy joins f.`,
-        formula: `u^{(${l})} = b^{(${l})} + W^{(${l})\\top}\\phi_{${l - 1}},\\quad p = \\sigma(\\tilde u),\\quad \\phi_{${l}} \\sim \\mathrm{Bernoulli}(p),\\quad \\mathcal H(q_${l}) = -\\textstyle\\sum_i [p_i\\log p_i + (1-p_i)\\log(1-p_i)]`,
+        formula: `\\begin{gathered} u^{(${l})} = b^{(${l})} + W^{(${l})\\top}\\phi_{${l - 1}},\\quad p = \\sigma(\\tilde u),\\quad \\phi_{${l}} \\sim \\mathrm{Bernoulli}(p) \\\\ \\mathcal H(q_${l}) = -\\textstyle\\sum_i [p_i\\log p_i + (1-p_i)\\log(1-p_i)] \\end{gathered}`,
         instance: `p = (${Array.from(s.p[l], (v) => texNumber(v, 3, false)).join(',\\ ')}),\\ \\phi_${l} = (${Array.from(s.phi[l]).join(',')}),\\ \\mathcal H(q_${l}) = ${texNumber(s.ent[l])}`,
         groups: [{ heading: `layer ${l}`, numbers }],
         tables: [],
@@ -146,7 +159,7 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
       return {
         title: 'Decoder and prior score the sample',
         sentence: 'Going back down, the prior scores φ_2, the decoder scores φ_1 given φ_2 and the pixels given φ_1; these log-probabilities and the two entropies add up to f. The decoder\'s own gradient needs no estimator.',
-        formula: '\\log p_m(\\phi_m\\mid\\phi_{m+1}) = \\textstyle\\sum_i \\log \\mathrm{Bernoulli}(\\phi_{m,i};\\, \\sigma(v_i)),\\quad v^{(m)} = d^{(m)} + D^{(m)\\top}\\phi_{m+1}',
+        formula: '\\begin{gathered} \\log p_m(\\phi_m\\mid\\phi_{m+1}) = \\textstyle\\sum_i \\log \\mathrm{Bernoulli}(\\phi_{m,i};\\, \\sigma(v_i)) \\\\ v^{(m)} = d^{(m)} + D^{(m)\\top}\\phi_{m+1} \\end{gathered}',
         instance: `f = ${texNumber(s.dec[0])} + ${texNumber(s.dec[1])} + ${texNumber(s.dec[2])} + ${texNumber(s.ent[1])} + ${texNumber(s.ent[2])} = ${texNumber(t.elbo)}`,
         groups,
         tables: [],
@@ -187,8 +200,8 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
         sentence: top
           ? `${name} is in the top layer: no encoder unit reads it, so Q(1) = Q(0) = 1 and ρ(1) = ρ(0) = 1: nothing above it is credited through children.`
           : `Multiply the encoder children's probabilities with ${name} forced to 1 and to 0; dividing each product by their average under p gives ρ, which says how the sample above would have been more or less likely.`,
-        formula: 'Q(v) = \\prod_{c} q(\\phi_c \\mid \\phi_i = v),\\qquad \\rho(v) = \\frac{Q(v)}{p\\,Q(1) + (1-p)\\,Q(0)}',
-        instance: `Q(1) = ${texNumber(U.q1)},\\ Q(0) = ${texNumber(U.q0)},\\ p = ${texNumber(U.p)}\\ \\Rightarrow\\ \\rho(1) = ${texNumber(U.rho1)},\\ \\rho(0) = ${texNumber(U.rho0)}`,
+        formula: '\\begin{gathered} Q(v) = \\prod_{c} q(\\phi_c \\mid \\phi_i = v) \\\\ \\rho(v) = \\frac{Q(v)}{p\\,Q(1) + (1-p)\\,Q(0)} \\end{gathered}',
+        instance: `\\begin{gathered} Q(1) = ${texNumber(U.q1)},\\ Q(0) = ${texNumber(U.q0)},\\ p = ${texNumber(U.p)} \\\\ \\Rightarrow\\ \\rho(1) = ${texNumber(U.rho1)},\\ \\rho(0) = ${texNumber(U.rho0)} \\end{gathered}`,
         groups: [
           {
             heading: `${name}`,
@@ -211,7 +224,7 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
       return {
         title: `The terms of f that ${name} touches directly`,
         sentence: `f is a known function of the samples, so f-HNCA reads off exactly how each term changes with ${name}: its own entropy, the decoder term below (its decoder children), the decoder term above (its own prior/decoder probability, the rest weighted by ρ) and layer ${U.layer + 1}'s entropy.`,
-        formula: 'S_{\\text{direct}} = \\underbrace{-\\tilde u_i}_{1} + \\underbrace{\\mathrm{Dn}(1) - \\mathrm{Dn}(0)}_{2} + \\underbrace{\\rho_1 \\log P_i - \\rho_0 \\log(1-P_i) + (\\rho_1-\\rho_0)\\textstyle\\sum_{k\\ne i}\\log p(\\phi_k)}_{3} + \\underbrace{E(1) - E(0)}_{4}',
+        formula: '\\begin{gathered} S_{\\text{direct}} = \\underbrace{-\\tilde u_i}_{1} + \\underbrace{\\mathrm{Dn}(1) - \\mathrm{Dn}(0)}_{2} \\\\ + \\underbrace{\\rho_1 \\log P_i - \\rho_0 \\log(1-P_i) + (\\rho_1-\\rho_0)\\textstyle\\sum_{k\\ne i}\\log p(\\phi_k)}_{3} + \\underbrace{E(1) - E(0)}_{4} \\end{gathered}',
         instance: `${texNumber(t1)} + ${texNumber(t2)} + ${texNumber(t3)} + ${texNumber(t4)} = ${texNumber(t1 + t2 + t3 + t4)}`,
         groups: [
           {
@@ -241,14 +254,14 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
           U.layer === L
             ? `${name} is a top unit: ρ(1) = ρ(0), so term 5 is 0 and a baseline changes nothing; REINFORCE instead multiplies all of F by (φ − p) and is far noisier.`
             : `Terms further up (R_${U.layer}: the prior${L > U.layer + 1 ? ' and higher layers' : ''}) reach ${name} only through its children ("mediated"): f-HNCA weights them by ρ(1) − ρ(0), which averages to 0 — so subtracting a baseline b keeps the estimate unbiased and, when R is far from 0, removes most of its noise. From two layers on this term exists; at one layer it does not.`,
-        formula: 'S = S_{\\text{direct}} + (\\rho_1 - \\rho_0)(R_l - b_l),\\quad g_u = p(1-p)\\,S\\qquad\\text{REINFORCE: } g_u = -p(1-p)\\tilde u + (\\phi - p)(F_l - b_l)',
+        formula: '\\begin{gathered} S = S_{\\text{direct}} + (\\rho_1 - \\rho_0)(R_l - b_l),\\quad g_u = p(1-p)\\,S \\\\ \\text{REINFORCE: } g_u = -p(1-p)\\tilde u + (\\phi - p)(F_l - b_l) \\end{gathered}',
         instance: `g_u = ${texNumber(pq)}\\,(${texNumber(direct, 3, false)} + ${texNumber(credit)}\\,(${texNumber(U.furtherUp, 3, false)} - ${texNumber(b)}))`,
         groups: [
           {
             heading: 'f-HNCA',
             numbers: [
               shown('R', `R_${U.layer}`, U.furtherUp, `Everything further up that ${name} reaches only through its children (nats): ${U.layer === L ? 'nothing for a top unit' : 'the prior and the decoder terms and entropies above layer ' + (U.layer + 1)}.`),
-              shown('b', 'b (baseline)', b, `f-HNCA's baseline for layer ${U.layer}: the expected value of R_l + log p_l(φ_l|φ_{l+1}), where the engine's running average settles.`),
+              shown('b', 'b (baseline)', b, `f-HNCA's baseline for layer ${U.layer}: the expected value of everything that reaches the layer through its children, R_l plus the decoder term above (log p_l(φ_l|φ_{l+1})); the engine's running average settles there.`),
               shown('term5', '5: no baseline', credit * U.furtherUp, `(ρ(1) − ρ(0))·R_l: the mediated term without a baseline.`),
               shown('term5b', '5: with baseline', credit * (U.furtherUp - b), `(ρ(1) − ρ(0))·(R_l − b_l): the mediated term with the baseline.`),
             ],
@@ -262,6 +275,7 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
             ],
           },
           estimatorGroup(t),
+          varianceGroup(t),
         ],
         tables: [],
         lines: [6, 7],
@@ -275,6 +289,7 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
           head: p.label,
           cells: [
             ...VAE_LESSON_ESTIMATORS.map((e) => shown(`grad/${e}/${p.index}`, EST_SHORT[e], t.estimates[e].grad[p.index], `${estimatorLabel(e)}'s one-sample gradient of f with respect to ${p.label}: g_u of the unit times its input (0 or 1).`)),
+            shown(`exact/${p.index}`, 'exact', t.moments.fhnca.mean[p.index], `The exact gradient of E[f] with respect to ${p.label}: every estimator's one-sample gradient averaged over all 16 encoder samples.`),
           ],
         }));
       const dec = infos.filter((p) => !p.encoder);
@@ -290,7 +305,7 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
             numbers: dec.map((p) => shown(`grad/decoder/${p.index}`, p.label, t.estimates.fhnca.grad[p.index], `The exact per-sample gradient of f with respect to ${p.label}.`)),
           },
         ],
-        tables: [{ caption: 'Encoder gradients, one sample of each estimator', columns: VAE_LESSON_ESTIMATORS.map((e) => EST_SHORT[e]), rows }],
+        tables: [{ caption: 'Encoder gradients: one sample of each estimator, and the exact gradient they all average to', columns: [...VAE_LESSON_ESTIMATORS.map((e) => EST_SHORT[e]), 'exact'], rows }],
         lines: [8],
       };
     }
