@@ -49,14 +49,16 @@ export function presetLesson(id: PresetId): LessonState {
   };
 }
 
-function parseList(text: string, length: number, ok: (v: number) => boolean): number[] | null {
+/** A comma-separated list of `length` finite numbers that pass `ok`, or null. */
+export function parseList(text: string, length: number, ok: (v: number) => boolean): number[] | null {
   const parts = text.split(',');
   if (parts.length !== length) return null;
   const values = parts.map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
   return values.every((v) => Number.isFinite(v) && ok(v)) ? values : null;
 }
 
-function parseInteger(text: string, min: number, max: number): number | null {
+/** A whole number in [min, max], or null. */
+export function parseInteger(text: string, min: number, max: number): number | null {
   if (!/^-?\d+$/.test(text)) return null;
   const v = Number(text);
   return v >= min && v <= max ? v : null;

@@ -69,6 +69,12 @@ function Diagram({ update, stepIndex }: { update: VaeUpdateExplained; stepIndex:
               {l > 0 && known && (
                 <text x={cx} y={cy + 32} className="node-p">p={formatNumber(s.p[l][i], 2)}</text>
               )}
+              {l === 0 && stepIndex >= 3 && (
+                <text x={cx} y={cy + 32} className="node-p">
+                  P={formatNumber(s.dp[0][i], 2)}
+                  <title>{`The decoder's probability that ${vaeNodeName(0, i)} is 1 given layer 1's sample.`}</title>
+                </text>
+              )}
             </g>
           );
         }),
@@ -224,6 +230,10 @@ export function VaeStepThrough() {
         <Transport count={VAE_STEPS.length} step={stepIndex} onStep={setStep} />
         <div className="panel diagram">
           <Diagram update={update} stepIndex={stepIndex} />
+          <p className="diagram-hint">
+            Encoder edges go up (left to right); the decoder reads them back down. Click or press Enter on a unit of layer 1 or 2 to follow its credit (now{' '}
+            <strong data-testid="chosen-unit">{vaeNodeName(update.unit.layer, update.unit.unit)}</strong>).
+          </p>
         </div>
         <Editors />
       </div>

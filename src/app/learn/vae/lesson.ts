@@ -1,5 +1,6 @@
 // The VAE lesson (f-HNCA, docs/math.md §3.1) as a URL: preset, step, seed, chosen unit, input and
 // weights, plus the lab's settings. Malformed values fall back to the preset's with a notice.
+import { parseInteger, parseList } from '../model/lesson.ts';
 import { paramsFromArrays, tensorSizes, type VaeParams, type VaeShape } from '../../../models/vae/params.ts';
 
 /** 4 binary pixels, two encoder layers of 2 Bernoulli units, their decoder and prior. */
@@ -184,19 +185,6 @@ export const VAE_STEPS: readonly VaeStep[] = [
   { kind: 'signal' },
   { kind: 'gradients' },
 ];
-
-function parseList(text: string, length: number, ok: (v: number) => boolean): number[] | null {
-  const parts = text.split(',');
-  if (parts.length !== length) return null;
-  const values = parts.map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
-  return values.every((v) => Number.isFinite(v) && ok(v)) ? values : null;
-}
-
-function parseInteger(text: string, min: number, max: number): number | null {
-  if (!/^-?\d+$/.test(text)) return null;
-  const v = Number(text);
-  return v >= min && v <= max ? v : null;
-}
 
 /** Reads a VAE lesson from a query string (the `lesson=vae` URLs). */
 export function parseVaeLesson(search: string): { state: VaeLessonState; notices: string[] } {

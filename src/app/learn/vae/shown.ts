@@ -152,7 +152,7 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
           const nn = vaeNodeName(m, i);
           numbers.push(shown(`P/${m}/${i}`, `P ${nn}`, s.dp[m][i], m === L ? `The prior's probability that ${nn} is 1: σ of its prior logit.` : `The decoder's probability that ${nn} is 1 given layer ${m + 1}'s sample.`));
         }
-        numbers.push(shown(`dec/${m}`, m === L ? 'log p_2(φ_2)' : `log p_${m}(φ_${m}|φ_${m + 1})`, s.dec[m], m === 0 ? 'The reconstruction: log-probability of the input pixels given layer 1 (nats).' : m === L ? 'The log prior of the top layer\'s sample (nats).' : `Decoder term: log-probability of layer ${m}'s sample given layer ${m + 1}'s (nats).`));
+        numbers.push(shown(`dec/${m}`, m === L ? 'log p_2(φ_2)' : m === 0 ? 'log p_0(x|φ_1)' : `log p_${m}(φ_${m}|φ_${m + 1})`, s.dec[m], m === 0 ? 'The reconstruction: log-probability of the input pixels given layer 1 (nats).' : m === L ? 'The log prior of the top layer\'s sample (nats).' : `Decoder term: log-probability of layer ${m}'s sample given layer ${m + 1}'s (nats).`));
         groups.push({ heading: m === L ? 'prior p_2' : `decoder p_${m}`, numbers });
       }
       groups.push({ heading: 'the ELBO of this sample', numbers: [shown('elbo', 'f', t.elbo, 'The single-sample ELBO: the decoder terms, the log prior and both encoder entropies (nats).'), shown('exactElbo', 'E[f]', t.exact.elbo, 'The ELBO averaged exactly over all 16 encoder samples: what training raises (nats).')] });
@@ -253,7 +253,7 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
         sentence:
           U.layer === L
             ? `${name} is a top unit: ρ(1) = ρ(0), so term 5 is 0 and a baseline changes nothing; REINFORCE instead multiplies all of F by (φ − p) and is far noisier.`
-            : `Terms further up (R_${U.layer}: the prior${L > U.layer + 1 ? ' and higher layers' : ''}) reach ${name} only through its children ("mediated"): f-HNCA weights them by ρ(1) − ρ(0), which averages to 0 — so subtracting a baseline b keeps the estimate unbiased and, when R is far from 0, removes most of its noise. From two layers on this term exists; at one layer it does not.`,
+            : `Terms further up (R_${U.layer}: the prior${L > U.layer + 1 ? ' and higher layers' : ''}) reach ${name} only through its children ("mediated"): f-HNCA weights them by ρ(1) − ρ(0), which averages to 0 over the children's samples — so subtracting a baseline b keeps the estimate unbiased and, when R is far from 0, removes most of its noise. From two layers on this term exists; at one layer it does not.`,
         formula: '\\begin{gathered} S = S_{\\text{direct}} + (\\rho_1 - \\rho_0)(R_l - b_l),\\quad g_u = p(1-p)\\,S \\\\ \\text{REINFORCE: } g_u = -p(1-p)\\tilde u + (\\phi - p)(F_l - b_l) \\end{gathered}',
         instance: `g_u = ${texNumber(pq)}\\,(${texNumber(direct, 3, false)} + ${texNumber(credit)}\\,(${texNumber(U.furtherUp, 3, false)} - ${texNumber(b)}))`,
         groups: [
@@ -296,8 +296,8 @@ export function vaeStepView(t: VaeUpdateExplained, step: VaeStep): VaeStepView {
       return {
         title: 'The gradients of this update',
         sentence: 'Each encoder weight gets its unit\'s g_u times the 0/1 value it reads, so weights from inputs that are 0 get nothing; the decoder and prior get exact per-sample gradients (target − probability). Average many updates and every estimator gives the same gradient; the lab shows which is less noisy.',
-        formula: 'g_{W_{ji}} = g_{u_i}\\,\\phi_{l-1,j},\\quad g_{b_i} = g_{u_i},\\quad g_{v} = \\phi_m - \\sigma(v)',
-        instance: `g_{u,\\,${name}}:\\ ${VAE_LESSON_ESTIMATORS.map((e) => `\\text{${EST_SHORT[e]}} = ${texNumber(t.estimates[e].encGrad[U.layer][U.unit])}`).join(',\\ ')}`,
+        formula: '\\begin{gathered} g_{W_{ji}} = g_{u_i}\\,\\phi_{l-1,j},\\quad g_{b_i} = g_{u_i} \\\\ \\text{decoder and prior: } g_{v} = \\phi_m - \\sigma(v) \\end{gathered}',
+        instance: `\\begin{gathered} g_{u,\\,\\text{${name}}}:\\ ${VAE_LESSON_ESTIMATORS.map((e, r) => `\\text{${EST_SHORT[e]}} = ${texNumber(t.estimates[e].encGrad[U.layer][U.unit])}${r === 1 ? ' \\\\ ' : r < 3 ? ',\\ ' : ''}`).join('')} \\end{gathered}`,
         groups: [
           estimatorGroup(t),
           {
