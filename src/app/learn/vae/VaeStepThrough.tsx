@@ -10,7 +10,7 @@ import { VAE_SIZES, VAE_STEPS, vaeNodeName, vaeParamInfos } from './lesson.ts';
 import { useVae, useVaeUpdate } from './context.ts';
 import { VAE_PSEUDO_CODE, vaeStepView, type VaeStepView } from './shown.ts';
 
-const COL_X = [60, 210, 340];
+const COL_X = [90, 225, 350];
 const nodeY = (layer: number, i: number): number => {
   const n = VAE_SIZES[layer];
   return 30 + ((i + 0.5) * 200) / n;
@@ -70,7 +70,7 @@ function Diagram({ update, stepIndex }: { update: VaeUpdateExplained; stepIndex:
                 <text x={cx} y={cy + 32} className="node-p">p={formatNumber(s.p[l][i], 2)}</text>
               )}
               {l === 0 && stepIndex >= 3 && (
-                <text x={cx} y={cy + 32} className="node-p">
+                <text x={cx - 24} y={cy + 4} className="node-p pixel-p">
                   P={formatNumber(s.dp[0][i], 2)}
                   <title>{`The decoder's probability that ${vaeNodeName(0, i)} is 1 given layer 1's sample.`}</title>
                 </text>
