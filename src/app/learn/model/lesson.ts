@@ -64,6 +64,14 @@ export function parseInteger(text: string, min: number, max: number): number | n
   return v >= min && v <= max ? v : null;
 }
 
+/** read(key, apply, what): applies the URL value of `key` if present; a value `apply` rejects adds the notice "Ignored key=value: what." */
+export function queryReader(q: URLSearchParams, notices: string[]): (key: string, apply: (text: string) => boolean, what: string) => void {
+  return (key, apply, what) => {
+    const text = q.get(key);
+    if (text !== null && !apply(text)) notices.push(`Ignored ${key}=${text}: ${what}.`);
+  };
+}
+
 /** Reads a lesson from a query string; `stepCount` bounds the step. */
 export function parseLesson(search: string, stepCount: (state: LessonState) => number): { state: LessonState; notices: string[] } {
   const q = new URLSearchParams(search);
@@ -76,10 +84,7 @@ export function parseLesson(search: string, stepCount: (state: LessonState) => n
   }
   const state = presetLesson(preset);
   const sizes = getPreset(preset).sizes;
-  const read = (key: string, apply: (text: string) => boolean, what: string): void => {
-    const text = q.get(key);
-    if (text !== null && !apply(text)) notices.push(`Ignored ${key}=${text}: ${what}.`);
-  };
+  const read = queryReader(q, notices);
   read('view', (t) => (t === 'step' || t === 'lab' ? ((state.view = t), true) : false), 'expected step or lab');
   read('seed', (t) => {
     const v = parseInteger(t, 0, 2 ** 31 - 1);

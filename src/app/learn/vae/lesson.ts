@@ -1,6 +1,6 @@
 // The VAE lesson (f-HNCA, docs/math.md §3.1) as a URL: preset, step, seed, chosen unit, input and
 // weights, plus the lab's settings. Malformed values fall back to the preset's with a notice.
-import { parseInteger, parseList } from '../model/lesson.ts';
+import { parseInteger, parseList, queryReader } from '../model/lesson.ts';
 import { paramsFromArrays, tensorSizes, type VaeParams, type VaeShape } from '../../../models/vae/params.ts';
 
 /** 4 binary pixels, two encoder layers of 2 Bernoulli units, their decoder and prior. */
@@ -197,10 +197,7 @@ export function parseVaeLesson(search: string): { state: VaeLessonState; notices
     else notices.push(`Unknown preset "${presetText}"; showing the default VAE lesson.`);
   }
   const state = vaePresetLesson(preset);
-  const read = (key: string, apply: (text: string) => boolean, what: string): void => {
-    const text = q.get(key);
-    if (text !== null && !apply(text)) notices.push(`Ignored ${key}=${text}: ${what}.`);
-  };
+  const read = queryReader(q, notices);
   read('view', (t) => (t === 'step' || t === 'lab' ? ((state.view = t), true) : false), 'expected step or lab');
   read('seed', (t) => {
     const v = parseInteger(t, 0, 2 ** 31 - 1);
