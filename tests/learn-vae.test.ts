@@ -4,7 +4,7 @@
 // gradient, and every estimator's gradient averaged over all 16 encoder samples equals the exact
 // gradient (central differences of the enumerated ELBO, float64). URLs round-trip.
 import { describe, expect, it } from 'vitest';
-import { rhoPair } from '../src/models/units/bernoulli.ts';
+import { LOGIT_CLIP, rhoPair } from '../src/models/units/bernoulli.ts';
 import { encoderConfigurations, exactMomentsVae, exactVae, FixedDraws, lessonBaselines, lessonDraws, VAE_LESSON_ESTIMATORS, explainVaeUpdate } from '../src/models/vae/explain.ts';
 import { ExampleWork, VaeTables } from '../src/models/vae/estimators.ts';
 import { encoderLogProb, forwardPass, PassState } from '../src/models/vae/forward.ts';
@@ -220,5 +220,12 @@ describe('VAE lesson URLs', () => {
     const bad = parseVaeLesson('?lesson=vae&preset=nope&step=99&unit=h3.1&x=1,2,0,0&w=1,2');
     expect(bad.state).toEqual(vaePresetLesson('default'));
     expect(bad.notices).toHaveLength(5);
+    // an encoder weight beyond ±2.3 could reach the logit clip: refused with a notice
+    const clipped = parseVaeLesson(`?lesson=vae&w=${[3, ...vaePresetLesson('default').weights.slice(1)].join(',')}`);
+    expect(clipped.state.weights).toEqual(vaePresetLesson('default').weights);
+    expect(clipped.notices[0]).toContain('±2.3');
+    // every preset and the largest allowed encoder weights keep every encoder logit inside the clip
+    for (const preset of VAE_PRESET_IDS) expect(vaePresetLesson(preset).weights.slice(0, 16).every((w) => Math.abs(w) <= 2.3)).toBe(true);
+    expect(5 * 2.3).toBeLessThanOrEqual(LOGIT_CLIP);
   });
 });

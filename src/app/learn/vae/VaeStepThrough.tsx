@@ -6,7 +6,7 @@ import { Num } from '../components/Num.tsx';
 import { Tex } from '../components/Tex.tsx';
 import { Transport } from '../components/Transport.tsx';
 import type { VaeUpdateExplained } from '../../../models/vae/explain.ts';
-import { VAE_SIZES, VAE_STEPS, vaeNodeName, vaeParamInfos } from './lesson.ts';
+import { VAE_SIZES, VAE_STEPS, vaeNodeName, vaeParamInfos, vaeWeightLimit } from './lesson.ts';
 import { useVae, useVaeUpdate } from './context.ts';
 import { VAE_PSEUDO_CODE, vaeStepView, type VaeStepView } from './shown.ts';
 
@@ -132,7 +132,7 @@ function Editors() {
             </option>
           ))}
         </select>{' '}
-        <input type="number" aria-label="weight value" step={0.1} value={lesson.weights[k]} onChange={(e) => e.target.value.trim() !== '' && setWeight(k, Number(e.target.value))} />
+        <input type="number" aria-label="weight value" step={0.1} min={-vaeWeightLimit(k)} max={vaeWeightLimit(k)} title={`within ±${vaeWeightLimit(k)}`} value={lesson.weights[k]} onChange={(e) => e.target.value.trim() !== '' && setWeight(k, Number(e.target.value))} />
       </label>
     </div>
   );

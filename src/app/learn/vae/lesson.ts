@@ -7,6 +7,19 @@ import { paramsFromArrays, tensorSizes, type VaeParams, type VaeShape } from '..
 export const VAE_LESSON_SHAPE: VaeShape = { pixels: 4, layers: 2, width: 2 };
 export const VAE_SIZES = [4, 2, 2] as const;
 export const VAE_WEIGHT_LIMIT = 6;
+/**
+ * Encoder weights and biases stay within ±2.3, so no encoder logit (at most 4 inputs + a bias:
+ * 5 × 2.3 = 11.5) reaches the clip at ±11.51 (docs/math.md §3), where p stops depending on u and
+ * the lesson's gradients would no longer be the exact ELBO's.
+ */
+export const VAE_ENCODER_WEIGHT_LIMIT = 2.3;
+/** The first 16 flat parameters are the encoder's (W1, b1, W2, b2). */
+export const VAE_ENCODER_PARAMS = 16;
+
+/** The editing limit of flat parameter k. */
+export function vaeWeightLimit(k: number): number {
+  return k < VAE_ENCODER_PARAMS ? VAE_ENCODER_WEIGHT_LIMIT : VAE_WEIGHT_LIMIT;
+}
 export const VAE_PARAM_COUNT = tensorSizes(VAE_LESSON_SHAPE).reduce((a, b) => a + b, 0);
 export const VAE_LAB_K_MAX = 20000;
 
@@ -216,9 +229,10 @@ export function parseVaeLesson(search: string): { state: VaeLessonState; notices
     return v === null ? false : ((state.x = v), true);
   }, `expected ${VAE_SIZES[0]} values 0 or 1`);
   read('w', (t) => {
-    const v = parseList(t, VAE_PARAM_COUNT, (n) => Math.abs(n) <= VAE_WEIGHT_LIMIT);
-    return v === null ? false : ((state.weights = v), (state.edited = true), true);
-  }, `expected ${VAE_PARAM_COUNT} weights in ±${VAE_WEIGHT_LIMIT}`);
+    const v = parseList(t, VAE_PARAM_COUNT, (n) => Number.isFinite(n));
+    const ok = v !== null && v.every((n, k) => Math.abs(n) <= vaeWeightLimit(k));
+    return v === null || !ok ? false : ((state.weights = v), (state.edited = true), true);
+  }, `expected ${VAE_PARAM_COUNT} weights: the encoder's ${VAE_ENCODER_PARAMS} in ±${VAE_ENCODER_WEIGHT_LIMIT}, the rest in ±${VAE_WEIGHT_LIMIT}`);
   read('k', (t) => {
     const v = parseInteger(t, 10, VAE_LAB_K_MAX);
     return v === null ? false : ((state.labK = v), true);

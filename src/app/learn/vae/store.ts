@@ -1,7 +1,7 @@
 // The VAE lesson's state (mirrored into the URL, `lesson=vae`) and its notices. The bandit
 // lesson's store still provides the shared hover explanation (Num, the explanation bar).
 import { create } from 'zustand';
-import { parseVaeLesson, serializeVaeLesson, VAE_STEPS, VAE_WEIGHT_LIMIT, vaePresetLesson, type VaeLessonState, type VaePresetId, type VaeView } from './lesson.ts';
+import { parseVaeLesson, serializeVaeLesson, VAE_STEPS, vaePresetLesson, vaeWeightLimit, type VaeLessonState, type VaePresetId, type VaeView } from './lesson.ts';
 
 export interface VaeStore {
   lesson: VaeLessonState;
@@ -30,7 +30,7 @@ export function createVaeStore(search: string) {
       setSeed: (seed) => lesson(() => ({ seed: Number.isFinite(seed) ? Math.max(0, Math.min(2 ** 31 - 1, Math.floor(seed))) : 0 })),
       setPixel: (j, value) => lesson((l) => ({ x: l.x.map((v, k) => (k === j ? value : v)) })),
       setWeight: (k, value) =>
-        lesson((l) => (Number.isFinite(value) ? { weights: l.weights.map((v, i) => (i === k ? Math.max(-VAE_WEIGHT_LIMIT, Math.min(VAE_WEIGHT_LIMIT, value)) : v)), edited: true } : {})),
+        lesson((l) => (Number.isFinite(value) ? { weights: l.weights.map((v, i) => (i === k ? Math.max(-vaeWeightLimit(k), Math.min(vaeWeightLimit(k), value)) : v)), edited: true } : {})),
       setUnit: (layer, unit) => lesson(() => ({ layer, unit })),
       setLab: (patch) => lesson(() => patch),
       dismissNotices: () => set({ notices: [] }),
