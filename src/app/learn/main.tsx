@@ -7,15 +7,30 @@ import { LearnStoreContext } from './components/context.ts';
 import { createLearnStore, mirrorToUrl } from './store.ts';
 import { rootErrorOptions } from '../rootErrors.ts';
 import './learn.css';
+import './vae/vae.css';
+import { createVaeStore, mirrorVaeToUrl } from './vae/store.ts';
+import { VaeStoreContext } from './vae/context.ts';
+import { VaeApp } from './vae/VaeApp.tsx';
 
-const store = createLearnStore(window.location.search);
-mirrorToUrl(store);
+// learn.html?lesson=vae: the f-HNCA lesson (its own store and URL state); the bandit store
+// still provides the shared hover explanation.
+const vae = new URLSearchParams(window.location.search).get('lesson') === 'vae';
+const store = createLearnStore(vae ? '' : window.location.search);
+if (!vae) mirrorToUrl(store);
+const vaeStore = vae ? createVaeStore(window.location.search) : null;
+if (vaeStore) mirrorVaeToUrl(vaeStore);
 const root = document.getElementById('root');
 if (!root) throw new Error('learn.html has no #root');
 createRoot(root, rootErrorOptions(root, 'The Learn page')).render(
   <StrictMode>
     <LearnStoreContext.Provider value={store}>
-      <LearnApp />
+      {vaeStore ? (
+        <VaeStoreContext.Provider value={vaeStore}>
+          <VaeApp />
+        </VaeStoreContext.Provider>
+      ) : (
+        <LearnApp />
+      )}
     </LearnStoreContext.Provider>
   </StrictMode>,
 );

@@ -5,6 +5,7 @@ import { useLearn } from './context.ts';
 import { useLessonData } from './hooks.ts';
 import { StepThrough } from './StepThrough.tsx';
 import { PanelBoundary } from '../../components/PanelBoundary.tsx';
+import { LessonSwitch } from '../vae/VaeApp.tsx';
 
 export function LearnApp() {
   const preset = useLearn((s) => s.lesson.preset);
@@ -20,6 +21,7 @@ export function LearnApp() {
       <header className="learn-header">
         <div>
           <h1>Learn HNCA</h1>
+          <LessonSwitch current="bandit" />
           <p className="subtitle">{getPreset(preset).point}</p>
         </div>
         <nav className="presets" aria-label="presets">

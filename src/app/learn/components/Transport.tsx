@@ -2,9 +2,12 @@
 import { useEffect } from 'react';
 import { useLearn } from './context.ts';
 
-export function Transport({ count }: { count: number }) {
-  const step = useLearn((s) => s.lesson.step);
-  const setStep = useLearn((s) => s.setStep);
+/** `step`/`onStep` let another lesson (the VAE's, with its own store) drive the same controls. */
+export function Transport({ count, step: ownStep, onStep }: { count: number; step?: number; onStep?: (step: number) => void }) {
+  const banditStep = useLearn((s) => s.lesson.step);
+  const banditSetStep = useLearn((s) => s.setStep);
+  const step = ownStep ?? banditStep;
+  const setStep = onStep ?? banditSetStep;
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;

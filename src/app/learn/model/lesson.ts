@@ -49,17 +49,27 @@ export function presetLesson(id: PresetId): LessonState {
   };
 }
 
-function parseList(text: string, length: number, ok: (v: number) => boolean): number[] | null {
+/** A comma-separated list of `length` finite numbers that pass `ok`, or null. */
+export function parseList(text: string, length: number, ok: (v: number) => boolean): number[] | null {
   const parts = text.split(',');
   if (parts.length !== length) return null;
   const values = parts.map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
   return values.every((v) => Number.isFinite(v) && ok(v)) ? values : null;
 }
 
-function parseInteger(text: string, min: number, max: number): number | null {
+/** A whole number in [min, max], or null. */
+export function parseInteger(text: string, min: number, max: number): number | null {
   if (!/^-?\d+$/.test(text)) return null;
   const v = Number(text);
   return v >= min && v <= max ? v : null;
+}
+
+/** read(key, apply, what): applies the URL value of `key` if present; a value `apply` rejects adds the notice "Ignored key=value: what." */
+export function queryReader(q: URLSearchParams, notices: string[]): (key: string, apply: (text: string) => boolean, what: string) => void {
+  return (key, apply, what) => {
+    const text = q.get(key);
+    if (text !== null && !apply(text)) notices.push(`Ignored ${key}=${text}: ${what}.`);
+  };
 }
 
 /** Reads a lesson from a query string; `stepCount` bounds the step. */
@@ -74,10 +84,7 @@ export function parseLesson(search: string, stepCount: (state: LessonState) => n
   }
   const state = presetLesson(preset);
   const sizes = getPreset(preset).sizes;
-  const read = (key: string, apply: (text: string) => boolean, what: string): void => {
-    const text = q.get(key);
-    if (text !== null && !apply(text)) notices.push(`Ignored ${key}=${text}: ${what}.`);
-  };
+  const read = queryReader(q, notices);
   read('view', (t) => (t === 'step' || t === 'lab' ? ((state.view = t), true) : false), 'expected step or lab');
   read('seed', (t) => {
     const v = parseInteger(t, 0, 2 ** 31 - 1);
