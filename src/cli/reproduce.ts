@@ -8,7 +8,8 @@ import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand, type FigureName } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
-import { appendEpochLines, checkOutDir, machineInfo, setAsideEarlierResults, toJson, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
+import { appendEpochLines, checkOutDir, epochLines, fileSystemMessage, isFileSystemError, machineInfo, setAsideEarlierResults, toJson, withPath, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
+import { acquireRunLock, folderLockPath } from './runLock.ts';
 import { depthColumn, gridCharts, gridCsv, gridMarkdown, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { openEngine, openSharedGpu } from './openEngine.ts';
 import { loadData, recordedConfig, recordedRuns, runSession, splitSeconds, type Io, type SessionResult } from './session.ts';
@@ -31,6 +32,17 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   const command = reproduceCommand(figure, flags);
   if (command.defaultOut) mkdirSync(path.dirname(command.outDir), { recursive: true });
   checkOutDir(command.outDir);
+  const lock = acquireRunLock(folderLockPath(command.outDir), `--out ${command.outDir}`, ['hnca', 'reproduce', figure, ...argv].join(' '));
+  try {
+    if (lock.tookOver) io.stdout.write(`${lock.tookOver}\n`);
+    return await reproduceLocked(figure, argv, io, command);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The part of `hnca reproduce` that runs while the output folder's lock is held. */
+async function reproduceLocked(figure: Figure, argv: readonly string[], io: Io, command: ReturnType<typeof reproduceCommand>): Promise<number> {
   const { data, info } = loadData(command.session);
   const createdAt = new Date().toISOString();
   const depthName = depthColumn(figure);
@@ -39,16 +51,35 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   if (moved) io.stdout.write(`${moved}\n`);
   mkdirSync(command.outDir, { recursive: true });
   const epochLog = path.join(command.outDir, 'epochs.jsonl');
-  writeFileSync(epochLog, '');
+  try {
+    writeFileSync(epochLog, '');
+  } catch (error) {
+    throw withPath(error, epochLog);
+  }
   io.stdout.write(`epoch records are appended to ${epochLog} as they finish\n`);
   let interrupted: SessionResult['interrupted'];
+  // the whole log in memory too: when the disk refuses a line, training stops and the log is
+  // kept with the results (written with them, or into the temporary folder)
+  let logText = '';
+  let logFailure: string | undefined;
   const runCell = async (config: (typeof command.configs)[number], cellIo: Io): Promise<(typeof cells)[number]> => {
     const depth = config.task === 'bandit' ? config.hidden : config.task === 'vae' ? config.layers : config.convLayers;
     const categories = config.task === 'bandit' && config.units === 'categorical' ? config.categories : undefined;
     const where: Record<string, number> = categories === undefined ? {} : { categories };
     const result = await runSession(config, command.session, data, cellIo, {
       label: `${categories === undefined ? '' : `N ${categories} `}${depthName} ${depth}`,
-      onEpoch: (_epoch, records, engine) => appendEpochLines(epochLog, records, engine.runs, { ...where, [depthName]: depth }),
+      onEpoch: (_epoch, records, engine) => {
+        const cell = { ...where, [depthName]: depth };
+        logText += epochLines(records, engine.runs, cell);
+        if (logFailure !== undefined) return;
+        try {
+          appendEpochLines(epochLog, records, engine.runs, cell);
+        } catch (error) {
+          if (!isFileSystemError(error)) throw error;
+          logFailure = fileSystemMessage(error, 'write');
+        }
+      },
+      shouldStop: () => logFailure !== undefined,
     });
     interrupted ??= result.interrupted;
     return { depth, ...where, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs };
@@ -72,7 +103,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   } else {
     for (const config of command.configs) {
       cells.push(await runCell(config, io));
-      if (interrupted) break;
+      if (interrupted || logFailure !== undefined) break;
     }
   }
   const gridSeconds = (performance.now() - started) / 1000;
@@ -83,8 +114,9 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     const conv = c.task === 'conv-bandit' ? `${c.convLayers} convolution${c.convLayers > 1 ? 's' : ''} of ${c.channels} channels, ${c.width} Bernoulli units` : '';
     notes.push(`Schedule: ${command.session.epochs} epoch${command.session.epochs === 1 ? '' : 's'} of ${data.train.count} training images (${Math.floor(data.train.count / c.batch)} updates each), ${data.test.count} test images, ${c.seeds.length} seeds; ${conv}, batch ${c.batch}, ${c.optimizer} lr ${c.lr}. The paper (public code): 100 epochs of all 60000 images, 2 convolutions of 16 channels, 200 units, Adam 1e-4, batch 50 — reduced here for a CPU.`);
   }
-  notes.push(`Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
+  notes.push(`Engine: ${cells[0]?.engine.selection ?? 'none (no cell ran)'}; ${machineInfo().cpus} CPUs, Node ${process.version}.`);
   if (interrupted) notes.push(`Interrupted by ${interrupted}: the last cell holds only its finished epochs, and the cells after it did not run.`);
+  if (logFailure !== undefined) notes.push(`Stopped early: ${logFailure}. The last cell holds only its finished epochs, and the cells after it did not run.`);
   notes.push(
     `Wall-clock time: ${cells.map((c) => `${c.categories === undefined ? '' : `N ${c.categories} `}${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}${command.concurrent ? ` (all depths at once on one device: ${gridSeconds.toFixed(1)} s for the grid)` : ''}.`,
   );
@@ -97,6 +129,7 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     machine: machineInfo(),
     dataset: info,
     ...(interrupted ? { interrupted: true, signal: interrupted } : {}),
+    ...(logFailure === undefined ? {} : { interrupted: true, stoppedBy: logFailure }),
     ...(command.concurrent ? { concurrent: true } : {}),
     gridSeconds,
     grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, ...splitSeconds(c.seconds, c.runs), runs: recordedRuns(c.runs) })),
@@ -106,8 +139,13 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     'results.csv': gridCsv(figure, cells),
     'results.md': gridMarkdown(figure, cells, command.session.epochs, notes),
     ...gridCharts(figure, cells),
+    ...(logFailure === undefined ? {} : { 'epochs.jsonl': logText }),
   };
   const files = writeResultsOrKeep(outputs, () => writeFilesAtomic(command.outDir, outputs));
+  if (logFailure !== undefined) {
+    io.stderr(`hnca: ${logFailure}; training stopped early; the results so far (and the whole epoch log) were written into ${command.outDir} once the disk had room\n`);
+    return 1;
+  }
   for (const cell of cells) {
     for (const estimator of new Set(cell.runs.map((r) => r.estimator))) {
       const summary = stoppedSummary(cell.runs.filter((r) => r.estimator === estimator));
