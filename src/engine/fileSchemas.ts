@@ -19,7 +19,7 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
  * A number as files write them: JSON has no NaN or ±Infinity, so those are written as the
  * strings "NaN", "Infinity", "-Infinity" (readers may already have turned them back into numbers).
  */
-export const numberLike = v.union([v.number(), v.pipe(v.picklist(['NaN', 'Infinity', '-Infinity']), v.transform(Number))]);
+export const numberLike = v.union([v.custom<number>((input) => typeof input === 'number'), v.pipe(v.picklist(['NaN', 'Infinity', '-Infinity']), v.transform(Number))]);
 
 const recordBase = {
   epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
@@ -33,11 +33,11 @@ const recordBase = {
   failure: v.optional(v.string()),
 };
 
-/** One epoch record (src/engine/records.ts): the bandit's or the VAE's. */
-export const epochRecordSchema = v.union([
-  v.object({ ...recordBase, trainAccuracy: numberLike, testAccuracy: v.nullable(numberLike) }),
-  v.object({ ...recordBase, trainElbo: numberLike, testBound: v.nullable(numberLike), k: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
-]);
+const banditRecordSchema = v.object({ ...recordBase, trainAccuracy: numberLike, testAccuracy: v.nullable(numberLike) });
+const vaeRecordSchema = v.object({ ...recordBase, trainElbo: numberLike, testBound: v.nullable(numberLike), k: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+
+/** One epoch record (src/engine/records.ts): the VAE's when it has `trainElbo`, else the bandit's (so a refusal names the field of the one meant). */
+export const epochRecordSchema = v.lazy((input: unknown) => (typeof input === 'object' && input !== null && 'trainElbo' in input ? vaeRecordSchema : banditRecordSchema));
 
 /** One run's records (RunResult). */
 export const runResultSchema = v.object({ estimator: v.string(), seed: count, epochs: v.array(epochRecordSchema) });
@@ -71,10 +71,12 @@ export const sessionProgressSchema = v.object({
   windowCounters: v.array(runCountersSchema),
 });
 
+type PathItem = NonNullable<v.BaseIssue<unknown>['path']>[number];
+
 /** "runs[0].epochs[1].seconds" from a valibot issue's path ("the file" when it has none). */
-export function issueField(issue: v.BaseIssue<unknown>, prefix = ''): string {
+export function issueField(path: readonly PathItem[], prefix = ''): string {
   let field = prefix;
-  for (const item of issue.path ?? []) {
+  for (const item of path) {
     const key = item.key;
     field += typeof key === 'number' ? `[${key}]` : `${field === '' ? '' : '.'}${String(key)}`;
   }
@@ -88,12 +90,15 @@ function received(issue: v.BaseIssue<unknown>): string {
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
-/** What an issue expected, in words: the deepest issue of a union (the closest alternative). */
-function deepest(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
-  let best = issue;
+/**
+ * The deepest issue under `issue` (a union's alternatives carry their issues, with paths relative
+ * to the union's input) and its path from the root.
+ */
+function deepest(issue: v.BaseIssue<unknown>, base: readonly PathItem[] = []): { issue: v.BaseIssue<unknown>; path: PathItem[] } {
+  let best = { issue, path: [...base, ...(issue.path ?? [])] };
   for (const sub of issue.issues ?? []) {
-    const d = deepest(sub);
-    if ((d.path?.length ?? 0) > (best.path?.length ?? 0)) best = d;
+    const d = deepest(sub, best.path);
+    if (d.path.length > best.path.length) best = d;
   }
   return best;
 }
@@ -113,8 +118,8 @@ export function parseOrRefuse<S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   const result = v.safeParse(schema, value);
   if (result.success) return result.output;
-  const issue = deepest(result.issues[0]);
-  throw refusal(source, `${issueField(issue, prefix)}: ${describeExpected(issue)}, got ${received(issue)}`);
+  const { issue, path } = deepest(result.issues[0]);
+  throw refusal(source, `${issueField(path, prefix)}: expected ${describeExpected(issue)}, got ${received(issue)}`);
 }
 
 function describeExpected(issue: v.BaseIssue<unknown>): string {
@@ -137,7 +142,7 @@ function describeExpected(issue: v.BaseIssue<unknown>): string {
     case 'boolean':
       return 'true or false';
     case 'number':
-      return 'a number';
+      return typeof issue.input === 'number' ? 'a finite number' : 'a number';
     case 'min_length':
       return `at least ${issue.requirement as number} entr${issue.requirement === 1 ? 'y' : 'ies'}`;
     default:
