@@ -31,6 +31,7 @@ const recordBase = {
   evaluationSeconds: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
   finite: v.boolean(),
   failure: v.optional(v.string()),
+  gradVarianceNote: v.optional(v.string()),
 };
 
 const banditRecordSchema = v.object({ ...recordBase, trainAccuracy: numberLike, testAccuracy: v.nullable(numberLike) });
