@@ -60,19 +60,19 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     }
     shifted += dxx * ss + x0x0 * dss + 2.0 * dxX0 * sds;
   }
-  // ‖gbar − K‖², K[j, i] = x̃_0j s_0i
+  // ‖gbar − K‖², K[j, i] = x̃_0j s_0i: one parameter row (input j, the bias row last) per thread
   var offset = 0.0;
   let base = r * layer.paramsPerRun + layer.paramOffset;
-  let count = (inW + 1u) * outW;
-  for (var e = t; e < count; e += THREADS) {
-    let j = e / outW;
-    let i = e % outW;
+  for (var j = t; j <= inW; j += THREADS) {
     var x0 = 1.0;
     if (j < inW) {
       x0 = inputValue(inputs[x0Base + j], layer.inputIsPixels, layer.centered, layer.categories);
     }
-    let d = grads[base + e] - x0 * signals[s0Base + i];
-    offset += d * d;
+    let rowBase = base + j * outW;
+    for (var i = 0u; i < outW; i++) {
+      let d = grads[rowBase + i] - x0 * signals[s0Base + i];
+      offset += d * d;
+    }
   }
   let sum = workgroupSum(t, shifted / f32(step.batch) - offset);
   if (t == 0u) {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { hnca } from './helpers/cliInProcess.ts';
 
 /** Writes under `dir` may use `left` more bytes; then they fail with ENOSPC (armed by the injected cases only). */
 const disk = vi.hoisted(() => ({ dir: '', left: Number.POSITIVE_INFINITY }));
@@ -51,10 +51,8 @@ const reproduce = ['reproduce', 'fig1', '--hidden', '1', '--seeds', '1', '--epoc
 const RESULTS_ROOM_KB = 8;
 
 async function inProcess(argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const status = await main(argv, { stdout: { write: (t) => void (out += t), isTTY: false }, stderr: (t) => void (err += t) });
-  return { status, out, err };
+  const r = await hnca(argv);
+  return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
 /** Runs hnca with `dir` holding `kb` KiB: a tmpfs mounted there in a private mount namespace (root), or the injected byte budget. */

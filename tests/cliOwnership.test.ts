@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { hnca } from './helpers/cliInProcess.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-own-'));
@@ -17,13 +17,6 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   rmSync(tmp, { recursive: true, force: true });
 });
-
-async function hnca(argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const status = await main(argv, { stdout: { write: (t) => void (out += t), isTTY: false }, stderr: (t) => void (err += t) });
-  return { status, out, err };
-}
 
 const base = ['train', '--estimator', 'hnca,reinforce', '--train-limit', '100', '--test-limit', '20', '--width', '6', '--batch', '20', '--lr', '0.01', '--engine', 'cpu', '--threads', '1'];
 
@@ -68,14 +61,14 @@ describe('each run owns its files', () => {
     expect(lock.pid).toBe(first.child.pid);
     const second = await hnca([...base, '--epochs', '1', '--out', out]);
     expect(second.status).toBe(2);
-    expect(second.out).toBe('');
-    expect(second.err).toBe(`hnca: --out ${out} is in use by another run (pid ${lock.pid}, started ${lock.startedAt}: hnca train ${[...base.slice(1), '--epochs', '200', '--out', out].join(' ')}); wait for it to finish, or give another --out (if that process is gone, delete ${path.join(tmp, 'busy.lock')})\n`);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toBe(`hnca: --out ${out} is in use by another run (pid ${lock.pid}, started ${lock.startedAt}: hnca train ${[...base.slice(1), '--epochs', '200', '--out', out].join(' ')}); wait for it to finish, or give another --out (if that process is gone, delete ${path.join(tmp, 'busy.lock')})\n`);
     // reproduce into a folder held by a live run: the same
     const fig = path.join(tmp, 'fig');
     writeFileSync(`${fig}.lock`, JSON.stringify({ pid: first.child.pid, startedAt: lock.startedAt, host: (await import('node:os')).hostname(), command: 'hnca reproduce fig1' }));
     const grid = await hnca(['reproduce', 'fig1', '--hidden', '1', '--seeds', '1', '--epochs', '1', '--train-limit', '100', '--test-limit', '20', '--width', '6', '--engine', 'cpu', '--out', fig]);
     expect(grid.status).toBe(2);
-    expect(grid.err).toMatch(new RegExp(`^hnca: --out ${fig} is in use by another run \\(pid ${first.child.pid}, started .*hnca reproduce fig1\\); wait for it to finish`));
+    expect(grid.stderr).toMatch(new RegExp(`^hnca: --out ${fig} is in use by another run \\(pid ${first.child.pid}, started .*hnca reproduce fig1\\); wait for it to finish`));
     expect(existsSync(fig)).toBe(false);
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(130);
@@ -92,14 +85,14 @@ describe('each run owns its files', () => {
     const pid = deadPid();
     writeFileSync(path.join(tmp, 'stale.lock'), JSON.stringify({ pid, startedAt: '2026-01-01T00:00:00.000Z', host: (await import('node:os')).hostname(), command: 'hnca train --out stale.json' }));
     const r = await hnca([...base, '--epochs', '1', '--out', out]);
-    expect(r.err).toBe('');
+    expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.out.split('\n')[0]).toBe(`took over ${path.join(tmp, 'stale.lock')}: its holder (pid ${pid}, started 2026-01-01T00:00:00.000Z: hnca train --out stale.json) is no longer running`);
+    expect(r.stdout.split('\n')[0]).toBe(`took over ${path.join(tmp, 'stale.lock')}: its holder (pid ${pid}, started 2026-01-01T00:00:00.000Z: hnca train --out stale.json) is no longer running`);
     expect(existsSync(path.join(tmp, 'stale.lock'))).toBe(false);
     writeFileSync(path.join(tmp, 'stale.lock'), '{"pid":');
     const damaged = await hnca([...base, '--epochs', '1', '--out', out]);
     expect(damaged.status).toBe(0);
-    expect(damaged.out.split('\n')[0]).toBe(`took over ${path.join(tmp, 'stale.lock')}: it named no running process (damaged)`);
+    expect(damaged.stdout.split('\n')[0]).toBe(`took over ${path.join(tmp, 'stale.lock')}: it named no running process (damaged)`);
   });
 
   it('--resume into another run\'s files sets them aside (nothing overwritten or mixed); into its own, continues', { timeout: 120_000 }, async () => {
@@ -109,8 +102,8 @@ describe('each run owns its files', () => {
     expect((await hnca([...base, '--epochs', '1', '--seed', '9', '--out', b])).status).toBe(0);
     const bFiles = ['b.json', 'b.epochs.jsonl', 'b.checkpoint.json'].map((f) => readFileSync(path.join(tmp, f), 'utf8'));
     const resumed = await hnca(['train', '--resume', path.join(tmp, 'a.checkpoint.json'), '--epochs', '2', '--out', b]);
-    expect(resumed.err).toBe('');
-    expect(resumed.out).toContain("another run's b.json, b.epochs.jsonl, b.checkpoint.json moved to b.earlier-1.* beside them (nothing overwritten)");
+    expect(resumed.stderr).toBe('');
+    expect(resumed.stdout).toContain("another run's b.json, b.epochs.jsonl, b.checkpoint.json moved to b.earlier-1.* beside them (nothing overwritten)");
     expect(['b.earlier-1.json', 'b.earlier-1.epochs.jsonl', 'b.earlier-1.checkpoint.json'].map((f) => readFileSync(path.join(tmp, f), 'utf8'))).toEqual(bFiles);
     // b.* now hold run a, both epochs once
     expect(logPairs(path.join(tmp, 'b.epochs.jsonl'))).toEqual(['0:1', '1:1', '0:2', '1:2']);
@@ -119,7 +112,7 @@ describe('each run owns its files', () => {
     // resuming a's first checkpoint again into b.* (now a's own files): continues there, nothing moved
     const again = await hnca(['train', '--resume', path.join(tmp, 'a.checkpoint.json'), '--epochs', '3', '--out', b]);
     expect(again.status).toBe(0);
-    expect(again.out).not.toContain('moved to');
+    expect(again.stdout).not.toContain('moved to');
     expect(logPairs(path.join(tmp, 'b.epochs.jsonl'))).toEqual(['0:1', '1:1', '0:2', '1:2', '0:3', '1:3']);
   });
 
@@ -151,7 +144,7 @@ describe('each run owns its files', () => {
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(existsSync(checkpoint)).toBe(true);
     const finish = await hnca(['train', '--resume', checkpoint, '--epochs', String(target + 1)]);
-    expect(finish.err).toBe('');
+    expect(finish.stderr).toBe('');
     expect(finish.status).toBe(0);
     const expected: string[] = [];
     for (let e = 1; e <= target + 1; e++) expected.push(`0:${e}`, `1:${e}`);

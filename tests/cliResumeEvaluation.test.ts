@@ -7,17 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { hnca } from './helpers/cliInProcess.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-resume-eval-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function hnca(argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const status = await main(argv, { stdout: { write: (t) => void (out += t), isTTY: false }, stderr: (t) => void (err += t) });
-  return { status, out, err };
-}
 
 /** Every recorded number of every run and epoch, without the wall-clock seconds. */
 function runsOf(file: string): { epochs: Record<string, unknown>[] }[] {
@@ -45,11 +38,11 @@ describe('resume across processes equals the run straight, test metric included'
       const whole = path.join(tmp, `whole${c}.json`);
       const part = path.join(tmp, `part${c}.json`);
       const straight = await hnca(['train', ...argv, '--epochs', '4', '--out', whole]);
-      expect(straight.err).toBe('');
+      expect(straight.stderr).toBe('');
       const first = await hnca(['train', ...argv, '--epochs', '2', '--out', part]);
-      expect(first.err).toBe('');
+      expect(first.stderr).toBe('');
       const resumed = await hnca(['train', '--resume', path.join(tmp, `part${c}.checkpoint.json`), '--epochs', '4']);
-      expect(resumed.err).toBe('');
+      expect(resumed.stderr).toBe('');
       expect(resumed.status).toBe(0);
       const [a, b] = [runsOf(part), runsOf(whole)];
       // the straight run evaluated its last epoch: the comparison covers a test number

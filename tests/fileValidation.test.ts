@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModelFile, MODEL_FILE_KIND, MODEL_FILE_VERSION } from '../src/app/model/modelFile.ts';
 import { readCheckpoint } from '../src/cli/checkpoint.ts';
-import { main } from '../src/cli/main.ts';
+import { hnca } from './helpers/cliInProcess.ts';
 import { createCpuEngine } from '../src/engine/cpu/index.ts';
 import { engineStateFromJson, engineStateToJson, EngineStateError, isCheckpointable } from '../src/engine/state.ts';
 import { banditConfigOf, defaultConfig } from '../src/playground/config.ts';
@@ -16,13 +16,6 @@ import { decodeSavedTraining } from '../src/worker/savedTraining.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'hnca-valid-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function hnca(argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const status = await main(argv, { stdout: { write: (t) => void (out += t), isTTY: false }, stderr: (t) => void (err += t) });
-  return { status, out, err };
-}
 
 /** Every file of a folder with its text: to prove a refusal changed nothing. */
 function snapshot(dir: string): Record<string, string> {
@@ -56,7 +49,7 @@ const dir = path.join(tmp, 'run');
 beforeAll(async () => {
   mkdirSync(dir);
   const r = await hnca(['train', '--estimator', 'hnca,reinforce', '--train-limit', '60', '--test-limit', '10', '--width', '4', '--batch', '20', '--epochs', '2', '--engine', 'cpu', '--threads', '1', '--out', path.join(dir, 'b.json')]);
-  expect(r.status, r.err).toBe(0);
+  expect(r.status, r.stderr).toBe(0);
   checkpointText = readFileSync(path.join(dir, 'b.checkpoint.json'), 'utf8');
 }, 60_000);
 
@@ -79,9 +72,9 @@ describe('hand-edited checkpoints: one line naming the field, nothing changed', 
       const before = snapshot(dir);
       const r = await hnca(['train', '--resume', file, '--epochs', '3']);
       expect(r.status).toBe(2);
-      expect(r.out).toBe('');
-      expect(r.err.startsWith(`hnca: ${file}: ${field}`), r.err).toBe(true);
-      expect(r.err.split('\n')).toHaveLength(2); // one line
+      expect(r.stdout).toBe('');
+      expect(r.stderr.startsWith(`hnca: ${file}: ${field}`), r.stderr).toBe(true);
+      expect(r.stderr.split('\n')).toHaveLength(2); // one line
       expect(snapshot(dir)).toEqual(before);
     });
   }

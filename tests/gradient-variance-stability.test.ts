@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { hnca } from './helpers/cliInProcess.ts';
 import { ShiftedGradientVariance } from '../src/engine/gradientVariance.ts';
 import { runKernel } from './helpers/kernelHarness.ts';
 import { B, CAP, f32, layerParams, OFFSETS, PER_RUN, R, runStates, SIZES } from './helpers/kernelFixtures.ts';
@@ -153,11 +153,10 @@ describe('hnca train --batch 1: the variance is said to be undefined, not report
     it(engine, { timeout: 180_000 }, async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'hnca-batch1-'));
       try {
-        let out = '';
         const file = path.join(dir, 'b1.json');
-        const status = await main(['train', '--estimator', 'hnca,reinforce', '--train-limit', '12', '--test-limit', '4', '--width', '4', '--batch', '1', '--epochs', '1', '--engine', engine, '--out', file], { stdout: { write: (t) => void (out += t), isTTY: false }, stderr: (t) => void (out += t) });
-        expect(status, out).toBe(0);
-        expect(out).toContain('log var — (variance undefined for batch 1)');
+        const { status, stdout, stderr } = await hnca(['train', '--estimator', 'hnca,reinforce', '--train-limit', '12', '--test-limit', '4', '--width', '4', '--batch', '1', '--epochs', '1', '--engine', engine, '--out', file]);
+        expect(status, stderr).toBe(0);
+        expect(stdout).toContain('log var — (variance undefined for batch 1)');
         const runs = JSON.parse(readFileSync(file, 'utf8')).runs as { epochs: Record<string, unknown>[] }[];
         for (const run of runs) {
           expect(run.epochs[0]).toMatchObject({ meanGradVariance: 'NaN', logMeanGradVariance: 'NaN', gradVarianceNote: 'variance undefined for batch 1', finite: true });
