@@ -4,8 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { RunResult } from '../engine/records.ts';
 import { engineStateFromJson, engineStateToJson, EngineStateError, type EngineState } from '../engine/state.ts';
-import * as v from 'valibot';
-import { parseOrRefuse, runResultSchema } from '../engine/fileSchemas.ts';
+import { parseOrRefuse, trainCheckpointSchema } from '../engine/fileSchemas.ts';
 import { UsageError } from './flags.ts';
 import { toJson } from './output.ts';
 
@@ -51,15 +50,6 @@ export function encodeCheckpoint(checkpoint: TrainCheckpoint): string {
 
 const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
 
-/** Every field of a checkpoint but the engine state (checked by engineStateFromJson). */
-const checkpointSchema = v.object({
-  runId: v.optional(v.string()),
-  argv: v.array(v.string()),
-  epochsDone: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  seconds: v.pipe(v.number(), v.finite(), v.minValue(0)),
-  runs: v.pipe(v.array(runResultSchema), v.minLength(1)),
-  state: v.unknown(),
-});
 
 /**
  * Reads a checkpoint file.
@@ -79,7 +69,7 @@ export function readCheckpoint(file: string): TrainCheckpoint {
   if (typeof document !== 'object' || document === null || (document as { kind?: unknown }).kind !== CHECKPOINT_KIND) throw new EngineStateError(file, `not an hnca train checkpoint (no "kind": "${CHECKPOINT_KIND}")`);
   const version = (document as { checkpointVersion?: unknown }).checkpointVersion;
   if (version !== CHECKPOINT_VERSION) throw new EngineStateError(file, `checkpoint version ${JSON.stringify(version)}; this program reads version ${CHECKPOINT_VERSION}`);
-  const d = parseOrRefuse(checkpointSchema, document, file);
+  const d = parseOrRefuse(trainCheckpointSchema, document, file);
   const state = engineStateFromJson(d.state, file);
   if (d.runs.length !== state.runs.length) throw new EngineStateError(file, `runs: ${d.runs.length} runs of records but ${state.runs.length} runs of state`);
   d.runs.forEach((run, i) => {

@@ -150,3 +150,16 @@ function describeExpected(issue: v.BaseIssue<unknown>): string {
       return `${issue.expected ?? issue.type}`;
   }
 }
+
+/** Every field of an `hnca train` checkpoint but the engine state (checked by engineStateFromJson, src/engine/state.ts). */
+export const trainCheckpointSchema = v.object({
+  runId: v.optional(v.string()),
+  argv: v.array(v.string()),
+  epochsDone: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  seconds: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  runs: v.pipe(v.array(runResultSchema), v.minLength(1)),
+  state: v.unknown(),
+});
+
+/** The metric points and stopped runs of a playground model file. */
+export const modelPointsSchema = v.object({ points: v.array(metricPointSchema), failures: v.array(runFailureSchema) });

@@ -5,8 +5,7 @@
 // NaN values) are written as the strings "NaN", "Infinity", "-Infinity". Checked here: the
 // file kind, its version, the configuration, and every field of the points and stopped runs
 // (their schema, src/engine/fileSchemas.ts); the worker checks the training state.
-import * as v from 'valibot';
-import { metricPointSchema, parseOrRefuse, runFailureSchema } from '../../engine/fileSchemas.ts';
+import { modelPointsSchema, parseOrRefuse } from '../../engine/fileSchemas.ts';
 import { BANDIT_ESTIMATORS, ENGINE_CHOICES, UNIT_KINDS } from '../../engine/types.ts';
 import { CONTROL_NAMES, PLAYGROUND_VAE_ESTIMATORS, RANGES, TASKS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
 import type { MetricPoint, RunFailure, TrainingStatus } from '../../worker/protocol.ts';
@@ -100,8 +99,7 @@ function checkConfig(value: unknown, source: string): PlaygroundConfig {
  * @throws ModelFileError naming `source` and the first field that does not fit
  */
 function checkPoints(document: Record<string, unknown>, source: string): { points: MetricPoint[]; failures: RunFailure[] } {
-  const schema = v.object({ points: v.array(metricPointSchema), failures: v.array(runFailureSchema) });
-  const parsed: { points: MetricPoint[]; failures: RunFailure[] } = parseOrRefuse(schema, { points: document.points, failures: document.failures }, source, '', (where, problem) => new ModelFileError(where, problem));
+  const parsed: { points: MetricPoint[]; failures: RunFailure[] } = parseOrRefuse(modelPointsSchema, { points: document.points, failures: document.failures }, source, '', (where, problem) => new ModelFileError(where, problem));
   const engine = isRecord(document.training) ? document.training.engine : undefined;
   const runs = isRecord(engine) && Array.isArray(engine.runs) ? engine.runs.length : undefined;
   parsed.points.forEach((point, i) => {
