@@ -60,7 +60,7 @@ describe.each([1, 2, 3])('WebGPU VAE = CPU VAE at depth %i', (layers) => {
       expect(worstCounter).toBeLessThan(2e-5);
       // the K-sample test bound: the GPU bound on the GPU's parameters, the CPU's on its own
       const progress: number[] = [];
-      const [ce, ge] = [await cpu.evaluate(), await gpu.evaluate({ onProgress: (done, total) => progress.push(done / total) })];
+      const [ce, ge] = [await cpu.evaluate(), await gpu.evaluate({ onProgress: (done, total) => void progress.push(done / total) })];
       ge.forEach((g, r) => {
         expect(g.k).toBe(config.testK);
         expect(Math.abs(g.testScore - ce[r].testScore), `run ${r} bound ${g.testScore} vs ${ce[r].testScore}`).toBeLessThan(1e-4);

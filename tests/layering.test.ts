@@ -17,7 +17,9 @@ const LAYERS: Record<string, LayerRule> = {
   rng: { folder: 'src/rng', mayImport: [], packages: [] },
   data: { folder: 'src/data', mayImport: ['rng'], packages: [] },
   // the engine interface: types, configs, validation, records, the training loop
-  engine: { folder: 'src/engine', mayImport: ['data', 'rng'], packages: [] },
+  // valibot: the schemas of what files carry (src/engine/fileSchemas.ts, issue 26); only the engine
+  // imports it, the CLI and the page go through that module
+  engine: { folder: 'src/engine', mayImport: ['data', 'rng'], packages: ['valibot'] },
   // what each update computes (bandit, VAE, units); built on the engine's types and optimizer
   models: { folder: 'src/models', mayImport: ['engine', 'data', 'rng'], packages: [] },
   // the conv bandit's deterministic trunk (docs/math.md §7.2) on TensorFlow.js: a library runs it, behind models/convBandit/trunk.ts

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { RunResult } from '../engine/records.ts';
 import { engineStateFromJson, engineStateToJson, EngineStateError, type EngineState } from '../engine/state.ts';
+import { parseOrRefuse, trainCheckpointSchema } from '../engine/fileSchemas.ts';
 import { UsageError } from './flags.ts';
 import { toJson } from './output.ts';
 
@@ -12,6 +13,8 @@ export const CHECKPOINT_VERSION = 1;
 
 /** What a checkpoint file holds. */
 export interface TrainCheckpoint {
+  /** the run's identity (a UUID made when it started; kept across resumes), also in its results file; absent in checkpoints written before it existed */
+  runId?: string;
   /** the `hnca train` arguments of the run (without --resume), to rebuild its configuration */
   argv: string[];
   /** epochs finished; the engine state is at the end of the last of them */
@@ -34,6 +37,7 @@ export function encodeCheckpoint(checkpoint: TrainCheckpoint): string {
     {
       kind: CHECKPOINT_KIND,
       checkpointVersion: CHECKPOINT_VERSION,
+      ...(checkpoint.runId === undefined ? {} : { runId: checkpoint.runId }),
       argv: checkpoint.argv,
       epochsDone: checkpoint.epochsDone,
       seconds: checkpoint.seconds,
@@ -45,6 +49,7 @@ export function encodeCheckpoint(checkpoint: TrainCheckpoint): string {
 }
 
 const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
+
 
 /**
  * Reads a checkpoint file.
@@ -61,13 +66,19 @@ export function readCheckpoint(file: string): TrainCheckpoint {
   } catch (error) {
     throw new EngineStateError(file, `not a checkpoint (not JSON: ${(error as Error).message})`);
   }
-  const d = document as Partial<Record<string, unknown>>;
-  if (typeof document !== 'object' || document === null || d.kind !== CHECKPOINT_KIND) throw new EngineStateError(file, `not an hnca train checkpoint (no "kind": "${CHECKPOINT_KIND}")`);
-  if (d.checkpointVersion !== CHECKPOINT_VERSION) throw new EngineStateError(file, `checkpoint version ${JSON.stringify(d.checkpointVersion)}; this program reads version ${CHECKPOINT_VERSION}`);
-  if (!Array.isArray(d.argv) || !d.argv.every((a) => typeof a === 'string')) throw new EngineStateError(file, 'argv: expected the list of the run\'s arguments');
-  if (typeof d.epochsDone !== 'number' || !Number.isInteger(d.epochsDone) || d.epochsDone < 1) throw new EngineStateError(file, 'epochsDone: expected an integer ≥ 1');
-  if (typeof d.seconds !== 'number' || !Array.isArray(d.runs)) throw new EngineStateError(file, 'seconds and runs: missing');
+  if (typeof document !== 'object' || document === null || (document as { kind?: unknown }).kind !== CHECKPOINT_KIND) throw new EngineStateError(file, `not an hnca train checkpoint (no "kind": "${CHECKPOINT_KIND}")`);
+  const version = (document as { checkpointVersion?: unknown }).checkpointVersion;
+  if (version !== CHECKPOINT_VERSION) throw new EngineStateError(file, `checkpoint version ${JSON.stringify(version)}; this program reads version ${CHECKPOINT_VERSION}`);
+  const d = parseOrRefuse(trainCheckpointSchema, document, file);
   const state = engineStateFromJson(d.state, file);
-  if (d.runs.length !== state.runs.length) throw new EngineStateError(file, `${d.runs.length} runs of records but ${state.runs.length} runs of state`);
-  return { argv: d.argv as string[], epochsDone: d.epochsDone, seconds: d.seconds, runs: d.runs as RunResult[], state };
+  if (d.runs.length !== state.runs.length) throw new EngineStateError(file, `runs: ${d.runs.length} runs of records but ${state.runs.length} runs of state`);
+  d.runs.forEach((run, i) => {
+    const saved = state.runs[i];
+    if (run.estimator !== saved.estimator || run.seed !== saved.seed) throw new EngineStateError(file, `runs[${i}]: records of ${run.estimator} seed ${run.seed}, but the state's run ${i} is ${saved.estimator} seed ${saved.seed}`);
+    if (run.epochs.length !== d.epochsDone) throw new EngineStateError(file, `runs[${i}].epochs: ${run.epochs.length} records, but epochsDone is ${d.epochsDone}`);
+    run.epochs.forEach((record, e) => {
+      if (record.epoch !== e + 1) throw new EngineStateError(file, `runs[${i}].epochs[${e}].epoch: expected ${e + 1}, got ${record.epoch}`);
+    });
+  });
+  return { ...(d.runId === undefined ? {} : { runId: d.runId }), argv: d.argv, epochsDone: d.epochsDone, seconds: d.seconds, runs: d.runs as RunResult[], state };
 }

@@ -26,7 +26,20 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** Writes `text` to `file` via a temp file and a rename, so readers never see a partial file. */
+/**
+ * Gives a file-system error the path it was about (`write(2)` and `rename(2)` errors of Node
+ * carry none, or the temp file's), so that every message names the file the user asked for.
+ * @returns `error`, for `throw withPath(error, file)`
+ */
+export function withPath(error: unknown, file: string): unknown {
+  if (isFileSystemError(error)) error.path = file;
+  return error;
+}
+
+/**
+ * Writes `text` to `file` via a temp file and a rename, so readers never see a partial file.
+ * @throws the file system's error with `path` = `file` (the temp file is removed)
+ */
 export function writeAtomic(file: string, text: string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
@@ -34,7 +47,7 @@ export function writeAtomic(file: string, text: string): void {
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
-    throw error;
+    throw withPath(error, file);
   }
 }
 
@@ -56,9 +69,12 @@ export function isFileSystemError(error: unknown): error is NodeJS.ErrnoExceptio
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code ?? '');
 }
 
-/** One line for a file-system error: "cannot write /x/y.json: read-only file system (EROFS)". */
+/**
+ * One line for a file-system error: "cannot write /x/y.json: read-only file system (EROFS)".
+ * Without a path (`target` or the error's), "cannot write a file: …" with the system call.
+ */
 export function fileSystemMessage(error: NodeJS.ErrnoException & { code: string }, action: string, target?: string): string {
-  const where = target ?? error.path ?? '?';
+  const where = target ?? error.path ?? (error.syscall ? `a file (${error.syscall})` : 'a file');
   return `cannot ${action} ${where}: ${ERRNO_TEXT[error.code] ?? error.message.split('\n')[0]} (${error.code})`;
 }
 
@@ -118,24 +134,52 @@ export class OutputError extends Error {
 }
 
 /**
+ * A fresh folder under the system's temporary directory (hnca-results-XXXXXX), made on the first
+ * file kept, where a run puts what it could not write where asked (the folder filled up or
+ * became read-only during a long run), so that nothing computed is lost.
+ */
+export class KeptFiles {
+  private folder: string | undefined;
+  private failed = false;
+
+  /** The folder, once a file was kept in it. */
+  get dir(): string | undefined {
+    return this.folder;
+  }
+
+  /**
+   * Writes `text` as `name` into the folder.
+   * @returns the kept file's path, or undefined when it could not be kept either (the
+   *   temporary directory is full or read-only too)
+   */
+  keep(name: string, text: string): string | undefined {
+    if (this.failed) return undefined;
+    try {
+      this.folder ??= mkdtempSync(path.join(os.tmpdir(), 'hnca-results-'));
+      const file = path.join(this.folder, name);
+      writeFileSync(file, text);
+      return file;
+    } catch {
+      this.failed = true;
+      return undefined;
+    }
+  }
+}
+
+/**
  * Writes the results (`files`: name → text) with `write`; when that fails with a file-system
- * error (the folder became read-only or full during a long run), keeps them in a fresh folder
- * under the system's temporary directory so that nothing is lost.
+ * error (the folder became read-only or full during a long run), keeps them in `kept`'s folder
+ * (a fresh one under the system's temporary directory) so that nothing is lost.
  * @throws OutputError naming the failure and where the results were kept.
  */
-export function writeResultsOrKeep<T>(files: Record<string, string>, write: () => T): T {
+export function writeResultsOrKeep<T>(files: Record<string, string>, write: () => T, kept = new KeptFiles()): T {
   try {
     return write();
   } catch (error) {
     if (!isFileSystemError(error)) throw error;
     const reason = fileSystemMessage(error, 'write');
-    let savedTo: string | undefined;
-    try {
-      savedTo = mkdtempSync(path.join(os.tmpdir(), 'hnca-results-'));
-      for (const [name, text] of Object.entries(files)) writeFileSync(path.join(savedTo, name), text);
-    } catch {
-      savedTo = undefined;
-    }
+    const all = Object.entries(files).every(([name, text]) => kept.keep(name, text) !== undefined);
+    const savedTo = all ? kept.dir : undefined;
     throw new OutputError(savedTo ? `${reason}; the results are kept in ${savedTo}` : `${reason}; the results could not be kept anywhere`, savedTo);
   }
 }
@@ -165,8 +209,17 @@ export function epochLogPath(out: string): string {
  * so that even a killed process keeps every finished epoch. `cell` names a reproduce grid cell.
  */
 export function appendEpochLines(file: string, records: readonly object[], runs: readonly { index: number; estimator: string; seed: number }[], cell?: Record<string, number>): void {
+  try {
+    appendFileSync(file, epochLines(records, runs, cell));
+  } catch (error) {
+    throw withPath(error, file);
+  }
+}
+
+/** The JSON lines of one finished epoch (see appendEpochLines), each ending in a newline. */
+export function epochLines(records: readonly object[], runs: readonly { index: number; estimator: string; seed: number }[], cell?: Record<string, number>): string {
   const lines = records.map((record, i) => toJson({ ...(cell ?? {}), run: runs[i].index, estimator: runs[i].estimator, seed: runs[i].seed, ...record }, 0).trimEnd());
-  appendFileSync(file, `${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Files `hnca reproduce` writes into its --out folder. */

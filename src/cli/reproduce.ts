@@ -8,8 +8,9 @@ import { parseFlags } from './flags.ts';
 import { REPRODUCE_HELP } from './help.ts';
 import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, reproduceCommand, type FigureName } from './options.ts';
 import { interruptExitCode } from './interrupt.ts';
-import { appendEpochLines, checkOutDir, machineInfo, setAsideEarlierResults, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
+import { appendEpochLines, checkOutDir, epochLines, fileSystemMessage, isFileSystemError, machineInfo, setAsideEarlierResults, withPath, writeFilesAtomic, writeResultsOrKeep } from './output.ts';
 import { gridFiles, gridNotes, gridPlan } from './gridReport.ts';
+import { acquireRunLock, folderLockPath } from './runLock.ts';
 import { depthColumn, stoppedSummary, type Figure, type GridCell } from './report.ts';
 import { openEngine, openSharedGpu } from './openEngine.ts';
 import { loadData, recordedConfig, recordedRuns, runSession, splitSeconds, type Io, type SessionResult } from './session.ts';
@@ -33,6 +34,17 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   if (command.shard) io.stdout.write(`slice ${command.shard.index} of ${command.shard.count} of the grid: ${command.configs.reduce((n, c) => n + c.seeds.length * c.estimators.length, 0)} of its ${command.grid.reduce((n, c) => n + c.seeds.length * c.estimators.length, 0)} runs, into ${command.outDir}\n`);
   if (command.defaultOut) mkdirSync(path.dirname(command.outDir), { recursive: true });
   checkOutDir(command.outDir);
+  const lock = acquireRunLock(folderLockPath(command.outDir), `--out ${command.outDir}`, ['hnca', 'reproduce', figure, ...argv].join(' '));
+  try {
+    if (lock.tookOver) io.stdout.write(`${lock.tookOver}\n`);
+    return await reproduceLocked(figure, argv, io, command);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The part of `hnca reproduce` that runs while the output folder's lock is held. */
+async function reproduceLocked(figure: Figure, argv: readonly string[], io: Io, command: ReturnType<typeof reproduceCommand>): Promise<number> {
   const { data, info } = loadData(command.session);
   const createdAt = new Date().toISOString();
   const depthName = depthColumn(figure);
@@ -41,16 +53,35 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   if (moved) io.stdout.write(`${moved}\n`);
   mkdirSync(command.outDir, { recursive: true });
   const epochLog = path.join(command.outDir, 'epochs.jsonl');
-  writeFileSync(epochLog, '');
+  try {
+    writeFileSync(epochLog, '');
+  } catch (error) {
+    throw withPath(error, epochLog);
+  }
   io.stdout.write(`epoch records are appended to ${epochLog} as they finish\n`);
   let interrupted: SessionResult['interrupted'];
+  // the whole log in memory too: when the disk refuses a line, training stops and the log is
+  // kept with the results (written with them, or into the temporary folder)
+  let logText = '';
+  let logFailure: string | undefined;
   const runCell = async (config: (typeof command.configs)[number], cellIo: Io): Promise<(typeof cells)[number]> => {
     const depth = config.task === 'bandit' ? config.hidden : config.task === 'vae' ? config.layers : config.convLayers;
     const categories = config.task === 'bandit' && config.units === 'categorical' ? config.categories : undefined;
     const where: Record<string, number> = categories === undefined ? {} : { categories };
     const result = await runSession(config, command.session, data, cellIo, {
       label: `${categories === undefined ? '' : `N ${categories} `}${depthName} ${depth}`,
-      onEpoch: (_epoch, records, engine) => appendEpochLines(epochLog, records, engine.runs, { ...where, [depthName]: depth }),
+      onEpoch: (_epoch, records, engine) => {
+        const cell = { ...where, [depthName]: depth };
+        logText += epochLines(records, engine.runs, cell);
+        if (logFailure !== undefined) return;
+        try {
+          appendEpochLines(epochLog, records, engine.runs, cell);
+        } catch (error) {
+          if (!isFileSystemError(error)) throw error;
+          logFailure = fileSystemMessage(error, 'write');
+        }
+      },
+      shouldStop: () => logFailure !== undefined,
     });
     interrupted ??= result.interrupted;
     return { depth, ...where, config: recordedConfig(config, command.session), engine: result.engine, seconds: result.seconds, runs: result.runs };
@@ -74,15 +105,16 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
   } else {
     for (const config of command.configs) {
       cells.push(await runCell(config, io));
-      if (interrupted) break;
+      if (interrupted || logFailure !== undefined) break;
     }
   }
   const gridSeconds = (performance.now() - started) / 1000;
   const first = command.grid[0];
   const schedule = { epochs: command.session.epochs, seeds: first.seeds.length, config: recordedConfig(first, command.session) };
   const notes = gridNotes(figure, schedule, { train: data.train.count, test: data.test.count }, interrupted, command.shard);
+  if (logFailure !== undefined) notes.push(`Stopped early: ${logFailure}. The last cell holds only its finished epochs, and the cells after it did not run.`);
   const machineLines = [
-    `Engine: ${cells[0]?.engine.selection ?? '?'}; ${machineInfo().cpus} CPUs (${machineInfo().cpuModel}), Node ${process.version}.`,
+    `Engine: ${cells[0]?.engine.selection ?? 'none (no cell ran)'}; ${machineInfo().cpus} CPUs (${machineInfo().cpuModel}), Node ${process.version}.`,
     `Wall-clock time: ${cells.map((c) => `${c.categories === undefined ? '' : `N ${c.categories} `}${depthName} ${c.depth}: ${c.seconds.toFixed(1)} s`).join(', ')}${command.concurrent ? ` (all depths at once on one device: ${gridSeconds.toFixed(1)} s for the grid)` : ''}.`,
   ];
   const document = {
@@ -94,14 +126,22 @@ export async function reproduceMain(figure: Figure, argv: readonly string[], io:
     machine: machineInfo(),
     dataset: info,
     ...(interrupted ? { interrupted: true, signal: interrupted } : {}),
+    ...(logFailure === undefined ? {} : { interrupted: true, stoppedBy: logFailure }),
     ...(command.concurrent ? { concurrent: true } : {}),
     ...(command.shard ? { shard: command.shard } : {}),
     plan: gridPlan(command.grid),
     gridSeconds,
     grid: cells.map((c) => ({ ...(c.categories === undefined ? {} : { categories: c.categories }), [depthName]: c.depth, config: c.config, engine: c.engine, seconds: c.seconds, ...splitSeconds(c.seconds, c.runs), runs: recordedRuns(c.runs) })),
   };
-  const outputs = gridFiles(figure, cells, command.session.epochs, notes, machineLines, document);
+  const outputs: Record<string, string> = {
+    ...gridFiles(figure, cells, command.session.epochs, notes, machineLines, document),
+    ...(logFailure === undefined ? {} : { 'epochs.jsonl': logText }),
+  };
   const files = writeResultsOrKeep(outputs, () => writeFilesAtomic(command.outDir, outputs));
+  if (logFailure !== undefined) {
+    io.stderr(`hnca: ${logFailure}; training stopped early; the results so far (and the whole epoch log) were written into ${command.outDir} once the disk had room\n`);
+    return 1;
+  }
   for (const cell of cells) {
     for (const estimator of new Set(cell.runs.map((r) => r.estimator))) {
       const summary = stoppedSummary(cell.runs.filter((r) => r.estimator === estimator));

@@ -88,6 +88,8 @@ export interface SessionHooks {
   onEpoch?: (epoch: number, records: EpochRecord[], engine: TrainingEngine) => void | Promise<void>;
   /** before training, with the opened engine (a resume imports its state here) */
   prepare?: (engine: TrainingEngine) => Promise<void>;
+  /** stops training after the current epoch when it returns true (besides SIGINT / SIGTERM): a run whose disk refused its checkpoint */
+  shouldStop?: () => boolean;
   /** the finished epochs of a resumed run (see train()'s resume option) */
   resume?: { epochsDone: number; runs: readonly RunResult[] };
 }
@@ -115,7 +117,7 @@ export async function runSession(config: EngineConfig, session: SessionOptions, 
         reporter.onEpoch(epoch, records);
         await hooks.onEpoch?.(epoch, records, engine);
       },
-      shouldStop: () => io.interrupt?.requested() !== undefined,
+      shouldStop: () => io.interrupt?.requested() !== undefined || (hooks.shouldStop?.() ?? false),
       yieldBetweenChunks: () => new Promise((resolve) => setImmediate(resolve)),
       ...(hooks.resume ? { resume: hooks.resume } : {}),
     });

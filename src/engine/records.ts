@@ -23,7 +23,16 @@ interface EpochRecordBase {
   /** false once the run produced a non-finite value (it stopped updating) */
   finite: boolean;
   failure?: string;
+  /**
+   * why the variance fields are NaN although the run is finite: "variance undefined for batch 1"
+   * (a batch of one has no spread: docs/math.md §4's variance over the batch is 0 by definition,
+   * and its log would be −∞, not a measurement)
+   */
+  gradVarianceNote?: string;
 }
+
+/** The note of a window trained at batch 1 (every update one example). */
+export const BATCH_ONE_VARIANCE = 'variance undefined for batch 1';
 
 export interface BanditEpochRecord extends EpochRecordBase {
   /** mean reward over the epoch's updates (online) */
@@ -73,12 +82,13 @@ export function epochRecord(
 ): EpochRecord {
   const updates = after.updates - before.updates;
   const examples = after.examples - before.examples;
+  // every update of the window at batch 1: no variance to measure (the engines record 0)
+  const batchOne = updates > 0 && examples === updates;
   // the metric is the mean over the updates whose variance was measured (every update's unless varianceEvery > 1)
-  const measured = (after.varianceUpdates ?? after.updates) - (before.varianceUpdates ?? before.updates);
-  const meanGradVariance = measured > 0 ? (after.gradVarianceSum - before.gradVarianceSum) / measured : Number.NaN;
-  const layerGradVariance = after.layerGradVarianceSum.map((sum, l) =>
-    measured > 0 ? (sum - (before.layerGradVarianceSum[l] ?? 0)) / measured : Number.NaN,
-  );
+  const measuredUpdates = (after.varianceUpdates ?? after.updates) - (before.varianceUpdates ?? before.updates);
+  const measured = measuredUpdates > 0 && !batchOne;
+  const meanGradVariance = measured ? (after.gradVarianceSum - before.gradVarianceSum) / measuredUpdates : Number.NaN;
+  const layerGradVariance = after.layerGradVarianceSum.map((sum, l) => (measured ? (sum - (before.layerGradVarianceSum[l] ?? 0)) / measuredUpdates : Number.NaN));
   const score = examples > 0 ? (after.scoreSum - before.scoreSum) / examples : Number.NaN;
   const base: EpochRecordBase = {
     epoch,
@@ -91,6 +101,7 @@ export function epochRecord(
     finite: after.finite,
   };
   if (after.failure !== undefined) base.failure = after.failure;
+  if (batchOne) base.gradVarianceNote = BATCH_ONE_VARIANCE;
   const testScore = evaluation === undefined ? null : evaluation.testScore;
   if (isRewardConfig(config)) return { ...base, trainAccuracy: score, testAccuracy: testScore };
   return { ...base, trainElbo: score, testBound: testScore, k: evaluation?.k ?? config.testK };
@@ -103,7 +114,7 @@ export function isBanditRecord(record: EpochRecord): record is BanditEpochRecord
 /** One line per run for logs: "train acc 0.8123  test acc 0.8200  log var -11.23". */
 export function describeRecord(record: EpochRecord): string {
   const f = (v: number | null, digits: number): string => (v === null ? '—' : Number.isFinite(v) ? v.toFixed(digits) : String(v));
-  const variance = `log var ${f(record.logMeanGradVariance, 2)}`;
+  const variance = record.gradVarianceNote === undefined ? `log var ${f(record.logMeanGradVariance, 2)}` : `log var — (${record.gradVarianceNote})`;
   const failed = record.finite ? '' : `  STOPPED: ${record.failure ?? 'non-finite value'}`;
   if (isBanditRecord(record)) {
     return `train acc ${f(record.trainAccuracy, 4)}  test acc ${f(record.testAccuracy, 4)}  ${variance}${failed}`;

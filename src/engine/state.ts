@@ -14,7 +14,7 @@
 // them. `m` and `v` are Adam's moments (zeros under SGD). Arrays are { dtype: "f32" | "f64",
 // base64 } of their little-endian bytes, so every bit (NaN payloads aside, -0, subnormals)
 // survives; non-finite scalars are written as the strings "NaN", "Infinity", "-Infinity".
-import { EngineError, type EngineConfig, type RunCounters, type TrainingEngine } from './types.ts';
+import { EngineError, varianceLayerCount, type EngineConfig, type RunCounters, type TrainingEngine } from './types.ts';
 
 export const ENGINE_STATE_FORMAT = 'hnca-engine-state';
 export const ENGINE_STATE_VERSION = 1;
@@ -274,6 +274,9 @@ export function checkStateFits(
       throw new EngineStateError(source, `was saved with ${key} ${JSON.stringify(a[key])}, this run has ${JSON.stringify(b[key])}`);
     }
   }
+  // the saved learning rate and batch size are applied on import: check them before anything changes
+  if (typeof a.lr !== 'number' || !Number.isFinite(a.lr) || a.lr <= 0) throw new EngineStateError(source, `config.lr: expected a finite number > 0, got ${JSON.stringify(a.lr)}`);
+  if (typeof a.batch !== 'number' || !Number.isInteger(a.batch) || a.batch < 1) throw new EngineStateError(source, `config.batch: expected an integer ≥ 1, got ${JSON.stringify(a.batch)}`);
   // the hidden unit kind (docs/math.md §7.1): absent in configs saved before it existed = 'bernoulli'
   const unitsOf = (c: Record<string, unknown>): string => (c.task === 'bandit' ? `${String(c.units ?? 'bernoulli')}${c.units === 'categorical' ? ` N=${String(c.categories)}` : ''}` : '');
   if (unitsOf(a) !== unitsOf(b)) throw new EngineStateError(source, `was saved with units ${unitsOf(a)}, this run has ${unitsOf(b)}`);
@@ -285,6 +288,10 @@ export function checkStateFits(
     if (!saved) throw new EngineStateError(source, `holds no run ${run.index} (${run.estimator}, seed ${run.seed})`);
     if (saved.estimator !== run.estimator || saved.seed !== run.seed) {
       throw new EngineStateError(source, `run ${run.index} was ${saved.estimator} seed ${saved.seed}, this run has ${run.estimator} seed ${run.seed}`);
+    }
+    const layers = varianceLayerCount(config);
+    if (saved.counters.layerGradVarianceSum.length !== layers) {
+      throw new EngineStateError(source, `run ${run.index}: counters.layerGradVarianceSum has ${saved.counters.layerGradVarianceSum.length} layers, this model has ${layers}`);
     }
   }
 }

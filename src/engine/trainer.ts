@@ -111,7 +111,9 @@ export async function train(engine: TrainingEngine, options: TrainOptions): Prom
     const evaluate = epoch % every === 0 || epoch === options.epochs;
     if (evaluate) options.onEvaluate?.(epoch);
     const onEvaluationProgress = options.onEvaluationProgress;
-    const { records } = await loop.closeWindow(epoch, evaluate, onEvaluationProgress && ((done, total) => onEvaluationProgress(epoch, done, total)));
+    // the key epoch − 1: an epoch's test numbers do not depend on the evaluations before it (a
+    // resumed run's first process evaluated its last epoch, which an uninterrupted run skips)
+    const { records } = await loop.closeWindow(epoch, evaluate, onEvaluationProgress && ((done, total) => onEvaluationProgress(epoch, done, total)), epoch - 1);
     records.forEach((record, i) => runs[i].epochs.push(record));
     epochsDone = epoch;
     await options.onEpoch?.(epoch, records);

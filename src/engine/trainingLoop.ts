@@ -137,12 +137,14 @@ export class TrainingLoop {
   /**
    * Ends the current window: evaluates on the test set when asked (before reading the counters;
    * `onProgress` is passed to the engine's evaluate), and returns one record per run labelled
-   * `epoch`, timed from the previous window's end.
+   * `epoch`, timed from the previous window's end. `key` is the evaluation's random-number key
+   * (EvaluateOptions.key; absent: the engine's count of evaluations).
    */
-  async closeWindow(epoch: number, evaluate: boolean, onProgress?: EvaluateOptions['onProgress']): Promise<TrainingWindow> {
+  async closeWindow(epoch: number, evaluate: boolean, onProgress?: EvaluateOptions['onProgress'], key?: number): Promise<TrainingWindow> {
     const before = await this.baseline();
     const evaluationStart = evaluate ? this.now() : 0;
-    const evaluations: (EvaluationResult | undefined)[] = evaluate ? await this.engine.evaluate(onProgress ? { onProgress } : undefined) : this.engine.runs.map(() => undefined);
+    const options: EvaluateOptions = { ...(onProgress ? { onProgress } : {}), ...(key === undefined ? {} : { key }) };
+    const evaluations: (EvaluationResult | undefined)[] = evaluate ? await this.engine.evaluate(options) : this.engine.runs.map(() => undefined);
     const after = await this.engine.readCounters();
     const end = this.now();
     const seconds = (end - this.windowStart) / 1000;

@@ -213,6 +213,24 @@ export interface EvaluateOptions {
   collectActions?: boolean;
   /** progress of a long evaluation: `done` of `total` units (e.g. test images × runs), 0 < done ≤ total */
   onProgress?: (done: number, total: number) => void | Promise<void>;
+  /**
+   * the evaluation's random-number key (the stochastic forward pass, the VAE's K samples and
+   * binarization). Absent: the count of evaluations the engine has done. Training by epochs
+   * passes epoch − 1, so that an epoch's test numbers depend only on (seed, epoch, what is
+   * evaluated), never on how many processes the run took or which epochs were evaluated before.
+   */
+  key?: number;
+}
+
+/**
+ * The random-number key of an evaluation: `options.key` when given, else `count` (the
+ * evaluations done so far).
+ * @throws EngineError ('config') when the key is not an integer ≥ 0
+ */
+export function evaluationKey(options: EvaluateOptions | undefined, count: number): number {
+  const key = options?.key ?? count;
+  if (!Number.isInteger(key) || key < 0) throw new EngineError(`evaluation key must be an integer ≥ 0 (got ${key})`, 'config');
+  return key;
 }
 
 /** One run's evaluation on the test set (TrainingEngine.evaluate returns one per run, in runs order). */

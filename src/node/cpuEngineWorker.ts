@@ -16,7 +16,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResult> {
       await engine.step(request.n);
       return { kind: 'step' };
     case 'evaluate':
-      return { kind: 'evaluate', results: await engine.evaluate({ collectActions: request.collectActions }) };
+      return { kind: 'evaluate', results: await engine.evaluate({ collectActions: request.collectActions, ...(request.key === undefined ? {} : { key: request.key }) }) };
     case 'readCounters':
       return { kind: 'readCounters', counters: await engine.readCounters() };
     case 'setHyperparameters':

@@ -13,7 +13,7 @@ export interface WorkerInit {
 
 export type WorkerRequest =
   | { id: number; kind: 'step'; n: number }
-  | { id: number; kind: 'evaluate'; collectActions: boolean }
+  | { id: number; kind: 'evaluate'; collectActions: boolean; key?: number }
   | { id: number; kind: 'readCounters' }
   | { id: number; kind: 'setHyperparameters'; lr?: number; batch?: number }
   | { id: number; kind: 'inspect'; run: number; pixels: Uint8Array; seed: number }

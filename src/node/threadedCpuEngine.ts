@@ -11,6 +11,7 @@ import {
   type EngineConfig,
   type EngineFactoryInput,
   type EngineInfo,
+  type EvaluateOptions,
   type EvaluationResult,
   type ExampleTrace,
   type RunCounters,
@@ -102,8 +103,8 @@ class ThreadedCpuEngine implements CheckpointableEngine {
     this.updatesDone += n;
   }
 
-  async evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]> {
-    const parts = await this.all({ kind: 'evaluate', collectActions: options?.collectActions ?? false });
+  async evaluate(options?: EvaluateOptions): Promise<EvaluationResult[]> {
+    const parts = await this.all({ kind: 'evaluate', collectActions: options?.collectActions ?? false, ...(options?.key === undefined ? {} : { key: options.key }) });
     return this.merge(parts.map((p) => p.results));
   }
 

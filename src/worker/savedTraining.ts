@@ -5,7 +5,7 @@
 // Plain JSON values: the page writes them into the model file (src/app/model/modelFile.ts).
 import { engineStateFromJson, EngineStateError, type EngineState } from '../engine/state.ts';
 import type { LoopProgress } from '../engine/trainingLoop.ts';
-import type { RunCounters } from '../engine/types.ts';
+import { parseOrRefuse, sessionProgressSchema } from '../engine/fileSchemas.ts';
 
 /** What a TrainingSession has done beyond its engine's state. */
 export interface SessionProgress extends LoopProgress {
@@ -29,59 +29,24 @@ export interface SavedTraining {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-
-/** A number, or one written as "NaN" / "Infinity" / "-Infinity" (JSON has no non-finite numbers). */
-function scalar(value: unknown, where: string, source: string): number {
-  if (typeof value === 'number') return value;
-  if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return Number(value);
-  throw new EngineStateError(source, `${where}: expected a number, got ${JSON.stringify(value)}`);
-}
-
-function counters(value: unknown, where: string, source: string): RunCounters {
-  if (!isRecord(value) || !isCount(value.updates) || !isCount(value.examples) || !Array.isArray(value.layerGradVarianceSum) || typeof value.finite !== 'boolean') {
-    throw new EngineStateError(source, `${where}: expected run counters`);
-  }
-  const out: RunCounters = {
-    updates: value.updates,
-    examples: value.examples,
-    scoreSum: scalar(value.scoreSum, `${where}.scoreSum`, source),
-    gradVarianceSum: scalar(value.gradVarianceSum, `${where}.gradVarianceSum`, source),
-    layerGradVarianceSum: value.layerGradVarianceSum.map((v: unknown, l) => scalar(v, `${where}.layerGradVarianceSum[${l}]`, source)),
-    finite: value.finite,
-  };
-  if (value.varianceUpdates !== undefined) {
-    if (!isCount(value.varianceUpdates)) throw new EngineStateError(source, `${where}.varianceUpdates: expected a count`);
-    out.varianceUpdates = value.varianceUpdates;
-  }
-  if (typeof value.failure === 'string') out.failure = value.failure;
-  return out;
-}
-
 /**
  * Reads the worker's part of a model file: the engine state (decoded and checked by
- * engineStateFromJson) and the session's progress.
- * @throws EngineStateError with one line naming `source` and the first problem
+ * engineStateFromJson) and the session's progress (every field checked against its schema,
+ * src/engine/fileSchemas.ts).
+ * @throws EngineStateError with one line naming `source` and the first field that does not fit
  */
 export function decodeSavedTraining(value: unknown, source: string): SessionCheckpoint {
   if (!isRecord(value) || !isRecord(value.progress)) throw new EngineStateError(source, 'no training state (expected { engine, progress })');
   const state = engineStateFromJson(value.engine, source);
-  const p = value.progress;
-  if (!isCount(p.examples) || !isCount(p.pointsSinceEvaluation) || typeof p.trainingMs !== 'number' || !Number.isFinite(p.trainingMs)) {
-    throw new EngineStateError(source, 'progress: expected { examples, pointsSinceEvaluation, trainingMs, failed, windowCounters }');
+  const progress = parseOrRefuse(sessionProgressSchema, value.progress, source, 'progress');
+  if (progress.windowCounters.length !== state.runs.length) {
+    throw new EngineStateError(source, `progress.windowCounters: expected one entry per run (${state.runs.length}), got ${progress.windowCounters.length}`);
   }
-  if (!Array.isArray(p.failed) || !p.failed.every(isCount)) throw new EngineStateError(source, 'progress.failed: expected run indices');
-  if (!Array.isArray(p.windowCounters) || p.windowCounters.length !== state.runs.length) {
-    throw new EngineStateError(source, `progress.windowCounters: expected one entry per run (${state.runs.length})`);
-  }
-  return {
-    state,
-    progress: {
-      examples: p.examples,
-      pointsSinceEvaluation: p.pointsSinceEvaluation,
-      trainingMs: p.trainingMs,
-      failed: p.failed,
-      windowCounters: p.windowCounters.map((c: unknown, i) => counters(c, `progress.windowCounters[${i}]`, source)),
-    },
-  };
+  const failed = progress.failed.find((run) => run >= state.runs.length);
+  if (failed !== undefined) throw new EngineStateError(source, `progress.failed: run ${failed} does not exist (${state.runs.length} runs)`);
+  progress.windowCounters.forEach((c, i) => {
+    const layers = state.runs[i].counters.layerGradVarianceSum.length;
+    if (c.layerGradVarianceSum.length !== layers) throw new EngineStateError(source, `progress.windowCounters[${i}].layerGradVarianceSum: expected ${layers} layers, got ${c.layerGradVarianceSum.length}`);
+  });
+  return { state, progress: progress as SessionProgress };
 }

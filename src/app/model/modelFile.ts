@@ -3,7 +3,9 @@
 // far), and the worker's training state (the engine state in the "hnca-engine-state" format
 // of src/engine/state.ts, and the session's progress). JSON; non-finite numbers (stopped runs'
 // NaN values) are written as the strings "NaN", "Infinity", "-Infinity". Checked here: the
-// file kind, its version and the configuration; the worker checks the training state.
+// file kind, its version, the configuration, and every field of the points and stopped runs
+// (their schema, src/engine/fileSchemas.ts); the worker checks the training state.
+import { modelPointsSchema, parseOrRefuse } from '../../engine/fileSchemas.ts';
 import { BANDIT_ESTIMATORS, ENGINE_CHOICES, UNIT_KINDS } from '../../engine/types.ts';
 import { CONTROL_NAMES, PLAYGROUND_VAE_ESTIMATORS, RANGES, TASKS, defaultConfig, type PlaygroundConfig } from '../../playground/config.ts';
 import type { MetricPoint, RunFailure, TrainingStatus } from '../../worker/protocol.ts';
@@ -92,6 +94,24 @@ function checkConfig(value: unknown, source: string): PlaygroundConfig {
 }
 
 /**
+ * The metric points and stopped runs of a model file, every field checked against its schema
+ * (src/engine/fileSchemas.ts); every point has one entry per run of the training state.
+ * @throws ModelFileError naming `source` and the first field that does not fit
+ */
+function checkPoints(document: Record<string, unknown>, source: string): { points: MetricPoint[]; failures: RunFailure[] } {
+  const parsed: { points: MetricPoint[]; failures: RunFailure[] } = parseOrRefuse(modelPointsSchema, { points: document.points, failures: document.failures }, source, '', (where, problem) => new ModelFileError(where, problem));
+  const engine = isRecord(document.training) ? document.training.engine : undefined;
+  const runs = isRecord(engine) && Array.isArray(engine.runs) ? engine.runs.length : undefined;
+  parsed.points.forEach((point, i) => {
+    const want = runs ?? parsed.points[0].runs.length;
+    if (point.runs.length !== want) throw new ModelFileError(source, `points[${i}].runs: expected one entry per run (${want}), got ${point.runs.length}`);
+  });
+  const stray = parsed.failures.findIndex((f) => runs !== undefined && f.run >= runs);
+  if (stray >= 0) throw new ModelFileError(source, `failures[${stray}].run: run ${parsed.failures[stray].run} does not exist (${runs} runs)`);
+  return parsed;
+}
+
+/**
  * Reads a model file's text: its kind, version, configuration, points and failures (the
  * training state is checked by the worker).
  * @throws ModelFileError with one line naming `source` and the first problem
@@ -108,13 +128,9 @@ export function decodeModelFile(text: string, source: string): ModelFile {
     throw new ModelFileError(source, `model file version ${JSON.stringify(document.version)}; this playground reads version ${MODEL_FILE_VERSION}`);
   }
   const config = checkConfig(document.config, source);
-  const { points, failures } = document;
-  if (!Array.isArray(points) || !points.every((p) => isRecord(p) && typeof p.update === 'number' && Array.isArray(p.runs))) throw new ModelFileError(source, 'points: expected the list of metric points');
-  if (!Array.isArray(failures) || !failures.every((f) => isRecord(f) && typeof f.run === 'number' && typeof f.failure === 'string')) {
-    throw new ModelFileError(source, 'failures: expected the list of stopped runs');
-  }
   if (!isRecord(document.training)) throw new ModelFileError(source, 'training: missing (the engine state)');
+  const { points, failures } = checkPoints(document, source);
   const update = document.update;
   if (typeof update !== 'number' || !Number.isInteger(update) || update < 0) throw new ModelFileError(source, `update: expected an integer ≥ 0, got ${JSON.stringify(update)}`);
-  return { config, points: points as MetricPoint[], failures: failures as RunFailure[], update, training: document.training };
+  return { config, points, failures, update, training: document.training };
 }

@@ -10,7 +10,7 @@ import { CountingAllocator, type ArrayAllocator } from '../simd/arrays.ts';
 import { kernelArena, WasmKernels, wasmSimdSupported } from '../simd/wasmKernels.ts';
 import { Stream } from '../../rng/streams.ts';
 import { banditEstimator } from '../estimators.ts';
-import { EngineError, type BanditConfig, type BanditEstimator, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
+import { EngineError, evaluationKey, type BanditConfig, type BanditEstimator, type EvaluateOptions, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
 import { unitMajor } from '../weights.ts';
 import { validateBanditConfig } from '../validate.ts';
 import type { ParameterTensor } from '../optimizer.ts';
@@ -88,9 +88,9 @@ export class CpuBanditEngine extends CpuEngineBase<BanditConfig, BanditRun, Band
     for (const r of this.runObjects) r.ensureCapacity(batch);
   }
 
-  async evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]> {
+  async evaluate(options?: EvaluateOptions): Promise<EvaluationResult[]> {
     const { data, config } = this;
-    const e = this.evaluations++;
+    const e = evaluationKey(options, this.evaluations++);
     const test = data.test;
     const results: EvaluationResult[] = this.runObjects.map(() => ({
       testScore: 0,

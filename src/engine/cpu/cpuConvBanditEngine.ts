@@ -11,7 +11,7 @@ import type { TrunkFactory } from '../../models/convBandit/trunk.ts';
 import { Stream } from '../../rng/streams.ts';
 import { banditEstimator } from '../estimators.ts';
 import type { ParameterTensor } from '../optimizer.ts';
-import { EngineError, type ConvBanditConfig, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
+import { EngineError, evaluationKey, type ConvBanditConfig, type EvaluateOptions, type EvaluationResult, type ExampleTrace, type TrainingEngine, type WeightMatrix } from '../types.ts';
 import { validateConvBanditConfig } from '../validate.ts';
 import { unitMajor } from '../weights.ts';
 import { CpuEngineBase, restoreRewardRunScalars, rewardRunScalars, type RunScalars, type SeedGroup, type TensorLayout } from './cpuEngineBase.ts';
@@ -90,9 +90,9 @@ export class CpuConvBanditEngine extends CpuEngineBase<ConvBanditConfig, ConvBan
     for (const r of this.runObjects) r.ensureCapacity(batch);
   }
 
-  async evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]> {
+  async evaluate(options?: EvaluateOptions): Promise<EvaluationResult[]> {
     const { data } = this;
-    const e = this.evaluations++;
+    const e = evaluationKey(options, this.evaluations++);
     const test = data.test;
     const results: EvaluationResult[] = this.runObjects.map(() => ({ testScore: 0, actions: options?.collectActions ? new Uint8Array(test.count) : undefined }));
     const rows = allocSparseRows(EVAL_CHUNK, data.pixels);

@@ -10,7 +10,7 @@ import { traceVaeExample } from '../../models/vae/trace.ts';
 import { VaeRun } from '../../models/vae/vaeRun.ts';
 import { vaeEstimator } from '../estimators.ts';
 import { vaeViews } from '../../models/vae/views.ts';
-import { EngineError, type EvaluateOptions, type EvaluationResult, type ExampleTrace, type VaeConfig, type VaeViewEngine, type VaeViews, type WeightMatrix } from '../types.ts';
+import { EngineError, evaluationKey, type EvaluateOptions, type EvaluationResult, type ExampleTrace, type VaeConfig, type VaeViewEngine, type VaeViews, type WeightMatrix } from '../types.ts';
 import { unitMajor } from '../weights.ts';
 
 const EVAL_CHUNK = 500;
@@ -73,7 +73,7 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
    */
   async evaluate(options: EvaluateOptions = {}): Promise<EvaluationResult[]> {
     const { data, config } = this;
-    const e = this.evaluations++;
+    const e = evaluationKey(options, this.evaluations++);
     const test = data.test;
     const sums = this.runObjects.map(() => 0);
     const rows = allocSparseRows(EVAL_CHUNK, data.pixels);

@@ -7,7 +7,8 @@ import { zeroCounters } from '../../engine/records.ts';
 import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { forwardBatch, type UniformSource } from './forward.ts';
-import { accumulateGradients, hncaSignals, outputSignals, reinforceSignals } from './gradients.ts';
+import { accumulateGradients, hncaSignals, layerVarianceSums, outputSignals, reinforceSignals } from './gradients.ts';
+import { ShiftedGradientVariance } from '../../engine/gradientVariance.ts';
 import { runningMeanBaseline } from '../units/baseline.ts';
 import { BernoulliUnits } from '../units/bernoulli.ts';
 import { FlipTables } from '../units/flipTables.ts';
@@ -53,6 +54,9 @@ export class BanditRun {
   private readonly categoricalScratch: CategoricalCreditScratch;
   /** per layer k: Σ_b ‖g_b‖²/B of this update (docs/math.md §4) */
   readonly secondMoments: Float64Array;
+  /** per layer, Σ over its parameters of the batch variance of the gradients, by shifted sums (layerVarianceSums) */
+  readonly layerVariance: Float64Array;
+  private readonly variance: ShiftedGradientVariance[];
   /** per tensor: ‖gbar‖² of this update, filled by the ascent step */
   readonly sumSquares: Float64Array;
 
@@ -80,6 +84,8 @@ export class BanditRun {
     this.expScratch = arrays.f64(2 * sizes[sizes.length - 1]);
     this.categoricalScratch = new CategoricalCreditScratch(this.categories ? widest : 0);
     this.secondMoments = new Float64Array(params.layerCount);
+    this.layerVariance = new Float64Array(params.layerCount);
+    this.variance = Array.from({ length: params.layerCount }, (_, k) => new ShiftedGradientVariance(sizes[k], sizes[k + 1]));
     this.sumSquares = new Float64Array(params.tensors.length);
     this.counters = zeroCounters(params.layerCount);
   }
@@ -129,6 +135,7 @@ export class BanditRun {
       }
     }
     accumulateGradients(params, s, input, this.secondMoments);
+    layerVarianceSums(params, s, input, this.variance, this.layerVariance);
   }
 
   /**
@@ -188,6 +195,8 @@ export function finishRewardUpdate(
     readonly params: { readonly tensors: readonly ParameterTensor[]; readonly layerCount: number; readonly parameterCount: number; layerParameterCount(k: number): number };
     readonly scratch: { readonly reward: Float64Array | Float32Array };
     readonly secondMoments: Float64Array;
+    /** when present, each layer's variance sum computed stably (shifted sums) */
+    readonly layerVariance?: Float64Array;
     readonly sumSquares: Float64Array;
     readonly counters: RunCounters;
     readonly useBaseline: boolean;
@@ -208,7 +217,7 @@ export function finishRewardUpdate(
   let total = 0;
   if (measured) {
     for (let k = 0; k < params.layerCount; k++) {
-      const varianceSum = run.secondMoments[k] - run.sumSquares[2 * k] - run.sumSquares[2 * k + 1];
+      const varianceSum = run.layerVariance ? run.layerVariance[k] : run.secondMoments[k] - run.sumSquares[2 * k] - run.sumSquares[2 * k + 1];
       total += varianceSum;
       c.layerGradVarianceSum[k] += varianceSum / params.layerParameterCount(k);
     }

@@ -7,6 +7,7 @@ import type { BanditParameters } from './parameters.ts';
 import { commonKernels } from '../../engine/simd/wasmKernels.ts';
 import { sumSelectedRows } from './rowSums.ts';
 import type { BanditScratch } from './scratch.ts';
+import { ShiftedGradientVariance } from '../../engine/gradientVariance.ts';
 
 /** g_b[i] = (1/B) Σ_b s_bi; returns per example Σ_i s_bi² into `squares`. */
 function biasGradient(gradB: Float64Array, signal: Float64Array, width: number, batch: number, squares: Float64Array): void {
@@ -182,4 +183,44 @@ export function centerOneHotGradient(gradW: Float64Array, gradB: Float64Array, w
   let second = 0;
   for (let b = 0; b < batch; b++) second += squares[b] * (xSquares + 1);
   return second / batch;
+}
+
+/**
+ * docs/math.md §4 per layer by shifted sums (ShiftedGradientVariance: stable for gradients of a
+ * large mean and a small spread, never negative, exactly 0 at batch 1), from the layers'
+ * finished batch-mean gradients (after accumulateGradients), their signals and their inputs:
+ * the pixels (binary), then the hidden samples as the layers read them (±1, 0/1, or the centered
+ * one-hot e_φ − 1/N of categorical units, docs/math.md §7.1). `variance` holds one accumulator
+ * per layer ([inputs, width] of layer k); writes Σ over the layer's parameters of the batch
+ * variance into `out[k]`.
+ */
+export function layerVarianceSums(params: BanditParameters, s: BanditScratch, input: SparseBinaryRows, variance: readonly ShiftedGradientVariance[], out: Float64Array): void {
+  const { sizes, hiddenValues, units } = params.shape;
+  const categories = units === 'categorical' ? (params.shape.categories ?? 0) : 0;
+  const centered = hiddenValues === 'pm1' && !categories;
+  const batch = input.count;
+  const layers = params.layerCount;
+  const { onStart, onIndex } = input;
+  for (let k = 0; k < layers; k++) {
+    const width = sizes[k + 1];
+    const signal = k === layers - 1 ? s.outSignal : s.signal[k];
+    const v = variance[k];
+    if (k === 0) {
+      const first = new Set<number>();
+      for (let q = onStart[0]; q < onStart[1]; q++) first.add(onIndex[q]);
+      v.first((j) => (first.has(j) ? 1 : 0), signal, 0);
+      for (let b = 0; b < batch; b++) v.addBinary(onIndex, onStart[b], onStart[b + 1], signal, b * width);
+    } else {
+      const sample = s.sample[k - 1];
+      const inWidth = sizes[k];
+      const offset = categories ? 1 / categories : 0;
+      const value = (b: number) => (j: number): number => {
+        const phi = sample[b * inWidth + j];
+        return centered ? 2 * phi - 1 : phi - offset;
+      };
+      v.first(value(0), signal, 0);
+      for (let b = 0; b < batch; b++) v.add(value(b), signal, b * width);
+    }
+    out[k] = v.finish(params.weights[k].grad, params.biases[k].grad);
+  }
 }

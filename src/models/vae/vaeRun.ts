@@ -1,6 +1,7 @@
 // One training run of the VAE: parameters, Adam state, baselines, counters, and the update
 // that averages per-example estimates over a minibatch (docs/math.md §3, §4).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
+import { ShiftedGradientVariance } from '../../engine/gradientVariance.ts';
 import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
 import { vaeEstimator, type VaeEstimator } from '../../engine/estimators.ts';
 import { zeroCounters } from '../../engine/records.ts';
@@ -21,7 +22,8 @@ export class VaeRun {
   readonly baselines: Float64Array;
   readonly counters: RunCounters;
   private readonly sumSquares: Float64Array;
-  private readonly accW: Float64Array;
+  /** per encoder layer l = 1..L (index l − 1): the variance metric's accumulator */
+  private readonly variance: ShiftedGradientVariance[];
   private readonly accB: Float64Array;
   private readonly targets: Float64Array;
   private boundScratch = new Float64Array(0);
@@ -38,7 +40,7 @@ export class VaeRun {
     this.tables = usesTables(estimator) ? new VaeTables(params.sizes) : null;
     const L = shape.layers;
     this.baselines = new Float64Array(L + 1);
-    this.accW = new Float64Array(L + 1);
+    this.variance = Array.from({ length: L }, (_, l) => new ShiftedGradientVariance(params.sizes[l], params.sizes[l + 1]));
     this.accB = new Float64Array(L + 1);
     this.targets = new Float64Array(L + 1);
     this.sumSquares = new Float64Array(tensors.length);
@@ -48,13 +50,12 @@ export class VaeRun {
   /** One update on the minibatch `rows` with the draws of this (seed, update). */
   update(rows: SparseBinaryRows, draws: RngDraws, opt: OptimizerConfig): void {
     if (!this.counters.finite) return;
-    const { params, work, tensors, accW, accB, targets } = this;
+    const { params, work, tensors, accB, targets } = this;
     const L = params.shape.layers;
     const sizes = params.sizes;
     const B = rows.count;
     this.tables?.update(params);
     for (const t of tensors) t.grad.fill(0);
-    accW.fill(0);
     accB.fill(0);
     targets.fill(0);
     const grads = tensors.map((t) => t.grad);
@@ -69,8 +70,12 @@ export class VaeRun {
         const g = work.encGrad[l];
         let ss = 0;
         for (let i = 0; i < sizes[l]; i++) ss += g[i] * g[i];
-        accW[l] += ss * work.main.onCount[l - 1]; // Σ_j x_j² = number of inputs that are 1
-        accB[l] += ss;
+        accB[l] += ss; // the finiteness check below
+        // docs/math.md §4 by shifted sums: layer l's inputs are the 0/1 values of layer l − 1
+        const v = this.variance[l - 1];
+        const x = work.main.phi[l - 1];
+        if (b === 0) v.first((j) => x[j], g);
+        v.addBinary(work.main.on[l - 1], 0, work.main.onCount[l - 1], g);
         targets[l] += work.baselineTarget[l];
       }
     }
@@ -83,18 +88,18 @@ export class VaeRun {
     }
     const inv = 1 / B;
     for (const t of tensors) for (let k = 0; k < t.size; k++) t.grad[k] *= inv;
-    ascentStep(tensors, opt, this.counters.updates + 1, this.sumSquares);
-    // docs/math.md §4: Σ_ij Var_b = (1/B) Σ_b (Σ_i s²)(Σ_j x²) − Σ_ij gbar², encoder only
+    // docs/math.md §4, encoder only, by shifted sums (src/engine/gradientVariance.ts): encoder
+    // layer l's gradients are tensors 2(l − 1) (W_l [inputs, units]) and 2(l − 1) + 1 (b_l)
     let total = 0;
     let count = 0;
     for (let l = 1; l <= L; l++) {
-      const vW = Math.max(0, accW[l] * inv - this.sumSquares[2 * (l - 1)]);
-      const vB = Math.max(0, accB[l] * inv - this.sumSquares[2 * (l - 1) + 1]);
+      const varianceSum = this.variance[l - 1].finish(tensors[2 * (l - 1)].grad, tensors[2 * (l - 1) + 1].grad);
       const n = sizes[l - 1] * sizes[l] + sizes[l];
-      this.counters.layerGradVarianceSum[l - 1] += (vW + vB) / n;
-      total += vW + vB;
+      this.counters.layerGradVarianceSum[l - 1] += varianceSum / n;
+      total += varianceSum;
       count += n;
     }
+    ascentStep(tensors, opt, this.counters.updates + 1, this.sumSquares);
     this.counters.gradVarianceSum += total / count;
     this.counters.scoreSum += elboSum;
     this.counters.updates += 1;

@@ -10,9 +10,11 @@ import { validateBanditConfig, validateHyperparameterChange } from '../../valida
 import { banditEstimator } from '../../estimators.ts';
 import {
   EngineError,
+  evaluationKey,
   expandRuns,
   type BanditConfig,
   type EngineInfo,
+  type EvaluateOptions,
   type EvaluationResult,
   type ExampleTrace,
   type RunCounters,
@@ -282,9 +284,9 @@ export class GpuBanditEngine implements CheckpointableEngine {
     return this.counters.read('metrics flush');
   }
 
-  async evaluate(options?: { collectActions?: boolean }): Promise<EvaluationResult[]> {
+  async evaluate(options?: EvaluateOptions): Promise<EvaluationResult[]> {
     this.check();
-    const e = this.evaluations++;
+    const e = evaluationKey(options, this.evaluations++);
     const test = this.data.test;
     const chunk = Math.min(EVAL_CHUNK, this.dims.capacity);
     const starts: number[] = [];

@@ -21,6 +21,7 @@ import { banditEstimator } from '../../estimators.ts';
 import type { CheckpointableEngine, EngineState } from '../../state.ts';
 import {
   EngineError,
+  evaluationKey,
   expandRuns,
   type ConvBanditConfig,
   type EngineInfo,
@@ -427,7 +428,7 @@ export class GpuConvBanditEngine implements CheckpointableEngine {
   async evaluate(options?: EvaluateOptions): Promise<EvaluationResult[]> {
     this.check();
     const trunk = await this.trunkOnDevice();
-    const e = this.evaluations++;
+    const e = evaluationKey(options, this.evaluations++);
     const test = this.data.test;
     const { runs, capacity } = this.dims;
     const chunk = Math.min(EVAL_CHUNK, capacity);

@@ -18,7 +18,7 @@ import { advanceStreams, seedGroups, startsEpoch } from '../minibatchStreams.ts'
 import { RunCounterWindow } from '../runCounters.ts';
 import { datasetSizes, packRunTensors, readParameterBuffers, restoreFailureFlags, runTensorsFromBuffers, savedStreamPositions, stateHeader, writeTrainingState } from '../stateTensors.ts';
 import { checkStateFits, type CheckpointableEngine, type EngineState, type RunState } from '../../state.ts';
-import { EngineError, expandRuns, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
+import { EngineError, evaluationKey, expandRuns, type EvaluateOptions, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../types.ts';
 import { validateHyperparameterChange, validateVaeConfig } from '../../validate.ts';
 import { unitMajor } from '../../weights.ts';
 import { runIndexOf, type GpuProgram, type GpuProgramOptions } from '../program.ts';
@@ -554,9 +554,9 @@ export class GpuVaeEngine implements CheckpointableEngine {
    * binarized test set, on this device (evaluate.ts evaluateBoundOnGpu: the parameters are read
    * back once, then ../vaeBound computes the bound in chunks, reporting progress after each).
    */
-  async evaluate(options?: { collectActions?: boolean; onProgress?: (done: number, total: number) => unknown }): Promise<EvaluationResult[]> {
+  async evaluate(options?: EvaluateOptions): Promise<EvaluationResult[]> {
     const params = await this.readAllParameters();
-    const e = this.evaluations++;
+    const e = evaluationKey(options, this.evaluations++);
     const results = await evaluateBoundOnGpu(this.rt, { config: this.config, data: this.data, runs: this.runs, params, evaluation: e, onProgress: options?.onProgress });
     this.check();
     return results;

@@ -1,0 +1,117 @@
+// The gradient-variance metric of one layer (docs/math.md §4) by shifted sums, for the CPU
+// engines (float64). A layer's per-example gradient is the outer product g_b = x̃_b s_bᵀ of its
+// input with a bias entry, x̃_b = [x_b; 1] ([inputs + 1]), and its learning signals s_b ([width]).
+// The metric is Σ over the layer's parameters of the batch variance, (1/B) Σ_b ‖g_b − ḡ‖².
+//
+// The raw-moment form (1/B) Σ_b ‖x̃_b‖²‖s_b‖² − ‖ḡ‖² cancels catastrophically when the gradients
+// have a large mean and a small spread (and at batch 1 leaves rounding noise of either sign,
+// e.g. −3.5e-21). Variance is unchanged by shifting every g_b by one matrix K; with K = g_0, the
+// first example's gradient,
+//   Σ Var = (1/B) Σ_b ‖g_b − K‖² − ‖ḡ − K‖²,
+// and each ‖g_b − K‖² is computed from differences, never from large squares:
+//   g_b − K = Δx s_bᵀ + x̃_0 Δsᵀ  (Δx = x̃_b − x̃_0, Δs = s_b − s_0)
+//   ‖g_b − K‖² = ‖Δx‖²‖s_b‖² + ‖x̃_0‖²‖Δs‖² + 2 (Δx·x̃_0)(s_b·Δs),
+// where the cross term is bounded by the two others (AM–GM), so the sum keeps its relative
+// accuracy. Both terms of the final difference are of the order of the spread, not of the mean:
+// the shifted-data algorithm. At batch 1 both are exactly 0. Pure: no Node, no DOM.
+
+/**
+ * Accumulates one layer's metric over a minibatch: `first` with example 0, `add` for every
+ * example (example 0 included, in any order), then `finish` with the batch-mean gradient.
+ * Shapes: inputs x [inputs], signals s [width], gradW [inputs, width] input-major, gradB [width].
+ */
+export class ShiftedGradientVariance {
+  private readonly x0: Float64Array;
+  private readonly s0: Float64Array;
+  private x0Squares = 0;
+  private sum = 0;
+  private examples = 0;
+
+  constructor(
+    readonly inputs: number,
+    readonly width: number,
+  ) {
+    this.x0 = new Float64Array(inputs);
+    this.s0 = new Float64Array(width);
+  }
+
+  /**
+   * Starts a minibatch with example 0: its inputs (dense, `x(j)` for j < inputs) and signals.
+   * `signal` is read at offset `at` ([width] values).
+   */
+  first(x: (j: number) => number, signal: ArrayLike<number>, at = 0): void {
+    let xx = 1; // the bias input
+    for (let j = 0; j < this.inputs; j++) {
+      const v = x(j);
+      this.x0[j] = v;
+      xx += v * v;
+    }
+    for (let i = 0; i < this.width; i++) this.s0[i] = signal[at + i];
+    this.x0Squares = xx;
+    this.sum = 0;
+    this.examples = 0;
+  }
+
+  /** Adds example b's ‖g_b − g_0‖² from its inputs (dense `x(j)`) and its signals at `signal[at..at+width)`. */
+  add(x: (j: number) => number, signal: ArrayLike<number>, at = 0): void {
+    let dxx = 0;
+    let dxX0 = 0;
+    for (let j = 0; j < this.inputs; j++) {
+      const d = x(j) - this.x0[j];
+      dxx += d * d;
+      dxX0 += d * this.x0[j];
+    }
+    this.addWithInputDifferences(dxx, dxX0, signal, at);
+  }
+
+  /**
+   * The same as add for binary inputs given by the indices of the inputs that are 1 (`on[from..to)`)
+   * with example 0's also binary: ‖Δx‖² and Δx·x̃_0 are counts, computed exactly.
+   */
+  addBinary(on: ArrayLike<number>, from: number, to: number, signal: ArrayLike<number>, at = 0): void {
+    let both = 0;
+    for (let k = from; k < to; k++) both += this.x0[on[k]];
+    const onB = to - from;
+    const on0 = this.x0Squares - 1;
+    this.addWithInputDifferences(onB + on0 - 2 * both, both - on0, signal, at);
+  }
+
+  private addWithInputDifferences(dxx: number, dxX0: number, signal: ArrayLike<number>, at: number): void {
+    let ss = 0;
+    let dss = 0;
+    let sds = 0;
+    for (let i = 0; i < this.width; i++) {
+      const v = signal[at + i];
+      const d = v - this.s0[i];
+      ss += v * v;
+      dss += d * d;
+      sds += v * d;
+    }
+    this.sum += dxx * ss + this.x0Squares * dss + 2 * dxX0 * sds;
+    this.examples += 1;
+  }
+
+  /**
+   * Σ over the layer's parameters of the batch variance of the per-example gradients, from the
+   * batch-mean gradient (gradW [inputs, width] input-major, gradB [width]); ≥ 0 (a difference
+   * below 0 is rounding at the spread's scale and reads as 0). Exactly 0 for one example.
+   */
+  finish(gradW: ArrayLike<number>, gradB: ArrayLike<number>): number {
+    if (this.examples <= 1) return 0;
+    let shift = 0;
+    const { width, x0, s0 } = this;
+    for (let j = 0; j < this.inputs; j++) {
+      const xj = x0[j];
+      const row = j * width;
+      for (let i = 0; i < width; i++) {
+        const d = gradW[row + i] - xj * s0[i];
+        shift += d * d;
+      }
+    }
+    for (let i = 0; i < width; i++) {
+      const d = gradB[i] - s0[i];
+      shift += d * d;
+    }
+    return Math.max(0, this.sum / this.examples - shift);
+  }
+}
