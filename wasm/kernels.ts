@@ -771,3 +771,187 @@ export function csrRowSums(gradW: usize, signal: usize, start: usize, list: usiz
     sumRowsF64(signal, list + (<usize>first << 2), count, width, gradW + ((<usize>j * <usize>width) << 3), scale, 0, 0);
   }
 }
+
+// ---- The discrete VAE (src/models/vae/, docs/math.md §3) ----------------------------------
+// One example at a time, as the JavaScript loops: SIMD across the independent output columns
+// (or across two parents of a flip), never across a sum's or product's terms, so each kernel
+// equals its JS twin bit for bit (tests/vae-simd.test.ts).
+
+/**
+ * forward.ts affine for float32 w [inputs, n] and b [n], float64 out [n]: out[i] = b[i] +
+ * Σ_k w[on[k]·n + i], the rows k = 0..onCount−1 added in order.
+ */
+export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 7 < n; i += 8) {
+    const bi = b + (<usize>i << 2);
+    let a0 = loadF32x2(bi);
+    let a1 = loadF32x2(bi + 8);
+    let a2 = loadF32x2(bi + 16);
+    let a3 = loadF32x2(bi + 24);
+    const column = w + (<usize>i << 2);
+    for (let k = 0; k < onCount; k++) {
+      const p = column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2);
+      a0 = f64x2.add(a0, loadF32x2(p));
+      a1 = f64x2.add(a1, loadF32x2(p + 8));
+      a2 = f64x2.add(a2, loadF32x2(p + 16));
+      a3 = f64x2.add(a3, loadF32x2(p + 24));
+    }
+    const o = out + (<usize>i << 3);
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+  }
+  for (; i + 1 < n; i += 2) {
+    let a = loadF32x2(b + (<usize>i << 2));
+    const column = w + (<usize>i << 2);
+    for (let k = 0; k < onCount; k++) a = f64x2.add(a, loadF32x2(column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2)));
+    v128.store(out + (<usize>i << 3), a);
+  }
+  for (; i < n; i++) {
+    let a = <f64>load<f32>(b + (<usize>i << 2));
+    for (let k = 0; k < onCount; k++) a += <f64>load<f32>(w + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n + <usize>i) << 2));
+    store<f64>(out + (<usize>i << 3), a);
+  }
+}
+
+/** gradients.ts addRows: gB[i] += g[i]; gW[on[k]·n + i] += g[i] for every k (float64 [n], [inputs, n]). */
+export function vaeAddRows(g: usize, n: i32, on: usize, onCount: i32, gW: usize, gB: usize): void {
+  addVector(gB, g, n);
+  for (let k = 0; k < onCount; k++) addVector(gW + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 3), g, n);
+}
+
+@inline function addVector(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const d = dst + (<usize>i << 3);
+    const s = src + (<usize>i << 3);
+    v128.store(d, f64x2.add(v128.load(d), v128.load(s)));
+    v128.store(d, f64x2.add(v128.load(d, 16), v128.load(s, 16)), 16);
+  }
+  for (; i < n; i++) {
+    const d = dst + (<usize>i << 3);
+    store<f64>(d, load<f64>(d) + load<f64>(src + (<usize>i << 3)));
+  }
+}
+
+/** Σ_k w[r + on[k]] in order (float32 w, float64 sum). */
+@inline function onRowSum(w: usize, r: usize, on: usize, onCount: i32): f64 {
+  let s: f64 = 0;
+  for (let k = 0; k < onCount; k++) s += <f64>load<f32>(w + ((r + <usize>load<i32>(on + (<usize>k << 2))) << 2));
+  return s;
+}
+
+/** The flip table entry e^{−Δw} of edge (row r, child c) for parent value `parentOn`. */
+@inline function flipEntry(table: usize, r: usize, c: i32, parentOn: bool): f64 {
+  return load<f64>(table + (((r + <usize>c) << 4) + (parentOn ? 0 : 8)));
+}
+
+/**
+ * counterfactual.ts flipLogProbDelta's table path (chunk K > 0) for float32 w [nParents,
+ * nChildren]: out[j] for every parent j, two parents per f64x2 (lanes j and j+1; each lane's
+ * product over the children in the JS order). parents uint8 [nParents]; p, q float64
+ * [nChildren]; table float64 [nParents, nChildren, 2]; rowSum float64 [nParents].
+ */
+export function vaeFlipDecoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, out: usize): void {
+  let j = 0;
+  for (; j + 1 < nParents; j += 2) {
+    const r0 = <usize>j * <usize>nChildren;
+    const r1 = r0 + <usize>nChildren;
+    const on0 = load<u8>(parents + <usize>j) == 1;
+    const on1 = load<u8>(parents + <usize>j + 1) == 1;
+    let logSum0: f64 = 0;
+    let logSum1: f64 = 0;
+    for (let c0 = 0; c0 < nChildren; c0 += K) {
+      const end = c0 + K < nChildren ? c0 + K : nChildren;
+      let prod = f64x2.splat(1);
+      for (let c = c0; c < end; c++) {
+        const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
+        prod = f64x2.mul(prod, f64x2.add(f64x2.splat(load<f64>(p + (<usize>c << 3))), f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e)));
+      }
+      logSum0 += fdlibmLog(f64x2.extract_lane(prod, 0));
+      logSum1 += fdlibmLog(f64x2.extract_lane(prod, 1));
+    }
+    const lin0 = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, r0, on, onCount);
+    const lin1 = load<f64>(rowSum + (<usize>(j + 1) << 3)) - onRowSum(w, r1, on, onCount);
+    store<f64>(out + (<usize>j << 3), -logSum0 - (on0 ? -lin0 : lin0));
+    store<f64>(out + (<usize>(j + 1) << 3), -logSum1 - (on1 ? -lin1 : lin1));
+  }
+  for (; j < nParents; j++) {
+    const r = <usize>j * <usize>nChildren;
+    const parentOn = load<u8>(parents + <usize>j) == 1;
+    let logSum: f64 = 0;
+    for (let c0 = 0; c0 < nChildren; c0 += K) {
+      const end = c0 + K < nChildren ? c0 + K : nChildren;
+      let prod: f64 = 1;
+      for (let c = c0; c < end; c++) prod *= load<f64>(p + (<usize>c << 3)) + load<f64>(q + (<usize>c << 3)) * flipEntry(table, r, c, parentOn);
+      logSum += fdlibmLog(prod);
+    }
+    const lin = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, r, on, onCount);
+    store<f64>(out + (<usize>j << 3), -logSum - (parentOn ? -lin : lin));
+  }
+}
+
+/**
+ * counterfactual.ts encoderChildDeltas' table loop (chunk K > 0; the exact redo of children
+ * near the clip stays in JS) for float32 w [nParents, nChildren]: outLogQ[j], outEnt[j] for
+ * every parent j, two parents per f64x2. ut, p, q float64 [nChildren]; basePU = Σ_c ut[c]·p[c].
+ */
+export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, ut: usize, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, basePU: f64, outLogQ: usize, outEnt: usize): void {
+  let j = 0;
+  for (; j + 1 < nParents; j += 2) {
+    const r0 = <usize>j * <usize>nChildren;
+    const r1 = r0 + <usize>nChildren;
+    const on0 = load<u8>(parents + <usize>j) == 1;
+    const on1 = load<u8>(parents + <usize>j + 1) == 1;
+    const delta = f64x2.replace_lane(f64x2.splat(on0 ? -1 : 1), 1, on1 ? -1 : 1);
+    let logR0: f64 = 0;
+    let logR1: f64 = 0;
+    let sH = f64x2.splat(0);
+    for (let c0 = 0; c0 < nChildren; c0 += K) {
+      const end = c0 + K < nChildren ? c0 + K : nChildren;
+      let prod = f64x2.splat(1);
+      for (let c = c0; c < end; c++) {
+        const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
+        const pc = f64x2.splat(load<f64>(p + (<usize>c << 3)));
+        const f = f64x2.add(pc, f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e));
+        prod = f64x2.mul(prod, f);
+        const wv = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(w + ((r0 + <usize>c) << 2))), 1, <f64>load<f32>(w + ((r1 + <usize>c) << 2)));
+        const shifted = f64x2.add(f64x2.splat(load<f64>(ut + (<usize>c << 3))), f64x2.mul(delta, wv));
+        sH = f64x2.add(sH, f64x2.div(f64x2.mul(shifted, pc), f));
+      }
+      logR0 += fdlibmLog(f64x2.extract_lane(prod, 0));
+      logR1 += fdlibmLog(f64x2.extract_lane(prod, 1));
+    }
+    const d0: f64 = on0 ? -1 : 1;
+    const d1: f64 = on1 ? -1 : 1;
+    const rs0 = load<f64>(rowSum + (<usize>j << 3));
+    const rs1 = load<f64>(rowSum + (<usize>(j + 1) << 3));
+    store<f64>(outLogQ + (<usize>j << 3), -logR0 - d0 * (rs0 - onRowSum(w, r0, on, onCount)));
+    store<f64>(outLogQ + (<usize>(j + 1) << 3), -logR1 - d1 * (rs1 - onRowSum(w, r1, on, onCount)));
+    store<f64>(outEnt + (<usize>j << 3), logR0 + d0 * rs0 - f64x2.extract_lane(sH, 0) + basePU);
+    store<f64>(outEnt + (<usize>(j + 1) << 3), logR1 + d1 * rs1 - f64x2.extract_lane(sH, 1) + basePU);
+  }
+  for (; j < nParents; j++) {
+    const r = <usize>j * <usize>nChildren;
+    const parentOn = load<u8>(parents + <usize>j) == 1;
+    const delta: f64 = parentOn ? -1 : 1;
+    let logR: f64 = 0;
+    let sH: f64 = 0;
+    for (let c0 = 0; c0 < nChildren; c0 += K) {
+      const end = c0 + K < nChildren ? c0 + K : nChildren;
+      let prod: f64 = 1;
+      for (let c = c0; c < end; c++) {
+        const pc = load<f64>(p + (<usize>c << 3));
+        const f = pc + load<f64>(q + (<usize>c << 3)) * flipEntry(table, r, c, parentOn);
+        prod *= f;
+        sH += ((load<f64>(ut + (<usize>c << 3)) + delta * <f64>load<f32>(w + ((r + <usize>c) << 2))) * pc) / f;
+      }
+      logR += fdlibmLog(prod);
+    }
+    const rs = load<f64>(rowSum + (<usize>j << 3));
+    store<f64>(outLogQ + (<usize>j << 3), -logR - delta * (rs - onRowSum(w, r, on, onCount)));
+    store<f64>(outEnt + (<usize>j << 3), logR + delta * rs - sH + basePU);
+  }
+}

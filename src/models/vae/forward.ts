@@ -3,6 +3,8 @@
 import type { VaeDraws } from './draws.ts';
 import { clampLogit } from '../units/bernoulli.ts';
 import type { ParamArray, VaeParams } from './params.ts';
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { commonKernels } from '../../engine/simd/wasmKernels.ts';
 
 /** Values and per-layer quantities of one pass; index l = 0..L (layer 0 = the pixels). */
 export class PassState {
@@ -24,11 +26,15 @@ export class PassState {
   readonly dq: Float64Array[];
   /** Dec[m] = log p_m(φ_m | φ_{m+1}) (Dec[L]: log prior) */
   readonly dec: Float64Array;
-  constructor(readonly sizes: readonly number[]) {
+  /** `arrays`: where the arrays live (a run's WASM kernel arena in the CPU engine). */
+  constructor(
+    readonly sizes: readonly number[],
+    arrays: ArrayAllocator = heapArrays,
+  ) {
     const n = sizes.length;
-    const f = (): Float64Array[] => sizes.map((s) => new Float64Array(s));
-    this.phi = sizes.map((s) => new Uint8Array(s));
-    this.on = sizes.map((s) => new Int32Array(s));
+    const f = (): Float64Array[] => sizes.map((s) => arrays.f64(s));
+    this.phi = sizes.map((s) => arrays.u8(s));
+    this.on = sizes.map((s) => arrays.i32(s));
     this.onCount = sizes.map(() => 0);
     this.u = f();
     this.ut = f();
@@ -82,8 +88,17 @@ function bernoulliParts(z: number, p: Float64Array, q: Float64Array, i: number):
   return z - Math.log1p(e);
 }
 
-/** out = b + Σ_{j on} W[j, :] (0/1 inputs: rows are added, no multiplies). */
+/**
+ * out = b + Σ_{j on} W[j, :] (0/1 inputs: rows are added, no multiplies); w [inputs, nOut],
+ * b [nOut]. Float32 parameters in the arrays' WASM kernel memory: wasm/kernels.ts vaeAffine,
+ * the same float64 sums in the same order (bit for bit).
+ */
 function affine(w: ParamArray, b: ParamArray, on: Int32Array, onCount: number, nOut: number, out: Float64Array): void {
+  const kernels = w instanceof Float32Array && b instanceof Float32Array ? commonKernels(w, b, on, out) : null;
+  if (kernels) {
+    kernels.exports.vaeAffine(w.byteOffset, b.byteOffset, on.byteOffset, onCount, nOut, out.byteOffset);
+    return;
+  }
   for (let i = 0; i < nOut; i++) out[i] = b[i];
   for (let k = 0; k < onCount; k++) {
     const r = on[k] * nOut;
