@@ -40,6 +40,14 @@ it('WebAssembly SIMD runs here (else every kernel test below would compare JS wi
   expect(wasmSimdSupported()).toBe(true);
 });
 
+it('the kernels\' log1p is Math.log1p bit for bit (fdlibm) on (0, 1], the VAE\'s domain, and beyond', () => {
+  const kernels = new WasmKernels(1024);
+  const xs: number[] = [0, -0, 1, -1, 2 ** -29, 2 ** -54, 5e-324, 0.41421356237309503, 1e20, Infinity, -Infinity, Number.NaN];
+  for (let k = 0; k < 100_000; k++) xs.push(unit(k), Math.exp(-40 * unit(k + 1e6)), (unit(k + 2e6) - 0.5) * 1e6, 2 * unit(k + 3e6) - 1);
+  const bad = xs.filter((x) => !Object.is(kernels.exports.log1pF64(x), Math.log1p(x)));
+  expect(bad).toEqual([]);
+});
+
 describe('flip kernels equal the JS loops bit for bit', () => {
   const widths: [number, number][] = [
     [1, 1],

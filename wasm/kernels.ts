@@ -955,3 +955,150 @@ export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: u
     store<f64>(outEnt + (<usize>j << 3), logR + delta * rs - sH + basePU);
   }
 }
+
+/** fdlibm log1p (V8's Math.log1p, src/base/ieee754.cc). */
+function fdlibmLog1p(x: f64): f64 {
+  const ln2_hi: f64 = 6.93147180369123816490e-01;
+  const ln2_lo: f64 = 1.90821492927058770002e-10;
+  const two54: f64 = 1.80143985094819840000e+16;
+  const Lp1: f64 = 6.666666666666735130e-01;
+  const Lp2: f64 = 3.999999999940941908e-01;
+  const Lp3: f64 = 2.857142874366239149e-01;
+  const Lp4: f64 = 2.222219843214978396e-01;
+  const Lp5: f64 = 1.818357216161805012e-01;
+  const Lp6: f64 = 1.531383769920937332e-01;
+  const Lp7: f64 = 1.479819860511658591e-01;
+  const hx = <i32>(reinterpret<u64>(x) >> 32);
+  const ax = hx & 0x7fffffff;
+  let k: i32 = 1;
+  let f: f64 = 0;
+  let c: f64 = 0;
+  let hu: i32 = 0;
+  if (hx < 0x3fda827a) {
+    if (ax >= 0x3ff00000) {
+      if (x == -1.0) return -Infinity;
+      return NaN;
+    }
+    if (ax < 0x3e200000) {
+      if (two54 + x > 0 && ax < 0x3c900000) return x;
+      return x - x * x * 0.5;
+    }
+    if (hx > 0 || hx <= <i32>0xbfd2bec4) {
+      k = 0;
+      f = x;
+      hu = 1;
+    }
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (k != 0) {
+    let u: f64;
+    if (hx < 0x43400000) {
+      u = 1.0 + x;
+      hu = <i32>(reinterpret<u64>(u) >> 32);
+      k = (hu >> 20) - 1023;
+      c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0);
+      c /= u;
+    } else {
+      u = x;
+      hu = <i32>(reinterpret<u64>(u) >> 32);
+      k = (hu >> 20) - 1023;
+      c = 0;
+    }
+    hu &= 0x000fffff;
+    if (hu < 0x6a09e) {
+      u = reinterpret<f64>((<u64>(<u32>(hu | 0x3ff00000)) << 32) | (reinterpret<u64>(u) & 0xffffffff));
+    } else {
+      k += 1;
+      u = reinterpret<f64>((<u64>(<u32>(hu | 0x3fe00000)) << 32) | (reinterpret<u64>(u) & 0xffffffff));
+      hu = (0x00100000 - hu) >> 2;
+    }
+    f = u - 1.0;
+  }
+  const hfsq = 0.5 * f * f;
+  const dk = <f64>k;
+  if (hu == 0) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      c += dk * ln2_lo;
+      return dk * ln2_hi + c;
+    }
+    const R = hfsq * (1.0 - 0.66666666666666666 * f);
+    if (k == 0) return f - R;
+    return dk * ln2_hi - ((R - (dk * ln2_lo + c)) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const R = z * (Lp1 + z * (Lp2 + z * (Lp3 + z * (Lp4 + z * (Lp5 + z * (Lp6 + z * Lp7))))));
+  if (k == 0) return f - (hfsq - s * (hfsq + R));
+  return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + (dk * ln2_lo + c))) - f);
+}
+
+/** Math.log1p of fdlibm, exported for the bit-identity test. */
+export function log1pF64(x: f64): f64 {
+  return fdlibmLog1p(x);
+}
+
+/** forward.ts bernoulliParts for unit i given e = exp(−|z|): p[i] = σ(z), q[i] = σ(−z); returns log σ(z). */
+@inline function bernoulliPartsAt(z: f64, e: f64, p: usize, q: usize, i: i32): f64 {
+  const r = 1 / (1 + e);
+  const at = <usize>i << 3;
+  if (z >= 0) {
+    store<f64>(p + at, r);
+    store<f64>(q + at, e * r);
+    return -fdlibmLog1p(e);
+  }
+  store<f64>(p + at, e * r);
+  store<f64>(q + at, r);
+  return z - fdlibmLog1p(e);
+}
+
+/** exp(−|z|) of both lanes (fdlibm's exp, bit for bit Math.exp). */
+@inline function expNegAbs(z0: f64, z1: f64): v128 {
+  return expBoth(f64x2.replace_lane(f64x2.splat(z0 < 0 ? z0 : -z0), 1, z1 < 0 ? z1 : -z1));
+}
+
+/**
+ * forward.ts encoderLayer after its affine: ut[i] = clamp(u[i], ±clip), p, q = σ(±ut) and the
+ * returned entropy Σ_i H(q_i) (nats; the sum in unit order). float64 [n] each.
+ */
+export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32, clip: f64): f64 {
+  let h: f64 = 0;
+  let i = 0;
+  for (; i < n; i += 2) {
+    const two = i + 1 < n;
+    const u0 = load<f64>(u + (<usize>i << 3));
+    const u1 = two ? load<f64>(u + (<usize>(i + 1) << 3)) : 0;
+    const z0 = u0 > clip ? clip : u0 < -clip ? -clip : u0;
+    const z1 = u1 > clip ? clip : u1 < -clip ? -clip : u1;
+    const e = expNegAbs(z0, z1);
+    store<f64>(ut + (<usize>i << 3), z0);
+    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), p, q, i);
+    h -= load<f64>(p + (<usize>i << 3)) * lp + load<f64>(q + (<usize>i << 3)) * (lp - z0);
+    if (!two) break;
+    store<f64>(ut + (<usize>(i + 1) << 3), z1);
+    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), p, q, i + 1);
+    h -= load<f64>(p + (<usize>(i + 1) << 3)) * lp + load<f64>(q + (<usize>(i + 1) << 3)) * (lp - z1);
+  }
+  return h;
+}
+
+/**
+ * forward.ts decoderLayer after its logits: dp, dq = σ(±v) and the returned
+ * Σ_i log p(t_i | v_i) (nats, unit order). v, dp, dq float64 [n]; t uint8 [n].
+ */
+export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32): f64 {
+  let sum: f64 = 0;
+  let i = 0;
+  for (; i < n; i += 2) {
+    const two = i + 1 < n;
+    const z0 = load<f64>(v + (<usize>i << 3));
+    const z1 = two ? load<f64>(v + (<usize>(i + 1) << 3)) : 0;
+    const e = expNegAbs(z0, z1);
+    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), dp, dq, i);
+    sum += load<u8>(t + <usize>i) == 1 ? lp : lp - z0;
+    if (!two) break;
+    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), dp, dq, i + 1);
+    sum += load<u8>(t + <usize>i + 1) == 1 ? lp : lp - z1;
+  }
+  return sum;
+}

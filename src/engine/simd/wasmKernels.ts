@@ -36,6 +36,12 @@ interface KernelExports {
   vaeFlipDecoder(w: number, table: number, rowSum: number, parents: number, nParents: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, out: number): void;
   /** VAE counterfactual.ts encoderChildDeltas' table loop */
   vaeFlipEncoder(w: number, table: number, rowSum: number, parents: number, nParents: number, ut: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, basePU: number, outLogQ: number, outEnt: number): void;
+  /** VAE forward.ts encoderLayer's units: clamp, σ(±u) and the entropy sum (nats) */
+  vaeEncoderUnits(u: number, ut: number, p: number, q: number, n: number, clip: number): number;
+  /** VAE forward.ts decoderLayer's units: σ(±v) and Σ log p(t | v) (nats) */
+  vaeDecoderUnits(v: number, t: number, dp: number, dq: number, n: number): number;
+  /** Math.log1p of fdlibm, exported for the bit-identity test */
+  log1pF64(x: number): number;
   bernoulliCreditExample(table: number, maxShift: number, childLogit: number, childSample: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, logitClip: number, credit: number, logQActual: number): number;
 }
 

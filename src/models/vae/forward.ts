@@ -1,7 +1,7 @@
 // One example's stochastic forward pass through encoder and decoder (docs/math.md §3):
 // layer values, logits, probabilities and every function component of the ELBO.
 import type { VaeDraws } from './draws.ts';
-import { clampLogit } from '../units/bernoulli.ts';
+import { clampLogit, LOGIT_CLIP } from '../units/bernoulli.ts';
 import type { ParamArray, VaeParams } from './params.ts';
 import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 import { commonKernels } from '../../engine/simd/wasmKernels.ts';
@@ -114,6 +114,12 @@ export function encoderLayer(params: VaeParams, l: number, s: PassState, input: 
   const p = s.p[l];
   const q = s.q[l];
   affine(params.encW[l - 1], params.encB[l - 1], input.on[l - 1], input.onCount[l - 1], n, u);
+  // in one WASM kernel memory: vaeEncoderUnits, fdlibm's exp and log1p inline (bit for bit)
+  const kernels = commonKernels(u, ut, p, q);
+  if (kernels) {
+    s.ent[l] = kernels.exports.vaeEncoderUnits(u.byteOffset, ut.byteOffset, p.byteOffset, q.byteOffset, n, LOGIT_CLIP);
+    return s.ent[l];
+  }
   let h = 0;
   for (let i = 0; i < n; i++) {
     const z = clampLogit(u[i]);
@@ -138,6 +144,12 @@ export function decoderLayer(params: VaeParams, m: number, s: PassState, target:
   const t = target.phi[m];
   const dp = s.dp[m];
   const dq = s.dq[m];
+  // in one WASM kernel memory: vaeDecoderUnits, fdlibm's exp and log1p inline (bit for bit)
+  const kernels = commonKernels(v, t, dp, dq);
+  if (kernels) {
+    s.dec[m] = kernels.exports.vaeDecoderUnits(v.byteOffset, t.byteOffset, dp.byteOffset, dq.byteOffset, n);
+    return s.dec[m];
+  }
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const lp = bernoulliParts(v[i], dp, dq, i);
