@@ -491,18 +491,20 @@ function fdlibmExp(x: f64): f64 {
   return y * twopk * twom1000;
 }
 
+// fdlibm's log and log1p constants (the same polynomial: Lg_i of e_log.c = Lp_i of s_log1p.c)
+const ln2_hi: f64 = 6.93147180369123816490e-01;
+const ln2_lo: f64 = 1.90821492927058770002e-10;
+const two54: f64 = 1.80143985094819840000e+16;
+const Lg1: f64 = 6.666666666666735130e-01;
+const Lg2: f64 = 3.999999999940941908e-01;
+const Lg3: f64 = 2.857142874366239149e-01;
+const Lg4: f64 = 2.222219843214978396e-01;
+const Lg5: f64 = 1.818357216161805012e-01;
+const Lg6: f64 = 1.531383769920937332e-01;
+const Lg7: f64 = 1.479819860511658591e-01;
+
 /** fdlibm __ieee754_log. */
 function fdlibmLog(x: f64): f64 {
-  const ln2_hi: f64 = 6.93147180369123816490e-01;
-  const ln2_lo: f64 = 1.90821492927058770002e-10;
-  const two54: f64 = 1.80143985094819840000e+16;
-  const Lg1: f64 = 6.666666666666735130e-01;
-  const Lg2: f64 = 3.999999999940941908e-01;
-  const Lg3: f64 = 2.857142874366239149e-01;
-  const Lg4: f64 = 2.222219843214978396e-01;
-  const Lg5: f64 = 1.818357216161805012e-01;
-  const Lg6: f64 = 1.531383769920937332e-01;
-  const Lg7: f64 = 1.479819860511658591e-01;
   let hx = <i32>(reinterpret<u64>(x) >> 32);
   const lx = <u32>reinterpret<u64>(x);
   let k: i32 = 0;
@@ -958,16 +960,6 @@ export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: u
 
 /** fdlibm log1p (V8's Math.log1p, src/base/ieee754.cc). */
 function fdlibmLog1p(x: f64): f64 {
-  const ln2_hi: f64 = 6.93147180369123816490e-01;
-  const ln2_lo: f64 = 1.90821492927058770002e-10;
-  const two54: f64 = 1.80143985094819840000e+16;
-  const Lp1: f64 = 6.666666666666735130e-01;
-  const Lp2: f64 = 3.999999999940941908e-01;
-  const Lp3: f64 = 2.857142874366239149e-01;
-  const Lp4: f64 = 2.222219843214978396e-01;
-  const Lp5: f64 = 1.818357216161805012e-01;
-  const Lp6: f64 = 1.531383769920937332e-01;
-  const Lp7: f64 = 1.479819860511658591e-01;
   const hx = <i32>(reinterpret<u64>(x) >> 32);
   const ax = hx & 0x7fffffff;
   let k: i32 = 1;
@@ -1028,7 +1020,7 @@ function fdlibmLog1p(x: f64): f64 {
   }
   const s = f / (2.0 + f);
   const z = s * s;
-  const R = z * (Lp1 + z * (Lp2 + z * (Lp3 + z * (Lp4 + z * (Lp5 + z * (Lp6 + z * Lp7))))));
+  const R = z * (Lg1 + z * (Lg2 + z * (Lg3 + z * (Lg4 + z * (Lg5 + z * (Lg6 + z * Lg7))))));
   if (k == 0) return f - (hfsq - s * (hfsq + R));
   return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + (dk * ln2_lo + c))) - f);
 }
