@@ -2,7 +2,8 @@
 // width 200, batch 50, with each depth's cost as a ratio to the 1-layer cost. f-HNCA is one
 // forward and one backward pass (linear in depth); LOO and DisARM add a partial forward pass
 // from every layer (quadratic). Standalone: `node --import tsx bench/vae.ts [seconds]`.
-import { loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Dataset } from '../src/data/dataset.ts';
 import { createCpuEngine } from '../src/engine/cpu/index.ts';
@@ -154,11 +155,27 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && /[\\/]vae\.
   const depths = Array.from({ length: maxDepth }, (_, i) => i + 1);
   const torch = await TorchVaePeer.start();
   if (typeof torch === 'string') console.log(torch);
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (before)`);
+  const before = loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`load average ${before} (before)`);
   const rows = await benchVae(loadMnist(), seconds, VAE_ESTIMATORS, depths, 3, typeof torch === 'string' ? null : torch);
   if (typeof torch !== 'string') torch.close();
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (after)`);
   for (const r of rows) {
-    console.log(`${r.configuration.padEnd(44)} ${r.engine.slice(0, 40).padEnd(40)} ${r.updatesPerSecond.toFixed(1).padStart(7)} updates/s  ${r.msPerUpdate.toFixed(2).padStart(7)} ms/update  ${r.note ?? ''}`);
+    console.log(`${r.configuration.padEnd(50)} ${r.engine.padEnd(60)} ${r.updatesPerSecond.toFixed(1).padStart(7)} updates/s  ${r.msPerUpdate.toFixed(2).padStart(7)} ms/update  ${r.note ?? ''}`);
+  }
+  // BENCH_VAE_MD=path: also the table as markdown (bench/RESULTS-vae.md holds the last one committed)
+  const md = process.env.BENCH_VAE_MD;
+  if (md) {
+    const lines = [
+      `# CPU VAE bench: ours vs PyTorch (${new Date().toISOString()})`,
+      '',
+      `\`node --import tsx bench/vae.ts ${seconds} ${maxDepth}\` on ${cpus()[0]?.model.trim() ?? 'unknown CPU'} (${cpus().length} logical cores), Node ${process.version}; load average ${before} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (the machine is shared: both sides are timed in process CPU time, interleaved cell by cell, best of 3 rounds).`,
+      '',
+      '| configuration | engine | updates/s | ms/update | note |',
+      '| --- | --- | ---: | ---: | --- |',
+      ...rows.map((r) => `| ${r.configuration} | ${r.engine} | ${r.updatesPerSecond.toFixed(1)} | ${r.msPerUpdate.toFixed(2)} | ${r.note ?? ''} |`),
+      '',
+    ];
+    writeFileSync(md, lines.join('\n'));
   }
 }
