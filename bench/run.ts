@@ -4,6 +4,8 @@ import { benchCategoricalBandit } from './categoricalBandit.ts';
 import { benchConvBandit } from './convBandit.ts';
 import { benchCpuBandit, type BenchRow } from './cpuBandit.ts';
 import { benchVae, benchVaeWebGpu } from './vae.ts';
+import { TorchVaePeer } from './peer/torchVae.ts';
+import { loadavg } from 'node:os';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const data = loadMnist();
@@ -27,7 +29,14 @@ if (process.env.BENCH_CATEGORICAL_GPU !== '0') {
     device.destroy();
   }
 }
-if (process.env.BENCH_VAE !== '0') rows.push(...(await benchVae(data, Math.max(1, seconds / 2))));
+// Issue 23: the PyTorch peer's same VAE update, timed interleaved with ours (1 thread each)
+if (process.env.BENCH_VAE !== '0') {
+  const torch = await TorchVaePeer.start();
+  if (typeof torch === 'string') console.log(torch);
+  else console.log(`cpu-vae: PyTorch ${torch.version} peer interleaved with ours; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  rows.push(...(await benchVae(data, Math.max(1, seconds / 2), undefined, undefined, undefined, typeof torch === 'string' ? null : torch)));
+  if (typeof torch !== 'string') torch.close();
+}
 // Issue 17: the conv bandit (appendix E) per update on the TensorFlow.js trunk's back ends
 if (process.env.BENCH_CONV !== '0') rows.push(...(await benchConvBandit(data, Math.max(1, seconds / 2))));
 // Issue 12: the WebGPU VAE's cost versus depth 1–5, on a hardware adapter (SwiftShader would take

@@ -2,12 +2,15 @@
 // width 200, batch 50, with each depth's cost as a ratio to the 1-layer cost. f-HNCA is one
 // forward and one backward pass (linear in depth); LOO and DisARM add a partial forward pass
 // from every layer (quadratic). Standalone: `node --import tsx bench/vae.ts [seconds]`.
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Dataset } from '../src/data/dataset.ts';
 import { createCpuEngine } from '../src/engine/cpu/index.ts';
 import { PAPER_OPTIMIZER, VAE_ESTIMATORS, type TrainingEngine, type VaeConfig, type VaeEstimator } from '../src/engine/types.ts';
 import { loadMnist } from '../src/node/mnist.ts';
 import type { BenchRow } from './cpuBandit.ts';
+import { TorchVaePeer } from './peer/torchVae.ts';
 
 export function vaeConfig(layers: number, estimator: VaeEstimator, width = 200): VaeConfig {
   return { task: 'vae', layers, width, estimators: [estimator], seeds: [0], batch: 50, testK: 100, ...PAPER_OPTIMIZER };
@@ -29,7 +32,9 @@ async function cpuMsPerUpdate(engine: TrainingEngine, seconds: number, chunk = 2
 /**
  * Every (estimator, depth) engine is timed in `rounds` interleaved rounds of seconds/rounds
  * each, keeping its best round. The cost is process CPU time per update (the engine runs in
- * this thread), so updates/s is what one unloaded core would do.
+ * this thread), so updates/s is what one unloaded core would do. With `torch` (issue 23) the
+ * PyTorch peer's same update (bench/peer/torch/vae.py, 1 thread, CPU time) is timed right
+ * after ours in every round, and its rows follow ours with the ratio in each note.
  */
 export async function benchVae(
   data: Dataset,
@@ -37,14 +42,35 @@ export async function benchVae(
   estimators: readonly VaeEstimator[] = VAE_ESTIMATORS,
   depths = [1, 2, 3],
   rounds = 3,
+  torch: TorchVaePeer | null = null,
 ): Promise<BenchRow[]> {
-  const cells = estimators.flatMap((estimator) => depths.map((layers) => ({ estimator, layers, engine: createCpuEngine({ config: vaeConfig(layers, estimator), data }), best: Infinity })));
+  const cells = estimators.flatMap((estimator) => depths.map((layers) => ({ estimator, layers, engine: createCpuEngine({ config: vaeConfig(layers, estimator), data }), best: Infinity, peer: Infinity })));
   for (const cell of cells) await cell.engine.step(3);
   for (let r = 0; r < rounds; r++) {
-    for (const cell of cells) cell.best = Math.min(cell.best, await cpuMsPerUpdate(cell.engine, seconds / rounds));
+    for (const cell of cells) {
+      cell.best = Math.min(cell.best, await cpuMsPerUpdate(cell.engine, seconds / rounds));
+      if (torch) cell.peer = Math.min(cell.peer, await torch.time(cell.estimator, cell.layers, seconds / rounds));
+    }
   }
   for (const cell of cells) cell.engine.dispose();
-  return costRows(cells, depths[0], 'cpu-vae', 'CPU, 1 thread (CPU time)', 1, 200);
+  const ours = costRows(cells, depths[0], 'cpu-vae', `CPU, 1 thread (CPU time), ${cells[0]?.engine.info.description ?? ''}`, 1, 200);
+  const reinforce = (layers: number) => cells.find((c) => c.estimator === 'reinforce' && c.layers === layers);
+  ours.forEach((row, i) => {
+    const cell = cells[i];
+    const r = reinforce(cell.layers);
+    if (r) row.note = `${row.note}; ${(cell.best / r.best).toFixed(2)}× REINFORCE`;
+    if (torch) row.note = `${row.note}; ${(cell.peer / cell.best).toFixed(2)}× PyTorch's speed`;
+  });
+  if (!torch) return ours;
+  const peer = costRows(
+    cells.map((c) => ({ estimator: c.estimator, layers: c.layers, best: c.peer })),
+    depths[0],
+    'cpu-vae',
+    `PyTorch ${torch.version} float32, 1 thread (CPU time)`,
+    1,
+    200,
+  );
+  return [...ours, ...peer];
 }
 
 /** One timed (estimator, depth) cell: its best milliseconds per update. */
@@ -127,7 +153,29 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && /[\\/]vae\.
   const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 3);
   const maxDepth = Number(process.argv[3] ?? 3);
   const depths = Array.from({ length: maxDepth }, (_, i) => i + 1);
-  for (const r of await benchVae(loadMnist(), seconds, VAE_ESTIMATORS, depths)) {
-    console.log(`${r.configuration.padEnd(44)} ${r.updatesPerSecond.toFixed(1).padStart(7)} updates/s  ${r.msPerUpdate.toFixed(1).padStart(7)} ms/update  ${r.note ?? ''}`);
+  const torch = await TorchVaePeer.start();
+  if (typeof torch === 'string') console.log(torch);
+  const before = loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`load average ${before} (before)`);
+  const rows = await benchVae(loadMnist(), seconds, VAE_ESTIMATORS, depths, 3, typeof torch === 'string' ? null : torch);
+  if (typeof torch !== 'string') torch.close();
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (after)`);
+  for (const r of rows) {
+    console.log(`${r.configuration.padEnd(50)} ${r.engine.padEnd(60)} ${r.updatesPerSecond.toFixed(1).padStart(7)} updates/s  ${r.msPerUpdate.toFixed(2).padStart(7)} ms/update  ${r.note ?? ''}`);
+  }
+  // BENCH_VAE_MD=path: also the table as markdown (bench/RESULTS-vae.md holds the last one committed)
+  const md = process.env.BENCH_VAE_MD;
+  if (md) {
+    const lines = [
+      `# CPU VAE bench: ours vs PyTorch (${new Date().toISOString()})`,
+      '',
+      `\`node --import tsx bench/vae.ts ${seconds} ${maxDepth}\` on ${cpus()[0]?.model.trim() ?? 'unknown CPU'} (${cpus().length} logical cores), Node ${process.version}; load average ${before} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (the machine is shared: both sides are timed in process CPU time, interleaved cell by cell, best of 3 rounds).`,
+      '',
+      '| configuration | engine | updates/s | ms/update | note |',
+      '| --- | --- | ---: | ---: | --- |',
+      ...rows.map((r) => `| ${r.configuration} | ${r.engine} | ${r.updatesPerSecond.toFixed(1)} | ${r.msPerUpdate.toFixed(2)} | ${r.note ?? ''} |`),
+      '',
+    ];
+    writeFileSync(md, lines.join('\n'));
   }
 }

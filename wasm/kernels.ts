@@ -491,18 +491,20 @@ function fdlibmExp(x: f64): f64 {
   return y * twopk * twom1000;
 }
 
+// fdlibm's log and log1p constants (the same polynomial: Lg_i of e_log.c = Lp_i of s_log1p.c)
+const ln2_hi: f64 = 6.93147180369123816490e-01;
+const ln2_lo: f64 = 1.90821492927058770002e-10;
+const two54: f64 = 1.80143985094819840000e+16;
+const Lg1: f64 = 6.666666666666735130e-01;
+const Lg2: f64 = 3.999999999940941908e-01;
+const Lg3: f64 = 2.857142874366239149e-01;
+const Lg4: f64 = 2.222219843214978396e-01;
+const Lg5: f64 = 1.818357216161805012e-01;
+const Lg6: f64 = 1.531383769920937332e-01;
+const Lg7: f64 = 1.479819860511658591e-01;
+
 /** fdlibm __ieee754_log. */
 function fdlibmLog(x: f64): f64 {
-  const ln2_hi: f64 = 6.93147180369123816490e-01;
-  const ln2_lo: f64 = 1.90821492927058770002e-10;
-  const two54: f64 = 1.80143985094819840000e+16;
-  const Lg1: f64 = 6.666666666666735130e-01;
-  const Lg2: f64 = 3.999999999940941908e-01;
-  const Lg3: f64 = 2.857142874366239149e-01;
-  const Lg4: f64 = 2.222219843214978396e-01;
-  const Lg5: f64 = 1.818357216161805012e-01;
-  const Lg6: f64 = 1.531383769920937332e-01;
-  const Lg7: f64 = 1.479819860511658591e-01;
   let hx = <i32>(reinterpret<u64>(x) >> 32);
   const lx = <u32>reinterpret<u64>(x);
   let k: i32 = 0;
@@ -770,4 +772,325 @@ export function csrRowSums(gradW: usize, signal: usize, start: usize, list: usiz
     const count = load<i32>(start + (<usize>j << 2), 4) - first;
     sumRowsF64(signal, list + (<usize>first << 2), count, width, gradW + ((<usize>j * <usize>width) << 3), scale, 0, 0);
   }
+}
+
+// ---- The discrete VAE (src/models/vae/, docs/math.md §3) ----------------------------------
+// One example at a time, as the JavaScript loops: SIMD across the independent output columns
+// (or across two parents of a flip), never across a sum's or product's terms, so each kernel
+// equals its JS twin bit for bit (tests/vae-simd.test.ts).
+
+/**
+ * forward.ts affine for float32 w [inputs, n] and b [n], float64 out [n]: out[i] = b[i] +
+ * Σ_k w[on[k]·n + i], the rows k = 0..onCount−1 added in order.
+ */
+export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 7 < n; i += 8) {
+    const bi = b + (<usize>i << 2);
+    let a0 = loadF32x2(bi);
+    let a1 = loadF32x2(bi + 8);
+    let a2 = loadF32x2(bi + 16);
+    let a3 = loadF32x2(bi + 24);
+    const column = w + (<usize>i << 2);
+    for (let k = 0; k < onCount; k++) {
+      const p = column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2);
+      a0 = f64x2.add(a0, loadF32x2(p));
+      a1 = f64x2.add(a1, loadF32x2(p + 8));
+      a2 = f64x2.add(a2, loadF32x2(p + 16));
+      a3 = f64x2.add(a3, loadF32x2(p + 24));
+    }
+    const o = out + (<usize>i << 3);
+    v128.store(o, a0);
+    v128.store(o, a1, 16);
+    v128.store(o, a2, 32);
+    v128.store(o, a3, 48);
+  }
+  for (; i + 1 < n; i += 2) {
+    let a = loadF32x2(b + (<usize>i << 2));
+    const column = w + (<usize>i << 2);
+    for (let k = 0; k < onCount; k++) a = f64x2.add(a, loadF32x2(column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2)));
+    v128.store(out + (<usize>i << 3), a);
+  }
+  for (; i < n; i++) {
+    let a = <f64>load<f32>(b + (<usize>i << 2));
+    for (let k = 0; k < onCount; k++) a += <f64>load<f32>(w + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n + <usize>i) << 2));
+    store<f64>(out + (<usize>i << 3), a);
+  }
+}
+
+/** gradients.ts addRows: gB[i] += g[i]; gW[on[k]·n + i] += g[i] for every k (float64 [n], [inputs, n]). */
+export function vaeAddRows(g: usize, n: i32, on: usize, onCount: i32, gW: usize, gB: usize): void {
+  addVector(gB, g, n);
+  for (let k = 0; k < onCount; k++) addVector(gW + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 3), g, n);
+}
+
+@inline function addVector(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const d = dst + (<usize>i << 3);
+    const s = src + (<usize>i << 3);
+    v128.store(d, f64x2.add(v128.load(d), v128.load(s)));
+    v128.store(d, f64x2.add(v128.load(d, 16), v128.load(s, 16)), 16);
+  }
+  for (; i < n; i++) {
+    const d = dst + (<usize>i << 3);
+    store<f64>(d, load<f64>(d) + load<f64>(src + (<usize>i << 3)));
+  }
+}
+
+/** Σ_k w[r + on[k]] in order (float32 w, float64 sum). */
+@inline function onRowSum(w: usize, r: usize, on: usize, onCount: i32): f64 {
+  let s: f64 = 0;
+  for (let k = 0; k < onCount; k++) s += <f64>load<f32>(w + ((r + <usize>load<i32>(on + (<usize>k << 2))) << 2));
+  return s;
+}
+
+/** The flip table entry e^{−Δw} of edge (row r, child c) for parent value `parentOn`. */
+@inline function flipEntry(table: usize, r: usize, c: i32, parentOn: bool): f64 {
+  return load<f64>(table + (((r + <usize>c) << 4) + (parentOn ? 0 : 8)));
+}
+
+/**
+ * counterfactual.ts flipLogProbDelta's table path (chunk K > 0) for float32 w [nParents,
+ * nChildren]: out[j] for every parent j, two parents per f64x2 (lanes j and j+1; each lane's
+ * product over the children in the JS order). parents uint8 [nParents]; p, q float64
+ * [nChildren]; table float64 [nParents, nChildren, 2]; rowSum float64 [nParents].
+ */
+export function vaeFlipDecoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, out: usize): void {
+  let j = 0;
+  for (; j + 1 < nParents; j += 2) {
+    const r0 = <usize>j * <usize>nChildren;
+    const r1 = r0 + <usize>nChildren;
+    const on0 = load<u8>(parents + <usize>j) == 1;
+    const on1 = load<u8>(parents + <usize>j + 1) == 1;
+    let logSum0: f64 = 0;
+    let logSum1: f64 = 0;
+    for (let c0 = 0; c0 < nChildren; c0 += K) {
+      const end = c0 + K < nChildren ? c0 + K : nChildren;
+      let prod = f64x2.splat(1);
+      for (let c = c0; c < end; c++) {
+        const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
+        prod = f64x2.mul(prod, f64x2.add(f64x2.splat(load<f64>(p + (<usize>c << 3))), f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e)));
+      }
+      logSum0 += fdlibmLog(f64x2.extract_lane(prod, 0));
+      logSum1 += fdlibmLog(f64x2.extract_lane(prod, 1));
+    }
+    const lin0 = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, r0, on, onCount);
+    const lin1 = load<f64>(rowSum + (<usize>(j + 1) << 3)) - onRowSum(w, r1, on, onCount);
+    store<f64>(out + (<usize>j << 3), -logSum0 - (on0 ? -lin0 : lin0));
+    store<f64>(out + (<usize>(j + 1) << 3), -logSum1 - (on1 ? -lin1 : lin1));
+  }
+  for (; j < nParents; j++) {
+    const r = <usize>j * <usize>nChildren;
+    const parentOn = load<u8>(parents + <usize>j) == 1;
+    let logSum: f64 = 0;
+    for (let c0 = 0; c0 < nChildren; c0 += K) {
+      const end = c0 + K < nChildren ? c0 + K : nChildren;
+      let prod: f64 = 1;
+      for (let c = c0; c < end; c++) prod *= load<f64>(p + (<usize>c << 3)) + load<f64>(q + (<usize>c << 3)) * flipEntry(table, r, c, parentOn);
+      logSum += fdlibmLog(prod);
+    }
+    const lin = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, r, on, onCount);
+    store<f64>(out + (<usize>j << 3), -logSum - (parentOn ? -lin : lin));
+  }
+}
+
+/**
+ * counterfactual.ts encoderChildDeltas' table loop (chunk K > 0; the exact redo of children
+ * near the clip stays in JS) for float32 w [nParents, nChildren]: outLogQ[j], outEnt[j] for
+ * every parent j, two parents per f64x2. ut, p, q float64 [nChildren]; basePU = Σ_c ut[c]·p[c].
+ */
+export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, ut: usize, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, basePU: f64, outLogQ: usize, outEnt: usize): void {
+  let j = 0;
+  for (; j + 1 < nParents; j += 2) {
+    const r0 = <usize>j * <usize>nChildren;
+    const r1 = r0 + <usize>nChildren;
+    const on0 = load<u8>(parents + <usize>j) == 1;
+    const on1 = load<u8>(parents + <usize>j + 1) == 1;
+    const delta = f64x2.replace_lane(f64x2.splat(on0 ? -1 : 1), 1, on1 ? -1 : 1);
+    let logR0: f64 = 0;
+    let logR1: f64 = 0;
+    let sH = f64x2.splat(0);
+    for (let c0 = 0; c0 < nChildren; c0 += K) {
+      const end = c0 + K < nChildren ? c0 + K : nChildren;
+      let prod = f64x2.splat(1);
+      for (let c = c0; c < end; c++) {
+        const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
+        const pc = f64x2.splat(load<f64>(p + (<usize>c << 3)));
+        const f = f64x2.add(pc, f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e));
+        prod = f64x2.mul(prod, f);
+        const wv = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(w + ((r0 + <usize>c) << 2))), 1, <f64>load<f32>(w + ((r1 + <usize>c) << 2)));
+        const shifted = f64x2.add(f64x2.splat(load<f64>(ut + (<usize>c << 3))), f64x2.mul(delta, wv));
+        sH = f64x2.add(sH, f64x2.div(f64x2.mul(shifted, pc), f));
+      }
+      logR0 += fdlibmLog(f64x2.extract_lane(prod, 0));
+      logR1 += fdlibmLog(f64x2.extract_lane(prod, 1));
+    }
+    const d0: f64 = on0 ? -1 : 1;
+    const d1: f64 = on1 ? -1 : 1;
+    const rs0 = load<f64>(rowSum + (<usize>j << 3));
+    const rs1 = load<f64>(rowSum + (<usize>(j + 1) << 3));
+    store<f64>(outLogQ + (<usize>j << 3), -logR0 - d0 * (rs0 - onRowSum(w, r0, on, onCount)));
+    store<f64>(outLogQ + (<usize>(j + 1) << 3), -logR1 - d1 * (rs1 - onRowSum(w, r1, on, onCount)));
+    store<f64>(outEnt + (<usize>j << 3), logR0 + d0 * rs0 - f64x2.extract_lane(sH, 0) + basePU);
+    store<f64>(outEnt + (<usize>(j + 1) << 3), logR1 + d1 * rs1 - f64x2.extract_lane(sH, 1) + basePU);
+  }
+  for (; j < nParents; j++) {
+    const r = <usize>j * <usize>nChildren;
+    const parentOn = load<u8>(parents + <usize>j) == 1;
+    const delta: f64 = parentOn ? -1 : 1;
+    let logR: f64 = 0;
+    let sH: f64 = 0;
+    for (let c0 = 0; c0 < nChildren; c0 += K) {
+      const end = c0 + K < nChildren ? c0 + K : nChildren;
+      let prod: f64 = 1;
+      for (let c = c0; c < end; c++) {
+        const pc = load<f64>(p + (<usize>c << 3));
+        const f = pc + load<f64>(q + (<usize>c << 3)) * flipEntry(table, r, c, parentOn);
+        prod *= f;
+        sH += ((load<f64>(ut + (<usize>c << 3)) + delta * <f64>load<f32>(w + ((r + <usize>c) << 2))) * pc) / f;
+      }
+      logR += fdlibmLog(prod);
+    }
+    const rs = load<f64>(rowSum + (<usize>j << 3));
+    store<f64>(outLogQ + (<usize>j << 3), -logR - delta * (rs - onRowSum(w, r, on, onCount)));
+    store<f64>(outEnt + (<usize>j << 3), logR + delta * rs - sH + basePU);
+  }
+}
+
+/** fdlibm log1p (V8's Math.log1p, src/base/ieee754.cc). */
+function fdlibmLog1p(x: f64): f64 {
+  const hx = <i32>(reinterpret<u64>(x) >> 32);
+  const ax = hx & 0x7fffffff;
+  let k: i32 = 1;
+  let f: f64 = 0;
+  let c: f64 = 0;
+  let hu: i32 = 0;
+  if (hx < 0x3fda827a) {
+    if (ax >= 0x3ff00000) {
+      if (x == -1.0) return -Infinity;
+      return NaN;
+    }
+    if (ax < 0x3e200000) {
+      if (two54 + x > 0 && ax < 0x3c900000) return x;
+      return x - x * x * 0.5;
+    }
+    if (hx > 0 || hx <= <i32>0xbfd2bec4) {
+      k = 0;
+      f = x;
+      hu = 1;
+    }
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (k != 0) {
+    let u: f64;
+    if (hx < 0x43400000) {
+      u = 1.0 + x;
+      hu = <i32>(reinterpret<u64>(u) >> 32);
+      k = (hu >> 20) - 1023;
+      c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0);
+      c /= u;
+    } else {
+      u = x;
+      hu = <i32>(reinterpret<u64>(u) >> 32);
+      k = (hu >> 20) - 1023;
+      c = 0;
+    }
+    hu &= 0x000fffff;
+    if (hu < 0x6a09e) {
+      u = reinterpret<f64>((<u64>(<u32>(hu | 0x3ff00000)) << 32) | (reinterpret<u64>(u) & 0xffffffff));
+    } else {
+      k += 1;
+      u = reinterpret<f64>((<u64>(<u32>(hu | 0x3fe00000)) << 32) | (reinterpret<u64>(u) & 0xffffffff));
+      hu = (0x00100000 - hu) >> 2;
+    }
+    f = u - 1.0;
+  }
+  const hfsq = 0.5 * f * f;
+  const dk = <f64>k;
+  if (hu == 0) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      c += dk * ln2_lo;
+      return dk * ln2_hi + c;
+    }
+    const R = hfsq * (1.0 - 0.66666666666666666 * f);
+    if (k == 0) return f - R;
+    return dk * ln2_hi - ((R - (dk * ln2_lo + c)) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const R = z * (Lg1 + z * (Lg2 + z * (Lg3 + z * (Lg4 + z * (Lg5 + z * (Lg6 + z * Lg7))))));
+  if (k == 0) return f - (hfsq - s * (hfsq + R));
+  return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + (dk * ln2_lo + c))) - f);
+}
+
+/** Math.log1p of fdlibm, exported for the bit-identity test. */
+export function log1pF64(x: f64): f64 {
+  return fdlibmLog1p(x);
+}
+
+/** forward.ts bernoulliParts for unit i given e = exp(−|z|): p[i] = σ(z), q[i] = σ(−z); returns log σ(z). */
+@inline function bernoulliPartsAt(z: f64, e: f64, p: usize, q: usize, i: i32): f64 {
+  const r = 1 / (1 + e);
+  const at = <usize>i << 3;
+  if (z >= 0) {
+    store<f64>(p + at, r);
+    store<f64>(q + at, e * r);
+    return -fdlibmLog1p(e);
+  }
+  store<f64>(p + at, e * r);
+  store<f64>(q + at, r);
+  return z - fdlibmLog1p(e);
+}
+
+/** exp(−|z|) of both lanes (fdlibm's exp, bit for bit Math.exp). */
+@inline function expNegAbs(z0: f64, z1: f64): v128 {
+  return expBoth(f64x2.replace_lane(f64x2.splat(z0 < 0 ? z0 : -z0), 1, z1 < 0 ? z1 : -z1));
+}
+
+/**
+ * forward.ts encoderLayer after its affine: ut[i] = clamp(u[i], ±clip), p, q = σ(±ut) and the
+ * returned entropy Σ_i H(q_i) (nats; the sum in unit order). float64 [n] each.
+ */
+export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32, clip: f64): f64 {
+  let h: f64 = 0;
+  let i = 0;
+  for (; i < n; i += 2) {
+    const two = i + 1 < n;
+    const u0 = load<f64>(u + (<usize>i << 3));
+    const u1 = two ? load<f64>(u + (<usize>(i + 1) << 3)) : 0;
+    const z0 = u0 > clip ? clip : u0 < -clip ? -clip : u0;
+    const z1 = u1 > clip ? clip : u1 < -clip ? -clip : u1;
+    const e = expNegAbs(z0, z1);
+    store<f64>(ut + (<usize>i << 3), z0);
+    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), p, q, i);
+    h -= load<f64>(p + (<usize>i << 3)) * lp + load<f64>(q + (<usize>i << 3)) * (lp - z0);
+    if (!two) break;
+    store<f64>(ut + (<usize>(i + 1) << 3), z1);
+    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), p, q, i + 1);
+    h -= load<f64>(p + (<usize>(i + 1) << 3)) * lp + load<f64>(q + (<usize>(i + 1) << 3)) * (lp - z1);
+  }
+  return h;
+}
+
+/**
+ * forward.ts decoderLayer after its logits: dp, dq = σ(±v) and the returned
+ * Σ_i log p(t_i | v_i) (nats, unit order). v, dp, dq float64 [n]; t uint8 [n].
+ */
+export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32): f64 {
+  let sum: f64 = 0;
+  let i = 0;
+  for (; i < n; i += 2) {
+    const two = i + 1 < n;
+    const z0 = load<f64>(v + (<usize>i << 3));
+    const z1 = two ? load<f64>(v + (<usize>(i + 1) << 3)) : 0;
+    const e = expNegAbs(z0, z1);
+    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), dp, dq, i);
+    sum += load<u8>(t + <usize>i) == 1 ? lp : lp - z0;
+    if (!two) break;
+    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), dp, dq, i + 1);
+    sum += load<u8>(t + <usize>i + 1) == 1 ? lp : lp - z1;
+  }
+  return sum;
 }

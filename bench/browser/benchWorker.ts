@@ -8,8 +8,8 @@ import { MNIST_ASSET_PATH, loadMnistAsset } from '../../src/data/mnistAsset.ts';
 import { createCpuEngine } from '../../src/engine/cpu/index.ts';
 import { createWebGpuEngine, describeAdapter } from '../../src/engine/gpu/index.ts';
 import { shaderSources } from '../../src/engine/gpu/shaderSources.browser.ts';
-import type { TrainingEngine } from '../../src/engine/types.ts';
-import { browserBenchConfig, type BenchWorkerMessage, type BrowserBenchBackend, type BrowserBenchPlan, type BrowserBenchRow } from './protocol.ts';
+import type { BanditEstimator, TrainingEngine } from '../../src/engine/types.ts';
+import { browserBenchConfig, browserVaeConfig, BROWSER_VAE_ESTIMATORS, type BenchWorkerMessage, type BrowserBenchBackend, type BrowserBenchPlan, type BrowserBenchRow } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -68,14 +68,14 @@ async function gpuAdapterName(): Promise<string> {
   }
 }
 
-async function createEngine(backend: BrowserBenchBackend, hidden: number, estimator: BrowserBenchRow['estimator'], runs: number, data: Dataset): Promise<TrainingEngine> {
+async function createEngine(backend: BrowserBenchBackend, hidden: number, estimator: BanditEstimator, runs: number, data: Dataset): Promise<TrainingEngine> {
   const input = { config: browserBenchConfig(hidden, estimator, runs), data };
   if (backend === 'cpu') return createCpuEngine(input);
   // the playground passes navigator.gpu (src/worker/engineSelection.ts)
   return createWebGpuEngine(input, { gpu: navigator.gpu, shaders: shaderSources });
 }
 
-async function benchOne(plan: BrowserBenchPlan, backend: BrowserBenchBackend, hidden: number, estimator: BrowserBenchRow['estimator'], runs: number, data: Dataset): Promise<BrowserBenchRow> {
+async function benchOne(plan: BrowserBenchPlan, backend: BrowserBenchBackend, hidden: number, estimator: BanditEstimator, runs: number, data: Dataset): Promise<BrowserBenchRow> {
   const base = { hidden, estimator, runs, backend, thread: THREAD };
   const setupStart = performance.now();
   const engine = await createEngine(backend, hidden, estimator, runs, data);
@@ -97,6 +97,24 @@ async function benchOne(plan: BrowserBenchPlan, backend: BrowserBenchBackend, hi
 
 function skippedRow(backend: BrowserBenchBackend, hidden: number, estimator: BrowserBenchRow['estimator'], runs: number, why: string): BrowserBenchRow {
   return { hidden, estimator, runs, backend, engine: '', thread: THREAD, steps: 0, msPerStep: Number.NaN, msPerUpdate: Number.NaN, updatesPerSecond: Number.NaN, setupMs: 0, skipped: why };
+}
+
+/** The playground's default VAE on the CPU engine (issue 23): median step of plan.vaeSeconds s after warm-up. */
+async function benchVae(plan: BrowserBenchPlan, data: Dataset): Promise<BrowserBenchRow> {
+  const config = browserVaeConfig();
+  const runs = config.estimators.length;
+  const base = { task: 'vae' as const, hidden: config.layers, estimator: BROWSER_VAE_ESTIMATORS.join(' + '), runs, backend: 'cpu' as const, thread: THREAD };
+  const setupStart = performance.now();
+  const engine = createCpuEngine({ config, data });
+  try {
+    await engine.step(CPU_WARMUP_STEPS);
+    const setupMs = performance.now() - setupStart;
+    const times = await timeSteps(engine, plan.vaeSeconds * 1000, Number.POSITIVE_INFINITY);
+    const msPerStep = median(times);
+    return { ...base, engine: engine.info.description, steps: times.length, msPerStep, msPerUpdate: msPerStep / runs, updatesPerSecond: (1000 * runs) / msPerStep, setupMs };
+  } finally {
+    engine.dispose();
+  }
 }
 
 async function run(plan: BrowserBenchPlan): Promise<void> {
@@ -131,6 +149,16 @@ async function run(plan: BrowserBenchPlan): Promise<void> {
         }
       }
     }
+  }
+  if (plan.vaeSeconds > 0) {
+    let row: BrowserBenchRow;
+    try {
+      row = await benchVae(plan, data);
+    } catch (error) {
+      row = { ...skippedRow('cpu', 2, BROWSER_VAE_ESTIMATORS.join(' + '), 2, `failed: ${messageOf(error)}`), task: 'vae' };
+    }
+    log(row.skipped ? `cpu VAE: skipped (${row.skipped})` : `cpu VAE 2 layers: ${row.msPerStep.toFixed(1)} ms/step over ${row.steps} steps`);
+    post({ type: 'row', row });
   }
 }
 

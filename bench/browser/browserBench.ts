@@ -49,6 +49,7 @@ function query(plan: BrowserBenchPlan): string {
     cpuSeconds: String(plan.cpuSeconds),
     gpuSteps: String(plan.gpuSteps),
     gpuBudget: String(plan.gpuBudgetSeconds),
+    vaeSeconds: String(plan.vaeSeconds),
   });
   return q.toString();
 }
@@ -58,6 +59,9 @@ const f = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(dig
 export function browserTable(report: BrowserBenchReport): string[][] {
   const header = ['configuration', 'engine', 'adapter / device', 'thread', 'steps', 'ms/step', 'ms/update', 'updates/s', 'MFLOP/update', 'GFLOP/s', 'setup ms', 'note'];
   const body = report.rows.map((r) => {
+    if (r.task === 'vae') {
+      return [`VAE ${r.hidden} layers, ${r.estimator} (the playground's default)`, 'ours CPU, 1 thread', report.machine, r.thread, String(r.steps), f(r.msPerStep, 1), f(r.msPerUpdate), f(r.updatesPerSecond, 1), '—', '—', f(r.setupMs, 0), r.skipped ?? `${f(1000 / r.msPerStep, 1)} steps/s (every run one update)`];
+    }
     const sizes = [784, ...Array.from({ length: r.hidden }, () => 200), 10];
     const mflop = updateFlops(sizes, 50, r.estimator.startsWith('hnca')).total / 1e6;
     const runs = r.runs === 1 ? '1 run' : `${r.runs} runs`;
@@ -192,6 +196,7 @@ export function browserPlanFromEnv(env: Record<string, string | undefined>): Par
     ['BROWSER_BENCH_CPU_SECONDS', 'cpuSeconds'],
     ['BROWSER_BENCH_GPU_STEPS', 'gpuSteps'],
     ['BROWSER_BENCH_GPU_BUDGET', 'gpuBudget'],
+    ['BROWSER_BENCH_VAE_SECONDS', 'vaeSeconds'],
   ];
   for (const [name, key] of map) {
     const value = env[name];

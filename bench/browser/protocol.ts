@@ -1,6 +1,6 @@
 // What the browser benchmark page measures and what it reports back (shared by the page,
 // its worker and the Node driver; no Node or DOM imports).
-import { PAPER_OPTIMIZER, type BanditConfig, type BanditEstimator } from '../../src/engine/types.ts';
+import { PAPER_OPTIMIZER, type BanditConfig, type BanditEstimator, type VaeConfig, type VaeEstimator } from '../../src/engine/types.ts';
 
 export type BrowserBenchBackend = 'cpu' | 'webgpu';
 
@@ -15,6 +15,14 @@ export interface BrowserBenchPlan {
   gpuSteps: number;
   /** WebGPU engine: stop starting new configurations after this many seconds in total */
   gpuBudgetSeconds: number;
+  /** CPU engine: seconds of timed steps of the playground's VAE (BROWSER_VAE_CONFIG; 0 skips it; issue 23) */
+  vaeSeconds: number;
+}
+
+/** The playground's default VAE (src/app/model defaults): 2 layers of 200, batch 50, f-HNCA + baseline beside REINFORCE, one seed. */
+export const BROWSER_VAE_ESTIMATORS: VaeEstimator[] = ['fhnca-baseline', 'reinforce'];
+export function browserVaeConfig(): VaeConfig {
+  return { task: 'vae', layers: 2, width: 200, estimators: BROWSER_VAE_ESTIMATORS, seeds: [0], batch: 50, testK: 10, ...PAPER_OPTIMIZER };
 }
 
 export const DEFAULT_PLAN: BrowserBenchPlan = {
@@ -25,11 +33,14 @@ export const DEFAULT_PLAN: BrowserBenchPlan = {
   cpuSeconds: 2,
   gpuSteps: 3,
   gpuBudgetSeconds: 110,
+  vaeSeconds: 4,
 };
 
 export interface BrowserBenchRow {
+  /** 'bandit' (hidden layers) or 'vae' (stochastic layers: the playground's VAE, runs = its estimators) */
+  task?: 'bandit' | 'vae';
   hidden: number;
-  estimator: BanditEstimator;
+  estimator: BanditEstimator | string;
   runs: number;
   backend: BrowserBenchBackend;
   /** engine.info.description (the adapter's name for WebGPU) */
@@ -96,5 +107,6 @@ export function planFromQuery(search: string): BrowserBenchPlan {
     cpuSeconds: positive('cpuSeconds', DEFAULT_PLAN.cpuSeconds),
     gpuSteps: Math.round(positive('gpuSteps', DEFAULT_PLAN.gpuSteps)),
     gpuBudgetSeconds: positive('gpuBudget', DEFAULT_PLAN.gpuBudgetSeconds),
+    vaeSeconds: q.get('vaeSeconds') === '0' ? 0 : positive('vaeSeconds', DEFAULT_PLAN.vaeSeconds),
   };
 }

@@ -7,7 +7,8 @@ import { validateVaeConfig } from '../validate.ts';
 import type { ParameterTensor } from '../optimizer.ts';
 import { CpuEngineBase, type RunScalars, type SeedGroup, type TensorLayout } from './cpuEngineBase.ts';
 import { traceVaeExample } from '../../models/vae/trace.ts';
-import { VaeRun } from '../../models/vae/vaeRun.ts';
+import { VaeRun, vaeRunArrays } from '../../models/vae/vaeRun.ts';
+import { WasmKernels, wasmSimdSupported } from '../simd/wasmKernels.ts';
 import { vaeEstimator } from '../estimators.ts';
 import { vaeViews } from '../../models/vae/views.ts';
 import { EngineError, evaluationKey, type EvaluateOptions, type EvaluationResult, type ExampleTrace, type VaeConfig, type VaeViewEngine, type VaeViews, type WeightMatrix } from '../types.ts';
@@ -26,14 +27,23 @@ interface VaeGroup extends SeedGroup<VaeRun> {
 }
 
 export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> implements VaeViewEngine {
-  constructor(config: VaeConfig, data: Dataset, only?: readonly number[]) {
+  /** `simd`: whether WebAssembly SIMD kernels may run (default: detected; false: JavaScript only). */
+  constructor(config: VaeConfig, data: Dataset, only?: readonly number[], simd: boolean = wasmSimdSupported()) {
     validateVaeConfig(config, data);
     super(config, data, only);
     const shape = { pixels: data.pixels, layers: config.layers, width: config.width };
+    let kernels = 0;
     this.addRuns(
       (base) => ({ ...base, draws: new RngDraws(config.width) }),
-      (spec) => new VaeRun(shape, spec.seed, vaeEstimator(spec.estimator).id),
+      (spec) => {
+        const estimator = vaeEstimator(spec.estimator).id;
+        const arrays = vaeRunArrays(shape, estimator, simd);
+        if (arrays instanceof WasmKernels) kernels += 1;
+        return new VaeRun(shape, spec.seed, estimator, arrays);
+      },
     );
+    const how = kernels === this.runObjects.length ? 'TypeScript + WebAssembly SIMD kernels' : simd ? 'TypeScript; WebAssembly SIMD kernels failed to load' : 'TypeScript; no WebAssembly SIMD';
+    this.info = { backend: 'cpu', description: `CPU engine (${how}, this thread)` };
   }
 
   protected updateGroup(g: VaeGroup, _indices: Uint32Array, t: number): void {

@@ -28,6 +28,20 @@ interface KernelExports {
   expF64(x: number): number;
   logF64(x: number): number;
   /** HNCA credit of one example's hidden layer from its Bernoulli children (src/models/bandit/messages.ts bernoulliChildrenCredit); 1 when it needs the log-domain path */
+  /** VAE forward.ts affine: out = b + Σ_{k} w[on[k], :] (float32 w, b; float64 out) */
+  vaeAffine(w: number, b: number, on: number, onCount: number, n: number, out: number): void;
+  /** VAE gradients.ts addRows: gB += g, gW[on[k], :] += g */
+  vaeAddRows(g: number, n: number, on: number, onCount: number, gW: number, gB: number): void;
+  /** VAE counterfactual.ts flipLogProbDelta's table path */
+  vaeFlipDecoder(w: number, table: number, rowSum: number, parents: number, nParents: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, out: number): void;
+  /** VAE counterfactual.ts encoderChildDeltas' table loop */
+  vaeFlipEncoder(w: number, table: number, rowSum: number, parents: number, nParents: number, ut: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, basePU: number, outLogQ: number, outEnt: number): void;
+  /** VAE forward.ts encoderLayer's units: clamp, σ(±u) and the entropy sum (nats) */
+  vaeEncoderUnits(u: number, ut: number, p: number, q: number, n: number, clip: number): number;
+  /** VAE forward.ts decoderLayer's units: σ(±v) and Σ log p(t | v) (nats) */
+  vaeDecoderUnits(v: number, t: number, dp: number, dq: number, n: number): number;
+  /** Math.log1p of fdlibm, exported for the bit-identity test */
+  log1pF64(x: number): number;
   bernoulliCreditExample(table: number, maxShift: number, childLogit: number, childSample: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, logitClip: number, credit: number, logQActual: number): number;
 }
 

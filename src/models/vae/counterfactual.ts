@@ -8,6 +8,7 @@
 import { bernoulliEntropy, clampLogit, LOGIT_CLIP, logSigmoid } from '../units/bernoulli.ts';
 import type { FlipTables } from '../units/flipTables.ts';
 import type { ParamArray } from './params.ts';
+import { commonKernels } from '../../engine/simd/wasmKernels.ts';
 
 /**
  * Largest |w| for the table loops: exp(±w) and each factor stay within e^±600 (finite, not 0).
@@ -63,6 +64,12 @@ export function flipLogProbDelta(
     }
     return;
   }
+  // float32 weights and every array in one WASM kernel memory: vaeFlipDecoder, bit for bit
+  const kernels = w instanceof Float32Array ? commonKernels(w, t.table, t.rowSum, parents, p, q, on, out) : null;
+  if (kernels) {
+    kernels.exports.vaeFlipDecoder(w.byteOffset, t.table.byteOffset, t.rowSum.byteOffset, parents.byteOffset, nParents, p.byteOffset, q.byteOffset, on.byteOffset, onCount, nChildren, K, out.byteOffset);
+    return;
+  }
   for (let j = 0; j < nParents; j++) {
     const r = j * nChildren;
     const parentOn = parents[j] === 1;
@@ -115,7 +122,12 @@ export function encoderChildDeltas(
   }
   let basePU = 0;
   for (let c = 0; c < nChildren; c++) basePU += ut[c] * p[c];
-  for (let j = 0; j < nParents && K > 0; j++) {
+  // float32 weights and every array in one WASM kernel memory: vaeFlipEncoder, bit for bit
+  const kernels = K > 0 && w instanceof Float32Array ? commonKernels(w, t.table, t.rowSum, parents, ut, p, q, on, outLogQ, outEnt) : null;
+  if (kernels) {
+    kernels.exports.vaeFlipEncoder(w.byteOffset, t.table.byteOffset, t.rowSum.byteOffset, parents.byteOffset, nParents, ut.byteOffset, p.byteOffset, q.byteOffset, on.byteOffset, onCount, nChildren, K, basePU, outLogQ.byteOffset, outEnt.byteOffset);
+  }
+  for (let j = 0; j < nParents && K > 0 && !kernels; j++) {
     const r = j * nChildren;
     const delta = parents[j] === 1 ? -1 : 1;
     const e = t.table;

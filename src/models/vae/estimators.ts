@@ -9,6 +9,7 @@ import { encoderChildDeltas, flipLogProbDelta } from './counterfactual.ts';
 import type { VaeDraws } from './draws.ts';
 import { forwardPass, partialPass, PassState } from './forward.ts';
 import type { VaeParams } from './params.ts';
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 
 /**
  * f-HNCA term 3 (docs/math.md §3) for unit i of layer l: the decoder term above,
@@ -25,10 +26,14 @@ export function decoderAboveTerm(v: number, phi: number, decAbove: number, rho1:
 export class VaeTables {
   readonly enc: FlipTables[] = [];
   readonly dec: FlipTables[] = [];
-  constructor(readonly sizes: readonly number[]) {
+  /** `arrays`: where the tables live (a run's WASM kernel arena in the CPU engine). */
+  constructor(
+    readonly sizes: readonly number[],
+    arrays: ArrayAllocator = heapArrays,
+  ) {
     const L = sizes.length - 1;
-    for (let l = 0; l < L; l++) this.enc.push(new FlipTables(l === 0 ? 0 : sizes[l], l === 0 ? 0 : sizes[l + 1]));
-    for (let m = 0; m < L; m++) this.dec.push(new FlipTables(sizes[m + 1], sizes[m]));
+    for (let l = 0; l < L; l++) this.enc.push(new FlipTables(l === 0 ? 0 : sizes[l], l === 0 ? 0 : sizes[l + 1], arrays));
+    for (let m = 0; m < L; m++) this.dec.push(new FlipTables(sizes[m + 1], sizes[m], arrays));
   }
   update(params: VaeParams): void {
     const L = this.sizes.length - 1;
@@ -63,11 +68,15 @@ export class ExampleWork {
   private readonly rho = new Float64Array(2);
   private readonly upDec: Float64Array;
   private readonly upEnt: Float64Array;
-  constructor(readonly sizes: readonly number[]) {
-    const f = (): Float64Array[] => sizes.map((s) => new Float64Array(s));
-    this.main = new PassState(sizes);
-    this.alt = new PassState(sizes);
-    this.anti = new PassState(sizes);
+  /** `arrays`: where the arrays live (a run's WASM kernel arena in the CPU engine). */
+  constructor(
+    readonly sizes: readonly number[],
+    arrays: ArrayAllocator = heapArrays,
+  ) {
+    const f = (): Float64Array[] => sizes.map((s) => arrays.f64(s));
+    this.main = new PassState(sizes, arrays);
+    this.alt = new PassState(sizes, arrays);
+    this.anti = new PassState(sizes, arrays);
     this.encGrad = f();
     this.decGrad = f();
     this.dn = f();

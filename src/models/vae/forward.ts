@@ -1,8 +1,10 @@
 // One example's stochastic forward pass through encoder and decoder (docs/math.md §3):
 // layer values, logits, probabilities and every function component of the ELBO.
 import type { VaeDraws } from './draws.ts';
-import { clampLogit } from '../units/bernoulli.ts';
+import { clampLogit, LOGIT_CLIP } from '../units/bernoulli.ts';
 import type { ParamArray, VaeParams } from './params.ts';
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { commonKernels } from '../../engine/simd/wasmKernels.ts';
 
 /** Values and per-layer quantities of one pass; index l = 0..L (layer 0 = the pixels). */
 export class PassState {
@@ -24,11 +26,15 @@ export class PassState {
   readonly dq: Float64Array[];
   /** Dec[m] = log p_m(φ_m | φ_{m+1}) (Dec[L]: log prior) */
   readonly dec: Float64Array;
-  constructor(readonly sizes: readonly number[]) {
+  /** `arrays`: where the arrays live (a run's WASM kernel arena in the CPU engine). */
+  constructor(
+    readonly sizes: readonly number[],
+    arrays: ArrayAllocator = heapArrays,
+  ) {
     const n = sizes.length;
-    const f = (): Float64Array[] => sizes.map((s) => new Float64Array(s));
-    this.phi = sizes.map((s) => new Uint8Array(s));
-    this.on = sizes.map((s) => new Int32Array(s));
+    const f = (): Float64Array[] => sizes.map((s) => arrays.f64(s));
+    this.phi = sizes.map((s) => arrays.u8(s));
+    this.on = sizes.map((s) => arrays.i32(s));
     this.onCount = sizes.map(() => 0);
     this.u = f();
     this.ut = f();
@@ -82,8 +88,17 @@ function bernoulliParts(z: number, p: Float64Array, q: Float64Array, i: number):
   return z - Math.log1p(e);
 }
 
-/** out = b + Σ_{j on} W[j, :] (0/1 inputs: rows are added, no multiplies). */
+/**
+ * out = b + Σ_{j on} W[j, :] (0/1 inputs: rows are added, no multiplies); w [inputs, nOut],
+ * b [nOut]. Float32 parameters in the arrays' WASM kernel memory: wasm/kernels.ts vaeAffine,
+ * the same float64 sums in the same order (bit for bit).
+ */
 function affine(w: ParamArray, b: ParamArray, on: Int32Array, onCount: number, nOut: number, out: Float64Array): void {
+  const kernels = w instanceof Float32Array && b instanceof Float32Array ? commonKernels(w, b, on, out) : null;
+  if (kernels) {
+    kernels.exports.vaeAffine(w.byteOffset, b.byteOffset, on.byteOffset, onCount, nOut, out.byteOffset);
+    return;
+  }
   for (let i = 0; i < nOut; i++) out[i] = b[i];
   for (let k = 0; k < onCount; k++) {
     const r = on[k] * nOut;
@@ -99,6 +114,12 @@ export function encoderLayer(params: VaeParams, l: number, s: PassState, input: 
   const p = s.p[l];
   const q = s.q[l];
   affine(params.encW[l - 1], params.encB[l - 1], input.on[l - 1], input.onCount[l - 1], n, u);
+  // in one WASM kernel memory: vaeEncoderUnits, fdlibm's exp and log1p inline (bit for bit)
+  const kernels = commonKernels(u, ut, p, q);
+  if (kernels) {
+    s.ent[l] = kernels.exports.vaeEncoderUnits(u.byteOffset, ut.byteOffset, p.byteOffset, q.byteOffset, n, LOGIT_CLIP);
+    return s.ent[l];
+  }
   let h = 0;
   for (let i = 0; i < n; i++) {
     const z = clampLogit(u[i]);
@@ -123,6 +144,12 @@ export function decoderLayer(params: VaeParams, m: number, s: PassState, target:
   const t = target.phi[m];
   const dp = s.dp[m];
   const dq = s.dq[m];
+  // in one WASM kernel memory: vaeDecoderUnits, fdlibm's exp and log1p inline (bit for bit)
+  const kernels = commonKernels(v, t, dp, dq);
+  if (kernels) {
+    s.dec[m] = kernels.exports.vaeDecoderUnits(v.byteOffset, t.byteOffset, dp.byteOffset, dq.byteOffset, n);
+    return s.dec[m];
+  }
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const lp = bernoulliParts(v[i], dp, dq, i);

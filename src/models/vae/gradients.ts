@@ -2,8 +2,15 @@
 // logit-gradient vector to row j of the input-major weight gradient (no multiplies).
 import type { ExampleWork } from './estimators.ts';
 import type { VaeParams } from './params.ts';
+import { commonKernels } from '../../engine/simd/wasmKernels.ts';
 
+/** gB[i] += g[i]; gW[on[k]·n + i] += g[i] (g [n], gW [inputs, n]); in one WASM kernel memory: vaeAddRows, bit for bit. */
 function addRows(g: Float64Array, n: number, on: Int32Array, onCount: number, gW: Float64Array, gB: Float64Array): void {
+  const kernels = commonKernels(g, on, gW, gB);
+  if (kernels) {
+    kernels.exports.vaeAddRows(g.byteOffset, n, on.byteOffset, onCount, gW.byteOffset, gB.byteOffset);
+    return;
+  }
   for (let i = 0; i < n; i++) gB[i] += g[i];
   for (let k = 0; k < onCount; k++) {
     const r = on[k] * n;

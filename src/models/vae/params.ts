@@ -1,6 +1,7 @@
 // VAE shapes and parameters (docs/math.md §3). Every weight matrix is stored input-major,
 // W[j * outSize + i] (input j, unit i), so a 0/1 input adds whole contiguous rows.
 import { ParameterTensor } from '../../engine/optimizer.ts';
+import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
 import { streamKey } from '../../rng/counterRng.ts';
 import { glorotUniform } from '../units/init.ts';
 import { VAE_INIT_STREAM } from './draws.ts';
@@ -79,9 +80,9 @@ export function initArrays(shape: VaeShape, seed: number, arrays: ParamArray[]):
   }
 }
 
-/** Float32 parameters backed by optimizer tensors (the engine). */
-export function createVaeTensors(shape: VaeShape, seed: number): { tensors: ParameterTensor[]; params: VaeParams } {
-  const tensors = tensorSizes(shape).map((n) => new ParameterTensor(n));
+/** Float32 parameters backed by optimizer tensors (the engine); `arrays`: where they live (a run's WASM kernel arena). */
+export function createVaeTensors(shape: VaeShape, seed: number, allocator: ArrayAllocator = heapArrays): { tensors: ParameterTensor[]; params: VaeParams } {
+  const tensors = tensorSizes(shape).map((n) => new ParameterTensor(n, allocator));
   const arrays = tensors.map((t) => t.value);
   initArrays(shape, seed, arrays);
   return { tensors, params: paramsFromArrays(shape, arrays) };

@@ -12,6 +12,18 @@ import type { EvalDraws, RngDraws } from './draws.ts';
 import { ExampleWork, usesTables, VaeTables } from './estimators.ts';
 import { addExampleGradients } from './gradients.ts';
 import { createVaeTensors, type VaeParams, type VaeShape } from './params.ts';
+import { CountingAllocator, heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { kernelArena } from '../../engine/simd/wasmKernels.ts';
+
+/**
+ * One run's arena: a WASM SIMD kernel instance's memory sized for the run's arrays (built once
+ * on counted heap arrays) where `simd` allows, else the JS heap.
+ */
+export function vaeRunArrays(shape: VaeShape, estimator: VaeEstimator, simd: boolean): ArrayAllocator {
+  const counter = new CountingAllocator();
+  new VaeRun(shape, 0, estimator, counter);
+  return kernelArena(counter.bytes, simd);
+}
 
 export class VaeRun {
   readonly tensors: ParameterTensor[];
@@ -28,16 +40,22 @@ export class VaeRun {
   private readonly targets: Float64Array;
   private boundScratch = new Float64Array(0);
 
+  /**
+   * `arrays`: where the parameters, Adam moments, gradients, flip tables and per-example scratch
+   * live: the CPU engine passes a WASM SIMD kernel arena (vaeRunArrays), whose kernels equal the
+   * JavaScript loops bit for bit; the default JS heap runs the JavaScript reference.
+   */
   constructor(
     readonly shape: VaeShape,
     seed: number,
     readonly estimator: VaeEstimator,
+    arrays: ArrayAllocator = heapArrays,
   ) {
-    const { tensors, params } = createVaeTensors(shape, seed);
+    const { tensors, params } = createVaeTensors(shape, seed, arrays);
     this.tensors = tensors;
     this.params = params;
-    this.work = new ExampleWork(params.sizes);
-    this.tables = usesTables(estimator) ? new VaeTables(params.sizes) : null;
+    this.work = new ExampleWork(params.sizes, arrays);
+    this.tables = usesTables(estimator) ? new VaeTables(params.sizes, arrays) : null;
     const L = shape.layers;
     this.baselines = new Float64Array(L + 1);
     this.variance = Array.from({ length: L }, (_, l) => new ShiftedGradientVariance(params.sizes[l], params.sizes[l + 1]));
