@@ -1,7 +1,8 @@
 // The Learn view in Chromium: a lesson URL opens at its step and shows the engine's numbers;
 // stepping forward and back (buttons and keys) keeps the URL in sync; the zero-weight preset
 // shows zero HNCA credit; the lab's running means come within 3 SE of the exact gradient.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../browser/harness.ts';
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainUpdate, lessonSource } from '../../src/models/bandit/explain.ts';
 import { exactGradient } from '../../src/models/bandit/exactLab.ts';
 import { lessonNetwork, presetLesson } from '../../src/app/learn/model/lesson.ts';
@@ -10,10 +11,13 @@ import { getPreset, PRESET_IDS } from '../../src/app/learn/model/presets.ts';
 import { nodeNumbers, stepNumbers } from '../../src/app/learn/model/shown.ts';
 import { shot, startHarness, type Harness } from './harness.ts';
 
+// waits for a state reached carry only the hang guard (HANG_MS); the test may take that long on a loaded machine
+vi.setConfig({ testTimeout: 2 * HANG_MS, hookTimeout: 2 * HANG_MS });
+
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-}, 120_000);
+}, 2 * HANG_MS);
 afterAll(async () => {
   await h?.close();
 });
@@ -134,7 +138,7 @@ describe('Learn view in Chromium', () => {
     const { problem, params } = lessonNetwork(presetLesson('default'));
     const exact = exactGradient(params, problem).gradient[param];
     await h.page.goto(`${h.baseUrl}/learn.html?preset=default&view=lab&k=2000&speed=500&param=${param}`);
-    await h.page.waitForSelector('[data-testid="lab-count"][data-done="true"]', { timeout: 60_000 });
+    await h.page.waitForSelector('[data-testid="lab-count"][data-done="true"]', { timeout: HANG_MS });
     expect(Number(await h.page.getAttribute('[data-testid="lab-exact"]', 'data-value'))).toBeCloseTo(exact, 12);
     const rows = await h.page.$$eval('tr[data-estimator]', (els) => els.map((e) => ({ est: e.getAttribute('data-estimator'), mean: Number(e.getAttribute('data-mean')), se: Number(e.getAttribute('data-se')) })));
     expect(rows.length).toBe(4);
@@ -145,7 +149,7 @@ describe('Learn view in Chromium', () => {
     expect(await h.page.$$eval('.recharts-wrapper', (els) => els.length)).toBe(6);
     await shot(h.page, 'lab-default');
     await h.page.goto(`${h.baseUrl}/learn.html?preset=zero-weights&view=lab&k=500&speed=500&param=1`);
-    await h.page.waitForSelector('[data-testid="lab-count"][data-done="true"]', { timeout: 60_000 });
+    await h.page.waitForSelector('[data-testid="lab-count"][data-done="true"]', { timeout: HANG_MS });
     await shot(h.page, 'lab-zero-weights');
     await h.page.setViewportSize({ width: 1280, height: 800 });
     expect(h.errors).toEqual([]);

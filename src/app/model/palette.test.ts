@@ -12,6 +12,9 @@ describe('readableOnWhite', () => {
       expect(contrastOnWhite(text)).toBeLessThan(Math.max(4.9, contrastOnWhite(ESTIMATOR_COLORS[estimator]) + 0.01));
     }
     expect(readableOnWhite('#0072B2')).toBe('#0072B2'); // HNCA's blue is readable as it is
-    expect(() => readableOnWhite('blue')).toThrow(/not a #rrggbb or rgb\(\) colour/);
+    expect(() => readableOnWhite('blue')).toThrow(/not a #rrggbb, #rgb or rgb\(\) colour/);
+    // the shorthand the lab's exact-gradient line uses: its channels doubled (#111 = #111111)
+    expect(contrastOnWhite('#111')).toBeCloseTo(contrastOnWhite('#111111'), 12);
+    expect(readableOnWhite('#111')).toBe('#111');
   });
 });

@@ -56,13 +56,15 @@ export function contrastOnWhite(color: string): number {
   return 1.05 / (luminance(channels(color)) + 0.05);
 }
 
-/** The 0..255 channels of "#rrggbb" or "rgb(r,g,b)". @throws Error on any other form */
+/** The 0..255 channels of "#rrggbb", "#rgb" or "rgb(r,g,b)". @throws Error on any other form */
 function channels(color: string): number[] {
   const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
   if (hex) return hex.slice(1).map((h) => parseInt(h, 16));
+  const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(color);
+  if (short) return short.slice(1).map((h) => parseInt(h + h, 16));
   const rgb = /^rgb\((\d+),\s*(\d+),\s*(\d+)\)$/.exec(color);
   if (rgb) return rgb.slice(1).map(Number);
-  throw new Error(`palette: not a #rrggbb or rgb() colour: ${color}`);
+  throw new Error(`palette: not a #rrggbb, #rgb or rgb() colour: ${color}`);
 }
 
 /**
