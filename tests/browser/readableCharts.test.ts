@@ -161,6 +161,8 @@ describe('charts a class can read, and the inside view decoded', () => {
     expect(await page.textContent('[data-testid="chart-note-variance"]')).toContain('Variance measured every 10th update');
     expect(await page.textContent('[data-testid="chart-note-layer-variance"]')).toContain('every 10th update');
     // the first point's variance is finite: a measured update (update 1) is in its window
+    // (the latest-values table is redrawn at most once a second: wait for it to show the point)
+    await page.waitForFunction(() => /^[−-]?\d+\.\d\d$/.test(document.querySelector('[data-testid="latest-logvar-hnca"]')?.textContent ?? ''), undefined, { timeout: HANG_MS });
     expect(await page.textContent('[data-testid="latest-logvar-hnca"]')).toMatch(/^[−-]?\d+\.\d\d$/);
     // the inside view: the one Bernoulli layer, the first convolution's 16 filters (3×3), no credit for REINFORCE
     await page.click('[data-testid="inspect-refresh"]');
