@@ -99,6 +99,9 @@ describe('grids across machines: --shard I/N and hnca report', () => {
     expect(charts(merged)).toEqual(charts(whole));
     for (const f of charts(whole)) expect(readFileSync(path.join(merged, f), 'utf8')).toBe(readFileSync(path.join(whole, f), 'utf8'));
     expect(readFileSync(path.join(merged, 'machine.md'), 'utf8')).toContain('slice 2/3');
+    // a table beside the paper's numbers says what differs from the paper's setting
+    expect(readFileSync(path.join(whole, 'results.md'), 'utf8')).toContain("Settings that differ from the paper's: units per layer 8 (paper: 200).");
+    expect(readFileSync(path.join(whole, 'results.md'), 'utf8')).toContain('(1 epoch)');
   });
 
   it('refuses a missing slice, a slice given twice, a folder of another grid, and unreadable folders in one line', async () => {

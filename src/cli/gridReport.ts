@@ -72,6 +72,18 @@ export function gridNotes(figure: FigureName, schedule: ScheduleFacts, dataset: 
       `Schedule: ${epochs} epoch${epochs === 1 ? '' : 's'} of ${dataset.train} training images (${Math.floor(dataset.train / Number(c.batch))} updates each), ${dataset.test} test images, ${schedule.seeds} seeds; ${convLayers} convolution${convLayers > 1 ? 's' : ''} of ${String(c.channels)} channels, ${String(c.width)} Bernoulli units, batch ${String(c.batch)}, ${String(c.optimizer)} lr ${String(c.lr)}. The paper (public code): 100 epochs of all 60000 images, 2 convolutions of 16 channels, 200 units, Adam 1e-4, batch 50 — reduced here.`,
     );
   }
+  if (figure === 'fig1' || figure === 'fig3') {
+    // what differs from the paper's setting (docs/math.md §2, §3: 200 units, batch 50, Adam 1e-4), beside the paper's columns
+    const paper: [string, unknown, unknown][] = [
+      ['units per layer', c.width, 200],
+      ['batch', c.batch, 50],
+      ['optimizer', c.optimizer, 'adam'],
+      ['learning rate', c.lr, 1e-4],
+      ...(figure === 'fig1' ? ([['hidden values', c.hiddenValues, 'pm1']] as [string, unknown, unknown][]) : []),
+    ];
+    const differs = paper.filter(([, ours, theirs]) => ours !== undefined && ours !== theirs).map(([name, ours, theirs]) => `${name} ${String(ours)} (paper: ${String(theirs)})`);
+    if (differs.length > 0) notes.push(`Settings that differ from the paper's: ${differs.join(', ')}.`);
+  }
   if (shard) notes.push(`Slice ${shard.index} of ${shard.count} of the grid (--shard ${shard.index}/${shard.count}): only its (cell, seed) pairs; \`hnca report\` merges the slices.`);
   if (interrupted) notes.push(`Interrupted by ${interrupted}: the last cell holds only its finished epochs, and the cells after it did not run.`);
   return notes;

@@ -316,8 +316,9 @@ function leadLines(cells: readonly GridCell[], ...pairs: [EstimatorId, Estimator
 /** The markdown table of final values (fig1: beside the paper's; categorical: HNCA's lead over REINFORCE per cell). */
 export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs: number, notes: readonly string[]): string {
   const out: string[] = [];
+  const epochsText = `${epochs} epoch${epochs === 1 ? '' : 's'}`;
   if (figure === 'appendix-e') {
-    out.push(`# Appendix E: the nonlinear contextual bandit (${epochs} epoch${epochs === 1 ? '' : 's'})`, '');
+    out.push(`# Appendix E: the nonlinear contextual bandit (${epochsText})`, '');
     out.push(
       "A deterministic convolutional trunk (3×3 VALID convolutions with ReLU, then a linear layer to the logits) feeding one layer of Bernoulli units (±1) and a softmax over the 10 classes (docs/math.md §7.2). The trunk is trained by backpropagating each unit's learning signal as the gradient of its logit. Final values: mean over the seeds that finished ± 95% CI (Student t). Gradient variance: docs/math.md §4 over every parameter (trunk included), on every update. The paper prints no numbers for appendix E in our text.",
       '',
@@ -332,7 +333,7 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
     }
     out.push('', ...leadLines(cells, ['hnca', 'reinforce'], ['hnca-baseline', 'reinforce-baseline']));
   } else if (figure === 'categorical') {
-    out.push(`# Categorical hidden units: HNCA against REINFORCE as N grows (${epochs} epochs)`, '');
+    out.push(`# Categorical hidden units: HNCA against REINFORCE as N grows (${epochsText})`, '');
     out.push(
       'Hidden layers of N-way softmax units passing on centered one-hot vectors e_φ − 1/N (docs/math.md §7.1, the paper\'s appendix D, which the paper never ran). Final values: mean over the seeds that finished ± 95% CI (Student t); stopped runs are left out and counted under "stopped". Gradient variance: docs/math.md §4 over all parameters.',
       '',
@@ -358,7 +359,7 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
       out.push('', 'HNCA against REINFORCE (means over seeds):', '', '| N | hidden layers | test accuracy: HNCA − REINFORCE | log variance: REINFORCE − HNCA (nats) |', '|---|---|---|---|', ...leads);
     }
   } else if (figure === 'fig1') {
-    out.push(`# Figure 1 reproduction: contextual bandit MNIST (${epochs} epochs)`, '');
+    out.push(`# Figure 1 reproduction: contextual bandit MNIST (${epochsText})`, '');
     out.push('Final values: mean over the seeds that finished ± 95% CI (Student t); runs that stopped on a non-finite value are left out and counted under "stopped". Paper: 100 epochs, 5 seeds.', '');
     out.push('| hidden layers | estimator | seeds | train accuracy | test accuracy | paper accuracy | log mean grad variance | paper log variance (printed) | paper + ln 6 (our scale) | stopped |');
     out.push('|---|---|---|---|---|---|---|---|---|---|');
@@ -373,7 +374,7 @@ export function gridMarkdown(figure: Figure, cells: readonly GridCell[], epochs:
     }
     out.push('', FIG1_VARIANCE_NOTE, '', FIG1_NOTE);
   } else {
-    out.push(`# Figure 3 reproduction: discrete hierarchical VAE (${epochs} epochs)`, '');
+    out.push(`# Figure 3 reproduction: discrete hierarchical VAE (${epochsText})`, '');
     out.push(`Final values: mean over the seeds that finished ± 95% CI (Student t); runs that stopped on a non-finite value are left out and counted under "stopped". Paper: ${FIG3_REFERENCE.epochs} epochs.`, '');
     out.push('| layers | estimator | seeds | train ELBO | test bound (K) | log mean encoder-grad variance | stopped |');
     out.push('|---|---|---|---|---|---|---|');

@@ -99,7 +99,7 @@ export function stepText(trace: UpdateTrace, sizes: readonly number[], weights: 
         plain:
           k === last - 1
             ? 'At the output layer HNCA and REINFORCE agree: each weight’s estimate is the reward signal times how the chosen action’s probability depends on it.'
-            : 'Each weight’s gradient estimate is its unit’s credit times the input it received; training nudges the weights along these estimates.',
+            : 'Each weight’s gradient estimate is its unit’s learning signal S (the reward times p(1 − p) times the credit ρ(1) − ρ(0) shown in the unit’s box) times the input it received; training nudges the weights along these estimates.',
         formula: 'g_{W_{ji}} = S_i\\,x_j,\\qquad g_{b_i} = S_i',
         instance: k === last - 1 ? 'S_k = R\\,([k = a] - \\pi_k)' : 'S^{\\text{HNCA}}_i = R\\,p_i(1-p_i)(\\rho_i(1)-\\rho_i(0)),\\quad S^{\\text{RF}}_i = R(\\phi_i - p_i)',
       };

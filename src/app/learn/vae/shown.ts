@@ -36,11 +36,11 @@ export interface VaeStepView {
 /** f-HNCA's update for one example as pseudo-code (docs/math.md §3.1), one entry per line. */
 export const VAE_PSEUDO_CODE: readonly string[] = [
   'for each encoder layer l = 1 … L:  u ← b + Wᵀφ_{l−1} ;  p ← σ(clip u) ;  φ_l ~ Bernoulli(p)',
-  'f ← Σ_m log p_m(φ_m | φ_{m+1}) + Σ_l H(q_l)        (decoder terms, prior, entropies)',
+  'f ← Σ_m log p_m(φ_m | φ_m+1) + Σ_l H(q_l)        (decoder terms, prior, entropies)',
   'for each encoder unit i of layer l:  Δ ← 1 − 2φ_i',
   '    each child c (decoder layer l−1, encoder layer l+1):  logit_c′ ← logit_c + Δ·w_ic',
-  '    Q(v) ← Π_{c in layer l+1} q(φ_c | φ_i = v) ;  ρ(v) ← Q(v) / (p Q(1) + (1−p) Q(0))',
-  '    S ← −ũ_i + [Dn(1) − Dn(0)] + (term 3) + [E(1) − E(0)]   (direct terms)',
+  '    Q(v) ← Π_c q(φ_c | φ_i = v), c in layer l+1 ;  ρ(v) ← Q(v) / (p Q(1) + (1−p) Q(0))',
+  '    S ← −ũ_i + [Dn(1) − Dn(0)] + [decoder above, ρ-weighted] + [E(1) − E(0)]   (direct terms 1–4)',
   '      + (ρ(1) − ρ(0))·(R_l − b_l)                             (mediated)',
   '    g_u ← p(1 − p)·S   (REINFORCE: g_u ← −p(1−p)ũ + (φ − p)(F_l − b_l))',
   'g_W[j,i] ← g_u φ_{l−1,j} ;  g_b[i] ← g_u ;  decoder: g_v ← φ − σ(v)  (exact)',
