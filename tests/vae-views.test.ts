@@ -116,15 +116,17 @@ describe('CpuVaeEngine views and evaluate progress', () => {
   const data = syntheticData(6, 40, 120);
 
   it('reports progress up to test images × runs and returns the bound it returns without', async () => {
-    const plain = new CpuVaeEngine(config, data);
-    const watched = new CpuVaeEngine(config, data);
+    // progress comes every 10 000 samples: at K = 250 that is every 40 images
+    const sliced: VaeConfig = { ...config, testK: 250 };
+    const plain = new CpuVaeEngine(sliced, data);
+    const watched = new CpuVaeEngine(sliced, data);
     await plain.step(3);
     await watched.step(3);
     const progress: [number, number][] = [];
     const withProgress = await watched.evaluate({ onProgress: (done, total) => void progress.push([done, total]) });
     expect(withProgress).toEqual(await plain.evaluate());
     expect(progress.at(-1)).toEqual([240, 240]);
-    expect(progress.length).toBe(6); // 120 images in slices of 50 (50, 50, 20) for each of 2 runs
+    expect(progress.length).toBe(6); // 120 images in slices of 40 (10 000 samples at K = 250) for each of 2 runs
     for (let i = 1; i < progress.length; i++) expect(progress[i][0]).toBeGreaterThan(progress[i - 1][0]);
   });
 

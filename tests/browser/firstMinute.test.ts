@@ -163,7 +163,8 @@ describe('presenter and classroom links', () => {
   it('hide= hides each group it names; every group shows by default', async () => {
     const page = await session.newPage();
     const groups = async (): Promise<string[]> => page.$$eval('[data-group]', (es) => [...new Set(es.map((e) => e.getAttribute('data-group') ?? ''))].sort());
-    const paperLabels = (): Promise<number> => page.$$eval('[data-chart="accuracy"] text', (ts) => ts.filter((t) => (t.textContent ?? '').startsWith('paper ')).length);
+    // the paper's lines are labelled in the chart's key under the plot (MarkerKey), not on it
+    const paperLabels = (): Promise<number> => page.$$eval('[data-testid="chart-key-accuracy"] li', (items) => items.filter((i) => (i.textContent ?? '').startsWith('paper ')).length);
     // the bandit shows every group but the VAE's two settings; the VAE shows those
     await page.goto(`${session.url}?engine=cpu&paper=1`);
     await waitForEngine(page, 90_000);

@@ -256,7 +256,7 @@ describe('a model file the worker refuses', () => {
     saved.training.progress.failed = 'none'; // refused by the worker's decoder of the training state
     await page.setInputFiles('[data-testid="load-model-input"]', { name: 'damaged.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
     const line = await pollUntil(() => text(page, 'model-message'), (t) => t !== null && t.includes('damaged.json'), 30_000);
-    expect(line).toBe('Load model: damaged.json: progress.failed: expected run indices; nothing was changed.');
+    expect(line).toBe('Load model: damaged.json: progress.failed: expected a list, got "none"; nothing was changed.');
     expect(await page.isDisabled('[data-testid="load-model"]')).toBe(false);
     expect(await page.isDisabled('[data-testid="save-model"]')).toBe(false);
     expect(await readNumber(page, 'status-updates')).toBe(30);

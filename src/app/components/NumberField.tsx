@@ -46,6 +46,8 @@ export function NumberField({
         inputMode={range.integer ? 'numeric' : 'decimal'}
         autoComplete="off"
         spellCheck={false}
+        role="spinbutton"
+        aria-valuenow={value}
         aria-valuemin={range.min}
         aria-valuemax={range.max}
         value={text}
