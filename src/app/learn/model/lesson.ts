@@ -72,16 +72,23 @@ export function queryReader(q: URLSearchParams, notices: string[]): (key: string
   };
 }
 
+/**
+ * The `preset` of a lesson URL: a known id, or `fallback` with a notice naming what is shown
+ * instead (both lessons read their presets this way).
+ */
+export function queryPreset<Id extends string>(q: URLSearchParams, notices: string[], isId: (text: string) => text is Id, fallback: Id, shown: string): Id {
+  const text = q.get('preset');
+  if (text === null) return fallback;
+  if (isId(text)) return text;
+  notices.push(`Unknown preset "${text}"; showing ${shown}.`);
+  return fallback;
+}
+
 /** Reads a lesson from a query string; `stepCount` bounds the step. */
 export function parseLesson(search: string, stepCount: (state: LessonState) => number): { state: LessonState; notices: string[] } {
   const q = new URLSearchParams(search);
   const notices: string[] = [];
-  const presetText = q.get('preset');
-  let preset: PresetId = 'default';
-  if (presetText !== null) {
-    if (isPresetId(presetText)) preset = presetText;
-    else notices.push(`Unknown preset "${presetText}"; showing the default lesson.`);
-  }
+  const preset = queryPreset(q, notices, isPresetId, 'default', 'the default lesson');
   const state = presetLesson(preset);
   const sizes = getPreset(preset).sizes;
   const read = queryReader(q, notices);

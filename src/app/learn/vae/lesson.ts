@@ -1,6 +1,6 @@
 // The VAE lesson (f-HNCA, docs/math.md §3.1) as a URL: preset, step, seed, chosen unit, input and
 // weights, plus the lab's settings. Malformed values fall back to the preset's with a notice.
-import { parseInteger, parseList, queryReader } from '../model/lesson.ts';
+import { parseInteger, parseList, queryPreset, queryReader } from '../model/lesson.ts';
 import { paramsFromArrays, tensorSizes, type VaeParams, type VaeShape } from '../../../models/vae/params.ts';
 
 /** 4 binary pixels, two encoder layers of 2 Bernoulli units, their decoder and prior. */
@@ -203,12 +203,7 @@ export const VAE_STEPS: readonly VaeStep[] = [
 export function parseVaeLesson(search: string): { state: VaeLessonState; notices: string[] } {
   const q = new URLSearchParams(search);
   const notices: string[] = [];
-  const presetText = q.get('preset');
-  let preset: VaePresetId = 'default';
-  if (presetText !== null) {
-    if (isVaePresetId(presetText)) preset = presetText;
-    else notices.push(`Unknown preset "${presetText}"; showing the default VAE lesson.`);
-  }
+  const preset = queryPreset(q, notices, isVaePresetId, 'default', 'the default VAE lesson');
   const state = vaePresetLesson(preset);
   const read = queryReader(q, notices);
   read('view', (t) => (t === 'step' || t === 'lab' ? ((state.view = t), true) : false), 'expected step or lab');
