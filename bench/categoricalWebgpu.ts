@@ -5,7 +5,7 @@
 // submission, ms per dispatch. On SwiftShader an update takes seconds: `npm run bench` runs it
 // unless BENCH_CATEGORICAL_GPU=0. Alone: node --import tsx bench/categoricalWebgpu.ts
 import type { Dataset } from '../src/data/dataset.ts';
-import { createGpuBanditEngine, type GpuBanditEngine } from '../src/engine/gpu/index.ts';
+import { createGpuBanditEngine, type GpuBanditEngine } from '../src/backends/webgpu/index.ts';
 import { PAPER_OPTIMIZER, type BanditConfig } from '../src/engine/types.ts';
 import { loadShaderSources } from '../src/node/shaderSources.ts';
 import type { BenchRow } from './cpuBandit.ts';

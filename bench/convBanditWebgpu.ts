@@ -1,11 +1,11 @@
-// The WebGPU conv bandit engine (src/engine/gpu/convBandit, docs/math.md §7.2) in Node on Dawn
+// The WebGPU conv bandit engine (src/backends/webgpu/convBandit, docs/math.md §7.2) in Node on Dawn
 // (SwiftShader where there is no GPU): ms per whole update (minibatch, the trunk's forward and
 // backward pass on tfjs-backend-webgpu, the Bernoulli layer, credit, signals, output, variance,
 // Adam, counters), through engine.step, which waits for the GPU. The trunk alone is
 // bench/convTrunkWebgpu.ts; the CPU engine's update is bench/convBandit.ts.
 // Run alone: node --import tsx bench/convBanditWebgpu.ts   (BENCH_PAPER=1 adds the paper's size,
 // timed over one update after one warm-up: about two minutes on SwiftShader)
-import { createGpuConvBanditEngine } from '../src/engine/gpu/index.ts';
+import { createGpuConvBanditEngine } from '../src/backends/webgpu/index.ts';
 import { PAPER_OPTIMIZER, type BanditEstimator, type ConvBanditConfig } from '../src/engine/types.ts';
 import { loadMnist } from '../src/node/mnist.ts';
 import { loadShaderSources } from '../src/node/shaderSources.ts';

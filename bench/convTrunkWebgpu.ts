@@ -10,7 +10,7 @@
 // engine's trunk on tfjs WASM (bench/convBandit.ts): forward 65 ms, a whole update 477 ms.
 import { loadMnist } from '../src/node/mnist.ts';
 import { nodeGpu } from '../src/node/webgpuNode.ts';
-import { describeAdapter } from '../src/engine/gpu/runtime/adapter.ts';
+import { describeAdapter } from '../src/backends/webgpu/runtime/adapter.ts';
 import { allocSparseRows, binarizeRows, testBinarizeKey } from '../src/data/minibatch.ts';
 import { convBanditShape, initConvBanditParameters } from '../src/models/convBandit/parameters.ts';
 import { useTrunkWebGpuBackend, WebGpuTrunk } from '../src/trunk/webgpuTrunk.ts';

@@ -1,7 +1,7 @@
 // CPU-engine throughput for the contextual bandit (issue 2 target: batch 50, width 200,
 // ≥ 150 updates/s with 1 hidden layer and ≥ 40 with 3, on 2 cores).
 import type { Dataset } from '../src/data/dataset.ts';
-import { createCpuEngine } from '../src/engine/cpu/index.ts';
+import { createCpuEngine } from '../src/backends/cpu/index.ts';
 import { PAPER_OPTIMIZER, type BanditConfig, type BanditEstimator, type TrainingEngine } from '../src/engine/types.ts';
 import { createThreadedCpuEngine } from '../src/node/threadedCpuEngine.ts';
 

@@ -5,7 +5,7 @@
 // section, BENCH_GPU_RUNS / BENCH_GPU_HIDDEN (WebGPU configurations; SwiftShader: "1" / "1").
 import { cpus, loadavg } from 'node:os';
 import type { Dataset } from '../src/data/dataset.ts';
-import { createCpuEngine } from '../src/engine/cpu/index.ts';
+import { createCpuEngine } from '../src/backends/cpu/index.ts';
 import { createThreadedCpuEngine } from '../src/node/threadedCpuEngine.ts';
 import { useTfjsBackend } from './peer/backends.ts';
 import { compare, engineStepper, peerStepper, type ComparisonRow, type Contender } from './peer/compare.ts';

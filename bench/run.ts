@@ -43,7 +43,7 @@ if (process.env.BENCH_CONV !== '0') rows.push(...(await benchConvBandit(data, Ma
 // hours: BENCH_VAE_GPU=1 forces it, 0 skips); on the GPU machine bench/gpu/vaeBench.ts prints the same rows
 if (process.env.BENCH_VAE_GPU !== '0') {
   const { createOurWebGpuEngine, openNodeGpu } = await import('./peer/webgpu.ts');
-  const { isSoftwareAdapter } = await import('../src/engine/gpu/index.ts');
+  const { isSoftwareAdapter } = await import('../src/backends/webgpu/index.ts');
   const opened = await openNodeGpu();
   if (typeof opened === 'string') console.log(`WebGPU VAE rows: no adapter (${opened})`);
   else if (isSoftwareAdapter(opened.description) && process.env.BENCH_VAE_GPU !== '1') console.log(`WebGPU VAE rows skipped on a software adapter (${opened.description}); BENCH_VAE_GPU=1 runs them`);

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Dataset } from '../src/data/dataset.ts';
-import { createCpuEngine } from '../src/engine/cpu/index.ts';
+import { createCpuEngine } from '../src/backends/cpu/index.ts';
 import { PAPER_OPTIMIZER, VAE_ESTIMATORS, type TrainingEngine, type VaeConfig, type VaeEstimator } from '../src/engine/types.ts';
 import { loadMnist } from '../src/node/mnist.ts';
 import type { BenchRow } from './cpuBandit.ts';

@@ -1,5 +1,5 @@
 // Builds the CPU engine's WASM SIMD kernels (wasm/kernels.ts, AssemblyScript) into
-// src/engine/simd/kernels.wasm.ts, the module's bytes as base64, so Node, worker threads, the
+// src/simd/kernels.wasm.ts, the module's bytes as base64, so Node, worker threads, the
 // Vite worker and the GPU bundle load it the same way (no file access, no loader plugin).
 // Run after editing wasm/kernels.ts: `node --import tsx scripts/build-wasm.ts`.
 // tests/simd-kernels.test.ts rebuilds it and fails when the committed file differs.
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 /** The AssemblyScript source, relative to the repository root. */
 export const KERNELS_SOURCE = 'wasm/kernels.ts';
 /** The generated TypeScript module holding the built bytes. */
-export const KERNELS_MODULE = 'src/engine/simd/kernels.wasm.ts';
+export const KERNELS_MODULE = 'src/simd/kernels.wasm.ts';
 
 /** asc flags: SIMD on, no runtime or abort import, the memory imported from JS (it owns the arrays). */
 const FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--initialMemory', '1', '--use', 'abort=', '--enable', 'simd'];
@@ -31,7 +31,7 @@ export async function buildKernels(): Promise<Uint8Array> {
   return binary;
 }
 
-/** The text of src/engine/simd/kernels.wasm.ts for these bytes. */
+/** The text of src/simd/kernels.wasm.ts for these bytes. */
 export function kernelsModuleText(bytes: Uint8Array): string {
   const base64 = Buffer.from(bytes).toString('base64');
   return [

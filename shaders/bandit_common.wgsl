@@ -1,5 +1,5 @@
 // Shared declarations of the bandit kernels (prepended to each kernel with rng.wgsl).
-// Buffer layouts (src/engine/gpu/rewardBuffers.ts and bandit/buffers.ts allocate them):
+// Buffer layouts (src/backends/webgpu/rewardBuffers.ts and bandit/buffers.ts allocate them):
 //   activations   [(run * capacity + example) * width + unit]
 //   input pixels  [(group * capacity + example) * pixels + pixel], 0/1 as f32; a group is the
 //                 set of runs with one seed (they share minibatches and binarization)

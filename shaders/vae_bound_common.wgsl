@@ -1,7 +1,7 @@
 // Shared declarations of the importance-weighted bound's kernels (docs/math.md §3 test metric),
 // prepended with rng.wgsl. They also declare what the reused kernels affine_logits.wgsl and
 // binarize_minibatch.wgsl read, so those run unchanged for the bound: one run, one seed group.
-// Buffer layouts (src/engine/gpu/vaeBound/bound.ts allocates them):
+// Buffer layouts (src/backends/webgpu/vaeBound/bound.ts allocates them):
 //   parameters  the CPU layout (src/models/vae/params.ts tensorSizes order) as one f32 array:
 //               W_k input-major followed directly by b_k, so [W_k; b_k] is one (in + 1) × out matrix
 //   pixels      [image of the chunk, pixel] 0/1 as f32 (binarize_minibatch, gather = 0)

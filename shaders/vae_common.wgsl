@@ -1,6 +1,6 @@
 // Shared declarations of the VAE kernels (docs/math.md §3), prepended after rng.wgsl and
 // bandit_common.wgsl (whose StepParams, LayerParams and RunState the reused unit kernels read).
-// Buffer layouts (src/engine/gpu/vae/buffers.ts allocates them):
+// Buffer layouts (src/backends/webgpu/vae/buffers.ts allocates them):
 //   logits, samples, signals: one buffer each, a 256-byte-aligned region per layer and pass,
 //     [(run * capacity + example) * width + unit] within a region
 //   terms [((pass * runs + run) * capacity + example) * termStride + slot]: per pass (0 = the

@@ -4,7 +4,7 @@
 // categorical units: tests/gpu-categorical.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
 import { EngineStateError } from '../src/engine/state.ts';
 import { EngineError, PAPER_OPTIMIZER, type BanditConfig } from '../src/engine/types.ts';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';

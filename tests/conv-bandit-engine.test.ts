@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
-import { CpuConvBanditEngine } from '../src/engine/cpu/cpuConvBanditEngine.ts';
-import { createConvBanditCpuEngine, createCpuEngine } from '../src/engine/cpu/index.ts';
+import { CpuConvBanditEngine } from '../src/backends/cpu/cpuConvBanditEngine.ts';
+import { createConvBanditCpuEngine, createCpuEngine } from '../src/backends/cpu/index.ts';
 import { EngineError, PAPER_OPTIMIZER, type ConvBanditConfig } from '../src/engine/types.ts';
 import { tinyConvDataset as tinyDataset } from './helpers/tinyConvData.ts';
 

@@ -3,7 +3,7 @@
 // (the softmax output saturated, every image got one action, credit and gradients vanished:
 // chance accuracy and ln variance near −40 in the playground), while REINFORCE went on learning.
 import { describe, expect, it } from 'vitest';
-import { createConvBanditCpuEngine } from '../src/engine/cpu/index.ts';
+import { createConvBanditCpuEngine } from '../src/backends/cpu/index.ts';
 import { loadMnist } from '../src/node/mnist.ts';
 import { convBanditConfigOf, defaultConfig } from '../src/playground/config.ts';
 

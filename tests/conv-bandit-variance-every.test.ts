@@ -3,8 +3,8 @@
 // the measured path's, the engine measures exactly updates 0, n, 2n, … and the metric is the
 // mean over those; the CLI's default (every update) is unchanged.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CpuConvBanditEngine } from '../src/engine/cpu/cpuConvBanditEngine.ts';
-import { createConvBanditCpuEngine } from '../src/engine/cpu/index.ts';
+import type { CpuConvBanditEngine } from '../src/backends/cpu/cpuConvBanditEngine.ts';
+import { createConvBanditCpuEngine } from '../src/backends/cpu/index.ts';
 import { epochRecord, zeroCounters } from '../src/engine/records.ts';
 import { EngineError, PAPER_OPTIMIZER, type ConvBanditConfig } from '../src/engine/types.ts';
 import { useTrunkBackend } from '../src/trunk/backend.ts';

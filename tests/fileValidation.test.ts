@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModelFile, MODEL_FILE_KIND, MODEL_FILE_VERSION } from '../src/app/model/modelFile.ts';
 import { readCheckpoint } from '../src/cli/checkpoint.ts';
 import { hnca } from './helpers/cliInProcess.ts';
-import { createCpuEngine } from '../src/engine/cpu/index.ts';
+import { createCpuEngine } from '../src/backends/cpu/index.ts';
 import { engineStateFromJson, engineStateToJson, EngineStateError, isCheckpointable } from '../src/engine/state.ts';
 import { banditConfigOf, defaultConfig } from '../src/playground/config.ts';
 import { createPatternsDataset } from '../src/worker/patternsDataset.ts';

@@ -1,7 +1,7 @@
 // The one software-adapter check (runtime/adapter.ts) that the engine, the worker, the CLI and
 // the Node Vulkan set-up share: adapter information, one-line descriptions and ICD file names.
 import { describe, expect, it } from 'vitest';
-import { describeAdapter, isSoftwareAdapter } from '../src/engine/gpu/runtime/adapter.ts';
+import { describeAdapter, isSoftwareAdapter } from '../src/backends/webgpu/runtime/adapter.ts';
 
 function info(fields: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }): GPUAdapterInfo {
   return { vendor: '', architecture: '', device: '', description: '', ...fields } as GPUAdapterInfo;

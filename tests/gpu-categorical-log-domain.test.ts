@@ -8,7 +8,7 @@
 // Depth 1 puts the huge weights on the softmax output (categorical_softmax_log_q with a
 // nontrivial posterior); depth 2 on the categorical children (categorical_children_log_q).
 import { describe, expect, it } from 'vitest';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
 import { BANDIT_ESTIMATORS, type BanditConfig } from '../src/engine/types.ts';
 import type { BanditParameters } from '../src/models/bandit/parameters.ts';
 import { gpuEngine, loadRunParameters, randomDataset, smallConfig } from './helpers/gpuTest.ts';

@@ -10,7 +10,7 @@
 // categorical_signals.wgsl to REINFORCE's signal does fail it).
 import { describe, expect, it } from 'vitest';
 import { banditEstimator } from '../src/engine/estimators.ts';
-import type { GpuBanditEngine } from '../src/engine/gpu/bandit/engine.ts';
+import type { GpuBanditEngine } from '../src/backends/webgpu/bandit/engine.ts';
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../src/engine/types.ts';
 import type { BanditShape } from '../src/models/bandit/parameters.ts';
 import { constantDataset, gpuEngine, loadRunParameters, smallConfig } from './helpers/gpuTest.ts';

@@ -3,7 +3,7 @@
 // every estimator by exact enumeration of the GPU's expectation (docs/math.md §5), with its power
 // stated and a mutation control.
 import { describe, expect, it } from 'vitest';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
 import { BANDIT_ESTIMATORS, type BanditConfig } from '../src/engine/types.ts';
 import { streamKey, uniform } from '../src/rng/counterRng.ts';
 import { Stream } from '../src/rng/streams.ts';

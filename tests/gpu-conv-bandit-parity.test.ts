@@ -1,4 +1,4 @@
-// The conv bandit's WebGPU engine (src/engine/gpu/convBandit: the trunk on tfjs-backend-webgpu on
+// The conv bandit's WebGPU engine (src/backends/webgpu/convBandit: the trunk on tfjs-backend-webgpu on
 // our device, the Bernoulli layer and the output in the bandit's kernels) against its CPU engine
 // (the trunk on tfjs's CPU back end, the bandit's TypeScript), whole updates from the same seeds
 // (docs/math.md §5, §7.2): the same samples, actions and rewards, parameters equal within float32
@@ -9,8 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
-import { CpuConvBanditEngine } from '../src/engine/cpu/cpuConvBanditEngine.ts';
-import { createGpuConvBanditEngine } from '../src/engine/gpu/index.ts';
+import { CpuConvBanditEngine } from '../src/backends/cpu/cpuConvBanditEngine.ts';
+import { createGpuConvBanditEngine } from '../src/backends/webgpu/index.ts';
 import { BANDIT_ESTIMATORS, EngineError, PAPER_OPTIMIZER, type ConvBanditConfig } from '../src/engine/types.ts';
 import { nodeGpu } from '../src/node/webgpuNode.ts';
 import { streamKey, uniform } from '../src/rng/counterRng.ts';

@@ -14,7 +14,7 @@
 // (tests/gpu-conv-bandit-parity.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { Dataset, ImageSet } from '../src/data/dataset.ts';
-import { createGpuConvBanditEngine } from '../src/engine/gpu/index.ts';
+import { createGpuConvBanditEngine } from '../src/backends/webgpu/index.ts';
 import { PAPER_OPTIMIZER, type ConvBanditConfig } from '../src/engine/types.ts';
 import type { ConvBanditParameters } from '../src/models/convBandit/parameters.ts';
 import { nodeGpu } from '../src/node/webgpuNode.ts';

@@ -5,11 +5,11 @@
 // buffers on the GPU. Outputs are poisoned (NaN) first, so a result not written fails.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { vaeKernelSpec } from '../src/engine/gpu/vae/kernels.ts';
-import { bindKernel, createKernel, uniformView } from '../src/engine/gpu/runtime/pipelines.ts';
-import { checkGrid, foldedGrid } from '../src/engine/gpu/runtime/limits.ts';
-import { normalizeSources } from '../src/engine/gpu/runtime/shaderModules.ts';
-import { makeStructuredView } from '../src/engine/gpu/runtime/webgpuUtils.ts';
+import { vaeKernelSpec } from '../src/backends/webgpu/vae/kernels.ts';
+import { bindKernel, createKernel, uniformView } from '../src/backends/webgpu/runtime/pipelines.ts';
+import { checkGrid, foldedGrid } from '../src/backends/webgpu/runtime/limits.ts';
+import { normalizeSources } from '../src/backends/webgpu/runtime/shaderModules.ts';
+import { makeStructuredView } from '../src/backends/webgpu/runtime/webgpuUtils.ts';
 import { forwardKeys } from '../src/models/bandit/forward.ts';
 import { ConvBanditRun } from '../src/models/convBandit/convBanditRun.ts';
 import { initConvBanditParameters, type ConvBanditShape } from '../src/models/convBandit/parameters.ts';

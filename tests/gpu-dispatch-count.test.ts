@@ -4,9 +4,9 @@
 // of L hidden layers takes 5L + 7 dispatches with HNCA runs and 4L + 7 without (6L + 7 and
 // 5L + 7 when sampling was a dispatch of its own).
 import { describe, expect, it } from 'vitest';
-import { banditDims } from '../src/engine/gpu/bandit/buffers.ts';
-import type { KernelName } from '../src/engine/gpu/bandit/kernels.ts';
-import { UpdateEncoder } from '../src/engine/gpu/bandit/updateEncoding.ts';
+import { banditDims } from '../src/backends/webgpu/bandit/buffers.ts';
+import type { KernelName } from '../src/backends/webgpu/bandit/kernels.ts';
+import { UpdateEncoder } from '../src/backends/webgpu/bandit/updateEncoding.ts';
 import { gpuEngine, randomDataset, smallConfig, testDevice } from './helpers/gpuTest.ts';
 
 /** The kernels of one training update, in encoding order. */

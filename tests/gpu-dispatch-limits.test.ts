@@ -4,9 +4,9 @@
 // flat index must use the y dimension); a grid that cannot fold is refused with one line
 // naming the limit and the value.
 import { describe, expect, it } from 'vitest';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
-import { createGpuBanditEngine } from '../src/engine/gpu/index.ts';
-import { checkGrid, foldedGrid } from '../src/engine/gpu/runtime/limits.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
+import { createGpuBanditEngine } from '../src/backends/webgpu/index.ts';
+import { checkGrid, foldedGrid } from '../src/backends/webgpu/runtime/limits.ts';
 import { EngineError } from '../src/engine/types.ts';
 import { streamKey, uniform } from '../src/rng/counterRng.ts';
 import { Stream } from '../src/rng/streams.ts';

@@ -2,8 +2,8 @@
 // surfaced as EngineError('device-lost'), metric windows read back asynchronously without
 // losing any update, readWeights / inspect against the CPU engine, batch growth.
 import { describe, expect, it } from 'vitest';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
-import { createGpuBanditEngine } from '../src/engine/gpu/index.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
+import { createGpuBanditEngine } from '../src/backends/webgpu/index.ts';
 import { EngineError } from '../src/engine/types.ts';
 import { freshDevice, gpuEngine, randomDataset, SHADERS, smallConfig } from './helpers/gpuTest.ts';
 

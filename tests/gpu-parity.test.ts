@@ -8,7 +8,7 @@
 // Adam's nearly scale-free steps hid a 30% bias in the parameters; the mutation control (the first
 // hidden layer's learning signal ×1.1 in the GPU's shaders) must fail it.
 import { describe, expect, it } from 'vitest';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
 import { BANDIT_ESTIMATORS, type BanditConfig } from '../src/engine/types.ts';
 import { streamKey, uniform } from '../src/rng/counterRng.ts';
 import { Stream } from '../src/rng/streams.ts';

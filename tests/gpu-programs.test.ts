@@ -3,10 +3,10 @@
 // a registered program gets a runtime whose kernels, buffers and set-up errors it uses without
 // model-specific runtime code; a failed set-up disposes the runtime.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWebGpuEngine } from '../src/engine/gpu/index.ts';
-import type { GpuProgram } from '../src/engine/gpu/program.ts';
-import { GPU_PROGRAMS } from '../src/engine/gpu/programs.ts';
-import type { GpuRuntime } from '../src/engine/gpu/runtime/runtime.ts';
+import { createWebGpuEngine } from '../src/backends/webgpu/index.ts';
+import type { GpuProgram } from '../src/backends/webgpu/program.ts';
+import { GPU_PROGRAMS } from '../src/backends/webgpu/programs.ts';
+import type { GpuRuntime } from '../src/backends/webgpu/runtime/runtime.ts';
 import { EngineError, PAPER_OPTIMIZER, type EngineFactoryInput, type VaeConfig } from '../src/engine/types.ts';
 import { FakeEngine } from './helpers/fakeEngine.ts';
 import { freshDevice, randomDataset } from './helpers/gpuTest.ts';

@@ -1,7 +1,7 @@
 // Checkpoints on the WebGPU engine (issue 15, SwiftShader): a restored engine continues bit for
 // bit like an uninterrupted one; the format is the CPU engine's, so a CPU state imports exactly.
 import { describe, expect, it } from 'vitest';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
 import { decodeEngineState, encodeEngineState, engineStateToJson } from '../src/engine/state.ts';
 import type { TrainingEngine } from '../src/engine/types.ts';
 import { gpuEngine, randomDataset, smallConfig } from './helpers/gpuTest.ts';

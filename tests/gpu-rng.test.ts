@@ -1,7 +1,7 @@
 // shaders/rng.wgsl computes bit-identical values to src/rng/counterRng.ts (docs/math.md §5).
 import { describe, expect, it } from 'vitest';
 import { hash32, pixelIsOn, randomBits, streamKey, uniform } from '../src/rng/counterRng.ts';
-import { normalizeSources } from '../src/engine/gpu/runtime/shaderModules.ts';
+import { normalizeSources } from '../src/backends/webgpu/runtime/shaderModules.ts';
 import { SHADERS, testDevice } from './helpers/gpuTest.ts';
 
 const N = 4096;

@@ -1,10 +1,10 @@
 // The two ways shader sources reach the engine carry the same files: Vite's import.meta.glob
 // (browser, worker, Vitest) and fs (Node CLI), and every kernel composes from them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shaderSources } from '../src/engine/gpu/shaderSources.browser.ts';
-import { CATEGORICAL_KERNEL_NAMES, INCLUDES, KERNEL_NAMES } from '../src/engine/gpu/bandit/kernels.ts';
-import { composeShader, normalizeSources } from '../src/engine/gpu/runtime/shaderModules.ts';
-import { makeShaderDataDefinitions } from '../src/engine/gpu/runtime/webgpuUtils.ts';
+import { shaderSources } from '../src/backends/webgpu/shaderSources.browser.ts';
+import { CATEGORICAL_KERNEL_NAMES, INCLUDES, KERNEL_NAMES } from '../src/backends/webgpu/bandit/kernels.ts';
+import { composeShader, normalizeSources } from '../src/backends/webgpu/runtime/shaderModules.ts';
+import { makeShaderDataDefinitions } from '../src/backends/webgpu/runtime/webgpuUtils.ts';
 import { loadShaderSources } from '../src/node/shaderSources.ts';
 import { nodeGpu } from '../src/node/webgpuNode.ts';
 

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset, ImageSet } from '../src/data/dataset.ts';
 import { allocSparseRows, binarizeRows, testBinarizeKey } from '../src/data/minibatch.ts';
-import { CpuVaeEngine } from '../src/engine/cpu/cpuVaeEngine.ts';
-import { GpuRuntime } from '../src/engine/gpu/runtime/runtime.ts';
-import { importanceWeightedBoundGpu } from '../src/engine/gpu/vaeBound/bound.ts';
-import { chunkGrids, planBoundChunks, type BoundLimits } from '../src/engine/gpu/vaeBound/plan.ts';
+import { CpuVaeEngine } from '../src/backends/cpu/cpuVaeEngine.ts';
+import { GpuRuntime } from '../src/backends/webgpu/runtime/runtime.ts';
+import { importanceWeightedBoundGpu } from '../src/backends/webgpu/vaeBound/bound.ts';
+import { chunkGrids, planBoundChunks, type BoundLimits } from '../src/backends/webgpu/vaeBound/plan.ts';
 import { EngineError, PAPER_OPTIMIZER, type VaeConfig } from '../src/engine/types.ts';
 import { importanceBound } from '../src/models/vae/bound.ts';
 import { EvalDraws } from '../src/models/vae/draws.ts';

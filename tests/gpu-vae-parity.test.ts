@@ -6,7 +6,7 @@
 // error of any layer's gradient shows there (Adam's steps hide it in the parameters); the mutation
 // control (the first encoder layer's signal ×1.1 on the GPU) must fail it.
 import { describe, expect, it } from 'vitest';
-import { CpuVaeEngine } from '../src/engine/cpu/cpuVaeEngine.ts';
+import { CpuVaeEngine } from '../src/backends/cpu/cpuVaeEngine.ts';
 import { paramArrays } from '../src/models/vae/params.ts';
 import { tensorGradientErrors } from './helpers/gradientParity.ts';
 import { biasEncoderSignal, gpuVaeEngine, syntheticVaeData as syntheticData, tinyVaeConfig } from './helpers/gpuVae.ts';

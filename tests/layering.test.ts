@@ -15,32 +15,35 @@ const BROWSER_UI = ['react', 'react-dom', 'zustand', 'recharts', 'katex', 'react
 const LAYERS: Record<string, LayerRule> = {
   // foundations: no project imports but each other, downwards
   rng: { folder: 'src/rng', mayImport: [], packages: [] },
+  // the WebAssembly SIMD kernels (float64 dense algebra, flip tables) and their typed views: no project imports
+  simd: { folder: 'src/simd', mayImport: [], packages: [] },
   data: { folder: 'src/data', mayImport: ['rng'], packages: [] },
   // the engine interface: types, configs, validation, records, the training loop
   // valibot: the schemas of what files carry (src/engine/fileSchemas.ts, issue 26); only the engine
   // imports it, the CLI and the page go through that module
-  engine: { folder: 'src/engine', mayImport: ['data', 'rng'], packages: ['valibot'] },
+  // The contract only: back ends live beside it in src/backends/, so no import runs from here back up.
+  engine: { folder: 'src/engine', mayImport: ['data', 'rng', 'simd'], packages: ['valibot'] },
   // what each update computes (bandit, VAE, units); built on the engine's types and optimizer
-  models: { folder: 'src/models', mayImport: ['engine', 'data', 'rng'], packages: [] },
+  models: { folder: 'src/models', mayImport: ['engine', 'data', 'rng', 'simd'], packages: [] },
   // the conv bandit's deterministic trunk (docs/math.md §7.2) on TensorFlow.js: a library runs it, behind models/convBandit/trunk.ts
   trunk: { folder: 'src/trunk', mayImport: ['engine', 'models'], packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu'] },
   // back ends: implement the engine interface by running the models' math
-  'engine/cpu': { folder: 'src/engine/cpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng'], packages: [] },
+  'backends/cpu': { folder: 'src/backends/cpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng', 'simd'], packages: [] },
   // (the conv bandit program loads its trunk, src/trunk/webgpuTrunk.ts, with a dynamic import on first use)
-  'engine/gpu': { folder: 'src/engine/gpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng'], packages: ['webgpu-utils'] },
+  'backends/webgpu': { folder: 'src/backends/webgpu', mayImport: ['engine', 'models', 'trunk', 'data', 'rng'], packages: ['webgpu-utils'] },
   // the paper's published numbers, for comparison in reports and charts
   reference: { folder: 'src/reference', mayImport: ['engine'], packages: [] },
   // the playground's configuration, shared by the React app and its training worker
   playground: { folder: 'src/playground', mayImport: ['engine'], packages: [] },
   // the playground's training worker: no React, no Node
   // (the conv bandit's TensorFlow.js WebAssembly binaries: their asset URLs only)
-  worker: { folder: 'src/worker', mayImport: ['playground', 'engine', 'engine/cpu', 'engine/gpu', 'data', 'rng'], packages: ['@tensorflow/tfjs-backend-wasm'] },
+  worker: { folder: 'src/worker', mayImport: ['playground', 'engine', 'backends/cpu', 'backends/webgpu', 'data', 'rng'], packages: ['@tensorflow/tfjs-backend-wasm'] },
   // Node-only adapters: files, threads, Dawn's WebGPU (with the runtime's software-adapter check), headless Chromium
-  node: { folder: 'src/node', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'data'], packages: ['node:*', 'tsx', 'webgpu'] },
+  node: { folder: 'src/node', mayImport: ['engine', 'backends/cpu', 'backends/webgpu', 'data'], packages: ['node:*', 'tsx', 'webgpu'] },
   // front ends
-  cli: { folder: 'src/cli', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'node', 'data', 'reference'], packages: ['node:*'] },
+  cli: { folder: 'src/cli', mayImport: ['engine', 'backends/cpu', 'backends/webgpu', 'node', 'data', 'reference'], packages: ['node:*'] },
   // the published library's entries (package.json's exports map: ".", "./webgpu", "./node"): re-exports only
-  library: { folder: 'src/library', mayImport: ['engine', 'engine/cpu', 'engine/gpu', 'models', 'data', 'rng', 'worker', 'node'], packages: [] },
+  library: { folder: 'src/library', mayImport: ['engine', 'backends/cpu', 'backends/webgpu', 'models', 'data', 'rng', 'worker', 'node'], packages: [] },
   // the playground and the classroom (which runs the bandit's math on a tiny network itself)
   app: { folder: 'src/app', mayImport: ['playground', 'worker', 'engine', 'models', 'data', 'rng', 'reference'], packages: BROWSER_UI },
 };
@@ -144,7 +147,7 @@ describe('the layering checker', () => {
     expect(cycles.map((c) => c.join(' → '))).toEqual(['src/x/a.ts → src/x/b.ts → src/x/c.ts → src/x/a.ts', 'src/y.ts → src/y.ts']);
   });
 
-  it('fails on the violations this restructuring removed (a worker importing the app, the engine importing a model)', () => {
+  it('fails on the violations this restructuring removed (a worker importing the app, the engine importing a model or a back end)', () => {
     const graph = buildImportGraph('src');
     const injected: ImportGraph = {
       ...graph,
@@ -153,14 +156,17 @@ describe('the layering checker', () => {
         { from: 'src/worker/trainingWorker.ts', to: 'src/app/model/config.ts', kind: 'static', line: 1 },
         { from: 'src/engine/validate.ts', to: 'src/models/vae/draws.ts', kind: 'static', line: 1 },
         { from: 'src/worker/protocol.ts', to: 'src/app/model/chartSeries.ts', kind: 'static', line: 1 },
+        // the contract importing a back end (issue 22: back ends live beside the contract)
+        { from: 'src/engine/trainer.ts', to: 'src/backends/cpu/index.ts', kind: 'static', line: 1 },
       ],
     };
     // the app imports the worker's protocol (an allowed direction), so the injected reverse edge closes a cycle
     expect(graph.edges.some((e) => e.from === 'src/app/model/chartSeries.ts' && e.to === 'src/worker/protocol.ts')).toBe(true);
     expect(layeringViolations(injected, LAYERS)).toEqual([
-      'src/worker/trainingWorker.ts:1 (worker) imports src/app/model/config.ts (app): worker may import only playground, engine, engine/cpu, engine/gpu, data, rng',
-      'src/engine/validate.ts:1 (engine) imports src/models/vae/draws.ts (models): engine may import only data, rng',
-      'src/worker/protocol.ts:1 (worker) imports src/app/model/chartSeries.ts (app): worker may import only playground, engine, engine/cpu, engine/gpu, data, rng',
+      'src/worker/trainingWorker.ts:1 (worker) imports src/app/model/config.ts (app): worker may import only playground, engine, backends/cpu, backends/webgpu, data, rng',
+      'src/engine/validate.ts:1 (engine) imports src/models/vae/draws.ts (models): engine may import only data, rng, simd',
+      'src/worker/protocol.ts:1 (worker) imports src/app/model/chartSeries.ts (app): worker may import only playground, engine, backends/cpu, backends/webgpu, data, rng',
+      'src/engine/trainer.ts:1 (engine) imports src/backends/cpu/index.ts (backends/cpu): engine may import only data, rng, simd',
     ]);
     expect(findCycles(injected.files, injected.edges).map((c) => c.join(' → '))).toEqual([
       'src/app/model/chartSeries.ts → src/worker/protocol.ts → src/app/model/chartSeries.ts',

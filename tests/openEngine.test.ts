@@ -48,12 +48,12 @@ describe('openEngine', () => {
   });
 
   it('webgpu without its module is an "unavailable" EngineError; auto then takes the CPU and says why', async () => {
-    ENGINE_MODULES.webgpu = missing('src/engine/gpu/noSuchModule.ts');
+    ENGINE_MODULES.webgpu = missing('src/backends/webgpu/noSuchModule.ts');
     await expect(openEngine('webgpu', input, 1)).rejects.toThrow(EngineError);
-    await expect(openEngine('webgpu', input, 1)).rejects.toThrow(/^WebGPU engine not available \(src\/engine\/gpu\/noSuchModule\.ts could not be loaded/);
+    await expect(openEngine('webgpu', input, 1)).rejects.toThrow(/^WebGPU engine not available \(src\/backends\/webgpu\/noSuchModule\.ts could not be loaded/);
     const { engine, why } = await openEngine('auto', input, 1);
     expect(engine.info.backend).toBe('cpu');
-    expect(why).toMatch(/^CPU engine, one thread \(--threads 1\); auto chose the CPU because WebGPU engine not available \(src\/engine\/gpu\/noSuchModule\.ts could not be loaded/);
+    expect(why).toMatch(/^CPU engine, one thread \(--threads 1\); auto chose the CPU because WebGPU engine not available \(src\/backends\/webgpu\/noSuchModule\.ts could not be loaded/);
     engine.dispose();
   });
 

@@ -4,8 +4,8 @@
 // logit is W[u]·x + b[u], so logit p(e_j) − logit p(0) = W[u][j] for the one-hot input e_j.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
-import { CpuVaeEngine } from '../src/engine/cpu/cpuVaeEngine.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
+import { CpuVaeEngine } from '../src/backends/cpu/cpuVaeEngine.ts';
 import { PAPER_OPTIMIZER, type TrainingEngine, type WeightMatrix } from '../src/engine/types.ts';
 import { unitMajor } from '../src/engine/weights.ts';
 import { gpuEngine, randomDataset, smallConfig } from './helpers/gpuTest.ts';

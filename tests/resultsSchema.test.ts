@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuEngine } from '../src/engine/cpu/index.ts';
+import { createCpuEngine } from '../src/backends/cpu/index.ts';
 import type { EngineConfig } from '../src/engine/types.ts';
 import { resultsCell, resultsColumns, resultsCsv, varianceLayerColumns } from '../src/engine/resultsTable.ts';
 import { metricsCsv } from '../src/app/model/metricsExport.ts';

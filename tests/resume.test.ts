@@ -2,8 +2,8 @@
 // that was never interrupted; a state that does not fit is refused with one line.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
-import { CpuVaeEngine } from '../src/engine/cpu/cpuVaeEngine.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
+import { CpuVaeEngine } from '../src/backends/cpu/cpuVaeEngine.ts';
 import { decodeEngineState, encodeEngineState, EngineStateError } from '../src/engine/state.ts';
 import { PAPER_OPTIMIZER, type BanditConfig, type TrainingEngine, type VaeConfig } from '../src/engine/types.ts';
 import { loadMnist } from '../src/node/mnist.ts';

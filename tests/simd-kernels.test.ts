@@ -1,4 +1,4 @@
-// The CPU engine's WebAssembly SIMD kernels (src/engine/simd, source wasm/kernels.ts): the
+// The CPU engine's WebAssembly SIMD kernels (src/simd, source wasm/kernels.ts): the
 // committed module is the build of the committed source; each kernel equals its JavaScript
 // reference bit for bit on random and edge-case inputs; whole training runs are identical with
 // and without the kernels; the engine falls back to JavaScript where SIMD is missing.
@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { buildKernels, kernelsModuleText } from '../scripts/build-wasm.ts';
 import { readFileSync } from 'node:fs';
 import type { Dataset, ImageSet } from '../src/data/dataset.ts';
-import { CpuBanditEngine } from '../src/engine/cpu/cpuBanditEngine.ts';
+import { CpuBanditEngine } from '../src/backends/cpu/cpuBanditEngine.ts';
 import { ascentStep, ParameterTensor } from '../src/engine/optimizer.ts';
-import { heapArrays, type ArrayAllocator } from '../src/engine/simd/arrays.ts';
-import { kernelArena, kernelsOf, WasmKernels, wasmSimdSupported } from '../src/engine/simd/wasmKernels.ts';
+import { heapArrays, type ArrayAllocator } from '../src/simd/arrays.ts';
+import { kernelArena, kernelsOf, WasmKernels, wasmSimdSupported } from '../src/simd/wasmKernels.ts';
 import { PAPER_OPTIMIZER, type BanditConfig, type OptimizerConfig } from '../src/engine/types.ts';
 import { sumSelectedRows } from '../src/models/bandit/rowSums.ts';
 import { BanditRun } from '../src/models/bandit/banditRun.ts';
@@ -19,7 +19,7 @@ import { BanditScratch } from '../src/models/bandit/scratch.ts';
 import { FlipTables } from '../src/models/units/flipTables.ts';
 import { BanditParameters, banditShape, initBanditParameters } from '../src/models/bandit/parameters.ts';
 import { allocSparseRows } from '../src/data/minibatch.ts';
-import { CountingAllocator } from '../src/engine/simd/arrays.ts';
+import { CountingAllocator } from '../src/simd/arrays.ts';
 import { TestRandom } from './helpers/random.ts';
 
 const bits = (a: Float32Array | Float64Array): number[] => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
@@ -42,7 +42,7 @@ function twin<T extends Float32Array | Float64Array | Int32Array>(make: (a: Arra
 describe('WASM SIMD kernels: build and detection', () => {
   it('the committed module is the build of wasm/kernels.ts', async () => {
     const bytes = await buildKernels();
-    expect(readFileSync(new URL('../src/engine/simd/kernels.wasm.ts', import.meta.url), 'utf8')).toBe(kernelsModuleText(bytes));
+    expect(readFileSync(new URL('../src/simd/kernels.wasm.ts', import.meta.url), 'utf8')).toBe(kernelsModuleText(bytes));
   }, 180_000);
 
   it('detects SIMD in Node and puts a kernel arena’s arrays in its own memory', () => {

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
 import { allocSparseRows, binarizeRows, trainBinarizeKey } from '../src/data/minibatch.ts';
-import { createCpuEngine } from '../src/engine/cpu/index.ts';
-import { CpuVaeEngine } from '../src/engine/cpu/cpuVaeEngine.ts';
+import { createCpuEngine } from '../src/backends/cpu/index.ts';
+import { CpuVaeEngine } from '../src/backends/cpu/cpuVaeEngine.ts';
 import { EngineError, PAPER_OPTIMIZER, VAE_ESTIMATORS, type VaeConfig } from '../src/engine/types.ts';
 import { RngDraws } from '../src/models/vae/draws.ts';
 import { ExampleWork, VaeTables } from '../src/models/vae/estimators.ts';

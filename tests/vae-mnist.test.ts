@@ -2,7 +2,7 @@
 // optimizer (Adam 1e-4, batch 50), f-HNCA with baseline vs REINFORCE on the same minibatches
 // from the same initial weights: f-HNCA + baseline is ahead in ELBO with lower variance.
 import { describe, expect, it } from 'vitest';
-import { createCpuEngine } from '../src/engine/cpu/index.ts';
+import { createCpuEngine } from '../src/backends/cpu/index.ts';
 import { PAPER_OPTIMIZER, type RunCounters } from '../src/engine/types.ts';
 import { loadMnist } from '../src/node/mnist.ts';
 

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { PAPER_OPTIMIZER, VAE_ESTIMATORS } from '../src/engine/types.ts';
 import { allocSparseRows, type SparseBinaryRows } from '../src/data/minibatch.ts';
-import { heapArrays, type ArrayAllocator } from '../src/engine/simd/arrays.ts';
-import { WasmKernels, wasmSimdSupported } from '../src/engine/simd/wasmKernels.ts';
+import { heapArrays, type ArrayAllocator } from '../src/simd/arrays.ts';
+import { WasmKernels, wasmSimdSupported } from '../src/simd/wasmKernels.ts';
 import { encoderChildDeltas, flipLogProbDelta, productChunk } from '../src/models/vae/counterfactual.ts';
 import { RngDraws } from '../src/models/vae/draws.ts';
 import { ExampleWork, VaeTables } from '../src/models/vae/estimators.ts';

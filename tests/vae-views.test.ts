@@ -3,7 +3,7 @@
 // and the CPU engine's evaluate progress (which must not change the bound).
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
-import { CpuVaeEngine } from '../src/engine/cpu/cpuVaeEngine.ts';
+import { CpuVaeEngine } from '../src/backends/cpu/cpuVaeEngine.ts';
 import { hasVaeViews, PAPER_OPTIMIZER, type VaeConfig } from '../src/engine/types.ts';
 import type { VaeParams } from '../src/models/vae/params.ts';
 import { traceVaeExample } from '../src/models/vae/trace.ts';

@@ -1,5 +1,5 @@
-// AssemblyScript source of the CPU engine's WASM SIMD kernels (src/engine/simd/). Built by
-// `node --import tsx scripts/build-wasm.ts` into src/engine/simd/kernels.wasm.ts (base64);
+// AssemblyScript source of the CPU engine's WASM SIMD kernels (src/simd/). Built by
+// `node --import tsx scripts/build-wasm.ts` into src/simd/kernels.wasm.ts (base64);
 // tests/simd-kernels.test.ts checks that the committed module is this source's build and that
 // every kernel equals its JavaScript reference bit for bit.
 //

@@ -5,9 +5,9 @@
 /// <reference lib="webworker" />
 import type { Dataset } from '../../src/data/dataset.ts';
 import { MNIST_ASSET_PATH, loadMnistAsset } from '../../src/data/mnistAsset.ts';
-import { createCpuEngine } from '../../src/engine/cpu/index.ts';
-import { createWebGpuEngine, describeAdapter } from '../../src/engine/gpu/index.ts';
-import { shaderSources } from '../../src/engine/gpu/shaderSources.browser.ts';
+import { createCpuEngine } from '../../src/backends/cpu/index.ts';
+import { createWebGpuEngine, describeAdapter } from '../../src/backends/webgpu/index.ts';
+import { shaderSources } from '../../src/backends/webgpu/shaderSources.browser.ts';
 import type { BanditEstimator, TrainingEngine } from '../../src/engine/types.ts';
 import { browserBenchConfig, browserVaeConfig, BROWSER_VAE_ESTIMATORS, type BenchWorkerMessage, type BrowserBenchBackend, type BrowserBenchPlan, type BrowserBenchRow } from './protocol.ts';
 

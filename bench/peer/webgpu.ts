@@ -1,6 +1,6 @@
 // WebGPU in Node through Dawn's `webgpu` package (src/node/webgpuNode.ts sets up SwiftShader
 // when there is no GPU): the adapter (never faked) and our WebGPU engine as a bench contender.
-import { createWebGpuEngine } from '../../src/engine/gpu/index.ts';
+import { createWebGpuEngine } from '../../src/backends/webgpu/index.ts';
 import type { EngineFactoryInput, TrainingEngine } from '../../src/engine/types.ts';
 import { loadShaderSources } from '../../src/node/shaderSources.ts';
 import { nodeGpu } from '../../src/node/webgpuNode.ts';

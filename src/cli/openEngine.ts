@@ -1,8 +1,8 @@
 // Engine selection for the CLI: --engine cpu|webgpu|auto → a TrainingEngine and the reason for it.
 // Back ends (worker threads, WebGPU) are imported when chosen: when one cannot load or start,
 // cpu falls back to one thread and auto to the CPU, saying why.
-import { createConvBanditCpuEngine, createCpuEngine } from '../engine/cpu/index.ts';
-import { acquireDevice, isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
+import { createConvBanditCpuEngine, createCpuEngine } from '../backends/cpu/index.ts';
+import { acquireDevice, isSoftwareAdapter } from '../backends/webgpu/runtime/adapter.ts';
 import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
 export interface OpenedEngine {
@@ -41,7 +41,7 @@ export interface EngineModules {
 
 export const ENGINE_MODULES: EngineModules = {
   threaded: { name: 'src/node/threadedCpuEngine.ts', load: () => import('../node/threadedCpuEngine.ts') },
-  webgpu: { name: 'src/engine/gpu/index.ts', load: () => import('../engine/gpu/index.ts') },
+  webgpu: { name: 'src/backends/webgpu/index.ts', load: () => import('../backends/webgpu/index.ts') },
   webgpuNode: { name: 'src/node/webgpuNode.ts', load: () => import('../node/webgpuNode.ts') },
   shaderSources: { name: 'src/node/shaderSources.ts', load: () => import('../node/shaderSources.ts') },
 };

@@ -1,6 +1,6 @@
 // Adam and SGD for gradient *ascent* (docs/math.md §2: we maximise E[r] or the ELBO).
-import { heapArrays, type ArrayAllocator } from './simd/arrays.ts';
-import { kernelsOf } from './simd/wasmKernels.ts';
+import { heapArrays, type ArrayAllocator } from '../simd/arrays.ts';
+import { kernelsOf } from '../simd/wasmKernels.ts';
 import type { OptimizerConfig } from './types.ts';
 
 /** One parameter tensor with its gradient (batch mean) and Adam moments. */

@@ -1,5 +1,5 @@
-// The engine interface: one contract, two back ends (CPU in src/engine/cpu, WebGPU in
-// src/engine/gpu). UI, CLI and tests are clients. Nothing here imports Node, React or the DOM.
+// The engine interface: one contract, two back ends (CPU in src/backends/cpu, WebGPU in
+// src/backends/webgpu). UI, CLI and tests are clients. Nothing here imports Node, React or the DOM.
 
 import type { Dataset } from '../data/dataset.ts';
 import type { BanditEstimator, EstimatorId, VaeEstimator } from './estimators.ts';
@@ -357,7 +357,7 @@ export interface EngineFactoryInput {
   /** training and test images (0..255 grey values, binarized per minibatch) and labels */
   data: Dataset;
   /**
-   * CPU engine: whether WebAssembly SIMD kernels may run (default: detected, src/engine/simd);
+   * CPU engine: whether WebAssembly SIMD kernels may run (default: detected, src/simd);
    * false keeps every kernel in JavaScript (the reference path, bit-identical results).
    */
   simd?: boolean;

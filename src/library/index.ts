@@ -18,7 +18,7 @@ export { validateBanditConfig, validateConvBanditConfig, validateVaeConfig, vali
 export * from '../engine/trainer.ts';
 export * from '../engine/trainingLoop.ts';
 // the CPU engine (docs/math.md §2, §3, §7.2)
-export { createCpuEngine, createConvBanditCpuEngine } from '../engine/cpu/index.ts';
+export { createCpuEngine, createConvBanditCpuEngine } from '../backends/cpu/index.ts';
 // datasets: the shapes, IDX parsing, minibatches, and the tiny 4×4 patterns task
 export * from '../data/dataset.ts';
 export { IdxError, parseIdxDataset, parseIdxImages, parseIdxLabels, isGzip, type IdxFile, type IdxDatasetFiles, type IdxImages } from '../data/idx.ts';

@@ -4,7 +4,7 @@
 // a `MachineView` (so the tests simulate machines); `machineView()` is the real machine.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
+import { isSoftwareAdapter } from '../backends/webgpu/runtime/adapter.ts';
 
 /** The parts of a machine the set-up looks at. */
 export interface MachineView {

@@ -1,6 +1,6 @@
 // A worker thread that owns some runs of a CPU engine and answers the threaded engine's requests.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createCpuEngine } from '../engine/cpu/index.ts';
+import { createCpuEngine } from '../backends/cpu/index.ts';
 import { isCheckpointable } from '../engine/state.ts';
 import { EngineError } from '../engine/types.ts';
 import type { WorkerInit, WorkerRequest, WorkerResponse, WorkerResult } from './cpuEngineWorkerProtocol.ts';

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Dataset, ImageSet } from '../data/dataset.ts';
-import { createCpuEngine } from '../engine/cpu/index.ts';
+import { createCpuEngine } from '../backends/cpu/index.ts';
 import {
   EngineError,
   expandRuns,

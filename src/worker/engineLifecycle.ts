@@ -2,7 +2,7 @@
 // engineSelection.ts), install its session and tell the page, and recover on the CPU engine when
 // the WebGPU device is lost (from the last in-memory checkpoint, or a restart said as such).
 import type { Dataset } from '../data/dataset.ts';
-import { createCpuEngine } from '../engine/cpu/index.ts';
+import { createCpuEngine } from '../backends/cpu/index.ts';
 import { isCheckpointable } from '../engine/state.ts';
 import type { TrainingEngine } from '../engine/types.ts';
 import { SPEED_LEVELS, engineConfigOf, isVaeTask, varianceLayersOf, type PlaygroundConfig } from '../playground/config.ts';

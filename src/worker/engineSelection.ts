@@ -1,20 +1,20 @@
 // Picks the engine inside the worker: the WebGPU engine when the browser has an adapter and
 // the engine is part of the build, else the CPU engine, with the reason in words.
-import { createConvBanditCpuEngine, createCpuEngine } from '../engine/cpu/index.ts';
+import { createConvBanditCpuEngine, createCpuEngine } from '../backends/cpu/index.ts';
 // the conv bandit's TensorFlow.js WebAssembly binaries, as URLs of the build's assets (fetched
 // only when that task starts)
 import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfjsWasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { describeAdapter, isSoftwareAdapter } from '../engine/gpu/runtime/adapter.ts';
+import { describeAdapter, isSoftwareAdapter } from '../backends/webgpu/runtime/adapter.ts';
 import { EngineError, type EngineChoice, type EngineFactoryInput, type TrainingEngine } from '../engine/types.ts';
 
 /**
  * The WebGPU engine and its WGSL sources, loaded only when chosen (their own chunks of the
  * build): typed imports, so tsc checks the calls below against the modules.
  */
-const loadWebGpu = (): Promise<[typeof import('../engine/gpu/index.ts'), typeof import('../engine/gpu/shaderSources.browser.ts')]> =>
-  Promise.all([import('../engine/gpu/index.ts'), import('../engine/gpu/shaderSources.browser.ts')]);
+const loadWebGpu = (): Promise<[typeof import('../backends/webgpu/index.ts'), typeof import('../backends/webgpu/shaderSources.browser.ts')]> =>
+  Promise.all([import('../backends/webgpu/index.ts'), import('../backends/webgpu/shaderSources.browser.ts')]);
 
 export interface SelectedEngine {
   engine: TrainingEngine;

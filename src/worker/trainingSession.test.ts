@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCpuEngine } from '../engine/cpu/index.ts';
+import { createCpuEngine } from '../backends/cpu/index.ts';
 import { banditConfigOf, defaultConfig } from '../playground/config.ts';
 import { engineStateToJson, isCheckpointable, type CheckpointableEngine } from '../engine/state.ts';
 import type { EngineFactoryInput } from '../engine/types.ts';

@@ -1,7 +1,7 @@
 // A finished run given more epochs trains on from where it stopped, without a reset (issue 24:
 // the playground's "train N more epochs").
 import { describe, expect, it } from 'vitest';
-import { createCpuEngine } from '../engine/cpu/index.ts';
+import { createCpuEngine } from '../backends/cpu/index.ts';
 import { banditConfigOf, defaultConfig } from '../playground/config.ts';
 import { createPatternsDataset } from './patternsDataset.ts';
 import { TrainingSession } from './trainingSession.ts';

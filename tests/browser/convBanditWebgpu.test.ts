@@ -1,6 +1,6 @@
 // The nonlinear bandit of appendix E (docs/math.md §7.2) in the playground with engine=webgpu: the
 // worker runs the WebGPU conv bandit engine (the trunk on TensorFlow.js's WebGPU back end on the
-// engine's device, src/engine/gpu/convBandit), here on Chromium's SwiftShader. The playground's
+// engine's device, src/backends/webgpu/convBandit), here on Chromium's SwiftShader. The playground's
 // trunk is the paper's (2 convolutions × 16 channels), so a small batch and a few updates only.
 import { describe, expect, it } from 'vitest';
 import { playgroundSession, pollUntil, readNumber, waitForEngine } from './harness.ts';

@@ -123,7 +123,7 @@ describe('the Discrete VAE task', () => {
 
   it('with engine=webgpu trains the VAE on the WebGPU engine: the ELBO rises, the views render from the device and refresh', { timeout: 2 * HANG_MS }, async () => {
     const page = await open('?task=vae&engine=webgpu&width=16&batch=10&test=40&k=2&lr=0.003&est=fhnca-baseline,reinforce');
-    // the WebGPU engine itself (its VAE program, src/engine/gpu/vae/), not the CPU fallback
+    // the WebGPU engine itself (its VAE program, src/backends/webgpu/vae/), not the CPU fallback
     expect(await waitForEngine(page, 90_000)).toMatch(/^WebGPU engine — /);
     expect(await page.getAttribute('[data-testid="engine-status"]', 'data-backend')).toBe('webgpu');
     // the views of the initial weights, read back from the device

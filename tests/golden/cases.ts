@@ -3,7 +3,7 @@
 // depth 2 with all six estimators. `record.ts` writes fixtures/<name>.json from the landed
 // engines; `tests/golden.test.ts` re-runs each case and compares.
 
-import { describeAdapter } from '../../src/engine/gpu/runtime/adapter.ts';
+import { describeAdapter } from '../../src/backends/webgpu/runtime/adapter.ts';
 import { nodeGpu, prepareVulkanEnvironment } from '../../src/node/webgpuNode.ts';
 
 export interface GoldenCase {

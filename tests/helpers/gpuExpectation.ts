@@ -3,7 +3,7 @@
 // weighted by the outcome's float64 probability; and the comparison with the exact gradient that
 // states which bias it can detect in each layer.
 import { expect } from 'vitest';
-import { createGpuBanditEngine } from '../../src/engine/gpu/index.ts';
+import { createGpuBanditEngine } from '../../src/backends/webgpu/index.ts';
 import type { BanditConfig } from '../../src/engine/types.ts';
 import type { BanditParameters, BanditShape } from '../../src/models/bandit/parameters.ts';
 import { banditOutcomes, banditScript, scriptedShaders } from './scriptedDraws.ts';

@@ -2,8 +2,8 @@
 // (SwiftShader on machines without a GPU). No adapter is a test FAILURE with the reason, except
 // where `npm test`'s set-up already found there is no driver: then a visible skip (a failure under CI).
 import type { Dataset, ImageSet } from '../../src/data/dataset.ts';
-import type { GpuBanditEngine, GpuBanditOptions } from '../../src/engine/gpu/bandit/engine.ts';
-import { createGpuBanditEngine, type WebGpuEngineOptions } from '../../src/engine/gpu/index.ts';
+import type { GpuBanditEngine, GpuBanditOptions } from '../../src/backends/webgpu/bandit/engine.ts';
+import { createGpuBanditEngine, type WebGpuEngineOptions } from '../../src/backends/webgpu/index.ts';
 import type { CheckpointableEngine } from '../../src/engine/state.ts';
 import type { BanditConfig } from '../../src/engine/types.ts';
 import type { BanditParameters } from '../../src/models/bandit/parameters.ts';

@@ -1,8 +1,8 @@
 // The WebGPU VAE program in the tests: a tiny synthetic dataset, a tiny configuration, and the
 // engine on the test device (helpers/gpuTest.ts).
 import type { Dataset } from '../../src/data/dataset.ts';
-import { createWebGpuEngine } from '../../src/engine/gpu/index.ts';
-import type { GpuVaeEngine } from '../../src/engine/gpu/vae/engine.ts';
+import { createWebGpuEngine } from '../../src/backends/webgpu/index.ts';
+import type { GpuVaeEngine } from '../../src/backends/webgpu/vae/engine.ts';
 import { PAPER_OPTIMIZER, VAE_ESTIMATORS, type VaeConfig } from '../../src/engine/types.ts';
 import { hash32 } from '../../src/rng/counterRng.ts';
 import { SHADERS, testDevice } from './gpuTest.ts';

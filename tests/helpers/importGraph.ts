@@ -235,7 +235,7 @@ export function findCycles(files: readonly string[], edges: readonly Pick<Import
 
 /** One layer of the architecture: a folder, what it may import and why it exists. */
 export interface LayerRule {
-  /** folder relative to the tree's parent, e.g. "src/engine/gpu"; a file belongs to the longest matching folder */
+  /** folder relative to the tree's parent, e.g. "src/backends/webgpu"; a file belongs to the longest matching folder */
   folder: string;
   /** layers (by name) this layer may import, besides itself */
   mayImport: readonly string[];

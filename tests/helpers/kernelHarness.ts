@@ -1,11 +1,11 @@
 // Runs one WGSL kernel of shaders/ on given inputs (per-kernel tests): buffers are created
 // from typed arrays, outputs are poisoned (NaN bits) first, the uniforms are written through
 // webgpu-utils views, and chosen buffers are read back.
-import { KERNEL_NAMES, kernelSpec, type KernelName } from '../../src/engine/gpu/bandit/kernels.ts';
-import { vaeKernelSpec, type VaeKernelName } from '../../src/engine/gpu/vae/kernels.ts';
-import { bindKernel, createKernel, uniformView } from '../../src/engine/gpu/runtime/pipelines.ts';
-import { normalizeSources } from '../../src/engine/gpu/runtime/shaderModules.ts';
-import { makeStructuredView } from '../../src/engine/gpu/runtime/webgpuUtils.ts';
+import { KERNEL_NAMES, kernelSpec, type KernelName } from '../../src/backends/webgpu/bandit/kernels.ts';
+import { vaeKernelSpec, type VaeKernelName } from '../../src/backends/webgpu/vae/kernels.ts';
+import { bindKernel, createKernel, uniformView } from '../../src/backends/webgpu/runtime/pipelines.ts';
+import { normalizeSources } from '../../src/backends/webgpu/runtime/shaderModules.ts';
+import { makeStructuredView } from '../../src/backends/webgpu/runtime/webgpuUtils.ts';
 import { SHADERS, testDevice } from './gpuTest.ts';
 
 export type Data = Float32Array | Uint32Array;

@@ -1,7 +1,7 @@
 // Runs a WGSL expression of up to four f32 arguments (a, b, c, d) on many inputs in a tiny
 // compute shader, after the named snippet files of shaders/: how the tests tie each WGSL
 // function to its TypeScript twin.
-import { normalizeSources } from '../../src/engine/gpu/runtime/shaderModules.ts';
+import { normalizeSources } from '../../src/backends/webgpu/runtime/shaderModules.ts';
 import { SHADERS, testDevice } from './gpuTest.ts';
 
 /**

@@ -4,7 +4,7 @@ import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
 import { banditEstimator, type BanditEstimator, type BanditSignal } from '../../engine/estimators.ts';
 import { zeroCounters } from '../../engine/records.ts';
-import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { forwardBatch, type UniformSource } from './forward.ts';
 import { accumulateGradients, hncaSignals, layerVarianceSums, outputSignals, reinforceSignals } from './gradients.ts';

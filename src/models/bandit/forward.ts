@@ -1,6 +1,6 @@
 // Stochastic forward pass of the bandit network over a batch (docs/math.md §2).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
-import { commonKernels, kernelsOf } from '../../engine/simd/wasmKernels.ts';
+import { commonKernels, kernelsOf } from '../../simd/wasmKernels.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
 import { clippedSigmoid, sampleBernoulli } from '../units/bernoulli.ts';
 import { softmaxInto } from '../units/softmax.ts';

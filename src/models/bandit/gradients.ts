@@ -4,7 +4,7 @@
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { hncaSignal, reinforceSignal } from '../units/bernoulli.ts';
 import type { BanditParameters } from './parameters.ts';
-import { commonKernels } from '../../engine/simd/wasmKernels.ts';
+import { commonKernels } from '../../simd/wasmKernels.ts';
 import { sumSelectedRows } from './rowSums.ts';
 import type { BanditScratch } from './scratch.ts';
 import { ShiftedGradientVariance } from '../../engine/gradientVariance.ts';

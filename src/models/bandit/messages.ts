@@ -4,8 +4,8 @@
 // Per update we tabulate exp(±|Δ|·W) once (independent of the batch), so a flipped child
 // probability costs one multiply-add per (example, parent, child) edge, and the credit follows
 // from the ratio of two products per (example, parent): no exp or log per edge or per parent.
-import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
-import { kernelsOf } from '../../engine/simd/wasmKernels.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
+import { kernelsOf } from '../../simd/wasmKernels.ts';
 import { childSurprise, LOGIT_CLIP, PROB_MAX, PROB_MIN, rhoDifference, surpriseChange } from '../units/bernoulli.ts';
 import { logSumExp } from '../units/softmax.ts';
 import type { FlipTables } from '../units/flipTables.ts';

@@ -2,7 +2,7 @@
 // Layer k maps sizes[k] inputs to sizes[k+1] outputs; its weights are stored input-major,
 // W[j·out + i] for input j and unit i, so a binary or ±1 input adds whole rows.
 import { ParameterTensor } from '../../engine/optimizer.ts';
-import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
 import { streamKey } from '../../rng/counterRng.ts';
 import { Stream } from '../../rng/streams.ts';
 import type { HiddenValues, UnitKind } from '../../engine/types.ts';

@@ -4,7 +4,7 @@
 // output is written once (3–5× faster in V8 than adding whole rows into the output).
 // When every array lives in one WASM kernel instance's memory (the CPU engine's runs), the
 // instance's f64x2 kernel computes the same sums bit for bit (wasm/kernels.ts sumRowsF32/F64).
-import { kernelsOf } from '../../engine/simd/wasmKernels.ts';
+import { kernelsOf } from '../../simd/wasmKernels.ts';
 
 
 /**

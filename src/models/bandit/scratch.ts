@@ -1,5 +1,5 @@
 // Per-run working memory of one bandit update, sized for a maximum batch.
-import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
 import { categoriesOf, type BanditShape } from './parameters.ts';
 
 export class BanditScratch {

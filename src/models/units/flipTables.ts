@@ -2,8 +2,8 @@
 // forcing parent j of a Bernoulli layer to its other value shifts child c's logit by
 // ±m·W[j, c] (m = 2 for ±1 values, 1 for 0/1), so exp of that shift, tabulated once per update
 // (independent of the batch), turns each (example, parent, child) edge into one multiply-add.
-import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
-import { commonKernels } from '../../engine/simd/wasmKernels.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
+import { commonKernels } from '../../simd/wasmKernels.ts';
 
 /**
  * exp(±m·W) of one input-major weight matrix W [rows = parents, cols = children], interleaved:

@@ -8,7 +8,7 @@
 import { bernoulliEntropy, clampLogit, LOGIT_CLIP, logSigmoid } from '../units/bernoulli.ts';
 import type { FlipTables } from '../units/flipTables.ts';
 import type { ParamArray } from './params.ts';
-import { commonKernels } from '../../engine/simd/wasmKernels.ts';
+import { commonKernels } from '../../simd/wasmKernels.ts';
 
 /**
  * Largest |w| for the table loops: exp(±w) and each factor stay within e^±600 (finite, not 0).

@@ -9,7 +9,7 @@ import { encoderChildDeltas, flipLogProbDelta } from './counterfactual.ts';
 import type { VaeDraws } from './draws.ts';
 import { forwardPass, partialPass, PassState } from './forward.ts';
 import type { VaeParams } from './params.ts';
-import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
 
 /**
  * f-HNCA term 3 (docs/math.md §3) for unit i of layer l: the decoder term above,

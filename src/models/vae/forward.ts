@@ -3,8 +3,8 @@
 import type { VaeDraws } from './draws.ts';
 import { clampLogit, LOGIT_CLIP } from '../units/bernoulli.ts';
 import type { ParamArray, VaeParams } from './params.ts';
-import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
-import { commonKernels } from '../../engine/simd/wasmKernels.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
+import { commonKernels } from '../../simd/wasmKernels.ts';
 
 /** Values and per-layer quantities of one pass; index l = 0..L (layer 0 = the pixels). */
 export class PassState {

@@ -2,7 +2,7 @@
 // logit-gradient vector to row j of the input-major weight gradient (no multiplies).
 import type { ExampleWork } from './estimators.ts';
 import type { VaeParams } from './params.ts';
-import { commonKernels } from '../../engine/simd/wasmKernels.ts';
+import { commonKernels } from '../../simd/wasmKernels.ts';
 
 /** gB[i] += g[i]; gW[on[k]·n + i] += g[i] (g [n], gW [inputs, n]); in one WASM kernel memory: vaeAddRows, bit for bit. */
 function addRows(g: Float64Array, n: number, on: Int32Array, onCount: number, gW: Float64Array, gB: Float64Array): void {

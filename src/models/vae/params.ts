@@ -1,7 +1,7 @@
 // VAE shapes and parameters (docs/math.md §3). Every weight matrix is stored input-major,
 // W[j * outSize + i] (input j, unit i), so a 0/1 input adds whole contiguous rows.
 import { ParameterTensor } from '../../engine/optimizer.ts';
-import { heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
 import { streamKey } from '../../rng/counterRng.ts';
 import { glorotUniform } from '../units/init.ts';
 import { VAE_INIT_STREAM } from './draws.ts';

@@ -12,8 +12,8 @@ import type { EvalDraws, RngDraws } from './draws.ts';
 import { ExampleWork, usesTables, VaeTables } from './estimators.ts';
 import { addExampleGradients } from './gradients.ts';
 import { createVaeTensors, type VaeParams, type VaeShape } from './params.ts';
-import { CountingAllocator, heapArrays, type ArrayAllocator } from '../../engine/simd/arrays.ts';
-import { kernelArena } from '../../engine/simd/wasmKernels.ts';
+import { CountingAllocator, heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
+import { kernelArena } from '../../simd/wasmKernels.ts';
 
 /**
  * One run's arena: a WASM SIMD kernel instance's memory sized for the run's arrays (built once
