@@ -83,7 +83,7 @@ describe.each(problems.filter((p) => p.shape.convLayers === 2))('WebGPU conv ban
       const sumSq = engine.runs.map(() => new Float64Array(n));
       for (let t = 0; t < UPDATES; t++) {
         await engine.step(1);
-        const grads = new Float32Array(await engine.debugRead('grads'));
+        const grads = new Float32Array(await engine.program.debugRead('grads'));
         for (let r = 0; r < runs; r++) {
           for (let e = 0; e < n; e++) {
             const g = grads[r * n + e];
@@ -95,7 +95,7 @@ describe.each(problems.filter((p) => p.shape.convLayers === 2))('WebGPU conv ban
       const start = flat(params);
       for (const spec of engine.runs) {
         // the parameters did not move: every update sampled the same distribution
-        expect(flat(await engine.readParameters(spec.index))).toEqual(start);
+        expect(flat(await engine.program.readParameters(spec.index))).toEqual(start);
         const mean = sum[spec.index].map((s) => s / UPDATES);
         // the batch means are independent: their spread gives the standard error of the overall mean
         const se = mean.map((m, e) => Math.sqrt(Math.max(sumSq[spec.index][e] / UPDATES - m * m, 0) / (UPDATES - 1)));
