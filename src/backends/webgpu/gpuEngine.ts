@@ -39,15 +39,6 @@ import { trainingStepValues, type StepValues } from './stepParams.ts';
 const FLUSH_EVERY = 50;
 
 /**
- * The tile edge of the tiled kernels: 16 (256 invocations) on GPUs, 8 where the device allows
- * fewer than 256 invocations, 4 on CPU adapters, where workgroup barriers are expensive
- * (SwiftShader: tile 16 measured 3–10× slower than tile 4 on these kernels).
- */
-export function defaultTile(rt: GpuRuntime): number {
-  return rt.cpuAdapter ? 4 : rt.device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8;
-}
-
-/**
  * A TrainingEngine on WebGPU running program `P` (docs/math.md §1). `program` is the model's
  * own part: its buffers, plans and test access (debugRead and the like).
  */
@@ -98,7 +89,7 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
       seeds,
       groupOfRun,
       streams,
-      tile: options.tile ?? defaultTile(rt),
+      tile: options.tile ?? rt.defaultTile,
       options,
       stepSlots: (view, slots) => (this.slots ??= new UniformSlots(rt.res, 'step uniform slots', view, slots)),
       readRunTensors: (run) => this.readRunTensors(run),

@@ -13,6 +13,15 @@ import { Stream } from '../../rng/streams.ts';
 
 export const VAE_INIT_STREAM = Stream.vaeBase + 120;
 
+/**
+ * The stream offset (from Stream.vaeBase) of layer `layer`'s training draws in pass `pass`:
+ * 0 the main forward pass, f > 0 the partial pass started at layer f (LOO's second sample at
+ * layer f). The CPU draws and the WebGPU program's sampling kernels both key by it.
+ */
+export function vaeSampleStream(pass: number, layer: number): number {
+  return 8 * pass + layer;
+}
+
 export interface VaeDraws {
   /**
    * out[i] = 1 with probability p[i], i < n. `pass` 0 = main forward pass, f > 0 = the
@@ -32,14 +41,14 @@ export class RngDraws implements VaeDraws {
   }
   setStep(seed: number, step: number, layers: number): void {
     for (let f = 0; f <= layers; f++) {
-      for (let l = Math.max(f, 1); l <= layers; l++) this.keys[8 * f + l] = streamKey(seed, step, Stream.vaeBase + 8 * f + l);
+      for (let l = Math.max(f, 1); l <= layers; l++) this.keys[vaeSampleStream(f, l)] = streamKey(seed, step, Stream.vaeBase + vaeSampleStream(f, l));
     }
   }
   setExample(b: number): void {
     this.base = b * this.width;
   }
   bernoulli(pass: number, layer: number, p: Float64Array, n: number, out: Uint8Array): void {
-    const key = this.keys[8 * pass + layer];
+    const key = this.keys[vaeSampleStream(pass, layer)];
     for (let i = 0; i < n; i++) out[i] = uniform(key, this.base + i) < p[i] ? 1 : 0;
   }
   antithetic(layer: number, p: Float64Array, n: number, out: Uint8Array, anti: Uint8Array): void {

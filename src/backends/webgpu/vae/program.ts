@@ -14,16 +14,17 @@ import { vaeEstimator } from '../../../engine/estimators.ts';
 import { EngineError, type ExampleTrace, type RunCounters, type VaeConfig, type VaeViews, type WeightMatrix } from '../../../engine/types.ts';
 import { validateVaeConfig } from '../../../engine/validate.ts';
 import { unitMajor } from '../../../engine/weights.ts';
-import { configOfTask, type Dispatch, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer, type RunStateViews } from '../program.ts';
-import { foldedGrid, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
-import { uniformView, type BindingResource } from '../runtime/pipelines.ts';
+import { configOfTask, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer, type RunStateViews } from '../program.ts';
+import { requireStorageBuffers } from '../runtime/limits.ts';
+import { uniformView } from '../runtime/pipelines.ts';
 import type { UniformSlots } from '../runtime/uniformSlots.ts';
 import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
 import type { StepValues } from '../stepParams.ts';
 import type { TensorSlot } from '../stateTensors.ts';
 import { evaluateBoundOnGpu } from './evaluate.ts';
-import { createVaeKernels, type VaeKernelName, type VaeKernelSet } from './kernels.ts';
-import { region, vaeLayout, type Region, type VaeLayout } from './layout.ts';
+import { createVaeKernels, type VaeKernelSet } from './kernels.ts';
+import { vaeLayout, type VaeLayout } from './layout.ts';
+import { VaeUpdatePlan } from './plan.ts';
 
 /** uniform slots (one per update) per submission */
 const STEP_SLOTS = 64;
@@ -80,8 +81,7 @@ export class VaeProgram implements ProgramInstance {
   private readonly signals: Set<string>;
   private activations: ActivationBuffers;
   private layout: VaeLayout;
-  private plan: Dispatch[] = [];
-  private uniforms: GPUBuffer[] = [];
+  private plan: VaeUpdatePlan | null = null;
 
   /**
    * Plans (and checks against the device limits) before allocating.
@@ -190,261 +190,27 @@ export class VaeProgram implements ProgramInstance {
     };
   }
 
+  /** Releases the activation buffers and the current plan's uniforms. */
   private releaseActivations(): void {
-    for (const b of Object.values(this.activations)) this.ctx.rt.res.release(b);
-    for (const b of this.uniforms) this.ctx.rt.res.release(b);
-    this.uniforms = [];
-  }
-
-  /** A uniform buffer holding `values` of the view (LayerParams or VaeLayer), owned by the runtime's resources. */
-  private uniform(view: StructuredView, values: Record<string, number>, label: string): GPUBuffer {
-    view.set(Object.fromEntries(Object.keys(view.views).map((k) => [k, 0])));
-    view.set(values);
-    const buffer = this.ctx.rt.res.buffer(label, view.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.ctx.device.queue.writeBuffer(buffer, 0, view.arrayBuffer);
-    this.uniforms.push(buffer);
-    return buffer;
-  }
-
-  /** LayerParams of the units' kernels for one weight matrix (inputs → outputs) at a parameter offset. */
-  private layerParams(values: { layer?: number; inWidth: number; outWidth: number; paramOffset: number; inputIsPixels: boolean }, label: string): GPUBuffer {
-    const { paramsPerRun, capacity, runs, layers } = this.layout;
-    return this.uniform(
-      this.layerView,
-      { ...values, layer: values.layer ?? 0, inputIsPixels: values.inputIsPixels ? 1 : 0, paramsPerRun, capacity, centered: 0, flipMagnitude: 1, runs, layers, metricStride: 4 + layers },
-      `layer uniform: ${label}`,
-    );
-  }
-
-  /** VaeLayer (shaders/vae_common.wgsl) of one VAE dispatch. */
-  private vaeLayer(values: Record<string, number>, label: string): GPUBuffer {
-    const { paramsPerRun, capacity, runs, layers, termStride, sizes } = this.layout;
-    return this.uniform(
-      this.vaeLayerView,
-      { layers, runs, capacity, paramsPerRun, termStride, pixels: sizes[0], width: sizes[1], metricStride: 4 + layers, ...values },
-      `VAE uniform: ${label}`,
-    );
+    for (const b of [...Object.values(this.activations), ...(this.plan?.uniforms ?? [])]) this.ctx.rt.res.release(b);
+    this.plan = null;
   }
 
   /**
-   * Every dispatch of one update, with its bind groups and grids for the current batch size,
-   * each grid checked against the device limits.
+   * Every dispatch of one update of `batch` examples with its bind groups and grids, each grid
+   * checked against the device limits (plan.ts).
    * @throws EngineError('limits') naming the kernel, the grid dimension and the value
    */
-  private planUpdate(batch: number): Dispatch[] {
-    const rt = this.ctx.rt;
-    const k = this.kernels;
-    const lay = this.layout;
-    const a = this.activations;
-    const s = this.buffers;
-    const { sizes, layers: L, runs } = lay;
-    const groups = this.ctx.seeds.length;
-    const T = this.ctx.tile;
-    const step = this.steps.binding;
-    const plan: Dispatch[] = [];
-    const add = (kernel: VaeKernelName, label: string, resources: Record<string, BindingResource>, grid: Grid): void => {
-      rt.checkGrid(grid, `kernel ${kernel} (${label}, a batch of ${batch})`);
-      plan.push({ kernel: k[kernel], group: rt.bind(k[kernel], label, { step, ...resources }), grid });
-    };
-    const part = (buffer: GPUBuffer, r: Region): BindingResource => ({ buffer, offset: r.offset, size: r.size });
-    const flat = (invocations: number): Grid => foldedGrid(this.ctx.device, Math.ceil(invocations / 64), runs);
-    const perExample: Grid = [Math.max(1, Math.ceil(batch / 64)), 1, runs];
-    const logitsOf = (pass: number, l: number) => part(a.logits, region(lay.encoderLogits[pass][l], `u${l} of pass ${pass}`));
-    const decoderOf = (pass: number, m: number) => part(a.logits, region(lay.decoderLogits[pass][m], `v${m} of pass ${pass}`));
-    const samplesOf = (pass: number, l: number) => part(a.samples, region(lay.samples[pass][l], `φ${l} of pass ${pass}`));
-    /** φ_{l} of the main pass, or the pixels at l = 0 */
-    const valuesBelow = (pass: number, l: number) => (l === 0 ? a.pixels : samplesOf(pass, l));
-    const pairs = this.signals.has('leave-one-out') || this.signals.has('disarm');
-
-    const affine = (label: string, inWidth: number, outWidth: number, paramOffset: number, inputs: BindingResource, logits: BindingResource, inputIsPixels: boolean) =>
-      add(
-        'affine_logits',
-        label,
-        { layer: this.layerParams({ inWidth, outWidth, paramOffset, inputIsPixels }, label), runs: s.runs, params: s.params, inputs, logits },
-        [Math.ceil(outWidth / T), Math.ceil(batch / T), runs],
-      );
-    const sample = (label: string, stream: number, logits: BindingResource, samples: BindingResource, width: number) =>
-      add('bernoulli_sample', label, { layer: this.layerParams({ layer: stream, inWidth: 0, outWidth: width, paramOffset: 0, inputIsPixels: false }, label), runs: s.runs, logits, probs: a.scratch, samples }, flat(batch * width));
-    const entropy = (pass: number, l: number) =>
-      add('bernoulli_entropy_sum', `entropy ${l} pass ${pass}`, { vl: this.vaeLayer({ l, width: sizes[l], termSlot: l, passIndex: pass }, `entropy ${l} pass ${pass}`), logits: logitsOf(pass, l), terms: a.terms }, perExample);
-    /** decoder term m of `pass`: logits from the pass's φ_{m+1}, log-likelihood of `targets` (its φ_m, or the main φ_{m} for the partial pass's first term) */
-    const decoderTerm = (pass: number, m: number, targets: BindingResource, gradient: boolean) => {
-      const label = `decoder ${m} pass ${pass}`;
-      if (m < L) affine(label, sizes[m + 1], sizes[m], lay.decoderParams[m], samplesOf(pass, m + 1), decoderOf(pass, m), false);
-      else affine(label, 0, sizes[L], lay.priorParams, a.scratch, decoderOf(pass, m), false);
-      add(
-        'bernoulli_log_likelihood',
-        `log-likelihood ${m} pass ${pass}`,
-        {
-          vl: this.vaeLayer({ l: m, width: sizes[m], termSlot: L + 1 + m, passIndex: pass, gradient: gradient ? 1 : 0, targetIsPixels: m === 0 ? 1 : 0 }, label),
-          vaeRuns: s.vaeRuns,
-          logits: decoderOf(pass, m),
-          targets,
-          terms: a.terms,
-          gradient: gradient ? part(a.signals, lay.decoderGradient[m]) : a.scratch,
-        },
-        perExample,
-      );
-    };
-
-    // binarized minibatch
-    add(
-      'binarize_minibatch',
-      'binarize',
-      {
-        layer: this.layerParams({ inWidth: sizes[0], outWidth: 0, paramOffset: 0, inputIsPixels: true }, 'binarize'),
-        images: s.trainImages,
-        labels: s.trainLabels,
-        permutation: s.permutation,
-        groupSeeds: s.groupSeeds,
-        pixelsOut: a.pixels,
-        batchLabels: a.batchLabels,
-      },
-      [Math.ceil(sizes[0] / 64), batch, groups],
+  private planUpdate(batch: number): VaeUpdatePlan {
+    const { rt, tile, seeds } = this.ctx;
+    return new VaeUpdatePlan(
+      { rt, kernels: this.kernels, layout: this.layout, buffers: { ...this.buffers, ...this.activations }, step: this.steps.binding, layerView: this.layerView, vaeLayerView: this.vaeLayerView, tile, groups: seeds.length, signals: this.signals },
+      batch,
     );
-    // main pass: encoder layers, then every decoder term
-    for (let l = 1; l <= L; l++) {
-      affine(`encoder ${l}`, sizes[l - 1], sizes[l], lay.encoderParams[l], valuesBelow(0, l - 1), logitsOf(0, l), l === 1);
-      sample(`sample ${l}`, l, logitsOf(0, l), samplesOf(0, l), sizes[l]);
-      if (this.signals.has('leave-one-out')) sample(`second sample ${l}`, 8 * l + l, logitsOf(0, l), samplesOf(l, l), sizes[l]);
-      if (this.signals.has('disarm')) {
-        add(
-          'bernoulli_antithetic_sample',
-          `antithetic ${l}`,
-          {
-            layer: this.layerParams({ layer: l, inWidth: 0, outWidth: sizes[l], paramOffset: 0, inputIsPixels: false }, `antithetic ${l}`),
-            runs: s.runs,
-            vaeRuns: s.vaeRuns,
-            logits: logitsOf(0, l),
-            samples: samplesOf(0, l),
-            antithetic: samplesOf(l, l),
-          },
-          flat(batch * sizes[l]),
-        );
-      }
-      entropy(0, l);
-    }
-    for (let m = 0; m <= L; m++) decoderTerm(0, m, valuesBelow(0, m), true);
-    // partial passes of LOO and DisARM from each layer f
-    if (pairs) {
-      for (let f = 1; f <= L; f++) {
-        const label = `decoder ${f - 1} pass ${f}`;
-        affine(label, sizes[f], sizes[f - 1], lay.decoderParams[f - 1], samplesOf(f, f), decoderOf(f, f - 1), false);
-        add(
-          'bernoulli_log_likelihood',
-          `log-likelihood ${f - 1} pass ${f}`,
-          {
-            vl: this.vaeLayer({ l: f - 1, width: sizes[f - 1], termSlot: L + f, passIndex: f, gradient: 0, targetIsPixels: f === 1 ? 1 : 0 }, label),
-            vaeRuns: s.vaeRuns,
-            logits: decoderOf(f, f - 1),
-            targets: valuesBelow(0, f - 1),
-            terms: a.terms,
-            gradient: a.scratch,
-          },
-          perExample,
-        );
-        for (let l = f + 1; l <= L; l++) {
-          affine(`encoder ${l} pass ${f}`, sizes[l - 1], sizes[l], lay.encoderParams[l], samplesOf(f, l - 1), logitsOf(f, l), false);
-          sample(`sample ${l} pass ${f}`, 8 * f + l, logitsOf(f, l), samplesOf(f, l), sizes[l]);
-          entropy(f, l);
-        }
-        for (let m = f; m <= L; m++) decoderTerm(f, m, samplesOf(f, m), false);
-      }
-    }
-    // each estimator's encoder gradient, layer by layer
-    const mainRegions = (l: number) => ({
-      uAt: region(lay.encoderLogits[0][l], 'u').at,
-      phiAt: region(lay.samples[0][l], 'φ').at,
-      vAt: region(lay.decoderLogits[0][l], 'v').at,
-      belowVAt: region(lay.decoderLogits[0][l - 1], 'v below').at,
-      belowPhiAt: l > 1 ? region(lay.samples[0][l - 1], 'φ below').at : 0,
-      aboveUAt: l < L ? region(lay.encoderLogits[0][l + 1], 'u above').at : 0,
-      abovePhiAt: l < L ? region(lay.samples[0][l + 1], 'φ above').at : 0,
-    });
-    for (let l = 1; l <= L; l++) {
-      const gradient = part(a.signals, region(lay.encoderGradient[l], `gradient ${l}`));
-      if (this.signals.has('fhnca')) {
-        add(
-          'vae_fhnca_signal',
-          `f-HNCA ${l}`,
-          {
-            vl: this.vaeLayer(
-              {
-                l,
-                width: sizes[l],
-                below: sizes[l - 1],
-                above: l < L ? sizes[l + 1] : 0,
-                decoderOffset: lay.decoderParams[l - 1],
-                encoderOffset: l < L ? lay.encoderParams[l + 1] : 0,
-                targetIsPixels: l === 1 ? 1 : 0,
-                ...mainRegions(l),
-              },
-              `f-HNCA ${l}`,
-            ),
-            vaeRuns: s.vaeRuns,
-            params: s.params,
-            logits: a.logits,
-            samples: a.samples,
-            pixels: a.pixels,
-            terms: a.terms,
-            signals: gradient,
-            targets: a.targets,
-          },
-          flat(batch * sizes[l]),
-        );
-      }
-      const common = { vaeRuns: s.vaeRuns, logits: logitsOf(0, l), samples: samplesOf(0, l), terms: a.terms, signals: gradient, targets: a.targets };
-      if (this.signals.has('score-function')) {
-        add('vae_score_function_signal', `score function ${l}`, { vl: this.vaeLayer({ l, width: sizes[l] }, `score function ${l}`), ...common }, flat(batch * sizes[l]));
-      }
-      if (pairs) add('vae_pair_signal', `pair ${l}`, { vl: this.vaeLayer({ l, width: sizes[l] }, `pair ${l}`), ...common, pairSamples: samplesOf(l, l) }, flat(batch * sizes[l]));
-    }
-    // weight gradients (batch means), the encoder-gradient variance, counters, Adam
-    const gradientOf = (label: string, inWidth: number, outWidth: number, paramOffset: number, inputs: BindingResource, signals: BindingResource, inputIsPixels: boolean) =>
-      add(
-        'weight_gradient',
-        label,
-        { layer: this.layerParams({ inWidth, outWidth, paramOffset, inputIsPixels }, label), runs: s.runs, inputs, signals, grads: s.grads },
-        [Math.ceil(outWidth / T), Math.ceil((inWidth + 1) / T), runs],
-      );
-    for (let l = 1; l <= L; l++) {
-      const signals = part(a.signals, region(lay.encoderGradient[l], `gradient ${l}`));
-      gradientOf(`gradient W${l}`, sizes[l - 1], sizes[l], lay.encoderParams[l], valuesBelow(0, l - 1), signals, l === 1);
-    }
-    for (let m = 0; m < L; m++) gradientOf(`gradient D${m}`, sizes[m + 1], sizes[m], lay.decoderParams[m], samplesOf(0, m + 1), part(a.signals, lay.decoderGradient[m]), false);
-    gradientOf(`gradient c${L}`, 0, sizes[L], lay.priorParams, a.scratch, part(a.signals, lay.decoderGradient[L]), false);
-    for (let l = 1; l <= L; l++) {
-      const label = `variance ${l}`;
-      add(
-        'gradient_variance',
-        label,
-        {
-          layer: this.layerParams({ layer: l - 1, inWidth: sizes[l - 1], outWidth: sizes[l], paramOffset: lay.encoderParams[l], inputIsPixels: l === 1 }, label),
-          runs: s.runs,
-          inputs: valuesBelow(0, l - 1),
-          signals: part(a.signals, region(lay.encoderGradient[l], `gradient ${l}`)),
-          grads: s.grads,
-          variance: s.variance,
-        },
-        [1, 1, runs],
-      );
-    }
-    add(
-      'vae_baselines_and_counters',
-      'counters',
-      { vl: this.vaeLayer({}, 'counters'), runs: s.runs, vaeRuns: s.vaeRuns, terms: a.terms, targets: a.targets, variance: s.variance, metrics: s.metrics },
-      [runs, 1, 1],
-    );
-    add(
-      'adam_ascent',
-      'adam',
-      { layer: this.layerParams({ inWidth: 0, outWidth: 0, paramOffset: 0, inputIsPixels: false }, 'adam'), runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 },
-      foldedGrid(this.ctx.device, Math.ceil((runs * lay.paramsPerRun) / 64), 1),
-    );
-    return plan;
   }
   updatePlan(): Plan {
-    return { stages: [{ label: 'VAE update', dispatches: this.plan }] };
+    if (!this.plan) throw new EngineError('WebGPU VAE program: no update plan (a failed batch change)', 'internal');
+    return { stages: [{ label: 'VAE update', dispatches: this.plan.dispatches }] };
   }
 
   /** The K-sample importance-weighted bound (K = config.testK) of every run over the binarized test set, on this device (evaluate.ts: the parameters read back once, then ../vaeBound in chunks, progress after each). */

@@ -9,6 +9,8 @@ import type { ImageSet } from '../../../data/dataset.ts';
 import { paramArrays, type VaeParams } from '../../../models/vae/params.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { EngineError } from '../../../engine/types.ts';
+import type { Dispatch } from '../program.ts';
+import { encodeDispatches } from '../runtime/encode.ts';
 import type { Kernel, KernelSpec } from '../runtime/pipelines.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
@@ -82,8 +84,8 @@ function rowKernel(name: string, rowThreads: number): KernelSpec {
   return { name, includes: UNITS, constants: { ROW_THREADS: rowThreads }, workgroup: { size: [rowThreads, 1, 1] } };
 }
 
-/** One dispatch of a chunk: its kernel, bind group, and which grid of chunkGrids it uses. */
-interface Dispatch {
+/** One dispatch of every chunk: its kernel, bind group, and which grid of chunkGrids it uses (a program Dispatch once the chunk's grids are known). */
+interface ChunkDispatch {
   kernel: Kernel;
   group: GPUBindGroup;
   grid: 'binarize' | 'affineImages' | 'affineRows' | 'rows' | 'images';
@@ -147,7 +149,7 @@ export async function importanceWeightedBoundGpu(runtime: GpuRuntime, params: Va
   const width = params.shape.width;
   const count = testImages.count;
   const shape = { pixels, layers: L, width };
-  const tile = options.tile ?? (runtime.cpuAdapter ? 4 : device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
+  const tile = options.tile ?? runtime.defaultTile;
   const rowThreads = options.rowThreads ?? (runtime.cpuAdapter ? 1 : MAX_ROW_THREADS);
   const plan: BoundPlan = planBoundChunks(device.limits, shape, count, K, tile, options.maxRowsPerChunk);
   const { rowCapacity: rowCap, imageCapacity: imageCap } = plan;
@@ -218,7 +220,7 @@ export async function importanceWeightedBoundGpu(runtime: GpuRuntime, params: Va
         const layer = (label: string, values: Record<string, number>): GPUBuffer =>
           uniform(`layer (${label})`, layerView, { layer: 0, inWidth: 0, outWidth: 0, paramOffset: 0, paramsPerRun: 0, capacity: rowCap, inputIsPixels: 0, centered: 0, targetIsPixels: 0, categories: 0, ...values });
 
-        const dispatches: Dispatch[] = [];
+        const dispatches: ChunkDispatch[] = [];
         dispatches.push({
           kernel: k.binarize,
           label: 'binarize',
@@ -367,7 +369,7 @@ export async function importanceWeightedBoundGpu(runtime: GpuRuntime, params: Va
 }
 
 interface ChunkSetup {
-  dispatches: Dispatch[];
+  dispatches: ChunkDispatch[];
   stepView: StructuredView;
   stepImages: GPUBuffer;
   stepRows: GPUBuffer;
@@ -385,6 +387,7 @@ function encodeChunk(
   const rows = chunk.images * chunk.samples;
   const grids = chunkGrids(device.limits, c.shape, c.tile, chunk.images, chunk.samples);
   for (const d of setup.dispatches) runtime.checkGrid(gridOf(d, grids, c.tile), `kernel ${d.kernel.name} (${d.label})`);
+  const dispatches: Dispatch[] = setup.dispatches.map((d) => ({ kernel: d.kernel, group: d.group, grid: gridOf(d, grids, c.tile), stepSlot: false }));
   const base = {
     exampleOffset: chunk.firstImage,
     gather: 0,
@@ -408,16 +411,12 @@ function encodeChunk(
   const encoder = device.createCommandEncoder({ label: 'importance-weighted bound chunk' });
   encoder.clearBuffer(setup.logWeight, 0, rows * 4);
   const pass = encoder.beginComputePass({ label: 'importance-weighted bound' });
-  for (const d of setup.dispatches) {
-    pass.setPipeline(d.kernel.pipeline);
-    pass.setBindGroup(0, d.group);
-    pass.dispatchWorkgroups(...gridOf(d, grids, c.tile));
-  }
+  encodeDispatches(pass, dispatches, 0);
   pass.end();
   runtime.submit(encoder);
 }
 
-function gridOf(d: Dispatch, grids: ReturnType<typeof chunkGrids>, tile: number): [number, number, number] {
+function gridOf(d: ChunkDispatch, grids: ReturnType<typeof chunkGrids>, tile: number): [number, number, number] {
   const g = grids[d.grid];
   return d.outWidth === undefined ? g : [Math.ceil(d.outWidth / tile), g[1], g[2]];
 }
