@@ -198,6 +198,19 @@ export function configOfTask<T extends EngineConfig['task']>(config: EngineConfi
 }
 
 /**
+ * A program's `configure`: the task's configuration, checked by the engine contract's validator
+ * (src/engine/validate.ts).
+ * @returns a function throwing EngineError('config') for another task or an invalid configuration
+ */
+export function configureTask<T extends EngineConfig['task']>(task: T, program: string, validate: (config: Extract<EngineConfig, { task: T }>, data: Dataset) => void): (config: EngineConfig, data: Dataset) => Extract<EngineConfig, { task: T }> {
+  return (config, data) => {
+    const checked = configOfTask(config, task, program);
+    validate(checked, data);
+    return checked;
+  };
+}
+
+/**
  * The position in `runs` of the run whose index is `run` (RunSpec.index), which every engine's
  * per-run buffers are laid out by.
  * @throws EngineError('config') when no run has that index

@@ -9,7 +9,7 @@ import { banditEstimator } from '../../../engine/estimators.ts';
 import { EngineError, type BanditConfig, type ExampleTrace, type WeightMatrix } from '../../../engine/types.ts';
 import { unitMajor } from '../../../engine/weights.ts';
 import { scoreTestActions } from '../testActions.ts';
-import { configOfTask, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer } from '../program.ts';
+import { configureTask, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer } from '../program.ts';
 import { initialRewardRunStates, rewardBaselines, restoreRewardBaselines } from '../rewardState.ts';
 import { checkDispatches } from '../runtime/encode.ts';
 import { requireStorageBuffers } from '../runtime/limits.ts';
@@ -244,10 +244,6 @@ export class BanditProgram implements ProgramInstance {
 /** The bandit as a GPU program (registered in ../programs.ts). */
 export const banditProgram: GpuProgram<BanditConfig, BanditProgram> = {
   task: 'bandit',
-  configure(config, data) {
-    const bandit = configOfTask(config, 'bandit', 'bandit');
-    validateBanditConfig(bandit, data);
-    return bandit;
-  },
+  configure: configureTask('bandit', 'bandit', validateBanditConfig),
   create: (context) => new BanditProgram(context),
 };

@@ -19,7 +19,7 @@ import { banditEstimator } from '../../../engine/estimators.ts';
 import { EngineError, type ConvBanditConfig, type ExampleTrace, type WeightMatrix } from '../../../engine/types.ts';
 import { validateConvBanditConfig } from '../../../engine/validate.ts';
 import { unitMajor } from '../../../engine/weights.ts';
-import { configOfTask, type BufferCopy, type Dispatch, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer } from '../program.ts';
+import { configureTask, type BufferCopy, type Dispatch, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer } from '../program.ts';
 import { initialRewardRunStates, restoreRewardBaselines, rewardBaselines } from '../rewardState.ts';
 import { checkDispatches, encodeDispatches } from '../runtime/encode.ts';
 import { foldedGrid, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
@@ -466,11 +466,7 @@ export class ConvBanditProgram implements ProgramInstance {
 /** The conv bandit as a GPU program (registered in ../programs.ts). */
 export const convBanditProgram: GpuProgram<ConvBanditConfig, ConvBanditProgram> = {
   task: 'conv-bandit',
-  configure(config, data) {
-    const conv = configOfTask(config, 'conv-bandit', 'conv bandit');
-    validateConvBanditConfig(conv, data);
-    return conv;
-  },
+  configure: configureTask('conv-bandit', 'conv bandit', validateConvBanditConfig),
   create: (context) => new ConvBanditProgram(context),
   describe: (adapter) => `${adapter}; trunk on the TensorFlow.js WebGPU back end on the same device`,
 };

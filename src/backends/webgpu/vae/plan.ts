@@ -13,8 +13,8 @@ import type { StructuredView } from '../runtime/webgpuUtils.ts';
 import type { VaeKernelName, VaeKernelSet } from './kernels.ts';
 import { region, type Region, type VaeLayout } from './layout.ts';
 
-/** The VAE program's buffers an update reads and writes. */
-export interface VaeUpdateBuffers {
+/** The VAE program's buffers that live as long as the engine. */
+export interface VaeStaticBuffers {
   trainImages: GPUBuffer;
   trainLabels: GPUBuffer;
   permutation: GPUBuffer;
@@ -27,6 +27,10 @@ export interface VaeUpdateBuffers {
   moment2: GPUBuffer;
   variance: GPUBuffer;
   metrics: GPUBuffer;
+}
+
+/** The VAE program's buffers sized by the batch capacity. */
+export interface VaeActivationBuffers {
   pixels: GPUBuffer;
   batchLabels: GPUBuffer;
   logits: GPUBuffer;
@@ -37,6 +41,9 @@ export interface VaeUpdateBuffers {
   /** written by kernels whose output nobody reads here (bernoulli_sample's probabilities, partial passes' logit gradients) */
   scratch: GPUBuffer;
 }
+
+/** The buffers an update reads and writes. */
+export type VaeUpdateBuffers = VaeStaticBuffers & VaeActivationBuffers;
 
 /** What the planner needs of the program. */
 export interface VaePlanInputs {

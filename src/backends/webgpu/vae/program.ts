@@ -14,7 +14,7 @@ import { vaeEstimator } from '../../../engine/estimators.ts';
 import { EngineError, type ExampleTrace, type RunCounters, type VaeConfig, type VaeViews, type WeightMatrix } from '../../../engine/types.ts';
 import { validateVaeConfig } from '../../../engine/validate.ts';
 import { unitMajor } from '../../../engine/weights.ts';
-import { configOfTask, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer, type RunStateViews } from '../program.ts';
+import { configureTask, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer, type RunStateViews } from '../program.ts';
 import { requireStorageBuffers } from '../runtime/limits.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { UniformSlots } from '../runtime/uniformSlots.ts';
@@ -24,7 +24,7 @@ import type { TensorSlot } from '../stateTensors.ts';
 import { evaluateBoundOnGpu } from './evaluate.ts';
 import { createVaeKernels, type VaeKernelSet } from './kernels.ts';
 import { vaeLayout, type VaeLayout } from './layout.ts';
-import { VaeUpdatePlan } from './plan.ts';
+import { VaeUpdatePlan, type VaeActivationBuffers, type VaeStaticBuffers } from './plan.ts';
 
 /** uniform slots (one per update) per submission */
 const STEP_SLOTS = 64;
@@ -32,34 +32,8 @@ const TILE_DEPTH = 64;
 /** VaeRunState.signal of each VAE learning signal (shaders/vae_common.wgsl) */
 const SIGNAL_CODE = { fhnca: 0, 'score-function': 1, 'leave-one-out': 2, disarm: 3 } as const;
 
-/** Buffers that live as long as the engine. */
-interface StaticBuffers {
-  trainImages: GPUBuffer;
-  trainLabels: GPUBuffer;
-  permutation: GPUBuffer;
-  groupSeeds: GPUBuffer;
-  runs: GPUBuffer;
-  vaeRuns: GPUBuffer;
-  params: GPUBuffer;
-  grads: GPUBuffer;
-  moment1: GPUBuffer;
-  moment2: GPUBuffer;
-  variance: GPUBuffer;
-  metrics: GPUBuffer;
-}
-
-/** Buffers sized by the batch capacity. */
-interface ActivationBuffers {
-  pixels: GPUBuffer;
-  batchLabels: GPUBuffer;
-  logits: GPUBuffer;
-  samples: GPUBuffer;
-  signals: GPUBuffer;
-  terms: GPUBuffer;
-  targets: GPUBuffer;
-  /** written by kernels whose output nobody reads here (bernoulli_sample's probabilities, partial passes' logit gradients) */
-  scratch: GPUBuffer;
-}
+type StaticBuffers = VaeStaticBuffers;
+type ActivationBuffers = VaeActivationBuffers;
 
 /**
  * The discrete VAE's program (docs/math.md §3). Parameters per run are flat in the CPU's tensor
@@ -326,10 +300,6 @@ export class VaeProgram implements ProgramInstance {
 /** The discrete VAE as a GPU program (registered in ../programs.ts). */
 export const vaeProgram: GpuProgram<VaeConfig, VaeProgram> = {
   task: 'vae',
-  configure(config, data) {
-    const vae = configOfTask(config, 'vae', 'VAE');
-    validateVaeConfig(vae, data);
-    return vae;
-  },
+  configure: configureTask('vae', 'VAE', validateVaeConfig),
   create: (context) => new VaeProgram(context),
 };
