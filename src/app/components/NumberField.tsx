@@ -3,7 +3,7 @@
 // A text input (inputmode decimal/numeric), not type=number: a number input in a German browser
 // dropped the comma of "0,001" before any check saw it (lr 1, with no message); here the typed
 // text reaches checkNumberInput as typed, which reads a decimal comma or refuses it in one line.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Range } from '../../playground/config.ts';
 import { checkNumberInput, localeDecimalSeparator, stepNumber } from '../model/numberInput.ts';
 
@@ -44,11 +44,16 @@ export function NumberField({
   const fieldId = id ?? ownId;
   const [text, setText] = useState(String(value));
   const [message, setMessage] = useState<string | null>(null);
-  useEffect(() => setText(String(value)), [value]);
+  // typed into since the last commit (a blur after Enter commits nothing and keeps the line)
+  const edited = useRef(false);
+  useEffect(() => {
+    edited.current = false;
+    setText(String(value));
+  }, [value]);
   const check = (typed: string) => checkNumberInput(typed, range, value, maxReason, localeDecimalSeparator(typeof navigator === 'undefined' ? undefined : navigator.language));
   const commit = (): void => {
-    // nothing typed since the last commit (a blur after Enter): the line under the field stays
-    if (text === String(value)) return;
+    if (!edited.current) return;
+    edited.current = false;
     const outcome = check(text);
     setMessage(outcome.message);
     setText(String(outcome.value));
@@ -71,7 +76,10 @@ export function NumberField({
         aria-valuemax={Number.isFinite(range.max) ? range.max : undefined}
         value={text}
         aria-describedby={[describedBy, message ? `${fieldId}-message` : undefined].filter(Boolean).join(' ') || undefined}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          edited.current = true;
+          setText(e.target.value);
+        }}
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit();
@@ -83,6 +91,7 @@ export function NumberField({
             const typed = check(text);
             const from = typed.message === null ? typed.value : value;
             const next = Math.min(range.max, Math.max(range.min, stepNumber(from, e.key === 'ArrowUp' ? stepBy : -stepBy)));
+            edited.current = false;
             setMessage(null);
             setText(String(next));
             if (next !== value) onCommit(next);
