@@ -99,32 +99,35 @@ describe.each(problems)('conv bandit, $shape.convLayers convolution(s), $shape.w
     return result;
   };
 
-  it('the trunk returns the batch mean of the per-example gradients and Σ_b ‖g_b‖²/B per layer (docs/math.md §4)', () => {
+  it('the trunk returns the batch mean of the per-example gradients and per layer the sum of their batch variances (docs/math.md §4)', () => {
     const batch = 3;
     const pixels = new Float32Array(batch * IMAGE.length);
     for (let b = 0; b < batch; b++) for (let e = 0; e < IMAGE.length; e++) pixels[b * IMAGE.length + e] = IMAGE[(e + 7 * b) % IMAGE.length];
     const signal = Float64Array.from(new TestRandom(9).floats(batch * problem.shape.width, -1, 1));
     const trunk = tfjsTrunk(problem.shape)(params.trunkTensors);
     const pass = trunk.forward(pixels, batch);
-    const second = pass.backward(signal);
+    const variance = pass.backward(signal);
     pass.dispose();
     const mean = params.trunkTensors.map((t) => Float64Array.from(t.grad));
-    const expectedSecond = new Float64Array(second.length);
-    const expectedMean = mean.map((m) => new Float64Array(m.length));
-    for (let b = 0; b < batch; b++) {
+    // every example's own gradient, from a pass of its own
+    const perExample = Array.from({ length: batch }, (_, b) => {
       const one = trunk.forward(pixels.subarray(b * IMAGE.length, (b + 1) * IMAGE.length), 1);
       one.backward(signal.subarray(b * problem.shape.width, (b + 1) * problem.shape.width));
       one.dispose();
-      params.trunkTensors.forEach((t, k) => {
-        for (let e = 0; e < t.size; e++) {
-          expectedSecond[k >> 1] += t.grad[e] ** 2 / batch;
-          expectedMean[k][e] += t.grad[e] / batch;
-        }
-      });
-    }
-    for (let k = 0; k < second.length; k++) expect(second[k]).toBeCloseTo(expectedSecond[k], 4);
+      return params.trunkTensors.map((t) => Float64Array.from(t.grad));
+    });
+    // float64, two passes: the mean, then the squared deviations
+    const expectedVariance = new Float64Array(variance.length);
+    const expectedMean = mean.map((m) => new Float64Array(m.length));
+    params.trunkTensors.forEach((t, k) => {
+      for (let e = 0; e < t.size; e++) {
+        for (const g of perExample) expectedMean[k][e] += g[k][e] / batch;
+        for (const g of perExample) expectedVariance[k >> 1] += (g[k][e] - expectedMean[k][e]) ** 2 / batch;
+      }
+    });
+    for (let k = 0; k < variance.length; k++) expect(Math.abs(variance[k] - expectedVariance[k]), `layer ${k}: ${variance[k]} vs ${expectedVariance[k]}`).toBeLessThan(1e-4 * expectedVariance[k]);
     mean.forEach((m, k) => m.forEach((g, e) => expect(g).toBeCloseTo(expectedMean[k][e], 5)));
-    expect(Math.min(...second)).toBeGreaterThan(1e-3);
+    expect(Math.min(...expectedVariance)).toBeGreaterThan(1e-3);
   });
 
   it('the exact gradient is not trivially zero in any layer', () => {

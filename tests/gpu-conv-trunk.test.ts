@@ -1,6 +1,6 @@
 // The conv bandit's trunk on tfjs-backend-webgpu registered on our device (src/trunk/webgpuTrunk.ts)
 // against the CPU engine's trunk (src/trunk/tfjsTrunk.ts on tfjs's CPU back end): the same
-// logits, batch-mean gradients and per-layer second moments within float32 tolerance, with
+// logits, batch-mean gradients and per-layer variance sums within float32 tolerance, with
 // every input in our GPUBuffers (wrapped without a copy) and every result copied into our
 // buffers on the GPU. Outputs are poisoned (NaN) first, so a result not written fails.
 import * as tf from '@tensorflow/tfjs-core';
@@ -60,7 +60,7 @@ function shapeOf(convLayers: number): ConvBanditShape {
 }
 
 describe('conv bandit trunk on tfjs-backend-webgpu, on our device and buffers', () => {
-  it.each([1, 2])('%i convolution(s): logits, gradients and second moments equal the CPU trunk within float32 tolerance', async (convLayers) => {
+  it.each([1, 2])('%i convolution(s): logits, gradients and per-layer variance sums equal the CPU trunk within float32 tolerance', async (convLayers) => {
     const shape = shapeOf(convLayers);
     const batch = 4;
     const random = new TestRandom(40 + convLayers);
@@ -74,7 +74,7 @@ describe('conv bandit trunk on tfjs-backend-webgpu, on our device and buffers', 
     await useTrunkBackend('cpu');
     const cpuPass = tfjsTrunk(shape)(trunkTensors).forward(pixels, batch);
     const cpuLogits = Float32Array.from(cpuPass.logits);
-    const cpuSecond = cpuPass.backward(Float64Array.from(signal));
+    const cpuVariance = cpuPass.backward(Float64Array.from(signal));
     const cpuGrads = trunkTensors.map((t) => Float64Array.from(t.grad));
     cpuPass.dispose();
 
@@ -89,10 +89,10 @@ describe('conv bandit trunk on tfjs-backend-webgpu, on our device and buffers', 
     const logitBuffer = poisoned(device, batch * shape.width + logitOffset / 4);
     const signalBuffer = upload(device, signal);
     const gradBuffers = trunkTensors.map((t) => poisoned(device, t.size));
-    const secondBuffer = poisoned(device, convLayers + 2);
+    const varianceBuffer = poisoned(device, convLayers + 2);
     const tensorsBefore = tf.memory().numTensors;
     const pass = trunk.forward(pixelBuffer, batch, tensorBuffers, { buffer: logitBuffer, offset: logitOffset });
-    pass.backward(signalBuffer, gradBuffers.map((buffer) => ({ buffer, offset: 0 })), { buffer: secondBuffer, offset: 0 });
+    pass.backward(signalBuffer, gradBuffers.map((buffer) => ({ buffer, offset: 0 })), { buffer: varianceBuffer, offset: 0 });
     expect(tf.memory().numTensors).toBeGreaterThan(tensorsBefore);
     pass.dispose();
     // the pass and the copies leave no tensor behind
@@ -106,13 +106,14 @@ describe('conv bandit trunk on tfjs-backend-webgpu, on our device and buffers', 
       expect(relativeError(grad, cpuGrads[k]), `gradient of tensor ${k}`).toBeLessThan(1e-5);
       expect(cpuGrads[k].some((g) => g !== 0), `tensor ${k} has a non-zero gradient`).toBe(true);
     }
-    const second = await download(device, secondBuffer);
-    expect(relativeError(second.subarray(0, convLayers + 1), cpuSecond)).toBeLessThan(1e-5);
-    expect(Number.isNaN(second[convLayers + 1])).toBe(true);
+    const variance = await download(device, varianceBuffer);
+    expect(relativeError(variance.subarray(0, convLayers + 1), cpuVariance)).toBeLessThan(1e-5);
+    expect(Math.min(...cpuVariance)).toBeGreaterThan(0);
+    expect(Number.isNaN(variance[convLayers + 1])).toBe(true);
     // our buffers outlive the pass's tensors, unchanged
     expect(await download(device, pixelBuffer)).toEqual(Float32Array.from([...pixels, ...new Float32Array(16)]));
     expect(Array.from(await download(device, tensorBuffers[0]))).toEqual(Array.from(trunkTensors[0].value));
-    for (const b of [pixelBuffer, logitBuffer, signalBuffer, secondBuffer, ...tensorBuffers, ...gradBuffers]) b.destroy();
+    for (const b of [pixelBuffer, logitBuffer, signalBuffer, varianceBuffer, ...tensorBuffers, ...gradBuffers]) b.destroy();
   });
 
   it('refuses, in one line, buffers too small, without the usage a zero-copy tensor needs, or slots out of range', async () => {
@@ -134,11 +135,11 @@ describe('conv bandit trunk on tfjs-backend-webgpu, on our device and buffers', 
     expect(() => trunk.forward(pixels, 2, tensors, { buffer: readOnly, offset: 0 })).toThrow(/needs usage COPY_DST/);
     const pass = trunk.forward(pixels, 2, tensors, { buffer: logits, offset: 0 });
     const grads = params.map((t) => ({ buffer: poisoned(device, t.size), offset: 0 }));
-    const second = { buffer: poisoned(device, 2), offset: 0 };
-    expect(() => pass.backward(upload(device, new Float32Array(shape.width)), grads, second)).toThrow(/signal buffer holds 20 bytes, the trunk reads 40/);
-    expect(() => pass.backward(upload(device, new Float32Array(2 * shape.width)), grads.slice(1), second)).toThrow(/needs 4 gradient slots, got 3/);
+    const variance = { buffer: poisoned(device, 2), offset: 0 };
+    expect(() => pass.backward(upload(device, new Float32Array(shape.width)), grads, variance)).toThrow(/signal buffer holds 20 bytes, the trunk reads 40/);
+    expect(() => pass.backward(upload(device, new Float32Array(2 * shape.width)), grads.slice(1), variance)).toThrow(/needs 4 gradient slots, got 3/);
     pass.dispose();
-    expect(() => pass.backward(upload(device, new Float32Array(2 * shape.width)), grads, second)).toThrow(/disposed/);
+    expect(() => pass.backward(upload(device, new Float32Array(2 * shape.width)), grads, variance)).toThrow(/disposed/);
     expect(() => new WebGpuTrunk({ ...shape, convLayers: 0 }, device)).toThrow(/at least one convolution/);
   });
 

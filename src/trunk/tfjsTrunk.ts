@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParameterTensor } from '../engine/optimizer.ts';
 import { convOutputSize, featureCount, KERNEL, type ConvBanditShape } from '../models/convBandit/parameters.ts';
 import type { Trunk, TrunkFactory, TrunkPass } from '../models/convBandit/trunk.ts';
+import { linearLayerVariance, perExampleVariance } from './trunkVariance.ts';
 
 /** The 3×3 patches of x [B, H, W, C] for a VALID convolution, [B, H'·W', 9·C] (index (dy·3 + dx)·C + c, as the filter's HWIO rows). */
 function patches(x: tf.Tensor4D): tf.Tensor3D {
@@ -89,32 +90,33 @@ class TfjsTrunk implements Trunk {
       backward: (signal: Float64Array): Float64Array => {
         if (disposed) throw new Error('the trunk pass was disposed');
         if (signal.length !== batch * shape.width) throw new RangeError(`backward needs ${batch * shape.width} signals, got ${signal.length}`);
-        const second = new Float64Array(shape.convLayers + 1);
+        const variance = new Float64Array(shape.convLayers + 1);
         transposeInto(tensors[2 * shape.convLayers].value, features, shape.width, this.weightsT);
         const grads = tf.tidy(() => {
           const dU = tf.tensor2d(Float32Array.from(signal), [batch, shape.width]);
           const out: tf.Tensor[] = [];
-          // linear layer: g_b = s_b ⊗ f_b, so Σ_b ‖g_b‖² = Σ_b ‖s_b‖² (‖f_b‖² + 1) (docs/math.md §4)
-          const denseSecond = tf.mean(tf.mul(tf.sum(tf.square(dU), 1), tf.add(tf.sum(tf.square(flat), 1), 1)));
           // g_W transposed, [width, features]
           const gradWT = tf.div(tf.matMul(tf.transpose(dU), flat), batch);
           const gradB = tf.mean(dU, 0);
+          // linear layer: g_b = f̃_b s_bᵀ, never formed; its variance by shifted sums (docs/math.md §4)
+          const denseVariance = linearLayerVariance(flat, dU, gradWT, gradB, true);
           // back through the convolutions: dA is the gradient of convolution l's pre-activation
           const wT = tf.tensor2d(this.weightsT, [shape.width, features]);
           let dA: tf.Tensor4D = tf.mul<tf.Tensor4D>(tf.reshape(tf.matMul(dU, wT), preActivations[shape.convLayers - 1].shape), tf.step(preActivations[shape.convLayers - 1]));
           const convGrads: tf.Tensor[] = [];
-          const convSecond: tf.Tensor[] = [];
+          const convVariance: tf.Tensor[] = [];
           for (let l = shape.convLayers - 1; l >= 0; l--) {
             const { rows, cols } = convOutputSize(shape, l);
             const dA3 = tf.reshape(dA, [batch, rows * cols, shape.channels]);
             // per example: filter gradient, transposed [B, C, 9·inC], and bias gradient [B, C]
             const filterPerExample = tf.matMul(tf.transpose(dA3, [0, 2, 1]), patches(inputs[l]));
             const biasPerExample = tf.sum(dA3, 1);
-            convSecond.unshift(tf.div(tf.add(tf.sum(tf.square(filterPerExample)), tf.sum(tf.square(biasPerExample))), batch));
-            convGrads.unshift(tf.mean(filterPerExample, 0), tf.mean(biasPerExample, 0));
+            const means = [tf.mean(filterPerExample, 0), tf.mean(biasPerExample, 0)];
+            convVariance.unshift(perExampleVariance([filterPerExample, biasPerExample], means, batch));
+            convGrads.unshift(...means);
             if (l > 0) dA = tf.mul<tf.Tensor4D>(tf.conv2dTranspose(dA, filters[l], inputs[l].shape, 1, 'valid'), tf.step(preActivations[l - 1]));
           }
-          out.push(...convGrads, gradWT, gradB, tf.stack([...convSecond, denseSecond]));
+          out.push(...convGrads, gradWT, gradB, tf.stack([...convVariance, denseVariance]));
           return out;
         });
         for (let k = 0; k < 2 * shape.convLayers + 2; k++) {
@@ -126,9 +128,9 @@ class TfjsTrunk implements Trunk {
           }
           else tensors[k].grad.set(values);
         }
-        second.set(grads[grads.length - 1].dataSync());
+        variance.set(grads[grads.length - 1].dataSync());
         for (const g of grads) g.dispose();
-        return second;
+        return variance;
       },
       dispose: () => {
         if (disposed) return;

@@ -15,6 +15,7 @@
 // gradients' transposes are done by the library here (on the GPU) instead of on the CPU.
 import * as tf from '@tensorflow/tfjs-core';
 import { convOutputSize, convBanditLayout, featureCount, KERNEL, type ConvBanditShape } from '../models/convBandit/parameters.ts';
+import { linearLayerVariance, perExampleVariance } from './trunkVariance.ts';
 
 /** Usage every buffer wrapped as a tensor must have (tfjs-backend-webgpu's zero-copy contract): STORAGE | COPY_SRC. */
 export function trunkInputUsage(): GPUBufferUsageFlags {
@@ -71,12 +72,13 @@ export interface GpuTrunkPass {
    * (ascent, docs/math.md §7.2). `signal`: our buffer holding S [batch, width] float32 from byte 0
    * (usage STORAGE | COPY_SRC). Copies the batch-mean gradient of every trunk tensor, input-major
    * as the tensor's own layout (convBanditLayout: [K0, k0, (K1, k1,) W, b]), into `grads[k]`, and
-   * per trunk layer (each convolution, then the linear layer) Σ_b ‖g_b‖² / B over that layer's
-   * weights and biases (float32 [convLayers + 1], docs/math.md §4's first half) into `secondMoments`.
-   * The copies are submitted to the device's queue before this returns.
+   * per trunk layer (each convolution, then the linear layer) the gradient-variance metric's sum,
+   * Σ over the layer's weights and biases of the batch variance of the per-example gradients, by
+   * shifted sums (float32 [convLayers + 1], ≥ 0, 0 at batch 1; docs/math.md §4, trunkVariance.ts)
+   * into `variance`. The copies are submitted to the device's queue before this returns.
    * @throws RangeError for a wrong number of gradient slots; Error after dispose()
    */
-  backward(signal: GPUBuffer, grads: readonly BufferSlot[], secondMoments: BufferSlot): void;
+  backward(signal: GPUBuffer, grads: readonly BufferSlot[], variance: BufferSlot): void;
   /** Releases the pass's tensors (backward cannot be called after). Our buffers are untouched. */
   dispose(): void;
 }
@@ -137,22 +139,22 @@ export class WebGpuTrunk {
     u.dispose();
     let disposed = false;
     return {
-      backward: (signal, grads, secondMoments) => {
+      backward: (signal, grads, variance) => {
         if (disposed) throw new Error('the trunk pass was disposed');
         if (grads.length !== count) throw new RangeError(`backward needs ${count} gradient slots, got ${grads.length}`);
         checkInput(signal, 4 * batch * shape.width, 'the signal buffer');
         grads.forEach((g, k) => checkOutput(g, this.tensorBytes(k), `the gradient of ${this.layout[k].name}`));
-        checkOutput(secondMoments, 4 * (shape.convLayers + 1), 'the second-moment buffer');
+        checkOutput(variance, 4 * (shape.convLayers + 1), 'the variance buffer');
         const results = tf.tidy(() => {
           const dU = tf.tensor({ buffer: signal, zeroCopy: true }, [batch, shape.width], 'float32') as tf.Tensor2D;
-          // linear layer: g_b = s_b ⊗ f_b, so Σ_b ‖g_b‖² = Σ_b ‖s_b‖² (‖f_b‖² + 1) (docs/math.md §4)
-          const denseSecond = tf.mean(tf.mul(tf.sum(tf.square(dU), 1), tf.add(tf.sum(tf.square(flat), 1), 1)));
           // g_W = fᵀ·S / B, input-major [features, width]
           const gradW = tf.div(tf.matMul(tf.transpose(flat), dU), batch);
           const gradB = tf.mean(dU, 0);
+          // linear layer: g_b = f̃_b s_bᵀ, never formed; its variance by shifted sums (docs/math.md §4)
+          const denseVariance = linearLayerVariance(flat, dU, gradW, gradB);
           let dA: tf.Tensor4D = tf.mul<tf.Tensor4D>(tf.reshape(tf.matMul(dU, tf.transpose(dense)), preActivations[shape.convLayers - 1].shape), tf.step(preActivations[shape.convLayers - 1]));
           const convGrads: tf.Tensor[] = [];
-          const convSecond: tf.Tensor[] = [];
+          const convVariance: tf.Tensor[] = [];
           for (let l = shape.convLayers - 1; l >= 0; l--) {
             const { rows, cols } = convOutputSize(shape, l);
             const inChannels = l === 0 ? 1 : shape.channels;
@@ -160,13 +162,14 @@ export class WebGpuTrunk {
             // per example: filter gradient [B, 9·inC, C] (HWIO rows) and bias gradient [B, C]
             const filterPerExample = tf.matMul(patches(inputs[l]), dA3, true, false);
             const biasPerExample = tf.sum(dA3, 1);
-            convSecond.unshift(tf.div(tf.add(tf.sum(tf.square(filterPerExample)), tf.sum(tf.square(biasPerExample))), batch));
-            convGrads.unshift(tf.reshape(tf.mean(filterPerExample, 0), [KERNEL, KERNEL, inChannels, shape.channels]), tf.mean(biasPerExample, 0));
+            const means = [tf.mean(filterPerExample, 0), tf.mean(biasPerExample, 0)];
+            convVariance.unshift(perExampleVariance([filterPerExample, biasPerExample], means, batch));
+            convGrads.unshift(tf.reshape(means[0], [KERNEL, KERNEL, inChannels, shape.channels]), means[1]);
             if (l > 0) dA = tf.mul<tf.Tensor4D>(tf.conv2dTranspose(dA, params[2 * l] as tf.Tensor4D, inputs[l].shape, 1, 'valid'), tf.step(preActivations[l - 1]));
           }
-          return [...convGrads, gradW, gradB, tf.stack([...convSecond, denseSecond])];
+          return [...convGrads, gradW, gradB, tf.stack([...convVariance, denseVariance])];
         });
-        this.copyOut([...grads.map((to, k) => ({ tensor: results[k], to })), { tensor: results[count], to: secondMoments }]);
+        this.copyOut([...grads.map((to, k) => ({ tensor: results[k], to })), { tensor: results[count], to: variance }]);
         for (const t of results) t.dispose();
       },
       dispose: () => {

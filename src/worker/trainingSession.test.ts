@@ -231,6 +231,39 @@ describe('TrainingSession checkpoints (save model / load model)', () => {
     session.dispose();
   });
 
+  it('a step asked for while the pause’s checkpoint is taken still runs (it was dropped: the loop had ended and nothing restarted it)', async () => {
+    const data = createPatternsDataset();
+    const engine = checkpointableCpuEngine({ config: banditConfigOf(defaultConfig('patterns')), data });
+    // a slow export (the WebGPU engine reads its buffers back): each waits until released here
+    const held: (() => void)[] = [];
+    const releaseOne = (): void => held.shift()?.();
+    const exportState = engine.exportState.bind(engine);
+    engine.exportState = async () => {
+      await new Promise<void>((resolve) => held.push(resolve));
+      return exportState();
+    };
+    const session = new TrainingSession(engine, { trainCount: data.train.count, epochs: 50, recordEvery: 25, checkpointEveryMs: 60_000 });
+    let idle = 0;
+    session.onIdle = () => idle++;
+    session.stepUpdates(30);
+    await until(() => held.length > 0); // the first chunk's checkpoint
+    releaseOne();
+    await until(() => held.length > 0); // the checkpoint at the stop after 30 updates
+    expect(session.engine.updatesDone).toBe(30);
+    session.stepUpdates(3); // +1 clicked while that checkpoint is taken
+    releaseOne();
+    // the steps run after that checkpoint (and the exports of later ones are answered in turn)
+    const release = setInterval(releaseOne, 5);
+    try {
+      await until(() => session.engine.updatesDone === 33, 10_000);
+      await until(() => idle > 0 && !session.status().playing, 10_000);
+    } finally {
+      clearInterval(release);
+    }
+    expect(session.engine.updatesDone).toBe(33);
+    session.dispose();
+  });
+
   it('refuses a damaged training state in one line', () => {
     expect(() => decodeSavedTraining({ engine: {}, progress: {} }, 'upload.json')).toThrow(/^upload\.json: not a checkpoint/);
     expect(() => decodeSavedTraining(null, 'upload.json')).toThrow('upload.json: no training state (expected { engine, progress })');

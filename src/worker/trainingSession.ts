@@ -398,6 +398,9 @@ export class TrainingSession {
       this.pumpMark = null;
       this.pumping = false;
       if (this.disposed) this.releaseEngine();
+      // play or step asked for after the loop ended, while its last checkpoint was taken: pump()
+      // returned at once then (still pumping), so start again rather than drop the request
+      else if (this.wantsToRun()) void this.pump();
       else this.onIdle();
     }
   }

@@ -82,7 +82,9 @@ describe('Learn view in Chromium', () => {
     expect(await h.page.isDisabled('[data-testid="next"]')).toBe(true);
     // an edited weight goes into the URL, so the edited lesson is a link too
     await h.page.selectOption('select[aria-label="weight"]', { label: 'h1.2→h2.3' });
+    // a number field commits on Enter or when it loses focus (src/app/components/NumberField.tsx)
     await h.page.fill('input[aria-label="weight value"]', '-2.5');
+    await h.page.press('input[aria-label="weight value"]', 'Enter');
     await h.page.waitForFunction(() => new URL(window.location.href).searchParams.has('w'));
     const edited = h.page.url();
     await h.page.goto(edited);

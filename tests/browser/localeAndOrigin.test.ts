@@ -48,9 +48,9 @@ async function launch(extraArgs: string[], locale?: string): Promise<{ context: 
   };
 }
 
-/** Types `typed` into the field `testId` as a user does (key by key), then Enter. */
-async function typeInto(page: Page, testId: string, typed: string): Promise<void> {
-  await page.click(`[data-testid="${testId}"]`, { clickCount: 3 });
+/** Types `typed` into the field `testId` (or the field a CSS `selector` finds) as a user does (key by key), then Enter. */
+async function typeInto(page: Page, testId: string, typed: string, selector = `[data-testid="${testId}"]`): Promise<void> {
+  await page.click(selector, { clickCount: 3 });
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Backspace');
   await page.keyboard.type(typed);
@@ -78,6 +78,31 @@ describe('a German browser (--lang=de-DE)', () => {
       expect(await pollUntil(() => lineOf(page, 'control-width-message'), (t) => t !== null, 10_000)).toBe('1,5 is not a whole number: set to 2.');
       expect(await pollUntil(() => Promise.resolve(new URL(page.url()).searchParams.get('width')), (w) => w === '2', 10_000)).toBe('2');
       await screenshot(page, '26-decimal-comma');
+      // every other number field of the pages is the same field (tests/noNumberInputs.test.ts):
+      // the transport's N, the inside view's test image, the Learn lab's baseline and rewards
+      await typeInto(page, 'step-n-count', '2,5');
+      expect(await pollUntil(() => lineOf(page, 'step-n-count-message'), (t) => t !== null, 10_000)).toBe('2,5 is not a whole number: set to 3.');
+      expect(await page.inputValue('[data-testid="step-n-count"]')).toBe('3');
+      await page.click('[data-testid="step-n"]');
+      expect(await pollUntil(() => lineOf(page, 'status-updates'), (t) => t === '3', 30_000)).toBe('3');
+      await page.waitForSelector('[data-testid="inspect-index"]');
+      await typeInto(page, 'inspect-index', '1000');
+      expect(await pollUntil(() => lineOf(page, 'inspect-index-message'), (t) => t !== null, 10_000)).toBe(
+        '1000 is more than the largest allowed, 399 (the test set has 400 images, numbered from 0): set to 399.',
+      );
+      expect(await page.inputValue('[data-testid="inspect-index"]')).toBe('399');
+      await page.goto(`${served?.url ?? ''}learn.html?view=lab`);
+      await page.waitForSelector('input[aria-label="baseline"]');
+      await typeInto(page, '', '0,25', 'input[aria-label="baseline"]');
+      expect(await pollUntil(() => Promise.resolve(new URL(page.url()).searchParams.get('b')), (b) => b === '0.25', 10_000)).toBe('0.25');
+      await page.goto(`${served?.url ?? ''}learn.html`);
+      await page.waitForSelector('input[aria-label="reward 1"]');
+      await typeInto(page, '', '1,5e3', 'input[aria-label="reward 1"]');
+      expect(await pollUntil(() => page.evaluate(() => document.querySelector('input[aria-label="reward 1"] + .field-message')?.textContent ?? null), (t) => t !== null, 10_000)).toBe(
+        '1,5e3 is more than the largest allowed, 100: set to 100.',
+      );
+      expect(await pollUntil(() => Promise.resolve(new URL(page.url()).searchParams.get('r')?.split(',')[0] ?? null), (r) => r === '100', 10_000)).toBe('100');
+      await screenshot(page, '26-decimal-comma-learn');
       expect(browser.errors).toEqual([]);
     } finally {
       await browser.close();

@@ -177,6 +177,41 @@ describe('every request is answered when it is interrupted', () => {
   }, 400_000);
 });
 
+describe('the VAE views request, interrupted', () => {
+  it('settles on Reset and on a crash of the worker (CPU), and on the loss of the device (WebGPU); the views come back', async () => {
+    const cases: ['cpu' | 'webgpu', Interruption][] = [
+      ['cpu', 'reset'],
+      ['cpu', 'crash'],
+      ['webgpu', 'deviceLost'],
+    ];
+    for (const [backend, interruption] of cases) {
+      const page = await openArmed(`?task=vae&layers=1&width=8&batch=5&test=200&engine=${backend}&est=reinforce&test-hooks=1`);
+      await waitForEngine(page, 120_000);
+      expect(await page.getAttribute('[data-testid="engine-status"]', 'data-backend')).toBe(backend);
+      // the first views answered, then a new request (another test image) interrupted as it is sent
+      await pollUntil(() => page.getAttribute('[data-testid="vae-views"]', 'data-update'), (u) => u !== null && Number(u) >= 0, 120_000);
+      await arm(page, 'viewVae', interruption);
+      await page.fill('[data-testid="vae-chosen"]', '7');
+      await page.press('[data-testid="vae-chosen"]', 'Enter');
+      expect(await pollUntil(() => page.evaluate(() => window.hncaAfterSend ?? null), (a) => a === null, 30_000), `${backend} × ${interruption}: armed`).toBeNull();
+      expect(await pollUntil(() => pending(page), (n) => n === 0, 60_000), `views × ${interruption}: requests still pending`).toBe(0);
+      if (interruption === 'crash') {
+        expect(await pollUntil(() => text(page, 'worker-dead-message'), (t) => t !== null, 30_000)).toMatch(/^The training worker stopped/);
+        await page.click('[data-testid="restart-worker"]');
+      }
+      // a working page again (a lost device: the CPU engine takes over), whose views are answered
+      await waitForEngine(page, 120_000);
+      await page.waitForSelector('[data-testid="vae-views"]', { timeout: 60_000 });
+      await page.click('[data-testid="step-one"]');
+      expect(await pollUntil(() => page.getAttribute('[data-testid="vae-views"]', 'data-update'), (u) => Number(u) >= 1, 120_000), `views × ${interruption}: no views after`).not.toBeNull();
+      expect(await pending(page)).toBe(0);
+      await expectNoInternalText(page);
+      expect(await page.$('[data-testid="error"]'), `views × ${interruption}: ${await text(page, 'error')}`).toBeNull();
+      await page.close();
+    }
+  }, 600_000);
+});
+
 /** The text of the test bound's progress line ('' when idle). */
 const boundProgress = async (page: Page): Promise<string> => (await page.textContent('[data-testid="bound-progress"]')) ?? '';
 

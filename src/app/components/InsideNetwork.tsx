@@ -21,6 +21,7 @@ import { DigitImage } from './DigitImage.tsx';
 import { LayerGrids, type UnitHover } from './LayerGrids.tsx';
 import { ColorLegends } from './ColorLegends.tsx';
 import { WeightImages } from './WeightImages.tsx';
+import { NumberField } from './NumberField.tsx';
 import '../charts/charts.css';
 
 /** How often the view refreshes itself while training. */
@@ -69,7 +70,7 @@ export function InsideNetwork() {
       <div className="inside-controls">
         <label title="Index of the test image to run through the networks (deterministic input: pixel on when intensity ≥ 128)">
           Test image{' '}
-          <input type="number" data-testid="inspect-index" min={0} max={engine.testCount - 1} value={testIndex} onChange={(e) => choose(Math.floor(Number(e.target.value)) || 0)} />
+          <NumberField testId="inspect-index" value={testIndex} range={{ min: 0, max: engine.testCount - 1, integer: true }} maxReason={`the test set has ${engine.testCount} images, numbered from 0`} onCommit={choose} />
         </label>
         <button type="button" onClick={() => choose(testIndex - 1)}>
           ◀

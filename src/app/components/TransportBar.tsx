@@ -4,6 +4,10 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { usePlayground } from '../store/playgroundStore.ts';
 import { useController } from '../store/workerClient.ts';
+import { NumberField } from './NumberField.tsx';
+
+/** The updates +N may ask for at once. */
+export const STEP_N_RANGE = { min: 1, max: 100_000, integer: true } as const;
 
 /** Epochs a finished run is offered to train on: 10, or the whole budget again when it is smaller. */
 export function moreEpochs(epochs: number): number {
@@ -51,7 +55,7 @@ export function TransportBar() {
         <button type="button" data-testid="step-n" disabled={!ready || running || finished} onClick={() => controller.step(n)} title="N updates of every run, then pause">
           +N
         </button>
-        <input aria-label="N updates" data-testid="step-n-count" type="number" min={1} max={100000} value={n} onChange={(e) => setN(Math.max(1, Math.min(100000, Math.floor(Number(e.target.value)) || 1)))} />
+        <NumberField ariaLabel="N updates" testId="step-n-count" value={n} range={STEP_N_RANGE} maxReason="the most one +N click runs" onCommit={setN} />
       </span>
       {finished && (
         <span className="finished-note" data-testid="finished-note" role="status">

@@ -15,6 +15,7 @@ import { useController } from '../store/workerClient.ts';
 import type { RunVaeViews, VaeViewsResult } from '../../worker/protocol.ts';
 import { CellCanvas } from './CellCanvas.tsx';
 import { DigitImage } from './DigitImage.tsx';
+import { NumberField } from './NumberField.tsx';
 
 /** The test digits every reconstruction view shows (the first of the test set: fixed, so changes are the model's). */
 const VIEW_DIGITS = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -159,7 +160,7 @@ export function VaeViews() {
         )}
         <label title="Which test image (0 = the first of the test set) to encode for the pictures of the encoder’s layers below (its pixels on where the intensity is ≥ 128)">
           Encoder layers shown for test image no.{' '}
-          <input type="number" data-testid="vae-chosen" min={0} max={engine.testCount - 1} value={chosen} onChange={(e) => choose(Math.floor(Number(e.target.value)) || 0)} />
+          <NumberField testId="vae-chosen" value={chosen} range={{ min: 0, max: engine.testCount - 1, integer: true }} maxReason={`the test set has ${engine.testCount} images, numbered from 0`} onCommit={choose} />
         </label>
       </div>
       {views && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RANGES } from '../../playground/config.ts';
-import { checkNumberInput, localeDecimalSeparator } from './numberInput.ts';
+import { checkNumberInput, localeDecimalSeparator, stepNumber } from './numberInput.ts';
 
 describe('a typed number out of range says why it was changed', () => {
   it('brings lr 5 and lr 1e-7 to the nearest bound, saying so', () => {
@@ -36,5 +36,16 @@ describe('a decimal comma (a German browser) is read or refused with a message, 
   it('tells the separator of a language', () => {
     expect(localeDecimalSeparator('de-DE')).toBe(',');
     expect(localeDecimalSeparator('en-US')).toBe('.');
+  });
+});
+
+describe('the arrow keys step without binary rounding noise', () => {
+  it('0.2 + 0.1 is 0.3, -2.5371 + 0.1 keeps its four decimals, whole numbers stay whole', () => {
+    expect(stepNumber(0.2, 0.1)).toBe(0.3);
+    expect(stepNumber(-0.1, 0.1)).toBe(0);
+    expect(Object.is(stepNumber(-0.1, 0.1), -0)).toBe(false);
+    expect(stepNumber(-2.5371, 0.1)).toBe(-2.4371);
+    expect(stepNumber(2000, 500)).toBe(2500);
+    expect(stepNumber(1e-6, 1e-7)).toBe(1.1e-6);
   });
 });

@@ -60,3 +60,18 @@ export function localeDecimalSeparator(language: string | undefined): '.' | ',' 
     return '.';
   }
 }
+
+/**
+ * `value + by` without binary rounding noise (0.2 + 0.1 gives 0.3, not 0.30000000000000004):
+ * rounded to the larger count of decimals of the two (at most 12).
+ */
+export function stepNumber(value: number, by: number): number {
+  const decimals = (x: number): number => {
+    const [mantissa, exponent] = x.toExponential().split('e');
+    const fraction = mantissa.split('.')[1]?.length ?? 0;
+    return Math.max(0, fraction - Number(exponent));
+  };
+  const places = Math.min(12, Math.max(decimals(value), decimals(by)));
+  const sum = Number((value + by).toFixed(places));
+  return sum === 0 ? 0 : sum;
+}

@@ -185,8 +185,9 @@ export class BanditRun {
  * ascent step ({@link ascentStep}, which also fills `sumSquares` with ‖gbar‖² per tensor), the
  * moving-average baseline from the batch's mean reward (docs/math.md §2), and the counters: reward
  * sum, examples, and docs/math.md §4's gradient variance per layer and overall as a mean per
- * parameter, Σ Var_b = Σ_b ‖g_b‖²/B − ‖gbar‖² with `secondMoments[k]` = Σ_b ‖g_b‖²/B of layer k
- * (tensors 2k and 2k + 1). Marks the run failed on a non-finite variance. `measured` false: the
+ * parameter, from `layerVariance[k]` = Σ over layer k's parameters (tensors 2k and 2k + 1) of the
+ * batch variance, computed stably by the run (shifted sums, never E[g²] − E[g]²). Marks the run
+ * failed on a non-finite variance. `measured` false: the
  * update's variance was not measured (ConvBanditConfig.varianceEvery): nothing is added to the
  * variance sums and RunCounters.varianceUpdates (from then on present) does not count it.
  */
@@ -194,9 +195,8 @@ export function finishRewardUpdate(
   run: {
     readonly params: { readonly tensors: readonly ParameterTensor[]; readonly layerCount: number; readonly parameterCount: number; layerParameterCount(k: number): number };
     readonly scratch: { readonly reward: Float64Array | Float32Array };
-    readonly secondMoments: Float64Array;
-    /** when present, each layer's variance sum computed stably (shifted sums) */
-    readonly layerVariance?: Float64Array;
+    /** per layer, Σ over its parameters of the batch variance of this update's per-example gradients (shifted sums) */
+    readonly layerVariance: Float64Array;
     readonly sumSquares: Float64Array;
     readonly counters: RunCounters;
     readonly useBaseline: boolean;
@@ -217,7 +217,7 @@ export function finishRewardUpdate(
   let total = 0;
   if (measured) {
     for (let k = 0; k < params.layerCount; k++) {
-      const varianceSum = run.layerVariance ? run.layerVariance[k] : run.secondMoments[k] - run.sumSquares[2 * k] - run.sumSquares[2 * k + 1];
+      const varianceSum = run.layerVariance[k];
       total += varianceSum;
       c.layerGradVarianceSum[k] += varianceSum / params.layerParameterCount(k);
     }

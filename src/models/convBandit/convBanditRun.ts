@@ -4,6 +4,7 @@
 // counterfactual messages, the learning signals — and the signals go back into the trunk as
 // the gradient of the logits. One Adam (ours) updates every tensor with one setting.
 import { banditEstimator, type BanditEstimator } from '../../engine/estimators.ts';
+import { ShiftedGradientVariance } from '../../engine/gradientVariance.ts';
 import { zeroCounters } from '../../engine/records.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { finishRewardUpdate, type RewardSource } from '../bandit/banditRun.ts';
@@ -35,8 +36,14 @@ export class ConvBanditRun {
   private readonly trunk: Trunk;
   private readonly tables: FlipTables;
   private readonly expScratch: Float64Array;
-  /** per layer k: Σ_b ‖g_b‖²/B of this update (docs/math.md §4) */
-  readonly secondMoments: Float64Array;
+  /**
+   * per layer k (the convolutions, the linear layer, the output): Σ over its parameters of the batch
+   * variance of this update's per-example gradients, by shifted sums (docs/math.md §4; the trunk's
+   * from TrunkPass.backward, the output's from `outputVariance`)
+   */
+  readonly layerVariance: Float64Array;
+  /** the output layer's variance accumulator: inputs the hidden values [width], signals [actions] */
+  private readonly outputVariance: ShiftedGradientVariance;
   /** per tensor: ‖gbar‖² of this update, filled by the ascent step */
   readonly sumSquares: Float64Array;
   private readonly magnitude: number;
@@ -56,7 +63,8 @@ export class ConvBanditRun {
     this.trunk = trunk(params.trunkTensors);
     this.tables = new FlipTables(width, actions);
     this.expScratch = new Float64Array(2 * actions);
-    this.secondMoments = new Float64Array(params.layerCount);
+    this.layerVariance = new Float64Array(params.layerCount);
+    this.outputVariance = new ShiftedGradientVariance(width, actions);
     this.sumSquares = new Float64Array(params.tensors.length);
     this.magnitude = new BernoulliUnits(hiddenValues).flipMagnitude;
     this.counters = zeroCounters(params.layerCount);
@@ -104,9 +112,9 @@ export class ConvBanditRun {
 
   /**
    * Forward pass, rewards, learning signals and batch-mean gradients of every tensor into its
-   * `grad` (no parameter change); per layer Σ_b ‖g_b‖²/B into the second moments, unless
-   * `measureVariance` is false (then the trunk forms no per-example gradient and the second
-   * moments are NaN: TrunkPass.backwardMean). `baseline` overrides the run's moving average (tests).
+   * `grad` (no parameter change); per layer its variance sum into `layerVariance`, unless
+   * `measureVariance` is false (then the trunk forms no per-example gradient and the variance
+   * sums are NaN: TrunkPass.backwardMean). `baseline` overrides the run's moving average (tests).
    */
   estimateGradients(pixels: Float32Array, batch: number, source: UniformSource, rewards: RewardSource, baseline = this.baseline, measureVariance = true): void {
     const s = this.scratch;
@@ -127,16 +135,35 @@ export class ConvBanditRun {
       const last = this.params.layerCount - 1;
       const v = this.params.outputWeights;
       const c = this.params.outputBiases;
-      this.secondMoments[last] = hiddenInputGradient(v.grad, c.grad, s.outSignal, actions, s.sample[0], width, hiddenValues === 'pm1', batch, s);
+      const centered = hiddenValues === 'pm1';
+      hiddenInputGradient(v.grad, c.grad, s.outSignal, actions, s.sample[0], width, centered, batch, s);
       const signal = s.signal[0].subarray(0, batch * width);
-      if (measureVariance) this.secondMoments.set(pass.backward(signal), 0);
-      else {
+      if (measureVariance) {
+        this.layerVariance.set(pass.backward(signal), 0);
+        this.layerVariance[last] = this.outputLayerVariance(batch, centered);
+      } else {
         pass.backwardMean(signal);
-        this.secondMoments.fill(Number.NaN);
+        this.layerVariance.fill(Number.NaN);
       }
     } finally {
       pass.dispose();
     }
+  }
+
+  /**
+   * The output layer's variance sum (docs/math.md §4) by shifted sums, from its finished batch-mean
+   * gradient, its signals [batch, actions] and its inputs, the hidden samples as it reads them (±1
+   * when `centered`, else 0/1).
+   */
+  private outputLayerVariance(batch: number, centered: boolean): number {
+    const s = this.scratch;
+    const { width } = this.params.shape;
+    const sample = s.sample[0];
+    const value = (b: number) => (j: number): number => (centered ? 2 * sample[b * width + j] - 1 : sample[b * width + j]);
+    const v = this.outputVariance;
+    v.first(value(0), s.outSignal, 0);
+    for (let b = 0; b < batch; b++) v.add(value(b), s.outSignal, b * v.width);
+    return v.finish(this.params.outputWeights.grad, this.params.outputBiases.grad);
   }
 
   /**

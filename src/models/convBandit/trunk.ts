@@ -10,8 +10,9 @@ export interface TrunkPass {
    * Backpropagates the units' learning signals as the gradient of their logits, ∂/∂u_bi = S_bi
    * (ascent, docs/math.md §7.2), into the batch-mean gradient of every trunk tensor (its `grad`).
    * `signal`: [batch, width]. Returns, per trunk layer (each convolution, then the linear
-   * layer), Σ_b ‖g_b‖² / B over that layer's weights and biases, g_b being example b's
-   * gradient: the first half of the variance metric (docs/math.md §4).
+   * layer), Σ over that layer's weights and biases of the batch variance of the per-example
+   * gradients g_b, computed stably (shifted sums: never negative, exactly 0 at batch 1): the
+   * layer's sum of the variance metric (docs/math.md §4).
    */
   backward(signal: Float64Array): Float64Array;
   /**

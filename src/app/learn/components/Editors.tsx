@@ -1,24 +1,10 @@
 // The lesson's knobs: seed, ±1 or 0/1 values, the input, the reward table and any weight
 // (chosen in the list or by clicking its edge; typed, or dragged with the slider).
-import { WEIGHT_LIMIT } from '../model/lesson.ts';
+import { NumberField } from '../../components/NumberField.tsx';
+import { LESSON_RANGES, WEIGHT_LIMIT } from '../model/lesson.ts';
 import { nodeName, paramInfos } from '../model/names.ts';
 import type { LessonData } from './hooks.ts';
 import { useLearn } from './context.ts';
-
-function NumberInput({ value, onChange, label, step = 0.1 }: { value: number; onChange: (v: number) => void; label: string; step?: number }) {
-  return (
-    <input
-      type="number"
-      aria-label={label}
-      value={value}
-      step={step}
-      onChange={(e) => {
-        const v = Number(e.target.value);
-        if (e.target.value !== '' && Number.isFinite(v)) onChange(v);
-      }}
-    />
-  );
-}
 
 export function Editors({ data }: { data: LessonData }) {
   const lesson = useLearn((s) => s.lesson);
@@ -36,7 +22,7 @@ export function Editors({ data }: { data: LessonData }) {
   return (
     <div className="panel editors">
       <label title="The seed picks the uniform random numbers of this update: same seed, same samples.">
-        seed <NumberInput label="seed" value={lesson.seed} step={1} onChange={setSeed} />
+        seed <NumberField ariaLabel="seed" value={lesson.seed} range={LESSON_RANGES.seed} onCommit={setSeed} />
         <button onClick={() => setSeed(lesson.seed + 1)}>new sample</button>
       </label>
       <label title="Hidden units pass on h = 2φ − 1 (±1, the paper's choice) or h = φ (0/1).">
@@ -58,7 +44,7 @@ export function Editors({ data }: { data: LessonData }) {
         reward{' '}
         {lesson.rewards.map((v, a) => (
           <span key={a} className="reward">
-            r({nodeName(sizes, sizes.length - 1, a)}) <NumberInput label={`reward ${a + 1}`} value={v} onChange={(r) => setReward(a, r)} />
+            r({nodeName(sizes, sizes.length - 1, a)}) <NumberField ariaLabel={`reward ${a + 1}`} value={v} range={LESSON_RANGES.reward} step={0.1} onCommit={(r) => setReward(a, r)} />
           </span>
         ))}
       </span>
@@ -72,7 +58,7 @@ export function Editors({ data }: { data: LessonData }) {
           ))}
         </select>
         <input type="range" aria-label="drag weight" min={-WEIGHT_LIMIT} max={WEIGHT_LIMIT} step={0.01} value={w} onChange={(e) => setWeight(info.index, Number(e.target.value))} />
-        <NumberInput label="weight value" value={Math.round(w * 1e4) / 1e4} onChange={(v) => setWeight(info.index, v)} />
+        <NumberField ariaLabel="weight value" value={Math.round(w * 1e4) / 1e4} range={LESSON_RANGES.weight} step={0.1} title={`within ±${WEIGHT_LIMIT}`} onCommit={(v) => setWeight(info.index, v)} />
       </span>
     </div>
   );

@@ -6,7 +6,8 @@ import { exactGradient, exactMoments, LAB_ESTIMATORS } from '../../../models/ban
 import { ESTIMATOR_COLORS, readableOnWhite } from '../../model/palette.ts';
 import { formatNumber } from '../model/format.ts';
 import { estimatorRows, histograms, ratioRows, runningMeans } from '../model/labSeries.ts';
-import { LAB_K_MAX, LAB_SPEEDS } from '../model/lesson.ts';
+import { NumberField } from '../../components/NumberField.tsx';
+import { LESSON_RANGES, LAB_SPEEDS } from '../model/lesson.ts';
 import { paramInfos } from '../model/names.ts';
 import type { LessonData } from '../components/hooks.ts';
 import { useLearn } from '../components/context.ts';
@@ -42,7 +43,7 @@ export function LabView({ data }: { data: LessonData }) {
     <div className="lab">
       <div className="panel lab-controls">
         <label title="How many samples of each estimator to draw.">
-          K <input type="number" aria-label="K" min={10} max={LAB_K_MAX} step={100} value={labK} onChange={(ev) => setLab({ labK: Math.max(10, Math.min(LAB_K_MAX, Math.round(Number(ev.target.value)) || 10)) })} />
+          K <NumberField ariaLabel="K" range={LESSON_RANGES.labK} step={100} value={labK} onCommit={(k) => setLab({ labK: k })} />
         </label>
         <label title="Samples of each estimator per animation tick (about 60 ticks a second).">
           speed{' '}
@@ -65,7 +66,7 @@ export function LabView({ data }: { data: LessonData }) {
           </select>
         </label>
         <label title="The constant baseline b of the '+ baseline' estimators: R = r − b.">
-          baseline b <input type="number" aria-label="baseline" step={0.1} value={baseline} onChange={(ev) => Number.isFinite(Number(ev.target.value)) && setLab({ baseline: Number(ev.target.value) })} />
+          baseline b <NumberField ariaLabel="baseline" range={LESSON_RANGES.baseline} step={0.1} value={baseline} onCommit={(b) => setLab({ baseline: b })} />
         </label>
         <button onClick={() => setRunning(!running)} disabled={done}>
           {running && !done ? 'Pause' : 'Run'}

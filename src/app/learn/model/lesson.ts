@@ -29,6 +29,19 @@ export interface LessonState {
 export const LAB_K_MAX = 5000;
 export const LAB_SPEEDS = [1, 5, 25, 100, 500] as const;
 export const WEIGHT_LIMIT = 6;
+/** the largest seed a lesson takes (the URL's and the seed field's bound) */
+export const SEED_MAX = 2 ** 31 - 1;
+/** rewards r(a) and the lab's baseline b lie in ±this (the URL's and the fields' bound) */
+export const REWARD_LIMIT = 100;
+
+/** The lesson's number fields: what each accepts (src/app/components/NumberField.tsx). */
+export const LESSON_RANGES = {
+  seed: { min: 0, max: SEED_MAX, integer: true },
+  reward: { min: -REWARD_LIMIT, max: REWARD_LIMIT, integer: false },
+  weight: { min: -WEIGHT_LIMIT, max: WEIGHT_LIMIT, integer: false },
+  labK: { min: 10, max: LAB_K_MAX, integer: true },
+  baseline: { min: -REWARD_LIMIT, max: REWARD_LIMIT, integer: false },
+} as const;
 
 export function presetLesson(id: PresetId): LessonState {
   const p = getPreset(id);
@@ -94,7 +107,7 @@ export function parseLesson(search: string, stepCount: (state: LessonState) => n
   const read = queryReader(q, notices);
   read('view', (t) => (t === 'step' || t === 'lab' ? ((state.view = t), true) : false), 'expected step or lab');
   read('seed', (t) => {
-    const v = parseInteger(t, 0, 2 ** 31 - 1);
+    const v = parseInteger(t, 0, SEED_MAX);
     return v === null ? false : ((state.seed = v), true);
   }, 'expected a whole number ≥ 0');
   read('values', (t) => (t === 'pm1' || t === '01' ? ((state.hiddenValues = t), true) : false), 'expected pm1 or 01');
@@ -103,7 +116,7 @@ export function parseLesson(search: string, stepCount: (state: LessonState) => n
     return v === null ? false : ((state.x = v), true);
   }, `expected ${sizes[0]} values 0 or 1`);
   read('r', (t) => {
-    const v = parseList(t, sizes[sizes.length - 1], (n) => Math.abs(n) <= 100);
+    const v = parseList(t, sizes[sizes.length - 1], (n) => Math.abs(n) <= REWARD_LIMIT);
     return v === null ? false : ((state.rewards = v), true);
   }, `expected ${sizes[sizes.length - 1]} rewards`);
   read('w', (t) => {
@@ -124,7 +137,7 @@ export function parseLesson(search: string, stepCount: (state: LessonState) => n
   }, 'expected 1 … 1000');
   read('b', (t) => {
     const v = Number(t);
-    return t.trim() !== '' && Number.isFinite(v) && Math.abs(v) <= 100 ? ((state.baseline = v), true) : false;
+    return t.trim() !== '' && Number.isFinite(v) && Math.abs(v) <= REWARD_LIMIT ? ((state.baseline = v), true) : false;
   }, 'expected a number');
   read('step', (t) => {
     const v = parseInteger(t, 0, stepCount(state) - 1);

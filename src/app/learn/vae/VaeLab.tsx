@@ -3,6 +3,7 @@
 // enumeration of all 16 encoder samples) and their variances per encoder parameter.
 import { useEffect, useMemo, useState } from 'react';
 import { exactMomentsVae, exactVae, lessonBaselines, VAE_LESSON_ESTIMATORS, VaeLessonSampler } from '../../../models/vae/explain.ts';
+import { NumberField } from '../../components/NumberField.tsx';
 import { ESTIMATOR_COLORS } from '../../model/palette.ts';
 import { formatNumber } from '../model/format.ts';
 import { estimatorRows, runningMeans } from '../model/labSeries.ts';
@@ -65,7 +66,7 @@ export function VaeLab() {
     <div className="lab vae-lab">
       <div className="panel lab-controls">
         <label title="How many updates (samples) of each estimator to draw.">
-          K <input type="number" aria-label="K" min={10} max={VAE_LAB_K_MAX} step={500} value={labK} onChange={(ev) => setLab({ labK: Math.max(10, Math.min(VAE_LAB_K_MAX, Math.round(Number(ev.target.value)) || 10)) })} />
+          K <NumberField ariaLabel="K" range={{ min: 10, max: VAE_LAB_K_MAX, integer: true }} step={500} value={labK} onCommit={(k) => setLab({ labK: k })} />
         </label>
         <label title="The parameter whose estimates the chart shows.">
           parameter{' '}

@@ -2,7 +2,9 @@
 // children marked), the editors, the pseudo-code with the step's formula, and the step's numbers.
 import type { KeyboardEvent } from 'react';
 import { formatNumber } from '../model/format.ts';
+import { NumberField } from '../../components/NumberField.tsx';
 import { Num } from '../components/Num.tsx';
+import { LESSON_RANGES } from '../model/lesson.ts';
 import { Tex } from '../components/Tex.tsx';
 import { Transport } from '../components/Transport.tsx';
 import type { VaeUpdateExplained } from '../../../models/vae/explain.ts';
@@ -111,7 +113,7 @@ function Editors() {
         ))}
       </div>
       <label>
-        seed <input type="number" aria-label="seed" min={0} value={lesson.seed} onChange={(e) => setSeed(Number(e.target.value))} />
+        seed <NumberField ariaLabel="seed" value={lesson.seed} range={LESSON_RANGES.seed} onCommit={setSeed} />
       </label>
       <label>
         unit{' '}
@@ -132,7 +134,7 @@ function Editors() {
             </option>
           ))}
         </select>{' '}
-        <input type="number" aria-label="weight value" step={0.1} min={-vaeWeightLimit(k)} max={vaeWeightLimit(k)} title={`within ±${vaeWeightLimit(k)}`} value={lesson.weights[k]} onChange={(e) => e.target.value.trim() !== '' && setWeight(k, Number(e.target.value))} />
+        <NumberField ariaLabel="weight value" step={0.1} range={{ min: -vaeWeightLimit(k), max: vaeWeightLimit(k), integer: false }} title={`within ±${vaeWeightLimit(k)}`} value={lesson.weights[k]} onCommit={(v) => setWeight(k, v)} />
       </label>
     </div>
   );

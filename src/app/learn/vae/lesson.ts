@@ -1,6 +1,6 @@
 // The VAE lesson (f-HNCA, docs/math.md §3.1) as a URL: preset, step, seed, chosen unit, input and
 // weights, plus the lab's settings. Malformed values fall back to the preset's with a notice.
-import { parseInteger, parseList, queryPreset, queryReader } from '../model/lesson.ts';
+import { parseInteger, parseList, queryPreset, queryReader, SEED_MAX } from '../model/lesson.ts';
 import { paramsFromArrays, tensorSizes, type VaeParams, type VaeShape } from '../../../models/vae/params.ts';
 
 /** 4 binary pixels, two encoder layers of 2 Bernoulli units, their decoder and prior. */
@@ -208,7 +208,7 @@ export function parseVaeLesson(search: string): { state: VaeLessonState; notices
   const read = queryReader(q, notices);
   read('view', (t) => (t === 'step' || t === 'lab' ? ((state.view = t), true) : false), 'expected step or lab');
   read('seed', (t) => {
-    const v = parseInteger(t, 0, 2 ** 31 - 1);
+    const v = parseInteger(t, 0, SEED_MAX);
     return v === null ? false : ((state.seed = v), true);
   }, 'expected a whole number ≥ 0');
   read('step', (t) => {

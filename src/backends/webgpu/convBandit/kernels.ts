@@ -1,8 +1,8 @@
 // The conv bandit program's kernels (docs/math.md §7.2): the bandit's (binarization, the output
 // layer, HNCA credit from the softmax child, signals, gradient, variance, Adam, counters), the
 // VAE program's bernoulli_sample for the Bernoulli layer on the trunk's logits, and
-// trunk_gradient_variance for the variance metric of the trunk's layers (whose per-example
-// gradients the library computed). The trunk itself runs on tfjs-backend-webgpu (src/trunk).
+// trunk_gradient_variance to place the trunk layers' variance (computed stably with the library's
+// ops, src/trunk/trunkVariance.ts) in the metric's layout. The trunk itself runs on tfjs-backend-webgpu (src/trunk).
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import type { Kernel, KernelSpec } from '../runtime/pipelines.ts';
 import { kernelSpec } from '../bandit/kernels.ts';
@@ -26,11 +26,11 @@ export type ConvKernelName = (typeof CONV_STEP_KERNELS)[number] | 'trunk_gradien
 /** The compiled kernels of one conv bandit engine, by name. */
 export type ConvKernelSet = Record<ConvKernelName, Kernel>;
 
-/** trunk_gradient_variance: LayerParams only (no step uniform), one workgroup of 256 per run. */
+/** trunk_gradient_variance: LayerParams only (no step uniform), one invocation per run. */
 export const TRUNK_VARIANCE_SPEC: KernelSpec = {
   name: 'trunk_gradient_variance',
-  includes: ['rng.wgsl', 'bandit_common.wgsl', 'workgroup_sum.wgsl'],
-  workgroup: { size: [256, 1, 1] },
+  includes: ['rng.wgsl', 'bandit_common.wgsl'],
+  workgroup: { size: [1, 1, 1] },
 };
 
 /**
