@@ -11,7 +11,7 @@
 //     actions (u32) and rewards (vec2: r, R) runs × capacity
 //   pixels (0/1 f32): groups × capacity × pixels (binarize_minibatch), and per group a copy from
 //     byte 0 for the trunk; per run a copy of its signals from byte 0 for the trunk's backward pass
-//   secondMoments: runs × trunk layers, each trunk layer's variance sum by shifted sums (the
+//   trunkVariance: runs × trunk layers, each trunk layer's variance sum by shifted sums (the
 //     trunk's backward pass, src/trunk/trunkVariance.ts; trunk_gradient_variance.wgsl reads it)
 //   variance: runs × layers; metrics: runs × (4 + layers) (window sums, baseline_and_counters.wgsl)
 import type { Dataset } from '../../../data/dataset.ts';
@@ -88,7 +88,7 @@ export interface ConvStaticBuffers extends RewardStaticBuffers {
   /** per run, per trunk tensor: its values from byte 0 (usage STORAGE | COPY_SRC: the trunk wraps it) */
   trunkTensors: GPUBuffer[][];
   /** Σ_b ‖g_b‖²/B of each trunk layer, runs × trunk layers */
-  secondMoments: GPUBuffer;
+  trunkVariance: GPUBuffer;
 }
 
 /** Buffers sized by the batch capacity (recreated when the batch grows past it). */
@@ -114,7 +114,7 @@ export function createConvStaticBuffers(res: GpuResources, dims: ConvDims, data:
     trunkTensors: Array.from({ length: runs }, (_, r) =>
       dims.tensors.slice(0, trunkTensorCount).map((t) => res.storage(`run ${r} trunk tensor ${t.name} [${t.shape.join(', ')}]`, t.size * 4)),
     ),
-    secondMoments: res.storage('trunk layer variance sums (runs × trunk layers)', runs * trunkLayers * 4),
+    trunkVariance: res.storage('trunk layer variance sums (runs × trunk layers)', runs * trunkLayers * 4),
   };
 }
 
@@ -216,7 +216,7 @@ export function createConvBindGroups(runtime: GpuRuntime, kernels: ConvKernelSet
       variance: s.variance,
     }),
     trunkVariance: u.layers.slice(0, -1).map((layer, k) =>
-      runtime.bind(kernels.trunk_gradient_variance, `trunk layer ${k} variance`, { layer, trunkVariance: s.secondMoments, variance: s.variance }),
+      runtime.bind(kernels.trunk_gradient_variance, `trunk layer ${k} variance`, { layer, trunkVariance: s.trunkVariance, variance: s.variance }),
     ),
     ...bindUpdateEnd(runtime, kernels, out, step, s, a),
   };

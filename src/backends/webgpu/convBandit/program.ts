@@ -8,7 +8,7 @@
 //      the softmax child, learning signals, the output layer's gradient and variance; copy each
 //      run's signals to a buffer of its own
 //   -  per run (a host stage): the trunk's backward pass with the signals as dL/du: batch-mean gradients into
-//      the packed gradients, Σ_b ‖g_b‖²/B per trunk layer into secondMoments
+//      the packed gradients, each trunk layer's gradient variance (shifted sums, docs/math.md §4) into trunkVariance
 //   C  the trunk layers' variance, Adam on every tensor, baseline and counters
 // Nothing is read back in the loop except the periodic metrics copy (MetricsReader). Runs of
 // one seed share minibatches and initial weights and draw with the CPU engine's RNG streams.
@@ -312,7 +312,7 @@ export class ConvBanditProgram implements ProgramInstance {
           host: () =>
             passes.forEach((pass, r) => {
               const grads = this.dims.tensors.slice(0, 2 * trunkLayers).map((t) => ({ buffer: this.buffers.grads, offset: (r * paramsPerRun + t.offset) * 4 }));
-              pass.backward(this.activations.runSignals[r], grads, { buffer: this.buffers.secondMoments, offset: r * trunkLayers * 4 });
+              pass.backward(this.activations.runSignals[r], grads, { buffer: this.buffers.trunkVariance, offset: r * trunkLayers * 4 });
             }),
         },
         { label: 'variance, Adam, counters', dispatches: this.ascent(g) },
