@@ -838,6 +838,70 @@ export function vaeAddRows(g: usize, n: i32, on: usize, onCount: i32, gW: usize,
   }
 }
 
+/**
+ * gradients.ts batch assembly: per input j < inputs, out[j, :] = scale · (a + Σ_{k in start[j] ..
+ * start[j+1]) src[list[k] + i]) with a = out[j, :] when `accumulate` (a later slab of the
+ * minibatch, its rows continuing the sum) else 0, the rows added in list order: the same
+ * float64 additions as vaeAddRows per example, then the scaling of the last slab (scale 1
+ * before it; x · 1 = x). src float64 (list: element offsets, src = 0 for absolute addresses),
+ * out float64 [inputs, width], start int32 [inputs + 1]. 16 columns per pass (8 f64x2
+ * accumulators): one read of each selected row's 128 bytes, the sums in registers.
+ */
+export function vaeCsrRows(out: usize, src: usize, start: usize, list: usize, inputs: i32, width: i32, accumulate: i32, scale: f64): void {
+  const s = f64x2.splat(scale);
+  for (let j = 0; j < inputs; j++) {
+    const first = load<i32>(start + (<usize>j << 2));
+    const count = load<i32>(start + (<usize>j << 2), 4) - first;
+    const rows = list + (<usize>first << 2);
+    const o = out + ((<usize>j * <usize>width) << 3);
+    let i = 0;
+    for (; i + 15 < width; i += 16) {
+      const d = o + (<usize>i << 3);
+      let a0 = accumulate ? v128.load(d) : f64x2.splat(0);
+      let a1 = accumulate ? v128.load(d, 16) : f64x2.splat(0);
+      let a2 = accumulate ? v128.load(d, 32) : f64x2.splat(0);
+      let a3 = accumulate ? v128.load(d, 48) : f64x2.splat(0);
+      let a4 = accumulate ? v128.load(d, 64) : f64x2.splat(0);
+      let a5 = accumulate ? v128.load(d, 80) : f64x2.splat(0);
+      let a6 = accumulate ? v128.load(d, 96) : f64x2.splat(0);
+      let a7 = accumulate ? v128.load(d, 112) : f64x2.splat(0);
+      const column = src + (<usize>i << 3);
+      for (let k = 0; k < count; k++) {
+        const p = column + (<usize>load<i32>(rows + (<usize>k << 2)) << 3);
+        a0 = f64x2.add(a0, v128.load(p));
+        a1 = f64x2.add(a1, v128.load(p, 16));
+        a2 = f64x2.add(a2, v128.load(p, 32));
+        a3 = f64x2.add(a3, v128.load(p, 48));
+        a4 = f64x2.add(a4, v128.load(p, 64));
+        a5 = f64x2.add(a5, v128.load(p, 80));
+        a6 = f64x2.add(a6, v128.load(p, 96));
+        a7 = f64x2.add(a7, v128.load(p, 112));
+      }
+      v128.store(d, f64x2.mul(a0, s));
+      v128.store(d, f64x2.mul(a1, s), 16);
+      v128.store(d, f64x2.mul(a2, s), 32);
+      v128.store(d, f64x2.mul(a3, s), 48);
+      v128.store(d, f64x2.mul(a4, s), 64);
+      v128.store(d, f64x2.mul(a5, s), 80);
+      v128.store(d, f64x2.mul(a6, s), 96);
+      v128.store(d, f64x2.mul(a7, s), 112);
+    }
+    for (; i + 1 < width; i += 2) {
+      const d = o + (<usize>i << 3);
+      let a = accumulate ? v128.load(d) : f64x2.splat(0);
+      const column = src + (<usize>i << 3);
+      for (let k = 0; k < count; k++) a = f64x2.add(a, v128.load(column + (<usize>load<i32>(rows + (<usize>k << 2)) << 3)));
+      v128.store(d, f64x2.mul(a, s));
+    }
+    for (; i < width; i++) {
+      const d = o + (<usize>i << 3);
+      let a: f64 = accumulate ? load<f64>(d) : 0;
+      for (let k = 0; k < count; k++) a += load<f64>(src + ((<usize>load<i32>(rows + (<usize>k << 2)) + <usize>i) << 3));
+      store<f64>(d, a * scale);
+    }
+  }
+}
+
 /** Σ_k w[r + on[k]] in order (float32 w, float64 sum). */
 @inline function onRowSum(w: usize, r: usize, on: usize, onCount: i32): f64 {
   let s: f64 = 0;

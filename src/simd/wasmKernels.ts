@@ -32,6 +32,8 @@ interface KernelExports {
   vaeAffine(w: number, b: number, on: number, onCount: number, n: number, out: number): void;
   /** VAE gradients.ts addRows: gB += g, gW[on[k], :] += g */
   vaeAddRows(g: number, n: number, on: number, onCount: number, gW: number, gB: number): void;
+  /** VAE gradients.ts batch assembly: out[j, :] = scale · ((accumulate ? out[j, :] : 0) + Σ_{k in start[j]..start[j+1]) src[list[k] + :]) */
+  vaeCsrRows(out: number, src: number, start: number, list: number, inputs: number, width: number, accumulate: number, scale: number): void;
   /** VAE counterfactual.ts flipLogProbDelta's table path */
   vaeFlipDecoder(w: number, table: number, rowSum: number, parents: number, nParents: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, out: number): void;
   /** VAE counterfactual.ts encoderChildDeltas' table loop */

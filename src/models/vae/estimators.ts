@@ -42,6 +42,12 @@ export class VaeTables {
   }
 }
 
+/** True when the estimator draws a second pass per layer (LOO, DisARM: ExampleWork's alt and anti). */
+export function usesPairs(estimator: VaeEstimator): boolean {
+  const { signal } = vaeEstimator(estimator);
+  return signal === 'leave-one-out' || signal === 'disarm';
+}
+
 /** True when the estimator's signal is f-HNCA, which reads the per-update VaeTables. */
 export function usesTables(estimator: VaeEstimator): boolean {
   return vaeEstimator(estimator).signal === 'fhnca';
@@ -50,10 +56,7 @@ export function usesTables(estimator: VaeEstimator): boolean {
 /** Scratch and results of one example. Layer-indexed arrays use l = 0..L. */
 export class ExampleWork {
   readonly main: PassState;
-  /** second sample / partial-pass values (LOO, DisARM) */
-  readonly alt: PassState;
-  /** DisARM's antithetic layer values φ~_l */
-  readonly anti: PassState;
+  private readonly pairStates: { alt: PassState; anti: PassState } | null;
   /** d estimate / d u_l for encoder layer l = 1..L (= p(1-p) S_i, docs/math.md §3) */
   readonly encGrad: Float64Array[];
   /** d f / d v_m = φ_m - σ(v_m) for decoder m = 0..L (m = L: prior) */
@@ -68,15 +71,19 @@ export class ExampleWork {
   private readonly rho = new Float64Array(2);
   private readonly upDec: Float64Array;
   private readonly upEnt: Float64Array;
-  /** `arrays`: where the arrays live (a run's WASM kernel arena in the CPU engine). */
+  /**
+   * `arrays`: where the arrays live (a run's WASM kernel arena in the CPU engine). `pairs`:
+   * whether to hold the second passes of LOO and DisARM (alt, anti); without them those
+   * estimators throw.
+   */
   constructor(
     readonly sizes: readonly number[],
     arrays: ArrayAllocator = heapArrays,
+    pairs = true,
   ) {
     const f = (): Float64Array[] => sizes.map((s) => arrays.f64(s));
     this.main = new PassState(sizes, arrays);
-    this.alt = new PassState(sizes, arrays);
-    this.anti = new PassState(sizes, arrays);
+    this.pairStates = pairs ? { alt: new PassState(sizes, arrays), anti: new PassState(sizes, arrays) } : null;
     this.encGrad = f();
     this.decGrad = f();
     this.dn = f();
@@ -85,6 +92,17 @@ export class ExampleWork {
     this.baselineTarget = new Float64Array(sizes.length);
     this.upDec = new Float64Array(sizes.length + 1);
     this.upEnt = new Float64Array(sizes.length + 2);
+  }
+
+  /** Second sample / partial-pass values (LOO, DisARM). @throws Error when built without pairs */
+  get alt(): PassState {
+    if (!this.pairStates) throw new Error('ExampleWork: built without the second passes LOO and DisARM need');
+    return this.pairStates.alt;
+  }
+  /** DisARM's antithetic layer values φ~_l. @throws Error when built without pairs */
+  get anti(): PassState {
+    if (!this.pairStates) throw new Error('ExampleWork: built without the second passes LOO and DisARM need');
+    return this.pairStates.anti;
   }
 
   /** F_l: every component φ_l can influence except its own entropy (docs/math.md §3, REINFORCE). */
