@@ -143,8 +143,10 @@ function tinyRows(batch: number, pixels: number, salt: number): SparseBinaryRows
 
 describe('whole VAE updates in the kernel arena equal the JS reference bit for bit', () => {
   const shape: VaeShape = { pixels: 37, layers: 3, width: 11 };
-  it.each(VAE_ESTIMATORS.map((estimator) => ({ estimator })))('$estimator, 3 × 11 units, 6 updates', ({ estimator }) => {
-    const runs = [new VaeRun(shape, 2, estimator, new WasmKernels(1 << 22)), new VaeRun(shape, 2, estimator)];
+  // slab 1: one example per kernel call; 4: minibatches of 9 in slabs 4 + 4 + 1 (sums continued
+  // across slabs); 9: the whole minibatch in one slab (the CPU engine's case)
+  it.each(VAE_ESTIMATORS.flatMap((estimator) => [1, 4, 9].map((slab) => ({ estimator, slab }))))('$estimator, 3 × 11 units, 6 updates, slabs of $slab', ({ estimator, slab }) => {
+    const runs = [new VaeRun(shape, 2, estimator, new WasmKernels(1 << 24), slab), new VaeRun(shape, 2, estimator)];
     const draws = new RngDraws(shape.width);
     const opt = { ...PAPER_OPTIMIZER, lr: 0.05 }; // large steps: weights and logits move far
     for (let t = 0; t < 6; t++) {

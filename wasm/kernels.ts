@@ -1022,6 +1022,245 @@ export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: u
   }
 }
 
+// ---- f-HNCA's flips for a slab of examples at once: the chunk of K children is the outer loop,
+// so its block of the flip table ([parents, K, 2], a few hundred KB) stays in cache for every
+// example of the slab instead of the whole table streaming from memory once per example. Each
+// (example, parent)'s products, logs and sums take exactly vaeFlipDecoder's / vaeFlipEncoder's
+// operations in the same order; the running sums wait in the output arrays between chunks.
+// Per example b, rec[8b ..] holds int32 byte offsets: parents, p, q, on, onCount (a value),
+// out (decoder) or outLogQ and ut, outEnt (encoder), as named below.
+
+const REC: usize = 32;
+
+/** Address of parent j's flip entry e^{−Δw} for child 0 (flipEntry(table, j·nChildren, 0, parent j on)); child c at + 16c. */
+@inline function flipRow(table: usize, parents: usize, j: i32, nChildren: i32): usize {
+  return table + ((<usize>j * <usize>nChildren) << 4) + (load<u8>(parents + <usize>j) == 1 ? 0 : 8);
+}
+
+/**
+ * fdlibmLog of both lanes with the same float64 operations, for lanes where fdlibm takes its
+ * general path: x positive and normal (not 0, subnormal, ∞ or NaN) and not within 2^−20 of a
+ * power of two's mantissa 1 ((hx + 2) & 0xfffff < 3, fdlibm's |f| < 2^−20 branch); each lane's
+ * branches (i > 0, k = 0) are selected per lane after computing both. Callers: logBoth.
+ */
+@inline function logPair(x: v128): v128 {
+  const hx = i64x2.shr_u(x, 32);
+  const low = v128.and(x, i64x2.splat(0xffffffff));
+  const m = v128.and(hx, i64x2.splat(0x000fffff));
+  const i = v128.and(i64x2.add(m, i64x2.splat(0x95f64)), i64x2.splat(0x100000));
+  const xr = v128.or(i64x2.shl(v128.or(m, v128.xor(i, i64x2.splat(0x3ff00000))), 32), low);
+  const k = i64x2.add(i64x2.sub(i64x2.shr_s(hx, 20), i64x2.splat(1023)), i64x2.shr_s(i, 20));
+  const f = f64x2.sub(xr, f64x2.splat(1.0));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  // k as float64 exactly: |k| < 2^11, so k + 1.5·2^52 holds it in the low mantissa bits
+  const magic = f64x2.splat(6755399441055744.0);
+  const dk = f64x2.sub(i64x2.add(magic, k), magic);
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(Lg2), f64x2.mul(w, f64x2.add(f64x2.splat(Lg4), f64x2.mul(w, f64x2.splat(Lg6))))));
+  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(Lg1), f64x2.mul(w, f64x2.add(f64x2.splat(Lg3), f64x2.mul(w, f64x2.add(f64x2.splat(Lg5), f64x2.mul(w, f64x2.splat(Lg7))))))));
+  const R = f64x2.add(t2, t1);
+  const big = i64x2.gt_s(v128.or(i64x2.sub(m, i64x2.splat(0x6147a)), i64x2.sub(i64x2.splat(0x6b851), m)), i64x2.splat(0));
+  const kZero = i64x2.eq(k, i64x2.splat(0));
+  const hi = f64x2.mul(dk, f64x2.splat(ln2_hi));
+  const lo = f64x2.mul(dk, f64x2.splat(ln2_lo));
+  // i > 0
+  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+  const sh = f64x2.mul(s, f64x2.add(hfsq, R));
+  const a0 = f64x2.sub(f, f64x2.sub(hfsq, sh));
+  const a1 = f64x2.sub(hi, f64x2.sub(f64x2.sub(hfsq, f64x2.add(sh, lo)), f));
+  // i ≤ 0
+  const sf = f64x2.mul(s, f64x2.sub(f, R));
+  const b0 = f64x2.sub(f, sf);
+  const b1 = f64x2.sub(hi, f64x2.sub(f64x2.sub(sf, lo), f));
+  return v128.bitselect(v128.bitselect(a0, a1, kZero), v128.bitselect(b0, b1, kZero), big);
+}
+
+/** Whether both lanes of x take fdlibm log's general path (logPair). */
+@inline function logPairRegular(x: v128): bool {
+  const hx = i64x2.shr_u(x, 32);
+  const normal = v128.and(i64x2.ge_s(hx, i64x2.splat(0x00100000)), i64x2.lt_s(hx, i64x2.splat(0x7ff00000)));
+  const notNearOne = i64x2.ge_s(v128.and(i64x2.add(hx, i64x2.splat(2)), i64x2.splat(0x000fffff)), i64x2.splat(3));
+  return i64x2.all_true(v128.and(normal, notNearOne));
+}
+
+/** log of both lanes: logPair where both are regular, else fdlibmLog per lane (the same values). */
+@inline function logBoth(x: v128): v128 {
+  if (logPairRegular(x)) return logPair(x);
+  return f64x2.replace_lane(f64x2.splat(fdlibmLog(f64x2.extract_lane(x, 0))), 1, fdlibmLog(f64x2.extract_lane(x, 1)));
+}
+
+/** log of each of n float64 values (src to dst, may alias), two at a time: equal to Math.log bit for bit. */
+export function logF64Array(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), logBoth(v128.load(src + (<usize>i << 3))));
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), fdlibmLog(load<f64>(src + (<usize>i << 3))));
+}
+
+/**
+ * vaeFlipDecoder for n examples sharing w, table, rowSum: rec[8b] = parents, +1 p, +2 q, +3 on,
+ * +4 onCount, +5 out (offsets; onCount the number).
+ */
+export function vaeFlipDecoderSlab(w: usize, table: usize, rowSum: usize, nParents: i32, nChildren: i32, K: i32, n: i32, rec: usize): void {
+  for (let b = 0; b < n; b++) memory.fill(<usize>load<i32>(rec + <usize>b * REC, 20), 0, <usize>nParents << 3);
+  for (let c0 = 0; c0 < nChildren; c0 += K) {
+    const end = c0 + K < nChildren ? c0 + K : nChildren;
+    for (let b = 0; b < n; b++) {
+      const r = rec + <usize>b * REC;
+      const parents = <usize>load<i32>(r);
+      const p = <usize>load<i32>(r, 4);
+      const q = <usize>load<i32>(r, 8);
+      const out = <usize>load<i32>(r, 20);
+      let j = 0;
+      // eight parents (four independent products) at a time: the multiplications' latency overlaps
+      for (; j + 7 < nParents; j += 8) {
+        const t0 = flipRow(table, parents, j, nChildren);
+        const t1 = flipRow(table, parents, j + 1, nChildren);
+        const t2 = flipRow(table, parents, j + 2, nChildren);
+        const t3 = flipRow(table, parents, j + 3, nChildren);
+        const t4 = flipRow(table, parents, j + 4, nChildren);
+        const t5 = flipRow(table, parents, j + 5, nChildren);
+        const t6 = flipRow(table, parents, j + 6, nChildren);
+        const t7 = flipRow(table, parents, j + 7, nChildren);
+        let prod0 = f64x2.splat(1);
+        let prod1 = f64x2.splat(1);
+        let prod2 = f64x2.splat(1);
+        let prod3 = f64x2.splat(1);
+        for (let c = c0; c < end; c++) {
+          const at = <usize>c << 4;
+          const pc = f64x2.splat(load<f64>(p + (<usize>c << 3)));
+          const qc = f64x2.splat(load<f64>(q + (<usize>c << 3)));
+          prod0 = f64x2.mul(prod0, f64x2.add(pc, f64x2.mul(qc, v128.load64_lane(t1 + at, v128.load64_zero(t0 + at), 1))));
+          prod1 = f64x2.mul(prod1, f64x2.add(pc, f64x2.mul(qc, v128.load64_lane(t3 + at, v128.load64_zero(t2 + at), 1))));
+          prod2 = f64x2.mul(prod2, f64x2.add(pc, f64x2.mul(qc, v128.load64_lane(t5 + at, v128.load64_zero(t4 + at), 1))));
+          prod3 = f64x2.mul(prod3, f64x2.add(pc, f64x2.mul(qc, v128.load64_lane(t7 + at, v128.load64_zero(t6 + at), 1))));
+        }
+        const o = out + (<usize>j << 3);
+        v128.store(o, f64x2.add(v128.load(o), logBoth(prod0)));
+        v128.store(o, f64x2.add(v128.load(o, 16), logBoth(prod1)), 16);
+        v128.store(o, f64x2.add(v128.load(o, 32), logBoth(prod2)), 32);
+        v128.store(o, f64x2.add(v128.load(o, 48), logBoth(prod3)), 48);
+      }
+      for (; j + 1 < nParents; j += 2) {
+        const r0 = <usize>j * <usize>nChildren;
+        const r1 = r0 + <usize>nChildren;
+        const on0 = load<u8>(parents + <usize>j) == 1;
+        const on1 = load<u8>(parents + <usize>j + 1) == 1;
+        let prod = f64x2.splat(1);
+        for (let c = c0; c < end; c++) {
+          const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
+          prod = f64x2.mul(prod, f64x2.add(f64x2.splat(load<f64>(p + (<usize>c << 3))), f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e)));
+        }
+        const o = out + (<usize>j << 3);
+        store<f64>(o, load<f64>(o) + fdlibmLog(f64x2.extract_lane(prod, 0)));
+        store<f64>(o, load<f64>(o, 8) + fdlibmLog(f64x2.extract_lane(prod, 1)), 8);
+      }
+      for (; j < nParents; j++) {
+        const rj = <usize>j * <usize>nChildren;
+        const parentOn = load<u8>(parents + <usize>j) == 1;
+        let prod: f64 = 1;
+        for (let c = c0; c < end; c++) prod *= load<f64>(p + (<usize>c << 3)) + load<f64>(q + (<usize>c << 3)) * flipEntry(table, rj, c, parentOn);
+        const o = out + (<usize>j << 3);
+        store<f64>(o, load<f64>(o) + fdlibmLog(prod));
+      }
+    }
+  }
+  for (let b = 0; b < n; b++) {
+    const r = rec + <usize>b * REC;
+    const parents = <usize>load<i32>(r);
+    const on = <usize>load<i32>(r, 12);
+    const onCount = load<i32>(r, 16);
+    const out = <usize>load<i32>(r, 20);
+    for (let j = 0; j < nParents; j++) {
+      const rj = <usize>j * <usize>nChildren;
+      const parentOn = load<u8>(parents + <usize>j) == 1;
+      const lin = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, rj, on, onCount);
+      const o = out + (<usize>j << 3);
+      store<f64>(o, -load<f64>(o) - (parentOn ? -lin : lin));
+    }
+  }
+}
+
+/**
+ * vaeFlipEncoder's table loop for n examples sharing w, table, rowSum: rec[8b] = parents, +1 p,
+ * +2 q, +3 on, +4 onCount, +5 outLogQ, +6 ut, +7 outEnt; basePU float64 [n].
+ */
+export function vaeFlipEncoderSlab(w: usize, table: usize, rowSum: usize, nParents: i32, nChildren: i32, K: i32, n: i32, rec: usize, basePU: usize): void {
+  for (let b = 0; b < n; b++) {
+    memory.fill(<usize>load<i32>(rec + <usize>b * REC, 20), 0, <usize>nParents << 3);
+    memory.fill(<usize>load<i32>(rec + <usize>b * REC, 28), 0, <usize>nParents << 3);
+  }
+  for (let c0 = 0; c0 < nChildren; c0 += K) {
+    const end = c0 + K < nChildren ? c0 + K : nChildren;
+    for (let b = 0; b < n; b++) {
+      const r = rec + <usize>b * REC;
+      const parents = <usize>load<i32>(r);
+      const p = <usize>load<i32>(r, 4);
+      const q = <usize>load<i32>(r, 8);
+      const logR = <usize>load<i32>(r, 20);
+      const ut = <usize>load<i32>(r, 24);
+      const sHs = <usize>load<i32>(r, 28);
+      let j = 0;
+      for (; j + 1 < nParents; j += 2) {
+        const r0 = <usize>j * <usize>nChildren;
+        const r1 = r0 + <usize>nChildren;
+        const on0 = load<u8>(parents + <usize>j) == 1;
+        const on1 = load<u8>(parents + <usize>j + 1) == 1;
+        const delta = f64x2.replace_lane(f64x2.splat(on0 ? -1 : 1), 1, on1 ? -1 : 1);
+        const at = <usize>j << 3;
+        let sH = v128.load(sHs + at);
+        let prod = f64x2.splat(1);
+        for (let c = c0; c < end; c++) {
+          const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
+          const pc = f64x2.splat(load<f64>(p + (<usize>c << 3)));
+          const f = f64x2.add(pc, f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e));
+          prod = f64x2.mul(prod, f);
+          const wv = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(w + ((r0 + <usize>c) << 2))), 1, <f64>load<f32>(w + ((r1 + <usize>c) << 2)));
+          const shifted = f64x2.add(f64x2.splat(load<f64>(ut + (<usize>c << 3))), f64x2.mul(delta, wv));
+          sH = f64x2.add(sH, f64x2.div(f64x2.mul(shifted, pc), f));
+        }
+        v128.store(sHs + at, sH);
+        store<f64>(logR + at, load<f64>(logR + at) + fdlibmLog(f64x2.extract_lane(prod, 0)));
+        store<f64>(logR + at, load<f64>(logR + at, 8) + fdlibmLog(f64x2.extract_lane(prod, 1)), 8);
+      }
+      for (; j < nParents; j++) {
+        const rj = <usize>j * <usize>nChildren;
+        const parentOn = load<u8>(parents + <usize>j) == 1;
+        const delta: f64 = parentOn ? -1 : 1;
+        const at = <usize>j << 3;
+        let sH = load<f64>(sHs + at);
+        let prod: f64 = 1;
+        for (let c = c0; c < end; c++) {
+          const pc = load<f64>(p + (<usize>c << 3));
+          const f = pc + load<f64>(q + (<usize>c << 3)) * flipEntry(table, rj, c, parentOn);
+          prod *= f;
+          sH += ((load<f64>(ut + (<usize>c << 3)) + delta * <f64>load<f32>(w + ((rj + <usize>c) << 2))) * pc) / f;
+        }
+        store<f64>(sHs + at, sH);
+        store<f64>(logR + at, load<f64>(logR + at) + fdlibmLog(prod));
+      }
+    }
+  }
+  for (let b = 0; b < n; b++) {
+    const r = rec + <usize>b * REC;
+    const parents = <usize>load<i32>(r);
+    const on = <usize>load<i32>(r, 12);
+    const onCount = load<i32>(r, 16);
+    const outLogQ = <usize>load<i32>(r, 20);
+    const outEnt = <usize>load<i32>(r, 28);
+    const base = load<f64>(basePU + (<usize>b << 3));
+    for (let j = 0; j < nParents; j++) {
+      const rj = <usize>j * <usize>nChildren;
+      const delta: f64 = load<u8>(parents + <usize>j) == 1 ? -1 : 1;
+      const at = <usize>j << 3;
+      const lr = load<f64>(outLogQ + at);
+      const rs = load<f64>(rowSum + at);
+      store<f64>(outLogQ + at, -lr - delta * (rs - onRowSum(w, rj, on, onCount)));
+      store<f64>(outEnt + at, lr + delta * rs - load<f64>(outEnt + at) + base);
+    }
+  }
+}
+
 /** fdlibm log1p (V8's Math.log1p, src/base/ieee754.cc). */
 function fdlibmLog1p(x: f64): f64 {
   const hx = <i32>(reinterpret<u64>(x) >> 32);

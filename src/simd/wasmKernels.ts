@@ -21,6 +21,8 @@ interface KernelExports {
   /** fdlibm's exp and log as the kernels compute them (equal to V8's Math.exp and Math.log) */
   /** exp of n float64 values (src → dst, may alias), two lanes at a time; bit for bit Math.exp */
   expF64Array(src: number, dst: number, n: number): void;
+  /** log of n float64 values (src → dst, may alias), two lanes at a time; bit for bit Math.log */
+  logF64Array(src: number, dst: number, n: number): void;
   /** FlipTables.fill for float32 weights (src/models/units/flipTables.ts); returns the largest shift */
   fillFlipTablesF32(w: number, rows: number, cols: number, magnitude: number, table: number, maxShift: number, rowSum: number): number;
   /** HNCA credit of the last hidden layer from the softmax output, one example (src/models/bandit/messages.ts softmaxChildCredit) */
@@ -38,6 +40,10 @@ interface KernelExports {
   vaeFlipDecoder(w: number, table: number, rowSum: number, parents: number, nParents: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, out: number): void;
   /** VAE counterfactual.ts encoderChildDeltas' table loop */
   vaeFlipEncoder(w: number, table: number, rowSum: number, parents: number, nParents: number, ut: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, basePU: number, outLogQ: number, outEnt: number): void;
+  /** vaeFlipDecoder for a slab of n examples, the chunk of children outermost; rec: 8 int32 per example (wasm/kernels.ts) */
+  vaeFlipDecoderSlab(w: number, table: number, rowSum: number, nParents: number, nChildren: number, K: number, n: number, rec: number): void;
+  /** vaeFlipEncoder for a slab of n examples, the chunk of children outermost; rec: 8 int32 per example, basePU float64 [n] */
+  vaeFlipEncoderSlab(w: number, table: number, rowSum: number, nParents: number, nChildren: number, K: number, n: number, rec: number, basePU: number): void;
   /** VAE forward.ts encoderLayer's units: clamp, σ(±u) and the entropy sum (nats) */
   vaeEncoderUnits(u: number, ut: number, p: number, q: number, n: number, clip: number): number;
   /** VAE forward.ts decoderLayer's units: σ(±v) and Σ log p(t | v) (nats) */

@@ -64,6 +64,11 @@ export class ExampleWork {
   /** per layer: the value whose batch mean updates b_l (fhnca-baseline, reinforce-baseline) */
   readonly baselineTarget: Float64Array;
   elbo = 0;
+  /**
+   * Whether dn, dlq and dent already hold this pass's f-HNCA flip deltas (computed for a slab of
+   * examples at once, vaeRun.ts); forward clears it.
+   */
+  flipsReady = false;
   /** f-HNCA scratch: decoder-below, child log-prob and child entropy flip deltas */
   readonly dn: Float64Array[];
   readonly dlq: Float64Array[];
@@ -131,9 +136,19 @@ export class ExampleWork {
    * `tables` must be current for params when the estimator is f-HNCA; `baselines[l]` is b_l.
    */
   estimate(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, tables: VaeTables | null, baselines: Float64Array): void {
+    this.forward(params, estimator, draws);
+    this.signals(params, estimator, draws, tables, baselines);
+  }
+
+  /**
+   * estimate's first part: the forward pass with `draws`, elbo, decGrad and the sums of the
+   * components above each layer. Clears flipsReady (the new pass's f-HNCA deltas are not computed).
+   */
+  forward(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws): void {
     const L = params.shape.layers;
     const { main, sizes, upDec, upEnt } = this;
-    const { signal, baseline, extraSample, ablations } = vaeEstimator(estimator);
+    const { extraSample } = vaeEstimator(estimator);
+    this.flipsReady = false;
     this.elbo = forwardPass(params, draws, main, extraSample === 'antithetic' ? this.anti : undefined);
     for (let m = 0; m <= L; m++) {
       const g = this.decGrad[m];
@@ -145,6 +160,16 @@ export class ExampleWork {
     upEnt.fill(0);
     for (let m = L; m >= 0; m--) upDec[m] = upDec[m + 1] + main.dec[m];
     for (let l = L; l >= 1; l--) upEnt[l] = upEnt[l + 1] + main.ent[l];
+  }
+
+  /**
+   * estimate's second part after forward: encGrad and baselineTarget of every layer (LOO and
+   * DisARM draw their partial passes from `draws`, which must be on this example).
+   */
+  signals(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, tables: VaeTables | null, baselines: Float64Array): void {
+    const L = params.shape.layers;
+    const { main, sizes } = this;
+    const { signal, baseline, ablations } = vaeEstimator(estimator);
     for (let l = 1; l <= L; l++) {
       switch (signal) {
         case 'fhnca':
@@ -184,9 +209,9 @@ export class ExampleWork {
     const dn = this.dn[l];
     const dlq = this.dlq[l];
     const dent = this.dent[l];
-    flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], dn, undefined, main.v[l - 1], main.phi[l - 1]);
     const top = l === L;
-    if (!top) {
+    if (!this.flipsReady) flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], dn, undefined, main.v[l - 1], main.phi[l - 1]);
+    if (!top && !this.flipsReady) {
       encoderChildDeltas(params.encW[l], tables.enc[l], main.phi[l], n, main.u[l + 1], main.ut[l + 1], main.p[l + 1], main.q[l + 1], main.phi[l + 1], main.on[l + 1], main.onCount[l + 1], sizes[l + 1], dlq, dent);
     }
     let extra = 0; // components the ablations weight by ρ1 − ρ0 besides R_l

@@ -10,6 +10,7 @@ import { runningMeanBaseline } from '../units/baseline.ts';
 import { importanceBound } from './bound.ts';
 import type { EvalDraws, RngDraws } from './draws.ts';
 import { ExampleWork, usesPairs, usesTables, VaeTables } from './estimators.ts';
+import { FlipSlabScratch, slabFlipDeltas } from './counterfactual.ts';
 import { addExampleGradients, addSlabGradients, BatchGradientScratch, slabKernels } from './gradients.ts';
 import { createVaeTensors, type VaeParams, type VaeShape } from './params.ts';
 import { CountingAllocator, heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
@@ -36,6 +37,7 @@ export class VaeRun {
   /** one scratch per example of a slab of the minibatch (works[0] = work): the whole-batch kernels read them all */
   private readonly works: ExampleWork[];
   private readonly gradientScratch: BatchGradientScratch;
+  private readonly flipScratch: FlipSlabScratch | null;
   readonly tables: VaeTables | null;
   /** b_l, l = 1..L (index 0 unused) */
   readonly baselines: Float64Array;
@@ -70,6 +72,7 @@ export class VaeRun {
     this.work = this.works[0];
     this.gradientScratch = new BatchGradientScratch(params.sizes, slab, arrays);
     this.tables = usesTables(estimator) ? new VaeTables(params.sizes, arrays) : null;
+    this.flipScratch = this.tables ? new FlipSlabScratch(slab, arrays) : null;
     const L = shape.layers;
     this.baselines = new Float64Array(L + 1);
     this.variance = Array.from({ length: L }, (_, l) => new ShiftedGradientVariance(params.sizes[l], params.sizes[l + 1]));
@@ -100,8 +103,17 @@ export class VaeRun {
         const work = works[k];
         draws.setExample(b0 + k);
         work.main.setInput(rows.onIndex, rows.onStart[b0 + k], rows.onStart[b0 + k + 1]);
-        work.estimate(params, this.estimator, draws, this.tables, this.baselines);
+        work.forward(params, this.estimator, draws);
         elboSum += work.elbo;
+      }
+      // f-HNCA's flip deltas for the whole slab (else each example computes its own in signals)
+      const { tables, flipScratch } = this;
+      if (tables && flipScratch && slabFlipDeltas(params, tables.dec, tables.enc, works, n, flipScratch)) {
+        for (let k = 0; k < n; k++) works[k].flipsReady = true;
+      }
+      for (let k = 0; k < n; k++) {
+        draws.setExample(b0 + k);
+        works[k].signals(params, this.estimator, draws, this.tables, this.baselines);
       }
       // whole-slab kernels; else the reference: per-example rows, and 1/B at the end
       const kernels = b0 === 0 || !reference ? slabKernels(works, n, grads, this.gradientScratch) : null;
