@@ -1361,77 +1361,23 @@ function fdlibmLog1p(x: f64): f64 {
   return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + (dk * ln2_lo + c))) - f);
 }
 
-/**
- * fdlibmLog1p of both lanes with the same float64 operations where both lanes take its general
- * path: 2^−29 ≤ x < 2^53 (x > 0), and for x ≥ 0.41421 (fdlibm's 1 + x reduction) a reduced
- * mantissa hu ≠ 0; per lane the reduction (k = 0, f = x below 0.41421; else u = 1 + x, its
- * exponent k, correction c and mantissa f) and the k = 0 form are selected after computing both.
- * Else fdlibmLog1p per lane (the same values).
- */
-@inline function log1pBoth(x: v128): v128 {
-  const hx = i64x2.shr_u(x, 32);
-  const small = i64x2.lt_s(hx, i64x2.splat(0x3fda827a));
-  const u = f64x2.add(f64x2.splat(1.0), x);
-  const hu0 = i64x2.shr_u(u, 32);
-  const kb = i64x2.sub(i64x2.shr_s(hu0, 20), i64x2.splat(1023));
-  const cPos = f64x2.sub(f64x2.splat(1.0), f64x2.sub(u, x));
-  const cNeg = f64x2.sub(x, f64x2.sub(u, f64x2.splat(1.0)));
-  const cb = f64x2.div(v128.bitselect(cPos, cNeg, i64x2.gt_s(kb, i64x2.splat(0))), u);
-  const hm = v128.and(hu0, i64x2.splat(0x000fffff));
-  const low = v128.and(u, i64x2.splat(0xffffffff));
-  const up = i64x2.ge_s(hm, i64x2.splat(0x6a09e));
-  const ub = v128.or(i64x2.shl(v128.or(hm, v128.bitselect(i64x2.splat(0x3fe00000), i64x2.splat(0x3ff00000), up)), 32), low);
-  const ok = v128.and(
-    v128.and(f64x2.gt(x, f64x2.splat(0)), i64x2.ge_s(hx, i64x2.splat(0x3e200000))),
-    v128.and(i64x2.lt_s(hx, i64x2.splat(0x43400000)), v128.or(small, v128.not(i64x2.eq(hm, i64x2.splat(0))))),
-  );
-  if (!i64x2.all_true(ok)) {
-    return f64x2.replace_lane(f64x2.splat(fdlibmLog1p(f64x2.extract_lane(x, 0))), 1, fdlibmLog1p(f64x2.extract_lane(x, 1)));
-  }
-  const k = v128.andnot(i64x2.add(kb, v128.and(up, i64x2.splat(1))), small);
-  const c = v128.andnot(cb, small);
-  const f = v128.bitselect(x, f64x2.sub(ub, f64x2.splat(1.0)), small);
-  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
-  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
-  const z = f64x2.mul(s, s);
-  let R = f64x2.add(f64x2.splat(Lg6), f64x2.mul(z, f64x2.splat(Lg7)));
-  R = f64x2.add(f64x2.splat(Lg5), f64x2.mul(z, R));
-  R = f64x2.add(f64x2.splat(Lg4), f64x2.mul(z, R));
-  R = f64x2.add(f64x2.splat(Lg3), f64x2.mul(z, R));
-  R = f64x2.add(f64x2.splat(Lg2), f64x2.mul(z, R));
-  R = f64x2.mul(z, f64x2.add(f64x2.splat(Lg1), f64x2.mul(z, R)));
-  const sh = f64x2.mul(s, f64x2.add(hfsq, R));
-  const magic = f64x2.splat(6755399441055744.0);
-  const dk = f64x2.sub(i64x2.add(magic, k), magic);
-  const a = f64x2.sub(f, f64x2.sub(hfsq, sh));
-  const b = f64x2.sub(f64x2.mul(dk, f64x2.splat(ln2_hi)), f64x2.sub(f64x2.sub(hfsq, f64x2.add(sh, f64x2.add(f64x2.mul(dk, f64x2.splat(ln2_lo)), c))), f));
-  return v128.bitselect(a, b, i64x2.eq(k, i64x2.splat(0)));
-}
-
-/** log1p of each of n float64 values (src to dst, may alias), two at a time: equal to Math.log1p bit for bit. */
-export function log1pF64Array(src: usize, dst: usize, n: i32): void {
-  let i = 0;
-  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), log1pBoth(v128.load(src + (<usize>i << 3))));
-  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), fdlibmLog1p(load<f64>(src + (<usize>i << 3))));
-}
-
 /** Math.log1p of fdlibm, exported for the bit-identity test. */
 export function log1pF64(x: f64): f64 {
   return fdlibmLog1p(x);
 }
 
-/** forward.ts bernoulliParts for unit i given e = exp(−|z|) and l = log1p(e): p[i] = σ(z), q[i] = σ(−z); returns log σ(z). */
-@inline function bernoulliPartsAt(z: f64, e: f64, l: f64, p: usize, q: usize, i: i32): f64 {
+/** forward.ts bernoulliParts for unit i given e = exp(−|z|): p[i] = σ(z), q[i] = σ(−z); returns log σ(z). */
+@inline function bernoulliPartsAt(z: f64, e: f64, p: usize, q: usize, i: i32): f64 {
   const r = 1 / (1 + e);
   const at = <usize>i << 3;
   if (z >= 0) {
     store<f64>(p + at, r);
     store<f64>(q + at, e * r);
-    return -l;
+    return -fdlibmLog1p(e);
   }
   store<f64>(p + at, e * r);
   store<f64>(q + at, r);
-  return z - l;
+  return z - fdlibmLog1p(e);
 }
 
 /** exp(−|z|) of both lanes (fdlibm's exp, bit for bit Math.exp). */
@@ -1453,13 +1399,12 @@ export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32,
     const z0 = u0 > clip ? clip : u0 < -clip ? -clip : u0;
     const z1 = u1 > clip ? clip : u1 < -clip ? -clip : u1;
     const e = expNegAbs(z0, z1);
-    const l1 = log1pBoth(e);
     store<f64>(ut + (<usize>i << 3), z0);
-    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), f64x2.extract_lane(l1, 0), p, q, i);
+    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), p, q, i);
     h -= load<f64>(p + (<usize>i << 3)) * lp + load<f64>(q + (<usize>i << 3)) * (lp - z0);
     if (!two) break;
     store<f64>(ut + (<usize>(i + 1) << 3), z1);
-    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), f64x2.extract_lane(l1, 1), p, q, i + 1);
+    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), p, q, i + 1);
     h -= load<f64>(p + (<usize>(i + 1) << 3)) * lp + load<f64>(q + (<usize>(i + 1) << 3)) * (lp - z1);
   }
   return h;
@@ -1477,11 +1422,10 @@ export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32
     const z0 = load<f64>(v + (<usize>i << 3));
     const z1 = two ? load<f64>(v + (<usize>(i + 1) << 3)) : 0;
     const e = expNegAbs(z0, z1);
-    const l1 = log1pBoth(e);
-    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), f64x2.extract_lane(l1, 0), dp, dq, i);
+    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), dp, dq, i);
     sum += load<u8>(t + <usize>i) == 1 ? lp : lp - z0;
     if (!two) break;
-    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), f64x2.extract_lane(l1, 1), dp, dq, i + 1);
+    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), dp, dq, i + 1);
     sum += load<u8>(t + <usize>i + 1) == 1 ? lp : lp - z1;
   }
   return sum;

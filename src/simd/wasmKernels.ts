@@ -50,8 +50,6 @@ interface KernelExports {
   vaeDecoderUnits(v: number, t: number, dp: number, dq: number, n: number): number;
   /** Math.log1p of fdlibm, exported for the bit-identity test */
   log1pF64(x: number): number;
-  /** log1p of n float64 values (src → dst, may alias), two lanes at a time; bit for bit Math.log1p */
-  log1pF64Array(src: number, dst: number, n: number): void;
   bernoulliCreditExample(table: number, maxShift: number, childLogit: number, childSample: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, logitClip: number, credit: number, logQActual: number): number;
 }
 
