@@ -851,6 +851,23 @@ export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, o
   }
 }
 
+/**
+ * draws.ts RngDraws.bernoulli (antithetic = 0) and antithetic (1): with u = uniform(key, base + i)
+ * (src/rng/counterRng.ts: (hash32(key ^ hash32(index)) >>> 8) · 2^−24, exact in float64),
+ * out[i] = [u < p[i]], or out[i] = [1 − u < p[i]] and anti[i] = [u < p[i]], for i < n. p float64;
+ * out, anti uint8. The same comparisons as JS, so the same samples.
+ */
+export function vaeBernoulli(key: u32, base: u32, p: usize, n: i32, out: usize, antithetic: i32, anti: usize): void {
+  for (let i = 0; i < n; i++) {
+    const u = <f64>(hash32(key ^ hash32(base + <u32>i)) >>> 8) * 5.9604644775390625e-8;
+    const pi = load<f64>(p + (<usize>i << 3));
+    if (antithetic) {
+      store<u8>(out + <usize>i, 1 - u < pi ? 1 : 0);
+      store<u8>(anti + <usize>i, u < pi ? 1 : 0);
+    } else store<u8>(out + <usize>i, u < pi ? 1 : 0);
+  }
+}
+
 /** gradients.ts addRows: gB[i] += g[i]; gW[on[k]·n + i] += g[i] for every k (float64 [n], [inputs, n]). */
 export function vaeAddRows(g: usize, n: i32, on: usize, onCount: i32, gW: usize, gB: usize): void {
   addVector(gB, g, n);

@@ -32,6 +32,8 @@ interface KernelExports {
   /** HNCA credit of one example's hidden layer from its Bernoulli children (src/models/bandit/messages.ts bernoulliChildrenCredit); 1 when it needs the log-domain path */
   /** VAE forward.ts affine: out = b + Σ_{k} w[on[k], :] (float32 w, b; float64 out) */
   vaeAffine(w: number, b: number, on: number, onCount: number, n: number, out: number): void;
+  /** VAE draws.ts RngDraws.bernoulli / antithetic: out = [u < p] or out = [1 − u < p], anti = [u < p], u = uniform(key, base + i) */
+  vaeBernoulli(key: number, base: number, p: number, n: number, out: number, antithetic: number, anti: number): void;
   /** VAE gradients.ts addRows: gB += g, gW[on[k], :] += g */
   vaeAddRows(g: number, n: number, on: number, onCount: number, gW: number, gB: number): void;
   /** VAE gradients.ts batch assembly: out[j, :] = scale · ((accumulate ? out[j, :] : 0) + Σ_{k in start[j]..start[j+1]) src[list[k] + :]) */

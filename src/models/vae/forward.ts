@@ -47,12 +47,23 @@ export class PassState {
     this.dec = new Float64Array(n);
   }
 
-  /** Sets φ_0 from the on-pixel indices. */
+  /** Sets φ_0 from the on-pixel indices onIndex[start..end) (any order; ascending ones are the on-list as given). */
   setInput(onIndex: ArrayLike<number>, start: number, end: number): void {
     const phi = this.phi[0];
+    const on = this.on[0];
     phi.fill(0);
-    for (let k = start; k < end; k++) phi[onIndex[k]] = 1;
-    this.index(0);
+    let last = -1;
+    let ascending = true;
+    for (let k = start; k < end; k++) {
+      const j = onIndex[k];
+      if (j <= last) ascending = false;
+      phi[j] = 1;
+      on[k - start] = j;
+      last = j;
+    }
+    // the on-list is φ_0's indices in increasing order: as given when ascending, else rebuilt
+    if (ascending) this.onCount[0] = end - start;
+    else this.index(0);
   }
 
   /** Rebuilds the on-list of layer l from φ_l. */
