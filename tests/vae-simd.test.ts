@@ -113,7 +113,10 @@ describe('encoder/decoder products and gradient rows equal the JS loops bit for 
         s.index(l);
       }
       for (let l = 1; l <= layers; l++) out.push(encoderLayer(params, l, s), ...s.u[l], ...s.p[l]);
-      for (let m = 0; m <= layers; m++) out.push(decoderLayer(params, m, s), ...s.v[m]);
+      for (let m = 0; m <= layers; m++) {
+        const grad = arena.f64(params.sizes[m]);
+        out.push(decoderLayer(params, m, s, s, grad), ...s.v[m], ...grad);
+      }
       const work = new ExampleWork(params.sizes, arena);
       for (let l = 0; l <= layers; l++) work.main.copyLayer(s, l);
       for (let l = 1; l <= layers; l++) work.encGrad[l].set(s.u[l]);

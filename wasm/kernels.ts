@@ -1429,9 +1429,10 @@ export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32,
 
 /**
  * forward.ts decoderLayer after its logits: dp, dq = σ(±v) and the returned
- * Σ_i log p(t_i | v_i) (nats, unit order). v, dp, dq float64 [n]; t uint8 [n].
+ * Σ_i log p(t_i | v_i) (nats, unit order); with grad ≠ 0 also grad[i] = t_i − dp_i (d log p / d v).
+ * v, dp, dq, grad float64 [n]; t uint8 [n].
  */
-export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32): f64 {
+export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32, grad: usize): f64 {
   let sum: f64 = 0;
   let i = 0;
   for (; i < n; i += 2) {
@@ -1444,6 +1445,9 @@ export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32
     if (!two) break;
     lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), dp, dq, i + 1);
     sum += load<u8>(t + <usize>i + 1) == 1 ? lp : lp - z1;
+  }
+  if (grad) {
+    for (let k = 0; k < n; k++) store<f64>(grad + (<usize>k << 3), <f64>load<u8>(t + <usize>k) - load<f64>(dp + (<usize>k << 3)));
   }
   return sum;
 }

@@ -48,8 +48,8 @@ interface KernelExports {
   vaeFlipEncoderSlab(w: number, table: number, rowSum: number, nParents: number, nChildren: number, K: number, n: number, rec: number, basePU: number): void;
   /** VAE forward.ts encoderLayer's units: clamp, σ(±u) and the entropy sum (nats) */
   vaeEncoderUnits(u: number, ut: number, p: number, q: number, n: number, clip: number): number;
-  /** VAE forward.ts decoderLayer's units: σ(±v) and Σ log p(t | v) (nats) */
-  vaeDecoderUnits(v: number, t: number, dp: number, dq: number, n: number): number;
+  /** VAE forward.ts decoderLayer's units: σ(±v) and Σ log p(t | v) (nats); grad ≠ 0: also grad = t − σ(v) */
+  vaeDecoderUnits(v: number, t: number, dp: number, dq: number, n: number, grad: number): number;
   /** Math.log1p of fdlibm, exported for the bit-identity test */
   log1pF64(x: number): number;
   bernoulliCreditExample(table: number, maxShift: number, childLogit: number, childSample: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, logitClip: number, credit: number, logQActual: number): number;

@@ -146,16 +146,10 @@ export class ExampleWork {
    */
   forward(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws): void {
     const L = params.shape.layers;
-    const { main, sizes, upDec, upEnt } = this;
+    const { main, upDec, upEnt } = this;
     const { extraSample } = vaeEstimator(estimator);
     this.flipsReady = false;
-    this.elbo = forwardPass(params, draws, main, extraSample === 'antithetic' ? this.anti : undefined);
-    for (let m = 0; m <= L; m++) {
-      const g = this.decGrad[m];
-      const phi = main.phi[m];
-      const dp = main.dp[m];
-      for (let i = 0; i < sizes[m]; i++) g[i] = phi[i] - dp[i];
-    }
+    this.elbo = forwardPass(params, draws, main, extraSample === 'antithetic' ? this.anti : undefined, this.decGrad);
     upDec.fill(0);
     upEnt.fill(0);
     for (let m = L; m >= 0; m--) upDec[m] = upDec[m + 1] + main.dec[m];
