@@ -775,9 +775,16 @@ export function csrRowSums(gradW: usize, signal: usize, start: usize, list: usiz
 }
 
 // ---- The discrete VAE (src/models/vae/, docs/math.md §3) ----------------------------------
-// One example at a time, as the JavaScript loops: SIMD across the independent output columns
-// (or across two parents of a flip), never across a sum's or product's terms, so each kernel
-// equals its JS twin bit for bit (tests/vae-simd.test.ts).
+// One example at a time as the JavaScript loops, or a slab of examples at once where that keeps
+// a block of weights or flip table in cache (vaeCsrRows, vae*Slab): SIMD across the independent
+// output columns (or across parents of a flip), never across a sum's or product's terms, so each
+// kernel equals its JS twin bit for bit (tests/vae-simd.test.ts).
+// Precision (issue 23): float64 lanes (two per instruction), not float32's four. Kept because
+// (1) every result stays bit for bit the JS reference's and tests/golden unchanged; (2) measured
+// on a REINFORCE update, the sparse sums that float32 would speed up are about a third of the
+// time, the rest being fdlibm's exp/log1p per unit, Adam's division and square root, and JS; (3)
+// f-HNCA's chunked products of up to 64 factors each within e^±|w| rely on float64's range
+// (e^±709): float32's e^±88 would cut the chunks about eightfold, one log per few factors.
 
 /**
  * forward.ts affine for float32 w [inputs, n] and b [n], float64 out [n]: out[i] = b[i] +
@@ -962,114 +969,6 @@ export function vaeCsrRows(out: usize, src: usize, start: usize, list: usize, in
 /** The flip table entry e^{−Δw} of edge (row r, child c) for parent value `parentOn`. */
 @inline function flipEntry(table: usize, r: usize, c: i32, parentOn: bool): f64 {
   return load<f64>(table + (((r + <usize>c) << 4) + (parentOn ? 0 : 8)));
-}
-
-/**
- * counterfactual.ts flipLogProbDelta's table path (chunk K > 0) for float32 w [nParents,
- * nChildren]: out[j] for every parent j, two parents per f64x2 (lanes j and j+1; each lane's
- * product over the children in the JS order). parents uint8 [nParents]; p, q float64
- * [nChildren]; table float64 [nParents, nChildren, 2]; rowSum float64 [nParents].
- */
-export function vaeFlipDecoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, out: usize): void {
-  let j = 0;
-  for (; j + 1 < nParents; j += 2) {
-    const r0 = <usize>j * <usize>nChildren;
-    const r1 = r0 + <usize>nChildren;
-    const on0 = load<u8>(parents + <usize>j) == 1;
-    const on1 = load<u8>(parents + <usize>j + 1) == 1;
-    let logSum0: f64 = 0;
-    let logSum1: f64 = 0;
-    for (let c0 = 0; c0 < nChildren; c0 += K) {
-      const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prod = f64x2.splat(1);
-      for (let c = c0; c < end; c++) {
-        const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
-        prod = f64x2.mul(prod, f64x2.add(f64x2.splat(load<f64>(p + (<usize>c << 3))), f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e)));
-      }
-      logSum0 += fdlibmLog(f64x2.extract_lane(prod, 0));
-      logSum1 += fdlibmLog(f64x2.extract_lane(prod, 1));
-    }
-    const lin0 = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, r0, on, onCount);
-    const lin1 = load<f64>(rowSum + (<usize>(j + 1) << 3)) - onRowSum(w, r1, on, onCount);
-    store<f64>(out + (<usize>j << 3), -logSum0 - (on0 ? -lin0 : lin0));
-    store<f64>(out + (<usize>(j + 1) << 3), -logSum1 - (on1 ? -lin1 : lin1));
-  }
-  for (; j < nParents; j++) {
-    const r = <usize>j * <usize>nChildren;
-    const parentOn = load<u8>(parents + <usize>j) == 1;
-    let logSum: f64 = 0;
-    for (let c0 = 0; c0 < nChildren; c0 += K) {
-      const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prod: f64 = 1;
-      for (let c = c0; c < end; c++) prod *= load<f64>(p + (<usize>c << 3)) + load<f64>(q + (<usize>c << 3)) * flipEntry(table, r, c, parentOn);
-      logSum += fdlibmLog(prod);
-    }
-    const lin = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, r, on, onCount);
-    store<f64>(out + (<usize>j << 3), -logSum - (parentOn ? -lin : lin));
-  }
-}
-
-/**
- * counterfactual.ts encoderChildDeltas' table loop (chunk K > 0; the exact redo of children
- * near the clip stays in JS) for float32 w [nParents, nChildren]: outLogQ[j], outEnt[j] for
- * every parent j, two parents per f64x2. ut, p, q float64 [nChildren]; basePU = Σ_c ut[c]·p[c].
- */
-export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, ut: usize, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, basePU: f64, outLogQ: usize, outEnt: usize): void {
-  let j = 0;
-  for (; j + 1 < nParents; j += 2) {
-    const r0 = <usize>j * <usize>nChildren;
-    const r1 = r0 + <usize>nChildren;
-    const on0 = load<u8>(parents + <usize>j) == 1;
-    const on1 = load<u8>(parents + <usize>j + 1) == 1;
-    const delta = f64x2.replace_lane(f64x2.splat(on0 ? -1 : 1), 1, on1 ? -1 : 1);
-    let logR0: f64 = 0;
-    let logR1: f64 = 0;
-    let sH = f64x2.splat(0);
-    for (let c0 = 0; c0 < nChildren; c0 += K) {
-      const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prod = f64x2.splat(1);
-      for (let c = c0; c < end; c++) {
-        const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
-        const pc = f64x2.splat(load<f64>(p + (<usize>c << 3)));
-        const f = f64x2.add(pc, f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e));
-        prod = f64x2.mul(prod, f);
-        const wv = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(w + ((r0 + <usize>c) << 2))), 1, <f64>load<f32>(w + ((r1 + <usize>c) << 2)));
-        const shifted = f64x2.add(f64x2.splat(load<f64>(ut + (<usize>c << 3))), f64x2.mul(delta, wv));
-        sH = f64x2.add(sH, f64x2.div(f64x2.mul(shifted, pc), f));
-      }
-      logR0 += fdlibmLog(f64x2.extract_lane(prod, 0));
-      logR1 += fdlibmLog(f64x2.extract_lane(prod, 1));
-    }
-    const d0: f64 = on0 ? -1 : 1;
-    const d1: f64 = on1 ? -1 : 1;
-    const rs0 = load<f64>(rowSum + (<usize>j << 3));
-    const rs1 = load<f64>(rowSum + (<usize>(j + 1) << 3));
-    store<f64>(outLogQ + (<usize>j << 3), -logR0 - d0 * (rs0 - onRowSum(w, r0, on, onCount)));
-    store<f64>(outLogQ + (<usize>(j + 1) << 3), -logR1 - d1 * (rs1 - onRowSum(w, r1, on, onCount)));
-    store<f64>(outEnt + (<usize>j << 3), logR0 + d0 * rs0 - f64x2.extract_lane(sH, 0) + basePU);
-    store<f64>(outEnt + (<usize>(j + 1) << 3), logR1 + d1 * rs1 - f64x2.extract_lane(sH, 1) + basePU);
-  }
-  for (; j < nParents; j++) {
-    const r = <usize>j * <usize>nChildren;
-    const parentOn = load<u8>(parents + <usize>j) == 1;
-    const delta: f64 = parentOn ? -1 : 1;
-    let logR: f64 = 0;
-    let sH: f64 = 0;
-    for (let c0 = 0; c0 < nChildren; c0 += K) {
-      const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prod: f64 = 1;
-      for (let c = c0; c < end; c++) {
-        const pc = load<f64>(p + (<usize>c << 3));
-        const f = pc + load<f64>(q + (<usize>c << 3)) * flipEntry(table, r, c, parentOn);
-        prod *= f;
-        sH += ((load<f64>(ut + (<usize>c << 3)) + delta * <f64>load<f32>(w + ((r + <usize>c) << 2))) * pc) / f;
-      }
-      logR += fdlibmLog(prod);
-    }
-    const rs = load<f64>(rowSum + (<usize>j << 3));
-    store<f64>(outLogQ + (<usize>j << 3), -logR - delta * (rs - onRowSum(w, r, on, onCount)));
-    store<f64>(outEnt + (<usize>j << 3), logR + delta * rs - sH + basePU);
-  }
 }
 
 // ---- f-HNCA's flips for a slab of examples at once: the chunk of K children is the outer loop,
@@ -1309,6 +1208,43 @@ export function vaeFlipEncoderSlab(w: usize, table: usize, rowSum: usize, nParen
       store<f64>(outEnt + at, lr + delta * rs - load<f64>(outEnt + at) + base);
     }
   }
+}
+
+/** One example's record and basePU for the one-example wrappers below (static data of the module). */
+const ONE: usize = memory.data(32, 16);
+const BASE: usize = memory.data(8, 8);
+
+/**
+ * counterfactual.ts flipLogProbDelta's table path (chunk K > 0) for one example: float32 w
+ * [nParents, nChildren], out[j] for every parent j (vaeFlipDecoderSlab with n = 1). parents uint8
+ * [nParents]; p, q float64 [nChildren]; table float64 [nParents, nChildren, 2]; rowSum float64 [nParents].
+ */
+export function vaeFlipDecoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, out: usize): void {
+  store<i32>(ONE, <i32>parents);
+  store<i32>(ONE, <i32>p, 4);
+  store<i32>(ONE, <i32>q, 8);
+  store<i32>(ONE, <i32>on, 12);
+  store<i32>(ONE, onCount, 16);
+  store<i32>(ONE, <i32>out, 20);
+  vaeFlipDecoderSlab(w, table, rowSum, nParents, nChildren, K, 1, ONE);
+}
+
+/**
+ * counterfactual.ts encoderChildDeltas' table loop (chunk K > 0; the exact redo of children near
+ * the clip stays in JS) for one example: float32 w [nParents, nChildren], outLogQ[j], outEnt[j]
+ * for every parent j (vaeFlipEncoderSlab with n = 1). ut, p, q float64 [nChildren]; basePU = Σ_c ut[c]·p[c].
+ */
+export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, ut: usize, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, basePU: f64, outLogQ: usize, outEnt: usize): void {
+  store<i32>(ONE, <i32>parents);
+  store<i32>(ONE, <i32>p, 4);
+  store<i32>(ONE, <i32>q, 8);
+  store<i32>(ONE, <i32>on, 12);
+  store<i32>(ONE, onCount, 16);
+  store<i32>(ONE, <i32>outLogQ, 20);
+  store<i32>(ONE, <i32>ut, 24);
+  store<i32>(ONE, <i32>outEnt, 28);
+  store<f64>(BASE, basePU);
+  vaeFlipEncoderSlab(w, table, rowSum, nParents, nChildren, K, 1, ONE, BASE);
 }
 
 /** fdlibm log1p (V8's Math.log1p, src/base/ieee754.cc). */
