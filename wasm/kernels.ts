@@ -825,26 +825,6 @@ export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, o
     v128.store(o, a6, 96);
     v128.store(o, a7, 112);
   }
-  for (; i + 7 < n; i += 8) {
-    const bi = b + (<usize>i << 2);
-    let a0 = loadF32x2(bi);
-    let a1 = loadF32x2(bi + 8);
-    let a2 = loadF32x2(bi + 16);
-    let a3 = loadF32x2(bi + 24);
-    const column = w + (<usize>i << 2);
-    for (let k = 0; k < onCount; k++) {
-      const p = column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2);
-      a0 = f64x2.add(a0, loadF32x2(p));
-      a1 = f64x2.add(a1, loadF32x2(p + 8));
-      a2 = f64x2.add(a2, loadF32x2(p + 16));
-      a3 = f64x2.add(a3, loadF32x2(p + 24));
-    }
-    const o = out + (<usize>i << 3);
-    v128.store(o, a0);
-    v128.store(o, a1, 16);
-    v128.store(o, a2, 32);
-    v128.store(o, a3, 48);
-  }
   for (; i + 1 < n; i += 2) {
     let a = loadF32x2(b + (<usize>i << 2));
     const column = w + (<usize>i << 2);
