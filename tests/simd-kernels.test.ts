@@ -133,29 +133,46 @@ describe('WASM SIMD kernels equal the JavaScript reference bit for bit', () => {
     expect(mismatches).toEqual([]);
   });
 
-  it('exp two lanes at a time (expF64Array) equals Math.exp on both sides of every branch of fdlibm, mixed pairs and random values, odd lengths', () => {
+  /**
+   * `edges`, then 40 000 values from `regular` (pairs on the vector path) and 20 000 random bit
+   * patterns (mostly the scalar one), through `kernel` (two lanes at a time) at odd and even
+   * lengths: the values whose result is not `reference`'s bit for bit.
+   */
+  function twoLaneMismatches(edges: number[], regular: (i: number) => number, kernel: 'expF64Array' | 'logF64Array', reference: (x: number) => number): number[] {
     const view = new Float64Array(1);
     const words = new Uint32Array(view.buffer);
-    const near = (x: number): number[] => [x, -x, x * (1 + 2 ** -52), x * (1 - 2 ** -53), -x * (1 + 2 ** -52), -x * (1 - 2 ** -53)];
-    const values = [0, -0, 1, -1, 2 ** -28, 2 ** -29, 0.5 * Math.LN2, 1.5 * Math.LN2, 700, 708, 709.78, 709.79, 745.2, 1e-300, 5e-324, Infinity, -Infinity, NaN]
-      .flatMap((x) => (Number.isFinite(x) ? near(x) : [x]));
-    // pairs of regular values (the vector path), then random bit patterns (mostly the scalar one)
-    for (let i = 0; i < 40_000; i++) values.push((rnd.next() - 0.5) * [2, 40, 1400, 0.2][i % 4]);
+    const values = [...edges];
+    for (let i = 0; i < 40_000; i++) values.push(regular(i));
     for (let i = 0; i < 20_000; i++) {
       words[0] = rnd.int(2 ** 32);
       words[1] = rnd.int(2 ** 32);
       values.push(view[0]);
     }
+    const mismatches: number[] = [];
     for (const n of [values.length, values.length - 1, 1, 3]) {
       const k = arena(16 * values.length + 64);
       const src = k.f64(n);
       src.set(values.slice(0, n));
       const dst = k.f64(n);
       expect(kernelsOf(dst)).toBe(k);
-      k.exports.expF64Array(src.byteOffset, dst.byteOffset, n);
-      const mismatches = values.slice(0, n).filter((x, i) => !Object.is(dst[i], Math.exp(x)));
-      expect(mismatches).toEqual([]);
+      k.exports[kernel](src.byteOffset, dst.byteOffset, n);
+      mismatches.push(...values.slice(0, n).filter((x, i) => !Object.is(dst[i], reference(x))));
     }
+    return mismatches;
+  }
+
+  it('exp two lanes at a time (expF64Array) equals Math.exp on both sides of every branch of fdlibm, mixed pairs and random values, odd lengths', () => {
+    const near = (x: number): number[] => [x, -x, x * (1 + 2 ** -52), x * (1 - 2 ** -53), -x * (1 + 2 ** -52), -x * (1 - 2 ** -53)];
+    const edges = [0, -0, 1, -1, 2 ** -28, 2 ** -29, 0.5 * Math.LN2, 1.5 * Math.LN2, 700, 708, 709.78, 709.79, 745.2, 1e-300, 5e-324, Infinity, -Infinity, NaN].flatMap((x) => (Number.isFinite(x) ? near(x) : [x]));
+    expect(twoLaneMismatches(edges, (i) => (rnd.next() - 0.5) * [2, 40, 1400, 0.2][i % 4], 'expF64Array', Math.exp)).toEqual([]);
+  });
+
+  it('log two lanes at a time (logF64Array) equals Math.log on both sides of every branch of fdlibm (k = 0, i > 0, |f| < 2^-20, subnormal, 0, negative, ∞, NaN), mixed pairs and random values, odd lengths', () => {
+    const near = (x: number): number[] => [x, x * (1 + 2 ** -52), x * (1 - 2 ** -53), x * (1 + 2 ** -21), x * (1 - 2 ** -21), x * (1 + 2 ** -19)];
+    const edges = [0, -0, 1, 2, 0.5, Math.SQRT2, Math.SQRT1_2, 1.4, 1.3, 0.75, 3, 1e-300, 2 ** -1022, 5e-324, 1e-310, 1e300, Number.MAX_VALUE, -1, -5e-324, Infinity, -Infinity, NaN].flatMap((x) => (Number.isFinite(x) && x > 0 ? near(x) : [x]));
+    // products of the flip kernels' range (e^±600), around 1, in (0, 4) and near powers of two
+    const regular = (i: number): number => [Math.exp((rnd.next() - 0.5) * 1200), 1 + (rnd.next() - 0.5) * 2 ** -18, rnd.next() * 4, 2 ** Math.round((rnd.next() - 0.5) * 60) * (1 + (rnd.next() - 0.5) * 2 ** -22)][i % 4];
+    expect(twoLaneMismatches(edges, regular, 'logF64Array', Math.log)).toEqual([]);
   });
 
   it('flip tables (exp(±m·W), largest shifts, row sums) equal the JS fill: odd widths, zero, tiny and huge weights, ±1 and 0/1 magnitudes', () => {

@@ -9,7 +9,7 @@ import { PAPER_OPTIMIZER, VAE_ESTIMATORS } from '../src/engine/types.ts';
 import { allocSparseRows, type SparseBinaryRows } from '../src/data/minibatch.ts';
 import { heapArrays, type ArrayAllocator } from '../src/simd/arrays.ts';
 import { WasmKernels, wasmSimdSupported } from '../src/simd/wasmKernels.ts';
-import { encoderChildDeltas, flipLogProbDelta, productChunk } from '../src/models/vae/counterfactual.ts';
+import { encoderChildDeltas, FlipSlabScratch, flipLogProbDelta, productChunk, slabFlipDeltas } from '../src/models/vae/counterfactual.ts';
 import { RngDraws } from '../src/models/vae/draws.ts';
 import { ExampleWork, VaeTables } from '../src/models/vae/estimators.ts';
 import { decoderLayer, encoderLayer, PassState } from '../src/models/vae/forward.ts';
@@ -113,7 +113,10 @@ describe('encoder/decoder products and gradient rows equal the JS loops bit for 
         s.index(l);
       }
       for (let l = 1; l <= layers; l++) out.push(encoderLayer(params, l, s), ...s.u[l], ...s.p[l]);
-      for (let m = 0; m <= layers; m++) out.push(decoderLayer(params, m, s), ...s.v[m]);
+      for (let m = 0; m <= layers; m++) {
+        const grad = arena.f64(params.sizes[m]);
+        out.push(decoderLayer(params, m, s, s, grad), ...s.v[m], ...grad);
+      }
       const work = new ExampleWork(params.sizes, arena);
       for (let l = 0; l <= layers; l++) work.main.copyLayer(s, l);
       for (let l = 1; l <= layers; l++) work.encGrad[l].set(s.u[l]);
@@ -126,6 +129,64 @@ describe('encoder/decoder products and gradient rows equal the JS loops bit for 
     });
     expect(results[0].every(Number.isFinite)).toBe(true);
     expect(results[0]).toEqual(results[1]);
+  });
+});
+
+describe('f-HNCA flip deltas of a whole slab (slabFlipDeltas) equal the one-example functions bit for bit', () => {
+  const cases = [
+    { pixels: 13, layers: 3, width: 11, n: 5 }, // widths not a multiple of 2, 4 or 8
+    { pixels: 784, layers: 2, width: 200, n: 3 },
+  ].flatMap((c) => (['random', 'zeros', 'ones'] as Pattern[]).flatMap((pattern) => [1, 40].map((scale) => ({ ...c, pattern, scale }))));
+  it.each(cases)('$pixels pixels, $layers × $width, $n examples, $pattern layers, weights ×$scale', ({ pixels, layers, width, n, pattern, scale }) => {
+    const shape = { pixels, layers, width };
+    const arena = new WasmKernels(1 << 26);
+    const { params } = createVaeTensors(shape, 3, arena);
+    // weights ×40: logits beyond the clip (the exact redo of clipped children) and chunks K < 64
+    for (const a of paramArrays(params)) for (let k = 0; k < a.length; k++) a[k] = a[k] * scale + (unit(k + 7 * a.length) - 0.5) * 2;
+    const tables = new VaeTables(params.sizes, arena);
+    tables.update(params);
+    const draws = new RngDraws(width);
+    draws.setStep(9, 4, layers);
+    const works = Array.from({ length: n }, () => new ExampleWork(params.sizes, arena, false));
+    works.forEach((work, b) => {
+      const on = Array.from({ length: pixels }, (_, j) => j).filter((j) => unit(31 * b + j) < 0.3);
+      work.main.setInput(on, 0, on.length);
+      draws.setExample(b);
+      work.forward(params, 'fhnca', draws);
+      for (let l = 1; l <= layers; l++) {
+        if (pattern === 'random') continue;
+        fillBits(work.main.phi[l], pattern, 0);
+        work.main.index(l);
+      }
+    });
+    expect(slabFlipDeltas(params, tables.dec, tables.enc, works, n, new FlipSlabScratch(n, arena))).toBe(true);
+    const { sizes } = params;
+    for (const { main, dn, dlq, dent } of works) {
+      for (let l = 1; l <= layers; l++) {
+        const ref = [new Float64Array(sizes[l]), new Float64Array(sizes[l]), new Float64Array(sizes[l])];
+        flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], sizes[l], main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], ref[0], undefined, main.v[l - 1], main.phi[l - 1]);
+        expect(Array.from(dn[l])).toEqual(Array.from(ref[0]));
+        if (l === layers) continue;
+        encoderChildDeltas(params.encW[l], tables.enc[l], main.phi[l], sizes[l], main.u[l + 1], main.ut[l + 1], main.p[l + 1], main.q[l + 1], main.phi[l + 1], main.on[l + 1], main.onCount[l + 1], sizes[l + 1], ref[1], ref[2]);
+        expect(Array.from(dlq[l])).toEqual(Array.from(ref[1]));
+        expect(Array.from(dent[l])).toEqual(Array.from(ref[2]));
+        expect(ref.flatMap((a) => Array.from(a)).every(Number.isFinite)).toBe(true);
+      }
+    }
+  });
+
+  it('declines (false, nothing written) where the per-example path must run: weights beyond the tables\' range, heap arrays', () => {
+    const shape = { pixels: 13, layers: 2, width: 11 };
+    for (const [arena, scale] of [[new WasmKernels(1 << 24), 5000], [heapArrays, 1]] as const) {
+      const { params } = createVaeTensors(shape, 3, arena);
+      for (const a of paramArrays(params)) for (let k = 0; k < a.length; k++) a[k] *= scale;
+      const tables = new VaeTables(params.sizes, arena);
+      tables.update(params);
+      const work = new ExampleWork(params.sizes, arena, false);
+      work.dn[1].fill(7);
+      expect(slabFlipDeltas(params, tables.dec, tables.enc, [work], 1, new FlipSlabScratch(1, arena))).toBe(false);
+      expect(Array.from(work.dn[1]).every((x) => x === 7)).toBe(true);
+    }
   });
 });
 
@@ -143,8 +204,10 @@ function tinyRows(batch: number, pixels: number, salt: number): SparseBinaryRows
 
 describe('whole VAE updates in the kernel arena equal the JS reference bit for bit', () => {
   const shape: VaeShape = { pixels: 37, layers: 3, width: 11 };
-  it.each(VAE_ESTIMATORS.map((estimator) => ({ estimator })))('$estimator, 3 × 11 units, 6 updates', ({ estimator }) => {
-    const runs = [new VaeRun(shape, 2, estimator, new WasmKernels(1 << 22)), new VaeRun(shape, 2, estimator)];
+  // slab 1: one example per kernel call; 4: minibatches of 9 in slabs 4 + 4 + 1 (sums continued
+  // across slabs); 9: the whole minibatch in one slab (the CPU engine's case)
+  it.each(VAE_ESTIMATORS.flatMap((estimator) => [1, 4, 9].map((slab) => ({ estimator, slab }))))('$estimator, 3 × 11 units, 6 updates, slabs of $slab', ({ estimator, slab }) => {
+    const runs = [new VaeRun(shape, 2, estimator, new WasmKernels(1 << 24), slab), new VaeRun(shape, 2, estimator)];
     const draws = new RngDraws(shape.width);
     const opt = { ...PAPER_OPTIMIZER, lr: 0.05 }; // large steps: weights and logits move far
     for (let t = 0; t < 6; t++) {

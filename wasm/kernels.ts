@@ -775,9 +775,16 @@ export function csrRowSums(gradW: usize, signal: usize, start: usize, list: usiz
 }
 
 // ---- The discrete VAE (src/models/vae/, docs/math.md §3) ----------------------------------
-// One example at a time, as the JavaScript loops: SIMD across the independent output columns
-// (or across two parents of a flip), never across a sum's or product's terms, so each kernel
-// equals its JS twin bit for bit (tests/vae-simd.test.ts).
+// One example at a time as the JavaScript loops, or a slab of examples at once where that keeps
+// a block of weights or flip table in cache (vaeCsrRows, vae*Slab): SIMD across the independent
+// output columns (or across parents of a flip), never across a sum's or product's terms, so each
+// kernel equals its JS twin bit for bit (tests/vae-simd.test.ts).
+// Precision (issue 23): float64 lanes (two per instruction), not float32's four. Kept because
+// (1) every result stays bit for bit the JS reference's and tests/golden unchanged; (2) measured
+// on a REINFORCE update, the sparse sums that float32 would speed up are about a third of the
+// time, the rest being fdlibm's exp/log1p per unit, Adam's division and square root, and JS; (3)
+// f-HNCA's chunked products of up to 64 factors each within e^±|w| rely on float64's range
+// (e^±709): float32's e^±88 would cut the chunks about eightfold, one log per few factors.
 
 /**
  * forward.ts affine for float32 w [inputs, n] and b [n], float64 out [n]: out[i] = b[i] +
@@ -785,12 +792,17 @@ export function csrRowSums(gradW: usize, signal: usize, start: usize, list: usiz
  */
 export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, out: usize): void {
   let i = 0;
-  for (; i + 7 < n; i += 8) {
+  // 16 columns per pass (one 64-byte line of each selected row, 8 f64x2 sums in registers)
+  for (; i + 15 < n; i += 16) {
     const bi = b + (<usize>i << 2);
     let a0 = loadF32x2(bi);
     let a1 = loadF32x2(bi + 8);
     let a2 = loadF32x2(bi + 16);
     let a3 = loadF32x2(bi + 24);
+    let a4 = loadF32x2(bi + 32);
+    let a5 = loadF32x2(bi + 40);
+    let a6 = loadF32x2(bi + 48);
+    let a7 = loadF32x2(bi + 56);
     const column = w + (<usize>i << 2);
     for (let k = 0; k < onCount; k++) {
       const p = column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2);
@@ -798,12 +810,20 @@ export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, o
       a1 = f64x2.add(a1, loadF32x2(p + 8));
       a2 = f64x2.add(a2, loadF32x2(p + 16));
       a3 = f64x2.add(a3, loadF32x2(p + 24));
+      a4 = f64x2.add(a4, loadF32x2(p + 32));
+      a5 = f64x2.add(a5, loadF32x2(p + 40));
+      a6 = f64x2.add(a6, loadF32x2(p + 48));
+      a7 = f64x2.add(a7, loadF32x2(p + 56));
     }
     const o = out + (<usize>i << 3);
     v128.store(o, a0);
     v128.store(o, a1, 16);
     v128.store(o, a2, 32);
     v128.store(o, a3, 48);
+    v128.store(o, a4, 64);
+    v128.store(o, a5, 80);
+    v128.store(o, a6, 96);
+    v128.store(o, a7, 112);
   }
   for (; i + 1 < n; i += 2) {
     let a = loadF32x2(b + (<usize>i << 2));
@@ -815,6 +835,23 @@ export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, o
     let a = <f64>load<f32>(b + (<usize>i << 2));
     for (let k = 0; k < onCount; k++) a += <f64>load<f32>(w + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n + <usize>i) << 2));
     store<f64>(out + (<usize>i << 3), a);
+  }
+}
+
+/**
+ * draws.ts RngDraws.bernoulli (antithetic = 0) and antithetic (1): with u = uniform(key, base + i)
+ * (src/rng/counterRng.ts: (hash32(key ^ hash32(index)) >>> 8) · 2^−24, exact in float64),
+ * out[i] = [u < p[i]], or out[i] = [1 − u < p[i]] and anti[i] = [u < p[i]], for i < n. p float64;
+ * out, anti uint8. The same comparisons as JS, so the same samples.
+ */
+export function vaeBernoulli(key: u32, base: u32, p: usize, n: i32, out: usize, antithetic: i32, anti: usize): void {
+  for (let i = 0; i < n; i++) {
+    const u = <f64>(hash32(key ^ hash32(base + <u32>i)) >>> 8) * 5.9604644775390625e-8;
+    const pi = load<f64>(p + (<usize>i << 3));
+    if (antithetic) {
+      store<u8>(out + <usize>i, 1 - u < pi ? 1 : 0);
+      store<u8>(anti + <usize>i, u < pi ? 1 : 0);
+    } else store<u8>(out + <usize>i, u < pi ? 1 : 0);
   }
 }
 
@@ -838,6 +875,70 @@ export function vaeAddRows(g: usize, n: i32, on: usize, onCount: i32, gW: usize,
   }
 }
 
+/**
+ * gradients.ts batch assembly: per input j < inputs, out[j, :] = scale · (a + Σ_{k in start[j] ..
+ * start[j+1]) src[list[k] + i]) with a = out[j, :] when `accumulate` (a later slab of the
+ * minibatch, its rows continuing the sum) else 0, the rows added in list order: the same
+ * float64 additions as vaeAddRows per example, then the scaling of the last slab (scale 1
+ * before it; x · 1 = x). src float64 (list: element offsets, src = 0 for absolute addresses),
+ * out float64 [inputs, width], start int32 [inputs + 1]. 16 columns per pass (8 f64x2
+ * accumulators): one read of each selected row's 128 bytes, the sums in registers.
+ */
+export function vaeCsrRows(out: usize, src: usize, start: usize, list: usize, inputs: i32, width: i32, accumulate: i32, scale: f64): void {
+  const s = f64x2.splat(scale);
+  for (let j = 0; j < inputs; j++) {
+    const first = load<i32>(start + (<usize>j << 2));
+    const count = load<i32>(start + (<usize>j << 2), 4) - first;
+    const rows = list + (<usize>first << 2);
+    const o = out + ((<usize>j * <usize>width) << 3);
+    let i = 0;
+    for (; i + 15 < width; i += 16) {
+      const d = o + (<usize>i << 3);
+      let a0 = accumulate ? v128.load(d) : f64x2.splat(0);
+      let a1 = accumulate ? v128.load(d, 16) : f64x2.splat(0);
+      let a2 = accumulate ? v128.load(d, 32) : f64x2.splat(0);
+      let a3 = accumulate ? v128.load(d, 48) : f64x2.splat(0);
+      let a4 = accumulate ? v128.load(d, 64) : f64x2.splat(0);
+      let a5 = accumulate ? v128.load(d, 80) : f64x2.splat(0);
+      let a6 = accumulate ? v128.load(d, 96) : f64x2.splat(0);
+      let a7 = accumulate ? v128.load(d, 112) : f64x2.splat(0);
+      const column = src + (<usize>i << 3);
+      for (let k = 0; k < count; k++) {
+        const p = column + (<usize>load<i32>(rows + (<usize>k << 2)) << 3);
+        a0 = f64x2.add(a0, v128.load(p));
+        a1 = f64x2.add(a1, v128.load(p, 16));
+        a2 = f64x2.add(a2, v128.load(p, 32));
+        a3 = f64x2.add(a3, v128.load(p, 48));
+        a4 = f64x2.add(a4, v128.load(p, 64));
+        a5 = f64x2.add(a5, v128.load(p, 80));
+        a6 = f64x2.add(a6, v128.load(p, 96));
+        a7 = f64x2.add(a7, v128.load(p, 112));
+      }
+      v128.store(d, f64x2.mul(a0, s));
+      v128.store(d, f64x2.mul(a1, s), 16);
+      v128.store(d, f64x2.mul(a2, s), 32);
+      v128.store(d, f64x2.mul(a3, s), 48);
+      v128.store(d, f64x2.mul(a4, s), 64);
+      v128.store(d, f64x2.mul(a5, s), 80);
+      v128.store(d, f64x2.mul(a6, s), 96);
+      v128.store(d, f64x2.mul(a7, s), 112);
+    }
+    for (; i + 1 < width; i += 2) {
+      const d = o + (<usize>i << 3);
+      let a = accumulate ? v128.load(d) : f64x2.splat(0);
+      const column = src + (<usize>i << 3);
+      for (let k = 0; k < count; k++) a = f64x2.add(a, v128.load(column + (<usize>load<i32>(rows + (<usize>k << 2)) << 3)));
+      v128.store(d, f64x2.mul(a, s));
+    }
+    for (; i < width; i++) {
+      const d = o + (<usize>i << 3);
+      let a: f64 = accumulate ? load<f64>(d) : 0;
+      for (let k = 0; k < count; k++) a += load<f64>(src + ((<usize>load<i32>(rows + (<usize>k << 2)) + <usize>i) << 3));
+      store<f64>(d, a * scale);
+    }
+  }
+}
+
 /** Σ_k w[r + on[k]] in order (float32 w, float64 sum). */
 @inline function onRowSum(w: usize, r: usize, on: usize, onCount: i32): f64 {
   let s: f64 = 0;
@@ -850,112 +951,280 @@ export function vaeAddRows(g: usize, n: i32, on: usize, onCount: i32, gW: usize,
   return load<f64>(table + (((r + <usize>c) << 4) + (parentOn ? 0 : 8)));
 }
 
+// ---- f-HNCA's flips for a slab of examples at once: the chunk of K children is the outer loop,
+// so its block of the flip table ([parents, K, 2], a few hundred KB) stays in cache for every
+// example of the slab instead of the whole table streaming from memory once per example. Each
+// (example, parent)'s products, logs and sums take exactly vaeFlipDecoder's / vaeFlipEncoder's
+// operations in the same order; the running sums wait in the output arrays between chunks.
+// Per example b, rec[8b ..] holds int32 byte offsets: parents, p, q, on, onCount (a value),
+// out (decoder) or outLogQ and ut, outEnt (encoder), as named below.
+
+const REC: usize = 32;
+
+/** Address of parent j's flip entry e^{−Δw} for child 0 (flipEntry(table, j·nChildren, 0, parent j on)); child c at + 16c. */
+@inline function flipRow(table: usize, parents: usize, j: i32, nChildren: i32): usize {
+  return table + ((<usize>j * <usize>nChildren) << 4) + (load<u8>(parents + <usize>j) == 1 ? 0 : 8);
+}
+
 /**
- * counterfactual.ts flipLogProbDelta's table path (chunk K > 0) for float32 w [nParents,
- * nChildren]: out[j] for every parent j, two parents per f64x2 (lanes j and j+1; each lane's
- * product over the children in the JS order). parents uint8 [nParents]; p, q float64
- * [nChildren]; table float64 [nParents, nChildren, 2]; rowSum float64 [nParents].
+ * fdlibmLog of both lanes with the same float64 operations, for lanes where fdlibm takes its
+ * general path: x positive and normal (not 0, subnormal, ∞ or NaN) and not within 2^−20 of a
+ * power of two's mantissa 1 ((hx + 2) & 0xfffff < 3, fdlibm's |f| < 2^−20 branch); each lane's
+ * branches (i > 0, k = 0) are selected per lane after computing both. Callers: logBoth.
  */
-export function vaeFlipDecoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, out: usize): void {
-  let j = 0;
-  for (; j + 1 < nParents; j += 2) {
-    const r0 = <usize>j * <usize>nChildren;
-    const r1 = r0 + <usize>nChildren;
-    const on0 = load<u8>(parents + <usize>j) == 1;
-    const on1 = load<u8>(parents + <usize>j + 1) == 1;
-    let logSum0: f64 = 0;
-    let logSum1: f64 = 0;
-    for (let c0 = 0; c0 < nChildren; c0 += K) {
-      const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prod = f64x2.splat(1);
-      for (let c = c0; c < end; c++) {
-        const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
-        prod = f64x2.mul(prod, f64x2.add(f64x2.splat(load<f64>(p + (<usize>c << 3))), f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e)));
+@inline function logPair(x: v128): v128 {
+  const hx = i64x2.shr_u(x, 32);
+  const low = v128.and(x, i64x2.splat(0xffffffff));
+  const m = v128.and(hx, i64x2.splat(0x000fffff));
+  const i = v128.and(i64x2.add(m, i64x2.splat(0x95f64)), i64x2.splat(0x100000));
+  const xr = v128.or(i64x2.shl(v128.or(m, v128.xor(i, i64x2.splat(0x3ff00000))), 32), low);
+  const k = i64x2.add(i64x2.sub(i64x2.shr_s(hx, 20), i64x2.splat(1023)), i64x2.shr_s(i, 20));
+  const f = f64x2.sub(xr, f64x2.splat(1.0));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  // k as float64 exactly: |k| < 2^11, so k + 1.5·2^52 holds it in the low mantissa bits
+  const magic = f64x2.splat(6755399441055744.0);
+  const dk = f64x2.sub(i64x2.add(magic, k), magic);
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(Lg2), f64x2.mul(w, f64x2.add(f64x2.splat(Lg4), f64x2.mul(w, f64x2.splat(Lg6))))));
+  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(Lg1), f64x2.mul(w, f64x2.add(f64x2.splat(Lg3), f64x2.mul(w, f64x2.add(f64x2.splat(Lg5), f64x2.mul(w, f64x2.splat(Lg7))))))));
+  const R = f64x2.add(t2, t1);
+  const big = i64x2.gt_s(v128.or(i64x2.sub(m, i64x2.splat(0x6147a)), i64x2.sub(i64x2.splat(0x6b851), m)), i64x2.splat(0));
+  const kZero = i64x2.eq(k, i64x2.splat(0));
+  const hi = f64x2.mul(dk, f64x2.splat(ln2_hi));
+  const lo = f64x2.mul(dk, f64x2.splat(ln2_lo));
+  // i > 0
+  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+  const sh = f64x2.mul(s, f64x2.add(hfsq, R));
+  const a0 = f64x2.sub(f, f64x2.sub(hfsq, sh));
+  const a1 = f64x2.sub(hi, f64x2.sub(f64x2.sub(hfsq, f64x2.add(sh, lo)), f));
+  // i ≤ 0
+  const sf = f64x2.mul(s, f64x2.sub(f, R));
+  const b0 = f64x2.sub(f, sf);
+  const b1 = f64x2.sub(hi, f64x2.sub(f64x2.sub(sf, lo), f));
+  return v128.bitselect(v128.bitselect(a0, a1, kZero), v128.bitselect(b0, b1, kZero), big);
+}
+
+/** Whether both lanes of x take fdlibm log's general path (logPair). */
+@inline function logPairRegular(x: v128): bool {
+  const hx = i64x2.shr_u(x, 32);
+  const normal = v128.and(i64x2.ge_s(hx, i64x2.splat(0x00100000)), i64x2.lt_s(hx, i64x2.splat(0x7ff00000)));
+  const notNearOne = i64x2.ge_s(v128.and(i64x2.add(hx, i64x2.splat(2)), i64x2.splat(0x000fffff)), i64x2.splat(3));
+  return i64x2.all_true(v128.and(normal, notNearOne));
+}
+
+/** log of both lanes: logPair where both are regular, else fdlibmLog per lane (the same values). */
+@inline function logBoth(x: v128): v128 {
+  if (logPairRegular(x)) return logPair(x);
+  return f64x2.replace_lane(f64x2.splat(fdlibmLog(f64x2.extract_lane(x, 0))), 1, fdlibmLog(f64x2.extract_lane(x, 1)));
+}
+
+/** log of each of n float64 values (src to dst, may alias), two at a time: equal to Math.log bit for bit. */
+export function logF64Array(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), logBoth(v128.load(src + (<usize>i << 3))));
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), fdlibmLog(load<f64>(src + (<usize>i << 3))));
+}
+
+/**
+ * vaeFlipDecoder for n examples sharing w, table, rowSum: rec[8b] = parents, +1 p, +2 q, +3 on,
+ * +4 onCount, +5 out (offsets; onCount the number).
+ */
+export function vaeFlipDecoderSlab(w: usize, table: usize, rowSum: usize, nParents: i32, nChildren: i32, K: i32, n: i32, rec: usize): void {
+  for (let b = 0; b < n; b++) memory.fill(<usize>load<i32>(rec + <usize>b * REC, 20), 0, <usize>nParents << 3);
+  for (let c0 = 0; c0 < nChildren; c0 += K) {
+    const end = c0 + K < nChildren ? c0 + K : nChildren;
+    for (let b = 0; b < n; b++) {
+      const r = rec + <usize>b * REC;
+      const parents = <usize>load<i32>(r);
+      const p = <usize>load<i32>(r, 4);
+      const q = <usize>load<i32>(r, 8);
+      const out = <usize>load<i32>(r, 20);
+      let j = 0;
+      // eight parents (four independent products) at a time: the multiplications' latency overlaps
+      for (; j + 7 < nParents; j += 8) {
+        const t0 = flipRow(table, parents, j, nChildren);
+        const t1 = flipRow(table, parents, j + 1, nChildren);
+        const t2 = flipRow(table, parents, j + 2, nChildren);
+        const t3 = flipRow(table, parents, j + 3, nChildren);
+        const t4 = flipRow(table, parents, j + 4, nChildren);
+        const t5 = flipRow(table, parents, j + 5, nChildren);
+        const t6 = flipRow(table, parents, j + 6, nChildren);
+        const t7 = flipRow(table, parents, j + 7, nChildren);
+        let prod0 = f64x2.splat(1);
+        let prod1 = f64x2.splat(1);
+        let prod2 = f64x2.splat(1);
+        let prod3 = f64x2.splat(1);
+        for (let c = c0; c < end; c++) {
+          const at = <usize>c << 4;
+          const pc = f64x2.splat(load<f64>(p + (<usize>c << 3)));
+          const qc = f64x2.splat(load<f64>(q + (<usize>c << 3)));
+          prod0 = f64x2.mul(prod0, f64x2.add(pc, f64x2.mul(qc, v128.load64_lane(t1 + at, v128.load64_zero(t0 + at), 1))));
+          prod1 = f64x2.mul(prod1, f64x2.add(pc, f64x2.mul(qc, v128.load64_lane(t3 + at, v128.load64_zero(t2 + at), 1))));
+          prod2 = f64x2.mul(prod2, f64x2.add(pc, f64x2.mul(qc, v128.load64_lane(t5 + at, v128.load64_zero(t4 + at), 1))));
+          prod3 = f64x2.mul(prod3, f64x2.add(pc, f64x2.mul(qc, v128.load64_lane(t7 + at, v128.load64_zero(t6 + at), 1))));
+        }
+        const o = out + (<usize>j << 3);
+        v128.store(o, f64x2.add(v128.load(o), logBoth(prod0)));
+        v128.store(o, f64x2.add(v128.load(o, 16), logBoth(prod1)), 16);
+        v128.store(o, f64x2.add(v128.load(o, 32), logBoth(prod2)), 32);
+        v128.store(o, f64x2.add(v128.load(o, 48), logBoth(prod3)), 48);
       }
-      logSum0 += fdlibmLog(f64x2.extract_lane(prod, 0));
-      logSum1 += fdlibmLog(f64x2.extract_lane(prod, 1));
+      for (; j + 1 < nParents; j += 2) {
+        const r0 = <usize>j * <usize>nChildren;
+        const r1 = r0 + <usize>nChildren;
+        const on0 = load<u8>(parents + <usize>j) == 1;
+        const on1 = load<u8>(parents + <usize>j + 1) == 1;
+        let prod = f64x2.splat(1);
+        for (let c = c0; c < end; c++) {
+          const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
+          prod = f64x2.mul(prod, f64x2.add(f64x2.splat(load<f64>(p + (<usize>c << 3))), f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e)));
+        }
+        const o = out + (<usize>j << 3);
+        store<f64>(o, load<f64>(o) + fdlibmLog(f64x2.extract_lane(prod, 0)));
+        store<f64>(o, load<f64>(o, 8) + fdlibmLog(f64x2.extract_lane(prod, 1)), 8);
+      }
+      for (; j < nParents; j++) {
+        const rj = <usize>j * <usize>nChildren;
+        const parentOn = load<u8>(parents + <usize>j) == 1;
+        let prod: f64 = 1;
+        for (let c = c0; c < end; c++) prod *= load<f64>(p + (<usize>c << 3)) + load<f64>(q + (<usize>c << 3)) * flipEntry(table, rj, c, parentOn);
+        const o = out + (<usize>j << 3);
+        store<f64>(o, load<f64>(o) + fdlibmLog(prod));
+      }
     }
-    const lin0 = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, r0, on, onCount);
-    const lin1 = load<f64>(rowSum + (<usize>(j + 1) << 3)) - onRowSum(w, r1, on, onCount);
-    store<f64>(out + (<usize>j << 3), -logSum0 - (on0 ? -lin0 : lin0));
-    store<f64>(out + (<usize>(j + 1) << 3), -logSum1 - (on1 ? -lin1 : lin1));
   }
-  for (; j < nParents; j++) {
-    const r = <usize>j * <usize>nChildren;
-    const parentOn = load<u8>(parents + <usize>j) == 1;
-    let logSum: f64 = 0;
-    for (let c0 = 0; c0 < nChildren; c0 += K) {
-      const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prod: f64 = 1;
-      for (let c = c0; c < end; c++) prod *= load<f64>(p + (<usize>c << 3)) + load<f64>(q + (<usize>c << 3)) * flipEntry(table, r, c, parentOn);
-      logSum += fdlibmLog(prod);
+  for (let b = 0; b < n; b++) {
+    const r = rec + <usize>b * REC;
+    const parents = <usize>load<i32>(r);
+    const on = <usize>load<i32>(r, 12);
+    const onCount = load<i32>(r, 16);
+    const out = <usize>load<i32>(r, 20);
+    for (let j = 0; j < nParents; j++) {
+      const rj = <usize>j * <usize>nChildren;
+      const parentOn = load<u8>(parents + <usize>j) == 1;
+      const lin = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, rj, on, onCount);
+      const o = out + (<usize>j << 3);
+      store<f64>(o, -load<f64>(o) - (parentOn ? -lin : lin));
     }
-    const lin = load<f64>(rowSum + (<usize>j << 3)) - onRowSum(w, r, on, onCount);
-    store<f64>(out + (<usize>j << 3), -logSum - (parentOn ? -lin : lin));
   }
 }
 
 /**
- * counterfactual.ts encoderChildDeltas' table loop (chunk K > 0; the exact redo of children
- * near the clip stays in JS) for float32 w [nParents, nChildren]: outLogQ[j], outEnt[j] for
- * every parent j, two parents per f64x2. ut, p, q float64 [nChildren]; basePU = Σ_c ut[c]·p[c].
+ * vaeFlipEncoder's table loop for n examples sharing w, table, rowSum: rec[8b] = parents, +1 p,
+ * +2 q, +3 on, +4 onCount, +5 outLogQ, +6 ut, +7 outEnt; basePU float64 [n].
+ */
+export function vaeFlipEncoderSlab(w: usize, table: usize, rowSum: usize, nParents: i32, nChildren: i32, K: i32, n: i32, rec: usize, basePU: usize): void {
+  for (let b = 0; b < n; b++) {
+    memory.fill(<usize>load<i32>(rec + <usize>b * REC, 20), 0, <usize>nParents << 3);
+    memory.fill(<usize>load<i32>(rec + <usize>b * REC, 28), 0, <usize>nParents << 3);
+  }
+  for (let c0 = 0; c0 < nChildren; c0 += K) {
+    const end = c0 + K < nChildren ? c0 + K : nChildren;
+    for (let b = 0; b < n; b++) {
+      const r = rec + <usize>b * REC;
+      const parents = <usize>load<i32>(r);
+      const p = <usize>load<i32>(r, 4);
+      const q = <usize>load<i32>(r, 8);
+      const logR = <usize>load<i32>(r, 20);
+      const ut = <usize>load<i32>(r, 24);
+      const sHs = <usize>load<i32>(r, 28);
+      let j = 0;
+      for (; j + 1 < nParents; j += 2) {
+        const r0 = <usize>j * <usize>nChildren;
+        const r1 = r0 + <usize>nChildren;
+        const on0 = load<u8>(parents + <usize>j) == 1;
+        const on1 = load<u8>(parents + <usize>j + 1) == 1;
+        const delta = f64x2.replace_lane(f64x2.splat(on0 ? -1 : 1), 1, on1 ? -1 : 1);
+        const at = <usize>j << 3;
+        let sH = v128.load(sHs + at);
+        let prod = f64x2.splat(1);
+        for (let c = c0; c < end; c++) {
+          const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
+          const pc = f64x2.splat(load<f64>(p + (<usize>c << 3)));
+          const f = f64x2.add(pc, f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e));
+          prod = f64x2.mul(prod, f);
+          const wv = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(w + ((r0 + <usize>c) << 2))), 1, <f64>load<f32>(w + ((r1 + <usize>c) << 2)));
+          const shifted = f64x2.add(f64x2.splat(load<f64>(ut + (<usize>c << 3))), f64x2.mul(delta, wv));
+          sH = f64x2.add(sH, f64x2.div(f64x2.mul(shifted, pc), f));
+        }
+        v128.store(sHs + at, sH);
+        store<f64>(logR + at, load<f64>(logR + at) + fdlibmLog(f64x2.extract_lane(prod, 0)));
+        store<f64>(logR + at, load<f64>(logR + at, 8) + fdlibmLog(f64x2.extract_lane(prod, 1)), 8);
+      }
+      for (; j < nParents; j++) {
+        const rj = <usize>j * <usize>nChildren;
+        const parentOn = load<u8>(parents + <usize>j) == 1;
+        const delta: f64 = parentOn ? -1 : 1;
+        const at = <usize>j << 3;
+        let sH = load<f64>(sHs + at);
+        let prod: f64 = 1;
+        for (let c = c0; c < end; c++) {
+          const pc = load<f64>(p + (<usize>c << 3));
+          const f = pc + load<f64>(q + (<usize>c << 3)) * flipEntry(table, rj, c, parentOn);
+          prod *= f;
+          sH += ((load<f64>(ut + (<usize>c << 3)) + delta * <f64>load<f32>(w + ((rj + <usize>c) << 2))) * pc) / f;
+        }
+        store<f64>(sHs + at, sH);
+        store<f64>(logR + at, load<f64>(logR + at) + fdlibmLog(prod));
+      }
+    }
+  }
+  for (let b = 0; b < n; b++) {
+    const r = rec + <usize>b * REC;
+    const parents = <usize>load<i32>(r);
+    const on = <usize>load<i32>(r, 12);
+    const onCount = load<i32>(r, 16);
+    const outLogQ = <usize>load<i32>(r, 20);
+    const outEnt = <usize>load<i32>(r, 28);
+    const base = load<f64>(basePU + (<usize>b << 3));
+    for (let j = 0; j < nParents; j++) {
+      const rj = <usize>j * <usize>nChildren;
+      const delta: f64 = load<u8>(parents + <usize>j) == 1 ? -1 : 1;
+      const at = <usize>j << 3;
+      const lr = load<f64>(outLogQ + at);
+      const rs = load<f64>(rowSum + at);
+      store<f64>(outLogQ + at, -lr - delta * (rs - onRowSum(w, rj, on, onCount)));
+      store<f64>(outEnt + at, lr + delta * rs - load<f64>(outEnt + at) + base);
+    }
+  }
+}
+
+/** One example's record and basePU for the one-example wrappers below (static data of the module). */
+const ONE: usize = memory.data(32, 16);
+const BASE: usize = memory.data(8, 8);
+
+/**
+ * counterfactual.ts flipLogProbDelta's table path (chunk K > 0) for one example: float32 w
+ * [nParents, nChildren], out[j] for every parent j (vaeFlipDecoderSlab with n = 1). parents uint8
+ * [nParents]; p, q float64 [nChildren]; table float64 [nParents, nChildren, 2]; rowSum float64 [nParents].
+ */
+export function vaeFlipDecoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, out: usize): void {
+  store<i32>(ONE, <i32>parents);
+  store<i32>(ONE, <i32>p, 4);
+  store<i32>(ONE, <i32>q, 8);
+  store<i32>(ONE, <i32>on, 12);
+  store<i32>(ONE, onCount, 16);
+  store<i32>(ONE, <i32>out, 20);
+  vaeFlipDecoderSlab(w, table, rowSum, nParents, nChildren, K, 1, ONE);
+}
+
+/**
+ * counterfactual.ts encoderChildDeltas' table loop (chunk K > 0; the exact redo of children near
+ * the clip stays in JS) for one example: float32 w [nParents, nChildren], outLogQ[j], outEnt[j]
+ * for every parent j (vaeFlipEncoderSlab with n = 1). ut, p, q float64 [nChildren]; basePU = Σ_c ut[c]·p[c].
  */
 export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: usize, nParents: i32, ut: usize, p: usize, q: usize, on: usize, onCount: i32, nChildren: i32, K: i32, basePU: f64, outLogQ: usize, outEnt: usize): void {
-  let j = 0;
-  for (; j + 1 < nParents; j += 2) {
-    const r0 = <usize>j * <usize>nChildren;
-    const r1 = r0 + <usize>nChildren;
-    const on0 = load<u8>(parents + <usize>j) == 1;
-    const on1 = load<u8>(parents + <usize>j + 1) == 1;
-    const delta = f64x2.replace_lane(f64x2.splat(on0 ? -1 : 1), 1, on1 ? -1 : 1);
-    let logR0: f64 = 0;
-    let logR1: f64 = 0;
-    let sH = f64x2.splat(0);
-    for (let c0 = 0; c0 < nChildren; c0 += K) {
-      const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prod = f64x2.splat(1);
-      for (let c = c0; c < end; c++) {
-        const e = f64x2.replace_lane(f64x2.splat(flipEntry(table, r0, c, on0)), 1, flipEntry(table, r1, c, on1));
-        const pc = f64x2.splat(load<f64>(p + (<usize>c << 3)));
-        const f = f64x2.add(pc, f64x2.mul(f64x2.splat(load<f64>(q + (<usize>c << 3))), e));
-        prod = f64x2.mul(prod, f);
-        const wv = f64x2.replace_lane(f64x2.splat(<f64>load<f32>(w + ((r0 + <usize>c) << 2))), 1, <f64>load<f32>(w + ((r1 + <usize>c) << 2)));
-        const shifted = f64x2.add(f64x2.splat(load<f64>(ut + (<usize>c << 3))), f64x2.mul(delta, wv));
-        sH = f64x2.add(sH, f64x2.div(f64x2.mul(shifted, pc), f));
-      }
-      logR0 += fdlibmLog(f64x2.extract_lane(prod, 0));
-      logR1 += fdlibmLog(f64x2.extract_lane(prod, 1));
-    }
-    const d0: f64 = on0 ? -1 : 1;
-    const d1: f64 = on1 ? -1 : 1;
-    const rs0 = load<f64>(rowSum + (<usize>j << 3));
-    const rs1 = load<f64>(rowSum + (<usize>(j + 1) << 3));
-    store<f64>(outLogQ + (<usize>j << 3), -logR0 - d0 * (rs0 - onRowSum(w, r0, on, onCount)));
-    store<f64>(outLogQ + (<usize>(j + 1) << 3), -logR1 - d1 * (rs1 - onRowSum(w, r1, on, onCount)));
-    store<f64>(outEnt + (<usize>j << 3), logR0 + d0 * rs0 - f64x2.extract_lane(sH, 0) + basePU);
-    store<f64>(outEnt + (<usize>(j + 1) << 3), logR1 + d1 * rs1 - f64x2.extract_lane(sH, 1) + basePU);
-  }
-  for (; j < nParents; j++) {
-    const r = <usize>j * <usize>nChildren;
-    const parentOn = load<u8>(parents + <usize>j) == 1;
-    const delta: f64 = parentOn ? -1 : 1;
-    let logR: f64 = 0;
-    let sH: f64 = 0;
-    for (let c0 = 0; c0 < nChildren; c0 += K) {
-      const end = c0 + K < nChildren ? c0 + K : nChildren;
-      let prod: f64 = 1;
-      for (let c = c0; c < end; c++) {
-        const pc = load<f64>(p + (<usize>c << 3));
-        const f = pc + load<f64>(q + (<usize>c << 3)) * flipEntry(table, r, c, parentOn);
-        prod *= f;
-        sH += ((load<f64>(ut + (<usize>c << 3)) + delta * <f64>load<f32>(w + ((r + <usize>c) << 2))) * pc) / f;
-      }
-      logR += fdlibmLog(prod);
-    }
-    const rs = load<f64>(rowSum + (<usize>j << 3));
-    store<f64>(outLogQ + (<usize>j << 3), -logR - delta * (rs - onRowSum(w, r, on, onCount)));
-    store<f64>(outEnt + (<usize>j << 3), logR + delta * rs - sH + basePU);
-  }
+  store<i32>(ONE, <i32>parents);
+  store<i32>(ONE, <i32>p, 4);
+  store<i32>(ONE, <i32>q, 8);
+  store<i32>(ONE, <i32>on, 12);
+  store<i32>(ONE, onCount, 16);
+  store<i32>(ONE, <i32>outLogQ, 20);
+  store<i32>(ONE, <i32>ut, 24);
+  store<i32>(ONE, <i32>outEnt, 28);
+  store<f64>(BASE, basePU);
+  vaeFlipEncoderSlab(w, table, rowSum, nParents, nChildren, K, 1, ONE, BASE);
 }
 
 /** fdlibm log1p (V8's Math.log1p, src/base/ieee754.cc). */
@@ -1076,9 +1345,10 @@ export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32,
 
 /**
  * forward.ts decoderLayer after its logits: dp, dq = σ(±v) and the returned
- * Σ_i log p(t_i | v_i) (nats, unit order). v, dp, dq float64 [n]; t uint8 [n].
+ * Σ_i log p(t_i | v_i) (nats, unit order); with grad ≠ 0 also grad[i] = t_i − dp_i (d log p / d v).
+ * v, dp, dq, grad float64 [n]; t uint8 [n].
  */
-export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32): f64 {
+export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32, grad: usize): f64 {
   let sum: f64 = 0;
   let i = 0;
   for (; i < n; i += 2) {
@@ -1091,6 +1361,9 @@ export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32
     if (!two) break;
     lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), dp, dq, i + 1);
     sum += load<u8>(t + <usize>i + 1) == 1 ? lp : lp - z1;
+  }
+  if (grad) {
+    for (let k = 0; k < n; k++) store<f64>(grad + (<usize>k << 3), <f64>load<u8>(t + <usize>k) - load<f64>(dp + (<usize>k << 3)));
   }
   return sum;
 }

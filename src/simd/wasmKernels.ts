@@ -21,6 +21,8 @@ interface KernelExports {
   /** fdlibm's exp and log as the kernels compute them (equal to V8's Math.exp and Math.log) */
   /** exp of n float64 values (src → dst, may alias), two lanes at a time; bit for bit Math.exp */
   expF64Array(src: number, dst: number, n: number): void;
+  /** log of n float64 values (src → dst, may alias), two lanes at a time; bit for bit Math.log */
+  logF64Array(src: number, dst: number, n: number): void;
   /** FlipTables.fill for float32 weights (src/models/units/flipTables.ts); returns the largest shift */
   fillFlipTablesF32(w: number, rows: number, cols: number, magnitude: number, table: number, maxShift: number, rowSum: number): number;
   /** HNCA credit of the last hidden layer from the softmax output, one example (src/models/bandit/messages.ts softmaxChildCredit) */
@@ -30,16 +32,24 @@ interface KernelExports {
   /** HNCA credit of one example's hidden layer from its Bernoulli children (src/models/bandit/messages.ts bernoulliChildrenCredit); 1 when it needs the log-domain path */
   /** VAE forward.ts affine: out = b + Σ_{k} w[on[k], :] (float32 w, b; float64 out) */
   vaeAffine(w: number, b: number, on: number, onCount: number, n: number, out: number): void;
+  /** VAE draws.ts RngDraws.bernoulli / antithetic: out = [u < p] or out = [1 − u < p], anti = [u < p], u = uniform(key, base + i) */
+  vaeBernoulli(key: number, base: number, p: number, n: number, out: number, antithetic: number, anti: number): void;
   /** VAE gradients.ts addRows: gB += g, gW[on[k], :] += g */
   vaeAddRows(g: number, n: number, on: number, onCount: number, gW: number, gB: number): void;
+  /** VAE gradients.ts batch assembly: out[j, :] = scale · ((accumulate ? out[j, :] : 0) + Σ_{k in start[j]..start[j+1]) src[list[k] + :]) */
+  vaeCsrRows(out: number, src: number, start: number, list: number, inputs: number, width: number, accumulate: number, scale: number): void;
   /** VAE counterfactual.ts flipLogProbDelta's table path */
   vaeFlipDecoder(w: number, table: number, rowSum: number, parents: number, nParents: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, out: number): void;
   /** VAE counterfactual.ts encoderChildDeltas' table loop */
   vaeFlipEncoder(w: number, table: number, rowSum: number, parents: number, nParents: number, ut: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, basePU: number, outLogQ: number, outEnt: number): void;
+  /** vaeFlipDecoder for a slab of n examples, the chunk of children outermost; rec: 8 int32 per example (wasm/kernels.ts) */
+  vaeFlipDecoderSlab(w: number, table: number, rowSum: number, nParents: number, nChildren: number, K: number, n: number, rec: number): void;
+  /** vaeFlipEncoder for a slab of n examples, the chunk of children outermost; rec: 8 int32 per example, basePU float64 [n] */
+  vaeFlipEncoderSlab(w: number, table: number, rowSum: number, nParents: number, nChildren: number, K: number, n: number, rec: number, basePU: number): void;
   /** VAE forward.ts encoderLayer's units: clamp, σ(±u) and the entropy sum (nats) */
   vaeEncoderUnits(u: number, ut: number, p: number, q: number, n: number, clip: number): number;
-  /** VAE forward.ts decoderLayer's units: σ(±v) and Σ log p(t | v) (nats) */
-  vaeDecoderUnits(v: number, t: number, dp: number, dq: number, n: number): number;
+  /** VAE forward.ts decoderLayer's units: σ(±v) and Σ log p(t | v) (nats); grad ≠ 0: also grad = t − σ(v) */
+  vaeDecoderUnits(v: number, t: number, dp: number, dq: number, n: number, grad: number): number;
   /** Math.log1p of fdlibm, exported for the bit-identity test */
   log1pF64(x: number): number;
   bernoulliCreditExample(table: number, maxShift: number, childLogit: number, childSample: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, logitClip: number, credit: number, logQActual: number): number;

@@ -37,9 +37,9 @@ export class CpuVaeEngine extends CpuEngineBase<VaeConfig, VaeRun, VaeGroup> imp
       (base) => ({ ...base, draws: new RngDraws(config.width) }),
       (spec) => {
         const estimator = vaeEstimator(spec.estimator).id;
-        const arrays = vaeRunArrays(shape, estimator, simd);
+        const arrays = vaeRunArrays(shape, estimator, simd, config.batch);
         if (arrays instanceof WasmKernels) kernels += 1;
-        return new VaeRun(shape, spec.seed, estimator, arrays);
+        return new VaeRun(shape, spec.seed, estimator, arrays, config.batch);
       },
     );
     const how = kernels === this.runObjects.length ? 'TypeScript + WebAssembly SIMD kernels' : simd ? 'TypeScript; WebAssembly SIMD kernels failed to load' : 'TypeScript; no WebAssembly SIMD';

@@ -9,6 +9,8 @@ import { bernoulliEntropy, clampLogit, LOGIT_CLIP, logSigmoid } from '../units/b
 import type { FlipTables } from '../units/flipTables.ts';
 import type { ParamArray } from './params.ts';
 import { commonKernels } from '../../simd/wasmKernels.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
+import type { VaeParams } from './params.ts';
 
 /**
  * Largest |w| for the table loops: exp(±w) and each factor stay within e^±600 (finite, not 0).
@@ -120,12 +122,11 @@ export function encoderChildDeltas(
     outLogQ.fill(0, 0, nParents);
     outEnt.fill(0, 0, nParents);
   }
-  let basePU = 0;
-  for (let c = 0; c < nChildren; c++) basePU += ut[c] * p[c];
+  const base = basePU(ut, p, nChildren);
   // float32 weights and every array in one WASM kernel memory: vaeFlipEncoder, bit for bit
   const kernels = K > 0 && w instanceof Float32Array ? commonKernels(w, t.table, t.rowSum, parents, ut, p, q, on, outLogQ, outEnt) : null;
   if (kernels) {
-    kernels.exports.vaeFlipEncoder(w.byteOffset, t.table.byteOffset, t.rowSum.byteOffset, parents.byteOffset, nParents, ut.byteOffset, p.byteOffset, q.byteOffset, on.byteOffset, onCount, nChildren, K, basePU, outLogQ.byteOffset, outEnt.byteOffset);
+    kernels.exports.vaeFlipEncoder(w.byteOffset, t.table.byteOffset, t.rowSum.byteOffset, parents.byteOffset, nParents, ut.byteOffset, p.byteOffset, q.byteOffset, on.byteOffset, onCount, nChildren, K, base, outLogQ.byteOffset, outEnt.byteOffset);
   }
   for (let j = 0; j < nParents && K > 0 && !kernels; j++) {
     const r = j * nChildren;
@@ -149,8 +150,38 @@ export function encoderChildDeltas(
     for (let k = 0; k < onCount; k++) onSum += w[r + on[k]];
     const rowSum = t.rowSum[j];
     outLogQ[j] = -logR - delta * (rowSum - onSum); // Σ over children that are 0
-    outEnt[j] = logR + delta * rowSum - sH + basePU;
+    outEnt[j] = logR + delta * rowSum - sH + base;
   }
+  encoderClipRedo(w, t, parents, nParents, u, ut, p, q, children, nChildren, outLogQ, outEnt, K);
+}
+
+/** Σ_c ut[c]·p[c] in child order: the entropy delta's base term (encoderChildDeltas). */
+export function basePU(ut: Float64Array, p: Float64Array, nChildren: number): number {
+  let sum = 0;
+  for (let c = 0; c < nChildren; c++) sum += ut[c] * p[c];
+  return sum;
+}
+
+/**
+ * encoderChildDeltas' second part, after its table loop (K > 0) or zero-filled outputs (K = 0):
+ * every child whose logit could reach the clip under a flip (|u| + maxShift > LOGIT_CLIP), or
+ * every child when K = 0, is redone exactly in the log domain (arguments as encoderChildDeltas).
+ */
+export function encoderClipRedo(
+  w: ParamArray,
+  t: FlipTables,
+  parents: Uint8Array,
+  nParents: number,
+  u: Float64Array,
+  ut: Float64Array,
+  p: Float64Array,
+  q: Float64Array,
+  children: Uint8Array,
+  nChildren: number,
+  outLogQ: Float64Array,
+  outEnt: Float64Array,
+  K: number,
+): void {
   for (let c = 0; c < nChildren; c++) {
     if (K > 0 && (u[c] < 0 ? -u[c] : u[c]) + t.maxShift[c] <= LOGIT_CLIP) continue;
     const s = children[c] === 1 ? 1 : -1;
@@ -175,4 +206,97 @@ export function encoderChildDeltas(
       outEnt[j] += bernoulliEntropy(uc) - actualH - fastH;
     }
   }
+}
+
+/** What the slab flip kernels read per example: 8 int32 offsets ([slab, 8]) and basePU ([slab]). */
+export class FlipSlabScratch {
+  readonly rec: Int32Array;
+  readonly base: Float64Array;
+  /** `arrays`: a run's WASM kernel arena (the kernels read these). */
+  constructor(
+    readonly slab: number,
+    arrays: ArrayAllocator = heapArrays,
+  ) {
+    this.rec = arrays.i32(8 * slab);
+    this.base = arrays.f64(slab);
+  }
+}
+
+/** One example's arrays the slab flip kernels read and write (the ExampleWork fields f-HNCA uses). */
+export interface FlipExample {
+  main: { phi: Uint8Array[]; on: Int32Array[]; onCount: number[]; u: Float64Array[]; ut: Float64Array[]; p: Float64Array[]; q: Float64Array[]; dp: Float64Array[]; dq: Float64Array[] };
+  dn: Float64Array[];
+  dlq: Float64Array[];
+  dent: Float64Array[];
+}
+
+/**
+ * f-HNCA's flip deltas of examples[0..n) (each after its forward pass) for every layer l = 1..L
+ * at once: dn[l] as flipLogProbDelta and dlq[l], dent[l] (l < L) as encoderChildDeltas, in the
+ * WASM slab kernels (wasm/kernels.ts vaeFlipDecoderSlab, vaeFlipEncoderSlab: the children's
+ * chunk outermost, so each block of the flip table is read once per slab, not once per
+ * example), with the exact redo of children near the clip per example in JS. The same float64
+ * operations per (example, parent) as the one-example paths: bit for bit. Returns false and
+ * writes nothing where they do not apply (weights beyond the tables' range, float64 weights, or
+ * arrays outside one kernel memory): the caller then takes the per-example path.
+ * Shapes: tables as VaeTables ([sizes[l], sizes[l-1]] decoder, [sizes[l], sizes[l+1]] encoder).
+ */
+export function slabFlipDeltas(params: VaeParams, dec: readonly FlipTables[], enc: readonly FlipTables[], examples: readonly FlipExample[], n: number, scratch: FlipSlabScratch): boolean {
+  const L = params.shape.layers;
+  const { sizes } = params;
+  if (n > scratch.slab || n > examples.length) return false;
+  const { rec, base } = scratch;
+  const kernels = commonKernels(rec, base);
+  if (!kernels) return false;
+  const inMemory = (...arrays: ArrayBufferView[]): boolean => arrays.every((a) => a.buffer === kernels.memory.buffer);
+  for (let l = 1; l <= L; l++) {
+    const w = params.decW[l - 1];
+    if (!(w instanceof Float32Array) || productChunk(dec[l - 1]) === 0 || !inMemory(w, dec[l - 1].table, dec[l - 1].rowSum)) return false;
+    if (l < L) {
+      const we = params.encW[l];
+      if (!(we instanceof Float32Array) || productChunk(enc[l]) === 0 || !inMemory(we, enc[l].table, enc[l].rowSum)) return false;
+    }
+  }
+  for (let b = 0; b < n; b++) {
+    const { main, dn, dlq, dent } = examples[b];
+    if (!inMemory(...main.phi, ...main.on, ...main.ut, ...main.p, ...main.q, ...main.dp, ...main.dq, ...dn, ...dlq, ...dent)) return false;
+  }
+  const e = kernels.exports;
+  for (let l = 1; l <= L; l++) {
+    const t = dec[l - 1];
+    for (let b = 0; b < n; b++) {
+      const { main, dn } = examples[b];
+      const r = 8 * b;
+      rec[r] = main.phi[l].byteOffset;
+      rec[r + 1] = main.dp[l - 1].byteOffset;
+      rec[r + 2] = main.dq[l - 1].byteOffset;
+      rec[r + 3] = main.on[l - 1].byteOffset;
+      rec[r + 4] = main.onCount[l - 1];
+      rec[r + 5] = dn[l].byteOffset;
+    }
+    e.vaeFlipDecoderSlab(params.decW[l - 1].byteOffset, t.table.byteOffset, t.rowSum.byteOffset, sizes[l], sizes[l - 1], productChunk(t), n, rec.byteOffset);
+    if (l === L) continue;
+    const te = enc[l];
+    const w = params.encW[l];
+    const K = productChunk(te);
+    for (let b = 0; b < n; b++) {
+      const { main, dlq, dent } = examples[b];
+      const r = 8 * b;
+      rec[r] = main.phi[l].byteOffset;
+      rec[r + 1] = main.p[l + 1].byteOffset;
+      rec[r + 2] = main.q[l + 1].byteOffset;
+      rec[r + 3] = main.on[l + 1].byteOffset;
+      rec[r + 4] = main.onCount[l + 1];
+      rec[r + 5] = dlq[l].byteOffset;
+      rec[r + 6] = main.ut[l + 1].byteOffset;
+      rec[r + 7] = dent[l].byteOffset;
+      base[b] = basePU(main.ut[l + 1], main.p[l + 1], sizes[l + 1]);
+    }
+    e.vaeFlipEncoderSlab(w.byteOffset, te.table.byteOffset, te.rowSum.byteOffset, sizes[l], sizes[l + 1], K, n, rec.byteOffset, base.byteOffset);
+    for (let b = 0; b < n; b++) {
+      const { main, dlq, dent } = examples[b];
+      encoderClipRedo(w, te, main.phi[l], sizes[l], main.u[l + 1], main.ut[l + 1], main.p[l + 1], main.q[l + 1], main.phi[l + 1], sizes[l + 1], dlq[l], dent[l], K);
+    }
+  }
+  return true;
 }

@@ -10,6 +10,7 @@
 import { MAX_VAE_LAYERS } from '../../engine/types.ts';
 import { streamKey, uniform } from '../../rng/counterRng.ts';
 import { Stream } from '../../rng/streams.ts';
+import { commonKernels } from '../../simd/wasmKernels.ts';
 
 export const VAE_INIT_STREAM = Stream.vaeBase + 120;
 
@@ -49,10 +50,21 @@ export class RngDraws implements VaeDraws {
   }
   bernoulli(pass: number, layer: number, p: Float64Array, n: number, out: Uint8Array): void {
     const key = this.keys[vaeSampleStream(pass, layer)];
+    // p and out in one WASM kernel memory: vaeBernoulli, the same uniforms and comparisons
+    const kernels = commonKernels(p, out);
+    if (kernels) {
+      kernels.exports.vaeBernoulli(key, this.base, p.byteOffset, n, out.byteOffset, 0, 0);
+      return;
+    }
     for (let i = 0; i < n; i++) out[i] = uniform(key, this.base + i) < p[i] ? 1 : 0;
   }
   antithetic(layer: number, p: Float64Array, n: number, out: Uint8Array, anti: Uint8Array): void {
     const key = this.keys[layer];
+    const kernels = commonKernels(p, out, anti);
+    if (kernels) {
+      kernels.exports.vaeBernoulli(key, this.base, p.byteOffset, n, out.byteOffset, 1, anti.byteOffset);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const u = uniform(key, this.base + i);
       out[i] = 1 - u < p[i] ? 1 : 0;
@@ -77,6 +89,11 @@ export class EvalDraws implements VaeDraws {
   }
   bernoulli(_pass: number, layer: number, p: Float64Array, n: number, out: Uint8Array): void {
     const key = this.keys[layer];
+    const kernels = commonKernels(p, out);
+    if (kernels) {
+      kernels.exports.vaeBernoulli(key, this.base, p.byteOffset, n, out.byteOffset, 0, 0);
+      return;
+    }
     for (let i = 0; i < n; i++) out[i] = uniform(key, this.base + i) < p[i] ? 1 : 0;
   }
   antithetic(): void {

@@ -42,6 +42,12 @@ export class VaeTables {
   }
 }
 
+/** True when the estimator draws a second pass per layer (LOO, DisARM: ExampleWork's alt and anti). */
+export function usesPairs(estimator: VaeEstimator): boolean {
+  const { signal } = vaeEstimator(estimator);
+  return signal === 'leave-one-out' || signal === 'disarm';
+}
+
 /** True when the estimator's signal is f-HNCA, which reads the per-update VaeTables. */
 export function usesTables(estimator: VaeEstimator): boolean {
   return vaeEstimator(estimator).signal === 'fhnca';
@@ -50,10 +56,7 @@ export function usesTables(estimator: VaeEstimator): boolean {
 /** Scratch and results of one example. Layer-indexed arrays use l = 0..L. */
 export class ExampleWork {
   readonly main: PassState;
-  /** second sample / partial-pass values (LOO, DisARM) */
-  readonly alt: PassState;
-  /** DisARM's antithetic layer values φ~_l */
-  readonly anti: PassState;
+  private readonly pairStates: { alt: PassState; anti: PassState } | null;
   /** d estimate / d u_l for encoder layer l = 1..L (= p(1-p) S_i, docs/math.md §3) */
   readonly encGrad: Float64Array[];
   /** d f / d v_m = φ_m - σ(v_m) for decoder m = 0..L (m = L: prior) */
@@ -61,6 +64,11 @@ export class ExampleWork {
   /** per layer: the value whose batch mean updates b_l (fhnca-baseline, reinforce-baseline) */
   readonly baselineTarget: Float64Array;
   elbo = 0;
+  /**
+   * Whether dn, dlq and dent already hold this pass's f-HNCA flip deltas (computed for a slab of
+   * examples at once, vaeRun.ts); forward clears it.
+   */
+  flipsReady = false;
   /** f-HNCA scratch: decoder-below, child log-prob and child entropy flip deltas */
   readonly dn: Float64Array[];
   readonly dlq: Float64Array[];
@@ -68,15 +76,19 @@ export class ExampleWork {
   private readonly rho = new Float64Array(2);
   private readonly upDec: Float64Array;
   private readonly upEnt: Float64Array;
-  /** `arrays`: where the arrays live (a run's WASM kernel arena in the CPU engine). */
+  /**
+   * `arrays`: where the arrays live (a run's WASM kernel arena in the CPU engine). `pairs`:
+   * whether to hold the second passes of LOO and DisARM (alt, anti); without them those
+   * estimators throw.
+   */
   constructor(
     readonly sizes: readonly number[],
     arrays: ArrayAllocator = heapArrays,
+    pairs = true,
   ) {
     const f = (): Float64Array[] => sizes.map((s) => arrays.f64(s));
     this.main = new PassState(sizes, arrays);
-    this.alt = new PassState(sizes, arrays);
-    this.anti = new PassState(sizes, arrays);
+    this.pairStates = pairs ? { alt: new PassState(sizes, arrays), anti: new PassState(sizes, arrays) } : null;
     this.encGrad = f();
     this.decGrad = f();
     this.dn = f();
@@ -85,6 +97,17 @@ export class ExampleWork {
     this.baselineTarget = new Float64Array(sizes.length);
     this.upDec = new Float64Array(sizes.length + 1);
     this.upEnt = new Float64Array(sizes.length + 2);
+  }
+
+  /** Second sample / partial-pass values (LOO, DisARM). @throws Error when built without pairs */
+  get alt(): PassState {
+    if (!this.pairStates) throw new Error('ExampleWork: built without the second passes LOO and DisARM need');
+    return this.pairStates.alt;
+  }
+  /** DisARM's antithetic layer values φ~_l. @throws Error when built without pairs */
+  get anti(): PassState {
+    if (!this.pairStates) throw new Error('ExampleWork: built without the second passes LOO and DisARM need');
+    return this.pairStates.anti;
   }
 
   /** F_l: every component φ_l can influence except its own entropy (docs/math.md §3, REINFORCE). */
@@ -113,20 +136,34 @@ export class ExampleWork {
    * `tables` must be current for params when the estimator is f-HNCA; `baselines[l]` is b_l.
    */
   estimate(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, tables: VaeTables | null, baselines: Float64Array): void {
+    this.forward(params, estimator, draws);
+    this.signals(params, estimator, draws, tables, baselines);
+  }
+
+  /**
+   * estimate's first part: the forward pass with `draws`, elbo, decGrad and the sums of the
+   * components above each layer. Clears flipsReady (the new pass's f-HNCA deltas are not computed).
+   */
+  forward(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws): void {
     const L = params.shape.layers;
-    const { main, sizes, upDec, upEnt } = this;
-    const { signal, baseline, extraSample, ablations } = vaeEstimator(estimator);
-    this.elbo = forwardPass(params, draws, main, extraSample === 'antithetic' ? this.anti : undefined);
-    for (let m = 0; m <= L; m++) {
-      const g = this.decGrad[m];
-      const phi = main.phi[m];
-      const dp = main.dp[m];
-      for (let i = 0; i < sizes[m]; i++) g[i] = phi[i] - dp[i];
-    }
+    const { main, upDec, upEnt } = this;
+    const { extraSample } = vaeEstimator(estimator);
+    this.flipsReady = false;
+    this.elbo = forwardPass(params, draws, main, extraSample === 'antithetic' ? this.anti : undefined, this.decGrad);
     upDec.fill(0);
     upEnt.fill(0);
     for (let m = L; m >= 0; m--) upDec[m] = upDec[m + 1] + main.dec[m];
     for (let l = L; l >= 1; l--) upEnt[l] = upEnt[l + 1] + main.ent[l];
+  }
+
+  /**
+   * estimate's second part after forward: encGrad and baselineTarget of every layer (LOO and
+   * DisARM draw their partial passes from `draws`, which must be on this example).
+   */
+  signals(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, tables: VaeTables | null, baselines: Float64Array): void {
+    const L = params.shape.layers;
+    const { main, sizes } = this;
+    const { signal, baseline, ablations } = vaeEstimator(estimator);
     for (let l = 1; l <= L; l++) {
       switch (signal) {
         case 'fhnca':
@@ -166,9 +203,9 @@ export class ExampleWork {
     const dn = this.dn[l];
     const dlq = this.dlq[l];
     const dent = this.dent[l];
-    flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], dn, undefined, main.v[l - 1], main.phi[l - 1]);
     const top = l === L;
-    if (!top) {
+    if (!this.flipsReady) flipLogProbDelta(params.decW[l - 1], tables.dec[l - 1], main.phi[l], n, main.dp[l - 1], main.dq[l - 1], main.on[l - 1], main.onCount[l - 1], sizes[l - 1], dn, undefined, main.v[l - 1], main.phi[l - 1]);
+    if (!top && !this.flipsReady) {
       encoderChildDeltas(params.encW[l], tables.enc[l], main.phi[l], n, main.u[l + 1], main.ut[l + 1], main.p[l + 1], main.q[l + 1], main.phi[l + 1], main.on[l + 1], main.onCount[l + 1], sizes[l + 1], dlq, dent);
     }
     let extra = 0; // components the ablations weight by ρ1 − ρ0 besides R_l

@@ -47,12 +47,23 @@ export class PassState {
     this.dec = new Float64Array(n);
   }
 
-  /** Sets φ_0 from the on-pixel indices. */
+  /** Sets φ_0 from the on-pixel indices onIndex[start..end) (any order; ascending ones are the on-list as given). */
   setInput(onIndex: ArrayLike<number>, start: number, end: number): void {
     const phi = this.phi[0];
+    const on = this.on[0];
     phi.fill(0);
-    for (let k = start; k < end; k++) phi[onIndex[k]] = 1;
-    this.index(0);
+    let last = -1;
+    let ascending = true;
+    for (let k = start; k < end; k++) {
+      const j = onIndex[k];
+      if (j <= last) ascending = false;
+      phi[j] = 1;
+      on[k - start] = j;
+      last = j;
+    }
+    // the on-list is φ_0's indices in increasing order: as given when ascending, else rebuilt
+    if (ascending) this.onCount[0] = end - start;
+    else this.index(0);
   }
 
   /** Rebuilds the on-list of layer l from φ_l. */
@@ -131,8 +142,11 @@ export function encoderLayer(params: VaeParams, l: number, s: PassState, input: 
   return h;
 }
 
-/** Decoder term m: log p_m(target φ_m | input φ_{m+1}) (the prior when m = L); sets Dec[m]. */
-export function decoderLayer(params: VaeParams, m: number, s: PassState, target: PassState = s): number {
+/**
+ * Decoder term m: log p_m(target φ_m | input φ_{m+1}) (the prior when m = L); sets Dec[m]. With
+ * `grad` ([sizes[m]]) also its logit gradient grad[i] = φ_m,i − σ(v_i) (docs/math.md §3).
+ */
+export function decoderLayer(params: VaeParams, m: number, s: PassState, target: PassState = s, grad?: Float64Array): number {
   const n = params.sizes[m];
   const v = s.v[m];
   if (m === params.shape.layers) {
@@ -145,9 +159,9 @@ export function decoderLayer(params: VaeParams, m: number, s: PassState, target:
   const dp = s.dp[m];
   const dq = s.dq[m];
   // in one WASM kernel memory: vaeDecoderUnits, fdlibm's exp and log1p inline (bit for bit)
-  const kernels = commonKernels(v, t, dp, dq);
+  const kernels = grad ? commonKernels(v, t, dp, dq, grad) : commonKernels(v, t, dp, dq);
   if (kernels) {
-    s.dec[m] = kernels.exports.vaeDecoderUnits(v.byteOffset, t.byteOffset, dp.byteOffset, dq.byteOffset, n);
+    s.dec[m] = kernels.exports.vaeDecoderUnits(v.byteOffset, t.byteOffset, dp.byteOffset, dq.byteOffset, n, grad ? grad.byteOffset : 0);
     return s.dec[m];
   }
   let sum = 0;
@@ -155,6 +169,7 @@ export function decoderLayer(params: VaeParams, m: number, s: PassState, target:
     const lp = bernoulliParts(v[i], dp, dq, i);
     sum += t[i] === 1 ? lp : lp - v[i];
   }
+  if (grad) for (let i = 0; i < n; i++) grad[i] = t[i] - dp[i];
   s.dec[m] = sum;
   return sum;
 }
@@ -165,8 +180,11 @@ export function sampleLayer(params: VaeParams, draws: VaeDraws, pass: number, l:
   s.index(l);
 }
 
-/** The full main pass: encoder layers (sampled), then every decoder term. Returns the single-sample ELBO. */
-export function forwardPass(params: VaeParams, draws: VaeDraws, s: PassState, antithetic?: PassState): number {
+/**
+ * The full main pass: encoder layers (sampled), then every decoder term. Returns the single-sample
+ * ELBO. `decGrad` (m = 0..L, [sizes[m]] each): also every decoder term's logit gradient φ_m − σ(v_m).
+ */
+export function forwardPass(params: VaeParams, draws: VaeDraws, s: PassState, antithetic?: PassState, decGrad?: readonly Float64Array[]): number {
   const L = params.shape.layers;
   let elbo = 0;
   for (let l = 1; l <= L; l++) {
@@ -177,7 +195,7 @@ export function forwardPass(params: VaeParams, draws: VaeDraws, s: PassState, an
       antithetic.index(l);
     } else sampleLayer(params, draws, 0, l, s);
   }
-  for (let m = 0; m <= L; m++) elbo += decoderLayer(params, m, s);
+  for (let m = 0; m <= L; m++) elbo += decoderLayer(params, m, s, s, decGrad?.[m]);
   return elbo;
 }
 

@@ -1,8 +1,9 @@
-// Parameter gradients from one example's logit gradients: a 0/1 input j adds the layer's
+// Parameter gradients from the examples' logit gradients: a 0/1 input j adds the layer's
 // logit-gradient vector to row j of the input-major weight gradient (no multiplies).
 import type { ExampleWork } from './estimators.ts';
 import type { VaeParams } from './params.ts';
-import { commonKernels } from '../../simd/wasmKernels.ts';
+import { commonKernels, type WasmKernels } from '../../simd/wasmKernels.ts';
+import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
 
 /** gB[i] += g[i]; gW[on[k]·n + i] += g[i] (g [n], gW [inputs, n]); in one WASM kernel memory: vaeAddRows, bit for bit. */
 function addRows(g: Float64Array, n: number, on: Int32Array, onCount: number, gW: Float64Array, gB: Float64Array): void {
@@ -32,4 +33,115 @@ export function addExampleGradients(params: VaeParams, work: ExampleWork, grads:
   const gPrior = grads[4 * L];
   const d = work.decGrad[L];
   for (let i = 0; i < sizes[L]; i++) gPrior[i] += d[i];
+}
+
+/**
+ * Scratch of the whole-batch gradient assembly (addSlabGradients): per input unit j the
+ * examples whose input j is 1 (a CSR of input → examples, [inputs + 1] starts and
+ * [slab · inputs] entries), and every example's entry for the bias ([2] starts, [slab] entries).
+ */
+export class BatchGradientScratch {
+  readonly start: Int32Array;
+  readonly list: Int32Array;
+  readonly biasStart: Int32Array;
+  readonly all: Int32Array;
+  /** `slab`: the most examples per call; `arrays`: a run's WASM kernel arena (the CSR must sit in the kernels' memory). */
+  constructor(
+    readonly sizes: readonly number[],
+    readonly slab: number,
+    arrays: ArrayAllocator = heapArrays,
+  ) {
+    const widest = Math.max(...sizes);
+    this.start = arrays.i32(widest + 2);
+    this.list = arrays.i32(Math.max(1, slab * widest));
+    this.biasStart = arrays.i32(2);
+    this.all = arrays.i32(Math.max(1, slab));
+  }
+}
+
+/** The kernel instance holding every array of `works[0..n)` the gradient assembly reads and `grads`, or null. */
+export function slabKernels(works: readonly ExampleWork[], n: number, grads: readonly Float64Array[], scratch: BatchGradientScratch): WasmKernels | null {
+  if (n > scratch.slab || n > works.length) return null;
+  const kernels = commonKernels(scratch.start, scratch.list, scratch.all, scratch.biasStart, ...grads);
+  if (!kernels) return null;
+  for (let b = 0; b < n; b++) {
+    const w = works[b];
+    if (commonKernels(scratch.start, ...w.encGrad, ...w.decGrad) !== kernels) return null;
+  }
+  return kernels;
+}
+
+/**
+ * Adds the logit gradients of works[0..n) (one slab of the minibatch, in example order) into
+ * every tensor's gradient (tensorSizes order) in one whole-batch kernel per tensor
+ * (wasm/kernels.ts vaeCsrRows): gW[j, :] += Σ_{b: input j of b is 1} g_b and gB += Σ_b g_b, g_b
+ * the example's logit gradient ([sizes[l]] for encoder layer l, [sizes[m]] for decoder m),
+ * each row's sum continuing the previous slab's (`first`: start from 0) and, on the `last`
+ * slab, scaled by `scale` (1/B: the batch mean). The same float64 additions in the same order
+ * as addExampleGradients per example followed by grad *= 1/B: bit for bit the reference.
+ * `kernels` from slabKernels.
+ */
+export function addSlabGradients(
+  kernels: WasmKernels,
+  params: VaeParams,
+  works: readonly ExampleWork[],
+  n: number,
+  grads: readonly Float64Array[],
+  scratch: BatchGradientScratch,
+  first: boolean,
+  last: boolean,
+  scale: number,
+): void {
+  const L = params.shape.layers;
+  const { sizes } = params;
+  const s = last ? scale : 1;
+  for (let l = 1; l <= L; l++) {
+    rowSums(kernels, works, n, l - 1, sizes[l - 1], sizes[l], (w) => w.encGrad[l], grads[2 * (l - 1)], grads[2 * (l - 1) + 1], first, s, scratch);
+  }
+  for (let m = 0; m < L; m++) {
+    rowSums(kernels, works, n, m + 1, sizes[m + 1], sizes[m], (w) => w.decGrad[m], grads[2 * L + 2 * m], grads[2 * L + 2 * m + 1], first, s, scratch);
+  }
+  const { all, biasStart } = scratch;
+  for (let b = 0; b < n; b++) all[b] = works[b].decGrad[L].byteOffset >>> 3;
+  biasStart[0] = 0;
+  biasStart[1] = n;
+  kernels.exports.vaeCsrRows(grads[4 * L].byteOffset, 0, biasStart.byteOffset, all.byteOffset, 1, sizes[L], first ? 0 : 1, s);
+}
+
+/** One layer's gW, gB: the inputs are layer `input` of each example's main pass, g = signal(work). */
+function rowSums(
+  kernels: WasmKernels,
+  works: readonly ExampleWork[],
+  n: number,
+  input: number,
+  inputs: number,
+  width: number,
+  signal: (w: ExampleWork) => Float64Array,
+  gW: Float64Array,
+  gB: Float64Array,
+  first: boolean,
+  scale: number,
+  scratch: BatchGradientScratch,
+): void {
+  const { start, list, all, biasStart } = scratch;
+  start.fill(0, 0, inputs + 2);
+  for (let b = 0; b < n; b++) {
+    const { on, onCount } = works[b].main;
+    const o = on[input];
+    for (let k = 0, c = onCount[input]; k < c; k++) start[o[k] + 2]++;
+  }
+  for (let j = 0; j < inputs; j++) start[j + 2] += start[j + 1];
+  for (let b = 0; b < n; b++) {
+    const { on, onCount } = works[b].main;
+    const o = on[input];
+    const at = signal(works[b]).byteOffset >>> 3; // element offset of g_b from address 0
+    all[b] = at;
+    for (let k = 0, c = onCount[input]; k < c; k++) list[start[o[k] + 1]++] = at;
+  }
+  // start[j] .. start[j + 1] delimit input j's examples, in example order
+  const accumulate = first ? 0 : 1;
+  kernels.exports.vaeCsrRows(gW.byteOffset, 0, start.byteOffset, list.byteOffset, inputs, width, accumulate, scale);
+  biasStart[0] = 0;
+  biasStart[1] = n;
+  kernels.exports.vaeCsrRows(gB.byteOffset, 0, biasStart.byteOffset, all.byteOffset, 1, width, accumulate, scale);
 }

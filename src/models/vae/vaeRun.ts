@@ -9,8 +9,9 @@ import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { runningMeanBaseline } from '../units/baseline.ts';
 import { importanceBound } from './bound.ts';
 import type { EvalDraws, RngDraws } from './draws.ts';
-import { ExampleWork, usesTables, VaeTables } from './estimators.ts';
-import { addExampleGradients } from './gradients.ts';
+import { ExampleWork, usesPairs, usesTables, VaeTables } from './estimators.ts';
+import { FlipSlabScratch, slabFlipDeltas } from './counterfactual.ts';
+import { addExampleGradients, addSlabGradients, BatchGradientScratch, slabKernels } from './gradients.ts';
 import { createVaeTensors, type VaeParams, type VaeShape } from './params.ts';
 import { CountingAllocator, heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
 import { kernelArena } from '../../simd/wasmKernels.ts';
@@ -19,16 +20,24 @@ import { kernelArena } from '../../simd/wasmKernels.ts';
  * One run's arena: a WASM SIMD kernel instance's memory sized for the run's arrays (built once
  * on counted heap arrays) where `simd` allows, else the JS heap.
  */
-export function vaeRunArrays(shape: VaeShape, estimator: VaeEstimator, simd: boolean): ArrayAllocator {
+export function vaeRunArrays(shape: VaeShape, estimator: VaeEstimator, simd: boolean, batch = 1): ArrayAllocator {
   const counter = new CountingAllocator();
-  new VaeRun(shape, 0, estimator, counter);
+  new VaeRun(shape, 0, estimator, counter, batch);
   return kernelArena(counter.bytes, simd);
 }
+
+/** Examples per slab of an update: the per-example scratch the whole-batch kernels read at once. */
+export const SLAB = 64;
 
 export class VaeRun {
   readonly tensors: ParameterTensor[];
   readonly params: VaeParams;
+  /** example 0's scratch (the bound and inspection use it) */
   readonly work: ExampleWork;
+  /** one scratch per example of a slab of the minibatch (works[0] = work): the whole-batch kernels read them all */
+  private readonly works: ExampleWork[];
+  private readonly gradientScratch: BatchGradientScratch;
+  private readonly flipScratch: FlipSlabScratch | null;
   readonly tables: VaeTables | null;
   /** b_l, l = 1..L (index 0 unused) */
   readonly baselines: Float64Array;
@@ -43,19 +52,27 @@ export class VaeRun {
   /**
    * `arrays`: where the parameters, Adam moments, gradients, flip tables and per-example scratch
    * live: the CPU engine passes a WASM SIMD kernel arena (vaeRunArrays), whose kernels equal the
-   * JavaScript loops bit for bit; the default JS heap runs the JavaScript reference.
+   * JavaScript loops bit for bit; the default JS heap runs the JavaScript reference. `batch`:
+   * the minibatch size: an update runs in slabs of min(batch, SLAB) examples, each with its
+   * own scratch (so the memory stays bounded whatever the batch).
    */
   constructor(
     readonly shape: VaeShape,
     seed: number,
     readonly estimator: VaeEstimator,
     arrays: ArrayAllocator = heapArrays,
+    batch = 1,
   ) {
     const { tensors, params } = createVaeTensors(shape, seed, arrays);
     this.tensors = tensors;
     this.params = params;
-    this.work = new ExampleWork(params.sizes, arrays);
+    const slab = Math.max(1, Math.min(SLAB, Math.floor(batch)));
+    const pairs = usesPairs(estimator);
+    this.works = Array.from({ length: slab }, () => new ExampleWork(params.sizes, arrays, pairs));
+    this.work = this.works[0];
+    this.gradientScratch = new BatchGradientScratch(params.sizes, slab, arrays);
     this.tables = usesTables(estimator) ? new VaeTables(params.sizes, arrays) : null;
+    this.flipScratch = this.tables ? new FlipSlabScratch(slab, arrays) : null;
     const L = shape.layers;
     this.baselines = new Float64Array(L + 1);
     this.variance = Array.from({ length: L }, (_, l) => new ShiftedGradientVariance(params.sizes[l], params.sizes[l + 1]));
@@ -68,35 +85,61 @@ export class VaeRun {
   /** One update on the minibatch `rows` with the draws of this (seed, update). */
   update(rows: SparseBinaryRows, draws: RngDraws, opt: OptimizerConfig): void {
     if (!this.counters.finite) return;
-    const { params, work, tensors, accB, targets } = this;
+    const { params, tensors, accB, targets, works } = this;
     const L = params.shape.layers;
     const sizes = params.sizes;
     const B = rows.count;
+    const grads = tensors.map((t) => t.grad);
+    const inv = 1 / B;
     this.tables?.update(params);
-    for (const t of tensors) t.grad.fill(0);
     accB.fill(0);
     targets.fill(0);
-    const grads = tensors.map((t) => t.grad);
     let elboSum = 0;
-    for (let b = 0; b < B; b++) {
-      draws.setExample(b);
-      work.main.setInput(rows.onIndex, rows.onStart[b], rows.onStart[b + 1]);
-      work.estimate(params, this.estimator, draws, this.tables, this.baselines);
-      elboSum += work.elbo;
-      addExampleGradients(params, work, grads);
-      for (let l = 1; l <= L; l++) {
-        const g = work.encGrad[l];
-        let ss = 0;
-        for (let i = 0; i < sizes[l]; i++) ss += g[i] * g[i];
-        accB[l] += ss; // the finiteness check below
-        // docs/math.md §4 by shifted sums: layer l's inputs are the 0/1 values of layer l − 1
-        const v = this.variance[l - 1];
-        const x = work.main.phi[l - 1];
-        if (b === 0) v.first((j) => x[j], g);
-        v.addBinary(work.main.on[l - 1], 0, work.main.onCount[l - 1], g);
-        targets[l] += work.baselineTarget[l];
+    let reference = false;
+    // slabs of works.length examples, in example order: every sum continues across them
+    for (let b0 = 0; b0 < B; b0 += works.length) {
+      const n = Math.min(works.length, B - b0);
+      for (let k = 0; k < n; k++) {
+        const work = works[k];
+        draws.setExample(b0 + k);
+        work.main.setInput(rows.onIndex, rows.onStart[b0 + k], rows.onStart[b0 + k + 1]);
+        work.forward(params, this.estimator, draws);
+        elboSum += work.elbo;
+      }
+      // f-HNCA's flip deltas for the whole slab (else each example computes its own in signals)
+      const { tables, flipScratch } = this;
+      if (tables && flipScratch && slabFlipDeltas(params, tables.dec, tables.enc, works, n, flipScratch)) {
+        for (let k = 0; k < n; k++) works[k].flipsReady = true;
+      }
+      for (let k = 0; k < n; k++) {
+        draws.setExample(b0 + k);
+        works[k].signals(params, this.estimator, draws, this.tables, this.baselines);
+      }
+      // whole-slab kernels; else the reference: per-example rows, and 1/B at the end
+      const kernels = b0 === 0 || !reference ? slabKernels(works, n, grads, this.gradientScratch) : null;
+      if (kernels) addSlabGradients(kernels, params, works, n, grads, this.gradientScratch, b0 === 0, b0 + n === B, inv);
+      else {
+        if (b0 === 0) for (const g of grads) g.fill(0);
+        reference = true;
+        for (let k = 0; k < n; k++) addExampleGradients(params, works[k], grads);
+      }
+      for (let k = 0; k < n; k++) {
+        const work = works[k];
+        for (let l = 1; l <= L; l++) {
+          const g = work.encGrad[l];
+          let ss = 0;
+          for (let i = 0; i < sizes[l]; i++) ss += g[i] * g[i];
+          accB[l] += ss; // the finiteness check below
+          // docs/math.md §4 by shifted sums: layer l's inputs are the 0/1 values of layer l − 1
+          const v = this.variance[l - 1];
+          const x = work.main.phi[l - 1];
+          if (b0 + k === 0) v.first((j) => x[j], g);
+          v.addBinary(work.main.on[l - 1], 0, work.main.onCount[l - 1], g);
+          targets[l] += work.baselineTarget[l];
+        }
       }
     }
+    if (reference) for (const g of grads) for (let k = 0; k < g.length; k++) g[k] *= inv;
     let check = elboSum;
     for (let l = 1; l <= L; l++) check += accB[l];
     if (!Number.isFinite(check)) {
@@ -104,8 +147,6 @@ export class VaeRun {
       this.counters.failure = `non-finite ${Number.isFinite(elboSum) ? 'encoder gradient' : 'ELBO'} at update ${this.counters.updates + 1}`;
       return;
     }
-    const inv = 1 / B;
-    for (const t of tensors) for (let k = 0; k < t.size; k++) t.grad[k] *= inv;
     // docs/math.md §4, encoder only, by shifted sums (src/engine/gradientVariance.ts): encoder
     // layer l's gradients are tensors 2(l − 1) (W_l [inputs, units]) and 2(l − 1) + 1 (b_l)
     let total = 0;
