@@ -1,0 +1,104 @@
+// Mutation controls of the CPU engine's exact unbiasedness checks (issue 29: "a 10% bias in any
+// estimator's signal, on either engine, fails a test"). tests/bandit-enumeration.test.ts,
+// bandit-categorical.test.ts and vae-enumeration.test.ts compute each estimator's exact
+// expectation through the engine's own code (BanditRun, ExampleWork) and compare it with the
+// finite-difference gradient of the exact objective; here the same computation runs with the
+// first hidden (encoder) layer's learning signal ×BIAS — injected where the engine turns signals
+// into gradients (accumulateGradients, addExampleGradients, mocked to scale the signal first) —
+// and the same comparison must fail, by exactly that bias on that layer and nowhere else.
+// With BIAS = 1 the mocks change nothing and the comparison passes (the control is transparent).
+import { describe, expect, it, vi } from 'vitest';
+import type { BanditScratch } from '../src/models/bandit/scratch.ts';
+import type { ExampleWork } from '../src/models/vae/estimators.ts';
+import { BANDIT_ESTIMATORS } from '../src/engine/types.ts';
+import { VAE_ABLATED_ESTIMATORS } from '../src/engine/estimators.ts';
+import { VAE_ESTIMATORS } from '../src/engine/types.ts';
+import { exactEstimatorMoments, finiteDifferenceGradient, tinyParameters, tinyShape, type TinyProblem } from './helpers/tinyBandit.ts';
+import { elboGradientFD, exactEstimatorMoments as exactVaeMoments, tinyModel } from './vaeTiny.ts';
+
+/** the learning signal's factor on the first hidden layer, set per test */
+const mutation = vi.hoisted(() => ({ bias: 1 }));
+
+/** Scales `signal` by mutation.bias around `body` (restored after, so nothing downstream sees it twice). */
+function biased(signal: Float64Array, body: () => void): void {
+  if (mutation.bias === 1) return body();
+  const saved = Float64Array.from(signal);
+  for (let e = 0; e < signal.length; e++) signal[e] *= mutation.bias;
+  try {
+    body();
+  } finally {
+    signal.set(saved);
+  }
+}
+
+vi.mock('../src/models/bandit/gradients.ts', async (original) => {
+  const real = await original<typeof import('../src/models/bandit/gradients.ts')>();
+  return {
+    ...real,
+    accumulateGradients: (...args: Parameters<typeof real.accumulateGradients>) => biased((args[1] as BanditScratch).signal[0], () => real.accumulateGradients(...args)),
+  };
+});
+vi.mock('../src/models/vae/gradients.ts', async (original) => {
+  const real = await original<typeof import('../src/models/vae/gradients.ts')>();
+  return {
+    ...real,
+    addExampleGradients: (...args: Parameters<typeof real.addExampleGradients>) => biased((args[1] as ExampleWork).encGrad[1], () => real.addExampleGradients(...args)),
+  };
+});
+
+/** max |mean − exact| over parameters whose layer satisfies `which` */
+function worst(mean: ArrayLike<number>, exact: ArrayLike<number>, layerOf: readonly number[], which: (layer: number) => boolean): number {
+  let w = 0;
+  for (let e = 0; e < exact.length; e++) if (which(layerOf[e])) w = Math.max(w, Math.abs(mean[e] - exact[e]));
+  return w;
+}
+
+const banditCases: { name: string; problem: TinyProblem; seed: number; tolerance: number }[] = [
+  // bandit-enumeration.test.ts's depth-2 case (toBeCloseTo(·, 6): 5e-7) and bandit-categorical.test.ts's N = 3 depth-2 case (1e-9)
+  { name: 'Bernoulli units [3, 2]', problem: { shape: tinyShape([3, 2], 3, 2, 'pm1'), x: [1, 0, 1], rewards: [0.3, 1] }, seed: 13, tolerance: 5e-7 },
+  { name: 'categorical N = 3, units [2, 2]', problem: { shape: tinyShape([2, 2], 3, 3, 'pm1', 3), x: [1, 0, 1], rewards: [1, 0.2, -0.5] }, seed: 28, tolerance: 1e-9 },
+];
+
+describe.each(banditCases)('CPU bandit exact check has power: $name', ({ problem, seed, tolerance }) => {
+  const params = tinyParameters(problem.shape, seed, 1.5);
+  const exact = finiteDifferenceGradient(problem.shape, params, problem);
+  const layerOf = params.tensors.flatMap((t, k) => Array.from({ length: t.size }, () => Math.floor(k / 2)));
+
+  it.each(BANDIT_ESTIMATORS)("%s: the first hidden layer's signal ×1.1 fails the exact check by 10% of that layer's gradient, and ×1 passes", (estimator) => {
+    mutation.bias = 1;
+    const clean = exactEstimatorMoments(params, estimator, problem, 0.4).mean;
+    expect(worst(clean, exact, layerOf, () => true)).toBeLessThan(tolerance);
+    mutation.bias = 1.1;
+    try {
+      const { mean } = exactEstimatorMoments(params, estimator, problem, 0.4);
+      expect(worst(mean, exact, layerOf, () => true)).toBeGreaterThan(tolerance);
+      expect(worst(mean, exact.map((g, e) => (layerOf[e] === 0 ? 1.1 * g : g)), layerOf, () => true)).toBeLessThan(tolerance);
+    } finally {
+      mutation.bias = 1;
+    }
+  });
+});
+
+describe.each([1, 2])('CPU VAE exact check has power at depth %i', (layers) => {
+  const X = [1, 0, 1, 1];
+  const params = tinyModel({ pixels: 4, layers, width: 2 }, 11 + layers);
+  const fd = elboGradientFD(params, X);
+  const baselines = new Float64Array(layers + 1).fill(3.7);
+
+  it.each([...VAE_ESTIMATORS, ...VAE_ABLATED_ESTIMATORS])("%s: the first encoder layer's signal ×1.1 fails vae-enumeration's 1e-9 check by 10% of that layer's gradient, and ×1 passes", (estimator) => {
+    const flat = (a: Float64Array[]) => a.flatMap((t) => Array.from(t));
+    // tensors [encW1, encB1, …]: the first two carry layer 1's signal
+    const layerOf = fd.flatMap((t, k) => Array.from(t, () => (k < 2 ? 0 : 1)));
+    const exact = flat(fd);
+    mutation.bias = 1;
+    expect(worst(flat(exactVaeMoments(params, X, estimator, baselines).mean), exact, layerOf, () => true)).toBeLessThan(1e-9);
+    mutation.bias = 1.1;
+    try {
+      const mean = flat(exactVaeMoments(params, X, estimator, baselines).mean);
+      expect(worst(mean, exact, layerOf, () => true)).toBeGreaterThan(1e-9);
+      expect(worst(mean, exact.map((g, e) => (layerOf[e] === 0 ? 1.1 * g : g)), layerOf, () => true)).toBeLessThan(1e-9);
+    } finally {
+      mutation.bias = 1;
+    }
+  });
+});
