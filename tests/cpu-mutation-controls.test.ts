@@ -1,23 +1,28 @@
 // Mutation controls of the CPU engine's exact unbiasedness checks (issue 29: "a 10% bias in any
 // estimator's signal, on either engine, fails a test"). tests/bandit-enumeration.test.ts,
-// bandit-categorical.test.ts and vae-enumeration.test.ts compute each estimator's exact
-// expectation through the engine's own code (BanditRun, ExampleWork) and compare it with the
-// finite-difference gradient of the exact objective; here the same computation runs with the
-// first hidden (encoder) layer's learning signal ×BIAS — injected where the engine turns signals
-// into gradients (accumulateGradients, addExampleGradients, mocked to scale the signal first) —
-// and the same comparison must fail, by exactly that bias on that layer and nowhere else.
+// bandit-categorical.test.ts, vae-enumeration.test.ts and conv-bandit-enumeration.test.ts compute
+// each estimator's exact expectation through the engine's own code (BanditRun, ExampleWork,
+// ConvBanditRun with its TensorFlow.js trunk) and compare it with the finite-difference gradient
+// of the exact objective; here the same computation runs with the first hidden (encoder) layer's
+// learning signal ×1.1 — injected where the engine turns signals into gradients
+// (accumulateGradients, addExampleGradients, mocked to scale the signal first; for the conv
+// bandit, the Bernoulli layer's signals as hncaSignals / reinforceSignals leave them, before the
+// trunk's backward pass) — and the same comparison must fail, by exactly that bias on that
+// layer (the conv bandit: every trunk tensor) and nowhere else.
 // With BIAS = 1 the mocks change nothing and the comparison passes (the control is transparent).
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BanditScratch } from '../src/models/bandit/scratch.ts';
 import type { ExampleWork } from '../src/models/vae/estimators.ts';
 import { BANDIT_ESTIMATORS } from '../src/engine/types.ts';
 import { VAE_ABLATED_ESTIMATORS } from '../src/engine/estimators.ts';
 import { VAE_ESTIMATORS } from '../src/engine/types.ts';
 import { exactEstimatorMoments, finiteDifferenceGradient, tinyParameters, tinyShape, type TinyProblem } from './helpers/tinyBandit.ts';
+import { exactMoments as exactConvMoments, finiteDifferenceGradient as convGradient, problems as convProblems, tinyParameters as convParameters } from './helpers/convBanditExact.ts';
+import { useTrunkBackend } from '../src/trunk/backend.ts';
 import { elboGradientFD, exactEstimatorMoments as exactVaeMoments, tinyModel } from './vaeTiny.ts';
 
 /** the learning signal's factor on the first hidden layer, set per test */
-const mutation = vi.hoisted(() => ({ bias: 1 }));
+const mutation = vi.hoisted(() => ({ bias: 1, convSignal: 1 }));
 
 /** Scales `signal` by mutation.bias around `body` (restored after, so nothing downstream sees it twice). */
 function biased(signal: Float64Array, body: () => void): void {
@@ -31,11 +36,20 @@ function biased(signal: Float64Array, body: () => void): void {
   }
 }
 
+/** Runs a signal function (s, layer, width, batch), then scales layer 0's signals by mutation.convSignal. */
+function scaleLayerSignal([s, layer, width, batch]: [BanditScratch, number, number, number], body: () => void): void {
+  body();
+  if (layer !== 0 || mutation.convSignal === 1) return;
+  for (let e = 0; e < width * batch; e++) s.signal[0][e] *= mutation.convSignal;
+}
+
 vi.mock('../src/models/bandit/gradients.ts', async (original) => {
   const real = await original<typeof import('../src/models/bandit/gradients.ts')>();
   return {
     ...real,
     accumulateGradients: (...args: Parameters<typeof real.accumulateGradients>) => biased((args[1] as BanditScratch).signal[0], () => real.accumulateGradients(...args)),
+    hncaSignals: (...args: Parameters<typeof real.hncaSignals>) => scaleLayerSignal(args, () => real.hncaSignals(...args)),
+    reinforceSignals: (...args: Parameters<typeof real.reinforceSignals>) => scaleLayerSignal(args, () => real.reinforceSignals(...args)),
   };
 });
 vi.mock('../src/models/vae/gradients.ts', async (original) => {
@@ -99,6 +113,32 @@ describe.each([1, 2])('CPU VAE exact check has power at depth %i', (layers) => {
       expect(worst(mean, exact.map((g, e) => (layerOf[e] === 0 ? 1.1 * g : g)), layerOf, () => true)).toBeLessThan(1e-9);
     } finally {
       mutation.bias = 1;
+    }
+  });
+});
+
+describe.each(convProblems)('CPU conv bandit exact check has power: $shape.convLayers convolution(s)', (problem) => {
+  const params = convParameters(problem.shape, 3 + problem.shape.convLayers);
+  const exact = convGradient(problem, params);
+  // tensors [K0, k0, (K1, k1,) W, b, V, c]: every trunk tensor gets the Bernoulli layer's signal
+  const trunkTensors = 2 * problem.shape.convLayers + 2;
+  const layerOf = params.tensors.flatMap((t, k) => Array.from({ length: t.size }, () => (k < trunkTensors ? 0 : 1)));
+  /** conv-bandit-enumeration.test.ts's tolerance: 2e-5 of the largest exact entry (a float32 trunk) */
+  const tolerance = 2e-5 * Math.max(...exact.map(Math.abs));
+  beforeAll(async () => {
+    await useTrunkBackend('wasm');
+  });
+
+  it.each(BANDIT_ESTIMATORS)("%s: the Bernoulli layer's signal ×1.1 fails the exact check by 10% of every trunk tensor's gradient, and ×1 passes", (estimator) => {
+    mutation.convSignal = 1;
+    expect(worst(exactConvMoments(problem, params, estimator, 0.4).mean, exact, layerOf, () => true)).toBeLessThan(tolerance);
+    mutation.convSignal = 1.1;
+    try {
+      const { mean } = exactConvMoments(problem, params, estimator, 0.4);
+      expect(worst(mean, exact, layerOf, () => true)).toBeGreaterThan(tolerance);
+      expect(worst(mean, exact.map((g, e) => (layerOf[e] === 0 ? 1.1 * g : g)), layerOf, () => true)).toBeLessThan(tolerance);
+    } finally {
+      mutation.convSignal = 1;
     }
   });
 });
