@@ -58,7 +58,7 @@ wait
 failed=0
 echo
 echo "== GPU test files on $(sed 's/^adapter: //' "$logs/adapter.txt" | head -1)"
-printf '%-36s %-8s %-26s %s\n' file result tests seconds
+printf '%-36s %-8s %-30s %s\n' file result tests seconds
 for f in "${files[@]}"; do
   name="$(basename "$f" .test.mjs)"
   read -r rc secs < "$logs/$name.status"
@@ -68,7 +68,7 @@ for f in "${files[@]}"; do
     124) result=TIMEOUT; failed=1 ;;
     *) result=FAIL; failed=1 ;;
   esac
-  printf '%-36s %-8s %-26s %s\n' "$name" "$result" "${summary:-(no summary: see $name.log)}" "$secs"
+  printf '%-36s %-8s %-30s %s\n' "$name" "$result" "${summary:-(no summary: see $name.log)}" "$secs"
 done
 if [ -n "${OUT:-}" ]; then mkdir -p "$OUT/gpu-tests" && cp "$logs"/* "$OUT/gpu-tests/"; fi
 exit "$failed"
