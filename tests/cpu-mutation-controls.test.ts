@@ -60,11 +60,29 @@ vi.mock('../src/models/vae/gradients.ts', async (original) => {
   };
 });
 
-/** max |mean − exact| over parameters whose layer satisfies `which` */
-function worst(mean: ArrayLike<number>, exact: ArrayLike<number>, layerOf: readonly number[], which: (layer: number) => boolean): number {
+/** max_e |got[e] − want[e]| */
+function worst(got: ArrayLike<number>, want: ArrayLike<number>): number {
   let w = 0;
-  for (let e = 0; e < exact.length; e++) if (which(layerOf[e])) w = Math.max(w, Math.abs(mean[e] - exact[e]));
+  for (let e = 0; e < want.length; e++) w = Math.max(w, Math.abs(got[e] - want[e]));
   return w;
+}
+
+/**
+ * The control itself: `expectation()` (an exact expectation through the engine's code) passes the
+ * exact check with the mutation off (`setFactor(1)`); with the first layer's signal ×1.1 it fails
+ * it, and equals 1.1 × exact on the parameters of layer 0 (`layerOf`) and exact elsewhere.
+ */
+function expectControl(expectation: () => ArrayLike<number>, exact: ArrayLike<number>, layerOf: readonly number[], tolerance: number, setFactor: (factor: number) => void): void {
+  setFactor(1);
+  expect(worst(expectation(), exact)).toBeLessThan(tolerance);
+  setFactor(1.1);
+  try {
+    const mean = expectation();
+    expect(worst(mean, exact)).toBeGreaterThan(tolerance);
+    expect(worst(mean, Array.from(exact, (g, e) => (layerOf[e] === 0 ? 1.1 * g : g)))).toBeLessThan(tolerance);
+  } finally {
+    setFactor(1);
+  }
 }
 
 const banditCases: { name: string; problem: TinyProblem; seed: number; tolerance: number }[] = [
@@ -79,17 +97,7 @@ describe.each(banditCases)('CPU bandit exact check has power: $name', ({ problem
   const layerOf = params.tensors.flatMap((t, k) => Array.from({ length: t.size }, () => Math.floor(k / 2)));
 
   it.each(BANDIT_ESTIMATORS)("%s: the first hidden layer's signal ×1.1 fails the exact check by 10% of that layer's gradient, and ×1 passes", (estimator) => {
-    mutation.bias = 1;
-    const clean = exactEstimatorMoments(params, estimator, problem, 0.4).mean;
-    expect(worst(clean, exact, layerOf, () => true)).toBeLessThan(tolerance);
-    mutation.bias = 1.1;
-    try {
-      const { mean } = exactEstimatorMoments(params, estimator, problem, 0.4);
-      expect(worst(mean, exact, layerOf, () => true)).toBeGreaterThan(tolerance);
-      expect(worst(mean, exact.map((g, e) => (layerOf[e] === 0 ? 1.1 * g : g)), layerOf, () => true)).toBeLessThan(tolerance);
-    } finally {
-      mutation.bias = 1;
-    }
+    expectControl(() => exactEstimatorMoments(params, estimator, problem, 0.4).mean, exact, layerOf, tolerance, (f) => (mutation.bias = f));
   });
 });
 
@@ -103,17 +111,7 @@ describe.each([1, 2])('CPU VAE exact check has power at depth %i', (layers) => {
     const flat = (a: Float64Array[]) => a.flatMap((t) => Array.from(t));
     // tensors [encW1, encB1, …]: the first two carry layer 1's signal
     const layerOf = fd.flatMap((t, k) => Array.from(t, () => (k < 2 ? 0 : 1)));
-    const exact = flat(fd);
-    mutation.bias = 1;
-    expect(worst(flat(exactVaeMoments(params, X, estimator, baselines).mean), exact, layerOf, () => true)).toBeLessThan(1e-9);
-    mutation.bias = 1.1;
-    try {
-      const mean = flat(exactVaeMoments(params, X, estimator, baselines).mean);
-      expect(worst(mean, exact, layerOf, () => true)).toBeGreaterThan(1e-9);
-      expect(worst(mean, exact.map((g, e) => (layerOf[e] === 0 ? 1.1 * g : g)), layerOf, () => true)).toBeLessThan(1e-9);
-    } finally {
-      mutation.bias = 1;
-    }
+    expectControl(() => flat(exactVaeMoments(params, X, estimator, baselines).mean), flat(fd), layerOf, 1e-9, (f) => (mutation.bias = f));
   });
 });
 
@@ -130,15 +128,6 @@ describe.each(convProblems)('CPU conv bandit exact check has power: $shape.convL
   });
 
   it.each(BANDIT_ESTIMATORS)("%s: the Bernoulli layer's signal ×1.1 fails the exact check by 10% of every trunk tensor's gradient, and ×1 passes", (estimator) => {
-    mutation.convSignal = 1;
-    expect(worst(exactConvMoments(problem, params, estimator, 0.4).mean, exact, layerOf, () => true)).toBeLessThan(tolerance);
-    mutation.convSignal = 1.1;
-    try {
-      const { mean } = exactConvMoments(problem, params, estimator, 0.4);
-      expect(worst(mean, exact, layerOf, () => true)).toBeGreaterThan(tolerance);
-      expect(worst(mean, exact.map((g, e) => (layerOf[e] === 0 ? 1.1 * g : g)), layerOf, () => true)).toBeLessThan(tolerance);
-    } finally {
-      mutation.convSignal = 1;
-    }
+    expectControl(() => exactConvMoments(problem, params, estimator, 0.4).mean, exact, layerOf, tolerance, (f) => (mutation.convSignal = f));
   });
 });
