@@ -66,11 +66,11 @@ describe.each([
     await gpu.step(1);
 
     const widths = params.shape.sizes.slice(1, -1);
-    const cap = gpu.capacity;
-    const read = async (name: 'samples' | 'credit' | 'signals', l: number) => new Float32Array(await gpu.debugRead(name, l));
+    const cap = gpu.program.capacity;
+    const read = async (name: 'samples' | 'credit' | 'signals', l: number) => new Float32Array(await gpu.program.debugRead(name, l));
     const [samples, credit, signals] = await Promise.all((['samples', 'credit', 'signals'] as const).map((name) => Promise.all(widths.map((_, l) => read(name, l)))));
-    const actions = new Uint32Array(await gpu.debugRead('actions'));
-    const grads = new Float32Array(await gpu.debugRead('grads'));
+    const actions = new Uint32Array(await gpu.program.debugRead('actions'));
+    const grads = new Float32Array(await gpu.program.debugRead('grads'));
     const perRun = params.tensors.reduce((acc, t) => acc + t.size, 0);
     const failures: string[] = [];
     const allowance = roundingAllowance(scale);
@@ -101,7 +101,7 @@ describe.each([
       const last = widths.length === 1 ? s.outLogit : s.logit[1];
       const span = last.subarray(0, BATCH * (widths.length === 1 ? ACTIONS : widths[1])).reduce((acc, z) => Math.max(acc, Math.abs(z)), 0);
       if (span > 88) beyondExp++;
-      const updated = await gpu.readParameters(spec.index);
+      const updated = await gpu.program.readParameters(spec.index);
       expect(updated.tensors.every((t) => t.value.every(Number.isFinite))).toBe(true);
     }
     expect(failures).toEqual([]);

@@ -10,7 +10,7 @@
 // categorical_signals.wgsl to REINFORCE's signal does fail it).
 import { describe, expect, it } from 'vitest';
 import { banditEstimator } from '../src/engine/estimators.ts';
-import type { GpuBanditEngine } from '../src/backends/webgpu/bandit/engine.ts';
+import type { GpuBanditEngine } from '../src/backends/webgpu/index.ts';
 import { BANDIT_ESTIMATORS, type BanditEstimator } from '../src/engine/types.ts';
 import type { BanditShape } from '../src/models/bandit/parameters.ts';
 import { constantDataset, gpuEngine, loadRunParameters, smallConfig } from './helpers/gpuTest.ts';
@@ -34,11 +34,11 @@ async function perExampleGradients(engine: GpuBanditEngine, shape: BanditShape, 
   const { sizes } = shape;
   const n = shape.categories ?? 0;
   const layers = sizes.length - 1;
-  const cap = engine.capacity;
-  const pixels = new Float32Array(await engine.debugRead('pixels'));
-  const samples = await Promise.all(sizes.slice(1, -1).map(async (_, l) => new Float32Array(await engine.debugRead('samples', l))));
-  const signals = await Promise.all(sizes.slice(1, -1).map(async (_, l) => new Float32Array(await engine.debugRead('signals', l))));
-  signals.push(new Float32Array(await engine.debugRead('outSignals')));
+  const cap = engine.program.capacity;
+  const pixels = new Float32Array(await engine.program.debugRead('pixels'));
+  const samples = await Promise.all(sizes.slice(1, -1).map(async (_, l) => new Float32Array(await engine.program.debugRead('samples', l))));
+  const signals = await Promise.all(sizes.slice(1, -1).map(async (_, l) => new Float32Array(await engine.program.debugRead('signals', l))));
+  signals.push(new Float32Array(await engine.program.debugRead('outSignals')));
   const count = sizes.slice(0, -1).reduce((acc, inW, k) => acc + (inW + 1) * sizes[k + 1], 0);
   const out = new Float64Array(batch * count);
   for (let b = 0; b < batch; b++) {
@@ -114,7 +114,7 @@ describe.each(cases)('Theorem 1 on WebGPU: categorical N = $categories, $hidden 
     await loadRunParameters(engine, () => params, BASELINE);
     await engine.step(1);
     const count = variance('hnca').length;
-    const grads = new Float32Array(await engine.debugRead('grads'));
+    const grads = new Float32Array(await engine.program.debugRead('grads'));
     const moments = new Map<BanditEstimator, ReturnType<typeof sampleMoments>>();
     for (const [r, spec] of engine.runs.entries()) {
       const id = banditEstimator(spec.estimator).id;

@@ -49,16 +49,16 @@ describe.each([2, 3])('WebGPU vs CPU engine, categorical units N = %i, whole upd
     for (let t = 0; t < UPDATES; t++) {
       await cpu.step(1);
       await gpu.step(1);
-      const samples = await Promise.all(widths.map((_, l) => gpu.debugRead('samples', l)));
-      const actions = new Uint32Array(await gpu.debugRead('actions'));
-      const grads = new Float32Array(await gpu.debugRead('grads'));
+      const samples = await Promise.all(widths.map((_, l) => gpu.program.debugRead('samples', l)));
+      const actions = new Uint32Array(await gpu.program.debugRead('actions'));
+      const grads = new Float32Array(await gpu.program.debugRead('grads'));
       for (const spec of gpu.runs) {
         if (diverged.has(spec.index)) continue;
         const r = spec.index;
         const cpuRun = cpu.runAt(r);
         let flipped = false;
         widths.forEach((w, l) => {
-          const got = new Float32Array(samples[l]).subarray(r * gpu.capacity * w, r * gpu.capacity * w + config.batch * w);
+          const got = new Float32Array(samples[l]).subarray(r * gpu.program.capacity * w, r * gpu.program.capacity * w + config.batch * w);
           const key = streamKey(spec.seed, t, Stream.hiddenBase + l);
           const units = w / categories;
           for (let e = 0; e < config.batch * units && !flipped; e++) {
@@ -72,12 +72,12 @@ describe.each([2, 3])('WebGPU vs CPU engine, categorical units N = %i, whole upd
             }
           }
         });
-        for (let b = 0; b < config.batch && !flipped; b++) expect(actions[r * gpu.capacity + b]).toBe(cpuRun.scratch.action[b]);
+        for (let b = 0; b < config.batch && !flipped; b++) expect(actions[r * gpu.program.capacity + b]).toBe(cpuRun.scratch.action[b]);
         if (flipped) {
           diverged.add(r);
           continue;
         }
-        const params = await gpu.readParameters(r);
+        const params = await gpu.program.readParameters(r);
         params.tensors.forEach((tensor, k) => (worstParams = Math.max(worstParams, worstParamError(tensor.value, cpuRun.params.tensors[k].value, config.lr))));
         worstGradient = Math.max(worstGradient, ...tensorGradientErrors(grads, r * params.parameterCount, cpuRun.params.tensors));
       }
@@ -116,7 +116,7 @@ describe('categorical gradient parity has power', () => {
     try {
       await cpu.step(1);
       await gpu.step(1);
-      const grads = new Float32Array(await gpu.debugRead('grads'));
+      const grads = new Float32Array(await gpu.program.debugRead('grads'));
       for (const spec of gpu.runs) {
         const tensors = cpu.runAt(spec.index).params.tensors;
         const errors = tensorGradientErrors(grads, spec.index * tensors.reduce((a, t) => a + t.size, 0), tensors);
@@ -195,7 +195,7 @@ describe('categorical_input_gradient (matrices fed by categorical units, by thei
     for (let t = 0; t < 2; t++) {
       await oneHot.step(1);
       await dense.step(1);
-      const [a, b] = [new Float32Array(await oneHot.debugRead('grads')), new Float32Array(await dense.debugRead('grads'))];
+      const [a, b] = [new Float32Array(await oneHot.program.debugRead('grads')), new Float32Array(await dense.program.debugRead('grads'))];
       for (let e = 0; e < a.length; e++) {
         worst = Math.max(worst, Math.abs(a[e] - b[e]));
         largest = Math.max(largest, Math.abs(b[e]));

@@ -81,15 +81,15 @@ describe.each(['pm1', '01'] as const)('conv bandit: WebGPU engine vs CPU engine 
         // no TensorFlow.js tensor is left behind by an update
         if (t === 0) tensorsAfterFirst = tf.memory().numTensors;
         else expect(tf.memory().numTensors).toBe(tensorsAfterFirst);
-        const grads = new Float32Array(await gpu.debugRead('grads'));
-        const samples = new Float32Array(await gpu.debugRead('samples'));
-        const actions = new Uint32Array(await gpu.debugRead('actions'));
-        const rewards = new Float32Array(await gpu.debugRead('rewards'));
+        const grads = new Float32Array(await gpu.program.debugRead('grads'));
+        const samples = new Float32Array(await gpu.program.debugRead('samples'));
+        const actions = new Uint32Array(await gpu.program.debugRead('actions'));
+        const rewards = new Float32Array(await gpu.program.debugRead('rewards'));
         for (const spec of gpu.runs) {
           const r = spec.index;
           if (diverged.has(r)) continue;
           const run = cpu.runAt(r);
-          const got = samples.subarray(r * gpu.capacity * width, r * gpu.capacity * width + config.batch * width);
+          const got = samples.subarray(r * gpu.program.capacity * width, r * gpu.program.capacity * width + config.batch * width);
           const key = streamKey(spec.seed, t, Stream.hiddenBase);
           let flipped = false;
           for (let e = 0; e < config.batch * width && !flipped; e++) {
@@ -105,10 +105,10 @@ describe.each(['pm1', '01'] as const)('conv bandit: WebGPU engine vs CPU engine 
             continue;
           }
           for (let b = 0; b < config.batch; b++) {
-            expect(actions[r * gpu.capacity + b]).toBe(run.scratch.action[b]);
-            expect(rewards[2 * (r * gpu.capacity + b)]).toBe(run.scratch.reward[b]);
+            expect(actions[r * gpu.program.capacity + b]).toBe(run.scratch.action[b]);
+            expect(rewards[2 * (r * gpu.program.capacity + b)]).toBe(run.scratch.reward[b]);
           }
-          const params = await gpu.readParameters(r);
+          const params = await gpu.program.readParameters(r);
           params.tensors.forEach((tensor, k) => (worstParams = Math.max(worstParams, worstParamError(tensor.value, run.params.tensors[k].value, config.lr))));
           worstGradient = Math.max(worstGradient, ...tensorGradientErrors(grads, r * params.parameterCount, run.params.tensors));
         }
@@ -187,7 +187,7 @@ describe('conv bandit gradient parity has power', () => {
       await useTrunkBackend('cpu');
       await cpu.step(1);
       await gpu.step(1);
-      const grads = new Float32Array(await gpu.debugRead('grads'));
+      const grads = new Float32Array(await gpu.program.debugRead('grads'));
       return gpu.runs.map((spec) => {
         const tensors = cpu.runAt(spec.index).params.tensors;
         return { estimator: spec.estimator, errors: tensorGradientErrors(grads, spec.index * tensors.reduce((a, t) => a + t.size, 0), tensors) };
@@ -258,12 +258,12 @@ describe('conv bandit WebGPU engine: a batch past the capacity', () => {
     const cpu = new CpuConvBanditEngine(config, data, tfjsTrunk, 'TensorFlow.js CPU back end');
     const gpu = await gpuConvEngine(config, data);
     try {
-      expect(gpu.capacity).toBe(256);
+      expect(gpu.program.capacity).toBe(256);
       await useTrunkBackend('cpu');
       await cpu.step(1);
       await gpu.step(1);
       for (const engine of [cpu, gpu]) engine.setHyperparameters({ batch: 260 });
-      expect(gpu.capacity).toBe(260);
+      expect(gpu.program.capacity).toBe(260);
       await useTrunkBackend('cpu');
       await cpu.step(1);
       await gpu.step(1);

@@ -91,7 +91,7 @@ async function gpuExpected(shaders: Record<string, string>): Promise<{ estimator
       }
       await engine.importState(state, 'the enumeration parameters');
       await engine.step(1);
-      const grads = new Float32Array(await engine.debugRead('grads'));
+      const grads = new Float32Array(await engine.program.debugRead('grads'));
       sums.forEach((sum, r) => {
         for (let e = 0; e < n; e++) sum[e] += outcome.prob * grads[r * n + e];
       });

@@ -1,23 +1,23 @@
 // Dispatches per update of the bandit program (issue 16, fewer fatter dispatches): one list per
-// update, as UpdateEncoder encodes it (the engine's planning and training use the same code).
+// update, as the program's planner makes it (the engine's grid checks and training use the same plan).
 // Hidden layers sample in the affine kernel's epilogue (affine_bernoulli_sample), so an update
 // of L hidden layers takes 5L + 7 dispatches with HNCA runs and 4L + 7 without (6L + 7 and
 // 5L + 7 when sampling was a dispatch of its own).
 import { describe, expect, it } from 'vitest';
 import { banditDims } from '../src/backends/webgpu/bandit/buffers.ts';
-import type { KernelName } from '../src/backends/webgpu/bandit/kernels.ts';
-import { UpdateEncoder } from '../src/backends/webgpu/bandit/updateEncoding.ts';
-import { gpuEngine, randomDataset, smallConfig, testDevice } from './helpers/gpuTest.ts';
+import { createKernels } from '../src/backends/webgpu/bandit/kernels.ts';
+import { BanditPlanner } from '../src/backends/webgpu/bandit/plan.ts';
+import { GpuRuntime } from '../src/backends/webgpu/runtime/runtime.ts';
+import { gpuEngine, randomDataset, SHADERS, smallConfig, testDevice } from './helpers/gpuTest.ts';
 
 /** The kernels of one training update, in encoding order. */
-async function updateKernels(hidden: number, anyHnca: boolean): Promise<KernelName[]> {
+async function updateKernels(hidden: number, anyHnca: boolean): Promise<string[]> {
   const device = await testDevice();
+  const runtime = new GpuRuntime({ device, description: 'test', cpuAdapter: true, owned: false }, SHADERS);
   const sizes = [784, ...Array.from({ length: hidden }, () => 200), 10];
-  const encoder = new UpdateEncoder(device, banditDims(20, 5, sizes, 64), 4, anyHnca);
-  const kernels: KernelName[] = [];
-  const sink = { dispatch: (kernel: KernelName) => void kernels.push(kernel) };
-  encoder.forward(sink, 0, 64, undefined);
-  encoder.backward(sink, 0, 64);
+  const planner = new BanditPlanner(device, createKernels(runtime, 4), banditDims(20, 5, sizes, 64), 4, anyHnca, true);
+  const kernels = [...planner.forward(undefined, 64, undefined), ...planner.backward(undefined, 64)].map((d) => d.kernel.name);
+  runtime.dispose();
   return kernels;
 }
 
@@ -51,7 +51,7 @@ describe('bench access: one update dispatch by dispatch (GpuBanditEngine.updateD
     expect(kernels.filter((k) => k === 'weight_gradient')).toHaveLength(units.units === 'categorical' ? 1 : 3);
     for (let i = 0; i < kernels.length; i++) await dispatched.runDispatch(i, 1);
     for (const spec of whole.runs) {
-      const [a, b] = [await whole.readParameters(spec.index), await dispatched.readParameters(spec.index)];
+      const [a, b] = [await whole.program.readParameters(spec.index), await dispatched.program.readParameters(spec.index)];
       a.tensors.forEach((t, k) => expect(Array.from(b.tensors[k].value)).toEqual(Array.from(t.value)));
     }
     await expect(dispatched.runDispatch(kernels.length, 1)).rejects.toThrow(`dispatch index must be in 0..${kernels.length - 1}, got ${kernels.length}`);

@@ -53,12 +53,12 @@ describe('dispatch grids against maxComputeWorkgroupsPerDimension', () => {
     const gpu = await gpuEngine(config, data);
     await cpu.step(1);
     await gpu.step(1);
-    const [samples, credit, signals] = await Promise.all((['samples', 'credit', 'signals'] as const).map(async (name) => new Float32Array(await gpu.debugRead(name, 0))));
+    const [samples, credit, signals] = await Promise.all((['samples', 'credit', 'signals'] as const).map(async (name) => new Float32Array(await gpu.program.debugRead(name, 0))));
     const tail = max * 64; // the first element computed by a workgroup with id.y = 1
     for (const spec of gpu.runs) {
       const r = spec.index;
       const s = cpu.runAt(r).scratch;
-      const base = r * gpu.capacity * width;
+      const base = r * gpu.program.capacity * width;
       const key = streamKey(spec.seed, 0, Stream.hiddenBase);
       let signalScale = 0;
       for (let e = 0; e < batch * width; e++) signalScale = Math.max(signalScale, Math.abs(s.signal[0][e]));

@@ -84,10 +84,10 @@ describe('WebGPU engine contract', () => {
     const gpu = await gpuEngine(config, big);
     await cpu.step(2);
     await gpu.step(2);
-    const batch = gpu.capacity + 44;
+    const batch = gpu.program.capacity + 44;
     cpu.setHyperparameters({ batch, lr: 0.02 });
     gpu.setHyperparameters({ batch, lr: 0.02 });
-    expect(gpu.capacity).toBe(batch);
+    expect(gpu.program.capacity).toBe(batch);
     await cpu.step(2);
     await gpu.step(2);
     const [a, b] = [await cpu.readCounters(), await gpu.readCounters()];
@@ -113,7 +113,7 @@ describe('WebGPU engine contract', () => {
     await gpu.step(5);
     await gpu.readCounters();
     expect(gpu.gpuBufferBytes).toBe(initial);
-    const batch = gpu.capacity + 40;
+    const batch = gpu.program.capacity + 40;
     gpu.setHyperparameters({ batch });
     const grown = gpu.gpuBufferBytes;
     expect(grown).toBeGreaterThan(initial); // the old activation buffers were released, larger ones made

@@ -42,16 +42,16 @@ describe.each(['pm1', '01'] as const)('WebGPU vs CPU engine, whole updates (%s)'
     for (let t = 0; t < UPDATES; t++) {
       await cpu.step(1);
       await gpu.step(1);
-      const samples = await Promise.all(widths.map((_, l) => gpu.debugRead('samples', l)));
-      const actions = new Uint32Array(await gpu.debugRead('actions'));
-      const grads = new Float32Array(await gpu.debugRead('grads'));
+      const samples = await Promise.all(widths.map((_, l) => gpu.program.debugRead('samples', l)));
+      const actions = new Uint32Array(await gpu.program.debugRead('actions'));
+      const grads = new Float32Array(await gpu.program.debugRead('grads'));
       for (const spec of gpu.runs) {
         if (diverged.has(spec.index)) continue;
         const r = spec.index;
         const cpuRun = cpu.runAt(r);
         let flipped = false;
         widths.forEach((w, l) => {
-          const got = new Float32Array(samples[l]).subarray(r * gpu.capacity * w, r * gpu.capacity * w + config.batch * w);
+          const got = new Float32Array(samples[l]).subarray(r * gpu.program.capacity * w, r * gpu.program.capacity * w + config.batch * w);
           const key = streamKey(spec.seed, t, Stream.hiddenBase + l);
           for (let e = 0; e < config.batch * w; e++) {
             comparedSamples++;
@@ -63,13 +63,13 @@ describe.each(['pm1', '01'] as const)('WebGPU vs CPU engine, whole updates (%s)'
             }
           }
         });
-        for (let b = 0; b < config.batch && !flipped; b++) expect(actions[r * gpu.capacity + b]).toBe(cpuRun.scratch.action[b]);
+        for (let b = 0; b < config.batch && !flipped; b++) expect(actions[r * gpu.program.capacity + b]).toBe(cpuRun.scratch.action[b]);
         if (flipped) {
           flips++;
           diverged.add(r);
           continue;
         }
-        const params = await gpu.readParameters(r);
+        const params = await gpu.program.readParameters(r);
         params.tensors.forEach((tensor, k) => (worstParams = Math.max(worstParams, worstParamError(tensor.value, cpuRun.params.tensors[k].value, config.lr))));
         const n = params.parameterCount;
         worstGradient = Math.max(worstGradient, ...tensorGradientErrors(grads, r * n, cpuRun.params.tensors));
@@ -110,7 +110,7 @@ describe('gradient parity has power', () => {
     try {
       await cpu.step(1);
       await gpu.step(1);
-      const grads = new Float32Array(await gpu.debugRead('grads'));
+      const grads = new Float32Array(await gpu.program.debugRead('grads'));
       for (const spec of gpu.runs) {
         const tensors = cpu.runAt(spec.index).params.tensors;
         const n = tensors.reduce((a, t) => a + t.size, 0);

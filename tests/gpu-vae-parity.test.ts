@@ -26,12 +26,12 @@ describe.each([1, 2, 3])('WebGPU VAE = CPU VAE at depth %i', (layers) => {
       expect(gpu.runs).toEqual(cpu.runs);
       // the playground's views from the same (initial) parameters: the same digits
       const images = [0, 1].map((i) => Uint8Array.from({ length: data.pixels }, (_, p) => (p * 7 + i) % 3 === 0 ? 1 : 0));
-      expect(await gpu.viewVae(1, images, 3, 5)).toEqual(await cpu.viewVae(1, images, 3, 5));
+      expect(await gpu.program.viewVae(1, images, 3, 5)).toEqual(await cpu.viewVae(1, images, 3, 5));
       let worstGradient = 0;
       for (let t = 0; t < UPDATES; t++) {
         await cpu.step(1);
         await gpu.step(1);
-        const grads = new Float32Array((await gpu.debugRead('grads')).data);
+        const grads = new Float32Array((await gpu.program.debugRead('grads')).data);
         for (const spec of cpu.runs) {
           const tensors = cpu.runAt(spec.index).tensors;
           const errors = tensorGradientErrors(grads, spec.index * tensors.reduce((a, x) => a + x.size, 0), tensors);
@@ -39,7 +39,7 @@ describe.each([1, 2, 3])('WebGPU VAE = CPU VAE at depth %i', (layers) => {
         }
       }
       const [cc, gc] = [await cpu.readCounters(), await gpu.readCounters()];
-      const gp = await gpu.readAllParameters();
+      const gp = await gpu.program.readAllParameters();
       let worstParam = 0;
       let worstCounter = 0;
       const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
@@ -82,7 +82,7 @@ describe('VAE gradient parity has power', () => {
     try {
       await cpu.step(1);
       await gpu.step(1);
-      const grads = new Float32Array((await gpu.debugRead('grads')).data);
+      const grads = new Float32Array((await gpu.program.debugRead('grads')).data);
       for (const spec of cpu.runs) {
         const tensors = cpu.runAt(spec.index).tensors;
         const errors = tensorGradientErrors(grads, spec.index * tensors.reduce((a, x) => a + x.size, 0), tensors);

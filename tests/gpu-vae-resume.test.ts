@@ -17,7 +17,7 @@ describe('WebGPU VAE resume', () => {
       await resumed.importState(JSON.parse(JSON.stringify(await first.exportState(), (_k, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v)), (_k, v: unknown) => v), 'the state of 3 updates');
       await resumed.step(3);
       expect(resumed.updatesDone).toBe(6);
-      const [a, b] = [await straight.readAllParameters(), await resumed.readAllParameters()];
+      const [a, b] = [await straight.program.readAllParameters(), await resumed.program.readAllParameters()];
       a.forEach((p, r) => expect(Array.from(b[r]), `run ${r}`).toEqual(Array.from(p)));
       const [ca, cb] = [await straight.readCounters(), await resumed.readCounters()];
       cb.forEach((c, r) => {

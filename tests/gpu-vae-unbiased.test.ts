@@ -62,7 +62,7 @@ async function sampledMeans(layers: number, shaders: Record<string, string>): Pr
     const sums = engine.runs.map(() => ({ sum: new Float64Array(n), sumSq: new Float64Array(n) }));
     for (let t = 0; t < UPDATES; t++) {
       await engine.step(1);
-      const grads = new Float32Array((await engine.debugRead('grads')).data);
+      const grads = new Float32Array((await engine.program.debugRead('grads')).data);
       sums.forEach((s, r) => {
         for (let e = 0; e < n; e++) {
           const g = grads[r * n + e];

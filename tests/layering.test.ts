@@ -99,6 +99,7 @@ describe('the layering checker', () => {
       'import {',
       '  h,',
       "} from 'react';",
+      "const label = read('state import'); const other = 'reimport';",
     ].join('\n');
     expect(scanImports(source)).toEqual([
       { specifier: './a.ts', kind: 'static', line: 1 },

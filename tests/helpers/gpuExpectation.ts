@@ -41,7 +41,7 @@ export async function gpuExpectedGradients(
     for (const outcome of outcomes) {
       await loadRunParameters(engine, () => params, baseline);
       await engine.step(1);
-      const grads = new Float32Array(await engine.debugRead('grads'));
+      const grads = new Float32Array(await engine.program.debugRead('grads'));
       expected.forEach((sum, r) => {
         for (let e = 0; e < n; e++) sum[e] += outcome.prob * grads[r * n + e];
       });

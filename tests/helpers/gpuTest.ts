@@ -2,7 +2,7 @@
 // (SwiftShader on machines without a GPU). No adapter is a test FAILURE with the reason, except
 // where `npm test`'s set-up already found there is no driver: then a visible skip (a failure under CI).
 import type { Dataset, ImageSet } from '../../src/data/dataset.ts';
-import type { GpuBanditEngine, GpuBanditOptions } from '../../src/backends/webgpu/bandit/engine.ts';
+import type { GpuBanditEngine, GpuProgramOptions as GpuBanditOptions } from '../../src/backends/webgpu/index.ts';
 import { createGpuBanditEngine, type WebGpuEngineOptions } from '../../src/backends/webgpu/index.ts';
 import type { CheckpointableEngine } from '../../src/engine/state.ts';
 import type { BanditConfig } from '../../src/engine/types.ts';

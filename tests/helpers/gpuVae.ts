@@ -1,8 +1,7 @@
 // The WebGPU VAE program in the tests: a tiny synthetic dataset, a tiny configuration, and the
 // engine on the test device (helpers/gpuTest.ts).
 import type { Dataset } from '../../src/data/dataset.ts';
-import { createWebGpuEngine } from '../../src/backends/webgpu/index.ts';
-import type { GpuVaeEngine } from '../../src/backends/webgpu/vae/engine.ts';
+import { createGpuVaeEngine, type GpuVaeEngine } from '../../src/backends/webgpu/index.ts';
 import { PAPER_OPTIMIZER, VAE_ESTIMATORS, type VaeConfig } from '../../src/engine/types.ts';
 import { hash32 } from '../../src/rng/counterRng.ts';
 import { SHADERS, testDevice } from './gpuTest.ts';
@@ -25,7 +24,7 @@ export function tinyVaeConfig(change: Partial<VaeConfig>): VaeConfig {
 /** The VAE program on the test device; `shaders` replaces the real sources (a mutation control's). */
 export async function gpuVaeEngine(config: VaeConfig, data: Dataset, shaders = SHADERS): Promise<GpuVaeEngine> {
   const device = await testDevice();
-  return (await createWebGpuEngine({ config, data }, { device, shaders })) as GpuVaeEngine;
+  return createGpuVaeEngine({ config, data }, { device, shaders });
 }
 
 /**

@@ -151,7 +151,7 @@ export async function gpuVaeExpectedGradients(
     for (let t = 0; t < updates; t++) {
       await engine.importState({ ...state, updatesDone: t }, 'the tiny model');
       await engine.step(1);
-      const grads = new Float32Array((await engine.debugRead('grads')).data);
+      const grads = new Float32Array((await engine.program.debugRead('grads')).data);
       for (const w of wanted) {
         const o = outcomes[w.g][t];
         if (!o) continue;

@@ -79,8 +79,8 @@ function stripComments(source: string): string {
 const PATTERNS: { kind: ImportKind; regex: RegExp }[] = [
   // import x from '…'; import type { X } from '…'; export { x } from '…'; export * from '…'
   { kind: 'static', regex: /\b(?:import|export)\s+(?:type\s+)?[\w*${},\s]*?\bfrom\s*(['"])([^'"]+)\1/g },
-  // import '…' (side effects)
-  { kind: 'static', regex: /\bimport\s*(['"])([^'"]+)\1/g },
+  // import '…' (side effects), at the start of a statement (not a string ending in "import")
+  { kind: 'static', regex: /(?:^|[;}\n])\s*import\s*(['"])([^'"]+)\1/g },
   // import('…')
   { kind: 'dynamic', regex: /\bimport\s*\(\s*(['"`])([^'"`]+)\1\s*[,)]/g },
   // import.meta.glob('…')

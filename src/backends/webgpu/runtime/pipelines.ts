@@ -60,11 +60,23 @@ function checkKernelLimits(device: GPUDevice, spec: KernelSpec, entries: readonl
 }
 
 /**
+ * The reflection of composed WGSL (webgpu-utils: its structs, uniforms and storage buffers).
+ * @throws EngineError('internal') naming the kernel when the WGSL does not parse
+ */
+function reflect(kernel: string, code: string): ShaderDataDefinitions {
+  try {
+    return makeShaderDataDefinitions(code);
+  } catch (error) {
+    throw new EngineError(`WebGPU engine: kernel ${kernel}: its WGSL does not parse (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`, 'internal');
+  }
+}
+
+/**
  * The kernel of `spec` on `device`, compiled once per device and shader key. Only the
  * resources `main` uses are in the layout (and need a buffer in bindKernel).
  * @param files the WGSL sources by file name (runtime/shaderModules.ts normalizeSources)
- * @throws EngineError('internal') for a missing source or a declared dynamic uniform the kernel
- * lacks; EngineError('limits') when the kernel exceeds a device limit (checkKernelLimits)
+ * @throws EngineError('internal') for a missing source, WGSL the reflection cannot parse, or a
+ * declared dynamic uniform the kernel lacks; EngineError('limits') when the kernel exceeds a device limit (checkKernelLimits)
  */
 export function createKernel(device: GPUDevice, files: ReadonlyMap<string, string>, spec: KernelSpec): Kernel {
   const file = spec.file ?? `${spec.name}.wgsl`;
@@ -78,7 +90,7 @@ export function createKernel(device: GPUDevice, files: ReadonlyMap<string, strin
     // limits are per device, the same for every hit; the name may differ (same code, new label)
     return cached.name === spec.name ? cached : { ...cached, name: spec.name };
   }
-  const defs = makeShaderDataDefinitions(code);
+  const defs = reflect(spec.name, code);
   const module = device.createShaderModule({ label: file, code });
   const compute: GPUProgrammableStage = { module, entryPoint: 'main' };
   if (spec.constants) compute.constants = { ...spec.constants };

@@ -1,4 +1,4 @@
-// The discrete VAE program on the WebGPU runtime (docs/math.md §3): every run (estimators × seeds)
+// The discrete VAE program on the GpuEngine (docs/math.md §3): every run (estimators × seeds)
 // advances in the same dispatches (the run is the z dimension of every grid, runs of one seed
 // share minibatches and initial weights); one update is one compute pass with no readback:
 // binarization, the main forward pass (encoder logits, samples, entropies; decoder logits,
@@ -6,47 +6,30 @@
 // encoder gradient, weight gradients, the encoder-gradient variance (§4), counters and per-layer
 // baselines, and Adam. It reproduces the CPU engine (src/backends/cpu/cpuVaeEngine.ts): the same
 // random numbers, samples and records, parameters within float32 rounding.
-import type { Dataset } from '../../../data/dataset.ts';
-import type { MinibatchStream } from '../../../data/minibatch.ts';
 import { initArrays, paramsFromArrays, tensorSizes, type VaeShape } from '../../../models/vae/params.ts';
 import { traceVaeExample } from '../../../models/vae/trace.ts';
 import { vaeViews } from '../../../models/vae/views.ts';
 import { Stream } from '../../../rng/streams.ts';
 import { vaeEstimator } from '../../../engine/estimators.ts';
-import { trainingStepValues, type StepValues } from '../stepParams.ts';
-import { advanceStreams, seedGroups, startsEpoch } from '../minibatchStreams.ts';
-import { RunCounterWindow } from '../runCounters.ts';
-import { datasetSizes, packRunTensors, readParameterBuffers, restoreFailureFlags, runTensorsFromBuffers, savedStreamPositions, stateHeader, writeTrainingState } from '../stateTensors.ts';
-import { checkStateFits, type CheckpointableEngine, type EngineState, type RunState } from '../../../engine/state.ts';
-import { EngineError, evaluationKey, expandRuns, type EvaluateOptions, type EngineInfo, type EvaluationResult, type ExampleTrace, type RunCounters, type RunSpec, type VaeConfig, type VaeViews, type WeightMatrix } from '../../../engine/types.ts';
-import { validateHyperparameterChange, validateVaeConfig } from '../../../engine/validate.ts';
+import { EngineError, type ExampleTrace, type RunCounters, type VaeConfig, type VaeViews, type WeightMatrix } from '../../../engine/types.ts';
+import { validateVaeConfig } from '../../../engine/validate.ts';
 import { unitMajor } from '../../../engine/weights.ts';
-import { runIndexOf, type GpuProgram, type GpuProgramOptions } from '../program.ts';
-import { foldedGrid, requireLimit, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
+import { configOfTask, type Dispatch, type EvaluationPlan, type GpuProgram, type Plan, type ProgramContext, type ProgramInstance, type RunStateBuffer, type RunStateViews } from '../program.ts';
+import { foldedGrid, requireStorageBuffers, type Grid } from '../runtime/limits.ts';
 import { uniformView, type BindingResource } from '../runtime/pipelines.ts';
-import type { GpuRuntime } from '../runtime/runtime.ts';
-import { UniformSlots } from '../runtime/uniformSlots.ts';
+import type { UniformSlots } from '../runtime/uniformSlots.ts';
 import { makeStructuredView, type StructuredView } from '../runtime/webgpuUtils.ts';
+import type { StepValues } from '../stepParams.ts';
+import type { TensorSlot } from '../stateTensors.ts';
 import { evaluateBoundOnGpu } from './evaluate.ts';
 import { createVaeKernels, type VaeKernelName, type VaeKernelSet } from './kernels.ts';
 import { region, vaeLayout, type Region, type VaeLayout } from './layout.ts';
 
 /** uniform slots (one per update) per submission */
 const STEP_SLOTS = 64;
-/** flush the metric window every this many updates */
-const FLUSH_EVERY = 50;
 const TILE_DEPTH = 64;
 /** VaeRunState.signal of each VAE learning signal (shaders/vae_common.wgsl) */
 const SIGNAL_CODE = { fhnca: 0, 'score-function': 1, 'leave-one-out': 2, disarm: 3 } as const;
-
-
-
-/** One dispatch of an update: its kernel, bind group (the step slot bound at a dynamic offset) and grid. */
-interface Dispatch {
-  kernel: VaeKernelName;
-  group: GPUBindGroup;
-  grid: Grid;
-}
 
 /** Buffers that live as long as the engine. */
 interface StaticBuffers {
@@ -78,152 +61,123 @@ interface ActivationBuffers {
 }
 
 /**
- * The discrete VAE's TrainingEngine on WebGPU (docs/math.md §3). Parameters per run are flat in the
- * CPU's tensor order [W_1, b_1, …, W_L, b_L, D_0, c_0, …, D_{L-1}, c_{L-1}, c_L] (W input-major).
+ * The discrete VAE's program (docs/math.md §3). Parameters per run are flat in the CPU's tensor
+ * order [W_1, b_1, …, W_L, b_L, D_0, c_0, …, D_{L-1}, c_{L-1}, c_L] (W input-major).
  */
-export class GpuVaeEngine implements CheckpointableEngine {
-  readonly info: EngineInfo;
-  readonly config: VaeConfig;
-  readonly runs: RunSpec[];
-  readonly device: GPUDevice;
-  updatesDone = 0;
-  private evaluations = 0;
+export class VaeProgram implements ProgramInstance {
+  readonly samplingStreams = { hidden: Stream.vaeBase, action: 0 };
+  readonly failure = 'non-finite ELBO or encoder gradient';
+  readonly buffers: StaticBuffers;
+  readonly runStates: RunStateBuffer[];
+  readonly varianceLayers: number;
+  readonly stateLayout: TensorSlot[];
+  private readonly config: VaeConfig;
   private readonly shape: VaeShape;
   private readonly kernels: VaeKernelSet;
-  private readonly tile: number;
-  private readonly streams: MinibatchStream[];
-  private readonly groupOfRun: number[];
-  private readonly statics: StaticBuffers;
-  private activations: ActivationBuffers;
-  private layout: VaeLayout;
-  private plan: Dispatch[] = [];
   private readonly steps: UniformSlots<StepValues>;
   private readonly layerView: StructuredView;
   private readonly vaeLayerView: StructuredView;
-  private uniforms: GPUBuffer[] = [];
-  private readonly runStateSize: number;
-  private readonly vaeRunStateSize: number;
-  private readonly counters: RunCounterWindow;
   private readonly signals: Set<string>;
+  private activations: ActivationBuffers;
+  private layout: VaeLayout;
+  private plan: Dispatch[] = [];
+  private uniforms: GPUBuffer[] = [];
 
   /**
-   * Plans (and checks against the device limits) before allocating, then builds everything
-   * inside the runtime's set-up scopes; the factory awaits runtime.ready().
-   * @throws EngineError('config') for an invalid configuration, EngineError('limits') for one
-   * too large for the device (a buffer, a kernel's workgroup, a dispatch grid)
+   * Plans (and checks against the device limits) before allocating.
+   * @throws EngineError('limits') for a configuration too large for the device (a buffer, a
+   * kernel's workgroup, a dispatch grid)
    */
-  constructor(
-    private readonly rt: GpuRuntime,
-    config: VaeConfig,
-    private readonly data: Dataset,
-    options: GpuProgramOptions = {},
-  ) {
-    validateVaeConfig(config, data);
-    this.device = rt.device;
-    this.config = { ...config, estimators: [...config.estimators], seeds: [...config.seeds] };
-    this.info = { backend: 'webgpu', description: rt.description };
-    this.runs = expandRuns(config);
-    this.tile = options.tile ?? (rt.cpuAdapter ? 4 : this.device.limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8);
-    const { seeds, groupOfRun, streams } = seedGroups(this.runs, data.train.count);
-    this.groupOfRun = groupOfRun;
-    this.streams = streams;
+  constructor(private readonly ctx: ProgramContext<VaeConfig>) {
+    const { rt, config, data, runs } = ctx;
+    this.config = config;
     this.shape = { pixels: data.pixels, layers: config.layers, width: config.width };
-    this.signals = new Set(this.runs.map((r) => vaeEstimator(r.estimator).signal));
+    this.signals = new Set(runs.map((r) => vaeEstimator(r.estimator).signal));
     const sizes = [data.pixels, ...Array.from({ length: config.layers }, () => config.width)];
-    this.layout = vaeLayout(sizes, this.runs.length, config.batch, this.signals.has('leave-one-out') || this.signals.has('disarm'));
-    requireLimit(this.device, 'maxComputeWorkgroupsPerDimension', this.runs.length, `${this.runs.length} runs`);
+    this.layout = vaeLayout(sizes, runs.length, config.batch, this.signals.has('leave-one-out') || this.signals.has('disarm'));
+    this.varianceLayers = config.layers;
+    this.stateLayout = this.tensorLayout();
     this.checkBufferSizes(this.layout);
 
     const res = rt.res;
-    rt.beginSetup();
-    try {
-      this.kernels = createVaeKernels(rt, this.tile, TILE_DEPTH);
-      this.steps = new UniformSlots(res, 'VAE step uniform slots', uniformView(this.kernels.adam_ascent, 'step'), STEP_SLOTS);
-      this.layerView = uniformView(this.kernels.adam_ascent, 'layer');
-      this.vaeLayerView = uniformView(this.kernels.vae_baselines_and_counters, 'vl');
-      const runStateDef = this.kernels.adam_ascent.defs.structs.RunState;
-      const vaeRunStateDef = this.kernels.vae_baselines_and_counters.defs.structs.VaeRunState;
-      this.runStateSize = runStateDef.size;
-      this.vaeRunStateSize = vaeRunStateDef.size;
-      const runStates = new ArrayBuffer(this.runStateSize * this.runs.length);
-      const vaeRunStates = new ArrayBuffer(this.vaeRunStateSize * this.runs.length);
-      this.runs.forEach((run, r) => {
-        const e = vaeEstimator(run.estimator);
-        makeStructuredView(runStateDef, runStates, r * this.runStateSize).set({ seed: run.seed, group: this.groupOfRun[r], hnca: 0, useBaseline: 0, finite: 1, failedUpdate: 0, baseline: 0 });
-        makeStructuredView(vaeRunStateDef, vaeRunStates, r * this.vaeRunStateSize).set({
-          signal: SIGNAL_CODE[e.signal],
-          useBaseline: e.baseline ? 1 : 0,
-          allChildren: e.ablations.includes('all-children') ? 1 : 0,
-          fullReward: e.ablations.includes('full-reward') ? 1 : 0,
-          group: this.groupOfRun[r],
-        });
+    this.kernels = createVaeKernels(rt, ctx.tile, TILE_DEPTH);
+    this.steps = ctx.stepSlots(uniformView(this.kernels.adam_ascent, 'step'), STEP_SLOTS);
+    this.layerView = uniformView(this.kernels.adam_ascent, 'layer');
+    this.vaeLayerView = uniformView(this.kernels.vae_baselines_and_counters, 'vl');
+    const runStateDef = this.kernels.adam_ascent.defs.structs.RunState;
+    const vaeRunStateDef = this.kernels.vae_baselines_and_counters.defs.structs.VaeRunState;
+    const runStates = new ArrayBuffer(runStateDef.size * runs.length);
+    const vaeRunStates = new ArrayBuffer(vaeRunStateDef.size * runs.length);
+    runs.forEach((run, r) => {
+      const e = vaeEstimator(run.estimator);
+      makeStructuredView(runStateDef, runStates, r * runStateDef.size).set({ seed: run.seed, group: ctx.groupOfRun[r], hnca: 0, useBaseline: 0, finite: 1, failedUpdate: 0, baseline: 0 });
+      makeStructuredView(vaeRunStateDef, vaeRunStates, r * vaeRunStateDef.size).set({
+        signal: SIGNAL_CODE[e.signal],
+        useBaseline: e.baseline ? 1 : 0,
+        allChildren: e.ablations.includes('all-children') ? 1 : 0,
+        fullReward: e.ablations.includes('full-reward') ? 1 : 0,
+        group: ctx.groupOfRun[r],
       });
-      const per = this.layout.paramsPerRun;
-      const params = new Float32Array(this.runs.length * per);
-      const sizesOfTensors = tensorSizes(this.shape);
-      this.runs.forEach((run, r) => {
-        const arrays = sizesOfTensors.map((n) => new Float32Array(n));
-        initArrays(this.shape, run.seed, arrays);
-        let at = r * per;
-        for (const a of arrays) {
-          params.set(a, at);
-          at += a.length;
-        }
-      });
-      const bytes = this.runs.length * per * 4;
-      const L = config.layers;
-      this.statics = {
-        trainImages: res.storage('train images (u8 intensities, 4 per u32)', data.train.images),
-        trainLabels: res.storage('train labels (u32)', Uint32Array.from(data.train.labels)),
-        permutation: res.storage('epoch permutations (groups × train images)', seeds.length * data.train.count * 4),
-        groupSeeds: res.storage('group seeds', Uint32Array.from(seeds)),
-        runs: res.storage('run states', new Uint8Array(runStates)),
-        vaeRuns: res.storage('VAE run states (estimator switches, baselines)', new Uint8Array(vaeRunStates)),
-        params: res.storage('parameters (runs × params)', params),
-        grads: res.storage('gradients (runs × params)', bytes),
-        moment1: res.storage('Adam first moments', bytes),
-        moment2: res.storage('Adam second moments', bytes),
-        variance: res.storage('encoder-gradient variance sums (runs × layers)', this.runs.length * L * 4),
-        metrics: res.storage('metric window (runs × stride)', this.runs.length * (4 + L) * 4),
-      };
-      this.streams.forEach((s, g) => res.write(this.statics.permutation, s.permutation, g * data.train.count * 4));
-      this.activations = this.createActivations(this.layout);
-      this.plan = this.planUpdate();
-      this.counters = new RunCounterWindow(rt, {
-        runs: this.runs.length,
-        layers: L,
-        runState: runStateDef,
-        metrics: this.statics.metrics,
-        runStates: this.statics.runs,
-        failure: 'non-finite ELBO or encoder gradient',
-        flushEvery: options.flushEvery ?? FLUSH_EVERY,
-      });
-      rt.endSetup(true);
-    } catch (error) {
-      rt.endSetup(false);
-      throw error;
-    }
+    });
+    const per = this.layout.paramsPerRun;
+    const params = new Float32Array(runs.length * per);
+    const sizesOfTensors = tensorSizes(this.shape);
+    runs.forEach((run, r) => {
+      const arrays = sizesOfTensors.map((n) => new Float32Array(n));
+      initArrays(this.shape, run.seed, arrays);
+      let at = r * per;
+      for (const a of arrays) {
+        params.set(a, at);
+        at += a.length;
+      }
+    });
+    const bytes = runs.length * per * 4;
+    const L = config.layers;
+    this.buffers = {
+      trainImages: res.storage('train images (u8 intensities, 4 per u32)', data.train.images),
+      trainLabels: res.storage('train labels (u32)', Uint32Array.from(data.train.labels)),
+      permutation: res.storage('epoch permutations (groups × train images)', ctx.seeds.length * data.train.count * 4),
+      groupSeeds: res.storage('group seeds', Uint32Array.from(ctx.seeds)),
+      runs: res.storage('run states', new Uint8Array(runStates)),
+      vaeRuns: res.storage('VAE run states (estimator switches, baselines)', new Uint8Array(vaeRunStates)),
+      params: res.storage('parameters (runs × params)', params),
+      grads: res.storage('gradients (runs × params)', bytes),
+      moment1: res.storage('Adam first moments', bytes),
+      moment2: res.storage('Adam second moments', bytes),
+      variance: res.storage('encoder-gradient variance sums (runs × layers)', runs.length * L * 4),
+      metrics: res.storage('metric window (runs × stride)', runs.length * (4 + L) * 4),
+    };
+    this.runStates = [
+      { buffer: this.buffers.runs, def: runStateDef },
+      { buffer: this.buffers.vaeRuns, def: vaeRunStateDef },
+    ];
+    this.activations = this.createActivations(this.layout);
+    this.plan = this.planUpdate(config.batch);
+  }
+
+  get paramsPerRun(): number {
+    return this.layout.paramsPerRun;
   }
 
   /** The largest buffers against the device limits, before anything is allocated. */
   private checkBufferSizes(layout: VaeLayout): void {
     const { runs, capacity, paramsPerRun, termStride, layers } = layout;
-    const largest: [string, number][] = [
+    const { data, seeds } = this.ctx;
+    requireStorageBuffers(this.ctx.device, [
       [`parameters of ${runs} runs`, runs * paramsPerRun * 4],
       ['the logits of every layer and pass', layout.logitBytes],
       ['the samples of every layer and pass', layout.sampleBytes],
       ['the logit gradients of every layer', layout.signalBytes],
       ['the per-example ELBO terms', (layers + 1) * runs * capacity * termStride * 4],
-      ['the training images', this.data.train.images.byteLength],
-      ['the epoch permutations', this.streams.length * this.data.train.count * 4],
-    ];
-    requireStorageBuffers(this.device, largest);
+      ['the training images', data.train.images.byteLength],
+      ['the epoch permutations', seeds.length * data.train.count * 4],
+    ]);
   }
 
   private createActivations(layout: VaeLayout): ActivationBuffers {
-    const res = this.rt.res;
+    const res = this.ctx.rt.res;
     const { runs, capacity, sizes, layers, termStride } = layout;
-    const groups = this.streams.length;
+    const groups = this.ctx.seeds.length;
     return {
       pixels: res.storage('minibatch pixels 0/1 (groups × capacity × pixels)', groups * capacity * sizes[0] * 4),
       batchLabels: res.storage('minibatch labels (groups × capacity)', groups * capacity * 4),
@@ -237,8 +191,8 @@ export class GpuVaeEngine implements CheckpointableEngine {
   }
 
   private releaseActivations(): void {
-    for (const b of Object.values(this.activations)) this.rt.res.release(b);
-    for (const b of this.uniforms) this.rt.res.release(b);
+    for (const b of Object.values(this.activations)) this.ctx.rt.res.release(b);
+    for (const b of this.uniforms) this.ctx.rt.res.release(b);
     this.uniforms = [];
   }
 
@@ -246,8 +200,8 @@ export class GpuVaeEngine implements CheckpointableEngine {
   private uniform(view: StructuredView, values: Record<string, number>, label: string): GPUBuffer {
     view.set(Object.fromEntries(Object.keys(view.views).map((k) => [k, 0])));
     view.set(values);
-    const buffer = this.rt.res.buffer(label, view.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.device.queue.writeBuffer(buffer, 0, view.arrayBuffer);
+    const buffer = this.ctx.rt.res.buffer(label, view.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.ctx.device.queue.writeBuffer(buffer, 0, view.arrayBuffer);
     this.uniforms.push(buffer);
     return buffer;
   }
@@ -277,24 +231,23 @@ export class GpuVaeEngine implements CheckpointableEngine {
    * each grid checked against the device limits.
    * @throws EngineError('limits') naming the kernel, the grid dimension and the value
    */
-  private planUpdate(): Dispatch[] {
-    const rt = this.rt;
+  private planUpdate(batch: number): Dispatch[] {
+    const rt = this.ctx.rt;
     const k = this.kernels;
     const lay = this.layout;
     const a = this.activations;
-    const s = this.statics;
+    const s = this.buffers;
     const { sizes, layers: L, runs } = lay;
-    const batch = this.config.batch;
-    const groups = this.streams.length;
-    const T = this.tile;
+    const groups = this.ctx.seeds.length;
+    const T = this.ctx.tile;
     const step = this.steps.binding;
     const plan: Dispatch[] = [];
     const add = (kernel: VaeKernelName, label: string, resources: Record<string, BindingResource>, grid: Grid): void => {
       rt.checkGrid(grid, `kernel ${kernel} (${label}, a batch of ${batch})`);
-      plan.push({ kernel, group: rt.bind(k[kernel], label, { step, ...resources }), grid });
+      plan.push({ kernel: k[kernel], group: rt.bind(k[kernel], label, { step, ...resources }), grid });
     };
     const part = (buffer: GPUBuffer, r: Region): BindingResource => ({ buffer, offset: r.offset, size: r.size });
-    const flat = (invocations: number): Grid => foldedGrid(this.device, Math.ceil(invocations / 64), runs);
+    const flat = (invocations: number): Grid => foldedGrid(this.ctx.device, Math.ceil(invocations / 64), runs);
     const perExample: Grid = [Math.max(1, Math.ceil(batch / 64)), 1, runs];
     const logitsOf = (pass: number, l: number) => part(a.logits, region(lay.encoderLogits[pass][l], `u${l} of pass ${pass}`));
     const decoderOf = (pass: number, m: number) => part(a.logits, region(lay.decoderLogits[pass][m], `v${m} of pass ${pass}`));
@@ -486,133 +439,79 @@ export class GpuVaeEngine implements CheckpointableEngine {
       'adam_ascent',
       'adam',
       { layer: this.layerParams({ inWidth: 0, outWidth: 0, paramOffset: 0, inputIsPixels: false }, 'adam'), runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 },
-      foldedGrid(this.device, Math.ceil((runs * lay.paramsPerRun) / 64), 1),
+      foldedGrid(this.ctx.device, Math.ceil((runs * lay.paramsPerRun) / 64), 1),
     );
     return plan;
   }
-
-  get updatesPerEpoch(): number {
-    return Math.floor(this.data.train.count / this.config.batch);
+  updatePlan(): Plan {
+    return { stages: [{ label: 'VAE update', dispatches: this.plan }] };
   }
 
-  /** @throws the runtime's error or a failed metric readback as EngineError('internal') */
-  private check(): void {
-    this.counters.check();
+  /** The K-sample importance-weighted bound (K = config.testK) of every run over the binarized test set, on this device (evaluate.ts: the parameters read back once, then ../vaeBound in chunks, progress after each). */
+  evaluation(): EvaluationPlan {
+    return {
+      evaluate: async (evaluation, options) => {
+        const params = await this.readAllParameters();
+        const { rt, config, data, runs } = this.ctx;
+        return evaluateBoundOnGpu(rt, { config, data, runs, params, evaluation, onProgress: options?.onProgress });
+      },
+    };
   }
 
-  /**
-   * Encodes and submits n updates (up to STEP_SLOTS per submission, split at epoch boundaries)
-   * and resolves when the GPU has done them. Nothing is read back here except the periodic
-   * metric window (MetricsReader).
-   */
-  async step(n: number): Promise<void> {
-    this.check();
-    let left = n;
-    const batch = this.config.batch;
-    while (left > 0) {
-      const values: StepValues[] = [];
-      while (values.length < STEP_SLOTS && left > 0) {
-        if (startsEpoch(this.streams, batch) && values.length > 0) break;
-        const { epoch, cursor } = advanceStreams(this.rt.res, this.streams, this.statics.permutation, batch, this.data.train.count);
-        values.push(trainingStepValues(this.config, this.updatesDone + values.length, cursor, epoch, this.data.train.count, { hidden: Stream.vaeBase, action: 0 }));
-        left -= 1;
-      }
-      this.steps.write(values);
-      const encoder = this.device.createCommandEncoder({ label: `VAE updates ${this.updatesDone}..${this.updatesDone + values.length - 1}` });
-      const pass = encoder.beginComputePass({ label: 'VAE updates' });
-      values.forEach((_, slot) => {
-        for (const d of this.plan) {
-          pass.setPipeline(this.kernels[d.kernel].pipeline);
-          pass.setBindGroup(0, d.group, [this.steps.offset(slot)]);
-          pass.dispatchWorkgroups(d.grid[0], d.grid[1], d.grid[2]);
-        }
-      });
-      pass.end();
-      this.updatesDone += values.length;
-      this.counters.submitUpdates(encoder, values.length);
+  /** @throws EngineError('limits') for a batch whose buffers or grids exceed the device (nothing changes then) */
+  resize(batch: number): void {
+    const capacity = Math.max(batch, this.layout.capacity);
+    const layout = capacity === this.layout.capacity ? this.layout : vaeLayout(this.layout.sizes, this.layout.runs, capacity, this.layout.pairs);
+    this.checkBufferSizes(layout);
+    this.releaseActivations();
+    this.layout = layout;
+    this.activations = this.createActivations(layout);
+    try {
+      this.plan = this.planUpdate(batch);
+    } catch (error) {
+      this.releaseActivations();
+      this.activations = this.createActivations(layout);
+      this.plan = this.planUpdate(this.config.batch);
+      throw error;
     }
-    await this.rt.idle();
-    this.check();
   }
 
-  /** Every run's counters up to date (a metric flush; RunCounterWindow.read). */
-  async readCounters(): Promise<RunCounters[]> {
-    return this.counters.read('VAE metrics flush');
+  /** A run's baselines [L + 1] from its VaeRunState (the pixel layer's, index 0, is always 0). */
+  baselines(views: RunStateViews): number[] {
+    const baselines = Array.from(views[1].baselines.subarray(0, this.config.layers + 1));
+    baselines[0] = 0;
+    return baselines;
+  }
+
+  restoreBaselines(views: RunStateViews, saved: readonly number[]): void {
+    const baselines = views[1].baselines;
+    baselines.fill(0);
+    saved.slice(0, this.config.layers + 1).forEach((b, l) => (baselines[l] = b));
+  }
+
+  /** Adam's steps of a run: its updates (the CPU engine's count). */
+  optimizerSteps(counters: RunCounters): number {
+    return counters.updates;
   }
 
   /** Every run's parameters, flat in tensor order (one readback). */
   async readAllParameters(): Promise<Float32Array[]> {
-    this.check();
+    const { rt, runs } = this.ctx;
+    rt.check();
     const per = this.layout.paramsPerRun;
-    const flat = new Float32Array(await this.rt.res.read(this.statics.params, 0, this.runs.length * per * 4, 'parameters'));
-    this.check();
-    return this.runs.map((_, r) => flat.slice(r * per, (r + 1) * per));
-  }
-
-  /**
-   * The K-sample importance-weighted bound (K = config.testK) of every run averaged over the
-   * binarized test set, on this device (evaluate.ts evaluateBoundOnGpu: the parameters are read
-   * back once, then ../vaeBound computes the bound in chunks, reporting progress after each).
-   */
-  async evaluate(options?: EvaluateOptions): Promise<EvaluationResult[]> {
-    const params = await this.readAllParameters();
-    const e = evaluationKey(options, this.evaluations++);
-    const results = await evaluateBoundOnGpu(this.rt, { config: this.config, data: this.data, runs: this.runs, params, evaluation: e, onProgress: options?.onProgress });
-    this.check();
-    return results;
-  }
-
-  /**
-   * @throws EngineError('config') for invalid values, EngineError('limits') for a batch whose
-   * buffers or grids exceed the device (nothing changes then)
-   */
-  setHyperparameters(change: { lr?: number; batch?: number }): void {
-    this.check();
-    validateHyperparameterChange(change, this.data.train.count);
-    if (change.batch !== undefined && change.batch !== this.config.batch) {
-      const previous = this.config.batch;
-      const capacity = Math.max(change.batch, this.layout.capacity);
-      const layout = capacity === this.layout.capacity ? this.layout : vaeLayout(this.layout.sizes, this.layout.runs, capacity, this.layout.pairs);
-      this.checkBufferSizes(layout);
-      this.releaseActivations();
-      this.layout = layout;
-      this.config.batch = change.batch;
-      this.activations = this.createActivations(layout);
-      try {
-        this.plan = this.planUpdate();
-      } catch (error) {
-        this.config.batch = previous;
-        this.releaseActivations();
-        this.activations = this.createActivations(layout);
-        this.plan = this.planUpdate();
-        throw error;
-      }
-    }
-    if (change.lr !== undefined) this.config.lr = change.lr;
-  }
-
-  private runIndex(run: number): number {
-    return runIndexOf(this.runs, run);
+    const flat = new Float32Array(await rt.res.read(this.buffers.params, 0, runs.length * per * 4, 'parameters'));
+    rt.check();
+    return runs.map((_, r) => flat.slice(r * per, (r + 1) * per));
   }
 
   /** Parameters of run `run` as float32 tensors in the CPU's order (a copy). */
-  async readParameters(run: number): Promise<Float32Array[]> {
-    const r = this.runIndex(run);
-    const per = this.layout.paramsPerRun;
-    const flat = new Float32Array(await this.rt.res.read(this.statics.params, r * per * 4, per * 4, `parameters of run ${run}`));
-    this.check();
-    const out: Float32Array[] = [];
-    let at = 0;
-    for (const n of tensorSizes(this.shape)) {
-      out.push(flat.slice(at, at + n));
-      at += n;
-    }
-    return out;
+  readParameters(run: number): Promise<Float32Array[]> {
+    return this.ctx.readRunTensors(run);
   }
 
   /** Encoder probabilities, samples and HNCA credit per layer (the CPU's trace on the read-back parameters). */
   async inspect(run: number, pixels: Uint8Array, seed: number): Promise<ExampleTrace> {
-    if (pixels.length !== this.data.pixels) throw new EngineError(`inspect needs ${this.data.pixels} pixels, got ${pixels.length}`, 'config');
+    if (pixels.length !== this.ctx.data.pixels) throw new EngineError(`inspect needs ${this.ctx.data.pixels} pixels, got ${pixels.length}`, 'config');
     return traceVaeExample(paramsFromArrays(this.shape, await this.readParameters(run)), pixels, seed);
   }
 
@@ -637,80 +536,14 @@ export class GpuVaeEngine implements CheckpointableEngine {
   }
 
   /** Names and shapes of a run's tensors, as the CPU engine's (src/backends/cpu/cpuVaeEngine.ts). */
-  private tensorLayout(): { name: string; shape: number[] }[] {
+  private tensorLayout(): TensorSlot[] {
     const L = this.config.layers;
     const { sizes } = this.layout;
-    const out: { name: string; shape: number[] }[] = [];
+    const out: TensorSlot[] = [];
     for (let l = 1; l <= L; l++) out.push({ name: `encoder.W${l}`, shape: [sizes[l - 1], sizes[l]] }, { name: `encoder.b${l}`, shape: [sizes[l]] });
     for (let m = 0; m < L; m++) out.push({ name: `decoder.D${m}`, shape: [sizes[m + 1], sizes[m]] }, { name: `decoder.c${m}`, shape: [sizes[m]] });
     out.push({ name: `prior.c${L}`, shape: [sizes[L]] });
     return out;
-  }
-
-  private view(def: 'RunState' | 'VaeRunState', buffer: ArrayBuffer, r: number): Record<string, Uint32Array | Float32Array> {
-    const kernel = def === 'RunState' ? this.kernels.adam_ascent : this.kernels.vae_baselines_and_counters;
-    const size = def === 'RunState' ? this.runStateSize : this.vaeRunStateSize;
-    return makeStructuredView(kernel.defs.structs[def], buffer, r * size).views as Record<string, Uint32Array | Float32Array>;
-  }
-
-  /**
-   * The whole training state (src/engine/state.ts), the CPU engine's format: counters brought up
-   * to date (a metric flush), then parameters, Adam moments and run states read back once.
-   */
-  async exportState(): Promise<EngineState> {
-    const counters = await this.readCounters();
-    const per = this.layout.paramsPerRun;
-    const bytes = this.runs.length * per * 4;
-    const [parameters, vaeRuns] = await Promise.all([
-      readParameterBuffers(this.rt.res, this.statics, bytes),
-      this.rt.res.read(this.statics.vaeRuns, 0, this.runs.length * this.vaeRunStateSize, 'VAE run states (state export)'),
-    ]);
-    this.check();
-    const layout = this.tensorLayout();
-    const L = this.config.layers;
-    return {
-      ...stateHeader(this.config, this.data, this.updatesDone, this.evaluations, this.streams),
-      runs: this.runs.map((spec, r): RunState => {
-        const tensors = runTensorsFromBuffers(parameters, layout, r, per);
-        const baselines = Array.from(this.view('VaeRunState', vaeRuns, r).baselines.subarray(0, L + 1));
-        baselines[0] = 0;
-        return { index: spec.index, estimator: spec.estimator, seed: spec.seed, counters: counters[r], baselines, optimizerSteps: counters[r].updates, tensors };
-      }),
-    };
-  }
-
-  /**
-   * Restores a state exported by any back end for the same model, runs and data; the saved
-   * learning rate and batch size apply (a CPU engine's float64 baselines become float32 here).
-   * @throws EngineStateError naming `source` and the first thing that does not fit (nothing changes then)
-   */
-  async importState(state: EngineState, source: string): Promise<void> {
-    checkStateFits(state, this.config, datasetSizes(this.data), this.runs, source);
-    const layout = this.tensorLayout();
-    const per = this.layout.paramsPerRun;
-    const packed = packRunTensors(state, this.runs, layout, per, source);
-    const streams = savedStreamPositions(state, this.streams, this.data.train.count, source);
-    await this.readCounters();
-    this.setHyperparameters({ lr: state.config.lr, batch: state.config.batch });
-    const [runStates, vaeRuns] = await Promise.all([
-      this.rt.res.read(this.statics.runs, 0, this.runs.length * this.runStateSize, 'run states (state import)'),
-      this.rt.res.read(this.statics.vaeRuns, 0, this.runs.length * this.vaeRunStateSize, 'VAE run states (state import)'),
-    ]);
-    packed.saved.forEach((run, r) => {
-      restoreFailureFlags(this.view('RunState', runStates, r), run.counters);
-      const baselines = this.view('VaeRunState', vaeRuns, r).baselines;
-      baselines.fill(0);
-      run.baselines.slice(0, this.config.layers + 1).forEach((b, l) => (baselines[l] = b));
-      this.counters.restore(r, run.counters);
-    });
-    const res = this.rt.res;
-    res.write(this.statics.runs, new Uint8Array(runStates));
-    res.write(this.statics.vaeRuns, new Uint8Array(vaeRuns));
-    writeTrainingState(res, this.statics, packed, this.streams, streams, this.data.train.count);
-    this.updatesDone = state.updatesDone;
-    this.evaluations = state.evaluations;
-    await this.rt.idle();
-    this.check();
   }
 
   /**
@@ -718,27 +551,19 @@ export class GpuVaeEngine implements CheckpointableEngine {
    * layout that says where each layer lies in it.
    */
   async debugRead(name: keyof StaticBuffers | keyof ActivationBuffers): Promise<{ data: ArrayBuffer; layout: VaeLayout }> {
-    this.check();
-    const buffer = name in this.statics ? this.statics[name as keyof StaticBuffers] : this.activations[name as keyof ActivationBuffers];
-    return { data: await this.rt.res.read(buffer, 0, buffer.size, `debug ${name}`), layout: this.layout };
-  }
-
-  /** Bytes of the GPU buffers the runtime owns now (GpuResources.bytes; the soak watches it). */
-  get gpuBufferBytes(): number {
-    return this.rt.res.bytes;
-  }
-
-  /** Releases the runtime: every buffer, and the device when the runtime created it. */
-  dispose(): void {
-    this.rt.dispose();
+    this.ctx.rt.check();
+    const buffer = name in this.buffers ? this.buffers[name as keyof StaticBuffers] : this.activations[name as keyof ActivationBuffers];
+    return { data: await this.ctx.rt.res.read(buffer, 0, buffer.size, `debug ${name}`), layout: this.layout };
   }
 }
 
 /** The discrete VAE as a GPU program (registered in ../programs.ts). */
-export const vaeProgram: GpuProgram<GpuVaeEngine> = {
+export const vaeProgram: GpuProgram<VaeConfig, VaeProgram> = {
   task: 'vae',
-  create(runtime, input, options) {
-    if (input.config.task !== 'vae') throw new EngineError(`WebGPU VAE program: task ${input.config.task} is not the VAE`, 'config');
-    return new GpuVaeEngine(runtime, input.config, input.data, options);
+  configure(config, data) {
+    const vae = configOfTask(config, 'vae', 'VAE');
+    validateVaeConfig(vae, data);
+    return vae;
   },
+  create: (context) => new VaeProgram(context),
 };
