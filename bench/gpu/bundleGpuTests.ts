@@ -1,8 +1,9 @@
 // Bundles the Node GPU test files for the lent GPU machine (no Node, npm or Vitest there:
 // ../shared/gpu-bench.md): each of GPU_TEST_FILES becomes <out>/tests/<name>.mjs, one file with
 // everything it imports, 'vitest' replaced by bench/gpu/testShim.ts, ending in runCollected();
-// Dawn's `webgpu` package stays external (the bundle carries node_modules/webgpu). The golden
-// fixtures go to <out>/tests/golden/fixtures (golden.test.ts reads them beside itself).
+// Dawn's `webgpu` package stays external (the bundle carries node_modules/webgpu). What the tests
+// read beside themselves goes along: the golden fixtures to <out>/tests/golden/fixtures, the
+// helpers' sources to <out>/tests/helpers.
 // Usage: node --import tsx bench/gpu/bundleGpuTests.ts OUT_DIR   (bench/gpu/prepare.sh runs it)
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
@@ -65,7 +66,9 @@ async function main(out: string): Promise<void> {
   const dir = path.join(out, 'tests');
   mkdirSync(dir, { recursive: true });
   for (const file of gpuTestFiles()) await bundleTestFile(`tests/${file}`, path.join(dir, file.replace(/\.ts$/, '.mjs')));
+  // files the tests read beside themselves: the golden fixtures, and helper sources (gpu-programs checks one's length)
   cpSync(path.join(root, 'tests/golden/fixtures'), path.join(dir, 'golden/fixtures'), { recursive: true });
+  cpSync(path.join(root, 'tests/helpers'), path.join(dir, 'helpers'), { recursive: true });
   console.log(`bundled ${gpuTestFiles().length} GPU test files into ${dir}`);
 }
 
