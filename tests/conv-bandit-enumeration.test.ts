@@ -11,7 +11,7 @@ import { forwardKeys, type UniformSource } from '../src/models/bandit/forward.ts
 import { Stream } from '../src/rng/streams.ts';
 import { useTrunkBackend } from '../src/trunk/backend.ts';
 import { tfjsTrunk } from '../src/trunk/tfjsTrunk.ts';
-import { finiteDifferenceGradient, IMAGE, problems, tinyParameters, type Problem } from './helpers/convBanditExact.ts';
+import { exactMoments, finiteDifferenceGradient, IMAGE, problems, tinyParameters, type Problem } from './helpers/convBanditExact.ts';
 import { TestRandom } from './helpers/random.ts';
 
 /** Mean and standard error of the estimates over `batches` batches of `batch` copies of the image, through the real RNG. */
@@ -39,46 +39,6 @@ function sampledMeans(problem: Problem, params: ConvBanditParameters, estimator:
   // the batch means are independent: their spread gives the standard error of the overall mean
   const se = mean.map((m, e) => Math.sqrt(Math.max(sumSq[e] / batches - m * m, 0) / (batches - 1)));
   return { mean, se };
-}
-
-/**
- * The exact mean and variance of an estimator's single-example estimate: every hidden
- * configuration and action forced through the real code (a uniform of 0 fires a unit, one just
- * below 1 does not; the action's uniform falls in the middle of its softmax interval), each
- * estimate weighted by its probability. Deterministic (docs/math.md §5, beside the sampling test).
- */
-function exactMoments(problem: Problem, params: ConvBanditParameters, estimator: BanditEstimator, baseline: number): { mean: Float64Array; variance: Float64Array } {
-  const { width, actions } = problem.shape;
-  const run = new ConvBanditRun(params, estimator, 1, tfjsTrunk(problem.shape));
-  const n = params.parameterCount;
-  const mean = new Float64Array(n);
-  const second = new Float64Array(n);
-  for (let config = 0; config < 1 << width; config++) {
-    for (let action = 0; action < actions; action++) {
-      let actionProbability = 0;
-      const source: UniformSource = {
-        hidden: (_layer, _example, unit) => (((config >> unit) & 1) === 1 ? 0 : 1 - 1e-12),
-        action: (_example, probs, base) => {
-          let below = 0;
-          for (let k = 0; k < action; k++) below += probs[base + k];
-          actionProbability = probs[base + action];
-          return below + actionProbability / 2;
-        },
-      };
-      run.estimateGradients(problem.image, 1, source, { labels: [], table: Float64Array.from(problem.rewards) }, baseline);
-      let weight = actionProbability;
-      for (let i = 0; i < width; i++) weight *= ((config >> i) & 1) === 1 ? run.scratch.prob[0][i] : 1 - run.scratch.prob[0][i];
-      let o = 0;
-      for (const tensor of params.tensors) {
-        for (let e = 0; e < tensor.size; e++, o++) {
-          mean[o] += weight * tensor.grad[e];
-          second[o] += weight * tensor.grad[e] ** 2;
-        }
-      }
-    }
-  }
-  run.dispose();
-  return { mean, variance: second.map((s, e) => s - mean[e] ** 2) };
 }
 
 beforeAll(async () => {

@@ -6,6 +6,14 @@
 // left across updates. A tiny trunk (SwiftShader runs tfjs-webgpu ~100× slower than WASM).
 // A sample may legitimately flip when its uniform is within rounding of p (float32 on the GPU,
 // float64 on the CPU): such a flip is checked to be a near tie and ends that run's comparison.
+// Parity on gradients, not only on Adam's parameters (whose nearly scale-free steps hide a scale
+// error): every update's batch-mean gradients (the GPU's grads buffer, before Adam; the CPU
+// engine's tensor.grad), from the same parameters and draws, are compared tensor by tensor as
+// max |GPU − CPU| / max |CPU| (tests/helpers/gradientParity.ts). Power: a scale error ε of any
+// one tensor's gradient shows as ≈ ε there, so any ε above GRADIENT_TOLERANCE (0.01%) fails; the mutation
+// controls prove it — the Bernoulli layer's learning signal ×1.1 (every trunk tensor's gradient
+// 10% off: K, k, W, b) and the output layer's gradient ×1.1 (V, c) must each fail, on exactly
+// the tensors they touch.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.ts';
@@ -17,10 +25,17 @@ import { streamKey, uniform } from '../src/rng/counterRng.ts';
 import { Stream } from '../src/rng/streams.ts';
 import { useTrunkBackend } from '../src/trunk/backend.ts';
 import { tfjsTrunk } from '../src/trunk/tfjsTrunk.ts';
+import { tensorGradientErrors } from './helpers/gradientParity.ts';
 import { freshDevice, SHADERS, testDevice } from './helpers/gpuTest.ts';
+import { biasLayerSignal, mutatedShaders } from './helpers/scriptedDraws.ts';
 import { tinyConvDataset as tinyDataset } from './helpers/tinyConvData.ts';
 
 const UPDATES = 7;
+/**
+ * per tensor, max |GPU − CPU gradient| / max |CPU gradient| allowed (float32 trunks on two
+ * TensorFlow.js back ends; measured on SwiftShader: at most 2.9e-6 over 7 updates × 8 runs)
+ */
+const GRADIENT_TOLERANCE = 1e-4;
 
 /** parameters move by about lr per update: the error relative to max(|θ|, lr) */
 function worstParamError(gpu: Float32Array, cpu: Float32Array, lr: number): number {
@@ -29,8 +44,9 @@ function worstParamError(gpu: Float32Array, cpu: Float32Array, lr: number): numb
   return worst;
 }
 
-async function gpuConvEngine(config: ConvBanditConfig, data: Dataset) {
-  return createGpuConvBanditEngine({ config, data }, { device: await testDevice(), gpu: await nodeGpu(), shaders: SHADERS });
+/** The conv bandit's WebGPU engine on the test device; `shaders` replaces the real sources (a mutation control's). */
+async function gpuConvEngine(config: ConvBanditConfig, data: Dataset, shaders = SHADERS) {
+  return createGpuConvBanditEngine({ config, data }, { device: await testDevice(), gpu: await nodeGpu(), shaders });
 }
 
 describe.each(['pm1', '01'] as const)('conv bandit: WebGPU engine vs CPU engine (%s)', (hiddenValues) => {
@@ -55,6 +71,7 @@ describe.each(['pm1', '01'] as const)('conv bandit: WebGPU engine vs CPU engine 
       const { width } = config;
       const diverged = new Set<number>();
       let worstParams = 0;
+      let worstGradient = 0;
       let comparedSamples = 0;
       let tensorsAfterFirst = -1;
       for (let t = 0; t < UPDATES; t++) {
@@ -64,6 +81,7 @@ describe.each(['pm1', '01'] as const)('conv bandit: WebGPU engine vs CPU engine 
         // no TensorFlow.js tensor is left behind by an update
         if (t === 0) tensorsAfterFirst = tf.memory().numTensors;
         else expect(tf.memory().numTensors).toBe(tensorsAfterFirst);
+        const grads = new Float32Array(await gpu.program.debugRead('grads'));
         const samples = new Float32Array(await gpu.program.debugRead('samples'));
         const actions = new Uint32Array(await gpu.program.debugRead('actions'));
         const rewards = new Float32Array(await gpu.program.debugRead('rewards'));
@@ -92,12 +110,17 @@ describe.each(['pm1', '01'] as const)('conv bandit: WebGPU engine vs CPU engine 
           }
           const params = await gpu.program.readParameters(r);
           params.tensors.forEach((tensor, k) => (worstParams = Math.max(worstParams, worstParamError(tensor.value, run.params.tensors[k].value, config.lr))));
+          worstGradient = Math.max(worstGradient, ...tensorGradientErrors(grads, r * params.parameterCount, run.params.tensors));
         }
       }
-      console.log(`[conv parity ${hiddenValues}] samples compared ${comparedSamples}, runs ended by a near tie ${diverged.size}, worst parameter error ${worstParams.toExponential(2)} (relative to max(|θ|, lr))`);
+      console.log(
+        `[conv parity ${hiddenValues}] samples compared ${comparedSamples}, runs ended by a near tie ${diverged.size}, worst parameter error ${worstParams.toExponential(2)} (relative to max(|θ|, lr)), ` +
+          `worst gradient error ${worstGradient.toExponential(2)} (relative to the tensor's largest)`,
+      );
       expect(diverged.size).toBeLessThanOrEqual(1);
       expect(comparedSamples).toBeGreaterThan(UPDATES * 6 * config.batch * width);
       expect(worstParams).toBeLessThan(1e-3);
+      expect(worstGradient).toBeLessThan(GRADIENT_TOLERANCE);
       const [cc, gc] = [await cpu.readCounters(), await gpu.readCounters()];
       for (const spec of gpu.runs) {
         if (diverged.has(spec.index)) continue;
@@ -145,6 +168,47 @@ describe.each(['pm1', '01'] as const)('conv bandit: WebGPU engine vs CPU engine 
     } finally {
       cpu.dispose();
       gpu.dispose();
+    }
+  });
+});
+
+describe('conv bandit gradient parity has power', () => {
+  /**
+   * Per run, the first update's per-tensor gradient errors [K0, k0, W, b, V, c] of a WebGPU engine
+   * on `shaders` against the CPU engine (same seeds, so the same parameters and draws).
+   */
+  async function firstUpdateErrors(shaders: Record<string, string>): Promise<{ estimator: string; errors: number[] }[]> {
+    const data = tinyDataset();
+    const config: ConvBanditConfig = { task: 'conv-bandit', convLayers: 1, channels: 3, width: 6, hiddenValues: 'pm1', estimators: [...BANDIT_ESTIMATORS], seeds: [3], batch: 8, ...PAPER_OPTIMIZER, lr: 0.01 };
+    await useTrunkBackend('cpu');
+    const cpu = new CpuConvBanditEngine(config, data, tfjsTrunk, 'TensorFlow.js CPU back end');
+    const gpu = await gpuConvEngine(config, data, shaders);
+    try {
+      await useTrunkBackend('cpu');
+      await cpu.step(1);
+      await gpu.step(1);
+      const grads = new Float32Array(await gpu.program.debugRead('grads'));
+      return gpu.runs.map((spec) => {
+        const tensors = cpu.runAt(spec.index).params.tensors;
+        return { estimator: spec.estimator, errors: tensorGradientErrors(grads, spec.index * tensors.reduce((a, t) => a + t.size, 0), tensors) };
+      });
+    } finally {
+      cpu.dispose();
+      gpu.dispose();
+    }
+  }
+
+  it("mutation controls: the Bernoulli layer's signal ×1.1 puts ≈ 10% on every trunk tensor's gradient, the output layer's gradient ×1.1 on V and c only; the rest agree", async () => {
+    // tensors [K0, k0, W, b, V, c]: the trunk's four get the signal's bias through its backward pass
+    const signal = await firstUpdateErrors(biasLayerSignal(SHADERS, 'learning_signals.wgsl', ['hncaSignal', 'reinforceSignal']));
+    const output = await firstUpdateErrors(mutatedShaders(SHADERS, 'weight_gradient.wgsl', '= acc / f32(step.batch);', '= 1.1 * acc / f32(step.batch);'));
+    const show = (e: number[]) => e.map((v) => v.toExponential(1)).join(', ');
+    console.log(`[conv gradient mutation controls] signal ×1.1: ${signal.map((r) => `${r.estimator} ${show(r.errors)}`).join('; ')} | output gradient ×1.1: ${output.map((r) => `${r.estimator} ${show(r.errors)}`).join('; ')}`);
+    for (const { estimator, errors } of signal) {
+      errors.forEach((e, k) => (k < 4 ? expect(e, `${estimator} tensor ${k}: ${show(errors)}`).toBeGreaterThan(0.05) : expect(e, `${estimator} tensor ${k}`).toBeLessThan(GRADIENT_TOLERANCE)));
+    }
+    for (const { estimator, errors } of output) {
+      errors.forEach((e, k) => (k >= 4 ? expect(e, `${estimator} tensor ${k}: ${show(errors)}`).toBeGreaterThan(0.05) : expect(e, `${estimator} tensor ${k}`).toBeLessThan(GRADIENT_TOLERANCE)));
     }
   });
 });

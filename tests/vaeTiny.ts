@@ -44,9 +44,11 @@ export class ChoiceDraws implements VaeDraws {
   }
 }
 
-/** Calls run(draws) once per joint outcome of all choices; visit gets the outcome's probability. */
-export function enumerate(run: (d: ChoiceDraws) => void, visit: (prob: number) => void): void {
-  const d = new ChoiceDraws();
+/**
+ * Calls run(draws) once per joint outcome of all choices; visit gets the outcome's probability.
+ * `d`: the draws to enumerate with (a subclass that also records what was drawn).
+ */
+export function enumerate<D extends ChoiceDraws>(run: (d: D) => void, visit: (prob: number) => void, d: D = new ChoiceDraws() as D): void {
   let prefix: number[] = [];
   for (;;) {
     d.reset(prefix);

