@@ -87,6 +87,20 @@ describe('a new program on the GpuEngine (a linear softmax policy, tests/helpers
     }
   });
 
+  it("the engine checks what it relies on in a program: a state layout that does not fill a run's parameters is refused at creation", async () => {
+    const skewed = {
+      ...linearPolicyProgram,
+      create: (context: Parameters<typeof linearPolicyProgram.create>[0]) => {
+        const program = new LinearPolicyProgram(context);
+        Object.defineProperty(program, 'paramsPerRun', { value: program.paramsPerRun + 1 });
+        return program;
+      },
+    };
+    const error = await createProgramEngine(skewed, { config, data }, { device: await testDevice(), shaders: SHADERS }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).message).toBe('WebGPU bandit program: its state layout holds 36 floats per run, its parameters 37');
+  });
+
   it('refuses what it cannot train in one line (HNCA needs hidden units)', async () => {
     await expect(linearEngine({ estimators: ['hnca'] })).rejects.toThrow('the linear policy has no hidden units to give HNCA credit to');
   });

@@ -42,13 +42,14 @@ export class LinearPolicyProgram implements ProgramInstance {
   readonly runStates: RunStateBuffer[];
   readonly stateLayout: TensorSlot[];
   readonly paramsPerRun: number;
+  /** examples per run the batch buffers hold */
+  capacity: number;
   baselines = rewardBaselines;
   restoreBaselines = restoreRewardBaselines;
   private readonly kernels: KernelSet;
   private readonly steps: UniformSlots<StepValues>;
   private readonly layer: GPUBuffer;
   private readonly layerValues: Record<string, number>;
-  private capacityNow: number;
   private batchBuffers: RewardBatchBuffers;
   private groups: Groups;
 
@@ -60,9 +61,9 @@ export class LinearPolicyProgram implements ProgramInstance {
       { name: 'W0', shape: [pixels, actions] },
       { name: 'b0', shape: [actions] },
     ];
-    this.capacityNow = Math.max(config.batch, EVAL_CHUNK);
+    this.capacity = Math.max(config.batch, EVAL_CHUNK);
     this.kernels = createKernels(rt, ctx.tile);
-    this.checkGrids(this.capacityNow);
+    this.checkGrids(this.capacity);
     this.steps = ctx.stepSlots(uniformView(this.kernels.adam_ascent, 'step'), 16);
     const layerView = uniformView(this.kernels.adam_ascent, 'layer');
     this.layer = rt.res.buffer('layer uniform', layerView.arrayBuffer.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -80,13 +81,13 @@ export class LinearPolicyProgram implements ProgramInstance {
 
   private writeLayer(): void {
     const view = uniformView(this.kernels.adam_ascent, 'layer');
-    view.set({ ...this.layerValues, capacity: this.capacityNow });
+    view.set({ ...this.layerValues, capacity: this.capacity });
     this.ctx.device.queue.writeBuffer(this.layer, 0, view.arrayBuffer);
   }
 
   private createBatchBuffers(): RewardBatchBuffers {
     const { runs, seeds, data } = this.ctx;
-    return createRewardBatchBuffers(this.ctx.rt.res, { runs: runs.length, groups: seeds.length, capacity: this.capacityNow, pixels: data.pixels, actions: data.classes });
+    return createRewardBatchBuffers(this.ctx.rt.res, { runs: runs.length, groups: seeds.length, capacity: this.capacity, pixels: data.pixels, actions: data.classes });
   }
 
   private bindGroups(): Groups {
@@ -146,7 +147,7 @@ export class LinearPolicyProgram implements ProgramInstance {
           {
             label: `evaluation from ${start}`,
             dispatches: this.forward(this.groups, count, this.groups.binarizeTest),
-            copies: runs.map((_, r) => ({ from: this.batchBuffers.actions, fromOffset: r * this.capacityNow * 4, to: this.buffers.evalActions, toOffset: (r * test.count + start) * 4, bytes: count * 4 })),
+            copies: runs.map((_, r) => ({ from: this.batchBuffers.actions, fromOffset: r * this.capacity * 4, to: this.buffers.evalActions, toOffset: (r * test.count + start) * 4, bytes: count * 4 })),
           },
         ],
       }),
@@ -155,10 +156,10 @@ export class LinearPolicyProgram implements ProgramInstance {
   }
 
   resize(batch: number): void {
-    if (batch <= this.capacityNow) return;
+    if (batch <= this.capacity) return;
     this.checkGrids(batch);
     for (const b of rewardBatchBufferList(this.batchBuffers)) this.ctx.rt.res.release(b);
-    this.capacityNow = batch;
+    this.capacity = batch;
     this.writeLayer();
     this.batchBuffers = this.createBatchBuffers();
     this.groups = this.bindGroups();

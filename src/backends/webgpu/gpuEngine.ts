@@ -91,7 +91,10 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
       streams,
       tile: options.tile ?? rt.defaultTile,
       options,
-      stepSlots: (view, slots) => (this.slots ??= new UniformSlots(rt.res, 'step uniform slots', view, slots)),
+      stepSlots: (view, slots) => {
+        if (this.slots) throw new EngineError(`WebGPU ${model.task} program: stepSlots called twice`, 'internal');
+        return (this.slots = new UniformSlots(rt.res, 'step uniform slots', view, slots));
+      },
       readRunTensors: (run) => this.readRunTensors(run),
       runIndex: (run) => runIndexOf(this.runs, run),
     };
@@ -100,6 +103,7 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
       this.program = model.create(context);
       const p = this.program;
       if (!this.slots) throw new EngineError(`WebGPU ${model.task} program made no step uniform slots`, 'internal');
+      checkProgramLayout(model.task, p, this.runs.length);
       this.streams.forEach((s, g) => rt.res.write(p.buffers.permutation, s.permutation, g * data.train.count * 4));
       this.counters = new RunCounterWindow(rt, {
         runs: this.runs.length,
@@ -193,6 +197,7 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
       }
       this.steps.write(values);
       const first = this.updatesDone;
+      this.checkCapacity(batch, 'a batch');
       const plans = values.map(() => this.program.updatePlan(batch));
       await this.runPlans(plans, `updates ${first}..${first + values.length - 1}`, (encoder) => {
         this.updatesDone += values.length;
@@ -226,6 +231,7 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
       return results;
     }
     const test = this.data.test;
+    this.checkCapacity(plan.chunk, 'an evaluation chunk');
     const starts: number[] = [];
     for (let s = 0; s < test.count; s += plan.chunk) starts.push(s);
     for (let first = 0; first < starts.length; first += this.steps.slots) {
@@ -245,6 +251,13 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
     const results = await plan.results(options);
     this.check();
     return results;
+  }
+
+  /** @throws EngineError('internal') when a plan of `examples` would overrun the program's batch-sized buffers */
+  private checkCapacity(examples: number, what: string): void {
+    if (!(Number.isInteger(examples) && examples >= 1 && examples <= this.program.capacity)) {
+      throw new EngineError(`WebGPU engine: ${what} of ${examples} examples does not fit the program's buffers (capacity ${this.program.capacity})`, 'internal');
+    }
   }
 
   /** StepParams of evaluation chunk [start, start + count): evaluation e's keys, binarization and sampling streams, examples read in order. */
@@ -423,7 +436,21 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
 
   /** Releases what the program holds outside the runtime, then the runtime: every buffer, and the device when the runtime created it. */
   dispose(): void {
-    this.program?.dispose?.();
+    this.program.dispose?.();
     this.rt.dispose();
   }
+}
+
+/**
+ * What the engine relies on in a program, checked once at creation: the state layout fills a
+ * run's parameters exactly, and the metric window and run states hold every run.
+ * @throws EngineError('internal') naming the program and the mismatch
+ */
+function checkProgramLayout(task: string, p: ProgramInstance, runs: number): void {
+  const floats = p.stateLayout.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
+  if (floats !== p.paramsPerRun) throw new EngineError(`WebGPU ${task} program: its state layout holds ${floats} floats per run, its parameters ${p.paramsPerRun}`, 'internal');
+  const metricBytes = runs * (4 + p.varianceLayers) * 4;
+  if (p.buffers.metrics.size < metricBytes) throw new EngineError(`WebGPU ${task} program: its metric window has ${p.buffers.metrics.size} bytes, ${runs} runs × (4 + ${p.varianceLayers} layers) need ${metricBytes}`, 'internal');
+  for (const s of p.runStates) if (s.buffer.size < runs * s.def.size) throw new EngineError(`WebGPU ${task} program: a run-state buffer holds fewer than ${runs} runs`, 'internal');
+  if (p.paramsPerRun * runs * 4 > p.buffers.params.size) throw new EngineError(`WebGPU ${task} program: its parameter buffer holds fewer than ${runs} runs`, 'internal');
 }

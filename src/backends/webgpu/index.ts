@@ -14,7 +14,9 @@ import { vaeProgram, type VaeProgram } from './vae/program.ts';
 
 export { describeAdapter, isSoftwareAdapter };
 export { GpuEngine } from './gpuEngine.ts';
-export type { Dispatch, EvaluationPlan, GpuProgram, GpuProgramOptions, Plan, ProgramContext, ProgramInstance, Stage } from './program.ts';
+export type { BufferCopy, Dispatch, EvaluationPlan, GpuProgram, GpuProgramOptions, Plan, ProgramContext, ProgramInstance, RunStateBuffer, RunStateViews, Stage } from './program.ts';
+export { configOfTask, configureTask, runIndexOf } from './program.ts';
+export { checkDispatches, encodeDispatches } from './runtime/encode.ts';
 export { registered } from './programs.ts';
 /** The bandit's engine (docs/math.md §2), its program's test access under `program`. */
 export type GpuBanditEngine = GpuEngine<BanditConfig, BanditProgram>;

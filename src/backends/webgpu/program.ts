@@ -37,8 +37,9 @@ export interface GpuProgramOptions {
 
 /**
  * One dispatch, the only unit of GPU work a program plans: a compiled kernel, its bind group and
- * its workgroup grid. The runtime encodes it (runtime/encode.ts); the grid is checked against the
- * device's limits when the program plans it (before anything is encoded).
+ * its workgroup grid. The runtime encodes it (runtime/encode.ts). The program checks its grids
+ * against the device's limits when it plans them (runtime/encode.ts checkDispatches, in create
+ * and resize, before anything is allocated); the engine encodes what it is given.
  */
 export interface Dispatch {
   kernel: Kernel;
@@ -79,7 +80,12 @@ export interface Plan {
  */
 export type EvaluationPlan =
   | {
-      /** examples per chunk */
+      /**
+       * examples per chunk, at most the program's capacity. Each chunk's StepParams: batch =
+       * its count, exampleOffset = its first test example, gather = 0 (examples in order, no
+       * permutation), the evaluation key as keyStep and binarizeStep, the evaluation's hidden,
+       * action and binarization streams (src/rng/streams.ts); the optimizer's fields as training's
+       */
       chunk: number;
       /** the plan of the chunk of `count` test examples from `start` */
       chunkPlan(start: number, count: number): Plan;
@@ -106,9 +112,12 @@ export interface ProgramContext<C extends EngineConfig = EngineConfig> {
   tile: number;
   options: GpuProgramOptions;
   /**
-   * The engine's StepParams slots, made once from the program's kernels' reflected `step`
-   * struct: `slots` per submission (updates or evaluation chunks; 1 when a plan has host
-   * stages). `binding` goes into the program's bind groups.
+   * The engine's StepParams slots (call it exactly once, in create; a second call throws
+   * EngineError('internal')), made from the program's kernels' reflected `step` struct, which
+   * must be shaders/bandit_common.wgsl's StepParams (stepParams.ts StepValues: the engine writes
+   * every field). `slots`: updates or evaluation chunks per submission (one uniform slot of 256
+   * bytes each; 1 when a plan has host stages, which submit between stages). `binding` goes into
+   * the program's bind groups, read at a dynamic offset.
    */
   stepSlots(view: StructuredView, slots: number): UniformSlots<StepValues>;
   /** run `run`'s tensors read back, in stateLayout order (one readback) */
@@ -123,21 +132,31 @@ export interface RunStateBuffer {
   def: StructDefinition;
 }
 
-/** A run's state structs as typed views, one record per RunStateBuffer (the first is RunState). */
+/**
+ * A run's state structs as typed views, one record per RunStateBuffer. The first is RunState
+ * (shaders/bandit_common.wgsl): the engine reads and writes its u32 `finite` and `failedUpdate`
+ * (the counters' failure, runCounters.ts); the program owns the rest.
+ */
 export type RunStateViews = Record<string, Uint32Array | Float32Array>[];
 
 /** A model on the GpuEngine, made for one engine's configuration. */
 export interface ProgramInstance {
   /** the model's sampling streams in StepParams: the hidden units' and the action's (src/rng/streams.ts) */
   readonly samplingStreams: { hidden: number; action: number };
-  /** the update (or evaluation chunk) description for the engine's info line, optional */
-  readonly description?: string;
-  /** the training-state buffers (parameters, Adam moments) and the minibatch permutations */
+  /**
+   * The buffers the engine reads and writes: parameters and Adam's moments ([runs, paramsPerRun]
+   * f32), the epoch permutation of each seed group ([groups, train images] u32; the engine
+   * uploads each epoch's), and the metric window the kernels add to: [runs, 4 + varianceLayers]
+   * f32 (updates, examples, score sum, gradient-variance sum, one variance sum per layer;
+   * runCounters.ts), cleared by the engine at each flush.
+   */
   readonly buffers: TrainingStateBuffers & { permutation: GPUBuffer; metrics: GPUBuffer };
   /** the run states: [0] the RunState every program has (seed, finite, failedUpdate), then the program's own */
   readonly runStates: readonly RunStateBuffer[];
-  /** layers with a variance sum in the metric window */
+  /** layers with a variance sum in the metric window (its stride is 4 + varianceLayers) */
   readonly varianceLayers: number;
+  /** examples per run the batch-sized buffers hold now: the engine refuses a plan of more (an update's batch, an evaluation chunk) */
+  readonly capacity: number;
   /** the failure recorded for a run's first non-finite update (e.g. 'non-finite gradient') */
   readonly failure: string;
   /** a run's tensors, in the CPU engine's names, shapes and order (contiguous in the parameters) */

@@ -133,6 +133,11 @@ export class VaeProgram implements ProgramInstance {
     return this.layout.paramsPerRun;
   }
 
+  /** examples per run the batch-sized buffers hold */
+  get capacity(): number {
+    return this.layout.capacity;
+  }
+
   /** The largest buffers against the device limits, before anything is allocated. */
   private checkBufferSizes(layout: VaeLayout): void {
     const { runs, capacity, paramsPerRun, termStride, layers } = layout;
