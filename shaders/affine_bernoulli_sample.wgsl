@@ -4,17 +4,10 @@
 // streamKey(seed, keyStep, hiddenStream + layer) at index (exampleOffset + b) * width + i
 // (formerly a dispatch of its own).
 // Grid: x = units / TILE, y = examples / TILE, z = run.
-
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> params: array<f32>;
-/** the group's pixels (layer 0) or the previous layer's samples of the run */
-@group(0) @binding(4) var<storage, read> inputs: array<f32>;
-@group(0) @binding(5) var<storage, read_write> logits: array<f32>;
-@group(0) @binding(6) var<storage, read_write> probs: array<f32>;
-/** 0/1 as f32 */
-@group(0) @binding(7) var<storage, read_write> samples: array<f32>;
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   inputs   the group's pixels (layer 0) or the previous layer's samples of the run
+//   samples  0/1 as f32
 
 @compute @workgroup_size(TILE, TILE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {

@@ -4,24 +4,16 @@
 // workgroup_sum.wgsl (the reward sum).
 // Metric window layout, per run (stride layer.metricStride floats):
 //   [0] updates, [1] examples, [2] reward sum, [3] Σ mean variance, [4 + k] Σ layer k's mean variance
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   layerSizes  parameters of each layer, then the total
 
-const THREADS: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read_write> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> rewards: array<vec2f>;
-@group(0) @binding(4) var<storage, read> variance: array<f32>;
-/** parameters of each layer, then the total */
-@group(0) @binding(5) var<storage, read> layerSizes: array<f32>;
-@group(0) @binding(6) var<storage, read_write> metrics: array<f32>;
-
-@compute @workgroup_size(THREADS)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let r = wid.x;
   let t = lid.x;
   var sum = 0.0;
-  for (var b = t; b < step.batch; b += THREADS) {
+  for (var b = t; b < step.batch; b += WORKGROUP_SIZE) {
     sum += rewards[r * layer.capacity + b].x;
   }
   let rewardSum = workgroupSum(t, sum);

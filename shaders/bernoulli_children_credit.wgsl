@@ -9,19 +9,6 @@
 // layer = the child weight matrix (inWidth = parents, outWidth = children).
 // Grid: x = parents / TILE, y = examples / TILE, z = run.
 
-override TILE: u32 = 16u;
-override DEPTH: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> params: array<f32>;
-@group(0) @binding(4) var<storage, read> parentProbs: array<f32>;
-@group(0) @binding(5) var<storage, read> parentSamples: array<f32>;
-@group(0) @binding(6) var<storage, read> childLogits: array<f32>;
-@group(0) @binding(7) var<storage, read> childSamples: array<f32>;
-@group(0) @binding(8) var<storage, read_write> credit: array<f32>;
-
 /** [e * DEPTH + k], example wid.y*TILE + e, child t*DEPTH + k: x = -s u, and s · childSurprise(x) */
 var<workgroup> xTile: array<f32, TILE * DEPTH>;
 var<workgroup> signedSurpriseTile: array<f32, TILE * DEPTH>;

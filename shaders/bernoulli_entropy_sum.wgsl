@@ -1,14 +1,11 @@
 // Ent_l = Σ_i H(q_l(φ_{l,i} | φ_{l-1})) (nats) of every example (docs/math.md §3): the entropy of an
 // encoder layer's clipped Bernoulli units, from their logits u (σ(clamp(u))), into slot
-// vl.termSlot of pass vl.passIndex. Grid: x = examples / 64, z = run.
+// vl.termSlot of pass vl.passIndex. Grid: x = examples / WORKGROUP_SIZE, z = run.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   logits  the layer's region: [(run * capacity + example) * width + unit]
 
-@group(0) @binding(0) var<uniform> vl: VaeLayer;
-@group(0) @binding(1) var<uniform> step: StepParams;
-/** the layer's region: [(run * capacity + example) * width + unit] */
-@group(0) @binding(2) var<storage, read> logits: array<f32>;
-@group(0) @binding(3) var<storage, read_write> terms: array<f32>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let r = id.z;
   let b = id.x;

@@ -2,20 +2,14 @@
 // target values t under unclipped Bernoulli logits v (the decoder p_m, or the prior when m = L;
 // docs/math.md §3), into slot vl.termSlot of pass vl.passIndex; with vl.gradient = 1 also the logits'
 // gradient t - σ(v). Targets are the group's pixels (vl.targetIsPixels) or the run's samples.
-// Grid: x = examples / 64, z = run.
+// Grid: x = examples / WORKGROUP_SIZE, z = run.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   logits    the term's logits region [(run * capacity + example) * width + unit]
+//   targets   the targets' region: rows by group (pixels) or by run (samples)
+//   gradient  the gradient region (written when vl.gradient = 1)
 
-@group(0) @binding(0) var<uniform> vl: VaeLayer;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> vaeRuns: array<VaeRunState>;
-/** the term's logits region [(run * capacity + example) * width + unit] */
-@group(0) @binding(3) var<storage, read> logits: array<f32>;
-/** the targets' region: rows by group (pixels) or by run (samples) */
-@group(0) @binding(4) var<storage, read> targets: array<f32>;
-@group(0) @binding(5) var<storage, read_write> terms: array<f32>;
-/** the gradient region (written when vl.gradient = 1) */
-@group(0) @binding(6) var<storage, read_write> gradient: array<f32>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let r = id.z;
   let b = id.x;

@@ -1,21 +1,14 @@
 // Gathers a minibatch from the raw intensities on the GPU and binarizes it dynamically:
 // pixel p of image n is 1 iff pixelIsOn(streamKey(seed, binarizeStep, binarizeStream),
 // n * pixels + p, intensity) (src/data/minibatch.ts binarizeRows). Also copies the labels.
-// Grid: x = pixels / 64, y = example, z = seed group. layer.inWidth = pixels.
+// Grid: x = pixels / WORKGROUP_SIZE, y = example, z = seed group. layer.inWidth = pixels.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   images       intensities, four bytes per u32 (little-endian), image n pixel p at byte n * pixels + p
+//   permutation  [group * permStride + position] image index
+//   groupSeeds   seed of each group
 
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-/** intensities, four bytes per u32 (little-endian), image n pixel p at byte n * pixels + p */
-@group(0) @binding(2) var<storage, read> images: array<u32>;
-@group(0) @binding(3) var<storage, read> labels: array<u32>;
-/** [group * permStride + position] image index */
-@group(0) @binding(4) var<storage, read> permutation: array<u32>;
-/** seed of each group */
-@group(0) @binding(5) var<storage, read> groupSeeds: array<u32>;
-@group(0) @binding(6) var<storage, read_write> pixelsOut: array<f32>;
-@group(0) @binding(7) var<storage, read_write> batchLabels: array<u32>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let p = id.x;
   let b = id.y;

@@ -6,18 +6,9 @@
 // each logsumexp shifted by its maximum: finite for any finite weights. Writes that difference
 // per value v (0 at v = φ_i) into logQ [U·N]; categorical_credit turns it into the posterior.
 // layer = the child weight matrix (inWidth = U·N parents, outWidth = U'·N children, categories = N).
-// Grid: x × y = (examples × parent units) / 64 (folded into y past the workgroup limit), z = run (REINFORCE runs return at once).
+// Grid: x × y = (examples × parent units) / WORKGROUP_SIZE (folded into y past the workgroup limit), z = run (REINFORCE runs return at once).
 
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> params: array<f32>;
-@group(0) @binding(4) var<storage, read> parentSamples: array<f32>;
-@group(0) @binding(5) var<storage, read> childLogits: array<f32>;
-@group(0) @binding(6) var<storage, read> childSamples: array<f32>;
-@group(0) @binding(7) var<storage, read_write> logQ: array<f32>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
   // a REINFORCE run reads no credit (categorical_signals): nothing to compute for it
@@ -29,7 +20,7 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
   let childWidth = layer.outWidth;
   let units = parentWidth / n;
   let childUnits = childWidth / n;
-  let flat = id.y * groups.x * 64u + id.x;
+  let flat = flatIndex(id, groups);
   if (flat >= step.batch * units) {
     return;
   }

@@ -2,16 +2,9 @@
 // posterior pi_i(v) rho_i(v) from its logits and its log Q (categorical_*_log_q), in the log
 // domain (hindsightPosterior), so any finite logits and log Q give an entry in [0, 1].
 // layer = the layer's own matrix (outWidth = U·N, categories = N).
-// Grid: x × y = (examples × units) / 64 (folded into y past the workgroup limit), z = run (REINFORCE runs return at once).
+// Grid: x × y = (examples × units) / WORKGROUP_SIZE (folded into y past the workgroup limit), z = run (REINFORCE runs return at once).
 
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> logits: array<f32>;
-@group(0) @binding(4) var<storage, read> logQ: array<f32>;
-@group(0) @binding(5) var<storage, read_write> credit: array<f32>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
   // a REINFORCE run reads no credit (categorical_signals): nothing to compute for it
@@ -20,7 +13,7 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
   }
   let n = layer.categories;
   let units = layer.outWidth / n;
-  let e = id.y * groups.x * 64u + id.x;
+  let e = flatIndex(id, groups);
   if (e >= step.batch * units) {
     return;
   }

@@ -5,27 +5,20 @@
 // One pass over the batch per (i, c) gives all N rows: N times fewer terms than the dense product
 // of weight_gradient.wgsl (what the CPU engine's gradients do with the one-hot inputs, too).
 // layer = the layer's matrix (inWidth = U·N parents, outWidth = its logits, categories = N).
-// A workgroup stages φ of DEPTH examples of its parent unit per barrier.
-// Grid: x = outWidth / 64, y = parent units, z = run.
+// A workgroup stages φ of WORKGROUP_SIZE examples (one per invocation) of its parent unit per barrier.
+// Grid: x = outWidth / WORKGROUP_SIZE, y = parent units, z = run.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   inputs  the parent layer's one-hot samples of the run [capacity × U·N]
 
-const DEPTH: u32 = 64u;
+/** value index φ of parent unit wid.y in example t*WORKGROUP_SIZE + k */
+var<workgroup> phiTile: array<u32, WORKGROUP_SIZE>;
 
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-/** the parent layer's one-hot samples of the run [capacity × U·N] */
-@group(0) @binding(3) var<storage, read> inputs: array<f32>;
-@group(0) @binding(4) var<storage, read> signals: array<f32>;
-@group(0) @binding(5) var<storage, read_write> grads: array<f32>;
-
-/** value index φ of parent unit wid.y in example t*DEPTH + k */
-var<workgroup> phiTile: array<u32, DEPTH>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let r = wid.z;
   let i = wid.y;
-  let c = wid.x * 64u + lid.x;
+  let c = wid.x * WORKGROUP_SIZE + lid.x;
   let n = layer.categories;
   let inW = layer.inWidth;
   let outW = layer.outWidth;
@@ -34,11 +27,11 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     byValue[v] = 0.0;
   }
   var total = 0.0;
-  let stages = (step.batch + DEPTH - 1u) / DEPTH;
+  let stages = (step.batch + WORKGROUP_SIZE - 1u) / WORKGROUP_SIZE;
   for (var t = 0u; t < stages; t++) {
-    let count = min(DEPTH, step.batch - t * DEPTH);
+    let count = min(WORKGROUP_SIZE, step.batch - t * WORKGROUP_SIZE);
     if (lid.x < count) {
-      let at = (r * layer.capacity + t * DEPTH + lid.x) * inW + i * n;
+      let at = (r * layer.capacity + t * WORKGROUP_SIZE + lid.x) * inW + i * n;
       var phi = 0u;
       for (var k = 0u; k < n; k++) {
         if (inputs[at + k] == 1.0) {
@@ -50,7 +43,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     workgroupBarrier();
     if (c < outW) {
       for (var k = 0u; k < count; k++) {
-        let s = signals[(r * layer.capacity + t * DEPTH + k) * outW + c];
+        let s = signals[(r * layer.capacity + t * WORKGROUP_SIZE + k) * outW + c];
         byValue[phiTile[k]] += s;
         total += s;
       }

@@ -3,8 +3,8 @@
 // under the same names (tests/units-wgsl.test.ts compares each pair). A unit's N values live in a
 // private array of MAX_CATEGORIES entries, of which the first n are used. Every log is natural.
 
-/** The most values of a categorical unit (src/engine/types.ts MAX_CATEGORIES). */
-const MAX_CATEGORIES: u32 = 10u;
+// MAX_CATEGORIES, the most values of a unit, is generated from src/engine/types.ts
+// (src/backends/webgpu/kernels/constants.ts).
 
 /** One unit's N entries (logits, probabilities, log Q, posterior), first n used. */
 alias Categories = array<f32, MAX_CATEGORIES>;

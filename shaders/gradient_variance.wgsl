@@ -10,17 +10,7 @@
 // Layouts: grads [run * paramsPerRun + paramOffset + j * outW + i], the bias at row j = inW.
 // Includes workgroup_sum.wgsl.
 
-const THREADS: u32 = 256u;
-
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> inputs: array<f32>;
-@group(0) @binding(4) var<storage, read> signals: array<f32>;
-@group(0) @binding(5) var<storage, read> grads: array<f32>;
-@group(0) @binding(6) var<storage, read_write> variance: array<f32>;
-
-@compute @workgroup_size(THREADS)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let r = wid.z;
   let t = lid.x;
@@ -39,7 +29,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     x0x0 += x0 * x0;
   }
   var shifted = 0.0;
-  for (var b = t; b < step.batch; b += THREADS) {
+  for (var b = t; b < step.batch; b += WORKGROUP_SIZE) {
     var dxx = 0.0;
     var dxX0 = 0.0;
     for (var j = 0u; j < inW; j++) {
@@ -63,7 +53,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   // ‖gbar − K‖², K[j, i] = x̃_0j s_0i: one parameter row (input j, the bias row last) per thread
   var offset = 0.0;
   let base = r * layer.paramsPerRun + layer.paramOffset;
-  for (var j = t; j <= inW; j += THREADS) {
+  for (var j = t; j <= inW; j += WORKGROUP_SIZE) {
     var x0 = 1.0;
     if (j < inW) {
       x0 = inputValue(inputs[x0Base + j], layer.inputIsPixels, layer.centered, layer.categories);

@@ -1,16 +1,6 @@
 // Counter-based RNG, bit-identical to src/rng/counterRng.ts (docs/math.md §5).
-// Stream ids mirror src/rng/streams.ts.
-const STREAM_SHUFFLE: u32 = 1u;
-const STREAM_BINARIZE_TRAIN: u32 = 2u;
-const STREAM_BINARIZE_TEST: u32 = 3u;
-const STREAM_INIT: u32 = 4u;
-const STREAM_ACTION: u32 = 5u;
-const STREAM_EVAL_ACTION: u32 = 6u;
-const STREAM_INSPECT_ACTION: u32 = 7u;
-const STREAM_INSPECT_HIDDEN_BASE: u32 = 96u;
-const STREAM_HIDDEN_BASE: u32 = 16u;
-const STREAM_EVAL_HIDDEN_BASE: u32 = 64u;
-const STREAM_VAE_BASE: u32 = 128u;
+// Stream ids (STREAM_*) are generated from src/rng/streams.ts by the kernel catalog
+// (src/backends/webgpu/kernels/constants.ts).
 
 fn hash32(value: u32) -> u32 {
   var x = value;

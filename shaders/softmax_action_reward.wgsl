@@ -1,24 +1,14 @@
 // The softmax output: π = softmax(z), action a = first k with u < Σ_{k'<=k} π_k' (the last
 // action if none; u from streamKey(seed, keyStep, actionStream) at index exampleOffset + b),
 // reward r = [a = label], learning signal R = r - bbar (baseline runs) or r, and the output
-// layer's per-example signal R (e_a - π). Grid: x = examples / 64, z = run.
+// layer's per-example signal R (e_a - π). Grid: x = examples / WORKGROUP_SIZE, z = run.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   batchLabels  [group * capacity + b]
+//   actions      [run * capacity + b]
+//   rewards      [run * capacity + b] = (reward, learning signal)
 
-const MAX_ACTIONS: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> logits: array<f32>;
-/** [group * capacity + b] */
-@group(0) @binding(4) var<storage, read> batchLabels: array<u32>;
-@group(0) @binding(5) var<storage, read_write> probs: array<f32>;
-@group(0) @binding(6) var<storage, read_write> signals: array<f32>;
-/** [run * capacity + b] */
-@group(0) @binding(7) var<storage, read_write> actions: array<u32>;
-/** [run * capacity + b] = (reward, learning signal) */
-@group(0) @binding(8) var<storage, read_write> rewards: array<vec2f>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let r = id.z;
   let b = id.x;

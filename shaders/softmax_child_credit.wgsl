@@ -5,26 +5,14 @@
 // overflow, no cancellation, an underflowed π_k is negligible). Otherwise, in the log domain
 // from the logits z: x_a - (logsumexp(z + x) - logsumexp(z)), each logsumexp shifted by its max,
 // finite for any finite weights. layer = the output matrix (inWidth = parents, outWidth = actions).
-// Grid: x × y = (examples × parents) / 64 (folded into y past the workgroup limit), z = run.
-
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> params: array<f32>;
-@group(0) @binding(4) var<storage, read> parentProbs: array<f32>;
-@group(0) @binding(5) var<storage, read> parentSamples: array<f32>;
-@group(0) @binding(6) var<storage, read> outProbs: array<f32>;
-@group(0) @binding(7) var<storage, read> actions: array<u32>;
-@group(0) @binding(8) var<storage, read_write> credit: array<f32>;
-@group(0) @binding(9) var<storage, read> outLogits: array<f32>;
+// Grid: x × y = (examples × parents) / WORKGROUP_SIZE (folded into y past the workgroup limit), z = run.
 
 const PRECISE_SHIFT: f32 = 20.0;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
-  // flat index: a grid over the per-dimension workgroup limit folds into y (runtime/limits.ts foldedGrid)
-  let flat = id.y * groups.x * 64u + id.x;
+  let flat = flatIndex(id, groups);
   let parents = layer.inWidth;
   let n = layer.outWidth;
   if (flat >= step.batch * parents) {

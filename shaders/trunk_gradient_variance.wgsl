@@ -11,11 +11,7 @@
 // Layouts: trunkVariance [run * (layers − 1) + layer] (the trunk's layers are the first
 // layers − 1).
 
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<storage, read> trunkVariance: array<f32>;
-@group(0) @binding(2) var<storage, read_write> variance: array<f32>;
-
-@compute @workgroup_size(1)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u) {
   let r = wid.z;
   let v = trunkVariance[r * (layer.layers - 1u) + layer.layer];

@@ -5,18 +5,11 @@
 // window, and per layer b_l <- 0.99 b_l + 0.01 mean(target_l) for baseline runs.
 // Metric window, per run (stride vl.metricStride): [0] updates, [1] examples, [2] ELBO sum,
 // [3] Σ mean variance, [4 + k] Σ layer k+1's mean variance. Grid: x = run.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   variance  [run * L + l - 1] from gradient_variance
 
-@group(0) @binding(0) var<uniform> vl: VaeLayer;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read_write> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read_write> vaeRuns: array<VaeRunState>;
-@group(0) @binding(4) var<storage, read> terms: array<f32>;
-@group(0) @binding(5) var<storage, read> targets: array<f32>;
-/** [run * L + l - 1] from gradient_variance */
-@group(0) @binding(6) var<storage, read> variance: array<f32>;
-@group(0) @binding(7) var<storage, read_write> metrics: array<f32>;
-
-@compute @workgroup_size(1)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3u) {
   let r = wid.x;
   if (r >= vl.runs || runs[r].finite == 0u) {

@@ -3,20 +3,15 @@
 //   log p = −Σ_i softplus(−(2t_i − 1) v_i), t the target (the pixels for m = 0, else the sampled
 //   layer m), v the decoder's logits; the prior (m = L, layer.inWidth = 0) has v = its bias c_L.
 // Decoder probabilities are not clipped (as on the CPU engine; docs/math.md §4 says why).
-// Grid: one workgroup of ROW_THREADS per row (folded into y past the per-dimension limit).
+// Grid: one workgroup of WORKGROUP_SIZE per row (folded into y past the per-dimension limit).
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   params     the parameters in the CPU layout (the prior's bias is read from here)
+//   logits     [row, unit] the decoder's logits (unused for the prior)
+//   targets    [image of the chunk, pixel] (m = 0) or [row, unit] the sampled layer m, 0/1 as f32
+//   logWeight  [row] log p(x, φ) − log q(φ | x), accumulated term by term
 
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-/** the parameters in the CPU layout (the prior's bias is read from here) */
-@group(0) @binding(2) var<storage, read> params: array<f32>;
-/** [row, unit] the decoder's logits (unused for the prior) */
-@group(0) @binding(3) var<storage, read> logits: array<f32>;
-/** [image of the chunk, pixel] (m = 0) or [row, unit] the sampled layer m, 0/1 as f32 */
-@group(0) @binding(4) var<storage, read> targets: array<f32>;
-/** [row] log p(x, φ) − log q(φ | x), accumulated term by term */
-@group(0) @binding(5) var<storage, read_write> logWeight: array<f32>;
-
-@compute @workgroup_size(ROW_THREADS)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let row = foldedRow(wid, groups);
   if (row >= step.batch) {
@@ -28,7 +23,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     targetRow = row / step.samples;
   }
   var negLogProb = 0.0;
-  for (var i = lid.x; i < width; i += ROW_THREADS) {
+  for (var i = lid.x; i < width; i += WORKGROUP_SIZE) {
     var v: f32;
     if (layer.inWidth == 0u) {
       v = params[layer.paramOffset + i];

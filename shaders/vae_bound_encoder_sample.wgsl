@@ -5,18 +5,14 @@
 //   streamKey(seed, (e << 20) + k, vaeBase + 64 + l) at index image · width + i (draws.ts EvalDraws),
 //   −log q = Σ_i childSurprise(−(2φ_i − 1) u_i)  (the clipped Bernoulli's surprise of its sample).
 // Layer 1's logits depend on the image only (one row per image: layer.inputIsPixels = 1).
-// Grid: one workgroup of ROW_THREADS per row (folded into y past the per-dimension limit).
+// Grid: one workgroup of WORKGROUP_SIZE per row (folded into y past the per-dimension limit).
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   logits     [image of the chunk, unit] (layer 1) or [row, unit]
+//   samples    [row, unit] 0/1 as f32
+//   logWeight  [row] log p(x, φ) − log q(φ | x), accumulated layer by layer
 
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-/** [image of the chunk, unit] (layer 1) or [row, unit] */
-@group(0) @binding(2) var<storage, read> logits: array<f32>;
-/** [row, unit] 0/1 as f32 */
-@group(0) @binding(3) var<storage, read_write> samples: array<f32>;
-/** [row] log p(x, φ) − log q(φ | x), accumulated layer by layer */
-@group(0) @binding(4) var<storage, read_write> logWeight: array<f32>;
-
-@compute @workgroup_size(ROW_THREADS)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let row = foldedRow(wid, groups);
   if (row >= step.batch) {
@@ -29,10 +25,10 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   if (layer.inputIsPixels == 1u) {
     logitRow = n;
   }
-  let key = streamKey(step.seed, (step.evaluation << 20u) + k, STREAM_VAE_BASE + 64u + layer.layer);
+  let key = streamKey(step.seed, (step.evaluation << 20u) + k, STREAM_VAE_BOUND_BASE + layer.layer);
   let drawBase = (step.firstImage + n) * width;
   var surprise = 0.0;
-  for (var i = lid.x; i < width; i += ROW_THREADS) {
+  for (var i = lid.x; i < width; i += WORKGROUP_SIZE) {
     let u = logits[logitRow * width + i];
     let phi = sampleBernoulli(clippedSigmoid(u), uniform01(key, drawBase + i));
     samples[row * width + i] = phi;

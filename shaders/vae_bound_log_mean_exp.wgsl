@@ -3,14 +3,12 @@
 // A chunk holds samples firstSample .. firstSample + samples of its images: their log-sum-exp
 // (max + log Σ exp(w − max)) is merged into the image's running value (logaddexp); after the
 // image's last sample chunk, log K is subtracted. Grid: one workgroup per image of the chunk.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   logWeight   [row] log importance weights, row = image of the chunk · samples + sample
+//   logMeanExp  [test image] running log Σ_k w_k, then log (1/K) Σ_k w_k
 
-@group(0) @binding(0) var<uniform> step: StepParams;
-/** [row] log importance weights, row = image of the chunk · samples + sample */
-@group(0) @binding(1) var<storage, read> logWeight: array<f32>;
-/** [test image] running log Σ_k w_k, then log (1/K) Σ_k w_k */
-@group(0) @binding(2) var<storage, read_write> logMeanExp: array<f32>;
-
-@compute @workgroup_size(ROW_THREADS)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let n = foldedRow(wid, groups);
   if (n >= step.images) {
@@ -18,12 +16,12 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   }
   let first = n * step.samples;
   var localMax = -3.4028234663852886e38;
-  for (var s = lid.x; s < step.samples; s += ROW_THREADS) {
+  for (var s = lid.x; s < step.samples; s += WORKGROUP_SIZE) {
     localMax = max(localMax, logWeight[first + s]);
   }
   let m = rowMax(lid.x, localMax);
   var sum = 0.0;
-  for (var s = lid.x; s < step.samples; s += ROW_THREADS) {
+  for (var s = lid.x; s < step.samples; s += WORKGROUP_SIZE) {
     sum += exp(logWeight[first + s] - m);
   }
   let total = rowSum(lid.x, sum);

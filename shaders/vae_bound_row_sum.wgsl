@@ -1,17 +1,15 @@
-// Sum and maximum of one value per invocation over a workgroup of ROW_THREADS invocations
-// (tree reduction in workgroup memory). ROW_THREADS is a power of two up to ROW_PARTIALS, set
-// per pipeline: 64 on GPUs, 1 on CPU adapters (SwiftShader), where barriers cost more than
-// the loop they shorten. Call from uniform control flow; every invocation gets the result.
+// Sum and maximum of one value per invocation over a workgroup of WORKGROUP_SIZE invocations
+// (tree reduction in workgroup memory). WORKGROUP_SIZE is a power of two up to MAX_ROW_THREADS
+// (vaeBound/plan.ts), set per pipeline by the kernel catalog: 64 on GPUs, 1 on CPU adapters
+// (SwiftShader), where barriers cost more than the loop they shorten. Call from uniform control
+// flow; every invocation gets the result.
 
-override ROW_THREADS: u32 = 64u;
-const ROW_PARTIALS: u32 = 64u;
-
-var<workgroup> rowPartial: array<f32, ROW_PARTIALS>;
+var<workgroup> rowPartial: array<f32, WORKGROUP_SIZE>;
 
 fn rowSum(lid: u32, value: f32) -> f32 {
   rowPartial[lid] = value;
   workgroupBarrier();
-  for (var half = ROW_THREADS / 2u; half > 0u; half = half / 2u) {
+  for (var half = WORKGROUP_SIZE / 2u; half > 0u; half = half / 2u) {
     if (lid < half) {
       rowPartial[lid] = rowPartial[lid] + rowPartial[lid + half];
     }
@@ -25,7 +23,7 @@ fn rowSum(lid: u32, value: f32) -> f32 {
 fn rowMax(lid: u32, value: f32) -> f32 {
   rowPartial[lid] = value;
   workgroupBarrier();
-  for (var half = ROW_THREADS / 2u; half > 0u; half = half / 2u) {
+  for (var half = WORKGROUP_SIZE / 2u; half > 0u; half = half / 2u) {
     if (lid < half) {
       rowPartial[lid] = max(rowPartial[lid], rowPartial[lid + half]);
     }

@@ -1,6 +1,6 @@
 // Shared declarations of the VAE kernels (docs/math.md §3), prepended after rng.wgsl and
-// bandit_common.wgsl (whose StepParams, LayerParams and RunState the reused unit kernels read).
-// Buffer layouts (src/backends/webgpu/vae/buffers.ts allocates them):
+// common.wgsl (whose StepParams, LayerParams and RunState the reused unit kernels read).
+// Buffer layouts (src/backends/webgpu/vae/layout.ts plans them):
 //   logits, samples, signals: one buffer each, a 256-byte-aligned region per layer and pass,
 //     [(run * capacity + example) * width + unit] within a region
 //   terms [((pass * runs + run) * capacity + example) * termStride + slot]: per pass (0 = the
@@ -10,7 +10,8 @@
 
 /** Per-run VAE state: the estimator's switches and the per-layer baselines. */
 struct VaeRunState {
-  /** 0 f-HNCA, 1 score function (REINFORCE), 2 leave-one-out, 3 DisARM */
+  /** SIGNAL_FHNCA, SIGNAL_SCORE_FUNCTION (REINFORCE), SIGNAL_LEAVE_ONE_OUT or SIGNAL_DISARM
+   * (generated from VAE_SIGNAL_CODE, src/backends/webgpu/kernels/constants.ts) */
   signal: u32,
   useBaseline: u32,
   /** appendix-K switches (docs/math.md §7.3) */
@@ -24,11 +25,6 @@ struct VaeRunState {
   /** b_l at index l = 1..5 (index 0 unused) */
   baselines: array<f32, 8>,
 }
-
-const SIGNAL_FHNCA: u32 = 0u;
-const SIGNAL_SCORE_FUNCTION: u32 = 1u;
-const SIGNAL_LEAVE_ONE_OUT: u32 = 2u;
-const SIGNAL_DISARM: u32 = 3u;
 
 /** Static values of one VAE dispatch (encoder layer l, decoder term m, or pass f). */
 struct VaeLayer {

@@ -8,22 +8,13 @@
 // (s_c = 2φ_c - 1), then ρ = rhoPair(p, q, -Δ·dlq) and
 //   g_i = p q (-ut_i + term2 + term3 + term4 + (ρ1 - ρ0)(R_l + extra - b_l)).
 // Writes the gradient into `signals` and, from unit 0, the baseline target of the example.
-// Grid: x × y = (examples × units) / 64 (folded past the workgroup limit), z = run.
-
-@group(0) @binding(0) var<uniform> vl: VaeLayer;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> vaeRuns: array<VaeRunState>;
-@group(0) @binding(3) var<storage, read> params: array<f32>;
-/** every logit region of the main pass (offsets in vl) */
-@group(0) @binding(4) var<storage, read> logits: array<f32>;
-/** every sample region of the main pass (offsets in vl) */
-@group(0) @binding(5) var<storage, read> samples: array<f32>;
-/** the minibatch pixels [(group * capacity + example) * pixels + pixel] (layer 0) */
-@group(0) @binding(6) var<storage, read> pixels: array<f32>;
-@group(0) @binding(7) var<storage, read> terms: array<f32>;
-/** layer l's gradient region [(run * capacity + example) * width + unit] */
-@group(0) @binding(8) var<storage, read_write> signals: array<f32>;
-@group(0) @binding(9) var<storage, read_write> targets: array<f32>;
+// Grid: x × y = (examples × units) / WORKGROUP_SIZE (folded past the workgroup limit), z = run.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   logits   every logit region of the main pass (offsets in vl)
+//   samples  every sample region of the main pass (offsets in vl)
+//   pixels   the minibatch pixels [(group * capacity + example) * pixels + pixel] (layer 0)
+//   signals  layer l's gradient region [(run * capacity + example) * width + unit]
 
 /** Σ of the decoder terms m = firstDec..L and the entropies l = firstEnt..L of the main pass. */
 fn upperSum(r: u32, b: u32, firstDec: u32, firstEnt: u32) -> f32 {
@@ -38,11 +29,11 @@ fn upperSum(r: u32, b: u32, firstDec: u32, firstEnt: u32) -> f32 {
   return s;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
   let n = vl.width;
-  let e = id.y * groups.x * 64u + id.x;
+  let e = flatIndex(id, groups);
   let run = vaeRuns[r];
   if (e >= step.batch * n || run.signal != SIGNAL_FHNCA) {
     return;

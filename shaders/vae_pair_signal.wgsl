@@ -4,18 +4,10 @@
 // against the main φ_{l-1}, Dec'_m for m >= l, Ent'_k for k > l):
 //   LOO:    g_i = -p q ut_i + ½(F_l - F'_l)(φ_i - φ'_i)
 //   DisARM: g_i = -p q ut_i + ½(F_l - F~_l)(φ_i - φ~_i)·max(p, 1 - p)
-// The baseline target is 0. Grid: x × y = (examples × units) / 64, z = run.
-
-@group(0) @binding(0) var<uniform> vl: VaeLayer;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> vaeRuns: array<VaeRunState>;
-/** layer l's logits and samples regions (main pass), and the partial pass's layer l */
-@group(0) @binding(3) var<storage, read> logits: array<f32>;
-@group(0) @binding(4) var<storage, read> samples: array<f32>;
-@group(0) @binding(5) var<storage, read> pairSamples: array<f32>;
-@group(0) @binding(6) var<storage, read> terms: array<f32>;
-@group(0) @binding(7) var<storage, read_write> signals: array<f32>;
-@group(0) @binding(8) var<storage, read_write> targets: array<f32>;
+// The baseline target is 0. Grid: x × y = (examples × units) / WORKGROUP_SIZE, z = run.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   logits  layer l's logits and samples regions (main pass), and the partial pass's layer l
 
 /** Σ_{m >= l-1} Dec_m + Σ_{k >= l+1} Ent_k of pass `pass` */
 fn downstream(passIndex: u32, r: u32, b: u32) -> f32 {
@@ -31,11 +23,11 @@ fn downstream(passIndex: u32, r: u32, b: u32) -> f32 {
   return s;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
   let n = vl.width;
-  let e = id.y * groups.x * 64u + id.x;
+  let e = flatIndex(id, groups);
   let signal = vaeRuns[r].signal;
   if (e >= step.batch * n || (signal != SIGNAL_LEAVE_ONE_OUT && signal != SIGNAL_DISARM)) {
     return;

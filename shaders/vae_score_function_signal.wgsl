@@ -1,23 +1,16 @@
 // REINFORCE's (± baseline) per-logit gradient of encoder layer l (docs/math.md §3), for the runs
 // whose estimator is the score function; the twin of ExampleWork.reinforce:
 //   g_i = -p q ut_i + (φ_i - p)(F_l - b_l),  F_l = Σ_{m >= l-1} Dec_m + Σ_{k >= l+1} Ent_k,
-// and, from unit 0, the baseline target F_l. Grid: x × y = (examples × units) / 64, z = run.
+// and, from unit 0, the baseline target F_l. Grid: x × y = (examples × units) / WORKGROUP_SIZE, z = run.
+//
+// Buffers (declared by the kernel catalog, src/backends/webgpu/kernels/catalog.ts):
+//   logits  layer l's logits and samples regions
 
-@group(0) @binding(0) var<uniform> vl: VaeLayer;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> vaeRuns: array<VaeRunState>;
-/** layer l's logits and samples regions */
-@group(0) @binding(3) var<storage, read> logits: array<f32>;
-@group(0) @binding(4) var<storage, read> samples: array<f32>;
-@group(0) @binding(5) var<storage, read> terms: array<f32>;
-@group(0) @binding(6) var<storage, read_write> signals: array<f32>;
-@group(0) @binding(7) var<storage, read_write> targets: array<f32>;
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let r = id.z;
   let n = vl.width;
-  let e = id.y * groups.x * 64u + id.x;
+  let e = flatIndex(id, groups);
   let run = vaeRuns[r];
   if (e >= step.batch * n || run.signal != SIGNAL_SCORE_FUNCTION) {
     return;

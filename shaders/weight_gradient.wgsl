@@ -4,16 +4,6 @@
 // examples per barrier (the last stage only the examples left).
 // Grid: x = units / TILE, y = (in + 1) / TILE, z = run.
 
-override TILE: u32 = 16u;
-override DEPTH: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> layer: LayerParams;
-@group(0) @binding(1) var<uniform> step: StepParams;
-@group(0) @binding(2) var<storage, read> runs: array<RunState>;
-@group(0) @binding(3) var<storage, read> inputs: array<f32>;
-@group(0) @binding(4) var<storage, read> signals: array<f32>;
-@group(0) @binding(5) var<storage, read_write> grads: array<f32>;
-
 /** xTile[k * TILE + v]: example t*DEPTH + k, input wid.y*TILE + v; sTile likewise for units */
 var<workgroup> xTile: array<f32, DEPTH * TILE>;
 var<workgroup> sTile: array<f32, DEPTH * TILE>;

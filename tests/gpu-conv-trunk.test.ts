@@ -5,7 +5,7 @@
 // buffers on the GPU. Outputs are poisoned (NaN) first, so a result not written fails.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { vaeKernelSpec } from '../src/backends/webgpu/vae/kernels.ts';
+import { kernelSpec } from '../src/backends/webgpu/kernels/catalog.ts';
 import { bindKernel, createKernel, uniformView } from '../src/backends/webgpu/runtime/pipelines.ts';
 import { checkGrid, foldedGrid } from '../src/backends/webgpu/runtime/limits.ts';
 import { normalizeSources } from '../src/backends/webgpu/runtime/shaderModules.ts';
@@ -164,7 +164,7 @@ describe('conv bandit trunk on tfjs-backend-webgpu, on our device and buffers', 
     const device = await testDevice();
     await useTrunkWebGpuBackend(device, await nodeGpu());
     const trunk = new WebGpuTrunk(shape, device);
-    const kernel = createKernel(device, normalizeSources(SHADERS), vaeKernelSpec('bernoulli_sample', 16, 64));
+    const kernel = createKernel(device, normalizeSources(SHADERS), kernelSpec('bernoulli_sample', { tile: 16, depth: 64 }));
     const layer = uniformView(kernel, 'layer');
     layer.set({ layer: 0, outWidth: shape.width, capacity: batch });
     const step = uniformView(kernel, 'step');

@@ -1,8 +1,7 @@
 // Runs one WGSL kernel of shaders/ on given inputs (per-kernel tests): buffers are created
 // from typed arrays, outputs are poisoned (NaN bits) first, the uniforms are written through
 // webgpu-utils views, and chosen buffers are read back.
-import { KERNEL_NAMES, kernelSpec, type KernelName } from '../../src/backends/webgpu/bandit/kernels.ts';
-import { vaeKernelSpec, type VaeKernelName } from '../../src/backends/webgpu/vae/kernels.ts';
+import { kernelSpec, type CatalogName } from '../../src/backends/webgpu/kernels/catalog.ts';
 import { bindKernel, createKernel, uniformView } from '../../src/backends/webgpu/runtime/pipelines.ts';
 import { normalizeSources } from '../../src/backends/webgpu/runtime/shaderModules.ts';
 import { makeStructuredView } from '../../src/backends/webgpu/runtime/webgpuUtils.ts';
@@ -11,8 +10,8 @@ import { SHADERS, testDevice } from './gpuTest.ts';
 export type Data = Float32Array | Uint32Array;
 
 export interface KernelRun {
-  /** a bandit kernel, or a VAE program's kernel the bandit does not have (e.g. bernoulli_sample) */
-  kernel: KernelName | VaeKernelName;
+  /** a kernel of the catalog (kernels/catalog.ts) */
+  kernel: CatalogName;
   layer: Record<string, number>;
   step: Record<string, number>;
   /** run states (RunState fields) */
@@ -28,14 +27,10 @@ export interface KernelRun {
 
 const POISON = 0x7fc00000;
 
-function isBanditKernel(name: KernelName | VaeKernelName): name is KernelName {
-  return (KERNEL_NAMES as readonly string[]).includes(name);
-}
-
 export async function runKernel(spec: KernelRun): Promise<Record<string, ArrayBuffer>> {
   const device = await testDevice();
   device.pushErrorScope('validation');
-  const kernel = createKernel(device, normalizeSources(SHADERS), isBanditKernel(spec.kernel) ? kernelSpec(spec.kernel, spec.tile ?? 16, spec.depth ?? 64) : vaeKernelSpec(spec.kernel, spec.tile ?? 16, spec.depth ?? 64));
+  const kernel = createKernel(device, normalizeSources(SHADERS), kernelSpec(spec.kernel, { tile: spec.tile ?? 16, depth: spec.depth ?? 64 }));
   const buffers: GPUBuffer[] = [];
   const make = (label: string, data: ArrayBufferView, usage: number): GPUBuffer => {
     const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);

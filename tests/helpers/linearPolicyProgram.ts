@@ -8,6 +8,7 @@ import { configOfTask, type Dispatch, type EvaluationPlan, type GpuProgram, type
 import { bindBinarizeGroups, bindSoftmaxActionReward, bindUpdateEnd, createRewardBatchBuffers, createRewardStaticBuffers, rewardBatchBufferList, type RewardBatchBuffers, type RewardStaticBuffers } from '../../src/backends/webgpu/rewardBuffers.ts';
 import { initialRewardRunStates, restoreRewardBaselines, rewardBaselines } from '../../src/backends/webgpu/rewardState.ts';
 import { checkDispatches } from '../../src/backends/webgpu/runtime/encode.ts';
+import { LINEAR_WORKGROUP_SIZE } from '../../src/backends/webgpu/kernels/constants.ts';
 import { foldedGrid, type Grid } from '../../src/backends/webgpu/runtime/limits.ts';
 import { uniformView } from '../../src/backends/webgpu/runtime/pipelines.ts';
 import type { UniformSlots } from '../../src/backends/webgpu/runtime/uniformSlots.ts';
@@ -110,9 +111,9 @@ export class LinearPolicyProgram implements ProgramInstance {
     const k = this.kernels;
     const z = runs.length;
     return [
-      { kernel: k.binarize_minibatch, group: binarize, grid: [Math.ceil(data.pixels / 64), batch, seeds.length] },
+      { kernel: k.binarize_minibatch, group: binarize, grid: [Math.ceil(data.pixels / LINEAR_WORKGROUP_SIZE), batch, seeds.length] },
       { kernel: k.affine_logits, group: g?.logits, grid: [Math.ceil(data.classes / tile), Math.ceil(batch / tile), z] },
-      { kernel: k.softmax_action_reward, group: g?.softmax, grid: [Math.ceil(batch / 64), 1, z] },
+      { kernel: k.softmax_action_reward, group: g?.softmax, grid: [Math.ceil(batch / LINEAR_WORKGROUP_SIZE), 1, z] },
     ];
   }
 
@@ -120,7 +121,7 @@ export class LinearPolicyProgram implements ProgramInstance {
     const { data, runs, tile } = this.ctx;
     const k = this.kernels;
     const z = runs.length;
-    const adam: Grid = foldedGrid(this.ctx.device, Math.ceil((z * this.paramsPerRun) / 64), 1);
+    const adam: Grid = foldedGrid(this.ctx.device, Math.ceil((z * this.paramsPerRun) / LINEAR_WORKGROUP_SIZE), 1);
     return [
       { kernel: k.weight_gradient, group: g?.gradient, grid: [Math.ceil(data.classes / tile), Math.ceil((data.pixels + 1) / tile), z] },
       { kernel: k.gradient_variance, group: g?.variance, grid: [1, 1, z] },

@@ -1,7 +1,8 @@
 // Runs a WGSL expression of up to four f32 arguments (a, b, c, d) on many inputs in a tiny
 // compute shader, after the named snippet files of shaders/: how the tests tie each WGSL
 // function to its TypeScript twin.
-import { normalizeSources } from '../../src/backends/webgpu/runtime/shaderModules.ts';
+import { SHARED_DEFINES } from '../../src/backends/webgpu/kernels/constants.ts';
+import { normalizeSources, wgslDefines } from '../../src/backends/webgpu/runtime/shaderModules.ts';
 import { SHADERS, testDevice } from './gpuTest.ts';
 
 /**
@@ -12,7 +13,8 @@ export async function evaluateWgsl(files: readonly string[], expression: string,
   const device = await testDevice();
   const sources = normalizeSources(SHADERS);
   const n = args[0].length;
-  const code = `${files.map((f) => sources.get(f) ?? '').join('\n')}
+  const code = `${wgslDefines(SHARED_DEFINES)}
+${files.map((f) => sources.get(f) ?? '').join('\n')}
 @group(0) @binding(0) var<storage, read> inputs: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> outputs: array<f32>;
 @compute @workgroup_size(64)
@@ -72,7 +74,8 @@ export async function evaluateWgslRows(files: readonly string[], body: string, i
   const sources = normalizeSources(SHADERS);
   for (const f of files) if (!sources.has(f)) throw new Error(`no shader ${f}`);
   const rows = inputs.length / inputsPerRow;
-  const code = `${files.map((f) => sources.get(f) ?? '').join('\n')}
+  const code = `${wgslDefines(SHARED_DEFINES)}
+${files.map((f) => sources.get(f) ?? '').join('\n')}
 @group(0) @binding(0) var<storage, read> rowInputs: array<f32>;
 @group(0) @binding(1) var<storage, read_write> rowOutputs: array<f32>;
 var<private> row: u32;

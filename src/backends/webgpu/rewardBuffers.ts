@@ -1,5 +1,5 @@
 // The buffers the reward-trained programs on the WebGPU runtime, the bandit (docs/math.md §2) and
-// the conv bandit (§7.2), share, with the layouts of shaders/bandit_common.wgsl:
+// the conv bandit (§7.2), share, with the layouts of shaders/common.wgsl:
 //   params, grads, moment1, moment2: runs × paramsPerRun f32, each weight layer k one
 //     (inputs_k + 1) × units_k block [W_k; b_k]; layerSizes: those block sizes, then paramsPerRun
 //   permutation (u32): groups × train images, the current epoch's order of each seed group

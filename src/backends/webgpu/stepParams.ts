@@ -1,11 +1,11 @@
-// The per-update uniform every GPU program's kernels read: StepParams of shaders/bandit_common.wgsl
+// The per-update uniform every GPU program's kernels read: StepParams of shaders/common.wgsl
 // (the batch, the RNG keys and streams, the minibatch cursor and the optimizer's coefficients),
 // shared by the bandit and VAE programs.
 import { Stream } from '../../rng/streams.ts';
 import type { OptimizerConfig } from '../../engine/types.ts';
 
 /**
- * The fields of StepParams (shaders/bandit_common.wgsl), written through the runtime's uniform
+ * The fields of StepParams (shaders/common.wgsl), written through the runtime's uniform
  * slots (webgpu-utils structured views): counts and indices are u32, rates and coefficients f32.
  */
 export interface StepValues {

@@ -13,6 +13,8 @@ import { Stream } from '../../rng/streams.ts';
 import { commonKernels } from '../../simd/wasmKernels.ts';
 
 export const VAE_INIT_STREAM = Stream.vaeBase + 120;
+/** Stream of the test bound's layer l: VAE_BOUND_STREAM_BASE + l (step = evaluation·2^20 + k; the WGSL reads it as STREAM_VAE_BOUND_BASE). */
+export const VAE_BOUND_STREAM_BASE = Stream.vaeBase + 64;
 
 /**
  * The stream offset (from Stream.vaeBase) of layer `layer`'s training draws in pass `pass`:
@@ -84,7 +86,7 @@ export class EvalDraws implements VaeDraws {
   ) {}
   setSample(evaluation: number, k: number, b: number): void {
     const step = ((evaluation << 20) + k) >>> 0;
-    for (let l = 1; l <= this.layers; l++) this.keys[l] = streamKey(this.seed, step, Stream.vaeBase + 64 + l);
+    for (let l = 1; l <= this.layers; l++) this.keys[l] = streamKey(this.seed, step, VAE_BOUND_STREAM_BASE + l);
     this.base = b * this.width;
   }
   bernoulli(_pass: number, layer: number, p: Float64Array, n: number, out: Uint8Array): void {

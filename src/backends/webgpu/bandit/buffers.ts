@@ -1,4 +1,4 @@
-// Buffers and bind groups of the WebGPU bandit program (docs/math.md §2). Layouts (see shaders/bandit_common.wgsl):
+// Buffers and bind groups of the WebGPU bandit program (docs/math.md §2). Layouts (see shaders/common.wgsl):
 //   params, grads, moment1, moment2: runs × paramsPerRun f32; per run [W_0, b_0, W_1, b_1, …],
 //     W_k input-major (W[j*out + i]), b_k right after W_k
 //   per hidden layer l: logits, probs, samples (0/1), credit, signals: runs × capacity × width

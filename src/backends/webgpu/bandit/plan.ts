@@ -2,6 +2,7 @@
 // §2, §7.1): typed Dispatch records (../program.ts) for the engine to encode. Made with or
 // without bind groups: without, before the buffers exist, to check every grid against the
 // device's limits.
+import { LINEAR_WORKGROUP_SIZE } from '../kernels/constants.ts';
 import { foldedGrid, type Grid } from '../runtime/limits.ts';
 import type { Dispatch } from '../program.ts';
 import type { BanditBindGroups, BanditDims } from './buffers.ts';
@@ -23,9 +24,9 @@ export class BanditPlanner {
     return { kernel: kernelOf(this.kernels, kernel), group, grid };
   }
 
-  /** A 1-D grid of `invocations` over workgroups of 64, folded into y past the device limit, per run. */
+  /** A 1-D grid of `invocations` over workgroups of LINEAR_WORKGROUP_SIZE, folded into y past the device limit, per run. */
   private flat(invocations: number, z: number): Grid {
-    return foldedGrid(this.device, Math.ceil(invocations / 64), z);
+    return foldedGrid(this.device, Math.ceil(invocations / LINEAR_WORKGROUP_SIZE), z);
   }
 
   private static grid(x: number, y: number, z: number): Grid {
@@ -38,7 +39,7 @@ export class BanditPlanner {
     const T = this.tile;
     const hidden = sizes.length - 2;
     const grid = BanditPlanner.grid;
-    const out = [this.dispatch('binarize_minibatch', binarize, grid(Math.ceil(sizes[0] / 64), batch, groups))];
+    const out = [this.dispatch('binarize_minibatch', binarize, grid(Math.ceil(sizes[0] / LINEAR_WORKGROUP_SIZE), batch, groups))];
     for (let l = 0; l <= hidden; l++) {
       // a Bernoulli hidden layer samples in the product's epilogue (one dispatch); a categorical layer
       // samples in its own kernel; the output layer's logits go to the softmax
@@ -49,7 +50,7 @@ export class BanditPlanner {
       out.push(this.dispatch('affine_logits', g?.affine[l], grid(Math.ceil(sizes[l + 1] / T), Math.ceil(batch / T), runs)));
       if (l < hidden) out.push(this.dispatch('categorical_sample', g?.sample[l], this.flat((batch * sizes[l + 1]) / categories, runs)));
     }
-    out.push(this.dispatch('softmax_action_reward', g?.softmax, grid(Math.ceil(batch / 64), 1, runs)));
+    out.push(this.dispatch('softmax_action_reward', g?.softmax, grid(Math.ceil(batch / LINEAR_WORKGROUP_SIZE), 1, runs)));
     return out;
   }
 
@@ -69,7 +70,7 @@ export class BanditPlanner {
     }
     for (let k = 0; k <= hidden; k++) {
       // a matrix fed by categorical units (docs/math.md §7.1): one pass per (parent unit, logit) over the batch gives its N rows
-      if (k > 0 && categories && this.oneHotGradients) out.push(this.dispatch('categorical_input_gradient', g?.gradient[k], grid(Math.ceil(sizes[k + 1] / 64), sizes[k] / categories, runs)));
+      if (k > 0 && categories && this.oneHotGradients) out.push(this.dispatch('categorical_input_gradient', g?.gradient[k], grid(Math.ceil(sizes[k + 1] / LINEAR_WORKGROUP_SIZE), sizes[k] / categories, runs)));
       else out.push(this.dispatch('weight_gradient', g?.gradient[k], grid(Math.ceil(sizes[k + 1] / T), Math.ceil((sizes[k] + 1) / T), runs)));
       out.push(this.dispatch('gradient_variance', g?.variance[k], grid(1, 1, runs)));
     }

@@ -21,10 +21,9 @@ import type { TensorSlot } from '../stateTensors.ts';
 import { banditDims, createActivationBuffers, createBindGroups, createStaticBuffers, releaseActivationBuffers, type ActivationBuffers, type BanditBindGroups, type BanditDims, type StaticBuffers } from './buffers.ts';
 import { traceFromParameters } from './inspect.ts';
 import { createKernels, type KernelSet } from './kernels.ts';
+import { MAX_ACTIONS, TILE_DEPTH } from '../kernels/constants.ts';
 import { BanditPlanner } from './plan.ts';
 
-/** elements of the reduced dimension staged per workgroup barrier in the tiled kernels */
-const TILE_DEPTH = 64;
 /** examples per evaluation chunk (the activation capacity is at least this) */
 const EVAL_CHUNK = 256;
 /** StepParams slots (updates or evaluation chunks) per submission */
@@ -73,7 +72,7 @@ export class BanditProgram implements ProgramInstance {
       { name: `W${k}`, shape: [this.shape.sizes[k], units] },
       { name: `b${k}`, shape: [units] },
     ]);
-    if (data.classes > 64) throw new EngineError(`WebGPU engine: at most 64 actions, the dataset has ${data.classes} classes`, 'config');
+    if (data.classes > MAX_ACTIONS) throw new EngineError(`WebGPU engine: at most ${MAX_ACTIONS} actions, the dataset has ${data.classes} classes`, 'config');
     this.checkBufferSizes();
     this.kernels = createKernels(rt, ctx.tile, TILE_DEPTH, this.dims.categories > 0);
     const anyHnca = runs.some((r) => banditEstimator(r.estimator).signal === 'hnca');

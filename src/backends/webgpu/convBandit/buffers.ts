@@ -1,5 +1,5 @@
 // Buffers and bind groups of the WebGPU conv bandit program (docs/math.md §7.2). Layouts (the
-// bandit program's, shaders/bandit_common.wgsl, with the trunk's layers in the parameter block):
+// bandit program's, shaders/common.wgsl, with the trunk's layers in the parameter block):
 //   params, grads, moment1, moment2: runs × paramsPerRun f32; per run the tensors of
 //     convBanditLayout in order [K0, k0, (K1, k1,) W, b, V, c], each layer k's weights
 //     (input-major, a filter HWIO = [9·inC, C]) followed by its biases, so layer k is one

@@ -43,13 +43,10 @@ import {
   type ConvStaticBuffers,
 } from './buffers.ts';
 import { createConvKernels, type ConvKernelName, type ConvKernelSet } from './kernels.ts';
+import { LINEAR_WORKGROUP_SIZE, MAX_ACTIONS, TILE_DEPTH } from '../kernels/constants.ts';
 
-/** elements of the reduced dimension staged per workgroup barrier in the tiled kernels */
-const TILE_DEPTH = 64;
 /** examples per evaluation chunk (the activation capacity is at least this) */
 const EVAL_CHUNK = 256;
-/** the softmax kernel's array of action probabilities (softmax_action_reward.wgsl MAX_ACTIONS) */
-const MAX_ACTIONS = 64;
 
 /** The webgpuTrunk module, loaded on first use (TensorFlow.js stays out of the other tasks' bundles). */
 type TrunkModule = typeof import('../../../trunk/webgpuTrunk.ts');
@@ -181,14 +178,14 @@ export class ConvBanditProgram implements ProgramInstance {
     return { kernel: this.kernels[kernel], group, grid, stepSlot };
   }
 
-  /** A 1-D grid of `invocations` over workgroups of 64, folded into y past the device limit, per run. */
+  /** A 1-D grid of `invocations` over workgroups of LINEAR_WORKGROUP_SIZE, folded into y past the device limit, per run. */
   private flat(invocations: number, z: number): Grid {
-    return foldedGrid(this.ctx.device, Math.ceil(invocations / 64), z);
+    return foldedGrid(this.ctx.device, Math.ceil(invocations / LINEAR_WORKGROUP_SIZE), z);
   }
 
   /** Binarizes `batch` images of every group (train or test, by the bind group). */
   private binarize(batch: number, group: GPUBindGroup | undefined): Dispatch {
-    return this.dispatch('binarize_minibatch', group, [Math.ceil(this.dims.pixels / 64), Math.max(1, batch), this.dims.groups]);
+    return this.dispatch('binarize_minibatch', group, [Math.ceil(this.dims.pixels / LINEAR_WORKGROUP_SIZE), Math.max(1, batch), this.dims.groups]);
   }
 
   /**
@@ -203,7 +200,7 @@ export class ConvBanditProgram implements ProgramInstance {
     const out = [
       this.dispatch('bernoulli_sample', forward?.sample, this.flat(batch * width, runs)),
       this.dispatch('affine_logits', forward?.outLogits, [Math.ceil(actions / T), Math.ceil(batch / T), runs]),
-      this.dispatch('softmax_action_reward', forward?.softmax, [Math.ceil(batch / 64), 1, runs]),
+      this.dispatch('softmax_action_reward', forward?.softmax, [Math.ceil(batch / LINEAR_WORKGROUP_SIZE), 1, runs]),
     ];
     if (!training) return out;
     if (this.anyHnca) out.push(this.dispatch('softmax_child_credit', g?.credit, this.flat(batch * width, runs)));

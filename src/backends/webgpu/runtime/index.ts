@@ -5,6 +5,6 @@ export { MetricsReader, type MetricsWindow } from './metricsReader.ts';
 export { bindKernel, createKernel, uniformView, type BindingResource, type Kernel, type KernelSpec } from './pipelines.ts';
 export { GpuResources } from './resources.ts';
 export { GpuRuntime, type RuntimeOptions } from './runtime.ts';
-export { composeShader, normalizeSources } from './shaderModules.ts';
+export { composeShader, normalizeSources, wgslBindings, wgslDefines, type GeneratedWgsl, type KernelBinding } from './shaderModules.ts';
 export { SLOT_BYTES, UniformSlots } from './uniformSlots.ts';
 export { makeStructuredView, type StructuredView } from './webgpuUtils.ts';

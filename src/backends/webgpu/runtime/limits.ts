@@ -26,9 +26,9 @@ export type Grid = readonly [number, number, number];
 /**
  * The grid of a 1-D dispatch of `workgroups` workgroups (along x) per `z`: when `workgroups`
  * exceeds maxComputeWorkgroupsPerDimension it folds into x × y with x = the limit and
- * y = ceil(workgroups / x). The kernel then computes its flat index as
- * `(id.y * num_workgroups.x) * WORKGROUP + id.x` (WORKGROUP: invocations per workgroup along x),
- * and must bounds-check it (the folded grid may overshoot by up to x − 1 workgroups).
+ * y = ceil(workgroups / x). The kernel then computes its flat index with flatIndex
+ * (shaders/common.wgsl: `(id.y * num_workgroups.x) * WORKGROUP_SIZE + id.x`), or its row with
+ * foldedRow, and must bounds-check it (the folded grid may overshoot by up to x − 1 workgroups).
  * `y` and `z` are checked by checkGrid when the dispatch is planned.
  */
 export function foldedGrid(device: GPUDevice, workgroups: number, z = 1): Grid {

@@ -1,23 +1,25 @@
 // Compute pipelines with bind-group layouts from shader reflection (webgpu-utils): no
 // hand-written layouts or byte offsets. A program declares each kernel as a KernelSpec (its
-// file, its includes, its override constants, its workgroup); pipelines are cached per device
-// by shader key (the composed code, the constants and the dynamic uniforms), as
+// file, its includes, its generated constants and bindings, its workgroup; the kernel catalog,
+// src/backends/webgpu/kernels/catalog.ts, writes them for the programs); pipelines are cached
+// per device by shader key (the composed code and the dynamic uniforms), as
 // tfjs-backend-webgpu caches its programs, so engines on one device share them.
 import { makeBindGroupLayoutDescriptors, makeShaderDataDefinitions, makeStructuredView, type ShaderDataDefinitions, type StructuredView } from './webgpuUtils.ts';
 import { EngineError } from '../../../engine/types.ts';
 import { requireLimit } from './limits.ts';
-import { composeShader } from './shaderModules.ts';
+import { composeShader, type GeneratedWgsl } from './shaderModules.ts';
 
-/** One compute kernel as its program declares it (entry point `main`, bind group 0). */
-export interface KernelSpec {
+/**
+ * One compute kernel as its program declares it (entry point `main`, bind group 0). `defines`
+ * and `bindings` (shaderModules.ts GeneratedWgsl) are generated into its WGSL.
+ */
+export interface KernelSpec extends GeneratedWgsl {
   /** the kernel's name (labels and messages) */
   name: string;
   /** the WGSL file holding `main` (default `${name}.wgsl`) */
   file?: string;
-  /** WGSL snippets prepended to the file, in order (e.g. ['rng.wgsl', 'bandit_common.wgsl']) */
+  /** WGSL snippets prepended to the file, in order (e.g. ['rng.wgsl', 'common.wgsl']) */
   includes: readonly string[];
-  /** pipeline-overridable constants (e.g. { TILE: 4, DEPTH: 64 }) */
-  constants?: Readonly<Record<string, number>>;
   /** uniforms bound with a dynamic offset (one slot of a UniformSlots per dispatch) */
   dynamicUniforms?: readonly string[];
   /** invocations per workgroup [x, y, z] and workgroup memory in bytes, checked against the device limits */
@@ -33,6 +35,8 @@ export interface Kernel {
   defs: ShaderDataDefinitions;
   /** binding number of each named resource the entry point uses */
   bindings: Map<string, number>;
+  /** invocations per workgroup [x, y, z] as declared (KernelSpec.workgroup; [1, 1, 1] when undeclared) */
+  workgroupSize: readonly [number, number, number];
 }
 
 const caches = new WeakMap<GPUDevice, Map<string, Kernel>>();
@@ -80,9 +84,9 @@ function reflect(kernel: string, code: string): ShaderDataDefinitions {
  */
 export function createKernel(device: GPUDevice, files: ReadonlyMap<string, string>, spec: KernelSpec): Kernel {
   const file = spec.file ?? `${spec.name}.wgsl`;
-  const code = composeShader(files, spec.includes, file);
+  const code = composeShader(files, spec.includes, file, spec);
   const dynamic = spec.dynamicUniforms ?? [];
-  const key = `${code}\n// constants ${JSON.stringify(spec.constants ?? {})} dynamic ${dynamic.join(',')}`;
+  const key = `${code}\n// dynamic ${dynamic.join(',')}`;
   let cache = caches.get(device);
   if (!cache) caches.set(device, (cache = new Map()));
   const cached = cache.get(key);
@@ -93,7 +97,6 @@ export function createKernel(device: GPUDevice, files: ReadonlyMap<string, strin
   const defs = reflect(spec.name, code);
   const module = device.createShaderModule({ label: file, code });
   const compute: GPUProgrammableStage = { module, entryPoint: 'main' };
-  if (spec.constants) compute.constants = { ...spec.constants };
   const [descriptor] = makeBindGroupLayoutDescriptors(defs, { compute });
   const used = new Set([...descriptor.entries].map((e) => e.binding));
   const bindings = new Map<string, number>();
@@ -112,7 +115,7 @@ export function createKernel(device: GPUDevice, files: ReadonlyMap<string, strin
     layout: device.createPipelineLayout({ label: `${spec.name} pipeline layout`, bindGroupLayouts: [layout] }),
     compute,
   });
-  const kernel: Kernel = { name: spec.name, pipeline, layout, defs, bindings };
+  const kernel: Kernel = { name: spec.name, pipeline, layout, defs, bindings, workgroupSize: spec.workgroup?.size ?? [1, 1, 1] };
   cache.set(key, kernel);
   return kernel;
 }

@@ -6,6 +6,7 @@
 // (§4); baselines and counters; Adam. Every grid is checked against the device as it is planned.
 import { vaeSampleStream } from '../../../models/vae/draws.ts';
 import type { Dispatch } from '../program.ts';
+import { LINEAR_WORKGROUP_SIZE } from '../kernels/constants.ts';
 import { foldedGrid, type Grid } from '../runtime/limits.ts';
 import type { BindingResource } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
@@ -102,7 +103,7 @@ export class VaeUpdatePlan {
       'adam_ascent',
       'adam',
       { layer: this.layerParams({ inWidth: 0, outWidth: 0, paramOffset: 0, inputIsPixels: false }, 'adam'), runs: s.runs, grads: s.grads, params: s.params, moment1: s.moment1, moment2: s.moment2 },
-      foldedGrid(x.rt.device, Math.ceil((layout.runs * layout.paramsPerRun) / 64), 1),
+      foldedGrid(x.rt.device, Math.ceil((layout.runs * layout.paramsPerRun) / LINEAR_WORKGROUP_SIZE), 1),
     );
   }
 
@@ -139,13 +140,13 @@ export class VaeUpdatePlan {
     return { buffer, offset: r.offset, size: r.size };
   }
 
-  /** One invocation per (example, unit), over workgroups of 64 folded past the device limit, per run. */
+  /** One invocation per (example, unit), over workgroups of LINEAR_WORKGROUP_SIZE folded past the device limit, per run. */
   private flat(invocations: number): Grid {
-    return foldedGrid(this.x.rt.device, Math.ceil(invocations / 64), this.x.layout.runs);
+    return foldedGrid(this.x.rt.device, Math.ceil(invocations / LINEAR_WORKGROUP_SIZE), this.x.layout.runs);
   }
 
   private get perExample(): Grid {
-    return [Math.max(1, Math.ceil(this.batch / 64)), 1, this.x.layout.runs];
+    return [Math.max(1, Math.ceil(this.batch / LINEAR_WORKGROUP_SIZE)), 1, this.x.layout.runs];
   }
 
   /** Encoder logits u_l of a pass. */
@@ -204,7 +205,7 @@ export class VaeUpdatePlan {
         pixelsOut: s.pixels,
         batchLabels: s.batchLabels,
       },
-      [Math.ceil(pixels / 64), this.batch, this.x.groups],
+      [Math.ceil(pixels / LINEAR_WORKGROUP_SIZE), this.batch, this.x.groups],
     );
   }
 

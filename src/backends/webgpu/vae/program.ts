@@ -23,14 +23,12 @@ import type { StepValues } from '../stepParams.ts';
 import type { TensorSlot } from '../stateTensors.ts';
 import { evaluateBoundOnGpu } from './evaluate.ts';
 import { createVaeKernels, type VaeKernelSet } from './kernels.ts';
+import { TILE_DEPTH, VAE_SIGNAL_CODE } from '../kernels/constants.ts';
 import { vaeLayout, type VaeLayout } from './layout.ts';
 import { VaeUpdatePlan, type VaeActivationBuffers, type VaeStaticBuffers } from './plan.ts';
 
 /** uniform slots (one per update) per submission */
 const STEP_SLOTS = 64;
-const TILE_DEPTH = 64;
-/** VaeRunState.signal of each VAE learning signal (shaders/vae_common.wgsl) */
-const SIGNAL_CODE = { fhnca: 0, 'score-function': 1, 'leave-one-out': 2, disarm: 3 } as const;
 
 type StaticBuffers = VaeStaticBuffers;
 type ActivationBuffers = VaeActivationBuffers;
@@ -86,7 +84,7 @@ export class VaeProgram implements ProgramInstance {
       const e = vaeEstimator(run.estimator);
       makeStructuredView(runStateDef, runStates, r * runStateDef.size).set({ seed: run.seed, group: ctx.groupOfRun[r], hnca: 0, useBaseline: 0, finite: 1, failedUpdate: 0, baseline: 0 });
       makeStructuredView(vaeRunStateDef, vaeRunStates, r * vaeRunStateDef.size).set({
-        signal: SIGNAL_CODE[e.signal],
+        signal: VAE_SIGNAL_CODE[e.signal],
         useBaseline: e.baseline ? 1 : 0,
         allChildren: e.ablations.includes('all-children') ? 1 : 0,
         fullReward: e.ablations.includes('full-reward') ? 1 : 0,

@@ -11,16 +11,15 @@ import { Stream } from '../../../rng/streams.ts';
 import { EngineError } from '../../../engine/types.ts';
 import type { Dispatch } from '../program.ts';
 import { encodeDispatches } from '../runtime/encode.ts';
-import type { Kernel, KernelSpec } from '../runtime/pipelines.ts';
+import type { Kernel } from '../runtime/pipelines.ts';
+import { compileKernels } from '../kernels/catalog.ts';
 import { uniformView } from '../runtime/pipelines.ts';
 import type { GpuRuntime } from '../runtime/runtime.ts';
 import type { StructuredView } from '../runtime/webgpuUtils.ts';
-import { BINARIZE_THREADS, chunkGrids, MAX_ROW_THREADS, planBoundChunks, type BoundChunk, type BoundPlan } from './plan.ts';
+import { chunkGrids, MAX_ROW_THREADS, planBoundChunks, type BoundChunk, type BoundPlan } from './plan.ts';
 
 /** Largest K: sample k draws from RNG step (evaluation << 20) + k (src/models/vae/draws.ts). */
 export const MAX_BOUND_SAMPLES = 1 << 20;
-/** Inputs staged per barrier in affine_logits (as the bandit program). */
-const TILE_DEPTH = 64;
 
 /** What the bound computes and how it reports. */
 export interface ImportanceBoundOptions {
@@ -57,31 +56,6 @@ export interface ImportanceBoundResult {
   K: number;
   /** chunks the computation was cut into */
   chunks: number;
-}
-
-const COMMON = ['rng.wgsl', 'vae_bound_common.wgsl'];
-const UNITS = [...COMMON, 'precise_math.wgsl', 'bernoulli_units.wgsl', 'vae_bound_row_sum.wgsl'];
-
-/** The kernels of the bound: two reused as they are (their structs declared by vae_bound_common.wgsl) and three of its own. */
-function kernelSpecs(tile: number, rowThreads: number): Record<'binarize' | 'affine' | 'encoderSample' | 'decoderLogProb' | 'logMeanExp', KernelSpec> {
-  return {
-    binarize: { name: 'binarize_minibatch (bound)', file: 'binarize_minibatch.wgsl', includes: COMMON, workgroup: { size: [BINARIZE_THREADS, 1, 1] } },
-    affine: {
-      name: 'affine_logits (bound)',
-      file: 'affine_logits.wgsl',
-      includes: [...COMMON, 'affine_tile.wgsl'],
-      constants: { TILE: tile, DEPTH: TILE_DEPTH },
-      workgroup: { size: [tile, tile, 1], storageBytes: 2 * tile * TILE_DEPTH * 4 },
-    },
-    encoderSample: rowKernel('vae_bound_encoder_sample', rowThreads),
-    decoderLogProb: rowKernel('vae_bound_decoder_log_prob', rowThreads),
-    logMeanExp: rowKernel('vae_bound_log_mean_exp', rowThreads),
-  };
-}
-
-/** A one-workgroup-per-row kernel of `rowThreads` invocations (vae_bound_row_sum.wgsl). */
-function rowKernel(name: string, rowThreads: number): KernelSpec {
-  return { name, includes: UNITS, constants: { ROW_THREADS: rowThreads }, workgroup: { size: [rowThreads, 1, 1] } };
 }
 
 /** One dispatch of every chunk: its kernel, bind group, and which grid of chunkGrids it uses (a program Dispatch once the chunk's grids are known). */
@@ -188,20 +162,22 @@ export async function importanceWeightedBoundGpu(runtime: GpuRuntime, params: Va
     let setup: ChunkSetup & { logMeanExp: GPUBuffer };
     try {
       setup = (() => {
-        const specs = kernelSpecs(tile, rowThreads);
+        // the two reused kernels (with a whole step buffer) and its three own (kernels/catalog.ts)
+        const compiled = compileKernels(runtime, ['vae_bound_binarize_minibatch', 'vae_bound_affine_logits', 'vae_bound_encoder_sample', 'vae_bound_decoder_log_prob', 'vae_bound_log_mean_exp'], { tile, rowThreads });
         const k = {
-          binarize: runtime.kernel(specs.binarize),
-          affine: runtime.kernel(specs.affine),
-          encoderSample: runtime.kernel(specs.encoderSample),
-          decoderLogProb: runtime.kernel(specs.decoderLogProb),
-          logMeanExp: runtime.kernel(specs.logMeanExp),
+          binarize: compiled.vae_bound_binarize_minibatch,
+          affine: compiled.vae_bound_affine_logits,
+          encoderSample: compiled.vae_bound_encoder_sample,
+          decoderLogProb: compiled.vae_bound_decoder_log_prob,
+          logMeanExp: compiled.vae_bound_log_mean_exp,
         };
         const paramsBuf = storage('parameters', flat);
         const imagesBuf = storage('test images', testImages.images.subarray(0, count * pixels));
         const labelsBuf = storage('test labels', Uint32Array.from(testImages.labels.subarray(0, count)));
         const permutation = storage('permutation (unused: gather = 0)', new Uint32Array(1));
         const groupSeeds = storage('seed', new Uint32Array([seed]));
-        const runs = storage('run state', new Uint32Array([0]));
+        // one RunState of zeros: seed group 0 (all affine_logits reads of it)
+        const runs = storage('run state', new Uint8Array(k.affine.defs.structs.RunState.size));
         const pixelsBuf = storage('pixels', imageCap * pixels * 4);
         const batchLabels = storage('batch labels', imageCap * 4);
         const logits1 = storage('layer-1 logits', imageCap * width * 4);

@@ -2,6 +2,7 @@
 // (image, sample) rows so that every buffer and every dispatch of a chunk stays within the
 // device's limits: planned from the limits alone (no device), so tests can plan against any.
 import { EngineError } from '../../../engine/types.ts';
+import { LINEAR_WORKGROUP_SIZE } from '../kernels/constants.ts';
 
 /** The device limits a chunk can hit (a GPUSupportedLimits satisfies it). */
 export interface BoundLimits {
@@ -27,9 +28,7 @@ export interface BoundShape {
 
 /** Rows of one chunk when no limit binds: large enough to fill a GPU, small enough for frequent progress. */
 export const DEFAULT_MAX_ROWS = 1 << 16;
-/** Invocations per workgroup of binarize_minibatch.wgsl (x: pixels; y: images, unfolded). */
-export const BINARIZE_THREADS = 64;
-/** Most invocations per workgroup of the one-workgroup-per-row kernels (vae_bound_row_sum.wgsl ROW_PARTIALS). */
+/** Most invocations per workgroup of the one-workgroup-per-row kernels (their WORKGROUP_SIZE, vae_bound_row_sum.wgsl). */
 export const MAX_ROW_THREADS = 64;
 
 /** The chunks of one bound computation and the buffer capacities they need. */
@@ -68,7 +67,8 @@ export function chunkGrids(limits: BoundLimits, shape: BoundShape, tile: number,
   const rows = images * samples;
   const widest = Math.max(shape.pixels, shape.width);
   return {
-    binarize: [Math.ceil(shape.pixels / BINARIZE_THREADS), images, 1],
+    // binarize_minibatch: x = pixels over 1-D workgroups, y = images (unfolded)
+    binarize: [Math.ceil(shape.pixels / LINEAR_WORKGROUP_SIZE), images, 1],
     affineImages: [Math.ceil(shape.width / tile), Math.ceil(images / tile), 1],
     affineRows: [Math.ceil(widest / tile), Math.ceil(rows / tile), 1],
     rows: folded(rows, max),
