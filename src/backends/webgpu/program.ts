@@ -114,7 +114,7 @@ export interface ProgramContext<C extends EngineConfig = EngineConfig> {
   /**
    * The engine's StepParams slots (call it exactly once, in create; a second call throws
    * EngineError('internal')), made from the program's kernels' reflected `step` struct, which
-   * must be shaders/bandit_common.wgsl's StepParams (stepParams.ts StepValues: the engine writes
+   * must be shaders/common.wgsl's StepParams (stepParams.ts StepValues: the engine writes
    * every field). `slots`: updates or evaluation chunks per submission (one uniform slot of 256
    * bytes each; 1 when a plan has host stages, which submit between stages). `binding` goes into
    * the program's bind groups, read at a dynamic offset.
@@ -134,7 +134,7 @@ export interface RunStateBuffer {
 
 /**
  * A run's state structs as typed views, one record per RunStateBuffer. The first is RunState
- * (shaders/bandit_common.wgsl): the engine reads and writes its u32 `finite` and `failedUpdate`
+ * (shaders/common.wgsl): the engine reads and writes its u32 `finite` and `failedUpdate`
  * (the counters' failure, runCounters.ts); the program owns the rest.
  */
 export type RunStateViews = Record<string, Uint32Array | Float32Array>[];
