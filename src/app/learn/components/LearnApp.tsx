@@ -44,7 +44,7 @@ export function LearnApp() {
         )}
       </main>
       <footer className="explain-bar" data-testid="explanation">
-        {explanation || 'Hover any number to see what it is.'}
+        {explanation || 'Hover, tap or tab to any number to see what it is.'}
       </footer>
     </div>
   );
