@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFlags, type FlagSpec } from '../src/cli/flags.ts';
-import { main } from '../src/cli/main.ts';
+import { invocationName, main } from '../src/cli/main.ts';
 import type { OpenedEngine } from '../src/cli/openEngine.ts';
 import { REPRODUCE_APPENDIX_E_FLAGS, REPRODUCE_CATEGORICAL_FLAGS, REPRODUCE_FIG1_FLAGS, REPRODUCE_FIG3_FLAGS, TRAIN_FLAGS } from '../src/cli/options.ts';
 import type { Io } from '../src/cli/session.ts';
@@ -41,6 +41,17 @@ function capture(options: { tty?: boolean; failAt?: number } = {}): Captured {
   };
   return { io, out: () => out, err: () => err, engines };
 }
+
+describe('the command named in hints (continue with: … train --resume)', () => {
+  it('is hnca when installed, node and the script relative to the working folder in a clone, the absolute script elsewhere', () => {
+    expect(invocationName('/home/u/proj/node_modules/.bin/hnca', '/home/u/proj')).toBe('hnca');
+    expect(invocationName('/usr/lib/node_modules/hnca-playground/bin/hnca.mjs', '/tmp')).toBe('hnca');
+    expect(invocationName('/home/u/hnca/bin/hnca.mjs', '/home/u/hnca')).toBe('node bin/hnca.mjs');
+    expect(invocationName('/home/u/hnca/bin/hnca.mjs', '/tmp/run')).toBe('node /home/u/hnca/bin/hnca.mjs');
+    expect(invocationName('/home/u/my runs/bin/hnca.mjs', '/tmp')).toBe('node "/home/u/my runs/bin/hnca.mjs"');
+    expect(invocationName(undefined, '/tmp')).toBe('hnca');
+  });
+});
 
 describe('help', () => {
   it('hnca --help and hnca train --help list every flag with its default', async () => {

@@ -94,7 +94,7 @@ describe('a disk that fills during a run', () => {
       expect(r.status).toBe(1);
       expect(r.err).not.toContain('?');
       const match = new RegExp(
-        `^hnca: cannot write ${out.replace('.json', '.checkpoint.json')}: no space left on the device \\(ENOSPC\\); training stopped after epoch (\\d); the results of \\1 epochs are kept in (\\S+hnca-results-\\w+); continue from the kept checkpoint \\(after epoch \\1\\) once there is room: hnca train --resume \\2/x\\.checkpoint\\.json --out ${out}\\n$`,
+        `^hnca: cannot write ${out.replace('.json', '.checkpoint.json')}: no space left on the device \\(ENOSPC\\); training stopped after epoch (\\d); the results of \\1 epochs are kept in (\\S+hnca-results-\\w+); continue from the kept checkpoint \\(after epoch \\1\\) once there is room: (?:hnca|node \\S+/bin/hnca\\.mjs) train --resume \\2/x\\.checkpoint\\.json --out ${out}\\n$`,
       ).exec(r.err);
       expect(match, r.err).not.toBeNull();
       const [, epochs, folder] = match as RegExpExecArray;

@@ -98,7 +98,8 @@ describe('hnca train --resume', () => {
     });
     expect(code).toBe(130);
     const checkpoint = path.join(tmp, 'int.checkpoint.json');
-    expect(stdout).toContain(`continue with: hnca train --resume ${checkpoint}`);
+    // the hint names the command as it was run: here the clone's script by its path (main.ts invocationName)
+    expect(stdout).toContain(`continue with: node ${path.join(root, 'bin', 'hnca.mjs')} train --resume ${checkpoint}`);
     const done = JSON.parse(readFileSync(checkpoint, 'utf8')).epochsDone as number;
     expect(done).toBeGreaterThanOrEqual(3);
     const target = String(done + 1);
@@ -129,7 +130,8 @@ describe('hnca train --resume', () => {
     expect(stdout).toMatch(/^WebGPU engine/m);
     expect(code).toBe(130);
     const checkpoint = path.join(tmp, 'gint.checkpoint.json');
-    expect(stdout).toContain(`continue with: hnca train --resume ${checkpoint}`);
+    // the hint names the command as it was run: here the clone's script by its path (main.ts invocationName)
+    expect(stdout).toContain(`continue with: node ${path.join(root, 'bin', 'hnca.mjs')} train --resume ${checkpoint}`);
     const done = JSON.parse(readFileSync(checkpoint, 'utf8')).epochsDone as number;
     expect(done).toBeGreaterThanOrEqual(2);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ interrupted: true });

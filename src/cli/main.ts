@@ -1,5 +1,6 @@
 // The `hnca` command (bin/hnca.mjs calls main). Exit codes: 0 done, 1 failed while running, 2 bad command line.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { IdxError } from '../data/idx.ts';
 import { EngineError } from '../engine/types.ts';
 import { UsageError } from './flags.ts';
@@ -18,6 +19,18 @@ function isFigure(word: string): word is FigureName {
   return (FIGURES as readonly string[]).includes(word);
 }
 
+/**
+ * The command as the user typed it, for hints: `hnca` when run from an installed package (npm
+ * exec, a global or project bin: the script lies under node_modules), else `node SCRIPT` with
+ * the script relative to the working folder when it lies inside it (a clone: `node bin/hnca.mjs`).
+ */
+export function invocationName(script: string | undefined, cwd: string): string {
+  if (!script || /[\\/]node_modules[\\/]/.test(script)) return 'hnca';
+  const relative = path.relative(cwd, script);
+  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : script;
+  return `node ${/\s/.test(shown) ? JSON.stringify(shown) : shown}`;
+}
+
 export function processIo(): Io {
   // a closed pipe (`hnca … | head`) must not crash a training run: drop further output
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -27,6 +40,7 @@ export function processIo(): Io {
     stdout: { write: (text) => void process.stdout.write(text), isTTY: canRedraw(process.stdout.isTTY, process.env) },
     stderr: (text) => void process.stderr.write(text),
     interrupt: installInterruptHandlers((text) => void process.stderr.write(text)),
+    command: invocationName(process.argv[1], process.cwd()),
   };
 }
 

@@ -19,6 +19,12 @@ export interface Io {
   openEngine?: typeof openEngine;
   /** SIGINT / SIGTERM state (the real process installs handlers; absent in tests: never stops) */
   interrupt?: InterruptState;
+  /**
+   * How the user ran this command, for the hints that say what to run next ("continue with:
+   * COMMAND train --resume …"): `hnca` when installed (default), `node bin/hnca.mjs` in a clone
+   * (main.ts invocationName)
+   */
+  command?: string;
 }
 
 export interface DatasetInfo {

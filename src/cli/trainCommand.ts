@@ -110,7 +110,7 @@ async function trainLocked(
         await engine.importState(checkpoint.state, checkpointFile);
         io.stdout.write(`resumed from ${checkpointFile} after epoch ${checkpoint.epochsDone}\n`);
       }
-      io.stdout.write(`a checkpoint is written after every epoch to ${checkpointFileOut} (continue with: hnca train --resume ${checkpointFileOut})\n`);
+      io.stdout.write(`a checkpoint is written after every epoch to ${checkpointFileOut} (continue with: ${io.command ?? 'hnca'} train --resume ${checkpointFileOut})\n`);
     },
     onEpoch: async (epoch, records, engine) => {
       runsSoFar.forEach((run, i) => run.epochs.push(records[i]));
@@ -161,9 +161,9 @@ async function trainLocked(
     const results = kept.keep(path.basename(command.out), text);
     kept.keep(path.basename(epochLog), checkpointLog({ runs: runsSoFar }));
     const resumeFrom = writeFailure.keptCheckpoint
-      ? `continue from the kept checkpoint (after epoch ${writeFailure.epoch}) once there is room: hnca train --resume ${writeFailure.keptCheckpoint} --out ${command.out}`
+      ? `continue from the kept checkpoint (after epoch ${writeFailure.epoch}) once there is room: ${io.command ?? 'hnca'} train --resume ${writeFailure.keptCheckpoint} --out ${command.out}`
       : lastGoodCheckpoint
-        ? `continue from the last good checkpoint (after epoch ${lastGoodCheckpoint.epoch}) once there is room: hnca train --resume ${lastGoodCheckpoint.file}`
+        ? `continue from the last good checkpoint (after epoch ${lastGoodCheckpoint.epoch}) once there is room: ${io.command ?? 'hnca'} train --resume ${lastGoodCheckpoint.file}`
         : 'no checkpoint was written';
     const where = results ? `the results of ${writeFailure.epoch} epochs are kept in ${kept.dir}` : 'the results could not be kept anywhere (the temporary folder refused them too)';
     throw new OutputError(`${writeFailure.reason}; training stopped after epoch ${writeFailure.epoch}; ${where}; ${resumeFrom}`, kept.dir);
@@ -172,13 +172,13 @@ async function trainLocked(
     writeResultsOrKeep({ [path.basename(command.out)]: text }, () => writeAtomic(command.out, text), kept);
   } catch (error) {
     if (error instanceof OutputError && lastGoodCheckpoint) {
-      throw new OutputError(`${error.message}; the checkpoint ${lastGoodCheckpoint.file} (after epoch ${lastGoodCheckpoint.epoch}) is intact: continue with hnca train --resume ${lastGoodCheckpoint.file}`, error.savedTo);
+      throw new OutputError(`${error.message}; the checkpoint ${lastGoodCheckpoint.file} (after epoch ${lastGoodCheckpoint.epoch}) is intact: continue with ${io.command ?? 'hnca'} train --resume ${lastGoodCheckpoint.file}`, error.savedTo);
     }
     throw error;
   }
   if (result.interrupted) {
     const epochs = result.runs[0]?.epochs.length ?? 0;
-    io.stdout.write(`interrupted (${result.interrupted}) after ${epochs} finished epoch${epochs === 1 ? '' : 's'}; wrote ${command.out} (marked "interrupted": true)${epochs > 0 && !checkpointNote ? `; continue with: hnca train --resume ${checkpointFileOut}` : checkpointNote}\n`);
+    io.stdout.write(`interrupted (${result.interrupted}) after ${epochs} finished epoch${epochs === 1 ? '' : 's'}; wrote ${command.out} (marked "interrupted": true)${epochs > 0 && !checkpointNote ? `; continue with: ${io.command ?? 'hnca'} train --resume ${checkpointFileOut}` : checkpointNote}\n`);
     return interruptExitCode(result.interrupted);
   }
   io.stdout.write(`wrote ${command.out} (${result.runs.length} run${result.runs.length === 1 ? '' : 's'}, ${seconds.toFixed(1)} s)${checkpointNote}\n`);
