@@ -39,4 +39,15 @@ export const PRESETS: readonly Preset[] = [
     description: 'Credit assignment gets harder with depth; the baseline helps HNCA here.',
     query: '?task=mnist&hidden=3&lr=0.001&est=hnca,hnca-baseline,reinforce,reinforce-baseline&paper=1',
   },
+  {
+    name: 'Paper: Figure 3, discrete VAE, all six estimators',
+    description:
+      'The paper’s VAE of two stochastic layers of 200 Bernoulli units, batch 50: f-HNCA ± baseline against REINFORCE ± baseline, REINFORCE leave-one-out and DisARM, with the ELBO and each encoder layer’s gradient variance (learning rate 1e-3 so the curves separate within minutes).',
+    query: '?task=vae&layers=2&est=fhnca,fhnca-baseline,reinforce,reinforce-baseline,reinforce-loo,disarm',
+  },
+  {
+    name: 'VAE depth: three stochastic layers',
+    description: 'At two and three layers the paper finds f-HNCA with baseline best of all and REINFORCE the worst; here f-HNCA + baseline and REINFORCE + baseline three layers deep.',
+    query: '?task=vae&layers=3&est=fhnca-baseline,reinforce-baseline',
+  },
 ];
