@@ -43,7 +43,7 @@ describe('first-screen links', () => {
     expect(CONTROL_NAMES.filter((c) => !config.hide.includes(c))).toEqual([...CLASSROOM_SHOWN]);
     expect(classroom.description).toMatch(/the task in two sentences.*Play \/ step \/ Reset.*the charts.*the inside of the network/);
     // the research presets compare with the paper; the classroom ones do not
-    expect(PRESETS.map((p) => parseUrlConfig(p.query).config.comparePaper)).toEqual([false, false, true, true]);
+    expect(PRESETS.map((p) => parseUrlConfig(p.query).config.comparePaper)).toEqual([false, false, true, true, true, true]);
   });
 
   it('has a subtitle and a two-sentence introduction for every task; only the bandit on Bernoulli units says "on/off units"', () => {

@@ -42,12 +42,12 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'Paper: Figure 3, discrete VAE, all six estimators',
     description:
-      'The paper’s VAE of two stochastic layers of 200 Bernoulli units, batch 50: f-HNCA ± baseline against REINFORCE ± baseline, REINFORCE leave-one-out and DisARM, with the ELBO and each encoder layer’s gradient variance (learning rate 1e-3 so the curves separate within minutes).',
-    query: '?task=vae&layers=2&est=fhnca,fhnca-baseline,reinforce,reinforce-baseline,reinforce-loo,disarm',
+      'The paper’s VAE of two stochastic layers of 200 Bernoulli units, batch 50: f-HNCA ± baseline against REINFORCE ± baseline, REINFORCE leave-one-out and DisARM, with the ELBO and each encoder layer’s gradient variance (learning rate 1e-3 so the curves separate within minutes), beside the paper’s orderings.',
+    query: '?task=vae&layers=2&est=fhnca,fhnca-baseline,reinforce,reinforce-baseline,reinforce-loo,disarm&paper=1',
   },
   {
     name: 'VAE depth: three stochastic layers',
     description: 'At two and three layers the paper finds f-HNCA with baseline best of all and REINFORCE the worst; here f-HNCA + baseline and REINFORCE + baseline three layers deep.',
-    query: '?task=vae&layers=3&est=fhnca-baseline,reinforce-baseline',
+    query: '?task=vae&layers=3&est=fhnca-baseline,reinforce-baseline&paper=1',
   },
 ];
