@@ -75,7 +75,7 @@ export function isFileSystemError(error: unknown): error is NodeJS.ErrnoExceptio
  */
 export function fileSystemMessage(error: NodeJS.ErrnoException & { code: string }, action: string, target?: string): string {
   const where = target ?? error.path ?? (error.syscall ? `a file (${error.syscall})` : 'a file');
-  return `cannot ${action} ${where}: ${ERRNO_TEXT[error.code] ?? error.message.split('\n')[0]} (${error.code})`;
+  return `cannot ${action} ${where}: ${(Object.hasOwn(ERRNO_TEXT, error.code) ? ERRNO_TEXT[error.code] : undefined) ?? error.message.split('\n')[0]} (${error.code})`;
 }
 
 /**

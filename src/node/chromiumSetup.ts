@@ -51,7 +51,7 @@ export function locateChromium(m: MachineView): { path: string; from: 'CHROME_PA
 
 /** SwiftShader's Vulkan ICD shipped with the browser at `browser` (next to its real binary, or in its launcher's library directory). */
 export function swiftShaderIcdFor(m: MachineView, browser: string): string | undefined {
-  const dirs = [path.dirname(m.realpath(browser)), ...(LAUNCHER_DIRS[browser] ?? [])];
+  const dirs = [path.dirname(m.realpath(browser)), ...((Object.hasOwn(LAUNCHER_DIRS, browser) ? LAUNCHER_DIRS[browser] : undefined) ?? [])];
   return dirs.map((d) => path.join(d, SWIFTSHADER_ICD_NAME)).find((icd) => m.exists(icd));
 }
 

@@ -52,8 +52,25 @@ describe('URL configuration', () => {
     expect(parsed.notices[0]).toContain('task="cifar"');
   });
 
+  it("a task named like an object's built-in property (toString, constructor, __proto__) is unknown too (a fuzz counterexample)", () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const parsed = parseUrlConfig(`?task=${name}`);
+      expect(parsed.config.task).toBe('mnist');
+      expect(parsed.notices).toEqual([`Ignored task="${name}": expected one of mnist, patterns, vae, conv; using mnist.`]);
+    }
+  });
+
   it('every preset is a valid URL configuration', () => {
     for (const preset of PRESETS) expect(parseUrlConfig(preset.query).notices).toEqual([]);
+  });
+
+  it('the Figure 3 preset opens the VAE, two layers, with the paper’s six estimators and its orderings', () => {
+    const preset = PRESETS.find((p) => p.name.startsWith('Paper: Figure 3'));
+    const { config } = parseUrlConfig(preset?.query ?? '');
+    expect(config.task).toBe('vae');
+    expect(config.layers).toBe(2);
+    expect(config.vaeEstimators).toEqual(['fhnca', 'fhnca-baseline', 'reinforce', 'reinforce-baseline', 'reinforce-loo', 'disarm']);
+    expect(config.comparePaper).toBe(true);
   });
 
   it('round-trips a Discrete VAE configuration (layers, K, estimators with an appendix-K ablation)', () => {

@@ -65,7 +65,13 @@ const KNOWN_PARAMS = new Set([...Object.values(NUMERIC_PARAMS), 'task', 'opt', '
  * Task names people type for the tasks (the paper calls the first experiment "the bandit"):
  * accepted as the task they name, silently (a shared link reads `task=mnist`).
  */
-const TASK_ALIASES: Record<string, TaskName> = { bandit: 'mnist', 'contextual-bandit': 'mnist', 'mnist-bandit': 'mnist', 'conv-bandit': 'conv', 'discrete-vae': 'vae' };
+const TASK_ALIASES: ReadonlyMap<string, TaskName> = new Map([
+  ['bandit', 'mnist'],
+  ['contextual-bandit', 'mnist'],
+  ['mnist-bandit', 'mnist'],
+  ['conv-bandit', 'conv'],
+  ['discrete-vae', 'vae'],
+]);
 
 /** Display switches: `1` or `true` turns one on, `0` or `false` off. */
 function parseSwitch(text: string): boolean | null {
@@ -108,7 +114,8 @@ export function parseUrlConfig(search: string): ParsedUrlConfig {
   const taskText = params.get('task');
   let task: TaskName = 'mnist';
   if (taskText !== null) {
-    const parsed = parseChoice(taskText, TASKS) ?? TASK_ALIASES[taskText] ?? null;
+    // a Map, not an object: `task=toString` must not find Object.prototype's function (fuzz counterexample)
+    const parsed = parseChoice(taskText, TASKS) ?? TASK_ALIASES.get(taskText) ?? null;
     if (parsed === null) ignore('task', taskText, `one of ${TASKS.join(', ')}`, task);
     else task = parsed;
   }
