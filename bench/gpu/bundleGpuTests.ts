@@ -1,5 +1,5 @@
-// Bundles the Node GPU test files for the lent GPU machine (no Node, npm or Vitest there:
-// ../shared/gpu-bench.md): each of GPU_TEST_FILES becomes <out>/tests/<name>.mjs, one file with
+// Bundles the Node GPU test files for the lent GPU machine (no Node, npm or Vitest there; the
+// bundle carries its own Node, see bench/gpu/prepare.sh): each of GPU_TEST_FILES becomes <out>/tests/<name>.mjs, one file with
 // everything it imports, 'vitest' replaced by bench/gpu/testShim.ts, ending in runCollected();
 // Dawn's `webgpu` package stays external (the bundle carries node_modules/webgpu). What the tests
 // read beside themselves goes along: the golden fixtures to <out>/tests/golden/fixtures, the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds gpu-bundle/ (git-ignored) for a GPU machine without Node, npm or network
-# (../shared/gpu-bench.md): the benchmark bundled into one file, node.xz, dawn.node with the
+# (it has Python with JAX and PyTorch only): the benchmark bundled into one file, node.xz, dawn.node with the
 # webgpu package's index.js, tfjs's .wasm files, the WGSL shaders, the MNIST IDX files and,
 # when apt can fetch it, Debian's libvulkan1 .deb. Run from anywhere: bash bench/gpu/prepare.sh
 set -euo pipefail

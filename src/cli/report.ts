@@ -251,7 +251,7 @@ interface OrderingClaim {
   lowest?: boolean;
 }
 
-/** The paper's Figure 3 sentences (reference-numbers.md, FIG3_REFERENCE.ordering) as checkable claims. */
+/** The paper's Figure 3 sentences (src/reference/paperNumbers.ts FIG3_REFERENCE.ordering) as checkable claims. */
 const FIG3_CLAIMS: OrderingClaim[] = [
   { depths: (d) => d === 1, text: 'f-HNCA is best of all methods (f-HNCA + baseline, the same estimator at depth 1, excepted)', better: 'fhnca', worse: 'all', except: ['fhnca-baseline'] },
   { depths: (d) => d >= 2, text: 'f-HNCA + baseline is best', better: 'fhnca-baseline', worse: 'all' },

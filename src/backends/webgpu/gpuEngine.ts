@@ -32,7 +32,7 @@ import { requireLimit } from './runtime/limits.ts';
 import type { GpuRuntime } from './runtime/runtime.ts';
 import { UniformSlots } from './runtime/uniformSlots.ts';
 import { makeStructuredView } from './runtime/webgpuUtils.ts';
-import { datasetSizes, packRunTensors, readParameterBuffers, restoreFailureFlags, runTensorsFromBuffers, savedStreamPositions, stateHeader, writeTrainingState } from './stateTensors.ts';
+import { datasetSizes, packRunTensors, sizeOf, readParameterBuffers, restoreFailureFlags, runTensorsFromBuffers, savedStreamPositions, stateHeader, writeTrainingState } from './stateTensors.ts';
 import { trainingStepValues, type StepValues } from './stepParams.ts';
 
 /** read the metric window back every this many updates unless told (f32 sums stay exact enough) */
@@ -301,7 +301,7 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
     const out: Float32Array[] = [];
     let at = 0;
     for (const t of this.program.stateLayout) {
-      const n = t.shape.reduce((a, b) => a * b, 1);
+      const n = sizeOf(t.shape);
       out.push(flat.slice(at, at + n));
       at += n;
     }
@@ -447,7 +447,7 @@ export class GpuEngine<C extends EngineConfig = EngineConfig, P extends ProgramI
  * @throws EngineError('internal') naming the program and the mismatch
  */
 function checkProgramLayout(task: string, p: ProgramInstance, runs: number): void {
-  const floats = p.stateLayout.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
+  const floats = p.stateLayout.reduce((sum, t) => sum + sizeOf(t.shape), 0);
   if (floats !== p.paramsPerRun) throw new EngineError(`WebGPU ${task} program: its state layout holds ${floats} floats per run, its parameters ${p.paramsPerRun}`, 'internal');
   const metricBytes = runs * (4 + p.varianceLayers) * 4;
   if (p.buffers.metrics.size < metricBytes) throw new EngineError(`WebGPU ${task} program: its metric window has ${p.buffers.metrics.size} bytes, ${runs} runs × (4 + ${p.varianceLayers} layers) need ${metricBytes}`, 'internal');

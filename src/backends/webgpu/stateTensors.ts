@@ -24,7 +24,8 @@ export interface ParameterBuffers {
 }
 
 /** Elements of a tensor of `shape`. */
-function sizeOf(shape: readonly number[]): number {
+/** Floats in a tensor of `shape`. */
+export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
