@@ -157,7 +157,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && /[\\/]vae\.
   if (typeof torch === 'string') console.log(torch);
   const before = loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(`load average ${before} (before)`);
-  const rows = await benchVae(loadMnist(), seconds, VAE_ESTIMATORS, depths, 3, typeof torch === 'string' ? null : torch);
+  // BENCH_VAE_ESTIMATORS=reinforce,disarm: only those rows (REINFORCE's, the ratios' reference, is kept)
+  const only = process.env.BENCH_VAE_ESTIMATORS?.split(',');
+  const estimators = only ? VAE_ESTIMATORS.filter((e) => e === 'reinforce' || only.includes(e)) : VAE_ESTIMATORS;
+  const rows = await benchVae(loadMnist(), seconds, estimators, depths, 3, typeof torch === 'string' ? null : torch);
   if (typeof torch !== 'string') torch.close();
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (after)`);
   for (const r of rows) {

@@ -1,9 +1,10 @@
-// The VAE's WASM SIMD kernels (wasm/kernels.ts vaeAffine, vaeAddRows, vaeFlipDecoder,
-// vaeFlipEncoder, and Adam) equal the JavaScript reference loops bit for bit (docs/math.md §3):
-// the same functions run once on arrays in a kernel instance's memory and once on heap arrays,
-// on random and edge inputs (all-zero and all-one layers, widths not a multiple of the two
-// f64 lanes or of the 8-column blocks, logits at the clip and weights beyond the flip tables'
-// range), and whole training runs of every estimator agree bit for bit.
+// The VAE's WASM SIMD kernels against the JavaScript reference loops (docs/math.md §3, §5): the
+// same functions run once on arrays in a kernel instance's memory and once on heap arrays, on
+// random and edge inputs (all-zero and all-one layers, widths not a multiple of the four f32
+// lanes or of the 32-column blocks, logits at the clip and far beyond it, weights beyond the flip
+// tables' range). The float32 path (vaeAffine, vaeEncoderUnits, vaeDecoderUnits, vaeCsrRowsF32,
+// adamF32, issue 23) agrees within float32 rounding, stated per quantity below; the flip kernels
+// (vaeFlipDecoder, vaeFlipEncoder and their slabs) and vaeAddRows equal the reference bit for bit.
 import { describe, expect, it } from 'vitest';
 import { PAPER_OPTIMIZER, VAE_ESTIMATORS } from '../src/engine/types.ts';
 import { allocSparseRows, type SparseBinaryRows } from '../src/data/minibatch.ts';
@@ -40,12 +41,61 @@ it('WebAssembly SIMD runs here (else every kernel test below would compare JS wi
   expect(wasmSimdSupported()).toBe(true);
 });
 
-it('the kernels\' log1p is Math.log1p bit for bit (fdlibm) on (0, 1], the VAE\'s domain, and beyond', () => {
-  const kernels = new WasmKernels(1024);
-  const xs: number[] = [0, -0, 1, -1, 2 ** -29, 2 ** -54, 5e-324, 0.41421356237309503, 1e20, Infinity, -Infinity, Number.NaN];
-  for (let k = 0; k < 100_000; k++) xs.push(unit(k), Math.exp(-40 * unit(k + 1e6)), (unit(k + 2e6) - 0.5) * 1e6, 2 * unit(k + 3e6) - 1);
-  const bad = xs.filter((x) => !Object.is(kernels.exports.log1pF64(x), Math.log1p(x)));
-  expect(bad).toEqual([]);
+/**
+ * The entries of `got` farther from `want` than tolerance · (scale + |want|), as "index: got vs
+ * want" lines (at most 5): float32 rounding of a sum is relative to its terms' size (`scale`),
+ * not only to the result.
+ */
+function beyond(got: readonly number[], want: readonly number[], tolerance: number, scale = 1): string[] {
+  const bad: string[] = [];
+  if (got.length !== want.length) return [`length ${got.length} vs ${want.length}`];
+  for (let i = 0; i < want.length && bad.length < 5; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tolerance * (scale + Math.abs(want[i])))) bad.push(`${i}: ${got[i]} vs ${want[i]}`);
+  }
+  return bad;
+}
+
+it('the comparison fails where the float32 path would be wrong by 1e-5 relative (control)', () => {
+  const want = [0.25, -3, 700, 1e-9];
+  expect(beyond(want.map((x) => x * (1 + 1e-7)), want, 1e-6)).toEqual([]);
+  expect(beyond(want.map((x, i) => (i === 2 ? x * (1 + 1e-5) : x)), want, 1e-6)).toHaveLength(1);
+  expect(beyond([Number.NaN], [1], 1)).toHaveLength(1);
+});
+
+it('float32 units: σ, log σ and the sums within float32 rounding of float64 at logits from 0 to beyond ±87 (e^−87 is the floor)', () => {
+  const n = 4099; // not a multiple of the four lanes
+  const results = [true, false].map((inWasm) => {
+    const arena: ArrayAllocator = inWasm ? new WasmKernels(1 << 22) : heapArrays;
+    const shape = { pixels: n, layers: 1, width: n };
+    const { params } = createVaeTensors(shape, 1, arena);
+    const s = new PassState(params.sizes, arena);
+    const logit = (i: number): number => (i < 16 ? [0, -0, 1e-30, -1e-30, 11.5, -11.5, 30, -30, 86.9, -86.9, 87.5, -87.5, 104, -104, 1e4, -1e4][i] : (unit(i) - 0.5) * 2 * (i % 3 === 0 ? 200 : 12));
+    fillBits(s.phi[0], 'random', 7);
+    s.index(0);
+    // the decoder's logits: the prior (m = L = 1) is its bias, set to the test logits
+    const prior = params.decB[1];
+    for (let i = 0; i < n; i++) prior[i] = logit(i);
+    fillBits(s.phi[1], 'random', 9);
+    const grad = arena.f64(n);
+    const dec = decoderLayer(params, 1, s, s, grad);
+    // the encoder's units from the same logits: u = b when layer 0 has no unit on
+    s.phi[0].fill(0);
+    s.index(0);
+    const b = params.encB[0];
+    for (let i = 0; i < n; i++) b[i] = logit(i);
+    const ent = encoderLayer(params, 1, s);
+    return { dec, ent, dp: Array.from(s.dp[1]), dq: Array.from(s.dq[1]), grad: Array.from(grad), p: Array.from(s.p[1]), q: Array.from(s.q[1]), ut: Array.from(s.ut[1]) };
+  });
+  const [simd, js] = results;
+  // probabilities: 3 float32 ulps relative, or below e^−87 (1.7e-38) absolute (4e-7 · 5e-32 = 2e-38)
+  for (const k of ['dp', 'dq', 'p', 'q'] as const) expect(beyond(simd[k], js[k], 4e-7, 5e-32), k).toEqual([]);
+  // t − p: the kernels take q where t = 1; the reference's float64 1 − p is itself off by up to 1.1e-16
+  expect(beyond(simd.grad, js.grad, 4e-7, 1e-9)).toEqual([]);
+  expect(simd.ut).toEqual(js.ut); // the clamp is float64 in both
+  // the sums over 4099 units (nats): each term within a few float32 ulps of its size
+  expect(beyond([simd.dec], [js.dec], 1e-6, 4099)).toEqual([]);
+  expect(beyond([simd.ent], [js.ent], 1e-6, 4099)).toEqual([]);
+  expect(Number.isFinite(simd.dec) && Number.isFinite(simd.ent)).toBe(true);
 });
 
 describe('flip kernels equal the JS loops bit for bit', () => {
@@ -95,7 +145,7 @@ describe('flip kernels equal the JS loops bit for bit', () => {
   });
 });
 
-describe('encoder/decoder products and gradient rows equal the JS loops bit for bit', () => {
+describe('encoder/decoder products and gradient rows within float32 rounding of the JS loops', () => {
   const shapes: VaeShape[] = [
     { pixels: 13, layers: 2, width: 7 },
     { pixels: 784, layers: 3, width: 200 },
@@ -107,15 +157,23 @@ describe('encoder/decoder products and gradient rows equal the JS loops bit for 
       const { params } = createVaeTensors(shape, 4, arena);
       for (const a of paramArrays(params)) for (let k = 0; k < a.length; k++) a[k] += (unit(k + a.length) - 0.5) * 8; // logits up to the clip
       const s = new PassState(params.sizes, arena);
-      const out: number[] = [];
+      const sums: number[] = [];
+      const vectors: number[] = [];
+      const probabilities: number[] = [];
       for (let l = 0; l <= layers; l++) {
         fillBits(s.phi[l], pattern, 100 * l);
         s.index(l);
       }
-      for (let l = 1; l <= layers; l++) out.push(encoderLayer(params, l, s), ...s.u[l], ...s.p[l]);
+      for (let l = 1; l <= layers; l++) {
+        sums.push(encoderLayer(params, l, s));
+        vectors.push(...s.u[l]);
+        probabilities.push(...s.p[l]);
+      }
       for (let m = 0; m <= layers; m++) {
         const grad = arena.f64(params.sizes[m]);
-        out.push(decoderLayer(params, m, s, s, grad), ...s.v[m], ...grad);
+        sums.push(decoderLayer(params, m, s, s, grad));
+        vectors.push(...s.v[m]);
+        probabilities.push(...grad);
       }
       const work = new ExampleWork(params.sizes, arena);
       for (let l = 0; l <= layers; l++) work.main.copyLayer(s, l);
@@ -124,11 +182,18 @@ describe('encoder/decoder products and gradient rows equal the JS loops bit for 
       const grads = paramArrays(params).map((a) => arena.f64(a.length));
       addExampleGradients(params, work, grads);
       addExampleGradients(params, work, grads);
-      for (const g of grads) for (const v of g) out.push(v);
-      return out;
+      return { sums, vectors, probabilities, grads: grads.flatMap((g) => Array.from(g)) };
     });
-    expect(results[0].every(Number.isFinite)).toBe(true);
-    expect(results[0]).toEqual(results[1]);
+    const [simd, js] = results;
+    expect(simd.vectors.every(Number.isFinite)).toBe(true);
+    // logits: float32 sums of up to `pixels` weights of size ≤ 4.2, each rounding ≤ 2^−24 of the running sum
+    const termScale = 4.2 * pixels;
+    expect(beyond(simd.vectors, js.vectors, 6e-8, termScale)).toEqual([]);
+    expect(beyond(simd.grads, js.grads, 1.2e-7, termScale)).toEqual([]);
+    // probabilities and logit gradients: those logits' errors through σ (slope ≤ 1/4) and float32 units
+    expect(beyond(simd.probabilities, js.probabilities, 6e-8, termScale)).toEqual([]);
+    // the layers' entropy and log-likelihood sums (nats)
+    expect(beyond(simd.sums, js.sums, 6e-8, termScale * Math.max(pixels, width))).toEqual([]);
   });
 });
 
@@ -202,7 +267,7 @@ function tinyRows(batch: number, pixels: number, salt: number): SparseBinaryRows
   return rows;
 }
 
-describe('whole VAE updates in the kernel arena equal the JS reference bit for bit', () => {
+describe('whole VAE updates in the kernel arena agree with the float64 JS reference', () => {
   const shape: VaeShape = { pixels: 37, layers: 3, width: 11 };
   // slab 1: one example per kernel call; 4: minibatches of 9 in slabs 4 + 4 + 1 (sums continued
   // across slabs); 9: the whole minibatch in one slab (the CPU engine's case)
@@ -215,9 +280,18 @@ describe('whole VAE updates in the kernel arena equal the JS reference bit for b
       draws.setStep(5, t, shape.layers);
       for (const run of runs) run.update(rows, draws, opt);
     }
-    const [simd, js] = runs.map((run) => ({ params: run.tensors.map((x) => Array.from(x.value)), counters: run.counters, baselines: Array.from(run.baselines) }));
+    const [simd, js] = runs.map((run) => ({ params: run.tensors.flatMap((x) => Array.from(x.value)), counters: run.counters, baselines: Array.from(run.baselines) }));
     expect(simd.counters.finite).toBe(true);
     expect(simd.counters.gradVarianceSum).toBeGreaterThan(0);
-    expect(simd).toEqual(js);
+    // the same samples (a probability moved by float32 rounding crosses no uniform here), so the
+    // counts agree exactly; the ELBO sum and the baselines to float32 rounding of their terms
+    expect(simd.counters.updates).toBe(js.counters.updates);
+    expect(beyond([simd.counters.scoreSum], [js.counters.scoreSum], 1e-6, 1)).toEqual([]);
+    expect(beyond(simd.baselines, js.baselines, 1e-6, 1)).toEqual([]);
+    // the variance metric: float32 gradients whose spread may be far below their mean
+    expect(beyond([simd.counters.gradVarianceSum], [js.counters.gradVarianceSum], 1e-3, 0)).toEqual([]);
+    // parameters after six Adam steps of 0.05: a step is lr·m̂/(√v̂ + ε), within float32 rounding
+    // of the ratio except where a gradient entry is near 0 and m̂/√v̂ is sensitive to it: 0.1% of a step
+    expect(beyond(simd.params, js.params, 1e-6, 0.05 * 6 * 1e-3 / 1e-6)).toEqual([]);
   });
 });

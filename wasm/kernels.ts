@@ -3,8 +3,8 @@
 // tests/simd-kernels.test.ts checks that the committed module is this source's build and that
 // every kernel equals its JavaScript reference bit for bit.
 //
-// Every kernel computes exactly what its JS twin computes, in the same float64 operations in
-// the same order per output element: SIMD runs across independent columns (f64x2: two columns
+// Every kernel but the VAE's float32 path (its own section below) computes exactly what its JS
+// twin computes, in the same float64 operations in the same order per output element: SIMD runs across independent columns (f64x2: two columns
 // per instruction), never across a sum's terms, and wasm has no fused multiply-add, so results
 // (and with them every sample of a training run) are identical to the JS path.
 // Pointers are byte offsets into the imported memory; the JS side owns every array.
@@ -776,67 +776,13 @@ export function csrRowSums(gradW: usize, signal: usize, start: usize, list: usiz
 
 // ---- The discrete VAE (src/models/vae/, docs/math.md §3) ----------------------------------
 // One example at a time as the JavaScript loops, or a slab of examples at once where that keeps
-// a block of weights or flip table in cache (vaeCsrRows, vae*Slab): SIMD across the independent
-// output columns (or across parents of a flip), never across a sum's or product's terms, so each
-// kernel equals its JS twin bit for bit (tests/vae-simd.test.ts).
-// Precision (issue 23): float64 lanes (two per instruction), not float32's four. Kept because
-// (1) every result stays bit for bit the JS reference's and tests/golden unchanged; (2) measured
-// on a REINFORCE update, the sparse sums that float32 would speed up are about a third of the
-// time, the rest being fdlibm's exp/log1p per unit, Adam's division and square root, and JS; (3)
-// f-HNCA's chunked products of up to 64 factors each within e^±|w| rely on float64's range
-// (e^±709): float32's e^±88 would cut the chunks about eightfold, one log per few factors.
-
-/**
- * forward.ts affine for float32 w [inputs, n] and b [n], float64 out [n]: out[i] = b[i] +
- * Σ_k w[on[k]·n + i], the rows k = 0..onCount−1 added in order.
- */
-export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, out: usize): void {
-  let i = 0;
-  // 16 columns per pass (one 64-byte line of each selected row, 8 f64x2 sums in registers)
-  for (; i + 15 < n; i += 16) {
-    const bi = b + (<usize>i << 2);
-    let a0 = loadF32x2(bi);
-    let a1 = loadF32x2(bi + 8);
-    let a2 = loadF32x2(bi + 16);
-    let a3 = loadF32x2(bi + 24);
-    let a4 = loadF32x2(bi + 32);
-    let a5 = loadF32x2(bi + 40);
-    let a6 = loadF32x2(bi + 48);
-    let a7 = loadF32x2(bi + 56);
-    const column = w + (<usize>i << 2);
-    for (let k = 0; k < onCount; k++) {
-      const p = column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2);
-      a0 = f64x2.add(a0, loadF32x2(p));
-      a1 = f64x2.add(a1, loadF32x2(p + 8));
-      a2 = f64x2.add(a2, loadF32x2(p + 16));
-      a3 = f64x2.add(a3, loadF32x2(p + 24));
-      a4 = f64x2.add(a4, loadF32x2(p + 32));
-      a5 = f64x2.add(a5, loadF32x2(p + 40));
-      a6 = f64x2.add(a6, loadF32x2(p + 48));
-      a7 = f64x2.add(a7, loadF32x2(p + 56));
-    }
-    const o = out + (<usize>i << 3);
-    v128.store(o, a0);
-    v128.store(o, a1, 16);
-    v128.store(o, a2, 32);
-    v128.store(o, a3, 48);
-    v128.store(o, a4, 64);
-    v128.store(o, a5, 80);
-    v128.store(o, a6, 96);
-    v128.store(o, a7, 112);
-  }
-  for (; i + 1 < n; i += 2) {
-    let a = loadF32x2(b + (<usize>i << 2));
-    const column = w + (<usize>i << 2);
-    for (let k = 0; k < onCount; k++) a = f64x2.add(a, loadF32x2(column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2)));
-    v128.store(out + (<usize>i << 3), a);
-  }
-  for (; i < n; i++) {
-    let a = <f64>load<f32>(b + (<usize>i << 2));
-    for (let k = 0; k < onCount; k++) a += <f64>load<f32>(w + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n + <usize>i) << 2));
-    store<f64>(out + (<usize>i << 3), a);
-  }
-}
+// a flip table in cache (vae*Slab): SIMD across the independent output columns (or across
+// parents of a flip), never across a sum's or product's terms, so each kernel here equals its JS
+// twin bit for bit (tests/vae-simd.test.ts).
+// Precision (issue 23): the dense sums, the units and Adam take the float32 path (the section at
+// the end of this file); the flip kernels below stay float64, bit for bit their JS twins: f-HNCA's
+// chunked products of up to 64 factors each within e^±|w| rely on float64's range (e^±709), where
+// float32's e^±88 would cut the chunks about eightfold, one log per few factors.
 
 /**
  * draws.ts RngDraws.bernoulli (antithetic = 0) and antithetic (1): with u = uniform(key, base + i)
@@ -872,70 +818,6 @@ export function vaeAddRows(g: usize, n: i32, on: usize, onCount: i32, gW: usize,
   for (; i < n; i++) {
     const d = dst + (<usize>i << 3);
     store<f64>(d, load<f64>(d) + load<f64>(src + (<usize>i << 3)));
-  }
-}
-
-/**
- * gradients.ts batch assembly: per input j < inputs, out[j, :] = scale · (a + Σ_{k in start[j] ..
- * start[j+1]) src[list[k] + i]) with a = out[j, :] when `accumulate` (a later slab of the
- * minibatch, its rows continuing the sum) else 0, the rows added in list order: the same
- * float64 additions as vaeAddRows per example, then the scaling of the last slab (scale 1
- * before it; x · 1 = x). src float64 (list: element offsets, src = 0 for absolute addresses),
- * out float64 [inputs, width], start int32 [inputs + 1]. 16 columns per pass (8 f64x2
- * accumulators): one read of each selected row's 128 bytes, the sums in registers.
- */
-export function vaeCsrRows(out: usize, src: usize, start: usize, list: usize, inputs: i32, width: i32, accumulate: i32, scale: f64): void {
-  const s = f64x2.splat(scale);
-  for (let j = 0; j < inputs; j++) {
-    const first = load<i32>(start + (<usize>j << 2));
-    const count = load<i32>(start + (<usize>j << 2), 4) - first;
-    const rows = list + (<usize>first << 2);
-    const o = out + ((<usize>j * <usize>width) << 3);
-    let i = 0;
-    for (; i + 15 < width; i += 16) {
-      const d = o + (<usize>i << 3);
-      let a0 = accumulate ? v128.load(d) : f64x2.splat(0);
-      let a1 = accumulate ? v128.load(d, 16) : f64x2.splat(0);
-      let a2 = accumulate ? v128.load(d, 32) : f64x2.splat(0);
-      let a3 = accumulate ? v128.load(d, 48) : f64x2.splat(0);
-      let a4 = accumulate ? v128.load(d, 64) : f64x2.splat(0);
-      let a5 = accumulate ? v128.load(d, 80) : f64x2.splat(0);
-      let a6 = accumulate ? v128.load(d, 96) : f64x2.splat(0);
-      let a7 = accumulate ? v128.load(d, 112) : f64x2.splat(0);
-      const column = src + (<usize>i << 3);
-      for (let k = 0; k < count; k++) {
-        const p = column + (<usize>load<i32>(rows + (<usize>k << 2)) << 3);
-        a0 = f64x2.add(a0, v128.load(p));
-        a1 = f64x2.add(a1, v128.load(p, 16));
-        a2 = f64x2.add(a2, v128.load(p, 32));
-        a3 = f64x2.add(a3, v128.load(p, 48));
-        a4 = f64x2.add(a4, v128.load(p, 64));
-        a5 = f64x2.add(a5, v128.load(p, 80));
-        a6 = f64x2.add(a6, v128.load(p, 96));
-        a7 = f64x2.add(a7, v128.load(p, 112));
-      }
-      v128.store(d, f64x2.mul(a0, s));
-      v128.store(d, f64x2.mul(a1, s), 16);
-      v128.store(d, f64x2.mul(a2, s), 32);
-      v128.store(d, f64x2.mul(a3, s), 48);
-      v128.store(d, f64x2.mul(a4, s), 64);
-      v128.store(d, f64x2.mul(a5, s), 80);
-      v128.store(d, f64x2.mul(a6, s), 96);
-      v128.store(d, f64x2.mul(a7, s), 112);
-    }
-    for (; i + 1 < width; i += 2) {
-      const d = o + (<usize>i << 3);
-      let a = accumulate ? v128.load(d) : f64x2.splat(0);
-      const column = src + (<usize>i << 3);
-      for (let k = 0; k < count; k++) a = f64x2.add(a, v128.load(column + (<usize>load<i32>(rows + (<usize>k << 2)) << 3)));
-      v128.store(d, f64x2.mul(a, s));
-    }
-    for (; i < width; i++) {
-      const d = o + (<usize>i << 3);
-      let a: f64 = accumulate ? load<f64>(d) : 0;
-      for (let k = 0; k < count; k++) a += load<f64>(src + ((<usize>load<i32>(rows + (<usize>k << 2)) + <usize>i) << 3));
-      store<f64>(d, a * scale);
-    }
   }
 }
 
@@ -1227,143 +1109,342 @@ export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: u
   vaeFlipEncoderSlab(w, table, rowSum, nParents, nChildren, K, 1, ONE, BASE);
 }
 
-/** fdlibm log1p (V8's Math.log1p, src/base/ieee754.cc). */
-function fdlibmLog1p(x: f64): f64 {
-  const hx = <i32>(reinterpret<u64>(x) >> 32);
-  const ax = hx & 0x7fffffff;
-  let k: i32 = 1;
-  let f: f64 = 0;
-  let c: f64 = 0;
-  let hu: i32 = 0;
-  if (hx < 0x3fda827a) {
-    if (ax >= 0x3ff00000) {
-      if (x == -1.0) return -Infinity;
-      return NaN;
-    }
-    if (ax < 0x3e200000) {
-      if (two54 + x > 0 && ax < 0x3c900000) return x;
-      return x - x * x * 0.5;
-    }
-    if (hx > 0 || hx <= <i32>0xbfd2bec4) {
-      k = 0;
-      f = x;
-      hu = 1;
-    }
-  }
-  if (hx >= 0x7ff00000) return x + x;
-  if (k != 0) {
-    let u: f64;
-    if (hx < 0x43400000) {
-      u = 1.0 + x;
-      hu = <i32>(reinterpret<u64>(u) >> 32);
-      k = (hu >> 20) - 1023;
-      c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0);
-      c /= u;
-    } else {
-      u = x;
-      hu = <i32>(reinterpret<u64>(u) >> 32);
-      k = (hu >> 20) - 1023;
-      c = 0;
-    }
-    hu &= 0x000fffff;
-    if (hu < 0x6a09e) {
-      u = reinterpret<f64>((<u64>(<u32>(hu | 0x3ff00000)) << 32) | (reinterpret<u64>(u) & 0xffffffff));
-    } else {
-      k += 1;
-      u = reinterpret<f64>((<u64>(<u32>(hu | 0x3fe00000)) << 32) | (reinterpret<u64>(u) & 0xffffffff));
-      hu = (0x00100000 - hu) >> 2;
-    }
-    f = u - 1.0;
-  }
-  const hfsq = 0.5 * f * f;
-  const dk = <f64>k;
-  if (hu == 0) {
-    if (f == 0) {
-      if (k == 0) return 0;
-      c += dk * ln2_lo;
-      return dk * ln2_hi + c;
-    }
-    const R = hfsq * (1.0 - 0.66666666666666666 * f);
-    if (k == 0) return f - R;
-    return dk * ln2_hi - ((R - (dk * ln2_lo + c)) - f);
-  }
-  const s = f / (2.0 + f);
-  const z = s * s;
-  const R = z * (Lg1 + z * (Lg2 + z * (Lg3 + z * (Lg4 + z * (Lg5 + z * (Lg6 + z * Lg7))))));
-  if (k == 0) return f - (hfsq - s * (hfsq + R));
-  return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + (dk * ln2_lo + c))) - f);
+// ---- The VAE's float32 path (issue 23) ----------------------------------------------------
+// The dense work of a VAE update computes in float32, four lanes per instruction, as PyTorch
+// and the WebGPU engine do: the affine sums of float32 weights, the units' exp, log1p and
+// sigmoid (polynomials below, a few float32 ulps), the whole-slab gradient rows and Adam.
+// Results agree with the float64 JavaScript reference within float32 rounding (relative ~1e-6
+// per unit, tests/vae-simd.test.ts), not bit for bit; sums that feed learning signals (the
+// ELBO's terms, the entropy) are carried in float64. docs/math.md §5 states the tolerances.
+
+/** Four float64 values at p as one f32x4 (each rounded to float32). */
+@inline function loadF64AsF32x4(p: usize): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(v128.load(p)), f32x4.demote_f64x2_zero(v128.load(p, 16)), 0, 1, 4, 5);
 }
 
-/** Math.log1p of fdlibm, exported for the bit-identity test. */
-export function log1pF64(x: f64): f64 {
-  return fdlibmLog1p(x);
+/** Stores the four lanes of x as float64 at o. */
+@inline function storeF32x4AsF64(o: usize, x: v128): void {
+  v128.store(o, f64x2.promote_low_f32x4(x));
+  v128.store(o, f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1)), 16);
 }
 
-/** forward.ts bernoulliParts for unit i given e = exp(−|z|): p[i] = σ(z), q[i] = σ(−z); returns log σ(z). */
-@inline function bernoulliPartsAt(z: f64, e: f64, p: usize, q: usize, i: i32): f64 {
-  const r = 1 / (1 + e);
-  const at = <usize>i << 3;
-  if (z >= 0) {
-    store<f64>(p + at, r);
-    store<f64>(q + at, e * r);
-    return -fdlibmLog1p(e);
-  }
-  store<f64>(p + at, e * r);
-  store<f64>(q + at, r);
-  return z - fdlibmLog1p(e);
-}
-
-/** exp(−|z|) of both lanes (fdlibm's exp, bit for bit Math.exp). */
-@inline function expNegAbs(z0: f64, z1: f64): v128 {
-  return expBoth(f64x2.replace_lane(f64x2.splat(z0 < 0 ? z0 : -z0), 1, z1 < 0 ? z1 : -z1));
+/** The four lanes of x as float64, added pairwise into two lanes: (x0 + x2, x1 + x3). */
+@inline function promoteSum(x: v128): v128 {
+  return f64x2.add(f64x2.promote_low_f32x4(x), f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1)));
 }
 
 /**
- * forward.ts encoderLayer after its affine: ut[i] = clamp(u[i], ±clip), p, q = σ(±ut) and the
- * returned entropy Σ_i H(q_i) (nats; the sum in unit order). float64 [n] each.
+ * e^x for x ≤ 0 in float32 lanes (Cephes expf: x = n·ln 2 + r, |r| ≤ ln 2 / 2, a degree-7
+ * polynomial for e^r, 2^n through the exponent bits; about 1 ulp). x below −87 gives e^−87
+ * (2^n stays a normal float32): callers use it where 1e-38 and 0 are the same.
+ */
+@inline function expNonPositiveF32(x: v128): v128 {
+  const xc = f32x4.max(x, f32x4.splat(-87.0));
+  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, scale);
+}
+
+/**
+ * log(1 + e) for 0 ≤ e ≤ 1 in float32 lanes: 2·atanh(s), s = e / (2 + e) ≤ 1/3, by its series to
+ * s^13 (truncation below 1.3e-8 relative; about 2 ulps in float32 with the rounding).
+ */
+@inline function log1pUnitF32(e: v128): v128 {
+  const s = f32x4.div(e, f32x4.add(f32x4.splat(2.0), e));
+  const s2 = f32x4.mul(s, s);
+  let t = f32x4.splat(<f32>(1.0 / 13.0));
+  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 11.0)));
+  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 9.0)));
+  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 7.0)));
+  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 5.0)));
+  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 3.0)));
+  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(1.0));
+  return f32x4.mul(f32x4.add(s, s), t);
+}
+
+/** Four float64 values at src + 8i, or only the first n − i of them (the rest 0) in a layer's last block. */
+@inline function loadUnitsF32(src: usize, i: i32, n: i32): v128 {
+  if (i + 3 < n) return loadF64AsF32x4(src + (<usize>i << 3));
+  let x = f32x4.splat(0);
+  x = f32x4.replace_lane(x, 0, <f32>load<f64>(src + (<usize>i << 3)));
+  if (i + 1 < n) x = f32x4.replace_lane(x, 1, <f32>load<f64>(src + (<usize>(i + 1) << 3)));
+  if (i + 2 < n) x = f32x4.replace_lane(x, 2, <f32>load<f64>(src + (<usize>(i + 2) << 3)));
+  return x;
+}
+
+/** Bytes t[i .. min(i + 4, n)) in the low four bytes of a vector, the rest 0. */
+@inline function loadBytes4(t: usize, i: i32, n: i32): v128 {
+  if (i + 3 < n) return v128.load32_zero(t + <usize>i);
+  let w: u32 = 0;
+  for (let c = i; c < n; c++) w |= <u32>load<u8>(t + <usize>c) << (<u32>(c - i) << 3);
+  return i32x4.replace_lane(i32x4.splat(0), 0, w);
+}
+
+/** An all-ones mask on the first `count` float32 lanes (all four from 4 up). */
+@inline function lanesBelow(count: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count));
+}
+
+/** Stores the first min(4, n − i) lanes of x as float64 at dst + 8i. */
+@inline function storeUnits(dst: usize, i: i32, n: i32, x: v128): void {
+  if (i + 3 < n) {
+    storeF32x4AsF64(dst + (<usize>i << 3), x);
+    return;
+  }
+  store<f64>(dst + (<usize>i << 3), <f64>f32x4.extract_lane(x, 0));
+  if (i + 1 < n) store<f64>(dst + (<usize>(i + 1) << 3), <f64>f32x4.extract_lane(x, 1));
+  if (i + 2 < n) store<f64>(dst + (<usize>(i + 2) << 3), <f64>f32x4.extract_lane(x, 2));
+}
+
+/**
+ * forward.ts encoderLayer after its affine, in float32 lanes: ut[i] = clamp(u[i], ±clip)
+ * (float64), p, q = σ(±ut) and the returned entropy Σ_i H(q_i) (nats, summed in float64).
+ * u, ut, p, q float64 [n].
  */
 export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32, clip: f64): f64 {
-  let h: f64 = 0;
-  let i = 0;
-  for (; i < n; i += 2) {
-    const two = i + 1 < n;
-    const u0 = load<f64>(u + (<usize>i << 3));
-    const u1 = two ? load<f64>(u + (<usize>(i + 1) << 3)) : 0;
-    const z0 = u0 > clip ? clip : u0 < -clip ? -clip : u0;
-    const z1 = u1 > clip ? clip : u1 < -clip ? -clip : u1;
-    const e = expNegAbs(z0, z1);
-    store<f64>(ut + (<usize>i << 3), z0);
-    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), p, q, i);
-    h -= load<f64>(p + (<usize>i << 3)) * lp + load<f64>(q + (<usize>i << 3)) * (lp - z0);
-    if (!two) break;
-    store<f64>(ut + (<usize>(i + 1) << 3), z1);
-    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), p, q, i + 1);
-    h -= load<f64>(p + (<usize>(i + 1) << 3)) * lp + load<f64>(q + (<usize>(i + 1) << 3)) * (lp - z1);
+  for (let i = 0; i < n; i++) {
+    const x = load<f64>(u + (<usize>i << 3));
+    store<f64>(ut + (<usize>i << 3), x > clip ? clip : x < -clip ? -clip : x);
   }
-  return h;
+  let h = f64x2.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const z = loadUnitsF32(ut, i, n);
+    const e = expNonPositiveF32(f32x4.neg(f32x4.abs(z)));
+    const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
+    const er = f32x4.mul(e, r);
+    const positive = f32x4.ge(z, f32x4.splat(0));
+    const pv = v128.bitselect(r, er, positive);
+    const qv = v128.bitselect(er, r, positive);
+    storeUnits(p, i, n, pv);
+    storeUnits(q, i, n, qv);
+    // log σ(z) = min(z, 0) − log(1 + e^{−|z|}); H = −(p·log σ(z) + q·(log σ(z) − z))
+    const lp = f32x4.sub(f32x4.min(z, f32x4.splat(0)), log1pUnitF32(e));
+    const term = f32x4.add(f32x4.mul(pv, lp), f32x4.mul(qv, f32x4.sub(lp, z)));
+    h = f64x2.sub(h, promoteSum(v128.and(term, lanesBelow(n - i))));
+  }
+  return f64x2.extract_lane(h, 0) + f64x2.extract_lane(h, 1);
 }
 
 /**
- * forward.ts decoderLayer after its logits: dp, dq = σ(±v) and the returned
- * Σ_i log p(t_i | v_i) (nats, unit order); with grad ≠ 0 also grad[i] = t_i − dp_i (d log p / d v).
- * v, dp, dq, grad float64 [n]; t uint8 [n].
+ * forward.ts decoderLayer after its logits, in float32 lanes: dp, dq = σ(±v) and the returned
+ * Σ_i log p(t_i | v_i) (nats, summed in float64); with grad ≠ 0 also grad[i] = t_i − dp_i
+ * (d log p / d v). v, dp, dq, grad float64 [n]; t uint8 [n].
  */
 export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32, grad: usize): f64 {
-  let sum: f64 = 0;
+  let sum = f64x2.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const z = loadUnitsF32(v, i, n);
+    const e = expNonPositiveF32(f32x4.neg(f32x4.abs(z)));
+    const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
+    const er = f32x4.mul(e, r);
+    const positive = f32x4.ge(z, f32x4.splat(0));
+    const pv = v128.bitselect(r, er, positive);
+    const qv = v128.bitselect(er, r, positive);
+    storeUnits(dp, i, n, pv);
+    storeUnits(dq, i, n, qv);
+    const on = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(loadBytes4(t, i, n))), i32x4.splat(0));
+    // t − p as q where t = 1 (1 − p would lose q's digits to float32's rounding of p near 1)
+    if (grad) storeUnits(grad, i, n, v128.bitselect(qv, f32x4.neg(pv), on));
+    // log p(t | v) = log σ(v) when t = 1, log σ(v) − v when t = 0
+    const lp = f32x4.sub(f32x4.min(z, f32x4.splat(0)), log1pUnitF32(e));
+    const term = f32x4.sub(lp, v128.andnot(z, on));
+    sum = f64x2.add(sum, promoteSum(v128.and(term, lanesBelow(n - i))));
+  }
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+}
+
+/**
+ * forward.ts affine in float32 lanes: out[i] = b[i] + Σ_k w[on[k]·n + i] (float32 w [inputs, n],
+ * b [n]; the rows k = 0..onCount−1 added in order in float32; out float64 [n]). A slab-major
+ * variant that kept each block of w in cache for a whole slab measured no faster (issue 23): the
+ * sums are bound by the adds, not by memory.
+ */
+export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, out: usize): void {
   let i = 0;
-  for (; i < n; i += 2) {
-    const two = i + 1 < n;
-    const z0 = load<f64>(v + (<usize>i << 3));
-    const z1 = two ? load<f64>(v + (<usize>(i + 1) << 3)) : 0;
-    const e = expNegAbs(z0, z1);
-    let lp = bernoulliPartsAt(z0, f64x2.extract_lane(e, 0), dp, dq, i);
-    sum += load<u8>(t + <usize>i) == 1 ? lp : lp - z0;
-    if (!two) break;
-    lp = bernoulliPartsAt(z1, f64x2.extract_lane(e, 1), dp, dq, i + 1);
-    sum += load<u8>(t + <usize>i + 1) == 1 ? lp : lp - z1;
+  // 32 columns per pass: two 64-byte lines of each selected row, 8 f32x4 sums in registers
+  for (; i + 31 < n; i += 32) {
+    const bi = b + (<usize>i << 2);
+    let a0 = v128.load(bi);
+    let a1 = v128.load(bi, 16);
+    let a2 = v128.load(bi, 32);
+    let a3 = v128.load(bi, 48);
+    let a4 = v128.load(bi, 64);
+    let a5 = v128.load(bi, 80);
+    let a6 = v128.load(bi, 96);
+    let a7 = v128.load(bi, 112);
+    const column = w + (<usize>i << 2);
+    for (let k = 0; k < onCount; k++) {
+      const p = column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2);
+      a0 = f32x4.add(a0, v128.load(p));
+      a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32));
+      a3 = f32x4.add(a3, v128.load(p, 48));
+      a4 = f32x4.add(a4, v128.load(p, 64));
+      a5 = f32x4.add(a5, v128.load(p, 80));
+      a6 = f32x4.add(a6, v128.load(p, 96));
+      a7 = f32x4.add(a7, v128.load(p, 112));
+    }
+    const o = out + (<usize>i << 3);
+    storeF32x4AsF64(o, a0);
+    storeF32x4AsF64(o + 32, a1);
+    storeF32x4AsF64(o + 64, a2);
+    storeF32x4AsF64(o + 96, a3);
+    storeF32x4AsF64(o + 128, a4);
+    storeF32x4AsF64(o + 160, a5);
+    storeF32x4AsF64(o + 192, a6);
+    storeF32x4AsF64(o + 224, a7);
   }
-  if (grad) {
-    for (let k = 0; k < n; k++) store<f64>(grad + (<usize>k << 3), <f64>load<u8>(t + <usize>k) - load<f64>(dp + (<usize>k << 3)));
+  for (; i + 3 < n; i += 4) {
+    let a = v128.load(b + (<usize>i << 2));
+    const column = w + (<usize>i << 2);
+    for (let k = 0; k < onCount; k++) a = f32x4.add(a, v128.load(column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2)));
+    storeF32x4AsF64(out + (<usize>i << 3), a);
   }
-  return sum;
+  for (; i < n; i++) {
+    let a = load<f32>(b + (<usize>i << 2));
+    for (let k = 0; k < onCount; k++) a += load<f32>(w + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n + <usize>i) << 2));
+    store<f64>(out + (<usize>i << 3), <f64>a);
+  }
+}
+
+/** dst[i] = float32(src[i]) for i < n (float64 src, float32 dst): a learning signal for vaeCsrRowsF32. */
+export function demoteF64(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) v128.store(dst + (<usize>i << 2), loadF64AsF32x4(src + (<usize>i << 3)));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), <f32>load<f64>(src + (<usize>i << 3)));
+}
+
+/**
+ * gradients.ts batch assembly in float32 lanes: per input j < inputs, out[j, :] = scale · (a +
+ * Σ_{k in start[j] .. start[j+1]) src[list[k] + i]) with a = out[j, :] when `accumulate` (a
+ * later slab continuing the sum) else 0; src float32 (list: element offsets from address 0),
+ * the sum in float32, out float64 [inputs, width], start int32 [inputs + 1].
+ */
+export function vaeCsrRowsF32(out: usize, src: usize, start: usize, list: usize, inputs: i32, width: i32, accumulate: i32, scale: f64): void {
+  const s = f32x4.splat(<f32>scale);
+  for (let j = 0; j < inputs; j++) {
+    const first = load<i32>(start + (<usize>j << 2));
+    const count = load<i32>(start + (<usize>j << 2), 4) - first;
+    const rows = list + (<usize>first << 2);
+    const o = out + ((<usize>j * <usize>width) << 3);
+    let i = 0;
+    for (; i + 31 < width; i += 32) {
+      const d = o + (<usize>i << 3);
+      let a0 = accumulate ? loadF64AsF32x4(d) : f32x4.splat(0);
+      let a1 = accumulate ? loadF64AsF32x4(d + 32) : f32x4.splat(0);
+      let a2 = accumulate ? loadF64AsF32x4(d + 64) : f32x4.splat(0);
+      let a3 = accumulate ? loadF64AsF32x4(d + 96) : f32x4.splat(0);
+      let a4 = accumulate ? loadF64AsF32x4(d + 128) : f32x4.splat(0);
+      let a5 = accumulate ? loadF64AsF32x4(d + 160) : f32x4.splat(0);
+      let a6 = accumulate ? loadF64AsF32x4(d + 192) : f32x4.splat(0);
+      let a7 = accumulate ? loadF64AsF32x4(d + 224) : f32x4.splat(0);
+      const column = src + (<usize>i << 2);
+      for (let k = 0; k < count; k++) {
+        const p = column + (<usize>load<i32>(rows + (<usize>k << 2)) << 2);
+        a0 = f32x4.add(a0, v128.load(p));
+        a1 = f32x4.add(a1, v128.load(p, 16));
+        a2 = f32x4.add(a2, v128.load(p, 32));
+        a3 = f32x4.add(a3, v128.load(p, 48));
+        a4 = f32x4.add(a4, v128.load(p, 64));
+        a5 = f32x4.add(a5, v128.load(p, 80));
+        a6 = f32x4.add(a6, v128.load(p, 96));
+        a7 = f32x4.add(a7, v128.load(p, 112));
+      }
+      storeF32x4AsF64(d, f32x4.mul(a0, s));
+      storeF32x4AsF64(d + 32, f32x4.mul(a1, s));
+      storeF32x4AsF64(d + 64, f32x4.mul(a2, s));
+      storeF32x4AsF64(d + 96, f32x4.mul(a3, s));
+      storeF32x4AsF64(d + 128, f32x4.mul(a4, s));
+      storeF32x4AsF64(d + 160, f32x4.mul(a5, s));
+      storeF32x4AsF64(d + 192, f32x4.mul(a6, s));
+      storeF32x4AsF64(d + 224, f32x4.mul(a7, s));
+    }
+    for (; i + 3 < width; i += 4) {
+      const d = o + (<usize>i << 3);
+      let a = accumulate ? loadF64AsF32x4(d) : f32x4.splat(0);
+      const column = src + (<usize>i << 2);
+      for (let k = 0; k < count; k++) a = f32x4.add(a, v128.load(column + (<usize>load<i32>(rows + (<usize>k << 2)) << 2)));
+      storeF32x4AsF64(d, f32x4.mul(a, s));
+    }
+    for (; i < width; i++) {
+      const d = o + (<usize>i << 3);
+      let a: f32 = accumulate ? <f32>load<f64>(d) : 0;
+      for (let k = 0; k < count; k++) a += load<f32>(src + ((<usize>load<i32>(rows + (<usize>k << 2)) + <usize>i) << 2));
+      store<f64>(d, <f64>(a * <f32>scale));
+    }
+  }
+}
+
+/**
+ * One Adam ascent step in float32 lanes (the VAE's optimizer; optimizer.ts ascentStepFloat32):
+ * m = β1·m + (1 − β1)·g, v = β2·v + (1 − β2)·g², value += lr·(m·c1) / (√(v·c2) + ε), with g
+ * the float64 gradient rounded to float32; value, m, v float32 [n].
+ */
+export function adamF32(value: usize, grad: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, c1: f32, c2: f32): void {
+  const b1 = f32x4.splat(beta1);
+  const b2 = f32x4.splat(beta2);
+  const ob1 = f32x4.splat(oneMinusBeta1);
+  const ob2 = f32x4.splat(oneMinusBeta2);
+  const lrv = f32x4.splat(lr);
+  const epsv = f32x4.splat(eps);
+  const c1v = f32x4.splat(c1);
+  const c2v = f32x4.splat(c2);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = <usize>i << 2;
+    const g = loadF64AsF32x4(grad + (<usize>i << 3));
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(ob1, g));
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(f32x4.mul(ob2, g), g));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const step = f32x4.div(f32x4.mul(lrv, f32x4.mul(mi, c1v)), f32x4.add(f32x4.sqrt(f32x4.mul(vi, c2v)), epsv));
+    v128.store(value + o, f32x4.add(v128.load(value + o), step));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = <f32>load<f64>(grad + (<usize>i << 3));
+    const mi = beta1 * load<f32>(m + o) + oneMinusBeta1 * g;
+    const vi = beta2 * load<f32>(v + o) + oneMinusBeta2 * g * g;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(value + o, load<f32>(value + o) + (lr * (mi * c1)) / (Mathf.sqrt(vi * c2) + eps));
+  }
+}
+
+/**
+ * gradientVariance.ts ShiftedGradientVariance.finish's shift: Σ_{j,i} (gradW[j, i] − x0[j]·s0[i])²
+ * + Σ_i (gradB[i] − s0[i])² (float64 gradW [inputs, width], gradB, s0 [width], x0 [inputs]),
+ * summed in two float64 lanes (the JS loop's sum in another order).
+ */
+export function shiftedSquareSum(gradW: usize, gradB: usize, x0: usize, s0: usize, inputs: i32, width: i32): f64 {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let tail: f64 = 0;
+  for (let j = 0; j <= inputs; j++) {
+    const xj = j < inputs ? load<f64>(x0 + (<usize>j << 3)) : 1.0;
+    const row = j < inputs ? gradW + ((<usize>j * <usize>width) << 3) : gradB;
+    const x = f64x2.splat(xj);
+    let i = 0;
+    for (; i + 3 < width; i += 4) {
+      const d0 = f64x2.sub(v128.load(row + (<usize>i << 3)), f64x2.mul(x, v128.load(s0 + (<usize>i << 3))));
+      const d1 = f64x2.sub(v128.load(row + (<usize>i << 3), 16), f64x2.mul(x, v128.load(s0 + (<usize>i << 3), 16)));
+      a0 = f64x2.add(a0, f64x2.mul(d0, d0));
+      a1 = f64x2.add(a1, f64x2.mul(d1, d1));
+    }
+    for (; i < width; i++) {
+      const d = load<f64>(row + (<usize>i << 3)) - xj * load<f64>(s0 + (<usize>i << 3));
+      tail += d * d;
+    }
+  }
+  const a = f64x2.add(a0, a1);
+  return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1) + tail;
 }

@@ -15,6 +15,9 @@
 // accuracy. Both terms of the final difference are of the order of the spread, not of the mean:
 // the shifted-data algorithm. At batch 1 both are exactly 0. Pure: no Node, no DOM.
 
+import { heapArrays, type ArrayAllocator } from '../simd/arrays.ts';
+import { commonKernels } from '../simd/wasmKernels.ts';
+
 /**
  * Accumulates one layer's metric over a minibatch: `first` with example 0, `add` for every
  * example (example 0 included, in any order), then `finish` with the batch-mean gradient.
@@ -27,12 +30,18 @@ export class ShiftedGradientVariance {
   private sum = 0;
   private examples = 0;
 
+  /**
+   * `arrays`: where example 0's inputs and signals live; in a WASM kernel arena with the
+   * gradients, finish sums in the kernels' two float64 lanes (shiftedSquareSum: the same terms
+   * in another order).
+   */
   constructor(
     readonly inputs: number,
     readonly width: number,
+    arrays: ArrayAllocator = heapArrays,
   ) {
-    this.x0 = new Float64Array(inputs);
-    this.s0 = new Float64Array(width);
+    this.x0 = arrays.f64(inputs);
+    this.s0 = arrays.f64(width);
   }
 
   /**
@@ -98,8 +107,13 @@ export class ShiftedGradientVariance {
    */
   finish(gradW: ArrayLike<number>, gradB: ArrayLike<number>): number {
     if (this.examples <= 1) return 0;
-    let shift = 0;
     const { width, x0, s0 } = this;
+    const kernels = gradW instanceof Float64Array && gradB instanceof Float64Array ? commonKernels(gradW, gradB, x0, s0) : null;
+    if (kernels && gradW instanceof Float64Array && gradB instanceof Float64Array) {
+      const shifted = kernels.exports.shiftedSquareSum(gradW.byteOffset, gradB.byteOffset, x0.byteOffset, s0.byteOffset, this.inputs, width);
+      return Math.max(0, this.sum / this.examples - shifted);
+    }
+    let shift = 0;
     for (let j = 0; j < this.inputs; j++) {
       const xj = x0[j];
       const row = j * width;

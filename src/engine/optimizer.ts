@@ -63,3 +63,27 @@ export function ascentStep(tensors: readonly ParameterTensor[], opt: OptimizerCo
     sumSquares[k] = ss;
   }
 }
+
+/**
+ * One ascent step on every tensor for a model on the float32 path (the VAE, docs/math.md §5):
+ * Adam in float32 lanes (wasm/kernels.ts adamF32, the gradient rounded to float32) where the
+ * tensors sit in one kernel memory, without the Σ g² that ascentStep returns; SGD and tensors on
+ * the JS heap take ascentStep's float64 reference. `t`: the 1-based update count.
+ */
+export function ascentStepFloat32(tensors: readonly ParameterTensor[], opt: OptimizerConfig, t: number, scratch: Float64Array): void {
+  if (opt.optimizer !== 'adam') {
+    ascentStep(tensors, opt, t, scratch);
+    return;
+  }
+  const { lr, beta1, beta2, eps } = opt;
+  const c1 = 1 / (1 - Math.pow(beta1, t));
+  const c2 = 1 / (1 - Math.pow(beta2, t));
+  for (let k = 0; k < tensors.length; k++) {
+    const tensor = tensors[k];
+    const { value, grad, m, v, size } = tensor;
+    const kernels = kernelsOf(value);
+    if (kernels && kernelsOf(grad) === kernels && kernelsOf(m) === kernels && kernelsOf(v) === kernels) {
+      kernels.exports.adamF32(value.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, size, lr, beta1, beta2, 1 - beta1, 1 - beta2, eps, c1, c2);
+    } else ascentStep([tensor], opt, t, scratch);
+  }
+}

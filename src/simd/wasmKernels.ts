@@ -2,7 +2,8 @@
 // ./kernels.wasm.ts). Each run owns one instance whose linear memory is an arena of the run's
 // arrays (ArrayAllocator); the memory never grows, so the views stay valid. The JavaScript
 // loops stay the reference: every kernel equals its JS twin bit for bit (tests/simd-kernels.test.ts),
-// and a call whose arrays are not all in one instance's memory takes the JS path.
+// except the VAE's float32 path (wasm/kernels.ts, tests/vae-simd.test.ts: within float32
+// rounding); a call whose arrays are not all in one instance's memory takes the JS path.
 import { alignedBytes, heapArrays, type ArrayAllocator } from './arrays.ts';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.ts';
 
@@ -30,14 +31,20 @@ interface KernelExports {
   expF64(x: number): number;
   logF64(x: number): number;
   /** HNCA credit of one example's hidden layer from its Bernoulli children (src/models/bandit/messages.ts bernoulliChildrenCredit); 1 when it needs the log-domain path */
-  /** VAE forward.ts affine: out = b + Σ_{k} w[on[k], :] (float32 w, b; float64 out) */
+  /** VAE forward.ts affine: out = b + Σ_{k} w[on[k], :] (float32 w, b, summed in float32; float64 out) */
   vaeAffine(w: number, b: number, on: number, onCount: number, n: number, out: number): void;
   /** VAE draws.ts RngDraws.bernoulli / antithetic: out = [u < p] or out = [1 − u < p], anti = [u < p], u = uniform(key, base + i) */
   vaeBernoulli(key: number, base: number, p: number, n: number, out: number, antithetic: number, anti: number): void;
   /** VAE gradients.ts addRows: gB += g, gW[on[k], :] += g */
   vaeAddRows(g: number, n: number, on: number, onCount: number, gW: number, gB: number): void;
-  /** VAE gradients.ts batch assembly: out[j, :] = scale · ((accumulate ? out[j, :] : 0) + Σ_{k in start[j]..start[j+1]) src[list[k] + :]) */
-  vaeCsrRows(out: number, src: number, start: number, list: number, inputs: number, width: number, accumulate: number, scale: number): void;
+  /** VAE gradients.ts batch assembly: out[j, :] = scale · ((accumulate ? out[j, :] : 0) + Σ_{k in start[j]..start[j+1]) src[list[k] + :]), float32 src (element offsets of 4 bytes) summed in float32, float64 out */
+  vaeCsrRowsF32(out: number, src: number, start: number, list: number, inputs: number, width: number, accumulate: number, scale: number): void;
+  /** ShiftedGradientVariance.finish's Σ (gradW − x0 s0ᵀ)² + Σ (gradB − s0)², in two float64 lanes */
+  shiftedSquareSum(gradW: number, gradB: number, x0: number, s0: number, inputs: number, width: number): number;
+  /** dst = float32(src), n values */
+  demoteF64(src: number, dst: number, n: number): void;
+  /** Adam's ascent step in float32 lanes (no Σ g²): the VAE's optimizer */
+  adamF32(value: number, grad: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number, c1: number, c2: number): void;
   /** VAE counterfactual.ts flipLogProbDelta's table path */
   vaeFlipDecoder(w: number, table: number, rowSum: number, parents: number, nParents: number, p: number, q: number, on: number, onCount: number, nChildren: number, K: number, out: number): void;
   /** VAE counterfactual.ts encoderChildDeltas' table loop */
@@ -46,12 +53,10 @@ interface KernelExports {
   vaeFlipDecoderSlab(w: number, table: number, rowSum: number, nParents: number, nChildren: number, K: number, n: number, rec: number): void;
   /** vaeFlipEncoder for a slab of n examples, the chunk of children outermost; rec: 8 int32 per example, basePU float64 [n] */
   vaeFlipEncoderSlab(w: number, table: number, rowSum: number, nParents: number, nChildren: number, K: number, n: number, rec: number, basePU: number): void;
-  /** VAE forward.ts encoderLayer's units: clamp, σ(±u) and the entropy sum (nats) */
+  /** VAE forward.ts encoderLayer's units in float32 lanes: clamp, σ(±u) and the entropy sum (nats, float64 sum) */
   vaeEncoderUnits(u: number, ut: number, p: number, q: number, n: number, clip: number): number;
-  /** VAE forward.ts decoderLayer's units: σ(±v) and Σ log p(t | v) (nats); grad ≠ 0: also grad = t − σ(v) */
+  /** VAE forward.ts decoderLayer's units in float32 lanes: σ(±v) and Σ log p(t | v) (nats, float64 sum); grad ≠ 0: also grad = t − σ(v) */
   vaeDecoderUnits(v: number, t: number, dp: number, dq: number, n: number, grad: number): number;
-  /** Math.log1p of fdlibm, exported for the bit-identity test */
-  log1pF64(x: number): number;
   bernoulliCreditExample(table: number, maxShift: number, childLogit: number, childSample: number, t: number, offset0: number, offset1: number, sample: number, prob: number, width: number, childWidth: number, logitClip: number, credit: number, logQActual: number): number;
 }
 

@@ -101,8 +101,9 @@ function bernoulliParts(z: number, p: Float64Array, q: Float64Array, i: number):
 
 /**
  * out = b + Σ_{j on} W[j, :] (0/1 inputs: rows are added, no multiplies); w [inputs, nOut],
- * b [nOut]. Float32 parameters in the arrays' WASM kernel memory: wasm/kernels.ts vaeAffine,
- * the same float64 sums in the same order (bit for bit).
+ * b [nOut]. The JavaScript reference sums in float64; float32 parameters in the arrays' WASM
+ * kernel memory take wasm/kernels.ts vaeAffine, which sums in float32 (the VAE's float32 path,
+ * docs/math.md §5).
  */
 function affine(w: ParamArray, b: ParamArray, on: Int32Array, onCount: number, nOut: number, out: Float64Array): void {
   const kernels = w instanceof Float32Array && b instanceof Float32Array ? commonKernels(w, b, on, out) : null;
@@ -125,7 +126,7 @@ export function encoderLayer(params: VaeParams, l: number, s: PassState, input: 
   const p = s.p[l];
   const q = s.q[l];
   affine(params.encW[l - 1], params.encB[l - 1], input.on[l - 1], input.onCount[l - 1], n, u);
-  // in one WASM kernel memory: vaeEncoderUnits, fdlibm's exp and log1p inline (bit for bit)
+  // in one WASM kernel memory: vaeEncoderUnits in float32 lanes (the float32 path); else the float64 reference
   const kernels = commonKernels(u, ut, p, q);
   if (kernels) {
     s.ent[l] = kernels.exports.vaeEncoderUnits(u.byteOffset, ut.byteOffset, p.byteOffset, q.byteOffset, n, LOGIT_CLIP);
@@ -158,7 +159,7 @@ export function decoderLayer(params: VaeParams, m: number, s: PassState, target:
   const t = target.phi[m];
   const dp = s.dp[m];
   const dq = s.dq[m];
-  // in one WASM kernel memory: vaeDecoderUnits, fdlibm's exp and log1p inline (bit for bit)
+  // in one WASM kernel memory: vaeDecoderUnits in float32 lanes (the float32 path); else the float64 reference
   const kernels = grad ? commonKernels(v, t, dp, dq, grad) : commonKernels(v, t, dp, dq);
   if (kernels) {
     s.dec[m] = kernels.exports.vaeDecoderUnits(v.byteOffset, t.byteOffset, dp.byteOffset, dq.byteOffset, n, grad ? grad.byteOffset : 0);

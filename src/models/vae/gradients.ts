@@ -45,6 +45,8 @@ export class BatchGradientScratch {
   readonly list: Int32Array;
   readonly biasStart: Int32Array;
   readonly all: Int32Array;
+  /** the slab's learning signals of one tensor in float32, [slab, widest] (vaeCsrRowsF32 sums them) */
+  readonly signals: Float32Array;
   /** `slab`: the most examples per call; `arrays`: a run's WASM kernel arena (the CSR must sit in the kernels' memory). */
   constructor(
     readonly sizes: readonly number[],
@@ -56,13 +58,14 @@ export class BatchGradientScratch {
     this.list = arrays.i32(Math.max(1, slab * widest));
     this.biasStart = arrays.i32(2);
     this.all = arrays.i32(Math.max(1, slab));
+    this.signals = arrays.f32(Math.max(1, slab * widest));
   }
 }
 
 /** The kernel instance holding every array of `works[0..n)` the gradient assembly reads and `grads`, or null. */
 export function slabKernels(works: readonly ExampleWork[], n: number, grads: readonly Float64Array[], scratch: BatchGradientScratch): WasmKernels | null {
   if (n > scratch.slab || n > works.length) return null;
-  const kernels = commonKernels(scratch.start, scratch.list, scratch.all, scratch.biasStart, ...grads);
+  const kernels = commonKernels(scratch.start, scratch.list, scratch.all, scratch.biasStart, scratch.signals, ...grads);
   if (!kernels) return null;
   for (let b = 0; b < n; b++) {
     const w = works[b];
@@ -74,12 +77,12 @@ export function slabKernels(works: readonly ExampleWork[], n: number, grads: rea
 /**
  * Adds the logit gradients of works[0..n) (one slab of the minibatch, in example order) into
  * every tensor's gradient (tensorSizes order) in one whole-batch kernel per tensor
- * (wasm/kernels.ts vaeCsrRows): gW[j, :] += Σ_{b: input j of b is 1} g_b and gB += Σ_b g_b, g_b
+ * (wasm/kernels.ts vaeCsrRowsF32): gW[j, :] += Σ_{b: input j of b is 1} g_b and gB += Σ_b g_b, g_b
  * the example's logit gradient ([sizes[l]] for encoder layer l, [sizes[m]] for decoder m),
- * each row's sum continuing the previous slab's (`first`: start from 0) and, on the `last`
- * slab, scaled by `scale` (1/B: the batch mean). The same float64 additions in the same order
- * as addExampleGradients per example followed by grad *= 1/B: bit for bit the reference.
- * `kernels` from slabKernels.
+ * rounded to float32 and summed in float32 (the float32 path, docs/math.md §5), each row's sum
+ * continuing the previous slab's (`first`: start from 0) and, on the `last` slab, scaled by
+ * `scale` (1/B: the batch mean). addExampleGradients per example followed by grad *= 1/B is
+ * the float64 reference. `kernels` from slabKernels.
  */
 export function addSlabGradients(
   kernels: WasmKernels,
@@ -102,10 +105,20 @@ export function addSlabGradients(
     rowSums(kernels, works, n, m + 1, sizes[m + 1], sizes[m], (w) => w.decGrad[m], grads[2 * L + 2 * m], grads[2 * L + 2 * m + 1], first, s, scratch);
   }
   const { all, biasStart } = scratch;
-  for (let b = 0; b < n; b++) all[b] = works[b].decGrad[L].byteOffset >>> 3;
+  demoteSignals(kernels, works, n, sizes[L], (w) => w.decGrad[L], scratch);
   biasStart[0] = 0;
   biasStart[1] = n;
-  kernels.exports.vaeCsrRows(grads[4 * L].byteOffset, 0, biasStart.byteOffset, all.byteOffset, 1, sizes[L], first ? 0 : 1, s);
+  kernels.exports.vaeCsrRowsF32(grads[4 * L].byteOffset, 0, biasStart.byteOffset, all.byteOffset, 1, sizes[L], first ? 0 : 1, s);
+}
+
+/** Rounds each example's signal ([width]) to float32 into scratch.signals (row b) and sets all[b] to its element offset. */
+function demoteSignals(kernels: WasmKernels, works: readonly ExampleWork[], n: number, width: number, signal: (w: ExampleWork) => Float64Array, scratch: BatchGradientScratch): void {
+  const { signals, all } = scratch;
+  const base = signals.byteOffset;
+  for (let b = 0; b < n; b++) {
+    kernels.exports.demoteF64(signal(works[b]).byteOffset, base + 4 * b * width, width);
+    all[b] = (base >>> 2) + b * width;
+  }
 }
 
 /** One layer's gW, gB: the inputs are layer `input` of each example's main pass, g = signal(work). */
@@ -131,17 +144,17 @@ function rowSums(
     for (let k = 0, c = onCount[input]; k < c; k++) start[o[k] + 2]++;
   }
   for (let j = 0; j < inputs; j++) start[j + 2] += start[j + 1];
+  demoteSignals(kernels, works, n, width, signal, scratch);
   for (let b = 0; b < n; b++) {
     const { on, onCount } = works[b].main;
     const o = on[input];
-    const at = signal(works[b]).byteOffset >>> 3; // element offset of g_b from address 0
-    all[b] = at;
+    const at = all[b]; // element offset of g_b (float32) from address 0
     for (let k = 0, c = onCount[input]; k < c; k++) list[start[o[k] + 1]++] = at;
   }
   // start[j] .. start[j + 1] delimit input j's examples, in example order
   const accumulate = first ? 0 : 1;
-  kernels.exports.vaeCsrRows(gW.byteOffset, 0, start.byteOffset, list.byteOffset, inputs, width, accumulate, scale);
+  kernels.exports.vaeCsrRowsF32(gW.byteOffset, 0, start.byteOffset, list.byteOffset, inputs, width, accumulate, scale);
   biasStart[0] = 0;
   biasStart[1] = n;
-  kernels.exports.vaeCsrRows(gB.byteOffset, 0, biasStart.byteOffset, all.byteOffset, 1, width, accumulate, scale);
+  kernels.exports.vaeCsrRowsF32(gB.byteOffset, 0, biasStart.byteOffset, all.byteOffset, 1, width, accumulate, scale);
 }

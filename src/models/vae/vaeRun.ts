@@ -2,7 +2,7 @@
 // that averages per-example estimates over a minibatch (docs/math.md §3, §4).
 import type { SparseBinaryRows } from '../../data/minibatch.ts';
 import { ShiftedGradientVariance } from '../../engine/gradientVariance.ts';
-import { ascentStep, type ParameterTensor } from '../../engine/optimizer.ts';
+import { ascentStepFloat32, type ParameterTensor } from '../../engine/optimizer.ts';
 import { vaeEstimator, type VaeEstimator } from '../../engine/estimators.ts';
 import { zeroCounters } from '../../engine/records.ts';
 import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
@@ -75,7 +75,7 @@ export class VaeRun {
     this.flipScratch = this.tables ? new FlipSlabScratch(slab, arrays) : null;
     const L = shape.layers;
     this.baselines = new Float64Array(L + 1);
-    this.variance = Array.from({ length: L }, (_, l) => new ShiftedGradientVariance(params.sizes[l], params.sizes[l + 1]));
+    this.variance = Array.from({ length: L }, (_, l) => new ShiftedGradientVariance(params.sizes[l], params.sizes[l + 1], arrays));
     this.accB = new Float64Array(L + 1);
     this.targets = new Float64Array(L + 1);
     this.sumSquares = new Float64Array(tensors.length);
@@ -158,7 +158,7 @@ export class VaeRun {
       total += varianceSum;
       count += n;
     }
-    ascentStep(tensors, opt, this.counters.updates + 1, this.sumSquares);
+    ascentStepFloat32(tensors, opt, this.counters.updates + 1, this.sumSquares);
     this.counters.gradVarianceSum += total / count;
     this.counters.scoreSum += elboSum;
     this.counters.updates += 1;
