@@ -1136,21 +1136,28 @@ export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: u
 /**
  * e^x for x ≤ 0 in float32 lanes (Cephes expf: x = n·ln 2 + r, |r| ≤ ln 2 / 2, a degree-7
  * polynomial for e^r, 2^n through the exponent bits; about 1 ulp). x below −87 gives e^−87
- * (2^n stays a normal float32): callers use it where 1e-38 and 0 are the same.
+ * (2^n stays a normal float32): callers use it where 1e-38 and 0 are the same. n is rounded by
+ * adding and subtracting 1.5·2^23, whose sum also holds n in its low bits (no float-to-int
+ * conversion), and the clamp is pmax (one instruction; x is never NaN here).
  */
 @inline function expNonPositiveF32(x: v128): v128 {
-  const xc = f32x4.max(x, f32x4.splat(-87.0));
-  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504088896341)));
+  const xc = f32x4.pmax(x, f32x4.splat(-87.0));
+  const magic = f32x4.splat(12582912.0);
+  const shifted = f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504088896341)), magic);
+  const n = f32x4.sub(shifted, magic);
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 1 + r + r²·P(r), P of degree 5 by Estrin's scheme (three independent pairs, then r² and r⁴):
+  // a shorter dependency chain than Horner's, the same polynomial
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const p01 = f32x4.add(f32x4.mul(f32x4.splat(1.6666665459e-1), r), f32x4.splat(5.0000001201e-1));
+  const p23 = f32x4.add(f32x4.mul(f32x4.splat(8.3334519073e-3), r), f32x4.splat(4.1665795894e-2));
+  const p45 = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
+  const poly = f32x4.add(f32x4.add(p01, f32x4.mul(p23, r2)), f32x4.mul(p45, r4));
+  const y = f32x4.add(f32x4.add(f32x4.mul(poly, r2), r), f32x4.splat(1.0));
+  // shifted's bits are 0x4b400000 + n; (bits + 127) << 23 is 2^n's (the constant's bits shift out)
+  const scale = i32x4.shl(i32x4.add(shifted, i32x4.splat(127)), 23);
   return f32x4.mul(y, scale);
 }
 
@@ -1161,13 +1168,13 @@ export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: u
 @inline function log1pUnitF32(e: v128): v128 {
   const s = f32x4.div(e, f32x4.add(f32x4.splat(2.0), e));
   const s2 = f32x4.mul(s, s);
-  let t = f32x4.splat(<f32>(1.0 / 13.0));
-  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 11.0)));
-  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 9.0)));
-  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 7.0)));
-  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 5.0)));
-  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(<f32>(1.0 / 3.0)));
-  t = f32x4.add(f32x4.mul(t, s2), f32x4.splat(1.0));
+  // Σ_{k=0..6} s2^k / (2k + 1) by Estrin's scheme (pairs in s2, then s2², s2⁴)
+  const s4 = f32x4.mul(s2, s2);
+  const s8 = f32x4.mul(s4, s4);
+  const t01 = f32x4.add(f32x4.mul(f32x4.splat(<f32>(1.0 / 3.0)), s2), f32x4.splat(1.0));
+  const t23 = f32x4.add(f32x4.mul(f32x4.splat(<f32>(1.0 / 7.0)), s2), f32x4.splat(<f32>(1.0 / 5.0)));
+  const t45 = f32x4.add(f32x4.mul(f32x4.splat(<f32>(1.0 / 11.0)), s2), f32x4.splat(<f32>(1.0 / 9.0)));
+  const t = f32x4.add(f32x4.add(t01, f32x4.mul(t23, s4)), f32x4.mul(f32x4.add(t45, f32x4.mul(f32x4.splat(<f32>(1.0 / 13.0)), s4)), s8));
   return f32x4.mul(f32x4.add(s, s), t);
 }
 
@@ -1211,9 +1218,14 @@ export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: u
  * u, ut, p, q float64 [n].
  */
 export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32, clip: f64): f64 {
-  for (let i = 0; i < n; i++) {
-    const x = load<f64>(u + (<usize>i << 3));
-    store<f64>(ut + (<usize>i << 3), x > clip ? clip : x < -clip ? -clip : x);
+  // the clamp in float64, two lanes at a time (pmax/pmin keep a NaN, as the JS comparisons do)
+  const hi = f64x2.splat(clip);
+  const lo = f64x2.splat(-clip);
+  let c = 0;
+  for (; c + 1 < n; c += 2) v128.store(ut + (<usize>c << 3), f64x2.pmin(f64x2.pmax(v128.load(u + (<usize>c << 3)), lo), hi));
+  for (; c < n; c++) {
+    const x = load<f64>(u + (<usize>c << 3));
+    store<f64>(ut + (<usize>c << 3), x > clip ? clip : x < -clip ? -clip : x);
   }
   let h = f64x2.splat(0);
   for (let i = 0; i < n; i += 4) {
@@ -1227,7 +1239,7 @@ export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32,
     storeUnits(p, i, n, pv);
     storeUnits(q, i, n, qv);
     // log σ(z) = min(z, 0) − log(1 + e^{−|z|}); H = −(p·log σ(z) + q·(log σ(z) − z))
-    const lp = f32x4.sub(f32x4.min(z, f32x4.splat(0)), log1pUnitF32(e));
+    const lp = f32x4.sub(f32x4.pmin(z, f32x4.splat(0)), log1pUnitF32(e));
     const term = f32x4.add(f32x4.mul(pv, lp), f32x4.mul(qv, f32x4.sub(lp, z)));
     h = f64x2.sub(h, promoteSum(v128.and(term, lanesBelow(n - i))));
   }
@@ -1255,7 +1267,7 @@ export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32
     // t − p as q where t = 1 (1 − p would lose q's digits to float32's rounding of p near 1)
     if (grad) storeUnits(grad, i, n, v128.bitselect(qv, f32x4.neg(pv), on));
     // log p(t | v) = log σ(v) when t = 1, log σ(v) − v when t = 0
-    const lp = f32x4.sub(f32x4.min(z, f32x4.splat(0)), log1pUnitF32(e));
+    const lp = f32x4.sub(f32x4.pmin(z, f32x4.splat(0)), log1pUnitF32(e));
     const term = f32x4.sub(lp, v128.andnot(z, on));
     sum = f64x2.add(sum, promoteSum(v128.and(term, lanesBelow(n - i))));
   }
@@ -1447,4 +1459,24 @@ export function shiftedSquareSum(gradW: usize, gradB: usize, x0: usize, s0: usiz
   }
   const a = f64x2.add(a0, a1);
   return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1) + tail;
+}
+
+/** forward.ts PassState.index: on[k] = the k-th i with phi[i] = 1 (uint8 phi [n], int32 on [n]); returns their count. */
+export function indexOn(phi: usize, n: i32, on: usize): i32 {
+  let count = 0;
+  let i = 0;
+  // sixteen values at a time: a block with no 1 is skipped by one test
+  for (; i + 15 < n; i += 16) {
+    const block = v128.load(phi + <usize>i);
+    if (!v128.any_true(block)) continue;
+    for (let k = i; k < i + 16; k++) {
+      store<i32>(on + (<usize>count << 2), k);
+      count += load<u8>(phi + <usize>k) == 1 ? 1 : 0;
+    }
+  }
+  for (; i < n; i++) {
+    store<i32>(on + (<usize>count << 2), i);
+    count += load<u8>(phi + <usize>i) == 1 ? 1 : 0;
+  }
+  return count;
 }

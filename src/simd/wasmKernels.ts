@@ -41,6 +41,8 @@ interface KernelExports {
   vaeCsrRowsF32(out: number, src: number, start: number, list: number, inputs: number, width: number, accumulate: number, scale: number): void;
   /** ShiftedGradientVariance.finish's Σ (gradW − x0 s0ᵀ)² + Σ (gradB − s0)², in two float64 lanes */
   shiftedSquareSum(gradW: number, gradB: number, x0: number, s0: number, inputs: number, width: number): number;
+  /** VAE forward.ts PassState.index: the on-list of a 0/1 layer; returns its length */
+  indexOn(phi: number, n: number, on: number): number;
   /** dst = float32(src), n values */
   demoteF64(src: number, dst: number, n: number): void;
   /** Adam's ascent step in float32 lanes (no Σ g²): the VAE's optimizer */
@@ -158,9 +160,11 @@ export function kernelsOf(a: ArrayBufferView): WasmKernels | null {
 
 /** The kernel instance whose memory holds every one of `arrays` (null when one is elsewhere: take the JS path). */
 export function commonKernels(...arrays: ArrayBufferView[]): WasmKernels | null {
-  const kernels = kernelsOf(arrays[0]);
+  const buffer = arrays[0].buffer;
+  const kernels = owners.get(buffer) ?? null;
   if (!kernels) return null;
-  for (let i = 1; i < arrays.length; i++) if (arrays[i].buffer !== kernels.memory.buffer) return null;
+  // the memory never grows, so every view of it has this one buffer (no memory.buffer call per array)
+  for (let i = 1; i < arrays.length; i++) if (arrays[i].buffer !== buffer) return null;
   return kernels;
 }
 

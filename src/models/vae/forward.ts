@@ -70,6 +70,11 @@ export class PassState {
   index(l: number): void {
     const phi = this.phi[l];
     const on = this.on[l];
+    const kernels = commonKernels(phi, on);
+    if (kernels) {
+      this.onCount[l] = kernels.exports.indexOn(phi.byteOffset, phi.length, on.byteOffset);
+      return;
+    }
     let n = 0;
     for (let i = 0; i < phi.length; i++) {
       if (phi[i] === 1) on[n++] = i;
