@@ -1282,8 +1282,9 @@ export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32
  */
 export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, out: usize): void {
   let i = 0;
-  // 32 columns per pass: two 64-byte lines of each selected row, 8 f32x4 sums in registers
-  for (; i + 31 < n; i += 32) {
+  // 28 columns per pass: 7 f32x4 sums in registers (V8 keeps seven with their loads in its 15
+  // vector registers; an eighth spilled to the stack and its store-to-load chain bound the loop)
+  for (; i + 27 < n; i += 28) {
     const bi = b + (<usize>i << 2);
     let a0 = v128.load(bi);
     let a1 = v128.load(bi, 16);
@@ -1292,7 +1293,6 @@ export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, o
     let a4 = v128.load(bi, 64);
     let a5 = v128.load(bi, 80);
     let a6 = v128.load(bi, 96);
-    let a7 = v128.load(bi, 112);
     const column = w + (<usize>i << 2);
     for (let k = 0; k < onCount; k++) {
       const p = column + ((<usize>load<i32>(on + (<usize>k << 2)) * <usize>n) << 2);
@@ -1303,7 +1303,6 @@ export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, o
       a4 = f32x4.add(a4, v128.load(p, 64));
       a5 = f32x4.add(a5, v128.load(p, 80));
       a6 = f32x4.add(a6, v128.load(p, 96));
-      a7 = f32x4.add(a7, v128.load(p, 112));
     }
     const o = out + (<usize>i << 3);
     storeF32x4AsF64(o, a0);
@@ -1313,7 +1312,6 @@ export function vaeAffine(w: usize, b: usize, on: usize, onCount: i32, n: i32, o
     storeF32x4AsF64(o + 128, a4);
     storeF32x4AsF64(o + 160, a5);
     storeF32x4AsF64(o + 192, a6);
-    storeF32x4AsF64(o + 224, a7);
   }
   for (; i + 3 < n; i += 4) {
     let a = v128.load(b + (<usize>i << 2));
@@ -1349,7 +1347,8 @@ export function vaeCsrRowsF32(out: usize, src: usize, start: usize, list: usize,
     const rows = list + (<usize>first << 2);
     const o = out + ((<usize>j * <usize>width) << 3);
     let i = 0;
-    for (; i + 31 < width; i += 32) {
+    // 28 columns per pass, 7 f32x4 sums in registers (as vaeAffine)
+    for (; i + 27 < width; i += 28) {
       const d = o + (<usize>i << 3);
       let a0 = accumulate ? loadF64AsF32x4(d) : f32x4.splat(0);
       let a1 = accumulate ? loadF64AsF32x4(d + 32) : f32x4.splat(0);
@@ -1358,7 +1357,6 @@ export function vaeCsrRowsF32(out: usize, src: usize, start: usize, list: usize,
       let a4 = accumulate ? loadF64AsF32x4(d + 128) : f32x4.splat(0);
       let a5 = accumulate ? loadF64AsF32x4(d + 160) : f32x4.splat(0);
       let a6 = accumulate ? loadF64AsF32x4(d + 192) : f32x4.splat(0);
-      let a7 = accumulate ? loadF64AsF32x4(d + 224) : f32x4.splat(0);
       const column = src + (<usize>i << 2);
       for (let k = 0; k < count; k++) {
         const p = column + (<usize>load<i32>(rows + (<usize>k << 2)) << 2);
@@ -1369,7 +1367,6 @@ export function vaeCsrRowsF32(out: usize, src: usize, start: usize, list: usize,
         a4 = f32x4.add(a4, v128.load(p, 64));
         a5 = f32x4.add(a5, v128.load(p, 80));
         a6 = f32x4.add(a6, v128.load(p, 96));
-        a7 = f32x4.add(a7, v128.load(p, 112));
       }
       storeF32x4AsF64(d, f32x4.mul(a0, s));
       storeF32x4AsF64(d + 32, f32x4.mul(a1, s));
@@ -1378,7 +1375,6 @@ export function vaeCsrRowsF32(out: usize, src: usize, start: usize, list: usize,
       storeF32x4AsF64(d + 128, f32x4.mul(a4, s));
       storeF32x4AsF64(d + 160, f32x4.mul(a5, s));
       storeF32x4AsF64(d + 192, f32x4.mul(a6, s));
-      storeF32x4AsF64(d + 224, f32x4.mul(a7, s));
     }
     for (; i + 3 < width; i += 4) {
       const d = o + (<usize>i << 3);
