@@ -9,7 +9,8 @@ import { ExampleWork } from '../src/models/vae/estimators.ts';
 import { forwardPass } from '../src/models/vae/forward.ts';
 import { addExampleGradients } from '../src/models/vae/gradients.ts';
 import { paramArrays } from '../src/models/vae/params.ts';
-import { ChoiceDraws, elboGradientFD, enumerate, exactEstimatorMoments, setInput, tinyModel } from './vaeTiny.ts';
+import { ChoiceDraws, elboGradientFD, enumerate, exactEstimatorMoments, float32Twin, setInput, tinyModel } from './vaeTiny.ts';
+import { WasmKernels, wasmSimdSupported } from '../src/simd/wasmKernels.ts';
 
 const X = [1, 0, 1, 1];
 
@@ -86,5 +87,36 @@ describe.each([1, 2, 3])('tiny VAE, %i layer(s), exact expectations', (layers) =
       }
     }
     expect(strictly).toBeGreaterThan(0);
+  });
+});
+
+// The CPU engine runs the VAE on its float32 path (wasm/kernels.ts: float32 sums, units and
+// Adam; docs/math.md §5). The same enumeration with the model and every scratch array in a kernel
+// arena: each estimator's exact mean equals the exact gradient of the same (float32-rounded)
+// weights within 2e-5, float32's rounding of these O(1) sums; a bias of a layer's signal larger
+// than 2e-5 / (that tensor's largest gradient) fails (stated per depth below, ≤ 0.3%).
+describe.each([1, 2, 3])('tiny VAE, %i layer(s), exact expectations on the float32 SIMD path', (layers) => {
+  const shape = { pixels: 4, layers, width: 2 };
+  const { inArena, rounded } = float32Twin(tinyModel(shape, 11 + layers), new WasmKernels(1 << 20));
+  const fd = elboGradientFD(rounded, X);
+  const baselines = new Float64Array(layers + 1).fill(3.7);
+
+  it('WebAssembly SIMD runs here (else this would test the float64 path again)', () => {
+    expect(wasmSimdSupported()).toBe(true);
+  });
+
+  it.each([...VAE_ESTIMATORS, ...VAE_ABLATED_ESTIMATORS])('%s: E[estimate] equals the ELBO gradient to 2e-5', (estimator) => {
+    const { mean } = exactEstimatorMoments(inArena, X, estimator, baselines, new WasmKernels(1 << 20));
+    let worst = 0;
+    for (let t = 0; t < fd.length; t++) {
+      for (let k = 0; k < fd[t].length; k++) {
+        worst = Math.max(worst, Math.abs(mean[t][k] - fd[t][k]));
+        expect(Math.abs(mean[t][k] - fd[t][k]), `tensor ${t} entry ${k}`).toBeLessThan(2e-5);
+      }
+    }
+    // the float32 path differs from float64 somewhere: else the arena did not run the kernels
+    expect(worst).toBeGreaterThan(1e-12);
+    // power: the encoder's first tensor's largest gradient makes a 0.3% bias exceed the bound
+    expect(0.003 * Math.max(...fd[0].map(Math.abs))).toBeGreaterThan(2e-5);
   });
 });

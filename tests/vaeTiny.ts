@@ -5,7 +5,8 @@ import type { VaeDraws } from '../src/models/vae/draws.ts';
 import { ExampleWork, VaeTables } from '../src/models/vae/estimators.ts';
 import { forwardPass, PassState } from '../src/models/vae/forward.ts';
 import { addExampleGradients } from '../src/models/vae/gradients.ts';
-import { createVaeParams64, paramArrays, type VaeParams, type VaeShape } from '../src/models/vae/params.ts';
+import { createVaeParams64, createVaeTensors, paramArrays, type VaeParams, type VaeShape } from '../src/models/vae/params.ts';
+import { heapArrays, type ArrayAllocator } from '../src/simd/arrays.ts';
 import { hash32 } from '../src/rng/counterRng.ts';
 
 /** Draws that replay a prefix of choices and record the rest (depth-first enumeration). */
@@ -126,10 +127,11 @@ function zeros(params: VaeParams): Float64Array[] {
   return paramArrays(params).map((a) => new Float64Array(a.length));
 }
 
-/** Exact mean and second moment of every parameter's per-example estimate, by enumerating all draws. */
-export function exactEstimatorMoments(params: VaeParams, x: readonly number[], estimator: VaeEstimator, baselines: Float64Array): Moments {
-  const work = new ExampleWork(params.sizes);
-  const tables = new VaeTables(params.sizes);
+/** Exact mean and second moment of every parameter's per-example estimate, by enumerating all draws (on `arrays`' path). */
+export function exactEstimatorMoments(params: VaeParams, x: readonly number[], estimator: VaeEstimator, baselines: Float64Array, arrays: ArrayAllocator = heapArrays): Moments {
+  // `arrays`: a kernel arena (with params in it) runs the CPU engine's float32 path
+  const work = new ExampleWork(params.sizes, arrays);
+  const tables = new VaeTables(params.sizes, arrays);
   tables.update(params);
   const mean = zeros(params);
   const second = zeros(params);
@@ -192,4 +194,18 @@ function decoderTermOnly(params: VaeParams, s: PassState, m: number): number {
     sum += s.phi[m][i] === 1 ? lp : lp - v;
   }
   return sum;
+}
+
+/**
+ * The float32 twin of a tiny float64 model for the CPU engine's float32 path: the same weights
+ * rounded to float32, once as float32 tensors in `arena` (the kernels' memory) and once as float64
+ * (for the exact, finite-difference gradient of exactly those weights).
+ */
+export function float32Twin(params: VaeParams, arena: ArrayAllocator): { inArena: VaeParams; rounded: VaeParams } {
+  const { params: inArena } = createVaeTensors(params.shape, 0, arena);
+  const rounded = createVaeParams64(params.shape, 0);
+  const from = paramArrays(params);
+  paramArrays(inArena).forEach((a, t) => a.set(from[t]));
+  paramArrays(rounded).forEach((a, t) => from[t].forEach((v, k) => (a[k] = Math.fround(v))));
+  return { inArena, rounded };
 }
