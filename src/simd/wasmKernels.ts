@@ -33,6 +33,8 @@ interface KernelExports {
   /** HNCA credit of one example's hidden layer from its Bernoulli children (src/models/bandit/messages.ts bernoulliChildrenCredit); 1 when it needs the log-domain path */
   /** VAE forward.ts affine: out = b + Σ_{k} w[on[k], :] (float32 w, b, summed in float32; float64 out) */
   vaeAffine(w: number, b: number, on: number, onCount: number, n: number, out: number): void;
+  /** VAE forward.ts affineSlab: vaeAffine for n examples, rec[4e..] = on_e, onCount_e, out_e (float32 sums) */
+  vaeAffineSlab(w: number, b: number, nOut: number, n: number, rec: number): void;
   /** VAE draws.ts RngDraws.bernoulli / antithetic: out = [u < p] or out = [1 − u < p], anti = [u < p], u = uniform(key, base + i) */
   vaeBernoulli(key: number, base: number, p: number, n: number, out: number, antithetic: number, anti: number): void;
   /** VAE gradients.ts addRows: gB += g, gW[on[k], :] += g */

@@ -7,7 +7,7 @@ import { logSigmoid, rhoPair } from '../units/bernoulli.ts';
 import { FlipTables } from '../units/flipTables.ts';
 import { encoderChildDeltas, flipLogProbDelta } from './counterfactual.ts';
 import type { VaeDraws } from './draws.ts';
-import { forwardPass, partialPass, PassState } from './forward.ts';
+import { forwardPass, forwardSlab, partialPass, partialSlab, PassState } from './forward.ts';
 import type { VaeParams } from './params.ts';
 import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
 
@@ -145,11 +145,16 @@ export class ExampleWork {
    * components above each layer. Clears flipsReady (the new pass's f-HNCA deltas are not computed).
    */
   forward(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws): void {
+    const { extraSample } = vaeEstimator(estimator);
+    this.afterForward(params, forwardPass(params, draws, this.main, extraSample === 'antithetic' ? this.anti : undefined, this.decGrad));
+  }
+
+  /** Records a finished main pass: its ELBO (nats) and the sums of the components above each layer; clears flipsReady. */
+  afterForward(params: VaeParams, elbo: number): void {
     const L = params.shape.layers;
     const { main, upDec, upEnt } = this;
-    const { extraSample } = vaeEstimator(estimator);
     this.flipsReady = false;
-    this.elbo = forwardPass(params, draws, main, extraSample === 'antithetic' ? this.anti : undefined, this.decGrad);
+    this.elbo = elbo;
     upDec.fill(0);
     upEnt.fill(0);
     for (let m = L; m >= 0; m--) upDec[m] = upDec[m + 1] + main.dec[m];
@@ -174,13 +179,9 @@ export class ExampleWork {
           this.reinforce(l, baseline ? baselines[l] : 0);
           break;
         case 'leave-one-out':
-          draws.bernoulli(l, l, main.p[l], sizes[l], this.alt.phi[l]);
-          this.alt.index(l);
-          this.pairSignal(l, partialPass(params, draws, l, main, this.alt), false);
-          break;
         case 'disarm':
-          this.alt.copyLayer(this.anti, l);
-          this.pairSignal(l, partialPass(params, draws, l, main, this.alt), true);
+          this.prepareAlternative(l, signal === 'disarm', draws);
+          this.pairSignal(l, partialPass(params, draws, l, main, this.alt), signal === 'disarm');
           break;
         default: {
           const unhandled: never = signal; // a new VaeSignal must be implemented here
@@ -247,10 +248,23 @@ export class ExampleWork {
   }
 
   /**
+   * Sets alt's layer l, the start of layer l's partial pass: LOO's second sample φ'_l (drawn
+   * from `draws`, which must be on this example) or DisARM's antithetic φ~_l.
+   */
+  prepareAlternative(l: number, disarm: boolean, draws: VaeDraws): void {
+    if (disarm) {
+      this.alt.copyLayer(this.anti, l);
+      return;
+    }
+    draws.bernoulli(l, l, this.main.p[l], this.sizes[l], this.alt.phi[l]);
+    this.alt.index(l);
+  }
+
+  /**
    * LOO (disarm = false): p(1-p)·½[(F-F')score(φ) + (F'-F)score(φ')] = ½(F-F')(φ - φ').
    * DisARM (disarm = true): p(1-p)·½(F-F~)(φ-φ~)/min(p,1-p) = ½(F-F~)(φ-φ~)·max(p,1-p).
    */
-  private pairSignal(l: number, other: number, disarm: boolean): void {
+  pairSignal(l: number, other: number, disarm: boolean): void {
     const { main, alt, sizes } = this;
     const half = 0.5 * (this.downstream(l) - other);
     this.baselineTarget[l] = 0;
@@ -260,6 +274,69 @@ export class ExampleWork {
     for (let i = 0; i < sizes[l]; i++) {
       const pair = half * (phi[i] - phi2[i]);
       g[i] = -p[i] * q[i] * ut[i] + (disarm ? pair * (p[i] > q[i] ? p[i] : q[i]) : pair);
+    }
+  }
+}
+
+/**
+ * A slab's passes for the layer-by-layer kernels (forwardSlab, partialSlab): the examples'
+ * PassStates side by side, their ELBOs and partial-pass totals (nats, [slab]), and the affine
+ * records (int32 [4 · slab]) in the run's kernel memory.
+ */
+export class SlabPasses {
+  readonly mains: readonly PassState[];
+  readonly antis: readonly PassState[] | undefined;
+  readonly alts: readonly PassState[];
+  readonly decGrads: readonly (readonly Float64Array[])[];
+  readonly elbos: Float64Array;
+  readonly totals: Float64Array;
+  readonly records: Int32Array;
+  /** `works`: the slab's scratch; `pairs`: whether they hold LOO's and DisARM's second passes. */
+  constructor(
+    readonly works: readonly ExampleWork[],
+    pairs: boolean,
+    arrays: ArrayAllocator = heapArrays,
+  ) {
+    this.mains = works.map((w) => w.main);
+    this.antis = pairs ? works.map((w) => w.anti) : undefined;
+    this.alts = pairs ? works.map((w) => w.alt) : [];
+    this.decGrads = works.map((w) => w.decGrad);
+    this.elbos = new Float64Array(works.length);
+    this.totals = new Float64Array(works.length);
+    this.records = arrays.i32(4 * works.length);
+  }
+
+  /**
+   * ExampleWork.forward for works[0..n) at once (forwardSlab): each work's elbo, decGrad and
+   * sums above its layers. `onExample(e)` moves the draws to example e.
+   */
+  forward(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, n: number, onExample: (e: number) => void): void {
+    const antithetic = vaeEstimator(estimator).extraSample === 'antithetic';
+    forwardSlab(params, draws, this.mains, n, onExample, this.elbos, antithetic ? this.antis : undefined, this.decGrads, this.records);
+    for (let e = 0; e < n; e++) this.works[e].afterForward(params, this.elbos[e]);
+  }
+
+  /**
+   * ExampleWork.signals for works[0..n): LOO's and DisARM's partial passes layer by layer for the
+   * whole slab (partialSlab), every other estimator one example at a time.
+   */
+  signals(params: VaeParams, estimator: VaeEstimator, draws: VaeDraws, n: number, onExample: (e: number) => void, tables: VaeTables | null, baselines: Float64Array): void {
+    const { signal } = vaeEstimator(estimator);
+    if (signal !== 'leave-one-out' && signal !== 'disarm') {
+      for (let e = 0; e < n; e++) {
+        onExample(e);
+        this.works[e].signals(params, estimator, draws, tables, baselines);
+      }
+      return;
+    }
+    const disarm = signal === 'disarm';
+    for (let l = 1; l <= params.shape.layers; l++) {
+      for (let e = 0; e < n; e++) {
+        onExample(e);
+        this.works[e].prepareAlternative(l, disarm, draws);
+      }
+      partialSlab(params, draws, l, this.mains, this.alts, n, onExample, this.totals, this.records);
+      for (let e = 0; e < n; e++) this.works[e].pairSignal(l, this.totals[e], disarm);
     }
   }
 }

@@ -4,7 +4,7 @@ import type { VaeDraws } from './draws.ts';
 import { clampLogit, LOGIT_CLIP } from '../units/bernoulli.ts';
 import type { ParamArray, VaeParams } from './params.ts';
 import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
-import { commonKernels } from '../../simd/wasmKernels.ts';
+import { commonKernels, kernelsOf } from '../../simd/wasmKernels.ts';
 
 /** Values and per-layer quantities of one pass; index l = 0..L (layer 0 = the pixels). */
 export class PassState {
@@ -123,15 +123,56 @@ function affine(w: ParamArray, b: ParamArray, on: Int32Array, onCount: number, n
   }
 }
 
-/** Encoder layer l's logits and probabilities from φ_{l-1} of `s`; sets and returns Ent[l]. */
-export function encoderLayer(params: VaeParams, l: number, s: PassState, input: PassState = s): number {
+/**
+ * The affine of n passes at once: for e < n, states[e].{u|v}[layer] = b + Σ_{j on in states[e]'s
+ * layer `from`} W[j, :] (w [inputs, nOut], b [nOut]). With `records` (int32 [4 · n] in the same
+ * kernel memory as every array) one vaeAffineSlab call, which keeps each block of W in cache for
+ * the whole slab; else affine per pass (the same float32 sums in the same order, or the JS reference).
+ */
+function affineSlab(w: ParamArray, b: ParamArray, states: readonly PassState[], from: number, logits: 'u' | 'v', layer: number, n: number, nOut: number, records: Int32Array | null): void {
+  const kernels = records && n > 1 && w instanceof Float32Array && b instanceof Float32Array ? commonKernels(w, b, records) : null;
+  if (kernels && records) {
+    let together = true;
+    for (let e = 0; e < n && together; e++) {
+      const on = states[e].on[from];
+      const out = states[e][logits][layer];
+      together = kernelsOf(on) === kernels && kernelsOf(out) === kernels;
+      records[4 * e] = on.byteOffset;
+      records[4 * e + 1] = states[e].onCount[from];
+      records[4 * e + 2] = out.byteOffset;
+    }
+    if (together) {
+      kernels.exports.vaeAffineSlab(w.byteOffset, b.byteOffset, nOut, n, records.byteOffset);
+      return;
+    }
+  }
+  for (let e = 0; e < n; e++) affine(w, b, states[e].on[from], states[e].onCount[from], nOut, states[e][logits][layer]);
+}
+
+/** Encoder layer l's logits u_l of n passes from their own layer l − 1 (affineSlab). */
+function encoderLogitsSlab(params: VaeParams, l: number, states: readonly PassState[], n: number, records: Int32Array | null): void {
+  affineSlab(params.encW[l - 1], params.encB[l - 1], states, l - 1, 'u', l, n, params.sizes[l], records);
+}
+
+/** Decoder term m's logits v_m of n passes from their own layer m + 1 (the prior's bias at m = L). */
+function decoderLogitsSlab(params: VaeParams, m: number, states: readonly PassState[], n: number, records: Int32Array | null): void {
+  if (m === params.shape.layers) {
+    const b = params.decB[m];
+    for (let e = 0; e < n; e++) states[e].v[m].set(b);
+  } else affineSlab(params.decW[m], params.decB[m], states, m + 1, 'v', m, n, params.sizes[m], records);
+}
+
+/**
+ * Encoder layer l's units from its logits u_l (set): ut, p, q and Ent[l] = H(q_l(.|φ_{l-1}))
+ * (nats), set and returned. The kernels' float32 lanes where the arrays are in one kernel memory
+ * (vaeEncoderUnits), else the float64 reference.
+ */
+function encoderUnits(params: VaeParams, l: number, s: PassState): number {
   const n = params.sizes[l];
   const u = s.u[l];
   const ut = s.ut[l];
   const p = s.p[l];
   const q = s.q[l];
-  affine(params.encW[l - 1], params.encB[l - 1], input.on[l - 1], input.onCount[l - 1], n, u);
-  // in one WASM kernel memory: vaeEncoderUnits in float32 lanes (the float32 path); else the float64 reference
   const kernels = commonKernels(u, ut, p, q);
   if (kernels) {
     s.ent[l] = kernels.exports.vaeEncoderUnits(u.byteOffset, ut.byteOffset, p.byteOffset, q.byteOffset, n, LOGIT_CLIP);
@@ -149,22 +190,16 @@ export function encoderLayer(params: VaeParams, l: number, s: PassState, input: 
 }
 
 /**
- * Decoder term m: log p_m(target φ_m | input φ_{m+1}) (the prior when m = L); sets Dec[m]. With
- * `grad` ([sizes[m]]) also its logit gradient grad[i] = φ_m,i − σ(v_i) (docs/math.md §3).
+ * Decoder term m's units from its logits v_m (set): dp, dq and Dec[m] = log p_m(target φ_m |
+ * φ_{m+1}) (nats), set and returned; with `grad` ([sizes[m]]) also φ_m,i − σ(v_i). The kernels'
+ * float32 lanes where the arrays are in one kernel memory (vaeDecoderUnits), else float64.
  */
-export function decoderLayer(params: VaeParams, m: number, s: PassState, target: PassState = s, grad?: Float64Array): number {
+function decoderUnits(params: VaeParams, m: number, s: PassState, target: PassState, grad?: Float64Array): number {
   const n = params.sizes[m];
   const v = s.v[m];
-  if (m === params.shape.layers) {
-    const b = params.decB[m];
-    for (let i = 0; i < n; i++) v[i] = b[i];
-  } else {
-    affine(params.decW[m], params.decB[m], s.on[m + 1], s.onCount[m + 1], n, v);
-  }
   const t = target.phi[m];
   const dp = s.dp[m];
   const dq = s.dq[m];
-  // in one WASM kernel memory: vaeDecoderUnits in float32 lanes (the float32 path); else the float64 reference
   const kernels = grad ? commonKernels(v, t, dp, dq, grad) : commonKernels(v, t, dp, dq);
   if (kernels) {
     s.dec[m] = kernels.exports.vaeDecoderUnits(v.byteOffset, t.byteOffset, dp.byteOffset, dq.byteOffset, n, grad ? grad.byteOffset : 0);
@@ -180,6 +215,22 @@ export function decoderLayer(params: VaeParams, m: number, s: PassState, target:
   return sum;
 }
 
+/** Encoder layer l's logits and probabilities from φ_{l-1} of `input` (default s); sets and returns Ent[l]. */
+export function encoderLayer(params: VaeParams, l: number, s: PassState, input: PassState = s): number {
+  affine(params.encW[l - 1], params.encB[l - 1], input.on[l - 1], input.onCount[l - 1], params.sizes[l], s.u[l]);
+  return encoderUnits(params, l, s);
+}
+
+/**
+ * Decoder term m: log p_m(target φ_m | input φ_{m+1}) (the prior when m = L); sets Dec[m]. With
+ * `grad` ([sizes[m]]) also its logit gradient grad[i] = φ_m,i − σ(v_i) (docs/math.md §3).
+ */
+export function decoderLayer(params: VaeParams, m: number, s: PassState, target: PassState = s, grad?: Float64Array): number {
+  if (m === params.shape.layers) s.v[m].set(params.decB[m]);
+  else affine(params.decW[m], params.decB[m], s.on[m + 1], s.onCount[m + 1], params.sizes[m], s.v[m]);
+  return decoderUnits(params, m, s, target, grad);
+}
+
 /** Samples encoder layer l of pass `pass` into s (after encoderLayer). */
 export function sampleLayer(params: VaeParams, draws: VaeDraws, pass: number, l: number, s: PassState): void {
   draws.bernoulli(pass, l, s.p[l], params.sizes[l], s.phi[l]);
@@ -187,38 +238,98 @@ export function sampleLayer(params: VaeParams, draws: VaeDraws, pass: number, l:
 }
 
 /**
- * The full main pass: encoder layers (sampled), then every decoder term. Returns the single-sample
- * ELBO. `decGrad` (m = 0..L, [sizes[m]] each): also every decoder term's logit gradient φ_m − σ(v_m).
+ * The main pass of a slab of n examples, layer by layer (each layer's affine for the whole slab
+ * at once, affineSlab): encoder layers (sampled), then every decoder term. elbos[e] = the
+ * single-sample ELBO of states[e] (nats). `onExample(e)` selects example e's draws before its
+ * samples (RngDraws.setExample; the draws are keyed by example, so this order gives the samples
+ * of one example at a time). `antithetic[e]`: DisARM's antithetic layers; `decGrads[e]` (m =
+ * 0..L): also every decoder term's logit gradient φ_m − σ(v_m). `records`: int32 [4 · n] in
+ * the kernel memory (null: one example at a time).
+ */
+export function forwardSlab(
+  params: VaeParams,
+  draws: VaeDraws,
+  states: readonly PassState[],
+  n: number,
+  onExample: (e: number) => void,
+  elbos: Float64Array,
+  antithetic?: readonly PassState[],
+  decGrads?: readonly (readonly Float64Array[])[],
+  records: Int32Array | null = null,
+): void {
+  const L = params.shape.layers;
+  elbos.fill(0, 0, n);
+  for (let l = 1; l <= L; l++) {
+    encoderLogitsSlab(params, l, states, n, records);
+    for (let e = 0; e < n; e++) {
+      const s = states[e];
+      elbos[e] += encoderUnits(params, l, s);
+      onExample(e);
+      if (antithetic) {
+        draws.antithetic(l, s.p[l], params.sizes[l], s.phi[l], antithetic[e].phi[l]);
+        s.index(l);
+        antithetic[e].index(l);
+      } else sampleLayer(params, draws, 0, l, s);
+    }
+  }
+  for (let m = 0; m <= L; m++) {
+    decoderLogitsSlab(params, m, states, n, records);
+    for (let e = 0; e < n; e++) elbos[e] += decoderUnits(params, m, states[e], states[e], decGrads?.[e][m]);
+  }
+}
+
+/** One pass's result for the one-example wrappers (forwardPass, partialPass). */
+const single = new Float64Array(1);
+const noExample = (): void => {};
+
+/**
+ * The full main pass of one example: encoder layers (sampled), then every decoder term. Returns
+ * the single-sample ELBO. `decGrad` (m = 0..L, [sizes[m]] each): also every decoder term's logit
+ * gradient φ_m − σ(v_m). forwardSlab with n = 1.
  */
 export function forwardPass(params: VaeParams, draws: VaeDraws, s: PassState, antithetic?: PassState, decGrad?: readonly Float64Array[]): number {
-  const L = params.shape.layers;
-  let elbo = 0;
-  for (let l = 1; l <= L; l++) {
-    elbo += encoderLayer(params, l, s);
-    if (antithetic) {
-      draws.antithetic(l, s.p[l], params.sizes[l], s.phi[l], antithetic.phi[l]);
-      s.index(l);
-      antithetic.index(l);
-    } else sampleLayer(params, draws, 0, l, s);
-  }
-  for (let m = 0; m <= L; m++) elbo += decoderLayer(params, m, s, s, decGrad?.[m]);
-  return elbo;
+  forwardSlab(params, draws, [s], 1, noExample, single, antithetic ? [antithetic] : undefined, decGrad ? [decGrad] : undefined);
+  return single[0];
 }
 
 /**
- * Partial forward pass from layer f (docs/math.md §3, LOO and DisARM): `alt` holds φ'_f; samples
- * φ'_{f+1..L} afresh (pass f) and returns F'_f = log p_{f-1}(φ_{f-1} | φ'_f) + Σ_{m>=f} Dec'_m +
- * Σ_{l>f} Ent'_l, where φ_{f-1} is the main pass's layer.
+ * Partial forward passes from layer f of n examples (docs/math.md §3, LOO and DisARM), layer by
+ * layer as forwardSlab: alts[e] holds φ'_f; samples φ'_{f+1..L} afresh (pass f) and sets
+ * totals[e] = F'_f = log p_{f-1}(φ_{f-1} | φ'_f) + Σ_{m>=f} Dec'_m + Σ_{l>f} Ent'_l (nats), where
+ * φ_{f-1} is mains[e]'s layer.
  */
-export function partialPass(params: VaeParams, draws: VaeDraws, f: number, main: PassState, alt: PassState): number {
+export function partialSlab(
+  params: VaeParams,
+  draws: VaeDraws,
+  f: number,
+  mains: readonly PassState[],
+  alts: readonly PassState[],
+  n: number,
+  onExample: (e: number) => void,
+  totals: Float64Array,
+  records: Int32Array | null = null,
+): void {
   const L = params.shape.layers;
-  let total = decoderLayer(params, f - 1, alt, main);
+  decoderLogitsSlab(params, f - 1, alts, n, records);
+  for (let e = 0; e < n; e++) totals[e] = decoderUnits(params, f - 1, alts[e], mains[e]);
   for (let l = f + 1; l <= L; l++) {
-    total += encoderLayer(params, l, alt);
-    sampleLayer(params, draws, f, l, alt);
+    encoderLogitsSlab(params, l, alts, n, records);
+    for (let e = 0; e < n; e++) {
+      totals[e] += encoderUnits(params, l, alts[e]);
+      onExample(e);
+      sampleLayer(params, draws, f, l, alts[e]);
+    }
   }
-  for (let m = f; m <= L; m++) total += decoderLayer(params, m, alt);
-  return total;
+  for (let m = f; m <= L; m++) {
+    decoderLogitsSlab(params, m, alts, n, records);
+    for (let e = 0; e < n; e++) totals[e] += decoderUnits(params, m, alts[e], alts[e]);
+  }
+}
+
+/** partialSlab for one example: returns F'_f of main and alt (alt holds φ'_f). */
+export function partialPass(params: VaeParams, draws: VaeDraws, f: number, main: PassState, alt: PassState): number {
+  partialSlab(params, draws, f, [main], [alt], 1, noExample, single);
+  return single[0];
 }
 
 /** log q(φ_l | φ_{l-1}) of the sampled layer l (clipped probabilities). */

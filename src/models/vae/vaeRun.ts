@@ -9,7 +9,7 @@ import type { OptimizerConfig, RunCounters } from '../../engine/types.ts';
 import { runningMeanBaseline } from '../units/baseline.ts';
 import { importanceBound } from './bound.ts';
 import type { EvalDraws, RngDraws } from './draws.ts';
-import { ExampleWork, usesPairs, usesTables, VaeTables } from './estimators.ts';
+import { ExampleWork, SlabPasses, usesPairs, usesTables, VaeTables } from './estimators.ts';
 import { FlipSlabScratch, slabFlipDeltas } from './counterfactual.ts';
 import { addExampleGradients, addSlabGradients, BatchGradientScratch, slabKernels } from './gradients.ts';
 import { createVaeTensors, type VaeParams, type VaeShape } from './params.ts';
@@ -36,6 +36,8 @@ export class VaeRun {
   readonly work: ExampleWork;
   /** one scratch per example of a slab of the minibatch (works[0] = work): the whole-batch kernels read them all */
   private readonly works: ExampleWork[];
+  /** the works side by side for the layer-by-layer slab kernels */
+  private readonly slab: SlabPasses;
   private readonly gradientScratch: BatchGradientScratch;
   private readonly flipScratch: FlipSlabScratch | null;
   readonly tables: VaeTables | null;
@@ -70,6 +72,7 @@ export class VaeRun {
     const pairs = usesPairs(estimator);
     this.works = Array.from({ length: slab }, () => new ExampleWork(params.sizes, arrays, pairs));
     this.work = this.works[0];
+    this.slab = new SlabPasses(this.works, pairs, arrays);
     this.gradientScratch = new BatchGradientScratch(params.sizes, slab, arrays);
     this.tables = usesTables(estimator) ? new VaeTables(params.sizes, arrays) : null;
     this.flipScratch = this.tables ? new FlipSlabScratch(slab, arrays) : null;
@@ -99,22 +102,16 @@ export class VaeRun {
     // slabs of works.length examples, in example order: every sum continues across them
     for (let b0 = 0; b0 < B; b0 += works.length) {
       const n = Math.min(works.length, B - b0);
-      for (let k = 0; k < n; k++) {
-        const work = works[k];
-        draws.setExample(b0 + k);
-        work.main.setInput(rows.onIndex, rows.onStart[b0 + k], rows.onStart[b0 + k + 1]);
-        work.forward(params, this.estimator, draws);
-        elboSum += work.elbo;
-      }
+      const onExample = (e: number): void => draws.setExample(b0 + e);
+      for (let k = 0; k < n; k++) works[k].main.setInput(rows.onIndex, rows.onStart[b0 + k], rows.onStart[b0 + k + 1]);
+      this.slab.forward(params, this.estimator, draws, n, onExample);
+      for (let k = 0; k < n; k++) elboSum += works[k].elbo;
       // f-HNCA's flip deltas for the whole slab (else each example computes its own in signals)
       const { tables, flipScratch } = this;
       if (tables && flipScratch && slabFlipDeltas(params, tables.dec, tables.enc, works, n, flipScratch)) {
         for (let k = 0; k < n; k++) works[k].flipsReady = true;
       }
-      for (let k = 0; k < n; k++) {
-        draws.setExample(b0 + k);
-        works[k].signals(params, this.estimator, draws, this.tables, this.baselines);
-      }
+      this.slab.signals(params, this.estimator, draws, n, onExample, this.tables, this.baselines);
       // whole-slab kernels; else the reference: per-example rows, and 1/B at the end
       const kernels = b0 === 0 || !reference ? slabKernels(works, n, grads, this.gradientScratch) : null;
       if (kernels) addSlabGradients(kernels, params, works, n, grads, this.gradientScratch, b0 === 0, b0 + n === B, inv);
