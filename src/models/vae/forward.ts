@@ -238,6 +238,48 @@ export function sampleLayer(params: VaeParams, draws: VaeDraws, pass: number, l:
 }
 
 /**
+ * The prior's term (decoder m = L, logits v = its bias b for every example) of n passes, added to
+ * sums[e]: with `records` (the kernel path) its units once, on states[0] (dp, dq copied to the
+ * others), and each example's log p(φ_L) = Σ_i log σ(b_i) − Σ_{i: φ_L,i = 0} b_i from its on-list;
+ * else decoderUnits per example. grads[e][L] (when given) = φ_L − σ(b), taken as σ(−b) where φ = 1.
+ */
+function priorSlab(params: VaeParams, states: readonly PassState[], n: number, sums: Float64Array, grads: readonly (readonly Float64Array[])[] | undefined, records: Int32Array | null): void {
+  const L = params.shape.layers;
+  if (!records || n === 1) {
+    for (let e = 0; e < n; e++) sums[e] += decoderUnits(params, L, states[e], states[e], grads?.[e][L]);
+    return;
+  }
+  const b = params.decB[L];
+  const first = states[0];
+  const dec0 = decoderUnits(params, L, first, first, grads?.[0][L]);
+  sums[0] += dec0;
+  // Σ_i log σ(b_i) = Dec_L(0) + Σ_{i off in example 0} b_i; Σ_{i off} b_i = Σ b − Σ_{i on} b_i
+  let all = 0;
+  for (let i = 0; i < b.length; i++) all += b[i];
+  const onSum = (s: PassState): number => {
+    const on = s.on[L];
+    let sum = 0;
+    for (let k = 0; k < s.onCount[L]; k++) sum += b[on[k]];
+    return sum;
+  };
+  const logSigmoids = dec0 + all - onSum(first);
+  const dp = first.dp[L];
+  const dq = first.dq[L];
+  for (let e = 1; e < n; e++) {
+    const s = states[e];
+    s.dp[L].set(dp);
+    s.dq[L].set(dq);
+    s.dec[L] = logSigmoids - all + onSum(s);
+    sums[e] += s.dec[L];
+    const grad = grads?.[e][L];
+    if (grad) {
+      const t = s.phi[L];
+      for (let i = 0; i < b.length; i++) grad[i] = t[i] === 1 ? dq[i] : -dp[i];
+    }
+  }
+}
+
+/**
  * The main pass of a slab of n examples, layer by layer (each layer's affine for the whole slab
  * at once, affineSlab): encoder layers (sampled), then every decoder term. elbos[e] = the
  * single-sample ELBO of states[e] (nats). `onExample(e)` selects example e's draws before its
@@ -272,10 +314,12 @@ export function forwardSlab(
       } else sampleLayer(params, draws, 0, l, s);
     }
   }
-  for (let m = 0; m <= L; m++) {
+  for (let m = 0; m < L; m++) {
     decoderLogitsSlab(params, m, states, n, records);
     for (let e = 0; e < n; e++) elbos[e] += decoderUnits(params, m, states[e], states[e], decGrads?.[e][m]);
   }
+  decoderLogitsSlab(params, L, states, n, records);
+  priorSlab(params, states, n, elbos, decGrads, records);
 }
 
 /** One pass's result for the one-example wrappers (forwardPass, partialPass). */
@@ -320,10 +364,12 @@ export function partialSlab(
       sampleLayer(params, draws, f, l, alts[e]);
     }
   }
-  for (let m = f; m <= L; m++) {
+  for (let m = f; m < L; m++) {
     decoderLogitsSlab(params, m, alts, n, records);
     for (let e = 0; e < n; e++) totals[e] += decoderUnits(params, m, alts[e], alts[e]);
   }
+  decoderLogitsSlab(params, L, alts, n, records);
+  priorSlab(params, alts, n, totals, undefined, records);
 }
 
 /** partialSlab for one example: returns F'_f of main and alt (alt holds φ'_f). */
