@@ -1212,6 +1212,27 @@ export function vaeFlipEncoder(w: usize, table: usize, rowSum: usize, parents: u
   if (i + 2 < n) store<f64>(dst + (<usize>(i + 2) << 3), <f64>f32x4.extract_lane(x, 2));
 }
 
+/** σ(z) and σ(−z) of the last block bernoulliLanes computed. */
+let blockP = f32x4.splat(0);
+let blockQ = f32x4.splat(0);
+
+/**
+ * Four Bernoulli units of logits z (forward.ts bernoulliParts): stores p = σ(z) and q = σ(−z) at
+ * units i.. of p and q (the first min(4, n − i)), leaves them in blockP, blockQ, and returns
+ * log σ(z) = min(z, 0) − log(1 + e^{−|z|}).
+ */
+@inline function bernoulliLanes(z: v128, p: usize, q: usize, i: i32, n: i32): v128 {
+  const e = expNonPositiveF32(f32x4.neg(f32x4.abs(z)));
+  const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
+  const er = f32x4.mul(e, r);
+  const positive = f32x4.ge(z, f32x4.splat(0));
+  blockP = v128.bitselect(r, er, positive);
+  blockQ = v128.bitselect(er, r, positive);
+  storeUnits(p, i, n, blockP);
+  storeUnits(q, i, n, blockQ);
+  return f32x4.sub(f32x4.pmin(z, f32x4.splat(0)), log1pUnitF32(e));
+}
+
 /**
  * forward.ts encoderLayer after its affine, in float32 lanes: ut[i] = clamp(u[i], ±clip)
  * (float64), p, q = σ(±ut) and the returned entropy Σ_i H(q_i) (nats, summed in float64).
@@ -1230,17 +1251,9 @@ export function vaeEncoderUnits(u: usize, ut: usize, p: usize, q: usize, n: i32,
   let h = f64x2.splat(0);
   for (let i = 0; i < n; i += 4) {
     const z = loadUnitsF32(ut, i, n);
-    const e = expNonPositiveF32(f32x4.neg(f32x4.abs(z)));
-    const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
-    const er = f32x4.mul(e, r);
-    const positive = f32x4.ge(z, f32x4.splat(0));
-    const pv = v128.bitselect(r, er, positive);
-    const qv = v128.bitselect(er, r, positive);
-    storeUnits(p, i, n, pv);
-    storeUnits(q, i, n, qv);
-    // log σ(z) = min(z, 0) − log(1 + e^{−|z|}); H = −(p·log σ(z) + q·(log σ(z) − z))
-    const lp = f32x4.sub(f32x4.pmin(z, f32x4.splat(0)), log1pUnitF32(e));
-    const term = f32x4.add(f32x4.mul(pv, lp), f32x4.mul(qv, f32x4.sub(lp, z)));
+    const lp = bernoulliLanes(z, p, q, i, n);
+    // H = −(p·log σ(z) + q·log σ(−z)), log σ(−z) = log σ(z) − z
+    const term = f32x4.add(f32x4.mul(blockP, lp), f32x4.mul(blockQ, f32x4.sub(lp, z)));
     h = f64x2.sub(h, promoteSum(v128.and(term, lanesBelow(n - i))));
   }
   return f64x2.extract_lane(h, 0) + f64x2.extract_lane(h, 1);
@@ -1255,19 +1268,11 @@ export function vaeDecoderUnits(v: usize, t: usize, dp: usize, dq: usize, n: i32
   let sum = f64x2.splat(0);
   for (let i = 0; i < n; i += 4) {
     const z = loadUnitsF32(v, i, n);
-    const e = expNonPositiveF32(f32x4.neg(f32x4.abs(z)));
-    const r = f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), e));
-    const er = f32x4.mul(e, r);
-    const positive = f32x4.ge(z, f32x4.splat(0));
-    const pv = v128.bitselect(r, er, positive);
-    const qv = v128.bitselect(er, r, positive);
-    storeUnits(dp, i, n, pv);
-    storeUnits(dq, i, n, qv);
+    const lp = bernoulliLanes(z, dp, dq, i, n);
     const on = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(loadBytes4(t, i, n))), i32x4.splat(0));
     // t − p as q where t = 1 (1 − p would lose q's digits to float32's rounding of p near 1)
-    if (grad) storeUnits(grad, i, n, v128.bitselect(qv, f32x4.neg(pv), on));
+    if (grad) storeUnits(grad, i, n, v128.bitselect(blockQ, f32x4.neg(blockP), on));
     // log p(t | v) = log σ(v) when t = 1, log σ(v) − v when t = 0
-    const lp = f32x4.sub(f32x4.pmin(z, f32x4.splat(0)), log1pUnitF32(e));
     const term = f32x4.sub(lp, v128.andnot(z, on));
     sum = f64x2.add(sum, promoteSum(v128.and(term, lanesBelow(n - i))));
   }
