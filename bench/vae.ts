@@ -160,7 +160,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && /[\\/]vae\.
   // BENCH_VAE_ESTIMATORS=reinforce,disarm: only those rows (REINFORCE's, the ratios' reference, is kept)
   const only = process.env.BENCH_VAE_ESTIMATORS?.split(',');
   const estimators = only ? VAE_ESTIMATORS.filter((e) => e === 'reinforce' || only.includes(e)) : VAE_ESTIMATORS;
-  const rows = await benchVae(loadMnist(), seconds, estimators, depths, 3, typeof torch === 'string' ? null : torch);
+  const rows = await benchVae(loadMnist(), seconds, estimators, depths, 5, typeof torch === 'string' ? null : torch);
   if (typeof torch !== 'string') torch.close();
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (after)`);
   for (const r of rows) {
@@ -172,7 +172,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && /[\\/]vae\.
     const lines = [
       `# CPU VAE bench: ours vs PyTorch (${new Date().toISOString()})`,
       '',
-      `\`node --import tsx bench/vae.ts ${seconds} ${maxDepth}\` on ${cpus()[0]?.model.trim() ?? 'unknown CPU'} (${cpus().length} logical cores), Node ${process.version}; load average ${before} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (the machine is shared: both sides are timed in process CPU time, interleaved cell by cell, best of 3 rounds).`,
+      `\`node --import tsx bench/vae.ts ${seconds} ${maxDepth}\` on ${cpus()[0]?.model.trim() ?? 'unknown CPU'} (${cpus().length} logical cores), Node ${process.version}; load average ${before} before, ${loadavg().map((x) => x.toFixed(2)).join(' ')} after (the machine is shared: both sides are timed in process CPU time, interleaved cell by cell, best of 5 rounds).`,
       '',
       '| configuration | engine | updates/s | ms/update | note |',
       '| --- | --- | ---: | ---: | --- |',

@@ -1508,3 +1508,47 @@ export function indexOn(phi: usize, n: i32, on: usize): i32 {
   }
   return count;
 }
+
+/**
+ * estimators.ts reinforce (disarm < 0) and pairSignal (LOO: disarm = 0, DisARM: 1), one layer of
+ * one example in float64: g[i] = −p_i q_i ut_i + s_i with s_i = (φ_i − p_i)·signal (REINFORCE),
+ * signal·(φ_i − φ'_i) (LOO: signal = ½(F − F')) or that times max(p_i, q_i) (DisARM). phi, alt
+ * uint8 [n]; p, q, ut, g float64 [n].
+ */
+export function vaeLayerSignal(phi: usize, alt: usize, p: usize, q: usize, ut: usize, n: i32, signal: f64, disarm: i32, g: usize): void {
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 3;
+    const pi = load<f64>(p + at);
+    const qi = load<f64>(q + at);
+    const own = -pi * qi * load<f64>(ut + at);
+    const f = <f64>load<u8>(phi + <usize>i);
+    let s: f64;
+    if (disarm < 0) s = (f - pi) * signal;
+    else {
+      const pair = signal * (f - <f64>load<u8>(alt + <usize>i));
+      s = disarm ? pair * (pi > qi ? pi : qi) : pair;
+    }
+    store<f64>(g + at, own + s);
+  }
+}
+
+/**
+ * gradientVariance.ts addWithInputDifferences' sums and the finiteness sum of one signal vector
+ * v = g[0..n) against example 0's s0 (float64 [n]): out[0] = Σ v², out[1] = Σ (v − s0)², out[2]
+ * = Σ v·(v − s0), in index order (float64, as the JS loop).
+ */
+export function signalMoments(g: usize, s0: usize, n: i32, out: usize): void {
+  let ss: f64 = 0;
+  let dss: f64 = 0;
+  let sds: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(g + (<usize>i << 3));
+    const d = v - load<f64>(s0 + (<usize>i << 3));
+    ss += v * v;
+    dss += d * d;
+    sds += v * d;
+  }
+  store<f64>(out, ss);
+  store<f64>(out, dss, 8);
+  store<f64>(out, sds, 16);
+}

@@ -26,6 +26,8 @@ import { commonKernels } from '../simd/wasmKernels.ts';
 export class ShiftedGradientVariance {
   private readonly x0: Float64Array;
   private readonly s0: Float64Array;
+  /** signalMoments' three sums */
+  private readonly moments: Float64Array;
   private x0Squares = 0;
   private sum = 0;
   private examples = 0;
@@ -42,6 +44,7 @@ export class ShiftedGradientVariance {
   ) {
     this.x0 = arrays.f64(inputs);
     this.s0 = arrays.f64(width);
+    this.moments = arrays.f64(3);
   }
 
   /**
@@ -61,8 +64,8 @@ export class ShiftedGradientVariance {
     this.examples = 0;
   }
 
-  /** Adds example b's ‖g_b − g_0‖² from its inputs (dense `x(j)`) and its signals at `signal[at..at+width)`. */
-  add(x: (j: number) => number, signal: ArrayLike<number>, at = 0): void {
+  /** Adds example b's ‖g_b − g_0‖² from its inputs (dense `x(j)`) and its signals at `signal[at..at+width)`; returns Σ of the signals' squares. */
+  add(x: (j: number) => number, signal: ArrayLike<number>, at = 0): number {
     let dxx = 0;
     let dxX0 = 0;
     for (let j = 0; j < this.inputs; j++) {
@@ -70,34 +73,47 @@ export class ShiftedGradientVariance {
       dxx += d * d;
       dxX0 += d * this.x0[j];
     }
-    this.addWithInputDifferences(dxx, dxX0, signal, at);
+    return this.addWithInputDifferences(dxx, dxX0, signal, at);
   }
 
   /**
    * The same as add for binary inputs given by the indices of the inputs that are 1 (`on[from..to)`)
-   * with example 0's also binary: ‖Δx‖² and Δx·x̃_0 are counts, computed exactly.
+   * with example 0's also binary: ‖Δx‖² and Δx·x̃_0 are counts, computed exactly. Returns Σ of the
+   * signals' squares.
    */
-  addBinary(on: ArrayLike<number>, from: number, to: number, signal: ArrayLike<number>, at = 0): void {
+  addBinary(on: ArrayLike<number>, from: number, to: number, signal: ArrayLike<number>, at = 0): number {
     let both = 0;
     for (let k = from; k < to; k++) both += this.x0[on[k]];
     const onB = to - from;
     const on0 = this.x0Squares - 1;
-    this.addWithInputDifferences(onB + on0 - 2 * both, both - on0, signal, at);
+    return this.addWithInputDifferences(onB + on0 - 2 * both, both - on0, signal, at);
   }
 
-  private addWithInputDifferences(dxx: number, dxX0: number, signal: ArrayLike<number>, at: number): void {
+  /** Adds one example from its input differences and signals; returns Σ v² of the signals. */
+  private addWithInputDifferences(dxx: number, dxX0: number, signal: ArrayLike<number>, at: number): number {
     let ss = 0;
     let dss = 0;
     let sds = 0;
-    for (let i = 0; i < this.width; i++) {
-      const v = signal[at + i];
-      const d = v - this.s0[i];
-      ss += v * v;
-      dss += d * d;
-      sds += v * d;
+    const { moments } = this;
+    const kernels = signal instanceof Float64Array ? commonKernels(signal, this.s0, moments) : null;
+    if (kernels && signal instanceof Float64Array) {
+      // the same sums in the same order in the kernels (signalMoments)
+      kernels.exports.signalMoments(signal.byteOffset + 8 * at, this.s0.byteOffset, this.width, moments.byteOffset);
+      ss = moments[0];
+      dss = moments[1];
+      sds = moments[2];
+    } else {
+      for (let i = 0; i < this.width; i++) {
+        const v = signal[at + i];
+        const d = v - this.s0[i];
+        ss += v * v;
+        dss += d * d;
+        sds += v * d;
+      }
     }
     this.sum += dxx * ss + this.x0Squares * dss + 2 * dxX0 * sds;
     this.examples += 1;
+    return ss;
   }
 
   /**

@@ -45,6 +45,10 @@ interface KernelExports {
   shiftedSquareSum(gradW: number, gradB: number, x0: number, s0: number, inputs: number, width: number): number;
   /** VAE forward.ts PassState.index: the on-list of a 0/1 layer; returns its length */
   indexOn(phi: number, n: number, on: number): number;
+  /** VAE estimators.ts one layer's signal: REINFORCE (disarm < 0), LOO (0), DisARM (1) */
+  vaeLayerSignal(phi: number, alt: number, p: number, q: number, ut: number, n: number, signal: number, disarm: number, g: number): void;
+  /** gradientVariance.ts: Σ v², Σ (v − s0)², Σ v·(v − s0) into out[0..3) */
+  signalMoments(g: number, s0: number, n: number, out: number): void;
   /** dst = float32(src), n values */
   demoteF64(src: number, dst: number, n: number): void;
   /** Adam's ascent step in float32 lanes (no Σ g²): the VAE's optimizer */

@@ -10,6 +10,7 @@ import type { VaeDraws } from './draws.ts';
 import { forwardPass, forwardSlab, partialPass, partialSlab, PassState } from './forward.ts';
 import type { VaeParams } from './params.ts';
 import { heapArrays, type ArrayAllocator } from '../../simd/arrays.ts';
+import { commonKernels } from '../../simd/wasmKernels.ts';
 
 /**
  * f-HNCA term 3 (docs/math.md §3) for unit i of layer l: the decoder term above,
@@ -244,7 +245,9 @@ export class ExampleWork {
     const signal = F - b;
     const { phi, p, q, ut } = { phi: main.phi[l], p: main.p[l], q: main.q[l], ut: main.ut[l] };
     const g = this.encGrad[l];
-    for (let i = 0; i < sizes[l]; i++) g[i] = -p[i] * q[i] * ut[i] + (phi[i] - p[i]) * signal;
+    const kernels = commonKernels(phi, p, q, ut, g);
+    if (kernels) kernels.exports.vaeLayerSignal(phi.byteOffset, 0, p.byteOffset, q.byteOffset, ut.byteOffset, sizes[l], signal, -1, g.byteOffset);
+    else for (let i = 0; i < sizes[l]; i++) g[i] = -p[i] * q[i] * ut[i] + (phi[i] - p[i]) * signal;
   }
 
   /**
@@ -271,6 +274,12 @@ export class ExampleWork {
     const { phi, p, q, ut } = { phi: main.phi[l], p: main.p[l], q: main.q[l], ut: main.ut[l] };
     const phi2 = alt.phi[l];
     const g = this.encGrad[l];
+    // in one kernel memory: vaeLayerSignal, the same float64 operations
+    const kernels = commonKernels(phi, phi2, p, q, ut, g);
+    if (kernels) {
+      kernels.exports.vaeLayerSignal(phi.byteOffset, phi2.byteOffset, p.byteOffset, q.byteOffset, ut.byteOffset, sizes[l], half, disarm ? 1 : 0, g.byteOffset);
+      return;
+    }
     for (let i = 0; i < sizes[l]; i++) {
       const pair = half * (phi[i] - phi2[i]);
       g[i] = -p[i] * q[i] * ut[i] + (disarm ? pair * (p[i] > q[i] ? p[i] : q[i]) : pair);

@@ -124,14 +124,11 @@ export class VaeRun {
         const work = works[k];
         for (let l = 1; l <= L; l++) {
           const g = work.encGrad[l];
-          let ss = 0;
-          for (let i = 0; i < sizes[l]; i++) ss += g[i] * g[i];
-          accB[l] += ss; // the finiteness check below
           // docs/math.md §4 by shifted sums: layer l's inputs are the 0/1 values of layer l − 1
           const v = this.variance[l - 1];
           const x = work.main.phi[l - 1];
           if (b0 + k === 0) v.first((j) => x[j], g);
-          v.addBinary(work.main.on[l - 1], 0, work.main.onCount[l - 1], g);
+          accB[l] += v.addBinary(work.main.on[l - 1], 0, work.main.onCount[l - 1], g); // Σ g²: the finiteness check below
           targets[l] += work.baselineTarget[l];
         }
       }
