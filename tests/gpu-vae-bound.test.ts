@@ -58,7 +58,10 @@ describe.each([1, 2, 3])('GPU importance-weighted bound at depth %i', (layers) =
     const [cpu] = await engine.evaluate(); // evaluation 1
     const params = engine.runAt(0).params;
     const perImageCpu = cpuBounds(params, data.test, 11, 1, config.testK);
-    expect(perImageCpu.reduce((a, b) => a + b, 0) / data.test.count).toBeCloseTo(cpu.testScore, 10);
+    // the engine's bound runs the VAE's float32 path (its arrays are in a kernel arena), this
+    // recomputation the float64 reference: equal within float32 rounding (measured 3e-8 nats),
+    // where other samples or another image would be off by 1e-3 and more (below)
+    expect(perImageCpu.reduce((a, b) => a + b, 0) / data.test.count).toBeCloseTo(cpu.testScore, 6);
     const gpu = await importanceWeightedBoundGpu(runtime, params, data.test, { K: config.testK, seed: 11, evaluation: 1 });
     expect(gpu.chunks).toBe(1);
     const err = worst(gpu.perImage, perImageCpu);
