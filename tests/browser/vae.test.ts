@@ -71,13 +71,18 @@ describe('the Discrete VAE task', () => {
   });
 
   it('computes the K-sample test bound with a progress indicator while it runs', { timeout: 2 * HANG_MS }, async () => {
-    // K = 200 on 200 images: the bound takes long enough to be seen; a quarter epoch of updates comes first
-    const page = await open('?task=vae&engine=cpu&width=8&batch=5&test=200&k=200&est=reinforce');
+    // K = 1000 on 200 images: the bound takes long enough to be seen (K = 200 had become too quick
+    // on the VAE's float32 path); a quarter epoch of updates comes first
+    const page = await open('?task=vae&engine=cpu&width=8&batch=5&test=200&k=1000&est=reinforce');
     await waitForEngine(page);
-    expect(await page.textContent('[data-testid="latest-values"] thead')).toContain('test bound K=200 (nats)');
+    expect(await page.textContent('[data-testid="latest-values"] thead')).toContain('test bound K=1000 (nats)');
     await page.click('[data-testid="play"]');
-    await page.waitForSelector('[data-testid="bound-progress"][data-state="running"]', { timeout: HANG_MS });
-    expect(await page.textContent('[data-testid="bound-progress"]')).toMatch(/^Computing the 200-sample test bound… \d+%/);
+    // the state and its text read in one look at the page (two reads could straddle the bound's end)
+    const progress = await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="bound-progress"]');
+      return el?.getAttribute('data-state') === 'running' && el.textContent ? el.textContent : null;
+    }, undefined, { timeout: HANG_MS });
+    expect(await progress.jsonValue()).toMatch(/^Computing the 1000-sample test bound… \d+%/);
     const bound = await pollUntil(() => latest(page, 'latest-test-reinforce'), (v) => Number.isFinite(v), HANG_MS);
     expect(bound).toBeLessThan(0);
     await page.waitForSelector('[data-testid="bound-progress"][data-state="idle"]');
