@@ -237,6 +237,14 @@ export function sampleLayer(params: VaeParams, draws: VaeDraws, pass: number, l:
   s.index(l);
 }
 
+/** Σ of b over the units of s's layer L that are 1 (its on-list, in order). */
+function onBiasSum(b: ParamArray, s: PassState, L: number): number {
+  const on = s.on[L];
+  let sum = 0;
+  for (let k = 0; k < s.onCount[L]; k++) sum += b[on[k]];
+  return sum;
+}
+
 /**
  * The prior's term (decoder m = L, logits v = its bias b for every example) of n passes, added to
  * sums[e]: with `records` (the kernel path) its units once, on states[0] (dp, dq copied to the
@@ -256,20 +264,14 @@ function priorSlab(params: VaeParams, states: readonly PassState[], n: number, s
   // Σ_i log σ(b_i) = Dec_L(0) + Σ_{i off in example 0} b_i; Σ_{i off} b_i = Σ b − Σ_{i on} b_i
   let all = 0;
   for (let i = 0; i < b.length; i++) all += b[i];
-  const onSum = (s: PassState): number => {
-    const on = s.on[L];
-    let sum = 0;
-    for (let k = 0; k < s.onCount[L]; k++) sum += b[on[k]];
-    return sum;
-  };
-  const logSigmoids = dec0 + all - onSum(first);
+  const logSigmoids = dec0 + all - onBiasSum(b, first, L);
   const dp = first.dp[L];
   const dq = first.dq[L];
   for (let e = 1; e < n; e++) {
     const s = states[e];
     s.dp[L].set(dp);
     s.dq[L].set(dq);
-    s.dec[L] = logSigmoids - all + onSum(s);
+    s.dec[L] = logSigmoids - all + onBiasSum(b, s, L);
     sums[e] += s.dec[L];
     const grad = grads?.[e][L];
     if (grad) {

@@ -38,6 +38,11 @@ export class VaeRun {
   private readonly works: ExampleWork[];
   /** the works side by side for the layer-by-layer slab kernels */
   private readonly slab: SlabPasses;
+  /** the slab in progress: its first example's index in the minibatch and the update's draws */
+  private slabStart = 0;
+  private slabDraws: RngDraws | null = null;
+  /** moves the update's draws to example e of the slab in progress (one closure for the run's life, none per update) */
+  private readonly onExample = (e: number): void => this.slabDraws?.setExample(this.slabStart + e);
   private readonly gradientScratch: BatchGradientScratch;
   private readonly flipScratch: FlipSlabScratch | null;
   readonly tables: VaeTables | null;
@@ -102,16 +107,17 @@ export class VaeRun {
     // slabs of works.length examples, in example order: every sum continues across them
     for (let b0 = 0; b0 < B; b0 += works.length) {
       const n = Math.min(works.length, B - b0);
-      const onExample = (e: number): void => draws.setExample(b0 + e);
+      this.slabStart = b0;
+      this.slabDraws = draws;
       for (let k = 0; k < n; k++) works[k].main.setInput(rows.onIndex, rows.onStart[b0 + k], rows.onStart[b0 + k + 1]);
-      this.slab.forward(params, this.estimator, draws, n, onExample);
+      this.slab.forward(params, this.estimator, draws, n, this.onExample);
       for (let k = 0; k < n; k++) elboSum += works[k].elbo;
       // f-HNCA's flip deltas for the whole slab (else each example computes its own in signals)
       const { tables, flipScratch } = this;
       if (tables && flipScratch && slabFlipDeltas(params, tables.dec, tables.enc, works, n, flipScratch)) {
         for (let k = 0; k < n; k++) works[k].flipsReady = true;
       }
-      this.slab.signals(params, this.estimator, draws, n, onExample, this.tables, this.baselines);
+      this.slab.signals(params, this.estimator, draws, n, this.onExample, this.tables, this.baselines);
       // whole-slab kernels; else the reference: per-example rows, and 1/B at the end
       const kernels = b0 === 0 || !reference ? slabKernels(works, n, grads, this.gradientScratch) : null;
       if (kernels) addSlabGradients(kernels, params, works, n, grads, this.gradientScratch, b0 === 0, b0 + n === B, inv);
