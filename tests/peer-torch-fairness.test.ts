@@ -155,6 +155,13 @@ if (missing) {
     if (done.status !== 0) throw new Error(`bench/peer/torch/vae.py exited ${done.status}: ${done.stderr.trim()}`);
     const results = (JSON.parse(done.stdout) as { results: { grads: number[][]; variance: number }[] }).results;
 
+    it("runs on one OS thread, OpenBLAS included (the bench counts its process CPU time as one thread's)", () => {
+      // asked for two OpenBLAS threads from outside, the script still runs on one (without its own setting: 2)
+      const threads = spawnSync(PYTHON, [PEER, 'threads'], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '2' } });
+      expect(threads.status).toBe(0);
+      expect(Number(threads.stdout.trim())).toBe(1);
+    });
+
     it.each(cases.map((c, i) => ({ estimator: c.estimator, layers: c.layers, i })))('$estimator, $layers layer(s)', ({ i }) => {
       const { ours, variance } = cases[i];
       const got = results[i];

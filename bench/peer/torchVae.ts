@@ -28,10 +28,8 @@ export class TorchVaePeer {
   static async start(): Promise<TorchVaePeer | string> {
     const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
     if (probe.error || probe.status !== 0) return TORCH_INSTALL_HINT;
-    // one thread in every library: torch.set_num_threads(1) does not reach OpenBLAS, whose own
-    // second thread spun beside the first and doubled the process CPU time measured (issue 23)
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-    const child = spawn(PYTHON, [SCRIPT, 'bench'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    // the script pins every library to one thread itself (OpenBLAS included; `vae.py threads`)
+    const child = spawn(PYTHON, [SCRIPT, 'bench'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const reader = createInterface({ input: child.stdout });
     const first = await reader[Symbol.asyncIterator]().next();
     const parts = String(first.value ?? '').split(' ');

@@ -16,6 +16,7 @@ Modes (stdin/stdout, JSON or lines):
   python3 vae.py bench    reads lines "ESTIMATOR LAYERS SECONDS", answers each with one line
                           "MS_PER_UPDATE UPDATES" (process CPU time per update, 1 thread); the
                           CPU bench interleaves these with our engine's timings
+  python3 vae.py threads  prints the OS threads a product of the bench's shapes runs on (1)
   python3 vae.py same-draws  reads {"cases": [...]} (parameters, batch, uniforms, baselines) and
                           writes the batch-mean ascent gradient of every tensor
                           (tests/peer-torch-fairness.test.ts)
@@ -25,10 +26,17 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
 
-import torch
+# One thread in every library, set before torch loads them: torch.set_num_threads(1) does not
+# reach OpenBLAS, whose second thread spun beside the first and doubled the process CPU time the
+# bench measures. `python3 vae.py threads` prints how many OS threads a product runs on.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"
+
+import torch  # noqa: E402 (after the thread settings)
 
 torch.set_num_threads(1)
 torch.set_grad_enabled(False)
@@ -218,6 +226,14 @@ class Vae:
         return pl * ql * s
 
 
+def os_threads() -> int:
+    """The process's OS threads after a few products of the bench's shapes (1: single-threaded)."""
+    a, b = torch.rand(50, 200), torch.rand(200, 784)
+    for _ in range(10):
+        a @ b
+    return len(os.listdir("/proc/self/task"))
+
+
 def bench() -> int:
     """Answers "ESTIMATOR LAYERS SECONDS" lines with "MS_PER_UPDATE UPDATES" (CPU time, 1 thread)."""
     models = {}
@@ -267,4 +283,7 @@ def same_draws() -> int:
 
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "bench"
+    if mode == "threads":
+        print(os_threads())
+        sys.exit(0)
     sys.exit(bench() if mode == "bench" else same_draws())
